@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+// Aso: a Python-subset interpreter with async/await.
+// Source -> Tokens -> AST (AsoSyntax) -> Bytecode (AsoCompiler, AsoBytecode) -> running code (AsoRuntime),
+// wired together for hosts by Aso and for people by the `aso` command.
+import PackageDescription
+
+let package = Package(
+    name: "Aso",
+    products: [
+        .library(name: "Aso", targets: ["Aso"]),
+        .executable(name: "aso", targets: ["aso"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
+    ],
+    targets: [
+        // Source locations, tokens, the lexer (INDENT/DEDENT), the AST, the parser and syntax errors.
+        .target(name: "AsoSyntax"),
+        // Opcodes with their stack effects, code objects, line and exception tables, the disassembler.
+        .target(name: "AsoBytecode"),
+        // Scopes (local/cell/free/global) and AST -> code objects.
+        .target(name: "AsoCompiler", dependencies: ["AsoSyntax", "AsoBytecode"]),
+        // Values, objects, the collector, the VM, builtins and the standard modules. Never the compiler.
+        .target(name: "AsoRuntime", dependencies: ["AsoBytecode", .product(name: "BigInt", package: "BigInt")]),
+        // The public embedding API: Interpreter, Configuration, values and errors.
+        .target(name: "Aso", dependencies: ["AsoSyntax", "AsoBytecode", "AsoCompiler", "AsoRuntime"]),
+        // The command line: run, check, disasm.
+        .executableTarget(name: "aso", dependencies: ["Aso", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .testTarget(name: "AsoSyntaxTests", dependencies: ["AsoSyntax"]),
+        .testTarget(name: "AsoRuntimeTests", dependencies: ["AsoRuntime", "AsoBytecode"]),
+        .testTarget(name: "AsoTests", dependencies: ["Aso", "AsoSyntax", "AsoCompiler", "AsoBytecode", "AsoRuntime"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// The compiler: scopes and AST -> code objects.

@@ -1,0 +1,235 @@
+// The abstract syntax tree: what the parser builds and the compiler walks.
+//
+// One idea: the tree mirrors CPython's `ast` module (same node names and fields, so CPython's
+// documentation describes it), written as Swift value types. Every node carries the location of
+// its first character, which the compiler turns into line-table entries and error carets.
+
+/// A position in a source file: 1-based line, 1-based column counted in Unicode scalars.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+    public init(line: Int, column: Int) { self.line = line; self.column = column }
+    public var description: String { "\(line):\(column)" }
+}
+
+/// An expression node with its location.
+public struct Expr: Sendable {
+    public var kind: ExprKind
+    public var loc: SourceLocation
+    public init(_ kind: ExprKind, _ loc: SourceLocation) { self.kind = kind; self.loc = loc }
+}
+
+/// A statement node with its location.
+public struct Stmt: Sendable {
+    public var kind: StmtKind
+    public var loc: SourceLocation
+    public init(_ kind: StmtKind, _ loc: SourceLocation) { self.kind = kind; self.loc = loc }
+}
+
+/// A literal constant.
+public enum Constant: Sendable, Equatable {
+    case none
+    case bool(Bool)
+    /// An integer literal that fits in `Int`.
+    case int(Int)
+    /// An integer literal too large for `Int`, as decimal digits (no sign, no underscores).
+    case bigInt(String)
+    case float(Double)
+    /// An imaginary literal such as `2j` (its value); parsed, rejected at run time.
+    case imaginary(Double)
+    case str(String)
+    case bytes([UInt8])
+    case ellipsis
+}
+
+public enum UnaryOp: String, Sendable { case invert = "~", not = "not", plus = "+", minus = "-" }
+
+public enum BinOp: String, Sendable {
+    case add = "+", sub = "-", mul = "*", matmul = "@", div = "/", floorDiv = "//", mod = "%", pow = "**"
+    case lshift = "<<", rshift = ">>", bitOr = "|", bitXor = "^", bitAnd = "&"
+}
+
+public enum BoolOp: String, Sendable { case and, or }
+
+public enum CmpOp: String, Sendable {
+    case eq = "==", notEq = "!=", lt = "<", ltE = "<=", gt = ">", gtE = ">="
+    case `is` = "is", isNot = "is not", `in` = "in", notIn = "not in"
+}
+
+/// One piece of an f-string.
+public enum FStringPart: Sendable {
+    case literal(String)
+    /// `{value!conversion:formatSpec}`; `selfDocumenting` holds the text `x=` for `{x=}` (printed before the value).
+    case formatted(value: Expr, conversion: Character?, formatSpec: [FStringPart]?, selfDocumenting: String?)
+}
+
+/// A keyword argument in a call; `name == nil` is `**mapping`.
+public struct Keyword: Sendable {
+    public var name: String?
+    public var value: Expr
+    public var loc: SourceLocation
+    public init(name: String?, value: Expr, loc: SourceLocation) { self.name = name; self.value = value; self.loc = loc }
+}
+
+/// One `for ... in ... if ...` clause of a comprehension.
+public struct Comprehension: Sendable {
+    public var target: Expr
+    public var iter: Expr
+    public var ifs: [Expr]
+    public var isAsync: Bool
+    public init(target: Expr, iter: Expr, ifs: [Expr], isAsync: Bool) {
+        self.target = target; self.iter = iter; self.ifs = ifs; self.isAsync = isAsync
+    }
+}
+
+/// A dictionary display entry; `key == nil` is `**mapping`.
+public struct DictItem: Sendable {
+    public var key: Expr?
+    public var value: Expr
+    public init(key: Expr?, value: Expr) { self.key = key; self.value = value }
+}
+
+public indirect enum ExprKind: Sendable {
+    case name(String)
+    case constant(Constant)
+    case joinedStr([FStringPart])
+    case tuple([Expr])
+    case list([Expr])
+    case set([Expr])
+    case dict([DictItem])
+    /// `*value` in a call, display or assignment target.
+    case starred(Expr)
+    case attribute(Expr, String)
+    case `subscript`(Expr, Expr)
+    /// `lower:upper:step` inside a subscript.
+    case slice(lower: Expr?, upper: Expr?, step: Expr?)
+    /// A call; `args` may contain `.starred` entries (`*xs`).
+    case call(function: Expr, args: [Expr], keywords: [Keyword])
+    case unary(UnaryOp, Expr)
+    case binary(Expr, BinOp, Expr)
+    /// `a and b and c`: two or more values.
+    case boolOp(BoolOp, [Expr])
+    /// `a < b <= c`: the left operand and one or more (operator, operand) pairs.
+    case compare(Expr, [(CmpOp, Expr)])
+    case ifExp(test: Expr, body: Expr, orElse: Expr)
+    case lambda(Arguments, Expr)
+    case listComp(Expr, [Comprehension])
+    case setComp(Expr, [Comprehension])
+    case dictComp(key: Expr, value: Expr, [Comprehension])
+    case generatorExp(Expr, [Comprehension])
+    case await(Expr)
+    case yield(Expr?)
+    case yieldFrom(Expr)
+    /// `target := value`
+    case namedExpr(target: String, value: Expr)
+}
+
+/// A parameter of a function or lambda.
+public struct Arg: Sendable {
+    public var name: String
+    public var annotation: Expr?
+    public var loc: SourceLocation
+    public init(name: String, annotation: Expr?, loc: SourceLocation) { self.name = name; self.annotation = annotation; self.loc = loc }
+}
+
+/// The parameter list of a function or lambda, in CPython's layout.
+public struct Arguments: Sendable {
+    /// Parameters before `/`.
+    public var posOnly: [Arg] = []
+    /// Ordinary positional-or-keyword parameters.
+    public var args: [Arg] = []
+    /// `*args`
+    public var vararg: Arg?
+    /// Parameters after `*` or `*args`.
+    public var kwOnly: [Arg] = []
+    /// One entry per `kwOnly` parameter: its default, or nil when it is required.
+    public var kwDefaults: [Expr?] = []
+    /// `**kwargs`
+    public var kwarg: Arg?
+    /// Defaults of the last `defaults.count` parameters of `posOnly + args`.
+    public var defaults: [Expr] = []
+    public init() {}
+}
+
+public struct ExceptHandler: Sendable {
+    /// The exception class (or tuple of classes) to match; nil for a bare `except:`.
+    public var type: Expr?
+    public var name: String?
+    public var body: [Stmt]
+    public var loc: SourceLocation
+    public init(type: Expr?, name: String?, body: [Stmt], loc: SourceLocation) {
+        self.type = type; self.name = name; self.body = body; self.loc = loc
+    }
+}
+
+public struct WithItem: Sendable {
+    public var context: Expr
+    public var target: Expr?
+    public init(context: Expr, target: Expr?) { self.context = context; self.target = target }
+}
+
+/// `name as asName` in an import; `name` may be dotted (`a.b`), or `*` in `from m import *`.
+public struct Alias: Sendable {
+    public var name: String
+    public var asName: String?
+    public var loc: SourceLocation
+    public init(name: String, asName: String?, loc: SourceLocation) { self.name = name; self.asName = asName; self.loc = loc }
+}
+
+public struct FunctionDef: Sendable {
+    public var name: String
+    public var args: Arguments
+    public var body: [Stmt]
+    public var decorators: [Expr]
+    public var returns: Expr?
+    public var isAsync: Bool
+    public init(name: String, args: Arguments, body: [Stmt], decorators: [Expr], returns: Expr?, isAsync: Bool) {
+        self.name = name; self.args = args; self.body = body; self.decorators = decorators
+        self.returns = returns; self.isAsync = isAsync
+    }
+}
+
+public struct ClassDef: Sendable {
+    public var name: String
+    public var bases: [Expr]
+    public var keywords: [Keyword]
+    public var body: [Stmt]
+    public var decorators: [Expr]
+    public init(name: String, bases: [Expr], keywords: [Keyword], body: [Stmt], decorators: [Expr]) {
+        self.name = name; self.bases = bases; self.keywords = keywords; self.body = body; self.decorators = decorators
+    }
+}
+
+public indirect enum StmtKind: Sendable {
+    case expr(Expr)
+    /// `a = b = value`: one or more targets.
+    case assign(targets: [Expr], value: Expr)
+    case augAssign(target: Expr, op: BinOp, value: Expr)
+    /// `target: annotation = value`; the annotation is parsed and ignored at run time.
+    case annAssign(target: Expr, annotation: Expr, value: Expr?)
+    case `if`(test: Expr, body: [Stmt], orElse: [Stmt])
+    case `while`(test: Expr, body: [Stmt], orElse: [Stmt])
+    case `for`(target: Expr, iter: Expr, body: [Stmt], orElse: [Stmt], isAsync: Bool)
+    case `break`
+    case `continue`
+    case pass
+    case `return`(Expr?)
+    case functionDef(FunctionDef)
+    case classDef(ClassDef)
+    case `try`(body: [Stmt], handlers: [ExceptHandler], orElse: [Stmt], finally: [Stmt])
+    case raise(exception: Expr?, cause: Expr?)
+    case assert(test: Expr, message: Expr?)
+    case delete([Expr])
+    case global([String])
+    case nonlocal([String])
+    case `import`([Alias])
+    /// `from module import names`; `level` counts leading dots.
+    case importFrom(module: String?, names: [Alias], level: Int)
+    case with(items: [WithItem], body: [Stmt], isAsync: Bool)
+}
+
+/// A parsed source file.
+public struct Module: Sendable {
+    public var body: [Stmt]
+    public init(body: [Stmt]) { self.body = body }
+}

@@ -1,0 +1,42 @@
+// Syntax errors as values with a location, printed the way CPython prints them.
+
+/// A syntax or indentation error found while reading source text.
+public struct SyntaxError: Error, Sendable, Equatable {
+    public enum Kind: String, Sendable { case syntax = "SyntaxError", indentation = "IndentationError", tab = "TabError" }
+    public var kind: Kind
+    public var message: String
+    /// 1-based line and column of the offending character (the caret goes under `column`).
+    public var location: SourceLocation
+    /// The text of the offending line, without its line terminator (empty when unknown).
+    public var sourceLine: String
+
+    public init(_ kind: Kind = .syntax, _ message: String, at location: SourceLocation, sourceLine: String) {
+        self.kind = kind; self.message = message; self.location = location; self.sourceLine = sourceLine
+    }
+
+    /// The report CPython prints for this error, ending with a newline:
+    /// `  File "x.aso", line N`, the source line (indented 4, leading blanks removed), a caret, `Kind: message`.
+    public func formatted(file: String) -> String {
+        var out = "  File \"\(file)\", line \(location.line)\n"
+        let stripped = sourceLine.drop(while: { $0 == " " || $0 == "\t" || $0 == "\u{0C}" })
+        let removed = sourceLine.unicodeScalars.count - stripped.unicodeScalars.count
+        let text = String(stripped).trimmingTrailingWhitespace()
+        if !text.isEmpty {
+            out += "    \(text)\n"
+            let caretColumn = max(1, min(location.column - removed, text.unicodeScalars.count + 1))
+            out += "    " + String(repeating: " ", count: caretColumn - 1) + "^\n"
+        }
+        out += "\(kind.rawValue): \(message)\n"
+        return out
+    }
+}
+
+extension String {
+    func trimmingTrailingWhitespace() -> String {
+        var scalars = Substring(self).unicodeScalars
+        while let last = scalars.last, last == " " || last == "\t" || last == "\r" || last == "\n" || last == "\u{0C}" {
+            scalars.removeLast()
+        }
+        return String(scalars)
+    }
+}
