@@ -140,7 +140,9 @@ struct LexerState {
                 newLine()
                 atLineStart = brackets.isEmpty
             case "\\":
-                if peek(1) == "\n" {
+                if peek(1) == nil {
+                    fail("unexpected EOF while parsing", column: i + 2 - lineStart)
+                } else if peek(1) == "\n" {
                     i += 2
                     if i >= s.count {
                         fail("unexpected EOF while parsing", column: i - lineStart)

@@ -67,6 +67,10 @@ extension Parser {
         // CPython's invalid_expression: two expressions in a row inside brackets.
         if tok.depth > 0 && startsExpression(tok) && !(startTok.kind == .name && startNext.kind == .string)
             && !["match", "case", "_"].contains(startTok.text) {
+            // Look at the second expression as CPython does, so an unclosed bracket after it wins.
+            let saved = pos
+            do { _ = try disjunction(); _ = tok } catch {}
+            pos = saved
             throw error("invalid syntax. Perhaps you forgot a comma?", at: body.loc)
         }
         guard atKeyword("if") else { return body }

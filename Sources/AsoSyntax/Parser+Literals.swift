@@ -93,7 +93,7 @@ extension Parser {
 
     func decodeBytes(_ literal: StringLiteral, _ t: Token) throws(SyntaxError) -> [UInt8] {
         var out: [UInt8] = []
-        let s = literal.body
+        let s = Array(literal.body)
         var i = 0
         while i < s.count {
             let c = s[i]
