@@ -155,6 +155,8 @@ func decimalValue(_ u: Unicode.Scalar) -> Int? {
     if u.value >= 0x30 && u.value <= 0x39 { return Int(u.value - 0x30) }
     if u.value < 0x80 { return nil }
     let props = u.properties
+    // Digits assigned after Unicode 14.0 are unknown to CPython 3.11.
+    if let age = props.age, age.major > 14 { return nil }
     guard props.numericType == .decimal, let v = props.numericValue else { return nil }
     let digit = Int(v)
     return (0...9).contains(digit) ? digit : nil
