@@ -211,6 +211,11 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case loadBuildClass
     /// Interactive mode: prints repr(v) unless v is None. `(v -- )`
     case printExpr
+    /// Marks the value of a `yield` expression in an async generator (CPython 3.11's ASYNC_GEN_WRAP),
+    /// so that the `yieldValue` that follows hands it to the consumer (`__anext__`/`asend`) rather
+    /// than to the event loop as an `await` step does. Emitted only in async generator code, right
+    /// before `yieldValue`. `(v -- wrapped)`
+    case asyncGenWrap
 }
 
 /// The operator of `binaryOp`, in CPython 3.11's numbering (`NB_*`): in-place forms are +13.
