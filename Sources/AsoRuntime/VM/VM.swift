@@ -534,7 +534,7 @@ extension Runtime {
                         }
 
                     case .beforeWith, .withExceptStart, .beforeAsyncWith, .yieldValue, .getYieldFromIter, .send,
-                         .getAwaitable, .getAIter, .getANext, .endAsyncFor, .returnGenerator, .loadBuildClass:
+                         .getAwaitable, .getAIter, .getANext, .endAsyncFor, .returnGenerator, .loadBuildClass, .asyncGenWrap:
                         throw runtimeError("'\(op)' is not supported yet")
                     }
                 }
