@@ -1,0 +1,83 @@
+// The heap: owns every object and frees the unreachable ones (mark and sweep).
+//
+// One idea: allocation only *requests* a collection (when the bytes allocated since the last one
+// pass a threshold); the collection itself runs at a safepoint of the dispatch loop, where every
+// live value sits in a root (fiber stacks and frames, modules, the runtime's tables, the host's
+// handles and native code's `tempRoots`). `ASO_GC_STRESS=1` collects at every safepoint so that a
+// missing root fails a test at once.
+
+final class Heap {
+    /// Every live object. The registry's strong references are what keep objects alive.
+    private(set) var objects: [Obj] = []
+    /// Estimated bytes held by registered objects (updated at registration and at each sweep).
+    private(set) var bytesInUse = 0
+    /// Bytes registered since the last collection.
+    private var bytesSinceCollection = 0
+    /// The allocation volume that triggers the next collection.
+    private var threshold = 8 << 20
+    /// True when allocation has asked for a collection at the next safepoint.
+    var collectionRequested = false
+    /// Collect at every safepoint (stress mode).
+    let stress: Bool
+    /// Collections so far (for tests and statistics).
+    private(set) var collections = 0
+    /// The limit on `bytesInUse`; above it allocation sites raise MemoryError.
+    var memoryLimit: Int
+
+    init(stress: Bool, memoryLimit: Int) {
+        self.stress = stress
+        self.memoryLimit = memoryLimit
+        objects.reserveCapacity(1024)
+    }
+
+    /// Registers a new object; the heap now owns it.
+    @inline(__always) @discardableResult
+    func register<T: Obj>(_ o: T) -> T {
+        objects.append(o)
+        let size = o.estimatedSize
+        bytesInUse &+= size
+        bytesSinceCollection &+= size
+        if bytesSinceCollection > threshold || stress { collectionRequested = true }
+        return o
+    }
+
+    /// Accounts for memory an object acquired after registration (a list that grew, ...).
+    @inline(__always) func grew(by bytes: Int) {
+        bytesInUse &+= bytes
+        bytesSinceCollection &+= bytes
+        if bytesSinceCollection > threshold { collectionRequested = true }
+    }
+
+    /// Would an allocation of `bytes` more exceed the memory limit?
+    func wouldExceedLimit(_ bytes: Int) -> Bool {
+        bytes < 0 || bytes > memoryLimit || bytesInUse > memoryLimit - bytes
+    }
+
+    /// Marks from `roots` and frees everything else.
+    func collect(roots: (inout Tracer) -> Void) {
+        var t = Tracer()
+        t.pending.reserveCapacity(256)
+        roots(&t)
+        while let o = t.pending.popLast() { o.trace(&t) }
+        var live = 0
+        var kept = 0
+        let n = objects.count
+        objects.withUnsafeMutableBufferPointer { buf in
+            for i in 0..<n {
+                let o = buf[i]
+                if o.marked {
+                    o.marked = false
+                    live &+= o.estimatedSize
+                    if kept != i { buf.swapAt(kept, i) }
+                    kept += 1
+                }
+            }
+        }
+        objects.removeLast(n - kept)
+        bytesInUse = live
+        bytesSinceCollection = 0
+        threshold = max(8 << 20, live)
+        collectionRequested = false
+        collections += 1
+    }
+}

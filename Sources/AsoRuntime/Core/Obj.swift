@@ -1,0 +1,53 @@
+// The base class of every heap object, and the kind tag that the VM switches on.
+//
+// One idea: every object is owned by the interpreter's `Heap` (a strong registry) and referenced
+// from values by unmanaged pointers; the collector marks from the roots through `trace` and drops
+// the registry's reference to what it did not reach. `kind` is a plain byte so the dispatch loop
+// can test an object's class without a dynamic cast.
+
+enum ObjKind: UInt8 {
+    case str, list, tuple, dict, set, frozenset, bigint, bytes
+    case function, native, boundMethod, type, module, cell, code
+    case exception, instance, range, slice, iterator, other
+}
+
+class Obj {
+    /// What the object is, for fast checks; fixed at creation.
+    let kind: ObjKind
+    /// The object's class (`type(x)`); nil only inside the bootstrap of the `type` type itself.
+    /// Types are never freed while an object of theirs is alive, since `trace` marks it.
+    unowned(unsafe) var typeRef: TypeObject?
+    /// Set by the collector's mark phase; false between collections.
+    var marked = false
+
+    init(kind: ObjKind, type: TypeObject?) {
+        self.kind = kind
+        self.typeRef = type
+    }
+
+    /// The object's class. Set for every object once the runtime's types are bootstrapped.
+    @inline(__always) var type: TypeObject { typeRef.unsafelyUnwrapped }
+
+    /// Reports every value and object this object refers to. Subclasses call super.
+    func trace(_ t: inout Tracer) { t.mark(typeRef) }
+
+    /// An estimate of the object's size in bytes, for the collector's pacing and memory limit.
+    var estimatedSize: Int { 48 }
+}
+
+/// The mark phase's work list: marks are set when an object is first seen and its children are
+/// traced later, so deep structures never recurse on the Swift stack.
+struct Tracer {
+    var pending: [Obj] = []
+
+    @inline(__always) mutating func mark(_ v: Value) {
+        if case .object(let u) = v { mark(u.takeUnretainedValue()) }
+    }
+    @inline(__always) mutating func mark(_ o: Obj) {
+        if !o.marked { o.marked = true; pending.append(o) }
+    }
+    mutating func mark(_ o: Obj?) { if let o { mark(o) } }
+    mutating func mark<S: Sequence>(all values: S) where S.Element == Value {
+        for v in values { mark(v) }
+    }
+}

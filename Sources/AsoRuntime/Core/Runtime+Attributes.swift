@@ -1,0 +1,188 @@
+// Attribute access: `obj.name` for loads, stores and deletes, and the method lookup that lets a
+// call `obj.m(...)` skip making a bound-method object.
+
+extension Runtime {
+    func getAttribute(_ obj: Value, _ nameValue: Value) throws -> Value {
+        let name = nameValue.asStr?.value ?? ""
+        if let v = try findAttribute(obj, name) { return v }
+        throw noAttribute(obj, name)
+    }
+
+    /// `getattr(obj, name, None)`-style lookup: nil when missing.
+    func findAttribute(_ obj: Value, _ name: String) throws -> Value? {
+        if case .object(let u) = obj {
+            let o = u.takeUnretainedValue()
+            switch o.kind {
+            case .module:
+                let m = unsafeDowncast(o, to: ModuleObj.self)
+                if let v = m.get(name) { return v }
+                if name == "__name__" { return newStr(m.name) }
+                if name == "__dict__" {
+                    let d = newDict()
+                    for (k, v) in m.boundNames { try d.set(intern(k), v, self) }
+                    return Value(d)
+                }
+                return nil
+            case .type:
+                let t = unsafeDowncast(o, to: TypeObject.self)
+                if let v = t.lookup(name) { return v }
+                switch name {
+                case "__name__", "__qualname__": return newStr(t.name)
+                case "__module__": return newStr(t.moduleName ?? "builtins")
+                case "__base__": return t.base.map { Value($0) } ?? .none
+                case "__bases__": return newTuple(t.base.map { [Value($0)] } ?? [])
+                case "__mro__":
+                    var chain: [Value] = []
+                    var c: TypeObject? = t
+                    while let x = c { chain.append(Value(x)); c = x.base }
+                    return newTuple(chain)
+                case "__doc__": return .none
+                default: return nil
+                }
+            case .exception:
+                let e = unsafeDowncast(o, to: ExceptionObj.self)
+                switch name {
+                case "args": return e.args
+                case "__cause__": return e.cause
+                case "__context__": return e.context
+                case "__suppress_context__": return .bool(e.suppressContext)
+                case "__traceback__": return .none
+                default:
+                    if let v = e.attributes[name] { return v }
+                }
+            case .function:
+                let f = unsafeDowncast(o, to: FunctionObj.self)
+                switch name {
+                case "__name__": return newStr(f.name)
+                case "__qualname__": return newStr(f.qualifiedName)
+                case "__module__": return newStr(f.code.module.name)
+                case "__doc__": return .none
+                case "__defaults__": return f.defaults.isEmpty ? .none : newTuple(f.defaults)
+                case "__dict__":
+                    if f.dict == nil { f.dict = newDict() }
+                    return f.dict.map { Value($0) } ?? .none
+                default:
+                    if let d = f.dict, let v = try d.get(intern(name), self) { return v }
+                }
+            case .native:
+                let f = unsafeDowncast(o, to: NativeFunctionObj.self)
+                if name == "__name__" || name == "__qualname__" { return newStr(f.name) }
+            case .instance:
+                let i = unsafeDowncast(o, to: InstanceObj.self)
+                if let v = i.attributes[name] { return v }
+            case .range:
+                let r = unsafeDowncast(o, to: RangeObj.self)
+                switch name {
+                case "start": return .int(r.start)
+                case "stop": return .int(r.stop)
+                case "step": return .int(r.step)
+                default: break
+                }
+            case .slice:
+                let s = unsafeDowncast(o, to: SliceObj.self)
+                switch name {
+                case "start": return s.start
+                case "stop": return s.stop
+                case "step": return s.step
+                default: break
+                }
+            default: break
+            }
+        }
+        switch name {
+        case "real" where isIntegral(obj): return obj.asPlainInt
+        case "imag" where isIntegral(obj): return .int(0)
+        case "numerator" where isIntegral(obj): return obj.asPlainInt
+        case "denominator" where isIntegral(obj): return .int(1)
+        case "real": if case .float = obj { return obj }
+        case "imag": if case .float = obj { return .float(0) }
+        case "__class__": return Value(typeOf(obj))
+        default: break
+        }
+        let t = typeOf(obj)
+        if let v = t.lookup(name) {
+            switch v {
+            case .object(let u) where u.takeUnretainedValue().kind == .native || u.takeUnretainedValue().kind == .function:
+                return Value(heap.register(BoundMethodObj(receiver: obj, function: v, type: types.method)))
+            default: return v
+            }
+        }
+        return nil
+    }
+
+    func noAttribute(_ obj: Value, _ name: String) -> ScriptError {
+        if let m = obj.asModule { return attributeError("module '\(m.name)' has no attribute '\(name)'") }
+        if let t = obj.asType { return attributeError("type object '\(t.name)' has no attribute '\(name)'") }
+        return attributeError("'\(typeName(obj))' object has no attribute '\(name)'")
+    }
+
+    /// The function to call for `obj.name(...)` with `obj` as first argument, when `name` is a method
+    /// of obj's class and not shadowed; nil otherwise (then the attribute is loaded normally).
+    @inline(__always) func methodLookup(_ obj: Value, _ nameValue: Value) -> Value? {
+        if case .object(let u) = obj {
+            let k = u.takeUnretainedValue().kind
+            if k == .module || k == .type || k == .instance || k == .function || k == .exception { return nil }
+        }
+        guard let name = nameValue.asStr?.value, let v = typeOf(obj).lookup(name) else { return nil }
+        if case .object(let u) = v, u.takeUnretainedValue().kind == .native { return v }
+        return nil
+    }
+
+    func setAttribute(_ obj: Value, _ nameValue: Value, _ value: Value) throws {
+        let name = nameValue.asStr?.value ?? ""
+        if case .object(let u) = obj {
+            let o = u.takeUnretainedValue()
+            switch o.kind {
+            case .module: unsafeDowncast(o, to: ModuleObj.self).set(name, value); return
+            case .instance: unsafeDowncast(o, to: InstanceObj.self).attributes[name] = value; return
+            case .exception:
+                let e = unsafeDowncast(o, to: ExceptionObj.self)
+                switch name {
+                case "args": e.args = newTuple(try iterateToArray(value))
+                case "__cause__": e.cause = value; e.suppressContext = true
+                case "__context__": e.context = value
+                case "__suppress_context__": e.suppressContext = try truthy(value)
+                default: e.attributes[name] = value
+                }
+                return
+            case .function:
+                let f = unsafeDowncast(o, to: FunctionObj.self)
+                switch name {
+                case "__name__": f.name = try str(value)
+                case "__qualname__": f.qualifiedName = try str(value)
+                default:
+                    if f.dict == nil { f.dict = newDict() }
+                    try f.dict?.set(nameValue, value, self)
+                }
+                return
+            case .type:
+                let t = unsafeDowncast(o, to: TypeObject.self)
+                if t.moduleName == nil { throw typeError("cannot set '\(name)' attribute of immutable type '\(t.name)'") }
+                t.dict[name] = value
+                return
+            default: break
+            }
+        }
+        throw attributeError("'\(typeName(obj))' object has no attribute '\(name)'")
+    }
+
+    func deleteAttribute(_ obj: Value, _ nameValue: Value) throws {
+        let name = nameValue.asStr?.value ?? ""
+        if case .object(let u) = obj {
+            let o = u.takeUnretainedValue()
+            switch o.kind {
+            case .instance:
+                if unsafeDowncast(o, to: InstanceObj.self).attributes.removeValue(forKey: name) != nil { return }
+            case .exception:
+                if unsafeDowncast(o, to: ExceptionObj.self).attributes.removeValue(forKey: name) != nil { return }
+            case .function:
+                if let d = unsafeDowncast(o, to: FunctionObj.self).dict, try d.remove(nameValue, self) != nil { return }
+            case .module:
+                let m = unsafeDowncast(o, to: ModuleObj.self)
+                if m.get(name) != nil { m.set(name, .null); return }
+            default: break
+            }
+        }
+        throw noAttribute(obj, name)
+    }
+}

@@ -1,0 +1,327 @@
+// Equality, ordering and hashing with Python's rules: numbers compare by value across int, bool
+// and float (so 1 == 1.0 == True, and they hash alike), sequences compare element by element,
+// sets by inclusion; unordered types raise TypeError for `<`.
+
+import BigInt
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Runtime {
+    /// `a == b`.
+    func equals(_ a: Value, _ b: Value) throws -> Bool {
+        switch (a, b) {
+        case let (.int(x), .int(y)): return x == y
+        case let (.float(x), .float(y)): return x == y
+        case let (.int(x), .float(y)), let (.float(y), .int(x)): return intEqualsFloat(BigInt(x), y)
+        case let (.bool(x), .bool(y)): return x == y
+        case let (.bool(x), .int(y)), let (.int(y), .bool(x)): return (x ? 1 : 0) == y
+        case let (.bool(x), .float(y)), let (.float(y), .bool(x)): return (x ? 1.0 : 0.0) == y
+        case (.none, .none): return true
+        case (.object(let u), .object(let w)):
+            if u.toOpaque() == w.toOpaque() {
+                // NaN-free identity shortcut, as CPython's containers do.
+                return true
+            }
+            let x = u.takeUnretainedValue(), y = w.takeUnretainedValue()
+            if x.kind == .str && y.kind == .str {
+                return unsafeDowncast(x, to: StrObj.self).value == unsafeDowncast(y, to: StrObj.self).value
+            }
+            return try objectEquals(a, x, b, y)
+        case (.object(let u), _), (_, .object(let u)):
+            let o = u.takeUnretainedValue()
+            if o.kind == .bigint {
+                let big = unsafeDowncast(o, to: BigIntObj.self).value
+                let other = a.object === o ? b : a
+                if case .float(let d) = other { return intEqualsFloat(big, d) }
+                return false
+            }
+            return false
+        default: return false
+        }
+    }
+
+    private func intEqualsFloat(_ i: BigInt, _ d: Double) -> Bool {
+        guard d.isFinite, d == d.rounded() else { return false }
+        return BigInt(exactly: d) == i
+    }
+
+    private func objectEquals(_ a: Value, _ x: Obj, _ b: Value, _ y: Obj) throws -> Bool {
+        switch (x.kind, y.kind) {
+        case (.bigint, .bigint):
+            return unsafeDowncast(x, to: BigIntObj.self).value == unsafeDowncast(y, to: BigIntObj.self).value
+        case (.list, .list):
+            return try sequenceEquals(unsafeDowncast(x, to: ListObj.self).items, unsafeDowncast(y, to: ListObj.self).items)
+        case (.tuple, .tuple):
+            return try sequenceEquals(unsafeDowncast(x, to: TupleObj.self).items, unsafeDowncast(y, to: TupleObj.self).items)
+        case (.bytes, .bytes):
+            return unsafeDowncast(x, to: BytesObj.self).bytes == unsafeDowncast(y, to: BytesObj.self).bytes
+        case (.dict, .dict):
+            let dx = unsafeDowncast(x, to: DictObj.self), dy = unsafeDowncast(y, to: DictObj.self)
+            if dx.count != dy.count { return false }
+            for (k, v) in dx.entries {
+                guard let w = try dy.get(k, self) else { return false }
+                if !(v.isIdentical(to: w)) { if try !equals(v, w) { return false } }
+            }
+            return true
+        case (.set, .set), (.set, .frozenset), (.frozenset, .set), (.frozenset, .frozenset):
+            let sx = unsafeDowncast(x, to: SetObj.self), sy = unsafeDowncast(y, to: SetObj.self)
+            if sx.count != sy.count { return false }
+            for k in sx.liveKeys { if try !sy.contains(k, self) { return false } }
+            return true
+        case (.range, .range):
+            let rx = unsafeDowncast(x, to: RangeObj.self), ry = unsafeDowncast(y, to: RangeObj.self)
+            if rx.length != ry.length { return false }
+            if rx.length == 0 { return true }
+            if rx.start != ry.start { return false }
+            return rx.length == 1 || rx.step == ry.step
+        case (.slice, .slice):
+            let p = unsafeDowncast(x, to: SliceObj.self), q = unsafeDowncast(y, to: SliceObj.self)
+            return try equals(p.start, q.start) && equals(p.stop, q.stop) && equals(p.step, q.step)
+        case (.boundMethod, .boundMethod):
+            let p = unsafeDowncast(x, to: BoundMethodObj.self), q = unsafeDowncast(y, to: BoundMethodObj.self)
+            return p.receiver.isIdentical(to: q.receiver) && p.function.isIdentical(to: q.function)
+        case (.other, .other) where x.type === types.dictKeys || x.type === types.dictItems:
+            return try equals(Value(newSetFrom(try iterateToArray(a))), Value(newSetFrom(try iterateToArray(b))))
+        default:
+            return false
+        }
+    }
+
+    func newSetFrom(_ items: [Value]) throws -> SetObj {
+        let s = newSet()
+        for v in items { try s.add(v, self) }
+        return s
+    }
+
+    private func sequenceEquals(_ x: [Value], _ y: [Value]) throws -> Bool {
+        if x.count != y.count { return false }
+        try enterRecursion(" in comparison")
+        defer { depth -= 1 }
+        for i in 0..<x.count where !x[i].isIdentical(to: y[i]) {
+            if try !equals(x[i], y[i]) { return false }
+        }
+        return true
+    }
+
+    /// Counts a level of native recursion (repr of nested lists, deep comparisons, ...).
+    func enterRecursion(_ whileDoing: String) throws {
+        if depth >= options.recursionLimit {
+            throw error(exc.recursionError, "maximum recursion depth exceeded" + whileDoing)
+        }
+        depth += 1
+    }
+
+    /// Rich comparison for `compareOp` (0 <, 1 <=, 2 ==, 3 !=, 4 >, 5 >=).
+    func compare(_ a: Value, _ b: Value, _ op: Int) throws -> Value {
+        switch op {
+        case 2: return .bool(try equals(a, b))
+        case 3: return .bool(!(try equals(a, b)))
+        default: break
+        }
+        if let r = try order(a, b) {
+            switch op {
+            case 0: return .bool(r < 0)
+            case 1: return .bool(r <= 0 && r != 2)
+            case 4: return .bool(r > 0 && r != 2)
+            default: return .bool(r >= 0 && r != 2)
+            }
+        }
+        if let x = a.asSet, let y = b.asSet { return .bool(try setCompare(x, y, op)) }
+        let sym = ["<", "<=", "==", "!=", ">", ">="][op]
+        throw typeError("'\(sym)' not supported between instances of '\(typeName(a))' and '\(typeName(b))'")
+    }
+
+    /// `a < b` for sorting.
+    func lessThan(_ a: Value, _ b: Value) throws -> Bool {
+        if case .int(let x) = a, case .int(let y) = b { return x < y }
+        if let x = a.asStr, let y = b.asStr { return x.value.unicodeScalars.lexicographicallyPrecedes(y.value.unicodeScalars) }
+        if case .bool(let r) = try compare(a, b, 0) { return r }
+        return false
+    }
+
+    /// Three-way order: -1, 0, 1, or 2 for "unordered" (a NaN); nil when the types do not order.
+    private func order(_ a: Value, _ b: Value) throws -> Int? {
+        if isIntegral(a) && isIntegral(b) {
+            if case .int(let x) = a.asPlainInt, case .int(let y) = b.asPlainInt { return x < y ? -1 : (x == y ? 0 : 1) }
+            guard let x = bigValue(a), let y = bigValue(b) else { return nil }
+            return x < y ? -1 : (x == y ? 0 : 1)
+        }
+        if case .float = a, isIntegral(b) || isFloat(b) { return try numericOrder(a, b) }
+        if case .float = b, isIntegral(a) { return try numericOrder(a, b) }
+        guard case .object(let u) = a, case .object(let w) = b else { return nil }
+        let x = u.takeUnretainedValue(), y = w.takeUnretainedValue()
+        switch (x.kind, y.kind) {
+        case (.str, .str):
+            let p = unsafeDowncast(x, to: StrObj.self).value, q = unsafeDowncast(y, to: StrObj.self).value
+            if p == q { return 0 }
+            return p.unicodeScalars.lexicographicallyPrecedes(q.unicodeScalars) ? -1 : 1
+        case (.list, .list):
+            return try sequenceOrder(unsafeDowncast(x, to: ListObj.self).items, unsafeDowncast(y, to: ListObj.self).items)
+        case (.tuple, .tuple):
+            return try sequenceOrder(unsafeDowncast(x, to: TupleObj.self).items, unsafeDowncast(y, to: TupleObj.self).items)
+        case (.bytes, .bytes):
+            let p = unsafeDowncast(x, to: BytesObj.self).bytes, q = unsafeDowncast(y, to: BytesObj.self).bytes
+            if p == q { return 0 }
+            return p.lexicographicallyPrecedes(q) ? -1 : 1
+        default: return nil
+        }
+    }
+
+    private func isFloat(_ v: Value) -> Bool { if case .float = v { return true }; return false }
+
+    private func numericOrder(_ a: Value, _ b: Value) throws -> Int {
+        // Compare exactly when an int is involved and the float is integral.
+        if case .float(let d) = a, !d.isNaN, let y = bigValue(b), d.isFinite {
+            let fl = BigInt(d.rounded(.down))
+            if fl < y { return -1 }
+            if fl > y { return 1 }
+            return d > d.rounded(.down) ? 1 : 0
+        }
+        if case .float(let d) = b, !d.isNaN, let x = bigValue(a), d.isFinite {
+            return -(try numericOrder(b, a))
+        }
+        guard let x = try floatValue(a), let y = try floatValue(b) else { return 2 }
+        if x.isNaN || y.isNaN { return 2 }
+        return x < y ? -1 : (x == y ? 0 : 1)
+    }
+
+    private func sequenceOrder(_ x: [Value], _ y: [Value]) throws -> Int? {
+        for i in 0..<min(x.count, y.count) where !x[i].isIdentical(to: y[i]) {
+            if try equals(x[i], y[i]) { continue }
+            if try lessThan(x[i], y[i]) { return -1 }
+            if case .bool(true) = try compare(x[i], y[i], 4) { return 1 }
+            return 2
+        }
+        return x.count < y.count ? -1 : (x.count == y.count ? 0 : 1)
+    }
+
+    private func setCompare(_ x: SetObj, _ y: SetObj, _ op: Int) throws -> Bool {
+        func subset(_ p: SetObj, _ q: SetObj) throws -> Bool {
+            for k in p.liveKeys { if try !q.contains(k, self) { return false } }
+            return true
+        }
+        switch op {
+        case 0: return try x.count < y.count && subset(x, y)
+        case 1: return try subset(x, y)
+        case 4: return try x.count > y.count && subset(y, x)
+        default: return try subset(y, x)
+        }
+    }
+
+    // MARK: Hashing (CPython's numeric hash, so equal numbers hash alike)
+
+    private static let modulus: UInt64 = (1 << 61) - 1
+
+    func hash(_ v: Value) throws -> Int {
+        switch v {
+        case .int(let i): return hashInt(i)
+        case .bool(let b): return b ? 1 : 0
+        case .float(let d): return hashFloat(d)
+        case .none: return 0x5f3759df
+        case .null: return 0
+        case .object(let u):
+            let o = u.takeUnretainedValue()
+            switch o.kind {
+            case .str:
+                let s = unsafeDowncast(o, to: StrObj.self)
+                if !s.hashComputed { s.cachedHash = hashBytes(s.value); s.hashComputed = true }
+                return s.cachedHash
+            case .bigint: return hashBig(unsafeDowncast(o, to: BigIntObj.self).value)
+            case .tuple:
+                let t = unsafeDowncast(o, to: TupleObj.self)
+                if t.hashComputed { return t.cachedHash }
+                let h = try hashTuple(t.items)
+                t.cachedHash = h
+                t.hashComputed = true
+                return h
+            case .bytes:
+                var h: UInt64 = 14695981039346656037
+                for b in unsafeDowncast(o, to: BytesObj.self).bytes { h = (h ^ UInt64(b)) &* 1099511628211 }
+                return Int(truncatingIfNeeded: h) == -1 ? -2 : Int(truncatingIfNeeded: h)
+            case .frozenset:
+                var h: UInt64 = 0
+                for k in unsafeDowncast(o, to: SetObj.self).liveKeys {
+                    let x = UInt64(bitPattern: Int64(try hash(k)))
+                    h ^= ((x ^ 89869747) ^ (x << 16)) &* 3644798167
+                }
+                return Int(truncatingIfNeeded: h)
+            case .list, .dict, .set:
+                throw typeError("unhashable type: '\(o.type.name)'")
+            case .other where o.type === types.dictKeys || o.type === types.dictValues || o.type === types.dictItems:
+                throw typeError("unhashable type: '\(o.type.name)'")
+            default:
+                return Int(bitPattern: UInt(bitPattern: u.toOpaque().hashValue) >> 4)
+            }
+        }
+    }
+
+    func hashInt(_ i: Int) -> Int {
+        let m = Runtime.modulus
+        var r = Int(UInt64(i.magnitude) % m)
+        if i < 0 { r = -r }
+        return r == -1 ? -2 : r
+    }
+
+    private func hashBig(_ b: BigInt) -> Int {
+        let m = BigInt(Runtime.modulus)
+        var r = Int(b.magnitude % BigUInt(Runtime.modulus))
+        if b.signum() < 0 { r = -r }
+        _ = m
+        return r == -1 ? -2 : r
+    }
+
+    /// CPython's `_Py_HashDouble`.
+    func hashFloat(_ d: Double) -> Int {
+        if d.isNaN { return 0 }
+        if d.isInfinite { return d > 0 ? 314159 : -314159 }
+        let m = Runtime.modulus
+        var (mant, e) = frexpPair(d)
+        var sign = 1
+        if mant < 0 { sign = -1; mant = -mant }
+        var x: UInt64 = 0
+        while mant != 0 {
+            x = ((x << 28) & m) | x >> (61 - 28)
+            mant *= 268435456.0
+            e -= 28
+            let y = UInt64(mant)
+            mant -= Double(y)
+            x += y
+            if x >= m { x -= m }
+        }
+        let ee = e >= 0 ? e % 61 : 61 - 1 - ((-1 - e) % 61)
+        x = ((x << UInt64(ee)) & m) | x >> UInt64(61 - ee)
+        var r = Int(x) * sign
+        if r == -1 { r = -2 }
+        return r
+    }
+
+    private func frexpPair(_ d: Double) -> (Double, Int) {
+        if d == 0 { return (0, 0) }
+        let e = Int(d.exponent) + 1
+        return (d / pow(2.0, Double(e)), e)
+    }
+
+    /// CPython 3.11's tuple hash (xxHash-based).
+    private func hashTuple(_ items: [Value]) throws -> Int {
+        let p1: UInt64 = 11400714785074694791, p2: UInt64 = 14029467366897019727, p5: UInt64 = 2870177450012600261
+        var acc = p5
+        for v in items {
+            let lane = UInt64(bitPattern: Int64(try hash(v)))
+            acc = acc &+ lane &* p2
+            acc = (acc << 31) | (acc >> 33)
+            acc = acc &* p1
+        }
+        acc = acc &+ (UInt64(items.count) ^ (p5 ^ 3527539))
+        if acc == UInt64.max { return 1546275796 }
+        return Int(bitPattern: UInt(acc))
+    }
+
+    /// A stable string hash (FNV-1a); CPython's is randomised per process, so scripts cannot depend on it.
+    private func hashBytes(_ s: String) -> Int {
+        var h: UInt64 = 14695981039346656037
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 1099511628211 }
+        let r = Int(truncatingIfNeeded: h)
+        return r == -1 ? -2 : r
+    }
+}

@@ -1,0 +1,138 @@
+// Raising and matching exceptions, and printing tracebacks the way CPython 3.11 does.
+
+import AsoBytecode
+
+extension Runtime {
+    /// `raise X`: an exception instance as is, an exception class instantiated with no arguments.
+    func makeRaisable(_ v: Value) throws -> ExceptionObj {
+        if let e = v.asException { return e }
+        if let t = v.asType, t.isException {
+            if let e = try call(v, []).asException { return e }
+        }
+        throw typeError("exceptions must derive from BaseException")
+    }
+
+    /// `raise e from cause`.
+    func setCause(_ e: ExceptionObj, _ cause: Value) throws {
+        if cause.isNone {
+            e.cause = .none
+        } else if let c = cause.asException {
+            e.cause = Value(c)
+        } else if let t = cause.asType, t.isException {
+            e.cause = Value(try makeRaisable(cause))
+        } else {
+            throw typeError("exception causes must derive from BaseException")
+        }
+        e.suppressContext = true
+    }
+
+    /// `except T:` matching, with T a class or a tuple of classes.
+    func exceptionMatches(_ e: Value, _ t: Value) throws -> Bool {
+        let cls = typeOf(e)
+        if let ty = t.asType {
+            guard ty.isException else {
+                throw typeError("catching classes that do not inherit from BaseException is not allowed")
+            }
+            return cls.isSubtype(of: ty)
+        }
+        if let tup = t.asTuple {
+            for x in tup.items where try exceptionMatches(e, x) { return true }
+            return false
+        }
+        throw typeError("catching classes that do not inherit from BaseException is not allowed")
+    }
+
+    /// The full report CPython prints for an uncaught exception, chained causes and contexts first.
+    func formatException(_ e: ExceptionObj) -> String {
+        var seen = Set<ObjectIdentifier>()
+        return formatChain(e, &seen)
+    }
+
+    private func formatChain(_ e: ExceptionObj, _ seen: inout Set<ObjectIdentifier>) -> String {
+        seen.insert(ObjectIdentifier(e))
+        var out = ""
+        if let c = e.cause.asException, !seen.contains(ObjectIdentifier(c)) {
+            out += formatChain(c, &seen)
+            out += "\nThe above exception was the direct cause of the following exception:\n\n"
+        } else if !e.suppressContext, let c = e.context.asException, !seen.contains(ObjectIdentifier(c)) {
+            out += formatChain(c, &seen)
+            out += "\nDuring handling of the above exception, another exception occurred:\n\n"
+        }
+        if !e.traceback.isEmpty {
+            out += "Traceback (most recent call last):\n"
+            out += formatFrames(e.traceback.reversed())
+        }
+        if e.type.isSubtype(of: exc.syntaxError), let file = e.attributes["filename"]?.asStr?.value {
+            let line = indexValue(e.attributes["lineno"] ?? .none) ?? 1
+            out += "  File \"\(file)\", line \(line)\n"
+            if let text = e.attributes["text"]?.asStr?.value {
+                let stripped = text.drop(while: { $0 == " " || $0 == "\t" || $0 == "\u{0C}" })
+                let removed = text.unicodeScalars.count - stripped.unicodeScalars.count
+                let shown = String(stripped).trimmingCharacters(in: " \t\r\n\u{0C}")
+                if !shown.isEmpty {
+                    out += "    \(shown)\n"
+                    let col = max(1, min((indexValue(e.attributes["offset"] ?? .none) ?? 1) - removed, shown.unicodeScalars.count + 1))
+                    out += "    " + String(repeating: " ", count: col - 1) + "^\n"
+                }
+            }
+            let msg = e.attributes["msg"].flatMap { $0.asStr?.value } ?? ""
+            out += "\(e.type.name): \(msg)\n"
+            return out
+        }
+        out += exceptionLine(e) + "\n"
+        return out
+    }
+
+    /// `Type: message` (or `Type` alone), with the module prefix CPython shows for non-builtin classes.
+    func exceptionLine(_ e: ExceptionObj) -> String {
+        var name = e.type.name
+        if let m = e.type.moduleName, m != "builtins", m != "__main__" { name = m + "." + name }
+        let msg = exceptionMessage(e)
+        return msg.isEmpty ? name : "\(name): \(msg)"
+    }
+
+    private func formatFrames(_ entries: [TracebackEntry]) -> String {
+        var out = ""
+        var last: (String, Int, String)? = nil
+        var repeats = 0
+        func flushRepeats() {
+            if repeats > 3 {
+                out += "  [Previous line repeated \(repeats - 3) more time\(repeats - 3 == 1 ? "" : "s")]\n"
+            }
+        }
+        for entry in entries {
+            let (line, _) = entry.code.location(at: entry.pc)
+            let key = (entry.code.filename, line, entry.code.name)
+            if let l = last, l == key {
+                repeats += 1
+                if repeats > 3 { continue }
+            } else {
+                flushRepeats()
+                repeats = 1
+                last = key
+            }
+            out += "  File \"\(entry.code.filename)\", line \(line), in \(entry.code.name)\n"
+            if let src = sourceLine(entry.code.filename, line) {
+                let trimmed = src.drop(while: { $0 == " " || $0 == "\t" })
+                if !trimmed.isEmpty { out += "    \(trimmed)\n" }
+            }
+        }
+        flushRepeats()
+        return out
+    }
+
+    /// A line of a loaded source file (1-based), if known.
+    func sourceLine(_ file: String, _ line: Int) -> String? {
+        guard let lines = sources[file], line >= 1, line <= lines.count else { return nil }
+        return String(lines[line - 1]).trimmingCharacters(in: " \t\r\u{0C}")
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return String(s)
+    }
+}

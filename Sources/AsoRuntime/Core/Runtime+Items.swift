@@ -1,0 +1,237 @@
+// Subscripts and slices: `x[i]`, `x[a:b:c]`, item assignment and deletion, and `in`.
+
+import BigInt
+
+extension Runtime {
+    /// An index operand as an Int (bools count), clamping huge ints to ±Int.max; nil if not an int.
+    func indexValue(_ v: Value) -> Int? {
+        switch v {
+        case .int(let i): return i
+        case .bool(let b): return b ? 1 : 0
+        default:
+            if let b = bigValue(v) { return b.signum() < 0 ? Int.min + 1 : Int.max }
+            return nil
+        }
+    }
+
+    /// Python's slice.indices(length): (start, stop, step, count).
+    func sliceIndices(_ s: SliceObj, length: Int) throws -> (Int, Int, Int, Int) {
+        var step = 1
+        if !s.step.isNone {
+            guard let v = indexValue(s.step) else { throw typeError("slice indices must be integers or None or have an __index__ method") }
+            if v == 0 { throw valueError("slice step cannot be zero") }
+            step = v
+        }
+        func bound(_ v: Value, _ dflt: Int) throws -> Int {
+            if v.isNone { return dflt }
+            guard var i = indexValue(v) else { throw typeError("slice indices must be integers or None or have an __index__ method") }
+            if i < 0 { i = i &+ length; if i < 0 { i = step < 0 ? -1 : 0 } }
+            else if i >= length { i = step < 0 ? length - 1 : length }
+            return i
+        }
+        let start = try bound(s.start, step < 0 ? length - 1 : 0)
+        let stop = try bound(s.stop, step < 0 ? -1 : length)
+        var count = 0
+        if step < 0 { if stop < start { count = (start - stop - 1) / (-step) + 1 } }
+        else if start < stop { count = (stop - start - 1) / step + 1 }
+        return (start, stop, step, count)
+    }
+
+    private func normalize(_ key: Value, _ count: Int, _ what: String, _ container: String) throws -> Int {
+        guard let i = indexValue(key) else {
+            if container == "str" { throw typeError("string indices must be integers, not '\(typeName(key))'") }
+            throw typeError("\(container) indices must be integers or slices, not \(typeName(key))")
+        }
+        let j = i < 0 ? i &+ count : i
+        if j < 0 || j >= count { throw indexError("\(what) index out of range") }
+        return j
+    }
+
+    func getItem(_ container: Value, _ key: Value) throws -> Value {
+        guard case .object(let u) = container else {
+            throw typeError("'\(typeName(container))' object is not subscriptable")
+        }
+        let o = u.takeUnretainedValue()
+        switch o.kind {
+        case .list:
+            let l = unsafeDowncast(o, to: ListObj.self)
+            if case .int(let i) = key, i >= 0, i < l.items.count { return l.items[i] }
+            if let s = key.asObject(.slice, SliceObj.self) { return newList(try sliced(l.items, s)) }
+            return l.items[try normalize(key, l.items.count, "list", "list")]
+        case .tuple:
+            let t = unsafeDowncast(o, to: TupleObj.self)
+            if let s = key.asObject(.slice, SliceObj.self) { return newTuple(try sliced(t.items, s)) }
+            return t.items[try normalize(key, t.items.count, "tuple", "tuple")]
+        case .str:
+            let str = unsafeDowncast(o, to: StrObj.self)
+            if let s = key.asObject(.slice, SliceObj.self) {
+                let (start, stop, step, count) = try sliceIndices(s, length: str.count)
+                if step == 1 { return newStr(str.substring(start, max(start, stop))) }
+                var out = String.UnicodeScalarView()
+                let sc = str.scalars
+                var i = start
+                for _ in 0..<count { out.append(sc[i]); i += step }
+                return newStr(String(out))
+            }
+            let i = try normalize(key, str.count, "string", "str")
+            return intern(str.character(at: i))
+        case .dict:
+            let d = unsafeDowncast(o, to: DictObj.self)
+            if let v = try d.get(key, self) { return v }
+            throw keyError(key)
+        case .range:
+            let r = unsafeDowncast(o, to: RangeObj.self)
+            if let s = key.asObject(.slice, SliceObj.self) {
+                let (start, _, step, count) = try sliceIndices(s, length: r.length)
+                let newStart = r.element(start)
+                let newStep = r.step &* step
+                return Value(heap.register(RangeObj(start: newStart, stop: newStart &+ count &* newStep, step: newStep, type: types.range)))
+            }
+            guard indexValue(key) != nil else {
+                throw typeError("range indices must be integers or slices, not \(typeName(key))")
+            }
+            return .int(r.element(try normalize(key, r.length, "range object", "range")))
+        case .bytes:
+            let b = unsafeDowncast(o, to: BytesObj.self)
+            if let s = key.asObject(.slice, SliceObj.self) { return newBytes(try sliced(b.bytes, s)) }
+            return .int(Int(b.bytes[try normalize(key, b.bytes.count, "index", "byte")]))
+        case .type:
+            // `list[int]` style generic aliases: accepted and ignored.
+            return container
+        default:
+            throw typeError("'\(o.type.name)' object is not subscriptable")
+        }
+    }
+
+    func sliced<T>(_ items: [T], _ s: SliceObj) throws -> [T] {
+        let (start, stop, step, count) = try sliceIndices(s, length: items.count)
+        if step == 1 { return start < stop ? Array(items[start..<stop]) : [] }
+        var out: [T] = []
+        out.reserveCapacity(count)
+        var i = start
+        for _ in 0..<count { out.append(items[i]); i += step }
+        return out
+    }
+
+    func setItem(_ container: Value, _ key: Value, _ value: Value) throws {
+        if case .object(let u) = container {
+            let o = u.takeUnretainedValue()
+            switch o.kind {
+            case .list:
+                let l = unsafeDowncast(o, to: ListObj.self)
+                if case .int(let i) = key, i >= 0, i < l.items.count { l.items[i] = value; return }
+                if let s = key.asObject(.slice, SliceObj.self) { return try assignSlice(l, s, value) }
+                guard indexValue(key) != nil else {
+                    throw typeError("list indices must be integers or slices, not \(typeName(key))")
+                }
+                let count = l.items.count
+                guard let i = indexValue(key), (i < 0 ? i &+ count : i) >= 0, (i < 0 ? i &+ count : i) < count else {
+                    throw indexError("list assignment index out of range")
+                }
+                l.items[i < 0 ? i + count : i] = value
+                return
+            case .dict:
+                try unsafeDowncast(o, to: DictObj.self).set(key, value, self)
+                return
+            default: break
+            }
+        }
+        throw typeError("'\(typeName(container))' object does not support item assignment")
+    }
+
+    private func assignSlice(_ l: ListObj, _ s: SliceObj, _ value: Value) throws {
+        let newItems = try iterateToArray(value)
+        let (start, stop, step, count) = try sliceIndices(s, length: l.items.count)
+        if step == 1 {
+            let hi = max(start, stop)
+            l.items.replaceSubrange(start..<hi, with: newItems)
+            return
+        }
+        if newItems.count != count {
+            throw valueError("attempt to assign sequence of size \(newItems.count) to extended slice of size \(count)")
+        }
+        var i = start
+        for v in newItems { l.items[i] = v; i += step }
+    }
+
+    func deleteItem(_ container: Value, _ key: Value) throws {
+        if case .object(let u) = container {
+            let o = u.takeUnretainedValue()
+            switch o.kind {
+            case .list:
+                let l = unsafeDowncast(o, to: ListObj.self)
+                if let s = key.asObject(.slice, SliceObj.self) {
+                    let (start, stop, step, count) = try sliceIndices(s, length: l.items.count)
+                    if step == 1 { if start < stop { l.items.removeSubrange(start..<stop) }; return }
+                    var drop = Set<Int>()
+                    var i = start
+                    for _ in 0..<count { drop.insert(i); i += step }
+                    l.items = l.items.enumerated().filter { !drop.contains($0.offset) }.map { $0.element }
+                    return
+                }
+                guard indexValue(key) != nil else {
+                    throw typeError("list indices must be integers or slices, not \(typeName(key))")
+                }
+                let count = l.items.count
+                guard let i = indexValue(key), (i < 0 ? i &+ count : i) >= 0, (i < 0 ? i &+ count : i) < count else {
+                    throw indexError("list assignment index out of range")
+                }
+                l.items.remove(at: i < 0 ? i + count : i)
+                return
+            case .dict:
+                if try unsafeDowncast(o, to: DictObj.self).remove(key, self) == nil { throw keyError(key) }
+                return
+            default: break
+            }
+        }
+        throw typeError("'\(typeName(container))' object doesn't support item deletion")
+    }
+
+    /// `item in container`.
+    func contains(_ container: Value, _ item: Value) throws -> Bool {
+        if case .object(let u) = container {
+            let o = u.takeUnretainedValue()
+            switch o.kind {
+            case .list:
+                for v in unsafeDowncast(o, to: ListObj.self).items { if try v.isIdentical(to: item) || equals(v, item) { return true } }
+                return false
+            case .tuple:
+                for v in unsafeDowncast(o, to: TupleObj.self).items { if try v.isIdentical(to: item) || equals(v, item) { return true } }
+                return false
+            case .str:
+                guard let s = item.asStr else {
+                    throw typeError("'in <string>' requires string as left operand, not \(typeName(item))")
+                }
+                let hay = unsafeDowncast(o, to: StrObj.self).value
+                return s.value.isEmpty || hay.contains(s.value)
+            case .dict: return try unsafeDowncast(o, to: DictObj.self).get(item, self) != nil
+            case .set, .frozenset: return try unsafeDowncast(o, to: SetObj.self).contains(item, self)
+            case .range:
+                let r = unsafeDowncast(o, to: RangeObj.self)
+                guard isIntegral(item) || { if case .float = item { return true }; return false }() else { return false }
+                guard let i = indexValue(item), (try? equals(item, .int(i))) == true else { return false }
+                if r.step > 0 { return i >= r.start && i < r.stop && (i - r.start) % r.step == 0 }
+                return i <= r.start && i > r.stop && (r.start - i) % (-r.step) == 0
+            case .bytes:
+                let b = unsafeDowncast(o, to: BytesObj.self).bytes
+                if let i = indexValue(item) { return i >= 0 && i < 256 && b.contains(UInt8(i)) }
+                if let n = item.asBytes { return n.bytes.isEmpty || containsSubsequence(b, n.bytes) }
+                throw typeError("a bytes-like object is required, not '\(typeName(item))'")
+            case .other:
+                if let view = o as? DictViewObj, view.what == 0 { return try view.dict.get(item, self) != nil }
+            default: break
+            }
+        }
+        guard isIterable(container) else {
+            throw typeError("argument of type '\(typeName(container))' is not iterable")
+        }
+        for v in try iterateToArray(container) where try equals(v, item) { return true }
+        return false
+    }
+
+    private func containsSubsequence(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        if needle.count > hay.count { return false }
+        for i in 0...(hay.count - needle.count) where Array(hay[i..<(i + needle.count)]) == needle { return true }
+        return false
+    }
+}

@@ -1,0 +1,180 @@
+// Iteration: `iter()`, `next()`, draining an iterable, and unpacking into targets.
+
+extension Runtime {
+    func isIterable(_ v: Value) -> Bool {
+        guard case .object(let u) = v else { return false }
+        switch u.takeUnretainedValue().kind {
+        case .list, .tuple, .str, .bytes, .dict, .set, .frozenset, .range, .iterator: return true
+        case .other: return u.takeUnretainedValue() is DictViewObj
+        default: return false
+        }
+    }
+
+    /// `iter(v)`.
+    func iterate(_ v: Value) throws -> Value {
+        if case .object(let u) = v {
+            let o = u.takeUnretainedValue()
+            switch o.kind {
+            case .list: return newIterator(.list(unsafeDowncast(o, to: ListObj.self)), type: types.listIterator)
+            case .tuple: return newIterator(.tuple(unsafeDowncast(o, to: TupleObj.self)), type: types.tupleIterator)
+            case .str: return newIterator(.str(unsafeDowncast(o, to: StrObj.self)), type: types.strIterator)
+            case .bytes: return newIterator(.bytes(unsafeDowncast(o, to: BytesObj.self)), type: types.bytesIterator)
+            case .range: return newIterator(.range(unsafeDowncast(o, to: RangeObj.self)), type: types.rangeIterator)
+            case .dict:
+                let d = unsafeDowncast(o, to: DictObj.self)
+                return newIterator(.dict(d, what: 0, version: d.version), type: types.dictKeyIterator)
+            case .set, .frozenset:
+                let s = unsafeDowncast(o, to: SetObj.self)
+                return newIterator(.set(s, version: s.version), type: types.setIterator)
+            case .iterator: return v
+            case .other:
+                if let view = o as? DictViewObj {
+                    let t = [types.dictKeyIterator, types.dictValueIterator, types.dictItemIterator][view.what]
+                    return newIterator(.dict(view.dict, what: view.what, version: view.dict.version), type: t)
+                }
+            default: break
+            }
+        }
+        throw typeError("'\(typeName(v))' object is not iterable")
+    }
+
+    /// The next value of an iterator value, or nil when exhausted.
+    func next(_ v: Value) throws -> Value? {
+        guard let it = v.asObject(.iterator, IterObj.self) else {
+            throw typeError("'\(typeName(v))' object is not an iterator")
+        }
+        return try next(it)
+    }
+
+    func next(_ it: IterObj) throws -> Value? {
+        let i = it.index
+        switch it.source {
+        case .list(let l):
+            if i < l.items.count { it.index = i + 1; return l.items[i] }
+        case .reversedList(let l):
+            let j = l.items.count - 1 - i
+            if j >= 0 { it.index = i + 1; return l.items[j] }
+        case .tuple(let t):
+            if i < t.items.count { it.index = i + 1; return t.items[i] }
+        case .str(let s):
+            if i < s.count { it.index = i + 1; return intern(s.character(at: i)) }
+        case .bytes(let b):
+            if i < b.bytes.count { it.index = i + 1; return .int(Int(b.bytes[i])) }
+        case .range(let r):
+            if i < r.length { it.index = i + 1; return .int(r.element(i)) }
+        case .values(let vs):
+            if i < vs.count { it.index = i + 1; return vs[i] }
+        case .dict(let d, let what, let version):
+            if d.version != version {
+                it.source = .exhausted
+                throw runtimeError("dictionary changed size during iteration")
+            }
+            var j = i
+            let keys = d.table.keys
+            while j < keys.count && keys[j].isNull { j += 1 }
+            if j < keys.count {
+                it.index = j + 1
+                switch what {
+                case 0: return keys[j]
+                case 1: return d.values[j]
+                default: return newTuple([keys[j], d.values[j]])
+                }
+            }
+        case .set(let s, let version):
+            if s.version != version {
+                it.source = .exhausted
+                throw runtimeError("Set changed size during iteration")
+            }
+            var j = i
+            let keys = s.table.keys
+            while j < keys.count && keys[j].isNull { j += 1 }
+            if j < keys.count { it.index = j + 1; return keys[j] }
+        case .native(let next, _):
+            if let v = try next(self) { return v }
+        case .exhausted:
+            return nil
+        }
+        it.source = .exhausted
+        return nil
+    }
+
+    /// All values of an iterable.
+    func iterateToArray(_ v: Value) throws -> [Value] {
+        if let l = v.asList { return l.items }
+        if let t = v.asTuple { return t.items }
+        let it = try iterate(v)
+        tempRoots.append(it)
+        defer { tempRoots.removeLast() }
+        var out: [Value] = []
+        while let x = try next(it) { out.append(x) }
+        return out
+    }
+
+    func unpack(_ v: Value, count: Int) throws -> [Value] {
+        guard isIterable(v) else { throw typeError("cannot unpack non-iterable \(typeName(v)) object") }
+        let items = try iterateToArray(v)
+        if items.count < count { throw valueError("not enough values to unpack (expected \(count), got \(items.count))") }
+        if items.count > count { throw valueError("too many values to unpack (expected \(count))") }
+        return items
+    }
+
+    /// `a, *b, c = v`: `before` plain targets, a list, then `after` plain targets.
+    func unpackStarred(_ v: Value, before: Int, after: Int) throws -> [Value] {
+        guard isIterable(v) else { throw typeError("cannot unpack non-iterable \(typeName(v)) object") }
+        let items = try iterateToArray(v)
+        if items.count < before + after {
+            throw valueError("not enough values to unpack (expected at least \(before + after), got \(items.count))")
+        }
+        var out = Array(items[0..<before])
+        out.append(newList(Array(items[before..<(items.count - after)])))
+        out.append(contentsOf: items[(items.count - after)...])
+        return out
+    }
+
+    /// `{**m}` and `f(**m)`: copies a mapping's items into `d`.
+    func mergeMapping(into d: DictObj, _ m: Value, noDuplicates: Bool, callee: Value) throws {
+        guard let src = m.asDict else {
+            if noDuplicates {
+                throw typeError("\(calleeName(callee)) argument after ** must be a mapping, not \(typeName(m))")
+            }
+            throw typeError("'\(typeName(m))' object is not a mapping")
+        }
+        for (k, v) in src.entries {
+            if noDuplicates, try d.get(k, self) != nil {
+                throw typeError("\(calleeName(callee)) got multiple values for keyword argument '\(try str(k))'")
+            }
+            try d.set(k, v, self)
+        }
+    }
+
+    func calleeName(_ v: Value) -> String {
+        if let f = v.asFunction { return f.qualifiedName + "()" }
+        if let f = v.asObject(.native, NativeFunctionObj.self) { return f.name + "()" }
+        if let t = v.asType { return t.name + "()" }
+        return typeName(v) + " object"
+    }
+
+    /// Python truthiness.
+    func truthy(_ v: Value) throws -> Bool {
+        switch v {
+        case .none, .null: return false
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .float(let d): return d != 0
+        case .object(let u):
+            let o = u.takeUnretainedValue()
+            switch o.kind {
+            case .str: return unsafeDowncast(o, to: StrObj.self).count > 0
+            case .list: return !unsafeDowncast(o, to: ListObj.self).items.isEmpty
+            case .tuple: return !unsafeDowncast(o, to: TupleObj.self).items.isEmpty
+            case .dict: return unsafeDowncast(o, to: DictObj.self).count > 0
+            case .set, .frozenset: return unsafeDowncast(o, to: SetObj.self).count > 0
+            case .bytes: return !unsafeDowncast(o, to: BytesObj.self).bytes.isEmpty
+            case .range: return unsafeDowncast(o, to: RangeObj.self).length > 0
+            case .bigint: return true
+            case .other: if let v = o as? DictViewObj { return v.dict.count > 0 }; return true
+            default: return true
+            }
+        }
+    }
+}

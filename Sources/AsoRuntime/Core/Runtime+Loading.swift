@@ -1,0 +1,138 @@
+// Loading compiled code into a module, and imports.
+//
+// One idea: loading turns the compiler's constants into values once and gives every name the code
+// uses a global slot (and a builtins slot), so the dispatch loop never looks a name up by string.
+
+import AsoBytecode
+import BigInt
+
+extension Runtime {
+    /// Prepares `code` (and its nested code objects) to run in `module`.
+    func load(_ code: CodeObject, into module: ModuleObj) -> CodeObj {
+        let consts = code.constants.map { constantValue($0, module) }
+        let globalSlots = code.names.map { Int32(module.slot(for: $0)) }
+        let builtinSlots = code.names.map { Int32(builtins.slot(for: $0)) }
+        let names = code.names.map { intern($0) }
+        return heap.register(CodeObj(code: code, module: module, consts: consts, globalSlots: globalSlots,
+                                     builtinSlots: builtinSlots, names: names, type: types.code))
+    }
+
+    private func constantValue(_ c: CodeConstant, _ module: ModuleObj) -> Value {
+        switch c {
+        case .none: return .none
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .bigInt(let s): return makeInt(BigInt(s) ?? 0)
+        case .float(let d): return .float(d)
+        case .str(let s): return intern(s)
+        case .bytes(let b): return newBytes(b)
+        case .ellipsis: return ellipsis
+        case .tuple(let items): return newTuple(items.map { constantValue($0, module) })
+        case .code(let code): return Value(load(code, into: module))
+        }
+    }
+
+    /// Creates (and registers in `modules`) an empty module.
+    func newModule(_ name: String, file: String?) -> ModuleObj {
+        let m = heap.register(ModuleObj(name: name, type: types.module))
+        m.file = file
+        m.set("__name__", newStr(name))
+        m.set("__file__", file.map { newStr($0) } ?? .none)
+        m.set("__doc__", .none)
+        modules[name] = m
+        return m
+    }
+
+    /// `import name` (absolute imports only).
+    func importModule(_ name: String, fromList: Value, level: Value) throws -> Value {
+        if let lv = indexValue(level), lv > 0 {
+            throw error(exc.importError, "attempted relative import with no known parent package")
+        }
+        let top = name.split(separator: ".").first.map(String.init) ?? name
+        let m = try loadModule(name)
+        if name != top, fromList.isNone {
+            return Value(try loadModule(top))
+        }
+        return Value(m)
+    }
+
+    func loadModule(_ name: String) throws -> ModuleObj {
+        if let m = modules[name] { return m }
+        if let make = nativeModules[name] {
+            let m = make(self)
+            modules[name] = m
+            return m
+        }
+        if let hook = importHook {
+            let found: CompiledModule?
+            do { found = try hook(name) } catch let e as ImportSyntaxError { throw ScriptError(exception: syntaxErrorObject(e)) }
+            if let c = found {
+                let m = newModule(name, file: c.file)
+                sources[c.file] = c.source.split(separator: "\n", omittingEmptySubsequences: false)
+                switch runModule(load(c.code, into: m)) {
+                case .returned: return m
+                case .raised(let e):
+                    modules[name] = nil
+                    throw ScriptError(exception: e)
+                }
+            }
+        }
+        throw error(exc.moduleNotFoundError, "No module named '\(name)'")
+    }
+
+    func importFrom(_ module: Value, _ name: String) throws -> Value {
+        if let v = try findAttribute(module, name) { return v }
+        let modName = module.asModule?.name ?? "?"
+        let location = module.asModule?.file ?? "unknown location"
+        throw error(exc.importError, "cannot import name '\(name)' from '\(modName)' (\(location))")
+    }
+
+    func importStar(_ module: Value, into target: ModuleObj) throws {
+        guard let m = module.asModule else { return }
+        for (k, v) in m.boundNames where !k.hasPrefix("_") { target.set(k, v) }
+    }
+}
+
+extension Runtime {
+    /// A SyntaxError exception object for a compile error, with CPython's attributes.
+    func syntaxErrorObject(_ e: ImportSyntaxError) -> ExceptionObj {
+        let t = exc.byName[e.kind] ?? exc.syntaxError
+        let details = newTuple([newStr(e.file), .int(e.line), .int(e.column), newStr(e.text)])
+        let x = heap.register(ExceptionObj(type: t, args: newTuple([newStr(e.message), details])))
+        x.attributes["msg"] = newStr(e.message)
+        x.attributes["filename"] = newStr(e.file)
+        x.attributes["lineno"] = .int(e.line)
+        x.attributes["offset"] = .int(e.column)
+        x.attributes["text"] = newStr(e.text)
+        return x
+    }
+
+    /// Runs a program as `__main__`; prints an uncaught exception's traceback to `writeErr` and
+    /// returns the process exit status (SystemExit's code, 1 after an error, else 0).
+    package func executeMain(_ code: CodeObject, file: String, source: String) -> Int32 {
+        let m = newModule("__main__", file: file)
+        m.set("__builtins__", Value(builtins))
+        sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
+        switch runModule(load(code, into: m)) {
+        case .returned: return 0
+        case .raised(let e): return reportUncaught(e)
+        }
+    }
+
+    func reportUncaught(_ e: ExceptionObj) -> Int32 {
+        if e.type.isSubtype(of: exc.systemExit) {
+            let args = e.args.asTuple?.items ?? []
+            let code = args.count == 1 ? args[0] : (args.isEmpty ? Value.none : e.args)
+            switch code {
+            case .none: return 0
+            case .int(let i): return Int32(truncatingIfNeeded: i)
+            case .bool(let b): return b ? 1 : 0
+            default:
+                writeErr(((try? str(code)) ?? "") + "\n")
+                return 1
+            }
+        }
+        writeErr(formatException(e))
+        return 1
+    }
+}

@@ -1,0 +1,392 @@
+// Arithmetic with Python's semantics: ints that never overflow (64-bit fast path, big ints
+// beyond), floor division and modulo that follow the divisor's sign, true division, and the
+// sequence operators that share the operator symbols (`+` concatenates, `*` repeats).
+
+import BigInt
+
+extension Runtime {
+    /// An int value, inline when it fits.
+    @inline(__always) func makeInt(_ b: BigInt) -> Value {
+        if let i = Int(exactly: b) { return .int(i) }
+        return Value(heap.register(BigIntObj(b, type: types.int)))
+    }
+
+    /// The value as a big int, for ints and bools.
+    func bigValue(_ v: Value) -> BigInt? {
+        switch v {
+        case .int(let i): return BigInt(i)
+        case .bool(let b): return b ? 1 : 0
+        case .object(let u):
+            let o = u.takeUnretainedValue()
+            return o.kind == .bigint ? unsafeDowncast(o, to: BigIntObj.self).value : nil
+        default: return nil
+        }
+    }
+
+    /// True for int, bool and big int values.
+    @inline(__always) func isIntegral(_ v: Value) -> Bool {
+        switch v {
+        case .int, .bool: return true
+        case .object(let u): return u.takeUnretainedValue().kind == .bigint
+        default: return false
+        }
+    }
+
+    /// The value as a float for arithmetic, for floats and ints. Throws OverflowError for huge ints.
+    func floatValue(_ v: Value) throws -> Double? {
+        switch v {
+        case .float(let d): return d
+        case .int(let i): return Double(i)
+        case .bool(let b): return b ? 1 : 0
+        case .object(let u):
+            let o = u.takeUnretainedValue()
+            guard o.kind == .bigint else { return nil }
+            let d = Double(unsafeDowncast(o, to: BigIntObj.self).value)
+            if !d.isFinite { throw overflowError("int too large to convert to float") }
+            return d
+        default: return nil
+        }
+    }
+
+    /// `a op b` for `BinaryOperator(rawValue: op)`.
+    func binaryOp(_ op: Int, _ a: Value, _ b: Value) throws -> Value {
+        guard let bop = BinaryOperatorKind(rawValue: op % 13) else { throw runtimeError("bad operator") }
+        let inplace = op >= 13
+        if isIntegral(a) && isIntegral(b) { return try intOp(bop, a, b) }
+        if case .float = a, let y = try floatValue(b) { return try floatOp(bop, (try floatValue(a)) ?? 0, y, a, b, inplace) }
+        if case .float = b, let x = try floatValue(a) { return try floatOp(bop, x, (try floatValue(b)) ?? 0, a, b, inplace) }
+        if let r = try sequenceOp(bop, a, b, inplace: inplace) { return r }
+        throw unsupported(bop, a, b, inplace: inplace)
+    }
+
+    func unsupported(_ op: BinaryOperatorKind, _ a: Value, _ b: Value, inplace: Bool) -> ScriptError {
+        if op == .add, let _ = a.asStr { return typeError("can only concatenate str (not \"\(typeName(b))\") to str") }
+        if op == .add, let _ = a.asList { return typeError("can only concatenate list (not \"\(typeName(b))\") to list") }
+        if op == .add, let _ = a.asTuple { return typeError("can only concatenate tuple (not \"\(typeName(b))\") to tuple") }
+        if op == .mul, a.asStr != nil || a.asList != nil || a.asTuple != nil || a.asBytes != nil {
+            return typeError("can't multiply sequence by non-int of type '\(typeName(b))'")
+        }
+        if op == .mul, b.asStr != nil || b.asList != nil || b.asTuple != nil || b.asBytes != nil {
+            return typeError("can't multiply sequence by non-int of type '\(typeName(a))'")
+        }
+        let sym = op == .pow ? (inplace ? "**=" : "** or pow()") : op.symbol + (inplace ? "=" : "")
+        return typeError("unsupported operand type(s) for \(sym): '\(typeName(a))' and '\(typeName(b))'")
+    }
+
+    private func intOp(_ op: BinaryOperatorKind, _ a: Value, _ b: Value) throws -> Value {
+        // Bools combine to bools under & | ^.
+        if case .bool(let x) = a, case .bool(let y) = b {
+            switch op {
+            case .and: return .bool(x && y)
+            case .or: return .bool(x || y)
+            case .xor: return .bool(x != y)
+            default: break
+            }
+        }
+        if case .int(let x) = a.asPlainInt, case .int(let y) = b.asPlainInt {
+            switch op {
+            case .add: let (r, o) = x.addingReportingOverflow(y); if !o { return .int(r) }
+            case .sub: let (r, o) = x.subtractingReportingOverflow(y); if !o { return .int(r) }
+            case .mul: let (r, o) = x.multipliedReportingOverflow(by: y); if !o { return .int(r) }
+            case .floorDiv:
+                if y == 0 { throw zeroDivision("integer division or modulo by zero") }
+                if !(x == Int.min && y == -1) {
+                    let q = x / y
+                    return .int((x % y != 0 && ((x < 0) != (y < 0))) ? q - 1 : q)
+                }
+            case .mod:
+                if y == 0 { throw zeroDivision("integer division or modulo by zero") }
+                if y == -1 { return .int(0) }
+                let r = x % y
+                return .int((r != 0 && ((r < 0) != (y < 0))) ? r + y : r)
+            case .trueDiv:
+                if y == 0 { throw zeroDivision("division by zero") }
+                if abs(x) < (1 << 53) && abs(y) < (1 << 53) { return .float(Double(x) / Double(y)) }
+            case .and: return .int(x & y)
+            case .or: return .int(x | y)
+            case .xor: return .int(x ^ y)
+            case .lshift:
+                if y < 0 { throw valueError("negative shift count") }
+                if y < 63 && x == (x << y) >> y { return .int(x << y) }
+            case .rshift:
+                if y < 0 { throw valueError("negative shift count") }
+                return .int(y >= 64 ? (x < 0 ? -1 : 0) : x >> y)
+            case .pow:
+                if y < 0 {
+                    if x == 0 { throw zeroDivision("0.0 cannot be raised to a negative power") }
+                    return .float(pow(Double(x), Double(y)))
+                }
+                var result = 1, base = x, e = y, overflow = false
+                while e > 0 && !overflow {
+                    if e & 1 == 1 { let (r, o) = result.multipliedReportingOverflow(by: base); result = r; overflow = o }
+                    e >>= 1
+                    if e > 0 { let (r, o) = base.multipliedReportingOverflow(by: base); base = r; overflow = overflow || o }
+                }
+                if !overflow { return .int(result) }
+            case .matMul: break
+            }
+        }
+        guard let x = bigValue(a), let y = bigValue(b) else { throw unsupported(op, a, b, inplace: false) }
+        switch op {
+        case .add: return makeInt(x + y)
+        case .sub: return makeInt(x - y)
+        case .mul:
+            try checkAllocation((x.bitWidth + y.bitWidth) / 8, elementSize: 1)
+            return makeInt(x * y)
+        case .floorDiv, .mod:
+            if y.isZero { throw zeroDivision("integer division or modulo by zero") }
+            let (q, r) = floorDivMod(x, y)
+            return makeInt(op == .floorDiv ? q : r)
+        case .trueDiv:
+            if y.isZero { throw zeroDivision("division by zero") }
+            return .float(try bigTrueDivide(x, y))
+        case .and: return makeInt(x & y)
+        case .or: return makeInt(x | y)
+        case .xor: return makeInt(x ^ y)
+        case .lshift:
+            if y.signum() < 0 { throw valueError("negative shift count") }
+            guard let n = Int(exactly: y), n < (1 << 32) else { throw overflowError("too many digits in integer") }
+            try checkAllocation(n / 8 + x.bitWidth / 8, elementSize: 1)
+            return makeInt(x << n)
+        case .rshift:
+            if y.signum() < 0 { throw valueError("negative shift count") }
+            guard let n = Int(exactly: y) else { return .int(x.signum() < 0 ? -1 : 0) }
+            return makeInt(x >> n)
+        case .pow:
+            if y.signum() < 0 {
+                if x.isZero { throw zeroDivision("0.0 cannot be raised to a negative power") }
+                return .float(pow(try floatValue(a) ?? 0, try floatValue(b) ?? 0))
+            }
+            guard let e = Int(exactly: y) else {
+                if x.magnitude <= 1 { return makeInt(x.signum() < 0 && y.magnitude % 2 == 1 ? -1 : x.magnitude == 0 ? 0 : 1) }
+                throw memoryError()
+            }
+            let bits = Double(x.magnitude.bitWidth) * Double(e)
+            if bits > 8 * 1024 * 1024 * 64 { throw memoryError() }
+            try checkAllocation(Int(bits / 8), elementSize: 1)
+            return makeInt(x.power(e))
+        case .matMul: throw unsupported(op, a, b, inplace: false)
+        }
+    }
+
+    /// Floor division and modulo of big ints (quotient rounded toward negative infinity).
+    func floorDivMod(_ x: BigInt, _ y: BigInt) -> (BigInt, BigInt) {
+        var (q, r) = x.quotientAndRemainder(dividingBy: y)
+        if !r.isZero && (r.signum() < 0) != (y.signum() < 0) { q -= 1; r += y }
+        return (q, r)
+    }
+
+    /// Correctly rounded enough for ints that fit a double; scaled division for huge ones.
+    private func bigTrueDivide(_ x: BigInt, _ y: BigInt) throws -> Double {
+        let dx = Double(x), dy = Double(y)
+        if dx.isFinite && dy.isFinite && x.magnitude.bitWidth <= 53 && y.magnitude.bitWidth <= 53 { return dx / dy }
+        // Scale so the quotient keeps 64 significant bits, then divide.
+        let shift = max(0, 64 - (x.magnitude.bitWidth - y.magnitude.bitWidth))
+        let q = (x << shift) / y
+        let r = Double(q) * pow(2.0, Double(-shift))
+        if !r.isFinite { throw overflowError("integer division result too large for a float") }
+        return r
+    }
+
+    private func floatOp(_ op: BinaryOperatorKind, _ x: Double, _ y: Double, _ a: Value, _ b: Value, _ inplace: Bool) throws -> Value {
+        switch op {
+        case .add: return .float(x + y)
+        case .sub: return .float(x - y)
+        case .mul: return .float(x * y)
+        case .trueDiv:
+            if y == 0 { throw zeroDivision("float division by zero") }
+            return .float(x / y)
+        case .floorDiv:
+            if y == 0 { throw zeroDivision("float floor division by zero") }
+            return .float(floatDivMod(x, y).0)
+        case .mod:
+            if y == 0 { throw zeroDivision("float modulo") }
+            return .float(floatDivMod(x, y).1)
+        case .pow:
+            if x == 0 && y < 0 { throw zeroDivision("0.0 cannot be raised to a negative power") }
+            if x < 0 && y != y.rounded() && y.isFinite {
+                throw valueError("math domain error")
+            }
+            let r = pow(x, y)
+            if r.isInfinite && x.isFinite && y.isFinite { throw overflowError("(34, 'Numerical result out of range')") }
+            return .float(r)
+        default:
+            throw unsupported(op, a, b, inplace: inplace)
+        }
+    }
+
+    /// CPython's float divmod: the remainder takes the divisor's sign.
+    func floatDivMod(_ x: Double, _ y: Double) -> (Double, Double) {
+        var mod = x.truncatingRemainder(dividingBy: y)
+        var div = (x - mod) / y
+        if mod != 0 {
+            if (y < 0) != (mod < 0) { mod += y; div -= 1 }
+        } else {
+            mod = Double(signOf: y, magnitudeOf: 0)
+        }
+        var floordiv: Double
+        if div != 0 {
+            floordiv = div.rounded(.down)
+            if div - floordiv > 0.5 { floordiv += 1 }
+        } else {
+            floordiv = Double(signOf: x / y, magnitudeOf: 0)
+        }
+        return (floordiv, mod)
+    }
+
+    private func sequenceOp(_ op: BinaryOperatorKind, _ a: Value, _ b: Value, inplace: Bool) throws -> Value? {
+        switch op {
+        case .add:
+            if let x = a.asStr, let y = b.asStr {
+                try checkAllocation(x.value.utf8.count + y.value.utf8.count, elementSize: 1)
+                return newStr(x.value + y.value)
+            }
+            if let x = a.asList, let y = b.asList {
+                if inplace { x.items.append(contentsOf: y.items); return a }
+                return newList(x.items + y.items)
+            }
+            if inplace, let x = a.asList {
+                let items = try iterateToArray(b)
+                x.items.append(contentsOf: items)
+                return a
+            }
+            if let x = a.asTuple, let y = b.asTuple { return newTuple(x.items + y.items) }
+            if let x = a.asBytes, let y = b.asBytes { return newBytes(x.bytes + y.bytes) }
+        case .mul:
+            if let n = repeatCount(b) { return try repeatSequence(a, n, inplace: inplace) }
+            if let n = repeatCount(a), !isIntegral(b) { return try repeatSequence(b, n, inplace: false) }
+        case .mod:
+            if let s = a.asStr { return try percentFormat(s.value, b) }
+        case .or, .and, .sub, .xor:
+            if let x = a.asSet, let y = b.asSet { return try setOperation(op, x, y, inplace: inplace) }
+            if op == .or, let x = a.asDict, let y = b.asDict {
+                if inplace { try mergeMapping(into: x, b, noDuplicates: false, callee: .null); return a }
+                let d = newDict()
+                for (k, v) in x.entries { try d.set(k, v, self) }
+                for (k, v) in y.entries { try d.set(k, v, self) }
+                return Value(d)
+            }
+        default: break
+        }
+        return nil
+    }
+
+    private func repeatCount(_ v: Value) -> Int? {
+        switch v {
+        case .int(let i): return i
+        case .bool(let b): return b ? 1 : 0
+        case .object(let u) where u.takeUnretainedValue().kind == .bigint:
+            return (bigValue(v)?.signum() ?? 0) < 0 ? 0 : Int.max
+        default: return nil
+        }
+    }
+
+    private func repeatSequence(_ s: Value, _ n0: Int, inplace: Bool) throws -> Value? {
+        let n = max(0, n0)
+        if let x = s.asStr {
+            try checkAllocation(n, elementSize: x.value.utf8.count)
+            return newStr(String(repeating: x.value, count: n))
+        }
+        if let x = s.asList {
+            try checkAllocation(n, elementSize: x.items.count * 16)
+            var out: [Value] = []
+            out.reserveCapacity(n * x.items.count)
+            for _ in 0..<n { out.append(contentsOf: x.items) }
+            if inplace { x.items = out; return s }
+            return newList(out)
+        }
+        if let x = s.asTuple {
+            try checkAllocation(n, elementSize: x.items.count * 16)
+            var out: [Value] = []
+            for _ in 0..<n { out.append(contentsOf: x.items) }
+            return newTuple(out)
+        }
+        if let x = s.asBytes {
+            try checkAllocation(n, elementSize: x.bytes.count)
+            var out: [UInt8] = []
+            for _ in 0..<n { out.append(contentsOf: x.bytes) }
+            return newBytes(out)
+        }
+        return nil
+    }
+
+    func setOperation(_ op: BinaryOperatorKind, _ x: SetObj, _ y: SetObj, inplace: Bool) throws -> Value {
+        let result = inplace ? x : newSet(frozen: x.kind == .frozenset)
+        switch op {
+        case .or:
+            if !inplace { for k in x.liveKeys { try result.add(k, self) } }
+            for k in y.liveKeys { try result.add(k, self) }
+        case .and:
+            let keep = try x.liveKeys.filter { try y.contains($0, self) }
+            if inplace { x.table.removeAll() }
+            for k in keep { try result.add(k, self) }
+        case .sub:
+            if inplace { for k in y.liveKeys { try x.remove(k, self) } } else {
+                for k in x.liveKeys where !(try y.contains(k, self)) { try result.add(k, self) }
+            }
+        case .xor:
+            let xs = x.liveKeys
+            if inplace {
+                for k in y.liveKeys { if try x.contains(k, self) { try x.remove(k, self) } else { try x.add(k, self) } }
+            } else {
+                for k in xs where !(try y.contains(k, self)) { try result.add(k, self) }
+                for k in y.liveKeys where !(try x.contains(k, self)) { try result.add(k, self) }
+            }
+        default: break
+        }
+        return Value(result)
+    }
+
+    func negate(_ v: Value) throws -> Value {
+        switch v {
+        case .int(let i): return i == Int.min ? makeInt(-BigInt(i)) : .int(-i)
+        case .bool(let b): return .int(b ? -1 : 0)
+        case .float(let d): return .float(-d)
+        default:
+            if let b = bigValue(v) { return makeInt(-b) }
+            throw typeError("bad operand type for unary -: '\(typeName(v))'")
+        }
+    }
+
+    func positive(_ v: Value) throws -> Value {
+        switch v {
+        case .int, .float: return v
+        case .bool(let b): return .int(b ? 1 : 0)
+        default:
+            if bigValue(v) != nil { return v }
+            throw typeError("bad operand type for unary +: '\(typeName(v))'")
+        }
+    }
+
+    func invert(_ v: Value) throws -> Value {
+        switch v {
+        case .int(let i): return .int(~i)
+        case .bool(let b): return .int(b ? -2 : -1)
+        default:
+            if let b = bigValue(v) { return makeInt(-b - 1) }
+            throw typeError("bad operand type for unary ~: '\(typeName(v))'")
+        }
+    }
+}
+
+/// `BinaryOperator` without the in-place distinction, in CPython's numbering.
+enum BinaryOperatorKind: Int {
+    case add = 0, and, floorDiv, lshift, matMul, mul, mod, or, pow, rshift, sub, trueDiv, xor
+    var symbol: String { ["+", "&", "//", "<<", "@", "*", "%", "|", "**", ">>", "-", "/", "^"][rawValue] }
+}
+
+extension Value {
+    /// Bools as ints (`True + 1`); other values unchanged.
+    @inline(__always) var asPlainInt: Value {
+        if case .bool(let b) = self { return .int(b ? 1 : 0) }
+        return self
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,127 @@
+// `repr()` and `str()` of every builtin value, as CPython prints them.
+
+extension Runtime {
+    func repr(_ v: Value) throws -> String {
+        switch v {
+        case .none: return "None"
+        case .bool(let b): return b ? "True" : "False"
+        case .int(let i): return String(i)
+        case .float(let d): return floatRepr(d)
+        case .null: return "<NULL>"
+        case .object(let u): return try objectRepr(u.takeUnretainedValue())
+        }
+    }
+
+    func str(_ v: Value) throws -> String {
+        switch v {
+        case .object(let u):
+            let o = u.takeUnretainedValue()
+            switch o.kind {
+            case .str: return unsafeDowncast(o, to: StrObj.self).value
+            case .exception: return try exceptionStr(unsafeDowncast(o, to: ExceptionObj.self))
+            default: return try objectRepr(o)
+            }
+        default: return try repr(v)
+        }
+    }
+
+    /// `str(e)`: empty for no args, the single arg's str, else the args tuple; KeyError uses repr.
+    func exceptionStr(_ e: ExceptionObj) throws -> String {
+        let args = e.args.asTuple?.items ?? []
+        switch args.count {
+        case 0: return ""
+        case 1: return e.type.isSubtype(of: exc.keyError) ? try repr(args[0]) : try str(args[0])
+        default: return try repr(e.args)
+        }
+    }
+
+    func address(_ o: Obj) -> String {
+        "0x" + String(UInt(bitPattern: ObjectIdentifier(o).hashValue), radix: 16).leftPadded(12)
+    }
+
+    private func objectRepr(_ o: Obj) throws -> String {
+        switch o.kind {
+        case .str: return pyStringRepr(unsafeDowncast(o, to: StrObj.self).value)
+        case .bigint: return try bigIntString(unsafeDowncast(o, to: BigIntObj.self).value)
+        case .bytes: return bytesRepr(unsafeDowncast(o, to: BytesObj.self).bytes)
+        case .list:
+            return try guarded(o, "[...]") { "[" + (try unsafeDowncast(o, to: ListObj.self).items.map { try repr($0) }.joined(separator: ", ")) + "]" }
+        case .tuple:
+            let items = unsafeDowncast(o, to: TupleObj.self).items
+            if items.count == 1 { return try guarded(o, "(...)") { "(" + (try repr(items[0])) + ",)" } }
+            return try guarded(o, "(...)") { "(" + (try items.map { try repr($0) }.joined(separator: ", ")) + ")" }
+        case .dict:
+            let d = unsafeDowncast(o, to: DictObj.self)
+            return try guarded(o, "{...}") {
+                "{" + (try d.entries.map { try repr($0.key) + ": " + repr($0.value) }.joined(separator: ", ")) + "}"
+            }
+        case .set, .frozenset:
+            let s = unsafeDowncast(o, to: SetObj.self)
+            let frozen = o.kind == .frozenset
+            if s.count == 0 { return frozen ? "frozenset()" : "set()" }
+            return try guarded(o, frozen ? "frozenset(...)" : "{...}") {
+                let body = "{" + (try s.liveKeys.map { try repr($0) }.joined(separator: ", ")) + "}"
+                return frozen ? "frozenset(\(body))" : body
+            }
+        case .range:
+            let r = unsafeDowncast(o, to: RangeObj.self)
+            return r.step == 1 ? "range(\(r.start), \(r.stop))" : "range(\(r.start), \(r.stop), \(r.step))"
+        case .slice:
+            let s = unsafeDowncast(o, to: SliceObj.self)
+            return "slice(\(try repr(s.start)), \(try repr(s.stop)), \(try repr(s.step)))"
+        case .function:
+            let f = unsafeDowncast(o, to: FunctionObj.self)
+            return "<function \(f.qualifiedName) at \(address(o))>"
+        case .native:
+            let f = unsafeDowncast(o, to: NativeFunctionObj.self)
+            if let owner = f.owner { return "<method '\(f.name)' of '\(owner)' objects>" }
+            return "<built-in function \(f.name)>"
+        case .boundMethod:
+            let m = unsafeDowncast(o, to: BoundMethodObj.self)
+            if let f = m.function.asFunction { return "<bound method \(f.qualifiedName) of \(try repr(m.receiver))>" }
+            if let f = m.function.asObject(.native, NativeFunctionObj.self) {
+                return "<built-in method \(f.name) of \(typeName(m.receiver)) object at \(m.receiver.object.map(address) ?? "0x0")>"
+            }
+            return "<bound method>"
+        case .type:
+            let t = unsafeDowncast(o, to: TypeObject.self)
+            if let m = t.moduleName { return "<class '\(m).\(t.name)'>" }
+            return "<class '\(t.name)'>"
+        case .module:
+            let m = unsafeDowncast(o, to: ModuleObj.self)
+            if let f = m.file { return "<module '\(m.name)' from '\(f)'>" }
+            return "<module '\(m.name)' (built-in)>"
+        case .exception:
+            let e = unsafeDowncast(o, to: ExceptionObj.self)
+            let args = e.args.asTuple?.items ?? []
+            if args.count == 1 { return "\(e.type.name)(\(try repr(args[0])))" }
+            return e.type.name + (try repr(e.args))
+        case .cell: return "<cell at \(address(o))>"
+        case .code:
+            let c = unsafeDowncast(o, to: CodeObj.self)
+            return "<code object \(c.code.name) at \(address(o)), file \"\(c.code.filename)\", line \(c.code.firstLine)>"
+        case .other:
+            if o.type === types.dictKeys || o.type === types.dictValues || o.type === types.dictItems {
+                let items = try iterateToArray(Value(o))
+                return o.type.name + "([" + (try items.map { try repr($0) }.joined(separator: ", ")) + "])"
+            }
+            return "<\(o.type.name) object at \(address(o))>"
+        case .instance:
+            if o.type === types.notImplemented { return "NotImplemented" }
+            if o.type === types.ellipsis { return "Ellipsis" }
+            return "<\(o.type.moduleName.map { $0 + "." } ?? "")\(o.type.name) object at \(address(o))>"
+        case .iterator:
+            return "<\(o.type.name) object at \(address(o))>"
+        }
+    }
+
+    /// Runs `body` unless `o` is already being printed (a self-reference), counting recursion depth.
+    private func guarded(_ o: Obj, _ placeholder: String, _ body: () throws -> String) throws -> String {
+        let id = ObjectIdentifier(o)
+        if reprInProgress.contains(id) { return placeholder }
+        try enterRecursion(" while getting the repr of an object")
+        reprInProgress.insert(id)
+        defer { reprInProgress.remove(id); depth -= 1 }
+        return try body()
+    }
+}

@@ -1,0 +1,147 @@
+// The state of one interpreter: heap, types, builtins, modules, output sinks and limits.
+//
+// One idea: nothing is global. Every object, every native function and the VM reach the
+// interpreter through this one object, so many interpreters can live in one process.
+
+import AsoBytecode
+
+/// Limits and switches an embedder or the command line chooses.
+package struct RuntimeOptions: Sendable {
+    /// Frames (script calls plus nested native re-entries) before RecursionError.
+    package var recursionLimit = 1000
+    /// Collect at every safepoint (`ASO_GC_STRESS=1`).
+    package var gcStress = false
+    /// The most memory the heap may hold before allocations raise MemoryError.
+    package var memoryLimit = 8 << 30
+    /// `sys.argv`.
+    package var argv: [String] = []
+    /// `os.environ`.
+    package var environment: [String: String] = [:]
+    package init() {}
+}
+
+/// A module's compiled code, as the embedding layer hands it to the runtime.
+package struct CompiledModule {
+    package var code: CodeObject
+    package var file: String
+    package var source: String
+    package init(code: CodeObject, file: String, source: String) { self.code = code; self.file = file; self.source = source }
+}
+
+/// A syntax error found while importing, as the embedding layer reports it.
+package struct ImportSyntaxError: Error {
+    package var kind: String
+    package var message: String
+    package var file: String
+    package var line: Int
+    package var column: Int
+    package var text: String
+    package init(kind: String, message: String, file: String, line: Int, column: Int, text: String) {
+        self.kind = kind; self.message = message; self.file = file; self.line = line; self.column = column; self.text = text
+    }
+}
+
+package final class Runtime {
+    let heap: Heap
+    let types: Types
+    let exc: ExceptionTypes
+    /// The `builtins` module: the fallback of every global lookup.
+    let builtins: ModuleObj
+    /// Loaded modules by name (`sys.modules`).
+    var modules: [String: ModuleObj] = [:]
+    /// Factories of the native modules (`math`, `json`, ...), run on first import.
+    var nativeModules: [String: (Runtime) -> ModuleObj] = [:]
+    let options: RuntimeOptions
+    /// Where `print` writes (standard output by default).
+    package var writeOut: (String) -> Void
+    /// Where tracebacks and warnings go (standard error by default).
+    package var writeErr: (String) -> Void
+    /// Finds and compiles a module's source when `import` names one that is neither loaded nor
+    /// native (set by the embedding layer, which owns the compiler); nil when there is no such file.
+    package var importHook: ((String) throws -> CompiledModule?)?
+
+    /// The singletons `NotImplemented` and `Ellipsis`.
+    var notImplemented: Value = .none
+    var ellipsis: Value = .none
+    /// Interned strings (names, constants, one-character strings).
+    private var interned: [String: StrObj] = [:]
+    /// Current depth of script frames plus native re-entries, against `options.recursionLimit`.
+    var depth = 0
+    /// Values native code holds across calls back into script code (see DESIGN.md §5).
+    var tempRoots: [Value] = []
+    /// Fibers currently running (innermost last); their stacks are roots.
+    var activeFibers: [Fiber] = []
+    /// Spare fibers for nested calls from native code.
+    var fiberPool: [Fiber] = []
+    /// The exception being handled, per CPython's `sys.exc_info()` (`.none` when none).
+    var handledException: Value = .none
+    /// True while a nested (native-called) dispatch loop runs: such code cannot suspend.
+    var nestedRuns = 0
+    /// Source lines of loaded files, by file name, for tracebacks.
+    package var sources: [String: [Substring]] = [:]
+    /// Containers whose repr is being built (to print `[...]` for self-references).
+    var reprInProgress: Set<ObjectIdentifier> = []
+
+    package init(options: RuntimeOptions, writeOut: @escaping (String) -> Void, writeErr: @escaping (String) -> Void) {
+        self.options = options
+        self.writeOut = writeOut
+        self.writeErr = writeErr
+        heap = Heap(stress: options.gcStress, memoryLimit: options.memoryLimit)
+        types = Types(heap: heap)
+        exc = ExceptionTypes(heap: heap, types: types)
+        builtins = heap.register(ModuleObj(name: "builtins", type: types.module))
+        notImplemented = Value(heap.register(InstanceObj(type: types.notImplemented)))
+        ellipsis = Value(heap.register(InstanceObj(type: types.ellipsis)))
+        installBuiltins()
+    }
+
+    // MARK: Allocation
+
+    @inline(__always) func newStr(_ s: String) -> Value { Value(heap.register(StrObj(s, type: types.str))) }
+
+    /// A string shared by every use of the same text (for names and constants).
+    func intern(_ s: String) -> Value {
+        if let o = interned[s] { return Value(o) }
+        let o = heap.register(StrObj(s, type: types.str))
+        interned[s] = o
+        return Value(o)
+    }
+
+    @inline(__always) func newList(_ items: [Value]) -> Value { Value(heap.register(ListObj(items, type: types.list))) }
+    @inline(__always) func newTuple(_ items: [Value]) -> Value { Value(heap.register(TupleObj(items, type: types.tuple))) }
+    func newDict() -> DictObj { heap.register(DictObj(type: types.dict)) }
+    func newSet(frozen: Bool = false) -> SetObj {
+        heap.register(SetObj(frozen: frozen, type: frozen ? types.frozenset : types.set))
+    }
+    func newBytes(_ b: [UInt8]) -> Value { Value(heap.register(BytesObj(b, type: types.bytes))) }
+    func newIterator(_ source: IterObj.Source, type: TypeObject? = nil) -> Value {
+        Value(heap.register(IterObj(source, type: type ?? types.iterator)))
+    }
+
+    /// A native function object.
+    func native(_ name: String, owner: String? = nil, _ fn: @escaping NativeFn) -> Value {
+        Value(heap.register(NativeFunctionObj(name: name, owner: owner, type: types.builtinFunction, fn: fn)))
+    }
+
+    /// Every root the runtime itself holds (fibers add theirs).
+    func traceRoots(_ t: inout Tracer) {
+        t.mark(builtins)
+        for m in modules.values { t.mark(m) }
+        for ty in types.all { t.mark(ty) }
+        for ty in exc.ordered { t.mark(ty) }
+        for o in interned.values { t.mark(o) }
+        t.mark(notImplemented)
+        t.mark(ellipsis)
+        t.mark(handledException)
+        t.mark(all: tempRoots)
+        for f in activeFibers { f.trace(&t) }
+        for m in extraRoots { m(&t) }
+    }
+    /// Roots registered by other parts (the event loop, the host's handles).
+    var extraRoots: [(inout Tracer) -> Void] = []
+
+    /// Runs a collection now.
+    func collectGarbage() {
+        heap.collect { t in traceRoots(&t) }
+    }
+}

@@ -1,0 +1,68 @@
+// The script value: a trivially copyable (POD) enum.
+//
+// One idea: copying a `Value` never retains or releases. Small things (None, bools, ints that fit
+// in 64 bits, floats) are stored inline; everything else is an *unmanaged* reference to an object
+// that the interpreter's heap owns and its tracing collector frees. An inline int that overflows is
+// promoted to a heap big int, so scripts see Python's arbitrary-precision ints.
+
+enum Value {
+    case none
+    case bool(Bool)
+    case int(Int)
+    case float(Double)
+    case object(Unmanaged<Obj>)
+    /// The internal "no value" marker: an unbound local, an empty cell, no `self` in a call.
+    /// Never visible to scripts.
+    case null
+
+    @inline(__always) init(_ o: Obj) { self = .object(Unmanaged.passUnretained(o)) }
+
+    @inline(__always) var isNull: Bool { if case .null = self { return true }; return false }
+    @inline(__always) var isNone: Bool { if case .none = self { return true }; return false }
+
+    /// The object this value refers to, or nil for inline values.
+    @inline(__always) var object: Obj? {
+        if case .object(let u) = self { return u.takeUnretainedValue() }
+        return nil
+    }
+
+    /// The object as a given subclass, if it is one (checked by `kind`, not by a dynamic cast).
+    @inline(__always) func asObject<T: Obj>(_ kind: ObjKind, _: T.Type) -> T? {
+        if case .object(let u) = self {
+            let o = u.takeUnretainedValue()
+            if o.kind == kind { return unsafeDowncast(o, to: T.self) }
+        }
+        return nil
+    }
+
+    var asStr: StrObj? { asObject(.str, StrObj.self) }
+    var asList: ListObj? { asObject(.list, ListObj.self) }
+    var asTuple: TupleObj? { asObject(.tuple, TupleObj.self) }
+    var asDict: DictObj? { asObject(.dict, DictObj.self) }
+    var asSet: SetObj? {
+        if case .object(let u) = self {
+            let o = u.takeUnretainedValue()
+            if o.kind == .set || o.kind == .frozenset { return unsafeDowncast(o, to: SetObj.self) }
+        }
+        return nil
+    }
+    var asBigInt: BigIntObj? { asObject(.bigint, BigIntObj.self) }
+    var asType: TypeObject? { asObject(.type, TypeObject.self) }
+    var asFunction: FunctionObj? { asObject(.function, FunctionObj.self) }
+    var asException: ExceptionObj? { asObject(.exception, ExceptionObj.self) }
+    var asModule: ModuleObj? { asObject(.module, ModuleObj.self) }
+    var asBytes: BytesObj? { asObject(.bytes, BytesObj.self) }
+
+    /// Identity, as Python's `is`.
+    @inline(__always) func isIdentical(to other: Value) -> Bool {
+        switch (self, other) {
+        case (.none, .none), (.null, .null): return true
+        case let (.bool(a), .bool(b)): return a == b
+        // Small ints are interned in CPython too; equal inline ints are "the same object".
+        case let (.int(a), .int(b)): return a == b
+        case let (.float(a), .float(b)): return a.bitPattern == b.bitPattern
+        case let (.object(a), .object(b)): return a.toOpaque() == b.toOpaque()
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,162 @@
+// Things that can be called: script functions (with their loaded code), native functions,
+// bound methods, and the cells that closures share.
+
+import AsoBytecode
+
+/// Arguments as a native function receives them. `positional` points into the caller's value
+/// stack: it is valid only until the native function calls back into script code, so copy what
+/// you need first.
+struct Args {
+    var positional: UnsafeBufferPointer<Value>
+    /// Keyword arguments in call order (empty for most calls).
+    var keywords: [(name: String, value: Value)] = []
+
+    var count: Int { positional.count }
+    subscript(i: Int) -> Value { positional[i] }
+    var isEmpty: Bool { positional.isEmpty && keywords.isEmpty }
+
+    /// The keyword argument `name`, if given.
+    func keyword(_ name: String) -> Value? {
+        for kw in keywords where kw.name == name { return kw.value }
+        return nil
+    }
+}
+
+typealias NativeFn = (Runtime, Args) throws -> Value
+
+/// A function written in Swift (`len`, `list.append`, `math.sqrt`, ...).
+final class NativeFunctionObj: Obj {
+    /// The name shown in reprs and error messages.
+    let name: String
+    /// For methods: the type that defines it (`'list'` in `<method 'append' of 'list' objects>`).
+    let owner: String?
+    let fn: NativeFn
+    init(name: String, owner: String?, type: TypeObject, fn: @escaping NativeFn) {
+        self.name = name
+        self.owner = owner
+        self.fn = fn
+        super.init(kind: .native, type: type)
+    }
+}
+
+/// Code loaded into a module: the compiler's `CodeObject` plus what the VM needs at hand as raw
+/// pointers (instructions, constants as values, global-slot numbers).
+final class CodeObj: Obj {
+    let code: CodeObject
+    /// The module whose globals this code reads and writes.
+    unowned(unsafe) let module: ModuleObj
+    /// The instructions (a private copy the VM may rewrite in place to specialise).
+    let words: UnsafeMutablePointer<UInt32>
+    /// The constants as values.
+    let consts: UnsafeMutablePointer<Value>
+    let constCount: Int
+    /// For each entry of `code.names`, its slot in the module's globals.
+    let globalSlots: UnsafeMutablePointer<Int32>
+    /// For each entry of `code.names`, its slot in the builtins module (or -1).
+    let builtinSlots: UnsafeMutablePointer<Int32>
+    /// The names as interned string objects (for attribute lookups).
+    let nameValues: UnsafeMutablePointer<Value>
+    /// Local slots + maximum stack depth: the value-stack space a frame of this code needs.
+    let frameSize: Int
+    let localCount: Int
+    /// True when a call can bind arguments by a plain copy: no cells, no *args/**kwargs, no kw-only.
+    let isSimple: Bool
+
+    init(code: CodeObject, module: ModuleObj, consts: [Value], globalSlots: [Int32], builtinSlots: [Int32],
+         names: [Value], type: TypeObject) {
+        self.code = code
+        self.module = module
+        words = .allocate(capacity: max(1, code.code.count))
+        words.initialize(from: code.code, count: code.code.count)
+        self.consts = .allocate(capacity: max(1, consts.count))
+        self.consts.initialize(from: consts, count: consts.count)
+        constCount = consts.count
+        self.globalSlots = .allocate(capacity: max(1, globalSlots.count))
+        self.globalSlots.initialize(from: globalSlots, count: globalSlots.count)
+        self.builtinSlots = .allocate(capacity: max(1, builtinSlots.count))
+        self.builtinSlots.initialize(from: builtinSlots, count: builtinSlots.count)
+        nameValues = .allocate(capacity: max(1, names.count))
+        nameValues.initialize(from: names, count: names.count)
+        localCount = code.localNames.count
+        frameSize = code.localNames.count + code.maxStackDepth + 1
+        isSimple = code.cellSlots.isEmpty && code.freeCount == 0 && code.keywordOnlyCount == 0
+            && !code.flags.contains(.varArgs) && !code.flags.contains(.varKeywords)
+            && !code.flags.contains(.generator) && !code.flags.contains(.coroutine)
+            && !code.flags.contains(.asyncGenerator)
+        super.init(kind: .code, type: type)
+    }
+    deinit {
+        words.deallocate(); consts.deallocate(); globalSlots.deallocate(); builtinSlots.deallocate()
+        nameValues.deallocate()
+    }
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        t.mark(module)
+        for i in 0..<constCount { t.mark(consts[i]) }
+        for i in 0..<code.names.count { t.mark(nameValues[i]) }
+    }
+    override var estimatedSize: Int { 128 + code.code.count * 4 + constCount * 16 }
+}
+
+/// A function defined in script code.
+final class FunctionObj: Obj {
+    let code: CodeObj
+    var name: String
+    var qualifiedName: String
+    /// Defaults of the last `defaults.count` positional parameters.
+    var defaults: [Value]
+    /// Defaults of keyword-only parameters, by name.
+    var kwDefaults: [(String, Value)]
+    /// The closure cells, one per free variable of the code.
+    let closure: [Value]
+    /// Attributes set on the function (`f.calls = 0`), created on first use.
+    var dict: DictObj?
+
+    init(code: CodeObj, defaults: [Value], kwDefaults: [(String, Value)], closure: [Value], type: TypeObject) {
+        self.code = code
+        self.name = code.code.name
+        self.qualifiedName = code.code.qualifiedName
+        self.defaults = defaults
+        self.kwDefaults = kwDefaults
+        self.closure = closure
+        super.init(kind: .function, type: type)
+    }
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        t.mark(code)
+        for v in defaults { t.mark(v) }
+        for (_, v) in kwDefaults { t.mark(v) }
+        for v in closure { t.mark(v) }
+        t.mark(dict)
+    }
+}
+
+/// A function bound to an object (`obj.method` taken as a value).
+final class BoundMethodObj: Obj {
+    let receiver: Value
+    let function: Value
+    init(receiver: Value, function: Value, type: TypeObject) {
+        self.receiver = receiver
+        self.function = function
+        super.init(kind: .boundMethod, type: type)
+    }
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        t.mark(receiver)
+        t.mark(function)
+    }
+}
+
+/// A variable shared between a function and the closures that capture it.
+final class CellObj: Obj {
+    /// The variable's value, or `.null` when unbound.
+    var contents: Value
+    init(_ contents: Value, type: TypeObject) {
+        self.contents = contents
+        super.init(kind: .cell, type: type)
+    }
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        t.mark(contents)
+    }
+}

@@ -1,0 +1,47 @@
+// Exceptions: instances of BaseException and its subclasses.
+//
+// One idea: an exception is ordinary runtime data. Raising one unwinds through the frames'
+// exception tables; each frame it leaves appends a traceback entry, so the traceback is built
+// as the exception travels, in the order CPython prints it after reversing.
+
+import AsoBytecode
+
+/// One line of a traceback: the code and the instruction that was executing.
+struct TracebackEntry {
+    let code: CodeObject
+    let pc: Int
+}
+
+final class ExceptionObj: Obj {
+    /// `e.args`, a tuple.
+    var args: Value
+    /// Frames the exception passed through, innermost first.
+    var traceback: [TracebackEntry] = []
+    /// `raise ... from cause` (`.none` when absent).
+    var cause: Value = .none
+    /// The exception being handled when this one was raised (`.none` when absent).
+    var context: Value = .none
+    /// True after `raise ... from ...` (even `from None`): the context is not printed.
+    var suppressContext = false
+    /// Other attributes (`e.code` of SystemExit, user attributes, ...).
+    var attributes: [String: Value] = [:]
+
+    init(type: TypeObject, args: Value) {
+        self.args = args
+        super.init(kind: .exception, type: type)
+    }
+
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        t.mark(args)
+        t.mark(cause)
+        t.mark(context)
+        for v in attributes.values { t.mark(v) }
+    }
+}
+
+/// A script exception travelling through Swift code (natives and the runtime's helpers).
+/// The VM turns it back into data at once, so the object stays rooted by the time a collection runs.
+struct ScriptError: Error, @unchecked Sendable {
+    let exception: ExceptionObj
+}

@@ -1,0 +1,104 @@
+// Small builtin objects: ranges, slices, iterators, and instances of plain classes.
+
+final class RangeObj: Obj {
+    let start: Int, stop: Int, step: Int
+    /// Number of elements (computed once, never negative).
+    let length: Int
+    init(start: Int, stop: Int, step: Int, type: TypeObject) {
+        self.start = start; self.stop = stop; self.step = step
+        var n = 0
+        if step > 0, start < stop {
+            let (d, o) = stop.subtractingReportingOverflow(start)
+            n = o ? Int.max : (d - 1) / step + 1
+        } else if step < 0, start > stop {
+            let (d, o) = start.subtractingReportingOverflow(stop)
+            n = o ? Int.max : (d - 1) / (0 - step) + 1
+        }
+        length = n
+        super.init(kind: .range, type: type)
+    }
+    func element(_ i: Int) -> Int { start &+ i &* step }
+}
+
+final class SliceObj: Obj {
+    let start: Value, stop: Value, step: Value
+    init(start: Value, stop: Value, step: Value, type: TypeObject) {
+        self.start = start; self.stop = stop; self.step = step
+        super.init(kind: .slice, type: type)
+    }
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        t.mark(start); t.mark(stop); t.mark(step)
+    }
+}
+
+/// The iterators of builtin containers and of native helpers (map, zip, enumerate, ...).
+final class IterObj: Obj {
+    enum Source {
+        case list(ListObj)
+        case tuple(TupleObj)
+        case str(StrObj)
+        case bytes(BytesObj)
+        case range(RangeObj)
+        /// Keys (0), values (1) or items (2) of a dict; `version` detects a change of size.
+        case dict(DictObj, what: Int, version: Int)
+        case set(SetObj, version: Int)
+        /// A sequence of values computed up front.
+        case values([Value])
+        /// Computed on demand; `traced` holds values the closure refers to (for the collector).
+        case native(next: (Runtime) throws -> Value?, traced: [Value])
+        /// `reversed(list)`.
+        case reversedList(ListObj)
+        /// Finished.
+        case exhausted
+    }
+    var source: Source
+    /// Position within the source.
+    var index = 0
+    init(_ source: Source, type: TypeObject) {
+        self.source = source
+        super.init(kind: .iterator, type: type)
+    }
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        switch source {
+        case .list(let o), .reversedList(let o): t.mark(o)
+        case .tuple(let o): t.mark(o)
+        case .str(let o): t.mark(o)
+        case .bytes(let o): t.mark(o)
+        case .range(let o): t.mark(o)
+        case .dict(let o, _, _): t.mark(o)
+        case .set(let o, _): t.mark(o)
+        case .values(let vs): t.mark(all: vs)
+        case .native(_, let vs): t.mark(all: vs)
+        case .exhausted: break
+        }
+    }
+}
+
+/// An instance of a class defined in script code (and of `object()`).
+final class InstanceObj: Obj {
+    /// Instance attributes.
+    var attributes: [String: Value] = [:]
+    init(type: TypeObject) { super.init(kind: .instance, type: type) }
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        for v in attributes.values { t.mark(v) }
+    }
+}
+
+/// `d.keys()`, `d.values()`, `d.items()`: live views of a dict.
+final class DictViewObj: Obj {
+    let dict: DictObj
+    /// 0 keys, 1 values, 2 items.
+    let what: Int
+    init(dict: DictObj, what: Int, type: TypeObject) {
+        self.dict = dict
+        self.what = what
+        super.init(kind: .other, type: type)
+    }
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        t.mark(dict)
+    }
+}

@@ -1,0 +1,213 @@
+// The hash index shared by dicts and sets: entries in insertion order plus an open-addressing
+// index over them.
+//
+// One idea: entries live in dense arrays (`keys`, `hashes`) in insertion order, which is also the
+// iteration order; the `indices` table maps a probe position to an entry number. Deleting an entry
+// leaves `.null` in `keys` (a tombstone the probe walks past); a resize compacts. Hashing and
+// equality come from the runtime, since they follow Python's rules (1 == 1.0 == True) and may
+// call script code, so every lookup can throw.
+
+struct OrderedTable {
+    /// Keys in insertion order; `.null` marks a deleted entry.
+    var keys: [Value] = []
+    /// `hashes[i]` is the hash of `keys[i]`.
+    var hashes: [Int] = []
+    /// Probe table: -1 empty, otherwise an index into `keys`. Its size is a power of two (or 0).
+    var indices: [Int32] = []
+    /// Number of live (non-deleted) entries.
+    var count = 0
+
+    enum Probe { case found(Int), missing(slot: Int) }
+
+    /// Finds `key` (with precomputed `hash`).
+    func probe(_ key: Value, hash: Int, _ rt: Runtime) throws -> Probe {
+        if indices.isEmpty { return .missing(slot: -1) }
+        let mask = indices.count - 1
+        var i = hash & mask
+        var perturb = UInt(bitPattern: hash)
+        while true {
+            let ix = Int(indices[i])
+            if ix < 0 { return .missing(slot: i) }
+            if hashes[ix] == hash {
+                let k = keys[ix]
+                if !k.isNull, try k.isIdentical(to: key) || rt.equals(k, key) { return .found(ix) }
+            }
+            perturb >>= 5
+            i = (i &* 5 &+ Int(truncatingIfNeeded: perturb) &+ 1) & mask
+        }
+    }
+
+    func find(_ key: Value, hash: Int, _ rt: Runtime) throws -> Int? {
+        if case .found(let ix) = try probe(key, hash: hash, rt) { return ix }
+        return nil
+    }
+
+    /// Appends a new entry known to be absent; returns its entry index.
+    mutating func append(_ key: Value, hash: Int, slot: Int) -> Int {
+        let ix = keys.count
+        keys.append(key)
+        hashes.append(hash)
+        count += 1
+        if slot >= 0 && (keys.count * 3) < indices.count * 2 {
+            indices[slot] = Int32(truncatingIfNeeded: ix)
+        } else {
+            rebuildIndex(minimum: keys.count)
+        }
+        return ix
+    }
+
+    /// Marks entry `ix` deleted.
+    mutating func remove(at ix: Int) {
+        keys[ix] = .null
+        count -= 1
+    }
+
+    /// Whether the entry arrays hold enough tombstones to be worth compacting.
+    var needsCompaction: Bool { keys.count > 16 && count * 2 < keys.count }
+
+    /// Rebuilds the probe table for at least `minimum` entries (the entry arrays must already be compact
+    /// or hold tombstones, which stay in place).
+    mutating func rebuildIndex(minimum: Int) {
+        var size = 8
+        while size * 2 <= minimum * 3 { size <<= 1 }
+        indices = [Int32](repeating: -1, count: size)
+        let mask = size - 1
+        for ix in 0..<keys.count where !keys[ix].isNull {
+            let h = hashes[ix]
+            var i = h & mask
+            var perturb = UInt(bitPattern: h)
+            while indices[i] >= 0 {
+                perturb >>= 5
+                i = (i &* 5 &+ Int(truncatingIfNeeded: perturb) &+ 1) & mask
+            }
+            indices[i] = Int32(truncatingIfNeeded: ix)
+        }
+    }
+
+    /// Removes tombstones; `moved` is called with (from, to) for each live entry so parallel arrays follow.
+    mutating func compact(_ moved: (Int, Int) -> Void) {
+        var j = 0
+        for i in 0..<keys.count where !keys[i].isNull {
+            if i != j { keys[j] = keys[i]; hashes[j] = hashes[i]; moved(i, j) }
+            j += 1
+        }
+        keys.removeLast(keys.count - j)
+        hashes.removeLast(hashes.count - j)
+        rebuildIndex(minimum: j)
+    }
+
+    mutating func removeAll() {
+        keys = []; hashes = []; indices = []; count = 0
+    }
+}
+
+final class DictObj: Obj {
+    /// The keys and their probe index.
+    var table = OrderedTable()
+    /// `values[i]` belongs to `table.keys[i]` (meaningless for deleted entries).
+    var values: [Value] = []
+    /// Bumped whenever a key is added or removed, so iterators can detect a changed size.
+    var version = 0
+
+    init(type: TypeObject) { super.init(kind: .dict, type: type) }
+
+    var count: Int { table.count }
+
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        for (i, k) in table.keys.enumerated() where !k.isNull {
+            t.mark(k)
+            t.mark(values[i])
+        }
+    }
+    override var estimatedSize: Int { 64 + table.keys.capacity * 40 + table.indices.capacity * 4 }
+
+    func get(_ key: Value, _ rt: Runtime) throws -> Value? {
+        let h = try rt.hash(key)
+        if let ix = try table.find(key, hash: h, rt) { return values[ix] }
+        return nil
+    }
+
+    func set(_ key: Value, _ value: Value, _ rt: Runtime) throws {
+        let h = try rt.hash(key)
+        try set(key, hash: h, value, rt)
+    }
+
+    func set(_ key: Value, hash h: Int, _ value: Value, _ rt: Runtime) throws {
+        switch try table.probe(key, hash: h, rt) {
+        case .found(let ix): values[ix] = value
+        case .missing(let slot):
+            _ = table.append(key, hash: h, slot: slot)
+            values.append(value)
+            version &+= 1
+        }
+    }
+
+    /// Removes `key`; returns its value, or nil when absent.
+    func remove(_ key: Value, _ rt: Runtime) throws -> Value? {
+        let h = try rt.hash(key)
+        guard let ix = try table.find(key, hash: h, rt) else { return nil }
+        let v = values[ix]
+        table.remove(at: ix)
+        values[ix] = .null
+        version &+= 1
+        if table.needsCompaction { compact() }
+        return v
+    }
+
+    func compact() {
+        table.compact { from, to in values[to] = values[from] }
+        values.removeLast(values.count - table.keys.count)
+    }
+
+    func removeAll() {
+        table.removeAll(); values = []; version &+= 1
+    }
+
+    /// Live entries in order.
+    var entries: [(key: Value, value: Value)] {
+        var out: [(key: Value, value: Value)] = []
+        out.reserveCapacity(count)
+        for (i, k) in table.keys.enumerated() where !k.isNull { out.append((k, values[i])) }
+        return out
+    }
+    var liveKeys: [Value] { table.keys.filter { !$0.isNull } }
+}
+
+/// `set` and `frozenset` (kind tells which).
+final class SetObj: Obj {
+    var table = OrderedTable()
+    var version = 0
+    init(frozen: Bool, type: TypeObject) { super.init(kind: frozen ? .frozenset : .set, type: type) }
+    var count: Int { table.count }
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        for k in table.keys { t.mark(k) }
+    }
+    override var estimatedSize: Int { 64 + table.keys.capacity * 24 + table.indices.capacity * 4 }
+
+    func contains(_ key: Value, _ rt: Runtime) throws -> Bool {
+        try table.find(key, hash: rt.hash(key), rt) != nil
+    }
+    /// Adds `key`; returns false if it was already present.
+    @discardableResult
+    func add(_ key: Value, _ rt: Runtime) throws -> Bool {
+        let h = try rt.hash(key)
+        switch try table.probe(key, hash: h, rt) {
+        case .found: return false
+        case .missing(let slot):
+            _ = table.append(key, hash: h, slot: slot)
+            version &+= 1
+            return true
+        }
+    }
+    @discardableResult
+    func remove(_ key: Value, _ rt: Runtime) throws -> Bool {
+        guard let ix = try table.find(key, hash: rt.hash(key), rt) else { return false }
+        table.remove(at: ix)
+        version &+= 1
+        if table.needsCompaction { table.compact { _, _ in } }
+        return true
+    }
+    var liveKeys: [Value] { table.keys.filter { !$0.isNull } }
+}

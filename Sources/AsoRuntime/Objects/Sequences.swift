@@ -1,0 +1,54 @@
+// Lists, tuples, big ints and bytes: objects that are little more than their Swift storage.
+
+final class ListObj: Obj {
+    /// The elements, in order.
+    var items: [Value]
+    init(_ items: [Value], type: TypeObject) {
+        self.items = items
+        super.init(kind: .list, type: type)
+    }
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        for v in items { t.mark(v) }
+    }
+    override var estimatedSize: Int { 56 + items.capacity * MemoryLayout<Value>.stride }
+}
+
+final class TupleObj: Obj {
+    /// The elements; never changed after creation.
+    let items: [Value]
+    /// Cached hash (valid when `hashComputed`).
+    var cachedHash = 0
+    var hashComputed = false
+    init(_ items: [Value], type: TypeObject) {
+        self.items = items
+        super.init(kind: .tuple, type: type)
+    }
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        for v in items { t.mark(v) }
+    }
+    override var estimatedSize: Int { 56 + items.count * MemoryLayout<Value>.stride }
+}
+
+import BigInt
+
+/// An int too large for 64 bits. Always normalised: a value that fits in `Int` is stored inline
+/// in `Value.int` instead, so two equal ints never differ in representation.
+final class BigIntObj: Obj {
+    let value: BigInt
+    init(_ value: BigInt, type: TypeObject) {
+        self.value = value
+        super.init(kind: .bigint, type: type)
+    }
+    override var estimatedSize: Int { 48 + value.magnitude.words.count * 8 }
+}
+
+final class BytesObj: Obj {
+    let bytes: [UInt8]
+    init(_ bytes: [UInt8], type: TypeObject) {
+        self.bytes = bytes
+        super.init(kind: .bytes, type: type)
+    }
+    override var estimatedSize: Int { 48 + bytes.count }
+}

@@ -1,0 +1,53 @@
+// Classes: the builtin types (`int`, `list`, `ValueError`, ...) and, later, user classes.
+//
+// One idea: a type is an attribute table plus a single base; attribute lookup walks the base
+// chain. Builtin methods are native functions in the table, so `x.append` and `list.append` are
+// found the same way user methods will be.
+
+final class TypeObject: Obj {
+    let name: String
+    /// The single base class (nil only for `object`).
+    var base: TypeObject?
+    /// Attributes and methods defined by this class itself.
+    var dict: [String: Value] = [:]
+    /// Creates instances when the type is called (`int("3")`, `ValueError("x")`); nil means the
+    /// type cannot be instantiated.
+    var construct: NativeFn?
+    /// True for BaseException and its subclasses.
+    let isException: Bool
+    /// The module name shown in `<class 'module.Name'>` (nil for builtins).
+    var moduleName: String?
+
+    init(name: String, base: TypeObject?, isException: Bool, metatype: TypeObject?) {
+        self.name = name
+        self.base = base
+        self.isException = isException
+        super.init(kind: .type, type: metatype)
+    }
+
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        t.mark(base)
+        for v in dict.values { t.mark(v) }
+    }
+
+    /// Looks an attribute up through the base chain.
+    func lookup(_ name: String) -> Value? {
+        var t: TypeObject? = self
+        while let c = t {
+            if let v = c.dict[name] { return v }
+            t = c.base
+        }
+        return nil
+    }
+
+    /// `issubclass(self, other)`.
+    func isSubtype(of other: TypeObject) -> Bool {
+        var t: TypeObject? = self
+        while let c = t {
+            if c === other { return true }
+            t = c.base
+        }
+        return false
+    }
+}

@@ -1,0 +1,104 @@
+// A fiber: one contiguous value stack and the frames that live on it.
+//
+// One idea: frames are plain structs in a buffer owned by the fiber, and their locals and operand
+// stacks are windows of the fiber's value stack, so a script call allocates nothing. A fiber is
+// what a task, a generator or a native call back into script code runs on; suspending one is just
+// returning from the dispatch loop with its frames left in place (the frames *are* the continuation).
+
+/// One activation of a code object.
+struct Frame {
+    /// The running code.
+    var code: Unmanaged<CodeObj>
+    /// The function being run (its closure cells and name), `.none` for module and class bodies.
+    var function: Value
+    /// Index of the next instruction while the frame is not the running one.
+    var ip: Int
+    /// Index in the fiber's stack of local slot 0; the operand stack starts at `base + localCount`.
+    var base: Int
+    /// Saved stack top (index of the first free slot) while the frame is not the running one.
+    var sp: Int
+    /// Where the caller wants the result (the callable's slot).
+    var returnSlot: Int
+    /// The namespace dict of a class body (loadName/storeName), `.null` otherwise.
+    var namespace: Value
+    /// True when returning from this frame ends the current `run` of the dispatch loop.
+    var isEntry: Bool
+}
+
+final class Fiber {
+    /// The value stack: locals and operand stacks of all frames, bottom to top.
+    private(set) var stack: UnsafeMutablePointer<Value>
+    private(set) var capacity: Int
+    /// The frames, outermost first; `frameCount` of them are live.
+    private(set) var frames: UnsafeMutablePointer<Frame>
+    private(set) var frameCapacity: Int
+    var frameCount = 0
+    /// The stack top (first free slot) when the fiber is not running.
+    var sp = 0
+
+    init(capacity: Int = 1024) {
+        self.capacity = capacity
+        stack = .allocate(capacity: capacity)
+        stack.initialize(repeating: .null, count: capacity)
+        frameCapacity = 32
+        frames = .allocate(capacity: frameCapacity)
+    }
+    deinit {
+        stack.deallocate()
+        frames.deinitialize(count: frameCount)
+        frames.deallocate()
+    }
+
+    /// Makes room for `needed` slots in total; returns true if the stack moved.
+    @discardableResult
+    func reserve(_ needed: Int) -> Bool {
+        if needed <= capacity { return false }
+        var n = capacity * 2
+        while n < needed { n *= 2 }
+        let s = UnsafeMutablePointer<Value>.allocate(capacity: n)
+        s.moveInitialize(from: stack, count: capacity)
+        (s + capacity).initialize(repeating: .null, count: n - capacity)
+        stack.deallocate()
+        stack = s
+        capacity = n
+        return true
+    }
+
+    /// Appends a frame; returns a pointer to it (valid until the next push).
+    @inline(__always)
+    func push(_ f: Frame) -> UnsafeMutablePointer<Frame> {
+        if frameCount == frameCapacity {
+            let n = frameCapacity * 2
+            let nf = UnsafeMutablePointer<Frame>.allocate(capacity: n)
+            nf.moveInitialize(from: frames, count: frameCount)
+            frames.deallocate()
+            frames = nf
+            frameCapacity = n
+        }
+        (frames + frameCount).initialize(to: f)
+        frameCount += 1
+        return frames + (frameCount - 1)
+    }
+
+    @inline(__always) func pop() {
+        frameCount -= 1
+        (frames + frameCount).deinitialize(count: 1)
+    }
+
+    /// Everything the fiber keeps alive: the live part of the stack and the frames' objects.
+    func trace(_ t: inout Tracer) {
+        for i in 0..<sp { t.mark(stack[i]) }
+        for i in 0..<frameCount {
+            let f = frames[i]
+            t.mark(f.code.takeUnretainedValue())
+            t.mark(f.function)
+            t.mark(f.namespace)
+        }
+    }
+
+    /// Clears the stack slots above `from` (so stale values do not stay reachable).
+    func clear(from: Int, to: Int) {
+        var i = from
+        while i < to { stack[i] = .null; i += 1 }
+    }
+}

@@ -1,0 +1,595 @@
+// The dispatch loop.
+//
+// One idea: hot state (instruction pointer, stack pointer, locals, constants) lives in local
+// variables over raw pointers; it is written back to the frame only before something that can
+// switch frames, collect garbage or throw into the unwinder. A script-to-script call pushes a frame
+// and continues this same loop (no Swift recursion); an exception unwinds through the exception
+// tables of the frames, appending a traceback entry per frame. Each case is a few lines, or one call
+// into a topic extension.
+
+import AsoBytecode
+
+extension Runtime {
+    /// Runs `fiber` from its top frame until the entry frame returns or an exception escapes it.
+    func run(_ fiber: Fiber) -> RunOutcome {
+        var fp = fiber.frames + (fiber.frameCount - 1)
+        unowned(unsafe) var code: CodeObj = fp.pointee.code.takeUnretainedValue()
+        var words = code.words
+        var consts = code.consts
+        var ip = fp.pointee.ip
+        var locals = fiber.stack + fp.pointee.base
+        var sp = fiber.stack + fiber.sp
+        /// Set before throwing for a bare re-raise: no new traceback entry, no new context.
+        var reraising = false
+
+        @inline(__always) func reload() {
+            fp = fiber.frames + (fiber.frameCount - 1)
+            code = fp.pointee.code.takeUnretainedValue()
+            words = code.words
+            consts = code.consts
+            ip = fp.pointee.ip
+            locals = fiber.stack + fp.pointee.base
+            sp = fiber.stack + fp.pointee.sp
+        }
+        @inline(__always) func save() {
+            fp.pointee.ip = ip
+            fiber.sp = sp - fiber.stack
+            fp.pointee.sp = fiber.sp
+        }
+
+        while true {
+            do {
+                while true {
+                    let word = words[ip]
+                    ip &+= 1
+                    let arg = Int(word >> 8)
+                    guard let op = OpCode(rawValue: UInt8(truncatingIfNeeded: word)) else {
+                        throw runtimeError("bad instruction \(word & 0xFF)")
+                    }
+                    switch op {
+                    case .nop:
+                        break
+                    case .popTop:
+                        sp -= 1
+                    case .copy:
+                        sp.pointee = (sp - arg).pointee
+                        sp += 1
+                    case .swap:
+                        let t = (sp - 1).pointee
+                        (sp - 1).pointee = (sp - arg).pointee
+                        (sp - arg).pointee = t
+                    case .loadConst:
+                        sp.pointee = consts[arg]
+                        sp += 1
+                    case .pushNull:
+                        sp.pointee = .null
+                        sp += 1
+
+                    case .loadFast:
+                        let v = locals[arg]
+                        if v.isNull { throw unboundLocal(code, arg) }
+                        sp.pointee = v
+                        sp += 1
+                    case .storeFast:
+                        sp -= 1
+                        locals[arg] = sp.pointee
+                    case .deleteFast:
+                        if locals[arg].isNull { throw unboundLocal(code, arg) }
+                        locals[arg] = .null
+                    case .loadDeref:
+                        let v = cell(locals[arg]).contents
+                        if v.isNull { throw unboundDeref(code, arg) }
+                        sp.pointee = v
+                        sp += 1
+                    case .storeDeref:
+                        sp -= 1
+                        cell(locals[arg]).contents = sp.pointee
+                    case .deleteDeref:
+                        let c = cell(locals[arg])
+                        if c.contents.isNull { throw unboundDeref(code, arg) }
+                        c.contents = .null
+                    case .loadClosure:
+                        sp.pointee = locals[arg]
+                        sp += 1
+                    case .makeCell:
+                        locals[arg] = Value(heap.register(CellObj(locals[arg], type: types.cell)))
+                    case .copyFreeVars:
+                        if let fn = fp.pointee.function.asFunction {
+                            let first = code.localCount - arg
+                            for i in 0..<min(arg, fn.closure.count) { locals[first + i] = fn.closure[i] }
+                        }
+                    case .loadGlobal:
+                        var v = code.module.storage.pointee[Int(code.globalSlots[arg])]
+                        if v.isNull {
+                            let b = Int(code.builtinSlots[arg])
+                            if b >= 0 { v = builtins.storage.pointee[b] }
+                            if v.isNull { throw error(exc.nameError, "name '\(code.code.names[arg])' is not defined") }
+                        }
+                        sp.pointee = v
+                        sp += 1
+                    case .storeGlobal:
+                        sp -= 1
+                        code.module.storage.pointee[Int(code.globalSlots[arg])] = sp.pointee
+                    case .deleteGlobal:
+                        let slot = Int(code.globalSlots[arg])
+                        if code.module.storage.pointee[slot].isNull {
+                            throw error(exc.nameError, "name '\(code.code.names[arg])' is not defined")
+                        }
+                        code.module.storage.pointee[slot] = .null
+                    case .loadName:
+                        let name = code.nameValues[arg]
+                        if let d = fp.pointee.namespace.asDict, let v = try d.get(name, self) {
+                            sp.pointee = v
+                        } else {
+                            var v = code.module.storage.pointee[Int(code.globalSlots[arg])]
+                            if v.isNull, code.builtinSlots[arg] >= 0 { v = builtins.storage.pointee[Int(code.builtinSlots[arg])] }
+                            if v.isNull { throw error(exc.nameError, "name '\(code.code.names[arg])' is not defined") }
+                            sp.pointee = v
+                        }
+                        sp += 1
+                    case .storeName:
+                        sp -= 1
+                        if let d = fp.pointee.namespace.asDict { try d.set(code.nameValues[arg], sp.pointee, self) }
+                        else { code.module.storage.pointee[Int(code.globalSlots[arg])] = sp.pointee }
+                    case .deleteName:
+                        if let d = fp.pointee.namespace.asDict {
+                            if try d.remove(code.nameValues[arg], self) == nil {
+                                throw error(exc.nameError, "name '\(code.code.names[arg])' is not defined")
+                            }
+                        }
+
+                    case .loadAttr:
+                        (sp - 1).pointee = try getAttribute((sp - 1).pointee, code.nameValues[arg])
+                    case .storeAttr:
+                        sp -= 2
+                        try setAttribute((sp + 1).pointee, code.nameValues[arg], sp.pointee)
+                    case .deleteAttr:
+                        sp -= 1
+                        try deleteAttribute(sp.pointee, code.nameValues[arg])
+                    case .loadMethod:
+                        let obj = (sp - 1).pointee
+                        if let m = methodLookup(obj, code.nameValues[arg]) {
+                            (sp - 1).pointee = m
+                            sp.pointee = obj
+                        } else {
+                            (sp - 1).pointee = try getAttribute(obj, code.nameValues[arg])
+                            sp.pointee = .null
+                        }
+                        sp += 1
+                    case .binarySubscr:
+                        sp -= 1
+                        (sp - 1).pointee = try getItem((sp - 1).pointee, sp.pointee)
+                    case .storeSubscr:
+                        sp -= 3
+                        try setItem((sp + 1).pointee, (sp + 2).pointee, sp.pointee)
+                    case .deleteSubscr:
+                        sp -= 2
+                        try deleteItem(sp.pointee, (sp + 1).pointee)
+
+                    case .call, .callKw, .callEx:
+                        var keywords: [(name: String, value: Value)] = []
+                        var argc = arg
+                        var spill: [Value]? = nil
+                        if op == .callKw {
+                            sp -= 1
+                            let names = sp.pointee.asTuple?.items ?? []
+                            argc -= names.count
+                            for (i, n) in names.enumerated() {
+                                keywords.append(((n.asStr?.value) ?? "", (sp - names.count + i).pointee))
+                            }
+                            sp -= names.count
+                        } else if op == .callEx {
+                            var kwv: Value = .null
+                            if arg & 1 != 0 { sp -= 1; kwv = sp.pointee }
+                            sp -= 1
+                            let tuple = sp.pointee
+                            spill = try tuple.asTuple?.items ?? iterateToArray(tuple)
+                            if let d = kwv.asDict {
+                                for (k, v) in d.entries {
+                                    guard let ks = k.asStr else { throw typeError("keywords must be strings") }
+                                    keywords.append((ks.value, v))
+                                }
+                            }
+                            argc = 0
+                        }
+                        let calleeSlot = sp - argc - 2
+                        var callee = calleeSlot.pointee
+                        let selfSlot = calleeSlot + 1
+                        var argStart = selfSlot.isNullValue ? selfSlot + 1 : selfSlot
+                        var nargs = sp - argStart
+                        // Unwrap bound methods into (function, self) in place when there is room.
+                        if let bm = callee.asObject(.boundMethod, BoundMethodObj.self), spill == nil, selfSlot.isNullValue {
+                            callee = bm.function
+                            calleeSlot.pointee = callee
+                            selfSlot.pointee = bm.receiver
+                            argStart = selfSlot
+                            nargs += 1
+                        } else if let bm = callee.asObject(.boundMethod, BoundMethodObj.self), let s = spill {
+                            callee = bm.function
+                            spill = [bm.receiver] + s
+                        }
+                        if spill != nil, !selfSlot.isNullValue { spill = [selfSlot.pointee] + (spill ?? []) }
+                        if let fn = callee.asFunction, fn.code.code.flags.isDisjoint(with: [.generator, .coroutine, .asyncGenerator]) {
+                            let callee = fn.code
+                            let base = argStart - fiber.stack
+                            if depth >= options.recursionLimit {
+                                throw error(exc.recursionError, "maximum recursion depth exceeded")
+                            }
+                            save()
+                            if fiber.reserve(base + callee.frameSize + 1) {
+                                fp = fiber.frames + (fiber.frameCount - 1)
+                                locals = fiber.stack + fp.pointee.base
+                            }
+                            let slots = fiber.stack + base
+                            if spill == nil && keywords.isEmpty && callee.isSimple && nargs == callee.code.argCount {
+                                var i = nargs
+                                while i < callee.localCount { slots[i] = .null; i &+= 1 }
+                            } else {
+                                let args = spill ?? Array(UnsafeBufferPointer(start: fiber.stack + base, count: nargs))
+                                for i in 0..<callee.localCount { slots[i] = .null }
+                                try args.withUnsafeBufferPointer { try bindArguments(fn, positional: $0, keywords: keywords, into: slots) }
+                            }
+                            fp.pointee.ip = ip
+                            fp.pointee.sp = calleeSlot - fiber.stack
+                            depth += 1
+                            _ = fiber.push(Frame(code: Unmanaged.passUnretained(callee), function: Value(fn),
+                                                 ip: 0, base: base, sp: base + callee.localCount,
+                                                 returnSlot: calleeSlot - fiber.stack, namespace: .null, isEntry: false))
+                            reload()
+                            if heap.collectionRequested { save(); collectGarbage() }
+                        } else {
+                            save()
+                            let result: Value
+                            if let s = spill {
+                                result = try call(callee, s, keywords: keywords)
+                            } else if let nf = callee.asObject(.native, NativeFunctionObj.self) {
+                                result = try nf.fn(self, Args(positional: UnsafeBufferPointer(start: argStart, count: nargs), keywords: keywords))
+                            } else {
+                                result = try call(callee, Array(UnsafeBufferPointer(start: argStart, count: nargs)), keywords: keywords)
+                            }
+                            // A nested run may have moved nothing on this fiber, but reload the pointers anyway.
+                            locals = fiber.stack + fp.pointee.base
+                            sp = fiber.stack + (calleeSlot - fiber.stack)
+                            sp.pointee = result
+                            sp += 1
+                        }
+
+                    case .binaryOp:
+                        sp -= 1
+                        let a = (sp - 1).pointee, b = sp.pointee
+                        if case .int(let x) = a, case .int(let y) = b {
+                            switch arg {
+                            case 0, 13:
+                                let (r, o) = x.addingReportingOverflow(y)
+                                if !o { (sp - 1).pointee = .int(r); continue }
+                            case 10, 23:
+                                let (r, o) = x.subtractingReportingOverflow(y)
+                                if !o { (sp - 1).pointee = .int(r); continue }
+                            case 5, 18:
+                                let (r, o) = x.multipliedReportingOverflow(by: y)
+                                if !o { (sp - 1).pointee = .int(r); continue }
+                            default: break
+                            }
+                        }
+                        (sp - 1).pointee = try binaryOp(arg, a, b)
+                    case .compareOp:
+                        sp -= 1
+                        let a = (sp - 1).pointee, b = sp.pointee
+                        if case .int(let x) = a, case .int(let y) = b {
+                            let r: Bool
+                            switch arg {
+                            case 0: r = x < y
+                            case 1: r = x <= y
+                            case 2: r = x == y
+                            case 3: r = x != y
+                            case 4: r = x > y
+                            default: r = x >= y
+                            }
+                            (sp - 1).pointee = .bool(r)
+                        } else {
+                            (sp - 1).pointee = try compare(a, b, arg)
+                        }
+                    case .isOp:
+                        sp -= 1
+                        let r = (sp - 1).pointee.isIdentical(to: sp.pointee)
+                        (sp - 1).pointee = .bool(arg == 1 ? !r : r)
+                    case .containsOp:
+                        sp -= 1
+                        let r = try contains(sp.pointee, (sp - 1).pointee)
+                        (sp - 1).pointee = .bool(arg == 1 ? !r : r)
+                    case .unaryNegative:
+                        (sp - 1).pointee = try negate((sp - 1).pointee)
+                    case .unaryPositive:
+                        (sp - 1).pointee = try positive((sp - 1).pointee)
+                    case .unaryInvert:
+                        (sp - 1).pointee = try invert((sp - 1).pointee)
+                    case .unaryNot:
+                        (sp - 1).pointee = .bool(!(try truthy((sp - 1).pointee)))
+
+                    case .jump:
+                        if arg < ip, heap.collectionRequested { ip = arg; save(); collectGarbage() }
+                        ip = arg
+                    case .popJumpIfFalse:
+                        sp -= 1
+                        switch sp.pointee {
+                        case .bool(let b): if !b { ip = arg }
+                        default: if !(try truthy(sp.pointee)) { ip = arg }
+                        }
+                    case .popJumpIfTrue:
+                        sp -= 1
+                        switch sp.pointee {
+                        case .bool(let b): if b { ip = arg }
+                        default: if try truthy(sp.pointee) { ip = arg }
+                        }
+                    case .jumpIfFalseOrPop:
+                        if try truthy((sp - 1).pointee) { sp -= 1 } else { ip = arg }
+                    case .jumpIfTrueOrPop:
+                        if try truthy((sp - 1).pointee) { ip = arg } else { sp -= 1 }
+                    case .popJumpIfNone:
+                        sp -= 1
+                        if sp.pointee.isNone { ip = arg }
+                    case .popJumpIfNotNone:
+                        sp -= 1
+                        if !sp.pointee.isNone { ip = arg }
+                    case .getIter:
+                        (sp - 1).pointee = try iterate((sp - 1).pointee)
+                    case .forIter:
+                        if let it = (sp - 1).pointee.asObject(.iterator, IterObj.self) {
+                            switch it.source {
+                            case .list(let l):
+                                if it.index < l.items.count {
+                                    sp.pointee = l.items[it.index]
+                                    it.index &+= 1
+                                    sp += 1
+                                    continue
+                                }
+                            case .range(let r):
+                                if it.index < r.length {
+                                    sp.pointee = .int(r.element(it.index))
+                                    it.index &+= 1
+                                    sp += 1
+                                    continue
+                                }
+                            default:
+                                save()
+                                if let v = try next(it) {
+                                    sp.pointee = v
+                                    sp += 1
+                                    continue
+                                }
+                            }
+                            it.source = .exhausted
+                            sp -= 1
+                            ip = arg
+                        } else {
+                            save()
+                            if let v = try next((sp - 1).pointee) {
+                                sp.pointee = v
+                                sp += 1
+                            } else {
+                                sp -= 1
+                                ip = arg
+                            }
+                        }
+                    case .returnValue:
+                        sp -= 1
+                        let result = sp.pointee
+                        let f = fp.pointee
+                        depth -= 1
+                        fiber.pop()
+                        if f.isEntry {
+                            fiber.sp = f.base
+                            return .returned(result)
+                        }
+                        let slot = fiber.stack + f.returnSlot
+                        slot.pointee = result
+                        reload()
+                        sp = slot + 1
+
+                    case .buildTuple:
+                        let items = Array(UnsafeBufferPointer(start: sp - arg, count: arg))
+                        sp -= arg
+                        sp.pointee = newTuple(items)
+                        sp += 1
+                    case .buildList:
+                        let items = Array(UnsafeBufferPointer(start: sp - arg, count: arg))
+                        sp -= arg
+                        sp.pointee = newList(items)
+                        sp += 1
+                    case .buildSet:
+                        save()
+                        let s = newSet()
+                        sp.pointee = Value(s)   // rooted above the items while hashing
+                        for i in 0..<arg { try s.add((sp - arg + i).pointee, self) }
+                        sp -= arg
+                        sp.pointee = Value(s)
+                        sp += 1
+                    case .buildMap:
+                        let d = newDict()
+                        sp.pointee = Value(d)
+                        for i in 0..<arg { try d.set((sp - 2 * arg + 2 * i).pointee, (sp - 2 * arg + 2 * i + 1).pointee, self) }
+                        sp -= 2 * arg
+                        sp.pointee = Value(d)
+                        sp += 1
+                    case .buildString:
+                        var s = ""
+                        for i in 0..<arg { s += (sp - arg + i).pointee.asStr?.value ?? "" }
+                        sp -= arg
+                        sp.pointee = newStr(s)
+                        sp += 1
+                    case .buildSlice:
+                        let step: Value = arg == 3 ? (sp - 1).pointee : .none
+                        sp -= arg
+                        sp.pointee = Value(heap.register(SliceObj(start: sp.pointee, stop: (sp + 1).pointee, step: step, type: types.slice)))
+                        sp += 1
+                    case .listAppend:
+                        sp -= 1
+                        (sp - arg).pointee.asList?.items.append(sp.pointee)
+                    case .setAdd:
+                        sp -= 1
+                        try (sp - arg).pointee.asSet?.add(sp.pointee, self)
+                    case .mapAdd:
+                        sp -= 2
+                        try (sp - arg).pointee.asDict?.set(sp.pointee, (sp + 1).pointee, self)
+                    case .listExtend:
+                        sp -= 1
+                        save()
+                        let items = try iterateToArray(sp.pointee)
+                        (sp - arg).pointee.asList?.items.append(contentsOf: items)
+                    case .setUpdate:
+                        sp -= 1
+                        save()
+                        let items = try iterateToArray(sp.pointee)
+                        if let s = (sp - arg).pointee.asSet { for v in items { try s.add(v, self) } }
+                    case .dictUpdate, .dictMerge:
+                        sp -= 1
+                        save()
+                        guard let d = (sp - arg).pointee.asDict else { break }
+                        try mergeMapping(into: d, sp.pointee, noDuplicates: op == .dictMerge,
+                                         callee: op == .dictMerge ? (sp - arg - 2).pointee : .null)
+                    case .listToTuple:
+                        (sp - 1).pointee = newTuple((sp - 1).pointee.asList?.items ?? [])
+                    case .unpackSequence:
+                        sp -= 1
+                        let items = try unpack(sp.pointee, count: arg)
+                        for v in items.reversed() { sp.pointee = v; sp += 1 }
+                    case .unpackEx:
+                        sp -= 1
+                        let items = try unpackStarred(sp.pointee, before: arg & 0xFF, after: arg >> 8)
+                        for v in items.reversed() { sp.pointee = v; sp += 1 }
+                    case .formatValue:
+                        var spec: Value = .null
+                        if arg & 4 != 0 { sp -= 1; spec = sp.pointee }
+                        save()
+                        (sp - 1).pointee = try formatValue((sp - 1).pointee, conversion: arg & 3, spec: spec)
+                    case .makeFunction:
+                        sp -= 1
+                        guard let c = sp.pointee.asObject(.code, CodeObj.self) else { throw runtimeError("bad code constant") }
+                        var closure: [Value] = [], kwDefaults: [(String, Value)] = [], defaults: [Value] = []
+                        if arg & 8 != 0 { sp -= 1; closure = sp.pointee.asTuple?.items ?? [] }
+                        if arg & 2 != 0 {
+                            sp -= 1
+                            for (k, v) in sp.pointee.asDict?.entries ?? [] { kwDefaults.append((k.asStr?.value ?? "", v)) }
+                        }
+                        if arg & 1 != 0 { sp -= 1; defaults = sp.pointee.asTuple?.items ?? [] }
+                        sp.pointee = Value(heap.register(FunctionObj(code: c, defaults: defaults, kwDefaults: kwDefaults,
+                                                                      closure: closure, type: types.function)))
+                        sp += 1
+
+                    case .raiseVarargs:
+                        switch arg {
+                        case 0:
+                            guard let e = handledException.asException else {
+                                throw runtimeError("No active exception to reraise")
+                            }
+                            reraising = true
+                            throw ScriptError(exception: e)
+                        case 1:
+                            sp -= 1
+                            throw ScriptError(exception: try makeRaisable(sp.pointee))
+                        default:
+                            sp -= 2
+                            let e = try makeRaisable(sp.pointee)
+                            try setCause(e, (sp + 1).pointee)
+                            throw ScriptError(exception: e)
+                        }
+                    case .pushExcInfo:
+                        let e = (sp - 1).pointee
+                        (sp - 1).pointee = handledException
+                        sp.pointee = e
+                        sp += 1
+                        handledException = e
+                    case .popExcept:
+                        sp -= 1
+                        handledException = sp.pointee.isNull ? .none : sp.pointee
+                    case .checkExcMatch:
+                        let r = try exceptionMatches((sp - 2).pointee, (sp - 1).pointee)
+                        (sp - 1).pointee = .bool(r)
+                    case .reraise:
+                        sp -= 1
+                        guard let e = sp.pointee.asException else { throw runtimeError("reraise of a non-exception") }
+                        reraising = true
+                        throw ScriptError(exception: e)
+                    case .loadAssertionError:
+                        sp.pointee = Value(exc.assertionError)
+                        sp += 1
+
+                    case .importName:
+                        sp -= 1
+                        save()
+                        (sp - 1).pointee = try importModule(code.code.names[arg], fromList: sp.pointee, level: (sp - 1).pointee)
+                    case .importFrom:
+                        sp.pointee = try importFrom((sp - 1).pointee, code.code.names[arg])
+                        sp += 1
+                    case .importStar:
+                        sp -= 1
+                        try importStar(sp.pointee, into: code.module)
+                    case .printExpr:
+                        sp -= 1
+                        let v = sp.pointee
+                        if !v.isNone {
+                            save()
+                            writeOut(try repr(v) + "\n")
+                            builtins.set("_", v)
+                        }
+
+                    case .beforeWith, .withExceptStart, .beforeAsyncWith, .yieldValue, .getYieldFromIter, .send,
+                         .getAwaitable, .getAIter, .getANext, .endAsyncFor, .returnGenerator, .loadBuildClass, .asyncGenWrap:
+                        throw runtimeError("'\(op)' is not supported yet")
+                    }
+                }
+            } catch {
+                let e: ExceptionObj
+                if let se = error as? ScriptError { e = se.exception } else { e = newException(exc.runtimeError, "\(error)") }
+                if !reraising {
+                    e.traceback.append(TracebackEntry(code: code.code, pc: ip - 1))
+                    if case .object = handledException, !handledException.isIdentical(to: Value(e)), e.context.isNone {
+                        e.context = handledException
+                    }
+                }
+                reraising = false
+                // Unwind: find a handler in this frame or the callers.
+                while true {
+                    if let h = code.code.handler(at: ip - 1) {
+                        sp = locals + code.localCount + h.depth
+                        sp.pointee = Value(e)
+                        sp += 1
+                        ip = h.target
+                        break
+                    }
+                    let f = fp.pointee
+                    depth -= 1
+                    fiber.pop()
+                    if f.isEntry {
+                        fiber.sp = f.base
+                        return .raised(e)
+                    }
+                    reload()
+                    e.traceback.append(TracebackEntry(code: code.code, pc: ip - 1))
+                }
+            }
+        }
+    }
+
+    @inline(__always) private func cell(_ v: Value) -> CellObj {
+        if case .object(let u) = v { return unsafeDowncast(u.takeUnretainedValue(), to: CellObj.self) }
+        return heap.register(CellObj(.null, type: types.cell))
+    }
+
+    private func unboundLocal(_ code: CodeObj, _ slot: Int) -> ScriptError {
+        let name = slot < code.code.localNames.count ? code.code.localNames[slot] : "?"
+        return error(exc.unboundLocalError, "local variable '\(name)' referenced before assignment")
+    }
+
+    private func unboundDeref(_ code: CodeObj, _ slot: Int) -> ScriptError {
+        let name = slot < code.code.localNames.count ? code.code.localNames[slot] : "?"
+        if slot >= code.localCount - code.code.freeCount {
+            return error(exc.nameError, "free variable '\(name)' referenced before assignment in enclosing scope")
+        }
+        return error(exc.unboundLocalError, "local variable '\(name)' referenced before assignment")
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == Value {
+    @inline(__always) var isNullValue: Bool { pointee.isNull }
+}
