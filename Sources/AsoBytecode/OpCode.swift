@@ -145,7 +145,7 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     /// Updates the dict `arg` places down with a mapping. `(dict ... m -- dict ...)`
     case dictUpdate
     /// Like dictUpdate but duplicate keys are a TypeError ("got multiple values for keyword argument"),
-    /// for `f(**a, **b)`. The callable sits `arg + 2` places down for the message. `(dict ... m -- dict ...)`
+    /// for `f(**a, **b)`. The callable sits `arg + 3` places down (after the pop) for the message. `(dict ... m -- dict ...)`
     case dictMerge
     /// `(list -- tuple)`
     case listToTuple

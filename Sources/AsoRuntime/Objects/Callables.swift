@@ -59,8 +59,12 @@ final class CodeObj: Obj {
     /// Local slots + maximum stack depth: the value-stack space a frame of this code needs.
     let frameSize: Int
     let localCount: Int
+    /// Positional parameters (`code.argCount`), kept here for the call fast path.
+    let argCount: Int
     /// True when a call can bind arguments by a plain copy: no cells, no *args/**kwargs, no kw-only.
     let isSimple: Bool
+    /// True for generator, coroutine and async generator code: calling it makes a suspendable object.
+    let isResumable: Bool
 
     init(code: CodeObject, module: ModuleObj, consts: [Value], globalSlots: [Int32], builtinSlots: [Int32],
          names: [Value], type: TypeObject) {
@@ -78,7 +82,9 @@ final class CodeObj: Obj {
         nameValues = .allocate(capacity: max(1, names.count))
         nameValues.initialize(from: names, count: names.count)
         localCount = code.localNames.count
+        argCount = code.argCount
         frameSize = code.localNames.count + code.maxStackDepth + 1
+        isResumable = !code.flags.isDisjoint(with: [.generator, .coroutine, .asyncGenerator])
         isSimple = code.cellSlots.isEmpty && code.freeCount == 0 && code.keywordOnlyCount == 0
             && !code.flags.contains(.varArgs) && !code.flags.contains(.varKeywords)
             && !code.flags.contains(.generator) && !code.flags.contains(.coroutine)
@@ -100,7 +106,8 @@ final class CodeObj: Obj {
 
 /// A function defined in script code.
 final class FunctionObj: Obj {
-    let code: CodeObj
+    /// The code; kept alive by `trace` (unowned so the call fast path does no reference counting).
+    unowned(unsafe) let code: CodeObj
     var name: String
     var qualifiedName: String
     /// Defaults of the last `defaults.count` positional parameters.

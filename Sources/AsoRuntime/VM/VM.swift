@@ -21,6 +21,8 @@ extension Runtime {
         var sp = fiber.stack + fiber.sp
         /// Set before throwing for a bare re-raise: no new traceback entry, no new context.
         var reraising = false
+        /// How many opcodes there are (an instruction byte at or above this is invalid).
+        let opcodeCount = UInt8(OpCode.allCases.count)
 
         @inline(__always) func reload() {
             fp = fiber.frames + (fiber.frameCount - 1)
@@ -43,9 +45,9 @@ extension Runtime {
                     let word = words[ip]
                     ip &+= 1
                     let arg = Int(word >> 8)
-                    guard let op = OpCode(rawValue: UInt8(truncatingIfNeeded: word)) else {
-                        throw runtimeError("bad instruction \(word & 0xFF)")
-                    }
+                    let raw = UInt8(truncatingIfNeeded: word)
+                    guard raw < opcodeCount else { throw runtimeError("bad instruction \(raw)") }
+                    let op = unsafeBitCast(raw, to: OpCode.self)
                     switch op {
                     case .nop:
                         break
@@ -166,7 +168,39 @@ extension Runtime {
                         sp -= 2
                         try deleteItem(sp.pointee, (sp + 1).pointee)
 
-                    case .call, .callKw, .callEx:
+                    case .call:
+                        // Fast path: a plain script function called with exactly its positional
+                        // parameters. No reference counting, no allocation.
+                        let calleeSlot = sp - arg - 2
+                        if case .object(let u) = calleeSlot.pointee, u._withUnsafeGuaranteedRef({ $0.kind == .function }) {
+                            let cu = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
+                            let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
+                            let nargs = sp - argStart
+                            let (fast, nlocals, fsize) = cu._withUnsafeGuaranteedRef { c in
+                                (c.isSimple && !c.isResumable && c.argCount == nargs, c.localCount, c.frameSize)
+                            }
+                            let base = argStart - fiber.stack
+                            if fast && hot.pointee.depth < hot.pointee.recursionLimit && base + fsize < fiber.capacity
+                                && fiber.frameCount < fiber.frameCapacity {
+                                var i = nargs
+                                while i < nlocals { argStart[i] = .null; i &+= 1 }
+                                fp.pointee.ip = ip
+                                fp.pointee.sp = calleeSlot - fiber.stack
+                                hot.pointee.depth &+= 1
+                                fp = fiber.pushUnchecked(Frame(code: cu, function: calleeSlot.pointee, ip: 0, base: base, sp: 0,
+                                                               returnSlot: calleeSlot - fiber.stack, namespace: .null, isEntry: false))
+                                code = cu.takeUnretainedValue()
+                                words = code.words
+                                consts = code.consts
+                                ip = 0
+                                locals = argStart
+                                sp = argStart + nlocals
+                                if heap.requestFlag.pointee { save(); collectGarbage() }
+                                continue
+                            }
+                        }
+                        fallthrough
+                    case .callKw, .callEx:
                         var keywords: [(name: String, value: Value)] = []
                         var argc = arg
                         var spill: [Value]? = nil
@@ -209,10 +243,10 @@ extension Runtime {
                             spill = [bm.receiver] + s
                         }
                         if spill != nil, !selfSlot.isNullValue { spill = [selfSlot.pointee] + (spill ?? []) }
-                        if let fn = callee.asFunction, fn.code.code.flags.isDisjoint(with: [.generator, .coroutine, .asyncGenerator]) {
+                        if let fn = callee.asFunction, !fn.code.isResumable {
                             let callee = fn.code
                             let base = argStart - fiber.stack
-                            if depth >= options.recursionLimit {
+                            if hot.pointee.depth >= hot.pointee.recursionLimit {
                                 throw error(exc.recursionError, "maximum recursion depth exceeded")
                             }
                             save()
@@ -236,7 +270,7 @@ extension Runtime {
                                                  ip: 0, base: base, sp: base + callee.localCount,
                                                  returnSlot: calleeSlot - fiber.stack, namespace: .null, isEntry: false))
                             reload()
-                            if heap.collectionRequested { save(); collectGarbage() }
+                            if heap.requestFlag.pointee { save(); collectGarbage() }
                         } else {
                             save()
                             let result: Value
@@ -307,7 +341,7 @@ extension Runtime {
                         (sp - 1).pointee = .bool(!(try truthy((sp - 1).pointee)))
 
                     case .jump:
-                        if arg < ip, heap.collectionRequested { ip = arg; save(); collectGarbage() }
+                        if arg < ip, heap.requestFlag.pointee { ip = arg; save(); collectGarbage() }
                         ip = arg
                     case .popJumpIfFalse:
                         sp -= 1
@@ -446,7 +480,7 @@ extension Runtime {
                         save()
                         guard let d = (sp - arg).pointee.asDict else { break }
                         try mergeMapping(into: d, sp.pointee, noDuplicates: op == .dictMerge,
-                                         callee: op == .dictMerge ? (sp - arg - 2).pointee : .null)
+                                         callee: op == .dictMerge ? (sp - arg - 3).pointee : .null)
                     case .listToTuple:
                         (sp - 1).pointee = newTuple((sp - 1).pointee.asList?.items ?? [])
                     case .unpackSequence:
