@@ -216,6 +216,18 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     /// than to the event loop as an `await` step does. Emitted only in async generator code, right
     /// before `yieldValue`. `(v -- wrapped)`
     case asyncGenWrap
+
+    // MARK: Fused instructions
+    // The compiler never emits these. The runtime writes one over the first instruction of a
+    // common pair when it loads code; the pair's second word stays in place (it is skipped, and
+    // still runs normally when a jump lands on it), so instruction indexes do not change.
+
+    /// `loadFast arg` then `loadConst` (the next word's arg). `( -- v c)`
+    case loadFastLoadConst
+    /// `loadFast arg` then `loadFast` (the next word's arg). `( -- v w)`
+    case loadFastLoadFast
+    /// `compareOp arg` then `popJumpIfFalse` (the next word's arg is the target). `(a b -- )`
+    case compareOpJumpIfFalse
 }
 
 /// The operator of `binaryOp`, in CPython 3.11's numbering (`NB_*`): in-place forms are +13.

@@ -72,6 +72,7 @@ final class CodeObj: Obj {
         self.module = module
         words = .allocate(capacity: max(1, code.code.count))
         words.initialize(from: code.code, count: code.code.count)
+        CodeObj.fuse(words, count: code.code.count)
         self.consts = .allocate(capacity: max(1, consts.count))
         self.consts.initialize(from: consts, count: consts.count)
         constCount = consts.count
@@ -91,6 +92,25 @@ final class CodeObj: Obj {
             && !code.flags.contains(.asyncGenerator)
         super.init(kind: .code, type: type)
     }
+    /// Writes fused instructions over common pairs (see the "Fused instructions" opcodes).
+    private static func fuse(_ words: UnsafeMutablePointer<UInt32>, count: Int) {
+        func op(_ w: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: w) }
+        var i = 0
+        while i + 1 < count {
+            let a = op(words[i]), b = op(words[i + 1])
+            var fused: OpCode?
+            if a == OpCode.loadFast.rawValue && b == OpCode.loadConst.rawValue { fused = .loadFastLoadConst }
+            else if a == OpCode.loadFast.rawValue && b == OpCode.loadFast.rawValue { fused = .loadFastLoadFast }
+            else if a == OpCode.compareOp.rawValue && b == OpCode.popJumpIfFalse.rawValue { fused = .compareOpJumpIfFalse }
+            if let f = fused {
+                words[i] = (words[i] & ~0xFF) | UInt32(f.rawValue)
+                i += 2
+            } else {
+                i += 1
+            }
+        }
+    }
+
     deinit {
         words.deallocate(); consts.deallocate(); globalSlots.deallocate(); builtinSlots.deallocate()
         nameValues.deallocate()
