@@ -29,34 +29,33 @@ extension CodeObject {
         for e in exceptionTable { targets.insert(e.target) }
         var lastLine = -1
         var entry = 0
-        let width = max(4, String(code.count).count)
         for (pc, word) in code.enumerated() {
             while entry + 1 < lineTable.count && lineTable[entry + 1].start <= pc { entry += 1 }
             var line = -1
             if entry < lineTable.count && lineTable[entry].start <= pc { line = lineTable[entry].line }
-            var row = ""
+            var fields: [String] = []
             if line != lastLine && line >= 0 {
                 if pc > 0 { out += "\n" }
-                row += pad(String(line), 4, left: true)
+                fields.append(pad(String(line), 3, left: true))
                 lastLine = line
             } else {
-                row += "    "
+                fields.append("   ")
             }
-            row += targets.contains(pc) ? "  >> " : "     "
-            row += pad(String(pc), width, left: true) + " "
+            fields.append("   ")
+            fields.append(targets.contains(pc) ? ">>" : "  ")
+            fields.append(pad(String(pc), 4, left: true))
             let ins = Instruction(word: word)
             guard let op = ins.opcode else {
-                out += row + "<invalid \(word)>\n"
+                out += fields.joined(separator: " ") + " <invalid \(word)>\n"
                 continue
             }
-            let name = op.displayName
-            if op.argumentKind == .none && ins.arg == 0 {
-                out += row + name + "\n"
-                continue
+            fields.append(pad(op.displayName, 20, left: false))
+            if op.argumentKind != .none || ins.arg != 0 {
+                fields.append(pad(String(ins.arg), 5, left: true))
+                let meaning = describe(op, ins.arg)
+                if !meaning.isEmpty { fields.append("(\(meaning))") }
             }
-            row += pad(name, 24, left: false) + " " + pad(String(ins.arg), 4, left: true)
-            let meaning = describe(op, ins.arg)
-            out += row + (meaning.isEmpty ? "" : " (\(meaning))") + "\n"
+            out += fields.joined(separator: " ").trimmingTrailingSpaces() + "\n"
         }
         if !exceptionTable.isEmpty {
             out += "ExceptionTable:\n"
@@ -106,6 +105,14 @@ extension CodeObject {
     private func pad(_ s: String, _ n: Int, left: Bool) -> String {
         let fill = String(repeating: " ", count: max(0, n - s.count))
         return left ? fill + s : s + fill
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.last == " " { s.removeLast() }
+        return String(s)
     }
 }
 

@@ -25,8 +25,10 @@ extension OpCode {
              .loadMethod, .pushExcInfo, .loadAssertionError, .beforeWith, .withExceptStart, .beforeAsyncWith,
              .getANext, .importFrom, .loadBuildClass:
             return 1
-        case .storeAttr, .deleteSubscr, .mapAdd, .endAsyncFor:
+        case .storeAttr, .deleteSubscr, .mapAdd, .endAsyncFor, .compareOpJumpIfFalse:
             return -2
+        case .loadFastLoadConst, .loadFastLoadFast:
+            return 2
         case .storeSubscr:
             return -3
         case .call:

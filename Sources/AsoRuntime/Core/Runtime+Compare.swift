@@ -106,7 +106,7 @@ extension Runtime {
 
     /// Counts a level of native recursion (repr of nested lists, deep comparisons, ...).
     func enterRecursion(_ whileDoing: String) throws {
-        if depth >= options.recursionLimit {
+        if hot.pointee.depth >= hot.pointee.recursionLimit {
             throw error(exc.recursionError, "maximum recursion depth exceeded" + whileDoing)
         }
         depth += 1

@@ -173,7 +173,7 @@ extension Runtime {
     /// Runs `code` as the bottom frame of `fiber` (locals already in place), nested in whatever
     /// runs now. Throws the exception that escapes it.
     func runEntry(_ fiber: Fiber, code: CodeObj, function: Value, namespace: Value) throws -> Value {
-        if depth >= options.recursionLimit {
+        if hot.pointee.depth >= hot.pointee.recursionLimit {
             throw error(exc.recursionError, "maximum recursion depth exceeded")
         }
         depth += 1
