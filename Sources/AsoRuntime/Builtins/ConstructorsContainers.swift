@@ -103,14 +103,7 @@ extension Runtime {
         guard let source else { return s }
         tempRoots.append(Value(s))
         defer { tempRoots.removeLast() }
-        if let other = source.asSet {
-            for k in other.liveKeys { try s.add(k, self) }
-            return s
-        }
-        let it = try iterate(source)
-        tempRoots.append(it)
-        defer { tempRoots.removeLast() }
-        while let v = try next(it) { try s.add(v, self) }
+        try setUpdate(s, from: source)
         return s
     }
 

@@ -312,30 +312,30 @@ extension Runtime {
     }
 
     func setOperation(_ op: BinaryOperatorKind, _ x: SetObj, _ y: SetObj, inplace: Bool) throws -> Value {
-        let result = inplace ? x : newSet(frozen: x.kind == .frozenset)
+        let frozen = x.kind == .frozenset
+        if inplace {
+            switch op {
+            case .or: try x.merge(y, self)
+            case .sub: for k in y.liveKeys { try x.remove(k, self) }
+            case .and:
+                let r = try setIntersection(x, y, frozen: frozen)
+                x.table = r.table
+                x.version &+= 1
+            case .xor:
+                for k in y.liveKeys { if try x.contains(k, self) { try x.remove(k, self) } else { try x.add(k, self) } }
+            default: break
+            }
+            return Value(x)
+        }
         switch op {
         case .or:
-            if !inplace { for k in x.liveKeys { try result.add(k, self) } }
-            for k in y.liveKeys { try result.add(k, self) }
-        case .and:
-            let keep = try x.liveKeys.filter { try y.contains($0, self) }
-            if inplace { x.table.removeAll() }
-            for k in keep { try result.add(k, self) }
-        case .sub:
-            if inplace { for k in y.liveKeys { try x.remove(k, self) } } else {
-                for k in x.liveKeys where !(try y.contains(k, self)) { try result.add(k, self) }
-            }
-        case .xor:
-            let xs = x.liveKeys
-            if inplace {
-                for k in y.liveKeys { if try x.contains(k, self) { try x.remove(k, self) } else { try x.add(k, self) } }
-            } else {
-                for k in xs where !(try y.contains(k, self)) { try result.add(k, self) }
-                for k in y.liveKeys where !(try x.contains(k, self)) { try result.add(k, self) }
-            }
-        default: break
+            let r = try copySet(x, frozen: frozen)
+            try r.merge(y, self)
+            return Value(r)
+        case .and: return Value(try setIntersection(x, y, frozen: frozen))
+        case .sub: return Value(try setDifference(x, y, frozen: frozen))
+        default: return Value(try setSymmetricDifference(x, y, frozen: frozen))
         }
-        return Value(result)
     }
 
     func negate(_ v: Value) throws -> Value {
