@@ -1,1 +1,135 @@
-// The public embedding API.
+// The public embedding API: an `Interpreter` runs Aso source with a `Configuration`.
+//
+// One idea: this module is the only one that sees both the compiler and the runtime, so it is
+// where source text becomes running code — for the command line, for `import` of `.aso` files,
+// and for applications that embed the language. Everything it exposes is small and documented.
+
+import AsoBytecode
+import AsoCompiler
+import AsoRuntime
+import AsoSyntax
+
+/// Settings for one interpreter.
+///
+/// ```swift
+/// var config = Configuration()
+/// config.arguments = ["script.aso"]
+/// let interpreter = Interpreter(configuration: config)
+/// let status = interpreter.run(source: "print('hi')", filename: "script.aso")
+/// ```
+public struct Configuration: Sendable {
+    /// `sys.argv`.
+    public var arguments: [String] = []
+    /// `os.environ`.
+    public var environment: [String: String] = [:]
+    /// Maximum depth of calls before `RecursionError` (CPython's default is 1000).
+    public var recursionLimit = 1000
+    /// Most bytes the script's objects may hold before `MemoryError`.
+    public var memoryLimit = 8 << 30
+    /// Collect garbage at every safepoint (slow; for testing the collector).
+    public var gcStress = false
+    /// Folders searched, after the main script's folder, for imported `.aso` modules.
+    public var modulePath: [String] = []
+    /// Receives everything the script prints to standard output.
+    public var standardOutput: @Sendable (String) -> Void = { print($0, terminator: "") }
+    /// Receives tracebacks and everything the script writes to standard error.
+    public var standardError: @Sendable (String) -> Void = { FileOutput.standardError.write($0) }
+
+    public init() {}
+}
+
+/// A syntax or indentation error, with its location and CPython's report.
+public struct AsoSyntaxError: Error, CustomStringConvertible, Sendable {
+    /// `SyntaxError`, `IndentationError` or `TabError`.
+    public var kind: String
+    public var message: String
+    public var file: String
+    public var line: Int
+    public var column: Int
+    /// The report as CPython prints it (file and line, the source line, a caret, `Kind: message`).
+    public var description: String
+}
+
+/// An Aso interpreter: its own heap, modules and limits. Not thread-safe: use it from one thread.
+public final class Interpreter {
+    public let configuration: Configuration
+    let runtime: Runtime
+    /// The main script's folder, searched first by `import`.
+    private var mainFolder = "."
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        var options = RuntimeOptions()
+        options.argv = configuration.arguments
+        options.environment = configuration.environment
+        options.recursionLimit = configuration.recursionLimit
+        options.memoryLimit = configuration.memoryLimit
+        options.gcStress = configuration.gcStress
+        runtime = Runtime(options: options, writeOut: configuration.standardOutput, writeErr: configuration.standardError)
+        runtime.importHook = { [unowned self] name in try self.findModule(name) }
+    }
+
+    /// Compiles source text; throws `AsoSyntaxError`.
+    public func compile(source: [UInt8], filename: String) throws -> CompiledCode {
+        do {
+            let module = try parseModule(source, filename: filename)
+            let text = String(decoding: source, as: UTF8.self)
+            return CompiledCode(code: try compileModule(module, filename: filename, source: text), source: text)
+        } catch let e as SyntaxError {
+            throw AsoSyntaxError(kind: e.kind.rawValue, message: e.message, file: filename, line: e.location.line,
+                                 column: e.location.column, description: e.formatted(file: filename))
+        }
+    }
+
+    /// Runs a program as `__main__`. Syntax errors and uncaught exceptions are reported on standard
+    /// error as CPython reports them. Returns the exit status: 0, 1 after an error, or `sys.exit`'s code.
+    public func run(source: [UInt8], filename: String) -> Int32 {
+        let compiled: CompiledCode
+        do {
+            compiled = try compile(source: source, filename: filename)
+        } catch let e as AsoSyntaxError {
+            configuration.standardError(e.description)
+            return 1
+        } catch {
+            configuration.standardError("\(error)\n")
+            return 1
+        }
+        if let slash = filename.lastIndex(of: "/") { mainFolder = String(filename[..<slash]) }
+        return runtime.executeMain(compiled.code, file: filename, source: compiled.source)
+    }
+
+    /// Runs a program given as a string.
+    public func run(source: String, filename: String = "<string>") -> Int32 {
+        run(source: Array(source.utf8), filename: filename)
+    }
+
+    /// Finds `name.aso` beside the main script, then in `modulePath`.
+    private func findModule(_ name: String) throws -> CompiledModule? {
+        let relative = name.split(separator: ".").joined(separator: "/") + ".aso"
+        for folder in [mainFolder] + configuration.modulePath {
+            let path = folder == "." ? relative : folder + "/" + relative
+            guard let bytes = FileInput.read(path) else { continue }
+            do {
+                let c = try compile(source: bytes, filename: path)
+                return CompiledModule(code: c.code, file: path, source: c.source)
+            } catch let e as AsoSyntaxError {
+                let line = c_sourceLine(bytes, e.line)
+                throw ImportSyntaxError(kind: e.kind, message: e.message, file: path, line: e.line, column: e.column, text: line)
+            }
+        }
+        return nil
+    }
+
+    private func c_sourceLine(_ bytes: [UInt8], _ line: Int) -> String {
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        return line >= 1 && line <= lines.count ? String(lines[line - 1]) : ""
+    }
+}
+
+/// Compiled source, ready to run or disassemble.
+public struct CompiledCode {
+    let code: CodeObject
+    let source: String
+    /// A readable listing of the bytecode (like CPython's `dis`).
+    public var disassembly: String { code.disassembly() }
+}

@@ -145,7 +145,7 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     /// Updates the dict `arg` places down with a mapping. `(dict ... m -- dict ...)`
     case dictUpdate
     /// Like dictUpdate but duplicate keys are a TypeError ("got multiple values for keyword argument"),
-    /// for `f(**a, **b)`. The callable sits `arg + 2` places down for the message. `(dict ... m -- dict ...)`
+    /// for `f(**a, **b)`. The callable sits `arg + 3` places down (after the pop) for the message. `(dict ... m -- dict ...)`
     case dictMerge
     /// `(list -- tuple)`
     case listToTuple
@@ -211,6 +211,23 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case loadBuildClass
     /// Interactive mode: prints repr(v) unless v is None. `(v -- )`
     case printExpr
+    /// Marks the value of a `yield` expression in an async generator (CPython 3.11's ASYNC_GEN_WRAP),
+    /// so that the `yieldValue` that follows hands it to the consumer (`__anext__`/`asend`) rather
+    /// than to the event loop as an `await` step does. Emitted only in async generator code, right
+    /// before `yieldValue`. `(v -- wrapped)`
+    case asyncGenWrap
+
+    // MARK: Fused instructions
+    // The compiler never emits these. The runtime writes one over the first instruction of a
+    // common pair when it loads code; the pair's second word stays in place (it is skipped, and
+    // still runs normally when a jump lands on it), so instruction indexes do not change.
+
+    /// `loadFast arg` then `loadConst` (the next word's arg). `( -- v c)`
+    case loadFastLoadConst
+    /// `loadFast arg` then `loadFast` (the next word's arg). `( -- v w)`
+    case loadFastLoadFast
+    /// `compareOp arg` then `popJumpIfFalse` (the next word's arg is the target). `(a b -- )`
+    case compareOpJumpIfFalse
 }
 
 /// The operator of `binaryOp`, in CPython 3.11's numbering (`NB_*`): in-place forms are +13.

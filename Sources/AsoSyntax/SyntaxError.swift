@@ -9,6 +9,8 @@ public struct SyntaxError: Error, Sendable, Equatable {
     public var location: SourceLocation
     /// The text of the offending line, without its line terminator (empty when unknown).
     public var sourceLine: String
+    /// False for errors CPython reports without a `File` line (a file that is not valid UTF-8).
+    public var hasLocation: Bool = true
 
     public init(_ kind: Kind = .syntax, _ message: String, at location: SourceLocation, sourceLine: String) {
         self.kind = kind; self.message = message; self.location = location; self.sourceLine = sourceLine
@@ -16,13 +18,17 @@ public struct SyntaxError: Error, Sendable, Equatable {
 
     /// The report CPython prints for this error, ending with a newline:
     /// `  File "x.aso", line N`, the source line (indented 4, leading blanks removed), a caret, `Kind: message`.
+    /// A column below 1 prints the line without a caret (CPython does so for NUL bytes).
     public func formatted(file: String) -> String {
+        if !hasLocation { return "\(kind.rawValue): \(message)\n" }
         var out = "  File \"\(file)\", line \(location.line)\n"
         let stripped = sourceLine.drop(while: { $0 == " " || $0 == "\t" || $0 == "\u{0C}" })
         let removed = sourceLine.unicodeScalars.count - stripped.unicodeScalars.count
         let text = String(stripped).trimmingTrailingWhitespace()
         if !text.isEmpty {
             out += "    \(text)\n"
+        }
+        if !text.isEmpty && location.column >= 1 {
             let caretColumn = max(1, min(location.column - removed, text.unicodeScalars.count + 1))
             out += "    " + String(repeating: " ", count: caretColumn - 1) + "^\n"
         }

@@ -1,1 +1,124 @@
-print("aso")
+// The `aso` command: run, check and disassemble Aso programs.
+
+import Aso
+import ArgumentParser
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct AsoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aso",
+        abstract: "Run Aso programs: a Python-subset language with async/await.",
+        version: asoVersion,
+        subcommands: [Run.self, Check.self, Disasm.self])
+}
+
+let asoVersion = "aso 0.1.0 (Python 3.11 subset)"
+
+/// Reads a program from a path, or from standard input for `-`.
+func readProgram(_ path: String) throws -> [UInt8] {
+    if path == "-" { return FileInput.readStandardInput() }
+    guard let bytes = FileInput.read(path) else {
+        FileOutput.standardError.write("aso: can't open file '\(path)': No such file or directory\n")
+        throw ExitCode(2)
+    }
+    return bytes
+}
+
+func environmentVariables() -> [String: String] {
+    var env: [String: String] = [:]
+    var p = environ
+    while let entry = p.pointee {
+        let s = String(cString: entry)
+        if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+        p += 1
+    }
+    return env
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a program (`-` reads it from standard input).")
+
+    @Argument(help: "The program file, or - for standard input.")
+    var file: String
+
+    @Argument(parsing: .captureForPassthrough, help: "Arguments for the program (sys.argv[1:]).")
+    var arguments: [String] = []
+
+    func run() throws {
+        let source = try readProgram(file)
+        let env = environmentVariables()
+        var config = Configuration()
+        config.arguments = [file] + arguments
+        config.environment = env
+        config.gcStress = env["ASO_GC_STRESS"] == "1"
+        config.modulePath = (env["ASOPATH"] ?? "").split(separator: ":").map(String.init)
+        config.standardOutput = { FileOutput.standardOutput.write($0) }
+        config.standardError = { FileOutput.standardError.write($0) }
+        let interpreter = Interpreter(configuration: config)
+        let status = interpreter.run(source: source, filename: file == "-" ? "<stdin>" : file)
+        FileOutput.standardOutput.flush()
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check programs for syntax errors without running them.")
+
+    @Argument(help: "Program files.")
+    var files: [String]
+
+    func run() throws {
+        let interpreter = Interpreter()
+        var failed = false
+        for file in files {
+            let source = try readProgram(file)
+            do {
+                _ = try interpreter.compile(source: source, filename: file)
+            } catch let e as AsoSyntaxError {
+                FileOutput.standardError.write(e.description)
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+struct Disasm: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a program's bytecode.")
+
+    @Argument(help: "The program file.")
+    var file: String
+
+    func run() throws {
+        let source = try readProgram(file)
+        do {
+            let code = try Interpreter().compile(source: source, filename: file)
+            FileOutput.standardOutput.write(code.disassembly)
+            FileOutput.standardOutput.flush()
+        } catch let e as AsoSyntaxError {
+            FileOutput.standardError.write(e.description)
+            throw ExitCode(1)
+        }
+    }
+}
+
+do {
+    var command = try AsoCommand.parseAsRoot()
+    try command.run()
+} catch let e as ExitCode {
+    FileOutput.standardOutput.flush()
+    exit(e.rawValue)
+} catch {
+    let code = AsoCommand.exitCode(for: error)
+    if code == .success {
+        FileOutput.standardOutput.write(AsoCommand.fullMessage(for: error) + "\n")
+        FileOutput.standardOutput.flush()
+        exit(0)
+    }
+    FileOutput.standardError.write(AsoCommand.fullMessage(for: error) + "\n")
+    exit(2)
+}
+FileOutput.standardOutput.flush()

@@ -1,10 +1,8 @@
 // bytes methods: decode (with CPython's UnicodeDecodeError messages), hex, fromhex, and the
 // byte-string versions of find/count/split/join/strip/replace/startswith and the case methods.
 //
-// One idea: UTF-8 decoding validates by hand so an invalid sequence is reported as CPython
-// reports it: the *maximal valid prefix* of a bad sequence is the error range ("bytes in
-// position 0-1: invalid continuation byte"), and the same range is what 'replace' turns into
-// one U+FFFD and 'ignore' drops.
+// One idea: decoding goes through the codecs of ConstructorsCodecs.swift (shared with
+// `str(b, encoding)`), so errors read as CPython's.
 
 extension Runtime {
     func installBytesMethods() {
@@ -173,94 +171,7 @@ extension Runtime {
         throw typeError("argument should be integer or bytes-like object, not '\(typeName(v))'")
     }
 
-    /// `bytes.decode`: UTF-8, ASCII and Latin-1 with strict/replace/ignore error handling.
-    func decodeBytes(_ b: [UInt8], encoding: String, errors: String) throws -> String {
-        let enc = normalizeEncoding(encoding)
-        switch enc {
-        case "utf-8", "utf8":
-            var out = String.UnicodeScalarView()
-            var i = 0
-            while i < b.count {
-                switch utf8Sequence(b, i) {
-                case .scalar(let c, let n):
-                    out.append(c); i += n
-                case .invalid(let n, let reason):
-                    switch errors {
-                    case "replace": out.append("\u{FFFD}")
-                    case "ignore": break
-                    default: throw decodeError("utf-8", b, i, i + n, reason)
-                    }
-                    i += n
-                }
-            }
-            return String(out)
-        case "ascii", "latin-1", "latin1", "iso-8859-1", "iso8859-1":
-            var out = String.UnicodeScalarView()
-            for (i, x) in b.enumerated() {
-                if enc == "ascii" && x >= 0x80 {
-                    switch errors {
-                    case "replace": out.append("\u{FFFD}")
-                    case "ignore": break
-                    default: throw decodeError("ascii", b, i, i + 1, "ordinal not in range(128)")
-                    }
-                } else {
-                    out.append(Unicode.Scalar(x))
-                }
-            }
-            return String(out)
-        default:
-            throw error(exc.lookupError, "unknown encoding: \(encoding)")
-        }
-    }
-
-    private func decodeError(_ enc: String, _ b: [UInt8], _ start: Int, _ end: Int, _ reason: String) -> ScriptError {
-        let what = end - start == 1
-            ? "byte 0x\(String(b[start], radix: 16).leftPadded(2)) in position \(start)"
-            : "bytes in position \(start)-\(end - 1)"
-        let e = newException(exc.byName["UnicodeDecodeError"] ?? exc.unicodeError, "'\(enc)' codec can't decode \(what): \(reason)")
-        e.attributes["encoding"] = newStr(enc)
-        e.attributes["object"] = newBytes(b)
-        e.attributes["start"] = .int(start)
-        e.attributes["end"] = .int(end)
-        e.attributes["reason"] = newStr(reason)
-        return ScriptError(exception: e)
-    }
 }
-
-private enum UTF8Step {
-    case scalar(Unicode.Scalar, Int)
-    /// `n` bytes (the maximal valid prefix, at least 1) cannot be decoded.
-    case invalid(Int, String)
-}
-
-private func utf8Sequence(_ b: [UInt8], _ i: Int) -> UTF8Step {
-    let b0 = b[i]
-    if b0 < 0x80 { return .scalar(Unicode.Scalar(b0), 1) }
-    let need: Int
-    var lowBound: UInt8 = 0x80, highBound: UInt8 = 0xBF
-    switch b0 {
-    case 0xC2...0xDF: need = 1
-    case 0xE0: need = 2; lowBound = 0xA0
-    case 0xE1...0xEC, 0xEE...0xEF: need = 2
-    case 0xED: need = 2; highBound = 0x9F
-    case 0xF0: need = 3; lowBound = 0x90
-    case 0xF1...0xF3: need = 3
-    case 0xF4: need = 3; highBound = 0x8F
-    default: return .invalid(1, "invalid start byte")
-    }
-    var value = UInt32(b0) & (need == 1 ? 0x1F : need == 2 ? 0x0F : 0x07)
-    for k in 1...need {
-        guard i + k < b.count else { return .invalid(k, "unexpected end of data") }
-        let c = b[i + k]
-        let lo = k == 1 ? lowBound : 0x80, hi = k == 1 ? highBound : 0xBF
-        guard c >= lo && c <= hi else { return .invalid(k, "invalid continuation byte") }
-        value = (value << 6) | UInt32(c & 0x3F)
-    }
-    guard let s = Unicode.Scalar(value) else { return .invalid(1, "invalid start byte") }
-    return .scalar(s, need + 1)
-}
-
-/// The position of `p` in `s[lo..<hi]` (first or last), or -1.
 func findSubsequence<T: Equatable>(_ s: [T], _ p: [T], _ lo: Int, _ hi: Int, reverse: Bool) -> Int {
     if lo > s.count || hi - lo < p.count { return -1 }
     if p.isEmpty { return reverse ? hi : lo }

@@ -97,33 +97,4 @@ extension Runtime {
         return c
     }
 
-    /// `d.update(src)`: a dict, an object with `keys()`, or an iterable of pairs.
-    func dictUpdate(_ d: DictObj, from src: Value) throws {
-        if let s = src.asDict {
-            for (k, v) in s.entries { try d.set(k, v, self) }
-            return
-        }
-        tempRoots.append(src)
-        defer { tempRoots.removeLast() }
-        if !isIterable(src), let keys = try findAttribute(src, "keys") {
-            let ks = try iterateToArray(try call(keys, []))
-            tempRoots.append(contentsOf: ks)
-            defer { tempRoots.removeLast(ks.count) }
-            for k in ks { try d.set(k, try getItem(src, k), self) }
-            return
-        }
-        let items = try iterateToArray(src)
-        tempRoots.append(contentsOf: items)
-        defer { tempRoots.removeLast(items.count) }
-        for (i, item) in items.enumerated() {
-            guard isIterable(item) else {
-                throw typeError("cannot convert dictionary update sequence element #\(i) to a sequence")
-            }
-            let pair = try iterateToArray(item)
-            if pair.count != 2 {
-                throw valueError("dictionary update sequence element #\(i) has length \(pair.count); 2 is required")
-            }
-            try d.set(pair[0], pair[1], self)
-        }
-    }
 }

@@ -96,13 +96,14 @@ extension Runtime {
             let s = rt.scalarsOf(me)
             if width <= s.count { return me }
             try rt.checkAllocation(width, elementSize: 4)
-            let zeros = Scalars(repeating: "0", count: width - s.count)
             var out = Scalars()
+            var rest = s[...]
             if let f = s.first, f == "+" || f == "-" {
-                out = [f] + zeros + s.dropFirst()
-            } else {
-                out = zeros + s
+                out.append(f)
+                rest = s.dropFirst()
             }
+            out += Scalars(repeating: "0", count: width - s.count)
+            out += rest
             return rt.newStr(scalarString(out[...]))
         }
         defineMethod(t, "expandtabs") { rt, me, a in

@@ -15,8 +15,14 @@ final class Heap {
     private var bytesSinceCollection = 0
     /// The allocation volume that triggers the next collection.
     private var threshold = 8 << 20
+    /// Where the "collect at the next safepoint" flag lives (a pointer, so the dispatch loop reads
+    /// it without an exclusivity check).
+    let requestFlag: UnsafeMutablePointer<Bool>
     /// True when allocation has asked for a collection at the next safepoint.
-    var collectionRequested = false
+    var collectionRequested: Bool {
+        @inline(__always) get { requestFlag.pointee }
+        @inline(__always) set { requestFlag.pointee = newValue }
+    }
     /// Collect at every safepoint (stress mode).
     let stress: Bool
     /// Collections so far (for tests and statistics).
@@ -27,8 +33,12 @@ final class Heap {
     init(stress: Bool, memoryLimit: Int) {
         self.stress = stress
         self.memoryLimit = memoryLimit
+        requestFlag = .allocate(capacity: 1)
+        requestFlag.initialize(to: false)
         objects.reserveCapacity(1024)
     }
+
+    deinit { requestFlag.deallocate() }
 
     /// Registers a new object; the heap now owns it.
     @inline(__always) @discardableResult

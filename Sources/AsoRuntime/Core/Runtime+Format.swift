@@ -29,8 +29,31 @@ extension Runtime {
 
     /// `format(v, spec)`.
     func format(_ v: Value, _ spec: String) throws -> String {
-        if spec.isEmpty { return try str(v) }
-        throw valueError("format specs are not supported yet")
+        do {
+            switch v {
+            case .int(let i): return try formatInt(i, spec)
+            case .bool(let b): return spec.isEmpty ? (b ? "True" : "False") : try formatInt(b ? 1 : 0, spec, typeName: "bool")
+            case .float(let d): return try formatFloat(d, spec)
+            default:
+                if let s = v.asStr { return try formatString(s.value, spec) }
+                if let b = v.asBigInt { return try formatInt(b.value, spec) }
+                if spec.isEmpty { return try str(v) }
+                throw typeError("unsupported format string passed to \(typeName(v)).__format__")
+            }
+        } catch let e as FormatError {
+            throw scriptError(e)
+        }
+    }
+
+    /// The Python exception for a formatting helper's error.
+    func scriptError(_ e: FormatError) -> ScriptError {
+        switch e {
+        case .valueError(let m): return valueError(m)
+        case .typeError(let m): return typeError(m)
+        case .overflowError(let m): return overflowError(m)
+        case .zeroDivisionError(let m): return zeroDivision(m)
+        case .memoryError: return memoryError()
+        }
     }
 
     /// `str % args` (printf-style formatting).
@@ -40,15 +63,13 @@ extension Runtime {
 
     /// Decimal string of a big int, with CPython's 4300-digit limit.
     func bigIntString(_ b: BigInt) throws -> String {
-        if b.magnitude.bitWidth > 14286 {
-            throw valueError("Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit")
-        }
-        let s = String(b)
-        if s.count - (b.signum() < 0 ? 1 : 0) > 4300 {
-            throw valueError("Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit")
-        }
-        return s
+        do { return try intToDecimalString(b) } catch { throw scriptError(error) }
     }
 }
 
 import BigInt
+
+extension String {
+    /// The string left-padded with zeros to `n` characters.
+    func leftPadded(_ n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
+}

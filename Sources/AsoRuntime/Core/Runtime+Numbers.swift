@@ -95,7 +95,7 @@ extension Runtime {
                     return .int((x % y != 0 && ((x < 0) != (y < 0))) ? q - 1 : q)
                 }
             case .mod:
-                if y == 0 { throw zeroDivision("integer division or modulo by zero") }
+                if y == 0 { throw zeroDivision("integer modulo by zero") }
                 if y == -1 { return .int(0) }
                 let r = x % y
                 return .int((r != 0 && ((r < 0) != (y < 0))) ? r + y : r)
@@ -134,7 +134,7 @@ extension Runtime {
             try checkAllocation((x.bitWidth + y.bitWidth) / 8, elementSize: 1)
             return makeInt(x * y)
         case .floorDiv, .mod:
-            if y.isZero { throw zeroDivision("integer division or modulo by zero") }
+            if y.isZero { throw zeroDivision(op == .mod ? "integer modulo by zero" : "integer division or modulo by zero") }
             let (q, r) = floorDivMod(x, y)
             return makeInt(op == .floorDiv ? q : r)
         case .trueDiv:
@@ -284,6 +284,7 @@ extension Runtime {
     private func repeatSequence(_ s: Value, _ n0: Int, inplace: Bool) throws -> Value? {
         let n = max(0, n0)
         if let x = s.asStr {
+            if n.multipliedReportingOverflow(by: x.value.utf8.count).overflow { throw overflowError("repeated string is too long") }
             try checkAllocation(n, elementSize: x.value.utf8.count)
             return newStr(String(repeating: x.value, count: n))
         }

@@ -65,8 +65,14 @@ package final class Runtime {
     var ellipsis: Value = .none
     /// Interned strings (names, constants, one-character strings).
     private var interned: [String: StrObj] = [:]
-    /// Current depth of script frames plus native re-entries, against `options.recursionLimit`.
-    var depth = 0
+    /// Counters the dispatch loop touches on every call, behind a pointer so that updating them
+    /// needs no exclusivity check.
+    let hot: UnsafeMutablePointer<HotCounters>
+    /// Current depth of script frames plus native re-entries, against the recursion limit.
+    var depth: Int {
+        @inline(__always) get { hot.pointee.depth }
+        @inline(__always) set { hot.pointee.depth = newValue }
+    }
     /// Values native code holds across calls back into script code (see DESIGN.md §5).
     var tempRoots: [Value] = []
     /// Fibers currently running (innermost last); their stacks are roots.
@@ -86,6 +92,8 @@ package final class Runtime {
         self.options = options
         self.writeOut = writeOut
         self.writeErr = writeErr
+        hot = .allocate(capacity: 1)
+        hot.initialize(to: HotCounters(depth: 0, recursionLimit: options.recursionLimit))
         heap = Heap(stress: options.gcStress, memoryLimit: options.memoryLimit)
         types = Types(heap: heap)
         exc = ExceptionTypes(heap: heap, types: types)
@@ -94,6 +102,8 @@ package final class Runtime {
         ellipsis = Value(heap.register(InstanceObj(type: types.ellipsis)))
         installBuiltins()
     }
+
+    deinit { hot.deallocate() }
 
     // MARK: Allocation
 
@@ -144,4 +154,12 @@ package final class Runtime {
     func collectGarbage() {
         heap.collect { t in traceRoots(&t) }
     }
+}
+
+/// See `Runtime.hot`.
+struct HotCounters {
+    /// Frames plus native re-entries now running.
+    var depth: Int
+    /// The depth at which RecursionError is raised.
+    var recursionLimit: Int
 }

@@ -59,8 +59,12 @@ final class CodeObj: Obj {
     /// Local slots + maximum stack depth: the value-stack space a frame of this code needs.
     let frameSize: Int
     let localCount: Int
+    /// Positional parameters (`code.argCount`), kept here for the call fast path.
+    let argCount: Int
     /// True when a call can bind arguments by a plain copy: no cells, no *args/**kwargs, no kw-only.
     let isSimple: Bool
+    /// True for generator, coroutine and async generator code: calling it makes a suspendable object.
+    let isResumable: Bool
 
     init(code: CodeObject, module: ModuleObj, consts: [Value], globalSlots: [Int32], builtinSlots: [Int32],
          names: [Value], type: TypeObject) {
@@ -68,6 +72,7 @@ final class CodeObj: Obj {
         self.module = module
         words = .allocate(capacity: max(1, code.code.count))
         words.initialize(from: code.code, count: code.code.count)
+        CodeObj.fuse(words, count: code.code.count)
         self.consts = .allocate(capacity: max(1, consts.count))
         self.consts.initialize(from: consts, count: consts.count)
         constCount = consts.count
@@ -78,13 +83,34 @@ final class CodeObj: Obj {
         nameValues = .allocate(capacity: max(1, names.count))
         nameValues.initialize(from: names, count: names.count)
         localCount = code.localNames.count
+        argCount = code.argCount
         frameSize = code.localNames.count + code.maxStackDepth + 1
+        isResumable = !code.flags.isDisjoint(with: [.generator, .coroutine, .asyncGenerator])
         isSimple = code.cellSlots.isEmpty && code.freeCount == 0 && code.keywordOnlyCount == 0
             && !code.flags.contains(.varArgs) && !code.flags.contains(.varKeywords)
             && !code.flags.contains(.generator) && !code.flags.contains(.coroutine)
             && !code.flags.contains(.asyncGenerator)
         super.init(kind: .code, type: type)
     }
+    /// Writes fused instructions over common pairs (see the "Fused instructions" opcodes).
+    private static func fuse(_ words: UnsafeMutablePointer<UInt32>, count: Int) {
+        func op(_ w: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: w) }
+        var i = 0
+        while i + 1 < count {
+            let a = op(words[i]), b = op(words[i + 1])
+            var fused: OpCode?
+            if a == OpCode.loadFast.rawValue && b == OpCode.loadConst.rawValue { fused = .loadFastLoadConst }
+            else if a == OpCode.loadFast.rawValue && b == OpCode.loadFast.rawValue { fused = .loadFastLoadFast }
+            else if a == OpCode.compareOp.rawValue && b == OpCode.popJumpIfFalse.rawValue { fused = .compareOpJumpIfFalse }
+            if let f = fused {
+                words[i] = (words[i] & ~0xFF) | UInt32(f.rawValue)
+                i += 2
+            } else {
+                i += 1
+            }
+        }
+    }
+
     deinit {
         words.deallocate(); consts.deallocate(); globalSlots.deallocate(); builtinSlots.deallocate()
         nameValues.deallocate()
@@ -100,7 +126,8 @@ final class CodeObj: Obj {
 
 /// A function defined in script code.
 final class FunctionObj: Obj {
-    let code: CodeObj
+    /// The code; kept alive by `trace` (unowned so the call fast path does no reference counting).
+    unowned(unsafe) let code: CodeObj
     var name: String
     var qualifiedName: String
     /// Defaults of the last `defaults.count` positional parameters.

@@ -80,6 +80,15 @@ final class Fiber {
         return frames + (frameCount - 1)
     }
 
+    /// Appends a frame when the caller has checked `frameCount < frameCapacity`.
+    @inline(__always)
+    func pushUnchecked(_ f: Frame) -> UnsafeMutablePointer<Frame> {
+        let p = frames + frameCount
+        p.initialize(to: f)
+        frameCount &+= 1
+        return p
+    }
+
     @inline(__always) func pop() {
         frameCount -= 1
         (frames + frameCount).deinitialize(count: 1)

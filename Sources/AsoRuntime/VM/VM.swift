@@ -11,7 +11,7 @@ import AsoBytecode
 
 extension Runtime {
     /// Runs `fiber` from its top frame until the entry frame returns or an exception escapes it.
-    func run(_ fiber: Fiber) -> RunOutcome {
+    func run(_ fiber: Fiber, resume: Resume = .fresh) -> RunOutcome {
         var fp = fiber.frames + (fiber.frameCount - 1)
         unowned(unsafe) var code: CodeObj = fp.pointee.code.takeUnretainedValue()
         var words = code.words
@@ -21,31 +21,29 @@ extension Runtime {
         var sp = fiber.stack + fiber.sp
         /// Set before throwing for a bare re-raise: no new traceback entry, no new context.
         var reraising = false
-
-        @inline(__always) func reload() {
-            fp = fiber.frames + (fiber.frameCount - 1)
-            code = fp.pointee.code.takeUnretainedValue()
-            words = code.words
-            consts = code.consts
-            ip = fp.pointee.ip
-            locals = fiber.stack + fp.pointee.base
-            sp = fiber.stack + fp.pointee.sp
-        }
-        @inline(__always) func save() {
-            fp.pointee.ip = ip
-            fiber.sp = sp - fiber.stack
-            fp.pointee.sp = fiber.sp
+        /// How many opcodes there are (an instruction byte at or above this is invalid).
+        let opcodeCount = UInt8(OpCode.allCases.count)
+        /// An exception to raise at the current instruction before anything runs (generator.throw()).
+        var injected: ExceptionObj? = nil
+        switch resume {
+        case .fresh: break
+        case .value(let v): sp.pointee = v; sp += 1
+        case .raise(let e): injected = e
         }
 
         while true {
             do {
+                if let e = injected {
+                    injected = nil
+                    throw ScriptError(exception: e)
+                }
                 while true {
                     let word = words[ip]
                     ip &+= 1
                     let arg = Int(word >> 8)
-                    guard let op = OpCode(rawValue: UInt8(truncatingIfNeeded: word)) else {
-                        throw runtimeError("bad instruction \(word & 0xFF)")
-                    }
+                    let raw = UInt8(truncatingIfNeeded: word)
+                    guard raw < opcodeCount else { throw runtimeError("bad instruction \(raw)") }
+                    let op = unsafeBitCast(raw, to: OpCode.self)
                     switch op {
                     case .nop:
                         break
@@ -70,6 +68,41 @@ extension Runtime {
                         if v.isNull { throw unboundLocal(code, arg) }
                         sp.pointee = v
                         sp += 1
+                    case .loadFastLoadConst:
+                        let v = locals[arg]
+                        if v.isNull { throw unboundLocal(code, arg) }
+                        sp.pointee = v
+                        (sp + 1).pointee = consts[Int(words[ip] >> 8)]
+                        sp += 2
+                        ip &+= 1
+                    case .loadFastLoadFast:
+                        let v = locals[arg]
+                        if v.isNull { throw unboundLocal(code, arg) }
+                        let second = Int(words[ip] >> 8)
+                        ip &+= 1
+                        let w = locals[second]
+                        if w.isNull { throw unboundLocal(code, second) }
+                        sp.pointee = v
+                        (sp + 1).pointee = w
+                        sp += 2
+                    case .compareOpJumpIfFalse:
+                        sp -= 2
+                        let a = sp.pointee, b = (sp + 1).pointee
+                        let r: Bool
+                        if case .int(let x) = a, case .int(let y) = b {
+                            switch arg {
+                            case 0: r = x < y
+                            case 1: r = x <= y
+                            case 2: r = x == y
+                            case 3: r = x != y
+                            case 4: r = x > y
+                            default: r = x >= y
+                            }
+                        } else {
+                            let v = try compare(a, b, arg)
+                            if case .bool(let x) = v { r = x } else { r = try truthy(v) }
+                        }
+                        ip = r ? ip &+ 1 : Int(words[ip] >> 8)
                     case .storeFast:
                         sp -= 1
                         locals[arg] = sp.pointee
@@ -166,7 +199,39 @@ extension Runtime {
                         sp -= 2
                         try deleteItem(sp.pointee, (sp + 1).pointee)
 
-                    case .call, .callKw, .callEx:
+                    case .call:
+                        // Fast path: a plain script function called with exactly its positional
+                        // parameters. No reference counting, no allocation.
+                        let calleeSlot = sp - arg - 2
+                        if case .object(let u) = calleeSlot.pointee, u._withUnsafeGuaranteedRef({ $0.kind == .function }) {
+                            let cu = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
+                            let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
+                            let nargs = sp - argStart
+                            let (fast, nlocals, fsize) = cu._withUnsafeGuaranteedRef { c in
+                                (c.isSimple && !c.isResumable && c.argCount == nargs, c.localCount, c.frameSize)
+                            }
+                            let base = argStart - fiber.stack
+                            if fast && hot.pointee.depth < hot.pointee.recursionLimit && base + fsize < fiber.capacity
+                                && fiber.frameCount < fiber.frameCapacity {
+                                var i = nargs
+                                while i < nlocals { argStart[i] = .null; i &+= 1 }
+                                fp.pointee.ip = ip
+                                fp.pointee.sp = calleeSlot - fiber.stack
+                                hot.pointee.depth &+= 1
+                                fp = fiber.pushUnchecked(Frame(code: cu, function: calleeSlot.pointee, ip: 0, base: base, sp: 0,
+                                                               returnSlot: calleeSlot - fiber.stack, namespace: .null, isEntry: false))
+                                code = cu.takeUnretainedValue()
+                                words = code.words
+                                consts = code.consts
+                                ip = 0
+                                locals = argStart
+                                sp = argStart + nlocals
+                                if heap.requestFlag.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
+                                continue
+                            }
+                        }
+                        fallthrough
+                    case .callKw, .callEx:
                         var keywords: [(name: String, value: Value)] = []
                         var argc = arg
                         var spill: [Value]? = nil
@@ -209,13 +274,15 @@ extension Runtime {
                             spill = [bm.receiver] + s
                         }
                         if spill != nil, !selfSlot.isNullValue { spill = [selfSlot.pointee] + (spill ?? []) }
-                        if let fn = callee.asFunction, fn.code.code.flags.isDisjoint(with: [.generator, .coroutine, .asyncGenerator]) {
+                        if let fn = callee.asFunction, !fn.code.isResumable {
                             let callee = fn.code
                             let base = argStart - fiber.stack
-                            if depth >= options.recursionLimit {
+                            // Offsets, not pointers: growing the stack below moves it.
+                            let calleeIndex = calleeSlot - fiber.stack
+                            if hot.pointee.depth >= hot.pointee.recursionLimit {
                                 throw error(exc.recursionError, "maximum recursion depth exceeded")
                             }
-                            save()
+                            Runtime.saveState(fp, ip, sp, fiber)
                             if fiber.reserve(base + callee.frameSize + 1) {
                                 fp = fiber.frames + (fiber.frameCount - 1)
                                 locals = fiber.stack + fp.pointee.base
@@ -230,15 +297,15 @@ extension Runtime {
                                 try args.withUnsafeBufferPointer { try bindArguments(fn, positional: $0, keywords: keywords, into: slots) }
                             }
                             fp.pointee.ip = ip
-                            fp.pointee.sp = calleeSlot - fiber.stack
+                            fp.pointee.sp = calleeIndex
                             depth += 1
                             _ = fiber.push(Frame(code: Unmanaged.passUnretained(callee), function: Value(fn),
                                                  ip: 0, base: base, sp: base + callee.localCount,
-                                                 returnSlot: calleeSlot - fiber.stack, namespace: .null, isEntry: false))
-                            reload()
-                            if heap.collectionRequested { save(); collectGarbage() }
+                                                 returnSlot: calleeIndex, namespace: .null, isEntry: false))
+                            (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
+                            if heap.requestFlag.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
                         } else {
-                            save()
+                            Runtime.saveState(fp, ip, sp, fiber)
                             let result: Value
                             if let s = spill {
                                 result = try call(callee, s, keywords: keywords)
@@ -307,7 +374,7 @@ extension Runtime {
                         (sp - 1).pointee = .bool(!(try truthy((sp - 1).pointee)))
 
                     case .jump:
-                        if arg < ip, heap.collectionRequested { ip = arg; save(); collectGarbage() }
+                        if arg < ip, heap.requestFlag.pointee { ip = arg; Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
                         ip = arg
                     case .popJumpIfFalse:
                         sp -= 1
@@ -351,7 +418,7 @@ extension Runtime {
                                     continue
                                 }
                             default:
-                                save()
+                                Runtime.saveState(fp, ip, sp, fiber)
                                 if let v = try next(it) {
                                     sp.pointee = v
                                     sp += 1
@@ -362,7 +429,7 @@ extension Runtime {
                             sp -= 1
                             ip = arg
                         } else {
-                            save()
+                            Runtime.saveState(fp, ip, sp, fiber)
                             if let v = try next((sp - 1).pointee) {
                                 sp.pointee = v
                                 sp += 1
@@ -383,7 +450,7 @@ extension Runtime {
                         }
                         let slot = fiber.stack + f.returnSlot
                         slot.pointee = result
-                        reload()
+                        (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
                         sp = slot + 1
 
                     case .buildTuple:
@@ -397,7 +464,7 @@ extension Runtime {
                         sp.pointee = newList(items)
                         sp += 1
                     case .buildSet:
-                        save()
+                        Runtime.saveState(fp, ip, sp, fiber)
                         let s = newSet()
                         sp.pointee = Value(s)   // rooted above the items while hashing
                         for i in 0..<arg { try s.add((sp - arg + i).pointee, self) }
@@ -433,20 +500,20 @@ extension Runtime {
                         try (sp - arg).pointee.asDict?.set(sp.pointee, (sp + 1).pointee, self)
                     case .listExtend:
                         sp -= 1
-                        save()
+                        Runtime.saveState(fp, ip, sp, fiber)
                         let items = try iterateToArray(sp.pointee)
                         (sp - arg).pointee.asList?.items.append(contentsOf: items)
                     case .setUpdate:
                         sp -= 1
-                        save()
+                        Runtime.saveState(fp, ip, sp, fiber)
                         let items = try iterateToArray(sp.pointee)
                         if let s = (sp - arg).pointee.asSet { for v in items { try s.add(v, self) } }
                     case .dictUpdate, .dictMerge:
                         sp -= 1
-                        save()
+                        Runtime.saveState(fp, ip, sp, fiber)
                         guard let d = (sp - arg).pointee.asDict else { break }
                         try mergeMapping(into: d, sp.pointee, noDuplicates: op == .dictMerge,
-                                         callee: op == .dictMerge ? (sp - arg - 2).pointee : .null)
+                                         callee: op == .dictMerge ? (sp - arg - 3).pointee : .null)
                     case .listToTuple:
                         (sp - 1).pointee = newTuple((sp - 1).pointee.asList?.items ?? [])
                     case .unpackSequence:
@@ -460,7 +527,7 @@ extension Runtime {
                     case .formatValue:
                         var spec: Value = .null
                         if arg & 4 != 0 { sp -= 1; spec = sp.pointee }
-                        save()
+                        Runtime.saveState(fp, ip, sp, fiber)
                         (sp - 1).pointee = try formatValue((sp - 1).pointee, conversion: arg & 3, spec: spec)
                     case .makeFunction:
                         sp -= 1
@@ -516,7 +583,7 @@ extension Runtime {
 
                     case .importName:
                         sp -= 1
-                        save()
+                        Runtime.saveState(fp, ip, sp, fiber)
                         (sp - 1).pointee = try importModule(code.code.names[arg], fromList: sp.pointee, level: (sp - 1).pointee)
                     case .importFrom:
                         sp.pointee = try importFrom((sp - 1).pointee, code.code.names[arg])
@@ -528,13 +595,46 @@ extension Runtime {
                         sp -= 1
                         let v = sp.pointee
                         if !v.isNone {
-                            save()
+                            Runtime.saveState(fp, ip, sp, fiber)
                             writeOut(try repr(v) + "\n")
                             builtins.set("_", v)
                         }
 
-                    case .beforeWith, .withExceptStart, .beforeAsyncWith, .yieldValue, .getYieldFromIter, .send,
-                         .getAwaitable, .getAIter, .getANext, .endAsyncFor, .returnGenerator, .loadBuildClass:
+                    case .yieldValue:
+                        sp -= 1
+                        let v = sp.pointee
+                        Runtime.saveState(fp, ip, sp, fiber)
+                        return .yielded(v)
+                    case .getYieldFromIter:
+                        if (sp - 1).pointee.asObject(.generator, GeneratorObj.self) == nil {
+                            (sp - 1).pointee = try iterate((sp - 1).pointee)
+                        }
+                    case .send:
+                        Runtime.saveState(fp, ip, sp, fiber)
+                        let sent = (sp - 1).pointee, it = (sp - 2).pointee
+                        var result: Value? = nil
+                        if let g = it.asObject(.generator, GeneratorObj.self) {
+                            switch try self.resume(g, sending: sent) {
+                            case .yielded(let y): (sp - 1).pointee = y
+                            case .returned(let r): result = r
+                            }
+                        } else if !sent.isNone {
+                            throw attributeError("'\(typeName(it))' object has no attribute 'send'")
+                        } else if let y = try next(it) {
+                            (sp - 1).pointee = y
+                        } else {
+                            result = Value.none
+                        }
+                        if let r = result {
+                            sp -= 2
+                            sp.pointee = r
+                            sp += 1
+                            ip = arg
+                        }
+                    case .returnGenerator:
+                        break
+                    case .beforeWith, .withExceptStart, .beforeAsyncWith,
+                         .getAwaitable, .getAIter, .getANext, .endAsyncFor, .loadBuildClass, .asyncGenWrap:
                         throw runtimeError("'\(op)' is not supported yet")
                     }
                 }
@@ -564,11 +664,29 @@ extension Runtime {
                         fiber.sp = f.base
                         return .raised(e)
                     }
-                    reload()
+                    (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
                     e.traceback.append(TracebackEntry(code: code.code, pc: ip - 1))
                 }
             }
         }
+    }
+
+    /// The running state of a fiber's top frame, for the dispatch loop's locals.
+    @inline(__always)
+    static func topState(_ fiber: Fiber) -> (UnsafeMutablePointer<Frame>, CodeObj, UnsafeMutablePointer<UInt32>,
+                                              UnsafeMutablePointer<Value>, Int, UnsafeMutablePointer<Value>, UnsafeMutablePointer<Value>) {
+        let fp = fiber.frames + (fiber.frameCount - 1)
+        let code = fp.pointee.code.takeUnretainedValue()
+        return (fp, code, code.words, code.consts, fp.pointee.ip, fiber.stack + fp.pointee.base, fiber.stack + fp.pointee.sp)
+    }
+
+    /// Writes the dispatch loop's instruction and stack pointers back to the frame and fiber.
+    @inline(__always)
+    static func saveState(_ fp: UnsafeMutablePointer<Frame>, _ ip: Int, _ sp: UnsafeMutablePointer<Value>, _ fiber: Fiber) {
+        fp.pointee.ip = ip
+        let s = sp - fiber.stack
+        fiber.sp = s
+        fp.pointee.sp = s
     }
 
     @inline(__always) private func cell(_ v: Value) -> CellObj {
@@ -578,15 +696,15 @@ extension Runtime {
 
     private func unboundLocal(_ code: CodeObj, _ slot: Int) -> ScriptError {
         let name = slot < code.code.localNames.count ? code.code.localNames[slot] : "?"
-        return error(exc.unboundLocalError, "local variable '\(name)' referenced before assignment")
+        return error(exc.unboundLocalError, "cannot access local variable '\(name)' where it is not associated with a value")
     }
 
     private func unboundDeref(_ code: CodeObj, _ slot: Int) -> ScriptError {
         let name = slot < code.code.localNames.count ? code.code.localNames[slot] : "?"
         if slot >= code.localCount - code.code.freeCount {
-            return error(exc.nameError, "free variable '\(name)' referenced before assignment in enclosing scope")
+            return error(exc.nameError, "cannot access free variable '\(name)' where it is not associated with a value in enclosing scope")
         }
-        return error(exc.unboundLocalError, "local variable '\(name)' referenced before assignment")
+        return error(exc.unboundLocalError, "cannot access local variable '\(name)' where it is not associated with a value")
     }
 }
 

@@ -1,0 +1,218 @@
+// try/except/else/finally, with/async with, async for, and the send loop behind await/yield from.
+//
+// One idea: these follow CPython 3.11's compile.c instruction for instruction, minus the `lasti`
+// values it keeps on the stack for tracebacks: a handler receives the stack cut back to the
+// exception-table depth plus the raised exception; `pushExcInfo` swaps in the new "currently
+// handled" exception and keeps the previous one below; every handler region has an outer "cleanup"
+// handler (`copy 2; popExcept; reraise`) that restores that previous exception if the handler
+// itself raises.
+
+import AsoBytecode
+import AsoSyntax
+
+extension Compiler {
+    func tryFinally(_ s: Stmt, _ tryBody: [Stmt], _ handlers: [ExceptHandler], _ orElse: [Stmt], _ finalBody: [Stmt]) throws {
+        let handler = newLabel(), cleanup = newLabel(), exit = newLabel()
+        unit.b.pushHandler(handler)
+        try pushFBlock(.finallyTry(finalBody), s.loc)
+        if handlers.isEmpty {
+            try body(tryBody)
+        } else {
+            try tryExcept(s, tryBody, handlers, orElse)
+        }
+        popFBlock()
+        unit.b.popHandler()
+        try body(finalBody)
+        emitJump(.jump, exit)
+        // The exceptional path: run the finally body with the exception saved, then re-raise it.
+        bind(handler)
+        unit.b.pushHandler(cleanup)
+        emit(.pushExcInfo)
+        try pushFBlock(.finallyEnd, s.loc)
+        try body(finalBody)
+        popFBlock()
+        emit(.reraise)
+        unit.b.popHandler()
+        bind(cleanup)
+        emitPopExceptAndReraise()
+        bind(exit)
+    }
+
+    func tryExcept(_ s: Stmt, _ tryBody: [Stmt], _ handlers: [ExceptHandler], _ orElse: [Stmt]) throws {
+        let except = newLabel(), cleanup = newLabel(), end = newLabel()
+        unit.b.pushHandler(except)
+        try pushFBlock(.tryExcept, s.loc)
+        try body(tryBody)
+        popFBlock()
+        unit.b.popHandler()
+        try body(orElse)
+        emitJump(.jump, end)
+
+        bind(except)
+        loc = s.loc
+        unit.b.pushHandler(cleanup)
+        let inCleanup = unit.b.handlerStack
+        emit(.pushExcInfo)
+        try pushFBlock(.exceptionHandler, s.loc)
+        for (i, h) in handlers.enumerated() {
+            loc = h.loc
+            if h.type == nil && i < handlers.count - 1 {
+                throw error("default 'except:' must be last", h.loc)
+            }
+            let nextExcept = newLabel()
+            if let t = h.type {
+                try expr(t)
+                loc = h.loc
+                emit(.checkExcMatch)
+                emitJump(.popJumpIfFalse, nextExcept)
+            }
+            if let name = h.name {
+                let cleanupEnd = newLabel()
+                try nameOp(name, .store)
+                unit.b.pushHandler(cleanupEnd)
+                try pushFBlock(.handlerCleanup(name), h.loc)
+                try body(h.body)
+                popFBlock()
+                unit.b.popHandler()
+                unit.b.popHandler()
+                emit(.popExcept)
+                emitConst(.none)
+                try nameOp(name, .store)
+                try nameOp(name, .delete)
+                emitJump(.jump, end)
+                // An exception inside the handler: unbind the name, then re-raise to `cleanup`.
+                unit.b.restoreHandlers(inCleanup)
+                bind(cleanupEnd)
+                loc = h.loc
+                emitConst(.none)
+                try nameOp(name, .store)
+                try nameOp(name, .delete)
+                emit(.reraise)
+            } else {
+                emit(.popTop)
+                try pushFBlock(.handlerCleanup(nil), h.loc)
+                try body(h.body)
+                popFBlock()
+                unit.b.popHandler()
+                emit(.popExcept)
+                emitJump(.jump, end)
+                unit.b.restoreHandlers(inCleanup)
+            }
+            bind(nextExcept)
+        }
+        // No handler matched: re-raise.
+        loc = handlers.last?.loc ?? s.loc
+        emit(.reraise)
+        popFBlock()
+        unit.b.popHandler()
+        bind(cleanup)
+        emitPopExceptAndReraise()
+        bind(end)
+    }
+
+    /// The cleanup handler: `(prev exc -- )` restores the previously handled exception and re-raises.
+    func emitPopExceptAndReraise() {
+        emit(.copy, 2)
+        emit(.popExcept)
+        emit(.reraise)
+    }
+
+    func with(_ s: Stmt, _ items: ArraySlice<WithItem>, _ withBody: [Stmt], isAsync: Bool) throws {
+        guard let item = items.first else { return try body(withBody) }
+        if isAsync && !unit.scope.isAsyncDef {
+            throw error("'async with' outside async function", s.loc)
+        }
+        let handler = newLabel(), cleanup = newLabel(), exit = newLabel()
+        try expr(item.context)
+        loc = s.loc
+        if isAsync {
+            emit(.beforeAsyncWith)
+            emit(.getAwaitable, 1)
+            emitConst(.none)
+            emitYieldFromLoop()
+        } else {
+            emit(.beforeWith)
+        }
+        unit.b.pushHandler(handler, adjust: -1)
+        try pushFBlock(.with(isAsync: isAsync), s.loc)
+        if let t = item.target { try store(t) } else { emit(.popTop) }
+        if items.count > 1 {
+            try with(s, items.dropFirst(), withBody, isAsync: isAsync)
+        } else {
+            try body(withBody)
+        }
+        popFBlock()
+        unit.b.popHandler()
+        loc = s.loc
+        emitConst(.none); emitConst(.none); emitConst(.none)
+        emit(.call, 2)
+        if isAsync {
+            emit(.getAwaitable, 2)
+            emitConst(.none)
+            emitYieldFromLoop()
+        }
+        emit(.popTop)
+        emitJump(.jump, exit)
+
+        // An exception in the body: `(exit exc)`; call exit(type, exc, tb) and re-raise unless it is truthy.
+        bind(handler)
+        unit.b.pushHandler(cleanup)
+        emit(.pushExcInfo)
+        emit(.withExceptStart)
+        if isAsync {
+            emit(.getAwaitable, 2)
+            emitConst(.none)
+            emitYieldFromLoop()
+        }
+        let suppress = newLabel()
+        emitJump(.popJumpIfTrue, suppress)
+        emit(.reraise)
+        bind(suppress)
+        emit(.popTop)
+        unit.b.popHandler()
+        emit(.popExcept)
+        emit(.popTop)
+        emitJump(.jump, exit)
+        bind(cleanup)
+        emitPopExceptAndReraise()
+        bind(exit)
+    }
+
+    func asyncFor(_ s: Stmt, _ target: Expr, _ iter: Expr, _ loopBody: [Stmt], _ orElse: [Stmt]) throws {
+        if !unit.scope.isAsyncDef {
+            throw error("'async for' outside async function", s.loc)
+        }
+        let start = newLabel(), except = newLabel(), end = newLabel()
+        try expr(iter)
+        loc = s.loc
+        emit(.getAIter)
+        bind(start)
+        try pushFBlock(.forLoop, start: start, exit: end, s.loc)
+        unit.b.pushHandler(except)
+        emit(.getANext)
+        emitConst(.none)
+        emitYieldFromLoop()
+        unit.b.popHandler()
+        try store(target)
+        try body(loopBody)
+        loc = s.loc
+        emitJump(.jump, start)
+        popFBlock()
+        bind(except)
+        loc = iter.loc
+        emit(.endAsyncFor)
+        try body(orElse)
+        bind(end)
+    }
+
+    /// The delegation loop of `await` and `yield from` (CPython 3.11's compiler_add_yield_from):
+    /// `(it v -- result)`.
+    func emitYieldFromLoop() {
+        let send = newLabel(), exit = newLabel()
+        bind(send)
+        emitJump(.send, exit)
+        emit(.yieldValue)
+        emitJump(.jump, send)
+        bind(exit)
+    }
+}

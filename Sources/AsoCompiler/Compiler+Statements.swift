@@ -1,0 +1,300 @@
+// Statements: simple statements, `if`, loops, and the exits (break/continue/return) that unwind
+// frame blocks.
+//
+// One idea: an early exit runs the cleanup of every frame block it leaves — popping a `for`
+// iterator, running a `finally` body, calling a context manager's `__exit__`, ending an `except`
+// handler — exactly as CPython's compiler_unwind_fblock does, then jumps or returns. The lexical
+// exception-handler stack is popped along the way and restored afterwards, since the code after
+// the exit is unreachable.
+
+import AsoBytecode
+import AsoSyntax
+
+extension Compiler {
+    func body(_ stmts: [Stmt]) throws {
+        for s in stmts { try stmt(s) }
+    }
+
+    func stmt(_ s: Stmt) throws {
+        try enterNesting(s.loc)
+        defer { nesting -= 1 }
+        loc = s.loc
+        switch s.kind {
+        case .expr(let e):
+            if interactive && unit.scope.kind == .module {
+                try expr(e)
+                loc = s.loc
+                emit(.printExpr)
+            } else if case .constant = e.kind {
+                emit(.nop)
+            } else {
+                try expr(e)
+                loc = s.loc
+                emit(.popTop)
+            }
+        case .assign(let targets, let value):
+            for t in targets { try checkTarget(t, direct: targets.count == 1, context: .assign) }
+            try expr(value)
+            for (i, t) in targets.enumerated() {
+                if i < targets.count - 1 { emit(.copy, 1) }
+                try store(t)
+            }
+        case .augAssign(let target, let op, let value):
+            try augAssign(target, op, value)
+        case .annAssign(let target, _, let value):
+            try checkTarget(target, direct: false, context: .assign)
+            if let value {
+                try expr(value)
+                try store(target)
+            }
+        case .if(let test, let thenBody, let orElse):
+            let end = newLabel()
+            if orElse.isEmpty {
+                try jumpIf(test, false, end)
+                try body(thenBody)
+            } else {
+                let next = newLabel()
+                try jumpIf(test, false, next)
+                try body(thenBody)
+                emitJump(.jump, end)
+                bind(next)
+                try body(orElse)
+            }
+            bind(end)
+        case .while(let test, let loopBody, let orElse):
+            let start = newLabel(), anchor = newLabel(), exit = newLabel()
+            bind(start)
+            try pushFBlock(.whileLoop, start: start, exit: exit, s.loc)
+            try jumpIf(test, false, anchor)
+            try body(loopBody)
+            loc = s.loc
+            emitJump(.jump, start)
+            popFBlock()
+            bind(anchor)
+            try body(orElse)
+            bind(exit)
+        case .for(let target, let iter, let loopBody, let orElse, let isAsync):
+            try checkTarget(target, direct: false, context: .forTarget)
+            if isAsync { try asyncFor(s, target, iter, loopBody, orElse) } else { try forLoop(s, target, iter, loopBody, orElse) }
+        case .break:
+            let saved = unit.b.handlerStack
+            guard let loop = try unwindStack(preserveTOS: false, stopAtLoop: true) else {
+                throw error("'break' outside loop", s.loc)
+            }
+            try unwind(loop, preserveTOS: false)
+            if let exit = loop.exit { emitJump(.jump, exit) }
+            unit.b.restoreHandlers(saved)
+        case .continue:
+            let saved = unit.b.handlerStack
+            guard let loop = try unwindStack(preserveTOS: false, stopAtLoop: true) else {
+                throw error("'continue' not properly in loop", s.loc)
+            }
+            if let start = loop.start { emitJump(.jump, start) }
+            unit.b.restoreHandlers(saved)
+        case .pass:
+            emit(.nop)
+        case .return(let value):
+            try returnStmt(s, value)
+        case .functionDef(let fd):
+            try functionDef(fd, s.loc)
+        case .classDef(let cd):
+            try classDef(cd, s.loc)
+        case .try(let tryBody, let handlers, let orElse, let finally):
+            if finally.isEmpty {
+                try tryExcept(s, tryBody, handlers, orElse)
+            } else {
+                try tryFinally(s, tryBody, handlers, orElse, finally)
+            }
+        case .raise(let exc, let cause):
+            var n = 0
+            if let exc {
+                try expr(exc)
+                n = 1
+                if let cause { try expr(cause); n = 2 }
+            }
+            loc = s.loc
+            emit(.raiseVarargs, n)
+        case .assert(let test, let message):
+            let end = newLabel()
+            try jumpIf(test, true, end)
+            loc = s.loc
+            emit(.loadAssertionError)
+            if let message {
+                try expr(message)
+                loc = s.loc
+                emit(.call, 0)
+            }
+            emit(.raiseVarargs, 1)
+            bind(end)
+        case .delete(let targets):
+            for t in targets { try delete(t) }
+        case .global, .nonlocal:
+            emit(.nop)
+        case .import(let aliases):
+            try importStmt(aliases)
+        case .importFrom(let module, let names, let level):
+            emitConst(.int(level))
+            emitConst(.tuple(names.map { .str($0.name) }))
+            emit(.importName, nameIndex(module ?? ""))
+            if names.count == 1 && names[0].name == "*" {
+                emit(.importStar)
+            } else {
+                for a in names {
+                    emit(.importFrom, nameIndex(a.name))
+                    try nameOp(a.asName ?? a.name, .store)
+                }
+                emit(.popTop)
+            }
+        case .with(let items, let withBody, let isAsync):
+            for item in items { if let t = item.target { try checkTarget(t, direct: false, context: .withTarget) } }
+            try with(s, items[...], withBody, isAsync: isAsync)
+        }
+    }
+
+    private func forLoop(_ s: Stmt, _ target: Expr, _ iter: Expr, _ loopBody: [Stmt], _ orElse: [Stmt]) throws {
+        let start = newLabel(), cleanup = newLabel(), end = newLabel()
+        try expr(iter)
+        loc = s.loc
+        emit(.getIter)
+        bind(start)
+        try pushFBlock(.forLoop, start: start, exit: end, s.loc)
+        emitJump(.forIter, cleanup)
+        try store(target)
+        try body(loopBody)
+        loc = s.loc
+        emitJump(.jump, start)
+        popFBlock()
+        bind(cleanup)
+        try body(orElse)
+        bind(end)
+    }
+
+    private func returnStmt(_ s: Stmt, _ value: Expr?) throws {
+        let scope = unit.scope
+        guard scope.isFunctionLike else { throw error("'return' outside function", s.loc) }
+        if value != nil && scope.isCoroutine && scope.isGenerator {
+            throw error("'return' with value in async generator", s.loc)
+        }
+        var preserve = false
+        if let value {
+            if case .constant = value.kind {} else { preserve = true }
+        }
+        if preserve, let value { try expr(value) }
+        let saved = unit.b.handlerStack
+        _ = try unwindStack(preserveTOS: preserve, stopAtLoop: false)
+        loc = s.loc
+        if let value, !preserve { try expr(value) } else if value == nil { emitConst(.none) }
+        loc = s.loc
+        emit(.returnValue)
+        unit.b.restoreHandlers(saved)
+    }
+
+    private func importStmt(_ aliases: [Alias]) throws {
+        for a in aliases {
+            emitConst(.int(0))
+            emitConst(.none)
+            emit(.importName, nameIndex(a.name))
+            let parts = a.name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            if let asName = a.asName {
+                if parts.count > 1 {
+                    for (i, attr) in parts.dropFirst().enumerated() {
+                        emit(.importFrom, nameIndex(attr))
+                        if i < parts.count - 2 { emit(.swap, 2); emit(.popTop) }
+                    }
+                    try nameOp(asName, .store)
+                    emit(.popTop)
+                } else {
+                    try nameOp(asName, .store)
+                }
+            } else {
+                try nameOp(parts.first ?? a.name, .store)
+            }
+        }
+    }
+
+    // MARK: Conditions
+
+    /// Jumps to `target` when `e` is truthy (`cond`) or falsy (`!cond`), consuming it (compiler_jump_if).
+    func jumpIf(_ e: Expr, _ cond: Bool, _ target: Label) throws {
+        switch e.kind {
+        case .unary(.not, let v):
+            try jumpIf(v, !cond, target)
+        case .boolOp(let op, let values) where values.count >= 2:
+            let isOr = op == .or
+            let next = isOr == cond ? target : newLabel()
+            for v in values.dropLast() { try jumpIf(v, isOr, next) }
+            if let last = values.last { try jumpIf(last, cond, target) }
+            if next != target { bind(next) }
+        default:
+            try expr(e)
+            emitJump(cond ? .popJumpIfTrue : .popJumpIfFalse, target)
+        }
+    }
+
+    // MARK: Unwinding
+
+    /// Emits the cleanup of the frame blocks an exit leaves, innermost first; stops at the innermost
+    /// loop when `stopAtLoop` and returns it (nil when there is none).
+    func unwindStack(preserveTOS: Bool, stopAtLoop: Bool) throws -> FBlock? {
+        guard let top = unit.fblocks.last else { return nil }
+        if stopAtLoop {
+            switch top.kind {
+            case .whileLoop, .forLoop: return top
+            default: break
+            }
+        }
+        unit.fblocks.removeLast()
+        defer { unit.fblocks.append(top) }
+        try unwind(top, preserveTOS: preserveTOS)
+        return try unwindStack(preserveTOS: preserveTOS, stopAtLoop: stopAtLoop)
+    }
+
+    /// The cleanup for leaving one frame block early (CPython's compiler_unwind_fblock).
+    func unwind(_ info: FBlock, preserveTOS: Bool) throws {
+        switch info.kind {
+        case .whileLoop, .exceptionHandler, .asyncComprehensionGenerator:
+            return
+        case .forLoop:
+            if preserveTOS { emit(.swap, 2) }
+            emit(.popTop)
+        case .tryExcept:
+            unit.b.popHandler()
+        case .finallyTry(let finalBody):
+            unit.b.popHandler()
+            if preserveTOS { try pushFBlock(.popValue, info.loc) }
+            try body(finalBody)
+            if preserveTOS { popFBlock() }
+        case .finallyEnd:
+            if preserveTOS { emit(.swap, 2) }
+            emit(.popTop)
+            if preserveTOS { emit(.swap, 2) }
+            unit.b.popHandler()
+            emit(.popExcept)
+        case .with(let isAsync):
+            unit.b.popHandler()
+            loc = info.loc
+            if preserveTOS { emit(.swap, 2) }
+            emitConst(.none); emitConst(.none); emitConst(.none)
+            emit(.call, 2)
+            if isAsync {
+                emit(.getAwaitable, 2)
+                emitConst(.none)
+                emitYieldFromLoop()
+            }
+            emit(.popTop)
+        case .handlerCleanup(let name):
+            if name != nil { unit.b.popHandler() }
+            if preserveTOS { emit(.swap, 2) }
+            unit.b.popHandler()
+            emit(.popExcept)
+            if let name {
+                emitConst(.none)
+                try nameOp(name, .store)
+                try nameOp(name, .delete)
+            }
+        case .popValue:
+            if preserveTOS { emit(.swap, 2) }
+            emit(.popTop)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+// The builtins that consume an iterable: sum, min, max, any, all, sorted.
+//
+// One idea: each drains its iterable one value at a time through `iterate`/`next` (never building a
+// list it does not return), keeping the iterator and the running result on `tempRoots` because a
+// key function, `__add__` or the iterator itself may run script code, and a collection may happen
+// inside. sum adds floats left to right with plain addition, as CPython 3.11 does.
+
+extension Runtime {
+    func installIterableFunctions() {
+        builtins.set("sum", native("sum") { rt, args in
+            if args.count == 0 {
+                throw rt.typeError("sum() takes at least 1 positional argument (0 given)")
+            }
+            let p = try rt.bindParameters(Array(args.positional), args.keywords, "sum", ["iterable", "start"],
+                                          required: 1, positionalOnly: 1)
+            return try rt.sum(p[0], start: p[1].isNull ? .int(0) : p[1])
+        })
+        builtins.set("min", native("min") { rt, args in try rt.minMax(args, "min", op: 0) })
+        builtins.set("max", native("max") { rt, args in try rt.minMax(args, "max", op: 4) })
+        builtins.set("any", native("any") { rt, args in
+            let it = try rt.iterate(try rt.exactlyOne(args, "any"))
+            rt.tempRoots.append(it)
+            defer { rt.tempRoots.removeLast() }
+            while let v = try rt.next(it) { if try rt.truthy(v) { return .bool(true) } }
+            return .bool(false)
+        })
+        builtins.set("all", native("all") { rt, args in
+            let it = try rt.iterate(try rt.exactlyOne(args, "all"))
+            rt.tempRoots.append(it)
+            defer { rt.tempRoots.removeLast() }
+            while let v = try rt.next(it) { if try !rt.truthy(v) { return .bool(false) } }
+            return .bool(true)
+        })
+        builtins.set("sorted", native("sorted") { rt, args in
+            try rt.checkCount(args.count, "sorted", min: 1, max: 1)
+            try rt.checkKeywords(args, ["key", "reverse"], "sort")
+            let key = args.keyword("key") ?? .none
+            let reverse = try args.keyword("reverse").map { try rt.integerOperand($0).signum() != 0 } ?? false
+            let source = args[0]
+            let list = rt.heap.register(ListObj(try rt.collectValues(source), type: rt.types.list))
+            rt.tempRoots.append(Value(list))
+            rt.tempRoots.append(key)
+            defer { rt.tempRoots.removeLast(2) }
+            var items = list.items
+            try rt.sortValues(&items, key: key, reverse: reverse)
+            list.items = items
+            return Value(list)
+        })
+    }
+
+    /// `sum(iterable, start)`.
+    func sum(_ iterable: Value, start: Value) throws -> Value {
+        if start.asStr != nil { throw typeError("sum() can't sum strings [use ''.join(seq) instead]") }
+        if start.asBytes != nil { throw typeError("sum() can't sum bytes [use b''.join(seq) instead]") }
+        let it = try iterate(iterable)
+        tempRoots.append(it)
+        tempRoots.append(start)
+        defer { tempRoots.removeLast(2) }
+        let rootIndex = tempRoots.count - 1
+        var total = start
+        while let v = try next(it) {
+            // Fast paths: machine ints without overflow, floats with plain addition.
+            if case .int(let x) = total, case .int(let y) = v {
+                let (r, o) = x.addingReportingOverflow(y)
+                if !o { total = .int(r); continue }
+            }
+            if case .float(let x) = total, case .float(let y) = v { total = .float(x + y); continue }
+            total = try binaryOp(BinaryOperatorKind.add.rawValue, total, v)
+            tempRoots[rootIndex] = total
+        }
+        return total
+    }
+
+    /// `min(...)` (op 0, `<`) and `max(...)` (op 4, `>`): one iterable or several arguments,
+    /// with `key=` and (for an iterable) `default=`.
+    func minMax(_ args: Args, _ name: String, op: Int) throws -> Value {
+        try checkKeywords(args, ["key", "default"], name)
+        if args.count == 0 { throw typeError("\(name) expected at least 1 argument, got 0") }
+        let key = args.keyword("key") ?? .none
+        let fallback = args.keyword("default")
+        if args.count > 1 && fallback != nil {
+            throw typeError("Cannot specify a default for \(name)() with multiple positional arguments")
+        }
+        let source = args.count == 1 ? try iterate(args[0]) : newIterator(.values(Array(args.positional)))
+        tempRoots.append(source)
+        tempRoots.append(key)
+        tempRoots.append(.none)
+        tempRoots.append(.none)
+        defer { tempRoots.removeLast(4) }
+        let bestSlot = tempRoots.count - 2, bestKeySlot = tempRoots.count - 1
+        var best: Value? = nil
+        var bestKey: Value = .none
+        while let v = try next(source) {
+            let k = key.isNone ? v : try call(key, [v])
+            if best == nil {
+                best = v; bestKey = k
+            } else if try truthy(try compare(k, bestKey, op)) {
+                best = v; bestKey = k
+            }
+            tempRoots[bestSlot] = best ?? .none
+            tempRoots[bestKeySlot] = bestKey
+        }
+        if let b = best { return b }
+        if let d = fallback { return d }
+        throw valueError("\(name)() arg is an empty sequence")
+    }
+}

@@ -1,0 +1,301 @@
+// The lexer: source scalars -> tokens, with INDENT/DEDENT, line joining and CPython's error rules.
+//
+// One idea: the lexer runs over the whole file before parsing, like CPython's
+// `_PyPegen_tokenize_full_source_to_check_for_errors`: if it meets an error it stops with an
+// `.error` token and records the error, and the parser lets that error win over its own (except an
+// unclosed bracket at end of file, which wins only when the parser got past the bracket's line).
+// Error columns follow CPython's tokenizer: the number of scalars from the line start to the
+// tokenizer's cursor.
+
+/// Turns source text into tokens.
+public struct Lexer: Sendable {
+    /// Python's keywords (hard keywords of 3.11).
+    public static let keywords: Set<String> = [
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+        "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+        "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+        "with", "yield",
+    ]
+
+    /// Operators and delimiters.
+    public static let operators: Set<String> = [
+        "+", "-", "*", "/", "//", "%", "**", "@", "<<", ">>", "&", "|", "^", "~", ":=",
+        "<", ">", "<=", ">=", "==", "!=", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "=", "->",
+        "+=", "-=", "*=", "/=", "//=", "%=", "@=", "&=", "|=", "^=", ">>=", "<<=", "**=", "...",
+    ]
+
+    /// CPython's limit on nested brackets (MAXLEVEL).
+    public static let maxBracketDepth = 200
+
+    /// The tokens of a file and the error that stopped the lexer, if any.
+    public struct Output: Sendable {
+        public var tokens: [Token]
+        public var error: SyntaxError?
+        /// When `error` is "'(' was never closed": the line of that bracket.
+        public var unclosedBracketLine: Int?
+    }
+
+    /// Tokenizes raw file bytes.
+    public static func tokenize(_ bytes: [UInt8], filename: String = "<string>") -> Output {
+        switch SourceText.decode(bytes, filename: filename) {
+        case .failure(let error):
+            return Output(tokens: [Token(.error, "", SourceLocation(line: 1, column: 1), SourceLocation(line: 1, column: 1))], error: error)
+        case .success(let text):
+            return tokenize(text)
+        }
+    }
+
+    /// Tokenizes a string.
+    public static func tokenize(_ source: String) -> Output {
+        tokenize(Array(source.utf8))
+    }
+
+    static func tokenize(_ text: SourceText) -> Output {
+        var state = LexerState(text)
+        state.run()
+        return Output(tokens: state.tokens, error: state.error, unclosedBracketLine: state.unclosedBracketLine)
+    }
+}
+
+/// The lexer's working state; `run()` fills `tokens`.
+struct LexerState {
+    let text: SourceText
+    /// The scalars being read (`text.scalars`).
+    let s: [Unicode.Scalar]
+    /// The read position in `s`.
+    var i = 0
+    /// The current line (1-based) and the index in `s` where it starts.
+    var line = 1
+    var lineStart = 0
+    var tokens: [Token] = []
+    var error: SyntaxError?
+    var unclosedBracketLine: Int?
+    /// Open brackets: the character, its line and column.
+    var brackets: [(Unicode.Scalar, Int, Int)] = []
+    /// Indentation columns with tabs to multiples of 8, and with tabs as 1 (CPython's `altcol`).
+    var indents: [Int] = [0]
+    var altIndents: [Int] = [0]
+    /// True when the next character starts a physical line that is not a continuation.
+    var atLineStart = true
+    /// True after a token on the current logical line (so a NEWLINE is due).
+    var lineHasTokens = false
+
+    init(_ text: SourceText) {
+        self.text = text
+        self.s = text.scalars
+    }
+
+    @inline(__always) func peek(_ k: Int = 0) -> Unicode.Scalar? {
+        let j = i + k
+        return j < s.count ? s[j] : nil
+    }
+
+    func location(_ index: Int) -> SourceLocation { SourceLocation(line: line, column: index - lineStart + 1) }
+
+    /// Records an error at `column` of the current line (or of `atLine`) and stops.
+    mutating func fail(_ message: String, column: Int, atLine: Int? = nil) {
+        fail(kind: .syntax, message, column: column, atLine: atLine)
+    }
+
+    mutating func fail(kind: SyntaxError.Kind, _ message: String, column: Int, atLine: Int? = nil) {
+        let l = atLine ?? line
+        error = SyntaxError(kind, message, at: SourceLocation(line: l, column: column), sourceLine: text.line(l))
+        let here = location(min(i, s.count))
+        tokens.append(Token(.error, "", here, here, depth: brackets.count))
+    }
+
+    mutating func add(_ kind: TokenKind, _ start: Int, _ end: Int, startLine: Int? = nil, startLineStart: Int? = nil) {
+        var str = String.UnicodeScalarView()
+        str.append(contentsOf: s[start..<end])
+        let loc = SourceLocation(line: startLine ?? line, column: start - (startLineStart ?? lineStart) + 1)
+        tokens.append(Token(kind, String(str), loc, location(end), depth: brackets.count))
+        lineHasTokens = true
+    }
+
+    mutating func newLine() {
+        line += 1
+        lineStart = i
+    }
+
+    /// Tokenizes the whole input.
+    mutating func run() {
+        while error == nil {
+            if atLineStart {
+                atLineStart = false
+                if !indentation() { continue }
+                if error != nil { return }
+            }
+            guard let c = peek() else { finish(); return }
+            switch c {
+            case " ", "\t", "\u{0C}":
+                i += 1
+            case "#":
+                while let d = peek(), d != "\n" { i += 1 }
+            case "\n":
+                if brackets.isEmpty && lineHasTokens {
+                    tokens.append(Token(.newline, "", location(i), location(i + 1), depth: 0))
+                    lineHasTokens = false
+                }
+                i += 1
+                newLine()
+                atLineStart = brackets.isEmpty
+            case "\\":
+                if peek(1) == nil {
+                    fail("unexpected EOF while parsing", column: i + 2 - lineStart)
+                } else if peek(1) == "\n" {
+                    i += 2
+                    if i >= s.count {
+                        fail("unexpected EOF while parsing", column: i - lineStart)
+                        return
+                    }
+                    newLine()
+                } else {
+                    i += min(2, s.count - i)
+                    fail("unexpected character after line continuation character", column: i - lineStart)
+                }
+            case "0"..."9":
+                number()
+            case ".":
+                if let d = peek(1), ("0"..."9").contains(d) { number() } else { operatorToken() }
+            case "'", "\"":
+                string(prefixStart: i)
+            default:
+                if isIdentifierStart(c) { identifier() } else { operatorToken() }
+            }
+        }
+    }
+
+    /// Reads the indentation of a new line and emits INDENT/DEDENT. Returns false for a blank or
+    /// comment-only line (nothing emitted, the caller goes on with the next line).
+    mutating func indentation() -> Bool {
+        var col = 0, altcol = 0
+        let start = i
+        while let c = peek() {
+            if c == " " { col += 1; altcol += 1 }
+            else if c == "\t" { col = (col / 8 + 1) * 8; altcol += 1 }
+            else if c == "\u{0C}" { col = 0; altcol = 0 }
+            else { break }
+            i += 1
+        }
+        let c = peek()
+        if c == nil || c == "#" || c == "\n" || (c == "\\" && peek(1) == "\n") {
+            if c == "#" { while let d = peek(), d != "\n" { i += 1 } }
+            if c == "\\" { return true }
+            if let d = peek(), d == "\n" { i += 1; newLine(); atLineStart = true }
+            return false
+        }
+        let width = i - start
+        let top = indents[indents.count - 1], altTop = altIndents[altIndents.count - 1]
+        if col == top {
+            if altcol != altTop { tabError(); return true }
+        } else if col > top {
+            if altcol <= altTop { tabError(); return true }
+            indents.append(col); altIndents.append(altcol)
+            tokens.append(Token(.indent, "", SourceLocation(line: line, column: width), location(i)))
+        } else {
+            while indents.count > 1 && col < indents[indents.count - 1] {
+                indents.removeLast(); altIndents.removeLast()
+                tokens.append(Token(.dedent, "", location(i), location(i)))
+            }
+            if col != indents[indents.count - 1] {
+                fail(kind: .indentation, "unindent does not match any outer indentation level", column: width + 2)
+                return true
+            }
+            if altcol != altIndents[altIndents.count - 1] { tabError(); return true }
+        }
+        return true
+    }
+
+    mutating func tabError() {
+        fail(kind: .tab, "inconsistent use of tabs and spaces in indentation", column: 1)
+    }
+
+    /// End of input: an open bracket is an error; otherwise NEWLINE, DEDENTs and the end marker.
+    mutating func finish() {
+        if let (c, l, col) = brackets.last {
+            unclosedBracketLine = l
+            fail("'\(c)' was never closed", column: col, atLine: l)
+            return
+        }
+        let eof = text.endOfFile
+        if lineHasTokens { tokens.append(Token(.newline, "", eof, eof)) }
+        for _ in 1..<indents.count { tokens.append(Token(.dedent, "", eof, eof)) }
+        tokens.append(Token(.endMarker, "", eof, eof))
+    }
+
+    func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
+        if c.isASCII { return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" }
+        return c.properties.isXIDStart
+    }
+
+    func isIdentifierContinue(_ c: Unicode.Scalar) -> Bool {
+        if c.isASCII { return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" || (c >= "0" && c <= "9") }
+        return c.properties.isXIDContinue
+    }
+
+    mutating func identifier() {
+        let start = i
+        while let c = peek(), isIdentifierContinue(c) { i += 1 }
+        if let q = peek(), q == "'" || q == "\"", i - start <= 2 {
+            var prefix = ""
+            for k in start..<i { prefix.unicodeScalars.append(s[k]) }
+            if ["r", "u", "b", "f", "br", "rb", "fr", "rf"].contains(prefix.lowercased()) {
+                string(prefixStart: start)
+                return
+            }
+        }
+        add(.name, start, i)
+    }
+
+    mutating func operatorToken() {
+        let start = i
+        guard let c = peek() else { return }
+        for length in [3, 2] where i + length <= s.count {
+            var candidate = ""
+            for k in 0..<length { candidate.unicodeScalars.append(s[i + k]) }
+            if Lexer.operators.contains(candidate) {
+                i += length
+                add(.op, start, i)
+                return
+            }
+        }
+        i += 1
+        switch c {
+        case "(", "[", "{":
+            if brackets.count >= Lexer.maxBracketDepth {
+                fail("too many nested parentheses", column: i - lineStart)
+                return
+            }
+            add(.op, start, i)
+            brackets.append((c, line, start - lineStart + 1))
+            return
+        case ")", "]", "}":
+            guard let (open, openLine, _) = brackets.last else {
+                fail("unmatched '\(c)'", column: i - lineStart)
+                return
+            }
+            let expected: Unicode.Scalar = open == "(" ? ")" : open == "[" ? "]" : "}"
+            if c != expected {
+                let suffix = openLine == line ? "" : " on line \(openLine)"
+                fail("closing parenthesis '\(c)' does not match opening parenthesis '\(open)'\(suffix)", column: i - lineStart)
+                return
+            }
+            brackets.removeLast()
+            add(.op, start, i)
+            return
+        default:
+            break
+        }
+        if Lexer.operators.contains(String(c)) || c == "!" || c == "$" || c == "?" || c == "`" {
+            add(.op, start, i)
+            return
+        }
+        let hex = String(c.value, radix: 16, uppercase: true)
+        let code = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        if c.value < 0x20 || c.value == 0x7F || !c.properties.isGraphemeExtend && c.properties.generalCategory == .control {
+            fail("invalid non-printable character U+\(code)", column: i - lineStart)
+        } else {
+            fail("invalid character '\(Character(c))' (U+\(code))", column: i - lineStart)
+        }
+    }
+}

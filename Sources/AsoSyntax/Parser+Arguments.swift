@@ -1,0 +1,134 @@
+// Call arguments and parameter lists (of `def` and `lambda`), with CPython's ordering errors.
+//
+// One idea: both lists are parsed item by item into CPython's layout (`args`/`keywords` for calls,
+// `Arguments` for parameters); an item in the wrong place is reported with CPython's message.
+
+extension Parser {
+    /// arguments: ','.(starred_expression | (assignment_expression | expression !':=') !'=' | kwarg)+ [',']
+    /// Also accepts one generator expression as the only argument: `f(x for x in y)`.
+    func arguments() throws(SyntaxError) -> ([Expr], [Keyword]) {
+        var args: [Expr] = []
+        var keywords: [Keyword] = []
+        var positionalAfter: String?
+        var count = 0
+        while !at(")") {
+            count += 1
+            let t = tok
+            if at("*") {
+                advance()
+                if keywords.contains(where: { $0.name == nil }) {
+                    throw error("iterable argument unpacking follows keyword argument unpacking", at: t.loc)
+                }
+                args.append(Expr(.starred(try expression()), t.loc))
+            } else if at("**") {
+                advance()
+                keywords.append(Keyword(name: nil, value: try expression(), loc: t.loc))
+            } else if t.kind == .name && peek().isOp("=") {
+                if ["True", "False", "None"].contains(t.text) { throw error("cannot assign to \(t.text)", at: t.loc) }
+                let name = try expectName()
+                advance()
+                keywords.append(Keyword(name: name, value: try expression(), loc: t.loc))
+            } else {
+                let e = try namedExpressionArgument()
+                if atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+                    let generators = try comprehensionClauses()
+                    let gen = Expr(.generatorExp(e, generators), e.loc)
+                    if count > 1 || !at(")") {
+                        throw error("Generator expression must be parenthesized", at: e.loc)
+                    }
+                    args.append(gen)
+                    continue
+                }
+                if positionalAfter == nil && !keywords.isEmpty {
+                    positionalAfter = keywords.contains(where: { $0.name == nil })
+                        ? "positional argument follows keyword argument unpacking"
+                        : "positional argument follows keyword argument"
+                }
+                args.append(e)
+            }
+            if !accept(",") { break }
+        }
+        if let message = positionalAfter { throw error(message, at: tok.loc) }
+        return (args, keywords)
+    }
+
+    /// A positional argument; `f(a.b=1)` is reported as CPython does.
+    func namedExpressionArgument() throws(SyntaxError) -> Expr {
+        if atName && peek().isOp(":=") { return try namedExpression() }
+        let e = try expression()
+        if at("=") {
+            throw error("expression cannot contain assignment, perhaps you meant \"==\"?", at: e.loc)
+        }
+        return e
+    }
+
+    /// params / lambda_params: the parameter list up to `closing` (')' for def, ':' for lambda).
+    func parameters(closing: String, annotations: Bool) throws(SyntaxError) -> Arguments {
+        var a = Arguments()
+        var seenStar = false
+        var bareStar: Token?
+        var seenDefault = false
+        while !at(closing) {
+            let t = tok
+            if at("/") {
+                if seenStar || !a.posOnly.isEmpty || a.args.isEmpty { throw invalidSyntax() }
+                advance()
+                a.posOnly = a.args
+                a.args = []
+            } else if at("*") {
+                if seenStar { throw error("* argument may appear only once", at: t.loc) }
+                advance()
+                seenStar = true
+                if at(",") || at(closing) {
+                    bareStar = t
+                } else {
+                    a.vararg = try parameter(annotations: annotations, starred: true)
+                }
+            } else if at("**") {
+                advance()
+                a.kwarg = try parameter(annotations: annotations, starred: false)
+                _ = accept(",")
+                if !at(closing) {
+                    if tok.kind == .name || at("*") || at("**") || at("/") {
+                        throw error("arguments cannot follow var-keyword argument", at: tok.loc)
+                    }
+                    throw invalidSyntax()
+                }
+                break
+            } else {
+                let p = try parameter(annotations: annotations, starred: false)
+                var value: Expr?
+                if accept("=") { value = try expression() }
+                if seenStar {
+                    a.kwOnly.append(p)
+                    a.kwDefaults.append(value)
+                    bareStar = nil
+                } else {
+                    if let value {
+                        a.defaults.append(value)
+                        seenDefault = true
+                    } else if seenDefault {
+                        throw error("non-default argument follows default argument", at: p.loc)
+                    }
+                    a.args.append(p)
+                }
+            }
+            if !accept(",") { break }
+        }
+        if let star = bareStar, a.kwOnly.isEmpty {
+            throw error("named arguments must follow bare *", at: star.loc)
+        }
+        return a
+    }
+
+    /// param: NAME [':' expression]
+    func parameter(annotations: Bool, starred: Bool) throws(SyntaxError) -> Arg {
+        let loc = tok.loc
+        let name = try expectName()
+        var annotation: Expr?
+        if annotations && accept(":") {
+            annotation = starred && at("*") ? try starExpression() : try expression()
+        }
+        return Arg(name: name, annotation: annotation, loc: loc)
+    }
+}

@@ -1,0 +1,249 @@
+// Primaries and atoms: names, literals, displays, comprehensions, calls, attributes, subscripts.
+//
+// One idea: `primary` is an atom followed by a loop of trailers; a bracket opens a display whose
+// kind (tuple, generator, list, set, dict, comprehension) is decided by what follows its first item.
+
+extension Parser {
+    /// primary: atom ('.' NAME | '(' [arguments] ')' | '[' slices ']')*
+    func primary() throws(SyntaxError) -> Expr {
+        var e = try atom()
+        var levels = 0
+        defer { depth -= levels }
+        while tok.kind == .op {
+            if at(".") {
+                advance()
+                let name = try expectName()
+                e = Expr(.attribute(e, name), e.loc)
+            } else if at("(") {
+                advance()
+                let (args, keywords) = try arguments()
+                try expect(")")
+                e = Expr(.call(function: e, args: args, keywords: keywords), e.loc)
+            } else if at("[") {
+                advance()
+                let index = try slices()
+                try expect("]")
+                e = Expr(.subscript(e, index), e.loc)
+            } else {
+                break
+            }
+            try enter()
+            levels += 1
+        }
+        return e
+    }
+
+    /// slices: slice !',' | ','.(slice | starred_expression)+ [',']
+    func slices() throws(SyntaxError) -> Expr {
+        let first = try sliceItem()
+        guard at(",") else { return first }
+        var elts = [first]
+        while accept(",") {
+            if at("]") { break }
+            elts.append(try sliceItem())
+        }
+        return Expr(.tuple(elts), first.loc)
+    }
+
+    /// slice: [expression] ':' [expression] [':' [expression]] | named_expression | '*' bitwise_or
+    func sliceItem() throws(SyntaxError) -> Expr {
+        let loc = tok.loc
+        if at("*") { return try starNamedExpression() }
+        var lower: Expr?
+        if !at(":") {
+            let e = try namedExpression()
+            if !at(":") { return e }
+            lower = e
+        }
+        advance()
+        var upper: Expr?, step: Expr?
+        if !at(":") && !at(",") && !at("]") { upper = try expression() }
+        if accept(":") {
+            if !at(",") && !at("]") { step = try expression() }
+        }
+        return Expr(.slice(lower: lower, upper: upper, step: step), lower?.loc ?? loc)
+    }
+
+    /// atom: NAME | 'True' | 'False' | 'None' | NUMBER | STRING+ | '...' | tuple | group | genexp
+    ///     | list | listcomp | dict | set | dictcomp | setcomp
+    func atom() throws(SyntaxError) -> Expr {
+        let t = tok
+        switch t.kind {
+        case .name:
+            switch t.text {
+            case "True": advance(); return Expr(.constant(.bool(true)), t.loc)
+            case "False": advance(); return Expr(.constant(.bool(false)), t.loc)
+            case "None": advance(); return Expr(.constant(.none), t.loc)
+            default:
+                if Lexer.keywords.contains(t.text) { throw invalidSyntax() }
+                advance()
+                return Expr(.name(t.text), t.loc)
+            }
+        case .number:
+            advance()
+            return Expr(.constant(numberValue(t.text)), t.loc)
+        case .string:
+            return try strings()
+        case .op:
+            switch t.text {
+            case "...": advance(); return Expr(.constant(.ellipsis), t.loc)
+            case "(": return try parenthesized()
+            case "[": return try listDisplay()
+            case "{": return try braceDisplay()
+            default: throw invalidSyntax()
+            }
+        default:
+            throw invalidSyntax()
+        }
+    }
+
+    /// tuple | group | genexp: '(' ... ')'
+    func parenthesized() throws(SyntaxError) -> Expr {
+        let open = next()
+        if accept(")") { return Expr(.tuple([]), open.loc) }
+        if atKeyword("yield") {
+            let y = try yieldExpr()
+            try expect(")")
+            return y
+        }
+        let first = try starNamedExpression()
+        if atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+            let generators = try comprehensionClauses()
+            try expect(")")
+            return Expr(.generatorExp(first, generators), open.loc)
+        }
+        if accept(")") {
+            if case .starred = first.kind { throw error("cannot use starred expression here", at: first.loc) }
+            return first
+        }
+        guard at(",") else { throw invalidSyntax() }
+        var elts = [first]
+        while accept(",") {
+            if at(")") { break }
+            elts.append(try starNamedExpression())
+        }
+        try expect(")")
+        return Expr(.tuple(elts), open.loc)
+    }
+
+    /// list | listcomp: '[' ... ']'
+    func listDisplay() throws(SyntaxError) -> Expr {
+        let open = next()
+        if accept("]") { return Expr(.list([]), open.loc) }
+        let first = try starNamedExpression()
+        if atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+            let generators = try comprehensionClauses()
+            try expect("]")
+            return Expr(.listComp(first, generators), open.loc)
+        }
+        var elts = [first]
+        while accept(",") {
+            if at("]") { break }
+            elts.append(try starNamedExpression())
+        }
+        try expect("]")
+        return Expr(.list(elts), open.loc)
+    }
+
+    /// dict | set | dictcomp | setcomp: '{' ... '}'
+    func braceDisplay() throws(SyntaxError) -> Expr {
+        let open = next()
+        if accept("}") { return Expr(.dict([]), open.loc) }
+        if at("**") {
+            return try dictDisplay(open, first: nil)
+        }
+        let first = try starNamedExpression()
+        if at(":") {
+            if case .starred = first.kind { throw invalidSyntax() }
+            return try dictDisplay(open, first: first)
+        }
+        if atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+            let generators = try comprehensionClauses()
+            try expect("}")
+            return Expr(.setComp(first, generators), open.loc)
+        }
+        var elts = [first]
+        while accept(",") {
+            if at("}") { break }
+            elts.append(try starNamedExpression())
+        }
+        try expect("}")
+        return Expr(.set(elts), open.loc)
+    }
+
+    /// The rest of a dict display or comprehension; `first` is the first key (nil for `**`).
+    func dictDisplay(_ open: Token, first: Expr?) throws(SyntaxError) -> Expr {
+        var items: [DictItem] = []
+        if let key = first {
+            let value = try dictValue()
+            if atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+                let generators = try comprehensionClauses()
+                try expect("}")
+                return Expr(.dictComp(key: key, value: value, generators), open.loc)
+            }
+            items.append(DictItem(key: key, value: value))
+        } else {
+            advance()
+            items.append(DictItem(key: nil, value: try bitwiseOr()))
+        }
+        while accept(",") {
+            if at("}") { break }
+            if accept("**") {
+                items.append(DictItem(key: nil, value: try bitwiseOr()))
+                continue
+            }
+            let key = try expression()
+            if !at(":") {
+                if at(",") || at("}") { throw error("':' expected after dictionary key", at: key.loc) }
+                throw invalidSyntax()
+            }
+            items.append(DictItem(key: key, value: try dictValue()))
+        }
+        try expect("}")
+        return Expr(.dict(items), open.loc)
+    }
+
+    /// ':' expression, after a dictionary key.
+    func dictValue() throws(SyntaxError) -> Expr {
+        let colon = next()
+        if at("}") || at(",") { throw error("expression expected after dictionary key and ':'", at: colon.loc) }
+        return try expression()
+    }
+
+    /// for_if_clauses: (['async'] 'for' star_targets 'in' disjunction ('if' disjunction)*)+
+    func comprehensionClauses() throws(SyntaxError) -> [Comprehension] {
+        var result: [Comprehension] = []
+        while atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+            let isAsync = acceptKeyword("async")
+            advance()
+            let target = try targetList()
+            try checkTarget(target, delete: false)
+            try expectKeyword("in")
+            let iter = try disjunction()
+            var ifs: [Expr] = []
+            while acceptKeyword("if") { ifs.append(try disjunction()) }
+            result.append(Comprehension(target: target, iter: iter, ifs: ifs, isAsync: isAsync))
+        }
+        return result
+    }
+
+    /// star_targets: star_target (',' star_target)* [','], where star_target is '*' bitwise_or | bitwise_or.
+    func targetList() throws(SyntaxError) -> Expr {
+        let first = try targetItem()
+        guard at(",") else { return first }
+        var elts = [first]
+        while accept(",") {
+            if !startsExpression(tok) && !at("*") { break }
+            elts.append(try targetItem())
+        }
+        return Expr(.tuple(elts), first.loc)
+    }
+
+    func targetItem() throws(SyntaxError) -> Expr {
+        if at("*") {
+            let loc = next().loc
+            return Expr(.starred(try bitwiseOr()), loc)
+        }
+        return try bitwiseOr()
+    }
+}

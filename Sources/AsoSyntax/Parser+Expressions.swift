@@ -1,0 +1,237 @@
+// Expressions from the lowest precedence (lambda, conditional) down to `await` and `**`.
+//
+// One idea: one function per precedence level, each calling the next tighter level, exactly the
+// productions of grammar/aso.ebnf; left-associative levels loop, `**` and unary operators recurse.
+// Every loop iteration and recursion counts toward `Parser.maxDepth`, which bounds the depth of the
+// tree as well as of the Swift stack.
+
+extension Parser {
+    /// star_expressions: star_expression (',' star_expression)* [',']
+    func starExpressions() throws(SyntaxError) -> Expr {
+        let first = try starExpression()
+        guard at(",") else { return first }
+        var elts = [first]
+        while accept(",") {
+            if !startsExpression(tok) && !at("*") { break }
+            elts.append(try starExpression())
+        }
+        return Expr(.tuple(elts), first.loc)
+    }
+
+    /// star_expression: '*' bitwise_or | expression
+    func starExpression() throws(SyntaxError) -> Expr {
+        if at("*") {
+            let loc = next().loc
+            return Expr(.starred(try bitwiseOr()), loc)
+        }
+        return try expression()
+    }
+
+    /// star_named_expression: '*' bitwise_or | named_expression
+    func starNamedExpression() throws(SyntaxError) -> Expr {
+        if at("*") {
+            let loc = next().loc
+            return Expr(.starred(try bitwiseOr()), loc)
+        }
+        return try namedExpression()
+    }
+
+    /// named_expression: NAME ':=' expression | expression
+    func namedExpression() throws(SyntaxError) -> Expr {
+        if atName && peek().isOp(":=") {
+            let nameTok = next()
+            advance()
+            let value = try expression()
+            return Expr(.namedExpr(target: nameTok.text, value: value), nameTok.loc)
+        }
+        let e = try expression()
+        if at("=") && !peek().isOp("=") {
+            if case .name = e.kind {
+                throw error("invalid syntax. Maybe you meant '==' or ':=' instead of '='?", at: e.loc)
+            }
+            if isBitwiseOrLevel(e) && !isExcludedFromHereMessage(e) {
+                throw error("cannot assign to \(exprName(e)) here. Maybe you meant '==' instead of '='?", at: e.loc)
+            }
+        }
+        return e
+    }
+
+    /// expression: lambdef | disjunction ['if' disjunction 'else' expression]
+    func expression() throws(SyntaxError) -> Expr {
+        try enter()
+        defer { leave() }
+        if atKeyword("lambda") { return try lambdef() }
+        let startTok = tok
+        let startNext = peek()
+        let body = try disjunction()
+        // CPython's invalid_expression: two expressions in a row inside brackets.
+        if tok.depth > 0 && startsExpression(tok) && !(startTok.kind == .name && startNext.kind == .string)
+            && !["match", "case", "_"].contains(startTok.text) {
+            // Look at the second expression as CPython does, so an unclosed bracket after it wins.
+            let saved = pos
+            do { _ = try disjunction(); _ = tok } catch {}
+            pos = saved
+            throw error("invalid syntax. Perhaps you forgot a comma?", at: body.loc)
+        }
+        guard atKeyword("if") else { return body }
+        advance()
+        let test = try disjunction()
+        if !acceptKeyword("else") {
+            if tok.kind == .error { throw invalidSyntax() }
+            throw error("expected 'else' after 'if' expression", at: body.loc)
+        }
+        let orElse = try expression()
+        return Expr(.ifExp(test: test, body: body, orElse: orElse), body.loc)
+    }
+
+    /// True when `t` can begin an expression.
+    func startsExpression(_ t: Token) -> Bool {
+        switch t.kind {
+        case .name:
+            return !Lexer.keywords.contains(t.text) || ["None", "True", "False", "not", "lambda", "await"].contains(t.text)
+        case .number, .string: return true
+        case .op: return ["(", "[", "{", "-", "+", "~", "..."].contains(t.text)
+        default: return false
+        }
+    }
+
+    /// disjunction: conjunction ('or' conjunction)*
+    func disjunction() throws(SyntaxError) -> Expr {
+        let first = try conjunction()
+        guard atKeyword("or") else { return first }
+        var values = [first]
+        while acceptKeyword("or") { values.append(try conjunction()) }
+        return Expr(.boolOp(.or, values), first.loc)
+    }
+
+    /// conjunction: inversion ('and' inversion)*
+    func conjunction() throws(SyntaxError) -> Expr {
+        let first = try inversion()
+        guard atKeyword("and") else { return first }
+        var values = [first]
+        while acceptKeyword("and") { values.append(try inversion()) }
+        return Expr(.boolOp(.and, values), first.loc)
+    }
+
+    /// inversion: 'not' inversion | comparison
+    func inversion() throws(SyntaxError) -> Expr {
+        if atKeyword("not") {
+            let loc = next().loc
+            try enter()
+            defer { leave() }
+            return Expr(.unary(.not, try inversion()), loc)
+        }
+        return try comparison()
+    }
+
+    /// comparison: bitwise_or (compare_op bitwise_or)*
+    func comparison() throws(SyntaxError) -> Expr {
+        let left = try bitwiseOr()
+        var ops: [(CmpOp, Expr)] = []
+        while let op = compareOp() { ops.append((op, try bitwiseOr())) }
+        return ops.isEmpty ? left : Expr(.compare(left, ops), left.loc)
+    }
+
+    /// compare_op: '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not' 'in' | 'is' | 'is' 'not'
+    func compareOp() -> CmpOp? {
+        let t = tok
+        if t.kind == .op {
+            let op: CmpOp?
+            switch t.text {
+            case "==": op = .eq
+            case "!=": op = .notEq
+            case "<": op = .lt
+            case "<=": op = .ltE
+            case ">": op = .gt
+            case ">=": op = .gtE
+            default: op = nil
+            }
+            if op != nil { advance() }
+            return op
+        }
+        if t.isKeyword("in") { advance(); return .in }
+        if t.isKeyword("not") && peek().isKeyword("in") { advance(); advance(); return .notIn }
+        if t.isKeyword("is") {
+            advance()
+            return acceptKeyword("not") ? .isNot : .is
+        }
+        return nil
+    }
+
+    /// One left-associative binary level: operand (op operand)*.
+    func binaryLevel(_ ops: [String: BinOp], _ operand: () throws(SyntaxError) -> Expr) throws(SyntaxError) -> Expr {
+        var left = try operand()
+        var levels = 0
+        defer { depth -= levels }
+        while tok.kind == .op, let op = ops[tok.text] {
+            advance()
+            try enter()
+            levels += 1
+            let right = try operand()
+            left = Expr(.binary(left, op, right), left.loc)
+        }
+        return left
+    }
+
+    /// bitwise_or: bitwise_or '|' bitwise_xor | bitwise_xor
+    func bitwiseOr() throws(SyntaxError) -> Expr { try binaryLevel(["|": .bitOr], bitwiseXor) }
+    /// bitwise_xor: bitwise_xor '^' bitwise_and | bitwise_and
+    func bitwiseXor() throws(SyntaxError) -> Expr { try binaryLevel(["^": .bitXor], bitwiseAnd) }
+    /// bitwise_and: bitwise_and '&' shift_expr | shift_expr
+    func bitwiseAnd() throws(SyntaxError) -> Expr { try binaryLevel(["&": .bitAnd], shiftExpr) }
+    /// shift_expr: shift_expr ('<<' | '>>') sum | sum
+    func shiftExpr() throws(SyntaxError) -> Expr { try binaryLevel(["<<": .lshift, ">>": .rshift], sum) }
+    /// sum: sum ('+' | '-') term | term
+    func sum() throws(SyntaxError) -> Expr { try binaryLevel(["+": .add, "-": .sub], term) }
+    /// term: term ('*' | '/' | '//' | '%' | '@') factor | factor
+    func term() throws(SyntaxError) -> Expr {
+        try binaryLevel(["*": .mul, "/": .div, "//": .floorDiv, "%": .mod, "@": .matmul], factor)
+    }
+
+    /// factor: ('+' | '-' | '~') factor | power
+    func factor() throws(SyntaxError) -> Expr {
+        let t = tok
+        if t.kind == .op, let op: UnaryOp = t.text == "+" ? .plus : t.text == "-" ? .minus : t.text == "~" ? .invert : nil {
+            advance()
+            try enter()
+            defer { leave() }
+            return Expr(.unary(op, try factor()), t.loc)
+        }
+        return try power()
+    }
+
+    /// power: await_primary ['**' factor]
+    func power() throws(SyntaxError) -> Expr {
+        let base = try awaitPrimary()
+        guard accept("**") else { return base }
+        try enter()
+        defer { leave() }
+        return Expr(.binary(base, .pow, try factor()), base.loc)
+    }
+
+    /// await_primary: 'await' primary | primary
+    func awaitPrimary() throws(SyntaxError) -> Expr {
+        if atKeyword("await") {
+            let loc = next().loc
+            return Expr(.await(try primary()), loc)
+        }
+        return try primary()
+    }
+
+    /// lambdef: 'lambda' [lambda_params] ':' expression
+    func lambdef() throws(SyntaxError) -> Expr {
+        let loc = next().loc
+        let args = try parameters(closing: ":", annotations: false)
+        try expect(":")
+        let body = try expression()
+        return Expr(.lambda(args, body), loc)
+    }
+
+    /// yield_expr: 'yield' 'from' expression | 'yield' [star_expressions]
+    func yieldExpr() throws(SyntaxError) -> Expr {
+        let loc = next().loc
+        if acceptKeyword("from") { return Expr(.yieldFrom(try expression()), loc) }
+        if startsExpression(tok) || at("*") { return Expr(.yield(try starExpressions()), loc) }
+        return Expr(.yield(nil), loc)
+    }
+}

@@ -1,0 +1,192 @@
+// Simple statements: expression statements and assignments, and the keyword statements that fit
+// on one line (pass, return, import, global, del, assert, raise, ...).
+//
+// One idea: an expression statement is parsed as `star_expressions` first and only then decided
+// to be an assignment (`=`), an augmented assignment or an annotation, whose targets are checked
+// afterwards (Parser+Targets.swift).
+
+extension Parser {
+    /// statement: compound_stmt | simple_stmts
+    func statement() throws(SyntaxError) -> [Stmt] {
+        if let compound = try compoundStatement() { return [compound] }
+        return try simpleStatements()
+    }
+
+    /// simple_stmts: simple_stmt (';' simple_stmt)* [';'] NEWLINE
+    func simpleStatements() throws(SyntaxError) -> [Stmt] {
+        var result: [Stmt] = []
+        while true {
+            result.append(try simpleStatement())
+            if accept(";") {
+                if tok.kind == .newline { break }
+                continue
+            }
+            break
+        }
+        guard tok.kind == .newline else {
+            if let last = result.last, case .expr(let e) = last.kind, case .name(let n) = e.kind,
+               n == "print" || n == "exec", startsExpression(tok), tok.kind != .error {
+                throw error("Missing parentheses in call to '\(n)'. Did you mean \(n)(...)?", at: e.loc)
+            }
+            throw invalidSyntax()
+        }
+        advance()
+        return result
+    }
+
+    /// simple_stmt: assignment | star_expressions | return_stmt | import_stmt | raise_stmt | 'pass'
+    ///            | del_stmt | yield_stmt | assert_stmt | 'break' | 'continue' | global_stmt | nonlocal_stmt
+    func simpleStatement() throws(SyntaxError) -> Stmt {
+        let t = tok
+        if t.kind == .name {
+            switch t.text {
+            case "pass": advance(); return Stmt(.pass, t.loc)
+            case "break": advance(); return Stmt(.break, t.loc)
+            case "continue": advance(); return Stmt(.continue, t.loc)
+            case "return":
+                advance()
+                let value = startsExpression(tok) || at("*") ? try starExpressions() : nil
+                return Stmt(.return(value), t.loc)
+            case "raise": return try raiseStatement()
+            case "global", "nonlocal":
+                advance()
+                var names = [try expectName()]
+                while accept(",") { names.append(try expectName()) }
+                return Stmt(t.text == "global" ? .global(names) : .nonlocal(names), t.loc)
+            case "del": return try delStatement()
+            case "assert":
+                advance()
+                let test = try expression()
+                let message = accept(",") ? try expression() : nil
+                return Stmt(.assert(test: test, message: message), t.loc)
+            case "import": return try importStatement()
+            case "from": return try fromImportStatement()
+            default: break
+            }
+        }
+        return try expressionStatement()
+    }
+
+    /// assignment | star_expressions: see the file comment.
+    func expressionStatement() throws(SyntaxError) -> Stmt {
+        let startLoc = tok.loc
+        let first = atKeyword("yield") ? try yieldExpr() : try starExpressions()
+        if at(":") {
+            advance()
+            if let message = annotationTargetError(first) { throw error(message, at: first.loc) }
+            let annotation = try expression()
+            var value: Expr?
+            if accept("=") { value = atKeyword("yield") ? try yieldExpr() : try starExpressions() }
+            return Stmt(.annAssign(target: first, annotation: annotation, value: value), startLoc)
+        }
+        if tok.kind == .op, let op = Parser.augmentedOperators[tok.text] {
+            switch first.kind {
+            case .name, .attribute, .subscript: break
+            default: throw error("'\(exprName(first))' is an illegal expression for augmented assignment", at: first.loc)
+            }
+            advance()
+            let value = atKeyword("yield") ? try yieldExpr() : try starExpressions()
+            return Stmt(.augAssign(target: first, op: op, value: value), startLoc)
+        }
+        guard at("=") else { return Stmt(.expr(first), startLoc) }
+        var targets = [first]
+        var value = first
+        var valueStartsBitwiseOr = true
+        while accept("=") {
+            let t = tok
+            valueStartsBitwiseOr = !(t.isKeyword("not") || t.isKeyword("lambda") || t.isOp("*") || t.isKeyword("yield"))
+            value = atKeyword("yield") ? try yieldExpr() : try starExpressions()
+            if at("=") { targets.append(value) }
+        }
+        for (index, target) in targets.enumerated() {
+            switch target.kind {
+            case .yield, .yieldFrom: throw error("assignment to yield expression not possible", at: target.loc)
+            default: break
+            }
+            guard let bad = invalidTarget(target, delete: false) else { continue }
+            if index == 0 && targets.count == 1 && valueStartsBitwiseOr && isBitwiseOrLevel(target)
+                && !isExcludedFromHereMessage(target) {
+                throw error("cannot assign to \(exprName(target)) here. Maybe you meant '==' instead of '='?", at: target.loc)
+            }
+            throw error("cannot assign to \(exprName(bad))", at: bad.loc)
+        }
+        return Stmt(.assign(targets: targets, value: value), startLoc)
+    }
+
+    static let augmentedOperators: [String: BinOp] = [
+        "+=": .add, "-=": .sub, "*=": .mul, "@=": .matmul, "/=": .div, "//=": .floorDiv, "%=": .mod,
+        "**=": .pow, "<<=": .lshift, ">>=": .rshift, "&=": .bitAnd, "|=": .bitOr, "^=": .bitXor,
+    ]
+
+    /// raise_stmt: 'raise' [expression ['from' expression]]
+    func raiseStatement() throws(SyntaxError) -> Stmt {
+        let loc = next().loc
+        guard startsExpression(tok) else { return Stmt(.raise(exception: nil, cause: nil), loc) }
+        let exception = try expression()
+        let cause = acceptKeyword("from") ? try expression() : nil
+        return Stmt(.raise(exception: exception, cause: cause), loc)
+    }
+
+    /// del_stmt: 'del' del_target (',' del_target)* [',']
+    func delStatement() throws(SyntaxError) -> Stmt {
+        let loc = next().loc
+        var targets: [Expr] = []
+        repeat {
+            if !targets.isEmpty && !startsExpression(tok) { break }
+            let e = try expression()
+            try checkTarget(e, delete: true)
+            targets.append(e)
+        } while accept(",")
+        return Stmt(.delete(targets), loc)
+    }
+
+    /// dotted_name: NAME ('.' NAME)*
+    func dottedName() throws(SyntaxError) -> String {
+        var name = try expectName()
+        while accept(".") { name += "." + (try expectName()) }
+        return name
+    }
+
+    /// import_name: 'import' dotted_name ['as' NAME] (',' dotted_name ['as' NAME])*
+    func importStatement() throws(SyntaxError) -> Stmt {
+        let loc = next().loc
+        var names: [Alias] = []
+        repeat {
+            let aliasLoc = tok.loc
+            let name = try dottedName()
+            let asName = acceptKeyword("as") ? try expectName() : nil
+            names.append(Alias(name: name, asName: asName, loc: aliasLoc))
+        } while accept(",")
+        return Stmt(.import(names), loc)
+    }
+
+    /// import_from: 'from' ('.' | '...')* dotted_name 'import' import_from_targets
+    ///            | 'from' ('.' | '...')+ 'import' import_from_targets
+    func fromImportStatement() throws(SyntaxError) -> Stmt {
+        let loc = next().loc
+        var level = 0
+        while at(".") || at("...") { level += next().text.count }
+        var module: String?
+        if !atKeyword("import") { module = try dottedName() }
+        if level == 0 && module == nil { throw invalidSyntax() }
+        try expectKeyword("import")
+        var names: [Alias] = []
+        if at("*") {
+            names.append(Alias(name: "*", asName: nil, loc: next().loc))
+            return Stmt(.importFrom(module: module, names: names, level: level), loc)
+        }
+        let parenthesized = accept("(")
+        repeat {
+            if parenthesized && at(")") && !names.isEmpty { break }
+            if !parenthesized && !names.isEmpty && !atName {
+                throw error("trailing comma not allowed without surrounding parentheses", at: tok.loc)
+            }
+            let aliasLoc = tok.loc
+            let name = try expectName()
+            let asName = acceptKeyword("as") ? try expectName() : nil
+            names.append(Alias(name: name, asName: asName, loc: aliasLoc))
+        } while accept(",")
+        if parenthesized { try expect(")") }
+        return Stmt(.importFrom(module: module, names: names, level: level), loc)
+    }
+}

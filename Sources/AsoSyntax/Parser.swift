@@ -1,0 +1,183 @@
+// The parser: tokens -> `Module`, by recursive descent following grammar/aso.ebnf.
+//
+// One idea: one parse function per grammar production, each consuming tokens from a flat array.
+// Errors are thrown as `SyntaxError` values built by `error(_:at:)`, which applies CPython's rule
+// that a tokenizer error anywhere in the file wins over a parser error (see Lexer.swift). Nesting
+// is bounded (`maxDepth`), so hostile input gives "too complex", never a stack overflow.
+
+/// Parses a file given as raw bytes.
+public func parseModule(_ source: [UInt8], filename: String = "<string>") throws(SyntaxError) -> Module {
+    let output = Lexer.tokenize(source, filename: filename)
+    if output.tokens.count == 1, let error = output.error { throw error }
+    let parser = Parser(output: output, text: SourceText.decodedOrEmpty(source))
+    return try parser.parseFile()
+}
+
+/// Parses a file given as a string.
+public func parseModule(_ source: String, filename: String = "<string>") throws(SyntaxError) -> Module {
+    try parseModule(Array(source.utf8), filename: filename)
+}
+
+/// Parses input typed at an interactive prompt; the same grammar as a file.
+public func parseInteractive(_ source: String, filename: String = "<stdin>") throws(SyntaxError) -> Module {
+    try parseModule(Array(source.utf8), filename: filename)
+}
+
+extension SourceText {
+    static func decodedOrEmpty(_ bytes: [UInt8]) -> SourceText {
+        switch decode(bytes, filename: "") {
+        case .success(let text): return text
+        case .failure: return SourceText(scalars: [])
+        }
+    }
+}
+
+/// Where an f-string's expression sits, so errors inside it can be reported as CPython 3.11 does:
+/// against the text `(expression)`, on the string's line, with the message prefixed by "f-string: ".
+struct FStringContext {
+    /// The line and column where the expression text starts in the real file.
+    var line: Int
+    var column: Int
+    /// The text `(expression)` CPython shows as the error line.
+    var wrapped: String
+}
+
+/// Recursive-descent parser state.
+final class Parser {
+    /// The tokens; the last is the end marker or an `.error` token.
+    let tokens: [Token]
+    /// The error the lexer stopped with, and the line of the unclosed bracket if that was the error.
+    let lexError: SyntaxError?
+    let unclosedBracketLine: Int?
+    /// The source, for error lines.
+    let text: SourceText
+    /// The index of the current token; never past the last token.
+    var pos = 0
+    /// The furthest token index looked at (CPython reports unclosed brackets based on it).
+    var furthest = 0
+    /// Current nesting of recursive productions; bounded by `maxDepth`.
+    var depth = 0
+    /// Set when parsing an expression inside an f-string.
+    var fstring: FStringContext?
+
+    /// The deepest nesting of expressions accepted before "too complex".
+    static let maxDepth = 400
+
+    init(output: Lexer.Output, text: SourceText, fstring: FStringContext? = nil) {
+        var tokens = output.tokens
+        if tokens.isEmpty { tokens = [Token(.endMarker, "", SourceLocation(line: 1, column: 1), SourceLocation(line: 1, column: 1))] }
+        self.tokens = tokens
+        self.lexError = output.error
+        self.unclosedBracketLine = output.unclosedBracketLine
+        self.text = text
+        self.fstring = fstring
+    }
+
+    // MARK: Token access
+
+    var tok: Token {
+        if pos > furthest { furthest = pos }
+        return tokens[pos]
+    }
+
+    func peek(_ k: Int = 1) -> Token {
+        let j = min(pos + k, tokens.count - 1)
+        if j > furthest { furthest = j }
+        return tokens[j]
+    }
+
+    func advance() {
+        if pos < tokens.count - 1 { pos += 1 }
+    }
+
+    /// Consumes the current token and returns it.
+    @discardableResult func next() -> Token {
+        let t = tok
+        advance()
+        return t
+    }
+
+    func at(_ op: String) -> Bool { tok.isOp(op) }
+    func atKeyword(_ k: String) -> Bool { tok.isKeyword(k) }
+
+    func accept(_ op: String) -> Bool {
+        if tok.isOp(op) { advance(); return true }
+        return false
+    }
+
+    func acceptKeyword(_ k: String) -> Bool {
+        if tok.isKeyword(k) { advance(); return true }
+        return false
+    }
+
+    func expect(_ op: String) throws(SyntaxError) {
+        if !accept(op) { throw invalidSyntax() }
+    }
+
+    func expectKeyword(_ k: String) throws(SyntaxError) {
+        if !acceptKeyword(k) { throw invalidSyntax() }
+    }
+
+    /// A `':'` that CPython's grammar forces (`&&':'`): "expected ':'" when it is missing.
+    func expectColon() throws(SyntaxError) {
+        if !accept(":") { throw error("expected ':'", at: tok.loc) }
+    }
+
+    /// A `':'` ending a header that CPython reports as "expected ':'" only before a line end.
+    func expectColonBeforeNewline() throws(SyntaxError) {
+        if accept(":") { return }
+        if tok.kind == .newline { throw error("expected ':'", at: tok.loc) }
+        throw invalidSyntax()
+    }
+
+    /// A name that is not a keyword.
+    func expectName() throws(SyntaxError) -> String {
+        guard tok.kind == .name, !Lexer.keywords.contains(tok.text) else { throw invalidSyntax() }
+        return next().text
+    }
+
+    var atName: Bool { tok.kind == .name && !Lexer.keywords.contains(tok.text) }
+
+    // MARK: Errors
+
+    /// A syntax error at `loc`, unless a lexer error takes precedence (CPython's rule).
+    func error(_ message: String, at loc: SourceLocation, kind: SyntaxError.Kind = .syntax) -> SyntaxError {
+        if let lexError {
+            guard let bracketLine = unclosedBracketLine else { return lexError }
+            let far = tokens[min(furthest, tokens.count - 1)]
+            if far.kind == .error || far.loc.line > bracketLine { return lexError }
+        }
+        if let ctx = fstring {
+            return SyntaxError(kind, "f-string: " + message, at: loc, sourceLine: ctx.wrapped)
+        }
+        return SyntaxError(kind, message, at: loc, sourceLine: text.line(loc.line))
+    }
+
+    /// "invalid syntax" at the current token (or the lexer's error if the lexer stopped here).
+    func invalidSyntax() -> SyntaxError {
+        let t = tok
+        if t.kind == .error, let lexError { return lexError }
+        if t.kind == .indent { return error("unexpected indent", at: t.loc, kind: .indentation) }
+        return error("invalid syntax", at: t.loc)
+    }
+
+    /// Enters a nested production; "too complex" past `maxDepth`.
+    func enter() throws(SyntaxError) {
+        depth += 1
+        if depth > Parser.maxDepth { throw error("too complex", at: tok.loc) }
+    }
+
+    func leave() { depth -= 1 }
+
+    // MARK: Entry
+
+    /// file: statements ENDMARKER
+    func parseFile() throws(SyntaxError) -> Module {
+        var body: [Stmt] = []
+        while tok.kind != .endMarker {
+            if tok.kind == .newline { advance(); continue }
+            body += try statement()
+        }
+        return Module(body: body)
+    }
+}

@@ -1,0 +1,73 @@
+// Tests of repr(float) and str(float).
+// Expected values were produced by CPython 3.11 (python3).
+
+import BigInt
+import Testing
+@testable import AsoRuntime
+
+/// The text a throwing helper produced, or "!ErrorName: message" for its error.
+private func outcome(_ body: () throws(FormatError) -> String) -> String {
+    do {
+        return try body()
+    } catch {
+        return "!\(error.pythonTypeName): \(error.message)"
+    }
+}
+private let reprCases: [(Double, String)] = [
+    (0.0, "0.0"),
+    (-0.0, "-0.0"),
+    (1.0, "1.0"),
+    (-1.0, "-1.0"),
+    (0.1, "0.1"),
+    (0.30000000000000004, "0.30000000000000004"),
+    (0.3333333333333333, "0.3333333333333333"),
+    (0.6666666666666666, "0.6666666666666666"),
+    (1.0e+16, "1e+16"),
+    (1000000000000000.0, "1000000000000000.0"),
+    (9999999999999998.0, "9999999999999998.0"),
+    (1.0e-05, "1e-05"),
+    (0.0001, "0.0001"),
+    (0.0001, "0.0001"),
+    (0.00012345, "0.00012345"),
+    (123456789012345.6, "123456789012345.6"),
+    (1.2345678901234568e+16, "1.2345678901234568e+16"),
+    (Double(bitPattern: 0x0000000000000001), "5e-324"),
+    (Double(bitPattern: 0x8000000000000001), "-5e-324"),
+    (2.2250738585072014e-308, "2.2250738585072014e-308"),
+    (1.7976931348623157e+308, "1.7976931348623157e+308"),
+    (Double.infinity, "inf"),
+    (-Double.infinity, "-inf"),
+    (Double.nan, "nan"),
+    (100.0, "100.0"),
+    (1.0e+22, "1e+22"),
+    (1.0e+23, "1e+23"),
+    (9007199254740992.0, "9007199254740992.0"),
+    (9.223372036854776e+18, "9.223372036854776e+18"),
+    (1.5, "1.5"),
+    (3.14159, "3.14159"),
+    (2.5e-07, "2.5e-07"),
+    (1.0e+100, "1e+100"),
+    (1.0e-100, "1e-100"),
+    (12345678.9, "12345678.9"),
+    (0.5, "0.5"),
+    (4.35, "4.35"),
+    (2.675, "2.675"),
+    (1.0e+301, "1e+301"),
+    (1.23456e-08, "1.23456e-08")
+]
+
+@Test func floatReprMatchesPython() {
+    for (value, expected) in reprCases {
+        #expect(floatRepr(value) == expected, "repr(\(value))")
+    }
+}
+
+@Test func floatReprRoundTrips() {
+    var state: UInt64 = 0x9E3779B97F4A7C15
+    for _ in 0..<2000 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        let d = Double(bitPattern: state)
+        guard d.isFinite else { continue }
+        #expect(parseFloat(floatRepr(d)) == d)
+    }
+}
