@@ -17,8 +17,6 @@ final class MethodsHarness {
         var outBuffer = ""
         var errBuffer = ""
         rt = Runtime(options: options, writeOut: { outBuffer += $0 }, writeErr: { errBuffer += $0 })
-        rt.installMethods()
-        rt.installNativeModules()
         rt.writeOut = { [unowned self] in self.out += $0 }
         rt.writeErr = { [unowned self] in self.err += $0 }
         _ = outBuffer
