@@ -143,3 +143,33 @@ extension Runtime {
         return i
     }
 }
+
+extension Runtime {
+    /// tuple.index and tuple.count.
+    func installTupleMethods() {
+        let t = types.tuple
+        defineMethod(t, "index") { rt, me, a in
+            try a.positional(rt, 1, 3)
+            let items = me.asTuple?.items ?? []
+            let v = a[0]
+            var lo = 0, hi = Int.max
+            if a.count > 1 { lo = try rt.sliceIndexArgument(a[1]) }
+            if a.count > 2 { hi = try rt.sliceIndexArgument(a[2]) }
+            let n = items.count
+            if lo < 0 { lo = max(0, lo &+ n) }
+            if hi < 0 { hi = max(0, hi &+ n) }
+            var i = lo
+            while i < min(hi, n) {
+                if try items[i].isIdentical(to: v) || rt.equals(items[i], v) { return .int(i) }
+                i += 1
+            }
+            throw rt.valueError("tuple.index(x): x not in tuple")
+        }
+        defineMethod(t, "count") { rt, me, a in
+            let v = try a.one(rt)
+            var n = 0
+            for x in me.asTuple?.items ?? [] where try x.isIdentical(to: v) || rt.equals(x, v) { n += 1 }
+            return .int(n)
+        }
+    }
+}

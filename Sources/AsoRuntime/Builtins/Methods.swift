@@ -13,6 +13,7 @@ extension Runtime {
         installStrMethods()
         installStrFormatMethods()
         installListMethods()
+        installTupleMethods()
         installDictMethods()
         installSetMethods()
         installBytesMethods()

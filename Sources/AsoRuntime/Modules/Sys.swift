@@ -29,13 +29,16 @@ extension Runtime {
             e.attributes["code"] = argList.first ?? Value.none
             throw ScriptError(exception: e)
         })
-        m.set("getrecursionlimit", native("getrecursionlimit") { rt, _ in .int(rt.options.recursionLimit) })
+        m.set("getrecursionlimit", native("getrecursionlimit") { rt, _ in .int(rt.hot.pointee.recursionLimit) })
         m.set("setrecursionlimit", native("setrecursionlimit") { rt, args in
             guard args.count == 1 else { throw rt.typeError("sys.setrecursionlimit() takes exactly one argument (\(args.count) given)") }
             if case .float = args[0] { throw rt.typeError("'float' object cannot be interpreted as an integer") }
             let n = try rt.intArgument(args[0])
             if n < 1 { throw rt.valueError("recursion limit must be greater or equal than 1") }
-            // The limit is fixed by the runtime's options for now; the call is accepted.
+            if n <= rt.depth {
+                throw rt.error(rt.exc.recursionError, "cannot set the recursion limit to \(n) at the recursion depth \(rt.depth): the limit is too low")
+            }
+            rt.hot.pointee.recursionLimit = n
             return .none
         })
         m.set("get_int_max_str_digits", native("get_int_max_str_digits") { _, _ in .int(4300) })
