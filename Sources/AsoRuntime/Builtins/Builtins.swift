@@ -36,7 +36,10 @@ extension Runtime {
             case .dict: return unsafeDowncast(o, to: DictObj.self).count
             case .set, .frozenset: return unsafeDowncast(o, to: SetObj.self).count
             case .bytes: return unsafeDowncast(o, to: BytesObj.self).bytes.count
-            case .range: return unsafeDowncast(o, to: RangeObj.self).length
+            case .range:
+                let r = unsafeDowncast(o, to: RangeObj.self)
+                if let b = r.big { return try bigRangeLength(b) }
+                return r.length
             case .other: if let d = o as? DictViewObj { return d.dict.count }
             default: break
             }

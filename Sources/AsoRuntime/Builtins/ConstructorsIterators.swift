@@ -141,6 +141,7 @@ extension Runtime {
                                    type: types.reversed)
             case .range:
                 let r = unsafeDowncast(o, to: RangeObj.self)
+                if let b = r.big { return bigRangeIterator(r, b, reversed: true) }
                 var i = r.length
                 return newIterator(.native(next: { _ in
                     if i <= 0 { return nil }

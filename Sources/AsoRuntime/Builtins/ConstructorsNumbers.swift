@@ -40,16 +40,19 @@ extension Runtime {
         types.range.construct = { rt, args in
             try rt.noKeywords(args, "range")
             try rt.checkCount(args.count - 1, "range", min: 1, max: 3)
-            var ints: [Int] = []
-            for i in 1..<args.count { ints.append(try rt.machineIntOperand(args[i])) }
-            let make = { (a: Int, b: Int, c: Int) in
-                Value(rt.heap.register(RangeObj(start: a, stop: b, step: c, type: rt.types.range)))
+            var ints: [BigInt] = []
+            for i in 1..<args.count {
+                guard let b = rt.bigValue(args[i]) else {
+                    throw rt.typeError("'\(rt.typeName(args[i]))' object cannot be interpreted as an integer")
+                }
+                ints.append(b)
             }
+            let make = { (a: BigInt, b: BigInt, c: BigInt) in Value(rt.heap.register(RangeObj.make(a, b, c, type: rt.types.range))) }
             switch ints.count {
             case 1: return make(0, ints[0], 1)
             case 2: return make(ints[0], ints[1], 1)
             default:
-                if ints[2] == 0 { throw rt.valueError("range() arg 3 must not be zero") }
+                if ints[2].isZero { throw rt.valueError("range() arg 3 must not be zero") }
                 return make(ints[0], ints[1], ints[2])
             }
         }

@@ -110,7 +110,7 @@ extension Runtime {
     func collectValues(_ v: Value) throws -> [Value] {
         if let l = v.asList { return l.items }
         if let t = v.asTuple { return t.items }
-        if let r = v.asObject(.range, RangeObj.self) { try checkAllocation(r.length, elementSize: 16) }
+        if let r = v.asObject(.range, RangeObj.self) { try checkAllocation(r.big == nil ? r.length : Int.max, elementSize: 16) }
         let it = try iterate(v)
         let acc = heap.register(ListObj([], type: types.list))
         tempRoots.append(it)

@@ -72,6 +72,14 @@ extension Runtime {
                 if let v = i.attributes[name] { return v }
             case .range:
                 let r = unsafeDowncast(o, to: RangeObj.self)
+                if let b = r.big {
+                    switch name {
+                    case "start": return makeInt(b.start)
+                    case "stop": return makeInt(b.stop)
+                    case "step": return makeInt(b.step)
+                    default: break
+                    }
+                }
                 switch name {
                 case "start": return .int(r.start)
                 case "stop": return .int(r.stop)

@@ -71,6 +71,13 @@ extension Runtime {
             return true
         case (.range, .range):
             let rx = unsafeDowncast(x, to: RangeObj.self), ry = unsafeDowncast(y, to: RangeObj.self)
+            if rx.big != nil || ry.big != nil {
+                let bx = rx.big ?? BigRange(start: BigInt(rx.start), stop: BigInt(rx.stop), step: BigInt(rx.step))
+                let by = ry.big ?? BigRange(start: BigInt(ry.start), stop: BigInt(ry.stop), step: BigInt(ry.step))
+                if bx.length != by.length { return false }
+                if bx.length == 0 { return true }
+                return bx.start == by.start && (bx.length == 1 || bx.step == by.step)
+            }
             if rx.length != ry.length { return false }
             if rx.length == 0 { return true }
             if rx.start != ry.start { return false }

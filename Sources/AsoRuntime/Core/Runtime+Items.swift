@@ -81,11 +81,12 @@ extension Runtime {
             throw keyError(key)
         case .range:
             let r = unsafeDowncast(o, to: RangeObj.self)
+            if let b = r.big { return try bigRangeItem(r, b, key) }
             if let s = key.asObject(.slice, SliceObj.self) {
-                let (start, _, step, count) = try sliceIndices(s, length: r.length)
-                let newStart = r.element(start)
-                let newStep = r.step &* step
-                return Value(heap.register(RangeObj(start: newStart, stop: newStart &+ count &* newStep, step: newStep, type: types.range)))
+                let (start, stop, step, _) = try sliceIndices(s, length: r.length)
+                let b = BigRange(start: BigInt(r.start), stop: BigInt(r.stop), step: BigInt(r.step))
+                return Value(heap.register(RangeObj.make(b.element(BigInt(start)), b.element(BigInt(stop)),
+                                                         b.step * BigInt(step), type: types.range)))
             }
             guard indexValue(key) != nil else {
                 throw typeError("range indices must be integers or slices, not \(typeName(key))")
@@ -208,6 +209,7 @@ extension Runtime {
             case .set, .frozenset: return try unsafeDowncast(o, to: SetObj.self).contains(item, self)
             case .range:
                 let r = unsafeDowncast(o, to: RangeObj.self)
+                if let b = r.big { return bigRangeContains(b, item) }
                 guard isIntegral(item) || { if case .float = item { return true }; return false }() else { return false }
                 guard let i = indexValue(item), (try? equals(item, .int(i))) == true else { return false }
                 if r.step > 0 { return i >= r.start && i < r.stop && (i - r.start) % r.step == 0 }

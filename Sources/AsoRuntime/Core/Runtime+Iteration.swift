@@ -19,7 +19,10 @@ extension Runtime {
             case .tuple: return newIterator(.tuple(unsafeDowncast(o, to: TupleObj.self)), type: types.tupleIterator)
             case .str: return newIterator(.str(unsafeDowncast(o, to: StrObj.self)), type: types.strIterator)
             case .bytes: return newIterator(.bytes(unsafeDowncast(o, to: BytesObj.self)), type: types.bytesIterator)
-            case .range: return newIterator(.range(unsafeDowncast(o, to: RangeObj.self)), type: types.rangeIterator)
+            case .range:
+                let r = unsafeDowncast(o, to: RangeObj.self)
+                if let b = r.big { return bigRangeIterator(r, b, reversed: false) }
+                return newIterator(.range(r), type: types.rangeIterator)
             case .dict:
                 let d = unsafeDowncast(o, to: DictObj.self)
                 return newIterator(.dict(d, what: 0, version: d.version), type: types.dictKeyIterator)
@@ -176,7 +179,10 @@ extension Runtime {
             case .dict: return unsafeDowncast(o, to: DictObj.self).count > 0
             case .set, .frozenset: return unsafeDowncast(o, to: SetObj.self).count > 0
             case .bytes: return !unsafeDowncast(o, to: BytesObj.self).bytes.isEmpty
-            case .range: return unsafeDowncast(o, to: RangeObj.self).length > 0
+            case .range:
+                let r = unsafeDowncast(o, to: RangeObj.self)
+                if let b = r.big { return b.length > 0 }
+                return r.length > 0
             case .bigint: return true
             case .other: if let v = o as? DictViewObj { return v.dict.count > 0 }; return true
             default: return true

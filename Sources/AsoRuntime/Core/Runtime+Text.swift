@@ -65,6 +65,7 @@ extension Runtime {
             }
         case .range:
             let r = unsafeDowncast(o, to: RangeObj.self)
+            if let b = r.big { return bigRangeRepr(b) }
             return r.step == 1 ? "range(\(r.start), \(r.stop))" : "range(\(r.start), \(r.stop), \(r.step))"
         case .slice:
             let s = unsafeDowncast(o, to: SliceObj.self)
