@@ -20,6 +20,8 @@ extension Runtime {
         installNumberConstructors()
         installContainerConstructors()
         installExceptionConstructors()
+        installMethods()
+        installNativeModules()
     }
 
     /// `len(v)`.

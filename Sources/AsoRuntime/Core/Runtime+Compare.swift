@@ -187,6 +187,8 @@ extension Runtime {
     }
 
     private func sequenceOrder(_ x: [Value], _ y: [Value]) throws -> Int? {
+        try enterRecursion(" in comparison")
+        defer { depth -= 1 }
         for i in 0..<min(x.count, y.count) where !x[i].isIdentical(to: y[i]) {
             if try equals(x[i], y[i]) { continue }
             if try lessThan(x[i], y[i]) { return -1 }
@@ -304,6 +306,8 @@ extension Runtime {
 
     /// CPython 3.11's tuple hash (xxHash-based).
     private func hashTuple(_ items: [Value]) throws -> Int {
+        try enterRecursion("")
+        defer { depth -= 1 }
         let p1: UInt64 = 11400714785074694791, p2: UInt64 = 14029467366897019727, p5: UInt64 = 2870177450012600261
         var acc = p5
         for v in items {

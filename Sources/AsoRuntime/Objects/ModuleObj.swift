@@ -65,7 +65,8 @@ final class ModuleObj: Obj {
     }
 
     func set(_ name: String, _ value: Value) {
-        storage.pointee[slot(for: name)] = value
+        let s = slot(for: name)   // first: it may move the buffer
+        storage.pointee[s] = value
     }
 
     /// Bound names in slot order.

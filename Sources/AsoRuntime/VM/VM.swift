@@ -266,6 +266,8 @@ extension Runtime {
                         if let fn = callee.asFunction, !fn.code.isResumable {
                             let callee = fn.code
                             let base = argStart - fiber.stack
+                            // Offsets, not pointers: growing the stack below moves it.
+                            let calleeIndex = calleeSlot - fiber.stack
                             if hot.pointee.depth >= hot.pointee.recursionLimit {
                                 throw error(exc.recursionError, "maximum recursion depth exceeded")
                             }
@@ -284,11 +286,11 @@ extension Runtime {
                                 try args.withUnsafeBufferPointer { try bindArguments(fn, positional: $0, keywords: keywords, into: slots) }
                             }
                             fp.pointee.ip = ip
-                            fp.pointee.sp = calleeSlot - fiber.stack
+                            fp.pointee.sp = calleeIndex
                             depth += 1
                             _ = fiber.push(Frame(code: Unmanaged.passUnretained(callee), function: Value(fn),
                                                  ip: 0, base: base, sp: base + callee.localCount,
-                                                 returnSlot: calleeSlot - fiber.stack, namespace: .null, isEntry: false))
+                                                 returnSlot: calleeIndex, namespace: .null, isEntry: false))
                             (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
                             if heap.requestFlag.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
                         } else {

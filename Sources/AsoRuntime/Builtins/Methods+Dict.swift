@@ -1,0 +1,100 @@
+// dict methods: get, keys, values, items, pop, setdefault, update, copy, clear, popitem, fromkeys.
+//
+// One idea: `fromkeys` is a class method, so the type's table holds it already bound to `dict`
+// (a bound-method object): `dict.fromkeys(k)` and `{}.fromkeys(k)` both call it with the type
+// first. Everything else receives the dict itself as `args[0]`.
+
+extension Runtime {
+    func installDictMethods() {
+        let t = types.dict
+        defineMethod(t, "get") { rt, me, a in
+            try a.positional(rt, 1, 2)
+            guard let d = me.asDict else { return .none }
+            return try d.get(a[0], rt) ?? (a.count == 2 ? a[1] : .none)
+        }
+        for (name, what, type) in [("keys", 0, types.dictKeys), ("values", 1, types.dictValues), ("items", 2, types.dictItems)] {
+            defineMethod(t, name) { rt, me, a in
+                try a.none(rt)
+                guard let d = me.asDict else { return .none }
+                return Value(rt.heap.register(DictViewObj(dict: d, what: what, type: type)))
+            }
+        }
+        defineMethod(t, "pop") { rt, me, a in
+            try a.positional(rt, 1, 2)
+            guard let d = me.asDict else { return .none }
+            let key = a[0]
+            if d.count == 0 {
+                if a.count == 2 { return a[1] }
+                throw rt.keyError(key)
+            }
+            if let v = try d.remove(key, rt) { return v }
+            if a.count == 2 { return a[1] }
+            throw rt.keyError(key)
+        }
+        defineMethod(t, "setdefault") { rt, me, a in
+            try a.positional(rt, 1, 2)
+            guard let d = me.asDict else { return .none }
+            let key = a[0], dflt = a.count == 2 ? a[1] : .none
+            if let v = try d.get(key, rt) { return v }
+            try d.set(key, dflt, rt)
+            return dflt
+        }
+        defineMethod(t, "update") { rt, me, a in
+            if a.count > 1 { throw rt.typeError("update expected at most 1 argument, got \(a.count)") }
+            guard let d = me.asDict else { return .none }
+            let src: Value? = a.count == 1 ? a[0] : nil
+            let keywords = a.keywords
+            if let src { try rt.dictUpdate(d, from: src) }
+            for kw in keywords { try d.set(rt.intern(kw.name), kw.value, rt) }
+            return .none
+        }
+        defineMethod(t, "copy") { rt, me, a in
+            try a.none(rt)
+            guard let d = me.asDict else { return .none }
+            return Value(rt.copyDict(d))
+        }
+        defineMethod(t, "clear") { rt, me, a in
+            try a.none(rt)
+            me.asDict?.removeAll()
+            return .none
+        }
+        defineMethod(t, "popitem") { rt, me, a in
+            try a.none(rt)
+            guard let d = me.asDict else { return .none }
+            guard let ix = d.table.keys.lastIndex(where: { !$0.isNull }) else {
+                throw rt.error(rt.exc.keyError, "popitem(): dictionary is empty")
+            }
+            let k = d.table.keys[ix], v = d.values[ix]
+            let pair = rt.newTuple([k, v])
+            _ = try d.remove(k, rt)
+            return pair
+        }
+        let fromkeys = native("fromkeys", owner: "dict") { rt, args in
+            guard args.count >= 1 else { throw rt.typeError("fromkeys expected at least 1 argument, got 0") }
+            let n = args.count - 1
+            if n < 1 { throw rt.typeError("fromkeys expected at least 1 argument, got 0") }
+            if n > 2 { throw rt.typeError("fromkeys expected at most 2 arguments, got \(n)") }
+            if !args.keywords.isEmpty { throw rt.typeError("dict.fromkeys() takes no keyword arguments") }
+            let value = n == 2 ? args[2] : .none
+            let keys = args[1]
+            rt.tempRoots.append(value)
+            defer { rt.tempRoots.removeLast() }
+            let d = rt.newDict()
+            rt.tempRoots.append(Value(d))
+            defer { rt.tempRoots.removeLast() }
+            for k in try rt.iterateToArray(keys) { try d.set(k, value, rt) }
+            return Value(d)
+        }
+        t.dict["fromkeys"] = Value(heap.register(BoundMethodObj(receiver: Value(t), function: fromkeys, type: types.method)))
+    }
+
+    /// A shallow copy of a dict (keys, hashes and values as they are).
+    func copyDict(_ d: DictObj) -> DictObj {
+        let c = newDict()
+        c.table = d.table
+        c.values = d.values
+        if c.table.count != c.table.keys.count { c.compact() }
+        return c
+    }
+
+}

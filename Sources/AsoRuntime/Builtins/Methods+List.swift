@@ -1,0 +1,145 @@
+// list methods: append, extend, insert, pop, remove, index, count, sort, reverse, copy, clear.
+//
+// One idea: comparisons (`remove`, `index`, `count`) may run script `__eq__`, which can change the
+// list, so loops re-read `items` and its count at every step instead of holding a copy's indices,
+// and values compared are copied out of the argument buffer first.
+
+extension Runtime {
+    func installListMethods() {
+        let t = types.list
+        defineMethod(t, "append") { rt, me, a in
+            let v = try a.one(rt)
+            guard let l = me.asList else { return .none }
+            l.items.append(v)
+            rt.heap.grew(by: MemoryLayout<Value>.stride)
+            return .none
+        }
+        defineMethod(t, "extend") { rt, me, a in
+            let v = try a.one(rt)
+            guard let l = me.asList else { return .none }
+            let items = try rt.iterateToArray(v)
+            try rt.checkAllocation(l.items.count + items.count, elementSize: MemoryLayout<Value>.stride)
+            l.items.append(contentsOf: items)
+            rt.heap.grew(by: items.count * MemoryLayout<Value>.stride)
+            return .none
+        }
+        defineMethod(t, "insert") { rt, me, a in
+            try a.positional(rt, 2, 2)
+            guard let l = me.asList else { return .none }
+            var i = try rt.listIndexArgument(a[0])
+            let n = l.items.count
+            if i < 0 { i = max(0, i &+ n) } else if i > n { i = n }
+            l.items.insert(a[1], at: i)
+            return .none
+        }
+        defineMethod(t, "pop") { rt, me, a in
+            try a.positional(rt, 0, 1)
+            guard let l = me.asList else { return .none }
+            var i = a.count == 1 ? try rt.listIndexArgument(a[0]) : -1
+            if l.items.isEmpty { throw rt.indexError("pop from empty list") }
+            if i < 0 { i = i &+ l.items.count }
+            if i < 0 || i >= l.items.count { throw rt.indexError("pop index out of range") }
+            if i == l.items.count - 1 { return l.items.removeLast() }
+            return l.items.remove(at: i)
+        }
+        defineMethod(t, "remove") { rt, me, a in
+            let v = try a.one(rt)
+            guard let l = me.asList else { return .none }
+            var i = 0
+            while i < l.items.count {
+                let x = l.items[i]
+                if try x.isIdentical(to: v) || rt.equals(x, v) {
+                    if i < l.items.count { l.items.remove(at: i) }
+                    return .none
+                }
+                i += 1
+            }
+            throw rt.valueError("list.remove(x): x not in list")
+        }
+        defineMethod(t, "index") { rt, me, a in
+            try a.positional(rt, 1, 3)
+            guard let l = me.asList else { return .none }
+            let v = a[0]
+            var lo = 0, hi = Int.max
+            if a.count > 1 { lo = try rt.sliceIndexArgument(a[1]) }
+            if a.count > 2 { hi = try rt.sliceIndexArgument(a[2]) }
+            let n = l.items.count
+            if lo < 0 { lo = max(0, lo &+ n) }
+            if hi < 0 { hi = max(0, hi &+ n) }
+            var i = lo
+            while i < min(hi, l.items.count) {
+                let x = l.items[i]
+                if try x.isIdentical(to: v) || rt.equals(x, v) { return .int(i) }
+                i += 1
+            }
+            throw rt.valueError("\(try rt.repr(v)) is not in list")
+        }
+        defineMethod(t, "count") { rt, me, a in
+            let v = try a.one(rt)
+            guard let l = me.asList else { return .none }
+            var n = 0, i = 0
+            while i < l.items.count {
+                let x = l.items[i]
+                if try x.isIdentical(to: v) || rt.equals(x, v) { n += 1 }
+                i += 1
+            }
+            return .int(n)
+        }
+        defineMethod(t, "sort") { rt, me, a in
+            let p = try a.parameters(rt, ["key", "reverse"], keywordOnly: 2)
+            guard let l = me.asList else { return .none }
+            let reverse = try p[1].map { v -> Bool in
+                if case .float = v { throw rt.typeError("'float' object cannot be interpreted as an integer") }
+                return try rt.truthy(v)
+            } ?? false
+            // CPython empties the list while sorting, so changes made by key functions are detected.
+            var items = l.items
+            l.items = []
+            rt.tempRoots.append(contentsOf: items)
+            defer { rt.tempRoots.removeLast(items.count) }
+            do {
+                try rt.sortValues(&items, key: p[0] ?? .none, reverse: reverse)
+            } catch {
+                if l.items.isEmpty { l.items = items }
+                throw error
+            }
+            let modified = !l.items.isEmpty
+            l.items = items
+            if modified { throw rt.valueError("list modified during sort") }
+            return .none
+        }
+        defineMethod(t, "reverse") { rt, me, a in
+            try a.none(rt)
+            me.asList?.items.reverse()
+            return .none
+        }
+        defineMethod(t, "copy") { rt, me, a in
+            try a.none(rt)
+            return rt.newList(me.asList?.items ?? [])
+        }
+        defineMethod(t, "clear") { rt, me, a in
+            try a.none(rt)
+            me.asList?.items.removeAll()
+            return .none
+        }
+    }
+
+    /// An index argument of insert/pop: huge ints raise OverflowError as in CPython.
+    func listIndexArgument(_ v: Value) throws -> Int {
+        switch v {
+        case .int(let i): return i
+        case .bool(let b): return b ? 1 : 0
+        default:
+            if bigValue(v) != nil { throw error(exc.indexError, "cannot fit 'int' into an index-sized integer") }
+            throw typeError("'\(typeName(v))' object cannot be interpreted as an integer")
+        }
+    }
+
+    /// start/stop of list.index (clamped like slice bounds).
+    func sliceIndexArgument(_ v: Value) throws -> Int {
+        guard let i = indexValue(v) else {
+            throw typeError("slice indices must be integers or have an __index__ method")
+        }
+        return i
+    }
+}
