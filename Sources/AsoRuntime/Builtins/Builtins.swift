@@ -21,6 +21,7 @@ extension Runtime {
         installContainerConstructors()
         installExceptionConstructors()
         installMethods()
+        installGeneratorMethods()
         installNativeModules()
     }
 

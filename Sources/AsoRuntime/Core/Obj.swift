@@ -8,7 +8,7 @@
 enum ObjKind: UInt8 {
     case str, list, tuple, dict, set, frozenset, bigint, bytes
     case function, native, boundMethod, type, module, cell, code
-    case exception, instance, range, slice, iterator, other
+    case exception, instance, range, slice, iterator, generator, other
 }
 
 class Obj {

@@ -4,7 +4,7 @@ extension Runtime {
     func isIterable(_ v: Value) -> Bool {
         guard case .object(let u) = v else { return false }
         switch u.takeUnretainedValue().kind {
-        case .list, .tuple, .str, .bytes, .dict, .set, .frozenset, .range, .iterator: return true
+        case .list, .tuple, .str, .bytes, .dict, .set, .frozenset, .range, .iterator, .generator: return true
         case .other: return u.takeUnretainedValue() is DictViewObj
         default: return false
         }
@@ -26,7 +26,7 @@ extension Runtime {
             case .set, .frozenset:
                 let s = unsafeDowncast(o, to: SetObj.self)
                 return newIterator(.set(s, version: s.version), type: types.setIterator)
-            case .iterator: return v
+            case .iterator, .generator: return v
             case .other:
                 if let view = o as? DictViewObj {
                     let t = [types.dictKeyIterator, types.dictValueIterator, types.dictItemIterator][view.what]
@@ -40,6 +40,12 @@ extension Runtime {
 
     /// The next value of an iterator value, or nil when exhausted.
     func next(_ v: Value) throws -> Value? {
+        if let g = v.asObject(.generator, GeneratorObj.self) {
+            switch try resume(g, sending: .none) {
+            case .yielded(let x): return x
+            case .returned: return nil
+            }
+        }
         guard let it = v.asObject(.iterator, IterObj.self) else {
             throw typeError("'\(typeName(v))' object is not an iterator")
         }

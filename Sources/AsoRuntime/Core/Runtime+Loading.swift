@@ -70,7 +70,7 @@ extension Runtime {
                 let m = newModule(name, file: c.file)
                 sources[c.file] = c.source.split(separator: "\n", omittingEmptySubsequences: false)
                 switch runModule(load(c.code, into: m)) {
-                case .returned: return m
+                case .returned, .yielded: return m
                 case .raised(let e):
                     modules[name] = nil
                     throw ScriptError(exception: e)
@@ -114,7 +114,7 @@ extension Runtime {
         m.set("__builtins__", Value(builtins))
         sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
         switch runModule(load(code, into: m)) {
-        case .returned: return 0
+        case .returned, .yielded: return 0
         case .raised(let e): return reportUncaught(e)
         }
     }

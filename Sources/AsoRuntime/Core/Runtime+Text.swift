@@ -112,6 +112,9 @@ extension Runtime {
             return "<\(o.type.moduleName.map { $0 + "." } ?? "")\(o.type.name) object at \(address(o))>"
         case .iterator:
             return "<\(o.type.name) object at \(address(o))>"
+        case .generator:
+            let g = unsafeDowncast(o, to: GeneratorObj.self)
+            return "<generator object \(g.function.qualifiedName) at \(address(o))>"
         }
     }
 

@@ -46,6 +46,7 @@ final class Types {
     let map: TypeObject
     let filter: TypeObject
     let reversed: TypeObject
+    let generator: TypeObject
 
     /// Every builtin type by name, for the builtins module.
     private(set) var all: [TypeObject] = []
@@ -100,8 +101,9 @@ final class Types {
         map = make("map", object)
         filter = make("filter", object)
         reversed = make("reversed", object)
+        generator = make("generator", object)
         all = [meta, object, int, bool, float, complex, str, bytes, list, tuple, dict, set, frozenset, range,
-               slice, enumerate, zip, map, filter, reversed]
+               slice, enumerate, zip, map, filter, reversed, generator]
     }
 }
 

@@ -6,6 +6,18 @@ import AsoBytecode
 enum RunOutcome {
     case returned(Value)
     case raised(ExceptionObj)
+    /// A generator's frame yielded this value; its fiber is suspended at the next instruction.
+    case yielded(Value)
+}
+
+/// How `run` re-enters a fiber.
+enum Resume {
+    /// Start or continue without pushing anything (a new frame, or a fresh generator).
+    case fresh
+    /// Continue a suspended generator: this value is the result of its `yield`.
+    case value(Value)
+    /// Continue a suspended generator by raising this exception at its `yield`.
+    case raise(ExceptionObj)
 }
 
 extension Runtime {
@@ -150,10 +162,7 @@ extension Runtime {
     /// Runs a script function to completion on a nested fiber.
     func callFunction(_ fn: FunctionObj, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value {
         let code = fn.code
-        if code.code.flags.contains(.generator) || code.code.flags.contains(.coroutine)
-            || code.code.flags.contains(.asyncGenerator) {
-            throw runtimeError("generators and coroutines are not supported yet")
-        }
+        if code.isResumable { return try makeGenerator(fn, args, keywords: keywords) }
         let fiber = fiberPool.popLast() ?? Fiber(capacity: 256)
         defer { fiber.sp = 0; fiber.frameCount = 0; fiberPool.append(fiber) }
         fiber.reserve(code.frameSize + 1)
@@ -189,6 +198,7 @@ extension Runtime {
         switch outcome {
         case .returned(let v): return v
         case .raised(let e): throw ScriptError(exception: e)
+        case .yielded: throw runtimeError("yield outside a generator")
         }
     }
 

@@ -11,7 +11,7 @@ import AsoBytecode
 
 extension Runtime {
     /// Runs `fiber` from its top frame until the entry frame returns or an exception escapes it.
-    func run(_ fiber: Fiber) -> RunOutcome {
+    func run(_ fiber: Fiber, resume: Resume = .fresh) -> RunOutcome {
         var fp = fiber.frames + (fiber.frameCount - 1)
         unowned(unsafe) var code: CodeObj = fp.pointee.code.takeUnretainedValue()
         var words = code.words
@@ -23,9 +23,20 @@ extension Runtime {
         var reraising = false
         /// How many opcodes there are (an instruction byte at or above this is invalid).
         let opcodeCount = UInt8(OpCode.allCases.count)
+        /// An exception to raise at the current instruction before anything runs (generator.throw()).
+        var injected: ExceptionObj? = nil
+        switch resume {
+        case .fresh: break
+        case .value(let v): sp.pointee = v; sp += 1
+        case .raise(let e): injected = e
+        }
 
         while true {
             do {
+                if let e = injected {
+                    injected = nil
+                    throw ScriptError(exception: e)
+                }
                 while true {
                     let word = words[ip]
                     ip &+= 1
@@ -589,8 +600,41 @@ extension Runtime {
                             builtins.set("_", v)
                         }
 
-                    case .beforeWith, .withExceptStart, .beforeAsyncWith, .yieldValue, .getYieldFromIter, .send,
-                         .getAwaitable, .getAIter, .getANext, .endAsyncFor, .returnGenerator, .loadBuildClass, .asyncGenWrap:
+                    case .yieldValue:
+                        sp -= 1
+                        let v = sp.pointee
+                        Runtime.saveState(fp, ip, sp, fiber)
+                        return .yielded(v)
+                    case .getYieldFromIter:
+                        if (sp - 1).pointee.asObject(.generator, GeneratorObj.self) == nil {
+                            (sp - 1).pointee = try iterate((sp - 1).pointee)
+                        }
+                    case .send:
+                        Runtime.saveState(fp, ip, sp, fiber)
+                        let sent = (sp - 1).pointee, it = (sp - 2).pointee
+                        var result: Value? = nil
+                        if let g = it.asObject(.generator, GeneratorObj.self) {
+                            switch try self.resume(g, sending: sent) {
+                            case .yielded(let y): (sp - 1).pointee = y
+                            case .returned(let r): result = r
+                            }
+                        } else if !sent.isNone {
+                            throw attributeError("'\(typeName(it))' object has no attribute 'send'")
+                        } else if let y = try next(it) {
+                            (sp - 1).pointee = y
+                        } else {
+                            result = Value.none
+                        }
+                        if let r = result {
+                            sp -= 2
+                            sp.pointee = r
+                            sp += 1
+                            ip = arg
+                        }
+                    case .returnGenerator:
+                        break
+                    case .beforeWith, .withExceptStart, .beforeAsyncWith,
+                         .getAwaitable, .getAIter, .getANext, .endAsyncFor, .loadBuildClass, .asyncGenWrap:
                         throw runtimeError("'\(op)' is not supported yet")
                     }
                 }

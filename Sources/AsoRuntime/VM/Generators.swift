@@ -1,0 +1,165 @@
+// Generators: a function frame that suspends at `yield`.
+//
+// One idea: a generator owns a fiber whose bottom frame is the generator function's frame.
+// Resuming it runs the dispatch loop on that fiber until the frame yields (the loop returns
+// `.yielded`, leaving the frame in place: that is the continuation) or returns. The same
+// mechanism will carry coroutines: only what the scheduler does with a suspension differs.
+
+final class GeneratorObj: Obj {
+    enum State { case created, suspended, running, finished }
+    /// The generator function's frame and value stack.
+    let fiber: Fiber
+    /// The function that made it (for its name).
+    let function: FunctionObj
+    var state: State = .created
+
+    init(fiber: Fiber, function: FunctionObj, type: TypeObject) {
+        self.fiber = fiber
+        self.function = function
+        super.init(kind: .generator, type: type)
+    }
+
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        t.mark(function)
+        if state != .finished { fiber.trace(&t) }
+    }
+}
+
+enum ResumeResult {
+    case yielded(Value)
+    case returned(Value)
+}
+
+extension Runtime {
+    /// Calling a generator function: binds the arguments into a new fiber, runs nothing yet.
+    func makeGenerator(_ fn: FunctionObj, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value {
+        let code = fn.code
+        let fiber = Fiber(capacity: max(32, code.frameSize + 8))
+        for i in 0..<code.localCount { fiber.stack[i] = .null }
+        try args.withUnsafeBufferPointer { buf in
+            if code.isSimple || (keywords.isEmpty && buf.count == code.code.argCount && code.code.keywordOnlyCount == 0
+                                  && !code.code.flags.contains(.varArgs) && !code.code.flags.contains(.varKeywords)) {
+                if keywords.isEmpty && buf.count == code.code.argCount {
+                    for i in 0..<buf.count { fiber.stack[i] = buf[i] }
+                    return
+                }
+            }
+            try bindArguments(fn, positional: buf, keywords: keywords, into: fiber.stack)
+        }
+        fiber.sp = code.localCount
+        _ = fiber.push(Frame(code: Unmanaged.passUnretained(code), function: Value(fn), ip: 0, base: 0,
+                             sp: code.localCount, returnSlot: 0, namespace: .null, isEntry: true))
+        return Value(heap.register(GeneratorObj(fiber: fiber, function: fn, type: types.generator)))
+    }
+
+    /// `next(g)` / `g.send(v)`: runs the generator to its next yield or its end.
+    func resume(_ g: GeneratorObj, sending v: Value) throws -> ResumeResult {
+        switch g.state {
+        case .running: throw valueError("generator already executing")
+        case .finished: return .returned(.none)
+        case .created:
+            if !v.isNone { throw typeError("can't send non-None value to a just-started generator") }
+            return try resume(g, .fresh)
+        case .suspended:
+            return try resume(g, .value(v))
+        }
+    }
+
+    /// `g.throw(e)`: raises `e` at the generator's suspended yield.
+    func resumeThrowing(_ g: GeneratorObj, _ e: ExceptionObj) throws -> ResumeResult {
+        switch g.state {
+        case .running: throw valueError("generator already executing")
+        case .finished, .created:
+            g.state = .finished
+            throw ScriptError(exception: e)
+        case .suspended:
+            return try resume(g, .raise(e))
+        }
+    }
+
+    private func resume(_ g: GeneratorObj, _ mode: Resume) throws -> ResumeResult {
+        if hot.pointee.depth >= hot.pointee.recursionLimit {
+            throw error(exc.recursionError, "maximum recursion depth exceeded")
+        }
+        depth += 1
+        g.state = .running
+        activeFibers.append(g.fiber)
+        let outcome = run(g.fiber, resume: mode)
+        activeFibers.removeLast()
+        switch outcome {
+        case .yielded(let v):
+            depth -= 1
+            g.state = .suspended
+            return .yielded(v)
+        case .returned(let v):
+            g.state = .finished
+            return .returned(v)
+        case .raised(let e):
+            g.state = .finished
+            if e.type.isSubtype(of: exc.stopIteration) {
+                let r = newException(exc.runtimeError, "generator raised StopIteration")
+                r.cause = Value(e)
+                r.context = Value(e)
+                r.suppressContext = true
+                throw ScriptError(exception: r)
+            }
+            throw ScriptError(exception: e)
+        }
+    }
+
+    /// `g.close()`: raises GeneratorExit inside a suspended generator.
+    func closeGenerator(_ g: GeneratorObj) throws {
+        guard g.state == .suspended else { g.state = .finished; return }
+        do {
+            if case .yielded = try resumeThrowing(g, newException(exc.generatorExit, nil)) {
+                throw runtimeError("generator ignored GeneratorExit")
+            }
+        } catch let e as ScriptError where e.exception.type.isSubtype(of: exc.generatorExit)
+                    || e.exception.type.isSubtype(of: exc.stopIteration) {
+            return
+        }
+    }
+
+    func installGeneratorMethods() {
+        let t = types.generator
+        t.dict["send"] = native("send", owner: "generator") { rt, args in
+            guard args.count == 2, let g = args[0].asObject(.generator, GeneratorObj.self) else {
+                throw rt.typeError("send() takes exactly one argument")
+            }
+            switch try rt.resume(g, sending: args[1]) {
+            case .yielded(let v): return v
+            case .returned(let r): throw ScriptError(exception: rt.stopIteration(r))
+            }
+        }
+        t.dict["throw"] = native("throw", owner: "generator") { rt, args in
+            guard args.count >= 2, let g = args[0].asObject(.generator, GeneratorObj.self) else {
+                throw rt.typeError("throw expected at least 1 argument, got 0")
+            }
+            var e = args[1]
+            if let cls = e.asType { e = try rt.call(Value(cls), args.count > 2 ? [args[2]] : []) }
+            guard let ex = e.asException else { throw rt.typeError("exceptions must be classes or instances deriving from BaseException, not \(rt.typeName(e))") }
+            switch try rt.resumeThrowing(g, ex) {
+            case .yielded(let v): return v
+            case .returned(let r): throw ScriptError(exception: rt.stopIteration(r))
+            }
+        }
+        t.dict["close"] = native("close", owner: "generator") { rt, args in
+            if let g = args.count > 0 ? args[0].asObject(.generator, GeneratorObj.self) : nil { try rt.closeGenerator(g) }
+            return .none
+        }
+        t.dict["__next__"] = native("__next__", owner: "generator") { rt, args in
+            guard let g = args.count > 0 ? args[0].asObject(.generator, GeneratorObj.self) : nil else { return .none }
+            switch try rt.resume(g, sending: .none) {
+            case .yielded(let v): return v
+            case .returned(let r): throw ScriptError(exception: rt.stopIteration(r))
+            }
+        }
+        t.dict["__iter__"] = native("__iter__", owner: "generator") { _, args in args[0] }
+    }
+
+    /// A StopIteration carrying a generator's return value (no args when it is None).
+    func stopIteration(_ value: Value) -> ExceptionObj {
+        heap.register(ExceptionObj(type: exc.stopIteration, args: value.isNone ? newTuple([]) : newTuple([value])))
+    }
+}
