@@ -38,6 +38,8 @@ extension Runtime {
             case .bytes: return unsafeDowncast(o, to: BytesObj.self).bytes.count
             case .range: return unsafeDowncast(o, to: RangeObj.self).length
             case .other: if let d = o as? DictViewObj { return d.dict.count }
+            case .instance:
+                if let m = instanceMethod(v, "__len__") { return try lengthFromDunder(try call(m, [v])) }
             default: break
             }
         }

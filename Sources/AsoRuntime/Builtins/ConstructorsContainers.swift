@@ -94,6 +94,7 @@ extension Runtime {
             }
             try d.set(pair[0], pair[1], self)
             index += 1
+            if index & 0xFFF == 0 { try checkAllocation(d.count, elementSize: 56) }
         }
     }
 
@@ -107,10 +108,14 @@ extension Runtime {
             for k in other.liveKeys { try s.add(k, self) }
             return s
         }
+        if let r = source.asObject(.range, RangeObj.self) { try checkAllocation(r.length, elementSize: 40) }
         let it = try iterate(source)
         tempRoots.append(it)
         defer { tempRoots.removeLast() }
-        while let v = try next(it) { try s.add(v, self) }
+        while let v = try next(it) {
+            try s.add(v, self)
+            if s.count & 0xFFF == 0 { try checkAllocation(s.count, elementSize: 40) }
+        }
         return s
     }
 

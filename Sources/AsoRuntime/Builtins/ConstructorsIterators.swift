@@ -160,6 +160,17 @@ extension Runtime {
                     let items = try iterateToArray(seq)
                     return newIterator(.values(items.reversed()), type: dictType)
                 }
+            case .instance:
+                if let m = instanceMethod(seq, "__reversed__") { return try call(m, [seq]) }
+                if instanceMethod(seq, "__len__") != nil && instanceMethod(seq, "__getitem__") != nil {
+                    // The sequence protocol: items len-1 down to 0.
+                    var i = try length(seq)
+                    return newIterator(.native(next: { rt in
+                        if i <= 0 { return nil }
+                        i -= 1
+                        return try rt.getItem(seq, .int(i))
+                    }, traced: [seq]), type: types.reversed)
+                }
             default: break
             }
         }

@@ -77,6 +77,7 @@ extension Runtime {
         case .float(let d): return .float(Swift.abs(d))
         default:
             if let b = bigValue(v) { return makeInt(BigInt(b.magnitude)) }
+            if let m = instanceMethod(v, "__abs__") { return try call(m, [v]) }
             throw typeError("bad operand type for abs(): '\(typeName(v))'")
         }
     }
@@ -91,6 +92,9 @@ extension Runtime {
             return .float(try converting { () throws(FormatError) in try roundDouble(d, ndigits: n) })
         default:
             guard let b = bigValue(number) else {
+                if let m = instanceMethod(number, "__round__") {
+                    return try call(m, ndigits.isNone ? [number] : [number, ndigits])
+                }
                 throw typeError("type \(typeName(number)) doesn't define __round__ method")
             }
             if ndigits.isNone { return makeInt(b) }
