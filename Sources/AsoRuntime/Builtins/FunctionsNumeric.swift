@@ -72,7 +72,7 @@ extension Runtime {
     /// `abs(v)`.
     func absolute(_ v: Value) throws -> Value {
         switch v {
-        case .int(let i): return i == Int.min ? makeInt(BigInt(i).magnitude.asSigned) : .int(Swift.abs(i))
+        case .int(let i): return i == Int.min ? makeInt(-BigInt(i)) : .int(Swift.abs(i))
         case .bool(let b): return .int(b ? 1 : 0)
         case .float(let d): return .float(Swift.abs(d))
         default:
@@ -151,9 +151,4 @@ extension Runtime {
         if m.signum() < 0 && !r.isZero { r = modulus - r; return makeInt(-BigInt(r)) }
         return makeInt(BigInt(r))
     }
-}
-
-extension BigUInt {
-    /// The magnitude as a non-negative BigInt.
-    fileprivate var asSigned: BigInt { BigInt(self) }
 }
