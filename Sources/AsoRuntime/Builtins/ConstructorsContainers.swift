@@ -104,18 +104,9 @@ extension Runtime {
         guard let source else { return s }
         tempRoots.append(Value(s))
         defer { tempRoots.removeLast() }
-        if let other = source.asSet {
-            for k in other.liveKeys { try s.add(k, self) }
-            return s
-        }
+        // A range's size is known up front: too big is a MemoryError before any work.
         if let r = source.asObject(.range, RangeObj.self) { try checkAllocation(r.length, elementSize: 40) }
-        let it = try iterate(source)
-        tempRoots.append(it)
-        defer { tempRoots.removeLast() }
-        while let v = try next(it) {
-            try s.add(v, self)
-            if s.count & 0xFFF == 0 { try checkAllocation(s.count, elementSize: 40) }
-        }
+        try setUpdate(s, from: source)
         return s
     }
 

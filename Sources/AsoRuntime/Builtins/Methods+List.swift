@@ -130,7 +130,7 @@ extension Runtime {
         case .int(let i): return i
         case .bool(let b): return b ? 1 : 0
         default:
-            if bigValue(v) != nil { throw error(exc.indexError, "cannot fit 'int' into an index-sized integer") }
+            if bigValue(v) != nil { throw overflowError("Python int too large to convert to C ssize_t") }
             throw typeError("'\(typeName(v))' object cannot be interpreted as an integer")
         }
     }

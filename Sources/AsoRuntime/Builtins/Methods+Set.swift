@@ -40,7 +40,7 @@ extension Runtime {
         defineMethod(t, "update") { rt, me, a in
             try a.noKeywords(rt)
             guard let s = me.asSet else { return .none }
-            for other in a.array { for k in try rt.iterateToArray(other) { try s.add(k, rt) } }
+            for other in a.array { try rt.setUpdate(s, from: other) }
             return .none
         }
         defineMethod(t, "intersection_update") { rt, me, a in
@@ -73,15 +73,15 @@ extension Runtime {
             try a.none(rt)
             guard let s = me.asSet else { return .none }
             if s.kind == .frozenset { return me }
-            return Value(rt.copySet(s, frozen: false))
+            return Value(try rt.copySet(s, frozen: false))
         }
         defineMethod(t, "union") { rt, me, a in
             try a.noKeywords(rt)
             guard let s = me.asSet else { return .none }
-            let r = rt.copySet(s, frozen: s.kind == .frozenset)
+            let r = try rt.copySet(s, frozen: s.kind == .frozenset)
             rt.tempRoots.append(Value(r))
             defer { rt.tempRoots.removeLast() }
-            for other in a.array { for k in try rt.iterateToArray(other) { try r.add(k, rt) } }
+            for other in a.array { try rt.setUpdate(r, from: other) }
             return Value(r)
         }
         defineMethod(t, "intersection") { rt, me, a in
@@ -92,10 +92,14 @@ extension Runtime {
         defineMethod(t, "difference") { rt, me, a in
             try a.noKeywords(rt)
             guard let s = me.asSet else { return .none }
-            let r = rt.copySet(s, frozen: s.kind == .frozenset)
-            rt.tempRoots.append(Value(r))
-            defer { rt.tempRoots.removeLast() }
-            for other in a.array { for k in try rt.iterateToArray(other) { try r.remove(k, rt) } }
+            var r = s
+            for other in a.array {
+                let o = try rt.setOperand(other)
+                rt.tempRoots.append(Value(o))
+                defer { rt.tempRoots.removeLast() }
+                r = try rt.setDifference(r, o, frozen: s.kind == .frozenset)
+            }
+            if r === s { r = try rt.copySet(s, frozen: s.kind == .frozenset) }
             return Value(r)
         }
         defineMethod(t, "symmetric_difference") { rt, me, a in
@@ -133,12 +137,6 @@ extension Runtime {
         return try newSetFrom(try iterateToArray(v))
     }
 
-    func copySet(_ s: SetObj, frozen: Bool) -> SetObj {
-        let r = newSet(frozen: frozen)
-        r.table = s.table
-        if r.table.count != r.table.keys.count { r.table.compact { _, _ in } }
-        return r
-    }
 
     private func setIntersection(_ s: SetObj, _ others: [Value], frozen: Bool) throws -> SetObj {
         var keys = s.liveKeys

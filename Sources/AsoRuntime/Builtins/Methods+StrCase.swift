@@ -96,14 +96,14 @@ extension Runtime {
             let s = rt.scalarsOf(me)
             if width <= s.count { return me }
             try rt.checkAllocation(width, elementSize: 4)
-            var out = Scalars(repeating: "0", count: width - s.count)
+            var out = Scalars()
+            var rest = s[...]
             if let f = s.first, f == "+" || f == "-" {
-                out[0] = f
-                out += s.dropFirst()
-                out.append("0")
-            } else {
-                out += s
+                out.append(f)
+                rest = s.dropFirst()
             }
+            out += Scalars(repeating: "0", count: width - s.count)
+            out += rest
             return rt.newStr(scalarString(out[...]))
         }
         defineMethod(t, "expandtabs") { rt, me, a in
@@ -144,7 +144,7 @@ extension Runtime {
                 case "replace": out.append(0x3F)
                 default:
                     let name = ascii ? "ascii" : "latin-1"
-                    let ch = pyStringRepr(String(c)).dropFirst().dropLast()
+                    let ch = escapedCharacter(c)
                     throw error(exc.byName["UnicodeEncodeError"] ?? exc.unicodeError,
                                 "'\(name)' codec can't encode character '\(ch)' in position \(i): ordinal not in range(\(limit))")
                 }
@@ -226,4 +226,11 @@ private func casefold(_ s: Scalars) -> String {
         }
     }
     return out
+}
+
+/// A character as CPython's codec errors show it: `\xe9`, `\u20ac`, `\U0001f600`.
+func escapedCharacter(_ c: Unicode.Scalar) -> String {
+    if c.value < 0x100 { return "\\x" + String(c.value, radix: 16).leftPadded(2) }
+    if c.value < 0x10000 { return "\\u" + String(c.value, radix: 16).leftPadded(4) }
+    return "\\U" + String(c.value, radix: 16).leftPadded(8)
 }

@@ -102,7 +102,9 @@ extension Runtime {
         let t = typeOf(obj)
         if let v = t.lookup(name) {
             switch v {
-            case .object(let u) where u.takeUnretainedValue().kind == .native || u.takeUnretainedValue().kind == .function:
+            case .object(let u) where u.takeUnretainedValue().kind == .native:
+                return Value(heap.register(BoundMethodObj(receiver: obj, function: v, type: types.builtinFunction)))
+            case .object(let u) where u.takeUnretainedValue().kind == .function:
                 return Value(heap.register(BoundMethodObj(receiver: obj, function: v, type: types.method)))
             default: return v
             }

@@ -95,7 +95,7 @@ extension Runtime {
                     return .int((x % y != 0 && ((x < 0) != (y < 0))) ? q - 1 : q)
                 }
             case .mod:
-                if y == 0 { throw zeroDivision("integer division or modulo by zero") }
+                if y == 0 { throw zeroDivision("integer modulo by zero") }
                 if y == -1 { return .int(0) }
                 let r = x % y
                 return .int((r != 0 && ((r < 0) != (y < 0))) ? r + y : r)
@@ -134,7 +134,7 @@ extension Runtime {
             try checkAllocation((x.bitWidth + y.bitWidth) / 8, elementSize: 1)
             return makeInt(x * y)
         case .floorDiv, .mod:
-            if y.isZero { throw zeroDivision("integer division or modulo by zero") }
+            if y.isZero { throw zeroDivision(op == .mod ? "integer modulo by zero" : "integer division or modulo by zero") }
             let (q, r) = floorDivMod(x, y)
             return makeInt(op == .floorDiv ? q : r)
         case .trueDiv:
@@ -284,6 +284,7 @@ extension Runtime {
     private func repeatSequence(_ s: Value, _ n0: Int, inplace: Bool) throws -> Value? {
         let n = max(0, n0)
         if let x = s.asStr {
+            if n.multipliedReportingOverflow(by: x.value.utf8.count).overflow { throw overflowError("repeated string is too long") }
             try checkAllocation(n, elementSize: x.value.utf8.count)
             return newStr(String(repeating: x.value, count: n))
         }
@@ -311,30 +312,30 @@ extension Runtime {
     }
 
     func setOperation(_ op: BinaryOperatorKind, _ x: SetObj, _ y: SetObj, inplace: Bool) throws -> Value {
-        let result = inplace ? x : newSet(frozen: x.kind == .frozenset)
+        let frozen = x.kind == .frozenset
+        if inplace {
+            switch op {
+            case .or: try x.merge(y, self)
+            case .sub: for k in y.liveKeys { try x.remove(k, self) }
+            case .and:
+                let r = try setIntersection(x, y, frozen: frozen)
+                x.table = r.table
+                x.version &+= 1
+            case .xor:
+                for k in y.liveKeys { if try x.contains(k, self) { try x.remove(k, self) } else { try x.add(k, self) } }
+            default: break
+            }
+            return Value(x)
+        }
         switch op {
         case .or:
-            if !inplace { for k in x.liveKeys { try result.add(k, self) } }
-            for k in y.liveKeys { try result.add(k, self) }
-        case .and:
-            let keep = try x.liveKeys.filter { try y.contains($0, self) }
-            if inplace { x.table.removeAll() }
-            for k in keep { try result.add(k, self) }
-        case .sub:
-            if inplace { for k in y.liveKeys { try x.remove(k, self) } } else {
-                for k in x.liveKeys where !(try y.contains(k, self)) { try result.add(k, self) }
-            }
-        case .xor:
-            let xs = x.liveKeys
-            if inplace {
-                for k in y.liveKeys { if try x.contains(k, self) { try x.remove(k, self) } else { try x.add(k, self) } }
-            } else {
-                for k in xs where !(try y.contains(k, self)) { try result.add(k, self) }
-                for k in y.liveKeys where !(try x.contains(k, self)) { try result.add(k, self) }
-            }
-        default: break
+            let r = try copySet(x, frozen: frozen)
+            try r.merge(y, self)
+            return Value(r)
+        case .and: return Value(try setIntersection(x, y, frozen: frozen))
+        case .sub: return Value(try setDifference(x, y, frozen: frozen))
+        default: return Value(try setSymmetricDifference(x, y, frozen: frozen))
         }
-        return Value(result)
     }
 
     func negate(_ v: Value) throws -> Value {

@@ -119,7 +119,7 @@ extension Runtime {
                     let x = try rt.bigIntArgument(args[i])
                     if isGcd { r = r.greatestCommonDivisor(with: x) } else {
                         if r.isZero || x.isZero { r = 0; continue }
-                        r = (r * x).magnitude == 0 ? 0 : BigInt((r * x).magnitude) / r.greatestCommonDivisor(with: x)
+                        r = BigInt((r * x).magnitude) / r.greatestCommonDivisor(with: x)
                     }
                 }
                 return rt.makeInt(r.signum() < 0 ? -r : r)

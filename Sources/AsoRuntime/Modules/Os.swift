@@ -29,8 +29,6 @@ extension Runtime {
         m.set("pardir", newStr(".."))
         m.set("devnull", newStr("/dev/null"))
         m.set("getenv", native("getenv") { rt, args in
-            let a = MethodArgs(args: args, name: "getenv", owner: "os")
-            _ = a
             if args.count < 1 || args.count > 2 {
                 throw rt.typeError(args.count < 1 ? "getenv() missing 1 required positional argument: 'key'" : "getenv() takes from 1 to 2 positional arguments but \(args.count) were given")
             }

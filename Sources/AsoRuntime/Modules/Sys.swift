@@ -26,7 +26,7 @@ extension Runtime {
             if args.count > 1 { throw rt.typeError("exit expected at most 1 argument, got \(args.count)") }
             let argList: [Value] = args.count == 1 ? [args[0]] : []
             let e = rt.heap.register(ExceptionObj(type: rt.exc.systemExit, args: rt.newTuple(argList)))
-            e.attributes["code"] = argList.first ?? .none
+            e.attributes["code"] = argList.first ?? Value.none
             throw ScriptError(exception: e)
         })
         m.set("getrecursionlimit", native("getrecursionlimit") { rt, _ in .int(rt.options.recursionLimit) })

@@ -696,15 +696,15 @@ extension Runtime {
 
     private func unboundLocal(_ code: CodeObj, _ slot: Int) -> ScriptError {
         let name = slot < code.code.localNames.count ? code.code.localNames[slot] : "?"
-        return error(exc.unboundLocalError, "local variable '\(name)' referenced before assignment")
+        return error(exc.unboundLocalError, "cannot access local variable '\(name)' where it is not associated with a value")
     }
 
     private func unboundDeref(_ code: CodeObj, _ slot: Int) -> ScriptError {
         let name = slot < code.code.localNames.count ? code.code.localNames[slot] : "?"
         if slot >= code.localCount - code.code.freeCount {
-            return error(exc.nameError, "free variable '\(name)' referenced before assignment in enclosing scope")
+            return error(exc.nameError, "cannot access free variable '\(name)' where it is not associated with a value in enclosing scope")
         }
-        return error(exc.unboundLocalError, "local variable '\(name)' referenced before assignment")
+        return error(exc.unboundLocalError, "cannot access local variable '\(name)' where it is not associated with a value")
     }
 }
 

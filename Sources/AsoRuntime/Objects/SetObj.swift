@@ -1,0 +1,266 @@
+// Sets and frozensets, stored exactly as CPython 3.11's setobject.c stores them.
+//
+// One idea: a set's iteration order is its hash-table order, which scripts see whenever they print
+// a set (`{3, 1, 2}` prints `{1, 2, 3}`). To print what CPython prints, the table follows CPython's
+// algorithm step for step: 8 slots to start, linear probing of 9 slots then perturbation, a resize
+// when 3/5 full (to 4x the live count, or 2x above 50 000), dummies left by removal, and the same
+// merge paths for copies and unions. With CPython's hash for ints, floats and tuples, sets of
+// those print in CPython's order.
+
+struct SetTable {
+    /// The slots. `.null` marks an empty slot or a dummy (then `hashes[i] == -1`).
+    var keys: [Value] = []
+    /// The hash of each slot's key (0 for empty slots, -1 for dummies).
+    var hashes: [Int] = []
+    /// Live keys.
+    var count = 0
+    /// Live keys plus dummies.
+    var fill = 0
+
+    static let minSize = 8
+    static let linearProbes = 9
+
+    var mask: Int { keys.count - 1 }
+
+    private mutating func ensureAllocated() {
+        if keys.isEmpty {
+            keys = [Value](repeating: .null, count: SetTable.minSize)
+            hashes = [Int](repeating: 0, count: SetTable.minSize)
+        }
+    }
+
+    /// The slot holding `key`, if present.
+    func find(_ key: Value, hash: Int, _ rt: Runtime) throws -> Int? {
+        if keys.isEmpty { return nil }
+        let mask = self.mask
+        var perturb = UInt(bitPattern: hash)
+        var i = Int(UInt(bitPattern: hash) & UInt(mask))
+        while true {
+            var probes = i + SetTable.linearProbes <= mask ? SetTable.linearProbes : 0
+            var j = i
+            while true {
+                let k = keys[j]
+                if k.isNull {
+                    if hashes[j] == 0 { return nil }
+                } else if hashes[j] == hash {
+                    if k.isIdentical(to: key) { return j }
+                    if try rt.equals(k, key) { return j }
+                }
+                if probes == 0 { break }
+                probes -= 1
+                j += 1
+            }
+            perturb >>= 5
+            i = (i &* 5 &+ 1 &+ Int(bitPattern: perturb)) & mask
+        }
+    }
+
+    /// Adds `key` unless present; returns true when it was added.
+    mutating func add(_ key: Value, hash: Int, _ rt: Runtime) throws -> Bool {
+        ensureAllocated()
+        let mask = self.mask
+        var perturb = UInt(bitPattern: hash)
+        var i = Int(UInt(bitPattern: hash) & UInt(mask))
+        var freeSlot = -1
+        while true {
+            var probes = i + SetTable.linearProbes <= mask ? SetTable.linearProbes : 0
+            var j = i
+            while true {
+                let k = keys[j]
+                if k.isNull && hashes[j] == 0 {
+                    if freeSlot >= 0 {
+                        keys[freeSlot] = key
+                        hashes[freeSlot] = hash
+                        count += 1
+                        return true
+                    }
+                    keys[j] = key
+                    hashes[j] = hash
+                    fill += 1
+                    count += 1
+                    if fill * 5 >= mask * 3 { resize(count > 50000 ? count * 2 : count * 4) }
+                    return true
+                }
+                if !k.isNull && hashes[j] == hash {
+                    if k.isIdentical(to: key) { return false }
+                    if try rt.equals(k, key) { return false }
+                } else if k.isNull && hashes[j] == -1 && freeSlot < 0 {
+                    freeSlot = j
+                }
+                if probes == 0 { break }
+                probes -= 1
+                j += 1
+            }
+            perturb >>= 5
+            i = (i &* 5 &+ 1 &+ Int(bitPattern: perturb)) & mask
+        }
+    }
+
+    /// Removes the key in slot `j` (leaving a dummy).
+    mutating func remove(at j: Int) {
+        keys[j] = .null
+        hashes[j] = -1
+        count -= 1
+    }
+
+    /// Inserts into a table known to hold neither `key` nor dummies in its probe path.
+    private mutating func insertClean(_ key: Value, hash: Int) {
+        let mask = self.mask
+        var perturb = UInt(bitPattern: hash)
+        var i = Int(UInt(bitPattern: hash) & UInt(mask))
+        while true {
+            if keys[i].isNull && hashes[i] == 0 { break }
+            var found = -1
+            if i + SetTable.linearProbes <= mask {
+                for j in (i + 1)...(i + SetTable.linearProbes) where keys[j].isNull && hashes[j] == 0 { found = j; break }
+            }
+            if found >= 0 { i = found; break }
+            perturb >>= 5
+            i = (i &* 5 &+ 1 &+ Int(bitPattern: perturb)) & mask
+        }
+        keys[i] = key
+        hashes[i] = hash
+    }
+
+    /// CPython's set_table_resize: a new table with room for more than `minUsed` keys.
+    mutating func resize(_ minUsed: Int) {
+        var size = SetTable.minSize
+        while size <= minUsed { size <<= 1 }
+        let oldKeys = keys, oldHashes = hashes
+        keys = [Value](repeating: .null, count: size)
+        hashes = [Int](repeating: 0, count: size)
+        fill = count
+        for i in 0..<oldKeys.count where !oldKeys[i].isNull { insertClean(oldKeys[i], hash: oldHashes[i]) }
+    }
+
+    /// CPython's set_merge: adds every key of `other` (in its table order).
+    mutating func merge(_ other: SetTable, _ rt: Runtime) throws {
+        if other.count == 0 { return }
+        if keys.isEmpty || (fill + other.count) * 5 >= mask * 3 {
+            ensureAllocated()
+            if (fill + other.count) * 5 >= mask * 3 { resize((count + other.count) * 2) }
+        }
+        if fill == 0 && mask == other.mask && other.fill == other.count {
+            keys = other.keys
+            hashes = other.hashes
+            fill = other.fill
+            count = other.count
+            return
+        }
+        if fill == 0 {
+            for i in 0..<other.keys.count where !other.keys[i].isNull { insertClean(other.keys[i], hash: other.hashes[i]) }
+            fill = other.count
+            count = other.count
+            return
+        }
+        for i in 0..<other.keys.count where !other.keys[i].isNull { _ = try add(other.keys[i], hash: other.hashes[i], rt) }
+    }
+
+    /// Resizes ahead of adding `n` keys, as CPython does before a bulk update from a dict.
+    mutating func reserve(adding n: Int) {
+        if n == 0 { return }
+        ensureAllocated()
+        if (fill + n) * 5 >= mask * 3 { resize((count + n) * 2) }
+    }
+
+    mutating func removeAll() {
+        keys = []; hashes = []; count = 0; fill = 0
+    }
+
+    /// Drops dummies (rebuilding the table); the closure is kept for signature compatibility.
+    mutating func compact(_ moved: (Int, Int) -> Void) {
+        if fill != count { resize(count > 50000 ? count * 2 : count * 4) }
+    }
+}
+
+/// `set` and `frozenset` (kind tells which).
+final class SetObj: Obj {
+    var table = SetTable()
+    /// Bumped when a key is added or removed, so iterators can detect a changed size.
+    var version = 0
+    init(frozen: Bool, type: TypeObject) { super.init(kind: frozen ? .frozenset : .set, type: type) }
+    var count: Int { table.count }
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        for k in table.keys { t.mark(k) }
+    }
+    override var estimatedSize: Int { 64 + table.keys.capacity * 24 }
+
+    func contains(_ key: Value, _ rt: Runtime) throws -> Bool {
+        try table.find(key, hash: rt.hash(key), rt) != nil
+    }
+    /// Adds `key`; returns false if it was already present.
+    @discardableResult
+    func add(_ key: Value, _ rt: Runtime) throws -> Bool {
+        let added = try table.add(key, hash: rt.hash(key), rt)
+        if added { version &+= 1 }
+        return added
+    }
+    @discardableResult
+    func remove(_ key: Value, _ rt: Runtime) throws -> Bool {
+        guard let j = try table.find(key, hash: rt.hash(key), rt) else { return false }
+        table.remove(at: j)
+        version &+= 1
+        return true
+    }
+    /// Adds every key of another set, as CPython's set_merge does.
+    func merge(_ other: SetObj, _ rt: Runtime) throws {
+        try table.merge(other.table, rt)
+        version &+= 1
+    }
+    var liveKeys: [Value] { table.keys.filter { !$0.isNull } }
+}
+
+extension Runtime {
+    /// CPython's set_update_internal: sets merge table to table, dicts add their keys after one
+    /// resize, other iterables add one by one.
+    func setUpdate(_ s: SetObj, from other: Value) throws {
+        if let o = other.asSet { return try s.merge(o, self) }
+        if let d = other.asDict {
+            s.table.reserve(adding: d.count)
+            for k in d.liveKeys { try s.add(k, self) }
+            return
+        }
+        let it = try iterate(other)
+        tempRoots.append(it)
+        defer { tempRoots.removeLast() }
+        while let v = try next(it) { try s.add(v, self) }
+    }
+
+    /// A new set (or frozenset) holding a copy of `s`, made as CPython's set_copy makes it.
+    func copySet(_ s: SetObj, frozen: Bool) throws -> SetObj {
+        let r = newSet(frozen: frozen)
+        try r.merge(s, self)
+        return r
+    }
+
+    /// `a & b`: walks the smaller set, in its table order.
+    func setIntersection(_ a: SetObj, _ b: SetObj, frozen: Bool) throws -> SetObj {
+        let r = newSet(frozen: frozen)
+        let (small, large) = b.count > a.count ? (a, b) : (b, a)
+        for k in small.liveKeys where try large.contains(k, self) { try r.add(k, self) }
+        return r
+    }
+
+    /// `a - b`: a copy of `a` less `b` when `b` is small, else `a`'s keys not in `b`.
+    func setDifference(_ a: SetObj, _ b: SetObj, frozen: Bool) throws -> SetObj {
+        if (a.count >> 2) > b.count {
+            let r = try copySet(a, frozen: frozen)
+            for k in b.liveKeys { try r.remove(k, self) }
+            return r
+        }
+        let r = newSet(frozen: frozen)
+        for k in a.liveKeys where !(try b.contains(k, self)) { try r.add(k, self) }
+        return r
+    }
+
+    /// `a ^ b`: a copy of `b`, then each key of `a` toggled in it.
+    func setSymmetricDifference(_ a: SetObj, _ b: SetObj, frozen: Bool) throws -> SetObj {
+        let r = newSet(frozen: frozen)
+        try r.merge(b, self)
+        for k in a.liveKeys {
+            if try r.contains(k, self) { try r.remove(k, self) } else { try r.add(k, self) }
+        }
+        return r
+    }
+}
