@@ -41,6 +41,8 @@ extension Runtime {
                 if let b = r.big { return try bigRangeLength(b) }
                 return r.length
             case .other: if let d = o as? DictViewObj { return d.dict.count }
+            case .instance:
+                if let m = instanceMethod(v, "__len__") { return try lengthFromDunder(try call(m, [v])) }
             default: break
             }
         }

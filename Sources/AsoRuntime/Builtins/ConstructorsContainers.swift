@@ -94,6 +94,7 @@ extension Runtime {
             }
             try d.set(pair[0], pair[1], self)
             index += 1
+            if index & 0xFFF == 0 { try checkAllocation(d.count, elementSize: 56) }
         }
     }
 
@@ -103,6 +104,8 @@ extension Runtime {
         guard let source else { return s }
         tempRoots.append(Value(s))
         defer { tempRoots.removeLast() }
+        // A range's size is known up front: too big is a MemoryError before any work.
+        if let r = source.asObject(.range, RangeObj.self) { try checkAllocation(r.length, elementSize: 40) }
         try setUpdate(s, from: source)
         return s
     }

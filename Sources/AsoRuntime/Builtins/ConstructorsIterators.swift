@@ -52,8 +52,11 @@ extension Runtime {
                 if finished { return nil }
                 var row: [Value] = []
                 row.reserveCapacity(its.count)
+                // Values already taken stay rooted while the next iterator may run script code.
+                let base = rt.tempRoots.count
+                defer { rt.tempRoots.removeLast(rt.tempRoots.count - base) }
                 for (i, it) in its.enumerated() {
-                    if let v = try rt.next(it) { row.append(v); continue }
+                    if let v = try rt.next(it) { row.append(v); rt.tempRoots.append(v); continue }
                     finished = true
                     if strict { try rt.zipStrictCheck(its, exhausted: i) }
                     return nil
@@ -79,9 +82,12 @@ extension Runtime {
             return rt.newIterator(.native(next: { rt in
                 var row: [Value] = []
                 row.reserveCapacity(iterators.count)
+                let base = rt.tempRoots.count
+                defer { rt.tempRoots.removeLast(rt.tempRoots.count - base) }
                 for it in iterators {
                     guard let v = try rt.next(it) else { return nil }
                     row.append(v)
+                    rt.tempRoots.append(v)
                 }
                 return try rt.call(fn, row)
             }, traced: [fn] + iterators), type: rt.types.map)
@@ -154,6 +160,17 @@ extension Runtime {
                 if o is DictViewObj {
                     let items = try iterateToArray(seq)
                     return newIterator(.values(items.reversed()), type: dictType)
+                }
+            case .instance:
+                if let m = instanceMethod(seq, "__reversed__") { return try call(m, [seq]) }
+                if instanceMethod(seq, "__len__") != nil && instanceMethod(seq, "__getitem__") != nil {
+                    // The sequence protocol: items len-1 down to 0.
+                    var i = try length(seq)
+                    return newIterator(.native(next: { rt in
+                        if i <= 0 { return nil }
+                        i -= 1
+                        return try rt.getItem(seq, .int(i))
+                    }, traced: [seq]), type: types.reversed)
                 }
             default: break
             }

@@ -122,4 +122,23 @@ extension Runtime {
         }
         return acc.items
     }
+
+    /// The method `name` of a script-defined instance's class, or nil (for the builtins that
+    /// defer to `__len__`, `__abs__`, `__round__`, `__reversed__`, ...).
+    func instanceMethod(_ v: Value, _ name: String) -> Value? {
+        guard case .object(let u) = v, u.takeUnretainedValue().kind == .instance else { return nil }
+        return typeOf(v).lookup(name)
+    }
+
+    /// What `__len__` returned, checked as CPython checks it.
+    func lengthFromDunder(_ r: Value) throws -> Int {
+        guard isIntegral(r) else {
+            throw typeError("'\(typeName(r))' object cannot be interpreted as an integer")
+        }
+        guard case .int(let n) = r.asPlainInt else {
+            throw overflowError("cannot fit 'int' into an index-sized integer")
+        }
+        if n < 0 { throw valueError("__len__() should return >= 0") }
+        return n
+    }
 }

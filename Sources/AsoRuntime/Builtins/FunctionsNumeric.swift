@@ -72,11 +72,12 @@ extension Runtime {
     /// `abs(v)`.
     func absolute(_ v: Value) throws -> Value {
         switch v {
-        case .int(let i): return i == Int.min ? makeInt(BigInt(i).magnitude.asSigned) : .int(Swift.abs(i))
+        case .int(let i): return i == Int.min ? makeInt(-BigInt(i)) : .int(Swift.abs(i))
         case .bool(let b): return .int(b ? 1 : 0)
         case .float(let d): return .float(Swift.abs(d))
         default:
             if let b = bigValue(v) { return makeInt(BigInt(b.magnitude)) }
+            if let m = instanceMethod(v, "__abs__") { return try call(m, [v]) }
             throw typeError("bad operand type for abs(): '\(typeName(v))'")
         }
     }
@@ -91,6 +92,9 @@ extension Runtime {
             return .float(try converting { () throws(FormatError) in try roundDouble(d, ndigits: n) })
         default:
             guard let b = bigValue(number) else {
+                if let m = instanceMethod(number, "__round__") {
+                    return try call(m, ndigits.isNone ? [number] : [number, ndigits])
+                }
                 throw typeError("type \(typeName(number)) doesn't define __round__ method")
             }
             if ndigits.isNone { return makeInt(b) }
@@ -147,9 +151,4 @@ extension Runtime {
         if m.signum() < 0 && !r.isZero { r = modulus - r; return makeInt(-BigInt(r)) }
         return makeInt(BigInt(r))
     }
-}
-
-extension BigUInt {
-    /// The magnitude as a non-negative BigInt.
-    fileprivate var asSigned: BigInt { BigInt(self) }
 }

@@ -1,0 +1,127 @@
+// Tests of sum, min, max, any, all, sorted and the lazy iterators (enumerate, zip, map, filter,
+// reversed) against CPython 3.11's results and messages.
+
+import Testing
+@testable import AsoRuntime
+
+@Test func builtinsSum() {
+    let h = BuiltinsHarness()
+    #expect(h.call("sum", [h.rt.newList(Array(repeating: .float(0.1), count: 10))]) == "0.9999999999999999")
+    #expect(h.call("sum", [h.list(.int(1), .float(2.5), .int(3))]) == "6.5")
+    #expect(h.call("sum", [h.list(.float(1e100), .float(1), .float(-1e100))]) == "0.0")
+    #expect(h.call("sum", [h.list(.bool(true), .bool(true))]) == "2")
+    #expect(h.call("sum", [h.list(), .int(5)]) == "5")
+    #expect(h.call("sum", [h.ints([1, 2])], [("start", .int(10))]) == "13")
+    #expect(h.call("sum", [h.ints([1, 2]), .float(0.5)]) == "3.5")
+    #expect(h.call("sum", [h.range(1_000_000)]) == "499999500000")
+    #expect(h.call("sum", [h.ints([Int.max, 1])]) == "9223372036854775808")
+    #expect(h.call("sum", [h.list(h.ints([1]), h.ints([2])), h.list()]) == "[1, 2]")
+    #expect(h.call("sum", [h.list(h.tuple(.int(1)), h.tuple(.int(2))), h.tuple()]) == "(1, 2)")
+    #expect(h.call("sum", []) == "!TypeError: sum() takes at least 1 positional argument (0 given)")
+    #expect(h.call("sum", [.int(1)]) == "!TypeError: 'int' object is not iterable")
+    #expect(h.call("sum", [h.ints([1]), .int(2), .int(3)]) == "!TypeError: sum() takes at most 2 arguments (3 given)")
+    #expect(h.call("sum", [h.list(h.s("a")), h.s("")]) == "!TypeError: sum() can't sum strings [use ''.join(seq) instead]")
+    #expect(h.call("sum", [h.list(), h.bytes([])]) == "!TypeError: sum() can't sum bytes [use b''.join(seq) instead]")
+    #expect(h.call("sum", [h.list(.int(1), h.s("a"))]) == "!TypeError: unsupported operand type(s) for +: 'int' and 'str'")
+}
+
+@Test func builtinsMinMax() {
+    let h = BuiltinsHarness()
+    #expect(h.call("min", [.int(3), .int(1), .int(2)]) == "1")
+    #expect(h.call("max", [h.s("abc")]) == "'c'")
+    #expect(h.call("min", [h.ints([1, 2]), h.ints([1, 3])]) == "[1, 2]")
+    #expect(h.call("max", [.int(1), .int(2)], [("key", .none)]) == "2")
+    #expect(h.call("max", [h.ints([1, -3, 2])], [("key", h.builtin("abs"))]) == "-3")
+    // Ties keep the first item.
+    #expect(h.call("max", [h.list(h.s("bb"), h.s("aa"))], [("key", h.builtin("len"))]) == "'bb'")
+    #expect(h.call("min", [h.list(h.s("bb"), h.s("aa"))], [("key", h.builtin("len"))]) == "'bb'")
+    #expect(h.call("min", [h.tuple()], [("default", .int(7))]) == "7")
+    #expect(h.call("max", [h.s("abc")], [("default", .none)]) == "'c'")
+    #expect(h.call("min", []) == "!TypeError: min expected at least 1 argument, got 0")
+    #expect(h.call("max", [.int(1)]) == "!TypeError: 'int' object is not iterable")
+    #expect(h.call("max", [h.list()]) == "!ValueError: max() arg is an empty sequence")
+    #expect(h.call("min", [h.list()]) == "!ValueError: min() arg is an empty sequence")
+    #expect(h.call("max", [h.list()], [("key", .none), ("foo", .int(1))])
+            == "!TypeError: 'foo' is an invalid keyword argument for max()")
+    #expect(h.call("max", [.int(1), .int(2)], [("default", .int(3))])
+            == "!TypeError: Cannot specify a default for max() with multiple positional arguments")
+    #expect(h.call("min", [h.s("a"), .int(1)]) == "!TypeError: '<' not supported between instances of 'int' and 'str'")
+    #expect(h.call("max", [h.s("a"), .int(1)]) == "!TypeError: '>' not supported between instances of 'int' and 'str'")
+}
+
+@Test func builtinsAnyAllSorted() {
+    let h = BuiltinsHarness()
+    #expect(h.call("any", [h.list(.int(0), h.s(""), .none)]) == "False")
+    #expect(h.call("any", [h.list(.int(0), .int(2))]) == "True")
+    #expect(h.call("all", [h.list()]) == "True")
+    #expect(h.call("all", [h.ints([1, 0])]) == "False")
+    #expect(h.call("any", []) == "!TypeError: any() takes exactly one argument (0 given)")
+    #expect(h.call("all", [.int(1)]) == "!TypeError: 'int' object is not iterable")
+    #expect(h.call("sorted", [h.ints([3, 1, 2])]) == "[1, 2, 3]")
+    #expect(h.call("sorted", [h.ints([3, 1, 2])], [("key", .none), ("reverse", .bool(true))]) == "[3, 2, 1]")
+    #expect(h.call("sorted", [h.s("bca")]) == "['a', 'b', 'c']")
+    #expect(h.call("sorted", [h.ints([-3, 1, -2])], [("key", h.builtin("abs"))]) == "[1, -2, -3]")
+    // Stable, also when reversed.
+    #expect(h.call("sorted", [h.list(h.s("b"), h.s("a"), h.s("cc"), h.s("dd"))],
+                   [("key", h.builtin("len")), ("reverse", .int(1))]) == "['cc', 'dd', 'b', 'a']")
+    #expect(h.call("sorted", []) == "!TypeError: sorted expected 1 argument, got 0")
+    #expect(h.call("sorted", [.int(1)]) == "!TypeError: 'int' object is not iterable")
+    #expect(h.call("sorted", [h.ints([1]), .int(2)]) == "!TypeError: sorted expected 1 argument, got 2")
+    #expect(h.call("sorted", [h.ints([1])], [("foo", .int(2))]) == "!TypeError: 'foo' is an invalid keyword argument for sort()")
+    #expect(h.call("sorted", [h.ints([1])], [("reverse", .none)])
+            == "!TypeError: 'NoneType' object cannot be interpreted as an integer")
+    #expect(h.call("sorted", [h.list(.int(1), h.s("a"))])
+            == "!TypeError: '<' not supported between instances of 'str' and 'int'")
+}
+
+@Test func builtinsEnumerateZip() {
+    let h = BuiltinsHarness()
+    #expect(h.listOf("enumerate", [h.s("ab")]) == "[(0, 'a'), (1, 'b')]")
+    #expect(h.listOf("enumerate", [h.s("ab")], [("start", .int(5))]) == "[(5, 'a'), (6, 'b')]")
+    #expect(h.listOf("enumerate", [h.s("ab"), .int(Int.max)])
+            == "[(9223372036854775807, 'a'), (9223372036854775808, 'b')]")
+    #expect(h.listOf("enumerate", [h.s("ab"), h.big("9223372036854775808")])
+            == "[(9223372036854775808, 'a'), (9223372036854775809, 'b')]")
+    #expect(h.call("type", [(try? h.rt.call(h.builtin("enumerate"), [h.list()])) ?? .none]) == "<class 'enumerate'>")
+    #expect(h.call("enumerate", []) == "!TypeError: enumerate() missing required argument 'iterable'")
+    #expect(h.call("enumerate", [.int(1)]) == "!TypeError: 'int' object is not iterable")
+    #expect(h.call("enumerate", [h.list(), h.s("a")]) == "!TypeError: 'str' object cannot be interpreted as an integer")
+    #expect(h.call("enumerate", [h.list()], [("foo", .int(2))]) == "!TypeError: 'foo' is an invalid keyword argument for enumerate()")
+    #expect(h.listOf("zip", []) == "[]")
+    #expect(h.listOf("zip", [h.s("ab"), h.s("abc"), h.s("a")]) == "[('a', 'a', 'a')]")
+    #expect(h.listOf("zip", [h.ints([1, 2]), h.s("xy")], [("strict", .bool(true))]) == "[(1, 'x'), (2, 'y')]")
+    #expect(h.listOf("zip", [h.ints([1, 2]), h.ints([2])], [("strict", .bool(true))])
+            == "!ValueError: zip() argument 2 is shorter than argument 1")
+    #expect(h.listOf("zip", [h.ints([1]), h.ints([2, 3])], [("strict", .bool(true))])
+            == "!ValueError: zip() argument 2 is longer than argument 1")
+    #expect(h.listOf("zip", [h.s("ab"), h.s("ab"), h.s("a")], [("strict", .bool(true))])
+            == "!ValueError: zip() argument 3 is shorter than arguments 1-2")
+    #expect(h.call("zip", [.int(1)]) == "!TypeError: 'int' object is not iterable")
+    #expect(h.call("zip", [h.list()], [("foo", .int(1))]) == "!TypeError: 'foo' is an invalid keyword argument for zip()")
+}
+
+@Test func builtinsMapFilterReversed() {
+    let h = BuiltinsHarness()
+    #expect(h.listOf("map", [h.builtin("pow"), h.ints([2, 3]), h.ints([5, 6, 7])]) == "[32, 729]")
+    #expect(h.listOf("map", [h.builtin("len"), h.list(h.s("ab"), h.list())]) == "[2, 0]")
+    #expect(h.call("map", [h.builtin("len")]) == "!TypeError: map() must have at least two arguments.")
+    #expect(h.call("map", [h.builtin("len"), .int(1)]) == "!TypeError: 'int' object is not iterable")
+    #expect(h.call("map", [h.builtin("len"), h.list()], [("x", .int(1))]) == "!TypeError: map() takes no keyword arguments")
+    #expect(h.listOf("filter", [.none, h.list(.int(0), .int(1), h.s(""), h.s("a"))]) == "[1, 'a']")
+    #expect(h.listOf("filter", [h.builtin("abs"), h.ints([0, -1, 0, 2])]) == "[-1, 2]")
+    #expect(h.call("filter", [h.builtin("len")]) == "!TypeError: filter expected 2 arguments, got 1")
+    #expect(h.call("filter", [.none, .int(1)]) == "!TypeError: 'int' object is not iterable")
+    #expect(h.call("filter", [.none, h.list()], [("x", .int(2))]) == "!TypeError: filter() takes no keyword arguments")
+    #expect(h.listOf("reversed", [h.s("abc")]) == "['c', 'b', 'a']")
+    #expect(h.listOf("reversed", [h.ints([1, 2, 3])]) == "[3, 2, 1]")
+    #expect(h.listOf("reversed", [h.tuple(.int(1), .int(2))]) == "[2, 1]")
+    #expect(h.listOf("reversed", [h.dict([("a", .int(1)), ("b", .int(2))])]) == "['b', 'a']")
+    let r = (try? h.rt.call(h.builtin("range"), [.int(1), .int(10), .int(3)])) ?? .none
+    #expect(h.listOf("reversed", [r]) == "[7, 4, 1]")
+    #expect(h.call("type", [(try? h.rt.call(h.builtin("reversed"), [h.list()])) ?? .none]) == "<class 'list_reverseiterator'>")
+    #expect(h.call("type", [(try? h.rt.call(h.builtin("reversed"), [h.tuple()])) ?? .none]) == "<class 'reversed'>")
+    #expect(h.call("reversed", [.int(1)]) == "!TypeError: 'int' object is not reversible")
+    #expect(h.call("reversed", [(try? h.rt.call(h.builtin("set"), [])) ?? .none]) == "!TypeError: 'set' object is not reversible")
+    #expect(h.call("reversed", []) == "!TypeError: reversed expected 1 argument, got 0")
+    #expect(h.call("reversed", [h.list(), .int(2)]) == "!TypeError: reversed expected 1 argument, got 2")
+}
