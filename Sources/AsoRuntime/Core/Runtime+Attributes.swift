@@ -29,7 +29,7 @@ extension Runtime {
                 switch name {
                 case "__name__", "__qualname__": return newStr(t.name)
                 case "__module__": return newStr(t.moduleName ?? "builtins")
-                case "__base__": return t.base.map { Value($0) } ?? .none
+                case "__base__": return t.base.map { Value($0) } ?? Value.none
                 case "__bases__": return newTuple(t.base.map { [Value($0)] } ?? [])
                 case "__mro__":
                     var chain: [Value] = []
@@ -60,7 +60,7 @@ extension Runtime {
                 case "__defaults__": return f.defaults.isEmpty ? .none : newTuple(f.defaults)
                 case "__dict__":
                     if f.dict == nil { f.dict = newDict() }
-                    return f.dict.map { Value($0) } ?? .none
+                    return f.dict.map { Value($0) } ?? Value.none
                 default:
                     if let d = f.dict, let v = try d.get(intern(name), self) { return v }
                 }
