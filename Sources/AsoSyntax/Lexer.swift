@@ -45,23 +45,36 @@ public struct Lexer: Sendable {
         }
     }
 
+    /// Decodes and tokenizes raw bytes, returning the decoded text too (nil when decoding failed).
+    static func tokenizeKeepingText(_ bytes: [UInt8], filename: String) -> (Output, SourceText?) {
+        switch SourceText.decode(bytes, filename: filename) {
+        case .failure(let error):
+            let here = SourceLocation(line: 1, column: 1)
+            return (Output(tokens: [Token(.error, "", here, here)], error: error), nil)
+        case .success(let text):
+            return (tokenize(text), text)
+        }
+    }
+
     /// Tokenizes a string.
     public static func tokenize(_ source: String) -> Output {
         tokenize(Array(source.utf8))
     }
 
     static func tokenize(_ text: SourceText) -> Output {
-        var state = LexerState(text)
-        state.run()
-        return Output(tokens: state.tokens, error: state.error, unclosedBracketLine: state.unclosedBracketLine)
+        text.scalars.withUnsafeBufferPointer { buffer in
+            let state = LexerState(text, buffer)
+            state.run()
+            return Output(tokens: state.tokens, error: state.error, unclosedBracketLine: state.unclosedBracketLine)
+        }
     }
 }
 
 /// The lexer's working state; `run()` fills `tokens`.
-struct LexerState {
+final class LexerState {
     let text: SourceText
-    /// The scalars being read (`text.scalars`).
-    let s: [Unicode.Scalar]
+    /// The scalars being read (`text.scalars`), valid while `Lexer.tokenize` runs.
+    let s: UnsafeBufferPointer<Unicode.Scalar>
     /// The read position in `s`.
     var i = 0
     /// The current line (1-based) and the index in `s` where it starts.
@@ -80,9 +93,9 @@ struct LexerState {
     /// True after a token on the current logical line (so a NEWLINE is due).
     var lineHasTokens = false
 
-    init(_ text: SourceText) {
+    init(_ text: SourceText, _ buffer: UnsafeBufferPointer<Unicode.Scalar>) {
         self.text = text
-        self.s = text.scalars
+        self.s = buffer
     }
 
     @inline(__always) func peek(_ k: Int = 0) -> Unicode.Scalar? {
@@ -93,18 +106,18 @@ struct LexerState {
     func location(_ index: Int) -> SourceLocation { SourceLocation(line: line, column: index - lineStart + 1) }
 
     /// Records an error at `column` of the current line (or of `atLine`) and stops.
-    mutating func fail(_ message: String, column: Int, atLine: Int? = nil) {
+    func fail(_ message: String, column: Int, atLine: Int? = nil) {
         fail(kind: .syntax, message, column: column, atLine: atLine)
     }
 
-    mutating func fail(kind: SyntaxError.Kind, _ message: String, column: Int, atLine: Int? = nil) {
+    func fail(kind: SyntaxError.Kind, _ message: String, column: Int, atLine: Int? = nil) {
         let l = atLine ?? line
         error = SyntaxError(kind, message, at: SourceLocation(line: l, column: column), sourceLine: text.line(l))
         let here = location(min(i, s.count))
         tokens.append(Token(.error, "", here, here, depth: brackets.count))
     }
 
-    mutating func add(_ kind: TokenKind, _ start: Int, _ end: Int, startLine: Int? = nil, startLineStart: Int? = nil) {
+    func add(_ kind: TokenKind, _ start: Int, _ end: Int, startLine: Int? = nil, startLineStart: Int? = nil) {
         var str = String.UnicodeScalarView()
         str.append(contentsOf: s[start..<end])
         let loc = SourceLocation(line: startLine ?? line, column: start - (startLineStart ?? lineStart) + 1)
@@ -112,13 +125,13 @@ struct LexerState {
         lineHasTokens = true
     }
 
-    mutating func newLine() {
+    func newLine() {
         line += 1
         lineStart = i
     }
 
     /// Tokenizes the whole input.
-    mutating func run() {
+    func run() {
         while error == nil {
             if atLineStart {
                 atLineStart = false
@@ -167,7 +180,7 @@ struct LexerState {
 
     /// Reads the indentation of a new line and emits INDENT/DEDENT. Returns false for a blank or
     /// comment-only line (nothing emitted, the caller goes on with the next line).
-    mutating func indentation() -> Bool {
+    func indentation() -> Bool {
         var col = 0, altcol = 0
         let start = i
         while let c = peek() {
@@ -206,12 +219,12 @@ struct LexerState {
         return true
     }
 
-    mutating func tabError() {
+    func tabError() {
         fail(kind: .tab, "inconsistent use of tabs and spaces in indentation", column: 1)
     }
 
     /// End of input: an open bracket is an error; otherwise NEWLINE, DEDENTs and the end marker.
-    mutating func finish() {
+    func finish() {
         if let (c, l, col) = brackets.last {
             unclosedBracketLine = l
             fail("'\(c)' was never closed", column: col, atLine: l)
@@ -221,6 +234,23 @@ struct LexerState {
         if lineHasTokens { tokens.append(Token(.newline, "", eof, eof)) }
         for _ in 1..<indents.count { tokens.append(Token(.dedent, "", eof, eof)) }
         tokens.append(Token(.endMarker, "", eof, eof))
+    }
+
+    /// The length of the longest operator starting with `a, b, c` when it is 2 or 3 characters, else 1.
+    static func operatorLength(_ a: Unicode.Scalar, _ b: Unicode.Scalar?, _ c: Unicode.Scalar?) -> Int {
+        guard let b else { return 1 }
+        switch (a, b) {
+        case ("*", "*"), ("/", "/"), ("<", "<"), (">", ">"):
+            return c == "=" ? 3 : 2
+        case (".", "."):
+            return c == "." ? 3 : 1
+        case ("-", ">"), (":", "="), ("!", "="):
+            return 2
+        case (_, "="):
+            return "+-*/%@&|^<>=".unicodeScalars.contains(a) ? 2 : 1
+        default:
+            return 1
+        }
     }
 
     func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
@@ -233,7 +263,7 @@ struct LexerState {
         return c.properties.isXIDContinue
     }
 
-    mutating func identifier() {
+    func identifier() {
         let start = i
         while let c = peek(), isIdentifierContinue(c) { i += 1 }
         if let q = peek(), q == "'" || q == "\"", i - start <= 2 {
@@ -247,17 +277,14 @@ struct LexerState {
         add(.name, start, i)
     }
 
-    mutating func operatorToken() {
+    func operatorToken() {
         let start = i
         guard let c = peek() else { return }
-        for length in [3, 2] where i + length <= s.count {
-            var candidate = ""
-            for k in 0..<length { candidate.unicodeScalars.append(s[i + k]) }
-            if Lexer.operators.contains(candidate) {
-                i += length
-                add(.op, start, i)
-                return
-            }
+        let length = LexerState.operatorLength(c, peek(1), peek(2))
+        if length > 1 {
+            i += length
+            add(.op, start, i)
+            return
         }
         i += 1
         switch c {

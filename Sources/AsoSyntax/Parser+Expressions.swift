@@ -88,9 +88,9 @@ extension Parser {
     func startsExpression(_ t: Token) -> Bool {
         switch t.kind {
         case .name:
-            return !Lexer.keywords.contains(t.text) || ["None", "True", "False", "not", "lambda", "await"].contains(t.text)
+            return !Lexer.keywords.contains(t.text) || Parser.expressionKeywords.contains(t.text)
         case .number, .string: return true
-        case .op: return ["(", "[", "{", "-", "+", "~", "..."].contains(t.text)
+        case .op: return Parser.expressionOps.contains(t.text)
         default: return false
         }
     }
@@ -158,34 +158,36 @@ extension Parser {
         return nil
     }
 
-    /// One left-associative binary level: operand (op operand)*.
-    func binaryLevel(_ ops: [String: BinOp], _ operand: () throws(SyntaxError) -> Expr) throws(SyntaxError) -> Expr {
-        var left = try operand()
+    static let expressionKeywords: Set<String> = ["None", "True", "False", "not", "lambda", "await"]
+    static let expressionOps: Set<String> = ["(", "[", "{", "-", "+", "~", "..."]
+
+    /// The binary operators of bitwise_or .. term with their binding power (higher binds tighter).
+    static let binaryOperators: [String: (BinOp, Int)] = [
+        "|": (.bitOr, 1), "^": (.bitXor, 2), "&": (.bitAnd, 3), "<<": (.lshift, 4), ">>": (.rshift, 4),
+        "+": (.add, 5), "-": (.sub, 5), "*": (.mul, 6), "/": (.div, 6), "//": (.floorDiv, 6), "%": (.mod, 6),
+        "@": (.matmul, 6),
+    ]
+
+    /// bitwise_or, bitwise_xor, bitwise_and, shift_expr, sum, term: the six left-associative binary
+    /// levels, parsed by precedence climbing in one function (a chain of six calls per operand would
+    /// make every atom pay for six levels).
+    func bitwiseOr() throws(SyntaxError) -> Expr {
+        try binaryOperand(minPower: 1)
+    }
+
+    /// Parses `factor (op factor)*` for operators binding at least `minPower`.
+    func binaryOperand(minPower: Int) throws(SyntaxError) -> Expr {
+        var left = try factor()
         var levels = 0
         defer { depth -= levels }
-        while tok.kind == .op, let op = ops[tok.text] {
+        while tok.kind == .op, let (op, power) = Parser.binaryOperators[tok.text], power >= minPower {
             advance()
             try enter()
             levels += 1
-            let right = try operand()
+            let right = try binaryOperand(minPower: power + 1)
             left = Expr(.binary(left, op, right), left.loc)
         }
         return left
-    }
-
-    /// bitwise_or: bitwise_or '|' bitwise_xor | bitwise_xor
-    func bitwiseOr() throws(SyntaxError) -> Expr { try binaryLevel(["|": .bitOr], bitwiseXor) }
-    /// bitwise_xor: bitwise_xor '^' bitwise_and | bitwise_and
-    func bitwiseXor() throws(SyntaxError) -> Expr { try binaryLevel(["^": .bitXor], bitwiseAnd) }
-    /// bitwise_and: bitwise_and '&' shift_expr | shift_expr
-    func bitwiseAnd() throws(SyntaxError) -> Expr { try binaryLevel(["&": .bitAnd], shiftExpr) }
-    /// shift_expr: shift_expr ('<<' | '>>') sum | sum
-    func shiftExpr() throws(SyntaxError) -> Expr { try binaryLevel(["<<": .lshift, ">>": .rshift], sum) }
-    /// sum: sum ('+' | '-') term | term
-    func sum() throws(SyntaxError) -> Expr { try binaryLevel(["+": .add, "-": .sub], term) }
-    /// term: term ('*' | '/' | '//' | '%' | '@') factor | factor
-    func term() throws(SyntaxError) -> Expr {
-        try binaryLevel(["*": .mul, "/": .div, "//": .floorDiv, "%": .mod, "@": .matmul], factor)
     }
 
     /// factor: ('+' | '-' | '~') factor | power

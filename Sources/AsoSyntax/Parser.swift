@@ -7,9 +7,9 @@
 
 /// Parses a file given as raw bytes.
 public func parseModule(_ source: [UInt8], filename: String = "<string>") throws(SyntaxError) -> Module {
-    let output = Lexer.tokenize(source, filename: filename)
-    if output.tokens.count == 1, let error = output.error { throw error }
-    let parser = Parser(output: output, text: SourceText.decodedOrEmpty(source))
+    let (output, decoded) = Lexer.tokenizeKeepingText(source, filename: filename)
+    guard let text = decoded else { throw output.error ?? SyntaxError(.syntax, "invalid source", at: SourceLocation(line: 1, column: 1), sourceLine: "") }
+    let parser = Parser(output: output, text: text)
     return try parser.parseFile()
 }
 
@@ -21,15 +21,6 @@ public func parseModule(_ source: String, filename: String = "<string>") throws(
 /// Parses input typed at an interactive prompt; the same grammar as a file.
 public func parseInteractive(_ source: String, filename: String = "<stdin>") throws(SyntaxError) -> Module {
     try parseModule(Array(source.utf8), filename: filename)
-}
-
-extension SourceText {
-    static func decodedOrEmpty(_ bytes: [UInt8]) -> SourceText {
-        switch decode(bytes, filename: "") {
-        case .success(let text): return text
-        case .failure: return SourceText(scalars: [])
-        }
-    }
 }
 
 /// Where an f-string's expression sits, so errors inside it can be reported as CPython 3.11 does:
