@@ -17,8 +17,9 @@ public struct Lexer: Sendable {
         "with", "yield",
     ]
 
-    /// Operators and delimiters.
+    /// Operators and delimiters. `!` only appears in f-string fields (`{x!r}`); elsewhere no rule accepts it.
     public static let operators: Set<String> = [
+        "!",
         "+", "-", "*", "/", "//", "%", "**", "@", "<<", ">>", "&", "|", "^", "~", ":=",
         "<", ">", "<=", ">=", "==", "!=", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "=", "->",
         "+=", "-=", "*=", "/=", "//=", "%=", "@=", "&=", "|=", "^=", ">>=", "<<=", "**=", "...",
@@ -313,7 +314,7 @@ final class LexerState {
         default:
             break
         }
-        if Lexer.operators.contains(String(c)) || c == "!" || c == "$" || c == "?" || c == "`" {
+        if Lexer.operators.contains(String(c)) || c == "$" || c == "?" || c == "`" {
             add(.op, start, i)
             return
         }
