@@ -184,8 +184,9 @@ extension Parser {
                     let name = e == "x" ? "truncated \\xXX escape" : e == "u" ? "truncated \\uXXXX escape" : "truncated \\UXXXXXXXX escape"
                     throw fail(start, i, name)
                 }
-                guard let scalar = Unicode.Scalar(value) else { throw fail(start, i, "illegal Unicode character") }
-                out.append(scalar)
+                if value > 0x10FFFF { throw fail(start, i, "illegal Unicode character") }
+                // A lone surrogate (valid in a Python str) cannot be in a Swift string: U+FFFD stands in.
+                out.append(Unicode.Scalar(value) ?? "\u{FFFD}")
             case "N":
                 var j = i
                 var name = ""

@@ -10,7 +10,10 @@ public func parseModule(_ source: [UInt8], filename: String = "<string>") throws
     let (output, decoded) = Lexer.tokenizeKeepingText(source, filename: filename)
     guard let text = decoded else { throw output.error ?? SyntaxError(.syntax, "invalid source", at: SourceLocation(line: 1, column: 1), sourceLine: "") }
     let parser = Parser(output: output, text: text)
-    return try parser.parseFile()
+    let result: Result<Module, SyntaxError> = withLargeStack {
+        do throws(SyntaxError) { return .success(try parser.parseFile()) } catch { return .failure(error) }
+    }
+    return try result.get()
 }
 
 /// Parses a file given as a string.
@@ -26,7 +29,8 @@ public func parseInteractive(_ source: String, filename: String = "<stdin>") thr
 /// Where an f-string's expression sits, so errors inside it can be reported as CPython 3.11 does:
 /// against the text `(expression)`, on the string's line, with the message prefixed by "f-string: ".
 struct FStringContext {
-    /// The line and column where the expression text starts in the real file.
+    /// The line and column where the expression text starts in the real file (nodes are placed
+    /// there; error columns on that line are shifted back to the `(expression)` text).
     var line: Int
     var column: Int
     /// The text `(expression)` CPython shows as the error line.
@@ -51,8 +55,10 @@ final class Parser {
     /// Set when parsing an expression inside an f-string.
     var fstring: FStringContext?
 
-    /// The deepest nesting of expressions accepted before "too complex".
-    static let maxDepth = 400
+    /// The deepest nesting accepted before "too complex": recursion (unary operators, nested
+    /// expressions, blocks) plus the length of left-nested chains (`a + b + ...`, `a.b.c`), which
+    /// bounds the depth of the tree for everything that walks it. CPython accepts 2900-term sums.
+    static let maxDepth = 3000
 
     init(output: Lexer.Output, text: SourceText, fstring: FStringContext? = nil) {
         var tokens = output.tokens
@@ -139,7 +145,11 @@ final class Parser {
             if far.kind == .error || far.loc.line > bracketLine { return lexError }
         }
         if let ctx = fstring {
-            return SyntaxError(kind, "f-string: " + message, at: loc, sourceLine: ctx.wrapped)
+            // CPython 3.11 reports these against the text `(expression)`: undo the column shift.
+            var at = loc
+            if at.line == ctx.line { at.column -= ctx.column - 2 }
+            let text = message.hasPrefix("f-string") ? message : "f-string: " + message
+            return SyntaxError(kind, text, at: at, sourceLine: ctx.wrapped)
         }
         return SyntaxError(kind, message, at: loc, sourceLine: text.line(loc.line))
     }

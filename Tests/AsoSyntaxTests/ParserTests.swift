@@ -144,3 +144,14 @@ func statementShape(_ source: String, _ expected: String) {
         #expect(error.formatted(file: "f.py") == "  File \"f.py\", line 1\n    x = (1]\n          ^\nSyntaxError: closing parenthesis ']' does not match opening parenthesis '('\n")
     }
 }
+
+@Test func fStringExpressionLocationsAreRealPositions() throws {
+    let m = try parseModule("x = 1\ny = f'ab{c + d}'\n")
+    guard case .assign(_, let value) = m.body[1].kind, case .joinedStr(let parts) = value.kind,
+          case .formatted(let e, _, _, _)? = parts.last, case .binary(let l, _, let r) = e.kind else {
+        Issue.record("unexpected shape")
+        return
+    }
+    #expect(l.loc == SourceLocation(line: 2, column: 10))
+    #expect(r.loc == SourceLocation(line: 2, column: 14))
+}

@@ -45,9 +45,11 @@ func parseError(_ source: String) -> SyntaxError? { parseError(Array(source.utf8
 }
 
 @Test func moderateNestingParses() throws {
-    _ = try parseModule("x = " + String(repeating: "-", count: 300) + "1\n")
-    _ = try parseModule("x = " + String(repeating: "not ", count: 300) + "1\n")
-    _ = try parseModule("x = 1" + String(repeating: " + 1", count: 300) + "\n")
+    // CPython 3.11 compiles all of these.
+    _ = try parseModule("x = " + String(repeating: "-", count: 1000) + "1\n")
+    _ = try parseModule("x = " + String(repeating: "not ", count: 1000) + "1\n")
+    _ = try parseModule("x = a" + String(repeating: " + a", count: 2899) + "\n")
+    _ = try parseModule("x = " + String(repeating: "(-", count: 199) + "1" + String(repeating: ")", count: 199) + "\n")
 }
 
 @Test func nullByte() {
