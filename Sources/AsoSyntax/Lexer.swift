@@ -34,6 +34,10 @@ public struct Lexer: Sendable {
         public var error: SyntaxError?
         /// When `error` is "'(' was never closed": the line of that bracket.
         public var unclosedBracketLine: Int?
+        /// True when `error` is one CPython's tokenizer reports only if the parser reaches it
+        /// (indentation, tab and line-continuation errors); other lexer errors win over any
+        /// parser error, wherever they are in the file.
+        public var errorWaitsForParser = false
     }
 
     /// Tokenizes raw file bytes.
@@ -66,7 +70,8 @@ public struct Lexer: Sendable {
         text.scalars.withUnsafeBufferPointer { buffer in
             let state = LexerState(text, buffer)
             state.run()
-            return Output(tokens: state.tokens, error: state.error, unclosedBracketLine: state.unclosedBracketLine)
+            return Output(tokens: state.tokens, error: state.error, unclosedBracketLine: state.unclosedBracketLine,
+                          errorWaitsForParser: state.errorWaitsForParser)
         }
     }
 }
@@ -84,6 +89,8 @@ final class LexerState {
     var tokens: [Token] = []
     var error: SyntaxError?
     var unclosedBracketLine: Int?
+    /// See `Lexer.Output.errorWaitsForParser`.
+    var errorWaitsForParser = false
     /// Open brackets: the character, its line and column.
     var brackets: [(Unicode.Scalar, Int, Int)] = []
     /// Indentation columns with tabs to multiples of 8, and with tabs as 1 (CPython's `altcol`).
@@ -154,6 +161,7 @@ final class LexerState {
                 newLine()
                 atLineStart = brackets.isEmpty
             case "\\":
+                errorWaitsForParser = true
                 if peek(1) == nil {
                     fail("unexpected EOF while parsing", column: i + 2 - lineStart)
                 } else if peek(1) == "\n" {
@@ -162,6 +170,7 @@ final class LexerState {
                         fail("unexpected EOF while parsing", column: i - lineStart)
                         return
                     }
+                    errorWaitsForParser = false
                     newLine()
                 } else {
                     i += min(2, s.count - i)
@@ -209,10 +218,14 @@ final class LexerState {
         } else {
             while indents.count > 1 && col < indents[indents.count - 1] {
                 indents.removeLast(); altIndents.removeLast()
-                tokens.append(Token(.dedent, "", location(i), location(i)))
+                // CPython gives a DEDENT no column: errors at one print no caret.
+                tokens.append(Token(.dedent, "", SourceLocation(line: line, column: 0), location(i)))
             }
             if col != indents[indents.count - 1] {
-                fail(kind: .indentation, "unindent does not match any outer indentation level", column: width + 2)
+                errorWaitsForParser = true
+                var end = i
+                while end < s.count && s[end] != "\n" { end += 1 }
+                fail(kind: .indentation, "unindent does not match any outer indentation level", column: end - lineStart + 1)
                 return true
             }
             if altcol != altIndents[altIndents.count - 1] { tabError(); return true }
@@ -221,6 +234,7 @@ final class LexerState {
     }
 
     func tabError() {
+        errorWaitsForParser = true
         fail(kind: .tab, "inconsistent use of tabs and spaces in indentation", column: 1)
     }
 

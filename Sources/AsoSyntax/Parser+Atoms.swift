@@ -217,6 +217,11 @@ extension Parser {
             let isAsync = acceptKeyword("async")
             advance()
             let target = try targetList()
+            if !atKeyword("in") && startsExpression(tok) && tok.depth > 0 {
+                var last = target
+                if case .tuple(let elts) = target.kind, let l = elts.last { last = l }
+                throw error("invalid syntax. Perhaps you forgot a comma?", at: last.loc)
+            }
             try checkTarget(target, delete: false)
             try expectKeyword("in")
             let iter = try disjunction()

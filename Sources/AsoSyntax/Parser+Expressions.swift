@@ -45,7 +45,7 @@ extension Parser {
             return Expr(.namedExpr(target: nameTok.text, value: value), nameTok.loc)
         }
         let e = try expression()
-        if at("=") && !peek().isOp("=") {
+        if at("=") && assignmentLooksIntended() {
             if case .name = e.kind {
                 throw error("invalid syntax. Maybe you meant '==' or ':=' instead of '='?", at: e.loc)
             }
@@ -54,6 +54,17 @@ extension Parser {
             }
         }
         return e
+    }
+
+    /// At a '=' after an expression: true when a bitwise_or follows it and no '=' or ':=' follows
+    /// that (CPython's `invalid_named_expression`). Leaves the position unchanged.
+    func assignmentLooksIntended() -> Bool {
+        let saved = pos
+        defer { pos = saved }
+        advance()
+        guard startsExpression(tok), !atKeyword("not"), !atKeyword("lambda") else { return false }
+        do { _ = try bitwiseOr() } catch { return false }
+        return !at("=") && !at(":=")
     }
 
     /// expression: lambdef | disjunction ['if' disjunction 'else' expression]

@@ -44,6 +44,8 @@ final class Parser {
     /// The error the lexer stopped with, and the line of the unclosed bracket if that was the error.
     let lexError: SyntaxError?
     let unclosedBracketLine: Int?
+    /// See `Lexer.Output.errorWaitsForParser`.
+    let errorWaitsForParser: Bool
     /// The source, for error lines.
     let text: SourceText
     /// The index of the current token; never past the last token.
@@ -66,6 +68,7 @@ final class Parser {
         self.tokens = tokens
         self.lexError = output.error
         self.unclosedBracketLine = output.unclosedBracketLine
+        self.errorWaitsForParser = output.errorWaitsForParser
         self.text = text
         self.fstring = fstring
     }
@@ -139,7 +142,7 @@ final class Parser {
 
     /// A syntax error at `loc`, unless a lexer error takes precedence (CPython's rule).
     func error(_ message: String, at loc: SourceLocation, kind: SyntaxError.Kind = .syntax) -> SyntaxError {
-        if let lexError {
+        if let lexError, !errorWaitsForParser {
             guard let bracketLine = unclosedBracketLine else { return lexError }
             let far = tokens[min(furthest, tokens.count - 1)]
             if far.kind == .error || far.loc.line > bracketLine { return lexError }
@@ -154,11 +157,15 @@ final class Parser {
         return SyntaxError(kind, message, at: loc, sourceLine: text.line(loc.line))
     }
 
-    /// "invalid syntax" at the current token (or the lexer's error if the lexer stopped here).
+    /// "invalid syntax" at the current token (or the lexer's error if the lexer stopped there; an
+    /// unexpected INDENT or DEDENT is an IndentationError that no later lexer error replaces).
     func invalidSyntax() -> SyntaxError {
         let t = tok
         if t.kind == .error, let lexError { return lexError }
-        if t.kind == .indent { return error("unexpected indent", at: t.loc, kind: .indentation) }
+        if t.kind == .indent || t.kind == .dedent {
+            let message = t.kind == .indent ? "unexpected indent" : "unexpected unindent"
+            if fstring == nil { return SyntaxError(.indentation, message, at: t.loc, sourceLine: text.line(t.loc.line)) }
+        }
         return error("invalid syntax", at: t.loc)
     }
 
