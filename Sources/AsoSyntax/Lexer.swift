@@ -218,8 +218,8 @@ final class LexerState {
         } else {
             while indents.count > 1 && col < indents[indents.count - 1] {
                 indents.removeLast(); altIndents.removeLast()
-                // CPython gives a DEDENT no column: errors at one print no caret.
-                tokens.append(Token(.dedent, "", SourceLocation(line: line, column: 0), location(i)))
+                // CPython places an error at a DEDENT one column left of the line's first character.
+                tokens.append(Token(.dedent, "", SourceLocation(line: line, column: i - lineStart), location(i)))
             }
             if col != indents[indents.count - 1] {
                 errorWaitsForParser = true

@@ -23,7 +23,7 @@ extension Parser {
             } else if at("**") {
                 advance()
                 keywords.append(Keyword(name: nil, value: try expression(), loc: t.loc))
-            } else if t.kind == .name && peek().isOp("=") {
+            } else if t.kind == .name && (!Lexer.keywords.contains(t.text) || ["True", "False", "None"].contains(t.text)) && peek().isOp("=") {
                 if ["True", "False", "None"].contains(t.text) { throw error("cannot assign to \(t.text)", at: t.loc) }
                 let name = try expectName()
                 advance()
@@ -81,15 +81,22 @@ extension Parser {
                 seenStar = true
                 if at(",") || at(closing) {
                     bareStar = t
+                    // `*` followed by nothing or `**`: CPython reports it at the `*` for def and
+                    // at the token after it (after the comma) for lambda.
+                    let after = at(",") ? peek() : tok
+                    if after.isOp(closing) || after.isOp("**") {
+                        throw error("named arguments must follow bare *", at: closing == ":" ? after.loc : t.loc)
+                    }
                 } else {
                     a.vararg = try parameter(annotations: annotations, starred: true)
                 }
             } else if at("**") {
                 advance()
                 a.kwarg = try parameter(annotations: annotations, starred: false)
-                _ = accept(",")
+                if at("=") { throw error("var-keyword argument cannot have default value", at: tok.loc) }
+                let comma = accept(",")
                 if !at(closing) {
-                    if tok.kind == .name || at("*") || at("**") || at("/") {
+                    if comma && (tok.kind == .name || at("*") || at("**") || at("/")) {
                         throw error("arguments cannot follow var-keyword argument", at: tok.loc)
                     }
                     throw invalidSyntax()
@@ -98,7 +105,11 @@ extension Parser {
             } else {
                 let p = try parameter(annotations: annotations, starred: false)
                 var value: Expr?
-                if accept("=") { value = try expression() }
+                if at("=") {
+                    let equals = next()
+                    if at(",") || at(closing) { throw error("expected default value expression", at: equals.loc) }
+                    value = try expression()
+                }
                 if seenStar {
                     a.kwOnly.append(p)
                     a.kwDefaults.append(value)

@@ -216,14 +216,7 @@ extension Parser {
         while atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
             let isAsync = acceptKeyword("async")
             advance()
-            let target = try targetList()
-            if !atKeyword("in") && startsExpression(tok) && tok.depth > 0 {
-                var last = target
-                if case .tuple(let elts) = target.kind, let l = elts.last { last = l }
-                throw error("invalid syntax. Perhaps you forgot a comma?", at: last.loc)
-            }
-            try checkTarget(target, delete: false)
-            try expectKeyword("in")
+            let target = try forTargets()
             let iter = try disjunction()
             var ifs: [Expr] = []
             while acceptKeyword("if") { ifs.append(try disjunction()) }
@@ -232,18 +225,59 @@ extension Parser {
         return result
     }
 
-    /// star_targets: star_target (',' star_target)* [','], where star_target is '*' bitwise_or | bitwise_or.
+    /// The targets of a `for` (statement or comprehension) up to and including 'in', checked.
+    /// When they are not followed by 'in', CPython's invalid_for_target reparses them as an
+    /// expression to name an invalid target (`for x + 1 in y`: "cannot assign to expression").
+    func forTargets() throws(SyntaxError) -> Expr {
+        let start = pos
+        let target = try targetList()
+        if acceptKeyword("in") {
+            try checkTarget(target, delete: false)
+            return target
+        }
+        let failed = pos
+        pos = start
+        var candidate: Expr?
+        do { candidate = try starExpressions() } catch {}
+        pos = failed
+        if var e = candidate {
+            var elements: [Expr]? = nil
+            if case .tuple(let elts) = e.kind, let last = elts.last { elements = elts; e = last }
+            if case .compare(let left, let ops) = e.kind, ops.first?.0 == .in {
+                let whole = elements.map { Expr(.tuple(Array($0.dropLast()) + [left]), target.loc) } ?? left
+                try checkTarget(whole, delete: false)
+            }
+        }
+        if startsExpression(tok) && tok.depth > 0 {
+            var last = target
+            if case .tuple(let elts) = target.kind, let l = elts.last { last = l }
+            throw error("invalid syntax. Perhaps you forgot a comma?", at: last.loc)
+        }
+        throw invalidSyntax()
+    }
+
+    /// star_targets: star_target (',' star_target)* [','], where star_target is '*' primary | primary.
     func targetList() throws(SyntaxError) -> Expr {
-        let first = try targetItem()
+        let first = try starTarget()
         guard at(",") else { return first }
         var elts = [first]
         while accept(",") {
             if !startsExpression(tok) && !at("*") { break }
-            elts.append(try targetItem())
+            elts.append(try starTarget())
         }
         return Expr(.tuple(elts), first.loc)
     }
 
+    /// star_target: '*' primary | primary
+    func starTarget() throws(SyntaxError) -> Expr {
+        if at("*") {
+            let loc = next().loc
+            return Expr(.starred(try primary()), loc)
+        }
+        return try primary()
+    }
+
+    /// with_target: '*' bitwise_or | bitwise_or (checked by the caller).
     func targetItem() throws(SyntaxError) -> Expr {
         if at("*") {
             let loc = next().loc

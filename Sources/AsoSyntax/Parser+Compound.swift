@@ -85,9 +85,7 @@ extension Parser {
     /// for_stmt: ['async'] 'for' star_targets 'in' star_expressions ':' block [else_block]
     func forStatement(isAsync: Bool, loc: SourceLocation) throws(SyntaxError) -> Stmt {
         let t = next()
-        let target = try targetList()
-        try checkTarget(target, delete: false)
-        try expectKeyword("in")
+        let target = try forTargets()
         let iter = try starExpressions()
         try expectColonBeforeNewline()
         let body = try block(after: "'for' statement", line: t.loc.line)

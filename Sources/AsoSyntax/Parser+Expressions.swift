@@ -72,17 +72,18 @@ extension Parser {
         try enter()
         defer { leave() }
         if atKeyword("lambda") { return try lambdef() }
-        let startTok = tok
-        let startNext = peek()
+        let startPos = pos
         let body = try disjunction()
         // CPython's invalid_expression: two expressions in a row inside brackets.
-        if tok.depth > 0 && startsExpression(tok) && !(startTok.kind == .name && startNext.kind == .string)
-            && !["match", "case", "_"].contains(startTok.text) {
-            // Look at the second expression as CPython does, so an unclosed bracket after it wins.
+        if tok.depth > 0 && startsExpression(tok) && !startsNameString(startPos)
+            && !["match", "case", "_"].contains(tokens[startPos].text) {
+            // The second expression must parse (CPython's expression_without_invalid); looking at
+            // it also lets an unclosed bracket after it win, as in CPython.
             let saved = pos
-            do { _ = try disjunction(); _ = tok } catch {}
+            var parsed = false
+            do { _ = try disjunction(); _ = tok; parsed = true } catch {}
             pos = saved
-            throw error("invalid syntax. Perhaps you forgot a comma?", at: body.loc)
+            if parsed { throw error("invalid syntax. Perhaps you forgot a comma?", at: body.loc) }
         }
         guard atKeyword("if") else { return body }
         advance()
@@ -93,6 +94,11 @@ extension Parser {
         }
         let orElse = try expression()
         return Expr(.ifExp(test: test, body: body, orElse: orElse), body.loc)
+    }
+
+    /// True when the tokens at `index` are NAME STRING (`print "x"`), which CPython leaves out of the comma hint.
+    func startsNameString(_ index: Int) -> Bool {
+        index + 1 < tokens.count && tokens[index].kind == .name && tokens[index + 1].kind == .string
     }
 
     /// True when `t` can begin an expression.
@@ -140,6 +146,8 @@ extension Parser {
         let left = try bitwiseOr()
         var ops: [(CmpOp, Expr)] = []
         while let op = compareOp() { ops.append((op, try bitwiseOr())) }
+        // `a not b`: CPython fails at the token after `not`, where it expected `in`.
+        if atKeyword("not") && !peek().isKeyword("in") { advance() }
         return ops.isEmpty ? left : Expr(.compare(left, ops), left.loc)
     }
 

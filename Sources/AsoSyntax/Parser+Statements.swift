@@ -72,8 +72,11 @@ extension Parser {
         let startLoc = tok.loc
         let first = atKeyword("yield") ? try yieldExpr() : try starExpressions()
         if at(":") {
+            if let message = annotationTargetError(first) {
+                if !startsExpression(peek()) { throw invalidSyntax() }
+                throw error(message, at: first.loc)
+            }
             advance()
-            if let message = annotationTargetError(first) { throw error(message, at: first.loc) }
             let annotation = try expression()
             var value: Expr?
             if accept("=") { value = atKeyword("yield") ? try yieldExpr() : try starExpressions() }
@@ -89,28 +92,31 @@ extension Parser {
             return Stmt(.augAssign(target: first, op: op, value: value), startLoc)
         }
         guard at("=") else { return Stmt(.expr(first), startLoc) }
-        var targets = [first]
+        // Each target is checked when its '=' is seen, before the value is parsed (CPython's
+        // invalid_assignment), so `f() =` is reported even when nothing valid follows.
+        var targets: [Expr] = []
         var value = first
-        var valueStartsBitwiseOr = true
-        while accept("=") {
-            let t = tok
-            valueStartsBitwiseOr = !(t.isKeyword("not") || t.isKeyword("lambda") || t.isOp("*") || t.isKeyword("yield"))
+        while at("=") {
+            try checkAssignmentTarget(value, first: targets.isEmpty)
+            targets.append(value)
+            advance()
             value = atKeyword("yield") ? try yieldExpr() : try starExpressions()
-            if at("=") { targets.append(value) }
-        }
-        for (index, target) in targets.enumerated() {
-            switch target.kind {
-            case .yield, .yieldFrom: throw error("assignment to yield expression not possible", at: target.loc)
-            default: break
-            }
-            guard let bad = invalidTarget(target, delete: false) else { continue }
-            if index == 0 && targets.count == 1 && valueStartsBitwiseOr && isBitwiseOrLevel(target)
-                && !isExcludedFromHereMessage(target) {
-                throw error("cannot assign to \(exprName(target)) here. Maybe you meant '==' instead of '='?", at: target.loc)
-            }
-            throw error("cannot assign to \(exprName(bad))", at: bad.loc)
         }
         return Stmt(.assign(targets: targets, value: value), startLoc)
+    }
+
+    /// Checks one target of `a = b = value`; `first` is the leftmost, which gets CPython's
+    /// "here. Maybe you meant '=='" hint when a single bitwise_or value follows.
+    func checkAssignmentTarget(_ target: Expr, first: Bool) throws(SyntaxError) {
+        switch target.kind {
+        case .yield, .yieldFrom: throw error("assignment to yield expression not possible", at: target.loc)
+        default: break
+        }
+        guard let bad = invalidTarget(target, delete: false) else { return }
+        if first && isBitwiseOrLevel(target) && !isExcludedFromHereMessage(target) && assignmentLooksIntended() {
+            throw error("cannot assign to \(exprName(target)) here. Maybe you meant '==' instead of '='?", at: target.loc)
+        }
+        throw error("cannot assign to \(exprName(bad))", at: bad.loc)
     }
 
     static let augmentedOperators: [String: BinOp] = [
