@@ -30,7 +30,7 @@ extension Parser {
                 keywords.append(Keyword(name: name, value: try expression(), loc: t.loc))
             } else {
                 let e = try namedExpressionArgument()
-                if atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+                if try comprehensionAhead() {
                     let generators = try comprehensionClauses()
                     let gen = Expr(.generatorExp(e, generators), e.loc)
                     if count > 1 || !at(")") {
@@ -70,6 +70,10 @@ extension Parser {
         var seenDefault = false
         while !at(closing) {
             let t = tok
+            if at("(") {
+                let what = closing == ":" ? "Lambda expression parameters" : "Function parameters"
+                throw error("\(what) cannot be parenthesized", at: t.loc)
+            }
             if at("/") {
                 if seenStar || !a.posOnly.isEmpty || a.args.isEmpty { throw invalidSyntax() }
                 advance()

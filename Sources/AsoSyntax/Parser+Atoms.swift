@@ -107,7 +107,8 @@ extension Parser {
             return y
         }
         let first = try starNamedExpression()
-        if atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+        if try comprehensionAhead() {
+            try checkComprehensionElement(first)
             let generators = try comprehensionClauses()
             try expect(")")
             return Expr(.generatorExp(first, generators), open.loc)
@@ -131,7 +132,8 @@ extension Parser {
         let open = next()
         if accept("]") { return Expr(.list([]), open.loc) }
         let first = try starNamedExpression()
-        if atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+        if try comprehensionAhead() {
+            try checkComprehensionElement(first)
             let generators = try comprehensionClauses()
             try expect("]")
             return Expr(.listComp(first, generators), open.loc)
@@ -157,7 +159,8 @@ extension Parser {
             if case .starred = first.kind { throw invalidSyntax() }
             return try dictDisplay(open, first: first)
         }
-        if atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+        if try comprehensionAhead() {
+            try checkComprehensionElement(first)
             let generators = try comprehensionClauses()
             try expect("}")
             return Expr(.setComp(first, generators), open.loc)
@@ -176,15 +179,16 @@ extension Parser {
         var items: [DictItem] = []
         if let key = first {
             let value = try dictValue()
-            if atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+            if try comprehensionAhead() {
                 let generators = try comprehensionClauses()
                 try expect("}")
                 return Expr(.dictComp(key: key, value: value, generators), open.loc)
             }
             items.append(DictItem(key: key, value: value))
         } else {
-            advance()
+            let stars = next()
             items.append(DictItem(key: nil, value: try bitwiseOr()))
+            if try comprehensionAhead() { throw error("dict unpacking cannot be used in dict comprehension", at: stars.loc) }
         }
         while accept(",") {
             if at("}") { break }
@@ -210,10 +214,24 @@ extension Parser {
         return try expression()
     }
 
+    /// True at 'for' or 'async' 'for'; 'async' followed by anything else is an error after it.
+    func comprehensionAhead() throws(SyntaxError) -> Bool {
+        if atKeyword("for") { return true }
+        guard atKeyword("async") else { return false }
+        if peek().isKeyword("for") { return true }
+        advance()
+        throw invalidSyntax()
+    }
+
+    /// `*x` cannot be the element of a list, set or generator comprehension.
+    func checkComprehensionElement(_ e: Expr) throws(SyntaxError) {
+        if case .starred = e.kind { throw error("iterable unpacking cannot be used in comprehension", at: e.loc) }
+    }
+
     /// for_if_clauses: (['async'] 'for' star_targets 'in' disjunction ('if' disjunction)*)+
     func comprehensionClauses() throws(SyntaxError) -> [Comprehension] {
         var result: [Comprehension] = []
-        while atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+        while try comprehensionAhead() {
             let isAsync = acceptKeyword("async")
             advance()
             let target = try forTargets()

@@ -147,7 +147,10 @@ extension Parser {
         var ops: [(CmpOp, Expr)] = []
         while let op = compareOp() { ops.append((op, try bitwiseOr())) }
         // `a not b`: CPython fails at the token after `not`, where it expected `in`.
-        if atKeyword("not") && !peek().isKeyword("in") { advance() }
+        if atKeyword("not") && !peek().isKeyword("in") {
+            advance()
+            throw invalidSyntax()
+        }
         return ops.isEmpty ? left : Expr(.compare(left, ops), left.loc)
     }
 

@@ -72,6 +72,7 @@ extension Parser {
         let startLoc = tok.loc
         let first = atKeyword("yield") ? try yieldExpr() : try starExpressions()
         if at(":") {
+            if case .starred = first.kind { throw invalidSyntax() }
             if let message = annotationTargetError(first) {
                 if !startsExpression(peek()) { throw invalidSyntax() }
                 throw error(message, at: first.loc)
@@ -133,17 +134,37 @@ extension Parser {
         return Stmt(.raise(exception: exception, cause: cause), loc)
     }
 
-    /// del_stmt: 'del' del_target (',' del_target)* [',']
+    /// del_stmt: 'del' del_target (',' del_target)* [','], where del_target is a primary. When
+    /// that fails, CPython's invalid_del_stmt reparses the rest as expressions to name an invalid
+    /// target ("cannot delete function call"); otherwise the error is where the first parse stopped.
     func delStatement() throws(SyntaxError) -> Stmt {
         let loc = next().loc
+        let start = pos
         var targets: [Expr] = []
-        repeat {
-            if !targets.isEmpty && !startsExpression(tok) { break }
-            let e = try expression()
-            try checkTarget(e, delete: true)
-            targets.append(e)
-        } while accept(",")
-        return Stmt(.delete(targets), loc)
+        var parsed = true
+        do {
+            repeat {
+                if !targets.isEmpty && !startsExpression(tok) { break }
+                targets.append(try primary())
+            } while accept(",")
+        } catch {
+            parsed = false
+        }
+        if parsed && (at(";") || tok.kind == .newline) {
+            for t in targets { try checkTarget(t, delete: true) }
+            return Stmt(.delete(targets), loc)
+        }
+        let failed = pos
+        pos = start
+        var reparsed: Expr?
+        do { reparsed = try starExpressions() } catch {}
+        if let e = reparsed {
+            let items: [Expr]
+            if case .tuple(let elts) = e.kind, e.loc == tokens[start].loc, !tokens[start].isOp("(") { items = elts } else { items = [e] }
+            for item in items { try checkTarget(item, delete: true) }
+        }
+        pos = failed
+        throw invalidSyntax()
     }
 
     /// dotted_name: NAME ('.' NAME)*

@@ -142,10 +142,14 @@ final class Parser {
 
     /// A syntax error at `loc`, unless a lexer error takes precedence (CPython's rule).
     func error(_ message: String, at loc: SourceLocation, kind: SyntaxError.Kind = .syntax) -> SyntaxError {
-        if let lexError, !errorWaitsForParser {
-            guard let bracketLine = unclosedBracketLine else { return lexError }
+        if let lexError {
+            // Reaching the lexer's error token raises it, as fetching it does in CPython.
             let far = tokens[min(furthest, tokens.count - 1)]
-            if far.kind == .error || far.loc.line > bracketLine { return lexError }
+            if far.kind == .error { return lexError }
+            if !errorWaitsForParser {
+                guard let bracketLine = unclosedBracketLine else { return lexError }
+                if far.loc.line > bracketLine { return lexError }
+            }
         }
         if let ctx = fstring {
             // CPython 3.11 reports these against the text `(expression)`: undo the column shift.
