@@ -192,18 +192,34 @@ final class LexerState {
     /// comment-only line (nothing emitted, the caller goes on with the next line).
     func indentation() -> Bool {
         var col = 0, altcol = 0
-        let start = i
+        // A backslash continuation inside the indentation: the first one fixes the level.
+        var continued: (Int, Int)?
+        var start = i
         while let c = peek() {
             if c == " " { col += 1; altcol += 1 }
             else if c == "\t" { col = (col / 8 + 1) * 8; altcol += 1 }
             else if c == "\u{0C}" { col = 0; altcol = 0 }
+            else if c == "\\" {
+                errorWaitsForParser = true
+                guard peek(1) == "\n" else {
+                    i += min(2, s.count - i)
+                    fail("unexpected character after line continuation character", column: i - lineStart)
+                    return true
+                }
+                if continued == nil { continued = (col, altcol) }
+                i += 2
+                newLine()
+                errorWaitsForParser = false
+                start = i
+                continue
+            }
             else { break }
             i += 1
         }
+        if let (c0, a0) = continued { col = c0; altcol = a0 }
         let c = peek()
-        if c == nil || c == "#" || c == "\n" || (c == "\\" && peek(1) == "\n") {
+        if c == nil || c == "#" || c == "\n" {
             if c == "#" { while let d = peek(), d != "\n" { i += 1 } }
-            if c == "\\" { return true }
             if let d = peek(), d == "\n" { i += 1; newLine(); atLineStart = true }
             return false
         }

@@ -258,13 +258,8 @@ extension Parser {
         var candidate: Expr?
         do { candidate = try starExpressions() } catch {}
         pos = failed
-        if var e = candidate {
-            var elements: [Expr]? = nil
-            if case .tuple(let elts) = e.kind, let last = elts.last { elements = elts; e = last }
-            if case .compare(let left, let ops) = e.kind, ops.first?.0 == .in {
-                let whole = elements.map { Expr(.tuple(Array($0.dropLast()) + [left]), target.loc) } ?? left
-                try checkTarget(whole, delete: false)
-            }
+        if let e = candidate, let bad = invalidTarget(e, delete: false, forTargets: true) {
+            throw error("cannot assign to \(exprName(bad))", at: bad.loc)
         }
         if startsExpression(tok) && tok.depth > 0 {
             var last = target

@@ -180,8 +180,9 @@ extension Parser {
         let t = tok
         if t.isKeyword("def") { return try functionDef(decorators: decorators, isAsync: false, loc: t.loc) }
         if t.isKeyword("class") { return try classDef(decorators: decorators) }
-        if t.isKeyword("async") && peek().isKeyword("def") {
+        if t.isKeyword("async") {
             advance()
+            guard atKeyword("def") else { throw invalidSyntax() }
             return try functionDef(decorators: decorators, isAsync: true, loc: t.loc)
         }
         throw invalidSyntax()

@@ -75,15 +75,15 @@ extension Parser {
         let startPos = pos
         let body = try disjunction()
         // CPython's invalid_expression: two expressions in a row inside brackets.
-        if tok.depth > 0 && startsExpression(tok) && !startsNameString(startPos)
-            && !["match", "case", "_"].contains(tokens[startPos].text) {
-            // The second expression must parse (CPython's expression_without_invalid); looking at
-            // it also lets an unclosed bracket after it win, as in CPython.
+        if startsExpression(tok) && !startsNameString(startPos) && !["match", "case", "_"].contains(tokens[startPos].text) {
+            // The second expression must parse (CPython's expression_without_invalid), and only
+            // inside brackets is it reported; looking at it also lets an unclosed bracket after
+            // it win, as in CPython.
             let saved = pos
             var parsed = false
             do { _ = try disjunction(); _ = tok; parsed = true } catch {}
             pos = saved
-            if parsed { throw error("invalid syntax. Perhaps you forgot a comma?", at: body.loc) }
+            if parsed && tok.depth > 0 { throw error("invalid syntax. Perhaps you forgot a comma?", at: body.loc) }
         }
         guard atKeyword("if") else { return body }
         advance()

@@ -71,6 +71,15 @@ extension Parser {
     func expressionStatement() throws(SyntaxError) -> Stmt {
         let startLoc = tok.loc
         let first = atKeyword("yield") ? try yieldExpr() : try starExpressions()
+        if case .tuple = first.kind, first.loc == startLoc, atName, peek().isOp("=") {
+            // `a, b c = d`: CPython tries `c = d` as a named expression and hints at '=='.
+            let nameLoc = tok.loc
+            let saved = pos
+            advance()
+            let intended = assignmentLooksIntended()
+            pos = saved
+            if intended { throw error("invalid syntax. Maybe you meant '==' or ':=' instead of '='?", at: nameLoc) }
+        }
         if at(":") {
             if case .starred = first.kind { throw invalidSyntax() }
             if let message = annotationTargetError(first) {
