@@ -6,7 +6,7 @@
 extension Parser {
     /// arguments: ','.(starred_expression | (assignment_expression | expression !':=') !'=' | kwarg)+ [',']
     /// Also accepts one generator expression as the only argument: `f(x for x in y)`.
-    func arguments() throws(SyntaxError) -> ([Expr], [Keyword]) {
+    func arguments(allowGenerator: Bool = true) throws(SyntaxError) -> ([Expr], [Keyword]) {
         var args: [Expr] = []
         var keywords: [Keyword] = []
         var positionalAfter: String?
@@ -31,6 +31,7 @@ extension Parser {
             } else {
                 let e = try namedExpressionArgument()
                 if try comprehensionAhead() {
+                    if !allowGenerator { throw invalidSyntax() }
                     let generators = try comprehensionClauses()
                     let gen = Expr(.generatorExp(e, generators), e.loc)
                     if count > 1 || !at(")") {

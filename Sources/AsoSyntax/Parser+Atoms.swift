@@ -248,8 +248,9 @@ extension Parser {
     /// expression to name an invalid target (`for x + 1 in y`: "cannot assign to expression").
     func forTargets() throws(SyntaxError) -> Expr {
         let start = pos
-        let target = try targetList()
-        if acceptKeyword("in") {
+        var parsedTarget: Expr?
+        do { parsedTarget = try targetList() } catch {}
+        if let target = parsedTarget, acceptKeyword("in") {
             try checkTarget(target, delete: false)
             return target
         }
@@ -261,7 +262,7 @@ extension Parser {
         if let e = candidate, let bad = invalidTarget(e, delete: false, forTargets: true) {
             throw error("cannot assign to \(exprName(bad))", at: bad.loc)
         }
-        if startsExpression(tok) && tok.depth > 0 {
+        if let target = parsedTarget, startsExpression(tok) && tok.depth > 0 {
             var last = target
             if case .tuple(let elts) = target.kind, let l = elts.last { last = l }
             throw error("invalid syntax. Perhaps you forgot a comma?", at: last.loc)

@@ -208,7 +208,7 @@ extension Parser {
         let name = try expectName()
         var bases: [Expr] = [], keywords: [Keyword] = []
         if accept("(") {
-            (bases, keywords) = try arguments()
+            (bases, keywords) = try arguments(allowGenerator: false)
             try expect(")")
         }
         try expectColonBeforeNewline()

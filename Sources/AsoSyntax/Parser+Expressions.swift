@@ -85,6 +85,11 @@ extension Parser {
             pos = saved
             if parsed && tok.depth > 0 { throw error("invalid syntax. Perhaps you forgot a comma?", at: body.loc) }
         }
+        // `(a not := 1)`: CPython fails at the token after `not`, where it expected `in`.
+        if atKeyword("not") && !peek().isKeyword("in") {
+            advance()
+            throw invalidSyntax()
+        }
         guard atKeyword("if") else { return body }
         advance()
         let test = try disjunction()
@@ -147,7 +152,7 @@ extension Parser {
         var ops: [(CmpOp, Expr)] = []
         while let op = compareOp() { ops.append((op, try bitwiseOr())) }
         // `a not b`: CPython fails at the token after `not`, where it expected `in`.
-        if atKeyword("not") && !peek().isKeyword("in") {
+        if atKeyword("not") && !peek().isKeyword("in") && tok.depth == 0 {
             advance()
             throw invalidSyntax()
         }

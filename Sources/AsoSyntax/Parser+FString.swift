@@ -126,10 +126,10 @@ extension Parser {
         if let open = brackets.last { throw error("f-string: unmatched '\(open)'", at: t.end) }
         let exprEnd = selfDocEnd ?? i
         let exprText = body[start..<exprEnd]
+        guard i < body.count else { throw error("f-string: expecting '}'", at: t.end) }
         if exprText.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\u{0C}" }) {
             throw error("f-string: empty expression not allowed", at: t.end)
         }
-        guard i < body.count else { throw error("f-string: expecting '}'", at: t.end) }
         var selfDocumenting: String?
         if let eq = selfDocEnd {
             i = eq + 1

@@ -70,6 +70,7 @@ extension Parser {
     /// assignment | star_expressions: see the file comment.
     func expressionStatement() throws(SyntaxError) -> Stmt {
         let startLoc = tok.loc
+        let startPos = pos
         let first = atKeyword("yield") ? try yieldExpr() : try starExpressions()
         if case .tuple = first.kind, first.loc == startLoc, atName, peek().isOp("=") {
             // `a, b c = d`: CPython tries `c = d` as a named expression and hints at '=='.
@@ -106,22 +107,21 @@ extension Parser {
         // invalid_assignment), so `f() =` is reported even when nothing valid follows.
         var targets: [Expr] = []
         var value = first
+        var bareYield = tokens[startPos].isKeyword("yield")
         while at("=") {
-            try checkAssignmentTarget(value, first: targets.isEmpty)
+            try checkAssignmentTarget(value, first: targets.isEmpty, bareYield: bareYield)
             targets.append(value)
             advance()
-            value = atKeyword("yield") ? try yieldExpr() : try starExpressions()
+            bareYield = atKeyword("yield")
+            value = bareYield ? try yieldExpr() : try starExpressions()
         }
         return Stmt(.assign(targets: targets, value: value), startLoc)
     }
 
     /// Checks one target of `a = b = value`; `first` is the leftmost, which gets CPython's
     /// "here. Maybe you meant '=='" hint when a single bitwise_or value follows.
-    func checkAssignmentTarget(_ target: Expr, first: Bool) throws(SyntaxError) {
-        switch target.kind {
-        case .yield, .yieldFrom: throw error("assignment to yield expression not possible", at: target.loc)
-        default: break
-        }
+    func checkAssignmentTarget(_ target: Expr, first: Bool, bareYield: Bool) throws(SyntaxError) {
+        if bareYield { throw error("assignment to yield expression not possible", at: target.loc) }
         guard let bad = invalidTarget(target, delete: false) else { return }
         if first && isBitwiseOrLevel(target) && !isExcludedFromHereMessage(target) && assignmentLooksIntended() {
             throw error("cannot assign to \(exprName(target)) here. Maybe you meant '==' instead of '='?", at: target.loc)
