@@ -26,7 +26,9 @@ extension LexerState {
     /// Digits with single underscores between them (`tok_decimal_tail`); false after an error.
     func decimalTail() -> Bool {
         while true {
-            while LexerState.isDigit(peek()) { i += 1 }
+            var j = i
+            while j < s.count && s[j] >= "0" && s[j] <= "9" { j += 1 }
+            i = j
             guard peek() == "_" else { return true }
             i += 1
             if !LexerState.isDigit(peek()) {
@@ -186,7 +188,10 @@ extension LexerState {
                 add(.string, prefixStart, i, startLine: startLine, startLineStart: startLineStart)
                 return
             }
-            i += 1
+            // Skip plain characters in one local loop.
+            var j = i + 1
+            while j < s.count && s[j] != quote && s[j] != "\\" && s[j] != "\n" { j += 1 }
+            i = j
         }
     }
 }

@@ -126,11 +126,27 @@ final class LexerState {
     }
 
     func add(_ kind: TokenKind, _ start: Int, _ end: Int, startLine: Int? = nil, startLineStart: Int? = nil) {
+        let loc = SourceLocation(line: startLine ?? line, column: start - (startLineStart ?? lineStart) + 1)
+        tokens.append(Token(kind, text(start, end), loc, location(end), depth: brackets.count))
+        lineHasTokens = true
+    }
+
+    /// The source text between two indices; ASCII text (nearly every token) is copied byte by byte.
+    func text(_ start: Int, _ end: Int) -> String {
+        let count = end - start
+        var ascii = true
+        let fast = String(unsafeUninitializedCapacity: count) { buffer in
+            for k in 0..<count {
+                let v = s[start + k].value
+                if v >= 0x80 { ascii = false; return 0 }
+                buffer[k] = UInt8(truncatingIfNeeded: v)
+            }
+            return count
+        }
+        if ascii { return fast }
         var str = String.UnicodeScalarView()
         str.append(contentsOf: s[start..<end])
-        let loc = SourceLocation(line: startLine ?? line, column: start - (startLineStart ?? lineStart) + 1)
-        tokens.append(Token(kind, String(str), loc, location(end), depth: brackets.count))
-        lineHasTokens = true
+        return String(str)
     }
 
     func newLine() {
@@ -149,9 +165,13 @@ final class LexerState {
             guard let c = peek() else { finish(); return }
             switch c {
             case " ", "\t", "\u{0C}":
-                i += 1
+                var j = i + 1
+                while j < s.count && (s[j] == " " || s[j] == "\t" || s[j] == "\u{0C}") { j += 1 }
+                i = j
             case "#":
-                while let d = peek(), d != "\n" { i += 1 }
+                var j = i
+                while j < s.count && s[j] != "\n" { j += 1 }
+                i = j
             case "\n":
                 if brackets.isEmpty && lineHasTokens {
                     tokens.append(Token(.newline, "", location(i), location(i + 1), depth: 0))
@@ -296,7 +316,9 @@ final class LexerState {
 
     func identifier() {
         let start = i
-        while let c = peek(), isIdentifierContinue(c) { i += 1 }
+        var j = i
+        while j < s.count && isIdentifierContinue(s[j]) { j += 1 }
+        i = j
         if let q = peek(), q == "'" || q == "\"", i - start <= 2 {
             var prefix = ""
             for k in start..<i { prefix.unicodeScalars.append(s[k]) }

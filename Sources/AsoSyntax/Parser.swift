@@ -75,10 +75,7 @@ final class Parser {
 
     // MARK: Token access
 
-    var tok: Token {
-        if pos > furthest { furthest = pos }
-        return tokens[pos]
-    }
+    var tok: Token { tokens[pos] }
 
     func peek(_ k: Int = 1) -> Token {
         let j = min(pos + k, tokens.count - 1)
@@ -87,7 +84,10 @@ final class Parser {
     }
 
     func advance() {
-        if pos < tokens.count - 1 { pos += 1 }
+        if pos < tokens.count - 1 {
+            pos += 1
+            if pos > furthest { furthest = pos }
+        }
     }
 
     /// Consumes the current token and returns it.
@@ -97,8 +97,8 @@ final class Parser {
         return t
     }
 
-    func at(_ op: String) -> Bool { tok.isOp(op) }
-    func atKeyword(_ k: String) -> Bool { tok.isKeyword(k) }
+    func at(_ op: String) -> Bool { tokens[pos].isOp(op) }
+    func atKeyword(_ k: String) -> Bool { tokens[pos].isKeyword(k) }
 
     func accept(_ op: String) -> Bool {
         if tok.isOp(op) { advance(); return true }
