@@ -100,6 +100,8 @@ final class LexerState {
     var atLineStart = true
     /// True after a token on the current logical line (so a NEWLINE is due).
     var lineHasTokens = false
+    /// Where a comment started on the current physical line, if one did.
+    var commentStart: Int?
 
     init(_ text: SourceText, _ buffer: UnsafeBufferPointer<Unicode.Scalar>) {
         self.text = text
@@ -169,14 +171,17 @@ final class LexerState {
                 while j < s.count && (s[j] == " " || s[j] == "\t" || s[j] == "\u{0C}") { j += 1 }
                 i = j
             case "#":
+                commentStart = i
                 var j = i
                 while j < s.count && s[j] != "\n" { j += 1 }
                 i = j
             case "\n":
                 if brackets.isEmpty && lineHasTokens {
-                    tokens.append(Token(.newline, "", location(i), location(i + 1), depth: 0))
+                    // CPython starts the NEWLINE token at a comment that ends the line.
+                    tokens.append(Token(.newline, "", location(commentStart ?? i), location(i + 1), depth: 0))
                     lineHasTokens = false
                 }
+                commentStart = nil
                 i += 1
                 newLine()
                 atLineStart = brackets.isEmpty
@@ -252,17 +257,19 @@ final class LexerState {
             indents.append(col); altIndents.append(altcol)
             tokens.append(Token(.indent, "", SourceLocation(line: line, column: width), location(i)))
         } else {
-            while indents.count > 1 && col < indents[indents.count - 1] {
-                indents.removeLast(); altIndents.removeLast()
-                // CPython places an error at a DEDENT one column left of the line's first character.
-                tokens.append(Token(.dedent, "", SourceLocation(line: line, column: i - lineStart), location(i)))
-            }
-            if col != indents[indents.count - 1] {
+            // Like CPython, check the level before any DEDENT is handed out.
+            var levels = indents.count
+            while levels > 1 && col < indents[levels - 1] { levels -= 1 }
+            if col != indents[levels - 1] {
                 errorWaitsForParser = true
                 var end = i
                 while end < s.count && s[end] != "\n" { end += 1 }
                 fail(kind: .indentation, "unindent does not match any outer indentation level", column: end - lineStart + 1)
                 return true
+            }
+            while indents.count > levels {
+                indents.removeLast(); altIndents.removeLast()
+                tokens.append(Token(.dedent, "", SourceLocation(line: line, column: i - lineStart), location(i)))
             }
             if altcol != altIndents[altIndents.count - 1] { tabError(); return true }
         }

@@ -81,7 +81,10 @@ extension Parser {
                 a.posOnly = a.args
                 a.args = []
             } else if at("*") {
-                if seenStar { throw error("* argument may appear only once", at: t.loc) }
+                if seenStar {
+                    if peek().kind == .name || peek().isOp(",") { throw error("* argument may appear only once", at: t.loc) }
+                    throw invalidSyntax()
+                }
                 advance()
                 seenStar = true
                 if at(",") || at(closing) {
@@ -123,7 +126,7 @@ extension Parser {
                     if let value {
                         a.defaults.append(value)
                         seenDefault = true
-                    } else if seenDefault {
+                    } else if seenDefault && (at(",") || at(closing)) {
                         throw error("non-default argument follows default argument", at: p.loc)
                     }
                     a.args.append(p)

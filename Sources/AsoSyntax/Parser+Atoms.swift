@@ -257,7 +257,7 @@ extension Parser {
         let failed = pos
         pos = start
         var candidate: Expr?
-        do { candidate = try starExpressions() } catch {}
+        do { candidate = try starExpressions() } catch { pos = failed; try propagateSpecific(error) }
         pos = failed
         if let e = candidate, let bad = invalidTarget(e, delete: false, forTargets: true) {
             throw error("cannot assign to \(exprName(bad))", at: bad.loc)

@@ -45,7 +45,7 @@ extension Parser {
             return Expr(.namedExpr(target: nameTok.text, value: value), nameTok.loc)
         }
         let e = try expression()
-        if at("=") && assignmentLooksIntended() {
+        if at("="), try assignmentLooksIntended() {
             if case .name = e.kind {
                 throw error("invalid syntax. Maybe you meant '==' or ':=' instead of '='?", at: e.loc)
             }
@@ -58,12 +58,16 @@ extension Parser {
 
     /// At a '=' after an expression: true when a bitwise_or follows it and no '=' or ':=' follows
     /// that (CPython's `invalid_named_expression`). Leaves the position unchanged.
-    func assignmentLooksIntended() -> Bool {
+    func assignmentLooksIntended() throws(SyntaxError) -> Bool {
         let saved = pos
         defer { pos = saved }
         advance()
         guard startsExpression(tok), !atKeyword("not"), !atKeyword("lambda") else { return false }
-        do { _ = try bitwiseOr() } catch { return false }
+        do { _ = try bitwiseOr() } catch {
+            pos = saved
+            try propagateSpecific(error)
+            return false
+        }
         return !at("=") && !at(":=")
     }
 
@@ -81,6 +85,7 @@ extension Parser {
             // it win, as in CPython.
             let saved = pos
             var parsed = false
+            // Parsed without CPython's invalid_ rules: errors found inside are not reported.
             do { _ = try disjunction(); _ = tok; parsed = true } catch {}
             pos = saved
             if parsed && tok.depth > 0 { throw error("invalid syntax. Perhaps you forgot a comma?", at: body.loc) }
@@ -94,7 +99,7 @@ extension Parser {
         advance()
         let test = try disjunction()
         if !acceptKeyword("else") {
-            if tok.kind == .error { throw invalidSyntax() }
+            if tok.kind == .error || at(":") { throw invalidSyntax() }
             throw error("expected 'else' after 'if' expression", at: body.loc)
         }
         let orElse = try expression()

@@ -128,6 +128,10 @@ extension Parser {
         let exprText = body[start..<exprEnd]
         guard i < body.count else { throw error("f-string: expecting '}'", at: t.end) }
         if exprText.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\u{0C}" }) {
+            let next = body[exprEnd]
+            if next == "!" || next == ":" || next == "=" {
+                throw error("f-string: expression required before '\(next)'", at: t.end)
+            }
             throw error("f-string: empty expression not allowed", at: t.end)
         }
         var selfDocumenting: String?
@@ -170,7 +174,17 @@ extension Parser {
         scalars.append(contentsOf: text)
         scalars.append(")")
         let source = SourceText(scalars: scalars)
-        var output = Lexer.tokenize(source)
+        let output = Lexer.tokenize(source)
+        do throws(SyntaxError) {
+            return try parseFStringExpression(output, source, scalars, line: line, column: column)
+        } catch {
+            throw withLexerPriority(error)
+        }
+    }
+
+    func parseFStringExpression(_ tokenized: Lexer.Output, _ source: SourceText, _ scalars: [Unicode.Scalar],
+                                line: Int, column: Int) throws(SyntaxError) -> Expr {
+        var output = tokenized
         if let lexError = output.error {
             let message = lexError.message.hasPrefix("f-string") ? lexError.message : "f-string: " + lexError.message
             throw SyntaxError(lexError.kind, message,

@@ -77,7 +77,7 @@ extension Parser {
             let nameLoc = tok.loc
             let saved = pos
             advance()
-            let intended = assignmentLooksIntended()
+            let intended = try assignmentLooksIntended()
             pos = saved
             if intended { throw error("invalid syntax. Maybe you meant '==' or ':=' instead of '='?", at: nameLoc) }
         }
@@ -123,7 +123,7 @@ extension Parser {
     func checkAssignmentTarget(_ target: Expr, first: Bool, bareYield: Bool) throws(SyntaxError) {
         if bareYield { throw error("assignment to yield expression not possible", at: target.loc) }
         guard let bad = invalidTarget(target, delete: false) else { return }
-        if first && isBitwiseOrLevel(target) && !isExcludedFromHereMessage(target) && assignmentLooksIntended() {
+        if first && isBitwiseOrLevel(target) && !isExcludedFromHereMessage(target), try assignmentLooksIntended() {
             throw error("cannot assign to \(exprName(target)) here. Maybe you meant '==' instead of '='?", at: target.loc)
         }
         throw error("cannot assign to \(exprName(bad))", at: bad.loc)
@@ -166,7 +166,7 @@ extension Parser {
         let failed = pos
         pos = start
         var reparsed: Expr?
-        do { reparsed = try starExpressions() } catch {}
+        do { reparsed = try starExpressions() } catch { pos = failed; try propagateSpecific(error) }
         if let e = reparsed {
             let items: [Expr]
             if case .tuple(let elts) = e.kind, e.loc == tokens[start].loc, !tokens[start].isOp("(") { items = elts } else { items = [e] }

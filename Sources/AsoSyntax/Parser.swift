@@ -140,6 +140,25 @@ final class Parser {
 
     // MARK: Errors
 
+    /// `e`, unless the lexer's error takes precedence (CPython's rule).
+    func withLexerPriority(_ e: SyntaxError) -> SyntaxError {
+        if let lexError {
+            let far = tokens[min(furthest, tokens.count - 1)]
+            if far.kind == .error { return lexError }
+            if !errorWaitsForParser {
+                guard let bracketLine = unclosedBracketLine else { return lexError }
+                if far.loc.line > bracketLine { return lexError }
+            }
+        }
+        return e
+    }
+
+    /// Rethrows what a speculative parse found, unless it is plain "invalid syntax": CPython's
+    /// second pass stops at the first specific error, wherever its look-ahead finds it.
+    func propagateSpecific(_ e: SyntaxError) throws(SyntaxError) {
+        if e.message != "invalid syntax" && e.message != "f-string: invalid syntax" { throw e }
+    }
+
     /// A syntax error at `loc`, unless a lexer error takes precedence (CPython's rule).
     func error(_ message: String, at loc: SourceLocation, kind: SyntaxError.Kind = .syntax) -> SyntaxError {
         if let lexError {
