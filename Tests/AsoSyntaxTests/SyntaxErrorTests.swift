@@ -248,6 +248,20 @@ let errorCases: [ErrorCase] = [
     ErrorCase("x = 1 \u{1}\n", .syntax, "invalid non-printable character U+0001", 1, 7),
     ErrorCase("x = f\"{x+}\"\n", .syntax, "f-string: invalid syntax", 1, 4),
     ErrorCase("x = f\"{lambda x: 1}\"\n", .syntax, "f-string: invalid syntax", 1, 10),
+    ErrorCase("x = 1 +  # c\n", .syntax, "invalid syntax", 1, 10),
+    ErrorCase("elif# a:\n", .syntax, "invalid syntax", 1, 1),
+    ErrorCase("f\"{!r}\"\n", .syntax, "f-string: expression required before '!'", 1, 8),
+    ErrorCase("f\"{:x}\"\n", .syntax, "f-string: expression required before ':'", 1, 8),
+    ErrorCase("f\"{=}\"\n", .syntax, "f-string: expression required before '='", 1, 7),
+    ErrorCase("def f(a, b=1, *c, d,* **e): pass\n", .syntax, "invalid syntax", 1, 21),
+    ErrorCase("u = lambda a, b=2,a *, c: 0\n", .syntax, "invalid syntax", 1, 21),
+    ErrorCase("  a  if a < b and not c:\n", .indentation, "unexpected indent", 1, 2),
+    ErrorCase("x = [x for+ x in y if z]\n", .syntax, "expected 'else' after 'if' expression", 1, 11),
+    ErrorCase("de f(a, b=1, *c, d, **e):\n  pass\n", .syntax, "invalid syntax", 1, 4),
+    ErrorCase("if x:\n    a = 1\n ]\n", .indentation, "unindent does not match any outer indentation level", 3, 3),
+    ErrorCase("def f():\n    x = 1\n  y = 2\n", .indentation, "unindent does not match any outer indentation level", 3, 8),
+    ErrorCase("x = f'{x;}' + '''abc\n", .syntax, "unterminated triple-quoted string literal (detected at line 1)", 1, 15),
+    ErrorCase("if x:\n  a\n\\ b\n", .syntax, "unexpected character after line continuation character", 3, 2),
 ]
 
 @Test(arguments: errorCases)
