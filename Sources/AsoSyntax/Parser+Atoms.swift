@@ -198,7 +198,11 @@ extension Parser {
             }
             let key = try expression()
             if !at(":") {
-                if at(",") || at("}") { throw error("':' expected after dictionary key", at: key.loc) }
+                if at(",") || at("}") {
+                    // CPython points at the key's last character (on the key's first line).
+                    let last = tokens[max(0, pos - 1)]
+                    throw error("':' expected after dictionary key", at: SourceLocation(line: key.loc.line, column: last.end.column - 1))
+                }
                 throw invalidSyntax()
             }
             items.append(DictItem(key: key, value: try dictValue()))
