@@ -72,8 +72,17 @@ extension Parser {
         while !at(closing) {
             let t = tok
             if at("(") {
-                let what = closing == ":" ? "Lambda expression parameters" : "Function parameters"
-                throw error("\(what) cannot be parenthesized", at: t.loc)
+                // `(a, b)` as a parameter: CPython names the mistake; anything else is plain invalid.
+                var k = 1
+                while peek(k).kind == .name && !Lexer.keywords.contains(peek(k).text) {
+                    k += 1
+                    if peek(k).isOp(",") { k += 1 } else { break }
+                }
+                if k > 1 && peek(k).isOp(")") {
+                    let what = closing == ":" ? "Lambda expression parameters" : "Function parameters"
+                    throw error("\(what) cannot be parenthesized", at: t.loc)
+                }
+                throw invalidSyntax()
             }
             if at("/") {
                 if seenStar || !a.posOnly.isEmpty || a.args.isEmpty { throw invalidSyntax() }

@@ -75,7 +75,11 @@ extension Parser {
             case "False": advance(); return Expr(.constant(.bool(false)), t.loc)
             case "None": advance(); return Expr(.constant(.none), t.loc)
             default:
-                if Lexer.keywords.contains(t.text) { throw invalidSyntax() }
+                if Lexer.keywords.contains(t.text) {
+                    // CPython tries `yield` as yield_expr here, looking at what follows it.
+                    if t.text == "yield" { _ = peek() }
+                    throw invalidSyntax()
+                }
                 advance()
                 return Expr(.name(t.text), t.loc)
             }

@@ -94,12 +94,22 @@ extension Parser {
             return Stmt(.annAssign(target: first, annotation: annotation, value: value), startLoc)
         }
         if tok.kind == .op, let op = Parser.augmentedOperators[tok.text] {
+            var validTarget = false
+            switch first.kind {
+            case .name, .attribute, .subscript: validTarget = true
+            default: break
+            }
+            // With an invalid target CPython's first pass stops at the operator itself.
+            if !validTarget && !startsExpression(peek()) && !peek().isKeyword("yield") && !peek().isOp("*") {
+                throw invalidSyntax()
+            }
+            advance()
+            // The target is checked once a value has parsed, as CPython's invalid_assignment does.
+            let value = atKeyword("yield") ? try yieldExpr() : try starExpressions()
             switch first.kind {
             case .name, .attribute, .subscript: break
             default: throw error("'\(exprName(first))' is an illegal expression for augmented assignment", at: first.loc)
             }
-            advance()
-            let value = atKeyword("yield") ? try yieldExpr() : try starExpressions()
             return Stmt(.augAssign(target: first, op: op, value: value), startLoc)
         }
         guard at("=") else { return Stmt(.expr(first), startLoc) }
