@@ -5,6 +5,9 @@
 // Strings are only delimited here (escapes are decoded by the parser).
 
 extension LexerState {
+    /// Keywords that may directly follow a number (`1if x else 2`), which CPython only warns about.
+    static let wordsAfterNumbers: [[Unicode.Scalar]] = ["and", "else", "for", "if", "in", "is", "or", "not"].map { Array($0.unicodeScalars) }
+
     @inline(__always) static func isDigit(_ c: Unicode.Scalar?) -> Bool {
         guard let c else { return false }
         return c >= "0" && c <= "9"
@@ -16,14 +19,16 @@ extension LexerState {
     }
 
     /// Reports a number error with the cursor at `i` (CPython's `syntaxerror(tok, ...)`).
-    mutating func numberError(_ message: String) {
+    func numberError(_ message: String) {
         fail(message, column: i - lineStart)
     }
 
     /// Digits with single underscores between them (`tok_decimal_tail`); false after an error.
-    mutating func decimalTail() -> Bool {
+    func decimalTail() -> Bool {
         while true {
-            while LexerState.isDigit(peek()) { i += 1 }
+            var j = i
+            while j < s.count && s[j] >= "0" && s[j] <= "9" { j += 1 }
+            i = j
             guard peek() == "_" else { return true }
             i += 1
             if !LexerState.isDigit(peek()) {
@@ -35,22 +40,19 @@ extension LexerState {
 
     /// After a number: a letter right after it is an error, except the keywords that may follow
     /// (`1if x else y`), which CPython only warns about. False after an error.
-    mutating func verifyEndOfNumber(_ kind: String) -> Bool {
-        guard let c = peek() else { return true }
-        let follows: [String] = ["and", "else", "for", "if", "in", "is", "or", "not"]
-        for word in follows {
+    func verifyEndOfNumber(_ kind: String) -> Bool {
+        guard let c = peek(), isIdentifierContinue(c) else { return true }
+        for word in LexerState.wordsAfterNumbers {
             var matches = true
-            for (k, w) in word.unicodeScalars.enumerated() where peek(k) != w { matches = false; break }
+            for (k, w) in word.enumerated() where peek(k) != w { matches = false; break }
             if matches { return true }
         }
-        if isIdentifierContinue(c) {
-            numberError("invalid \(kind) literal")
-            return false
-        }
-        return true
+        _ = c
+        numberError("invalid \(kind) literal")
+        return false
     }
 
-    mutating func number() {
+    func number() {
         let start = i
         if peek() == "0" && !(peek(1) == ".") {
             i += 1
@@ -125,7 +127,7 @@ extension LexerState {
     }
 
     /// The rest of a decimal number after its integer digits: `.digits`, exponent, `j`.
-    mutating func fractionAndExponent(_ start: Int) {
+    func fractionAndExponent(_ start: Int) {
         if peek() == "." {
             i += 1
             if LexerState.isDigit(peek()) && !decimalTail() { return }
@@ -154,7 +156,7 @@ extension LexerState {
     }
 
     /// A string literal whose prefix starts at `prefixStart` and whose quote is at `i`.
-    mutating func string(prefixStart: Int) {
+    func string(prefixStart: Int) {
         guard let quote = peek() else { return }
         let startLine = line, startLineStart = lineStart
         let triple = peek(1) == quote && peek(2) == quote
@@ -186,7 +188,10 @@ extension LexerState {
                 add(.string, prefixStart, i, startLine: startLine, startLineStart: startLineStart)
                 return
             }
-            i += 1
+            // Skip plain characters in one local loop.
+            var j = i + 1
+            while j < s.count && s[j] != quote && s[j] != "\\" && s[j] != "\n" { j += 1 }
+            i = j
         }
     }
 }

@@ -17,8 +17,9 @@ public struct Lexer: Sendable {
         "with", "yield",
     ]
 
-    /// Operators and delimiters.
+    /// Operators and delimiters. `!` only appears in f-string fields (`{x!r}`); elsewhere no rule accepts it.
     public static let operators: Set<String> = [
+        "!",
         "+", "-", "*", "/", "//", "%", "**", "@", "<<", ">>", "&", "|", "^", "~", ":=",
         "<", ">", "<=", ">=", "==", "!=", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "=", "->",
         "+=", "-=", "*=", "/=", "//=", "%=", "@=", "&=", "|=", "^=", ">>=", "<<=", "**=", "...",
@@ -33,6 +34,10 @@ public struct Lexer: Sendable {
         public var error: SyntaxError?
         /// When `error` is "'(' was never closed": the line of that bracket.
         public var unclosedBracketLine: Int?
+        /// True when `error` is one CPython's tokenizer reports only if the parser reaches it
+        /// (indentation, tab and line-continuation errors); other lexer errors win over any
+        /// parser error, wherever they are in the file.
+        public var errorWaitsForParser = false
     }
 
     /// Tokenizes raw file bytes.
@@ -45,23 +50,37 @@ public struct Lexer: Sendable {
         }
     }
 
+    /// Decodes and tokenizes raw bytes, returning the decoded text too (nil when decoding failed).
+    static func tokenizeKeepingText(_ bytes: [UInt8], filename: String) -> (Output, SourceText?) {
+        switch SourceText.decode(bytes, filename: filename) {
+        case .failure(let error):
+            let here = SourceLocation(line: 1, column: 1)
+            return (Output(tokens: [Token(.error, "", here, here)], error: error), nil)
+        case .success(let text):
+            return (tokenize(text), text)
+        }
+    }
+
     /// Tokenizes a string.
     public static func tokenize(_ source: String) -> Output {
         tokenize(Array(source.utf8))
     }
 
     static func tokenize(_ text: SourceText) -> Output {
-        var state = LexerState(text)
-        state.run()
-        return Output(tokens: state.tokens, error: state.error, unclosedBracketLine: state.unclosedBracketLine)
+        text.scalars.withUnsafeBufferPointer { buffer in
+            let state = LexerState(text, buffer)
+            state.run()
+            return Output(tokens: state.tokens, error: state.error, unclosedBracketLine: state.unclosedBracketLine,
+                          errorWaitsForParser: state.errorWaitsForParser)
+        }
     }
 }
 
 /// The lexer's working state; `run()` fills `tokens`.
-struct LexerState {
+final class LexerState {
     let text: SourceText
-    /// The scalars being read (`text.scalars`).
-    let s: [Unicode.Scalar]
+    /// The scalars being read (`text.scalars`), valid while `Lexer.tokenize` runs.
+    let s: UnsafeBufferPointer<Unicode.Scalar>
     /// The read position in `s`.
     var i = 0
     /// The current line (1-based) and the index in `s` where it starts.
@@ -70,6 +89,8 @@ struct LexerState {
     var tokens: [Token] = []
     var error: SyntaxError?
     var unclosedBracketLine: Int?
+    /// See `Lexer.Output.errorWaitsForParser`.
+    var errorWaitsForParser = false
     /// Open brackets: the character, its line and column.
     var brackets: [(Unicode.Scalar, Int, Int)] = []
     /// Indentation columns with tabs to multiples of 8, and with tabs as 1 (CPython's `altcol`).
@@ -79,10 +100,12 @@ struct LexerState {
     var atLineStart = true
     /// True after a token on the current logical line (so a NEWLINE is due).
     var lineHasTokens = false
+    /// Where a comment started on the current physical line, if one did.
+    var commentStart: Int?
 
-    init(_ text: SourceText) {
+    init(_ text: SourceText, _ buffer: UnsafeBufferPointer<Unicode.Scalar>) {
         self.text = text
-        self.s = text.scalars
+        self.s = buffer
     }
 
     @inline(__always) func peek(_ k: Int = 0) -> Unicode.Scalar? {
@@ -93,32 +116,48 @@ struct LexerState {
     func location(_ index: Int) -> SourceLocation { SourceLocation(line: line, column: index - lineStart + 1) }
 
     /// Records an error at `column` of the current line (or of `atLine`) and stops.
-    mutating func fail(_ message: String, column: Int, atLine: Int? = nil) {
+    func fail(_ message: String, column: Int, atLine: Int? = nil) {
         fail(kind: .syntax, message, column: column, atLine: atLine)
     }
 
-    mutating func fail(kind: SyntaxError.Kind, _ message: String, column: Int, atLine: Int? = nil) {
+    func fail(kind: SyntaxError.Kind, _ message: String, column: Int, atLine: Int? = nil) {
         let l = atLine ?? line
         error = SyntaxError(kind, message, at: SourceLocation(line: l, column: column), sourceLine: text.line(l))
         let here = location(min(i, s.count))
         tokens.append(Token(.error, "", here, here, depth: brackets.count))
     }
 
-    mutating func add(_ kind: TokenKind, _ start: Int, _ end: Int, startLine: Int? = nil, startLineStart: Int? = nil) {
-        var str = String.UnicodeScalarView()
-        str.append(contentsOf: s[start..<end])
+    func add(_ kind: TokenKind, _ start: Int, _ end: Int, startLine: Int? = nil, startLineStart: Int? = nil) {
         let loc = SourceLocation(line: startLine ?? line, column: start - (startLineStart ?? lineStart) + 1)
-        tokens.append(Token(kind, String(str), loc, location(end), depth: brackets.count))
+        tokens.append(Token(kind, text(start, end), loc, location(end), depth: brackets.count))
         lineHasTokens = true
     }
 
-    mutating func newLine() {
+    /// The source text between two indices; ASCII text (nearly every token) is copied byte by byte.
+    func text(_ start: Int, _ end: Int) -> String {
+        let count = end - start
+        var ascii = true
+        let fast = String(unsafeUninitializedCapacity: count) { buffer in
+            for k in 0..<count {
+                let v = s[start + k].value
+                if v >= 0x80 { ascii = false; return 0 }
+                buffer[k] = UInt8(truncatingIfNeeded: v)
+            }
+            return count
+        }
+        if ascii { return fast }
+        var str = String.UnicodeScalarView()
+        str.append(contentsOf: s[start..<end])
+        return String(str)
+    }
+
+    func newLine() {
         line += 1
         lineStart = i
     }
 
     /// Tokenizes the whole input.
-    mutating func run() {
+    func run() {
         while error == nil {
             if atLineStart {
                 atLineStart = false
@@ -128,18 +167,26 @@ struct LexerState {
             guard let c = peek() else { finish(); return }
             switch c {
             case " ", "\t", "\u{0C}":
-                i += 1
+                var j = i + 1
+                while j < s.count && (s[j] == " " || s[j] == "\t" || s[j] == "\u{0C}") { j += 1 }
+                i = j
             case "#":
-                while let d = peek(), d != "\n" { i += 1 }
+                commentStart = i
+                var j = i
+                while j < s.count && s[j] != "\n" { j += 1 }
+                i = j
             case "\n":
                 if brackets.isEmpty && lineHasTokens {
-                    tokens.append(Token(.newline, "", location(i), location(i + 1), depth: 0))
+                    // CPython starts the NEWLINE token at a comment that ends the line.
+                    tokens.append(Token(.newline, "", location(commentStart ?? i), location(i + 1), depth: 0))
                     lineHasTokens = false
                 }
+                commentStart = nil
                 i += 1
                 newLine()
                 atLineStart = brackets.isEmpty
             case "\\":
+                errorWaitsForParser = true
                 if peek(1) == nil {
                     fail("unexpected EOF while parsing", column: i + 2 - lineStart)
                 } else if peek(1) == "\n" {
@@ -148,6 +195,7 @@ struct LexerState {
                         fail("unexpected EOF while parsing", column: i - lineStart)
                         return
                     }
+                    errorWaitsForParser = false
                     newLine()
                 } else {
                     i += min(2, s.count - i)
@@ -167,20 +215,36 @@ struct LexerState {
 
     /// Reads the indentation of a new line and emits INDENT/DEDENT. Returns false for a blank or
     /// comment-only line (nothing emitted, the caller goes on with the next line).
-    mutating func indentation() -> Bool {
+    func indentation() -> Bool {
         var col = 0, altcol = 0
-        let start = i
+        // A backslash continuation inside the indentation: the first one fixes the level.
+        var continued: (Int, Int)?
+        var start = i
         while let c = peek() {
             if c == " " { col += 1; altcol += 1 }
             else if c == "\t" { col = (col / 8 + 1) * 8; altcol += 1 }
             else if c == "\u{0C}" { col = 0; altcol = 0 }
+            else if c == "\\" {
+                errorWaitsForParser = true
+                guard peek(1) == "\n" else {
+                    i += min(2, s.count - i)
+                    fail("unexpected character after line continuation character", column: i - lineStart)
+                    return true
+                }
+                if continued == nil { continued = (col, altcol) }
+                i += 2
+                newLine()
+                errorWaitsForParser = false
+                start = i
+                continue
+            }
             else { break }
             i += 1
         }
+        if let (c0, a0) = continued { col = c0; altcol = a0 }
         let c = peek()
-        if c == nil || c == "#" || c == "\n" || (c == "\\" && peek(1) == "\n") {
+        if c == nil || c == "#" || c == "\n" {
             if c == "#" { while let d = peek(), d != "\n" { i += 1 } }
-            if c == "\\" { return true }
             if let d = peek(), d == "\n" { i += 1; newLine(); atLineStart = true }
             return false
         }
@@ -193,25 +257,32 @@ struct LexerState {
             indents.append(col); altIndents.append(altcol)
             tokens.append(Token(.indent, "", SourceLocation(line: line, column: width), location(i)))
         } else {
-            while indents.count > 1 && col < indents[indents.count - 1] {
-                indents.removeLast(); altIndents.removeLast()
-                tokens.append(Token(.dedent, "", location(i), location(i)))
-            }
-            if col != indents[indents.count - 1] {
-                fail(kind: .indentation, "unindent does not match any outer indentation level", column: width + 2)
+            // Like CPython, check the level before any DEDENT is handed out.
+            var levels = indents.count
+            while levels > 1 && col < indents[levels - 1] { levels -= 1 }
+            if col != indents[levels - 1] {
+                errorWaitsForParser = true
+                var end = i
+                while end < s.count && s[end] != "\n" { end += 1 }
+                fail(kind: .indentation, "unindent does not match any outer indentation level", column: end - lineStart + 1)
                 return true
+            }
+            while indents.count > levels {
+                indents.removeLast(); altIndents.removeLast()
+                tokens.append(Token(.dedent, "", SourceLocation(line: line, column: i - lineStart), location(i)))
             }
             if altcol != altIndents[altIndents.count - 1] { tabError(); return true }
         }
         return true
     }
 
-    mutating func tabError() {
+    func tabError() {
+        errorWaitsForParser = true
         fail(kind: .tab, "inconsistent use of tabs and spaces in indentation", column: 1)
     }
 
     /// End of input: an open bracket is an error; otherwise NEWLINE, DEDENTs and the end marker.
-    mutating func finish() {
+    func finish() {
         if let (c, l, col) = brackets.last {
             unclosedBracketLine = l
             fail("'\(c)' was never closed", column: col, atLine: l)
@@ -221,6 +292,23 @@ struct LexerState {
         if lineHasTokens { tokens.append(Token(.newline, "", eof, eof)) }
         for _ in 1..<indents.count { tokens.append(Token(.dedent, "", eof, eof)) }
         tokens.append(Token(.endMarker, "", eof, eof))
+    }
+
+    /// The length of the longest operator starting with `a, b, c` when it is 2 or 3 characters, else 1.
+    static func operatorLength(_ a: Unicode.Scalar, _ b: Unicode.Scalar?, _ c: Unicode.Scalar?) -> Int {
+        guard let b else { return 1 }
+        switch (a, b) {
+        case ("*", "*"), ("/", "/"), ("<", "<"), (">", ">"):
+            return c == "=" ? 3 : 2
+        case (".", "."):
+            return c == "." ? 3 : 1
+        case ("-", ">"), (":", "="), ("!", "="):
+            return 2
+        case (_, "="):
+            return "+-*/%@&|^<>=".unicodeScalars.contains(a) ? 2 : 1
+        default:
+            return 1
+        }
     }
 
     func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
@@ -233,9 +321,11 @@ struct LexerState {
         return c.properties.isXIDContinue
     }
 
-    mutating func identifier() {
+    func identifier() {
         let start = i
-        while let c = peek(), isIdentifierContinue(c) { i += 1 }
+        var j = i
+        while j < s.count && isIdentifierContinue(s[j]) { j += 1 }
+        i = j
         if let q = peek(), q == "'" || q == "\"", i - start <= 2 {
             var prefix = ""
             for k in start..<i { prefix.unicodeScalars.append(s[k]) }
@@ -247,17 +337,14 @@ struct LexerState {
         add(.name, start, i)
     }
 
-    mutating func operatorToken() {
+    func operatorToken() {
         let start = i
         guard let c = peek() else { return }
-        for length in [3, 2] where i + length <= s.count {
-            var candidate = ""
-            for k in 0..<length { candidate.unicodeScalars.append(s[i + k]) }
-            if Lexer.operators.contains(candidate) {
-                i += length
-                add(.op, start, i)
-                return
-            }
+        let length = LexerState.operatorLength(c, peek(1), peek(2))
+        if length > 1 {
+            i += length
+            add(.op, start, i)
+            return
         }
         i += 1
         switch c {
@@ -286,7 +373,7 @@ struct LexerState {
         default:
             break
         }
-        if Lexer.operators.contains(String(c)) || c == "!" || c == "$" || c == "?" || c == "`" {
+        if Lexer.operators.contains(String(c)) || c == "$" || c == "?" || c == "`" {
             add(.op, start, i)
             return
         }

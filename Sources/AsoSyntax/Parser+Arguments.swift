@@ -6,7 +6,7 @@
 extension Parser {
     /// arguments: ','.(starred_expression | (assignment_expression | expression !':=') !'=' | kwarg)+ [',']
     /// Also accepts one generator expression as the only argument: `f(x for x in y)`.
-    func arguments() throws(SyntaxError) -> ([Expr], [Keyword]) {
+    func arguments(allowGenerator: Bool = true) throws(SyntaxError) -> ([Expr], [Keyword]) {
         var args: [Expr] = []
         var keywords: [Keyword] = []
         var positionalAfter: String?
@@ -23,14 +23,15 @@ extension Parser {
             } else if at("**") {
                 advance()
                 keywords.append(Keyword(name: nil, value: try expression(), loc: t.loc))
-            } else if t.kind == .name && peek().isOp("=") {
+            } else if t.kind == .name && (!Lexer.keywords.contains(t.text) || ["True", "False", "None"].contains(t.text)) && peek().isOp("=") {
                 if ["True", "False", "None"].contains(t.text) { throw error("cannot assign to \(t.text)", at: t.loc) }
                 let name = try expectName()
                 advance()
                 keywords.append(Keyword(name: name, value: try expression(), loc: t.loc))
             } else {
                 let e = try namedExpressionArgument()
-                if atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+                if try comprehensionAhead() {
+                    if !allowGenerator { throw invalidSyntax() }
                     let generators = try comprehensionClauses()
                     let gen = Expr(.generatorExp(e, generators), e.loc)
                     if count > 1 || !at(")") {
@@ -70,26 +71,49 @@ extension Parser {
         var seenDefault = false
         while !at(closing) {
             let t = tok
+            if at("(") {
+                // `(a, b)` as a parameter: CPython names the mistake; anything else is plain invalid.
+                var k = 1
+                while peek(k).kind == .name && !Lexer.keywords.contains(peek(k).text) {
+                    k += 1
+                    if peek(k).isOp(",") { k += 1 } else { break }
+                }
+                if k > 1 && peek(k).isOp(")") {
+                    let what = closing == ":" ? "Lambda expression parameters" : "Function parameters"
+                    throw error("\(what) cannot be parenthesized", at: t.loc)
+                }
+                throw invalidSyntax()
+            }
             if at("/") {
                 if seenStar || !a.posOnly.isEmpty || a.args.isEmpty { throw invalidSyntax() }
                 advance()
                 a.posOnly = a.args
                 a.args = []
             } else if at("*") {
-                if seenStar { throw error("* argument may appear only once", at: t.loc) }
+                if seenStar {
+                    if peek().kind == .name || peek().isOp(",") { throw error("* argument may appear only once", at: t.loc) }
+                    throw invalidSyntax()
+                }
                 advance()
                 seenStar = true
                 if at(",") || at(closing) {
                     bareStar = t
+                    // `*` followed by nothing or `**`: CPython reports it at the `*` for def and
+                    // at the token after it (after the comma) for lambda.
+                    let after = at(",") ? peek() : tok
+                    if after.isOp(closing) || after.isOp("**") {
+                        throw error("named arguments must follow bare *", at: closing == ":" ? after.loc : t.loc)
+                    }
                 } else {
                     a.vararg = try parameter(annotations: annotations, starred: true)
                 }
             } else if at("**") {
                 advance()
                 a.kwarg = try parameter(annotations: annotations, starred: false)
-                _ = accept(",")
+                if at("=") { throw error("var-keyword argument cannot have default value", at: tok.loc) }
+                let comma = accept(",")
                 if !at(closing) {
-                    if tok.kind == .name || at("*") || at("**") || at("/") {
+                    if comma && (tok.kind == .name || at("*") || at("**") || at("/")) {
                         throw error("arguments cannot follow var-keyword argument", at: tok.loc)
                     }
                     throw invalidSyntax()
@@ -98,7 +122,11 @@ extension Parser {
             } else {
                 let p = try parameter(annotations: annotations, starred: false)
                 var value: Expr?
-                if accept("=") { value = try expression() }
+                if at("=") {
+                    let equals = next()
+                    if at(",") || at(closing) { throw error("expected default value expression", at: equals.loc) }
+                    value = try expression()
+                }
                 if seenStar {
                     a.kwOnly.append(p)
                     a.kwDefaults.append(value)
@@ -107,7 +135,7 @@ extension Parser {
                     if let value {
                         a.defaults.append(value)
                         seenDefault = true
-                    } else if seenDefault {
+                    } else if seenDefault && (at(",") || at(closing)) {
                         throw error("non-default argument follows default argument", at: p.loc)
                     }
                     a.args.append(p)

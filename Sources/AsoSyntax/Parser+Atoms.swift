@@ -75,7 +75,11 @@ extension Parser {
             case "False": advance(); return Expr(.constant(.bool(false)), t.loc)
             case "None": advance(); return Expr(.constant(.none), t.loc)
             default:
-                if Lexer.keywords.contains(t.text) { throw invalidSyntax() }
+                if Lexer.keywords.contains(t.text) {
+                    // CPython tries `yield` as yield_expr here, looking at what follows it.
+                    if t.text == "yield" { _ = peek() }
+                    throw invalidSyntax()
+                }
                 advance()
                 return Expr(.name(t.text), t.loc)
             }
@@ -107,7 +111,8 @@ extension Parser {
             return y
         }
         let first = try starNamedExpression()
-        if atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+        if try comprehensionAhead() {
+            try checkComprehensionElement(first)
             let generators = try comprehensionClauses()
             try expect(")")
             return Expr(.generatorExp(first, generators), open.loc)
@@ -131,7 +136,8 @@ extension Parser {
         let open = next()
         if accept("]") { return Expr(.list([]), open.loc) }
         let first = try starNamedExpression()
-        if atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+        if try comprehensionAhead() {
+            try checkComprehensionElement(first)
             let generators = try comprehensionClauses()
             try expect("]")
             return Expr(.listComp(first, generators), open.loc)
@@ -157,7 +163,8 @@ extension Parser {
             if case .starred = first.kind { throw invalidSyntax() }
             return try dictDisplay(open, first: first)
         }
-        if atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+        if try comprehensionAhead() {
+            try checkComprehensionElement(first)
             let generators = try comprehensionClauses()
             try expect("}")
             return Expr(.setComp(first, generators), open.loc)
@@ -176,15 +183,16 @@ extension Parser {
         var items: [DictItem] = []
         if let key = first {
             let value = try dictValue()
-            if atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+            if try comprehensionAhead() {
                 let generators = try comprehensionClauses()
                 try expect("}")
                 return Expr(.dictComp(key: key, value: value, generators), open.loc)
             }
             items.append(DictItem(key: key, value: value))
         } else {
-            advance()
+            let stars = next()
             items.append(DictItem(key: nil, value: try bitwiseOr()))
+            if try comprehensionAhead() { throw error("dict unpacking cannot be used in dict comprehension", at: stars.loc) }
         }
         while accept(",") {
             if at("}") { break }
@@ -194,7 +202,11 @@ extension Parser {
             }
             let key = try expression()
             if !at(":") {
-                if at(",") || at("}") { throw error("':' expected after dictionary key", at: key.loc) }
+                if at(",") || at("}") {
+                    // CPython points at the key's last character (on the key's first line).
+                    let last = tokens[max(0, pos - 1)]
+                    throw error("':' expected after dictionary key", at: SourceLocation(line: key.loc.line, column: last.end.column - 1))
+                }
                 throw invalidSyntax()
             }
             items.append(DictItem(key: key, value: try dictValue()))
@@ -210,15 +222,27 @@ extension Parser {
         return try expression()
     }
 
+    /// True at 'for' or 'async' 'for'; 'async' followed by anything else is an error after it.
+    func comprehensionAhead() throws(SyntaxError) -> Bool {
+        if atKeyword("for") { return true }
+        guard atKeyword("async") else { return false }
+        if peek().isKeyword("for") { return true }
+        advance()
+        throw invalidSyntax()
+    }
+
+    /// `*x` cannot be the element of a list, set or generator comprehension.
+    func checkComprehensionElement(_ e: Expr) throws(SyntaxError) {
+        if case .starred = e.kind { throw error("iterable unpacking cannot be used in comprehension", at: e.loc) }
+    }
+
     /// for_if_clauses: (['async'] 'for' star_targets 'in' disjunction ('if' disjunction)*)+
     func comprehensionClauses() throws(SyntaxError) -> [Comprehension] {
         var result: [Comprehension] = []
-        while atKeyword("for") || (atKeyword("async") && peek().isKeyword("for")) {
+        while try comprehensionAhead() {
             let isAsync = acceptKeyword("async")
             advance()
-            let target = try targetList()
-            try checkTarget(target, delete: false)
-            try expectKeyword("in")
+            let target = try forTargets()
             let iter = try disjunction()
             var ifs: [Expr] = []
             while acceptKeyword("if") { ifs.append(try disjunction()) }
@@ -227,18 +251,55 @@ extension Parser {
         return result
     }
 
-    /// star_targets: star_target (',' star_target)* [','], where star_target is '*' bitwise_or | bitwise_or.
+    /// The targets of a `for` (statement or comprehension) up to and including 'in', checked.
+    /// When they are not followed by 'in', CPython's invalid_for_target reparses them as an
+    /// expression to name an invalid target (`for x + 1 in y`: "cannot assign to expression").
+    func forTargets() throws(SyntaxError) -> Expr {
+        let start = pos
+        var parsedTarget: Expr?
+        do { parsedTarget = try targetList() } catch {}
+        if let target = parsedTarget, acceptKeyword("in") {
+            try checkTarget(target, delete: false)
+            return target
+        }
+        let failed = pos
+        pos = start
+        var candidate: Expr?
+        do { candidate = try starExpressions() } catch { pos = failed; try propagateSpecific(error) }
+        pos = failed
+        if let e = candidate, let bad = invalidTarget(e, delete: false, forTargets: true) {
+            throw error("cannot assign to \(exprName(bad))", at: bad.loc)
+        }
+        if let target = parsedTarget, startsExpression(tok) && tok.depth > 0 {
+            var last = target
+            if case .tuple(let elts) = target.kind, let l = elts.last { last = l }
+            throw error("invalid syntax. Perhaps you forgot a comma?", at: last.loc)
+        }
+        throw invalidSyntax()
+    }
+
+    /// star_targets: star_target (',' star_target)* [','], where star_target is '*' primary | primary.
     func targetList() throws(SyntaxError) -> Expr {
-        let first = try targetItem()
+        let first = try starTarget()
         guard at(",") else { return first }
         var elts = [first]
         while accept(",") {
             if !startsExpression(tok) && !at("*") { break }
-            elts.append(try targetItem())
+            elts.append(try starTarget())
         }
         return Expr(.tuple(elts), first.loc)
     }
 
+    /// star_target: '*' primary | primary
+    func starTarget() throws(SyntaxError) -> Expr {
+        if at("*") {
+            let loc = next().loc
+            return Expr(.starred(try primary()), loc)
+        }
+        return try primary()
+    }
+
+    /// with_target: '*' bitwise_or | bitwise_or (checked by the caller).
     func targetItem() throws(SyntaxError) -> Expr {
         if at("*") {
             let loc = next().loc

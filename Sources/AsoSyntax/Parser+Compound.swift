@@ -85,9 +85,7 @@ extension Parser {
     /// for_stmt: ['async'] 'for' star_targets 'in' star_expressions ':' block [else_block]
     func forStatement(isAsync: Bool, loc: SourceLocation) throws(SyntaxError) -> Stmt {
         let t = next()
-        let target = try targetList()
-        try checkTarget(target, delete: false)
-        try expectKeyword("in")
+        let target = try forTargets()
         let iter = try starExpressions()
         try expectColonBeforeNewline()
         let body = try block(after: "'for' statement", line: t.loc.line)
@@ -182,8 +180,9 @@ extension Parser {
         let t = tok
         if t.isKeyword("def") { return try functionDef(decorators: decorators, isAsync: false, loc: t.loc) }
         if t.isKeyword("class") { return try classDef(decorators: decorators) }
-        if t.isKeyword("async") && peek().isKeyword("def") {
+        if t.isKeyword("async") {
             advance()
+            guard atKeyword("def") else { throw invalidSyntax() }
             return try functionDef(decorators: decorators, isAsync: true, loc: t.loc)
         }
         throw invalidSyntax()
@@ -209,7 +208,7 @@ extension Parser {
         let name = try expectName()
         var bases: [Expr] = [], keywords: [Keyword] = []
         if accept("(") {
-            (bases, keywords) = try arguments()
+            (bases, keywords) = try arguments(allowGenerator: false)
             try expect(")")
         }
         try expectColonBeforeNewline()

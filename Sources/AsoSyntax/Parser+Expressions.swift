@@ -45,7 +45,7 @@ extension Parser {
             return Expr(.namedExpr(target: nameTok.text, value: value), nameTok.loc)
         }
         let e = try expression()
-        if at("=") && !peek().isOp("=") {
+        if at("="), try assignmentLooksIntended() {
             if case .name = e.kind {
                 throw error("invalid syntax. Maybe you meant '==' or ':=' instead of '='?", at: e.loc)
             }
@@ -56,41 +56,68 @@ extension Parser {
         return e
     }
 
+    /// At a '=' after an expression: true when a bitwise_or follows it and no '=' or ':=' follows
+    /// that (CPython's `invalid_named_expression`). Leaves the position unchanged.
+    func assignmentLooksIntended() throws(SyntaxError) -> Bool {
+        let saved = pos
+        defer { pos = saved }
+        advance()
+        guard startsExpression(tok), !atKeyword("not"), !atKeyword("lambda") else { return false }
+        do { _ = try bitwiseOr() } catch {
+            pos = saved
+            try propagateSpecific(error)
+            return false
+        }
+        return !at("=") && !at(":=")
+    }
+
     /// expression: lambdef | disjunction ['if' disjunction 'else' expression]
     func expression() throws(SyntaxError) -> Expr {
         try enter()
         defer { leave() }
         if atKeyword("lambda") { return try lambdef() }
-        let startTok = tok
-        let startNext = peek()
+        let startPos = pos
         let body = try disjunction()
         // CPython's invalid_expression: two expressions in a row inside brackets.
-        if tok.depth > 0 && startsExpression(tok) && !(startTok.kind == .name && startNext.kind == .string)
-            && !["match", "case", "_"].contains(startTok.text) {
-            // Look at the second expression as CPython does, so an unclosed bracket after it wins.
+        if startsExpression(tok) && !startsNameString(startPos) && !["match", "case", "_"].contains(tokens[startPos].text) {
+            // The second expression must parse (CPython's expression_without_invalid), and only
+            // inside brackets is it reported; looking at it also lets an unclosed bracket after
+            // it win, as in CPython.
             let saved = pos
-            do { _ = try disjunction(); _ = tok } catch {}
+            var parsed = false
+            // Parsed without CPython's invalid_ rules: errors found inside are not reported.
+            do { _ = try disjunction(); _ = tok; parsed = true } catch {}
             pos = saved
-            throw error("invalid syntax. Perhaps you forgot a comma?", at: body.loc)
+            if parsed && tok.depth > 0 { throw error("invalid syntax. Perhaps you forgot a comma?", at: body.loc) }
+        }
+        // `(a not := 1)`: CPython fails at the token after `not`, where it expected `in`.
+        if atKeyword("not") && !peek().isKeyword("in") {
+            advance()
+            throw invalidSyntax()
         }
         guard atKeyword("if") else { return body }
         advance()
         let test = try disjunction()
         if !acceptKeyword("else") {
-            if tok.kind == .error { throw invalidSyntax() }
+            if tok.kind == .error || at(":") { throw invalidSyntax() }
             throw error("expected 'else' after 'if' expression", at: body.loc)
         }
         let orElse = try expression()
         return Expr(.ifExp(test: test, body: body, orElse: orElse), body.loc)
     }
 
+    /// True when the tokens at `index` are NAME STRING (`print "x"`), which CPython leaves out of the comma hint.
+    func startsNameString(_ index: Int) -> Bool {
+        index + 1 < tokens.count && tokens[index].kind == .name && tokens[index + 1].kind == .string
+    }
+
     /// True when `t` can begin an expression.
     func startsExpression(_ t: Token) -> Bool {
         switch t.kind {
         case .name:
-            return !Lexer.keywords.contains(t.text) || ["None", "True", "False", "not", "lambda", "await"].contains(t.text)
+            return !Lexer.keywords.contains(t.text) || Parser.expressionKeywords.contains(t.text)
         case .number, .string: return true
-        case .op: return ["(", "[", "{", "-", "+", "~", "..."].contains(t.text)
+        case .op: return Parser.expressionOps.contains(t.text)
         default: return false
         }
     }
@@ -129,6 +156,11 @@ extension Parser {
         let left = try bitwiseOr()
         var ops: [(CmpOp, Expr)] = []
         while let op = compareOp() { ops.append((op, try bitwiseOr())) }
+        // `a not b`: CPython fails at the token after `not`, where it expected `in`.
+        if atKeyword("not") && !peek().isKeyword("in") && tok.depth == 0 {
+            advance()
+            throw invalidSyntax()
+        }
         return ops.isEmpty ? left : Expr(.compare(left, ops), left.loc)
     }
 
@@ -158,34 +190,36 @@ extension Parser {
         return nil
     }
 
-    /// One left-associative binary level: operand (op operand)*.
-    func binaryLevel(_ ops: [String: BinOp], _ operand: () throws(SyntaxError) -> Expr) throws(SyntaxError) -> Expr {
-        var left = try operand()
+    static let expressionKeywords: Set<String> = ["None", "True", "False", "not", "lambda", "await"]
+    static let expressionOps: Set<String> = ["(", "[", "{", "-", "+", "~", "..."]
+
+    /// The binary operators of bitwise_or .. term with their binding power (higher binds tighter).
+    static let binaryOperators: [String: (BinOp, Int)] = [
+        "|": (.bitOr, 1), "^": (.bitXor, 2), "&": (.bitAnd, 3), "<<": (.lshift, 4), ">>": (.rshift, 4),
+        "+": (.add, 5), "-": (.sub, 5), "*": (.mul, 6), "/": (.div, 6), "//": (.floorDiv, 6), "%": (.mod, 6),
+        "@": (.matmul, 6),
+    ]
+
+    /// bitwise_or, bitwise_xor, bitwise_and, shift_expr, sum, term: the six left-associative binary
+    /// levels, parsed by precedence climbing in one function (a chain of six calls per operand would
+    /// make every atom pay for six levels).
+    func bitwiseOr() throws(SyntaxError) -> Expr {
+        try binaryOperand(minPower: 1)
+    }
+
+    /// Parses `factor (op factor)*` for operators binding at least `minPower`.
+    func binaryOperand(minPower: Int) throws(SyntaxError) -> Expr {
+        var left = try factor()
         var levels = 0
         defer { depth -= levels }
-        while tok.kind == .op, let op = ops[tok.text] {
+        while tok.kind == .op, let (op, power) = Parser.binaryOperators[tok.text], power >= minPower {
             advance()
             try enter()
             levels += 1
-            let right = try operand()
+            let right = try binaryOperand(minPower: power + 1)
             left = Expr(.binary(left, op, right), left.loc)
         }
         return left
-    }
-
-    /// bitwise_or: bitwise_or '|' bitwise_xor | bitwise_xor
-    func bitwiseOr() throws(SyntaxError) -> Expr { try binaryLevel(["|": .bitOr], bitwiseXor) }
-    /// bitwise_xor: bitwise_xor '^' bitwise_and | bitwise_and
-    func bitwiseXor() throws(SyntaxError) -> Expr { try binaryLevel(["^": .bitXor], bitwiseAnd) }
-    /// bitwise_and: bitwise_and '&' shift_expr | shift_expr
-    func bitwiseAnd() throws(SyntaxError) -> Expr { try binaryLevel(["&": .bitAnd], shiftExpr) }
-    /// shift_expr: shift_expr ('<<' | '>>') sum | sum
-    func shiftExpr() throws(SyntaxError) -> Expr { try binaryLevel(["<<": .lshift, ">>": .rshift], sum) }
-    /// sum: sum ('+' | '-') term | term
-    func sum() throws(SyntaxError) -> Expr { try binaryLevel(["+": .add, "-": .sub], term) }
-    /// term: term ('*' | '/' | '//' | '%' | '@') factor | factor
-    func term() throws(SyntaxError) -> Expr {
-        try binaryLevel(["*": .mul, "/": .div, "//": .floorDiv, "%": .mod, "@": .matmul], factor)
     }
 
     /// factor: ('+' | '-' | '~') factor | power

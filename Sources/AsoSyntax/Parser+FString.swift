@@ -126,10 +126,14 @@ extension Parser {
         if let open = brackets.last { throw error("f-string: unmatched '\(open)'", at: t.end) }
         let exprEnd = selfDocEnd ?? i
         let exprText = body[start..<exprEnd]
+        guard i < body.count else { throw error("f-string: expecting '}'", at: t.end) }
         if exprText.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\u{0C}" }) {
+            let next = body[exprEnd]
+            if next == "!" || next == ":" || next == "=" {
+                throw error("f-string: expression required before '\(next)'", at: t.end)
+            }
             throw error("f-string: empty expression not allowed", at: t.end)
         }
-        guard i < body.count else { throw error("f-string: expecting '}'", at: t.end) }
         var selfDocumenting: String?
         if let eq = selfDocEnd {
             i = eq + 1
@@ -138,7 +142,8 @@ extension Parser {
             s.append(contentsOf: body[start..<i])
             selfDocumenting = String(s)
         }
-        let value = try fstringExpression(exprText, t, line: positions[min(start, positions.count - 1)].0)
+        let (exprLine, exprColumn) = positions[min(start, positions.count - 1)]
+        let value = try fstringExpression(exprText, t, line: exprLine, column: exprColumn)
         var conversion: Character?
         if i < body.count && body[i] == "!" {
             i += 1
@@ -163,23 +168,37 @@ extension Parser {
     }
 
     /// Parses a field's expression text as CPython does: `(text)` as star_expressions.
-    func fstringExpression(_ text: ArraySlice<Unicode.Scalar>, _ t: Token, line: Int) throws(SyntaxError) -> Expr {
+    /// Nodes get their real lines and columns; errors keep CPython's coordinates (see `error`).
+    func fstringExpression(_ text: ArraySlice<Unicode.Scalar>, _ t: Token, line: Int, column: Int) throws(SyntaxError) -> Expr {
         var scalars: [Unicode.Scalar] = ["("]
         scalars.append(contentsOf: text)
         scalars.append(")")
         let source = SourceText(scalars: scalars)
-        var output = Lexer.tokenize(source)
+        let output = Lexer.tokenize(source)
+        do throws(SyntaxError) {
+            return try parseFStringExpression(output, source, scalars, line: line, column: column)
+        } catch {
+            throw withLexerPriority(error)
+        }
+    }
+
+    func parseFStringExpression(_ tokenized: Lexer.Output, _ source: SourceText, _ scalars: [Unicode.Scalar],
+                                line: Int, column: Int) throws(SyntaxError) -> Expr {
+        var output = tokenized
         if let lexError = output.error {
-            throw SyntaxError(lexError.kind, "f-string: " + lexError.message,
+            let message = lexError.message.hasPrefix("f-string") ? lexError.message : "f-string: " + lexError.message
+            throw SyntaxError(lexError.kind, message,
                               at: SourceLocation(line: line + lexError.location.line - 1, column: lexError.location.column),
                               sourceLine: lexError.sourceLine)
         }
         for k in output.tokens.indices {
+            if output.tokens[k].loc.line == 1 { output.tokens[k].loc.column += column - 2 }
+            if output.tokens[k].end.line == 1 { output.tokens[k].end.column += column - 2 }
             output.tokens[k].loc.line += line - 1
             output.tokens[k].end.line += line - 1
         }
         let wrapped = String(String.UnicodeScalarView(scalars))
-        let sub = Parser(output: output, text: source, fstring: FStringContext(line: line, column: 1, wrapped: wrapped))
+        let sub = Parser(output: output, text: source, fstring: FStringContext(line: line, column: column, wrapped: wrapped))
         sub.depth = depth
         let e = try sub.starExpressions()
         if sub.tok.kind != .newline && sub.tok.kind != .endMarker { throw sub.invalidSyntax() }

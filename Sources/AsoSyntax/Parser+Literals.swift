@@ -184,8 +184,9 @@ extension Parser {
                     let name = e == "x" ? "truncated \\xXX escape" : e == "u" ? "truncated \\uXXXX escape" : "truncated \\UXXXXXXXX escape"
                     throw fail(start, i, name)
                 }
-                guard let scalar = Unicode.Scalar(value) else { throw fail(start, i, "illegal Unicode character") }
-                out.append(scalar)
+                if value > 0x10FFFF { throw fail(start, i, "illegal Unicode character") }
+                // A lone surrogate (valid in a Python str) cannot be in a Swift string: U+FFFD stands in.
+                out.append(Unicode.Scalar(value) ?? "\u{FFFD}")
             case "N":
                 var j = i
                 var name = ""
@@ -205,9 +206,18 @@ extension Parser {
         return String(out)
     }
 
+    /// Aliases of control characters, which have no Unicode name of their own.
+    static let controlNames: [String: UInt8] = [
+        "NULL": 0, "NUL": 0, "BELL": 7, "ALERT": 7, "BEL": 7, "BACKSPACE": 8, "BS": 8, "CHARACTER TABULATION": 9,
+        "HORIZONTAL TABULATION": 9, "TAB": 9, "HT": 9, "LINE FEED": 10, "NEW LINE": 10, "END OF LINE": 10, "LF": 10,
+        "NL": 10, "EOL": 10, "LINE TABULATION": 11, "VERTICAL TABULATION": 11, "VT": 11, "FORM FEED": 12, "FF": 12,
+        "CARRIAGE RETURN": 13, "CR": 13, "ESCAPE": 27, "ESC": 27, "DELETE": 127, "DEL": 127,
+    ]
+
     /// Looks up a character by its Unicode name (`\N{...}`), in the planes where named characters live.
     static func scalar(named name: String) -> Unicode.Scalar? {
         let wanted = name.uppercased()
+        if let value = controlNames[wanted] { return Unicode.Scalar(value) }
         for range in [0x20...0x2FFFF, 0xE0000...0xE01EF] {
             for v in range {
                 guard let scalar = Unicode.Scalar(UInt32(v)) else { continue }

@@ -70,47 +70,73 @@ extension Parser {
     /// assignment | star_expressions: see the file comment.
     func expressionStatement() throws(SyntaxError) -> Stmt {
         let startLoc = tok.loc
+        let startPos = pos
         let first = atKeyword("yield") ? try yieldExpr() : try starExpressions()
-        if at(":") {
+        if case .tuple = first.kind, first.loc == startLoc, atName, peek().isOp("=") {
+            // `a, b c = d`: CPython tries `c = d` as a named expression and hints at '=='.
+            let nameLoc = tok.loc
+            let saved = pos
             advance()
-            if let message = annotationTargetError(first) { throw error(message, at: first.loc) }
+            let intended = try assignmentLooksIntended()
+            pos = saved
+            if intended { throw error("invalid syntax. Maybe you meant '==' or ':=' instead of '='?", at: nameLoc) }
+        }
+        if at(":") {
+            if case .starred = first.kind { throw invalidSyntax() }
+            if let message = annotationTargetError(first) {
+                if !startsExpression(peek()) { throw invalidSyntax() }
+                throw error(message, at: first.loc)
+            }
+            advance()
             let annotation = try expression()
             var value: Expr?
             if accept("=") { value = atKeyword("yield") ? try yieldExpr() : try starExpressions() }
             return Stmt(.annAssign(target: first, annotation: annotation, value: value), startLoc)
         }
         if tok.kind == .op, let op = Parser.augmentedOperators[tok.text] {
+            var validTarget = false
+            switch first.kind {
+            case .name, .attribute, .subscript: validTarget = true
+            default: break
+            }
+            // With an invalid target CPython's first pass stops at the operator itself.
+            if !validTarget && !startsExpression(peek()) && !peek().isKeyword("yield") && !peek().isOp("*") {
+                throw invalidSyntax()
+            }
+            advance()
+            // The target is checked once a value has parsed, as CPython's invalid_assignment does.
+            let value = atKeyword("yield") ? try yieldExpr() : try starExpressions()
             switch first.kind {
             case .name, .attribute, .subscript: break
             default: throw error("'\(exprName(first))' is an illegal expression for augmented assignment", at: first.loc)
             }
-            advance()
-            let value = atKeyword("yield") ? try yieldExpr() : try starExpressions()
             return Stmt(.augAssign(target: first, op: op, value: value), startLoc)
         }
         guard at("=") else { return Stmt(.expr(first), startLoc) }
-        var targets = [first]
+        // Each target is checked when its '=' is seen, before the value is parsed (CPython's
+        // invalid_assignment), so `f() =` is reported even when nothing valid follows.
+        var targets: [Expr] = []
         var value = first
-        var valueStartsBitwiseOr = true
-        while accept("=") {
-            let t = tok
-            valueStartsBitwiseOr = !(t.isKeyword("not") || t.isKeyword("lambda") || t.isOp("*") || t.isKeyword("yield"))
-            value = atKeyword("yield") ? try yieldExpr() : try starExpressions()
-            if at("=") { targets.append(value) }
-        }
-        for (index, target) in targets.enumerated() {
-            switch target.kind {
-            case .yield, .yieldFrom: throw error("assignment to yield expression not possible", at: target.loc)
-            default: break
-            }
-            guard let bad = invalidTarget(target, delete: false) else { continue }
-            if index == 0 && targets.count == 1 && valueStartsBitwiseOr && isBitwiseOrLevel(target)
-                && !isExcludedFromHereMessage(target) {
-                throw error("cannot assign to \(exprName(target)) here. Maybe you meant '==' instead of '='?", at: target.loc)
-            }
-            throw error("cannot assign to \(exprName(bad))", at: bad.loc)
+        var bareYield = tokens[startPos].isKeyword("yield")
+        while at("=") {
+            try checkAssignmentTarget(value, first: targets.isEmpty, bareYield: bareYield)
+            targets.append(value)
+            advance()
+            bareYield = atKeyword("yield")
+            value = bareYield ? try yieldExpr() : try starExpressions()
         }
         return Stmt(.assign(targets: targets, value: value), startLoc)
+    }
+
+    /// Checks one target of `a = b = value`; `first` is the leftmost, which gets CPython's
+    /// "here. Maybe you meant '=='" hint when a single bitwise_or value follows.
+    func checkAssignmentTarget(_ target: Expr, first: Bool, bareYield: Bool) throws(SyntaxError) {
+        if bareYield { throw error("assignment to yield expression not possible", at: target.loc) }
+        guard let bad = invalidTarget(target, delete: false) else { return }
+        if first && isBitwiseOrLevel(target) && !isExcludedFromHereMessage(target), try assignmentLooksIntended() {
+            throw error("cannot assign to \(exprName(target)) here. Maybe you meant '==' instead of '='?", at: target.loc)
+        }
+        throw error("cannot assign to \(exprName(bad))", at: bad.loc)
     }
 
     static let augmentedOperators: [String: BinOp] = [
@@ -127,17 +153,37 @@ extension Parser {
         return Stmt(.raise(exception: exception, cause: cause), loc)
     }
 
-    /// del_stmt: 'del' del_target (',' del_target)* [',']
+    /// del_stmt: 'del' del_target (',' del_target)* [','], where del_target is a primary. When
+    /// that fails, CPython's invalid_del_stmt reparses the rest as expressions to name an invalid
+    /// target ("cannot delete function call"); otherwise the error is where the first parse stopped.
     func delStatement() throws(SyntaxError) -> Stmt {
         let loc = next().loc
+        let start = pos
         var targets: [Expr] = []
-        repeat {
-            if !targets.isEmpty && !startsExpression(tok) { break }
-            let e = try expression()
-            try checkTarget(e, delete: true)
-            targets.append(e)
-        } while accept(",")
-        return Stmt(.delete(targets), loc)
+        var parsed = true
+        do {
+            repeat {
+                if !targets.isEmpty && !startsExpression(tok) { break }
+                targets.append(try primary())
+            } while accept(",")
+        } catch {
+            parsed = false
+        }
+        if parsed && (at(";") || tok.kind == .newline) {
+            for t in targets { try checkTarget(t, delete: true) }
+            return Stmt(.delete(targets), loc)
+        }
+        let failed = pos
+        pos = start
+        var reparsed: Expr?
+        do { reparsed = try starExpressions() } catch { pos = failed; try propagateSpecific(error) }
+        if let e = reparsed {
+            let items: [Expr]
+            if case .tuple(let elts) = e.kind, e.loc == tokens[start].loc, !tokens[start].isOp("(") { items = elts } else { items = [e] }
+            for item in items { try checkTarget(item, delete: true) }
+        }
+        pos = failed
+        throw invalidSyntax()
     }
 
     /// dotted_name: NAME ('.' NAME)*

@@ -41,16 +41,20 @@ extension Parser {
     }
 
     /// The first sub-expression of `e` that cannot be a target, or nil when `e` is a valid target.
-    func invalidTarget(_ e: Expr, delete: Bool) -> Expr? {
+    /// With `forTargets`, a comparison `x in y` stands for its left side and any other comparison
+    /// is let through, as CPython's `_PyPegen_get_invalid_target` does for `for` targets.
+    func invalidTarget(_ e: Expr, delete: Bool, forTargets: Bool = false) -> Expr? {
         switch e.kind {
         case .name, .attribute, .subscript: return nil
         case .tuple(let elts), .list(let elts):
             for elt in elts {
-                if let bad = invalidTarget(elt, delete: delete) { return bad }
+                if let bad = invalidTarget(elt, delete: delete, forTargets: forTargets) { return bad }
             }
             return nil
         case .starred(let inner):
-            return delete ? e : invalidTarget(inner, delete: delete)
+            return delete ? e : invalidTarget(inner, delete: delete, forTargets: forTargets)
+        case .compare(let left, let ops) where forTargets:
+            return ops.first?.0 == .in ? invalidTarget(left, delete: delete, forTargets: true) : nil
         default:
             return e
         }

@@ -7,10 +7,13 @@
 
 /// Parses a file given as raw bytes.
 public func parseModule(_ source: [UInt8], filename: String = "<string>") throws(SyntaxError) -> Module {
-    let output = Lexer.tokenize(source, filename: filename)
-    if output.tokens.count == 1, let error = output.error { throw error }
-    let parser = Parser(output: output, text: SourceText.decodedOrEmpty(source))
-    return try parser.parseFile()
+    let (output, decoded) = Lexer.tokenizeKeepingText(source, filename: filename)
+    guard let text = decoded else { throw output.error ?? SyntaxError(.syntax, "invalid source", at: SourceLocation(line: 1, column: 1), sourceLine: "") }
+    let parser = Parser(output: output, text: text)
+    let result: Result<Module, SyntaxError> = withLargeStack {
+        do throws(SyntaxError) { return .success(try parser.parseFile()) } catch { return .failure(error) }
+    }
+    return try result.get()
 }
 
 /// Parses a file given as a string.
@@ -23,19 +26,11 @@ public func parseInteractive(_ source: String, filename: String = "<stdin>") thr
     try parseModule(Array(source.utf8), filename: filename)
 }
 
-extension SourceText {
-    static func decodedOrEmpty(_ bytes: [UInt8]) -> SourceText {
-        switch decode(bytes, filename: "") {
-        case .success(let text): return text
-        case .failure: return SourceText(scalars: [])
-        }
-    }
-}
-
 /// Where an f-string's expression sits, so errors inside it can be reported as CPython 3.11 does:
 /// against the text `(expression)`, on the string's line, with the message prefixed by "f-string: ".
 struct FStringContext {
-    /// The line and column where the expression text starts in the real file.
+    /// The line and column where the expression text starts in the real file (nodes are placed
+    /// there; error columns on that line are shifted back to the `(expression)` text).
     var line: Int
     var column: Int
     /// The text `(expression)` CPython shows as the error line.
@@ -49,6 +44,8 @@ final class Parser {
     /// The error the lexer stopped with, and the line of the unclosed bracket if that was the error.
     let lexError: SyntaxError?
     let unclosedBracketLine: Int?
+    /// See `Lexer.Output.errorWaitsForParser`.
+    let errorWaitsForParser: Bool
     /// The source, for error lines.
     let text: SourceText
     /// The index of the current token; never past the last token.
@@ -60,8 +57,10 @@ final class Parser {
     /// Set when parsing an expression inside an f-string.
     var fstring: FStringContext?
 
-    /// The deepest nesting of expressions accepted before "too complex".
-    static let maxDepth = 400
+    /// The deepest nesting accepted before "too complex": recursion (unary operators, nested
+    /// expressions, blocks) plus the length of left-nested chains (`a + b + ...`, `a.b.c`), which
+    /// bounds the depth of the tree for everything that walks it. CPython accepts 2900-term sums.
+    static let maxDepth = 3000
 
     init(output: Lexer.Output, text: SourceText, fstring: FStringContext? = nil) {
         var tokens = output.tokens
@@ -69,16 +68,14 @@ final class Parser {
         self.tokens = tokens
         self.lexError = output.error
         self.unclosedBracketLine = output.unclosedBracketLine
+        self.errorWaitsForParser = output.errorWaitsForParser
         self.text = text
         self.fstring = fstring
     }
 
     // MARK: Token access
 
-    var tok: Token {
-        if pos > furthest { furthest = pos }
-        return tokens[pos]
-    }
+    var tok: Token { tokens[pos] }
 
     func peek(_ k: Int = 1) -> Token {
         let j = min(pos + k, tokens.count - 1)
@@ -87,7 +84,10 @@ final class Parser {
     }
 
     func advance() {
-        if pos < tokens.count - 1 { pos += 1 }
+        if pos < tokens.count - 1 {
+            pos += 1
+            if pos > furthest { furthest = pos }
+        }
     }
 
     /// Consumes the current token and returns it.
@@ -97,8 +97,8 @@ final class Parser {
         return t
     }
 
-    func at(_ op: String) -> Bool { tok.isOp(op) }
-    func atKeyword(_ k: String) -> Bool { tok.isKeyword(k) }
+    func at(_ op: String) -> Bool { tokens[pos].isOp(op) }
+    func atKeyword(_ k: String) -> Bool { tokens[pos].isKeyword(k) }
 
     func accept(_ op: String) -> Bool {
         if tok.isOp(op) { advance(); return true }
@@ -140,24 +140,55 @@ final class Parser {
 
     // MARK: Errors
 
+    /// `e`, unless the lexer's error takes precedence (CPython's rule).
+    func withLexerPriority(_ e: SyntaxError) -> SyntaxError {
+        if let lexError {
+            let far = tokens[min(furthest, tokens.count - 1)]
+            if far.kind == .error { return lexError }
+            if !errorWaitsForParser {
+                guard let bracketLine = unclosedBracketLine else { return lexError }
+                if far.loc.line > bracketLine { return lexError }
+            }
+        }
+        return e
+    }
+
+    /// Rethrows what a speculative parse found, unless it is plain "invalid syntax": CPython's
+    /// second pass stops at the first specific error, wherever its look-ahead finds it.
+    func propagateSpecific(_ e: SyntaxError) throws(SyntaxError) {
+        if e.message != "invalid syntax" && e.message != "f-string: invalid syntax" { throw e }
+    }
+
     /// A syntax error at `loc`, unless a lexer error takes precedence (CPython's rule).
     func error(_ message: String, at loc: SourceLocation, kind: SyntaxError.Kind = .syntax) -> SyntaxError {
         if let lexError {
-            guard let bracketLine = unclosedBracketLine else { return lexError }
+            // Reaching the lexer's error token raises it, as fetching it does in CPython.
             let far = tokens[min(furthest, tokens.count - 1)]
-            if far.kind == .error || far.loc.line > bracketLine { return lexError }
+            if far.kind == .error { return lexError }
+            if !errorWaitsForParser {
+                guard let bracketLine = unclosedBracketLine else { return lexError }
+                if far.loc.line > bracketLine { return lexError }
+            }
         }
         if let ctx = fstring {
-            return SyntaxError(kind, "f-string: " + message, at: loc, sourceLine: ctx.wrapped)
+            // CPython 3.11 reports these against the text `(expression)`: undo the column shift.
+            var at = loc
+            if at.line == ctx.line { at.column -= ctx.column - 2 }
+            let text = message.hasPrefix("f-string") ? message : "f-string: " + message
+            return SyntaxError(kind, text, at: at, sourceLine: ctx.wrapped)
         }
         return SyntaxError(kind, message, at: loc, sourceLine: text.line(loc.line))
     }
 
-    /// "invalid syntax" at the current token (or the lexer's error if the lexer stopped here).
+    /// "invalid syntax" at the current token (or the lexer's error if the lexer stopped there; an
+    /// unexpected INDENT or DEDENT is an IndentationError that no later lexer error replaces).
     func invalidSyntax() -> SyntaxError {
         let t = tok
         if t.kind == .error, let lexError { return lexError }
-        if t.kind == .indent { return error("unexpected indent", at: t.loc, kind: .indentation) }
+        if t.kind == .indent || t.kind == .dedent {
+            let message = t.kind == .indent ? "unexpected indent" : "unexpected unindent"
+            if fstring == nil { return SyntaxError(.indentation, message, at: t.loc, sourceLine: text.line(t.loc.line)) }
+        }
         return error("invalid syntax", at: t.loc)
     }
 

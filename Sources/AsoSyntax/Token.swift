@@ -6,7 +6,7 @@
 // decodes escapes and splits f-strings, the way CPython's parser does.
 
 /// The kind of a token.
-public enum TokenKind: Sendable, Equatable {
+public enum TokenKind: UInt8, Sendable, Equatable {
     /// An identifier or keyword.
     case name
     /// A numeric literal, raw text (underscores included).
