@@ -26,7 +26,7 @@ let package = Package(
         // The public embedding API: Interpreter, Configuration, values and errors.
         .target(name: "Aso", dependencies: ["AsoSyntax", "AsoBytecode", "AsoCompiler", "AsoRuntime"]),
         // The command line: run, check, disasm.
-        .executableTarget(name: "aso", dependencies: ["Aso", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "aso", dependencies: ["Aso", "AsoSyntax", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "AsoSyntaxTests", dependencies: ["AsoSyntax"]),
         .testTarget(name: "AsoRuntimeTests", dependencies: ["AsoRuntime", "AsoBytecode"]),

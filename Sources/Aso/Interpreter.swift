@@ -71,10 +71,16 @@ public final class Interpreter {
 
     /// Compiles source text; throws `AsoSyntaxError`.
     public func compile(source: [UInt8], filename: String) throws -> CompiledCode {
+        // Parsing and compiling recurse as deep as the program nests (bounded): give them room.
+        let result: Result<CompiledCode, Error> = withLargeStack {
+            Result {
+                let module = try parseModule(source, filename: filename)
+                let text = String(decoding: source, as: UTF8.self)
+                return CompiledCode(code: try compileModule(module, filename: filename, source: text), source: text)
+            }
+        }
         do {
-            let module = try parseModule(source, filename: filename)
-            let text = String(decoding: source, as: UTF8.self)
-            return CompiledCode(code: try compileModule(module, filename: filename, source: text), source: text)
+            return try result.get()
         } catch let e as SyntaxError {
             throw AsoSyntaxError(kind: e.kind.rawValue, message: e.message, file: filename, line: e.location.line,
                                  column: e.location.column, description: e.formatted(file: filename))

@@ -17,16 +17,17 @@ private final class StackJob: @unchecked Sendable {
     init(_ body: @escaping () -> Void) { self.body = body }
 }
 
-/// Runs `body` on a new thread with a large stack and waits for it; runs it in place if no
-/// thread can be created.
-func withLargeStack<T>(_ body: () -> T) -> T {
+/// Runs `body` on a new thread with a large stack (`size` bytes, reserved rather than committed)
+/// and waits for it; runs it in place if no thread can be created. Also used by the compiler and
+/// the command line, whose recursion is bounded but may be deep.
+public func withLargeStack<T>(size: Int = 256 << 20, _ body: () -> T) -> T {
     var result: T?
     withoutActuallyEscaping(body) { escapable in
         let job = StackJob { result = escapable() }
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setstacksize(&attributes, 256 << 20)
+        pthread_attr_setstacksize(&attributes, size)
         let context = Unmanaged.passRetained(job).toOpaque()
         #if canImport(Darwin)
         var thread: pthread_t?

@@ -1,6 +1,7 @@
 // The `aso` command: run, check and disassemble Aso programs.
 
 import Aso
+import AsoSyntax
 import ArgumentParser
 
 #if canImport(Glibc)
@@ -57,8 +58,11 @@ struct Run: ParsableCommand {
         config.modulePath = (env["ASOPATH"] ?? "").split(separator: ":").map(String.init)
         config.standardOutput = { FileOutput.standardOutput.write($0) }
         config.standardError = { FileOutput.standardError.write($0) }
-        let interpreter = Interpreter(configuration: config)
-        let status = interpreter.run(source: source, filename: file == "-" ? "<stdin>" : file)
+        // Native code that recurses (repr of nested data, comparisons, json) counts its depth
+        // against the recursion limit; a large stack makes that limit the only one that matters.
+        let status = withLargeStack(size: 1 << 30) {
+            Interpreter(configuration: config).run(source: source, filename: file == "-" ? "<stdin>" : file)
+        }
         FileOutput.standardOutput.flush()
         if status != 0 { throw ExitCode(status) }
     }
