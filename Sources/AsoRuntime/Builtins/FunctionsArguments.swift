@@ -107,21 +107,7 @@ extension Runtime {
 
     /// All values of an iterable, raising MemoryError instead of growing without bound. The values
     /// gathered so far stay rooted while the iterator runs script code.
-    func collectValues(_ v: Value) throws -> [Value] {
-        if let l = v.asList { return l.items }
-        if let t = v.asTuple { return t.items }
-        if let r = v.asObject(.range, RangeObj.self) { try checkAllocation(r.big == nil ? r.length : Int.max, elementSize: 16) }
-        let it = try iterate(v)
-        let acc = heap.register(ListObj([], type: types.list))
-        tempRoots.append(it)
-        tempRoots.append(Value(acc))
-        defer { tempRoots.removeLast(2) }
-        while let x = try next(it) {
-            acc.items.append(x)
-            if acc.items.count & 0xFFF == 0 { try checkAllocation(acc.items.count, elementSize: 16) }
-        }
-        return acc.items
-    }
+    func collectValues(_ v: Value) throws -> [Value] { try iterateToArray(v) }
 
     /// The method `name` of a script-defined instance's class, or nil (for the builtins that
     /// defer to `__len__`, `__abs__`, `__round__`, `__reversed__`, ...).

@@ -35,6 +35,7 @@ final class Heap {
         self.memoryLimit = memoryLimit
         requestFlag = .allocate(capacity: 1)
         requestFlag.initialize(to: false)
+        if stress { threshold = 0 }
         objects.reserveCapacity(1024)
     }
 
@@ -47,7 +48,7 @@ final class Heap {
         let size = o.estimatedSize
         bytesInUse &+= size
         bytesSinceCollection &+= size
-        if bytesSinceCollection > threshold || stress { collectionRequested = true }
+        if bytesSinceCollection > threshold { collectionRequested = true }
         return o
     }
 
@@ -86,7 +87,9 @@ final class Heap {
         objects.removeLast(n - kept)
         bytesInUse = live
         bytesSinceCollection = 0
-        threshold = max(8 << 20, live)
+        // Stress mode collects after (nearly) every allocation while the heap is small, and after
+        // a 1/64 growth of a large one, so hostile programs still finish in linear time.
+        threshold = stress ? live >> 6 : max(8 << 20, live)
         collectionRequested = false
         collections += 1
     }

@@ -108,15 +108,22 @@ extension Runtime {
     }
 
     /// All values of an iterable.
+    /// The values collected so far stay rooted (in a list on `tempRoots`), since producing the next
+    /// one may run script code (a generator) and with it the collector.
     func iterateToArray(_ v: Value) throws -> [Value] {
         if let l = v.asList { return l.items }
         if let t = v.asTuple { return t.items }
+        if let r = v.asObject(.range, RangeObj.self) { try checkAllocation(r.big == nil ? r.length : Int.max, elementSize: 16) }
         let it = try iterate(v)
+        let acc = heap.register(ListObj([], type: types.list))
         tempRoots.append(it)
-        defer { tempRoots.removeLast() }
-        var out: [Value] = []
-        while let x = try next(it) { out.append(x) }
-        return out
+        tempRoots.append(Value(acc))
+        defer { tempRoots.removeLast(2) }
+        while let x = try next(it) {
+            acc.items.append(x)
+            if acc.items.count & 0xFFF == 0 { try checkAllocation(acc.items.count, elementSize: 16) }
+        }
+        return acc.items
     }
 
     func unpack(_ v: Value, count: Int) throws -> [Value] {
