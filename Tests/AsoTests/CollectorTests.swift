@@ -53,7 +53,7 @@ import Testing
             """)
         #expect(status == 0)
         #expect(out.text == "45940 40425 ['0', '1', '10']\n")
-        #expect(interp.runtime.heap.collections > 100)
+        #expect(interp.runtime.heap.collections > 50)
     }
 
     @Test func memoryReturnsAfterGarbage() {
