@@ -56,10 +56,6 @@ extension Runtime {
         }
     }
 
-    /// `str % args` (printf-style formatting).
-    func percentFormat(_ s: String, _ args: Value) throws -> Value {
-        throw typeError("printf-style formatting is not supported yet")
-    }
 
     /// Decimal string of a big int, with CPython's 4300-digit limit.
     func bigIntString(_ b: BigInt) throws -> String {
