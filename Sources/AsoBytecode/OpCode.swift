@@ -228,6 +228,12 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case loadFastLoadFast
     /// `compareOp arg` then `popJumpIfFalse` (the next word's arg is the target). `(a b -- )`
     case compareOpJumpIfFalse
+    /// `loadGlobal arg` then `pushNull`. `( -- v NULL)`
+    case loadGlobalPushNull
+    /// `loadFast arg`, `loadConst` (next word), `binaryOp` (the word after). `( -- r)`
+    case loadFastConstBinaryOp
+    /// `storeFast arg` then `loadFast` (the next word's arg). `(v -- w)`
+    case storeFastLoadFast
 }
 
 /// The operator of `binaryOp`, in CPython 3.11's numbering (`NB_*`): in-place forms are +13.

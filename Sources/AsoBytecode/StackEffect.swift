@@ -27,8 +27,12 @@ extension OpCode {
             return 1
         case .storeAttr, .deleteSubscr, .mapAdd, .endAsyncFor, .compareOpJumpIfFalse:
             return -2
-        case .loadFastLoadConst, .loadFastLoadFast:
+        case .loadFastLoadConst, .loadFastLoadFast, .loadGlobalPushNull:
             return 2
+        case .loadFastConstBinaryOp:
+            return 1
+        case .storeFastLoadFast:
+            return 0
         case .storeSubscr:
             return -3
         case .call:

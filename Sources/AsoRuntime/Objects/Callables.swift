@@ -98,13 +98,21 @@ final class CodeObj: Obj {
         var i = 0
         while i + 1 < count {
             let a = op(words[i]), b = op(words[i + 1])
+            let c = i + 2 < count ? op(words[i + 2]) : 0xFF
             var fused: OpCode?
-            if a == OpCode.loadFast.rawValue && b == OpCode.loadConst.rawValue { fused = .loadFastLoadConst }
+            var span = 2
+            if a == OpCode.loadFast.rawValue && b == OpCode.loadConst.rawValue && c == OpCode.binaryOp.rawValue {
+                fused = .loadFastConstBinaryOp
+                span = 3
+            }
+            else if a == OpCode.loadFast.rawValue && b == OpCode.loadConst.rawValue { fused = .loadFastLoadConst }
             else if a == OpCode.loadFast.rawValue && b == OpCode.loadFast.rawValue { fused = .loadFastLoadFast }
             else if a == OpCode.compareOp.rawValue && b == OpCode.popJumpIfFalse.rawValue { fused = .compareOpJumpIfFalse }
+            else if a == OpCode.loadGlobal.rawValue && b == OpCode.pushNull.rawValue { fused = .loadGlobalPushNull }
+            else if a == OpCode.storeFast.rawValue && b == OpCode.loadFast.rawValue { fused = .storeFastLoadFast }
             if let f = fused {
                 words[i] = (words[i] & ~0xFF) | UInt32(f.rawValue)
-                i += 2
+                i += span
             } else {
                 i += 1
             }

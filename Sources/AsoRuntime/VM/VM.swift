@@ -106,6 +106,32 @@ extension Runtime {
                     case .storeFast:
                         sp -= 1
                         locals[arg] = sp.pointee
+                    case .storeFastLoadFast:
+                        locals[arg] = (sp - 1).pointee
+                        let second = Int(words[ip] >> 8)
+                        ip &+= 1
+                        let v = locals[second]
+                        if v.isNull { throw unboundLocal(code, second) }
+                        (sp - 1).pointee = v
+                    case .loadFastConstBinaryOp:
+                        let a = locals[arg]
+                        if a.isNull { throw unboundLocal(code, arg) }
+                        let b = consts[Int(words[ip] >> 8)]
+                        let bop = Int(words[ip &+ 1] >> 8)
+                        ip &+= 2
+                        if case .int(let x) = a, case .int(let y) = b {
+                            switch bop {
+                            case 0, 13:
+                                let (r, o) = x.addingReportingOverflow(y)
+                                if !o { sp.pointee = .int(r); sp += 1; continue }
+                            case 10, 23:
+                                let (r, o) = x.subtractingReportingOverflow(y)
+                                if !o { sp.pointee = .int(r); sp += 1; continue }
+                            default: break
+                            }
+                        }
+                        sp.pointee = try binaryOp(bop, a, b)
+                        sp += 1
                     case .deleteFast:
                         if locals[arg].isNull { throw unboundLocal(code, arg) }
                         locals[arg] = .null
@@ -140,6 +166,17 @@ extension Runtime {
                         }
                         sp.pointee = v
                         sp += 1
+                    case .loadGlobalPushNull:
+                        var v = code.module.storage.pointee[Int(code.globalSlots[arg])]
+                        if v.isNull {
+                            let b = Int(code.builtinSlots[arg])
+                            if b >= 0 { v = builtins.storage.pointee[b] }
+                            if v.isNull { throw error(exc.nameError, "name '\(code.code.names[arg])' is not defined") }
+                        }
+                        sp.pointee = v
+                        (sp + 1).pointee = .null
+                        sp += 2
+                        ip &+= 1
                     case .storeGlobal:
                         sp -= 1
                         code.module.storage.pointee[Int(code.globalSlots[arg])] = sp.pointee
