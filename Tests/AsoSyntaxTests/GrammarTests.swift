@@ -108,9 +108,11 @@ func grammarTerminals(_ text: String) -> Set<String> {
         let relative = String(path.dropFirst(root.count))
         let expectsError = relative.split(separator: "/").last?.contains("syntax_error") == true
             || relative.split(separator: "/").dropLast().contains("syntax_errors")
+        // Programs under syntax_errors/ may fail in the parser or later, in the compiler (CPython
+        // reports `return` outside a function and the like after parsing); the corpus runner checks
+        // their messages. Every other program must parse.
         do {
             _ = try parseModule(bytes, filename: path)
-            #expect(!expectsError, "\(relative) parsed but should be a syntax error")
         } catch {
             #expect(expectsError, "\(relative): \(error.formatted(file: relative))")
         }
