@@ -217,13 +217,15 @@ extension Runtime {
                         sp -= 1
                         try deleteAttribute(sp.pointee, code.nameValues[arg])
                     case .loadMethod:
+                        // Top slot first: see pushExcInfo.
                         let obj = (sp - 1).pointee
                         if let m = methodLookup(obj, code.nameValues[arg]) {
-                            (sp - 1).pointee = m
                             sp.pointee = obj
+                            (sp - 1).pointee = m
                         } else {
-                            (sp - 1).pointee = try getAttribute(obj, code.nameValues[arg])
+                            let attr = try getAttribute(obj, code.nameValues[arg])
                             sp.pointee = .null
+                            (sp - 1).pointee = attr
                         }
                         sp += 1
                     case .binarySubscr:
@@ -236,11 +238,13 @@ extension Runtime {
                         sp -= 2
                         try deleteItem(sp.pointee, (sp + 1).pointee)
 
-                    case .call:
+                    case .call, .callKw, .callEx:
                         // Fast path: a plain script function called with exactly its positional
-                        // parameters. No reference counting, no allocation.
-                        let calleeSlot = sp - arg - 2
-                        if case .object(let u) = calleeSlot.pointee, u._withUnsafeGuaranteedRef({ $0.kind == .function }) {
+                        // parameters. No reference counting, no allocation. (One case for all three
+                        // opcodes: the optimizer must not assume which one runs the slow path.)
+                        if op == .call, case .object(let u) = (sp - arg - 2).pointee,
+                           u._withUnsafeGuaranteedRef({ $0.kind == .function }) {
+                            let calleeSlot = sp - arg - 2
                             let cu = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
                             let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
                             let nargs = sp - argStart
@@ -267,8 +271,6 @@ extension Runtime {
                                 continue
                             }
                         }
-                        fallthrough
-                    case .callKw, .callEx:
                         var keywords: [(name: String, value: Value)] = []
                         var argc = arg
                         var spill: [Value]? = nil
@@ -302,8 +304,8 @@ extension Runtime {
                         // Unwrap bound methods into (function, self) in place when there is room.
                         if let bm = callee.asObject(.boundMethod, BoundMethodObj.self), spill == nil, selfSlot.isNullValue {
                             callee = bm.function
-                            calleeSlot.pointee = callee
                             selfSlot.pointee = bm.receiver
+                            calleeSlot.pointee = callee
                             argStart = selfSlot
                             nargs += 1
                         } else if let bm = callee.asObject(.boundMethod, BoundMethodObj.self), let s = spill {
@@ -598,9 +600,12 @@ extension Runtime {
                             throw ScriptError(exception: e)
                         }
                     case .pushExcInfo:
+                        // Stores in this order (top slot first): with the other order the
+                        // optimizer of Swift 6.3 has been seen to drop the lower store.
                         let e = (sp - 1).pointee
-                        (sp - 1).pointee = handledException
+                        let previous = handledException
                         sp.pointee = e
+                        (sp - 1).pointee = previous
                         sp += 1
                         handledException = e
                     case .popExcept:
