@@ -24,7 +24,7 @@ extension Runtime {
         throw typeError("must be real number, not \(typeName(v))")
     }
 
-    func installRandomDistributions(_ m: ModuleObj, _ gen: MersenneTwister) {
+    func installRandomDistributions(_ table: RandomMethodTable) {
         let nvMagic = 4 * exp(-0.5) / 2.0.squareRoot()
         let sgMagic = 1.0 + log(4.5)
         let log4 = log(4.0)
@@ -33,7 +33,7 @@ extension Runtime {
         func shifted(_ rt: Runtime, _ z: Double, _ mu: Value, _ sigma: Value) throws -> Value {
             try rt.op(.add, mu.isNull ? .float(0) : mu, try rt.op(.mul, .float(z), sigma.isNull ? .float(1) : sigma))
         }
-        func normal() -> Double {
+        func normal(_ gen: MersenneTwister) -> Double {
             while true {
                 let u1 = gen.random()
                 let u2 = 1.0 - gen.random()
@@ -41,7 +41,7 @@ extension Runtime {
                 if z * z / 4.0 <= -log(u2) { return z }
             }
         }
-        func gamma(_ rt: Runtime, _ alpha: Double, _ beta: Double) throws -> Double {
+        func gamma(_ rt: Runtime, _ gen: MersenneTwister, _ alpha: Double, _ beta: Double) throws -> Double {
             if alpha <= 0.0 || beta <= 0.0 { throw rt.valueError("gammavariate: alpha and beta must be > 0.0") }
             if alpha > 1.0 {
                 let ainv = (2.0 * alpha - 1.0).squareRoot()
@@ -71,11 +71,11 @@ extension Runtime {
                 }
             }
         }
-        defineRandomMethod(m, "uniform", ["a", "b"], required: 2) { rt, a in
+        table.python("uniform", ["a", "b"], required: 2) { rt, gen, a in
             let width = try rt.op(.sub, a[1], a[0])
             return try rt.op(.add, a[0], try rt.op(.mul, width, .float(gen.random())))
         }
-        defineRandomMethod(m, "triangular", ["low", "high", "mode"], required: 0) { rt, a in
+        table.python("triangular", ["low", "high", "mode"], required: 0) { rt, gen, a in
             var low = a[0].isNull ? Value.float(0) : a[0], high = a[1].isNull ? Value.float(1) : a[1]
             var u = gen.random()
             var c: Double
@@ -96,10 +96,10 @@ extension Runtime {
             }
             return try rt.op(.add, low, try rt.op(.mul, try rt.op(.sub, high, low), .float((u * c).squareRoot())))
         }
-        defineRandomMethod(m, "normalvariate", ["mu", "sigma"], required: 0) { rt, a in
-            try shifted(rt, normal(), a[0], a[1])
+        table.python("normalvariate", ["mu", "sigma"], required: 0) { rt, gen, a in
+            try shifted(rt, normal(gen), a[0], a[1])
         }
-        defineRandomMethod(m, "gauss", ["mu", "sigma"], required: 0) { rt, a in
+        table.python("gauss", ["mu", "sigma"], required: 0) { rt, gen, a in
             var z: Double
             if let next = gen.gaussNext {
                 z = next
@@ -112,14 +112,14 @@ extension Runtime {
             }
             return try shifted(rt, z, a[0], a[1])
         }
-        defineRandomMethod(m, "lognormvariate", ["mu", "sigma"], required: 2) { rt, a in
-            let x = try rt.realParameter(try shifted(rt, normal(), a[0], a[1]))
+        table.python("lognormvariate", ["mu", "sigma"], required: 2) { rt, gen, a in
+            let x = try rt.realParameter(try shifted(rt, normal(gen), a[0], a[1]))
             return .float(try rt.checkedMath(x, exp))
         }
-        defineRandomMethod(m, "expovariate", ["lambd"], required: 1) { rt, a in
+        table.python("expovariate", ["lambd"], required: 1) { rt, gen, a in
             try rt.op(.trueDiv, .float(-log(1.0 - gen.random())), a[0])
         }
-        defineRandomMethod(m, "vonmisesvariate", ["mu", "kappa"], required: 2) { rt, a in
+        table.python("vonmisesvariate", ["mu", "kappa"], required: 2) { rt, gen, a in
             let kappa = try rt.realParameter(a[1])
             if kappa <= 1e-6 { return .float(twoPi * gen.random()) }
             let s = 0.5 / kappa
@@ -138,20 +138,20 @@ extension Runtime {
             let angle = try rt.op(u3 > 0.5 ? .add : .sub, a[0], .float(try rt.checkedMath(f, acos)))
             return try rt.op(.mod, angle, .float(twoPi))
         }
-        defineRandomMethod(m, "gammavariate", ["alpha", "beta"], required: 2) { rt, a in
-            .float(try gamma(rt, try rt.realParameter(a[0]), try rt.realParameter(a[1])))
+        table.python("gammavariate", ["alpha", "beta"], required: 2) { rt, gen, a in
+            .float(try gamma(rt, gen, try rt.realParameter(a[0]), try rt.realParameter(a[1])))
         }
-        defineRandomMethod(m, "betavariate", ["alpha", "beta"], required: 2) { rt, a in
+        table.python("betavariate", ["alpha", "beta"], required: 2) { rt, gen, a in
             let alpha = try rt.realParameter(a[0]), beta = try rt.realParameter(a[1])
-            let y = try gamma(rt, alpha, 1.0)
-            if y != 0 { return .float(y / (y + (try gamma(rt, beta, 1.0)))) }
+            let y = try gamma(rt, gen, alpha, 1.0)
+            if y != 0 { return .float(y / (y + (try gamma(rt, gen, beta, 1.0)))) }
             return .float(0)
         }
-        defineRandomMethod(m, "paretovariate", ["alpha"], required: 1) { rt, a in
+        table.python("paretovariate", ["alpha"], required: 1) { rt, gen, a in
             let u = 1.0 - gen.random()
             return try rt.op(.pow, .float(u), try rt.op(.trueDiv, .float(-1.0), a[0]))
         }
-        defineRandomMethod(m, "weibullvariate", ["alpha", "beta"], required: 2) { rt, a in
+        table.python("weibullvariate", ["alpha", "beta"], required: 2) { rt, gen, a in
             let u = 1.0 - gen.random()
             return try rt.op(.mul, a[0], try rt.op(.pow, .float(-log(u)), try rt.op(.trueDiv, .float(1.0), a[1])))
         }

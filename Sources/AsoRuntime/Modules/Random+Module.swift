@@ -8,27 +8,81 @@
 
 import BigInt
 
+/// A method body of `random.Random`: the generator it draws from and the call's arguments (without self).
+typealias RandomMethod = (Runtime, MersenneTwister, Args) throws -> Value
+
+/// Where the methods of `Random` are defined: the module's functions (bound to its hidden
+/// generator) or the `Random` type (drawing from the instance's own generator).
+struct RandomMethodTable {
+    var add: (String, @escaping RandomMethod) -> Void
+
+    /// A method written in Python in CPython: binds its arguments as a Python method would.
+    func python(_ name: String, _ params: [String], required: Int, keywordOnly: [String] = [],
+                _ body: @escaping (Runtime, MersenneTwister, [Value]) throws -> Value) {
+        add(name) { rt, gen, args in
+            try body(rt, gen, try rt.bindMethodArguments(args, "Random.\(name)", params, required: required, keywordOnly: keywordOnly))
+        }
+    }
+}
+
+/// An instance of `random.Random`: its own generator.
+final class RandomObj: Obj {
+    let gen = MersenneTwister()
+    init(type: TypeObject) { super.init(kind: .other, type: type) }
+}
+
 extension Runtime {
     func makeRandomModule() -> ModuleObj {
         let m = newModule("random", file: nil)
         let gen = MersenneTwister()
-        func def(_ name: String, _ params: [String], required: Int, _ body: @escaping (Runtime, [Value]) throws -> Value) {
-            defineRandomMethod(m, name, params, required: required, body)
+        installRandomMethods(RandomMethodTable { name, body in
+            m.set(name, self.native(name) { rt, args in try body(rt, gen, args) })
+        })
+        m.set("Random", Value(makeRandomType()))
+        return m
+    }
+
+    /// The class `random.Random`: every module function as a method, each instance its own generator.
+    private func makeRandomType() -> TypeObject {
+        let t = heap.register(TypeObject(name: "Random", base: types.object, isException: false, metatype: types.type))
+        t.moduleName = "random"
+        installRandomMethods(RandomMethodTable { name, body in
+            t.dict[name] = self.native(name, owner: "Random") { rt, args in
+                guard args.count >= 1, let r = args[0].object as? RandomObj else {
+                    let what = args.count >= 1 ? rt.typeName(args[0]) : "NoneType"
+                    throw rt.typeError("descriptor '\(name)' for '_random.Random' objects doesn't apply to a '\(what)' object")
+                }
+                return try body(rt, r.gen, Args(positional: UnsafeBufferPointer(rebasing: args.positional[1...]), keywords: args.keywords))
+            }
+        })
+        t.construct = { rt, args in
+            // The requested class comes first (not captured: the type must not own itself).
+            guard args.count > 0, let type = args[0].asType else { throw rt.typeError("cannot create 'Random' instances") }
+            let r = rt.heap.register(RandomObj(type: type))
+            let rest = Args(positional: UnsafeBufferPointer(rebasing: args.positional[min(1, args.count)...]), keywords: args.keywords)
+            let a = try rt.bindMethodArguments(rest, "Random.__init__", ["x"], required: 0)
+            if !a[0].isNull { try rt.seedRandom(r.gen, a[0], version: .int(2)) }
+            return Value(r)
         }
-        m.set("random", native("random") { rt, args in
+        return t
+    }
+
+    /// Defines every method of `Random` in `table`.
+    func installRandomMethods(_ table: RandomMethodTable) {
+        table.add("random") { rt, gen, args in
             try rt.noKeywords(args, "Random.random")
             if args.count != 0 { throw rt.typeError("Random.random() takes no arguments (\(args.count) given)") }
             return .float(gen.random())
-        })
-        m.set("getrandbits", native("getrandbits") { rt, args in
+        }
+        table.add("getrandbits") { rt, gen, args in
             let k = try rt.bitCount(try rt.exactlyOne(args, "Random.getrandbits"))
             return rt.makeInt(try rt.randomBits(gen, k))
-        })
-        def("seed", ["a", "version"], required: 0) { rt, a in
+        }
+        table.python("seed", ["a", "version"], required: 0) { rt, gen, a in
             try rt.seedRandom(gen, a[0].isNull ? .none : a[0], version: a[1].isNull ? .int(2) : a[1])
             return .none
         }
-        def("randbytes", ["n"], required: 1) { rt, a in
+        table.python("randbytes", ["n"], required: 1) { rt, gen, a in
             let n = a[0]
             guard rt.isIntegral(n) else { throw rt.typeError("'\(rt.typeName(n))' object cannot be interpreted as an integer") }
             let bits = try rt.bitCount(try rt.binaryOp(BinaryOperatorKind.mul.rawValue, n, .int(8)))
@@ -45,31 +99,22 @@ extension Runtime {
             }
             return rt.newBytes(out)
         }
-        def("randrange", ["start", "stop", "step"], required: 1) { rt, a in
+        table.python("randrange", ["start", "stop", "step"], required: 1) { rt, gen, a in
             try rt.randomRange(gen, a[0], a[1].isNull ? .none : a[1], a[2])
         }
-        def("randint", ["a", "b"], required: 2) { rt, a in
+        table.python("randint", ["a", "b"], required: 2) { rt, gen, a in
             try rt.randomRange(gen, a[0], try rt.binaryOp(BinaryOperatorKind.add.rawValue, a[1], .int(1)), .null)
         }
-        def("getstate", [], required: 0) { rt, _ in
+        table.python("getstate", [], required: 0) { rt, gen, _ in
             let inner = rt.newTuple(gen.stateWords.map { .int($0) })
             return rt.newTuple([.int(3), inner, gen.gaussNext.map { .float($0) } ?? .none])
         }
-        def("setstate", ["state"], required: 1) { rt, a in
+        table.python("setstate", ["state"], required: 1) { rt, gen, a in
             try rt.setRandomState(gen, a[0])
             return .none
         }
-        installRandomSequenceFunctions(m, gen)
-        installRandomDistributions(m, gen)
-        return m
-    }
-
-    /// Sets `m.name` to a native function binding its arguments as the Python method `Random.name`.
-    func defineRandomMethod(_ m: ModuleObj, _ name: String, _ params: [String], required: Int, keywordOnly: [String] = [],
-                            _ body: @escaping (Runtime, [Value]) throws -> Value) {
-        m.set(name, native(name) { rt, args in
-            try body(rt, try rt.bindMethodArguments(args, "Random.\(name)", params, required: required, keywordOnly: keywordOnly))
-        })
+        installRandomSequenceFunctions(table)
+        installRandomDistributions(table)
     }
 
     /// Binds the arguments of a method written in Python (self not counted by the caller, but

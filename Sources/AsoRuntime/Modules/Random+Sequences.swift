@@ -16,21 +16,21 @@ import Darwin
 #endif
 
 extension Runtime {
-    func installRandomSequenceFunctions(_ m: ModuleObj, _ gen: MersenneTwister) {
-        defineRandomMethod(m, "choice", ["seq"], required: 1) { rt, a in
+    func installRandomSequenceFunctions(_ table: RandomMethodTable) {
+        table.python("choice", ["seq"], required: 1) { rt, gen, a in
             let seq = a[0]
             let n = try rt.length(seq)
             if n == 0 { throw rt.indexError("Cannot choose from an empty sequence") }
             return try rt.getItem(seq, .int(gen.below(try rt.length(seq))))
         }
-        defineRandomMethod(m, "shuffle", ["x"], required: 1) { rt, a in
+        table.python("shuffle", ["x"], required: 1) { rt, gen, a in
             try rt.shuffle(gen, a[0])
             return .none
         }
-        defineRandomMethod(m, "sample", ["population", "k"], required: 2, keywordOnly: ["counts"]) { rt, a in
+        table.python("sample", ["population", "k"], required: 2, keywordOnly: ["counts"]) { rt, gen, a in
             try rt.sample(gen, a[0], a[1], counts: a[2].isNull ? .none : a[2])
         }
-        defineRandomMethod(m, "choices", ["population", "weights"], required: 1, keywordOnly: ["cum_weights", "k"]) { rt, a in
+        table.python("choices", ["population", "weights"], required: 1, keywordOnly: ["cum_weights", "k"]) { rt, gen, a in
             try rt.choices(gen, a[0], weights: a[1].isNull ? .none : a[1], cumWeights: a[2].isNull ? .none : a[2],
                            k: a[3].isNull ? .int(1) : a[3])
         }
