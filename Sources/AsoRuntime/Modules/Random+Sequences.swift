@@ -93,7 +93,7 @@ extension Runtime {
         }
         try checkAllocation(k, elementSize: 16)
         var setsize = 21.0
-        if k > 5 { setsize += pow(4, (log(Double(k * 3)) / log(4)).rounded(.up)) }
+        if k > 5 { setsize += pow(4, (log(Double(k) * 3) / log(4)).rounded(.up)) }
         return try withRootedList { result in
             if Double(n) <= setsize {
                 // An n-length list is smaller than a k-length set. Invariant: non-selected at pool[0 : n-i].
