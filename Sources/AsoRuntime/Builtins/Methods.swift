@@ -29,6 +29,7 @@ extension Runtime {
         nativeModules["sys"] = { rt in rt.makeSysModule() }
         nativeModules["os"] = { rt in rt.makeOsModule() }
         nativeModules["os.path"] = { rt in rt.makeOsPathModule() }
+        nativeModules["random"] = { rt in rt.makeRandomModule() }
     }
 
     /// Puts a method named `name` on `type`. `body` gets the receiver and the other arguments.
