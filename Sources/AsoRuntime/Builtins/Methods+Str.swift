@@ -165,7 +165,8 @@ extension Runtime {
     }
 
     /// The code points of a str receiver.
-    func scalarsOf(_ v: Value) -> Scalars { v.asStr?.scalars ?? [] }
+    /// The code points of a str (a fresh array: not cached on the string, so it is freed with it).
+    func scalarsOf(_ v: Value) -> Scalars { v.asStr.map { Array($0.value.unicodeScalars) } ?? [] }
 
     /// A str argument, or TypeError `<what> must be str, not int`.
     func strArgument(_ v: Value, _ what: String) throws -> Scalars {

@@ -19,6 +19,7 @@ extension Runtime {
         installBytesMethods()
         installNumberMethods()
         installExceptionMethods()
+        installFastStrMethods()
     }
 
     /// Installs the native modules (math, time, json, sys, os). Call once from `installBuiltins()`.

@@ -1,0 +1,158 @@
+// Fast paths for the most used str methods: join, split, replace, upper, lower, strip,
+// startswith, endswith, find and count.
+//
+// One idea: UTF-8 is self-synchronising, so searching, splitting and replacing by byte sequences
+// gives the same result as doing it by code points, and ASCII strings map bytes to characters
+// one to one. Each fast path handles the common call shape and hands anything else (keyword
+// arguments, start/end bounds, tuples, non-ASCII case mapping, errors) to the general method
+// installed before it, which owns the exact semantics and messages.
+
+extension Runtime {
+    func installFastStrMethods() {
+        let t = types.str
+        /// Replaces method `name` with `fast`, which returns nil to defer to the general method.
+        func speedUp(_ name: String, _ fast: @escaping (Runtime, [Value]) throws -> Value?) {
+            guard let general = t.dict[name]?.asObject(.native, NativeFunctionObj.self) else { return }
+            t.dict[name] = native(name, owner: "str") { rt, args in
+                if args.keywords.isEmpty, args.count >= 1, args[0].asStr != nil {
+                    let copied = Array(args.positional)
+                    if let r = try fast(rt, copied) { return r }
+                    return try copied.withUnsafeBufferPointer { try general.fn(rt, Args(positional: $0, keywords: [])) }
+                }
+                return try general.fn(rt, args)
+            }
+        }
+
+        speedUp("join") { rt, a in
+            guard a.count == 2, let sep = a[0].asStr else { return nil }
+            let items = try rt.iterateToArray(a[1])
+            var total = 0
+            for v in items {
+                guard let s = v.asStr else { return nil }
+                total += s.value.utf8.count + sep.value.utf8.count
+            }
+            try rt.checkAllocation(total, elementSize: 1)
+            var out = ""
+            out.reserveCapacity(total)
+            for (i, v) in items.enumerated() {
+                if i > 0 { out += sep.value }
+                out += v.asStr?.value ?? ""
+            }
+            return rt.newStr(out)
+        }
+
+        speedUp("split") { rt, a in
+            guard let me = a[0].asStr else { return nil }
+            if a.count == 1 || (a.count == 2 && a[1].isNone) {
+                guard me.isASCII else { return nil }
+                return rt.newList(asciiWhitespaceSplit(me.value).map { rt.newStr($0) })
+            }
+            guard a.count == 2, let sep = a[1].asStr, !sep.value.isEmpty else { return nil }
+            return rt.newList(utf8Split(me.value, sep.value).map { rt.newStr($0) })
+        }
+
+        speedUp("replace") { rt, a in
+            guard a.count == 3, let me = a[0].asStr, let old = a[1].asStr, let new = a[2].asStr,
+                  !old.value.isEmpty else { return nil }
+            let parts = utf8Split(me.value, old.value)
+            if parts.count == 1 { return a[0] }
+            let size = me.value.utf8.count + (parts.count - 1) * max(0, new.value.utf8.count - old.value.utf8.count)
+            try rt.checkAllocation(size, elementSize: 1)
+            var out = ""
+            out.reserveCapacity(size)
+            for (i, p) in parts.enumerated() {
+                if i > 0 { out += new.value }
+                out += p
+            }
+            return rt.newStr(out)
+        }
+
+        for (name, upper) in [("upper", true), ("lower", false)] {
+            speedUp(name) { rt, a in
+                guard a.count == 1, let me = a[0].asStr, me.isASCII else { return nil }
+                let bytes = me.value.utf8.map { b -> UInt8 in
+                    if upper { return b >= 0x61 && b <= 0x7A ? b - 32 : b }
+                    return b >= 0x41 && b <= 0x5A ? b + 32 : b
+                }
+                return rt.newStr(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+
+        speedUp("strip") { rt, a in
+            guard a.count == 1, let me = a[0].asStr, me.isASCII else { return nil }
+            let u = Array(me.value.utf8)
+            var lo = 0, hi = u.count
+            while lo < hi && isASCIISpace(u[lo]) { lo += 1 }
+            while hi > lo && isASCIISpace(u[hi - 1]) { hi -= 1 }
+            if lo == 0 && hi == u.count { return a[0] }
+            return rt.newStr(String(decoding: u[lo..<hi], as: UTF8.self))
+        }
+
+        speedUp("startswith") { _, a in
+            guard a.count == 2, let me = a[0].asStr, let p = a[1].asStr else { return nil }
+            return .bool(me.value.utf8.starts(with: p.value.utf8))
+        }
+        speedUp("endswith") { _, a in
+            guard a.count == 2, let me = a[0].asStr, let p = a[1].asStr else { return nil }
+            return .bool(me.value.utf8.reversed().starts(with: p.value.utf8.reversed()))
+        }
+
+        speedUp("find") { _, a in
+            guard a.count == 2, let me = a[0].asStr, me.isASCII, let p = a[1].asStr, p.isASCII else { return nil }
+            return .int(utf8Find(me.value, p.value) ?? -1)
+        }
+        speedUp("count") { _, a in
+            guard a.count == 2, let me = a[0].asStr, let p = a[1].asStr, !p.value.isEmpty else { return nil }
+            return .int(utf8Split(me.value, p.value).count - 1)
+        }
+    }
+}
+
+private func isASCIISpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F) }
+
+/// `s.split()` for an ASCII string: runs of whitespace separate, leading/trailing ignored.
+private func asciiWhitespaceSplit(_ s: String) -> [String] {
+    var out: [String] = []
+    var u = Array(s.utf8)
+    let n = u.count
+    u.withUnsafeMutableBufferPointer { b in
+        var i = 0
+        while i < n {
+            while i < n && isASCIISpace(b[i]) { i += 1 }
+            if i == n { break }
+            let start = i
+            while i < n && !isASCIISpace(b[i]) { i += 1 }
+            out.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
+        }
+    }
+    return out
+}
+
+/// Splits on every occurrence of a non-empty separator, by UTF-8 bytes.
+private func utf8Split(_ s: String, _ sep: String) -> [String] {
+    let h = Array(s.utf8), p = Array(sep.utf8)
+    var out: [String] = []
+    let n = h.count, m = p.count
+    var start = 0, i = 0
+    guard let first = p.first else { return [s] }
+    while i + m <= n {
+        if h[i] == first && h[i..<(i + m)].elementsEqual(p) {
+            out.append(String(decoding: h[start..<i], as: UTF8.self))
+            i += m
+            start = i
+        } else {
+            i += 1
+        }
+    }
+    out.append(String(decoding: h[start..<n], as: UTF8.self))
+    return out
+}
+
+/// The byte offset of the first occurrence of `p` in `s`.
+private func utf8Find(_ s: String, _ p: String) -> Int? {
+    let h = Array(s.utf8), q = Array(p.utf8)
+    if q.isEmpty { return 0 }
+    if q.count > h.count { return nil }
+    for i in 0...(h.count - q.count) where h[i] == q[0] && h[i..<(i + q.count)].elementsEqual(q) { return i }
+    return nil
+}
