@@ -60,8 +60,13 @@ struct Run: ParsableCommand {
         config.standardError = { FileOutput.standardError.write($0) }
         // Native code that recurses (repr of nested data, comparisons, json) counts its depth
         // against the recursion limit; a large stack makes that limit the only one that matters.
-        let status = withLargeStack(size: 1 << 30) {
-            Interpreter(configuration: config).run(source: source, filename: file == "-" ? "<stdin>" : file)
+        let status = withLargeStack(size: 1 << 30) { () -> Int32 in
+            let interpreter = Interpreter(configuration: config)
+            let status = interpreter.run(source: source, filename: file == "-" ? "<stdin>" : file)
+            // The process ends now: leave the heap to the operating system rather than free
+            // every object one by one.
+            _ = Unmanaged.passRetained(interpreter)
+            return status
         }
         FileOutput.standardOutput.flush()
         if status != 0 { throw ExitCode(status) }

@@ -69,16 +69,19 @@ final class Heap {
         var t = Tracer()
         t.pending.reserveCapacity(256)
         roots(&t)
-        while let o = t.pending.popLast() { o.trace(&t) }
+        while let u = t.pending.popLast() { u._withUnsafeGuaranteedRef { $0.trace(&t) } }
         var live = 0
         var kept = 0
         let n = objects.count
         objects.withUnsafeMutableBufferPointer { buf in
             for i in 0..<n {
-                let o = buf[i]
-                if o.marked {
+                let keep = Unmanaged.passUnretained(buf[i])._withUnsafeGuaranteedRef { o -> Bool in
+                    if !o.marked { return false }
                     o.marked = false
                     live &+= o.estimatedSize
+                    return true
+                }
+                if keep {
                     if kept != i { buf.swapAt(kept, i) }
                     kept += 1
                 }

@@ -38,14 +38,21 @@ class Obj {
 /// The mark phase's work list: marks are set when an object is first seen and its children are
 /// traced later, so deep structures never recurse on the Swift stack.
 struct Tracer {
-    var pending: [Obj] = []
+    /// Objects marked but not yet traced (unmanaged: the heap's registry keeps them alive).
+    var pending: [Unmanaged<Obj>] = []
 
     @inline(__always) mutating func mark(_ v: Value) {
-        if case .object(let u) = v { mark(u.takeUnretainedValue()) }
+        if case .object(let u) = v { mark(u) }
     }
-    @inline(__always) mutating func mark(_ o: Obj) {
-        if !o.marked { o.marked = true; pending.append(o) }
+    @inline(__always) mutating func mark(_ u: Unmanaged<Obj>) {
+        let fresh = u._withUnsafeGuaranteedRef { o -> Bool in
+            if o.marked { return false }
+            o.marked = true
+            return true
+        }
+        if fresh { pending.append(u) }
     }
+    @inline(__always) mutating func mark(_ o: Obj) { mark(Unmanaged.passUnretained(o)) }
     mutating func mark(_ o: Obj?) { if let o { mark(o) } }
     mutating func mark<S: Sequence>(all values: S) where S.Element == Value {
         for v in values { mark(v) }

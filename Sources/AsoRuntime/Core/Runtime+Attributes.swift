@@ -169,6 +169,7 @@ extension Runtime {
                 let t = unsafeDowncast(o, to: TypeObject.self)
                 if t.moduleName == nil { throw typeError("cannot set '\(name)' attribute of immutable type '\(t.name)'") }
                 t.dict[name] = value
+                hot.pointee.typeEpoch &+= 1
                 return
             default: break
             }

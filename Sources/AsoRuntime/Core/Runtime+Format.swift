@@ -3,6 +3,13 @@
 extension Runtime {
     /// `formatValue`: applies `!s`/`!r`/`!a` then the format spec.
     func formatValue(_ v: Value, conversion: Int, spec: Value) throws -> Value {
+        if conversion == 0, spec.isNull {
+            switch v {
+            case .int(let i): return newStr(String(i))
+            case .object(let u) where u.takeUnretainedValue().kind == .str: return v
+            default: break
+            }
+        }
         var x = v
         switch conversion {
         case 1: x = newStr(try str(v))

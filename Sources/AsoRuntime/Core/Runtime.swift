@@ -162,4 +162,7 @@ struct HotCounters {
     var depth: Int
     /// The depth at which RecursionError is raised.
     var recursionLimit: Int
+    /// Bumped whenever a class's attributes change after start-up (or a class is made), so the
+    /// method caches of `loadMethod` know their entries are stale.
+    var typeEpoch: Int = 0
 }

@@ -65,6 +65,8 @@ final class CodeObj: Obj {
     let isSimple: Bool
     /// True for generator, coroutine and async generator code: calling it makes a suspendable object.
     let isResumable: Bool
+    /// One entry per instruction; `loadMethod` remembers there which method it found for which class.
+    let methodCache: UnsafeMutablePointer<MethodCacheEntry>
 
     init(code: CodeObject, module: ModuleObj, consts: [Value], globalSlots: [Int32], builtinSlots: [Int32],
          names: [Value], type: TypeObject) {
@@ -84,6 +86,8 @@ final class CodeObj: Obj {
         nameValues.initialize(from: names, count: names.count)
         localCount = code.localNames.count
         argCount = code.argCount
+        methodCache = .allocate(capacity: max(1, code.code.count))
+        methodCache.initialize(repeating: MethodCacheEntry(), count: max(1, code.code.count))
         frameSize = code.localNames.count + code.maxStackDepth + 1
         isResumable = !code.flags.isDisjoint(with: [.generator, .coroutine, .asyncGenerator])
         isSimple = code.cellSlots.isEmpty && code.freeCount == 0 && code.keywordOnlyCount == 0
@@ -121,6 +125,7 @@ final class CodeObj: Obj {
 
     deinit {
         words.deallocate(); consts.deallocate(); globalSlots.deallocate(); builtinSlots.deallocate()
+        methodCache.deallocate()
         nameValues.deallocate()
     }
     override func trace(_ t: inout Tracer) {
@@ -128,6 +133,7 @@ final class CodeObj: Obj {
         t.mark(module)
         for i in 0..<constCount { t.mark(consts[i]) }
         for i in 0..<code.names.count { t.mark(nameValues[i]) }
+        for i in 0..<code.code.count where methodCache[i].type != nil { t.mark(methodCache[i].method) }
     }
     override var estimatedSize: Int { 128 + code.code.count * 4 + constCount * 16 }
 }
@@ -194,4 +200,12 @@ final class CellObj: Obj {
         super.trace(&t)
         t.mark(contents)
     }
+}
+
+/// A `loadMethod` inline cache entry: for receivers of class `type` (while the type epoch is
+/// `epoch`), the method is `method`.
+struct MethodCacheEntry {
+    var type: UnsafeMutableRawPointer? = nil
+    var epoch = 0
+    var method: Value = .null
 }

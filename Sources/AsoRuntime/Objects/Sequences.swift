@@ -9,7 +9,7 @@ final class ListObj: Obj {
     }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        for v in items { t.mark(v) }
+        items.withUnsafeBufferPointer { for v in $0 { t.mark(v) } }
     }
     override var estimatedSize: Int { 56 + items.capacity * MemoryLayout<Value>.stride }
 }

@@ -219,7 +219,13 @@ extension Runtime {
                     case .loadMethod:
                         // Top slot first: see pushExcInfo.
                         let obj = (sp - 1).pointee
-                        if let m = methodLookup(obj, code.nameValues[arg]) {
+                        let entry = code.methodCache + (ip &- 1)
+                        let typeKey = typeKey(obj)
+                        if typeKey != nil && entry.pointee.type == typeKey && entry.pointee.epoch == hot.pointee.typeEpoch {
+                            sp.pointee = obj
+                            (sp - 1).pointee = entry.pointee.method
+                        } else if let m = methodLookup(obj, code.nameValues[arg]) {
+                            entry.pointee = MethodCacheEntry(type: typeKey, epoch: hot.pointee.typeEpoch, method: m)
                             sp.pointee = obj
                             (sp - 1).pointee = m
                         } else {
@@ -374,6 +380,21 @@ extension Runtime {
                             case 5, 18:
                                 let (r, o) = x.multipliedReportingOverflow(by: y)
                                 if !o { (sp - 1).pointee = .int(r); continue }
+                            case 6, 19:
+                                if y > 0 && x >= 0 { (sp - 1).pointee = .int(x % y); continue }
+                            case 2, 15:
+                                if y > 0 && x >= 0 { (sp - 1).pointee = .int(x / y); continue }
+                            case 1, 14: (sp - 1).pointee = .int(x & y); continue
+                            case 7, 20: (sp - 1).pointee = .int(x | y); continue
+                            case 12, 25: (sp - 1).pointee = .int(x ^ y); continue
+                            default: break
+                            }
+                        } else if case .float(let x) = a, case .float(let y) = b {
+                            switch arg {
+                            case 0, 13: (sp - 1).pointee = .float(x + y); continue
+                            case 10, 23: (sp - 1).pointee = .float(x - y); continue
+                            case 5, 18: (sp - 1).pointee = .float(x * y); continue
+                            case 11, 24: if y != 0 { (sp - 1).pointee = .float(x / y); continue }
                             default: break
                             }
                         }
@@ -729,6 +750,24 @@ extension Runtime {
         let s = sp - fiber.stack
         fiber.sp = s
         fp.pointee.sp = s
+    }
+
+    /// The identity of a receiver's class for the method cache; nil for receivers whose methods
+    /// are not looked up on the class alone (modules, classes, instances, functions, exceptions).
+    @inline(__always) private func typeKey(_ v: Value) -> UnsafeMutableRawPointer? {
+        switch v {
+        case .object(let u):
+            return u._withUnsafeGuaranteedRef { o -> UnsafeMutableRawPointer? in
+                switch o.kind {
+                case .module, .type, .instance, .function, .exception: return nil
+                default: return Unmanaged.passUnretained(o.type).toOpaque()
+                }
+            }
+        case .int: return Unmanaged.passUnretained(types.int).toOpaque()
+        case .float: return Unmanaged.passUnretained(types.float).toOpaque()
+        case .bool: return Unmanaged.passUnretained(types.bool).toOpaque()
+        default: return nil
+        }
     }
 
     @inline(__always) private func cell(_ v: Value) -> CellObj {
