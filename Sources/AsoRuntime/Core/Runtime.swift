@@ -83,6 +83,8 @@ package final class Runtime {
     var handledException: Value = .none
     /// True while a nested (native-called) dispatch loop runs: such code cannot suspend.
     var nestedRuns = 0
+    /// `list.append`, which the dispatch loop runs inline when it is called as a method.
+    unowned(unsafe) var listAppend: NativeFunctionObj? = nil
     /// Source lines of loaded files, by file name, for tracebacks.
     package var sources: [String: [Substring]] = [:]
     /// Containers whose repr is being built (to print `[...]` for self-references).

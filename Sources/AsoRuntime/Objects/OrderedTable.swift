@@ -20,6 +20,7 @@ struct OrderedTable {
     enum Probe { case found(Int), missing(slot: Int) }
 
     /// Finds `key` (with precomputed `hash`).
+    @inline(__always)
     func probe(_ key: Value, hash: Int, _ rt: Runtime) throws -> Probe {
         if indices.isEmpty { return .missing(slot: -1) }
         let mask = indices.count - 1
@@ -37,6 +38,7 @@ struct OrderedTable {
         }
     }
 
+    @inline(__always)
     func find(_ key: Value, hash: Int, _ rt: Runtime) throws -> Int? {
         if case .found(let ix) = try probe(key, hash: hash, rt) { return ix }
         return nil

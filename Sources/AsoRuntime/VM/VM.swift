@@ -355,7 +355,12 @@ extension Runtime {
                             if let s = spill {
                                 result = try call(callee, s, keywords: keywords)
                             } else if let nf = callee.asObject(.native, NativeFunctionObj.self) {
-                                result = try nf.fn(self, Args(positional: UnsafeBufferPointer(start: argStart, count: nargs), keywords: keywords))
+                                if nf === listAppend, nargs == 2, keywords.isEmpty, let l = argStart.pointee.asList {
+                                    l.items.append((argStart + 1).pointee)
+                                    result = .none
+                                } else {
+                                    result = try nf.fn(self, Args(positional: UnsafeBufferPointer(start: argStart, count: nargs), keywords: keywords))
+                                }
                             } else {
                                 result = try call(callee, Array(UnsafeBufferPointer(start: argStart, count: nargs)), keywords: keywords)
                             }
