@@ -11,24 +11,26 @@ extension Runtime {
     func installFastStrMethods() {
         let t = types.str
         /// Replaces method `name` with `fast`, which returns nil to defer to the general method.
-        func speedUp(_ name: String, _ fast: @escaping (Runtime, [Value]) throws -> Value?) {
+        /// A fast path that returns nil must not have run script code (the arguments live on the
+        /// caller's stack and are handed on as they are).
+        func speedUp(_ name: String, _ fast: @escaping (Runtime, UnsafeBufferPointer<Value>) throws -> Value?) {
             guard let general = t.dict[name]?.asObject(.native, NativeFunctionObj.self) else { return }
             t.dict[name] = native(name, owner: "str") { rt, args in
-                if args.keywords.isEmpty, args.count >= 1, args[0].asStr != nil {
-                    let copied = Array(args.positional)
-                    if let r = try fast(rt, copied) { return r }
-                    return try copied.withUnsafeBufferPointer { try general.fn(rt, Args(positional: $0, keywords: [])) }
+                if args.keywords.isEmpty, args.count >= 1, args[0].asStr != nil, let r = try fast(rt, args.positional) {
+                    return r
                 }
                 return try general.fn(rt, args)
             }
         }
 
         speedUp("join") { rt, a in
-            guard a.count == 2, let sep = a[0].asStr else { return nil }
+            guard a.count == 2, let sep = a[0].asStr, rt.isIterable(a[1]) else { return nil }
             let items = try rt.iterateToArray(a[1])
             var total = 0
-            for v in items {
-                guard let s = v.asStr else { return nil }
+            for (i, v) in items.enumerated() {
+                guard let s = v.asStr else {
+                    throw rt.typeError("sequence item \(i): expected str instance, \(rt.typeName(v)) found")
+                }
                 total += s.value.utf8.count + sep.value.utf8.count
             }
             try rt.checkAllocation(total, elementSize: 1)
