@@ -197,11 +197,9 @@ extension Runtime {
             if y == 0 { throw zeroDivision("float division by zero") }
             return .float(x / y)
         case .floorDiv:
-            if y == 0 { throw zeroDivision("float floor division by zero") }
-            return .float(floatDivMod(x, y).0)
+            do { return .float(try floatFloorDiv(x, y)) } catch { throw scriptError(error) }
         case .mod:
-            if y == 0 { throw zeroDivision("float modulo") }
-            return .float(floatDivMod(x, y).1)
+            do { return .float(try floatMod(x, y)) } catch { throw scriptError(error) }
         case .pow:
             if x == 0 && y < 0 { throw zeroDivision("0.0 cannot be raised to a negative power") }
             if x < 0 && y != y.rounded() && y.isFinite {
@@ -213,25 +211,6 @@ extension Runtime {
         default:
             throw unsupported(op, a, b, inplace: inplace)
         }
-    }
-
-    /// CPython's float divmod: the remainder takes the divisor's sign.
-    func floatDivMod(_ x: Double, _ y: Double) -> (Double, Double) {
-        var mod = x.truncatingRemainder(dividingBy: y)
-        var div = (x - mod) / y
-        if mod != 0 {
-            if (y < 0) != (mod < 0) { mod += y; div -= 1 }
-        } else {
-            mod = Double(signOf: y, magnitudeOf: 0)
-        }
-        var floordiv: Double
-        if div != 0 {
-            floordiv = div.rounded(.down)
-            if div - floordiv > 0.5 { floordiv += 1 }
-        } else {
-            floordiv = Double(signOf: x / y, magnitudeOf: 0)
-        }
-        return (floordiv, mod)
     }
 
     private func sequenceOp(_ op: BinaryOperatorKind, _ a: Value, _ b: Value, inplace: Bool) throws -> Value? {

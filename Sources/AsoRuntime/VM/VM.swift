@@ -167,6 +167,9 @@ extension Runtime {
                         sp.pointee = v
                         sp += 1
                     case .loadGlobalPushNull:
+                        // The lookup is written out here and in loadGlobal on purpose: sharing it
+                        // through a throwing helper made the whole loop ~1.5x slower (register
+                        // pressure in this function), measured with scripts/bench.
                         var v = code.module.storage.pointee[Int(code.globalSlots[arg])]
                         if v.isNull {
                             let b = Int(code.builtinSlots[arg])
