@@ -34,13 +34,13 @@ extension Runtime {
                 total += s.value.utf8.count + sep.value.utf8.count
             }
             try rt.checkAllocation(total, elementSize: 1)
-            var out = ""
+            var out: [UInt8] = []
             out.reserveCapacity(total)
             for (i, v) in items.enumerated() {
-                if i > 0 { out += sep.value }
-                out += v.asStr?.value ?? ""
+                if i > 0 { out.append(contentsOf: sep.value.utf8) }
+                out.append(contentsOf: (v.asStr?.value ?? "").utf8)
             }
-            return rt.newStr(out)
+            return rt.newStr(String(decoding: out, as: UTF8.self))
         }
 
         speedUp("split") { rt, a in
@@ -60,13 +60,13 @@ extension Runtime {
             if parts.count == 1 { return a[0] }
             let size = me.value.utf8.count + (parts.count - 1) * max(0, new.value.utf8.count - old.value.utf8.count)
             try rt.checkAllocation(size, elementSize: 1)
-            var out = ""
+            var out: [UInt8] = []
             out.reserveCapacity(size)
             for (i, p) in parts.enumerated() {
-                if i > 0 { out += new.value }
-                out += p
+                if i > 0 { out.append(contentsOf: new.value.utf8) }
+                out.append(contentsOf: p.utf8)
             }
-            return rt.newStr(out)
+            return rt.newStr(String(decoding: out, as: UTF8.self))
         }
 
         for (name, upper) in [("upper", true), ("lower", false)] {

@@ -19,17 +19,30 @@ final class StrObj: Obj {
 
     init(_ value: String, type: TypeObject) {
         self.value = value
-        var ascii = true
-        var n = 0
-        for b in value.utf8 {
-            if b >= 0x80 { ascii = false; if b & 0xC0 != 0x80 { n += 1 } } else { n += 1 }
-        }
-        self.isASCII = ascii
-        self.count = n
+        let measured = value.utf8.withContiguousStorageIfAvailable(StrObj.measure)
+            ?? StrObj.measure(UnsafeBufferPointer(start: nil, count: 0), slow: value)
+        self.isASCII = measured.ascii
+        self.count = measured.count
         super.init(kind: .str, type: type)
     }
 
     override var estimatedSize: Int { 64 + value.utf8.count }
+
+    /// Whether UTF-8 bytes are all ASCII, and how many code points they hold.
+    private static func measure(_ buf: UnsafeBufferPointer<UInt8>) -> (ascii: Bool, count: Int) {
+        var continuation = 0
+        var high: UInt8 = 0
+        for b in buf {
+            high |= b
+            continuation &+= (b & 0xC0 == 0x80) ? 1 : 0
+        }
+        return (high < 0x80, buf.count - continuation)
+    }
+
+    private static func measure(_ buf: UnsafeBufferPointer<UInt8>, slow: String) -> (ascii: Bool, count: Int) {
+        var bytes = Array(slow.utf8)
+        return bytes.withUnsafeMutableBufferPointer { measure(UnsafeBufferPointer($0)) }
+    }
 
     /// The code points, as an array (built once for non-ASCII strings).
     var scalars: [Unicode.Scalar] {
