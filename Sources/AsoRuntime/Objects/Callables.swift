@@ -74,6 +74,7 @@ final class CodeObj: Obj {
         self.module = module
         words = .allocate(capacity: max(1, code.code.count))
         words.initialize(from: code.code, count: code.code.count)
+        CodeObj.validate(words, count: code.code.count)
         CodeObj.fuse(words, count: code.code.count)
         self.consts = .allocate(capacity: max(1, consts.count))
         self.consts.initialize(from: consts, count: consts.count)
@@ -96,6 +97,15 @@ final class CodeObj: Obj {
             && !code.flags.contains(.asyncGenerator)
         super.init(kind: .code, type: type)
     }
+    /// Makes sure every word holds a valid opcode, so the dispatch loop need not check: an invalid
+    /// word (which the compiler never emits) becomes `raiseVarargs 0`, a clean RuntimeError.
+    private static func validate(_ words: UnsafeMutablePointer<UInt32>, count: Int) {
+        let limit = UInt32(OpCode.allCases.count)
+        for i in 0..<count where words[i] & 0xFF >= limit {
+            words[i] = UInt32(OpCode.raiseVarargs.rawValue)
+        }
+    }
+
     /// Writes fused instructions over common pairs (see the "Fused instructions" opcodes).
     private static func fuse(_ words: UnsafeMutablePointer<UInt32>, count: Int) {
         func op(_ w: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: w) }

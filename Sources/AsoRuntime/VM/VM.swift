@@ -21,8 +21,6 @@ extension Runtime {
         var sp = fiber.stack + fiber.sp
         /// Set before throwing for a bare re-raise: no new traceback entry, no new context.
         var reraising = false
-        /// How many opcodes there are (an instruction byte at or above this is invalid).
-        let opcodeCount = UInt8(OpCode.allCases.count)
         /// An exception to raise at the current instruction before anything runs (generator.throw()).
         var injected: ExceptionObj? = nil
         switch resume {
@@ -42,7 +40,7 @@ extension Runtime {
                     ip &+= 1
                     let arg = Int(word >> 8)
                     let raw = UInt8(truncatingIfNeeded: word)
-                    guard raw < opcodeCount else { throw runtimeError("bad instruction \(raw)") }
+                    // Every opcode byte was checked when the code was loaded (CodeObj.validate).
                     let op = unsafeBitCast(raw, to: OpCode.self)
                     switch op {
                     case .nop:
