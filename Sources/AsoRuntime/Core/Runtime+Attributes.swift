@@ -36,7 +36,7 @@ extension Runtime {
                     var c: TypeObject? = t
                     while let x = c { chain.append(Value(x)); c = x.base }
                     return newTuple(chain)
-                case "__doc__": return .none
+                case "__doc__": return Value.none
                 default: return nil
                 }
             case .exception:
@@ -46,7 +46,7 @@ extension Runtime {
                 case "__cause__": return e.cause
                 case "__context__": return e.context
                 case "__suppress_context__": return .bool(e.suppressContext)
-                case "__traceback__": return .none
+                case "__traceback__": return Value.none
                 default:
                     if let v = e.attributes[name] { return v }
                 }
@@ -56,7 +56,7 @@ extension Runtime {
                 case "__name__": return newStr(f.name)
                 case "__qualname__": return newStr(f.qualifiedName)
                 case "__module__": return newStr(f.code.module.name)
-                case "__doc__": return .none
+                case "__doc__": return Value.none
                 case "__defaults__": return f.defaults.isEmpty ? .none : newTuple(f.defaults)
                 case "__dict__":
                     if f.dict == nil { f.dict = newDict() }

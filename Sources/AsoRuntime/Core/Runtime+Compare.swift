@@ -185,7 +185,7 @@ extension Runtime {
             if fl > y { return 1 }
             return d > d.rounded(.down) ? 1 : 0
         }
-        if case .float(let d) = b, !d.isNaN, let x = bigValue(a), d.isFinite {
+        if case .float(let d) = b, !d.isNaN, bigValue(a) != nil, d.isFinite {
             return -(try numericOrder(b, a))
         }
         guard let x = try floatValue(a), let y = try floatValue(b) else { return 2 }
