@@ -25,7 +25,7 @@ extension Runtime {
                 return nil
             case .type:
                 let t = unsafeDowncast(o, to: TypeObject.self)
-                if let v = t.lookup(name) { return v }
+                if let v = t.lookup(name) { return try bindClassAttribute(v, instance: nil, owner: t) }
                 switch name {
                 case "__name__", "__qualname__": return newStr(t.name)
                 case "__module__": return newStr(t.moduleName ?? "builtins")
@@ -49,6 +49,7 @@ extension Runtime {
                 case "__traceback__": return Value.none
                 default:
                     if let v = e.attributes[name] { return v }
+                    if o.type.moduleName != nil { return try instanceAttribute(obj, e.attributes, name) }
                 }
             case .function:
                 let f = unsafeDowncast(o, to: FunctionObj.self)
@@ -69,6 +70,8 @@ extension Runtime {
                 if name == "__name__" || name == "__qualname__" { return newStr(f.name) }
             case .instance:
                 let i = unsafeDowncast(o, to: InstanceObj.self)
+                if o.type === types.superType { return try superAttribute(i, name) }
+                if o.type.moduleName != nil { return try instanceAttribute(obj, i.attributes, name) }
                 if let v = i.attributes[name] { return v }
             case .range:
                 let r = unsafeDowncast(o, to: RangeObj.self)
@@ -144,7 +147,10 @@ extension Runtime {
             let o = u.takeUnretainedValue()
             switch o.kind {
             case .module: unsafeDowncast(o, to: ModuleObj.self).set(name, value); return
-            case .instance: unsafeDowncast(o, to: InstanceObj.self).attributes[name] = value; return
+            case .instance:
+                let i = unsafeDowncast(o, to: InstanceObj.self)
+                try setInstanceAttribute(obj, name, value) { i.attributes[name] = $0 }
+                return
             case .exception:
                 let e = unsafeDowncast(o, to: ExceptionObj.self)
                 switch name {

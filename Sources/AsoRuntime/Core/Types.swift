@@ -47,6 +47,10 @@ final class Types {
     let filter: TypeObject
     let reversed: TypeObject
     let generator: TypeObject
+    let superType: TypeObject
+    let staticmethod: TypeObject
+    let classmethod: TypeObject
+    let property: TypeObject
 
     /// Every builtin type by name, for the builtins module.
     private(set) var all: [TypeObject] = []
@@ -102,8 +106,12 @@ final class Types {
         filter = make("filter", object)
         reversed = make("reversed", object)
         generator = make("generator", object)
+        superType = make("super", object)
+        staticmethod = make("staticmethod", object)
+        classmethod = make("classmethod", object)
+        property = make("property", object)
         all = [meta, object, int, bool, float, complex, str, bytes, list, tuple, dict, set, frozenset, range,
-               slice, enumerate, zip, map, filter, reversed, generator]
+               slice, enumerate, zip, map, filter, reversed, generator, staticmethod, classmethod, property]
     }
 }
 

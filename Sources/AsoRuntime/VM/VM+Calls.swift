@@ -147,6 +147,10 @@ extension Runtime {
 
     /// Instantiates a type: `int("3")`, `ValueError("x")`, ...
     func construct(_ t: TypeObject, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value {
+        // Classes from script code (they have a module and no native constructor of their own).
+        if t.moduleName != nil && t.construct == nil {
+            return try constructUserClass(t, args, keywords: keywords)
+        }
         var c: TypeObject? = t
         while let ty = c {
             if let make = ty.construct {
@@ -160,7 +164,8 @@ extension Runtime {
     }
 
     /// Runs a script function to completion on a nested fiber.
-    func callFunction(_ fn: FunctionObj, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value {
+    func callFunction(_ fn: FunctionObj, _ args: [Value], keywords: [(name: String, value: Value)],
+                      namespace: Value = .null) throws -> Value {
         let code = fn.code
         if code.isResumable { return try makeGenerator(fn, args, keywords: keywords) }
         let fiber = fiberPool.popLast() ?? Fiber(capacity: 256)
@@ -176,7 +181,7 @@ extension Runtime {
             }
         }
         fiber.sp = code.localCount
-        return try runEntry(fiber, code: code, function: Value(fn), namespace: .null)
+        return try runEntry(fiber, code: code, function: Value(fn), namespace: namespace)
     }
 
     /// Runs `code` as the bottom frame of `fiber` (locals already in place), nested in whatever

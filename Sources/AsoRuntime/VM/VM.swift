@@ -702,8 +702,11 @@ extension Runtime {
                         }
                     case .returnGenerator:
                         break
+                    case .loadBuildClass:
+                        sp.pointee = builtins.get("__build_class__") ?? .none
+                        sp += 1
                     case .beforeWith, .withExceptStart, .beforeAsyncWith,
-                         .getAwaitable, .getAIter, .getANext, .endAsyncFor, .loadBuildClass, .asyncGenWrap:
+                         .getAwaitable, .getAIter, .getANext, .endAsyncFor, .asyncGenWrap:
                         throw runtimeError("'\(op)' is not supported yet")
                     }
                 }

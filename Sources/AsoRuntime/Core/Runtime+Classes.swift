@@ -1,0 +1,211 @@
+// Classes defined in scripts: `class` statements, instances, bound methods, `super()`,
+// `staticmethod`, `classmethod`, `property`, and the special methods (`__init__`, `__repr__`,
+// `__eq__`, `__len__`, ...) that the runtime's operations consult.
+//
+// One idea: a user class is a `TypeObject` whose attribute table the class body filled; builtin
+// operations ask `userMethod(v, "__x__")`, which finds only functions written in script code, so
+// builtin types keep their fast native paths and classes override exactly what they define.
+
+extension Runtime {
+    /// `__build_class__(body, name, *bases)`: runs the class body on a fresh namespace and makes
+    /// the class.
+    func buildClass(_ args: Args) throws -> Value {
+        guard args.count >= 2, let body = args[0].asFunction, let name = args[1].asStr?.value else {
+            throw typeError("__build_class__: func must be a function")
+        }
+        let bases = Array(args.positional.dropFirst(2))
+        if bases.count > 1 {
+            throw typeError("multiple inheritance is not supported: class '\(name)' names \(bases.count) bases")
+        }
+        var base = types.object
+        if let b = bases.first {
+            guard let t = b.asType else { throw typeError("bases must be types") }
+            if t.moduleName == nil && !t.isException && t !== types.object {
+                throw typeError("subclassing the builtin type '\(t.name)' is not supported")
+            }
+            base = t
+        }
+        let ns = newDict()
+        tempRoots.append(Value(ns))
+        defer { tempRoots.removeLast() }
+        let cell = try callFunction(body, [], keywords: [], namespace: Value(ns))
+        let cls = heap.register(TypeObject(name: name, base: base, isException: base.isException, metatype: types.type))
+        cls.moduleName = (try ns.get(intern("__module__"), self))?.asStr?.value ?? "__main__"
+        for (k, v) in ns.entries {
+            if let key = k.asStr?.value, key != "__classcell__" { cls.dict[key] = v }
+        }
+        if let c = cell.asObject(.cell, CellObj.self) { c.contents = Value(cls) }
+        hot.pointee.typeEpoch &+= 1
+        return Value(cls)
+    }
+
+    /// The function a script class (or one of its script bases) defines for `name`, if any.
+    func userMethod(_ v: Value, _ name: String) -> FunctionObj? {
+        guard case .object(let u) = v else { return nil }
+        var t: TypeObject? = u.takeUnretainedValue().type
+        while let c = t, c.moduleName != nil {
+            if let f = c.dict[name] { return f.asFunction }
+            t = c.base
+        }
+        return nil
+    }
+
+    /// Calls `v.name(*args)` when the class of `v` defines it in script code; nil otherwise.
+    func callUserMethod(_ v: Value, _ name: String, _ args: [Value]) throws -> Value? {
+        guard let f = userMethod(v, name) else { return nil }
+        return try callFunction(f, [v] + args, keywords: [])
+    }
+
+    /// Instantiates a script class: `__init__` on a new instance (or exception).
+    func constructUserClass(_ t: TypeObject, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value {
+        let obj: Value
+        if t.isException {
+            obj = Value(heap.register(ExceptionObj(type: t, args: newTuple(args))))
+        } else {
+            obj = Value(heap.register(InstanceObj(type: t)))
+        }
+        tempRoots.append(obj)
+        defer { tempRoots.removeLast() }
+        if let initFn = userMethod(obj, "__init__") {
+            let r = try callFunction(initFn, [obj] + args, keywords: keywords)
+            if !r.isNone { throw typeError("__init__() should return None, not '\(typeName(r))'") }
+        } else if !t.isException && (!args.isEmpty || !keywords.isEmpty) {
+            throw typeError("\(t.name)() takes no arguments")
+        }
+        return obj
+    }
+
+    /// Looks a name up on an instance: its own attributes, then its class (binding functions,
+    /// unwrapping staticmethod/classmethod/property).
+    func instanceAttribute(_ obj: Value, _ own: [String: Value], _ name: String) throws -> Value? {
+        if let v = own[name] { return v }
+        let t = typeOf(obj)
+        guard let v = t.lookup(name) else {
+            if name == "__dict__" {
+                let d = newDict()
+                for (k, x) in own { try d.set(intern(k), x, self) }
+                return Value(d)
+            }
+            return nil
+        }
+        return try bindClassAttribute(v, instance: obj, owner: t)
+    }
+
+    /// What `instance.attr` or `Class.attr` gives for a class attribute `v`.
+    func bindClassAttribute(_ v: Value, instance: Value?, owner: TypeObject) throws -> Value {
+        if let wrapper = v.asObject(.instance, InstanceObj.self) {
+            if wrapper.type === types.staticmethod { return wrapper.attributes["__func__"] ?? .none }
+            if wrapper.type === types.classmethod {
+                return Value(heap.register(BoundMethodObj(receiver: Value(owner), function: wrapper.attributes["__func__"] ?? .none,
+                                                          type: types.method)))
+            }
+            if wrapper.type === types.property {
+                guard let obj = instance else { return v }
+                guard let getter = wrapper.attributes["fget"], !getter.isNone else {
+                    throw attributeError("property object has no getter")
+                }
+                return try call(getter, [obj])
+            }
+        }
+        if let obj = instance, v.asFunction != nil {
+            return Value(heap.register(BoundMethodObj(receiver: obj, function: v, type: types.method)))
+        }
+        if let obj = instance, v.asObject(.native, NativeFunctionObj.self) != nil {
+            return Value(heap.register(BoundMethodObj(receiver: obj, function: v, type: types.builtinFunction)))
+        }
+        return v
+    }
+
+    /// `instance.attr = value`, honouring a property's setter.
+    func setInstanceAttribute(_ obj: Value, _ name: String, _ value: Value, store: (Value) -> Void) throws {
+        if let p = typeOf(obj).lookup(name)?.asObject(.instance, InstanceObj.self), p.type === types.property {
+            guard let setter = p.attributes["fset"], !setter.isNone else {
+                throw attributeError("can't set attribute '\(name)'")
+            }
+            _ = try call(setter, [obj, value])
+            return
+        }
+        store(value)
+    }
+
+    /// `super()` inside a method: the calling frame's class cell and first argument.
+    func superObject(_ args: Args) throws -> Value {
+        var cls: TypeObject?, this: Value = .null
+        if args.count == 2 {
+            cls = args[0].asType
+            this = args[1]
+        } else if let fiber = activeFibers.last, fiber.frameCount > 0 {
+            let f = fiber.frames[fiber.frameCount - 1]
+            let code = f.code.takeUnretainedValue()
+            let names = code.code.localNames
+            if let i = names.lastIndex(of: "__class__"), code.localCount > 0 {
+                let slot = fiber.stack[f.base + i]
+                cls = slot.asObject(.cell, CellObj.self)?.contents.asType ?? slot.asType
+                this = fiber.stack[f.base]
+                if let c = this.asObject(.cell, CellObj.self) { this = c.contents }
+            }
+        }
+        guard let c = cls, !this.isNull else { throw runtimeError("super(): no arguments") }
+        let s = heap.register(InstanceObj(type: types.superType))
+        s.attributes["__thisclass__"] = Value(c)
+        s.attributes["__self__"] = this
+        return Value(s)
+    }
+
+    /// `super().name`: looks past the class that called super().
+    func superAttribute(_ s: InstanceObj, _ name: String) throws -> Value? {
+        guard let c = s.attributes["__thisclass__"]?.asType, let this = s.attributes["__self__"] else { return nil }
+        var t = c.base
+        while let x = t {
+            if let v = x.dict[name] {
+                if v.asObject(.native, NativeFunctionObj.self) != nil {
+                    return Value(heap.register(BoundMethodObj(receiver: this, function: v, type: types.builtinFunction)))
+                }
+                return try bindClassAttribute(v, instance: this.asType == nil ? this : nil, owner: this.asType ?? typeOf(this))
+            }
+            t = x.base
+        }
+        return nil
+    }
+
+    func installClassSupport() {
+        types.object.dict["__init__"] = native("__init__", owner: "object") { _, _ in .none }
+        exc.baseException.dict["__init__"] = native("__init__", owner: "BaseException") { rt, args in
+            if let e = args.count > 0 ? args[0].asException : nil { e.args = rt.newTuple(Array(args.positional.dropFirst())) }
+            return .none
+        }
+        builtins.set("__build_class__", native("__build_class__") { rt, args in try rt.buildClass(args) })
+        builtins.set("super", Value(types.superType))
+        types.superType.construct = { rt, args in
+            try rt.superObject(Args(positional: UnsafeBufferPointer(rebasing: args.positional.dropFirst())))
+        }
+        for (t, field) in [(types.staticmethod, "__func__"), (types.classmethod, "__func__")] {
+            t.construct = { rt, args in
+                guard args.count == 2 else { throw rt.typeError("\(t.name) expected 1 argument, got \(args.count - 1)") }
+                let w = rt.heap.register(InstanceObj(type: t))
+                w.attributes[field] = args[1]
+                return Value(w)
+            }
+        }
+        types.property.construct = { rt, args in
+            let w = rt.heap.register(InstanceObj(type: rt.types.property))
+            w.attributes["fget"] = args.count > 1 ? args[1] : (args.keyword("fget") ?? .none)
+            w.attributes["fset"] = args.count > 2 ? args[2] : (args.keyword("fset") ?? .none)
+            return Value(w)
+        }
+        types.property.dict["setter"] = native("setter", owner: "property") { rt, args in
+            guard args.count == 2, let p = args[0].asObject(.instance, InstanceObj.self) else { return .none }
+            let w = rt.heap.register(InstanceObj(type: rt.types.property))
+            w.attributes["fget"] = p.attributes["fget"] ?? .none
+            w.attributes["fset"] = args[1]
+            return Value(w)
+        }
+        types.property.dict["getter"] = native("getter", owner: "property") { rt, args in
+            guard args.count == 2, let p = args[0].asObject(.instance, InstanceObj.self) else { return .none }
+            let w = rt.heap.register(InstanceObj(type: rt.types.property))
+            w.attributes["fget"] = args[1]
+            w.attributes["fset"] = p.attributes["fset"] ?? .none
+            return Value(w)
+        }
+    }
+}
