@@ -81,6 +81,7 @@ extension Runtime {
         if let v = own[name] { return v }
         let t = typeOf(obj)
         guard let v = t.lookup(name) else {
+            if name == "__class__" { return Value(t) }
             if name == "__dict__" {
                 let d = newDict()
                 for (k, x) in own { try d.set(intern(k), x, self) }

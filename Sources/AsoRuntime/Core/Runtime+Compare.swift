@@ -30,6 +30,7 @@ extension Runtime {
             return try objectEquals(a, x, b, y)
         case (.object(let u), _), (_, .object(let u)):
             let o = u.takeUnretainedValue()
+            if o.type.moduleName != nil, let r = try userEquals(a, b) { return r }
             if o.kind == .bigint {
                 let big = unsafeDowncast(o, to: BigIntObj.self).value
                 let other = a.object === o ? b : a
@@ -91,8 +92,16 @@ extension Runtime {
         case (.other, .other) where x.type === types.dictKeys || x.type === types.dictItems:
             return try equals(Value(newSetFrom(try iterateToArray(a))), Value(newSetFrom(try iterateToArray(b))))
         default:
-            return false
+            return try userEquals(a, b) ?? false
         }
+    }
+
+    /// `__eq__` of script classes (then the reflected one); nil when neither defines it.
+    func userEquals(_ a: Value, _ b: Value) throws -> Bool? {
+        for (x, y) in [(a, b), (b, a)] {
+            if let r = try callUserMethod(x, "__eq__", [y]), !r.isIdentical(to: notImplemented) { return try truthy(r) }
+        }
+        return nil
     }
 
     func newSetFrom(_ items: [Value]) throws -> SetObj {
@@ -123,7 +132,9 @@ extension Runtime {
     func compare(_ a: Value, _ b: Value, _ op: Int) throws -> Value {
         switch op {
         case 2: return .bool(try equals(a, b))
-        case 3: return .bool(!(try equals(a, b)))
+        case 3:
+            if let r = try callUserMethod(a, "__ne__", [b]), !r.isIdentical(to: notImplemented) { return r }
+            return .bool(!(try equals(a, b)))
         default: break
         }
         if let r = try order(a, b) {
@@ -135,6 +146,10 @@ extension Runtime {
             }
         }
         if let x = a.asSet, let y = b.asSet { return .bool(try setCompare(x, y, op)) }
+        let names = ["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"]
+        let reflected = [4, 5, 2, 3, 0, 1]
+        if let r = try callUserMethod(a, names[op], [b]), !r.isIdentical(to: notImplemented) { return r }
+        if let r = try callUserMethod(b, names[reflected[op]], [a]), !r.isIdentical(to: notImplemented) { return r }
         let sym = ["<", "<=", "==", "!=", ">", ">="][op]
         throw typeError("'\(sym)' not supported between instances of '\(typeName(a))' and '\(typeName(b))'")
     }
@@ -260,6 +275,13 @@ extension Runtime {
             case .other where o.type === types.dictKeys || o.type === types.dictValues || o.type === types.dictItems:
                 throw typeError("unhashable type: '\(o.type.name)'")
             default:
+                if o.type.moduleName != nil {
+                    if let r = try callUserMethod(v, "__hash__", []) {
+                        guard let h = indexValue(r) else { throw typeError("__hash__ method should return an integer") }
+                        return h == -1 ? -2 : h
+                    }
+                    if userMethod(v, "__eq__") != nil { throw typeError("unhashable type: '\(o.type.name)'") }
+                }
                 return Int(bitPattern: UInt(bitPattern: u.toOpaque().hashValue) >> 4)
             }
         }

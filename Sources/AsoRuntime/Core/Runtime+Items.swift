@@ -99,6 +99,9 @@ extension Runtime {
         case .type:
             // `list[int]` style generic aliases: accepted and ignored.
             return container
+        case .instance:
+            if let r = try callUserMethod(container, "__getitem__", [key]) { return r }
+            throw typeError("'\(o.type.name)' object is not subscriptable")
         default:
             throw typeError("'\(o.type.name)' object is not subscriptable")
         }
@@ -134,6 +137,8 @@ extension Runtime {
             case .dict:
                 try unsafeDowncast(o, to: DictObj.self).set(key, value, self)
                 return
+            case .instance:
+                if try callUserMethod(container, "__setitem__", [key, value]) != nil { return }
             default: break
             }
         }
@@ -182,6 +187,8 @@ extension Runtime {
             case .dict:
                 if try unsafeDowncast(o, to: DictObj.self).remove(key, self) == nil { throw keyError(key) }
                 return
+            case .instance:
+                if try callUserMethod(container, "__delitem__", [key]) != nil { return }
             default: break
             }
         }
@@ -221,6 +228,17 @@ extension Runtime {
                 throw typeError("a bytes-like object is required, not '\(typeName(item))'")
             case .other:
                 if let view = o as? DictViewObj, view.what == 0 { return try view.dict.get(item, self) != nil }
+            case .instance:
+                if let r = try callUserMethod(container, "__contains__", [item]) { return try truthy(r) }
+                if userMethod(container, "__getitem__") != nil && userMethod(container, "__iter__") == nil {
+                    var i = 0
+                    while true {
+                        let v: Value
+                        do { v = try getItem(container, .int(i)) } catch let e as ScriptError where e.exception.type.isSubtype(of: exc.indexError) { return false }
+                        if try v.isIdentical(to: item) || equals(v, item) { return true }
+                        i += 1
+                    }
+                }
             default: break
             }
         }

@@ -6,6 +6,7 @@ extension Runtime {
         switch u.takeUnretainedValue().kind {
         case .list, .tuple, .str, .bytes, .dict, .set, .frozenset, .range, .iterator, .generator: return true
         case .other: return u.takeUnretainedValue() is DictViewObj
+        case .instance: return userMethod(v, "__iter__") != nil || userMethod(v, "__next__") != nil || userMethod(v, "__getitem__") != nil
         default: return false
         }
     }
@@ -30,6 +31,21 @@ extension Runtime {
                 let s = unsafeDowncast(o, to: SetObj.self)
                 return newIterator(.set(s, version: s.version), type: types.setIterator)
             case .iterator, .generator: return v
+            case .instance:
+                if let r = try callUserMethod(v, "__iter__", []) { return r }
+                if userMethod(v, "__getitem__") != nil {
+                    // The old sequence protocol: __getitem__(0), (1), ... until IndexError.
+                    var i = 0
+                    return newIterator(.native(next: { rt in
+                        do {
+                            let x = try rt.getItem(v, .int(i))
+                            i += 1
+                            return x
+                        } catch let e as ScriptError where e.exception.type.isSubtype(of: rt.exc.indexError) {
+                            return nil
+                        }
+                    }, traced: [v]), type: types.iterator)
+                }
             case .other:
                 if let view = o as? DictViewObj {
                     let t = [types.dictKeyIterator, types.dictValueIterator, types.dictItemIterator][view.what]
@@ -47,6 +63,11 @@ extension Runtime {
             switch try resume(g, sending: .none) {
             case .yielded(let x): return x
             case .returned: return nil
+            }
+        }
+        if userMethod(v, "__next__") != nil {
+            do { return try callUserMethod(v, "__next__", []) } catch let e as ScriptError where e.exception.type.isSubtype(of: exc.stopIteration) {
+                return nil
             }
         }
         guard let it = v.asObject(.iterator, IterObj.self) else {
@@ -191,6 +212,15 @@ extension Runtime {
                 if let b = r.big { return b.length > 0 }
                 return r.length > 0
             case .bigint: return true
+            case .instance, .exception:
+                if o.type.moduleName != nil {
+                    if let r = try callUserMethod(v, "__bool__", []) {
+                        guard case .bool(let b) = r else { throw typeError("__bool__ should return bool, returned \(typeName(r))") }
+                        return b
+                    }
+                    if userMethod(v, "__len__") != nil { return try length(v) > 0 }
+                }
+                return true
             case .other: if let v = o as? DictViewObj { return v.dict.count > 0 }; return true
             default: return true
             }

@@ -56,6 +56,7 @@ extension Runtime {
         if case .float = a, let y = try floatValue(b) { return try floatOp(bop, (try floatValue(a)) ?? 0, y, a, b, inplace) }
         if case .float = b, let x = try floatValue(a) { return try floatOp(bop, x, (try floatValue(b)) ?? 0, a, b, inplace) }
         if let r = try sequenceOp(bop, a, b, inplace: inplace) { return r }
+        if let r = try userBinaryOp(bop, a, b, inplace: inplace) { return r }
         throw unsupported(bop, a, b, inplace: inplace)
     }
 
@@ -317,7 +318,18 @@ extension Runtime {
         }
     }
 
+    /// `__add__`/`__radd__`/`__iadd__` and the other operator methods of script classes.
+    private func userBinaryOp(_ op: BinaryOperatorKind, _ a: Value, _ b: Value, inplace: Bool) throws -> Value? {
+        let names = ["add", "and", "floordiv", "lshift", "matmul", "mul", "mod", "or", "pow", "rshift", "sub", "truediv", "xor"]
+        let n = names[op.rawValue]
+        if inplace, let r = try callUserMethod(a, "__i\(n)__", [b]), !r.isIdentical(to: notImplemented) { return r }
+        if let r = try callUserMethod(a, "__\(n)__", [b]), !r.isIdentical(to: notImplemented) { return r }
+        if let r = try callUserMethod(b, "__r\(n)__", [a]), !r.isIdentical(to: notImplemented) { return r }
+        return nil
+    }
+
     func negate(_ v: Value) throws -> Value {
+        if let r = try callUserMethod(v, "__neg__", []) { return r }
         switch v {
         case .int(let i): return i == Int.min ? makeInt(-BigInt(i)) : .int(-i)
         case .bool(let b): return .int(b ? -1 : 0)
@@ -329,6 +341,7 @@ extension Runtime {
     }
 
     func positive(_ v: Value) throws -> Value {
+        if let r = try callUserMethod(v, "__pos__", []) { return r }
         switch v {
         case .int, .float: return v
         case .bool(let b): return .int(b ? 1 : 0)
@@ -339,6 +352,7 @@ extension Runtime {
     }
 
     func invert(_ v: Value) throws -> Value {
+        if let r = try callUserMethod(v, "__invert__", []) { return r }
         switch v {
         case .int(let i): return .int(~i)
         case .bool(let b): return .int(b ? -2 : -1)

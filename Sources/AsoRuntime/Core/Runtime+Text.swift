@@ -16,6 +16,10 @@ extension Runtime {
         switch v {
         case .object(let u):
             let o = u.takeUnretainedValue()
+            if o.type.moduleName != nil, let r = try callUserMethod(v, "__str__", []) ?? (o.kind == .instance ? callUserMethod(v, "__repr__", []) : nil) {
+                guard let s = r.asStr else { throw typeError("__str__ returned non-string (type \(typeName(r)))") }
+                return s.value
+            }
             switch o.kind {
             case .str: return unsafeDowncast(o, to: StrObj.self).value
             case .exception: return try exceptionStr(unsafeDowncast(o, to: ExceptionObj.self))
@@ -40,6 +44,10 @@ extension Runtime {
     }
 
     private func objectRepr(_ o: Obj) throws -> String {
+        if o.type.moduleName != nil, let r = try callUserMethod(Value(o), "__repr__", []) {
+            guard let s = r.asStr else { throw typeError("__repr__ returned non-string (type \(typeName(r)))") }
+            return s.value
+        }
         switch o.kind {
         case .str: return pyStringRepr(unsafeDowncast(o, to: StrObj.self).value)
         case .bigint: return try bigIntString(unsafeDowncast(o, to: BigIntObj.self).value)

@@ -138,6 +138,8 @@ extension Runtime {
             case .type:
                 let t = unsafeDowncast(o, to: TypeObject.self)
                 return try construct(t, args, keywords: keywords)
+            case .instance:
+                if let f = userMethod(callable, "__call__") { return try callFunction(f, [callable] + args, keywords: keywords) }
             default: break
             }
         default: break

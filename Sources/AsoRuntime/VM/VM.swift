@@ -705,7 +705,23 @@ extension Runtime {
                     case .loadBuildClass:
                         sp.pointee = builtins.get("__build_class__") ?? .none
                         sp += 1
-                    case .beforeWith, .withExceptStart, .beforeAsyncWith,
+                    case .beforeWith:
+                        Runtime.saveState(fp, ip, sp, fiber)
+                        let mgr = (sp - 1).pointee
+                        guard let enter = try findAttribute(mgr, "__enter__"), let exit = try findAttribute(mgr, "__exit__") else {
+                            throw typeError("'\(typeName(mgr))' object does not support the context manager protocol")
+                        }
+                        let entered = try call(enter, [])
+                        sp.pointee = entered
+                        (sp - 1).pointee = exit
+                        sp += 1
+                    case .withExceptStart:
+                        Runtime.saveState(fp, ip, sp, fiber)
+                        let e = (sp - 1).pointee
+                        let r = try call((sp - 3).pointee, [Value(typeOf(e)), e, .none])
+                        sp.pointee = r
+                        sp += 1
+                    case .beforeAsyncWith,
                          .getAwaitable, .getAIter, .getANext, .endAsyncFor, .asyncGenWrap:
                         throw runtimeError("'\(op)' is not supported yet")
                     }
