@@ -1,0 +1,1 @@
+cycle_a.aso

@@ -1,0 +1,1 @@
+module_with_syntax_error.aso

@@ -1,0 +1,1 @@
+shapes_lib.aso
