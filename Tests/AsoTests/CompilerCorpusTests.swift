@@ -44,7 +44,10 @@ import Testing
                 let code = try compileModule(module, filename: rel, source: source)
                 compiled += 1
                 check(code, rel)
-                if lastLine.hasPrefix("SyntaxError") { Issue.record("\(rel): compiled, CPython says \(lastLine)") }
+                // Under imports/, a SyntaxError may come from an imported module, not this file.
+                if lastLine.hasPrefix("SyntaxError") && !rel.hasPrefix("imports/") {
+                    Issue.record("\(rel): compiled, CPython says \(lastLine)")
+                }
             } catch let e as SyntaxError {
                 #expect("SyntaxError: \(e.message)" == lastLine, "\(rel) at \(e.location)")
             }
