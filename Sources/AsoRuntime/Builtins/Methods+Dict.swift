@@ -91,8 +91,7 @@ extension Runtime {
     /// A shallow copy of a dict (keys, hashes and values as they are).
     func copyDict(_ d: DictObj) -> DictObj {
         let c = newDict()
-        c.table = d.table
-        c.values = d.values
+        c.copyContents(of: d)
         if c.table.count != c.table.keys.count { c.compact() }
         return c
     }

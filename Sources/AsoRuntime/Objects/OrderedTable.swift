@@ -7,7 +7,7 @@
 // equality come from the runtime, since they follow Python's rules (1 == 1.0 == True) and may
 // call script code, so every lookup can throw.
 
-struct OrderedTable {
+final class OrderedTable {
     /// Keys in insertion order; `.null` marks a deleted entry.
     var keys: [Value] = []
     /// `hashes[i]` is the hash of `keys[i]`.
@@ -45,7 +45,7 @@ struct OrderedTable {
     }
 
     /// Appends a new entry known to be absent; returns its entry index.
-    mutating func append(_ key: Value, hash: Int, slot: Int) -> Int {
+    func append(_ key: Value, hash: Int, slot: Int) -> Int {
         let ix = keys.count
         keys.append(key)
         hashes.append(hash)
@@ -59,7 +59,7 @@ struct OrderedTable {
     }
 
     /// Marks entry `ix` deleted.
-    mutating func remove(at ix: Int) {
+    func remove(at ix: Int) {
         keys[ix] = .null
         count -= 1
     }
@@ -69,7 +69,7 @@ struct OrderedTable {
 
     /// Rebuilds the probe table for at least `minimum` entries (the entry arrays must already be compact
     /// or hold tombstones, which stay in place).
-    mutating func rebuildIndex(minimum: Int) {
+    func rebuildIndex(minimum: Int) {
         var size = 8
         while size * 2 <= minimum * 3 { size <<= 1 }
         indices = [Int32](repeating: -1, count: size)
@@ -87,7 +87,7 @@ struct OrderedTable {
     }
 
     /// Removes tombstones; `moved` is called with (from, to) for each live entry so parallel arrays follow.
-    mutating func compact(_ moved: (Int, Int) -> Void) {
+    func compact(_ moved: (Int, Int) -> Void) {
         var j = 0
         for i in 0..<keys.count where !keys[i].isNull {
             if i != j { keys[j] = keys[i]; hashes[j] = hashes[i]; moved(i, j) }
@@ -98,14 +98,22 @@ struct OrderedTable {
         rebuildIndex(minimum: j)
     }
 
-    mutating func removeAll() {
+    func removeAll() {
         keys = []; hashes = []; indices = []; count = 0
+    }
+
+    /// A copy with the same entries, order and tombstones.
+    func copy() -> OrderedTable {
+        let c = OrderedTable()
+        c.keys = keys; c.hashes = hashes; c.indices = indices; c.count = count
+        return c
     }
 }
 
 final class DictObj: Obj {
-    /// The keys and their probe index.
-    var table = OrderedTable()
+    /// The keys and their probe index (a reference the dict never shares, so reading it needs
+    /// no copy of its arrays).
+    private(set) var table = OrderedTable()
     /// `values[i]` belongs to `table.keys[i]` (meaningless for deleted entries).
     var values: [Value] = []
     /// Bumped whenever a key is added or removed, so iterators can detect a changed size.
@@ -164,6 +172,13 @@ final class DictObj: Obj {
 
     func removeAll() {
         table.removeAll(); values = []; version &+= 1
+    }
+
+    /// Makes this dict a copy of `other` (same entries and order).
+    func copyContents(of other: DictObj) {
+        table = other.table.copy()
+        values = other.values
+        version &+= 1
     }
 
     /// Live entries in order.
