@@ -32,9 +32,19 @@ final class Fiber {
     /// The frames, outermost first; `frameCount` of them are live.
     private(set) var frames: UnsafeMutablePointer<Frame>
     private(set) var frameCapacity: Int
-    var frameCount = 0
+    /// `frameCount` and `sp` live behind a pointer: the dispatch loop updates them on every call,
+    /// and a pointer store needs no exclusivity check (a class's stored property would).
+    private let counters: UnsafeMutablePointer<(frames: Int, sp: Int)>
+    /// Live frames.
+    var frameCount: Int {
+        @inline(__always) get { counters.pointee.frames }
+        @inline(__always) set { counters.pointee.frames = newValue }
+    }
     /// The stack top (first free slot) when the fiber is not running.
-    var sp = 0
+    var sp: Int {
+        @inline(__always) get { counters.pointee.sp }
+        @inline(__always) set { counters.pointee.sp = newValue }
+    }
 
     init(capacity: Int = 1024) {
         self.capacity = capacity
@@ -42,11 +52,14 @@ final class Fiber {
         stack.initialize(repeating: .null, count: capacity)
         frameCapacity = 32
         frames = .allocate(capacity: frameCapacity)
+        counters = .allocate(capacity: 1)
+        counters.initialize(to: (0, 0))
     }
     deinit {
         stack.deallocate()
         frames.deinitialize(count: frameCount)
         frames.deallocate()
+        counters.deallocate()
     }
 
     /// Makes room for `needed` slots in total; returns true if the stack moved.

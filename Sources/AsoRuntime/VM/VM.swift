@@ -21,6 +21,8 @@ extension Runtime {
         var sp = fiber.stack + fiber.sp
         /// Set before throwing for a bare re-raise: no new traceback entry, no new context.
         var reraising = false
+        /// `list.append`'s address, for the inline append in the native call path.
+        let listAppendAddress = listAppend.map { Unmanaged<Obj>.passUnretained($0).toOpaque() }
         /// An exception to raise at the current instruction before anything runs (generator.throw()).
         var injected: ExceptionObj? = nil
         switch resume {
@@ -249,6 +251,26 @@ extension Runtime {
                         // Fast path: a plain script function called with exactly its positional
                         // parameters. No reference counting, no allocation. (One case for all three
                         // opcodes: the optimizer must not assume which one runs the slow path.)
+                        if op == .call, case .object(let u) = (sp - arg - 2).pointee,
+                           u._withUnsafeGuaranteedRef({ $0.kind == .native }) {
+                            // Native functions: called in place on the stack, no reference counting.
+                            let calleeSlot = sp - arg - 2
+                            let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
+                            let nargs = sp - argStart
+                            Runtime.saveState(fp, ip, sp, fiber)
+                            let result: Value
+                            if u.toOpaque() == listAppendAddress, nargs == 2, let l = argStart.pointee.asList {
+                                l.items.append((argStart + 1).pointee)
+                                result = .none
+                            } else {
+                                result = try Unmanaged<NativeFunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { nf in
+                                    try nf.fn(self, Args(positional: UnsafeBufferPointer(start: argStart, count: nargs)))
+                                }
+                            }
+                            calleeSlot.pointee = result
+                            sp = calleeSlot + 1
+                            continue
+                        }
                         if op == .call, case .object(let u) = (sp - arg - 2).pointee,
                            u._withUnsafeGuaranteedRef({ $0.kind == .function }) {
                             let calleeSlot = sp - arg - 2
