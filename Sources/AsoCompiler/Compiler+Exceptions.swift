@@ -144,14 +144,7 @@ extension Compiler {
         popFBlock()
         unit.b.popHandler()
         loc = s.loc
-        emitConst(.none); emitConst(.none); emitConst(.none)
-        emit(.call, 2)
-        if isAsync {
-            emit(.getAwaitable, 2)
-            emitConst(.none)
-            emitYieldFromLoop()
-        }
-        emit(.popTop)
+        emitExitCall(isAsync: isAsync)
         emitJump(.jump, exit)
 
         // An exception in the body: `(exit exc)`; call exit(type, exc, tb) and re-raise unless it is truthy.
@@ -214,5 +207,20 @@ extension Compiler {
         emit(.yieldValue)
         emitJump(.jump, send)
         bind(exit)
+    }
+}
+
+extension Compiler {
+    /// Leaving a `with` block normally: `__exit__(None, None, None)` (awaited for `async with`),
+    /// its result discarded.
+    func emitExitCall(isAsync: Bool) {
+        emitConst(.none); emitConst(.none); emitConst(.none)
+        emit(.call, 2)
+        if isAsync {
+            emit(.getAwaitable, 2)
+            emitConst(.none)
+            emitYieldFromLoop()
+        }
+        emit(.popTop)
     }
 }

@@ -274,14 +274,7 @@ extension Compiler {
             unit.b.popHandler()
             loc = info.loc
             if preserveTOS { emit(.swap, 2) }
-            emitConst(.none); emitConst(.none); emitConst(.none)
-            emit(.call, 2)
-            if isAsync {
-                emit(.getAwaitable, 2)
-                emitConst(.none)
-                emitYieldFromLoop()
-            }
-            emit(.popTop)
+            emitExitCall(isAsync: isAsync)
         case .handlerCleanup(let name):
             if name != nil { unit.b.popHandler() }
             if preserveTOS { emit(.swap, 2) }
