@@ -231,6 +231,11 @@ extension Runtime {
                             entry.pointee = MethodCacheEntry(type: typeKey, epoch: hot.pointee.typeEpoch, method: m)
                             sp.pointee = obj
                             (sp - 1).pointee = m
+                        } else if let f = instanceMethod(obj, code.nameValues[arg]) {
+                            // A method of a script class, not shadowed by an instance attribute:
+                            // call it with the instance, without making a bound method.
+                            sp.pointee = obj
+                            (sp - 1).pointee = f
                         } else {
                             let attr = try getAttribute(obj, code.nameValues[arg])
                             sp.pointee = .null
@@ -797,6 +802,15 @@ extension Runtime {
         let s = sp - fiber.stack
         fiber.sp = s
         fp.pointee.sp = s
+    }
+
+    /// For `obj.name(...)` on an instance of a script class: the plain function the class defines,
+    /// when the instance has no attribute of that name.
+    @inline(__always) private func instanceMethod(_ obj: Value, _ nameValue: Value) -> Value? {
+        guard let i = obj.asObject(.instance, InstanceObj.self), i.type.moduleName != nil,
+              let name = nameValue.asStr?.value, i.attributes[name] == nil,
+              let f = i.type.lookup(name), f.asFunction != nil else { return nil }
+        return f
     }
 
     /// The identity of a receiver's class for the method cache; nil for receivers whose methods
