@@ -77,7 +77,7 @@ extension Runtime {
 
     /// Looks a name up on an instance: its own attributes, then its class (binding functions,
     /// unwrapping staticmethod/classmethod/property).
-    func instanceAttribute(_ obj: Value, _ own: [String: Value], _ name: String) throws -> Value? {
+    func instanceAttribute(_ obj: Value, _ own: AttributeTable, _ name: String) throws -> Value? {
         if let v = own[name] { return v }
         let t = typeOf(obj)
         guard let v = t.lookup(name) else {
@@ -119,7 +119,18 @@ extension Runtime {
 
     /// `instance.attr = value`, honouring a property's setter.
     func setInstanceAttribute(_ obj: Value, _ name: String, _ value: Value, store: (Value) -> Void) throws {
-        if let p = typeOf(obj).lookup(name)?.asObject(.instance, InstanceObj.self), p.type === types.property {
+        let t = typeOf(obj)
+        if t.propertiesEpoch != hot.pointee.typeEpoch {
+            var found = false
+            var c: TypeObject? = t
+            while let x = c, !found {
+                found = x.dict.values.contains { $0.asObject(.instance, InstanceObj.self)?.type === types.property }
+                c = x.base
+            }
+            t.hasProperties = found
+            t.propertiesEpoch = hot.pointee.typeEpoch
+        }
+        if t.hasProperties, let p = t.lookup(name)?.asObject(.instance, InstanceObj.self), p.type === types.property {
             guard let setter = p.attributes["fset"], !setter.isNone else {
                 throw attributeError("can't set attribute '\(name)'")
             }

@@ -115,7 +115,7 @@ final class IterObj: Obj {
 /// An instance of a class defined in script code (and of `object()`).
 final class InstanceObj: Obj {
     /// Instance attributes.
-    var attributes: [String: Value] = [:]
+    var attributes = AttributeTable()
     init(type: TypeObject) { super.init(kind: .instance, type: type) }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)

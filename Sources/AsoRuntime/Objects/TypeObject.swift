@@ -17,6 +17,10 @@ final class TypeObject: Obj {
     let isException: Bool
     /// The module name shown in `<class 'module.Name'>` (nil for builtins).
     var moduleName: String?
+    /// Whether this class or a base defines a property, as of type epoch `propertiesEpoch`
+    /// (so setting an attribute can skip looking for a setter).
+    var hasProperties = false
+    var propertiesEpoch = -1
 
     init(name: String, base: TypeObject?, isException: Bool, metatype: TypeObject?) {
         self.name = name
