@@ -3,6 +3,17 @@
 
 extension Runtime {
     func getAttribute(_ obj: Value, _ nameValue: Value) throws -> Value {
+        // Fast path: an attribute an instance holds itself, read without reference counting.
+        if case .object(let u) = obj, case .object(let n) = nameValue {
+            let own = u._withUnsafeGuaranteedRef { o -> Value? in
+                guard o.kind == .instance else { return nil }
+                return n._withUnsafeGuaranteedRef { nameObj -> Value? in
+                    guard nameObj.kind == .str else { return nil }
+                    return unsafeDowncast(o, to: InstanceObj.self).attributes[unsafeDowncast(nameObj, to: StrObj.self).value]
+                }
+            }
+            if let v = own { return v }
+        }
         let name = nameValue.asStr?.value ?? ""
         if let v = try findAttribute(obj, name) { return v }
         throw noAttribute(obj, name)
@@ -142,6 +153,19 @@ extension Runtime {
     }
 
     func setAttribute(_ obj: Value, _ nameValue: Value, _ value: Value) throws {
+        // Fast path: an instance of a class without properties, written without reference counting.
+        if case .object(let u) = obj, case .object(let n) = nameValue {
+            let epoch = hot.pointee.typeEpoch
+            let done = u._withUnsafeGuaranteedRef { o -> Bool in
+                guard o.kind == .instance, o.type.propertiesEpoch == epoch, !o.type.hasProperties else { return false }
+                return n._withUnsafeGuaranteedRef { nameObj -> Bool in
+                    guard nameObj.kind == .str else { return false }
+                    unsafeDowncast(o, to: InstanceObj.self).attributes[unsafeDowncast(nameObj, to: StrObj.self).value] = value
+                    return true
+                }
+            }
+            if done { return }
+        }
         let name = nameValue.asStr?.value ?? ""
         if case .object(let u) = obj {
             let o = u.takeUnretainedValue()
