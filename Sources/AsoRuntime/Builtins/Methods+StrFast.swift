@@ -16,7 +16,8 @@ extension Runtime {
         func speedUp(_ name: String, _ fast: @escaping (Runtime, UnsafeBufferPointer<Value>) throws -> Value?) {
             guard let general = t.dict[name]?.asObject(.native, NativeFunctionObj.self) else { return }
             t.dict[name] = native(name, owner: "str") { rt, args in
-                if args.keywords.isEmpty, args.count >= 1, args[0].asStr != nil, let r = try fast(rt, args.positional) {
+                if args.keywords.isEmpty, args.count >= 1, args[0].withStr({ _ in true }) == true,
+                   let r = try fast(rt, args.positional) {
                     return r
                 }
                 return try general.fn(rt, args)
@@ -27,18 +28,19 @@ extension Runtime {
             guard a.count == 2, let sep = a[0].asStr, rt.isIterable(a[1]) else { return nil }
             let items = try rt.iterateToArray(a[1])
             var total = 0
+            let sepBytes = Array(sep.value.utf8)
             for (i, v) in items.enumerated() {
-                guard let s = v.asStr else {
+                guard let n = v.withStr({ $0.value.utf8.count }) else {
                     throw rt.typeError("sequence item \(i): expected str instance, \(rt.typeName(v)) found")
                 }
-                total += s.value.utf8.count + sep.value.utf8.count
+                total += n + sepBytes.count
             }
             try rt.checkAllocation(total, elementSize: 1)
             var out: [UInt8] = []
             out.reserveCapacity(total)
             for (i, v) in items.enumerated() {
-                if i > 0 { out.append(contentsOf: sep.value.utf8) }
-                out.append(contentsOf: (v.asStr?.value ?? "").utf8)
+                if i > 0 { out.append(contentsOf: sepBytes) }
+                v.withStr { out.append(contentsOf: $0.value.utf8) }
             }
             return rt.newStr(String(decoding: out, as: UTF8.self))
         }
@@ -91,12 +93,14 @@ extension Runtime {
         }
 
         speedUp("startswith") { _, a in
-            guard a.count == 2, let me = a[0].asStr, let p = a[1].asStr else { return nil }
-            return .bool(me.value.utf8.starts(with: p.value.utf8))
+            guard a.count == 2 else { return nil }
+            return a[0].withStr { me in a[1].withStr { p in Value.bool(me.value.utf8.starts(with: p.value.utf8)) } } ?? nil
         }
         speedUp("endswith") { _, a in
-            guard a.count == 2, let me = a[0].asStr, let p = a[1].asStr else { return nil }
-            return .bool(me.value.utf8.reversed().starts(with: p.value.utf8.reversed()))
+            guard a.count == 2 else { return nil }
+            return a[0].withStr { me in
+                a[1].withStr { p in Value.bool(me.value.utf8.reversed().starts(with: p.value.utf8.reversed())) }
+            } ?? nil
         }
 
         speedUp("find") { _, a in

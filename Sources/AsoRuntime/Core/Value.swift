@@ -36,6 +36,16 @@ enum Value {
     }
 
     var asStr: StrObj? { asObject(.str, StrObj.self) }
+
+    /// Runs `body` with the string this value holds, without retaining it; nil for other values.
+    /// (The value must be kept alive by its owner for the duration, as stack slots and locals are.)
+    @inline(__always) func withStr<R>(_ body: (StrObj) throws -> R) rethrows -> R? {
+        guard case .object(let u) = self else { return nil }
+        return try u._withUnsafeGuaranteedRef { o -> R? in
+            guard o.kind == .str else { return nil }
+            return try body(unsafeDowncast(o, to: StrObj.self))
+        }
+    }
     var asList: ListObj? { asObject(.list, ListObj.self) }
     var asTuple: TupleObj? { asObject(.tuple, TupleObj.self) }
     var asDict: DictObj? { asObject(.dict, DictObj.self) }
