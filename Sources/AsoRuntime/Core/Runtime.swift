@@ -76,7 +76,7 @@ package final class Runtime {
     /// Values native code holds across calls back into script code (see DESIGN.md §5).
     var tempRoots: [Value] = []
     /// Fibers currently running (innermost last); their stacks are roots.
-    var activeFibers: [Fiber] = []
+    let activeFibers = FiberStack()
     /// Spare fibers for nested calls from native code.
     var fiberPool: [Fiber] = []
     /// The exception being handled, per CPython's `sys.exc_info()` (`.none` when none).
@@ -146,7 +146,7 @@ package final class Runtime {
         t.mark(ellipsis)
         t.mark(handledException)
         t.mark(all: tempRoots)
-        for f in activeFibers { f.trace(&t) }
+        activeFibers.forEach { $0.trace(&t) }
         for m in extraRoots { m(&t) }
     }
     /// Roots registered by other parts (the event loop, the host's handles).
@@ -155,6 +155,45 @@ package final class Runtime {
     /// Runs a collection now.
     func collectGarbage() {
         heap.collect { t in traceRoots(&t) }
+    }
+}
+
+/// The fibers now running, innermost last. Pushed and popped on every generator resume and
+/// nested call, so its storage sits behind pointers (no exclusivity checks, no reference counting;
+/// a running fiber is kept alive by whoever runs it).
+final class FiberStack {
+    private let state: UnsafeMutablePointer<(base: UnsafeMutablePointer<Unmanaged<Fiber>>, count: Int, capacity: Int)>
+
+    init() {
+        state = .allocate(capacity: 1)
+        state.initialize(to: (.allocate(capacity: 16), 0, 16))
+    }
+    deinit {
+        state.pointee.base.deallocate()
+        state.deallocate()
+    }
+
+    @inline(__always) func append(_ f: Fiber) {
+        if state.pointee.count == state.pointee.capacity {
+            let n = state.pointee.capacity * 2
+            let b = UnsafeMutablePointer<Unmanaged<Fiber>>.allocate(capacity: n)
+            b.moveInitialize(from: state.pointee.base, count: state.pointee.count)
+            state.pointee.base.deallocate()
+            state.pointee.base = b
+            state.pointee.capacity = n
+        }
+        (state.pointee.base + state.pointee.count).initialize(to: Unmanaged.passUnretained(f))
+        state.pointee.count += 1
+    }
+
+    @inline(__always) func removeLast() { state.pointee.count -= 1 }
+
+    var last: Fiber? {
+        state.pointee.count > 0 ? state.pointee.base[state.pointee.count - 1].takeUnretainedValue() : nil
+    }
+
+    func forEach(_ body: (Fiber) -> Void) {
+        for i in 0..<state.pointee.count { body(state.pointee.base[i].takeUnretainedValue()) }
     }
 }
 

@@ -11,13 +11,21 @@ final class GeneratorObj: Obj {
     let fiber: Fiber
     /// The function that made it (for its name).
     let function: FunctionObj
-    var state: State = .created
+    /// Behind a pointer: written on every resume, and a pointer store needs no exclusivity check.
+    private let stateBox: UnsafeMutablePointer<State>
+    var state: State {
+        @inline(__always) get { stateBox.pointee }
+        @inline(__always) set { stateBox.pointee = newValue }
+    }
 
     init(fiber: Fiber, function: FunctionObj, type: TypeObject) {
         self.fiber = fiber
         self.function = function
+        stateBox = .allocate(capacity: 1)
+        stateBox.initialize(to: .created)
         super.init(kind: .generator, type: type)
     }
+    deinit { stateBox.deallocate() }
 
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
