@@ -118,6 +118,12 @@ extension Runtime {
     }
 
     func setItem(_ container: Value, _ key: Value, _ value: Value) throws {
+        // Fast path: dict[key] = value without reference counting on the dict.
+        if case .object(let u) = container, u._withUnsafeGuaranteedRef({ $0.kind == .dict }) {
+            let h = try hash(key)
+            try Unmanaged<DictObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { try $0.set(key, hash: h, value, self) }
+            return
+        }
         if case .object(let u) = container {
             let o = u.takeUnretainedValue()
             switch o.kind {

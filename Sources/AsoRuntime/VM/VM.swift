@@ -244,6 +244,16 @@ extension Runtime {
                         sp += 1
                     case .binarySubscr:
                         sp -= 1
+                        // Fast path: list[int] without reference counting.
+                        if case .object(let u) = (sp - 1).pointee, case .int(let i) = sp.pointee,
+                           let v = u._withUnsafeGuaranteedRef({ o -> Value? in
+                               guard o.kind == .list else { return nil }
+                               let l = unsafeDowncast(o, to: ListObj.self)
+                               return i >= 0 && i < l.items.count ? l.items[i] : nil
+                           }) {
+                            (sp - 1).pointee = v
+                            continue
+                        }
                         (sp - 1).pointee = try getItem((sp - 1).pointee, sp.pointee)
                     case .storeSubscr:
                         sp -= 3
@@ -572,10 +582,10 @@ extension Runtime {
                         sp.pointee = Value(d)
                         sp += 1
                     case .buildString:
-                        var s = ""
-                        for i in 0..<arg { s += (sp - arg + i).pointee.asStr?.value ?? "" }
+                        var bytes: [UInt8] = []
+                        for i in 0..<arg { (sp - arg + i).pointee.withStr { bytes.append(contentsOf: $0.value.utf8) } }
                         sp -= arg
-                        sp.pointee = newStr(s)
+                        sp.pointee = newStr(String(decoding: bytes, as: UTF8.self))
                         sp += 1
                     case .buildSlice:
                         let step: Value = arg == 3 ? (sp - 1).pointee : .none
