@@ -8,6 +8,24 @@
 // installed before it, which owns the exact semantics and messages.
 
 extension Runtime {
+    /// `dict.get(key[, default])` without reference counting on the dict; other shapes of call go to
+    /// the general method.
+    func installFastDictGet() {
+        guard let general = types.dict.dict["get"]?.asObject(.native, NativeFunctionObj.self) else { return }
+        types.dict.dict["get"] = native("get", owner: "dict") { rt, args in
+            guard args.keywords.isEmpty, args.count == 2 || args.count == 3, case .object(let u) = args[0],
+                  u._withUnsafeGuaranteedRef({ $0.kind == .dict }) else { return try general.fn(rt, args) }
+            let key = args[1]
+            let fallback = args.count == 3 ? args[2] : Value.none
+            let h = try rt.hash(key)
+            let found = try Unmanaged<DictObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { d -> Value? in
+                guard let ix = try d.table.find(key, hash: h, rt) else { return nil }
+                return d.values[ix]
+            }
+            return found ?? fallback
+        }
+    }
+
     func installFastStrMethods() {
         let t = types.str
         /// Replaces method `name` with `fast`, which returns nil to defer to the general method.

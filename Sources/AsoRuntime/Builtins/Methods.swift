@@ -20,6 +20,7 @@ extension Runtime {
         installNumberMethods()
         installExceptionMethods()
         installFastStrMethods()
+        installFastDictGet()
     }
 
     /// Installs the native modules (math, time, json, sys, os). Call once from `installBuiltins()`.
