@@ -32,22 +32,13 @@ enum FloatDigits {
         var intCount = 0
         var seenPoint = false
         var exponent = 0
-        var expNegative = false
         var i = 0
         while i < text.count {
             let c = text[i]
             if c == 0x2e {
                 seenPoint = true
             } else if c == 0x65 || c == 0x45 {
-                i += 1
-                if i < text.count, text[i] == 0x2d || text[i] == 0x2b {
-                    expNegative = text[i] == 0x2d
-                    i += 1
-                }
-                while i < text.count {
-                    exponent = exponent * 10 + Int(text[i] &- 0x30)
-                    i += 1
-                }
+                exponent = exponentAfter(text, i)
                 break
             } else {
                 mantissa.append(c)
@@ -55,8 +46,24 @@ enum FloatDigits {
             }
             i += 1
         }
-        return normalize(mantissa, decpt: intCount + (expNegative ? -exponent : exponent),
+        return normalize(mantissa, decpt: intCount + exponent,
                          negative: d.sign == .minus, zeroDecpt: 1)
+    }
+
+    /// The signed decimal exponent written after the `e` at `text[at]` (`e-05` -> -5).
+    private static func exponentAfter(_ text: [UInt8], _ at: Int) -> Int {
+        var i = at + 1
+        var negative = false
+        if i < text.count, text[i] == 0x2d || text[i] == 0x2b {
+            negative = text[i] == 0x2d
+            i += 1
+        }
+        var exponent = 0
+        while i < text.count {
+            exponent = exponent * 10 + Int(text[i] &- 0x30)
+            i += 1
+        }
+        return negative ? -exponent : exponent
     }
 
     /// dtoa mode 2: `n` (>= 1) significant digits, correctly rounded, trailing zeros removed.
@@ -64,27 +71,18 @@ enum FloatDigits {
         let text = printf(d, format: "%.*e", precision: max(n, 1) - 1, capacity: max(n, 1) + 32)
         var mantissa: [UInt8] = []
         var exponent = 0
-        var expNegative = false
         var i = 0
         while i < text.count {
             let c = text[i]
             if c == 0x65 {
-                i += 1
-                if i < text.count, text[i] == 0x2d || text[i] == 0x2b {
-                    expNegative = text[i] == 0x2d
-                    i += 1
-                }
-                while i < text.count {
-                    exponent = exponent * 10 + Int(text[i] &- 0x30)
-                    i += 1
-                }
+                exponent = exponentAfter(text, i)
                 break
             } else if c >= 0x30 && c <= 0x39 {
                 mantissa.append(c)
             }
             i += 1
         }
-        return normalize(mantissa, decpt: (expNegative ? -exponent : exponent) + 1,
+        return normalize(mantissa, decpt: exponent + 1,
                          negative: d.sign == .minus, zeroDecpt: 1)
     }
 
