@@ -26,7 +26,9 @@ let package = Package(
         // The public embedding API: Interpreter, Configuration, values and errors.
         .target(name: "Aso", dependencies: ["AsoSyntax", "AsoBytecode", "AsoCompiler", "AsoRuntime"]),
         // The command line: run, check, disasm.
-        .executableTarget(name: "aso", dependencies: ["Aso", "AsoSyntax", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // On Linux it allocates through mimalloc (Debian's libmimalloc-dev, installed by scripts/setup).
+        .executableTarget(name: "aso", dependencies: ["Aso", "AsoSyntax", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]),
 
         .testTarget(name: "AsoSyntaxTests", dependencies: ["AsoSyntax"]),
         .testTarget(name: "AsoRuntimeTests", dependencies: ["AsoRuntime", "AsoBytecode"]),

@@ -6,9 +6,6 @@ import ArgumentParser
 
 #if canImport(Glibc)
 import Glibc
-
-/// glibc's `mallopt` (declared in malloc.h, which the Glibc module does not export).
-@_silgen_name("mallopt") func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif
 
 struct AsoCommand: ParsableCommand {
@@ -116,13 +113,6 @@ struct Disasm: ParsableCommand {
         }
     }
 }
-
-#if canImport(Glibc)
-// The collector frees garbage in large batches; glibc's fastbins then get consolidated again and
-// again. Without them the command runs allocation-heavy scripts ~20% faster (scripts/bench).
-// A process-wide setting, so only the command makes it, never the embeddable library.
-_ = glibcMallopt(1 /* M_MXFAST */, 0)
-#endif
 
 do {
     var command = try AsoCommand.parseAsRoot()
