@@ -7,8 +7,10 @@
 // missing root fails a test at once.
 
 final class Heap {
-    /// Every live object. The registry's strong references are what keep objects alive.
-    private(set) var objects: [Obj] = []
+    /// Every live object, each retained once at registration and released by the sweep that finds
+    /// it unmarked: the registry's references are what keep objects alive. Unmanaged, so moving
+    /// survivors during the sweep does no reference counting.
+    private var objects: [Unmanaged<Obj>] = []
     /// Estimated bytes held by registered objects (updated at registration and at each sweep).
     private(set) var bytesInUse = 0
     /// Bytes registered since the last collection.
@@ -39,12 +41,18 @@ final class Heap {
         objects.reserveCapacity(1024)
     }
 
-    deinit { requestFlag.deallocate() }
+    deinit {
+        for u in objects { u.release() }
+        requestFlag.deallocate()
+    }
+
+    /// How many objects are registered (for tests and statistics).
+    var objectCount: Int { objects.count }
 
     /// Registers a new object; the heap now owns it.
     @inline(__always) @discardableResult
     func register<T: Obj>(_ o: T) -> T {
-        objects.append(o)
+        objects.append(Unmanaged.passRetained(o))
         let size = o.estimatedSize
         bytesInUse &+= size
         bytesSinceCollection &+= size
@@ -75,15 +83,18 @@ final class Heap {
         let n = objects.count
         objects.withUnsafeMutableBufferPointer { buf in
             for i in 0..<n {
-                let keep = Unmanaged.passUnretained(buf[i])._withUnsafeGuaranteedRef { o -> Bool in
-                    if !o.marked { return false }
+                let u = buf[i]
+                let size = u._withUnsafeGuaranteedRef { o -> Int in
+                    if !o.marked { return -1 }
                     o.marked = false
-                    live &+= o.estimatedSize
-                    return true
+                    return o.kind == .str ? unsafeDowncast(o, to: StrObj.self).estimatedBytes : o.estimatedSize
                 }
-                if keep {
-                    if kept != i { buf.swapAt(kept, i) }
-                    kept += 1
+                if size < 0 {
+                    u.release()
+                } else {
+                    live &+= size
+                    buf[kept] = u
+                    kept &+= 1
                 }
             }
         }

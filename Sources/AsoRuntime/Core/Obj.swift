@@ -9,16 +9,20 @@ enum ObjKind: UInt8 {
     case str, list, tuple, dict, set, frozenset, bigint, bytes
     case function, native, boundMethod, type, module, cell, code
     case exception, instance, range, slice, iterator, generator, other
+
+    /// Objects that hold no references but to their (builtin, never collected) type.
+    @inline(__always) var isLeaf: Bool { self == .str || self == .bigint || self == .bytes }
 }
 
 class Obj {
     /// What the object is, for fast checks; fixed at creation.
     let kind: ObjKind
+    /// Set by the collector's mark phase; false between collections. (Declared beside `kind` so
+    /// the two bytes share one word of the object.)
+    var marked = false
     /// The object's class (`type(x)`); nil only inside the bootstrap of the `type` type itself.
     /// Types are never freed while an object of theirs is alive, since `trace` marks it.
     unowned(unsafe) var typeRef: TypeObject?
-    /// Set by the collector's mark phase; false between collections.
-    var marked = false
 
     init(kind: ObjKind, type: TypeObject?) {
         self.kind = kind
@@ -29,7 +33,9 @@ class Obj {
     @inline(__always) var type: TypeObject { typeRef.unsafelyUnwrapped }
 
     /// Reports every value and object this object refers to. Subclasses call super.
-    func trace(_ t: inout Tracer) { t.mark(typeRef) }
+    func trace(_ t: inout Tracer) {
+        if let ty = typeRef { t.mark(Unmanaged<Obj>.passUnretained(ty)) }
+    }
 
     /// An estimate of the object's size in bytes, for the collector's pacing and memory limit.
     var estimatedSize: Int { 48 }
@@ -48,7 +54,9 @@ struct Tracer {
         let fresh = u._withUnsafeGuaranteedRef { o -> Bool in
             if o.marked { return false }
             o.marked = true
-            return true
+            // Strings, big ints and bytes refer only to their builtin type, which is a root:
+            // nothing to trace, so they never enter the work list.
+            return !o.kind.isLeaf
         }
         if fresh { pending.append(u) }
     }

@@ -26,7 +26,9 @@ final class StrObj: Obj {
         super.init(kind: .str, type: type)
     }
 
-    override var estimatedSize: Int { 64 + value.utf8.count }
+    override var estimatedSize: Int { estimatedBytes }
+    /// `estimatedSize` without dynamic dispatch (the sweep reads it for every live string).
+    @inline(__always) var estimatedBytes: Int { 64 &+ value.utf8.count }
 
     /// Whether UTF-8 bytes are all ASCII, and how many code points they hold.
     private static func measure(_ buf: UnsafeBufferPointer<UInt8>) -> (ascii: Bool, count: Int) {
