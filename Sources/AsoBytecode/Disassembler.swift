@@ -89,7 +89,8 @@ extension CodeObject {
         case .formatValue:
             let conv = ["", "str", "repr", "ascii"][i & 3]
             let spec = (i & 4) != 0 ? "with format" : ""
-            return [conv, spec].filter { !$0.isEmpty }.joined(separator: ", ")
+            let joined = (i & 8) != 0 ? "joined" : ""
+            return [conv, spec, joined].filter { !$0.isEmpty }.joined(separator: ", ")
         case .makeFunction:
             var parts: [String] = []
             if i & 1 != 0 { parts.append("defaults") }

@@ -128,7 +128,8 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case buildSet
     /// `(k1 v1 ... kN vN -- dict)`
     case buildMap
-    /// Concatenates `arg` strings. `(s1 ... sN -- s)`
+    /// Concatenates `arg` strings (ints and floats left by `formatValue` with flag 8 are written as
+    /// `str()` writes them). `(s1 ... sN -- s)`
     case buildString
     /// `arg` is 2 or 3. `(lower upper [step] -- slice)`
     case buildSlice
@@ -155,7 +156,8 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     /// `(seq -- vLast ... list ... v1)` (first target on top)
     case unpackEx
     /// Formats a value for an f-string: `arg & 3` conversion (0 none, 1 str, 2 repr, 3 ascii); `arg & 4`
-    /// a format spec string is on top. `(v [spec] -- str)`
+    /// a format spec string is on top; `arg & 8` the result feeds `buildString`, which formats a plain
+    /// int or float itself, so with neither conversion nor spec those stay as they are. `(v [spec] -- str)`
     case formatValue
     /// Makes a function from the code constant on top. Flags in `arg`: 1 defaults tuple, 2 keyword-only
     /// defaults dict, 8 closure tuple (pushed in that order, below the code). `([defaults] [kwdefaults] [closure] code -- fn)`

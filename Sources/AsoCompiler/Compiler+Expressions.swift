@@ -218,6 +218,14 @@ extension Compiler {
     }
 
     private func fstring(_ parts: [FStringPart]) throws {
+        // With more than one piece the pieces meet in `buildString`, which formats plain ints and
+        // floats itself: their `formatValue` (flag 8) leaves them as they are, saving a string each.
+        let joined = parts.reduce(0) { count, p in
+            switch p {
+            case .literal(let s): return count + (s.isEmpty ? 0 : 1)
+            case .formatted(_, _, _, let selfDoc): return count + 1 + ((selfDoc ?? "").isEmpty ? 0 : 1)
+            }
+        } > 1
         var n = 0
         for p in parts {
             switch p {
@@ -242,6 +250,7 @@ extension Compiler {
                     try fstring(spec)
                     flags |= 4
                 }
+                if joined { flags |= 8 }
                 emit(.formatValue, flags)
                 n += 1
             }

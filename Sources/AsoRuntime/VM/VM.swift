@@ -582,10 +582,16 @@ extension Runtime {
                         sp.pointee = Value(d)
                         sp += 1
                     case .buildString:
-                        var bytes: [UInt8] = []
-                        for i in 0..<arg { (sp - arg + i).pointee.withStr { bytes.append(contentsOf: $0.value.utf8) } }
+                        var text = ""
+                        for i in 0..<arg {
+                            switch (sp - arg + i).pointee {
+                            case .int(let n): text.append(String(n))
+                            case .float(let d): text.append(floatRepr(d))
+                            case let v: v.withStr { text.append($0.value) }
+                            }
+                        }
                         sp -= arg
-                        sp.pointee = newStr(String(decoding: bytes, as: UTF8.self))
+                        sp.pointee = newStr(text)
                         sp += 1
                     case .buildSlice:
                         let step: Value = arg == 3 ? (sp - 1).pointee : .none
@@ -628,6 +634,10 @@ extension Runtime {
                         let items = try unpackStarred(sp.pointee, before: arg & 0xFF, after: arg >> 8)
                         for v in items.reversed() { sp.pointee = v; sp += 1 }
                     case .formatValue:
+                        if arg == 8 {
+                            if case .int = (sp - 1).pointee { break }
+                            if case .float = (sp - 1).pointee { break }
+                        }
                         var spec: Value = .null
                         if arg & 4 != 0 { sp -= 1; spec = sp.pointee }
                         Runtime.saveState(fp, ip, sp, fiber)
