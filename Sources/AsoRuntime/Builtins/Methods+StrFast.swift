@@ -45,22 +45,28 @@ extension Runtime {
         speedUp("join") { rt, a in
             guard a.count == 2, let sep = a[0].asStr, rt.isIterable(a[1]) else { return nil }
             let items = try rt.iterateToArray(a[1])
+            let sepCount = sep.value.utf8.count
             var total = 0
-            let sepBytes = Array(sep.value.utf8)
+            var ascii = sep.isASCII
             for (i, v) in items.enumerated() {
-                guard let n = v.withStr({ $0.value.utf8.count }) else {
+                guard let n = v.withStr({ s -> Int in
+                    ascii = ascii && s.isASCII
+                    return s.value.utf8.count
+                }) else {
                     throw rt.typeError("sequence item \(i): expected str instance, \(rt.typeName(v)) found")
                 }
-                total += n + sepBytes.count
+                total += n + sepCount
             }
             try rt.checkAllocation(total, elementSize: 1)
             var out: [UInt8] = []
             out.reserveCapacity(total)
-            for (i, v) in items.enumerated() {
-                if i > 0 { out.append(contentsOf: sepBytes) }
-                v.withStr { out.append(contentsOf: $0.value.utf8) }
+            withUTF8(sep.value) { sepBytes in
+                for (i, v) in items.enumerated() {
+                    if i > 0 { out.append(contentsOf: sepBytes) }
+                    v.withStr { s in withUTF8(s.value) { out.append(contentsOf: $0) } }
+                }
             }
-            return rt.newStr(String(decoding: out, as: UTF8.self))
+            return out.withUnsafeBufferPointer { rt.newStr(utf8: $0, ascii: ascii) }
         }
 
         speedUp("split") { rt, a in
@@ -70,23 +76,32 @@ extension Runtime {
                 return rt.newList(asciiWhitespaceSplit(me.value).map { rt.newStr($0) })
             }
             guard a.count == 2, let sep = a[1].asStr, !sep.value.isEmpty else { return nil }
-            return rt.newList(utf8Split(me.value, sep.value).map { rt.newStr($0) })
+            var parts: [Value] = []
+            let ascii: Bool? = me.isASCII ? true : nil
+            forEachUTF8Piece(me.value, sep.value) { parts.append(rt.newStr(utf8: $0, ascii: ascii)) }
+            return rt.newList(parts)
         }
 
         speedUp("replace") { rt, a in
             guard a.count == 3, let me = a[0].asStr, let old = a[1].asStr, let new = a[2].asStr,
                   !old.value.isEmpty else { return nil }
-            let parts = utf8Split(me.value, old.value)
-            if parts.count == 1 { return a[0] }
-            let size = me.value.utf8.count + (parts.count - 1) * max(0, new.value.utf8.count - old.value.utf8.count)
+            let found = forEachUTF8Piece(me.value, old.value) { _ in }
+            if found == 0 { return a[0] }
+            let oldCount = old.value.utf8.count, newCount = new.value.utf8.count
+            let size = me.value.utf8.count + found * max(0, newCount - oldCount)
             try rt.checkAllocation(size, elementSize: 1)
             var out: [UInt8] = []
             out.reserveCapacity(size)
-            for (i, p) in parts.enumerated() {
-                if i > 0 { out.append(contentsOf: new.value.utf8) }
-                out.append(contentsOf: p.utf8)
+            withUTF8(new.value) { replacement in
+                var first = true
+                forEachUTF8Piece(me.value, old.value) { piece in
+                    if !first { out.append(contentsOf: replacement) }
+                    first = false
+                    out.append(contentsOf: piece)
+                }
             }
-            return rt.newStr(String(decoding: out, as: UTF8.self))
+            let ascii: Bool? = me.isASCII && new.isASCII ? true : nil
+            return out.withUnsafeBufferPointer { rt.newStr(utf8: $0, ascii: ascii) }
         }
 
         for (name, upper) in [("upper", true), ("lower", false)] {
@@ -127,7 +142,7 @@ extension Runtime {
         }
         speedUp("count") { _, a in
             guard a.count == 2, let me = a[0].asStr, let p = a[1].asStr, !p.value.isEmpty else { return nil }
-            return .int(utf8Split(me.value, p.value).count - 1)
+            return .int(forEachUTF8Piece(me.value, p.value) { _ in })
         }
     }
 }
@@ -152,31 +167,49 @@ private func asciiWhitespaceSplit(_ s: String) -> [String] {
     return out
 }
 
-/// Splits on every occurrence of a non-empty separator, by UTF-8 bytes.
-private func utf8Split(_ s: String, _ sep: String) -> [String] {
-    let h = Array(s.utf8), p = Array(sep.utf8)
-    var out: [String] = []
-    let n = h.count, m = p.count
-    var start = 0, i = 0
-    guard let first = p.first else { return [s] }
-    while i + m <= n {
-        if h[i] == first && h[i..<(i + m)].elementsEqual(p) {
-            out.append(String(decoding: h[start..<i], as: UTF8.self))
-            i += m
-            start = i
-        } else {
-            i += 1
+/// Calls `body` with each piece of `s` between occurrences of the non-empty separator `sep`
+/// (found left to right, by UTF-8 bytes), and returns how many occurrences there were.
+@discardableResult
+private func forEachUTF8Piece(_ s: String, _ sep: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Int {
+    withUTF8(s) { h in
+        withUTF8(sep) { p in
+            let n = h.count, m = p.count
+            guard m > 0 else { body(h); return 0 }
+            let first = p[0]
+            var start = 0, i = 0, found = 0
+            while i &+ m <= n {
+                if h[i] == first && UnsafeBufferPointer(rebasing: h[i..<(i &+ m)]).elementsEqual(p) {
+                    body(UnsafeBufferPointer(rebasing: h[start..<i]))
+                    found &+= 1
+                    i &+= m
+                    start = i
+                } else {
+                    i &+= 1
+                }
+            }
+            body(UnsafeBufferPointer(rebasing: h[start..<n]))
+            return found
         }
     }
-    out.append(String(decoding: h[start..<n], as: UTF8.self))
-    return out
+}
+
+/// Runs `body` on the UTF-8 bytes of `s`, in place when the string is stored contiguously.
+@inline(__always)
+func withUTF8<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    if let r = try s.utf8.withContiguousStorageIfAvailable(body) { return r }
+    return try Array(s.utf8).withUnsafeBufferPointer(body)
 }
 
 /// The byte offset of the first occurrence of `p` in `s`.
 private func utf8Find(_ s: String, _ p: String) -> Int? {
-    let h = Array(s.utf8), q = Array(p.utf8)
-    if q.isEmpty { return 0 }
-    if q.count > h.count { return nil }
-    for i in 0...(h.count - q.count) where h[i] == q[0] && h[i..<(i + q.count)].elementsEqual(q) { return i }
-    return nil
+    withUTF8(s) { h in
+        withUTF8(p) { q in
+            if q.isEmpty { return 0 }
+            if q.count > h.count { return nil }
+            for i in 0...(h.count - q.count) where h[i] == q[0] && UnsafeBufferPointer(rebasing: h[i..<(i + q.count)]).elementsEqual(q) {
+                return i
+            }
+            return nil
+        }
+    }
 }

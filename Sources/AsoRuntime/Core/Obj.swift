@@ -20,6 +20,8 @@ class Obj {
     /// Set by the collector's mark phase; false between collections. (Declared beside `kind` so
     /// the two bytes share one word of the object.)
     var marked = false
+    /// Bits a kind of object may use for itself (strings keep "ASCII" and "hash computed" here).
+    var flags: UInt8 = 0
     /// The object's class (`type(x)`); nil only inside the bootstrap of the `type` type itself.
     /// Types are never freed while an object of theirs is alive, since `trace` marks it.
     unowned(unsafe) var typeRef: TypeObject?

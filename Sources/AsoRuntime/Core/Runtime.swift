@@ -109,12 +109,19 @@ package final class Runtime {
 
     // MARK: Allocation
 
-    @inline(__always) func newStr(_ s: String) -> Value { Value(heap.register(StrObj(s, type: types.str))) }
+    @inline(__always) func newStr(_ s: String) -> Value { Value(heap.register(StrObj.make(s, type: types.str))) }
+    /// A new string from UTF-8 bytes; `ascii: true` when the caller knows them all ASCII (then they
+    /// are not measured again).
+    @inline(__always) func newStr(utf8 bytes: UnsafeBufferPointer<UInt8>, ascii: Bool?) -> Value {
+        let s = String(decoding: bytes, as: UTF8.self)
+        if ascii == true { return Value(heap.register(StrObj.make(ascii: s, count: bytes.count, type: types.str))) }
+        return newStr(s)
+    }
 
     /// A string shared by every use of the same text (for names and constants).
     func intern(_ s: String) -> Value {
         if let o = interned[s] { return Value(o) }
-        let o = heap.register(StrObj(s, type: types.str))
+        let o = heap.register(StrObj.make(s, type: types.str))
         interned[s] = o
         return Value(o)
     }

@@ -4,31 +4,49 @@
 // O(1) through their UTF-8 bytes, and other strings build an array of scalars the first time they
 // are indexed. The hash is computed once and cached.
 
-final class StrObj: Obj {
+class StrObj: Obj {
     /// The text. Immutable.
-    let value: String
-    /// True when every scalar is ASCII (then byte offsets are code point offsets).
-    let isASCII: Bool
+    final let value: String
     /// Number of code points (Python's `len`).
-    let count: Int
-    /// The scalars, built on first non-ASCII indexing.
-    private var scalarCache: [Unicode.Scalar]?
+    final let count: Int
     /// Cached hash (valid when `hashComputed`).
-    var cachedHash = 0
-    var hashComputed = false
+    final var cachedHash = 0
 
-    init(_ value: String, type: TypeObject) {
+    // Two flags live in `Obj.flags`, so a string is 64 bytes: header, text, length and hash.
+    private static let asciiFlag: UInt8 = 1, hashFlag: UInt8 = 2
+
+    /// True when every scalar is ASCII (then byte offsets are code point offsets).
+    @inline(__always) final var isASCII: Bool { flags & StrObj.asciiFlag != 0 }
+    /// Whether `cachedHash` holds the hash.
+    final var hashComputed: Bool {
+        @inline(__always) get { flags & StrObj.hashFlag != 0 }
+        @inline(__always) set { flags = newValue ? flags | StrObj.hashFlag : flags & ~StrObj.hashFlag }
+    }
+
+    /// A string of `count` code points; ASCII when `ascii`. Use `make` unless both are known.
+    fileprivate init(_ value: String, count: Int, ascii: Bool, type: TypeObject) {
         self.value = value
+        self.count = count
+        super.init(kind: .str, type: type)
+        if ascii { flags = StrObj.asciiFlag }
+    }
+
+    /// A string object for `value`: measured, and a `WideStrObj` when it is not all ASCII.
+    static func make(_ value: String, type: TypeObject) -> StrObj {
         let measured = value.utf8.withContiguousStorageIfAvailable(StrObj.measure)
             ?? StrObj.measure(UnsafeBufferPointer(start: nil, count: 0), slow: value)
-        self.isASCII = measured.ascii
-        self.count = measured.count
-        super.init(kind: .str, type: type)
+        if measured.ascii { return StrObj(value, count: measured.count, ascii: true, type: type) }
+        return WideStrObj(value, count: measured.count, ascii: false, type: type)
+    }
+
+    /// A string whose text the caller knows to be ASCII, `count` bytes long.
+    static func make(ascii value: String, count: Int, type: TypeObject) -> StrObj {
+        StrObj(value, count: count, ascii: true, type: type)
     }
 
     override var estimatedSize: Int { estimatedBytes }
     /// `estimatedSize` without dynamic dispatch (the sweep reads it for every live string).
-    @inline(__always) var estimatedBytes: Int { 64 &+ value.utf8.count }
+    @inline(__always) final var estimatedBytes: Int { 64 &+ value.utf8.count }
 
     /// Whether UTF-8 bytes are all ASCII, and how many code points they hold.
     private static func measure(_ buf: UnsafeBufferPointer<UInt8>) -> (ascii: Bool, count: Int) {
@@ -46,16 +64,15 @@ final class StrObj: Obj {
         return bytes.withUnsafeMutableBufferPointer { measure(UnsafeBufferPointer($0)) }
     }
 
-    /// The code points, as an array (built once for non-ASCII strings).
-    var scalars: [Unicode.Scalar] {
-        if let c = scalarCache { return c }
-        let c = Array(value.unicodeScalars)
-        scalarCache = c
-        return c
+    /// The code points, as an array (kept by non-ASCII strings once built; an ASCII string maps its
+    /// bytes again, which costs no more than the caller's own pass over them).
+    final var scalars: [Unicode.Scalar] {
+        if isASCII { return value.utf8.map { Unicode.Scalar($0) } }
+        return unsafeDowncast(self, to: WideStrObj.self).wideScalars
     }
 
     /// The code point at `i` (0 <= i < count) as a one-character string.
-    func character(at i: Int) -> String {
+    final func character(at i: Int) -> String {
         if isASCII {
             return value.utf8.withContiguousStorageIfAvailable { buf in
                 String(decoding: UnsafeBufferPointer(rebasing: buf[i..<(i + 1)]), as: UTF8.self)
@@ -65,7 +82,7 @@ final class StrObj: Obj {
     }
 
     /// The code points from `start` to `end` (clamped, start <= end) as a string.
-    func substring(_ start: Int, _ end: Int) -> String {
+    final func substring(_ start: Int, _ end: Int) -> String {
         if start >= end { return "" }
         if isASCII {
             return value.utf8.withContiguousStorageIfAvailable { buf in
@@ -76,4 +93,19 @@ final class StrObj: Obj {
         v.append(contentsOf: scalars[start..<end])
         return String(v)
     }
+}
+
+/// A string with non-ASCII text: it keeps its code points once they are first needed, so indexing
+/// it in a loop is O(1) per index.
+final class WideStrObj: StrObj {
+    private var scalarCache: [Unicode.Scalar]?
+
+    var wideScalars: [Unicode.Scalar] {
+        if let c = scalarCache { return c }
+        let c = Array(value.unicodeScalars)
+        scalarCache = c
+        return c
+    }
+
+    override var estimatedSize: Int { estimatedBytes &+ 16 }
 }
