@@ -236,6 +236,8 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case loadFastConstBinaryOp
     /// `storeFast arg` then `loadFast` (the next word's arg). `(v -- w)`
     case storeFastLoadFast
+    /// `loadFast arg` then `returnValue`. `( -- )`
+    case returnFast
 }
 
 /// The operator of `binaryOp`, in CPython 3.11's numbering (`NB_*`): in-place forms are +13.

@@ -31,7 +31,7 @@ extension OpCode {
             return 2
         case .loadFastConstBinaryOp:
             return 1
-        case .storeFastLoadFast:
+        case .storeFastLoadFast, .returnFast:
             return 0
         case .storeSubscr:
             return -3

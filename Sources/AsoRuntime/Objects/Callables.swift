@@ -124,6 +124,7 @@ final class CodeObj: Obj {
             else if a == OpCode.compareOp.rawValue && b == OpCode.popJumpIfFalse.rawValue { fused = .compareOpJumpIfFalse }
             else if a == OpCode.loadGlobal.rawValue && b == OpCode.pushNull.rawValue { fused = .loadGlobalPushNull }
             else if a == OpCode.storeFast.rawValue && b == OpCode.loadFast.rawValue { fused = .storeFastLoadFast }
+            else if a == OpCode.loadFast.rawValue && b == OpCode.returnValue.rawValue { fused = .returnFast }
             if let f = fused {
                 words[i] = (words[i] & ~0xFF) | UInt32(f.rawValue)
                 i += span

@@ -541,6 +541,12 @@ extension Runtime {
                                 ip = arg
                             }
                         }
+                    case .returnFast:
+                        let v = locals[arg]
+                        if v.isNull { throw unboundLocal(code, arg) }
+                        sp.pointee = v
+                        sp += 1
+                        fallthrough
                     case .returnValue:
                         sp -= 1
                         let result = sp.pointee
