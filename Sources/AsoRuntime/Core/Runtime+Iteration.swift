@@ -58,6 +58,24 @@ extension Runtime {
     }
 
     /// The next value of an iterator value, or nil when exhausted.
+    /// The builtin `next(it)` / `next(it, default)`: the next item; at the end the default, or else
+    /// the StopIteration that ends the iterator, carrying a generator's return value and passing a
+    /// user `__next__`'s own StopIteration through unchanged.
+    func nextItem(_ v: Value, default fallback: Value?) throws -> Value {
+        if let g = v.asObject(.generator, GeneratorObj.self) {
+            switch try resume(g, sending: .none) {
+            case .yielded(let x): return x
+            case .returned(let r):
+                if let d = fallback { return d }
+                throw ScriptError(exception: stopIteration(r))
+            }
+        }
+        if fallback == nil, userMethod(v, "__next__") != nil { return try callUserMethod(v, "__next__", []) ?? .none }
+        if let x = try next(v) { return x }
+        if let d = fallback { return d }
+        throw ScriptError(exception: stopIteration(.none))
+    }
+
     func next(_ v: Value) throws -> Value? {
         if let g = v.asObject(.generator, GeneratorObj.self) {
             switch try resume(g, sending: .none) {

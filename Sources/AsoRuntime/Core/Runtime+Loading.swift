@@ -77,14 +77,18 @@ extension Runtime {
                 }
             }
         }
-        throw error(exc.moduleNotFoundError, "No module named '\(name)'")
+        let missing = newException(exc.moduleNotFoundError, "No module named '\(name)'")
+        missing.attributes["name"] = newStr(name)
+        throw ScriptError(exception: missing)
     }
 
     func importFrom(_ module: Value, _ name: String) throws -> Value {
         if let v = try findAttribute(module, name) { return v }
         let modName = module.asModule?.name ?? "?"
         let location = module.asModule?.file ?? "unknown location"
-        throw error(exc.importError, "cannot import name '\(name)' from '\(modName)' (\(location))")
+        let missing = newException(exc.importError, "cannot import name '\(name)' from '\(modName)' (\(location))")
+        missing.attributes["name"] = newStr(modName)
+        throw ScriptError(exception: missing)
     }
 
     func importStar(_ module: Value, into target: ModuleObj) throws {

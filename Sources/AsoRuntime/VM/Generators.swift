@@ -5,6 +5,8 @@
 // `.yielded`, leaving the frame in place: that is the continuation) or returns. The same
 // mechanism will carry coroutines: only what the scheduler does with a suspension differs.
 
+import AsoBytecode
+
 final class GeneratorObj: Obj {
     enum State { case created, suspended, running, finished }
     /// The generator function's frame and value stack.
@@ -82,7 +84,73 @@ extension Runtime {
             g.state = .finished
             throw ScriptError(exception: e)
         case .suspended:
+            if let d = delegation(g) { return try throwThroughDelegate(g, d, e) }
             return try resume(g, .raise(e))
+        }
+    }
+
+    /// The iterator a suspended generator is delegating to with `yield from`, and the instruction
+    /// that follows the delegation loop; nil when it is paused at a plain `yield`. The compiler
+    /// emits the loop as `send exit; yieldValue; jump send`, so a generator paused inside one has
+    /// its next instruction a jump to a `send`, with the iterator on top of its stack.
+    private func delegation(_ g: GeneratorObj) -> (iterator: Value, exit: Int)? {
+        let fiber = g.fiber
+        guard fiber.frameCount > 0, fiber.sp > 0 else { return nil }
+        let frame = fiber.frames[fiber.frameCount - 1]
+        let words = frame.code.takeUnretainedValue().code.code
+        let ip = frame.ip
+        guard ip >= 0, ip < words.count, words[ip] & 0xFF == UInt32(OpCode.jump.rawValue) else { return nil }
+        let target = Int(words[ip] >> 8)
+        guard target < words.count, words[target] & 0xFF == UInt32(OpCode.send.rawValue) else { return nil }
+        return (fiber.stack[fiber.sp - 1], Int(words[target] >> 8))
+    }
+
+    /// `throw()`/`close()` on a generator paused in `yield from`, as CPython does: GeneratorExit
+    /// first closes the delegate; any other exception goes to the delegate's `throw`. When the
+    /// delegate yields, so does the generator; when it returns, the `yield from` evaluates to its
+    /// value; when it raises, the exception is raised in the generator at the `yield from`.
+    private func throwThroughDelegate(_ g: GeneratorObj, _ d: (iterator: Value, exit: Int), _ e: ExceptionObj) throws -> ResumeResult {
+        let sub = d.iterator.asObject(.generator, GeneratorObj.self)
+        g.state = .running
+        if e.type.isSubtype(of: exc.generatorExit) {
+            var raised = e
+            do {
+                if let sub { try closeGenerator(sub) } else if let close = try findAttribute(d.iterator, "close") {
+                    _ = try call(close, [])
+                }
+            } catch let err as ScriptError { raised = err.exception }
+            g.state = .suspended
+            return try resume(g, .raise(raised))
+        }
+        var outcome: ResumeResult
+        do {
+            if let sub {
+                outcome = try resumeThrowing(sub, e)
+            } else if let throwMethod = try findAttribute(d.iterator, "throw") {
+                outcome = .yielded(try call(throwMethod, [Value(e)]))
+            } else {
+                g.state = .suspended
+                return try resume(g, .raise(e))
+            }
+        } catch let err as ScriptError {
+            g.state = .suspended
+            if sub == nil && err.exception.type.isSubtype(of: exc.stopIteration) {
+                outcome = .returned(err.exception.attributes["value"] ?? .none)
+            } else {
+                return try resume(g, .raise(err.exception))
+            }
+        }
+        g.state = .suspended
+        switch outcome {
+        case .yielded(let v):
+            return .yielded(v)
+        case .returned(let r):
+            // End the delegation loop as its `send` would: drop the iterator, continue after the loop.
+            let fiber = g.fiber
+            fiber.sp -= 1
+            fiber.frames[fiber.frameCount - 1].sp = fiber.sp
+            fiber.frames[fiber.frameCount - 1].ip = d.exit
+            return try resume(g, .value(r))
         }
     }
 
@@ -118,6 +186,7 @@ extension Runtime {
 
     /// `g.close()`: raises GeneratorExit inside a suspended generator.
     func closeGenerator(_ g: GeneratorObj) throws {
+        if g.state == .running { throw valueError("generator already executing") }
         guard g.state == .suspended else { g.state = .finished; return }
         do {
             if case .yielded = try resumeThrowing(g, newException(exc.generatorExit, nil)) {
@@ -164,10 +233,15 @@ extension Runtime {
             }
         }
         t.dict["__iter__"] = native("__iter__", owner: "generator") { _, args in args[0] }
+        // Every StopIteration has a `value`; one made without arguments (by a native iterator
+        // running out) finds None here, on its class.
+        exc.stopIteration.dict["value"] = Value.none
     }
 
     /// A StopIteration carrying a generator's return value (no args when it is None).
     func stopIteration(_ value: Value) -> ExceptionObj {
-        heap.register(ExceptionObj(type: exc.stopIteration, args: value.isNone ? newTuple([]) : newTuple([value])))
+        let e = heap.register(ExceptionObj(type: exc.stopIteration, args: value.isNone ? newTuple([]) : newTuple([value])))
+        e.attributes["value"] = value
+        return e
     }
 }

@@ -1,0 +1,1 @@
+failing_init.aso
