@@ -57,10 +57,7 @@ extension Runtime {
         builtins.set("next", native("next") { rt, args in
             try rt.noKeywords(args, "next")
             try rt.checkCount(args.count, "next", min: 1, max: 2)
-            let fallback: Value? = args.count == 2 ? args[1] : nil
-            if let v = try rt.next(args[0]) { return v }
-            if let d = fallback { return d }
-            throw rt.error(rt.exc.stopIteration, nil)
+            return try rt.nextItem(args[0], default: args.count == 2 ? args[1] : nil)
         })
         installAttributeFunctions()
         builtins.set("isinstance", native("isinstance") { rt, args in

@@ -8,10 +8,22 @@ extension Runtime {
     /// Sorts `items` in place, stably; `key` (if not None) is called once per item.
     func sortValues(_ items: inout [Value], key: Value, reverse: Bool) throws {
         if items.count < 2 { return }
+        if key.isNone, let ints = allInts(items) {
+            // Equal ints cannot be told apart, so an unstable native sort gives the same list.
+            items = (reverse ? ints.sorted(by: >) : ints.sorted()).map { .int($0) }
+            return
+        }
         var keys = items
-        if !key.isNone {
+        // The items, and the keys as they are made, stay rooted until the sort is done: the key
+        // function and `__lt__` may run script code, which may collect.
+        let rootBase = tempRoots.count
+        defer { tempRoots.removeLast(tempRoots.count - rootBase) }
+        if key.isNone {
+            if items.contains(where: { if case .object = $0 { return true } else { return false } }) {
+                tempRoots.append(contentsOf: items)
+            }
+        } else {
             tempRoots.append(contentsOf: items)
-            defer { tempRoots.removeLast(items.count) }
             keys = []
             keys.reserveCapacity(items.count)
             for v in items {
@@ -19,7 +31,6 @@ extension Runtime {
                 keys.append(k)
                 tempRoots.append(k)
             }
-            tempRoots.removeLast(keys.count)
         }
         var idx = Array(0..<items.count)
         if reverse { idx.reverse() }
@@ -54,5 +65,16 @@ extension Runtime {
         while i < mid { buf[k] = a[i]; i += 1; k += 1 }
         while j < hi { buf[k] = a[j]; j += 1; k += 1 }
         for t in lo..<hi { a[t] = buf[t] }
+    }
+
+    /// The plain ints of `items`, or nil when any item is something else.
+    private func allInts(_ items: [Value]) -> [Int]? {
+        var out: [Int] = []
+        out.reserveCapacity(items.count)
+        for v in items {
+            guard case .int(let i) = v else { return nil }
+            out.append(i)
+        }
+        return out
     }
 }

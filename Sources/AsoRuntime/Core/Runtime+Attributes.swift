@@ -135,7 +135,12 @@ extension Runtime {
     }
 
     func noAttribute(_ obj: Value, _ name: String) -> ScriptError {
-        if let m = obj.asModule { return attributeError("module '\(m.name)' has no attribute '\(name)'") }
+        if let m = obj.asModule {
+            if initializingModules.contains(m.name) {
+                return attributeError("partially initialized module '\(m.name)' has no attribute '\(name)' (most likely due to a circular import)")
+            }
+            return attributeError("module '\(m.name)' has no attribute '\(name)'")
+        }
         if let t = obj.asType { return attributeError("type object '\(t.name)' has no attribute '\(name)'") }
         return attributeError("'\(typeName(obj))' object has no attribute '\(name)'")
     }
@@ -221,6 +226,7 @@ extension Runtime {
             case .module:
                 let m = unsafeDowncast(o, to: ModuleObj.self)
                 if m.get(name) != nil { m.set(name, .null); return }
+                throw attributeError("'module' object has no attribute '\(name)'")
             default: break
             }
         }

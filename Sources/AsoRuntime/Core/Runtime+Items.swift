@@ -251,7 +251,11 @@ extension Runtime {
         guard isIterable(container) else {
             throw typeError("argument of type '\(typeName(container))' is not iterable")
         }
-        for v in try iterateToArray(container) where try equals(v, item) { return true }
+        // Lazily: a generator or iterator is consumed only up to the first match.
+        let it = try iterate(container)
+        while let v = try next(it) {
+            if try v.isIdentical(to: item) || equals(v, item) { return true }
+        }
         return false
     }
 

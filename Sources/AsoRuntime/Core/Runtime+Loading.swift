@@ -69,7 +69,10 @@ extension Runtime {
             if let c = found {
                 let m = newModule(name, file: c.file)
                 sources[c.file] = c.source.split(separator: "\n", omittingEmptySubsequences: false)
-                switch runModule(load(c.code, into: m)) {
+                initializingModules.insert(name)
+                let outcome = runModule(load(c.code, into: m))
+                initializingModules.remove(name)
+                switch outcome {
                 case .returned, .yielded: return m
                 case .raised(let e):
                     modules[name] = nil
@@ -86,7 +89,9 @@ extension Runtime {
         if let v = try findAttribute(module, name) { return v }
         let modName = module.asModule?.name ?? "?"
         let location = module.asModule?.file ?? "unknown location"
-        let missing = newException(exc.importError, "cannot import name '\(name)' from '\(modName)' (\(location))")
+        let partially = initializingModules.contains(modName)
+            ? "partially initialized module '\(modName)' (most likely due to a circular import)" : "'\(modName)'"
+        let missing = newException(exc.importError, "cannot import name '\(name)' from \(partially) (\(location))")
         missing.attributes["name"] = newStr(modName)
         throw ScriptError(exception: missing)
     }

@@ -49,6 +49,8 @@ package final class Runtime {
     let builtins: ModuleObj
     /// Loaded modules by name (`sys.modules`).
     var modules: [String: ModuleObj] = [:]
+    /// Modules whose body is still running (a circular import sees them partially initialised).
+    var initializingModules: Set<String> = []
     /// Factories of the native modules (`math`, `json`, ...), run on first import.
     var nativeModules: [String: (Runtime) -> ModuleObj] = [:]
     let options: RuntimeOptions

@@ -389,6 +389,12 @@ extension Runtime {
                             if heap.requestFlag.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
                         } else {
                             Runtime.saveState(fp, ip, sp, fiber)
+                            // Keyword values and spilled arguments are off the stack now: root them
+                            // while the callee runs (it may run script code and collect).
+                            let rooted = (spill?.count ?? 0) + keywords.count
+                            if let s = spill { tempRoots.append(contentsOf: s) }
+                            for k in keywords { tempRoots.append(k.value) }
+                            defer { tempRoots.removeLast(rooted) }
                             let result: Value
                             if let s = spill {
                                 result = try call(callee, s, keywords: keywords)

@@ -1,0 +1,1 @@
+cyc_from_b.aso

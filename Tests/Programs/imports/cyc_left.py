@@ -1,0 +1,1 @@
+cyc_left.aso
