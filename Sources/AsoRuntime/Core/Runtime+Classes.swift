@@ -32,8 +32,15 @@ extension Runtime {
         let cls = heap.register(TypeObject(name: name, base: base, isException: base.isException, metatype: types.type))
         cls.moduleName = (try ns.get(intern("__module__"), self))?.asStr?.value ?? "__main__"
         for (k, v) in ns.entries {
-            if let key = k.asStr?.value, key != "__classcell__" { cls.dict[key] = v }
+            guard let key = k.asStr?.value, key != "__classcell__" else { continue }
+            cls.dict[key] = v
+            if let p = v.asObject(.instance, InstanceObj.self), p.type === types.property,
+               p.attributes[Runtime.propertyNameKey] == nil {
+                p.attributes[Runtime.propertyNameKey] = k
+            }
         }
+        // As in CPython, a class that defines __eq__ but not __hash__ is unhashable.
+        if cls.dict["__eq__"] != nil && cls.dict["__hash__"] == nil { cls.dict["__hash__"] = Value.none }
         if let c = cell.asObject(.cell, CellObj.self) { c.contents = Value(cls) }
         hot.pointee.typeEpoch &+= 1
         return Value(cls)
@@ -103,7 +110,7 @@ extension Runtime {
             if wrapper.type === types.property {
                 guard let obj = instance else { return v }
                 guard let getter = wrapper.attributes["fget"], !getter.isNone else {
-                    throw attributeError("property object has no getter")
+                    throw attributeError("\(propertyLabel(wrapper)) of '\(typeOf(obj).name)' object has no getter")
                 }
                 return try call(getter, [obj])
             }
@@ -132,12 +139,22 @@ extension Runtime {
         }
         if t.hasProperties, let p = t.lookup(name)?.asObject(.instance, InstanceObj.self), p.type === types.property {
             guard let setter = p.attributes["fset"], !setter.isNone else {
-                throw attributeError("can't set attribute '\(name)'")
+                throw attributeError("\(propertyLabel(p)) of '\(t.name)' object has no setter")
             }
             _ = try call(setter, [obj, value])
             return
         }
         store(value)
+    }
+
+    /// Where a property keeps the name its class body gave it (CPython's `__set_name__`); not an
+    /// identifier, so scripts cannot reach it.
+    static let propertyNameKey = " name"
+
+    /// How CPython 3.11 words a property in its errors: `property 'x'`, or `property` when unnamed.
+    private func propertyLabel(_ p: InstanceObj) -> String {
+        if let n = p.attributes[Runtime.propertyNameKey]?.asStr?.value { return "property '\(n)'" }
+        return "property"
     }
 
     /// `super()` inside a method: the calling frame's class cell and first argument.
@@ -210,6 +227,7 @@ extension Runtime {
             let w = rt.heap.register(InstanceObj(type: rt.types.property))
             w.attributes["fget"] = p.attributes["fget"] ?? .none
             w.attributes["fset"] = args[1]
+            w.attributes[Runtime.propertyNameKey] = p.attributes[Runtime.propertyNameKey]
             return Value(w)
         }
         types.property.dict["getter"] = native("getter", owner: "property") { rt, args in
@@ -217,6 +235,7 @@ extension Runtime {
             let w = rt.heap.register(InstanceObj(type: rt.types.property))
             w.attributes["fget"] = args[1]
             w.attributes["fset"] = p.attributes["fset"] ?? .none
+            w.attributes[Runtime.propertyNameKey] = p.attributes[Runtime.propertyNameKey]
             return Value(w)
         }
     }
