@@ -151,6 +151,17 @@ extension Runtime {
     /// identifier, so scripts cannot reach it.
     static let propertyNameKey = " name"
 
+    /// `del instance.attr`, honouring a property's deleter; false when `name` is no property.
+    func deletePropertyAttribute(_ obj: Value, _ name: String) throws -> Bool {
+        let t = typeOf(obj)
+        guard let p = t.lookup(name)?.asObject(.instance, InstanceObj.self), p.type === types.property else { return false }
+        guard let deleter = p.attributes["fdel"], !deleter.isNone else {
+            throw attributeError("\(propertyLabel(p)) of '\(t.name)' object has no deleter")
+        }
+        _ = try call(deleter, [obj])
+        return true
+    }
+
     /// How CPython 3.11 words a property in its errors: `property 'x'`, or `property` when unnamed.
     private func propertyLabel(_ p: InstanceObj) -> String {
         if let n = p.attributes[Runtime.propertyNameKey]?.asStr?.value { return "property '\(n)'" }
@@ -220,23 +231,20 @@ extension Runtime {
             let w = rt.heap.register(InstanceObj(type: rt.types.property))
             w.attributes["fget"] = args.count > 1 ? args[1] : (args.keyword("fget") ?? .none)
             w.attributes["fset"] = args.count > 2 ? args[2] : (args.keyword("fset") ?? .none)
+            w.attributes["fdel"] = args.count > 3 ? args[3] : (args.keyword("fdel") ?? .none)
             return Value(w)
         }
-        types.property.dict["setter"] = native("setter", owner: "property") { rt, args in
-            guard args.count == 2, let p = args[0].asObject(.instance, InstanceObj.self) else { return .none }
-            let w = rt.heap.register(InstanceObj(type: rt.types.property))
-            w.attributes["fget"] = p.attributes["fget"] ?? .none
-            w.attributes["fset"] = args[1]
-            w.attributes[Runtime.propertyNameKey] = p.attributes[Runtime.propertyNameKey]
-            return Value(w)
-        }
-        types.property.dict["getter"] = native("getter", owner: "property") { rt, args in
-            guard args.count == 2, let p = args[0].asObject(.instance, InstanceObj.self) else { return .none }
-            let w = rt.heap.register(InstanceObj(type: rt.types.property))
-            w.attributes["fget"] = args[1]
-            w.attributes["fset"] = p.attributes["fset"] ?? .none
-            w.attributes[Runtime.propertyNameKey] = p.attributes[Runtime.propertyNameKey]
-            return Value(w)
+        // getter/setter/deleter: a copy of the property with one accessor replaced.
+        for (method, field) in [("getter", "fget"), ("setter", "fset"), ("deleter", "fdel")] {
+            types.property.dict[method] = native(method, owner: "property") { rt, args in
+                guard args.count == 2, let p = args[0].asObject(.instance, InstanceObj.self) else {
+                    throw rt.typeError("\(method)() takes exactly one argument")
+                }
+                let w = rt.heap.register(InstanceObj(type: rt.types.property))
+                for key in ["fget", "fset", "fdel", Runtime.propertyNameKey] { w.attributes[key] = p.attributes[key] }
+                w.attributes[field] = args[1]
+                return Value(w)
+            }
         }
     }
 }
