@@ -147,6 +147,10 @@ extension Runtime {
     }
 
     func noAttribute(_ obj: Value, _ name: String) -> ScriptError {
+        // A method looks names up on its function last, so CPython's error names the function.
+        if let m = obj.asObject(.boundMethod, BoundMethodObj.self), m.type === types.method {
+            return noAttribute(m.function, name)
+        }
         if let m = obj.asModule { return attributeError("module '\(m.name)' has no attribute '\(name)'") }
         if let t = obj.asType { return attributeError("type object '\(t.name)' has no attribute '\(name)'") }
         return attributeError("'\(typeName(obj))' object has no attribute '\(name)'")

@@ -78,6 +78,8 @@ extension Runtime {
             if !r.isNone { throw typeError("__init__() should return None, not '\(typeName(r))'") }
         } else if !t.isException && (!args.isEmpty || !keywords.isEmpty) {
             throw typeError("\(t.name)() takes no arguments")
+        } else if t.isException && !keywords.isEmpty {
+            throw typeError("\(t.name)() takes no keyword arguments")
         }
         return obj
     }
@@ -211,7 +213,10 @@ extension Runtime {
     func installClassSupport() {
         types.object.dict["__init__"] = native("__init__", owner: "object") { _, _ in .none }
         exc.baseException.dict["__init__"] = native("__init__", owner: "BaseException") { rt, args in
-            if let e = args.count > 0 ? args[0].asException : nil { e.args = rt.newTuple(Array(args.positional.dropFirst())) }
+            if let e = args.count > 0 ? args[0].asException : nil {
+                if !args.keywords.isEmpty { throw rt.typeError("\(e.type.name)() takes no keyword arguments") }
+                e.args = rt.newTuple(Array(args.positional.dropFirst()))
+            }
             return .none
         }
         builtins.set("__build_class__", native("__build_class__") { rt, args in try rt.buildClass(args) })
