@@ -68,13 +68,25 @@ extension Runtime {
                 case "__name__": return newStr(f.name)
                 case "__qualname__": return newStr(f.qualifiedName)
                 case "__module__": return newStr(f.code.module.name)
-                case "__doc__": return Value.none
+                case "__doc__":
+                    if let d = f.dict, let v = try d.get(intern(name), self) { return v }
+                    return Value.none
                 case "__defaults__": return f.defaults.isEmpty ? .none : newTuple(f.defaults)
                 case "__dict__":
                     if f.dict == nil { f.dict = newDict() }
                     return f.dict.map { Value($0) } ?? Value.none
                 default:
                     if let d = f.dict, let v = try d.get(intern(name), self) { return v }
+                }
+            case .boundMethod:
+                // A method's own attributes, then (as CPython's method objects do) its function's.
+                let m = unsafeDowncast(o, to: BoundMethodObj.self)
+                switch name {
+                case "__self__": return m.receiver
+                case "__func__" where o.type === types.method: return m.function
+                case "__class__": return Value(o.type)
+                default:
+                    if let v = try findAttribute(m.function, name) { return v }
                 }
             case .native:
                 let f = unsafeDowncast(o, to: NativeFunctionObj.self)
@@ -135,6 +147,10 @@ extension Runtime {
     }
 
     func noAttribute(_ obj: Value, _ name: String) -> ScriptError {
+        // A method looks names up on its function last, so CPython's error names the function.
+        if let m = obj.asObject(.boundMethod, BoundMethodObj.self), m.type === types.method {
+            return noAttribute(m.function, name)
+        }
         if let m = obj.asModule {
             if initializingModules.contains(m.name) {
                 return attributeError("partially initialized module '\(m.name)' has no attribute '\(name)' (most likely due to a circular import)")
@@ -218,11 +234,19 @@ extension Runtime {
             let o = u.takeUnretainedValue()
             switch o.kind {
             case .instance:
+                if o.type.moduleName != nil, try deletePropertyAttribute(obj, name) { return }
                 if unsafeDowncast(o, to: InstanceObj.self).attributes.removeValue(forKey: name) != nil { return }
             case .exception:
                 if unsafeDowncast(o, to: ExceptionObj.self).attributes.removeValue(forKey: name) != nil { return }
             case .function:
                 if let d = unsafeDowncast(o, to: FunctionObj.self).dict, try d.remove(nameValue, self) != nil { return }
+            case .type:
+                let t = unsafeDowncast(o, to: TypeObject.self)
+                if t.moduleName == nil { throw typeError("cannot set '\(name)' attribute of immutable type '\(t.name)'") }
+                if t.dict.removeValue(forKey: name) != nil {
+                    hot.pointee.typeEpoch &+= 1
+                    return
+                }
             case .module:
                 let m = unsafeDowncast(o, to: ModuleObj.self)
                 if m.get(name) != nil { m.set(name, .null); return }

@@ -32,8 +32,15 @@ extension Runtime {
         let cls = heap.register(TypeObject(name: name, base: base, isException: base.isException, metatype: types.type))
         cls.moduleName = (try ns.get(intern("__module__"), self))?.asStr?.value ?? "__main__"
         for (k, v) in ns.entries {
-            if let key = k.asStr?.value, key != "__classcell__" { cls.dict[key] = v }
+            guard let key = k.asStr?.value, key != "__classcell__" else { continue }
+            cls.dict[key] = v
+            if let p = v.asObject(.instance, InstanceObj.self), p.type === types.property,
+               p.attributes[Runtime.propertyNameKey] == nil {
+                p.attributes[Runtime.propertyNameKey] = k
+            }
         }
+        // As in CPython, a class that defines __eq__ but not __hash__ is unhashable.
+        if cls.dict["__eq__"] != nil && cls.dict["__hash__"] == nil { cls.dict["__hash__"] = Value.none }
         if let c = cell.asObject(.cell, CellObj.self) { c.contents = Value(cls) }
         hot.pointee.typeEpoch &+= 1
         return Value(cls)
@@ -71,6 +78,8 @@ extension Runtime {
             if !r.isNone { throw typeError("__init__() should return None, not '\(typeName(r))'") }
         } else if !t.isException && (!args.isEmpty || !keywords.isEmpty) {
             throw typeError("\(t.name)() takes no arguments")
+        } else if t.isException && !keywords.isEmpty {
+            throw typeError("\(t.name)() takes no keyword arguments")
         }
         return obj
     }
@@ -103,7 +112,7 @@ extension Runtime {
             if wrapper.type === types.property {
                 guard let obj = instance else { return v }
                 guard let getter = wrapper.attributes["fget"], !getter.isNone else {
-                    throw attributeError("property object has no getter")
+                    throw attributeError("\(propertyLabel(wrapper)) of '\(typeOf(obj).name)' object has no getter")
                 }
                 return try call(getter, [obj])
             }
@@ -132,12 +141,33 @@ extension Runtime {
         }
         if t.hasProperties, let p = t.lookup(name)?.asObject(.instance, InstanceObj.self), p.type === types.property {
             guard let setter = p.attributes["fset"], !setter.isNone else {
-                throw attributeError("can't set attribute '\(name)'")
+                throw attributeError("\(propertyLabel(p)) of '\(t.name)' object has no setter")
             }
             _ = try call(setter, [obj, value])
             return
         }
         store(value)
+    }
+
+    /// Where a property keeps the name its class body gave it (CPython's `__set_name__`); not an
+    /// identifier, so scripts cannot reach it.
+    static let propertyNameKey = " name"
+
+    /// `del instance.attr`, honouring a property's deleter; false when `name` is no property.
+    func deletePropertyAttribute(_ obj: Value, _ name: String) throws -> Bool {
+        let t = typeOf(obj)
+        guard let p = t.lookup(name)?.asObject(.instance, InstanceObj.self), p.type === types.property else { return false }
+        guard let deleter = p.attributes["fdel"], !deleter.isNone else {
+            throw attributeError("\(propertyLabel(p)) of '\(t.name)' object has no deleter")
+        }
+        _ = try call(deleter, [obj])
+        return true
+    }
+
+    /// How CPython 3.11 words a property in its errors: `property 'x'`, or `property` when unnamed.
+    private func propertyLabel(_ p: InstanceObj) -> String {
+        if let n = p.attributes[Runtime.propertyNameKey]?.asStr?.value { return "property '\(n)'" }
+        return "property"
     }
 
     /// `super()` inside a method: the calling frame's class cell and first argument.
@@ -183,7 +213,10 @@ extension Runtime {
     func installClassSupport() {
         types.object.dict["__init__"] = native("__init__", owner: "object") { _, _ in .none }
         exc.baseException.dict["__init__"] = native("__init__", owner: "BaseException") { rt, args in
-            if let e = args.count > 0 ? args[0].asException : nil { e.args = rt.newTuple(Array(args.positional.dropFirst())) }
+            if let e = args.count > 0 ? args[0].asException : nil {
+                if !args.keywords.isEmpty { throw rt.typeError("\(e.type.name)() takes no keyword arguments") }
+                e.args = rt.newTuple(Array(args.positional.dropFirst()))
+            }
             return .none
         }
         builtins.set("__build_class__", native("__build_class__") { rt, args in try rt.buildClass(args) })
@@ -203,21 +236,20 @@ extension Runtime {
             let w = rt.heap.register(InstanceObj(type: rt.types.property))
             w.attributes["fget"] = args.count > 1 ? args[1] : (args.keyword("fget") ?? .none)
             w.attributes["fset"] = args.count > 2 ? args[2] : (args.keyword("fset") ?? .none)
+            w.attributes["fdel"] = args.count > 3 ? args[3] : (args.keyword("fdel") ?? .none)
             return Value(w)
         }
-        types.property.dict["setter"] = native("setter", owner: "property") { rt, args in
-            guard args.count == 2, let p = args[0].asObject(.instance, InstanceObj.self) else { return .none }
-            let w = rt.heap.register(InstanceObj(type: rt.types.property))
-            w.attributes["fget"] = p.attributes["fget"] ?? .none
-            w.attributes["fset"] = args[1]
-            return Value(w)
-        }
-        types.property.dict["getter"] = native("getter", owner: "property") { rt, args in
-            guard args.count == 2, let p = args[0].asObject(.instance, InstanceObj.self) else { return .none }
-            let w = rt.heap.register(InstanceObj(type: rt.types.property))
-            w.attributes["fget"] = args[1]
-            w.attributes["fset"] = p.attributes["fset"] ?? .none
-            return Value(w)
+        // getter/setter/deleter: a copy of the property with one accessor replaced.
+        for (method, field) in [("getter", "fget"), ("setter", "fset"), ("deleter", "fdel")] {
+            types.property.dict[method] = native(method, owner: "property") { rt, args in
+                guard args.count == 2, let p = args[0].asObject(.instance, InstanceObj.self) else {
+                    throw rt.typeError("\(method)() takes exactly one argument")
+                }
+                let w = rt.heap.register(InstanceObj(type: rt.types.property))
+                for key in ["fget", "fset", "fdel", Runtime.propertyNameKey] { w.attributes[key] = p.attributes[key] }
+                w.attributes[field] = args[1]
+                return Value(w)
+            }
         }
     }
 }

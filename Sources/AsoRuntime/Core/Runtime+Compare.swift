@@ -98,10 +98,36 @@ extension Runtime {
 
     /// `__eq__` of script classes (then the reflected one); nil when neither defines it.
     func userEquals(_ a: Value, _ b: Value) throws -> Bool? {
-        for (x, y) in [(a, b), (b, a)] {
-            if let r = try callUserMethod(x, "__eq__", [y]), !r.isIdentical(to: notImplemented) { return try truthy(r) }
+        guard let r = try userRichEquals(a, b, negate: false) else { return nil }
+        return try truthy(r)
+    }
+
+    /// Whether `b`'s class is a strict subclass of `a`'s: then its reflected method is tried first.
+    private func reflectedFirst(_ a: Value, _ b: Value) -> Bool {
+        let ta = typeOf(a), tb = typeOf(b)
+        return ta !== tb && tb.isSubtype(of: ta)
+    }
+
+    /// `a == b` (or `a != b` when `negate`) through script-defined `__eq__`/`__ne__`, with the
+    /// result exactly as the method returned it; nil when no method answered.
+    private func userRichEquals(_ a: Value, _ b: Value, negate: Bool) throws -> Value? {
+        let pairs = reflectedFirst(a, b) ? [(b, a), (a, b)] : [(a, b), (b, a)]
+        for (x, y) in pairs {
+            if negate, let r = try callUserMethod(x, "__ne__", [y]) {
+                if !r.isIdentical(to: notImplemented) { return r }
+                continue
+            }
+            if let r = try callUserMethod(x, "__eq__", [y]), !r.isIdentical(to: notImplemented) {
+                return negate ? .bool(!(try truthy(r))) : r
+            }
         }
         return nil
+    }
+
+    /// Whether `v` is an instance of a class written in script code.
+    private func isUserInstance(_ v: Value) -> Bool {
+        guard case .object(let u) = v else { return false }
+        return u.takeUnretainedValue().type.moduleName != nil
     }
 
     func newSetFrom(_ items: [Value]) throws -> SetObj {
@@ -131,10 +157,14 @@ extension Runtime {
     /// Rich comparison for `compareOp` (0 <, 1 <=, 2 ==, 3 !=, 4 >, 5 >=).
     func compare(_ a: Value, _ b: Value, _ op: Int) throws -> Value {
         switch op {
-        case 2: return .bool(try equals(a, b))
-        case 3:
-            if let r = try callUserMethod(a, "__ne__", [b]), !r.isIdentical(to: notImplemented) { return r }
-            return .bool(!(try equals(a, b)))
+        case 2, 3:
+            if isUserInstance(a) || isUserInstance(b) {
+                if let r = try userRichEquals(a, b, negate: op == 3) { return r }
+                let same = a.isIdentical(to: b)
+                return .bool(op == 2 ? same : !same)
+            }
+            let r = try equals(a, b)
+            return .bool(op == 2 ? r : !r)
         default: break
         }
         if let r = try order(a, b) {
@@ -148,8 +178,12 @@ extension Runtime {
         if let x = a.asSet, let y = b.asSet { return .bool(try setCompare(x, y, op)) }
         let names = ["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"]
         let reflected = [4, 5, 2, 3, 0, 1]
-        if let r = try callUserMethod(a, names[op], [b]), !r.isIdentical(to: notImplemented) { return r }
-        if let r = try callUserMethod(b, names[reflected[op]], [a]), !r.isIdentical(to: notImplemented) { return r }
+        let attempts = reflectedFirst(a, b)
+            ? [(b, names[reflected[op]], a), (a, names[op], b)]
+            : [(a, names[op], b), (b, names[reflected[op]], a)]
+        for (x, name, y) in attempts {
+            if let r = try callUserMethod(x, name, [y]), !r.isIdentical(to: notImplemented) { return r }
+        }
         let sym = ["<", "<=", "==", "!=", ">", ">="][op]
         throw typeError("'\(sym)' not supported between instances of '\(typeName(a))' and '\(typeName(b))'")
     }
@@ -280,7 +314,9 @@ extension Runtime {
                         guard let h = indexValue(r) else { throw typeError("__hash__ method should return an integer") }
                         return h == -1 ? -2 : h
                     }
-                    if userMethod(v, "__eq__") != nil { throw typeError("unhashable type: '\(o.type.name)'") }
+                    if o.type.lookup("__hash__")?.isNone == true || userMethod(v, "__eq__") != nil {
+                        throw typeError("unhashable type: '\(o.type.name)'")
+                    }
                 }
                 return Int(bitPattern: UInt(bitPattern: u.toOpaque().hashValue) >> 4)
             }
