@@ -131,18 +131,22 @@ public final class CodeObject: @unchecked Sendable {
     public let exceptionTable: [ExceptionTableEntry]
     /// The line of the `def` (or 1 for a module).
     public let firstLine: Int
+    /// The docstring: the string literal that opens a function's or module's body, if any.
+    public let docstring: String?
 
     public init(name: String, qualifiedName: String, filename: String, flags: CodeFlags,
                 argCount: Int, positionalOnlyCount: Int, keywordOnlyCount: Int,
                 localNames: [String], cellSlots: [Int], freeCount: Int, names: [String],
                 constants: [CodeConstant], code: [UInt32], maxStackDepth: Int,
-                lineTable: [LineTableEntry], exceptionTable: [ExceptionTableEntry], firstLine: Int) {
+                lineTable: [LineTableEntry], exceptionTable: [ExceptionTableEntry], firstLine: Int,
+                docstring: String? = nil) {
         self.name = name; self.qualifiedName = qualifiedName; self.filename = filename; self.flags = flags
         self.argCount = argCount; self.positionalOnlyCount = positionalOnlyCount
         self.keywordOnlyCount = keywordOnlyCount; self.localNames = localNames; self.cellSlots = cellSlots
         self.freeCount = freeCount; self.names = names; self.constants = constants; self.code = code
         self.maxStackDepth = maxStackDepth; self.lineTable = lineTable; self.exceptionTable = exceptionTable
         self.firstLine = firstLine
+        self.docstring = docstring
     }
 
     /// All parameters, counting `*args` and `**kwargs`.

@@ -17,6 +17,7 @@ extension Compiler {
         let flags = try emitDefaults(fd.args)
         pushUnit(scope, name: fd.name, firstLine: fd.decorators.first?.loc.line ?? defLoc.line)
         setArgCounts(fd.args)
+        unit.docstring = docstring(of: fd.body)
         emitPrologue()
         try body(fd.body)
         if !unit.b.lastEndsBlock {
@@ -28,6 +29,12 @@ extension Compiler {
         try makeClosure(code, flags)
         for _ in fd.decorators { emit(.call, 0) }
         try nameOp(fd.name, .store)
+    }
+
+    /// The string literal that opens `body`, if it opens with one.
+    func docstring(of body: [Stmt]) -> String? {
+        if let first = body.first, case .expr(let e) = first.kind, case .constant(.str(let doc)) = e.kind { return doc }
+        return nil
     }
 
     func lambda(_ e: Expr, _ args: Arguments, _ bodyValue: Expr) throws {
@@ -103,7 +110,7 @@ extension Compiler {
         emitConst(.str(unit.qualname))
         emit(.storeName, nameIndex("__qualname__"))
         var classBody = cd.body[...]
-        if let first = classBody.first, case .expr(let e) = first.kind, case .constant(.str(let doc)) = e.kind {
+        if let first = classBody.first, let doc = docstring(of: cd.body) {
             loc = first.loc
             emitConst(.str(doc))
             emit(.storeName, nameIndex("__doc__"))

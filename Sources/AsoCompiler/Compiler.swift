@@ -51,6 +51,8 @@ final class Unit {
     var posOnlyCount = 0
     var kwOnlyCount = 0
     var firstLine = 1
+    /// The body's docstring (functions and modules).
+    var docstring: String?
 
     init(scope: Scope, qualname: String) {
         self.scope = scope
@@ -91,7 +93,16 @@ final class Compiler {
             throw error(e.message, e.loc)
         }
         unit = Unit(scope: top, qualname: "<module>")
-        for s in module.body { try stmt(s) }
+        var body = module.body[...]
+        if !interactive, let first = body.first, let doc = docstring(of: module.body) {
+            // As CPython does: the docstring becomes `__doc__` and is not run as a statement.
+            loc = first.loc
+            unit.docstring = doc
+            emitConst(.str(doc))
+            emit(.storeName, nameIndex("__doc__"))
+            body = body.dropFirst()
+        }
+        for s in body { try stmt(s) }
         if !unit.b.lastEndsBlock || module.body.isEmpty {
             emitConst(.none)
             emit(.returnValue)
@@ -254,7 +265,7 @@ final class Compiler {
             keywordOnlyCount: u.kwOnlyCount, localNames: u.localNames, cellSlots: u.cellSlots,
             freeCount: u.freeCount, names: u.names, constants: u.constants, code: asm.code,
             maxStackDepth: asm.maxStackDepth, lineTable: asm.lineTable, exceptionTable: asm.exceptionTable,
-            firstLine: u.firstLine)
+            firstLine: u.firstLine, docstring: u.docstring)
         if let parent = units.popLast() { unit = parent }
         return code
     }

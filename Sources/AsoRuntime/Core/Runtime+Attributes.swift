@@ -70,7 +70,7 @@ extension Runtime {
                 case "__module__": return newStr(f.code.module.name)
                 case "__doc__":
                     if let d = f.dict, let v = try d.get(intern(name), self) { return v }
-                    return Value.none
+                    return f.code.code.docstring.map { newStr($0) } ?? Value.none
                 case "__defaults__": return f.defaults.isEmpty ? .none : newTuple(f.defaults)
                 case "__dict__":
                     if f.dict == nil { f.dict = newDict() }

@@ -57,6 +57,14 @@ extension Runtime {
         return nil
     }
 
+    /// A special method as the interpreter looks it up: on the class of `v` (never the instance),
+    /// bound to `v`; nil when the class has none.
+    func specialMethod(_ v: Value, _ name: String) throws -> Value? {
+        let t = typeOf(v)
+        guard let m = t.lookup(name) else { return nil }
+        return try bindClassAttribute(m, instance: v, owner: t)
+    }
+
     /// Calls `v.name(*args)` when the class of `v` defines it in script code; nil otherwise.
     func callUserMethod(_ v: Value, _ name: String, _ args: [Value]) throws -> Value? {
         guard let f = userMethod(v, name) else { return nil }

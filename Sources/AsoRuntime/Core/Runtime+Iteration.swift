@@ -32,7 +32,10 @@ extension Runtime {
                 return newIterator(.set(s, version: s.version), type: types.setIterator)
             case .iterator, .generator: return v
             case .instance:
-                if let r = try callUserMethod(v, "__iter__", []) { return r }
+                if let r = try callUserMethod(v, "__iter__", []) {
+                    guard isIterator(r) else { throw typeError("iter() returned non-iterator of type '\(typeName(r))'") }
+                    return r
+                }
                 if userMethod(v, "__getitem__") != nil {
                     // The old sequence protocol: __getitem__(0), (1), ... until IndexError.
                     var i = 0
@@ -55,6 +58,16 @@ extension Runtime {
             }
         }
         throw typeError("'\(typeName(v))' object is not iterable")
+    }
+
+    /// Whether `v` is an iterator: it has a `__next__`.
+    func isIterator(_ v: Value) -> Bool {
+        guard case .object(let u) = v else { return false }
+        switch u.takeUnretainedValue().kind {
+        case .iterator, .generator: return true
+        case .instance: return userMethod(v, "__next__") != nil
+        default: return false
+        }
     }
 
     /// The next value of an iterator value, or nil when exhausted.

@@ -323,8 +323,18 @@ extension Runtime {
         let names = ["add", "and", "floordiv", "lshift", "matmul", "mul", "mod", "or", "pow", "rshift", "sub", "truediv", "xor"]
         let n = names[op.rawValue]
         if inplace, let r = try callUserMethod(a, "__i\(n)__", [b]), !r.isIdentical(to: notImplemented) { return r }
+        // CPython's order: the reflected method of a right operand whose class is a subclass that
+        // overrides it goes first; operands of one class never try the reflected method.
+        let ta = typeOf(a), tb = typeOf(b)
+        let reflected = "__r\(n)__"
+        var tryReflected = ta !== tb
+        if tryReflected, tb.isSubtype(of: ta), let mine = tb.lookup(reflected),
+           !(ta.lookup(reflected)?.isIdentical(to: mine) ?? false) {
+            if let r = try callUserMethod(b, reflected, [a]), !r.isIdentical(to: notImplemented) { return r }
+            tryReflected = false
+        }
         if let r = try callUserMethod(a, "__\(n)__", [b]), !r.isIdentical(to: notImplemented) { return r }
-        if let r = try callUserMethod(b, "__r\(n)__", [a]), !r.isIdentical(to: notImplemented) { return r }
+        if tryReflected, let r = try callUserMethod(b, reflected, [a]), !r.isIdentical(to: notImplemented) { return r }
         return nil
     }
 

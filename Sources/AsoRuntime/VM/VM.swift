@@ -766,13 +766,23 @@ extension Runtime {
                         sp += 1
                     case .beforeWith:
                         Runtime.saveState(fp, ip, sp, fiber)
+                        // Looked up on the class, as special methods are; both stay on the stack
+                        // (rooted) while `__enter__` runs.
                         let mgr = (sp - 1).pointee
-                        guard let enter = try findAttribute(mgr, "__enter__"), let exit = try findAttribute(mgr, "__exit__") else {
+                        guard let enter = try specialMethod(mgr, "__enter__") else {
                             throw typeError("'\(typeName(mgr))' object does not support the context manager protocol")
                         }
-                        let entered = try call(enter, [])
-                        sp.pointee = entered
+                        sp.pointee = enter
+                        guard let exit = try specialMethod(mgr, "__exit__") else {
+                            throw typeError("'\(typeName(mgr))' object does not support the context manager protocol (missed __exit__ method)")
+                        }
                         (sp - 1).pointee = exit
+                        Runtime.saveState(fp, ip, sp + 1, fiber)
+                        let top = sp - fiber.stack
+                        let entered = try call(sp.pointee, [])
+                        locals = fiber.stack + fp.pointee.base
+                        sp = fiber.stack + top
+                        sp.pointee = entered
                         sp += 1
                     case .withExceptStart:
                         Runtime.saveState(fp, ip, sp, fiber)
