@@ -1,17 +1,47 @@
-// The attributes of an instance or exception: a small table searched in order.
+// The attributes of an instance or exception: a shape (hidden class) and a slot array.
 //
-// One idea: objects have a handful of attributes, and comparing a few short strings in a row
-// beats hashing one; the table keeps insertion order (as `__dict__` shows it). It is a stand-in
-// until classes get shapes with slot arrays.
+// One idea: objects made the same way get their attributes in the same order, so they can share
+// one description of where each name lives. A `Shape` lists names in insertion order (the order
+// `__dict__` shows); adding a name moves the table to a child shape, found again next time through
+// the parent's transitions, so `Vec(1, 2, 3)` and `Vec(4, 5, 6)` end on the same shape. The
+// dispatch loop caches (shape, slot) per instruction and then reads or writes the slot directly.
+// A table that grows past `sharedLimit` names, or deletes one, or takes a path with too many
+// branches, moves to a private shape of its own that is changed in place (dictionary mode), so
+// hostile programs cannot make the shape tree grow without bound.
 
-struct AttributeTable: Sequence {
-    private var names: [String] = []
-    private var slots: [Value] = []
+final class Shape {
+    /// Names by slot, in insertion order.
+    private(set) var names: [String]
+    /// Slot by name, kept once a shape has more than `linearLimit` names.
+    private var index: [String: Int] = [:]
+    /// Child shapes by the name they add (shared shapes only).
+    private var transitions: [String: Shape] = [:]
+    /// False for a table's private shape (changed in place, never a transition's target).
+    let isShared: Bool
 
-    var isEmpty: Bool { names.isEmpty }
-    var values: [Value] { slots }
+    static let sharedLimit = 64
+    private static let linearLimit = 8
+    private static let transitionLimit = 64
 
-    @inline(__always) private func index(_ name: String) -> Int? {
+    /// An empty, shared root.
+    init() {
+        names = []
+        isShared = true
+    }
+
+    private init(names: [String], shared: Bool) {
+        self.names = names
+        self.isShared = shared
+        if names.count > Shape.linearLimit {
+            for (i, n) in names.enumerated() { index[n] = i }
+        }
+    }
+
+    var count: Int { names.count }
+
+    /// The slot of `name`, if the shape has it.
+    @inline(__always) func slot(of name: String) -> Int? {
+        if names.count > Shape.linearLimit { return index[name] }
         var i = 0
         let n = names.count
         while i < n {
@@ -21,27 +51,108 @@ struct AttributeTable: Sequence {
         return nil
     }
 
+    /// The shape with `name` added as the last slot: a shared child while the tree stays small,
+    /// else a private shape.
+    func adding(_ name: String) -> Shape {
+        if !isShared {
+            if names.count >= Shape.linearLimit { index[name] = names.count }
+            names.append(name)
+            if names.count == Shape.linearLimit + 1 { for (i, n) in names.enumerated() { index[n] = i } }
+            return self
+        }
+        if let s = transitions[name] { return s }
+        let grown = names + [name]
+        if names.count >= Shape.sharedLimit || transitions.count >= Shape.transitionLimit {
+            return Shape(names: grown, shared: false)
+        }
+        let s = Shape(names: grown, shared: true)
+        transitions[name] = s
+        return s
+    }
+
+    /// A private shape without the name at `slot`.
+    func removing(at slot: Int) -> Shape {
+        var rest = names
+        rest.remove(at: slot)
+        return Shape(names: rest, shared: false)
+    }
+}
+
+struct AttributeTable: Sequence {
+    /// Where each name lives. Unmanaged: the shape tree is kept by the object's class (its root
+    /// shape), and a private shape by the `privateShape` reference.
+    private(set) var shapeRef: Unmanaged<Shape>
+    /// Keeps a private shape alive (nil while the shape is shared).
+    private var privateShape: Shape?
+    /// Values by slot.
+    private(set) var slots: [Value] = []
+
+    /// An empty table starting at `root` (a class's shared root shape).
+    init(root: Shape) { shapeRef = .passUnretained(root) }
+
+    /// An empty table with a private shape (objects without a class root of their own).
+    init() {
+        let s = Shape()
+        shapeRef = .passUnretained(s)
+        privateShape = s
+    }
+
+    var shape: Shape {
+        get { shapeRef.takeUnretainedValue() }
+        set { shapeRef = .passUnretained(newValue) }
+    }
+    /// The shape's identity, as the dispatch loop's caches compare it.
+    @inline(__always) var shapeAddress: UnsafeMutableRawPointer { shapeRef.toOpaque() }
+
+    var isEmpty: Bool { slots.isEmpty }
+    var values: [Value] { slots }
+
     subscript(name: String) -> Value? {
         get {
-            guard let i = index(name) else { return nil }
+            guard let i = shape.slot(of: name) else { return nil }
             return slots[i]
         }
         set {
-            if let i = index(name) {
-                if let v = newValue { slots[i] = v } else { names.remove(at: i); slots.remove(at: i) }
+            if let i = shape.slot(of: name) {
+                if let v = newValue { slots[i] = v } else { removeSlot(i) }
             } else if let v = newValue {
-                names.append(name)
-                slots.append(v)
+                add(name, v)
             }
         }
     }
 
-    @discardableResult
-    mutating func removeValue(forKey name: String) -> Value? {
-        guard let i = index(name) else { return nil }
-        names.remove(at: i)
-        return slots.remove(at: i)
+    /// Appends a new attribute (the caller checked that `name` is absent).
+    mutating func add(_ name: String, _ v: Value) {
+        let next = shape.adding(name)
+        if !next.isShared { privateShape = next }
+        shape = next
+        slots.append(v)
     }
 
-    func makeIterator() -> Zip2Sequence<[String], [Value]>.Iterator { zip(names, slots).makeIterator() }
+    /// Writes slot `i` (the caller checked the shape).
+    @inline(__always) mutating func set(slot i: Int, _ v: Value) { slots[i] = v }
+
+    /// Adds an attribute whose shared child shape the caller already knows (a cached transition
+    /// from the current shape).
+    @inline(__always) mutating func append(_ v: Value, movingTo next: UnsafeMutableRawPointer) {
+        shapeRef = Unmanaged.fromOpaque(next)
+        slots.append(v)
+    }
+
+    @discardableResult
+    mutating func removeValue(forKey name: String) -> Value? {
+        guard let i = shape.slot(of: name) else { return nil }
+        let v = slots[i]
+        removeSlot(i)
+        return v
+    }
+
+    private mutating func removeSlot(_ i: Int) {
+        let next = shape.removing(at: i)
+        privateShape = next
+        shape = next
+        slots.remove(at: i)
+    }
+
+    func makeIterator() -> Zip2Sequence<[String], [Value]>.Iterator { zip(shape.names, slots).makeIterator() }
 }

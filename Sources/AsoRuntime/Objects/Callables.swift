@@ -67,6 +67,9 @@ final class CodeObj: Obj {
     let isResumable: Bool
     /// One entry per instruction; `loadMethod` remembers there which method it found for which class.
     let methodCache: UnsafeMutablePointer<MethodCacheEntry>
+    /// One entry per instruction; attribute loads, stores and method loads on instances remember
+    /// there the receiver's shape and what it means for the instruction's name.
+    let attrCache: UnsafeMutablePointer<AttrCacheEntry>
 
     init(code: CodeObject, module: ModuleObj, consts: [Value], globalSlots: [Int32], builtinSlots: [Int32],
          names: [Value], type: TypeObject) {
@@ -89,6 +92,8 @@ final class CodeObj: Obj {
         argCount = code.argCount
         methodCache = .allocate(capacity: max(1, code.code.count))
         methodCache.initialize(repeating: MethodCacheEntry(), count: max(1, code.code.count))
+        attrCache = .allocate(capacity: max(1, code.code.count))
+        attrCache.initialize(repeating: AttrCacheEntry(), count: max(1, code.code.count))
         frameSize = code.localNames.count + code.maxStackDepth + 1
         isResumable = !code.flags.isDisjoint(with: [.generator, .coroutine, .asyncGenerator])
         isSimple = code.cellSlots.isEmpty && code.freeCount == 0 && code.keywordOnlyCount == 0
@@ -137,6 +142,8 @@ final class CodeObj: Obj {
     deinit {
         words.deallocate(); consts.deallocate(); globalSlots.deallocate(); builtinSlots.deallocate()
         methodCache.deallocate()
+        for i in 0..<max(1, code.code.count) { attrCache[i].releaseShapes() }
+        attrCache.deallocate()
         nameValues.deallocate()
     }
     override func trace(_ t: inout Tracer) {
@@ -145,6 +152,7 @@ final class CodeObj: Obj {
         for i in 0..<constCount { t.mark(consts[i]) }
         for i in 0..<code.names.count { t.mark(nameValues[i]) }
         for i in 0..<code.code.count where methodCache[i].type != nil { t.mark(methodCache[i].method) }
+        for i in 0..<code.code.count where attrCache[i].shape != nil { t.mark(attrCache[i].method) }
     }
     override var estimatedSize: Int { 128 + code.code.count * 4 + constCount * 16 }
 }
@@ -215,6 +223,40 @@ final class CellObj: Obj {
 
 /// A `loadMethod` inline cache entry: for receivers of class `type` (while the type epoch is
 /// `epoch`), the method is `method`.
+/// What an attribute instruction learnt about instances of one shape. The entry holds a reference
+/// on each shape it names, so a shape's address is never reused while an entry compares with it.
+struct AttrCacheEntry {
+    /// The receiver's shape, nil when the entry is empty.
+    private(set) var shape: UnsafeMutableRawPointer? = nil
+    /// `loadAttr`/`storeAttr`: the name's slot in that shape (for a store that adds the name, the
+    /// slot it will get).
+    private(set) var slot = 0
+    /// `storeAttr` that adds the name: the shape after adding it.
+    private(set) var next: UnsafeMutableRawPointer? = nil
+    /// `storeAttr`, `loadMethod`: the type epoch the entry was made in.
+    private(set) var epoch = 0
+    /// `loadMethod`: the class's function for the name (the shape lacks the name).
+    private(set) var method: Value = .null
+
+    mutating func fill(shape: Shape, slot: Int, next: Shape? = nil, epoch: Int = 0, method: Value = .null) {
+        let s = Unmanaged.passRetained(shape).toOpaque()
+        let n = next.map { Unmanaged.passRetained($0).toOpaque() }
+        releaseShapes()
+        self.shape = s
+        self.next = n
+        self.slot = slot
+        self.epoch = epoch
+        self.method = method
+    }
+
+    mutating func releaseShapes() {
+        if let s = shape { Unmanaged<Shape>.fromOpaque(s).release() }
+        if let n = next { Unmanaged<Shape>.fromOpaque(n).release() }
+        shape = nil
+        next = nil
+    }
+}
+
 struct MethodCacheEntry {
     var type: UnsafeMutableRawPointer? = nil
     var epoch = 0

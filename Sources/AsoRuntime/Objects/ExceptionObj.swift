@@ -24,10 +24,11 @@ final class ExceptionObj: Obj {
     /// True after `raise ... from ...` (even `from None`): the context is not printed.
     var suppressContext = false
     /// Other attributes (`e.code` of SystemExit, user attributes, ...).
-    var attributes = AttributeTable()
+    var attributes: AttributeTable
 
     init(type: TypeObject, args: Value) {
         self.args = args
+        self.attributes = AttributeTable(root: type.instanceShape)
         super.init(kind: .exception, type: type)
     }
 

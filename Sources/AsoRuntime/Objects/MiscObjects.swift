@@ -115,8 +115,11 @@ final class IterObj: Obj {
 /// An instance of a class defined in script code (and of `object()`).
 final class InstanceObj: Obj {
     /// Instance attributes.
-    var attributes = AttributeTable()
-    init(type: TypeObject) { super.init(kind: .instance, type: type) }
+    var attributes: AttributeTable
+    init(type: TypeObject) {
+        attributes = AttributeTable(root: type.instanceShape)
+        super.init(kind: .instance, type: type)
+    }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         for v in attributes.values { t.mark(v) }

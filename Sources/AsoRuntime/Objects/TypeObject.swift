@@ -21,6 +21,8 @@ final class TypeObject: Obj {
     /// (so setting an attribute can skip looking for a setter).
     var hasProperties = false
     var propertiesEpoch = -1
+    /// The shared root shape of this class's instances' attributes.
+    let instanceShape = Shape()
 
     init(name: String, base: TypeObject?, isException: Bool, metatype: TypeObject?) {
         self.name = name

@@ -212,16 +212,64 @@ extension Runtime {
                         }
 
                     case .loadAttr:
-                        (sp - 1).pointee = try getAttribute((sp - 1).pointee, code.nameValues[arg])
+                        // Inline cache: an instance of the shape seen last has the name in a known slot.
+                        let entry = code.attrCache + (ip &- 1)
+                        if case .object(let u) = (sp - 1).pointee, let s = entry.pointee.shape,
+                           let v = u._withUnsafeGuaranteedRef({ o -> Value? in
+                               guard o.kind == .instance else { return nil }
+                               let inst = unsafeDowncast(o, to: InstanceObj.self)
+                               guard inst.attributes.shapeAddress == s else { return nil }
+                               return inst.attributes.slots[entry.pointee.slot]
+                           }) {
+                            (sp - 1).pointee = v
+                            continue
+                        }
+                        let obj = (sp - 1).pointee
+                        (sp - 1).pointee = try getAttribute(obj, code.nameValues[arg])
+                        learnLoad(obj, code.nameValues[arg], entry)
                     case .storeAttr:
                         sp -= 2
-                        try setAttribute((sp + 1).pointee, code.nameValues[arg], sp.pointee)
+                        // Inline cache: writing a known slot, or adding the name by a known transition.
+                        let entry = code.attrCache + (ip &- 1)
+                        if case .object(let u) = (sp + 1).pointee, let s = entry.pointee.shape,
+                           entry.pointee.epoch == hot.pointee.typeEpoch {
+                            let value = sp.pointee
+                            let done = u._withUnsafeGuaranteedRef { o -> Bool in
+                                guard o.kind == .instance else { return false }
+                                let inst = unsafeDowncast(o, to: InstanceObj.self)
+                                guard inst.attributes.shapeAddress == s else { return false }
+                                if let next = entry.pointee.next {
+                                    inst.attributes.append(value, movingTo: next)
+                                } else {
+                                    inst.attributes.set(slot: entry.pointee.slot, value)
+                                }
+                                return true
+                            }
+                            if done { continue }
+                        }
+                        let obj = (sp + 1).pointee
+                        let before = obj.asObject(.instance, InstanceObj.self)?.attributes.shape
+                        try setAttribute(obj, code.nameValues[arg], sp.pointee)
+                        if let before { learnStore(obj, code.nameValues[arg], before, entry) }
                     case .deleteAttr:
                         sp -= 1
                         try deleteAttribute(sp.pointee, code.nameValues[arg])
                     case .loadMethod:
                         // Top slot first: see pushExcInfo.
                         let obj = (sp - 1).pointee
+                        // An instance of the shape seen last (so without the name of its own) and
+                        // an unchanged class: the same function again.
+                        let instanceEntry = code.attrCache + (ip &- 1)
+                        if case .object(let u) = obj, let s = instanceEntry.pointee.shape,
+                           instanceEntry.pointee.epoch == hot.pointee.typeEpoch,
+                           u._withUnsafeGuaranteedRef({ o in
+                               o.kind == .instance && unsafeDowncast(o, to: InstanceObj.self).attributes.shapeAddress == s
+                           }) {
+                            sp.pointee = obj
+                            (sp - 1).pointee = instanceEntry.pointee.method
+                            sp += 1
+                            continue
+                        }
                         let entry = code.methodCache + (ip &- 1)
                         let typeKey = typeKey(obj)
                         if typeKey != nil && entry.pointee.type == typeKey && entry.pointee.epoch == hot.pointee.typeEpoch {
@@ -234,6 +282,10 @@ extension Runtime {
                         } else if let f = instanceMethod(obj, code.nameValues[arg]) {
                             // A method of a script class, not shadowed by an instance attribute:
                             // call it with the instance, without making a bound method.
+                            if let inst = obj.asObject(.instance, InstanceObj.self) {
+                                instanceEntry.pointee.fill(shape: inst.attributes.shape, slot: 0,
+                                                           epoch: hot.pointee.typeEpoch, method: f)
+                            }
                             sp.pointee = obj
                             (sp - 1).pointee = f
                         } else {
@@ -844,6 +896,30 @@ extension Runtime {
         let s = sp - fiber.stack
         fiber.sp = s
         fp.pointee.sp = s
+    }
+
+    /// After a `loadAttr` missed its cache: remember where an instance keeps the name, if it does.
+    private func learnLoad(_ obj: Value, _ name: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
+        guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
+              let n = name.asStr?.value else { return }
+        let shape = inst.attributes.shape
+        if let slot = shape.slot(of: n) { entry.pointee.fill(shape: shape, slot: slot) }
+    }
+
+    /// After a `storeAttr` missed its cache: remember a plain slot write, or a shared transition
+    /// that added the name, when the class has no property that could intercept the store.
+    private func learnStore(_ obj: Value, _ name: Value, _ before: Shape, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
+        guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
+              let n = name.asStr?.value else { return }
+        let t = inst.type, epoch = hot.pointee.typeEpoch
+        guard t.propertiesEpoch == epoch, !t.hasProperties else { return }
+        let after = inst.attributes.shape
+        guard let slot = after.slot(of: n) else { return }
+        if after === before {
+            entry.pointee.fill(shape: after, slot: slot, epoch: epoch)
+        } else if before.isShared, after.isShared, slot == before.count, after.count == before.count + 1 {
+            entry.pointee.fill(shape: before, slot: slot, next: after, epoch: epoch)
+        }
     }
 
     /// For `obj.name(...)` on an instance of a script class: the plain function the class defines,
