@@ -10,13 +10,13 @@ final class Heap {
     /// Every live object, each retained once at registration and released by the sweep that finds
     /// it unmarked: the registry's references are what keep objects alive. Unmanaged, so moving
     /// survivors during the sweep does no reference counting.
-    private var objects: [Unmanaged<Obj>] = []
+    @exclusivity(unchecked) private var objects: [Unmanaged<Obj>] = []
     /// Estimated bytes held by registered objects (updated at registration and at each sweep).
-    private(set) var bytesInUse = 0
+    @exclusivity(unchecked) private(set) var bytesInUse = 0
     /// Bytes registered since the last collection.
-    private var bytesSinceCollection = 0
+    @exclusivity(unchecked) private var bytesSinceCollection = 0
     /// The allocation volume that triggers the next collection.
-    private var threshold = 8 << 20
+    @exclusivity(unchecked) private var threshold = 8 << 20
     /// Where the "collect at the next safepoint" flag lives (a pointer, so the dispatch loop reads
     /// it without an exclusivity check).
     let requestFlag: UnsafeMutablePointer<Bool>

@@ -76,7 +76,7 @@ package final class Runtime {
         @inline(__always) set { hot.pointee.depth = newValue }
     }
     /// Values native code holds across calls back into script code (see DESIGN.md §5).
-    var tempRoots: [Value] = []
+    @exclusivity(unchecked) var tempRoots: [Value] = []
     /// Fibers currently running (innermost last); their stacks are roots.
     let activeFibers = FiberStack()
     /// Spare fibers for nested calls from native code.

@@ -24,7 +24,7 @@ final class ExceptionObj: Obj {
     /// True after `raise ... from ...` (even `from None`): the context is not printed.
     var suppressContext = false
     /// Other attributes (`e.code` of SystemExit, user attributes, ...).
-    var attributes: AttributeTable
+    @exclusivity(unchecked) var attributes: AttributeTable
 
     init(type: TypeObject, args: Value) {
         self.args = args

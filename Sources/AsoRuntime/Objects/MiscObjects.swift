@@ -115,7 +115,9 @@ final class IterObj: Obj {
 /// An instance of a class defined in script code (and of `object()`).
 final class InstanceObj: Obj {
     /// Instance attributes.
-    var attributes: AttributeTable
+    /// Instance attributes. (No dynamic exclusivity checks: the dispatch loop's cached reads and
+    /// writes are the hot path, and no access to them overlaps another.)
+    @exclusivity(unchecked) var attributes: AttributeTable
     init(type: TypeObject) {
         attributes = AttributeTable(root: type.instanceShape)
         super.init(kind: .instance, type: type)

@@ -9,13 +9,13 @@
 
 final class OrderedTable {
     /// Keys in insertion order; `.null` marks a deleted entry.
-    var keys: [Value] = []
+    @exclusivity(unchecked) var keys: [Value] = []
     /// `hashes[i]` is the hash of `keys[i]`.
-    var hashes: [Int] = []
+    @exclusivity(unchecked) var hashes: [Int] = []
     /// Probe table: -1 empty, otherwise an index into `keys`. Its size is a power of two (or 0).
-    var indices: [Int32] = []
+    @exclusivity(unchecked) var indices: [Int32] = []
     /// Number of live (non-deleted) entries.
-    var count = 0
+    @exclusivity(unchecked) var count = 0
 
     enum Probe { case found(Int), missing(slot: Int) }
 
@@ -113,11 +113,11 @@ final class OrderedTable {
 final class DictObj: Obj {
     /// The keys and their probe index (a reference the dict never shares, so reading it needs
     /// no copy of its arrays).
-    private(set) var table = OrderedTable()
+    @exclusivity(unchecked) private(set) var table = OrderedTable()
     /// `values[i]` belongs to `table.keys[i]` (meaningless for deleted entries).
-    var values: [Value] = []
+    @exclusivity(unchecked) var values: [Value] = []
     /// Bumped whenever a key is added or removed, so iterators can detect a changed size.
-    var version = 0
+    @exclusivity(unchecked) var version = 0
 
     init(type: TypeObject) { super.init(kind: .dict, type: type) }
 

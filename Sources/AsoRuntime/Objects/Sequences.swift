@@ -2,7 +2,7 @@
 
 final class ListObj: Obj {
     /// The elements, in order.
-    var items: [Value]
+    @exclusivity(unchecked) var items: [Value]
     init(_ items: [Value], type: TypeObject) {
         self.items = items
         super.init(kind: .list, type: type)
