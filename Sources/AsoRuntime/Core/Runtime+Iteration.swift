@@ -90,11 +90,12 @@ extension Runtime {
     }
 
     func next(_ v: Value) throws -> Value? {
-        if let g = v.asObject(.generator, GeneratorObj.self) {
-            switch try resume(g, sending: .none) {
-            case .yielded(let x): return x
-            case .returned: return nil
+        if case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
+            let r = try Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                try resume($0, sending: .none)
             }
+            if case .yielded(let x) = r { return x }
+            return nil
         }
         if userMethod(v, "__next__") != nil {
             do { return try callUserMethod(v, "__next__", []) } catch let e as ScriptError where e.exception.type.isSubtype(of: exc.stopIteration) {

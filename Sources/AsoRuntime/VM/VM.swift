@@ -562,7 +562,20 @@ extension Runtime {
                     case .getIter:
                         (sp - 1).pointee = try iterate((sp - 1).pointee)
                     case .forIter:
-                        if let it = (sp - 1).pointee.asObject(.iterator, IterObj.self) {
+                        // Generators: resumed without reference counting on the generator.
+                        if case .object(let u) = (sp - 1).pointee, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
+                            Runtime.saveState(fp, ip, sp, fiber)
+                            let r = try Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                                try self.resume($0, sending: .none)
+                            }
+                            if case .yielded(let v) = r {
+                                sp.pointee = v
+                                sp += 1
+                            } else {
+                                sp -= 1
+                                ip = arg
+                            }
+                        } else if let it = (sp - 1).pointee.asObject(.iterator, IterObj.self) {
                             switch it.source {
                             case .list(let l):
                                 if it.index < l.items.count {
