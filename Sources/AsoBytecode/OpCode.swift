@@ -238,6 +238,11 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case storeFastLoadFast
     /// `loadFast arg` then `returnValue`. `( -- )`
     case returnFast
+    /// `binaryOp arg` then `returnValue`. `(a b -- )`
+    case binaryOpReturn
+    /// `loadFast arg`, `loadConst` (next word), `compareOp` (the word after), `popJumpIfFalse` (the
+    /// word after that, its arg the target). `( -- )`
+    case loadFastConstCompareJump
 }
 
 /// The operator of `binaryOp`, in CPython 3.11's numbering (`NB_*`): in-place forms are +13.

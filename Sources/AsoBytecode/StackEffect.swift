@@ -31,8 +31,10 @@ extension OpCode {
             return 2
         case .loadFastConstBinaryOp:
             return 1
-        case .storeFastLoadFast, .returnFast:
+        case .storeFastLoadFast, .returnFast, .loadFastConstCompareJump:
             return 0
+        case .binaryOpReturn:
+            return -2
         case .storeSubscr:
             return -3
         case .call:

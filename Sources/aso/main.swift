@@ -48,29 +48,32 @@ struct Run: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "Arguments for the program (sys.argv[1:]).")
     var arguments: [String] = []
 
-    func run() throws {
-        let source = try readProgram(file)
-        let env = environmentVariables()
-        var config = Configuration()
-        config.arguments = [file] + arguments
-        config.environment = env
-        config.gcStress = env["ASO_GC_STRESS"] == "1"
-        config.modulePath = (env["ASOPATH"] ?? "").split(separator: ":").map(String.init)
-        config.standardOutput = { FileOutput.standardOutput.write($0) }
-        config.standardError = { FileOutput.standardError.write($0) }
-        // Native code that recurses (repr of nested data, comparisons, json) counts its depth
-        // against the recursion limit; a large stack makes that limit the only one that matters.
-        let status = withLargeStack(size: 1 << 30) { () -> Int32 in
-            let interpreter = Interpreter(configuration: config)
-            let status = interpreter.run(source: source, filename: file == "-" ? "<stdin>" : file)
-            // The process ends now: leave the heap to the operating system rather than free
-            // every object one by one.
-            _ = Unmanaged.passRetained(interpreter)
-            return status
-        }
-        FileOutput.standardOutput.flush()
-        if status != 0 { throw ExitCode(status) }
+    func run() throws { try runProgram(file, arguments) }
+}
+
+/// `aso run FILE ARGS...`.
+func runProgram(_ file: String, _ arguments: [String]) throws {
+    let source = try readProgram(file)
+    let env = environmentVariables()
+    var config = Configuration()
+    config.arguments = [file] + arguments
+    config.environment = env
+    config.gcStress = env["ASO_GC_STRESS"] == "1"
+    config.modulePath = (env["ASOPATH"] ?? "").split(separator: ":").map(String.init)
+    config.standardOutput = { FileOutput.standardOutput.write($0) }
+    config.standardError = { FileOutput.standardError.write($0) }
+    // Native code that recurses (repr of nested data, comparisons, json) counts its depth
+    // against the recursion limit; a large stack makes that limit the only one that matters.
+    let status = withLargeStack(size: 1 << 30) { () -> Int32 in
+        let interpreter = Interpreter(configuration: config)
+        let status = interpreter.run(source: source, filename: file == "-" ? "<stdin>" : file)
+        // The process ends now: leave the heap to the operating system rather than free
+        // every object one by one.
+        _ = Unmanaged.passRetained(interpreter)
+        return status
     }
+    FileOutput.standardOutput.flush()
+    if status != 0 { throw ExitCode(status) }
 }
 
 struct Check: ParsableCommand {
@@ -115,6 +118,13 @@ struct Disasm: ParsableCommand {
 }
 
 do {
+    // `aso run FILE ARGS...`, the common case, skips the argument parser: it reflects over the
+    // command types at start-up, which costs more than starting the interpreter.
+    let argv = CommandLine.arguments
+    if argv.count >= 3, argv[1] == "run", argv[2] == "-" || !argv[2].hasPrefix("-") {
+        try runProgram(argv[2], Array(argv.dropFirst(3)))
+        exit(0)
+    }
     var command = try AsoCommand.parseAsRoot()
     try command.run()
 } catch let e as ExitCode {

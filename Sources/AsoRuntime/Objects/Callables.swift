@@ -118,9 +118,15 @@ final class CodeObj: Obj {
         while i + 1 < count {
             let a = op(words[i]), b = op(words[i + 1])
             let c = i + 2 < count ? op(words[i + 2]) : 0xFF
+            let d = i + 3 < count ? op(words[i + 3]) : 0xFF
             var fused: OpCode?
             var span = 2
-            if a == OpCode.loadFast.rawValue && b == OpCode.loadConst.rawValue && c == OpCode.binaryOp.rawValue {
+            if a == OpCode.loadFast.rawValue && b == OpCode.loadConst.rawValue && c == OpCode.compareOp.rawValue
+                && d == OpCode.popJumpIfFalse.rawValue {
+                fused = .loadFastConstCompareJump
+                span = 4
+            }
+            else if a == OpCode.loadFast.rawValue && b == OpCode.loadConst.rawValue && c == OpCode.binaryOp.rawValue {
                 fused = .loadFastConstBinaryOp
                 span = 3
             }
@@ -130,6 +136,7 @@ final class CodeObj: Obj {
             else if a == OpCode.loadGlobal.rawValue && b == OpCode.pushNull.rawValue { fused = .loadGlobalPushNull }
             else if a == OpCode.storeFast.rawValue && b == OpCode.loadFast.rawValue { fused = .storeFastLoadFast }
             else if a == OpCode.loadFast.rawValue && b == OpCode.returnValue.rawValue { fused = .returnFast }
+            else if a == OpCode.binaryOp.rawValue && b == OpCode.returnValue.rawValue { fused = .binaryOpReturn }
             if let f = fused {
                 words[i] = (words[i] & ~0xFF) | UInt32(f.rawValue)
                 i += span

@@ -103,6 +103,29 @@ extension Runtime {
                             if case .bool(let x) = v { r = x } else { r = try truthy(v) }
                         }
                         ip = r ? ip &+ 1 : Int(words[ip] >> 8)
+                    case .loadFastConstCompareJump:
+                        let a = locals[arg]
+                        if a.isNull { throw unboundLocal(code, arg) }
+                        let b = consts[Int(words[ip] >> 8)]
+                        let cmp = Int(words[ip &+ 1] >> 8)
+                        let target = Int(words[ip &+ 2] >> 8)
+                        ip &+= 3
+                        let r: Bool
+                        if case .int(let x) = a, case .int(let y) = b {
+                            switch cmp {
+                            case 0: r = x < y
+                            case 1: r = x <= y
+                            case 2: r = x == y
+                            case 3: r = x != y
+                            case 4: r = x > y
+                            default: r = x >= y
+                            }
+                        } else {
+                            Runtime.saveState(fp, ip, sp, fiber)
+                            let v = try compare(a, b, cmp)
+                            if case .bool(let x) = v { r = x } else { r = try truthy(v) }
+                        }
+                        if !r { ip = target }
                     case .storeFast:
                         sp -= 1
                         locals[arg] = sp.pointee
@@ -612,11 +635,24 @@ extension Runtime {
                                 ip = arg
                             }
                         }
+                    case .binaryOpReturn:
+                        sp -= 1
+                        let a = (sp - 1).pointee, b = sp.pointee
+                        if case .int(let x) = a, case .int(let y) = b, arg == 0 || arg == 10,
+                           case let (r, o) = arg == 0 ? x.addingReportingOverflow(y) : x.subtractingReportingOverflow(y), !o {
+                            (sp - 1).pointee = .int(r)
+                        } else {
+                            Runtime.saveState(fp, ip, sp + 1, fiber)
+                            (sp - 1).pointee = try binaryOp(arg, a, b)
+                        }
+                        fallthrough
                     case .returnFast:
-                        let v = locals[arg]
-                        if v.isNull { throw unboundLocal(code, arg) }
-                        sp.pointee = v
-                        sp += 1
+                        if op == .returnFast {
+                            let v = locals[arg]
+                            if v.isNull { throw unboundLocal(code, arg) }
+                            sp.pointee = v
+                            sp += 1
+                        }
                         fallthrough
                     case .returnValue:
                         sp -= 1
