@@ -19,6 +19,16 @@ extension Runtime {
         throw noAttribute(obj, name)
     }
 
+    /// `e.__traceback__`: the frames `e` has passed through so far, outermost first (None before
+    /// it is raised).
+    func tracebackObject(_ e: ExceptionObj) -> Value {
+        if e.traceback.isEmpty { return .none }
+        if let tb = e.tracebackObject, tb.entries == e.traceback.count { return Value(tb.object) }
+        let tb = heap.register(TracebackObj(entries: e.traceback.reversed(), position: 0, type: types.traceback))
+        e.tracebackObject = (tb, e.traceback.count)
+        return Value(tb)
+    }
+
     /// `getattr(obj, name, None)`-style lookup: nil when missing.
     func findAttribute(_ obj: Value, _ name: String) throws -> Value? {
         if case .object(let u) = obj {
@@ -57,7 +67,7 @@ extension Runtime {
                 case "__cause__": return e.cause
                 case "__context__": return e.context
                 case "__suppress_context__": return .bool(e.suppressContext)
-                case "__traceback__": return Value.none
+                case "__traceback__": return tracebackObject(e)
                 default:
                     if let v = e.attributes[name] { return v }
                     if o.type.moduleName != nil { return try instanceAttribute(obj, e.attributes, name) }
@@ -110,6 +120,17 @@ extension Runtime {
                 case "start": return .int(r.start)
                 case "stop": return .int(r.stop)
                 case "step": return .int(r.step)
+                default: break
+                }
+            case .other where o.type === types.traceback:
+                let tb = unsafeDowncast(o, to: TracebackObj.self)
+                switch name {
+                case "tb_lineno": return .int(tb.line)
+                case "tb_next":
+                    if tb.next == nil, tb.position + 1 < tb.entries.count {
+                        tb.next = heap.register(TracebackObj(entries: tb.entries, position: tb.position + 1, type: types.traceback))
+                    }
+                    return tb.next.map { Value($0) } ?? Value.none
                 default: break
                 }
             case .slice:

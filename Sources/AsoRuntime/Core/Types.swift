@@ -39,6 +39,7 @@ final class Types {
     let dictValueIterator: TypeObject
     let dictItemIterator: TypeObject
     let setIterator: TypeObject
+    let traceback: TypeObject
     let bytesIterator: TypeObject
     let iterator: TypeObject
     let enumerate: TypeObject
@@ -98,6 +99,7 @@ final class Types {
         dictValueIterator = make("dict_valueiterator", object)
         dictItemIterator = make("dict_itemiterator", object)
         setIterator = make("set_iterator", object)
+        traceback = make("traceback", object)
         bytesIterator = make("bytes_iterator", object)
         iterator = make("iterator", object)
         enumerate = make("enumerate", object)

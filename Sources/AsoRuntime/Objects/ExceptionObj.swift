@@ -23,6 +23,8 @@ final class ExceptionObj: Obj {
     var context: Value = .none
     /// True after `raise ... from ...` (even `from None`): the context is not printed.
     var suppressContext = false
+    /// The `__traceback__` object last handed out, and how many entries it covered.
+    var tracebackObject: (object: TracebackObj, entries: Int)?
     /// Other attributes (`e.code` of SystemExit, user attributes, ...).
     @exclusivity(unchecked) var attributes: AttributeTable
 
@@ -37,6 +39,7 @@ final class ExceptionObj: Obj {
         t.mark(args)
         t.mark(cause)
         t.mark(context)
+        if let tb = tracebackObject { t.mark(tb.object) }
         for v in attributes.values { t.mark(v) }
     }
 }
@@ -45,4 +48,27 @@ final class ExceptionObj: Obj {
 /// The VM turns it back into data at once, so the object stays rooted by the time a collection runs.
 struct ScriptError: Error, @unchecked Sendable {
     let exception: ExceptionObj
+}
+
+/// A traceback object (`e.__traceback__`, the third argument of `__exit__`): one frame the
+/// exception passed through, outermost first, with `tb_lineno` and `tb_next`.
+final class TracebackObj: Obj {
+    /// The exception's entries, outermost first, and this object's position among them.
+    let entries: [TracebackEntry]
+    let position: Int
+    /// The next (inner) traceback object, made on first use.
+    var next: TracebackObj?
+
+    init(entries: [TracebackEntry], position: Int, type: TypeObject) {
+        self.entries = entries
+        self.position = position
+        super.init(kind: .other, type: type)
+    }
+
+    var line: Int { entries[position].code.location(at: entries[position].pc).0 }
+
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        t.mark(next)
+    }
 }

@@ -888,7 +888,8 @@ extension Runtime {
                     case .withExceptStart:
                         Runtime.saveState(fp, ip, sp, fiber)
                         let e = (sp - 1).pointee
-                        let r = try call((sp - 3).pointee, [Value(typeOf(e)), e, .none])
+                        let tb = e.asException.map { tracebackObject($0) } ?? Value.none
+                        let r = try call((sp - 3).pointee, [Value(typeOf(e)), e, tb])
                         sp.pointee = r
                         sp += 1
                     case .beforeAsyncWith,
