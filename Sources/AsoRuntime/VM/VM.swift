@@ -90,14 +90,7 @@ extension Runtime {
                         let a = sp.pointee, b = (sp + 1).pointee
                         let r: Bool
                         if case .int(let x) = a, case .int(let y) = b {
-                            switch arg {
-                            case 0: r = x < y
-                            case 1: r = x <= y
-                            case 2: r = x == y
-                            case 3: r = x != y
-                            case 4: r = x > y
-                            default: r = x >= y
-                            }
+                            r = Runtime.intCompare(x, y, arg)
                         } else {
                             let v = try compare(a, b, arg)
                             if case .bool(let x) = v { r = x } else { r = try truthy(v) }
@@ -112,14 +105,7 @@ extension Runtime {
                         ip &+= 3
                         let r: Bool
                         if case .int(let x) = a, case .int(let y) = b {
-                            switch cmp {
-                            case 0: r = x < y
-                            case 1: r = x <= y
-                            case 2: r = x == y
-                            case 3: r = x != y
-                            case 4: r = x > y
-                            default: r = x >= y
-                            }
+                            r = Runtime.intCompare(x, y, cmp)
                         } else {
                             Runtime.saveState(fp, ip, sp, fiber)
                             let v = try compare(a, b, cmp)
@@ -142,15 +128,15 @@ extension Runtime {
                         let b = consts[Int(words[ip] >> 8)]
                         let bop = Int(words[ip &+ 1] >> 8)
                         ip &+= 2
+                        // Tests, not a switch: a switch here is an indirect jump the processor
+                        // mispredicts far more often than a test that goes the same way every time.
                         if case .int(let x) = a, case .int(let y) = b {
-                            switch bop {
-                            case 0, 13:
+                            if bop == 0 || bop == 13 {
                                 let (r, o) = x.addingReportingOverflow(y)
                                 if !o { sp.pointee = .int(r); sp += 1; continue }
-                            case 10, 23:
+                            } else if bop == 10 || bop == 23 {
                                 let (r, o) = x.subtractingReportingOverflow(y)
                                 if !o { sp.pointee = .int(r); sp += 1; continue }
-                            default: break
                             }
                         }
                         sp.pointee = try binaryOp(bop, a, b)
@@ -390,117 +376,28 @@ extension Runtime {
                                 continue
                             }
                         }
-                        var keywords: [(name: String, value: Value)] = []
-                        var argc = arg
-                        var spill: [Value]? = nil
-                        if op == .callKw {
-                            sp -= 1
-                            let names = sp.pointee.asTuple?.items ?? []
-                            argc -= names.count
-                            for (i, n) in names.enumerated() {
-                                keywords.append(((n.asStr?.value) ?? "", (sp - names.count + i).pointee))
-                            }
-                            sp -= names.count
-                        } else if op == .callEx {
-                            var kwv: Value = .null
-                            if arg & 1 != 0 { sp -= 1; kwv = sp.pointee }
-                            sp -= 1
-                            let tuple = sp.pointee
-                            spill = try tuple.asTuple?.items ?? iterateToArray(tuple)
-                            if let d = kwv.asDict {
-                                for (k, v) in d.entries {
-                                    guard let ks = k.asStr else { throw typeError("keywords must be strings") }
-                                    keywords.append((ks.value, v))
-                                }
-                            }
-                            argc = 0
-                        }
-                        let calleeSlot = sp - argc - 2
-                        var callee = calleeSlot.pointee
-                        let selfSlot = calleeSlot + 1
-                        var argStart = selfSlot.isNullValue ? selfSlot + 1 : selfSlot
-                        var nargs = sp - argStart
-                        // Unwrap bound methods into (function, self) in place when there is room.
-                        if let bm = callee.asObject(.boundMethod, BoundMethodObj.self), spill == nil, selfSlot.isNullValue {
-                            callee = bm.function
-                            selfSlot.pointee = bm.receiver
-                            calleeSlot.pointee = callee
-                            argStart = selfSlot
-                            nargs += 1
-                        } else if let bm = callee.asObject(.boundMethod, BoundMethodObj.self), let s = spill {
-                            callee = bm.function
-                            spill = [bm.receiver] + s
-                        }
-                        if spill != nil, !selfSlot.isNullValue { spill = [selfSlot.pointee] + (spill ?? []) }
-                        if let fn = callee.asFunction, !fn.code.isResumable {
-                            let callee = fn.code
-                            let base = argStart - fiber.stack
-                            // Offsets, not pointers: growing the stack below moves it.
-                            let calleeIndex = calleeSlot - fiber.stack
-                            if hot.pointee.depth >= hot.pointee.recursionLimit {
-                                throw error(exc.recursionError, "maximum recursion depth exceeded")
-                            }
-                            Runtime.saveState(fp, ip, sp, fiber)
-                            if fiber.reserve(base + callee.frameSize + 1) {
-                                fp = fiber.frames + (fiber.frameCount - 1)
-                                locals = fiber.stack + fp.pointee.base
-                            }
-                            let slots = fiber.stack + base
-                            if spill == nil && keywords.isEmpty && callee.isSimple && nargs == callee.code.argCount {
-                                var i = nargs
-                                while i < callee.localCount { slots[i] = .null; i &+= 1 }
-                            } else {
-                                let args = spill ?? Array(UnsafeBufferPointer(start: fiber.stack + base, count: nargs))
-                                for i in 0..<callee.localCount { slots[i] = .null }
-                                try args.withUnsafeBufferPointer { try bindArguments(fn, positional: $0, keywords: keywords, into: slots) }
-                            }
-                            fp.pointee.ip = ip
-                            fp.pointee.sp = calleeIndex
-                            depth += 1
-                            _ = fiber.push(Frame(code: Unmanaged.passUnretained(callee), function: Value(fn),
-                                                 ip: 0, base: base, sp: base + callee.localCount,
-                                                 returnSlot: calleeIndex, namespace: .null, isEntry: false))
+                        switch try callGeneral(op, arg, fiber, fp, ip, sp) {
+                        case .pushedFrame:
                             (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
                             if heap.requestFlag.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
-                        } else {
-                            Runtime.saveState(fp, ip, sp, fiber)
-                            // Keyword values and spilled arguments are off the stack now: root them
-                            // while the callee runs (it may run script code and collect).
-                            let rooted = (spill?.count ?? 0) + keywords.count
-                            if let s = spill { tempRoots.append(contentsOf: s) }
-                            for k in keywords { tempRoots.append(k.value) }
-                            defer { tempRoots.removeLast(rooted) }
-                            let result: Value
-                            if let s = spill {
-                                result = try call(callee, s, keywords: keywords)
-                            } else if let nf = callee.asObject(.native, NativeFunctionObj.self) {
-                                if nf === listAppend, nargs == 2, keywords.isEmpty, let l = argStart.pointee.asList {
-                                    l.items.append((argStart + 1).pointee)
-                                    result = .none
-                                } else {
-                                    result = try nf.fn(self, Args(positional: UnsafeBufferPointer(start: argStart, count: nargs), keywords: keywords))
-                                }
-                            } else {
-                                result = try call(callee, Array(UnsafeBufferPointer(start: argStart, count: nargs)), keywords: keywords)
-                            }
-                            // A nested run may have moved nothing on this fiber, but reload the pointers anyway.
+                        case .returned(let top):
                             locals = fiber.stack + fp.pointee.base
-                            sp = fiber.stack + (calleeSlot - fiber.stack)
-                            sp.pointee = result
-                            sp += 1
+                            sp = fiber.stack + top
                         }
 
                     case .binaryOp:
                         sp -= 1
                         let a = (sp - 1).pointee, b = sp.pointee
                         if case .int(let x) = a, case .int(let y) = b {
-                            switch arg {
-                            case 0, 13:
+                            // Addition and subtraction by tests first (see loadFastConstBinaryOp).
+                            if arg == 0 || arg == 13 {
                                 let (r, o) = x.addingReportingOverflow(y)
                                 if !o { (sp - 1).pointee = .int(r); continue }
-                            case 10, 23:
+                            } else if arg == 10 || arg == 23 {
                                 let (r, o) = x.subtractingReportingOverflow(y)
                                 if !o { (sp - 1).pointee = .int(r); continue }
+                            }
+                            switch arg {
                             case 5, 18:
                                 let (r, o) = x.multipliedReportingOverflow(by: y)
                                 if !o { (sp - 1).pointee = .int(r); continue }
@@ -528,14 +425,7 @@ extension Runtime {
                         let a = (sp - 1).pointee, b = sp.pointee
                         if case .int(let x) = a, case .int(let y) = b {
                             let r: Bool
-                            switch arg {
-                            case 0: r = x < y
-                            case 1: r = x <= y
-                            case 2: r = x == y
-                            case 3: r = x != y
-                            case 4: r = x > y
-                            default: r = x >= y
-                            }
+                            r = Runtime.intCompare(x, y, arg)
                             (sp - 1).pointee = .bool(r)
                         } else {
                             (sp - 1).pointee = try compare(a, b, arg)
@@ -928,6 +818,129 @@ extension Runtime {
                 }
             }
         }
+    }
+
+    /// What `callGeneral` did.
+    enum GeneralCall {
+        /// Pushed a frame for a script function: the loop continues in it (state from the fiber).
+        case pushedFrame
+        /// Called something else; its result is on the stack, which now ends at offset `top`.
+        case returned(top: Int)
+    }
+
+    /// `call`/`callKw`/`callEx` beyond the two fast paths: keyword and spilled arguments, bound
+    /// methods, classes, generators. Kept out of the dispatch loop so the loop's hot paths keep
+    /// their registers.
+    @inline(never)
+    private func callGeneral(_ op: OpCode, _ arg: Int, _ fiber: Fiber, _ fpIn: UnsafeMutablePointer<Frame>,
+                             _ ip: Int, _ spIn: UnsafeMutablePointer<Value>) throws -> GeneralCall {
+        var fp = fpIn
+        var sp = spIn
+        var keywords: [(name: String, value: Value)] = []
+        var argc = arg
+        var spill: [Value]? = nil
+        if op == .callKw {
+            sp -= 1
+            let names = sp.pointee.asTuple?.items ?? []
+            argc -= names.count
+            for (i, n) in names.enumerated() {
+                keywords.append(((n.asStr?.value) ?? "", (sp - names.count + i).pointee))
+            }
+            sp -= names.count
+        } else if op == .callEx {
+            var kwv: Value = .null
+            if arg & 1 != 0 { sp -= 1; kwv = sp.pointee }
+            sp -= 1
+            let tuple = sp.pointee
+            spill = try tuple.asTuple?.items ?? iterateToArray(tuple)
+            if let d = kwv.asDict {
+                for (k, v) in d.entries {
+                    guard let ks = k.asStr else { throw typeError("keywords must be strings") }
+                    keywords.append((ks.value, v))
+                }
+            }
+            argc = 0
+        }
+        let calleeSlot = sp - argc - 2
+        var callee = calleeSlot.pointee
+        let selfSlot = calleeSlot + 1
+        var argStart = selfSlot.isNullValue ? selfSlot + 1 : selfSlot
+        var nargs = sp - argStart
+        // Unwrap bound methods into (function, self) in place when there is room.
+        if let bm = callee.asObject(.boundMethod, BoundMethodObj.self), spill == nil, selfSlot.isNullValue {
+            callee = bm.function
+            selfSlot.pointee = bm.receiver
+            calleeSlot.pointee = callee
+            argStart = selfSlot
+            nargs += 1
+        } else if let bm = callee.asObject(.boundMethod, BoundMethodObj.self), let s = spill {
+            callee = bm.function
+            spill = [bm.receiver] + s
+        }
+        if spill != nil, !selfSlot.isNullValue { spill = [selfSlot.pointee] + (spill ?? []) }
+        if let fn = callee.asFunction, !fn.code.isResumable {
+            let callee = fn.code
+            let base = argStart - fiber.stack
+            // Offsets, not pointers: growing the stack below moves it.
+            let calleeIndex = calleeSlot - fiber.stack
+            if hot.pointee.depth >= hot.pointee.recursionLimit {
+                throw error(exc.recursionError, "maximum recursion depth exceeded")
+            }
+            Runtime.saveState(fp, ip, sp, fiber)
+            if fiber.reserve(base + callee.frameSize + 1) {
+                fp = fiber.frames + (fiber.frameCount - 1)
+            }
+            let slots = fiber.stack + base
+            if spill == nil && keywords.isEmpty && callee.isSimple && nargs == callee.code.argCount {
+                var i = nargs
+                while i < callee.localCount { slots[i] = .null; i &+= 1 }
+            } else {
+                let args = spill ?? Array(UnsafeBufferPointer(start: fiber.stack + base, count: nargs))
+                for i in 0..<callee.localCount { slots[i] = .null }
+                try args.withUnsafeBufferPointer { try bindArguments(fn, positional: $0, keywords: keywords, into: slots) }
+            }
+            fp.pointee.ip = ip
+            fp.pointee.sp = calleeIndex
+            depth += 1
+            _ = fiber.push(Frame(code: Unmanaged.passUnretained(callee), function: Value(fn),
+                                 ip: 0, base: base, sp: base + callee.localCount,
+                                 returnSlot: calleeIndex, namespace: .null, isEntry: false))
+            return .pushedFrame
+        } else {
+            Runtime.saveState(fp, ip, sp, fiber)
+            // Keyword values and spilled arguments are off the stack now: root them
+            // while the callee runs (it may run script code and collect).
+            let rooted = (spill?.count ?? 0) + keywords.count
+            if let s = spill { tempRoots.append(contentsOf: s) }
+            for k in keywords { tempRoots.append(k.value) }
+            defer { tempRoots.removeLast(rooted) }
+            let result: Value
+            if let s = spill {
+                result = try call(callee, s, keywords: keywords)
+            } else if let nf = callee.asObject(.native, NativeFunctionObj.self) {
+                if nf === listAppend, nargs == 2, keywords.isEmpty, let l = argStart.pointee.asList {
+                    l.items.append((argStart + 1).pointee)
+                    result = .none
+                } else {
+                    result = try nf.fn(self, Args(positional: UnsafeBufferPointer(start: argStart, count: nargs), keywords: keywords))
+                }
+            } else {
+                result = try call(callee, Array(UnsafeBufferPointer(start: argStart, count: nargs)), keywords: keywords)
+            }
+            // A nested run may have moved nothing on this fiber, but go by offsets anyway.
+            let top = calleeSlot - fiber.stack
+            fiber.stack[top] = result
+            return .returned(top: top + 1)
+        }
+    }
+
+    /// `x <op> y` for ints, `op` in CPython's comparison numbering (< <= == != > >=), without a
+    /// branch on `op`: each operator is the set of outcomes (less, equal, greater) it accepts.
+    @inline(__always)
+    static func intCompare(_ x: Int, _ y: Int, _ op: Int) -> Bool {
+        let outcome: UInt32 = x < y ? 1 : (x == y ? 2 : 4)
+        let accepted: UInt32 = 0x64_5231   // nibbles by op: < 1, <= 3, == 2, != 5, > 4, >= 6
+        return (accepted >> UInt32(truncatingIfNeeded: (op & 7) << 2)) & outcome != 0
     }
 
     /// The running state of a fiber's top frame, for the dispatch loop's locals.
