@@ -85,7 +85,7 @@ extension Runtime {
 
     /// `Type: message` (or `Type` alone), with the module prefix CPython shows for non-builtin classes.
     func exceptionLine(_ e: ExceptionObj) -> String {
-        var name = e.type.name
+        var name = e.type.qualifiedName
         if let m = e.type.moduleName, m != "builtins", m != "__main__" { name = m + "." + name }
         let msg = exceptionMessage(e)
         return msg.isEmpty ? name : "\(name): \(msg)"

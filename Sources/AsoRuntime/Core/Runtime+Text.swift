@@ -94,7 +94,7 @@ extension Runtime {
             return "<bound method>"
         case .type:
             let t = unsafeDowncast(o, to: TypeObject.self)
-            if let m = t.moduleName { return "<class '\(m).\(t.name)'>" }
+            if let m = t.moduleName { return "<class '\(m).\(t.qualifiedName)'>" }
             return "<class '\(t.name)'>"
         case .module:
             let m = unsafeDowncast(o, to: ModuleObj.self)
@@ -118,7 +118,7 @@ extension Runtime {
         case .instance:
             if o.type === types.notImplemented { return "NotImplemented" }
             if o.type === types.ellipsis { return "Ellipsis" }
-            return "<\(o.type.moduleName.map { $0 + "." } ?? "")\(o.type.name) object at \(address(o))>"
+            return "<\(o.type.moduleName.map { $0 + "." } ?? "")\(o.type.qualifiedName) object at \(address(o))>"
         case .iterator:
             return "<\(o.type.name) object at \(address(o))>"
         case .generator:

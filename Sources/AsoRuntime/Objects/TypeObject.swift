@@ -37,6 +37,13 @@ final class TypeObject: Obj {
         for v in dict.values { t.mark(v) }
     }
 
+    /// The dotted name within its module (`Outer.Inner`), as reprs print it: the class body's
+    /// `__qualname__`, else the name.
+    var qualifiedName: String {
+        if case .object(let u)? = dict["__qualname__"], let s = u.takeUnretainedValue() as? StrObj { return s.value }
+        return name
+    }
+
     /// Looks an attribute up through the base chain.
     func lookup(_ name: String) -> Value? {
         var t: TypeObject? = self
