@@ -65,6 +65,9 @@ final class CodeObj: Obj {
     let isSimple: Bool
     /// True for generator, coroutine and async generator code: calling it makes a suspendable object.
     let isResumable: Bool
+    /// `argCount` when a call with exactly that many positional arguments can take the fast path
+    /// (simple and not resumable), else -1: the call fast path's one test.
+    let fastArgCount: Int
     /// One entry per instruction; `loadMethod` remembers there which method it found for which class.
     let methodCache: UnsafeMutablePointer<MethodCacheEntry>
     /// One entry per instruction; attribute loads, stores and method loads on instances remember
@@ -100,6 +103,7 @@ final class CodeObj: Obj {
             && !code.flags.contains(.varArgs) && !code.flags.contains(.varKeywords)
             && !code.flags.contains(.generator) && !code.flags.contains(.coroutine)
             && !code.flags.contains(.asyncGenerator)
+        fastArgCount = isSimple && !isResumable ? code.argCount : -1
         super.init(kind: .code, type: type)
     }
     /// Makes sure every word holds a valid opcode, so the dispatch loop need not check: an invalid

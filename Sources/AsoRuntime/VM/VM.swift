@@ -354,18 +354,19 @@ extension Runtime {
                             let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
                             let nargs = sp - argStart
                             let (fast, nlocals, fsize) = cu._withUnsafeGuaranteedRef { c in
-                                (c.isSimple && !c.isResumable && c.argCount == nargs, c.localCount, c.frameSize)
+                                (c.fastArgCount == nargs, c.localCount, c.frameSize)
                             }
-                            let base = argStart - fiber.stack
+                            let calleeIndex = Runtime.slotIndex(calleeSlot, in: fiber.stack)
+                            let base = Runtime.slotIndex(argStart, in: fiber.stack)
                             if fast && hot.pointee.depth < hot.pointee.recursionLimit && base + fsize < fiber.capacity
                                 && fiber.frameCount < fiber.frameCapacity {
                                 var i = nargs
                                 while i < nlocals { argStart[i] = .null; i &+= 1 }
                                 fp.pointee.ip = ip
-                                fp.pointee.sp = calleeSlot - fiber.stack
+                                fp.pointee.sp = calleeIndex
                                 hot.pointee.depth &+= 1
                                 fp = fiber.pushUnchecked(Frame(code: cu, function: calleeSlot.pointee, ip: 0, base: base, sp: 0,
-                                                               returnSlot: calleeSlot - fiber.stack, namespace: .null, isEntry: false))
+                                                               returnSlot: calleeIndex, namespace: .null, isEntry: false))
                                 code = cu.takeUnretainedValue()
                                 words = code.words
                                 consts = code.consts
@@ -547,16 +548,23 @@ extension Runtime {
                     case .returnValue:
                         sp -= 1
                         let result = sp.pointee
-                        let f = fp.pointee
                         depth -= 1
-                        fiber.pop()
-                        if f.isEntry {
-                            fiber.sp = f.base
+                        let returnSlot = fp.pointee.returnSlot
+                        if fp.pointee.isEntry {
+                            fiber.sp = fp.pointee.base
+                            fiber.pop()
                             return .returned(result)
                         }
-                        let slot = fiber.stack + f.returnSlot
+                        fiber.pop()
+                        let slot = fiber.stack + returnSlot
                         slot.pointee = result
-                        (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
+                        // The caller's frame sits just below (frames are contiguous).
+                        fp -= 1
+                        code = fp.pointee.code.takeUnretainedValue()
+                        words = code.words
+                        consts = code.consts
+                        ip = fp.pointee.ip
+                        locals = fiber.stack + fp.pointee.base
                         sp = slot + 1
 
                     case .buildTuple:
@@ -941,6 +949,13 @@ extension Runtime {
         let outcome: UInt32 = x < y ? 1 : (x == y ? 2 : 4)
         let accepted: UInt32 = 0x64_5231   // nibbles by op: < 1, <= 3, == 2, != 5, > 4, >= 6
         return (accepted >> UInt32(truncatingIfNeeded: (op & 7) << 2)) & outcome != 0
+    }
+
+    /// The index of stack slot `p` in a stack starting at `base` (a shift: the distance is always
+    /// a whole number of slots, so no rounding toward zero is needed).
+    @inline(__always)
+    static func slotIndex(_ p: UnsafeMutablePointer<Value>, in base: UnsafeMutablePointer<Value>) -> Int {
+        (Int(bitPattern: p) &- Int(bitPattern: base)) &>> MemoryLayout<Value>.stride.trailingZeroBitCount
     }
 
     /// The running state of a fiber's top frame, for the dispatch loop's locals.
