@@ -21,6 +21,8 @@ extension Runtime {
         var sp = fiber.stack + fiber.sp
         /// Set before throwing for a bare re-raise: no new traceback entry, no new context.
         var reraising = false
+        /// The collector's "collect at the next safepoint" flag.
+        let collectionRequested = heap.requestFlag
         /// `list.append`'s address, for the inline append in the native call path.
         let listAppendAddress = listAppend.map { Unmanaged<Obj>.passUnretained($0).toOpaque() }
         /// An exception to raise at the current instruction before anything runs (generator.throw()).
@@ -327,60 +329,60 @@ extension Runtime {
                         // Fast path: a plain script function called with exactly its positional
                         // parameters. No reference counting, no allocation. (One case for all three
                         // opcodes: the optimizer must not assume which one runs the slow path.)
-                        if op == .call, case .object(let u) = (sp - arg - 2).pointee,
-                           u._withUnsafeGuaranteedRef({ $0.kind == .native }) {
-                            // Native functions: called in place on the stack, no reference counting.
-                            let calleeSlot = sp - arg - 2
-                            let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
-                            let nargs = sp - argStart
-                            Runtime.saveState(fp, ip, sp, fiber)
-                            let result: Value
-                            if u.toOpaque() == listAppendAddress, nargs == 2, let l = argStart.pointee.asList {
-                                l.items.append((argStart + 1).pointee)
-                                result = .none
-                            } else {
-                                result = try Unmanaged<NativeFunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { nf in
-                                    try nf.fn(self, Args(positional: UnsafeBufferPointer(start: argStart, count: nargs)))
+                        if op == .call, case .object(let u) = (sp - arg - 2).pointee {
+                            let kind = u._withUnsafeGuaranteedRef { $0.kind }
+                            if kind == .function {
+                                let calleeSlot = sp - arg - 2
+                                let cu = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
+                                let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
+                                let nargs = sp - argStart
+                                let (fast, nlocals, fsize) = cu._withUnsafeGuaranteedRef { c in
+                                    (c.fastArgCount == nargs, c.localCount, c.frameSize)
                                 }
-                            }
-                            calleeSlot.pointee = result
-                            sp = calleeSlot + 1
-                            continue
-                        }
-                        if op == .call, case .object(let u) = (sp - arg - 2).pointee,
-                           u._withUnsafeGuaranteedRef({ $0.kind == .function }) {
-                            let calleeSlot = sp - arg - 2
-                            let cu = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
-                            let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
-                            let nargs = sp - argStart
-                            let (fast, nlocals, fsize) = cu._withUnsafeGuaranteedRef { c in
-                                (c.fastArgCount == nargs, c.localCount, c.frameSize)
-                            }
-                            let calleeIndex = Runtime.slotIndex(calleeSlot, in: fiber.stack)
-                            let base = Runtime.slotIndex(argStart, in: fiber.stack)
-                            if fast && hot.pointee.depth < hot.pointee.recursionLimit && base + fsize < fiber.capacity
-                                && fiber.frameCount < fiber.frameCapacity {
-                                var i = nargs
-                                while i < nlocals { argStart[i] = .null; i &+= 1 }
-                                fp.pointee.ip = ip
-                                fp.pointee.sp = calleeIndex
-                                hot.pointee.depth &+= 1
-                                fp = fiber.pushUnchecked(Frame(code: cu, function: calleeSlot.pointee, ip: 0, base: base, sp: 0,
-                                                               returnSlot: calleeIndex, namespace: .null, isEntry: false))
-                                code = cu.takeUnretainedValue()
-                                words = code.words
-                                consts = code.consts
-                                ip = 0
-                                locals = argStart
-                                sp = argStart + nlocals
-                                if heap.requestFlag.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
+                                let calleeIndex = Runtime.slotIndex(calleeSlot, in: fiber.stack)
+                                let base = Runtime.slotIndex(argStart, in: fiber.stack)
+                                if fast && hot.pointee.depth < hot.pointee.recursionLimit && base + fsize < fiber.capacity
+                                    && fiber.frameCount < fiber.frameCapacity {
+                                    var i = nargs
+                                    while i < nlocals { argStart[i] = .null; i &+= 1 }
+                                    fp.pointee.ip = ip
+                                    fp.pointee.sp = calleeIndex
+                                    hot.pointee.depth &+= 1
+                                    fp = fiber.pushUnchecked(Frame(code: cu, function: calleeSlot.pointee, ip: 0, base: base, sp: 0,
+                                                                   returnSlot: calleeIndex, namespace: .null, isEntry: false))
+                                    code = cu.takeUnretainedValue()
+                                    words = code.words
+                                    consts = code.consts
+                                    ip = 0
+                                    locals = argStart
+                                    sp = argStart + nlocals
+                                    if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
+                                    continue
+                                }
+                            } else if kind == .native {
+                                // Native functions: called in place on the stack, no reference counting.
+                                let calleeSlot = sp - arg - 2
+                                let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
+                                let nargs = sp - argStart
+                                Runtime.saveState(fp, ip, sp, fiber)
+                                let result: Value
+                                if u.toOpaque() == listAppendAddress, nargs == 2, let l = argStart.pointee.asList {
+                                    l.items.append((argStart + 1).pointee)
+                                    result = .none
+                                } else {
+                                    result = try Unmanaged<NativeFunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { nf in
+                                        try nf.fn(self, Args(positional: UnsafeBufferPointer(start: argStart, count: nargs)))
+                                    }
+                                }
+                                calleeSlot.pointee = result
+                                sp = calleeSlot + 1
                                 continue
                             }
                         }
                         switch try callGeneral(op, arg, fiber, fp, ip, sp) {
                         case .pushedFrame:
                             (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
-                            if heap.requestFlag.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
+                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
                         case .returned(let top):
                             locals = fiber.stack + fp.pointee.base
                             sp = fiber.stack + top
@@ -449,7 +451,7 @@ extension Runtime {
                         (sp - 1).pointee = .bool(!(try truthy((sp - 1).pointee)))
 
                     case .jump:
-                        if arg < ip, heap.requestFlag.pointee { ip = arg; Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
+                        if arg < ip, collectionRequested.pointee { ip = arg; Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
                         ip = arg
                     case .popJumpIfFalse:
                         sp -= 1
