@@ -103,7 +103,7 @@ final class Fiber {
     }
 
     @inline(__always) func pop() {
-        frameCount -= 1
+        frameCount &-= 1
         (frames + frameCount).deinitialize(count: 1)
     }
 

@@ -133,10 +133,11 @@ extension Runtime {
                         // Tests, not a switch: a switch here is an indirect jump the processor
                         // mispredicts far more often than a test that goes the same way every time.
                         if case .int(let x) = a, case .int(let y) = b {
-                            if bop == 0 || bop == 13 {
+                            let plain = bop >= 13 ? bop &- 13 : bop   // `+=` is `+` on ints
+                            if plain == 0 {
                                 let (r, o) = x.addingReportingOverflow(y)
                                 if !o { sp.pointee = .int(r); sp += 1; continue }
-                            } else if bop == 10 || bop == 23 {
+                            } else if plain == 10 {
                                 let (r, o) = x.subtractingReportingOverflow(y)
                                 if !o { sp.pointee = .int(r); sp += 1; continue }
                             }
@@ -335,13 +336,13 @@ extension Runtime {
                                 let calleeSlot = sp - arg - 2
                                 let cu = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
                                 let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
-                                let nargs = sp - argStart
+                                let nargs = Runtime.slotIndex(sp, in: argStart)
                                 let (fast, nlocals, fsize) = cu._withUnsafeGuaranteedRef { c in
                                     (c.fastArgCount == nargs, c.localCount, c.frameSize)
                                 }
                                 let calleeIndex = Runtime.slotIndex(calleeSlot, in: fiber.stack)
                                 let base = Runtime.slotIndex(argStart, in: fiber.stack)
-                                if fast && hot.pointee.depth < hot.pointee.recursionLimit && base + fsize < fiber.capacity
+                                if fast && hot.pointee.depth < hot.pointee.recursionLimit && base &+ fsize < fiber.capacity
                                     && fiber.frameCount < fiber.frameCapacity {
                                     var i = nargs
                                     while i < nlocals { argStart[i] = .null; i &+= 1 }
@@ -550,7 +551,7 @@ extension Runtime {
                     case .returnValue:
                         sp -= 1
                         let result = sp.pointee
-                        depth -= 1
+                        hot.pointee.depth &-= 1
                         let returnSlot = fp.pointee.returnSlot
                         if fp.pointee.isEntry {
                             fiber.sp = fp.pointee.base
