@@ -64,13 +64,32 @@ public struct ExceptionTableEntry: Sendable, Hashable {
     }
 }
 
-/// A line-table entry: instructions from `start` up to the next entry's start come from `line`
-/// (and `column`, 1-based, of the expression that produced them).
+/// A line-table entry: instructions from `start` up to the next entry's start come from the source
+/// span `line:column` ..< `endLine:endColumn` (1-based columns in Unicode scalars, end exclusive;
+/// `endLine` 0 when the end is unknown). That span is the AST node being compiled, as CPython's
+/// positions table records it, and tracebacks underline it (PEP 657). For a one-line binary
+/// operation or subscript, `anchorStart ..< anchorEnd` (columns on `line`, 0 when absent) is the
+/// operator or the `[index]` part, which the underline marks with `^` and the rest with `~`.
 public struct LineTableEntry: Sendable, Hashable {
     public var start: Int
     public var line: Int
     public var column: Int
-    public init(start: Int, line: Int, column: Int) { self.start = start; self.line = line; self.column = column }
+    public var endLine: Int
+    public var endColumn: Int
+    public var anchorStart: Int
+    public var anchorEnd: Int
+    public init(start: Int, line: Int, column: Int, endLine: Int = 0, endColumn: Int = 0,
+                anchorStart: Int = 0, anchorEnd: Int = 0) {
+        self.start = start; self.line = line; self.column = column
+        self.endLine = endLine; self.endColumn = endColumn
+        self.anchorStart = anchorStart; self.anchorEnd = anchorEnd
+    }
+
+    /// True when both entries describe the same source span (they may start at different words).
+    public func sameSpan(as other: LineTableEntry) -> Bool {
+        line == other.line && column == other.column && endLine == other.endLine && endColumn == other.endColumn
+            && anchorStart == other.anchorStart && anchorEnd == other.anchorEnd
+    }
 }
 
 public struct CodeFlags: OptionSet, Sendable, Hashable {
@@ -164,6 +183,16 @@ public final class CodeObject: @unchecked Sendable {
         if lo == 0 { return (firstLine, 1) }
         let e = lineTable[lo - 1]
         return (e.line, e.column)
+    }
+
+    /// The full source span of the instruction at word `pc`, or nil before the first entry.
+    public func span(at pc: Int) -> LineTableEntry? {
+        var lo = 0, hi = lineTable.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if lineTable[mid].start <= pc { lo = mid + 1 } else { hi = mid }
+        }
+        return lo == 0 ? nil : lineTable[lo - 1]
     }
 
     /// The innermost handler for an exception raised at word `pc`, if any.

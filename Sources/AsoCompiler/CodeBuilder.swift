@@ -14,6 +14,18 @@ import AsoSyntax
 
 struct Label: Hashable { let id: Int }
 
+/// The source span the next instructions are attributed to: an AST node's start and end (nil when
+/// unknown) and, for a one-line binary operation or subscript, the columns of its anchor (0: none).
+struct Span: Equatable {
+    var start: SourceLocation
+    var end: SourceLocation?
+    var anchorStart = 0
+    var anchorEnd = 0
+    init(_ start: SourceLocation, end: SourceLocation? = nil, anchorStart: Int = 0, anchorEnd: Int = 0) {
+        self.start = start; self.end = end; self.anchorStart = anchorStart; self.anchorEnd = anchorEnd
+    }
+}
+
 /// An internal inconsistency (a compiler bug); reported as an error, never a crash.
 struct InternalCompilerError: Error { var message: String }
 
@@ -23,8 +35,7 @@ struct CodeBuilder {
         var arg: UInt32
         var target: Label?
         var handler: Int?        // index into `handlers`
-        var line: Int
-        var column: Int
+        var span: Span
     }
 
     private var items: [Item] = []
@@ -32,7 +43,12 @@ struct CodeBuilder {
     private var handlerLabels: [Label] = []
     private var handlerAdjust: [Int] = []
     private(set) var handlerStack: [Int] = []
-    var loc = SourceLocation(line: 1, column: 1)
+    var span = Span(SourceLocation(line: 1, column: 1))
+    /// The start of `span`; setting it forgets the end (an unknown end draws no markers).
+    var loc: SourceLocation {
+        get { span.start }
+        set { span = Span(newValue) }
+    }
 
     mutating func newLabel() -> Label {
         labelPositions.append(nil)
@@ -48,11 +64,11 @@ struct CodeBuilder {
 
     mutating func emit(_ op: OpCode, _ arg: Int = 0) {
         items.append(Item(op: op, arg: UInt32(clamping: max(0, arg)), target: nil, handler: handlerStack.last,
-                          line: loc.line, column: loc.column))
+                          span: span))
     }
 
     mutating func emitJump(_ op: OpCode, _ target: Label) {
-        items.append(Item(op: op, arg: 0, target: target, handler: handlerStack.last, line: loc.line, column: loc.column))
+        items.append(Item(op: op, arg: 0, target: target, handler: handlerStack.last, span: span))
     }
 
     /// Starts a region whose exceptions go to `label`, with the stack cut back to its depth here
@@ -61,7 +77,7 @@ struct CodeBuilder {
         handlerLabels.append(label)
         handlerAdjust.append(adjust)
         let id = handlerLabels.count - 1
-        items.append(Item(op: nil, arg: 0, target: label, handler: handlerStack.last, line: loc.line, column: loc.column))
+        items.append(Item(op: nil, arg: 0, target: label, handler: handlerStack.last, span: span))
         handlerStack.append(id)
     }
 
@@ -170,9 +186,11 @@ struct CodeBuilder {
             guard arg <= Instruction.maxArg else { throw InternalCompilerError(message: "instruction argument too large") }
             let pc = code.count
             code.append(Instruction(op, arg).word)
-            if let last = lines.last, last.line == it.line && last.column == it.column {} else {
-                lines.append(LineTableEntry(start: pc, line: it.line, column: it.column))
-            }
+            let sp = it.span
+            let entry = LineTableEntry(start: pc, line: sp.start.line, column: sp.start.column,
+                                       endLine: sp.end?.line ?? 0, endColumn: sp.end?.column ?? 0,
+                                       anchorStart: sp.anchorStart, anchorEnd: sp.anchorEnd)
+            if let last = lines.last, last.sameSpan(as: entry) {} else { lines.append(entry) }
             handlersPerWord.append(it.handler)
         }
 

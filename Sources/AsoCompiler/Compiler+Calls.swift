@@ -21,9 +21,9 @@ extension Compiler {
         let hasDoubleStar = keywords.contains { $0.name == nil }
         if case .attribute(let obj, let attr) = function.kind, !hasStar, !hasDoubleStar {
             try expr(obj)
-            loc = function.loc
+            span = spanAtAttributeName(spanOf(function), attribute: function, name: attr)
             emit(.loadMethod, nameIndex(attr))
-            loc = e.loc
+            span = spanAtAttributeName(spanOf(e), attribute: function, name: attr)
         } else {
             try expr(function)
             emit(.pushNull)
@@ -33,18 +33,18 @@ extension Compiler {
 
     /// Pushes the arguments and emits the call; `pushed` positional arguments are already on the stack.
     func callHelper(_ args: [Expr], _ keywords: [Keyword], pushed: Int) throws {
-        let callLoc = loc
+        let callLoc = span
         let hasStar = args.contains { if case .starred = $0.kind { return true } else { return false } }
         let hasDoubleStar = keywords.contains { $0.name == nil }
         if !hasStar && !hasDoubleStar {
             for a in args { try expr(a) }
             if keywords.isEmpty {
-                loc = callLoc
+                span = callLoc
                 emit(.call, pushed + args.count)
                 return
             }
             for k in keywords { try expr(k.value) }
-            loc = callLoc
+            span = callLoc
             emitConst(.tuple(keywords.map { .str($0.name ?? "") }))
             emit(.callKw, pushed + args.count + keywords.count)
             return
@@ -94,7 +94,7 @@ extension Compiler {
             }
         }
         try flushRun()
-        loc = callLoc
+        span = callLoc
         emit(.callEx, keywords.isEmpty ? 0 : 1)
     }
 }

@@ -49,7 +49,7 @@ extension Compiler {
         emitJump(.jump, end)
 
         bind(except)
-        loc = s.loc
+        setSpan(s)
         unit.b.pushHandler(cleanup)
         let inCleanup = unit.b.handlerStack
         emit(.pushExcInfo)
@@ -124,7 +124,7 @@ extension Compiler {
         }
         let handler = newLabel(), cleanup = newLabel(), exit = newLabel()
         try expr(item.context)
-        loc = s.loc
+        setSpan(s)
         if isAsync {
             emit(.beforeAsyncWith)
             emit(.getAwaitable, 1)
@@ -143,7 +143,7 @@ extension Compiler {
         }
         popFBlock()
         unit.b.popHandler()
-        loc = s.loc
+        setSpan(s)
         emitExitCall(isAsync: isAsync)
         emitJump(.jump, exit)
 
@@ -177,7 +177,7 @@ extension Compiler {
         }
         let start = newLabel(), except = newLabel(), end = newLabel()
         try expr(iter)
-        loc = s.loc
+        setSpan(s)
         emit(.getAIter)
         bind(start)
         try pushFBlock(.forLoop, start: start, exit: end, s.loc)
@@ -188,11 +188,11 @@ extension Compiler {
         unit.b.popHandler()
         try store(target)
         try body(loopBody)
-        loc = s.loc
+        setSpan(s)
         emitJump(.jump, start)
         popFBlock()
         bind(except)
-        loc = iter.loc
+        setSpan(iter)
         emit(.endAsyncFor)
         try body(orElse)
         bind(end)

@@ -11,9 +11,9 @@ import AsoSyntax
 extension Compiler {
     func expr(_ e: Expr) throws {
         try enterNesting(e.loc)
-        let saved = loc
-        loc = e.loc
-        defer { nesting -= 1; loc = saved }
+        let saved = span
+        setSpan(e)
+        defer { nesting -= 1; span = saved }
         switch e.kind {
         case .name(let n):
             try nameOp(n, .load)
@@ -42,6 +42,7 @@ extension Compiler {
             throw error("can't use starred expression here", e.loc)
         case .attribute(let obj, let attr):
             try expr(obj)
+            span = spanAtAttributeName(span, attribute: e, name: attr)
             emit(.loadAttr, nameIndex(attr))
         case .subscript(let obj, let index):
             try expr(obj)

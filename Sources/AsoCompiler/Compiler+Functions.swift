@@ -10,6 +10,17 @@ import AsoBytecode
 import AsoSyntax
 
 extension Compiler {
+    /// Calls the decorators, innermost first; each call is attributed to its decorator expression.
+    func applyDecorators(_ decorators: [Expr], _ defLoc: SourceLocation) throws {
+        guard !decorators.isEmpty else { return }
+        let saved = span
+        for d in decorators.reversed() {
+            setSpan(d)
+            emit(.call, 0)
+        }
+        span = saved
+    }
+
     func functionDef(_ fd: FunctionDef, _ defLoc: SourceLocation) throws {
         let scope = try childScope(.function, defLoc)
         for d in fd.decorators { try expr(d) }
@@ -27,7 +38,7 @@ extension Compiler {
         let code = try finishUnit()
         loc = defLoc
         try makeClosure(code, flags)
-        for _ in fd.decorators { emit(.call, 0) }
+        try applyDecorators(fd.decorators, defLoc)
         try nameOp(fd.name, .store)
     }
 
@@ -133,7 +144,7 @@ extension Compiler {
         try makeClosure(code, 0)
         emitConst(.str(cd.name))
         try callHelper(cd.bases, cd.keywords, pushed: 2)
-        for _ in cd.decorators { emit(.call, 0) }
+        try applyDecorators(cd.decorators, defLoc)
         try nameOp(cd.name, .store)
     }
 
@@ -148,7 +159,7 @@ extension Compiler {
         }
         pushUnit(scope, name: scope.name, firstLine: e.loc.line)
         unit.argCount = 1
-        loc = e.loc
+        setSpan(e)
         emitPrologue()
         switch kind {
         case .list: emit(.buildList, 0)
@@ -157,7 +168,7 @@ extension Compiler {
         case .generator: break
         }
         try comprehensionLoop(gens, 0, depth: 0, kind, elts, isAsyncCode: isAsync)
-        loc = e.loc
+        setSpan(e)
         if kind == .generator { emitConst(.none) }
         emit(.returnValue)
         let code = try finishUnit()

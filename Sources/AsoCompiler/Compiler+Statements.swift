@@ -18,18 +18,18 @@ extension Compiler {
     func stmt(_ s: Stmt) throws {
         try enterNesting(s.loc)
         defer { nesting -= 1 }
-        loc = s.loc
+        setSpan(s)
         switch s.kind {
         case .expr(let e):
             if interactive && unit.scope.kind == .module {
                 try expr(e)
-                loc = s.loc
+                setSpan(s)
                 emit(.printExpr)
             } else if case .constant = e.kind {
                 emit(.nop)
             } else {
                 try expr(e)
-                loc = s.loc
+                setSpan(s)
                 emit(.popTop)
             }
         case .assign(let targets, let value):
@@ -67,7 +67,7 @@ extension Compiler {
             try pushFBlock(.whileLoop, start: start, exit: exit, s.loc)
             try jumpIf(test, false, anchor)
             try body(loopBody)
-            loc = s.loc
+            setSpan(s)
             emitJump(.jump, start)
             popFBlock()
             bind(anchor)
@@ -112,16 +112,16 @@ extension Compiler {
                 n = 1
                 if let cause { try expr(cause); n = 2 }
             }
-            loc = s.loc
+            setSpan(s)
             emit(.raiseVarargs, n)
         case .assert(let test, let message):
             let end = newLabel()
             try jumpIf(test, true, end)
-            loc = s.loc
+            span = assertSpan(s, test)
             emit(.loadAssertionError)
             if let message {
                 try expr(message)
-                loc = s.loc
+                span = assertSpan(s, test)
                 emit(.call, 0)
             }
             emit(.raiseVarargs, 1)
@@ -154,14 +154,14 @@ extension Compiler {
     private func forLoop(_ s: Stmt, _ target: Expr, _ iter: Expr, _ loopBody: [Stmt], _ orElse: [Stmt]) throws {
         let start = newLabel(), cleanup = newLabel(), end = newLabel()
         try expr(iter)
-        loc = s.loc
+        setSpan(s)
         emit(.getIter)
         bind(start)
         try pushFBlock(.forLoop, start: start, exit: end, s.loc)
         emitJump(.forIter, cleanup)
         try store(target)
         try body(loopBody)
-        loc = s.loc
+        setSpan(s)
         emitJump(.jump, start)
         popFBlock()
         bind(cleanup)
@@ -182,9 +182,9 @@ extension Compiler {
         if preserve, let value { try expr(value) }
         let saved = unit.b.handlerStack
         _ = try unwindStack(preserveTOS: preserve, stopAtLoop: false)
-        loc = s.loc
+        setSpan(s)
         if let value, !preserve { try expr(value) } else if value == nil { emitConst(.none) }
-        loc = s.loc
+        setSpan(s)
         emit(.returnValue)
         unit.b.restoreHandlers(saved)
     }

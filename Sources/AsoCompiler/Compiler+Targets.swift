@@ -72,20 +72,20 @@ extension Compiler {
 
     /// Stores the value on top of the stack into `t`.
     func store(_ t: Expr) throws {
-        let saved = loc
-        loc = t.loc
-        defer { loc = saved }
+        let saved = span
+        setSpan(t)
+        defer { span = saved }
         switch t.kind {
         case .name(let n):
             try nameOp(n, .store)
         case .attribute(let obj, let attr):
             try expr(obj)
-            loc = t.loc
+            span = spanAtAttributeName(spanOf(t), attribute: t, name: attr)
             emit(.storeAttr, nameIndex(attr))
         case .subscript(let obj, let index):
             try expr(obj)
             try expr(index)
-            loc = t.loc
+            setSpan(t)
             emit(.storeSubscr)
         case .tuple(let items), .list(let items):
             try unpack(items, t.loc)
@@ -120,31 +120,39 @@ extension Compiler {
 
     func augAssign(_ target: Expr, _ op: BinOp, _ value: Expr) throws {
         let opArg = Int(binaryOperator(op, inplace: true).rawValue)
+        // As CPython: the operation is the statement's; loads and stores are the target's.
+        let statement = span
+        let targetSpan = spanOf(target)
         switch target.kind {
         case .name(let n):
             try nameOp(n, .load)
             try expr(value)
-            loc = target.loc
+            span = statement
             emit(.binaryOp, opArg)
+            span = targetSpan
             try nameOp(n, .store)
         case .attribute(let obj, let attr):
             try expr(obj)
-            loc = target.loc
+            span = spanAtAttributeName(targetSpan, attribute: target, name: attr)
             emit(.copy, 1)
             emit(.loadAttr, nameIndex(attr))
+            span = statement
             try expr(value)
             emit(.binaryOp, opArg)
+            span = spanAtAttributeName(targetSpan, attribute: target, name: attr)
             emit(.swap, 2)
             emit(.storeAttr, nameIndex(attr))
         case .subscript(let obj, let index):
             try expr(obj)
             try expr(index)
-            loc = target.loc
+            span = targetSpan
             emit(.copy, 2)
             emit(.copy, 2)
             emit(.binarySubscr)
+            span = statement
             try expr(value)
             emit(.binaryOp, opArg)
+            span = targetSpan
             emit(.swap, 3)
             emit(.swap, 2)
             emit(.storeSubscr)
@@ -154,18 +162,18 @@ extension Compiler {
     }
 
     func delete(_ t: Expr) throws {
-        loc = t.loc
+        setSpan(t)
         switch t.kind {
         case .name(let n):
             try nameOp(n, .delete)
         case .attribute(let obj, let attr):
             try expr(obj)
-            loc = t.loc
+            span = spanAtAttributeName(spanOf(t), attribute: t, name: attr)
             emit(.deleteAttr, nameIndex(attr))
         case .subscript(let obj, let index):
             try expr(obj)
             try expr(index)
-            loc = t.loc
+            setSpan(t)
             emit(.deleteSubscr)
         case .tuple(let items), .list(let items):
             for i in items { try delete(i) }

@@ -77,6 +77,13 @@ final class Compiler {
     var unit: Unit
     var nesting = 0
     static let maxNesting = 1000
+    /// The source split into lines of scalars (for anchors of spans, see Compiler+Positions.swift).
+    lazy var sourceLineScalars: [[Unicode.Scalar]] = source.split(separator: "\n", omittingEmptySubsequences: false)
+        .map { line in
+            var scalars = Array(line.unicodeScalars)
+            if scalars.last == "\r" { scalars.removeLast() }
+            return scalars
+        }
 
     init(filename: String, source: String, interactive: Bool) {
         self.filename = filename
@@ -96,7 +103,7 @@ final class Compiler {
         var body = module.body[...]
         if !interactive, let first = body.first, let doc = docstring(of: module.body) {
             // As CPython does: the docstring becomes `__doc__` and is not run as a statement.
-            loc = first.loc
+            setSpan(first)
             unit.docstring = doc
             emitConst(.str(doc))
             emit(.storeName, nameIndex("__doc__"))
@@ -140,6 +147,7 @@ final class Compiler {
 
     // MARK: Emitting
 
+    /// The start of `span`; setting it gives a span with no known end (see Compiler+Positions.swift).
     var loc: SourceLocation {
         get { unit.b.loc }
         set { unit.b.loc = newValue }

@@ -2,7 +2,8 @@
 //
 // One idea: the tree mirrors CPython's `ast` module (same node names and fields, so CPython's
 // documentation describes it), written as Swift value types. Every node carries the location of
-// its first character, which the compiler turns into line-table entries and error carets.
+// its first character and the position after its last, which the compiler turns into line-table
+// entries (traceback markers) and error carets.
 
 /// A position in a source file: 1-based line, 1-based column counted in Unicode scalars.
 public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
@@ -12,18 +13,26 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(line):\(column)" }
 }
 
-/// An expression node with its location.
+/// An expression node with its location: `loc` is its first character, `end` the position just
+/// after its last one (CPython's col_offset/end_col_offset; a parenthesized operand's node starts
+/// and ends inside the parentheses, the node built on it starts at the opening one).
 public struct Expr: Sendable {
     public var kind: ExprKind
     public var loc: SourceLocation
-    public init(_ kind: ExprKind, _ loc: SourceLocation) { self.kind = kind; self.loc = loc }
+    public var end: SourceLocation
+    public init(_ kind: ExprKind, _ loc: SourceLocation, end: SourceLocation? = nil) {
+        self.kind = kind; self.loc = loc; self.end = end ?? loc
+    }
 }
 
-/// A statement node with its location.
+/// A statement node with its location (`end` as for `Expr`).
 public struct Stmt: Sendable {
     public var kind: StmtKind
     public var loc: SourceLocation
-    public init(_ kind: StmtKind, _ loc: SourceLocation) { self.kind = kind; self.loc = loc }
+    public var end: SourceLocation
+    public init(_ kind: StmtKind, _ loc: SourceLocation, end: SourceLocation? = nil) {
+        self.kind = kind; self.loc = loc; self.end = end ?? loc
+    }
 }
 
 /// A literal constant.

@@ -11,6 +11,8 @@ extension Parser {
         var keywords: [Keyword] = []
         var positionalAfter: String?
         var count = 0
+        // A lone generator argument spans the call's parentheses, as in CPython.
+        let openLoc = pos > 0 ? tokens[pos - 1].loc : tok.loc
         while !at(")") {
             count += 1
             let t = tok
@@ -19,7 +21,7 @@ extension Parser {
                 if keywords.contains(where: { $0.name == nil }) {
                     throw error("iterable argument unpacking follows keyword argument unpacking", at: t.loc)
                 }
-                args.append(Expr(.starred(try expression()), t.loc))
+                args.append(node(.starred(try expression()), t.loc))
             } else if at("**") {
                 advance()
                 keywords.append(Keyword(name: nil, value: try expression(), loc: t.loc))
@@ -33,7 +35,7 @@ extension Parser {
                 if try comprehensionAhead() {
                     if !allowGenerator { throw invalidSyntax() }
                     let generators = try comprehensionClauses()
-                    let gen = Expr(.generatorExp(e, generators), e.loc)
+                    let gen = Expr(.generatorExp(e, generators), openLoc, end: tok.end)
                     if count > 1 || !at(")") {
                         throw error("Generator expression must be parenthesized", at: e.loc)
                     }

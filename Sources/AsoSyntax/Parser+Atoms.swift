@@ -6,6 +6,7 @@
 extension Parser {
     /// primary: atom ('.' NAME | '(' [arguments] ')' | '[' slices ']')*
     func primary() throws(SyntaxError) -> Expr {
+        let start = tok.loc
         var e = try atom()
         var levels = 0
         defer { depth -= levels }
@@ -13,17 +14,17 @@ extension Parser {
             if at(".") {
                 advance()
                 let name = try expectName()
-                e = Expr(.attribute(e, name), e.loc)
+                e = node(.attribute(e, name), start)
             } else if at("(") {
                 advance()
                 let (args, keywords) = try arguments()
                 try expect(")")
-                e = Expr(.call(function: e, args: args, keywords: keywords), e.loc)
+                e = node(.call(function: e, args: args, keywords: keywords), start)
             } else if at("[") {
                 advance()
                 let index = try slices()
                 try expect("]")
-                e = Expr(.subscript(e, index), e.loc)
+                e = node(.subscript(e, index), start)
             } else {
                 break
             }
@@ -35,6 +36,7 @@ extension Parser {
 
     /// slices: slice !',' | ','.(slice | starred_expression)+ [',']
     func slices() throws(SyntaxError) -> Expr {
+        let start = tok.loc
         let first = try sliceItem()
         guard at(",") else { return first }
         var elts = [first]
@@ -42,7 +44,7 @@ extension Parser {
             if at("]") { break }
             elts.append(try sliceItem())
         }
-        return Expr(.tuple(elts), first.loc)
+        return node(.tuple(elts), start)
     }
 
     /// slice: [expression] ':' [expression] [':' [expression]] | named_expression | '*' bitwise_or
@@ -61,7 +63,7 @@ extension Parser {
         if accept(":") {
             if !at(",") && !at("]") { step = try expression() }
         }
-        return Expr(.slice(lower: lower, upper: upper, step: step), lower?.loc ?? loc)
+        return node(.slice(lower: lower, upper: upper, step: step), loc)
     }
 
     /// atom: NAME | 'True' | 'False' | 'None' | NUMBER | STRING+ | '...' | tuple | group | genexp
@@ -71,9 +73,9 @@ extension Parser {
         switch t.kind {
         case .name:
             switch t.text {
-            case "True": advance(); return Expr(.constant(.bool(true)), t.loc)
-            case "False": advance(); return Expr(.constant(.bool(false)), t.loc)
-            case "None": advance(); return Expr(.constant(.none), t.loc)
+            case "True": advance(); return node(.constant(.bool(true)), t.loc)
+            case "False": advance(); return node(.constant(.bool(false)), t.loc)
+            case "None": advance(); return node(.constant(.none), t.loc)
             default:
                 if Lexer.keywords.contains(t.text) {
                     // CPython tries `yield` as yield_expr here, looking at what follows it.
@@ -81,16 +83,16 @@ extension Parser {
                     throw invalidSyntax()
                 }
                 advance()
-                return Expr(.name(t.text), t.loc)
+                return node(.name(t.text), t.loc)
             }
         case .number:
             advance()
-            return Expr(.constant(numberValue(t.text)), t.loc)
+            return node(.constant(numberValue(t.text)), t.loc)
         case .string:
             return try strings()
         case .op:
             switch t.text {
-            case "...": advance(); return Expr(.constant(.ellipsis), t.loc)
+            case "...": advance(); return node(.constant(.ellipsis), t.loc)
             case "(": return try parenthesized()
             case "[": return try listDisplay()
             case "{": return try braceDisplay()
@@ -104,7 +106,7 @@ extension Parser {
     /// tuple | group | genexp: '(' ... ')'
     func parenthesized() throws(SyntaxError) -> Expr {
         let open = next()
-        if accept(")") { return Expr(.tuple([]), open.loc) }
+        if accept(")") { return node(.tuple([]), open.loc) }
         if atKeyword("yield") {
             let y = try yieldExpr()
             try expect(")")
@@ -115,7 +117,7 @@ extension Parser {
             try checkComprehensionElement(first)
             let generators = try comprehensionClauses()
             try expect(")")
-            return Expr(.generatorExp(first, generators), open.loc)
+            return node(.generatorExp(first, generators), open.loc)
         }
         if accept(")") {
             if case .starred = first.kind { throw error("cannot use starred expression here", at: first.loc) }
@@ -128,19 +130,19 @@ extension Parser {
             elts.append(try starNamedExpression())
         }
         try expect(")")
-        return Expr(.tuple(elts), open.loc)
+        return node(.tuple(elts), open.loc)
     }
 
     /// list | listcomp: '[' ... ']'
     func listDisplay() throws(SyntaxError) -> Expr {
         let open = next()
-        if accept("]") { return Expr(.list([]), open.loc) }
+        if accept("]") { return node(.list([]), open.loc) }
         let first = try starNamedExpression()
         if try comprehensionAhead() {
             try checkComprehensionElement(first)
             let generators = try comprehensionClauses()
             try expect("]")
-            return Expr(.listComp(first, generators), open.loc)
+            return node(.listComp(first, generators), open.loc)
         }
         var elts = [first]
         while accept(",") {
@@ -148,13 +150,13 @@ extension Parser {
             elts.append(try starNamedExpression())
         }
         try expect("]")
-        return Expr(.list(elts), open.loc)
+        return node(.list(elts), open.loc)
     }
 
     /// dict | set | dictcomp | setcomp: '{' ... '}'
     func braceDisplay() throws(SyntaxError) -> Expr {
         let open = next()
-        if accept("}") { return Expr(.dict([]), open.loc) }
+        if accept("}") { return node(.dict([]), open.loc) }
         if at("**") {
             return try dictDisplay(open, first: nil)
         }
@@ -167,7 +169,7 @@ extension Parser {
             try checkComprehensionElement(first)
             let generators = try comprehensionClauses()
             try expect("}")
-            return Expr(.setComp(first, generators), open.loc)
+            return node(.setComp(first, generators), open.loc)
         }
         var elts = [first]
         while accept(",") {
@@ -175,7 +177,7 @@ extension Parser {
             elts.append(try starNamedExpression())
         }
         try expect("}")
-        return Expr(.set(elts), open.loc)
+        return node(.set(elts), open.loc)
     }
 
     /// The rest of a dict display or comprehension; `first` is the first key (nil for `**`).
@@ -186,7 +188,7 @@ extension Parser {
             if try comprehensionAhead() {
                 let generators = try comprehensionClauses()
                 try expect("}")
-                return Expr(.dictComp(key: key, value: value, generators), open.loc)
+                return node(.dictComp(key: key, value: value, generators), open.loc)
             }
             items.append(DictItem(key: key, value: value))
         } else {
@@ -212,7 +214,7 @@ extension Parser {
             items.append(DictItem(key: key, value: try dictValue()))
         }
         try expect("}")
-        return Expr(.dict(items), open.loc)
+        return node(.dict(items), open.loc)
     }
 
     /// ':' expression, after a dictionary key.
@@ -280,6 +282,7 @@ extension Parser {
 
     /// star_targets: star_target (',' star_target)* [','], where star_target is '*' primary | primary.
     func targetList() throws(SyntaxError) -> Expr {
+        let start = tok.loc
         let first = try starTarget()
         guard at(",") else { return first }
         var elts = [first]
@@ -287,14 +290,14 @@ extension Parser {
             if !startsExpression(tok) && !at("*") { break }
             elts.append(try starTarget())
         }
-        return Expr(.tuple(elts), first.loc)
+        return node(.tuple(elts), start)
     }
 
     /// star_target: '*' primary | primary
     func starTarget() throws(SyntaxError) -> Expr {
         if at("*") {
             let loc = next().loc
-            return Expr(.starred(try primary()), loc)
+            return node(.starred(try primary()), loc)
         }
         return try primary()
     }
@@ -303,7 +306,7 @@ extension Parser {
     func targetItem() throws(SyntaxError) -> Expr {
         if at("*") {
             let loc = next().loc
-            return Expr(.starred(try bitwiseOr()), loc)
+            return node(.starred(try bitwiseOr()), loc)
         }
         return try bitwiseOr()
     }

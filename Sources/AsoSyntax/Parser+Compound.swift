@@ -62,7 +62,7 @@ extension Parser {
         } else if atKeyword("else") {
             orElse = try elseBlock()
         }
-        return Stmt(.if(test: test, body: body, orElse: orElse), t.loc)
+        return stmtNode(.if(test: test, body: body, orElse: orElse), t.loc)
     }
 
     /// else_block: 'else' &&':' block
@@ -79,7 +79,7 @@ extension Parser {
         try expectColonBeforeNewline()
         let body = try block(after: "'while' statement", line: t.loc.line)
         let orElse = atKeyword("else") ? try elseBlock() : []
-        return Stmt(.while(test: test, body: body, orElse: orElse), t.loc)
+        return stmtNode(.while(test: test, body: body, orElse: orElse), t.loc)
     }
 
     /// for_stmt: ['async'] 'for' star_targets 'in' star_expressions ':' block [else_block]
@@ -90,7 +90,7 @@ extension Parser {
         try expectColonBeforeNewline()
         let body = try block(after: "'for' statement", line: t.loc.line)
         let orElse = atKeyword("else") ? try elseBlock() : []
-        return Stmt(.for(target: target, iter: iter, body: body, orElse: orElse, isAsync: isAsync), loc)
+        return stmtNode(.for(target: target, iter: iter, body: body, orElse: orElse, isAsync: isAsync), loc)
     }
 
     /// try_stmt: 'try' &&':' block (except_block+ [else_block] [finally_block] | finally_block)
@@ -124,7 +124,7 @@ extension Parser {
             if tok.kind == .error { throw invalidSyntax() }
             throw error("expected 'except' or 'finally' block", at: tok.loc)
         }
-        return Stmt(.try(body: body, handlers: handlers, orElse: orElse, finally: finally), t.loc)
+        return stmtNode(.try(body: body, handlers: handlers, orElse: orElse, finally: finally), t.loc)
     }
 
     /// with_stmt: ['async'] 'with' ('(' ','.with_item+ [','] ')' | ','.with_item+) ':' block
@@ -154,7 +154,7 @@ extension Parser {
         }
         try expectColonBeforeNewline()
         let body = try block(after: "'with' statement", line: t.loc.line)
-        return Stmt(.with(items: items ?? [], body: body, isAsync: isAsync), loc)
+        return stmtNode(.with(items: items ?? [], body: body, isAsync: isAsync), loc)
     }
 
     /// with_item: expression ['as' star_target]
@@ -199,7 +199,7 @@ extension Parser {
         try expectColon()
         let body = try block(after: "function definition", line: t.loc.line)
         let def = FunctionDef(name: name, args: args, body: body, decorators: decorators, returns: returns, isAsync: isAsync)
-        return Stmt(.functionDef(def), loc)
+        return stmtNode(.functionDef(def), loc)
     }
 
     /// class_def: 'class' NAME ['(' [arguments] ')'] ':' block
@@ -213,6 +213,6 @@ extension Parser {
         }
         try expectColonBeforeNewline()
         let body = try block(after: "class definition", line: t.loc.line)
-        return Stmt(.classDef(ClassDef(name: name, bases: bases, keywords: keywords, body: body, decorators: decorators)), t.loc)
+        return stmtNode(.classDef(ClassDef(name: name, bases: bases, keywords: keywords, body: body, decorators: decorators)), t.loc)
     }
 }

@@ -8,6 +8,7 @@
 extension Parser {
     /// star_expressions: star_expression (',' star_expression)* [',']
     func starExpressions() throws(SyntaxError) -> Expr {
+        let start = tok.loc
         let first = try starExpression()
         guard at(",") else { return first }
         var elts = [first]
@@ -15,14 +16,14 @@ extension Parser {
             if !startsExpression(tok) && !at("*") { break }
             elts.append(try starExpression())
         }
-        return Expr(.tuple(elts), first.loc)
+        return node(.tuple(elts), start)
     }
 
     /// star_expression: '*' bitwise_or | expression
     func starExpression() throws(SyntaxError) -> Expr {
         if at("*") {
             let loc = next().loc
-            return Expr(.starred(try bitwiseOr()), loc)
+            return node(.starred(try bitwiseOr()), loc)
         }
         return try expression()
     }
@@ -31,7 +32,7 @@ extension Parser {
     func starNamedExpression() throws(SyntaxError) -> Expr {
         if at("*") {
             let loc = next().loc
-            return Expr(.starred(try bitwiseOr()), loc)
+            return node(.starred(try bitwiseOr()), loc)
         }
         return try namedExpression()
     }
@@ -42,7 +43,7 @@ extension Parser {
             let nameTok = next()
             advance()
             let value = try expression()
-            return Expr(.namedExpr(target: nameTok.text, value: value), nameTok.loc)
+            return node(.namedExpr(target: nameTok.text, value: value), nameTok.loc)
         }
         let e = try expression()
         if at("="), try assignmentLooksIntended() {
@@ -103,7 +104,7 @@ extension Parser {
             throw error("expected 'else' after 'if' expression", at: body.loc)
         }
         let orElse = try expression()
-        return Expr(.ifExp(test: test, body: body, orElse: orElse), body.loc)
+        return node(.ifExp(test: test, body: body, orElse: orElse), tokens[startPos].loc)
     }
 
     /// True when the tokens at `index` are NAME STRING (`print "x"`), which CPython leaves out of the comma hint.
@@ -124,20 +125,22 @@ extension Parser {
 
     /// disjunction: conjunction ('or' conjunction)*
     func disjunction() throws(SyntaxError) -> Expr {
+        let start = tok.loc
         let first = try conjunction()
         guard atKeyword("or") else { return first }
         var values = [first]
         while acceptKeyword("or") { values.append(try conjunction()) }
-        return Expr(.boolOp(.or, values), first.loc)
+        return node(.boolOp(.or, values), start)
     }
 
     /// conjunction: inversion ('and' inversion)*
     func conjunction() throws(SyntaxError) -> Expr {
+        let start = tok.loc
         let first = try inversion()
         guard atKeyword("and") else { return first }
         var values = [first]
         while acceptKeyword("and") { values.append(try inversion()) }
-        return Expr(.boolOp(.and, values), first.loc)
+        return node(.boolOp(.and, values), start)
     }
 
     /// inversion: 'not' inversion | comparison
@@ -146,13 +149,14 @@ extension Parser {
             let loc = next().loc
             try enter()
             defer { leave() }
-            return Expr(.unary(.not, try inversion()), loc)
+            return node(.unary(.not, try inversion()), loc)
         }
         return try comparison()
     }
 
     /// comparison: bitwise_or (compare_op bitwise_or)*
     func comparison() throws(SyntaxError) -> Expr {
+        let start = tok.loc
         let left = try bitwiseOr()
         var ops: [(CmpOp, Expr)] = []
         while let op = compareOp() { ops.append((op, try bitwiseOr())) }
@@ -161,7 +165,7 @@ extension Parser {
             advance()
             throw invalidSyntax()
         }
-        return ops.isEmpty ? left : Expr(.compare(left, ops), left.loc)
+        return ops.isEmpty ? left : node(.compare(left, ops), start)
     }
 
     /// compare_op: '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not' 'in' | 'is' | 'is' 'not'
@@ -209,6 +213,7 @@ extension Parser {
 
     /// Parses `factor (op factor)*` for operators binding at least `minPower`.
     func binaryOperand(minPower: Int) throws(SyntaxError) -> Expr {
+        let start = tok.loc
         var left = try factor()
         var levels = 0
         defer { depth -= levels }
@@ -217,7 +222,7 @@ extension Parser {
             try enter()
             levels += 1
             let right = try binaryOperand(minPower: power + 1)
-            left = Expr(.binary(left, op, right), left.loc)
+            left = node(.binary(left, op, right), start)
         }
         return left
     }
@@ -229,25 +234,26 @@ extension Parser {
             advance()
             try enter()
             defer { leave() }
-            return Expr(.unary(op, try factor()), t.loc)
+            return node(.unary(op, try factor()), t.loc)
         }
         return try power()
     }
 
     /// power: await_primary ['**' factor]
     func power() throws(SyntaxError) -> Expr {
+        let start = tok.loc
         let base = try awaitPrimary()
         guard accept("**") else { return base }
         try enter()
         defer { leave() }
-        return Expr(.binary(base, .pow, try factor()), base.loc)
+        return node(.binary(base, .pow, try factor()), start)
     }
 
     /// await_primary: 'await' primary | primary
     func awaitPrimary() throws(SyntaxError) -> Expr {
         if atKeyword("await") {
             let loc = next().loc
-            return Expr(.await(try primary()), loc)
+            return node(.await(try primary()), loc)
         }
         return try primary()
     }
@@ -258,14 +264,14 @@ extension Parser {
         let args = try parameters(closing: ":", annotations: false)
         try expect(":")
         let body = try expression()
-        return Expr(.lambda(args, body), loc)
+        return node(.lambda(args, body), loc)
     }
 
     /// yield_expr: 'yield' 'from' expression | 'yield' [star_expressions]
     func yieldExpr() throws(SyntaxError) -> Expr {
         let loc = next().loc
-        if acceptKeyword("from") { return Expr(.yieldFrom(try expression()), loc) }
-        if startsExpression(tok) || at("*") { return Expr(.yield(try starExpressions()), loc) }
-        return Expr(.yield(nil), loc)
+        if acceptKeyword("from") { return node(.yieldFrom(try expression()), loc) }
+        if startsExpression(tok) || at("*") { return node(.yield(try starExpressions()), loc) }
+        return node(.yield(nil), loc)
     }
 }

@@ -66,13 +66,13 @@ extension Parser {
             }
         }
         if mixed { throw error("cannot mix bytes and nonbytes literals", at: tok.loc) }
-        if isBytes == true { return Expr(.constant(.bytes(bytes)), first.loc) }
+        if isBytes == true { return node(.constant(.bytes(bytes)), first.loc) }
         let merged = Parser.mergeLiterals(parts)
         if !anyFString {
-            if case .literal(let s)? = merged.first { return Expr(.constant(.str(s)), first.loc) }
-            return Expr(.constant(.str("")), first.loc)
+            if case .literal(let s)? = merged.first { return node(.constant(.str(s)), first.loc) }
+            return node(.constant(.str("")), first.loc)
         }
-        return Expr(.joinedStr(merged), first.loc)
+        return node(.joinedStr(merged), first.loc)
     }
 
     /// Joins neighbouring literal parts and drops empty ones.

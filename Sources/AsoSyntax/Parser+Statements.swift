@@ -40,25 +40,25 @@ extension Parser {
         let t = tok
         if t.kind == .name {
             switch t.text {
-            case "pass": advance(); return Stmt(.pass, t.loc)
-            case "break": advance(); return Stmt(.break, t.loc)
-            case "continue": advance(); return Stmt(.continue, t.loc)
+            case "pass": advance(); return stmtNode(.pass, t.loc)
+            case "break": advance(); return stmtNode(.break, t.loc)
+            case "continue": advance(); return stmtNode(.continue, t.loc)
             case "return":
                 advance()
                 let value = startsExpression(tok) || at("*") ? try starExpressions() : nil
-                return Stmt(.return(value), t.loc)
+                return stmtNode(.return(value), t.loc)
             case "raise": return try raiseStatement()
             case "global", "nonlocal":
                 advance()
                 var names = [try expectName()]
                 while accept(",") { names.append(try expectName()) }
-                return Stmt(t.text == "global" ? .global(names) : .nonlocal(names), t.loc)
+                return stmtNode(t.text == "global" ? .global(names) : .nonlocal(names), t.loc)
             case "del": return try delStatement()
             case "assert":
                 advance()
                 let test = try expression()
                 let message = accept(",") ? try expression() : nil
-                return Stmt(.assert(test: test, message: message), t.loc)
+                return stmtNode(.assert(test: test, message: message), t.loc)
             case "import": return try importStatement()
             case "from": return try fromImportStatement()
             default: break
@@ -91,7 +91,7 @@ extension Parser {
             let annotation = try expression()
             var value: Expr?
             if accept("=") { value = atKeyword("yield") ? try yieldExpr() : try starExpressions() }
-            return Stmt(.annAssign(target: first, annotation: annotation, value: value), startLoc)
+            return stmtNode(.annAssign(target: first, annotation: annotation, value: value), startLoc)
         }
         if tok.kind == .op, let op = Parser.augmentedOperators[tok.text] {
             var validTarget = false
@@ -110,9 +110,9 @@ extension Parser {
             case .name, .attribute, .subscript: break
             default: throw error("'\(exprName(first))' is an illegal expression for augmented assignment", at: first.loc)
             }
-            return Stmt(.augAssign(target: first, op: op, value: value), startLoc)
+            return stmtNode(.augAssign(target: first, op: op, value: value), startLoc)
         }
-        guard at("=") else { return Stmt(.expr(first), startLoc) }
+        guard at("=") else { return stmtNode(.expr(first), startLoc) }
         // Each target is checked when its '=' is seen, before the value is parsed (CPython's
         // invalid_assignment), so `f() =` is reported even when nothing valid follows.
         var targets: [Expr] = []
@@ -125,7 +125,7 @@ extension Parser {
             bareYield = atKeyword("yield")
             value = bareYield ? try yieldExpr() : try starExpressions()
         }
-        return Stmt(.assign(targets: targets, value: value), startLoc)
+        return stmtNode(.assign(targets: targets, value: value), startLoc)
     }
 
     /// Checks one target of `a = b = value`; `first` is the leftmost, which gets CPython's
@@ -147,10 +147,10 @@ extension Parser {
     /// raise_stmt: 'raise' [expression ['from' expression]]
     func raiseStatement() throws(SyntaxError) -> Stmt {
         let loc = next().loc
-        guard startsExpression(tok) else { return Stmt(.raise(exception: nil, cause: nil), loc) }
+        guard startsExpression(tok) else { return stmtNode(.raise(exception: nil, cause: nil), loc) }
         let exception = try expression()
         let cause = acceptKeyword("from") ? try expression() : nil
-        return Stmt(.raise(exception: exception, cause: cause), loc)
+        return stmtNode(.raise(exception: exception, cause: cause), loc)
     }
 
     /// del_stmt: 'del' del_target (',' del_target)* [','], where del_target is a primary. When
@@ -171,7 +171,7 @@ extension Parser {
         }
         if parsed && (at(";") || tok.kind == .newline) {
             for t in targets { try checkTarget(t, delete: true) }
-            return Stmt(.delete(targets), loc)
+            return stmtNode(.delete(targets), loc)
         }
         let failed = pos
         pos = start
@@ -203,7 +203,7 @@ extension Parser {
             let asName = acceptKeyword("as") ? try expectName() : nil
             names.append(Alias(name: name, asName: asName, loc: aliasLoc))
         } while accept(",")
-        return Stmt(.import(names), loc)
+        return stmtNode(.import(names), loc)
     }
 
     /// import_from: 'from' ('.' | '...')* dotted_name 'import' import_from_targets
@@ -219,7 +219,7 @@ extension Parser {
         var names: [Alias] = []
         if at("*") {
             names.append(Alias(name: "*", asName: nil, loc: next().loc))
-            return Stmt(.importFrom(module: module, names: names, level: level), loc)
+            return stmtNode(.importFrom(module: module, names: names, level: level), loc)
         }
         let parenthesized = accept("(")
         repeat {
@@ -233,6 +233,6 @@ extension Parser {
             names.append(Alias(name: name, asName: asName, loc: aliasLoc))
         } while accept(",")
         if parenthesized { try expect(")") }
-        return Stmt(.importFrom(module: module, names: names, level: level), loc)
+        return stmtNode(.importFrom(module: module, names: names, level: level), loc)
     }
 }

@@ -97,6 +97,15 @@ final class Parser {
         return t
     }
 
+    /// Where the last consumed token ends: the end of a node built right after its last token.
+    var prevEnd: SourceLocation { pos > 0 ? tokens[pos - 1].end : tok.loc }
+
+    /// An expression node from `loc` to the end of the last consumed token.
+    func node(_ kind: ExprKind, _ loc: SourceLocation) -> Expr { Expr(kind, loc, end: prevEnd) }
+
+    /// A statement node from `loc` to the end of the last consumed token.
+    func stmtNode(_ kind: StmtKind, _ loc: SourceLocation) -> Stmt { Stmt(kind, loc, end: prevEnd) }
+
     func at(_ op: String) -> Bool { tokens[pos].isOp(op) }
     func atKeyword(_ k: String) -> Bool { tokens[pos].isKeyword(k) }
 

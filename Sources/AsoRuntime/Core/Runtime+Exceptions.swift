@@ -112,19 +112,73 @@ extension Runtime {
                 last = key
             }
             out += "  File \"\(entry.code.filename)\", line \(line), in \(entry.code.name)\n"
-            if let src = sourceLine(entry.code.filename, line) {
-                let trimmed = src.drop(while: { $0 == " " || $0 == "\t" })
-                if !trimmed.isEmpty { out += "    \(trimmed)\n" }
+            if let src = rawSourceLine(entry.code.filename, line) {
+                let text = Array(src.unicodeScalars)
+                let indent = text.prefix(while: Runtime.isBlank).count
+                if indent < text.count {
+                    var shown = String.UnicodeScalarView()
+                    shown.append(contentsOf: text[indent...])
+                    out += "    \(String(shown))\n"
+                    if let span = entry.code.span(at: entry.pc), span.line == line,
+                       let markers = Runtime.errorMarkers(text, indent: indent, span) {
+                        out += markers + "\n"
+                    }
+                }
             }
         }
         flushRepeats()
         return out
     }
 
-    /// A line of a loaded source file (1-based), if known.
-    func sourceLine(_ file: String, _ line: Int) -> String? {
+    private static func isBlank(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" || c == "\u{0C}" }
+
+    /// The line CPython 3.11 prints under a frame's source line (PEP 657), or nil when it prints
+    /// none: the instruction's span in `^`, or in `~` with its anchor (operator, `[index]`) in `^`;
+    /// to the line's last non-blank character when the span goes on past the line; nothing when the
+    /// span without anchor is the whole line. `text` is the full line, `indent` its leading blanks.
+    static func errorMarkers(_ text: [Unicode.Scalar], indent: Int, _ span: LineTableEntry) -> String? {
+        guard span.endLine > 0, span.column >= 1 else { return nil }
+        let start = span.column - 1
+        var end: Int
+        var left = -1, right = -1
+        if span.endLine == span.line {
+            end = span.endColumn - 1
+            if span.anchorStart > 0 && span.anchorEnd > 0 {
+                left = span.anchorStart - 1
+                right = span.anchorEnd - 1
+            }
+        } else {
+            // CPython 3.11 scans the line's UTF-8 bytes back from its length in characters: on a
+            // line with non-ASCII text the underline stops short, and Aso does the same.
+            let bytes = Array(String(String.UnicodeScalarView(text)).utf8)
+            var i = min(text.count, bytes.count) - 1
+            while i >= 0 && (bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0C) { i -= 1 }
+            end = i + 1
+        }
+        let anchored = left != -1 || right != -1
+        if end - start == text.count - indent && !anchored { return nil }
+        let primary: Character = anchored ? "~" : "^"
+        var out = ""
+        var offset = indent - 4
+        while offset < end {
+            offset += 1
+            if offset <= start {
+                out.append(" ")
+            } else if anchored && left < offset && offset <= right {
+                out.append("^")
+            } else {
+                out.append(primary)
+            }
+        }
+        return out
+    }
+
+    /// A line of a loaded source file (1-based), if known, without its line end.
+    func rawSourceLine(_ file: String, _ line: Int) -> String? {
         guard let lines = sources[file], line >= 1, line <= lines.count else { return nil }
-        return String(lines[line - 1]).trimmingCharacters(in: " \t\r\u{0C}")
+        var s = String(lines[line - 1])
+        while s.hasSuffix("\r") { s.removeLast() }
+        return s
     }
 }
 
