@@ -100,20 +100,21 @@ extension Runtime {
                         ip = r ? ip &+ 1 : Int(words[ip] >> 8)
                     case .loadFastConstCompareJump:
                         let a = locals[arg]
-                        if a.isNull { throw unboundLocal(code, arg) }
                         let b = consts[Int(words[ip] >> 8)]
+                        if case .int(let x) = a, case .int(let y) = b {
+                            let r = Runtime.intCompare(x, y, Int(words[ip &+ 1] >> 8))
+                            ip = r ? ip &+ 3 : Int(words[ip &+ 2] >> 8)
+                            continue
+                        }
+                        if a.isNull { throw unboundLocal(code, arg) }
                         let cmp = Int(words[ip &+ 1] >> 8)
                         let target = Int(words[ip &+ 2] >> 8)
-                        ip &+= 3
+                        ip &+= 2   // at the compareOp, for its position if it raises
+                        Runtime.saveState(fp, ip, sp, fiber)
+                        let v = try compare(a, b, cmp)
                         let r: Bool
-                        if case .int(let x) = a, case .int(let y) = b {
-                            r = Runtime.intCompare(x, y, cmp)
-                        } else {
-                            Runtime.saveState(fp, ip, sp, fiber)
-                            let v = try compare(a, b, cmp)
-                            if case .bool(let x) = v { r = x } else { r = try truthy(v) }
-                        }
-                        if !r { ip = target }
+                        if case .bool(let x) = v { r = x } else { r = try truthy(v) }
+                        ip = r ? ip &+ 1 : target
                     case .storeFast:
                         sp -= 1
                         locals[arg] = sp.pointee
@@ -126,22 +127,22 @@ extension Runtime {
                         (sp - 1).pointee = v
                     case .loadFastConstBinaryOp:
                         let a = locals[arg]
-                        if a.isNull { throw unboundLocal(code, arg) }
                         let b = consts[Int(words[ip] >> 8)]
                         let bop = Int(words[ip &+ 1] >> 8)
-                        ip &+= 2
                         // Tests, not a switch: a switch here is an indirect jump the processor
                         // mispredicts far more often than a test that goes the same way every time.
                         if case .int(let x) = a, case .int(let y) = b {
                             let plain = bop >= 13 ? bop &- 13 : bop   // `+=` is `+` on ints
                             if plain == 0 {
                                 let (r, o) = x.addingReportingOverflow(y)
-                                if !o { sp.pointee = .int(r); sp += 1; continue }
+                                if !o { sp.pointee = .int(r); sp += 1; ip &+= 2; continue }
                             } else if plain == 10 {
                                 let (r, o) = x.subtractingReportingOverflow(y)
-                                if !o { sp.pointee = .int(r); sp += 1; continue }
+                                if !o { sp.pointee = .int(r); sp += 1; ip &+= 2; continue }
                             }
                         }
+                        if a.isNull { throw unboundLocal(code, arg) }
+                        ip &+= 2
                         sp.pointee = try binaryOp(bop, a, b)
                         sp += 1
                     case .deleteFast:
