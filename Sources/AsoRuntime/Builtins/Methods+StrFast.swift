@@ -107,11 +107,16 @@ extension Runtime {
         for (name, upper) in [("upper", true), ("lower", false)] {
             speedUp(name) { rt, a in
                 guard a.count == 1, let me = a[0].asStr, me.isASCII else { return nil }
-                let bytes = me.value.utf8.map { b -> UInt8 in
-                    if upper { return b >= 0x61 && b <= 0x7A ? b - 32 : b }
-                    return b >= 0x41 && b <= 0x5A ? b + 32 : b
+                let text = withUTF8(me.value) { source in
+                    String(unsafeUninitializedCapacity: source.count) { out in
+                        for (i, b) in source.enumerated() {
+                            if upper { out[i] = b >= 0x61 && b <= 0x7A ? b - 32 : b }
+                            else { out[i] = b >= 0x41 && b <= 0x5A ? b + 32 : b }
+                        }
+                        return source.count
+                    }
                 }
-                return rt.newStr(String(decoding: bytes, as: UTF8.self))
+                return rt.newASCIIStr(text)
             }
         }
 

@@ -112,6 +112,10 @@ package final class Runtime {
     // MARK: Allocation
 
     @inline(__always) func newStr(_ s: String) -> Value { Value(heap.register(StrObj.make(s, type: types.str))) }
+    /// A new string whose text the caller knows to be all ASCII (it is not measured again).
+    @inline(__always) func newASCIIStr(_ s: String) -> Value {
+        Value(heap.register(StrObj.make(ascii: s, count: s.utf8.count, type: types.str)))
+    }
     /// A new string from UTF-8 bytes; `ascii: true` when the caller knows them all ASCII (then they
     /// are not measured again).
     @inline(__always) func newStr(utf8 bytes: UnsafeBufferPointer<UInt8>, ascii: Bool?) -> Value {

@@ -598,15 +598,20 @@ extension Runtime {
                         sp += 1
                     case .buildString:
                         var text = ""
+                        var ascii = true   // numbers are; a string piece says so itself
                         for i in 0..<arg {
                             switch (sp - arg + i).pointee {
                             case .int(let n): text.append(String(n))
                             case .float(let d): text.append(floatRepr(d))
-                            case let v: v.withStr { text.append($0.value) }
+                            case let v:
+                                v.withStr {
+                                    ascii = ascii && $0.isASCII
+                                    text.append($0.value)
+                                }
                             }
                         }
                         sp -= arg
-                        sp.pointee = newStr(text)
+                        sp.pointee = ascii ? newASCIIStr(text) : newStr(text)
                         sp += 1
                     case .buildSlice:
                         let step: Value = arg == 3 ? (sp - 1).pointee : .none
