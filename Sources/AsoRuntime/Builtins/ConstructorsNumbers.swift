@@ -20,7 +20,7 @@ extension Runtime {
             let base = try rt.integerOperand(p[1])
             let b = Int(exactly: base) ?? -1
             if let s = p[0].asStr {
-                return rt.intValue(try rt.converting { () throws(FormatError) in try parseInt(s.value, base: b) })
+                return rt.intValue(try rt.converting { () throws(FormatError) in try parseInt(s.value, base: b, maxStrDigits: rt.intMaxStrDigits) })
             }
             if let bytes = p[0].asBytes { return try rt.intFromBytes(bytes.bytes, base: b) }
             throw rt.typeError("int() can't convert non-string with explicit base")
@@ -85,7 +85,7 @@ extension Runtime {
         case .float(let d): return intValue(try converting { () throws(FormatError) in try doubleToInteger(d) })
         default:
             if isIntegral(v) { return v }
-            if let s = v.asStr { return intValue(try converting { () throws(FormatError) in try parseInt(s.value) }) }
+            if let s = v.asStr { return intValue(try converting { () throws(FormatError) in try parseInt(s.value, maxStrDigits: intMaxStrDigits) }) }
             if let b = v.asBytes { return try intFromBytes(b.bytes, base: 10) }
             for method in ["__int__", "__index__"] {
                 if case .object(let u) = v, u.takeUnretainedValue().kind == .instance, let f = typeOf(v).lookup(method) {
@@ -108,7 +108,7 @@ extension Runtime {
             throw invalid
         }
         do {
-            return intValue(try parseInt(String(decoding: bytes, as: UTF8.self), base: base))
+            return intValue(try parseInt(String(decoding: bytes, as: UTF8.self), base: base, maxStrDigits: intMaxStrDigits))
         } catch {
             if error.message.hasPrefix("invalid literal") { throw invalid }
             throw scriptError(error)

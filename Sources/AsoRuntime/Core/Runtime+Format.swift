@@ -38,12 +38,12 @@ extension Runtime {
     func format(_ v: Value, _ spec: String) throws -> String {
         do {
             switch v {
-            case .int(let i): return try formatInt(i, spec)
+            case .int(let i): return try formatInt(i, spec, maxStrDigits: intMaxStrDigits)
             case .bool(let b): return spec.isEmpty ? (b ? "True" : "False") : try formatInt(b ? 1 : 0, spec, typeName: "bool")
             case .float(let d): return try formatFloat(d, spec)
             default:
                 if let s = v.asStr { return try formatString(s.value, spec) }
-                if let b = v.asBigInt { return try formatInt(b.value, spec) }
+                if let b = v.asBigInt { return try formatInt(b.value, spec, maxStrDigits: intMaxStrDigits) }
                 if spec.isEmpty { return try str(v) }
                 throw typeError("unsupported format string passed to \(typeName(v)).__format__")
             }
@@ -64,9 +64,9 @@ extension Runtime {
     }
 
 
-    /// Decimal string of a big int, with CPython's 4300-digit limit.
+    /// Decimal string of a big int, with the int/str digit limit (4300 unless the script changed it).
     func bigIntString(_ b: BigInt) throws -> String {
-        do { return try intToDecimalString(b) } catch { throw scriptError(error) }
+        do { return try intToDecimalString(b, maxStrDigits: intMaxStrDigits) } catch { throw scriptError(error) }
     }
 }
 

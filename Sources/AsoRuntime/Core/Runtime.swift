@@ -54,6 +54,8 @@ package final class Runtime {
     /// Factories of the native modules (`math`, `json`, ...), run on first import.
     var nativeModules: [String: (Runtime) -> ModuleObj] = [:]
     let options: RuntimeOptions
+    /// The int/str conversion digit limit (`sys.set_int_max_str_digits`; 0 means none).
+    var intMaxStrDigits = defaultIntMaxStrDigits
     /// Where `print` writes (standard output by default).
     package var writeOut: (String) -> Void
     /// Where tracebacks and warnings go (standard error by default).

@@ -41,7 +41,22 @@ extension Runtime {
             rt.hot.pointee.recursionLimit = n
             return .none
         })
-        m.set("get_int_max_str_digits", native("get_int_max_str_digits") { _, _ in .int(4300) })
+        m.set("get_int_max_str_digits", native("get_int_max_str_digits") { rt, args in
+            try rt.checkCount(args.count, "get_int_max_str_digits", min: 0, max: 0)
+            return .int(rt.intMaxStrDigits)
+        })
+        m.set("set_int_max_str_digits", native("set_int_max_str_digits") { rt, args in
+            try rt.checkKeywords(args, ["maxdigits"], "set_int_max_str_digits")
+            let given = args.count == 1 ? args[0] : args.keyword("maxdigits")
+            guard args.count + args.keywords.count == 1, let v = given else {
+                throw rt.typeError("set_int_max_str_digits() missing required argument 'maxdigits' (pos 1)")
+            }
+            if case .float = v { throw rt.typeError("'float' object cannot be interpreted as an integer") }
+            let n = try rt.intArgument(v)
+            if n != 0 && n < 640 { throw rt.valueError("maxdigits must be 0 or larger than 640") }
+            rt.intMaxStrDigits = n
+            return .none
+        })
         m.set("exc_info", native("exc_info") { rt, _ in
             let e = rt.handledException
             if e.isNone || e.isNull { return rt.newTuple([.none, .none, .none]) }
