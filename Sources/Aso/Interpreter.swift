@@ -28,6 +28,9 @@ public struct Configuration: Sendable {
     public var memoryLimit = 8 << 30
     /// Collect garbage at every safepoint (slow; for testing the collector).
     public var gcStress = false
+    /// Run the event loop on a virtual clock: when nothing is ready and no I/O is in flight, the
+    /// clock jumps to the next timer, so sleeps take no real time (`aso run --virtual-time`).
+    public var virtualTime = false
     /// Folders searched, after the main script's folder, for imported `.aso` modules.
     public var modulePath: [String] = []
     /// Receives everything the script prints to standard output.
@@ -65,6 +68,7 @@ public final class Interpreter {
         options.recursionLimit = configuration.recursionLimit
         options.memoryLimit = configuration.memoryLimit
         options.gcStress = configuration.gcStress
+        options.virtualTime = configuration.virtualTime
         runtime = Runtime(options: options, writeOut: configuration.standardOutput, writeErr: configuration.standardError)
         runtime.importHook = { [unowned self] name in try self.findModule(name) }
     }

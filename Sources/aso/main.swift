@@ -42,23 +42,27 @@ func environmentVariables() -> [String: String] {
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run a program (`-` reads it from standard input).")
 
+    @Flag(help: "Run the event loop on a virtual clock: sleeps take no real time, output is the same.")
+    var virtualTime = false
+
     @Argument(help: "The program file, or - for standard input.")
     var file: String
 
     @Argument(parsing: .captureForPassthrough, help: "Arguments for the program (sys.argv[1:]).")
     var arguments: [String] = []
 
-    func run() throws { try runProgram(file, arguments) }
+    func run() throws { try runProgram(file, arguments, virtualTime: virtualTime) }
 }
 
-/// `aso run FILE ARGS...`.
-func runProgram(_ file: String, _ arguments: [String]) throws {
+/// `aso run [--virtual-time] FILE ARGS...`.
+func runProgram(_ file: String, _ arguments: [String], virtualTime: Bool = false) throws {
     let source = try readProgram(file)
     let env = environmentVariables()
     var config = Configuration()
     config.arguments = [file] + arguments
     config.environment = env
     config.gcStress = env["ASO_GC_STRESS"] == "1"
+    config.virtualTime = virtualTime || env["ASO_VIRTUAL_TIME"] == "1"
     config.modulePath = (env["ASOPATH"] ?? "").split(separator: ":").map(String.init)
     config.standardOutput = { FileOutput.standardOutput.write($0) }
     config.standardError = { FileOutput.standardError.write($0) }

@@ -19,6 +19,6 @@ extension Runtime {
             }
             return Value(e)
         }
-        for t in exc.ordered { t.construct = construct }
+        for t in exc.ordered + exc.asyncio { t.construct = construct }
     }
 }

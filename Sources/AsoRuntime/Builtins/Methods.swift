@@ -32,6 +32,7 @@ extension Runtime {
         nativeModules["os"] = { rt in rt.makeOsModule() }
         nativeModules["os.path"] = { rt in rt.makeOsPathModule() }
         nativeModules["random"] = { rt in rt.makeRandomModule() }
+        nativeModules["asyncio"] = { rt in rt.makeAsyncioModule() }
     }
 
     /// Puts a method named `name` on `type`. `body` gets the receiver and the other arguments.

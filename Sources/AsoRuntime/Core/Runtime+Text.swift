@@ -123,7 +123,7 @@ extension Runtime {
             return "<\(o.type.name) object at \(address(o))>"
         case .generator:
             let g = unsafeDowncast(o, to: GeneratorObj.self)
-            return "<generator object \(g.function.qualifiedName) at \(address(o))>"
+            return "<\(g.type.name) object \(g.function.qualifiedName) at \(address(o))>"
         }
     }
 

@@ -17,6 +17,8 @@ package struct RuntimeOptions: Sendable {
     package var argv: [String] = []
     /// `os.environ`.
     package var environment: [String: String] = [:]
+    /// Event loop timers jump the clock instead of waiting (the same output, at once).
+    package var virtualTime = false
     package init() {}
 }
 
@@ -154,8 +156,11 @@ package final class Runtime {
     func traceRoots(_ t: inout Tracer) {
         t.mark(builtins)
         for m in modules.values { t.mark(m) }
-        for ty in types.all { t.mark(ty) }
+        for ty in types.every { t.mark(ty) }
         for ty in exc.ordered { t.mark(ty) }
+        for ty in exc.asyncio { t.mark(ty) }
+        loop?.trace(&t)
+        for task in finishedWithException { t.mark(task) }
         for o in interned.values { t.mark(o) }
         t.mark(notImplemented)
         t.mark(ellipsis)
@@ -164,6 +169,16 @@ package final class Runtime {
         activeFibers.forEach { $0.trace(&t) }
         for m in extraRoots { m(&t) }
     }
+    /// The running event loop (`asyncio.run`), nil when none runs.
+    var loop: EventLoop?
+    /// Tasks made so far (for their default names, `Task-N`).
+    var tasksCreated = 0
+    /// Tasks that ended with an exception, checked at the end of `asyncio.run` for ones whose
+    /// exception nobody retrieved.
+    var finishedWithException: [TaskObj] = []
+    /// Runs the event loop's clock virtually (`aso run --virtual-time`).
+    var virtualTime: Bool { options.virtualTime }
+
     /// Roots registered by other parts (the event loop, the host's handles).
     var extraRoots: [(inout Tracer) -> Void] = []
 

@@ -61,8 +61,11 @@ final class Types {
         meta.typeRef = meta
         heap.register(meta)
         type = meta
+        var made: [TypeObject] = [meta]
         func make(_ name: String, _ base: TypeObject?) -> TypeObject {
-            heap.register(TypeObject(name: name, base: base, isException: false, metatype: meta))
+            let t = heap.register(TypeObject(name: name, base: base, isException: false, metatype: meta))
+            made.append(t)
+            return t
         }
         object = make("object", nil)
         meta.base = object
@@ -112,9 +115,28 @@ final class Types {
         staticmethod = make("staticmethod", object)
         classmethod = make("classmethod", object)
         property = make("property", object)
+        coroutine = make("coroutine", object)
+        nativeCoroutine = make("coroutine", object)
+        future = make("Future", object)
+        task = make("Task", future)
+        gatheringFuture = make("_GatheringFuture", future)
+        futureIter = make("FutureIter", object)
+        handle = make("Handle", object)
+        timerHandle = make("TimerHandle", handle)
+        eventLoop = make("_UnixSelectorEventLoop", object)
         all = [meta, object, int, bool, float, complex, str, bytes, list, tuple, dict, set, frozenset, range,
                slice, enumerate, zip, map, filter, reversed, generator, staticmethod, classmethod, property]
+        every = made
     }
+
+    /// Every type made here, builtins or not: all of them are roots of the collector (their
+    /// dictionaries hold the native methods).
+    private(set) var every: [TypeObject] = []
+    // asyncio's classes.
+    let coroutine, future, task, gatheringFuture, futureIter, handle, timerHandle, eventLoop: TypeObject
+    /// The class of native coroutines (`asyncio.sleep(...)`): also named `coroutine`, without
+    /// the methods of script coroutines.
+    let nativeCoroutine: TypeObject
 }
 
 /// Exception classes, in CPython's hierarchy.
@@ -193,5 +215,14 @@ final class ExceptionTypes {
         _ = make("UserWarning", warning)
         self.byName = byName
         self.ordered = ordered
+        // asyncio's own exceptions: not builtins.
+        cancelledError = heap.register(TypeObject(name: "CancelledError", base: baseException, isException: true, metatype: types.type))
+        invalidStateError = heap.register(TypeObject(name: "InvalidStateError", base: exception, isException: true, metatype: types.type))
+        for t in [cancelledError, invalidStateError] { t.moduleName = "asyncio.exceptions" }
+        asyncio = [cancelledError, invalidStateError]
     }
+
+    let cancelledError, invalidStateError: TypeObject
+    /// asyncio's exception classes (constructed like the builtin ones, but not builtins).
+    let asyncio: [TypeObject]
 }

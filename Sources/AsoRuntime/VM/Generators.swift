@@ -60,7 +60,8 @@ extension Runtime {
         fiber.sp = code.localCount
         _ = fiber.push(Frame(code: Unmanaged.passUnretained(code), function: Value(fn), ip: 0, base: 0,
                              sp: code.localCount, returnSlot: 0, namespace: .null, isEntry: true))
-        return Value(heap.register(GeneratorObj(fiber: fiber, function: fn, type: types.generator)))
+        let type = code.code.flags.contains(.coroutine) ? types.coroutine : types.generator
+        return Value(heap.register(GeneratorObj(fiber: fiber, function: fn, type: type)))
     }
 
     /// `next(g)` / `g.send(v)`: runs the generator to its next yield or its end.
@@ -123,14 +124,18 @@ extension Runtime {
             return try resume(g, .raise(raised))
         }
         var outcome: ResumeResult
+        let throwMethod = sub == nil ? try findAttribute(d.iterator, "throw") : nil
+        if sub == nil && throwMethod == nil {
+            // A delegate without `throw` (a native awaitable): the exception is raised at the
+            // delegation itself. (Outside the `do` below: what the generator then raises is its own.)
+            g.state = .suspended
+            return try resume(g, .raise(e))
+        }
         do {
             if let sub {
                 outcome = try resumeThrowing(sub, e)
-            } else if let throwMethod = try findAttribute(d.iterator, "throw") {
-                outcome = .yielded(try call(throwMethod, [Value(e)]))
             } else {
-                g.state = .suspended
-                return try resume(g, .raise(e))
+                outcome = .yielded(try call(throwMethod ?? .none, [Value(e)]))
             }
         } catch let err as ScriptError {
             g.state = .suspended
@@ -233,6 +238,7 @@ extension Runtime {
             }
         }
         t.dict["__iter__"] = native("__iter__", owner: "generator") { _, args in args[0] }
+        for name in ["send", "throw", "close"] { types.coroutine.dict[name] = t.dict[name] }
         // Every StopIteration has a `value`; one made without arguments (by a native iterator
         // running out) finds None here, on its class.
         exc.stopIteration.dict["value"] = Value.none

@@ -754,6 +754,11 @@ extension Runtime {
                             case .yielded(let y): (sp - 1).pointee = y
                             case .returned(let r): result = r
                             }
+                        } else if case .object(let u) = it, let a = u.takeUnretainedValue() as? AwaitObj {
+                            switch try a.step(self, nil) {
+                            case .yielded(let y): (sp - 1).pointee = y
+                            case .returned(let r): result = r
+                            }
                         } else if !sent.isNone {
                             throw attributeError("'\(typeName(it))' object has no attribute 'send'")
                         } else if let y = try next(it) {
@@ -799,8 +804,10 @@ extension Runtime {
                         let r = try call((sp - 3).pointee, [Value(typeOf(e)), e, tb])
                         sp.pointee = r
                         sp += 1
-                    case .beforeAsyncWith,
-                         .getAwaitable, .getAIter, .getANext, .endAsyncFor, .asyncGenWrap:
+                    case .getAwaitable:
+                        Runtime.saveState(fp, ip, sp, fiber)
+                        (sp - 1).pointee = try awaitable((sp - 1).pointee)
+                    case .beforeAsyncWith, .getAIter, .getANext, .endAsyncFor, .asyncGenWrap:
                         throw runtimeError("'\(op)' is not supported yet")
                     }
                 }

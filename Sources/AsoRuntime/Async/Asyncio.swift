@@ -1,0 +1,297 @@
+// The `asyncio` module: run, sleep, create_task, gather, the running loop, Future and Task.
+//
+// One idea: these are thin: each checks its arguments with CPython's messages and hands over to
+// the scheduling core (Runtime+Scheduling.swift). Awaiting a future or `asyncio.sleep` drives an
+// `AwaitObj`, whose step function is the body of the coroutine CPython would have run.
+
+extension Runtime {
+    func makeAsyncioModule() -> ModuleObj {
+        let m = newModule("asyncio", file: nil)
+        m.set("CancelledError", Value(exc.cancelledError))
+        m.set("InvalidStateError", Value(exc.invalidStateError))
+        m.set("TimeoutError", Value(exc.timeoutError))
+        m.set("Future", Value(types.future))
+        m.set("Task", Value(types.task))
+        types.future.construct = { rt, args in
+            guard rt.loop != nil else { throw rt.runtimeError("no running event loop") }
+            return Value(rt.newFuture())
+        }
+
+        m.set("run", native("run") { rt, args in
+            try rt.checkKeywords(args, ["debug"], "run")
+            try rt.checkCount(args.count, "run", min: 1, max: 1)
+            return try rt.asyncioRun(args[0])
+        })
+        m.set("sleep", native("sleep") { rt, args in
+            try rt.checkKeywords(args, ["result"], "sleep")
+            try rt.checkCount(args.count, "sleep", min: 1, max: 2)
+            let result = args.count == 2 ? args[1] : (args.keyword("result") ?? .none)
+            return Value(try rt.sleepAwaitable(try rt.seconds(args[0]), result: result))
+        })
+        m.set("create_task", native("create_task") { rt, args in
+            try rt.checkKeywords(args, ["name", "context"], "create_task")
+            try rt.checkCount(args.count, "create_task", min: 1, max: 1)
+            return Value(try rt.createTask(args[0], name: args.keyword("name") ?? .none))
+        })
+        m.set("ensure_future", native("ensure_future") { rt, args in
+            try rt.checkCount(args.count, "ensure_future", min: 1, max: 1)
+            return Value(try rt.ensureFuture(args[0]))
+        })
+        m.set("gather", native("gather") { rt, args in
+            try rt.checkKeywords(args, ["return_exceptions"], "gather")
+            let re = try args.keyword("return_exceptions").map { try rt.truthy($0) } ?? false
+            guard rt.loop != nil else { throw rt.runtimeError("no running event loop") }
+            return Value(try rt.gather(Array(args.positional), returnExceptions: re))
+        })
+        m.set("get_running_loop", native("get_running_loop") { rt, args in
+            try rt.checkCount(args.count, "get_running_loop", min: 0, max: 0)
+            guard let loop = rt.loop else { throw rt.runtimeError("no running event loop") }
+            return loop.object
+        })
+        m.set("get_event_loop", native("get_event_loop") { rt, _ in
+            guard let loop = rt.loop else { throw rt.runtimeError("no running event loop") }
+            return loop.object
+        })
+        m.set("current_task", native("current_task") { rt, _ in
+            guard let loop = rt.loop else { throw rt.runtimeError("no running event loop") }
+            return loop.currentTask.map { Value($0) } ?? .none
+        })
+        m.set("all_tasks", native("all_tasks") { rt, _ in
+            guard let loop = rt.loop else { throw rt.runtimeError("no running event loop") }
+            let s = rt.newSet()
+            for t in loop.tasks where !t.isDone { try s.add(Value(t), rt) }
+            return Value(s)
+        })
+        m.set("iscoroutine", native("iscoroutine") { rt, args in
+            try rt.checkCount(args.count, "iscoroutine", min: 1, max: 1)
+            return .bool(rt.isCoroutine(args[0]))
+        })
+        m.set("iscoroutinefunction", native("iscoroutinefunction") { rt, args in
+            try rt.checkCount(args.count, "iscoroutinefunction", min: 1, max: 1)
+            guard let f = args[0].asFunction else { return .bool(false) }
+            return .bool(f.code.code.flags.contains(.coroutine))
+        })
+        installFutureMethods()
+        return m
+    }
+
+    /// A delay in seconds (an int or a float).
+    func seconds(_ v: Value) throws -> Double {
+        switch v {
+        case .float(let d): return d
+        case .int(let i): return Double(i)
+        case .bool(let b): return b ? 1 : 0
+        default:
+            if let d = try floatValue(v) { return d }
+            throw typeError("'\(typeName(v))' object cannot be interpreted as an integer")
+        }
+    }
+
+    /// `asyncio.run(main)`.
+    func asyncioRun(_ main: Value) throws -> Value {
+        if loop != nil { throw runtimeError("asyncio.run() cannot be called from a running event loop") }
+        guard isCoroutine(main) else { throw valueError("a coroutine was expected, got \(try repr(main))") }
+        let loop = EventLoop(virtualTime: virtualTime)
+        self.loop = loop
+        loop.object = Value(heap.register(InstanceObj(type: types.eventLoop)))
+        defer {
+            self.loop = nil
+            reportUnretrievedExceptions()
+        }
+        let task = try createTask(main)
+        tempRoots.append(Value(task))
+        defer { tempRoots.removeLast() }
+        do {
+            try runUntilComplete(task)
+        } catch {
+            try? cancelRemainingTasks()
+            throw error
+        }
+        try cancelRemainingTasks()
+        return try futureResult(task)
+    }
+
+    /// `asyncio.sleep(delay, result)`: a bare yield for a delay of zero or less, else a future
+    /// completed by a timer (which is cancelled when the sleep ends early).
+    func sleepAwaitable(_ delay: Double, result: Value) throws -> AwaitObj {
+        if delay.isNaN { throw valueError("Invalid value NaN (not a number)") }
+        var started = false
+        var future: FutureObj?
+        var timer: HandleObj?
+        let a = AwaitObj(traced: [result], type: types.nativeCoroutine) { rt, e in
+            if let e {
+                timer?.cancelled = true
+                throw ScriptError(exception: e)
+            }
+            if !started {
+                started = true
+                if delay <= 0 { return .yielded(.none) }
+                let f = rt.newFuture()
+                future = f
+                timer = rt.callLater(delay, .setResultUnlessCancelled(f, result))
+                f.blocking = true
+                return .yielded(Value(f))
+            }
+            guard let f = future else { return .returned(result) }
+            timer?.cancelled = true
+            return .returned(try rt.futureResult(f))
+        }
+        return heap.register(a)
+    }
+
+    /// What `await f` drives for a future (Future.__await__).
+    func futureAwaiter(_ f: FutureObj) -> AwaitObj {
+        var started = false
+        return heap.register(AwaitObj(traced: [Value(f)], type: types.futureIter) { rt, e in
+            if let e { throw ScriptError(exception: e) }
+            if !started {
+                started = true
+                if !f.isDone {
+                    f.blocking = true
+                    return .yielded(Value(f))
+                }
+            }
+            if !f.isDone { throw rt.runtimeError("await wasn't used with future") }
+            return .returned(try rt.futureResult(f))
+        })
+    }
+
+    /// GET_AWAITABLE: the iterator an `await` drives.
+    func awaitable(_ v: Value) throws -> Value {
+        if let g = v.asObject(.generator, GeneratorObj.self) {
+            guard g.type === types.coroutine else {
+                throw typeError("object generator can't be used in 'await' expression")
+            }
+            if g.state == .finished { throw runtimeError("cannot reuse already awaited coroutine") }
+            return v
+        }
+        if case .object(let u) = v {
+            let o = u.takeUnretainedValue()
+            if let f = o as? FutureObj { return Value(futureAwaiter(f)) }
+            if o is AwaitObj { return v }
+            if o.type.moduleName != nil, let r = try callUserMethod(v, "__await__", []) {
+                if isCoroutine(r) { throw typeError("__await__() returned a coroutine") }
+                guard isIterator(r) else { throw typeError("__await__() returned non-iterator of type '\(typeName(r))'") }
+                return r
+            }
+        }
+        throw typeError("object \(typeName(v)) can't be used in 'await' expression")
+    }
+
+    private func future(_ v: Value, _ method: String) throws -> FutureObj {
+        if case .object(let u) = v, let f = u.takeUnretainedValue() as? FutureObj { return f }
+        throw typeError("descriptor '\(method)' for 'Future' objects doesn't apply to a '\(typeName(v))' object")
+    }
+
+    func installFutureMethods() {
+        let t = types.future
+        func method(_ name: String, _ body: @escaping (Runtime, FutureObj, Args) throws -> Value) {
+            t.dict[name] = native(name, owner: "Future") { rt, args in
+                guard args.count >= 1 else { throw rt.typeError("unbound method Future.\(name)() needs an argument") }
+                return try body(rt, try rt.future(args[0], name), args)
+            }
+        }
+        method("result") { rt, f, _ in try rt.futureResult(f) }
+        method("exception") { rt, f, _ in try rt.futureException(f) }
+        method("done") { _, f, _ in .bool(f.isDone) }
+        method("cancelled") { _, f, _ in .bool(f.state == .cancelled) }
+        method("cancel") { rt, f, args in
+            try rt.checkKeywords(args, ["msg"], "cancel")
+            let msg = args.count > 1 ? args[1] : (args.keyword("msg") ?? .none)
+            return .bool(rt.cancelFuture(f, message: msg))
+        }
+        method("set_result") { rt, f, args in
+            try rt.checkCount(args.count - 1, "set_result", min: 1, max: 1)
+            try rt.setFutureResult(f, args[1])
+            return .none
+        }
+        method("set_exception") { rt, f, args in
+            try rt.checkCount(args.count - 1, "set_exception", min: 1, max: 1)
+            var e = args[1]
+            if let cls = e.asType { e = try rt.call(Value(cls), []) }
+            guard let x = e.asException else { throw rt.typeError("exception must be a BaseException instance") }
+            try rt.setFutureException(f, x)
+            return .none
+        }
+        method("add_done_callback") { rt, f, args in
+            try rt.checkKeywords(args, ["context"], "add_done_callback")
+            try rt.checkCount(args.count - 1, "add_done_callback", min: 1, max: 1)
+            rt.addDoneCallback(f, .call(args[1]))
+            return .none
+        }
+        method("remove_done_callback") { rt, f, args in
+            try rt.checkCount(args.count - 1, "remove_done_callback", min: 1, max: 1)
+            let before = f.callbacks.count
+            f.callbacks.removeAll {
+                if case .call(let fn) = $0 { return fn.isIdentical(to: args[1]) }
+                return false
+            }
+            return .int(before - f.callbacks.count)
+        }
+        method("get_loop") { rt, _, _ in rt.loop?.object ?? .none }
+        method("get_name") { rt, f, _ in
+            guard let task = f as? TaskObj else { throw rt.attributeError("'Future' object has no attribute 'get_name'") }
+            return task.name
+        }
+        method("set_name") { rt, f, args in
+            guard let task = f as? TaskObj else { throw rt.attributeError("'Future' object has no attribute 'set_name'") }
+            try rt.checkCount(args.count - 1, "set_name", min: 1, max: 1)
+            task.name = rt.newStr(try rt.str(args[1]))
+            return .none
+        }
+        method("get_coro") { _, f, _ in (f as? TaskObj)?.coro ?? .none }
+        method("cancelling") { _, f, _ in .int((f as? TaskObj)?.cancelRequests ?? 0) }
+
+        let h = types.handle
+        h.dict["cancel"] = native("cancel", owner: "Handle") { _, args in
+            if case .object(let u)? = args.positional.first, let handle = u.takeUnretainedValue() as? HandleObj {
+                handle.cancelled = true
+            }
+            return .none
+        }
+        h.dict["cancelled"] = native("cancelled", owner: "Handle") { _, args in
+            if case .object(let u)? = args.positional.first, let handle = u.takeUnretainedValue() as? HandleObj {
+                return .bool(handle.cancelled)
+            }
+            return .bool(false)
+        }
+        types.timerHandle.dict["when"] = native("when", owner: "TimerHandle") { _, args in
+            if case .object(let u)? = args.positional.first, let handle = u.takeUnretainedValue() as? HandleObj {
+                return .float(handle.when ?? 0)
+            }
+            return .none
+        }
+
+        let l = types.eventLoop
+        func loopMethod(_ name: String, _ body: @escaping (Runtime, EventLoop, Args) throws -> Value) {
+            l.dict[name] = native(name, owner: "BaseEventLoop") { rt, args in
+                guard let loop = rt.loop else { throw rt.runtimeError("Event loop is closed") }
+                return try body(rt, loop, args)
+            }
+        }
+        loopMethod("time") { _, loop, _ in .float(loop.time()) }
+        loopMethod("is_running") { _, loop, _ in .bool(true) }
+        loopMethod("create_future") { rt, _, _ in Value(rt.newFuture()) }
+        loopMethod("create_task") { rt, _, args in
+            try rt.checkKeywords(args, ["name", "context"], "create_task")
+            try rt.checkCount(args.count - 1, "create_task", min: 1, max: 1)
+            return Value(try rt.createTask(args[1], name: args.keyword("name") ?? .none))
+        }
+        loopMethod("call_soon") { rt, _, args in
+            try rt.checkKeywords(args, ["context"], "call_soon")
+            try rt.checkCount(args.count - 1, "call_soon", min: 1, max: Int.max)
+            return Value(rt.callSoon(.call(args[1], Array(args.positional.dropFirst(2)))))
+        }
+        loopMethod("call_later") { rt, _, args in
+            try rt.checkKeywords(args, ["context"], "call_later")
+            try rt.checkCount(args.count - 1, "call_later", min: 2, max: Int.max)
+            return Value(rt.callLater(try rt.seconds(args[1]), .call(args[2], Array(args.positional.dropFirst(3)))))
+        }
+        loopMethod("call_at") { rt, loop, args in
+            try rt.checkKeywords(args, ["context"], "call_at")
+            try rt.checkCount(args.count - 1, "call_at", min: 2, max: Int.max)
+            let when = try rt.seconds(args[1])
+            return Value(rt.callLater(when - loop.time(), .call(args[2], Array(args.positional.dropFirst(3)))))
+        }
+    }
+}

@@ -1,0 +1,384 @@
+// Completing futures, stepping tasks and running the loop: asyncio's futures.py, tasks.py and
+// base_events.py, in the same order of operations.
+//
+// One idea: nothing here calls script code directly from a completion. Setting a future's result
+// schedules its callbacks on the ready queue; a task parked on a future is woken by one of those
+// callbacks; `gather` counts its children through them. So the order in which things print is the
+// order in which asyncio's ready queue would have run them.
+
+extension Runtime {
+    // MARK: Futures
+
+    func newFuture(type: TypeObject? = nil) -> FutureObj {
+        heap.register(FutureObj(type: type ?? types.future))
+    }
+
+    func stateName(_ f: FutureObj) -> String {
+        switch f.state {
+        case .pending: return "PENDING"
+        case .cancelled: return "CANCELLED"
+        case .finished: return "FINISHED"
+        }
+    }
+
+    func invalidState(_ m: String) -> ScriptError { error(exc.invalidStateError, m) }
+
+    func setFutureResult(_ f: FutureObj, _ v: Value) throws {
+        if f.isDone { throw invalidState("invalid state") }
+        f.result = v
+        f.state = .finished
+        scheduleCallbacks(f)
+    }
+
+    func setFutureException(_ f: FutureObj, _ e: ExceptionObj) throws {
+        if f.isDone { throw invalidState("invalid state") }
+        if e.type.isSubtype(of: exc.stopIteration) {
+            throw typeError("StopIteration interacts badly with generators and cannot be raised into a Future")
+        }
+        f.exception = e
+        f.state = .finished
+        f.logTraceback = true
+        scheduleCallbacks(f)
+    }
+
+    /// Future.cancel (the base behaviour, also used when a task's coroutine lets CancelledError out).
+    func cancelFutureBase(_ f: FutureObj, message: Value) -> Bool {
+        f.logTraceback = false
+        if f.isDone { return false }
+        f.state = .cancelled
+        f.cancelMessage = message
+        scheduleCallbacks(f)
+        return true
+    }
+
+    /// `f.cancel(msg)` for any kind of future.
+    func cancelFuture(_ f: FutureObj, message: Value) -> Bool {
+        if let task = f as? TaskObj { return cancelTask(task, message: message) }
+        if let g = f.gatherChildren {
+            if f.isDone { return false }
+            var any = false
+            for child in g.children where cancelFuture(child, message: message) { any = true }
+            if any { g.cancelRequested = true }
+            return any
+        }
+        return cancelFutureBase(f, message: message)
+    }
+
+    func scheduleCallbacks(_ f: FutureObj) {
+        let callbacks = f.callbacks
+        f.callbacks = []
+        for c in callbacks { callSoon(.callback(c, f)) }
+    }
+
+    func addDoneCallback(_ f: FutureObj, _ c: FutureCallback) {
+        if f.isDone { callSoon(.callback(c, f)) } else { f.callbacks.append(c) }
+    }
+
+    /// The CancelledError a cancelled future raises from `result()`.
+    func cancelledError(for f: FutureObj) -> ExceptionObj {
+        if let e = f.cancelledError {
+            f.cancelledError = nil
+            return e
+        }
+        return heap.register(ExceptionObj(type: exc.cancelledError,
+                                          args: f.cancelMessage.isNone ? newTuple([]) : newTuple([f.cancelMessage])))
+    }
+
+    /// `f.result()`.
+    func futureResult(_ f: FutureObj) throws -> Value {
+        switch f.state {
+        case .cancelled: throw ScriptError(exception: cancelledError(for: f))
+        case .pending: throw invalidState("Result is not ready.")
+        case .finished:
+            f.logTraceback = false
+            if let e = f.exception { throw ScriptError(exception: e) }
+            return f.result
+        }
+    }
+
+    /// `f.exception()`.
+    func futureException(_ f: FutureObj) throws -> Value {
+        switch f.state {
+        case .cancelled: throw ScriptError(exception: cancelledError(for: f))
+        case .pending: throw invalidState("Exception is not set.")
+        case .finished:
+            f.logTraceback = false
+            return f.exception.map { Value($0) } ?? .none
+        }
+    }
+
+    // MARK: Tasks
+
+    /// `create_task(coro, name=...)`: the task's first step runs on the next loop iteration.
+    func createTask(_ coro: Value, name: Value = .none) throws -> TaskObj {
+        guard let loop else { throw runtimeError("no running event loop") }
+        guard isCoroutine(coro) else { throw typeError("a coroutine was expected, got \(try repr(coro))") }
+        tasksCreated += 1
+        let taskName = name.isNone ? newStr("Task-\(tasksCreated)") : newStr(try str(name))
+        let task = heap.register(TaskObj(coro: coro, name: taskName, type: types.task))
+        loop.tasks.append(task)
+        callSoon(.step(task, nil))
+        return task
+    }
+
+    func isCoroutine(_ v: Value) -> Bool {
+        if let g = v.asObject(.generator, GeneratorObj.self) { return g.type === types.coroutine }
+        if case .object(let u) = v { return u.takeUnretainedValue().type === types.nativeCoroutine }
+        return false
+    }
+
+    /// Task.cancel: cancels the future the task waits on, or makes its next step raise.
+    func cancelTask(_ task: TaskObj, message: Value) -> Bool {
+        task.logTraceback = false
+        if task.isDone { return false }
+        task.cancelRequests += 1
+        if let w = task.waiter, cancelFuture(w, message: message) { return true }
+        task.mustCancel = true
+        task.cancelMessage = message
+        return true
+    }
+
+    /// Resumes a task's coroutine (or native awaitable) once.
+    func sendToCoroutine(_ coro: Value, _ e: ExceptionObj?) throws -> ResumeResult {
+        if let g = coro.asObject(.generator, GeneratorObj.self) {
+            if let e { return try resumeThrowing(g, e) }
+            return try resume(g, sending: .none)
+        }
+        if case .object(let u) = coro, let a = u.takeUnretainedValue() as? AwaitObj { return try a.step(self, e) }
+        throw typeError("a coroutine was expected, got \(try repr(coro))")
+    }
+
+    /// Task.__step.
+    func stepTask(_ task: TaskObj, _ given: ExceptionObj?) throws {
+        guard let loop, !task.isDone else { return }
+        var e = given
+        if task.mustCancel {
+            if !(e?.type.isSubtype(of: exc.cancelledError) ?? false) { e = cancelledError(for: task) }
+            task.mustCancel = false
+        }
+        task.waiter = nil
+        loop.currentTask = task
+        defer { loop.currentTask = nil }
+        let outcome: ResumeResult
+        do {
+            outcome = try sendToCoroutine(task.coro, e)
+        } catch let err as ScriptError {
+            let x = err.exception
+            if x.type.isSubtype(of: exc.cancelledError) {
+                task.cancelledError = x
+                _ = cancelFutureBase(task, message: .none)
+            } else {
+                try setFutureException(task, x)
+                if x.type.isSubtype(of: exc.systemExit) || x.type.isSubtype(of: exc.keyboardInterrupt) { throw err }
+            }
+            finishTask(task)
+            return
+        }
+        switch outcome {
+        case .returned(let v):
+            if task.mustCancel {
+                task.mustCancel = false
+                _ = cancelFutureBase(task, message: task.cancelMessage)
+            } else {
+                try setFutureResult(task, v)
+            }
+            finishTask(task)
+        case .yielded(let y):
+            if case .object(let u) = y, let f = u.takeUnretainedValue() as? FutureObj, f.blocking {
+                if f === task {
+                    callSoon(.step(task, newException(exc.runtimeError, "Task cannot await on itself: \(try repr(Value(task)))")))
+                } else {
+                    f.blocking = false
+                    addDoneCallback(f, .wakeup(task))
+                    task.waiter = f
+                    if task.mustCancel, cancelFuture(f, message: task.cancelMessage) { task.mustCancel = false }
+                }
+            } else if y.isNone {
+                callSoon(.step(task, nil))
+            } else {
+                callSoon(.step(task, newException(exc.runtimeError, "Task got bad yield: \(try repr(y))")))
+            }
+        }
+    }
+
+    private func finishTask(_ task: TaskObj) {
+        guard let loop else { return }
+        if let i = loop.tasks.firstIndex(where: { $0 === task }) { loop.tasks.remove(at: i) }
+        if task.exception != nil { finishedWithException.append(task) }
+    }
+
+    /// Task.__wakeup: the future the task waited on is done.
+    func wakeTask(_ task: TaskObj, _ f: FutureObj) throws {
+        do {
+            _ = try futureResult(f)
+        } catch let err as ScriptError {
+            try stepTask(task, err.exception)
+            return
+        }
+        try stepTask(task, nil)
+    }
+
+    // MARK: gather
+
+    func gather(_ items: [Value], returnExceptions: Bool) throws -> FutureObj {
+        let outer = newFuture(type: types.gatheringFuture)
+        let g = GatherState(outer: outer, returnExceptions: returnExceptions)
+        outer.gatherChildren = g
+        if items.isEmpty {
+            try setFutureResult(outer, newList([]))
+            return outer
+        }
+        tempRoots.append(Value(outer))
+        defer { tempRoots.removeLast() }
+        var seen: [(Value, FutureObj)] = []
+        for item in items {
+            if let (_, f) = seen.first(where: { $0.0.isIdentical(to: item) }) {
+                g.children.append(f)
+                continue
+            }
+            let f = try ensureFuture(item)
+            seen.append((item, f))
+            g.children.append(f)
+            addDoneCallback(f, .gather(g))
+        }
+        return outer
+    }
+
+    /// A future for an awaitable: futures as they are, coroutines wrapped in a task.
+    func ensureFuture(_ v: Value) throws -> FutureObj {
+        if case .object(let u) = v, let f = u.takeUnretainedValue() as? FutureObj { return f }
+        if isCoroutine(v) { return try createTask(v) }
+        throw typeError("An asyncio.Future, a coroutine or an awaitable is required")
+    }
+
+    func gatherChildDone(_ g: GatherState, _ child: FutureObj) throws {
+        g.finished += 1
+        let outer = g.outer
+        if outer.isDone {
+            if child.state != .cancelled { _ = try? futureException(child) }
+            return
+        }
+        if !g.returnExceptions {
+            if child.state == .cancelled {
+                try setFutureException(outer, cancelledError(for: child))
+                return
+            }
+            if case .object = try futureException(child), let e = child.exception {
+                try setFutureException(outer, e)
+                return
+            }
+        }
+        if g.finished == g.children.count {
+            var results: [Value] = []
+            for c in g.children {
+                if c.state == .cancelled {
+                    results.append(Value(heap.register(ExceptionObj(type: exc.cancelledError,
+                        args: newTuple([c.cancelMessage.isNone ? newStr("") : c.cancelMessage])))))
+                } else {
+                    let x = try futureException(c)
+                    results.append(x.isNone ? c.result : x)
+                }
+            }
+            if g.cancelRequested, let last = g.children.last {
+                try setFutureException(outer, cancelledError(for: last))
+            } else {
+                try setFutureResult(outer, newList(results))
+            }
+        }
+    }
+
+    // MARK: The loop
+
+    @discardableResult
+    func callSoon(_ work: HandleObj.Work) -> HandleObj {
+        let h = heap.register(HandleObj(work, when: nil, type: types.handle))
+        loop?.schedule(h)
+        return h
+    }
+
+    @discardableResult
+    func callLater(_ delay: Double, _ work: HandleObj.Work) -> HandleObj {
+        let when = (loop?.time() ?? 0) + delay
+        let h = heap.register(HandleObj(work, when: when, type: types.timerHandle))
+        loop?.scheduleTimer(h, at: when)
+        return h
+    }
+
+    func runHandle(_ h: HandleObj) throws {
+        switch h.work {
+        case .step(let task, let e): try stepTask(task, e)
+        case .callback(let c, let f):
+            switch c {
+            case .call(let fn): try callLogging(fn, [Value(f)])
+            case .wakeup(let task): try wakeTask(task, f)
+            case .gather(let g): try gatherChildDone(g, f)
+            }
+        case .call(let fn, let args): try callLogging(fn, args)
+        case .setResultUnlessCancelled(let f, let v):
+            if !f.isDone { try setFutureResult(f, v) }
+        }
+    }
+
+    /// Runs a callback; an exception it raises is reported and the loop goes on (SystemExit and
+    /// KeyboardInterrupt end the loop), as the loop's default exception handler does.
+    private func callLogging(_ fn: Value, _ args: [Value]) throws {
+        do {
+            _ = try call(fn, args)
+        } catch let err as ScriptError {
+            let e = err.exception
+            if e.type.isSubtype(of: exc.systemExit) || e.type.isSubtype(of: exc.keyboardInterrupt) { throw err }
+            let name = (try? findAttribute(fn, "__qualname__")).flatMap { $0?.asStr?.value } ?? typeName(fn)
+            writeErr("Exception in callback \(name)()\n" + formatException(e))
+        }
+    }
+
+    /// Runs the loop until `f` is done (run_until_complete).
+    func runUntilComplete(_ f: FutureObj) throws {
+        guard let loop else { return }
+        while !f.isDone {
+            if loop.isIdle {
+                throw runtimeError("Event loop stopped before Future completed.")
+            }
+            let batch = loop.nextBatch()
+            for h in batch where !h.cancelled {
+                try runHandle(h)
+                if heap.requestFlag.pointee { collectGarbage() }
+            }
+            loop.inFlight = []
+        }
+    }
+
+    /// asyncio.run's shutdown: cancels the tasks still pending and runs them to their end.
+    func cancelRemainingTasks() throws {
+        guard let loop, !loop.tasks.isEmpty else { return }
+        let pending = loop.tasks
+        for t in pending { _ = cancelTask(t, message: .none) }
+        let all = try gather(pending.map { Value($0) }, returnExceptions: true)
+        try runUntilComplete(all)
+    }
+
+    /// "Task exception was never retrieved", for tasks that failed and that nobody asked about.
+    func reportUnretrievedExceptions() {
+        let failed = finishedWithException
+        finishedWithException = []
+        for task in failed where task.logTraceback {
+            guard let e = task.exception else { continue }
+            task.logTraceback = false
+            let name = task.name.asStr?.value ?? "?"
+            let coro = (try? coroutineRepr(task.coro, done: true)) ?? "?"
+            let exRepr = (try? repr(Value(e))) ?? "?"
+            writeErr("Task exception was never retrieved\nfuture: <Task finished name='\(name)' coro=\(coro) exception=\(exRepr)>\n"
+                     + formatException(e))
+        }
+    }
+
+    /// `<f() done, defined at file:line>` / `<f() running at file:line>`, as task reprs show coroutines.
+    func coroutineRepr(_ coro: Value, done: Bool) throws -> String {
+        guard let g = coro.asObject(.generator, GeneratorObj.self) else { return try repr(coro) }
+        let code = g.function.code.code
+        if done || g.state == .finished {
+            return "<\(g.function.qualifiedName)() done, defined at \(code.filename):\(code.firstLine)>"
+        }
+        return "<\(g.function.qualifiedName)() running at \(code.filename):\(code.firstLine)>"
+    }
+}
