@@ -59,7 +59,7 @@ extension Runtime {
         m.set("all_tasks", native("all_tasks") { rt, _ in
             guard let loop = rt.loop else { throw rt.runtimeError("no running event loop") }
             let s = rt.newSet()
-            for t in loop.tasks where !t.isDone { try s.add(Value(t), rt) }
+            for t in loop.pendingTasks where !t.isDone { try s.add(Value(t), rt) }
             return Value(s)
         })
         m.set("iscoroutine", native("iscoroutine") { rt, args in
@@ -158,11 +158,12 @@ extension Runtime {
 
     /// GET_AWAITABLE: the iterator an `await` drives.
     func awaitable(_ v: Value) throws -> Value {
-        if let g = v.asObject(.generator, GeneratorObj.self) {
-            guard g.type === types.coroutine else {
-                throw typeError("object generator can't be used in 'await' expression")
+        if case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
+            let (coroutine, finished) = Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                ($0.type === types.coroutine, $0.state == .finished)
             }
-            if g.state == .finished { throw runtimeError("cannot reuse already awaited coroutine") }
+            guard coroutine else { throw typeError("object generator can't be used in 'await' expression") }
+            if finished { throw runtimeError("cannot reuse already awaited coroutine") }
             return v
         }
         if case .object(let u) = v {

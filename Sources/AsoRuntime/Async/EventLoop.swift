@@ -27,8 +27,10 @@ final class EventLoop {
     private var virtualNow: Double
     /// The task whose step is running.
     var currentTask: TaskObj?
-    /// Tasks not yet done, in creation order (the loop keeps them alive).
-    var tasks: [TaskObj] = []
+    /// Tasks not yet done (the loop keeps them alive), by identity.
+    var tasks: [ObjectIdentifier: TaskObj] = [:]
+    /// The pending tasks in creation order.
+    var pendingTasks: [TaskObj] { tasks.values.sorted { $0.number < $1.number } }
     var running = false
     var stopping = false
     /// The script-visible loop object (`get_running_loop()`).
@@ -122,7 +124,7 @@ final class EventLoop {
         for h in inFlight { t.mark(h) }
         for e in timers { t.mark(e.handle) }
         t.mark(currentTask)
-        for task in tasks { t.mark(task) }
+        for task in tasks.values { t.mark(task) }
         t.mark(object)
     }
 }

@@ -68,10 +68,13 @@ final class TaskObj: FutureObj {
     /// The future the task is parked on.
     var waiter: FutureObj?
     var cancelRequests = 0
+    /// The task's creation number (1 for the first task of the interpreter).
+    let number: Int
 
-    init(coro: Value, name: Value, type: TypeObject) {
+    init(coro: Value, name: Value, number: Int, type: TypeObject) {
         self.coro = coro
         self.name = name
+        self.number = number
         super.init(type: type)
     }
 

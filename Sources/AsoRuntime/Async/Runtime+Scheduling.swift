@@ -115,8 +115,8 @@ extension Runtime {
         guard isCoroutine(coro) else { throw typeError("a coroutine was expected, got \(try repr(coro))") }
         tasksCreated += 1
         let taskName = name.isNone ? newStr("Task-\(tasksCreated)") : newStr(try str(name))
-        let task = heap.register(TaskObj(coro: coro, name: taskName, type: types.task))
-        loop.tasks.append(task)
+        let task = heap.register(TaskObj(coro: coro, name: taskName, number: tasksCreated, type: types.task))
+        loop.tasks[ObjectIdentifier(task)] = task
         callSoon(.step(task, nil))
         return task
     }
@@ -203,7 +203,7 @@ extension Runtime {
 
     private func finishTask(_ task: TaskObj) {
         guard let loop else { return }
-        if let i = loop.tasks.firstIndex(where: { $0 === task }) { loop.tasks.remove(at: i) }
+        loop.tasks[ObjectIdentifier(task)] = nil
         if task.exception != nil { finishedWithException.append(task) }
     }
 
@@ -230,14 +230,16 @@ extension Runtime {
         }
         tempRoots.append(Value(outer))
         defer { tempRoots.removeLast() }
-        var seen: [(Value, FutureObj)] = []
+        // The same awaitable twice is one child (an object, so identity is its address).
+        var seen: [UnsafeMutableRawPointer: FutureObj] = [:]
         for item in items {
-            if let (_, f) = seen.first(where: { $0.0.isIdentical(to: item) }) {
+            let key: UnsafeMutableRawPointer? = if case .object(let u) = item { u.toOpaque() } else { nil }
+            if let key, let f = seen[key] {
                 g.children.append(f)
                 continue
             }
             let f = try ensureFuture(item)
-            seen.append((item, f))
+            if let key { seen[key] = f }
             g.children.append(f)
             addDoneCallback(f, .gather(g))
         }
@@ -351,7 +353,7 @@ extension Runtime {
     /// asyncio.run's shutdown: cancels the tasks still pending and runs them to their end.
     func cancelRemainingTasks() throws {
         guard let loop, !loop.tasks.isEmpty else { return }
-        let pending = loop.tasks
+        let pending = loop.pendingTasks
         for t in pending { _ = cancelTask(t, message: .none) }
         let all = try gather(pending.map { Value($0) }, returnExceptions: true)
         try runUntilComplete(all)

@@ -253,6 +253,8 @@ extension Runtime {
         }
         // Lazily: a generator or iterator is consumed only up to the first match.
         let it = try iterate(container)
+        tempRoots.append(it)   // a generator made by `__iter__` lives only here while it runs
+        defer { tempRoots.removeLast() }
         while let v = try next(it) {
             if try v.isIdentical(to: item) || equals(v, item) { return true }
         }

@@ -68,6 +68,9 @@ final class CodeObj: Obj {
     /// `argCount` when a call with exactly that many positional arguments can take the fast path
     /// (simple and not resumable), else -1: the call fast path's one test.
     let fastArgCount: Int
+    /// `argCount` for a simple generator or coroutine function (calling it just binds the
+    /// arguments into a new suspended frame), else -1.
+    let resumableArgCount: Int
     /// One entry per instruction; `loadMethod` remembers there which method it found for which class.
     let methodCache: UnsafeMutablePointer<MethodCacheEntry>
     /// One entry per instruction; attribute loads, stores and method loads on instances remember
@@ -104,6 +107,10 @@ final class CodeObj: Obj {
             && !code.flags.contains(.generator) && !code.flags.contains(.coroutine)
             && !code.flags.contains(.asyncGenerator)
         fastArgCount = isSimple && !isResumable ? code.argCount : -1
+        let simpleResumable = code.cellSlots.isEmpty && code.freeCount == 0 && code.keywordOnlyCount == 0
+            && !code.flags.contains(.varArgs) && !code.flags.contains(.varKeywords) && isResumable
+            && !code.flags.contains(.asyncGenerator)
+        resumableArgCount = simpleResumable ? code.argCount : -1
         super.init(kind: .code, type: type)
     }
     /// Makes sure every word holds a valid opcode, so the dispatch loop need not check: an invalid

@@ -46,11 +46,11 @@ final class Fiber {
         @inline(__always) set { counters.pointee.sp = newValue }
     }
 
-    init(capacity: Int = 1024) {
+    init(capacity: Int = 1024, frameCapacity: Int = 32) {
         self.capacity = capacity
         stack = .allocate(capacity: capacity)
         stack.initialize(repeating: .null, count: capacity)
-        frameCapacity = 32
+        self.frameCapacity = max(1, frameCapacity)
         frames = .allocate(capacity: frameCapacity)
         counters = .allocate(capacity: 1)
         counters.initialize(to: (0, 0))

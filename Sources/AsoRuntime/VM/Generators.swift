@@ -9,8 +9,9 @@ import AsoBytecode
 
 final class GeneratorObj: Obj {
     enum State { case created, suspended, running, finished }
-    /// The generator function's frame and value stack.
-    let fiber: Fiber
+    /// The generator function's frame and value stack (given back to the runtime's pool once the
+    /// generator has finished; a finished generator never touches it again).
+    private(set) var fiber: Fiber
     /// The function that made it (for its name).
     let function: FunctionObj
     /// Behind a pointer: written on every resume, and a pointer store needs no exclusivity check.
@@ -29,6 +30,18 @@ final class GeneratorObj: Obj {
     }
     deinit { stateBox.deallocate() }
 
+    /// Hands the fiber over (to be reused) and keeps `placeholder` instead.
+    func takeFiber(placeholder: Fiber) -> Fiber {
+        let f = fiber
+        fiber = placeholder
+        return f
+    }
+
+    /// The object plus its fiber's stack and frames (so the collector paces itself by them).
+    override var estimatedSize: Int {
+        96 &+ fiber.capacity &* MemoryLayout<Value>.stride &+ fiber.frameCapacity &* MemoryLayout<Frame>.stride
+    }
+
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         t.mark(function)
@@ -42,10 +55,24 @@ enum ResumeResult {
 }
 
 extension Runtime {
+    /// Calling a simple generator or coroutine function with exactly its positional arguments
+    /// (`CodeObj.resumableArgCount`): copies them into a new suspended frame.
+    func makeGeneratorFast(_ fn: FunctionObj, _ args: UnsafeMutablePointer<Value>) -> Value {
+        let code = fn.code
+        let fiber = generatorFiber(capacity: code.frameSize + 8)
+        let n = code.argCount
+        for i in 0..<code.localCount { fiber.stack[i] = i < n ? args[i] : .null }
+        fiber.sp = code.localCount
+        _ = fiber.push(Frame(code: Unmanaged.passUnretained(code), function: Value(fn), ip: 0, base: 0,
+                             sp: code.localCount, returnSlot: 0, namespace: .null, isEntry: true))
+        let type = code.code.flags.contains(.coroutine) ? types.coroutine : types.generator
+        return Value(heap.register(GeneratorObj(fiber: fiber, function: fn, type: type)))
+    }
+
     /// Calling a generator function: binds the arguments into a new fiber, runs nothing yet.
     func makeGenerator(_ fn: FunctionObj, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value {
         let code = fn.code
-        let fiber = Fiber(capacity: max(32, code.frameSize + 8))
+        let fiber = generatorFiber(capacity: code.frameSize + 8)
         for i in 0..<code.localCount { fiber.stack[i] = .null }
         try args.withUnsafeBufferPointer { buf in
             if code.isSimple || (keywords.isEmpty && buf.count == code.code.argCount && code.code.keywordOnlyCount == 0
@@ -175,9 +202,11 @@ extension Runtime {
             return .yielded(v)
         case .returned(let v):
             g.state = .finished
+            recycleFiber(of: g)
             return .returned(v)
         case .raised(let e):
             g.state = .finished
+            recycleFiber(of: g)
             if e.type.isSubtype(of: exc.stopIteration) {
                 let r = newException(exc.runtimeError, "generator raised StopIteration")
                 r.cause = Value(e)
@@ -187,6 +216,25 @@ extension Runtime {
             }
             throw ScriptError(exception: e)
         }
+    }
+
+    /// A fiber for a new generator or coroutine: a finished one's when there is one. Most run one
+    /// frame, so a new fiber starts small and grows on demand.
+    func generatorFiber(capacity: Int) -> Fiber {
+        if let f = generatorFibers.popLast() {
+            f.frameCount = 0
+            f.sp = 0
+            f.reserve(capacity)
+            return f
+        }
+        return Fiber(capacity: max(16, capacity), frameCapacity: 4)
+    }
+
+    /// Takes a finished generator's fiber back for the next generator (keeping a bounded pool).
+    private func recycleFiber(of g: GeneratorObj) {
+        guard generatorFibers.count < 1024 else { return }
+        let f = g.takeFiber(placeholder: finishedFiber)
+        if f.capacity <= 4096 { generatorFibers.append(f) }
     }
 
     /// `g.close()`: raises GeneratorExit inside a suspended generator.

@@ -94,6 +94,7 @@ extension Runtime {
                         if case .int(let x) = a, case .int(let y) = b {
                             r = Runtime.intCompare(x, y, arg)
                         } else {
+                            Runtime.saveState(fp, ip, sp + 2, fiber)
                             let v = try compare(a, b, arg)
                             if case .bool(let x) = v { r = x } else { r = try truthy(v) }
                         }
@@ -238,6 +239,7 @@ extension Runtime {
                             continue
                         }
                         let obj = (sp - 1).pointee
+                        Runtime.saveState(fp, ip, sp, fiber)
                         (sp - 1).pointee = try getAttribute(obj, code.nameValues[arg])
                         learnLoad(obj, code.nameValues[arg], entry)
                     case .storeAttr:
@@ -262,10 +264,12 @@ extension Runtime {
                         }
                         let obj = (sp + 1).pointee
                         let before = obj.asObject(.instance, InstanceObj.self)?.attributes.shape
+                        Runtime.saveState(fp, ip, sp + 2, fiber)
                         try setAttribute(obj, code.nameValues[arg], sp.pointee)
                         if let before { learnStore(obj, code.nameValues[arg], before, entry) }
                     case .deleteAttr:
                         sp -= 1
+                        Runtime.saveState(fp, ip, sp + 1, fiber)
                         try deleteAttribute(sp.pointee, code.nameValues[arg])
                     case .loadMethod:
                         // Top slot first: see pushExcInfo.
@@ -302,6 +306,7 @@ extension Runtime {
                             sp.pointee = obj
                             (sp - 1).pointee = f
                         } else {
+                            Runtime.saveState(fp, ip, sp, fiber)
                             let attr = try getAttribute(obj, code.nameValues[arg])
                             sp.pointee = .null
                             (sp - 1).pointee = attr
@@ -319,12 +324,15 @@ extension Runtime {
                             (sp - 1).pointee = v
                             continue
                         }
+                        Runtime.saveState(fp, ip, sp + 1, fiber)
                         (sp - 1).pointee = try getItem((sp - 1).pointee, sp.pointee)
                     case .storeSubscr:
                         sp -= 3
+                        Runtime.saveState(fp, ip, sp + 3, fiber)
                         try setItem((sp + 1).pointee, (sp + 2).pointee, sp.pointee)
                     case .deleteSubscr:
                         sp -= 2
+                        Runtime.saveState(fp, ip, sp + 2, fiber)
                         try deleteItem(sp.pointee, (sp + 1).pointee)
 
                     case .call, .callKw, .callEx:
@@ -361,6 +369,15 @@ extension Runtime {
                                     if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
                                     continue
                                 }
+                                if cu._withUnsafeGuaranteedRef({ $0.resumableArgCount == nargs }) {
+                                    // A generator or coroutine: a new suspended frame, nothing runs.
+                                    calleeSlot.pointee = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                                        makeGeneratorFast($0, argStart)
+                                    }
+                                    sp = calleeSlot + 1
+                                    if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
+                                    continue
+                                }
                             } else if kind == .native {
                                 // Native functions: called in place on the stack, no reference counting.
                                 let calleeSlot = sp - arg - 2
@@ -388,6 +405,9 @@ extension Runtime {
                         case .returned(let top):
                             locals = fiber.stack + fp.pointee.base
                             sp = fiber.stack + top
+                            // A safepoint: calls that make objects (classes, generators, coroutines)
+                            // and never push a frame must still let the collector run.
+                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
                         }
 
                     case .binaryOp:
@@ -424,6 +444,7 @@ extension Runtime {
                             default: break
                             }
                         }
+                        Runtime.saveState(fp, ip, sp + 1, fiber)
                         (sp - 1).pointee = try binaryOp(arg, a, b)
                     case .compareOp:
                         sp -= 1
@@ -433,6 +454,7 @@ extension Runtime {
                             r = Runtime.intCompare(x, y, arg)
                             (sp - 1).pointee = .bool(r)
                         } else {
+                            Runtime.saveState(fp, ip, sp + 1, fiber)
                             (sp - 1).pointee = try compare(a, b, arg)
                         }
                     case .isOp:
@@ -441,15 +463,20 @@ extension Runtime {
                         (sp - 1).pointee = .bool(arg == 1 ? !r : r)
                     case .containsOp:
                         sp -= 1
+                        Runtime.saveState(fp, ip, sp + 1, fiber)
                         let r = try contains(sp.pointee, (sp - 1).pointee)
                         (sp - 1).pointee = .bool(arg == 1 ? !r : r)
                     case .unaryNegative:
+                        Runtime.saveState(fp, ip, sp, fiber)
                         (sp - 1).pointee = try negate((sp - 1).pointee)
                     case .unaryPositive:
+                        Runtime.saveState(fp, ip, sp, fiber)
                         (sp - 1).pointee = try positive((sp - 1).pointee)
                     case .unaryInvert:
+                        Runtime.saveState(fp, ip, sp, fiber)
                         (sp - 1).pointee = try invert((sp - 1).pointee)
                     case .unaryNot:
+                        Runtime.saveState(fp, ip, sp, fiber)
                         (sp - 1).pointee = .bool(!(try truthy((sp - 1).pointee)))
 
                     case .jump:
@@ -459,17 +486,23 @@ extension Runtime {
                         sp -= 1
                         switch sp.pointee {
                         case .bool(let b): if !b { ip = arg }
-                        default: if !(try truthy(sp.pointee)) { ip = arg }
+                        default:
+                            Runtime.saveState(fp, ip, sp + 1, fiber)
+                            if !(try truthy(sp.pointee)) { ip = arg }
                         }
                     case .popJumpIfTrue:
                         sp -= 1
                         switch sp.pointee {
                         case .bool(let b): if b { ip = arg }
-                        default: if try truthy(sp.pointee) { ip = arg }
+                        default:
+                            Runtime.saveState(fp, ip, sp + 1, fiber)
+                            if try truthy(sp.pointee) { ip = arg }
                         }
                     case .jumpIfFalseOrPop:
+                        Runtime.saveState(fp, ip, sp, fiber)
                         if try truthy((sp - 1).pointee) { sp -= 1 } else { ip = arg }
                     case .jumpIfTrueOrPop:
+                        Runtime.saveState(fp, ip, sp, fiber)
                         if try truthy((sp - 1).pointee) { ip = arg } else { sp -= 1 }
                     case .popJumpIfNone:
                         sp -= 1
@@ -478,6 +511,7 @@ extension Runtime {
                         sp -= 1
                         if !sp.pointee.isNone { ip = arg }
                     case .getIter:
+                        Runtime.saveState(fp, ip, sp, fiber)
                         (sp - 1).pointee = try iterate((sp - 1).pointee)
                     case .forIter:
                         // Generators: resumed without reference counting on the generator.
@@ -592,6 +626,7 @@ extension Runtime {
                     case .buildMap:
                         let d = newDict()
                         sp.pointee = Value(d)
+                        Runtime.saveState(fp, ip, sp + 1, fiber)
                         for i in 0..<arg { try d.set((sp - 2 * arg + 2 * i).pointee, (sp - 2 * arg + 2 * i + 1).pointee, self) }
                         sp -= 2 * arg
                         sp.pointee = Value(d)
@@ -623,9 +658,11 @@ extension Runtime {
                         (sp - arg).pointee.asList?.items.append(sp.pointee)
                     case .setAdd:
                         sp -= 1
+                        Runtime.saveState(fp, ip, sp + 1, fiber)
                         try (sp - arg).pointee.asSet?.add(sp.pointee, self)
                     case .mapAdd:
                         sp -= 2
+                        Runtime.saveState(fp, ip, sp + 2, fiber)
                         try (sp - arg).pointee.asDict?.set(sp.pointee, (sp + 1).pointee, self)
                     case .listExtend:
                         sp -= 1
@@ -647,10 +684,12 @@ extension Runtime {
                         (sp - 1).pointee = newTuple((sp - 1).pointee.asList?.items ?? [])
                     case .unpackSequence:
                         sp -= 1
+                        Runtime.saveState(fp, ip, sp + 1, fiber)
                         let items = try unpack(sp.pointee, count: arg)
                         for v in items.reversed() { sp.pointee = v; sp += 1 }
                     case .unpackEx:
                         sp -= 1
+                        Runtime.saveState(fp, ip, sp + 1, fiber)
                         let items = try unpackStarred(sp.pointee, before: arg & 0xFF, after: arg >> 8)
                         for v in items.reversed() { sp.pointee = v; sp += 1 }
                     case .formatValue:
@@ -743,14 +782,19 @@ extension Runtime {
                         return .yielded(v)
                     case .getYieldFromIter:
                         if (sp - 1).pointee.asObject(.generator, GeneratorObj.self) == nil {
+                            Runtime.saveState(fp, ip, sp, fiber)
                             (sp - 1).pointee = try iterate((sp - 1).pointee)
                         }
                     case .send:
                         Runtime.saveState(fp, ip, sp, fiber)
                         let sent = (sp - 1).pointee, it = (sp - 2).pointee
                         var result: Value? = nil
-                        if let g = it.asObject(.generator, GeneratorObj.self) {
-                            switch try self.resume(g, sending: sent) {
+                        if case .object(let u) = it, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
+                            // Resumed without reference counting on the generator.
+                            let r = try Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                                try self.resume($0, sending: sent)
+                            }
+                            switch r {
                             case .yielded(let y): (sp - 1).pointee = y
                             case .returned(let r): result = r
                             }
