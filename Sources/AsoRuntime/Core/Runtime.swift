@@ -85,10 +85,6 @@ package final class Runtime {
     let activeFibers = FiberStack()
     /// Spare fibers for nested calls from native code.
     var fiberPool: [Fiber] = []
-    /// Fibers of finished generators and coroutines, for new ones.
-    var generatorFibers: [Fiber] = []
-    /// What a finished generator keeps in place of its fiber.
-    let finishedFiber = Fiber(capacity: 1, frameCapacity: 1)
     /// The exception being handled, per CPython's `sys.exc_info()` (`.none` when none).
     var handledException: Value = .none
     /// True while a nested (native-called) dispatch loop runs: such code cannot suspend.

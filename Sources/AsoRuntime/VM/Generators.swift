@@ -9,9 +9,9 @@ import AsoBytecode
 
 final class GeneratorObj: Obj {
     enum State { case created, suspended, running, finished }
-    /// The generator function's frame and value stack (given back to the runtime's pool once the
-    /// generator has finished; a finished generator never touches it again).
-    private(set) var fiber: Fiber
+    /// The generator function's frame and value stack. (A `let`: resuming reads it with no
+    /// reference counting.)
+    let fiber: Fiber
     /// The function that made it (for its name).
     let function: FunctionObj
     /// Behind a pointer: written on every resume, and a pointer store needs no exclusivity check.
@@ -29,13 +29,6 @@ final class GeneratorObj: Obj {
         super.init(kind: .generator, type: type)
     }
     deinit { stateBox.deallocate() }
-
-    /// Hands the fiber over (to be reused) and keeps `placeholder` instead.
-    func takeFiber(placeholder: Fiber) -> Fiber {
-        let f = fiber
-        fiber = placeholder
-        return f
-    }
 
     /// The object plus its fiber's stack and frames (so the collector paces itself by them).
     override var estimatedSize: Int {
@@ -202,11 +195,9 @@ extension Runtime {
             return .yielded(v)
         case .returned(let v):
             g.state = .finished
-            recycleFiber(of: g)
             return .returned(v)
         case .raised(let e):
             g.state = .finished
-            recycleFiber(of: g)
             if e.type.isSubtype(of: exc.stopIteration) {
                 let r = newException(exc.runtimeError, "generator raised StopIteration")
                 r.cause = Value(e)
@@ -218,23 +209,10 @@ extension Runtime {
         }
     }
 
-    /// A fiber for a new generator or coroutine: a finished one's when there is one. Most run one
-    /// frame, so a new fiber starts small and grows on demand.
+    /// A fiber for a new generator or coroutine. Most run one frame, so it starts small and grows
+    /// on demand.
     func generatorFiber(capacity: Int) -> Fiber {
-        if let f = generatorFibers.popLast() {
-            f.frameCount = 0
-            f.sp = 0
-            f.reserve(capacity)
-            return f
-        }
-        return Fiber(capacity: max(16, capacity), frameCapacity: 4)
-    }
-
-    /// Takes a finished generator's fiber back for the next generator (keeping a bounded pool).
-    private func recycleFiber(of g: GeneratorObj) {
-        guard generatorFibers.count < 1024 else { return }
-        let f = g.takeFiber(placeholder: finishedFiber)
-        if f.capacity <= 4096 { generatorFibers.append(f) }
+        Fiber(capacity: max(16, capacity), frameCapacity: 4)
     }
 
     /// `g.close()`: raises GeneratorExit inside a suspended generator.
