@@ -156,6 +156,30 @@ extension Runtime {
         })
     }
 
+    /// GET_AWAITABLE: the iterator an `await` drives. `from` says where the value came from, for
+    /// the message when it is not awaitable (1 `__aenter__`, 2 `__aexit__`, 3 `__anext__`).
+    func awaitable(_ v: Value, from: Int) throws -> Value {
+        do {
+            return try awaitable(v)
+        } catch let e as ScriptError where e.exception.type === exc.typeError && from != 0 && !isAwaitableShape(v) {
+            let n = typeName(v)
+            switch from {
+            case 1: throw typeError("'async with' received an object from __aenter__ that does not implement __await__: \(n)")
+            case 2: throw typeError("'async with' received an object from __aexit__ that does not implement __await__: \(n)")
+            default: throw typeError("'async for' received an invalid object from __anext__: \(n)")
+            }
+        }
+    }
+
+    private func isAwaitableShape(_ v: Value) -> Bool {
+        if isCoroutine(v) { return true }
+        if case .object(let u) = v {
+            let o = u.takeUnretainedValue()
+            return o is FutureObj || o is AwaitObj || (o.type.moduleName != nil && userMethod(v, "__await__") != nil)
+        }
+        return false
+    }
+
     /// GET_AWAITABLE: the iterator an `await` drives.
     func awaitable(_ v: Value) throws -> Value {
         if case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {

@@ -850,9 +850,60 @@ extension Runtime {
                         sp += 1
                     case .getAwaitable:
                         Runtime.saveState(fp, ip, sp, fiber)
-                        (sp - 1).pointee = try awaitable((sp - 1).pointee)
-                    case .beforeAsyncWith, .getAIter, .getANext, .endAsyncFor, .asyncGenWrap:
-                        throw runtimeError("'\(op)' is not supported yet")
+                        (sp - 1).pointee = try awaitable((sp - 1).pointee, from: arg)
+                    case .beforeAsyncWith:
+                        // As beforeWith, with __aenter__/__aexit__; the entered value is awaited next.
+                        let mgr = (sp - 1).pointee
+                        Runtime.saveState(fp, ip, sp, fiber)
+                        guard let enter = try specialMethod(mgr, "__aenter__") else {
+                            throw typeError("'\(typeName(mgr))' object does not support the asynchronous context manager protocol")
+                        }
+                        sp.pointee = enter
+                        guard let exit = try specialMethod(mgr, "__aexit__") else {
+                            throw typeError("'\(typeName(mgr))' object does not support the asynchronous context manager protocol (missed __aexit__ method)")
+                        }
+                        (sp - 1).pointee = exit
+                        Runtime.saveState(fp, ip, sp + 1, fiber)
+                        let top = sp - fiber.stack
+                        let entered = try call(sp.pointee, [])
+                        locals = fiber.stack + fp.pointee.base
+                        sp = fiber.stack + top
+                        sp.pointee = entered
+                        sp += 1
+                    case .getAIter:
+                        Runtime.saveState(fp, ip, sp, fiber)
+                        let obj = (sp - 1).pointee
+                        guard let aiter = try specialMethod(obj, "__aiter__") else {
+                            throw typeError("'async for' requires an object with __aiter__ method, got \(typeName(obj))")
+                        }
+                        let it = try call(aiter, [])
+                        if try specialMethod(it, "__anext__") == nil {
+                            throw typeError("'async for' received an object from __aiter__ that does not implement __anext__: \(typeName(it))")
+                        }
+                        (sp - 1).pointee = it
+                    case .getANext:
+                        Runtime.saveState(fp, ip, sp, fiber)
+                        let it = (sp - 1).pointee
+                        guard let anext = try specialMethod(it, "__anext__") else {
+                            throw typeError("'async for' requires an iterator with __anext__ method, got \(typeName(it))")
+                        }
+                        let next = try call(anext, [])
+                        sp.pointee = next
+                        sp += 1
+                        Runtime.saveState(fp, ip, sp, fiber)
+                        (sp - 1).pointee = try awaitable(next, from: 3)
+                    case .endAsyncFor:
+                        // The loop's exception handler: StopAsyncIteration ends the loop.
+                        sp -= 1
+                        guard let e = sp.pointee.asException else { throw runtimeError("bad async for exception") }
+                        if e.type.isSubtype(of: exc.stopAsyncIteration) {
+                            sp -= 1
+                            break
+                        }
+                        reraising = true
+                        throw ScriptError(exception: e)
+                    case .asyncGenWrap:
+                        throw runtimeError("asynchronous generators are not supported yet")
                     }
                 }
             } catch {
