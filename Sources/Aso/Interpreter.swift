@@ -71,6 +71,7 @@ public final class Interpreter {
         options.virtualTime = configuration.virtualTime
         runtime = Runtime(options: options, writeOut: configuration.standardOutput, writeErr: configuration.standardError)
         runtime.importHook = { [unowned self] name in try self.findModule(name) }
+        runtime.libraryHook = { [unowned self] name in self.libraryModule(name) }
     }
 
     /// Compiles source text; throws `AsoSyntaxError`.
@@ -114,6 +115,13 @@ public final class Interpreter {
     }
 
     /// Finds `name.aso` beside the main script, then in `modulePath`.
+    /// The script part of a native module, compiled from the source built into the library.
+    private func libraryModule(_ name: String) -> CompiledModule? {
+        guard name == "asyncio",
+              let c = try? compile(source: Array(asyncioLibrarySource.utf8), filename: asyncioLibraryFile) else { return nil }
+        return CompiledModule(code: c.code, file: asyncioLibraryFile, source: c.source)
+    }
+
     private func findModule(_ name: String) throws -> CompiledModule? {
         let relative = name.split(separator: ".").joined(separator: "/") + ".aso"
         for folder in [mainFolder] + configuration.modulePath {

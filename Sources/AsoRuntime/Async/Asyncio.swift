@@ -266,6 +266,11 @@ extension Runtime {
         }
         method("get_coro") { _, f, _ in (f as? TaskObj)?.coro ?? .none }
         method("cancelling") { _, f, _ in .int((f as? TaskObj)?.cancelRequests ?? 0) }
+        method("uncancel") { _, f, _ in
+            guard let task = f as? TaskObj else { return .int(0) }
+            if task.cancelRequests > 0 { task.cancelRequests -= 1 }
+            return .int(task.cancelRequests)
+        }
 
         let h = types.handle
         h.dict["cancel"] = native("cancel", owner: "Handle") { _, args in

@@ -61,6 +61,13 @@ extension Runtime {
         if let make = nativeModules[name] {
             let m = make(self)
             modules[name] = m
+            if let library = libraryHook?(name) {
+                sources[library.file] = library.source.split(separator: "\n", omittingEmptySubsequences: false)
+                if case .raised(let e) = runModule(load(library.code, into: m)) {
+                    modules[name] = nil
+                    throw ScriptError(exception: e)
+                }
+            }
             return m
         }
         if let hook = importHook {

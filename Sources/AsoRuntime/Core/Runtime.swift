@@ -65,6 +65,8 @@ package final class Runtime {
     /// Finds and compiles a module's source when `import` names one that is neither loaded nor
     /// native (set by the embedding layer, which owns the compiler); nil when there is no such file.
     package var importHook: ((String) throws -> CompiledModule?)?
+    /// The script part of a native module (`asyncio`'s combinators), run into it on first import.
+    package var libraryHook: ((String) -> CompiledModule?)?
 
     /// The singletons `NotImplemented` and `Ellipsis`.
     var notImplemented: Value = .none
