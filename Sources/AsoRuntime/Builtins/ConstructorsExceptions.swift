@@ -20,5 +20,39 @@ extension Runtime {
             return Value(e)
         }
         for t in exc.ordered + exc.asyncio { t.construct = construct }
+        let group: NativeFn = { rt, args in try rt.makeExceptionGroup(args) }
+        exc.baseExceptionGroup.construct = group
+        exc.exceptionGroup.construct = group
+    }
+
+    /// `BaseExceptionGroup(message, exceptions)`: an ExceptionGroup when every exception is an
+    /// Exception, as CPython's constructor decides.
+    func makeExceptionGroup(_ args: Args) throws -> Value {
+        guard var cls = args[0].asType else { return .none }
+        if !args.keywords.isEmpty { throw typeError("\(cls.name)() takes no keyword arguments") }
+        guard args.count == 3 else {
+            throw typeError("BaseExceptionGroup.__new__() takes exactly 2 arguments (\(args.count - 1) given)")
+        }
+        guard let message = args[1].asStr else { throw typeError("argument 1 must be str, not \(typeName(args[1]))") }
+        guard args[2].asList != nil || args[2].asTuple != nil else {
+            throw typeError("second argument (exceptions) must be a sequence")
+        }
+        let items = try iterateToArray(args[2])
+        if items.isEmpty { throw valueError("second argument (exceptions) must be a non-empty sequence") }
+        var allExceptions = true
+        for (i, item) in items.enumerated() {
+            guard let e = item.asException else {
+                throw valueError("Item \(i) of second argument (exceptions) is not an exception")
+            }
+            if !e.type.isSubtype(of: exc.exception) { allExceptions = false }
+        }
+        if cls === exc.baseExceptionGroup && allExceptions { cls = exc.exceptionGroup }
+        if cls.isSubtype(of: exc.exceptionGroup) && !allExceptions {
+            throw typeError("Cannot nest BaseExceptions in an ExceptionGroup")
+        }
+        let e = heap.register(ExceptionObj(type: cls, args: newTuple([args[1], args[2]])))
+        e.attributes["message"] = Value(message)
+        e.attributes["exceptions"] = newTuple(items)
+        return Value(e)
     }
 }

@@ -31,6 +31,10 @@ extension Runtime {
 
     /// `str(e)`: empty for no args, the single arg's str, else the args tuple; KeyError uses repr.
     func exceptionStr(_ e: ExceptionObj) throws -> String {
+        if e.type.isSubtype(of: exc.baseExceptionGroup), let m = e.attributes["message"]?.asStr,
+           let n = e.attributes["exceptions"]?.asTuple?.items.count {
+            return "\(m.value) (\(n) sub-exception\(n == 1 ? "" : "s"))"
+        }
         let args = e.args.asTuple?.items ?? []
         switch args.count {
         case 0: return ""

@@ -151,6 +151,7 @@ final class ExceptionTypes {
     let unboundLocalError, runtimeError, recursionError, notImplementedError, typeError: TypeObject
     let valueError, unicodeError, importError, moduleNotFoundError, osError, timeoutError: TypeObject
     let memoryError, syntaxError, indentationError, eofError: TypeObject
+    let baseExceptionGroup, exceptionGroup: TypeObject
 
     init(heap: Heap, types: Types) {
         var byName: [String: TypeObject] = [:]
@@ -209,6 +210,9 @@ final class ExceptionTypes {
         unicodeError = make("UnicodeError", valueError)
         _ = make("UnicodeDecodeError", unicodeError)
         _ = make("UnicodeEncodeError", unicodeError)
+        baseExceptionGroup = make("BaseExceptionGroup", baseException)
+        exceptionGroup = make("ExceptionGroup", exception)
+        exceptionGroup.virtualBase = baseExceptionGroup
         let warning = make("Warning", exception)
         _ = make("DeprecationWarning", warning)
         _ = make("RuntimeWarning", warning)

@@ -54,11 +54,15 @@ final class TypeObject: Obj {
         return nil
     }
 
+    /// A second base known to `issubclass` only (ExceptionGroup's BaseExceptionGroup: the one
+    /// place a builtin class has two bases).
+    var virtualBase: TypeObject?
+
     /// `issubclass(self, other)`.
     func isSubtype(of other: TypeObject) -> Bool {
         var t: TypeObject? = self
         while let c = t {
-            if c === other { return true }
+            if c === other || c.virtualBase === other { return true }
             t = c.base
         }
         return false
