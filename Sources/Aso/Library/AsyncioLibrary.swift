@@ -284,7 +284,7 @@ class TaskGroup:
         self._loop = None
         self._parent_task = None
         self._parent_cancel_requested = False
-        self._tasks = set()
+        self._tasks = {}   # insertion ordered: cancelled in the order they were created
         self._errors = []
         self._base_error = None
         self._on_completed_fut = None
@@ -341,7 +341,7 @@ class TaskGroup:
         if task.done():
             self._on_task_done(task)
         else:
-            self._tasks.add(task)
+            self._tasks[task] = None
             task.add_done_callback(self._on_task_done)
         return task
 
@@ -355,7 +355,7 @@ class TaskGroup:
                 t.cancel()
 
     def _on_task_done(self, task):
-        self._tasks.discard(task)
+        self._tasks.pop(task, None)
         if self._on_completed_fut is not None and not self._tasks:
             if not self._on_completed_fut.done():
                 self._on_completed_fut.set_result(True)
