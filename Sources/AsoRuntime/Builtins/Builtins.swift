@@ -22,6 +22,7 @@ extension Runtime {
         installExceptionConstructors()
         installMethods()
         installGeneratorMethods()
+        installAsyncGeneratorMethods()
         installClassSupport()
         listAppend = types.list.dict["append"]?.asObject(.native, NativeFunctionObj.self)
         installNativeModules()

@@ -4,7 +4,7 @@ extension Runtime {
     func isIterable(_ v: Value) -> Bool {
         guard case .object(let u) = v else { return false }
         switch u.takeUnretainedValue().kind {
-        case .generator: return u.takeUnretainedValue().type !== types.coroutine
+        case .generator: return u.takeUnretainedValue().type === types.generator
         case .list, .tuple, .str, .bytes, .dict, .set, .frozenset, .range, .iterator: return true
         case .other: return u.takeUnretainedValue() is DictViewObj
         case .instance: return userMethod(v, "__iter__") != nil || userMethod(v, "__next__") != nil || userMethod(v, "__getitem__") != nil
@@ -32,7 +32,7 @@ extension Runtime {
                 let s = unsafeDowncast(o, to: SetObj.self)
                 return newIterator(.set(s, version: s.version), type: types.setIterator)
             case .iterator: return v
-            case .generator where o.type !== types.coroutine: return v
+            case .generator where o.type === types.generator: return v
             case .instance:
                 if let r = try callUserMethod(v, "__iter__", []) {
                     guard isIterator(r) else { throw typeError("iter() returned non-iterator of type '\(typeName(r))'") }
@@ -93,7 +93,8 @@ extension Runtime {
 
     func next(_ v: Value) throws -> Value? {
         if case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
-            if u.takeUnretainedValue().type === types.coroutine { throw typeError("'coroutine' object is not an iterator") }
+            let t = u.takeUnretainedValue().type
+            if t !== types.generator { throw typeError("'\(t.name)' object is not an iterator") }
             let r = try Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
                 try resume($0, sending: .none)
             }

@@ -117,6 +117,8 @@ final class Types {
         property = make("property", object)
         coroutine = make("coroutine", object)
         nativeCoroutine = make("coroutine", object)
+        asyncGenerator = make("async_generator", object)
+        asyncGenWrapped = make("async_generator_wrapped_value", object)
         future = make("Future", object)
         task = make("Task", future)
         gatheringFuture = make("_GatheringFuture", future)
@@ -137,6 +139,8 @@ final class Types {
     /// The class of native coroutines (`asyncio.sleep(...)`): also named `coroutine`, without
     /// the methods of script coroutines.
     let nativeCoroutine: TypeObject
+    /// Async generators, and the marker their `yield` puts on a value (ASYNC_GEN_WRAP).
+    let asyncGenerator, asyncGenWrapped: TypeObject
 }
 
 /// Exception classes, in CPython's hierarchy.

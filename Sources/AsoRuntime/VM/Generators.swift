@@ -62,6 +62,13 @@ extension Runtime {
         return Value(heap.register(GeneratorObj(fiber: fiber, function: fn, type: type)))
     }
 
+    /// The class of what calling `fn`'s code makes.
+    func resumableType(_ code: CodeObj) -> TypeObject {
+        let flags = code.code.flags
+        if flags.contains(.asyncGenerator) { return types.asyncGenerator }
+        return flags.contains(.coroutine) ? types.coroutine : types.generator
+    }
+
     /// Calling a generator function: binds the arguments into a new fiber, runs nothing yet.
     func makeGenerator(_ fn: FunctionObj, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value {
         let code = fn.code
@@ -80,8 +87,7 @@ extension Runtime {
         fiber.sp = code.localCount
         _ = fiber.push(Frame(code: Unmanaged.passUnretained(code), function: Value(fn), ip: 0, base: 0,
                              sp: code.localCount, returnSlot: 0, namespace: .null, isEntry: true))
-        let type = code.code.flags.contains(.coroutine) ? types.coroutine : types.generator
-        return Value(heap.register(GeneratorObj(fiber: fiber, function: fn, type: type)))
+        return Value(heap.register(GeneratorObj(fiber: fiber, function: fn, type: resumableType(code))))
     }
 
     /// `next(g)` / `g.send(v)`: runs the generator to its next yield or its end.

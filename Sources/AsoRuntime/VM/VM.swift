@@ -903,7 +903,10 @@ extension Runtime {
                         reraising = true
                         throw ScriptError(exception: e)
                     case .asyncGenWrap:
-                        throw runtimeError("asynchronous generators are not supported yet")
+                        // Marks a value an async generator yields to its consumer (not to the loop).
+                        let wrapped = heap.register(InstanceObj(type: types.asyncGenWrapped))
+                        wrapped.attributes["value"] = (sp - 1).pointee
+                        (sp - 1).pointee = Value(wrapped)
                     }
                 }
             } catch {
