@@ -72,6 +72,15 @@ final class Heap {
         bytes < 0 || bytes > memoryLimit || bytesInUse > memoryLimit - bytes
     }
 
+    /// Called (during the sweep, so it must not allocate in this heap) with each generator about
+    /// to be freed: the runtime notes coroutines that were never awaited.
+    var onFreeGenerator: ((Obj) -> Void)?
+
+    /// Every registered object (for the end-of-run report of unawaited coroutines).
+    func forEachObject(_ body: (Obj) -> Void) {
+        for u in objects { u._withUnsafeGuaranteedRef(body) }
+    }
+
     /// Marks from `roots` and frees everything else.
     func collect(roots: (inout Tracer) -> Void) {
         var t = Tracer()
@@ -90,6 +99,9 @@ final class Heap {
                     return o.kind == .str ? unsafeDowncast(o, to: StrObj.self).estimatedBytes : o.estimatedSize
                 }
                 if size < 0 {
+                    if let hook = onFreeGenerator, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
+                        u._withUnsafeGuaranteedRef(hook)
+                    }
                     u.release()
                 } else {
                     live &+= size

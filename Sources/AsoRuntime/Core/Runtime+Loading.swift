@@ -129,10 +129,20 @@ extension Runtime {
         let m = newModule("__main__", file: file)
         m.set("__builtins__", Value(builtins))
         sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
+        let status: Int32
         switch runModule(load(code, into: m)) {
-        case .returned, .yielded: return 0
-        case .raised(let e): return reportUncaught(e)
+        case .returned, .yielded: status = 0
+        case .raised(let e): status = reportUncaught(e)
         }
+        // At exit every object goes: coroutines never started get their warning now.
+        heap.forEachObject { o in
+            if o.kind == .generator, let g = o as? GeneratorObj, g.type === types.coroutine, g.state == .created {
+                neverAwaited.append(neverAwaitedWarning(g))
+                g.state = .finished
+            }
+        }
+        reportNeverAwaited()
+        return status
     }
 
     func reportUncaught(_ e: ExceptionObj) -> Int32 {

@@ -111,6 +111,10 @@ package final class Runtime {
         notImplemented = Value(heap.register(InstanceObj(type: types.notImplemented)))
         ellipsis = Value(heap.register(InstanceObj(type: types.ellipsis)))
         installBuiltins()
+        heap.onFreeGenerator = { [unowned self] o in
+            guard let g = o as? GeneratorObj, g.type === self.types.coroutine, g.state == .created else { return }
+            self.neverAwaited.append(self.neverAwaitedWarning(g))
+        }
     }
 
     deinit { hot.deallocate() }
@@ -173,6 +177,8 @@ package final class Runtime {
     }
     /// The running event loop (`asyncio.run`), nil when none runs.
     var loop: EventLoop?
+    /// "Never awaited" warnings noted during a sweep, written once it is over.
+    var neverAwaited: [String] = []
     /// Tasks made so far (for their default names, `Task-N`).
     var tasksCreated = 0
     /// Tasks that ended with an exception, checked at the end of `asyncio.run` for ones whose
@@ -187,6 +193,15 @@ package final class Runtime {
     /// Runs a collection now.
     func collectGarbage() {
         heap.collect { t in traceRoots(&t) }
+        reportNeverAwaited()
+    }
+
+    /// Warnings for unawaited coroutines freed by the last collection (written after the sweep).
+    func reportNeverAwaited() {
+        guard !neverAwaited.isEmpty else { return }
+        let text = neverAwaited.joined()
+        neverAwaited = []
+        writeErr(text)
     }
 }
 

@@ -14,6 +14,8 @@ final class GeneratorObj: Obj {
     let fiber: Fiber
     /// The function that made it (for its name).
     let function: FunctionObj
+    /// Where it was made (code and instruction), for "coroutine ... was never awaited".
+    var origin: (code: CodeObject, pc: Int)?
     /// Behind a pointer: written on every resume, and a pointer store needs no exclusivity check.
     private let stateBox: UnsafeMutablePointer<State>
     var state: State {
@@ -50,7 +52,7 @@ enum ResumeResult {
 extension Runtime {
     /// Calling a simple generator or coroutine function with exactly its positional arguments
     /// (`CodeObj.resumableArgCount`): copies them into a new suspended frame.
-    func makeGeneratorFast(_ fn: FunctionObj, _ args: UnsafeMutablePointer<Value>) -> Value {
+    func makeGeneratorFast(_ fn: FunctionObj, _ args: UnsafeMutablePointer<Value>, origin: CodeObj, pc: Int) -> Value {
         let code = fn.code
         let fiber = generatorFiber(capacity: code.frameSize + 8)
         let n = code.argCount
@@ -59,7 +61,32 @@ extension Runtime {
         _ = fiber.push(Frame(code: Unmanaged.passUnretained(code), function: Value(fn), ip: 0, base: 0,
                              sp: code.localCount, returnSlot: 0, namespace: .null, isEntry: true))
         let type = code.code.flags.contains(.coroutine) ? types.coroutine : types.generator
-        return Value(heap.register(GeneratorObj(fiber: fiber, function: fn, type: type)))
+        let g = heap.register(GeneratorObj(fiber: fiber, function: fn, type: type))
+        if type === types.coroutine { g.origin = (origin.code, pc) }
+        return Value(g)
+    }
+
+    /// The instruction of the running script frame (the call being made).
+    func callerPosition() -> (code: CodeObject, pc: Int)? {
+        guard let f = activeFibers.last, f.frameCount > 0 else { return nil }
+        let frame = f.frames[f.frameCount - 1]
+        return (frame.code.takeUnretainedValue().code, frame.ip - 1)
+    }
+
+    /// CPython's warning for a coroutine that was made and never started.
+    func neverAwaitedWarning(_ g: GeneratorObj) -> String {
+        var text = ""
+        if let (code, pc) = g.origin {
+            let line = code.location(at: pc).line
+            text += "\(code.filename):\(line): RuntimeWarning: coroutine '\(g.function.qualifiedName)' was never awaited\n"
+            if let src = rawSourceLine(code.filename, line) {
+                let trimmed = src.trimmingCharacters(in: " \t\u{0C}")
+                if !trimmed.isEmpty { text += "  \(trimmed)\n" }
+            }
+        } else {
+            text += "RuntimeWarning: coroutine '\(g.function.qualifiedName)' was never awaited\n"
+        }
+        return text + "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n"
     }
 
     /// The class of what calling `fn`'s code makes.
@@ -87,7 +114,9 @@ extension Runtime {
         fiber.sp = code.localCount
         _ = fiber.push(Frame(code: Unmanaged.passUnretained(code), function: Value(fn), ip: 0, base: 0,
                              sp: code.localCount, returnSlot: 0, namespace: .null, isEntry: true))
-        return Value(heap.register(GeneratorObj(fiber: fiber, function: fn, type: resumableType(code))))
+        let g = heap.register(GeneratorObj(fiber: fiber, function: fn, type: resumableType(code)))
+        if g.type === types.coroutine { g.origin = callerPosition() }
+        return Value(g)
     }
 
     /// `next(g)` / `g.send(v)`: runs the generator to its next yield or its end.

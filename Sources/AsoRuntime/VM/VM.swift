@@ -372,7 +372,7 @@ extension Runtime {
                                 if cu._withUnsafeGuaranteedRef({ $0.resumableArgCount == nargs }) {
                                     // A generator or coroutine: a new suspended frame, nothing runs.
                                     calleeSlot.pointee = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
-                                        makeGeneratorFast($0, argStart)
+                                        makeGeneratorFast($0, argStart, origin: code, pc: ip &- 1)
                                     }
                                     sp = calleeSlot + 1
                                     if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
