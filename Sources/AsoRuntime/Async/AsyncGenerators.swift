@@ -18,11 +18,13 @@ extension Runtime {
     func asyncGenStep(_ g: GeneratorObj, sending: Value = .none, throwing: ExceptionObj? = nil) -> AwaitObj {
         var first = true
         return heap.register(AwaitObj(traced: [Value(g), sending, throwing.map { Value($0) } ?? .none],
-                                      type: types.nativeCoroutine) { rt, e in
+                                      type: types.nativeCoroutine) { rt, _, e in
             let outcome: ResumeResult
             if first {
                 first = false
                 if let t = throwing ?? e {
+                    // athrow() on a finished async generator does nothing in 3.11.
+                    if throwing != nil && g.state == .finished { return .returned(.none) }
                     outcome = try rt.resumeThrowing(g, t)
                 } else {
                     if g.state == .finished { throw rt.error(rt.exc.stopAsyncIteration, nil) }
@@ -46,7 +48,7 @@ extension Runtime {
     /// `aclose()`: throws GeneratorExit in; a generator that yields a value instead is an error.
     func asyncGenClose(_ g: GeneratorObj) -> AwaitObj {
         var first = true
-        return heap.register(AwaitObj(traced: [Value(g)], type: types.nativeCoroutine) { rt, e in
+        return heap.register(AwaitObj(traced: [Value(g)], type: types.nativeCoroutine) { rt, _, e in
             let outcome: ResumeResult
             do {
                 if first {

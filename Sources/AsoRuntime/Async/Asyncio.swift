@@ -115,10 +115,16 @@ extension Runtime {
     /// completed by a timer (which is cancelled when the sleep ends early).
     func sleepAwaitable(_ delay: Double, result: Value) throws -> AwaitObj {
         if delay.isNaN { throw valueError("Invalid value NaN (not a number)") }
+        if delay <= 0 {
+            // One bare yield (the task runs again on the next iteration), then the result.
+            let a = heap.register(AwaitObj(traced: [], type: types.nativeCoroutine, step: Runtime.sleepZeroStep))
+            a.value = result
+            return a
+        }
         var started = false
         var future: FutureObj?
         var timer: HandleObj?
-        let a = AwaitObj(traced: [result], type: types.nativeCoroutine) { rt, e in
+        let a = AwaitObj(traced: [result], type: types.nativeCoroutine) { rt, _, e in
             if let e {
                 timer?.cancelled = true
                 throw ScriptError(exception: e)
@@ -139,10 +145,19 @@ extension Runtime {
         return heap.register(a)
     }
 
+    static func sleepZeroStep(_ rt: Runtime, _ a: AwaitObj, _ e: ExceptionObj?) throws -> ResumeResult {
+        if let e { throw ScriptError(exception: e) }
+        if a.stage == 0 {
+            a.stage = 1
+            return .yielded(.none)
+        }
+        return .returned(a.value)
+    }
+
     /// What `await f` drives for a future (Future.__await__).
     func futureAwaiter(_ f: FutureObj) -> AwaitObj {
         var started = false
-        return heap.register(AwaitObj(traced: [Value(f)], type: types.futureIter) { rt, e in
+        return heap.register(AwaitObj(traced: [Value(f)], type: types.futureIter) { rt, _, e in
             if let e { throw ScriptError(exception: e) }
             if !started {
                 started = true

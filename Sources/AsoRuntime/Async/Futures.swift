@@ -109,11 +109,16 @@ final class GatherState {
 /// state machine. `step` gets nil when resumed normally and the exception when one is thrown in;
 /// it yields what the task should wait for, or returns the `await`'s value.
 final class AwaitObj: Obj {
-    var step: (Runtime, ExceptionObj?) throws -> ResumeResult
+    typealias Step = (Runtime, AwaitObj, ExceptionObj?) throws -> ResumeResult
+    let step: Step
     /// Values the step closure refers to (for the collector).
     let traced: [Value]
+    /// State a step function without captures keeps here (`asyncio.sleep(0)`: one yield, then
+    /// `value`), so the commonest awaitable costs one allocation.
+    var stage = 0
+    var value: Value = .none
 
-    init(traced: [Value], type: TypeObject, step: @escaping (Runtime, ExceptionObj?) throws -> ResumeResult) {
+    init(traced: [Value], type: TypeObject, step: @escaping Step) {
         self.step = step
         self.traced = traced
         super.init(kind: .other, type: type)
@@ -122,6 +127,7 @@ final class AwaitObj: Obj {
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         for v in traced { t.mark(v) }
+        t.mark(value)
     }
 }
 

@@ -88,7 +88,7 @@ extension Runtime {
     func futureResult(_ f: FutureObj) throws -> Value {
         switch f.state {
         case .cancelled: throw ScriptError(exception: cancelledError(for: f))
-        case .pending: throw invalidState("Result is not ready.")
+        case .pending: throw invalidState("Result is not set.")
         case .finished:
             f.logTraceback = false
             if let e = f.exception { throw ScriptError(exception: e) }
@@ -144,7 +144,7 @@ extension Runtime {
             if let e { return try resumeThrowing(g, e) }
             return try resume(g, sending: .none)
         }
-        if case .object(let u) = coro, let a = u.takeUnretainedValue() as? AwaitObj { return try a.step(self, e) }
+        if case .object(let u) = coro, let a = u.takeUnretainedValue() as? AwaitObj { return try a.step(self, a, e) }
         throw typeError("a coroutine was expected, got \(try repr(coro))")
     }
 

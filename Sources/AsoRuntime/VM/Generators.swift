@@ -179,8 +179,12 @@ extension Runtime {
             return try resume(g, .raise(raised))
         }
         var outcome: ResumeResult
-        let throwMethod = sub == nil ? try findAttribute(d.iterator, "throw") : nil
-        if sub == nil && throwMethod == nil {
+        // A native awaitable takes the exception in its own step (a sleep cancels its timer, an
+        // async generator's `__anext__` throws it into the generator).
+        var native: AwaitObj? = nil
+        if case .object(let u) = d.iterator { native = u.takeUnretainedValue() as? AwaitObj }
+        let throwMethod = sub == nil && native == nil ? try findAttribute(d.iterator, "throw") : nil
+        if sub == nil && native == nil && throwMethod == nil {
             // A delegate without `throw` (a native awaitable): the exception is raised at the
             // delegation itself. (Outside the `do` below: what the generator then raises is its own.)
             g.state = .suspended
@@ -189,6 +193,8 @@ extension Runtime {
         do {
             if let sub {
                 outcome = try resumeThrowing(sub, e)
+            } else if let native {
+                outcome = try native.step(self, native, e)
             } else {
                 outcome = .yielded(try call(throwMethod ?? .none, [Value(e)]))
             }

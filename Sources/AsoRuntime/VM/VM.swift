@@ -799,7 +799,7 @@ extension Runtime {
                             case .returned(let r): result = r
                             }
                         } else if case .object(let u) = it, let a = u.takeUnretainedValue() as? AwaitObj {
-                            switch try a.step(self, nil) {
+                            switch try a.step(self, a, nil) {
                             case .yielded(let y): (sp - 1).pointee = y
                             case .returned(let r): result = r
                             }
