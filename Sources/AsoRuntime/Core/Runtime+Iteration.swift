@@ -93,8 +93,10 @@ extension Runtime {
 
     func next(_ v: Value) throws -> Value? {
         if case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
-            let t = u.takeUnretainedValue().type
-            if t !== types.generator { throw typeError("'\(t.name)' object is not an iterator") }
+            let generatorType = types.generator
+            if !u._withUnsafeGuaranteedRef({ $0.typeRef === generatorType }) {
+                throw typeError("'\(typeName(v))' object is not an iterator")
+            }
             let r = try Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
                 try resume($0, sending: .none)
             }

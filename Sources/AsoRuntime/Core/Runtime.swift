@@ -59,9 +59,9 @@ package final class Runtime {
     /// The int/str conversion digit limit (`sys.set_int_max_str_digits`; 0 means none).
     var intMaxStrDigits = defaultIntMaxStrDigits
     /// Where `print` writes (standard output by default).
-    package var writeOut: (String) -> Void
+    @exclusivity(unchecked) package var writeOut: (String) -> Void
     /// Where tracebacks and warnings go (standard error by default).
-    package var writeErr: (String) -> Void
+    @exclusivity(unchecked) package var writeErr: (String) -> Void
     /// Finds and compiles a module's source when `import` names one that is neither loaded nor
     /// native (set by the embedding layer, which owns the compiler); nil when there is no such file.
     package var importHook: ((String) throws -> CompiledModule?)?
@@ -112,7 +112,9 @@ package final class Runtime {
         ellipsis = Value(heap.register(InstanceObj(type: types.ellipsis)))
         installBuiltins()
         heap.onFreeGenerator = { [unowned self] o in
-            guard let g = o as? GeneratorObj, g.type === self.types.coroutine, g.state == .created else { return }
+            // Only called for generator-kind objects, which are GeneratorObj.
+            let g = unsafeDowncast(o, to: GeneratorObj.self)
+            guard g.state == .created, g.type === self.types.coroutine else { return }
             self.neverAwaited.append(self.neverAwaitedWarning(g))
         }
     }

@@ -15,7 +15,8 @@ final class GeneratorObj: Obj {
     /// The function that made it (for its name).
     let function: FunctionObj
     /// Where it was made (code and instruction), for "coroutine ... was never awaited".
-    var origin: (code: CodeObject, pc: Int)?
+    /// (Unmanaged, kept alive by `trace`: making a coroutine does no reference counting for it.)
+    var origin: (code: Unmanaged<CodeObj>, pc: Int)?
     /// Behind a pointer: written on every resume, and a pointer store needs no exclusivity check.
     private let stateBox: UnsafeMutablePointer<State>
     var state: State {
@@ -40,6 +41,7 @@ final class GeneratorObj: Obj {
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         t.mark(function)
+        if let o = origin { t.mark(o.code.takeUnretainedValue()) }
         if state != .finished { fiber.trace(&t) }
     }
 }
@@ -62,21 +64,22 @@ extension Runtime {
                              sp: code.localCount, returnSlot: 0, namespace: .null, isEntry: true))
         let type = code.code.flags.contains(.coroutine) ? types.coroutine : types.generator
         let g = heap.register(GeneratorObj(fiber: fiber, function: fn, type: type))
-        if type === types.coroutine { g.origin = (origin.code, pc) }
+        if type === types.coroutine { g.origin = (Unmanaged.passUnretained(origin), pc) }
         return Value(g)
     }
 
     /// The instruction of the running script frame (the call being made).
-    func callerPosition() -> (code: CodeObject, pc: Int)? {
+    func callerPosition() -> (code: Unmanaged<CodeObj>, pc: Int)? {
         guard let f = activeFibers.last, f.frameCount > 0 else { return nil }
         let frame = f.frames[f.frameCount - 1]
-        return (frame.code.takeUnretainedValue().code, frame.ip - 1)
+        return (frame.code, frame.ip - 1)
     }
 
     /// CPython's warning for a coroutine that was made and never started.
     func neverAwaitedWarning(_ g: GeneratorObj) -> String {
         var text = ""
-        if let (code, pc) = g.origin {
+        if let (codeObj, pc) = g.origin {
+            let code = codeObj.takeUnretainedValue().code
             let line = code.location(at: pc).line
             text += "\(code.filename):\(line): RuntimeWarning: coroutine '\(g.function.qualifiedName)' was never awaited\n"
             if let src = rawSourceLine(code.filename, line) {

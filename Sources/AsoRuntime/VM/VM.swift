@@ -371,8 +371,11 @@ extension Runtime {
                                 }
                                 if cu._withUnsafeGuaranteedRef({ $0.resumableArgCount == nargs }) {
                                     // A generator or coroutine: a new suspended frame, nothing runs.
+                                    // (Locals copied first: a closure capturing the loop's `var`s would
+                                    // make every entry to this function pay for exclusivity checks.)
+                                    let origin = code, pc = ip &- 1
                                     calleeSlot.pointee = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
-                                        makeGeneratorFast($0, argStart, origin: code, pc: ip &- 1)
+                                        makeGeneratorFast($0, argStart, origin: origin, pc: pc)
                                     }
                                     sp = calleeSlot + 1
                                     if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
