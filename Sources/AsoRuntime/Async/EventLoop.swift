@@ -27,10 +27,27 @@ final class EventLoop {
     private var virtualNow: Double
     /// The task whose step is running.
     var currentTask: TaskObj?
-    /// Tasks not yet done (the loop keeps them alive), by identity.
-    var tasks: [ObjectIdentifier: TaskObj] = [:]
+    /// Tasks not yet done (the loop keeps them alive); each knows its slot here, so removing one
+    /// is a swap with the last.
+    private(set) var tasks: [TaskObj] = []
     /// The pending tasks in creation order.
-    var pendingTasks: [TaskObj] { tasks.values.sorted { $0.number < $1.number } }
+    var pendingTasks: [TaskObj] { tasks.sorted { $0.number < $1.number } }
+
+    func addTask(_ task: TaskObj) {
+        task.loopSlot = tasks.count
+        tasks.append(task)
+    }
+
+    func removeTask(_ task: TaskObj) {
+        let i = task.loopSlot
+        guard i >= 0, i < tasks.count, tasks[i] === task else { return }
+        let last = tasks.removeLast()
+        if last !== task {
+            tasks[i] = last
+            last.loopSlot = i
+        }
+        task.loopSlot = -1
+    }
     var running = false
     var stopping = false
     /// The script-visible loop object (`get_running_loop()`).
@@ -124,7 +141,7 @@ final class EventLoop {
         for h in inFlight { t.mark(h) }
         for e in timers { t.mark(e.handle) }
         t.mark(currentTask)
-        for task in tasks.values { t.mark(task) }
+        for task in tasks { t.mark(task) }
         t.mark(object)
     }
 }

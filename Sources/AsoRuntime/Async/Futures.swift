@@ -70,6 +70,8 @@ final class TaskObj: FutureObj {
     var cancelRequests = 0
     /// The task's creation number (1 for the first task of the interpreter).
     let number: Int
+    /// Its index in the loop's list of pending tasks (-1 once done).
+    var loopSlot = -1
 
     init(coro: Value, name: Value, number: Int, type: TypeObject) {
         self.coro = coro

@@ -116,7 +116,7 @@ extension Runtime {
         tasksCreated += 1
         let taskName = name.isNone ? newStr("Task-\(tasksCreated)") : newStr(try str(name))
         let task = heap.register(TaskObj(coro: coro, name: taskName, number: tasksCreated, type: types.task))
-        loop.tasks[ObjectIdentifier(task)] = task
+        loop.addTask(task)
         callSoon(.step(task, nil))
         return task
     }
@@ -203,7 +203,7 @@ extension Runtime {
 
     private func finishTask(_ task: TaskObj) {
         guard let loop else { return }
-        loop.tasks[ObjectIdentifier(task)] = nil
+        loop.removeTask(task)
         if task.exception != nil { finishedWithException.append(task) }
     }
 
