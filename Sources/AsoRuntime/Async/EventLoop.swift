@@ -19,8 +19,9 @@ final class EventLoop {
     /// Handles to run, oldest first (`head` is the next one).
     private(set) var ready: [HandleObj] = []
     private var head = 0
-    /// Timers as a binary heap on (deadline, sequence).
-    private var timers: [(when: Double, seq: Int, handle: HandleObj)] = []
+    /// Timers as a binary heap on (deadline, sequence). The handles are unmanaged (moving entries
+    /// does no reference counting); `trace` keeps them alive.
+    private var timers: [(when: Double, seq: Int, handle: Unmanaged<HandleObj>)] = []
     private var sequence = 0
     /// Virtual time: the clock jumps to the next deadline instead of waiting for it.
     let virtualTime: Bool
@@ -75,7 +76,7 @@ final class EventLoop {
 
     func scheduleTimer(_ h: HandleObj, at when: Double) {
         sequence &+= 1
-        timers.append((when, sequence, h))
+        timers.append((when, sequence, Unmanaged.passUnretained(h)))
         var i = timers.count - 1
         while i > 0 {
             let parent = (i - 1) / 2
@@ -83,13 +84,14 @@ final class EventLoop {
         }
     }
 
-    private static func earlier(_ a: (when: Double, seq: Int, handle: HandleObj), _ b: (when: Double, seq: Int, handle: HandleObj)) -> Bool {
+    private static func earlier(_ a: (when: Double, seq: Int, handle: Unmanaged<HandleObj>),
+                                _ b: (when: Double, seq: Int, handle: Unmanaged<HandleObj>)) -> Bool {
         a.when < b.when || (a.when == b.when && a.seq < b.seq)
     }
 
     private func popTimer() -> HandleObj? {
         guard !timers.isEmpty else { return nil }
-        let top = timers[0].handle
+        let top = timers[0].handle.takeUnretainedValue()
         let last = timers.removeLast()
         if !timers.isEmpty {
             timers[0] = last
@@ -110,7 +112,7 @@ final class EventLoop {
     /// Waits as `_run_once` does, moves due timers to the ready queue and returns the handles to
     /// run in this iteration (the ones ready now; those they schedule wait for the next one).
     func nextBatch() -> ArraySlice<HandleObj> {
-        while let first = timers.first, first.handle.cancelled { _ = popTimer() }
+        while let first = timers.first, first.handle._withUnsafeGuaranteedRef({ $0.cancelled }) { _ = popTimer() }
         if !hasReady && !stopping, let first = timers.first {
             let wait = first.when - time()
             if wait > 0 {
@@ -134,12 +136,12 @@ final class EventLoop {
     }
 
     /// Nothing to run and nothing to wait for: a loop in this state can never make progress.
-    var isIdle: Bool { !hasReady && timers.allSatisfy { $0.handle.cancelled } }
+    var isIdle: Bool { !hasReady && timers.allSatisfy { $0.handle._withUnsafeGuaranteedRef { $0.cancelled } } }
 
     func trace(_ t: inout Tracer) {
         for h in ready[head...] { t.mark(h) }
         for h in inFlight { t.mark(h) }
-        for e in timers { t.mark(e.handle) }
+        for e in timers { t.mark(Unmanaged<Obj>.fromOpaque(e.handle.toOpaque())) }
         t.mark(currentTask)
         for task in tasks { t.mark(task) }
         t.mark(object)
