@@ -131,7 +131,6 @@ extension Runtime {
             }
             if !started {
                 started = true
-                if delay <= 0 { return .yielded(.none) }
                 let f = rt.newFuture()
                 future = f
                 timer = rt.callLater(delay, .setResultUnlessCancelled(f, result))
@@ -172,31 +171,8 @@ extension Runtime {
     }
 
     /// GET_AWAITABLE: the iterator an `await` drives. `from` says where the value came from, for
-    /// the message when it is not awaitable (1 `__aenter__`, 2 `__aexit__`, 3 `__anext__`).
-    func awaitable(_ v: Value, from: Int) throws -> Value {
-        do {
-            return try awaitable(v)
-        } catch let e as ScriptError where e.exception.type === exc.typeError && from != 0 && !isAwaitableShape(v) {
-            let n = typeName(v)
-            switch from {
-            case 1: throw typeError("'async with' received an object from __aenter__ that does not implement __await__: \(n)")
-            case 2: throw typeError("'async with' received an object from __aexit__ that does not implement __await__: \(n)")
-            default: throw typeError("'async for' received an invalid object from __anext__: \(n)")
-            }
-        }
-    }
-
-    private func isAwaitableShape(_ v: Value) -> Bool {
-        if isCoroutine(v) { return true }
-        if case .object(let u) = v {
-            let o = u.takeUnretainedValue()
-            return o is FutureObj || o is AwaitObj || (o.type.moduleName != nil && userMethod(v, "__await__") != nil)
-        }
-        return false
-    }
-
-    /// GET_AWAITABLE: the iterator an `await` drives.
-    func awaitable(_ v: Value) throws -> Value {
+    /// the message when it is not awaitable (0 `await`, 1 `__aenter__`, 2 `__aexit__`, 3 `__anext__`).
+    func awaitable(_ v: Value, from: Int = 0) throws -> Value {
         if case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
             let (coroutine, finished) = Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
                 ($0.type === types.coroutine, $0.state == .finished)
@@ -215,7 +191,13 @@ extension Runtime {
                 return r
             }
         }
-        throw typeError("object \(typeName(v)) can't be used in 'await' expression")
+        let n = typeName(v)
+        switch from {
+        case 1: throw typeError("'async with' received an object from __aenter__ that does not implement __await__: \(n)")
+        case 2: throw typeError("'async with' received an object from __aexit__ that does not implement __await__: \(n)")
+        case 3: throw typeError("'async for' received an invalid object from __anext__: \(n)")
+        default: throw typeError("object \(n) can't be used in 'await' expression")
+        }
     }
 
     private func future(_ v: Value, _ method: String) throws -> FutureObj {
@@ -287,24 +269,19 @@ extension Runtime {
             return .int(task.cancelRequests)
         }
 
-        let h = types.handle
-        h.dict["cancel"] = native("cancel", owner: "Handle") { _, args in
-            if case .object(let u)? = args.positional.first, let handle = u.takeUnretainedValue() as? HandleObj {
-                handle.cancelled = true
-            }
+        func handle(_ args: Args) -> HandleObj? {
+            if case .object(let u)? = args.positional.first { return u.takeUnretainedValue() as? HandleObj }
+            return nil
+        }
+        types.handle.dict["cancel"] = native("cancel", owner: "Handle") { _, args in
+            handle(args)?.cancelled = true
             return .none
         }
-        h.dict["cancelled"] = native("cancelled", owner: "Handle") { _, args in
-            if case .object(let u)? = args.positional.first, let handle = u.takeUnretainedValue() as? HandleObj {
-                return .bool(handle.cancelled)
-            }
-            return .bool(false)
+        types.handle.dict["cancelled"] = native("cancelled", owner: "Handle") { _, args in
+            .bool(handle(args)?.cancelled ?? false)
         }
         types.timerHandle.dict["when"] = native("when", owner: "TimerHandle") { _, args in
-            if case .object(let u)? = args.positional.first, let handle = u.takeUnretainedValue() as? HandleObj {
-                return .float(handle.when ?? 0)
-            }
-            return .none
+            handle(args).map { .float($0.when ?? 0) } ?? .none
         }
 
         let l = types.eventLoop

@@ -49,8 +49,6 @@ final class EventLoop {
         }
         task.loopSlot = -1
     }
-    var running = false
-    var stopping = false
     /// The script-visible loop object (`get_running_loop()`).
     var object: Value = .none
     /// The handles of the iteration being run (rooted until they have run).
@@ -113,7 +111,7 @@ final class EventLoop {
     /// run in this iteration (the ones ready now; those they schedule wait for the next one).
     func nextBatch() -> ArraySlice<HandleObj> {
         while let first = timers.first, first.handle._withUnsafeGuaranteedRef({ $0.cancelled }) { _ = popTimer() }
-        if !hasReady && !stopping, let first = timers.first {
+        if !hasReady, let first = timers.first {
             let wait = first.when - time()
             if wait > 0 {
                 if virtualTime {

@@ -26,7 +26,7 @@ extension Runtime {
         defineMethod(t, "insert") { rt, me, a in
             try a.positional(rt, 2, 2)
             guard let l = me.asList else { return .none }
-            var i = try rt.listIndexArgument(a[0])
+            var i = try rt.machineIntOperand(a[0])
             let n = l.items.count
             if i < 0 { i = max(0, i &+ n) } else if i > n { i = n }
             l.items.insert(a[1], at: i)
@@ -35,7 +35,7 @@ extension Runtime {
         defineMethod(t, "pop") { rt, me, a in
             try a.positional(rt, 0, 1)
             guard let l = me.asList else { return .none }
-            var i = a.count == 1 ? try rt.listIndexArgument(a[0]) : -1
+            var i = a.count == 1 ? try rt.machineIntOperand(a[0]) : -1
             if l.items.isEmpty { throw rt.indexError("pop from empty list") }
             if i < 0 { i = i &+ l.items.count }
             if i < 0 || i >= l.items.count { throw rt.indexError("pop index out of range") }
@@ -124,16 +124,6 @@ extension Runtime {
         }
     }
 
-    /// An index argument of insert/pop: huge ints raise OverflowError as in CPython.
-    func listIndexArgument(_ v: Value) throws -> Int {
-        switch v {
-        case .int(let i): return i
-        case .bool(let b): return b ? 1 : 0
-        default:
-            if bigValue(v) != nil { throw overflowError("Python int too large to convert to C ssize_t") }
-            throw typeError("'\(typeName(v))' object cannot be interpreted as an integer")
-        }
-    }
 
     /// start/stop of list.index (clamped like slice bounds).
     func sliceIndexArgument(_ v: Value) throws -> Int {

@@ -59,12 +59,18 @@ extension Runtime {
         let fiber = generatorFiber(capacity: code.frameSize + 8)
         let n = code.argCount
         for i in 0..<code.localCount { fiber.stack[i] = i < n ? args[i] : .null }
+        return newGenerator(fn, fiber, origin: (Unmanaged.passUnretained(origin), pc))
+    }
+
+    /// The generator, coroutine or async generator for `fn`, whose arguments are already in the
+    /// first slots of `fiber`: its frame is pushed, suspended before its first instruction.
+    private func newGenerator(_ fn: FunctionObj, _ fiber: Fiber, origin: (code: Unmanaged<CodeObj>, pc: Int)?) -> Value {
+        let code = fn.code
         fiber.sp = code.localCount
         _ = fiber.push(Frame(code: Unmanaged.passUnretained(code), function: Value(fn), ip: 0, base: 0,
                              sp: code.localCount, returnSlot: 0, namespace: .null, isEntry: true))
-        let type = code.code.flags.contains(.coroutine) ? types.coroutine : types.generator
-        let g = heap.register(GeneratorObj(fiber: fiber, function: fn, type: type))
-        if type === types.coroutine { g.origin = (Unmanaged.passUnretained(origin), pc) }
+        let g = heap.register(GeneratorObj(fiber: fiber, function: fn, type: resumableType(code)))
+        if g.type === types.coroutine { g.origin = origin }
         return Value(g)
     }
 
@@ -105,21 +111,15 @@ extension Runtime {
         let fiber = generatorFiber(capacity: code.frameSize + 8)
         for i in 0..<code.localCount { fiber.stack[i] = .null }
         try args.withUnsafeBufferPointer { buf in
-            if code.isSimple || (keywords.isEmpty && buf.count == code.code.argCount && code.code.keywordOnlyCount == 0
-                                  && !code.code.flags.contains(.varArgs) && !code.code.flags.contains(.varKeywords)) {
-                if keywords.isEmpty && buf.count == code.code.argCount {
-                    for i in 0..<buf.count { fiber.stack[i] = buf[i] }
-                    return
-                }
+            let plain = code.isSimple || (code.code.keywordOnlyCount == 0
+                                          && !code.code.flags.contains(.varArgs) && !code.code.flags.contains(.varKeywords))
+            if plain && keywords.isEmpty && buf.count == code.code.argCount {
+                for i in 0..<buf.count { fiber.stack[i] = buf[i] }
+            } else {
+                try bindArguments(fn, positional: buf, keywords: keywords, into: fiber.stack)
             }
-            try bindArguments(fn, positional: buf, keywords: keywords, into: fiber.stack)
         }
-        fiber.sp = code.localCount
-        _ = fiber.push(Frame(code: Unmanaged.passUnretained(code), function: Value(fn), ip: 0, base: 0,
-                             sp: code.localCount, returnSlot: 0, namespace: .null, isEntry: true))
-        let g = heap.register(GeneratorObj(fiber: fiber, function: fn, type: resumableType(code)))
-        if g.type === types.coroutine { g.origin = callerPosition() }
-        return Value(g)
+        return newGenerator(fn, fiber, origin: callerPosition())
     }
 
     /// `next(g)` / `g.send(v)`: runs the generator to its next yield or its end.

@@ -824,17 +824,20 @@ extension Runtime {
                     case .loadBuildClass:
                         sp.pointee = builtins.get("__build_class__") ?? .none
                         sp += 1
-                    case .beforeWith:
-                        Runtime.saveState(fp, ip, sp, fiber)
+                    case .beforeWith, .beforeAsyncWith:
                         // Looked up on the class, as special methods are; both stay on the stack
-                        // (rooted) while `__enter__` runs.
+                        // (rooted) while `__enter__` runs. For `async with` the entered value is an
+                        // awaitable, awaited next.
+                        Runtime.saveState(fp, ip, sp, fiber)
                         let mgr = (sp - 1).pointee
-                        guard let enter = try specialMethod(mgr, "__enter__") else {
-                            throw typeError("'\(typeName(mgr))' object does not support the context manager protocol")
+                        let (enterName, exitName, kind) = op == .beforeWith
+                            ? ("__enter__", "__exit__", "context manager") : ("__aenter__", "__aexit__", "asynchronous context manager")
+                        guard let enter = try specialMethod(mgr, enterName) else {
+                            throw typeError("'\(typeName(mgr))' object does not support the \(kind) protocol")
                         }
                         sp.pointee = enter
-                        guard let exit = try specialMethod(mgr, "__exit__") else {
-                            throw typeError("'\(typeName(mgr))' object does not support the context manager protocol (missed __exit__ method)")
+                        guard let exit = try specialMethod(mgr, exitName) else {
+                            throw typeError("'\(typeName(mgr))' object does not support the \(kind) protocol (missed \(exitName) method)")
                         }
                         (sp - 1).pointee = exit
                         Runtime.saveState(fp, ip, sp + 1, fiber)
@@ -854,25 +857,6 @@ extension Runtime {
                     case .getAwaitable:
                         Runtime.saveState(fp, ip, sp, fiber)
                         (sp - 1).pointee = try awaitable((sp - 1).pointee, from: arg)
-                    case .beforeAsyncWith:
-                        // As beforeWith, with __aenter__/__aexit__; the entered value is awaited next.
-                        let mgr = (sp - 1).pointee
-                        Runtime.saveState(fp, ip, sp, fiber)
-                        guard let enter = try specialMethod(mgr, "__aenter__") else {
-                            throw typeError("'\(typeName(mgr))' object does not support the asynchronous context manager protocol")
-                        }
-                        sp.pointee = enter
-                        guard let exit = try specialMethod(mgr, "__aexit__") else {
-                            throw typeError("'\(typeName(mgr))' object does not support the asynchronous context manager protocol (missed __aexit__ method)")
-                        }
-                        (sp - 1).pointee = exit
-                        Runtime.saveState(fp, ip, sp + 1, fiber)
-                        let top = sp - fiber.stack
-                        let entered = try call(sp.pointee, [])
-                        locals = fiber.stack + fp.pointee.base
-                        sp = fiber.stack + top
-                        sp.pointee = entered
-                        sp += 1
                     case .getAIter:
                         Runtime.saveState(fp, ip, sp, fiber)
                         let obj = (sp - 1).pointee
