@@ -174,12 +174,21 @@ extension Runtime {
     /// the message when it is not awaitable (0 `await`, 1 `__aenter__`, 2 `__aexit__`, 3 `__anext__`).
     func awaitable(_ v: Value, from: Int = 0) throws -> Value {
         if case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
-            let (coroutine, finished) = Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
-                ($0.type === types.coroutine, $0.state == .finished)
+            let (coroutine, state) = Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                ($0.type === types.coroutine, $0.state)
             }
             guard coroutine else { throw typeError("object generator can't be used in 'await' expression") }
-            if finished { throw runtimeError("cannot reuse already awaited coroutine") }
-            return v
+            switch state {
+            case .created, .running: return v
+            case .finished: throw runtimeError("cannot reuse already awaited coroutine")
+            case .delegated: throw runtimeError("coroutine is being awaited already")
+            case .suspended:
+                // Suspended inside an `await` of its own (another task drives it).
+                if let g = v.asObject(.generator, GeneratorObj.self), delegation(g) != nil {
+                    throw runtimeError("coroutine is being awaited already")
+                }
+                return v
+            }
         }
         if case .object(let u) = v {
             let o = u.takeUnretainedValue()

@@ -56,6 +56,8 @@ final class CodeObj: Obj {
     let builtinSlots: UnsafeMutablePointer<Int32>
     /// The names as interned string objects (for attribute lookups).
     let nameValues: UnsafeMutablePointer<Value>
+    /// Instructions in `words`.
+    let wordCount: Int
     /// Local slots + maximum stack depth: the value-stack space a frame of this code needs.
     let frameSize: Int
     let localCount: Int
@@ -71,6 +73,9 @@ final class CodeObj: Obj {
     /// `argCount` for a simple generator or coroutine function (calling it just binds the
     /// arguments into a new suspended frame), else -1.
     let resumableArgCount: Int
+    /// `argCount` for a simple coroutine function, else -1: `await f(...)` with that many positional
+    /// arguments runs the frame on the awaiter's fiber at once, with no coroutine object.
+    let awaitArgCount: Int
     /// One entry per instruction; `loadMethod` remembers there which method it found for which class.
     let methodCache: UnsafeMutablePointer<MethodCacheEntry>
     /// One entry per instruction; attribute loads, stores and method loads on instances remember
@@ -82,6 +87,7 @@ final class CodeObj: Obj {
         self.code = code
         self.module = module
         words = .allocate(capacity: max(1, code.code.count))
+        wordCount = code.code.count
         words.initialize(from: code.code, count: code.code.count)
         CodeObj.validate(words, count: code.code.count)
         CodeObj.fuse(words, count: code.code.count)
@@ -111,6 +117,7 @@ final class CodeObj: Obj {
             && !code.flags.contains(.varArgs) && !code.flags.contains(.varKeywords) && isResumable
             && !code.flags.contains(.asyncGenerator)
         resumableArgCount = simpleResumable ? code.argCount : -1
+        awaitArgCount = simpleResumable && code.flags.contains(.coroutine) ? code.argCount : -1
         super.init(kind: .code, type: type)
     }
     /// Makes sure every word holds a valid opcode, so the dispatch loop need not check: an invalid

@@ -21,8 +21,19 @@ struct Frame {
     var returnSlot: Int
     /// The namespace dict of a class body (loadName/storeName), `.null` otherwise.
     var namespace: Value
-    /// True when returning from this frame ends the current `run` of the dispatch loop.
-    var isEntry: Bool
+    /// What returning from this frame (or an exception leaving it) does.
+    var exit: FrameExit
+}
+
+/// What returning from a frame does.
+enum FrameExit: UInt8 {
+    /// Hands the result to the caller's frame just below (a call or an awaited call in script code).
+    case toCaller
+    /// Ends the current `run` of the dispatch loop (a fiber's bottom frame).
+    case toHost
+    /// Like `toCaller`, and marks finished the coroutine object in `namespace`: a coroutine that was
+    /// made first and awaited later, whose frame moved onto its awaiter's fiber.
+    case finishAwaited
 }
 
 final class Fiber {

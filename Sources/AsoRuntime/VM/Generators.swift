@@ -8,7 +8,9 @@
 import AsoBytecode
 
 final class GeneratorObj: Obj {
-    enum State { case created, suspended, running, finished }
+    /// `delegated`: a coroutine whose frame was moved onto the fiber of the coroutine awaiting it
+    /// (it runs there, and `finishAwaited` marks it finished when that frame ends).
+    enum State { case created, suspended, running, delegated, finished }
     /// The generator function's frame and value stack. (A `let`: resuming reads it with no
     /// reference counting.)
     let fiber: Fiber
@@ -68,7 +70,7 @@ extension Runtime {
         let code = fn.code
         fiber.sp = code.localCount
         _ = fiber.push(Frame(code: Unmanaged.passUnretained(code), function: Value(fn), ip: 0, base: 0,
-                             sp: code.localCount, returnSlot: 0, namespace: .null, isEntry: true))
+                             sp: code.localCount, returnSlot: 0, namespace: .null, exit: .toHost))
         let g = heap.register(GeneratorObj(fiber: fiber, function: fn, type: resumableType(code)))
         if g.type === types.coroutine { g.origin = origin }
         return Value(g)
@@ -125,7 +127,7 @@ extension Runtime {
     /// `next(g)` / `g.send(v)`: runs the generator to its next yield or its end.
     func resume(_ g: GeneratorObj, sending v: Value) throws -> ResumeResult {
         switch g.state {
-        case .running: throw valueError("generator already executing")
+        case .running, .delegated: throw valueError("generator already executing")
         case .finished: return .returned(.none)
         case .created:
             if !v.isNone { throw typeError("can't send non-None value to a just-started generator") }
@@ -138,7 +140,7 @@ extension Runtime {
     /// `g.throw(e)`: raises `e` at the generator's suspended yield.
     func resumeThrowing(_ g: GeneratorObj, _ e: ExceptionObj) throws -> ResumeResult {
         switch g.state {
-        case .running: throw valueError("generator already executing")
+        case .running, .delegated: throw valueError("generator already executing")
         case .finished, .created:
             g.state = .finished
             throw ScriptError(exception: e)
@@ -152,7 +154,7 @@ extension Runtime {
     /// that follows the delegation loop; nil when it is paused at a plain `yield`. The compiler
     /// emits the loop as `send exit; yieldValue; jump send`, so a generator paused inside one has
     /// its next instruction a jump to a `send`, with the iterator on top of its stack.
-    private func delegation(_ g: GeneratorObj) -> (iterator: Value, exit: Int)? {
+    func delegation(_ g: GeneratorObj) -> (iterator: Value, exit: Int)? {
         let fiber = g.fiber
         guard fiber.frameCount > 0, fiber.sp > 0 else { return nil }
         let frame = fiber.frames[fiber.frameCount - 1]
@@ -225,16 +227,19 @@ extension Runtime {
 
     private func resume(_ g: GeneratorObj, _ mode: Resume) throws -> ResumeResult {
         if hot.pointee.depth >= hot.pointee.recursionLimit {
+            // As in CPython, the frame is entered and left at once: the generator is done.
+            g.state = .finished
             throw error(exc.recursionError, "maximum recursion depth exceeded")
         }
-        depth += 1
+        // Every frame of the chain counts (awaited coroutines run on the same fiber).
+        depth += g.fiber.frameCount
         g.state = .running
         activeFibers.append(g.fiber)
         let outcome = run(g.fiber, resume: mode)
         activeFibers.removeLast()
         switch outcome {
         case .yielded(let v):
-            depth -= 1
+            depth -= g.fiber.frameCount
             g.state = .suspended
             return .yielded(v)
         case .returned(let v):
@@ -242,15 +247,25 @@ extension Runtime {
             return .returned(v)
         case .raised(let e):
             g.state = .finished
-            if e.type.isSubtype(of: exc.stopIteration) {
-                let r = newException(exc.runtimeError, "generator raised StopIteration")
-                r.cause = Value(e)
-                r.context = Value(e)
-                r.suppressContext = true
-                throw ScriptError(exception: r)
-            }
-            throw ScriptError(exception: e)
+            throw ScriptError(exception: leakedStopIteration(e, g.function.code.code.flags))
         }
+    }
+
+    /// What leaves a generator or coroutine frame: a StopIteration becomes a RuntimeError (PEP 479),
+    /// anything else goes on as it is.
+    func leakedStopIteration(_ e: ExceptionObj, _ flags: CodeFlags) -> ExceptionObj {
+        guard e.type.isSubtype(of: exc.stopIteration) else { return e }
+        let what = flags.contains(.asyncGenerator) ? "async generator" : flags.contains(.coroutine) ? "coroutine" : "generator"
+        let r = newException(exc.runtimeError, "\(what) raised StopIteration")
+        r.cause = Value(e)
+        r.context = Value(e)
+        r.suppressContext = true
+        return r
+    }
+
+    /// The end of a coroutine object's frame that ran on its awaiter's fiber.
+    func finishAwaited(_ coroutine: Value) {
+        coroutine.asObject(.generator, GeneratorObj.self)?.state = .finished
     }
 
     /// A fiber for a new generator or coroutine. Most run one frame, so it starts small and grows
@@ -261,7 +276,7 @@ extension Runtime {
 
     /// `g.close()`: raises GeneratorExit inside a suspended generator.
     func closeGenerator(_ g: GeneratorObj) throws {
-        if g.state == .running { throw valueError("generator already executing") }
+        if g.state == .running || g.state == .delegated { throw valueError("generator already executing") }
         guard g.state == .suspended else { g.state = .finished; return }
         do {
             if case .yielded = try resumeThrowing(g, newException(exc.generatorExit, nil)) {

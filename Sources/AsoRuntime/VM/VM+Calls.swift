@@ -195,7 +195,7 @@ extension Runtime {
         depth += 1
         let saved = fiber.frameCount
         _ = fiber.push(Frame(code: Unmanaged.passUnretained(code), function: function, ip: 0, base: fiber.sp - code.localCount,
-                             sp: fiber.sp, returnSlot: max(0, fiber.sp - code.localCount), namespace: namespace, isEntry: true))
+                             sp: fiber.sp, returnSlot: max(0, fiber.sp - code.localCount), namespace: namespace, exit: .toHost))
         activeFibers.append(fiber)
         nestedRuns += 1
         let outcome = run(fiber)

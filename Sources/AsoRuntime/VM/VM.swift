@@ -346,8 +346,17 @@ extension Runtime {
                                 let cu = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
                                 let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
                                 let nargs = Runtime.slotIndex(sp, in: argStart)
-                                let (fast, nlocals, fsize) = cu._withUnsafeGuaranteedRef { c in
+                                var (fast, nlocals, fsize) = cu._withUnsafeGuaranteedRef { c in
                                     (c.fastArgCount == nargs, c.localCount, c.frameSize)
+                                }
+                                // `await f(...)` of a coroutine function: the coroutine's frame runs
+                                // right here, on this fiber, as a call would; the caller resumes after
+                                // the await (DESIGN.md §3). No coroutine object is made.
+                                var resumeAt = ip
+                                if !fast, cu._withUnsafeGuaranteedRef({ $0.awaitArgCount == nargs }),
+                                   let exit = Runtime.awaitExit(words, ip, code) {
+                                    fast = true
+                                    resumeAt = exit
                                 }
                                 let calleeIndex = Runtime.slotIndex(calleeSlot, in: fiber.stack)
                                 let base = Runtime.slotIndex(argStart, in: fiber.stack)
@@ -355,11 +364,11 @@ extension Runtime {
                                     && fiber.frameCount < fiber.frameCapacity {
                                     var i = nargs
                                     while i < nlocals { argStart[i] = .null; i &+= 1 }
-                                    fp.pointee.ip = ip
+                                    fp.pointee.ip = resumeAt
                                     fp.pointee.sp = calleeIndex
                                     hot.pointee.depth &+= 1
                                     fp = fiber.pushUnchecked(Frame(code: cu, function: calleeSlot.pointee, ip: 0, base: base, sp: 0,
-                                                                   returnSlot: calleeIndex, namespace: .null, isEntry: false))
+                                                                   returnSlot: calleeIndex, namespace: .null, exit: .toCaller))
                                     code = cu.takeUnretainedValue()
                                     words = code.words
                                     consts = code.consts
@@ -591,10 +600,13 @@ extension Runtime {
                         let result = sp.pointee
                         hot.pointee.depth &-= 1
                         let returnSlot = fp.pointee.returnSlot
-                        if fp.pointee.isEntry {
-                            fiber.sp = fp.pointee.base
-                            fiber.pop()
-                            return .returned(result)
+                        if fp.pointee.exit != .toCaller {
+                            if fp.pointee.exit == .toHost {
+                                fiber.sp = fp.pointee.base
+                                fiber.pop()
+                                return .returned(result)
+                            }
+                            finishAwaited(fp.pointee.namespace)
                         }
                         fiber.pop()
                         let slot = fiber.stack + returnSlot
@@ -793,6 +805,14 @@ extension Runtime {
                         let sent = (sp - 1).pointee, it = (sp - 2).pointee
                         var result: Value? = nil
                         if case .object(let u) = it, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
+                            // A coroutine awaited before it started: its frame moves onto this fiber.
+                            if sent.isNone, try Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef({
+                                try self.moveAwaited($0, onto: fiber, exit: arg)
+                            }) {
+                                (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
+                                if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
+                                continue
+                            }
                             // Resumed without reference counting on the generator.
                             let r = try Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
                                 try self.resume($0, sending: sent)
@@ -897,7 +917,7 @@ extension Runtime {
                     }
                 }
             } catch {
-                let e: ExceptionObj
+                var e: ExceptionObj
                 if let se = error as? ScriptError { e = se.exception } else { e = newException(exc.runtimeError, "\(error)") }
                 if !reraising {
                     e.traceback.append(TracebackEntry(code: code.code, pc: ip - 1))
@@ -918,10 +938,13 @@ extension Runtime {
                     let f = fp.pointee
                     depth -= 1
                     fiber.pop()
-                    if f.isEntry {
+                    if f.exit == .toHost {
                         fiber.sp = f.base
                         return .raised(e)
                     }
+                    // A coroutine frame run on its awaiter's fiber ends here, as its own would.
+                    if f.exit == .finishAwaited { finishAwaited(f.namespace) }
+                    if code.code.flags.contains(.coroutine) { e = leakedStopIteration(e, code.code.flags) }
                     (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
                     e.traceback.append(TracebackEntry(code: code.code, pc: ip - 1))
                 }
@@ -1013,7 +1036,7 @@ extension Runtime {
             depth += 1
             _ = fiber.push(Frame(code: Unmanaged.passUnretained(callee), function: Value(fn),
                                  ip: 0, base: base, sp: base + callee.localCount,
-                                 returnSlot: calleeIndex, namespace: .null, isEntry: false))
+                                 returnSlot: calleeIndex, namespace: .null, exit: .toCaller))
             return .pushedFrame
         } else {
             Runtime.saveState(fp, ip, sp, fiber)
@@ -1066,6 +1089,48 @@ extension Runtime {
         let fp = fiber.frames + (fiber.frameCount - 1)
         let code = fp.pointee.code.takeUnretainedValue()
         return (fp, code, code.words, code.consts, fp.pointee.ip, fiber.stack + fp.pointee.base, fiber.stack + fp.pointee.sp)
+    }
+
+    /// Where the caller resumes when the call just made is awaited at once: the instruction after
+    /// the `await` loop (`getAwaitable 0; loadConst None; send exit; yieldValue; jump send`), whose
+    /// last `jump` is what tracebacks and exception handlers see as the awaiting instruction.
+    @inline(__always)
+    static func awaitExit(_ words: UnsafeMutablePointer<UInt32>, _ ip: Int, _ code: CodeObj) -> Int? {
+        guard words[ip] == UInt32(OpCode.getAwaitable.rawValue), ip &+ 2 < code.wordCount else { return nil }
+        let send = words[ip &+ 2]
+        guard send & 0xFF == UInt32(OpCode.send.rawValue) else { return nil }
+        return Int(send >> 8)
+    }
+
+    /// `await c` for a coroutine object that has not started (made first, awaited later): its frame
+    /// moves onto the awaiting fiber, above the awaiter's, as if called there, and the awaiter
+    /// resumes at `exit` with the result. False when `g` is anything else (it is then resumed as an
+    /// iterator). The stack holds `[..., g, None]` (fiber.sp saved).
+    func moveAwaited(_ g: GeneratorObj, onto fiber: Fiber, exit: Int) throws -> Bool {
+        guard g.state == .created, g.type === types.coroutine, g.fiber.frameCount == 1 else { return false }
+        if hot.pointee.depth >= hot.pointee.recursionLimit {
+            g.state = .finished   // entered and left at once, as in CPython
+            throw error(exc.recursionError, "maximum recursion depth exceeded")
+        }
+        let source = g.fiber
+        let frame = source.frames[0]
+        let code = frame.code.takeUnretainedValue()
+        let slot = fiber.sp - 2
+        let base = fiber.sp - 1
+        fiber.reserve(base + code.frameSize + 1)
+        for i in 0..<code.localCount { fiber.stack[base + i] = source.stack[i] }
+        let caller = fiber.frames + (fiber.frameCount - 1)
+        caller.pointee.ip = exit
+        caller.pointee.sp = slot
+        depth += 1
+        _ = fiber.push(Frame(code: frame.code, function: frame.function, ip: 0, base: base, sp: base + code.localCount,
+                             returnSlot: slot, namespace: Value(g), exit: .finishAwaited))
+        fiber.sp = base + code.localCount
+        source.clear(from: 0, to: source.sp)
+        source.sp = 0
+        source.pop()
+        g.state = .delegated
+        return true
     }
 
     /// Writes the dispatch loop's instruction and stack pointers back to the frame and fiber.
