@@ -68,7 +68,9 @@ extension Runtime {
         })
         m.set("iscoroutinefunction", native("iscoroutinefunction") { rt, args in
             try rt.checkCount(args.count, "iscoroutinefunction", min: 1, max: 1)
-            guard let f = args[0].asFunction else { return .bool(false) }
+            var callable = args[0]
+            if let bm = callable.asObject(.boundMethod, BoundMethodObj.self) { callable = bm.function }
+            guard let f = callable.asFunction else { return .bool(false) }
             return .bool(f.code.code.flags.contains(.coroutine))
         })
         installFutureMethods()
@@ -181,7 +183,11 @@ extension Runtime {
             switch state {
             case .created, .running: return v
             case .finished: throw runtimeError("cannot reuse already awaited coroutine")
-            case .delegated: throw runtimeError("coroutine is being awaited already")
+            case .delegated:
+                // Its frame runs on another fiber: one that is running (the coroutine is in the
+                // chain that is executing now) or one that is parked (another task awaits it).
+                if let g = v.asObject(.generator, GeneratorObj.self), isExecuting(g) { throw alreadyExecuting(g) }
+                throw runtimeError("coroutine is being awaited already")
             case .suspended:
                 // Suspended inside an `await` of its own (another task drives it).
                 if let g = v.asObject(.generator, GeneratorObj.self), delegation(g) != nil {
@@ -207,6 +213,17 @@ extension Runtime {
         case 3: throw typeError("'async for' received an invalid object from __anext__: \(n)")
         default: throw typeError("object \(n) can't be used in 'await' expression")
         }
+    }
+
+    /// Is the frame of this coroutine (moved onto an awaiter's fiber) part of what runs now?
+    private func isExecuting(_ g: GeneratorObj) -> Bool {
+        var found = false
+        activeFibers.forEach { fiber in
+            for i in 0..<fiber.frameCount where fiber.frames[i].exit == .finishAwaited {
+                if fiber.frames[i].namespace.isIdentical(to: Value(g)) { found = true }
+            }
+        }
+        return found
     }
 
     private func future(_ v: Value, _ method: String) throws -> FutureObj {

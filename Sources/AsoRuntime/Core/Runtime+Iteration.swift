@@ -33,6 +33,7 @@ extension Runtime {
                 return newIterator(.set(s, version: s.version), type: types.setIterator)
             case .iterator: return v
             case .generator where o.type === types.generator: return v
+            case .other where o.type === types.coroutineWrapper: return v
             case .instance:
                 if let r = try callUserMethod(v, "__iter__", []) {
                     guard isIterator(r) else { throw typeError("iter() returned non-iterator of type '\(typeName(r))'") }
@@ -68,6 +69,7 @@ extension Runtime {
         switch u.takeUnretainedValue().kind {
         case .iterator, .generator: return true
         case .instance: return userMethod(v, "__next__") != nil
+        case .other: return u.takeUnretainedValue().type === types.coroutineWrapper
         default: return false
         }
     }

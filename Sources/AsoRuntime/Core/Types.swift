@@ -123,6 +123,7 @@ final class Types {
         task = make("Task", future)
         gatheringFuture = make("_GatheringFuture", future)
         futureIter = make("FutureIter", object)
+        coroutineWrapper = make("coroutine_wrapper", object)
         handle = make("Handle", object)
         timerHandle = make("TimerHandle", handle)
         eventLoop = make("_UnixSelectorEventLoop", object)
@@ -136,6 +137,8 @@ final class Types {
     private(set) var every: [TypeObject] = []
     // asyncio's classes.
     let coroutine, future, task, gatheringFuture, futureIter, handle, timerHandle, eventLoop: TypeObject
+    /// What `coroutine.__await__()` returns: an iterator that drives the coroutine.
+    let coroutineWrapper: TypeObject
     /// The class of native coroutines (`asyncio.sleep(...)`): also named `coroutine`, without
     /// the methods of script coroutines.
     let nativeCoroutine: TypeObject

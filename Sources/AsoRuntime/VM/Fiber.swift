@@ -40,12 +40,14 @@ final class Fiber {
     /// The value stack: locals and operand stacks of all frames, bottom to top.
     private(set) var stack: UnsafeMutablePointer<Value>
     private(set) var capacity: Int
-    /// The frames, outermost first; `frameCount` of them are live.
+    /// The frames, outermost first; `frameCount` of them are live. Frames and stack share one
+    /// allocation (frames first), so a small fiber costs one block.
     private(set) var frames: UnsafeMutablePointer<Frame>
     private(set) var frameCapacity: Int
     /// `frameCount` and `sp` live behind a pointer: the dispatch loop updates them on every call,
-    /// and a pointer store needs no exclusivity check (a class's stored property would).
-    private let counters: UnsafeMutablePointer<(frames: Int, sp: Int)>
+    /// and a pointer store needs no exclusivity check (a class's stored property would). The
+    /// third word is the state of the generator that owns the fiber, if any.
+    private let counters: UnsafeMutablePointer<(frames: Int, sp: Int, owner: Int)>
     /// Live frames.
     var frameCount: Int {
         @inline(__always) get { counters.pointee.frames }
@@ -56,21 +58,51 @@ final class Fiber {
         @inline(__always) get { counters.pointee.sp }
         @inline(__always) set { counters.pointee.sp = newValue }
     }
+    /// A word the owning generator keeps its state in (no allocation of its own).
+    var ownerWord: Int {
+        @inline(__always) get { counters.pointee.owner }
+        @inline(__always) set { counters.pointee.owner = newValue }
+    }
 
     init(capacity: Int = 1024, frameCapacity: Int = 32) {
-        self.capacity = capacity
-        stack = .allocate(capacity: capacity)
-        stack.initialize(repeating: .null, count: capacity)
+        self.capacity = max(1, capacity)
         self.frameCapacity = max(1, frameCapacity)
-        frames = .allocate(capacity: frameCapacity)
+        (frames, stack) = Fiber.allocateBlock(frames: self.frameCapacity, slots: self.capacity)
+        stack.initialize(repeating: .null, count: self.capacity)
         counters = .allocate(capacity: 1)
-        counters.initialize(to: (0, 0))
+        counters.initialize(to: (0, 0, 0))
     }
     deinit {
-        stack.deallocate()
         frames.deinitialize(count: frameCount)
-        frames.deallocate()
+        UnsafeMutableRawPointer(frames).deallocate()
         counters.deallocate()
+    }
+
+    /// Where the stack starts in a block that holds `frames` frames first.
+    private static func stackOffset(frames: Int) -> Int {
+        let bytes = frames * MemoryLayout<Frame>.stride
+        let align = MemoryLayout<Value>.alignment
+        return (bytes + align - 1) / align * align
+    }
+
+    private static func allocateBlock(frames: Int, slots: Int) -> (UnsafeMutablePointer<Frame>, UnsafeMutablePointer<Value>) {
+        let offset = stackOffset(frames: frames)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: offset + slots * MemoryLayout<Value>.stride,
+                                                   alignment: max(MemoryLayout<Frame>.alignment, MemoryLayout<Value>.alignment))
+        return (raw.bindMemory(to: Frame.self, capacity: frames), (raw + offset).bindMemory(to: Value.self, capacity: slots))
+    }
+
+    /// Moves frames and stack into a new block of the given capacities.
+    private func regrow(frames newFrames: Int, slots newSlots: Int) {
+        let (f, s) = Fiber.allocateBlock(frames: newFrames, slots: newSlots)
+        f.moveInitialize(from: frames, count: frameCount)
+        s.moveInitialize(from: stack, count: capacity)
+        (s + capacity).initialize(repeating: .null, count: newSlots - capacity)
+        UnsafeMutableRawPointer(frames).deallocate()
+        frames = f
+        stack = s
+        frameCapacity = newFrames
+        capacity = newSlots
     }
 
     /// Makes room for `needed` slots in total; returns true if the stack moved.
@@ -79,26 +111,22 @@ final class Fiber {
         if needed <= capacity { return false }
         var n = capacity * 2
         while n < needed { n *= 2 }
-        let s = UnsafeMutablePointer<Value>.allocate(capacity: n)
-        s.moveInitialize(from: stack, count: capacity)
-        (s + capacity).initialize(repeating: .null, count: n - capacity)
-        stack.deallocate()
-        stack = s
-        capacity = n
+        regrow(frames: frameCapacity, slots: n)
+        return true
+    }
+
+    /// Makes room for one more frame; returns true if the frames (and the stack) moved.
+    @discardableResult
+    func reserveFrame() -> Bool {
+        if frameCount < frameCapacity { return false }
+        regrow(frames: frameCapacity * 2, slots: capacity)
         return true
     }
 
     /// Appends a frame; returns a pointer to it (valid until the next push).
     @inline(__always)
     func push(_ f: Frame) -> UnsafeMutablePointer<Frame> {
-        if frameCount == frameCapacity {
-            let n = frameCapacity * 2
-            let nf = UnsafeMutablePointer<Frame>.allocate(capacity: n)
-            nf.moveInitialize(from: frames, count: frameCount)
-            frames.deallocate()
-            frames = nf
-            frameCapacity = n
-        }
+        reserveFrame()
         (frames + frameCount).initialize(to: f)
         frameCount += 1
         return frames + (frameCount - 1)

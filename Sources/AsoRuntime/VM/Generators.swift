@@ -10,7 +10,7 @@ import AsoBytecode
 final class GeneratorObj: Obj {
     /// `delegated`: a coroutine whose frame was moved onto the fiber of the coroutine awaiting it
     /// (it runs there, and `finishAwaited` marks it finished when that frame ends).
-    enum State { case created, suspended, running, delegated, finished }
+    enum State: Int { case created, suspended, running, delegated, finished }
     /// The generator function's frame and value stack. (A `let`: resuming reads it with no
     /// reference counting.)
     let fiber: Fiber
@@ -19,21 +19,19 @@ final class GeneratorObj: Obj {
     /// Where it was made (code and instruction), for "coroutine ... was never awaited".
     /// (Unmanaged, kept alive by `trace`: making a coroutine does no reference counting for it.)
     var origin: (code: Unmanaged<CodeObj>, pc: Int)?
-    /// Behind a pointer: written on every resume, and a pointer store needs no exclusivity check.
-    private let stateBox: UnsafeMutablePointer<State>
+    /// Kept in the fiber's counters (written on every resume; a pointer store needs no
+    /// exclusivity check, and the generator needs no allocation of its own for it).
     var state: State {
-        @inline(__always) get { stateBox.pointee }
-        @inline(__always) set { stateBox.pointee = newValue }
+        @inline(__always) get { State(rawValue: fiber.ownerWord) ?? .finished }
+        @inline(__always) set { fiber.ownerWord = newValue.rawValue }
     }
 
     init(fiber: Fiber, function: FunctionObj, type: TypeObject) {
         self.fiber = fiber
         self.function = function
-        stateBox = .allocate(capacity: 1)
-        stateBox.initialize(to: .created)
         super.init(kind: .generator, type: type)
+        state = .created
     }
-    deinit { stateBox.deallocate() }
 
     /// The object plus its fiber's stack and frames (so the collector paces itself by them).
     override var estimatedSize: Int {
@@ -58,7 +56,7 @@ extension Runtime {
     /// (`CodeObj.resumableArgCount`): copies them into a new suspended frame.
     func makeGeneratorFast(_ fn: FunctionObj, _ args: UnsafeMutablePointer<Value>, origin: CodeObj, pc: Int) -> Value {
         let code = fn.code
-        let fiber = generatorFiber(capacity: code.frameSize + 8)
+        let fiber = generatorFiber(capacity: code.frameSize + 1)
         let n = code.argCount
         for i in 0..<code.localCount { fiber.stack[i] = i < n ? args[i] : .null }
         return newGenerator(fn, fiber, origin: (Unmanaged.passUnretained(origin), pc))
@@ -110,7 +108,7 @@ extension Runtime {
     /// Calling a generator function: binds the arguments into a new fiber, runs nothing yet.
     func makeGenerator(_ fn: FunctionObj, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value {
         let code = fn.code
-        let fiber = generatorFiber(capacity: code.frameSize + 8)
+        let fiber = generatorFiber(capacity: code.frameSize + 1)
         for i in 0..<code.localCount { fiber.stack[i] = .null }
         try args.withUnsafeBufferPointer { buf in
             let plain = code.isSimple || (code.code.keywordOnlyCount == 0
@@ -127,7 +125,7 @@ extension Runtime {
     /// `next(g)` / `g.send(v)`: runs the generator to its next yield or its end.
     func resume(_ g: GeneratorObj, sending v: Value) throws -> ResumeResult {
         switch g.state {
-        case .running, .delegated: throw valueError("generator already executing")
+        case .running, .delegated: throw alreadyExecuting(g)
         case .finished: return .returned(.none)
         case .created:
             if !v.isNone { throw typeError("can't send non-None value to a just-started generator") }
@@ -140,7 +138,7 @@ extension Runtime {
     /// `g.throw(e)`: raises `e` at the generator's suspended yield.
     func resumeThrowing(_ g: GeneratorObj, _ e: ExceptionObj) throws -> ResumeResult {
         switch g.state {
-        case .running, .delegated: throw valueError("generator already executing")
+        case .running, .delegated: throw alreadyExecuting(g)
         case .finished, .created:
             g.state = .finished
             throw ScriptError(exception: e)
@@ -271,12 +269,12 @@ extension Runtime {
     /// A fiber for a new generator or coroutine. Most run one frame, so it starts small and grows
     /// on demand.
     func generatorFiber(capacity: Int) -> Fiber {
-        Fiber(capacity: max(16, capacity), frameCapacity: 4)
+        Fiber(capacity: capacity, frameCapacity: 1)
     }
 
     /// `g.close()`: raises GeneratorExit inside a suspended generator.
     func closeGenerator(_ g: GeneratorObj) throws {
-        if g.state == .running || g.state == .delegated { throw valueError("generator already executing") }
+        if g.state == .running || g.state == .delegated { throw alreadyExecuting(g) }
         guard g.state == .suspended else { g.state = .finished; return }
         do {
             if case .yielded = try resumeThrowing(g, newException(exc.generatorExit, nil)) {
@@ -324,9 +322,39 @@ extension Runtime {
         }
         t.dict["__iter__"] = native("__iter__", owner: "generator") { _, args in args[0] }
         for name in ["send", "throw", "close"] { types.coroutine.dict[name] = t.dict[name] }
+        types.coroutine.dict["__await__"] = native("__await__", owner: "coroutine") { rt, args in
+            guard let g = args.count > 0 ? args[0].asObject(.generator, GeneratorObj.self) : nil else { return .none }
+            return Value(rt.coroutineWrapper(g))
+        }
+        // The wrapper's methods are the coroutine's, applied to the coroutine it wraps.
+        let wrapper = types.coroutineWrapper
+        for name in ["send", "throw", "close", "__next__"] {
+            guard let method = t.dict[name] else { continue }
+            wrapper.dict[name] = native(name, owner: "coroutine_wrapper") { rt, args in
+                guard args.count > 0, case .object(let u) = args[0], let a = u.takeUnretainedValue() as? AwaitObj,
+                      let coro = a.traced.first else { throw rt.typeError("descriptor '\(name)' requires a 'coroutine_wrapper' object") }
+                var all = Array(args.positional)
+                all[0] = coro
+                return try rt.call(method, all)
+            }
+        }
+        wrapper.dict["__iter__"] = native("__iter__", owner: "coroutine_wrapper") { _, args in args[0] }
         // Every StopIteration has a `value`; one made without arguments (by a native iterator
         // running out) finds None here, on its class.
         exc.stopIteration.dict["value"] = Value.none
+    }
+
+    /// `coroutine.__await__()`: an iterator over the coroutine (awaiting it drives the coroutine).
+    func coroutineWrapper(_ g: GeneratorObj) -> AwaitObj {
+        heap.register(AwaitObj(traced: [Value(g)], type: types.coroutineWrapper) { rt, _, e in
+            if let e { return try rt.resumeThrowing(g, e) }
+            return try rt.resume(g, sending: .none)
+        })
+    }
+
+    /// "generator already executing" / "coroutine already executing".
+    func alreadyExecuting(_ g: GeneratorObj) -> ScriptError {
+        valueError(g.type === types.coroutine ? "coroutine already executing" : "generator already executing")
     }
 
     /// A StopIteration carrying a generator's return value (no args when it is None).

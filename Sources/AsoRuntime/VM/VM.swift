@@ -342,13 +342,15 @@ extension Runtime {
                         if op == .call, case .object(let u) = (sp - arg - 2).pointee {
                             let kind = u._withUnsafeGuaranteedRef { $0.kind }
                             if kind == .function {
-                                let calleeSlot = sp - arg - 2
+                                var calleeSlot = sp - arg - 2
                                 let cu = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
-                                let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
+                                var argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
                                 let nargs = Runtime.slotIndex(sp, in: argStart)
                                 var (fast, nlocals, fsize) = cu._withUnsafeGuaranteedRef { c in
                                     (c.fastArgCount == nargs, c.localCount, c.frameSize)
                                 }
+                                let calleeIndex = Runtime.slotIndex(calleeSlot, in: fiber.stack)
+                                let base = Runtime.slotIndex(argStart, in: fiber.stack)
                                 // `await f(...)` of a coroutine function: the coroutine's frame runs
                                 // right here, on this fiber, as a call would; the caller resumes after
                                 // the await (DESIGN.md §3). No coroutine object is made.
@@ -357,9 +359,18 @@ extension Runtime {
                                    let exit = Runtime.awaitExit(words, ip, code) {
                                     fast = true
                                     resumeAt = exit
+                                    if base &+ fsize >= fiber.capacity || fiber.frameCount >= fiber.frameCapacity {
+                                        // A task's fiber starts small: grow it (frames and stack move).
+                                        Runtime.saveState(fp, ip, sp, fiber)
+                                        fiber.reserve(base &+ fsize &+ 1)
+                                        fiber.reserveFrame()
+                                        fp = fiber.frames + (fiber.frameCount &- 1)
+                                        locals = fiber.stack + fp.pointee.base
+                                        calleeSlot = fiber.stack + calleeIndex
+                                        argStart = fiber.stack + base
+                                        sp = argStart + nargs
+                                    }
                                 }
-                                let calleeIndex = Runtime.slotIndex(calleeSlot, in: fiber.stack)
-                                let base = Runtime.slotIndex(argStart, in: fiber.stack)
                                 if fast && hot.pointee.depth < hot.pointee.recursionLimit && base &+ fsize < fiber.capacity
                                     && fiber.frameCount < fiber.frameCapacity {
                                     var i = nargs
