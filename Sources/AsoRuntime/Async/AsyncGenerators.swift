@@ -17,7 +17,7 @@ extension Runtime {
     /// `athrow(e)` (`throwing` is thrown in on the first step).
     func asyncGenStep(_ g: GeneratorObj, sending: Value = .none, throwing: ExceptionObj? = nil) -> AwaitObj {
         var first = true
-        return heap.register(AwaitObj(traced: [Value(g), sending, throwing.map { Value($0) } ?? .none],
+        return heap.register(ClosureAwait(traced: [Value(g), sending, throwing.map { Value($0) } ?? .none],
                                       type: types.nativeCoroutine) { rt, _, e in
             let outcome: ResumeResult
             if first {
@@ -48,7 +48,7 @@ extension Runtime {
     /// `aclose()`: throws GeneratorExit in; a generator that yields a value instead is an error.
     func asyncGenClose(_ g: GeneratorObj) -> AwaitObj {
         var first = true
-        return heap.register(AwaitObj(traced: [Value(g)], type: types.nativeCoroutine) { rt, _, e in
+        return heap.register(ClosureAwait(traced: [Value(g)], type: types.nativeCoroutine) { rt, _, e in
             let outcome: ResumeResult
             do {
                 if first {

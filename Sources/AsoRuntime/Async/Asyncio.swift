@@ -117,59 +117,13 @@ extension Runtime {
     /// completed by a timer (which is cancelled when the sleep ends early).
     func sleepAwaitable(_ delay: Double, result: Value) throws -> AwaitObj {
         if delay.isNaN { throw valueError("Invalid value NaN (not a number)") }
-        if delay <= 0 {
-            // One bare yield (the task runs again on the next iteration), then the result.
-            let a = heap.register(AwaitObj(traced: [], type: types.nativeCoroutine, step: Runtime.sleepZeroStep))
-            a.value = result
-            return a
-        }
-        var started = false
-        var future: FutureObj?
-        var timer: HandleObj?
-        let a = AwaitObj(traced: [result], type: types.nativeCoroutine) { rt, _, e in
-            if let e {
-                timer?.cancelled = true
-                throw ScriptError(exception: e)
-            }
-            if !started {
-                started = true
-                let f = rt.newFuture()
-                future = f
-                timer = rt.callLater(delay, .setResultUnlessCancelled(f, result))
-                f.blocking = true
-                return .yielded(Value(f))
-            }
-            guard let f = future else { return .returned(result) }
-            timer?.cancelled = true
-            return .returned(try rt.futureResult(f))
-        }
-        return heap.register(a)
-    }
-
-    static func sleepZeroStep(_ rt: Runtime, _ a: AwaitObj, _ e: ExceptionObj?) throws -> ResumeResult {
-        if let e { throw ScriptError(exception: e) }
-        if a.stage == 0 {
-            a.stage = 1
-            return .yielded(.none)
-        }
-        return .returned(a.value)
+        if delay <= 0 { return heap.register(SleepZeroAwait(result: result, type: types.nativeCoroutine)) }
+        return heap.register(SleepAwait(delay: delay, result: result, type: types.nativeCoroutine))
     }
 
     /// What `await f` drives for a future (Future.__await__).
     func futureAwaiter(_ f: FutureObj) -> AwaitObj {
-        var started = false
-        return heap.register(AwaitObj(traced: [Value(f)], type: types.futureIter) { rt, _, e in
-            if let e { throw ScriptError(exception: e) }
-            if !started {
-                started = true
-                if !f.isDone {
-                    f.blocking = true
-                    return .yielded(Value(f))
-                }
-            }
-            if !f.isDone { throw rt.runtimeError("await wasn't used with future") }
-            return .returned(try rt.futureResult(f))
-        })
+        heap.register(FutureAwait(future: f, type: types.futureIter))
     }
 
     /// GET_AWAITABLE: the iterator an `await` drives. `from` says where the value came from, for
@@ -198,8 +152,8 @@ extension Runtime {
         }
         if case .object(let u) = v {
             let o = u.takeUnretainedValue()
-            if let f = o as? FutureObj { return Value(futureAwaiter(f)) }
-            if o is AwaitObj { return v }
+            if let f = v.asFuture { return Value(futureAwaiter(f)) }
+            if v.asAwaitable != nil { return v }
             if o.type.moduleName != nil, let r = try callUserMethod(v, "__await__", []) {
                 if isCoroutine(r) { throw typeError("__await__() returned a coroutine") }
                 guard isIterator(r) else { throw typeError("__await__() returned non-iterator of type '\(typeName(r))'") }
@@ -227,7 +181,7 @@ extension Runtime {
     }
 
     private func future(_ v: Value, _ method: String) throws -> FutureObj {
-        if case .object(let u) = v, let f = u.takeUnretainedValue() as? FutureObj { return f }
+        if let f = v.asFuture { return f }
         throw typeError("descriptor '\(method)' for 'Future' objects doesn't apply to a '\(typeName(v))' object")
     }
 
@@ -278,19 +232,19 @@ extension Runtime {
         }
         method("get_loop") { rt, _, _ in rt.loop?.object ?? .none }
         method("get_name") { rt, f, _ in
-            guard let task = f as? TaskObj else { throw rt.attributeError("'Future' object has no attribute 'get_name'") }
-            return task.name
+            guard let task = Value(f).asTask else { throw rt.attributeError("'Future' object has no attribute 'get_name'") }
+            return rt.taskName(task)
         }
         method("set_name") { rt, f, args in
-            guard let task = f as? TaskObj else { throw rt.attributeError("'Future' object has no attribute 'set_name'") }
+            guard let task = Value(f).asTask else { throw rt.attributeError("'Future' object has no attribute 'set_name'") }
             try rt.checkCount(args.count - 1, "set_name", min: 1, max: 1)
-            task.name = rt.newStr(try rt.str(args[1]))
+            task.explicitName = rt.newStr(try rt.str(args[1]))
             return .none
         }
-        method("get_coro") { _, f, _ in (f as? TaskObj)?.coro ?? .none }
-        method("cancelling") { _, f, _ in .int((f as? TaskObj)?.cancelRequests ?? 0) }
+        method("get_coro") { _, f, _ in Value(f).asTask?.coro ?? .none }
+        method("cancelling") { _, f, _ in .int(Value(f).asTask?.cancelRequests ?? 0) }
         method("uncancel") { _, f, _ in
-            guard let task = f as? TaskObj else { return .int(0) }
+            guard let task = Value(f).asTask else { return .int(0) }
             if task.cancelRequests > 0 { task.cancelRequests -= 1 }
             return .int(task.cancelRequests)
         }

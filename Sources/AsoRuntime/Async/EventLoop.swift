@@ -15,19 +15,57 @@ import Musl
 import Darwin
 #endif
 
+/// One entry of the ready queue (or of the timer heap): a script-visible handle, or work the
+/// runtime schedules for itself without an object of its own. References are unmanaged (queueing
+/// does no reference counting); the loop's `trace` keeps them alive.
+enum ReadyItem {
+    /// A handle (`call_soon`, `call_later`, a future's script callback, ...).
+    case handle(Unmanaged<HandleObj>)
+    /// Task.__step.
+    case step(Unmanaged<TaskObj>)
+    /// Task.__step with an exception to throw in.
+    case stepThrowing(Unmanaged<TaskObj>, Unmanaged<ExceptionObj>)
+    /// Task.__wakeup: the future the task waited on is done.
+    case wakeup(Unmanaged<TaskObj>, Unmanaged<FutureObj>)
+    /// `asyncio.sleep`'s timer: the future gets its result unless it is done already.
+    case resolve(Unmanaged<FutureObj>)
+
+    /// A timer that no longer needs to run.
+    var isCancelled: Bool {
+        switch self {
+        case .handle(let h): return h._withUnsafeGuaranteedRef { $0.cancelled }
+        case .resolve(let f): return f._withUnsafeGuaranteedRef { $0.isDone || $0.timerCancelled }
+        default: return false
+        }
+    }
+
+    func trace(_ t: inout Tracer) {
+        switch self {
+        case .handle(let h): t.mark(Unmanaged<Obj>.fromOpaque(h.toOpaque()))
+        case .step(let task): t.mark(Unmanaged<Obj>.fromOpaque(task.toOpaque()))
+        case .stepThrowing(let task, let e):
+            t.mark(Unmanaged<Obj>.fromOpaque(task.toOpaque()))
+            t.mark(Unmanaged<Obj>.fromOpaque(e.toOpaque()))
+        case .wakeup(let task, let f):
+            t.mark(Unmanaged<Obj>.fromOpaque(task.toOpaque()))
+            t.mark(Unmanaged<Obj>.fromOpaque(f.toOpaque()))
+        case .resolve(let f): t.mark(Unmanaged<Obj>.fromOpaque(f.toOpaque()))
+        }
+    }
+}
+
 final class EventLoop {
-    /// Handles to run, oldest first (`head` is the next one).
-    private(set) var ready: [HandleObj] = []
+    /// Work to run, oldest first (`head` is the next one).
+    private(set) var ready: [ReadyItem] = []
     private var head = 0
-    /// Timers as a binary heap on (deadline, sequence). The handles are unmanaged (moving entries
-    /// does no reference counting); `trace` keeps them alive.
-    private var timers: [(when: Double, seq: Int, handle: Unmanaged<HandleObj>)] = []
+    /// Timers as a binary heap on (deadline, sequence).
+    private var timers: [(when: Double, seq: Int, item: ReadyItem)] = []
     private var sequence = 0
     /// Virtual time: the clock jumps to the next deadline instead of waiting for it.
     let virtualTime: Bool
     private var virtualNow: Double
-    /// The task whose step is running.
-    var currentTask: TaskObj?
+    /// The task whose step is running (alive: it is in the batch being run).
+    unowned(unsafe) var currentTask: TaskObj?
     /// Tasks not yet done (the loop keeps them alive); each knows its slot here, so removing one
     /// is a swap with the last.
     private(set) var tasks: [TaskObj] = []
@@ -51,8 +89,8 @@ final class EventLoop {
     }
     /// The script-visible loop object (`get_running_loop()`).
     var object: Value = .none
-    /// The handles of the iteration being run (rooted until they have run).
-    var inFlight: ArraySlice<HandleObj> = []
+    /// The work of the iteration being run (rooted until it has run).
+    var inFlight: ArraySlice<ReadyItem> = []
 
     init(virtualTime: Bool) {
         self.virtualTime = virtualTime
@@ -70,11 +108,11 @@ final class EventLoop {
 
     var hasReady: Bool { head < ready.count }
 
-    func schedule(_ h: HandleObj) { ready.append(h) }
+    @inline(__always) func schedule(_ item: ReadyItem) { ready.append(item) }
 
-    func scheduleTimer(_ h: HandleObj, at when: Double) {
+    func scheduleTimer(_ item: ReadyItem, at when: Double) {
         sequence &+= 1
-        timers.append((when, sequence, Unmanaged.passUnretained(h)))
+        timers.append((when, sequence, item))
         var i = timers.count - 1
         while i > 0 {
             let parent = (i - 1) / 2
@@ -82,14 +120,14 @@ final class EventLoop {
         }
     }
 
-    private static func earlier(_ a: (when: Double, seq: Int, handle: Unmanaged<HandleObj>),
-                                _ b: (when: Double, seq: Int, handle: Unmanaged<HandleObj>)) -> Bool {
+    private static func earlier(_ a: (when: Double, seq: Int, item: ReadyItem),
+                                _ b: (when: Double, seq: Int, item: ReadyItem)) -> Bool {
         a.when < b.when || (a.when == b.when && a.seq < b.seq)
     }
 
-    private func popTimer() -> HandleObj? {
+    private func popTimer() -> ReadyItem? {
         guard !timers.isEmpty else { return nil }
-        let top = timers[0].handle.takeUnretainedValue()
+        let top = timers[0].item
         let last = timers.removeLast()
         if !timers.isEmpty {
             timers[0] = last
@@ -109,8 +147,8 @@ final class EventLoop {
 
     /// Waits as `_run_once` does, moves due timers to the ready queue and returns the handles to
     /// run in this iteration (the ones ready now; those they schedule wait for the next one).
-    func nextBatch() -> ArraySlice<HandleObj> {
-        while let first = timers.first, first.handle._withUnsafeGuaranteedRef({ $0.cancelled }) { _ = popTimer() }
+    func nextBatch() -> ArraySlice<ReadyItem> {
+        while let first = timers.first, first.item.isCancelled { _ = popTimer() }
         if !hasReady, let first = timers.first {
             let wait = first.when - time()
             if wait > 0 {
@@ -125,7 +163,7 @@ final class EventLoop {
         }
         let end = time() + 1e-9
         while let first = timers.first, first.when < end {
-            if let h = popTimer(), !h.cancelled { ready.append(h) }
+            if let item = popTimer(), !item.isCancelled { ready.append(item) }
         }
         inFlight = ready[head...]
         ready = []
@@ -134,12 +172,12 @@ final class EventLoop {
     }
 
     /// Nothing to run and nothing to wait for: a loop in this state can never make progress.
-    var isIdle: Bool { !hasReady && timers.allSatisfy { $0.handle._withUnsafeGuaranteedRef { $0.cancelled } } }
+    var isIdle: Bool { !hasReady && timers.allSatisfy { $0.item.isCancelled } }
 
     func trace(_ t: inout Tracer) {
-        for h in ready[head...] { t.mark(h) }
-        for h in inFlight { t.mark(h) }
-        for e in timers { t.mark(Unmanaged<Obj>.fromOpaque(e.handle.toOpaque())) }
+        for item in ready[head...] { item.trace(&t) }
+        for item in inFlight { item.trace(&t) }
+        for e in timers { e.item.trace(&t) }
         t.mark(currentTask)
         for task in tasks { t.mark(task) }
         t.mark(object)

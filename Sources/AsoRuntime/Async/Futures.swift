@@ -17,26 +17,72 @@ enum FutureCallback {
     case gather(GatherState)
 }
 
+extension Obj {
+    /// `flags` bits of asyncio's objects (all of kind `.other`): cheaper than dynamic casts.
+    static let futureFlag: UInt8 = 1, taskFlag: UInt8 = 2, awaitableFlag: UInt8 = 4, timerCancelledFlag: UInt8 = 8
+}
+
+extension Value {
+    /// The future (or task) this value is, without a dynamic cast.
+    @inline(__always) var asFuture: FutureObj? {
+        guard case .object(let u) = self, u._withUnsafeGuaranteedRef({ $0.kind == .other && $0.flags & Obj.futureFlag != 0 }) else { return nil }
+        return unsafeDowncast(u.takeUnretainedValue(), to: FutureObj.self)
+    }
+    @inline(__always) var asTask: TaskObj? {
+        guard case .object(let u) = self, u._withUnsafeGuaranteedRef({ $0.kind == .other && $0.flags & Obj.taskFlag != 0 }) else { return nil }
+        return unsafeDowncast(u.takeUnretainedValue(), to: TaskObj.self)
+    }
+    @inline(__always) var asAwaitable: AwaitObj? {
+        guard case .object(let u) = self, u._withUnsafeGuaranteedRef({ $0.kind == .other && $0.flags & Obj.awaitableFlag != 0 }) else { return nil }
+        return unsafeDowncast(u.takeUnretainedValue(), to: AwaitObj.self)
+    }
+}
+
 class FutureObj: Obj {
-    enum State { case pending, cancelled, finished }
+    enum State: UInt8 { case pending, cancelled, finished }
     final var state = State.pending
-    final var result: Value = .none
-    final var exception: ExceptionObj?
-    final var callbacks: [FutureCallback] = []
-    /// `cancel(msg)`'s message (`.none` when not given).
-    final var cancelMessage: Value = .none
-    /// The CancelledError that cancelled a task, re-raised by `result()`.
-    final var cancelledError: ExceptionObj?
     /// Set while the future is being awaited (asyncio's `_asyncio_future_blocking`).
     final var blocking = false
     /// An exception was set and nobody has looked at it yet.
     final var logTraceback = false
+    final var result: Value = .none
+    final var exception: ExceptionObj?
+    /// The done-callbacks in order: the first inline (most futures have one: the task waiting on
+    /// it, or its `gather`), the rest in `moreCallbacks`.
+    final var firstCallback: FutureCallback?
+    final var moreCallbacks: [FutureCallback] = []
+    /// `cancel(msg)`'s message (`.none` when not given).
+    final var cancelMessage: Value = .none
+    /// The CancelledError that cancelled a task, re-raised by `result()`.
+    final var cancelledError: ExceptionObj?
     /// `gather`'s outer future: a cancel request seen before its children finished.
     final var gatherChildren: GatherState?
 
-    init(type: TypeObject) { super.init(kind: .other, type: type) }
+    init(type: TypeObject) {
+        super.init(kind: .other, type: type)
+        flags = Obj.futureFlag
+    }
 
     final var isDone: Bool { state != .pending }
+
+    /// A sleep's timer was cancelled (the future itself is the timer; see SleepAwait).
+    final var timerCancelled: Bool {
+        get { flags & Obj.timerCancelledFlag != 0 }
+        set { flags = newValue ? flags | Obj.timerCancelledFlag : flags & ~Obj.timerCancelledFlag }
+    }
+
+    /// All done-callbacks, in order.
+    final var callbacks: [FutureCallback] {
+        get { firstCallback.map { [$0] + moreCallbacks } ?? moreCallbacks }
+        set {
+            firstCallback = newValue.first
+            moreCallbacks = Array(newValue.dropFirst())
+        }
+    }
+
+    final func appendCallback(_ c: FutureCallback) {
+        if firstCallback == nil && moreCallbacks.isEmpty { firstCallback = c } else { moreCallbacks.append(c) }
+    }
 
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
@@ -44,7 +90,8 @@ class FutureObj: Obj {
         t.mark(exception)
         t.mark(cancelMessage)
         t.mark(cancelledError)
-        for c in callbacks { c.trace(&t) }
+        firstCallback?.trace(&t)
+        for c in moreCallbacks { c.trace(&t) }
         gatherChildren?.trace(&t)
     }
 }
@@ -54,7 +101,9 @@ extension FutureCallback {
         switch self {
         case .call(let v): t.mark(v)
         case .wakeup(let task): t.mark(task)
-        case .gather(let g): g.trace(&t)
+        // The outer future traces the gather's children (`gatherChildren`): tracing them again
+        // from every child would make a collection quadratic in the number of children.
+        case .gather(let g): t.mark(g.outer)
         }
     }
 }
@@ -62,7 +111,9 @@ extension FutureCallback {
 final class TaskObj: FutureObj {
     /// The coroutine the task drives.
     let coro: Value
-    var name: Value
+    /// Set by `set_name` or `create_task(name=)`; `.null` for the default `Task-<number>` (made
+    /// when asked for: most tasks are never asked their name).
+    var explicitName: Value = .null
     /// A cancel request that arrived while the task was not waiting on a future.
     var mustCancel = false
     /// The future the task is parked on.
@@ -73,17 +124,17 @@ final class TaskObj: FutureObj {
     /// Its index in the loop's list of pending tasks (-1 once done).
     var loopSlot = -1
 
-    init(coro: Value, name: Value, number: Int, type: TypeObject) {
+    init(coro: Value, number: Int, type: TypeObject) {
         self.coro = coro
-        self.name = name
         self.number = number
         super.init(type: type)
+        flags |= Obj.taskFlag
     }
 
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         t.mark(coro)
-        t.mark(name)
+        t.mark(explicitName)
         t.mark(waiter)
     }
 }
@@ -108,38 +159,137 @@ final class GatherState {
 }
 
 /// The iterator `await` drives for a native awaitable (a future, `asyncio.sleep`, ...): a small
-/// state machine. `step` gets nil when resumed normally and the exception when one is thrown in;
+/// state machine. `resume` gets nil when resumed normally and the exception when one is thrown in;
 /// it yields what the task should wait for, or returns the `await`'s value.
-final class AwaitObj: Obj {
-    typealias Step = (Runtime, AwaitObj, ExceptionObj?) throws -> ResumeResult
+class AwaitObj: Obj {
+    init(type: TypeObject) {
+        super.init(kind: .other, type: type)
+        flags = Obj.awaitableFlag
+    }
+
+    func resume(_ rt: Runtime, _ e: ExceptionObj?) throws -> ResumeResult {
+        throw rt.runtimeError("an awaitable without a step")
+    }
+}
+
+/// An awaitable whose step is a closure (the rarer ones: async generator steps, wrappers).
+final class ClosureAwait: AwaitObj {
+    typealias Step = (Runtime, ClosureAwait, ExceptionObj?) throws -> ResumeResult
     let step: Step
     /// Values the step closure refers to (for the collector).
     let traced: [Value]
-    /// State a step function without captures keeps here (`asyncio.sleep(0)`: one yield, then
-    /// `value`), so the commonest awaitable costs one allocation.
-    var stage = 0
-    var value: Value = .none
 
     init(traced: [Value], type: TypeObject, step: @escaping Step) {
         self.step = step
         self.traced = traced
-        super.init(kind: .other, type: type)
+        super.init(type: type)
     }
+
+    override func resume(_ rt: Runtime, _ e: ExceptionObj?) throws -> ResumeResult { try step(rt, self, e) }
 
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         for v in traced { t.mark(v) }
-        t.mark(value)
+    }
+}
+
+/// `asyncio.sleep(0)`: one bare yield (the task runs again on the next iteration), then the result.
+final class SleepZeroAwait: AwaitObj {
+    var yielded = false
+    let result: Value
+
+    init(result: Value, type: TypeObject) {
+        self.result = result
+        super.init(type: type)
+    }
+
+    override func resume(_ rt: Runtime, _ e: ExceptionObj?) throws -> ResumeResult {
+        if let e { throw ScriptError(exception: e) }
+        if !yielded {
+            yielded = true
+            return .yielded(.none)
+        }
+        return .returned(result)
+    }
+
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        t.mark(result)
+    }
+}
+
+/// `asyncio.sleep(delay)`, as CPython writes it: a future the task waits on, resolved by a timer
+/// (`_set_result_unless_cancelled`). The timer is the future itself in the loop's timer heap, so
+/// a sleeping task costs this object and one future.
+final class SleepAwait: AwaitObj {
+    let delay: Double
+    let result: Value
+    var future: FutureObj?
+
+    init(delay: Double, result: Value, type: TypeObject) {
+        self.delay = delay
+        self.result = result
+        super.init(type: type)
+    }
+
+    override func resume(_ rt: Runtime, _ e: ExceptionObj?) throws -> ResumeResult {
+        if let e {
+            future?.timerCancelled = true
+            throw ScriptError(exception: e)
+        }
+        guard let f = future else {
+            let f = rt.newFuture()
+            future = f
+            rt.loop?.scheduleTimer(.resolve(Unmanaged.passUnretained(f)), at: (rt.loop?.time() ?? 0) + delay)
+            f.blocking = true
+            return .yielded(Value(f))
+        }
+        f.timerCancelled = true
+        _ = try rt.futureResult(f)
+        return .returned(result)
+    }
+
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        t.mark(result)
+        t.mark(future)
+    }
+}
+
+/// `await f` for a future (Future.__await__): yields the future once, then returns its result.
+final class FutureAwait: AwaitObj {
+    let future: FutureObj
+    var started = false
+
+    init(future: FutureObj, type: TypeObject) {
+        self.future = future
+        super.init(type: type)
+    }
+
+    override func resume(_ rt: Runtime, _ e: ExceptionObj?) throws -> ResumeResult {
+        if let e { throw ScriptError(exception: e) }
+        if !started {
+            started = true
+            if !future.isDone {
+                future.blocking = true
+                return .yielded(Value(future))
+            }
+        }
+        if !future.isDone { throw rt.runtimeError("await wasn't used with future") }
+        return .returned(try rt.futureResult(future))
+    }
+
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        t.mark(future)
     }
 }
 
 /// A callback scheduled on the loop (`call_soon`, `call_later`, a task step, ...).
 final class HandleObj: Obj {
     enum Work {
-        case step(TaskObj, ExceptionObj?)
         case callback(FutureCallback, FutureObj)
         case call(Value, [Value])
-        case setResultUnlessCancelled(FutureObj, Value)
     }
     let work: Work
     var cancelled = false
@@ -155,10 +305,8 @@ final class HandleObj: Obj {
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         switch work {
-        case .step(let task, let e): t.mark(task); t.mark(e)
         case .callback(let c, let f): c.trace(&t); t.mark(f)
         case .call(let fn, let args): t.mark(fn); for a in args { t.mark(a) }
-        case .setResultUnlessCancelled(let f, let v): t.mark(f); t.mark(v)
         }
     }
 }

@@ -53,7 +53,7 @@ extension Runtime {
 
     /// `f.cancel(msg)` for any kind of future.
     func cancelFuture(_ f: FutureObj, message: Value) -> Bool {
-        if let task = f as? TaskObj { return cancelTask(task, message: message) }
+        if let task = Value(f).asTask { return cancelTask(task, message: message) }
         if let g = f.gatherChildren {
             if f.isDone { return false }
             var any = false
@@ -65,13 +65,27 @@ extension Runtime {
     }
 
     func scheduleCallbacks(_ f: FutureObj) {
-        let callbacks = f.callbacks
-        f.callbacks = []
-        for c in callbacks { callSoon(.callback(c, f)) }
+        guard let first = f.firstCallback else { return }
+        f.firstCallback = nil
+        scheduleCallback(first, f)
+        if !f.moreCallbacks.isEmpty {
+            let more = f.moreCallbacks
+            f.moreCallbacks = []
+            for c in more { scheduleCallback(c, f) }
+        }
+    }
+
+    /// A done-callback through the ready queue: a task's wakeup as a plain entry, others as handles.
+    private func scheduleCallback(_ c: FutureCallback, _ f: FutureObj) {
+        if case .wakeup(let task) = c {
+            loop?.schedule(.wakeup(Unmanaged.passUnretained(task), Unmanaged.passUnretained(f)))
+        } else {
+            callSoon(.callback(c, f))
+        }
     }
 
     func addDoneCallback(_ f: FutureObj, _ c: FutureCallback) {
-        if f.isDone { callSoon(.callback(c, f)) } else { f.callbacks.append(c) }
+        if f.isDone { scheduleCallback(c, f) } else { f.appendCallback(c) }
     }
 
     /// The CancelledError a cancelled future raises from `result()`.
@@ -114,11 +128,26 @@ extension Runtime {
         guard let loop else { throw runtimeError("no running event loop") }
         guard isCoroutine(coro) else { throw typeError("a coroutine was expected, got \(try repr(coro))") }
         tasksCreated += 1
-        let taskName = name.isNone ? newStr("Task-\(tasksCreated)") : newStr(try str(name))
-        let task = heap.register(TaskObj(coro: coro, name: taskName, number: tasksCreated, type: types.task))
+        let task = heap.register(TaskObj(coro: coro, number: tasksCreated, type: types.task))
+        if !name.isNone { task.explicitName = newStr(try str(name)) }
         loop.addTask(task)
-        callSoon(.step(task, nil))
+        loop.schedule(.step(Unmanaged.passUnretained(task)))
         return task
+    }
+
+    /// `task.get_name()`: the name given, else `Task-<number>`.
+    func taskName(_ task: TaskObj) -> Value {
+        if task.explicitName.isNull { task.explicitName = newStr("Task-\(task.number)") }
+        return task.explicitName
+    }
+
+    /// Task.__step, scheduled (with an exception to throw in, when given).
+    func scheduleStep(_ task: TaskObj, _ e: ExceptionObj? = nil) {
+        if let e {
+            loop?.schedule(.stepThrowing(Unmanaged.passUnretained(task), Unmanaged.passUnretained(e)))
+        } else {
+            loop?.schedule(.step(Unmanaged.passUnretained(task)))
+        }
     }
 
     func isCoroutine(_ v: Value) -> Bool {
@@ -140,11 +169,13 @@ extension Runtime {
 
     /// Resumes a task's coroutine (or native awaitable) once.
     func sendToCoroutine(_ coro: Value, _ e: ExceptionObj?) throws -> ResumeResult {
-        if let g = coro.asObject(.generator, GeneratorObj.self) {
-            if let e { return try resumeThrowing(g, e) }
-            return try resume(g, sending: .none)
+        if case .object(let u) = coro, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
+            return try Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { g in
+                if let e { return try resumeThrowing(g, e) }
+                return try resume(g, sending: .none)
+            }
         }
-        if case .object(let u) = coro, let a = u.takeUnretainedValue() as? AwaitObj { return try a.step(self, a, e) }
+        if let a = coro.asAwaitable { return try a.resume(self, e) }
         throw typeError("a coroutine was expected, got \(try repr(coro))")
     }
 
@@ -184,19 +215,19 @@ extension Runtime {
             }
             finishTask(task)
         case .yielded(let y):
-            if case .object(let u) = y, let f = u.takeUnretainedValue() as? FutureObj, f.blocking {
+            if y.isNone {
+                scheduleStep(task)
+            } else if let f = y.asFuture, f.blocking {
                 if f === task {
-                    callSoon(.step(task, newException(exc.runtimeError, "Task cannot await on itself: \(try repr(Value(task)))")))
+                    scheduleStep(task, newException(exc.runtimeError, "Task cannot await on itself: \(try repr(Value(task)))"))
                 } else {
                     f.blocking = false
                     addDoneCallback(f, .wakeup(task))
                     task.waiter = f
                     if task.mustCancel, cancelFuture(f, message: task.cancelMessage) { task.mustCancel = false }
                 }
-            } else if y.isNone {
-                callSoon(.step(task, nil))
             } else {
-                callSoon(.step(task, newException(exc.runtimeError, "Task got bad yield: \(try repr(y))")))
+                scheduleStep(task, newException(exc.runtimeError, "Task got bad yield: \(try repr(y))"))
             }
         }
     }
@@ -248,7 +279,7 @@ extension Runtime {
 
     /// A future for an awaitable: futures as they are, coroutines wrapped in a task.
     func ensureFuture(_ v: Value) throws -> FutureObj {
-        if case .object(let u) = v, let f = u.takeUnretainedValue() as? FutureObj { return f }
+        if let f = v.asFuture { return f }
         if isCoroutine(v) { return try createTask(v) }
         throw typeError("An asyncio.Future, a coroutine or an awaitable is required")
     }
@@ -294,7 +325,7 @@ extension Runtime {
     @discardableResult
     func callSoon(_ work: HandleObj.Work) -> HandleObj {
         let h = heap.register(HandleObj(work, when: nil, type: types.handle))
-        loop?.schedule(h)
+        loop?.schedule(.handle(Unmanaged.passUnretained(h)))
         return h
     }
 
@@ -302,13 +333,28 @@ extension Runtime {
     func callLater(_ delay: Double, _ work: HandleObj.Work) -> HandleObj {
         let when = (loop?.time() ?? 0) + delay
         let h = heap.register(HandleObj(work, when: when, type: types.timerHandle))
-        loop?.scheduleTimer(h, at: when)
+        loop?.scheduleTimer(.handle(Unmanaged.passUnretained(h)), at: when)
         return h
+    }
+
+    func run(_ item: ReadyItem) throws {
+        switch item {
+        case .handle(let h):
+            if !h._withUnsafeGuaranteedRef({ $0.cancelled }) { try runHandle(h.takeUnretainedValue()) }
+        case .step(let task):
+            try task._withUnsafeGuaranteedRef { try stepTask($0, nil) }
+        case .stepThrowing(let task, let e):
+            try stepTask(task.takeUnretainedValue(), e.takeUnretainedValue())
+        case .wakeup(let task, let f):
+            try wakeTask(task.takeUnretainedValue(), f.takeUnretainedValue())
+        case .resolve(let f):
+            let f = f.takeUnretainedValue()
+            if !f.isDone { try setFutureResult(f, .none) }
+        }
     }
 
     func runHandle(_ h: HandleObj) throws {
         switch h.work {
-        case .step(let task, let e): try stepTask(task, e)
         case .callback(let c, let f):
             switch c {
             case .call(let fn): try callLogging(fn, [Value(f)])
@@ -316,8 +362,6 @@ extension Runtime {
             case .gather(let g): try gatherChildDone(g, f)
             }
         case .call(let fn, let args): try callLogging(fn, args)
-        case .setResultUnlessCancelled(let f, let v):
-            if !f.isDone { try setFutureResult(f, v) }
         }
     }
 
@@ -342,8 +386,8 @@ extension Runtime {
                 throw runtimeError("Event loop stopped before Future completed.")
             }
             let batch = loop.nextBatch()
-            for h in batch where !h.cancelled {
-                try runHandle(h)
+            for item in batch {
+                try run(item)
                 if heap.requestFlag.pointee { collectGarbage() }
             }
             loop.inFlight = []
@@ -366,7 +410,7 @@ extension Runtime {
         for task in failed where task.logTraceback {
             guard let e = task.exception else { continue }
             task.logTraceback = false
-            let name = task.name.asStr?.value ?? "?"
+            let name = taskName(task).asStr?.value ?? "?"
             let coro = (try? coroutineRepr(task.coro, done: true)) ?? "?"
             let exRepr = (try? repr(Value(e))) ?? "?"
             writeErr("Task exception was never retrieved\nfuture: <Task finished name='\(name)' coro=\(coro) exception=\(exRepr)>\n"

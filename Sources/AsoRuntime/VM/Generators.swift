@@ -184,8 +184,7 @@ extension Runtime {
         var outcome: ResumeResult
         // A native awaitable takes the exception in its own step (a sleep cancels its timer, an
         // async generator's `__anext__` throws it into the generator).
-        var native: AwaitObj? = nil
-        if case .object(let u) = d.iterator { native = u.takeUnretainedValue() as? AwaitObj }
+        let native = d.iterator.asAwaitable
         let throwMethod = sub == nil && native == nil ? try findAttribute(d.iterator, "throw") : nil
         if sub == nil && native == nil && throwMethod == nil {
             // A delegate without `throw` (a native awaitable): the exception is raised at the
@@ -197,7 +196,7 @@ extension Runtime {
             if let sub {
                 outcome = try resumeThrowing(sub, e)
             } else if let native {
-                outcome = try native.step(self, native, e)
+                outcome = try native.resume(self, e)
             } else {
                 outcome = .yielded(try call(throwMethod ?? .none, [Value(e)]))
             }
@@ -331,7 +330,7 @@ extension Runtime {
         for name in ["send", "throw", "close", "__next__"] {
             guard let method = t.dict[name] else { continue }
             wrapper.dict[name] = native(name, owner: "coroutine_wrapper") { rt, args in
-                guard args.count > 0, case .object(let u) = args[0], let a = u.takeUnretainedValue() as? AwaitObj,
+                guard args.count > 0, case .object(let u) = args[0], let a = u.takeUnretainedValue() as? ClosureAwait,
                       let coro = a.traced.first else { throw rt.typeError("descriptor '\(name)' requires a 'coroutine_wrapper' object") }
                 var all = Array(args.positional)
                 all[0] = coro
@@ -345,8 +344,8 @@ extension Runtime {
     }
 
     /// `coroutine.__await__()`: an iterator over the coroutine (awaiting it drives the coroutine).
-    func coroutineWrapper(_ g: GeneratorObj) -> AwaitObj {
-        heap.register(AwaitObj(traced: [Value(g)], type: types.coroutineWrapper) { rt, _, e in
+    func coroutineWrapper(_ g: GeneratorObj) -> ClosureAwait {
+        heap.register(ClosureAwait(traced: [Value(g)], type: types.coroutineWrapper) { rt, _, e in
             if let e { return try rt.resumeThrowing(g, e) }
             return try rt.resume(g, sending: .none)
         })

@@ -832,8 +832,8 @@ extension Runtime {
                             case .yielded(let y): (sp - 1).pointee = y
                             case .returned(let r): result = r
                             }
-                        } else if case .object(let u) = it, let a = u.takeUnretainedValue() as? AwaitObj {
-                            switch try a.step(self, a, nil) {
+                        } else if let a = it.asAwaitable {
+                            switch try a.resume(self, nil) {
                             case .yielded(let y): (sp - 1).pointee = y
                             case .returned(let r): result = r
                             }
