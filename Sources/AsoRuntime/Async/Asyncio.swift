@@ -151,9 +151,9 @@ extension Runtime {
             }
         }
         if case .object(let u) = v {
+            if Value.isAwaitable(u) { return v }
             let o = u.takeUnretainedValue()
             if let f = v.asFuture { return Value(futureAwaiter(f)) }
-            if v.asAwaitable != nil { return v }
             if o.type.moduleName != nil, let r = try callUserMethod(v, "__await__", []) {
                 if isCoroutine(r) { throw typeError("__await__() returned a coroutine") }
                 guard isIterator(r) else { throw typeError("__await__() returned non-iterator of type '\(typeName(r))'") }

@@ -32,6 +32,9 @@ extension Value {
         guard case .object(let u) = self, u._withUnsafeGuaranteedRef({ $0.kind == .other && $0.flags & Obj.taskFlag != 0 }) else { return nil }
         return unsafeDowncast(u.takeUnretainedValue(), to: TaskObj.self)
     }
+    @inline(__always) static func isAwaitable(_ u: Unmanaged<Obj>) -> Bool {
+        u._withUnsafeGuaranteedRef { $0.kind == .other && $0.flags & Obj.awaitableFlag != 0 }
+    }
     @inline(__always) var asAwaitable: AwaitObj? {
         guard case .object(let u) = self, u._withUnsafeGuaranteedRef({ $0.kind == .other && $0.flags & Obj.awaitableFlag != 0 }) else { return nil }
         return unsafeDowncast(u.takeUnretainedValue(), to: AwaitObj.self)

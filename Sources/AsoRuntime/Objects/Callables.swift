@@ -262,6 +262,16 @@ struct AttrCacheEntry {
     private(set) var epoch = 0
     /// `loadMethod`: the class's function for the name (the shape lacks the name).
     private(set) var method: Value = .null
+    /// `loadAttr`/`loadMethod` on a module (`asyncio.sleep`): the module (retained, so the address
+    /// stays its own) whose global slot `slot` holds the name.
+    private(set) var module: UnsafeMutableRawPointer? = nil
+
+    mutating func fill(module m: ModuleObj, slot: Int) {
+        let p = Unmanaged.passRetained(m).toOpaque()
+        releaseShapes()
+        module = p
+        self.slot = slot
+    }
 
     mutating func fill(shape: Shape, slot: Int, next: Shape? = nil, epoch: Int = 0, method: Value = .null) {
         let s = Unmanaged.passRetained(shape).toOpaque()
@@ -277,8 +287,10 @@ struct AttrCacheEntry {
     mutating func releaseShapes() {
         if let s = shape { Unmanaged<Shape>.fromOpaque(s).release() }
         if let n = next { Unmanaged<Shape>.fromOpaque(n).release() }
+        if let m = module { Unmanaged<ModuleObj>.fromOpaque(m).release() }
         shape = nil
         next = nil
+        module = nil
     }
 }
 

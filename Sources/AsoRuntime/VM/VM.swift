@@ -238,10 +238,14 @@ extension Runtime {
                             (sp - 1).pointee = v
                             continue
                         }
+                        if case .object(let u) = (sp - 1).pointee, let m = entry.pointee.module, m == u.toOpaque() {
+                            let v = Runtime.moduleSlot(m, entry.pointee.slot)
+                            if !v.isNull { (sp - 1).pointee = v; continue }
+                        }
                         let obj = (sp - 1).pointee
                         Runtime.saveState(fp, ip, sp, fiber)
                         (sp - 1).pointee = try getAttribute(obj, code.nameValues[arg])
-                        learnLoad(obj, code.nameValues[arg], entry)
+                        learnLoad(obj, code.nameValues[arg], (sp - 1).pointee, entry)
                     case .storeAttr:
                         sp -= 2
                         // Inline cache: writing a known slot, or adding the name by a known transition.
@@ -287,6 +291,17 @@ extension Runtime {
                             sp += 1
                             continue
                         }
+                        // A module's global (`asyncio.sleep(...)`): its slot, as last time.
+                        if case .object(let u) = obj, let m = instanceEntry.pointee.module, m == u.toOpaque() {
+                            let v = Runtime.moduleSlot(m, instanceEntry.pointee.slot)
+                            if !v.isNull {
+                                // Top slot first (see pushExcInfo).
+                                sp.pointee = .null
+                                (sp - 1).pointee = v
+                                sp += 1
+                                continue
+                            }
+                        }
                         let entry = code.methodCache + (ip &- 1)
                         let typeKey = typeKey(obj)
                         if typeKey != nil && entry.pointee.type == typeKey && entry.pointee.epoch == hot.pointee.typeEpoch {
@@ -310,6 +325,7 @@ extension Runtime {
                             let attr = try getAttribute(obj, code.nameValues[arg])
                             sp.pointee = .null
                             (sp - 1).pointee = attr
+                            Runtime.learnModuleLoad(obj, code.nameValues[arg], attr, instanceEntry)
                         }
                         sp += 1
                     case .binarySubscr:
@@ -832,8 +848,8 @@ extension Runtime {
                             case .yielded(let y): (sp - 1).pointee = y
                             case .returned(let r): result = r
                             }
-                        } else if let a = it.asAwaitable {
-                            switch try a.resume(self, nil) {
+                        } else if case .object(let u) = it, Value.isAwaitable(u) {
+                            switch try Unmanaged<AwaitObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef({ try $0.resume(self, nil) }) {
                             case .yielded(let y): (sp - 1).pointee = y
                             case .returned(let r): result = r
                             }
@@ -1153,8 +1169,22 @@ extension Runtime {
         fp.pointee.sp = s
     }
 
+    /// The value in global slot `slot` of a module (from an attribute cache entry).
+    @inline(__always)
+    static func moduleSlot(_ m: UnsafeMutableRawPointer, _ slot: Int) -> Value {
+        Unmanaged<ModuleObj>.fromOpaque(m)._withUnsafeGuaranteedRef { $0.storage.pointee[slot] }
+    }
+
+    /// After an attribute load from a module: remember the global slot it came from.
+    static func learnModuleLoad(_ obj: Value, _ name: Value, _ value: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
+        guard let m = obj.asObject(.module, ModuleObj.self), let n = name.asStr?.value, let slot = m.slots[n],
+              m.storage.pointee[slot].isIdentical(to: value) else { return }
+        entry.pointee.fill(module: m, slot: slot)
+    }
+
     /// After a `loadAttr` missed its cache: remember where an instance keeps the name, if it does.
-    private func learnLoad(_ obj: Value, _ name: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
+    private func learnLoad(_ obj: Value, _ name: Value, _ value: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
+        Runtime.learnModuleLoad(obj, name, value, entry)
         guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
               let n = name.asStr?.value else { return }
         let shape = inst.attributes.shape
