@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
     ],
     targets: [
         // Source locations, tokens, the lexer (INDENT/DEDENT), the AST, the parser and syntax errors.
@@ -21,8 +22,11 @@ let package = Package(
         .target(name: "AsoBytecode"),
         // Scopes (local/cell/free/global) and AST -> code objects.
         .target(name: "AsoCompiler", dependencies: ["AsoSyntax", "AsoBytecode"]),
-        // Values, objects, the collector, the VM, builtins and the standard modules. Never the compiler.
-        .target(name: "AsoRuntime", dependencies: ["AsoBytecode", .product(name: "BigInt", package: "BigInt")]),
+        // Values, objects, the collector, the VM, builtins and the standard modules; the asyncio loop
+        // runs on a SwiftNIO event loop. Never the compiler.
+        .target(name: "AsoRuntime", dependencies: ["AsoBytecode", .product(name: "BigInt", package: "BigInt"),
+                                                   .product(name: "NIOCore", package: "swift-nio"),
+                                                   .product(name: "NIOPosix", package: "swift-nio")]),
         // The public embedding API: Interpreter, Configuration, values and errors.
         .target(name: "Aso", dependencies: ["AsoSyntax", "AsoBytecode", "AsoCompiler", "AsoRuntime"]),
         // The command line: run, check, disasm.

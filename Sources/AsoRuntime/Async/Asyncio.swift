@@ -103,14 +103,37 @@ extension Runtime {
         let task = try createTask(main)
         tempRoots.append(Value(task))
         defer { tempRoots.removeLast() }
-        do {
-            try runUntilComplete(task)
-        } catch {
-            try? cancelRemainingTasks()
-            throw error
+        let outcome = RunOutcomeBox()
+        withNIOLoop(loop) { (driver: LoopDriver) -> Void in
+            // Run the main task; then cancel what is still pending and let it end (asyncio.run's
+            // _cancel_all_tasks). An error in the first part wins over one in the second.
+            driver.run(until: task) { (error: Error?) -> Void in
+                self.finishRun(driver, outcome, error)
+            }
         }
-        try cancelRemainingTasks()
+        if let failure = outcome.error { throw failure }
         return try futureResult(task)
+    }
+
+    /// asyncio.run's second part: the tasks still pending are cancelled and run to their end.
+    private func finishRun(_ driver: LoopDriver, _ outcome: RunOutcomeBox, _ error: Error?) {
+        outcome.error = error
+        let rest: FutureObj?
+        do {
+            rest = try cancelRemainingTasks()
+        } catch let later {
+            if outcome.error == nil { outcome.error = later }
+            driver.stop()
+            return
+        }
+        guard let rest else {
+            driver.stop()
+            return
+        }
+        driver.run(until: rest) { (later: Error?) -> Void in
+            if outcome.error == nil { outcome.error = later }
+            driver.stop()
+        }
     }
 
     /// `asyncio.sleep(delay, result)`: a bare yield for a delay of zero or less, else a future
@@ -296,4 +319,9 @@ extension Runtime {
             return Value(rt.callLater(when - loop.time(), .call(args[2], Array(args.positional.dropFirst(3)))))
         }
     }
+}
+
+/// What escaped `asyncio.run`'s loop, set from inside it.
+final class RunOutcomeBox {
+    var error: Error?
 }

@@ -145,22 +145,21 @@ final class EventLoop {
         return top
     }
 
-    /// Waits as `_run_once` does, moves due timers to the ready queue and returns the handles to
-    /// run in this iteration (the ones ready now; those they schedule wait for the next one).
-    func nextBatch() -> ArraySlice<ReadyItem> {
+    /// The deadline of the earliest timer still wanted (cancelled ones at the top are dropped).
+    func nextDeadline() -> Double? {
         while let first = timers.first, first.item.isCancelled { _ = popTimer() }
-        if !hasReady, let first = timers.first {
-            let wait = first.when - time()
-            if wait > 0 {
-                if virtualTime {
-                    virtualNow = first.when
-                } else {
-                    var ts = timespec(tv_sec: Int(wait), tv_nsec: Int((wait - Double(Int(wait))) * 1e9))
-                    var left = timespec()
-                    while nanosleep(&ts, &left) != 0 && errno == EINTR { ts = left }
-                }
-            }
-        }
+        return timers.first?.when
+    }
+
+    /// Virtual time: nothing is runnable, so the clock jumps to the next deadline.
+    func advanceVirtualClock(to when: Double) {
+        if virtualTime && when > virtualNow { virtualNow = when }
+    }
+
+    /// One iteration of `_run_once` after its wait: moves the due timers to the ready queue and
+    /// returns the work to run in this iteration (what is ready now; what it schedules waits for
+    /// the next iteration).
+    func nextBatch() -> ArraySlice<ReadyItem> {
         let end = time() + 1e-9
         while let first = timers.first, first.when < end {
             if let item = popTimer(), !item.isCancelled { ready.append(item) }
@@ -170,9 +169,6 @@ final class EventLoop {
         head = 0
         return inFlight
     }
-
-    /// Nothing to run and nothing to wait for: a loop in this state can never make progress.
-    var isIdle: Bool { !hasReady && timers.allSatisfy { $0.item.isCancelled } }
 
     func trace(_ t: inout Tracer) {
         for item in ready[head...] { item.trace(&t) }

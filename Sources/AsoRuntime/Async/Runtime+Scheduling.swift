@@ -378,29 +378,38 @@ extension Runtime {
         }
     }
 
-    /// Runs the loop until `f` is done (run_until_complete).
-    func runUntilComplete(_ f: FutureObj) throws {
-        guard let loop else { return }
-        while !f.isDone {
-            if loop.isIdle {
-                throw runtimeError("Event loop stopped before Future completed.")
-            }
-            let batch = loop.nextBatch()
-            for item in batch {
-                try run(item)
-                if heap.requestFlag.pointee { collectGarbage() }
-            }
-            loop.inFlight = []
+    /// One iteration of the loop: the due timers and the ready work, in asyncio's order.
+    func runOnce(_ loop: EventLoop) throws {
+        let batch = loop.nextBatch()
+        for item in batch {
+            try run(item)
+            if heap.requestFlag.pointee { collectGarbage() }
         }
+        loop.inFlight = []
     }
 
-    /// asyncio.run's shutdown: cancels the tasks still pending and runs them to their end.
-    func cancelRemainingTasks() throws {
-        guard let loop, !loop.tasks.isEmpty else { return }
+    /// asyncio.run's shutdown: cancels the tasks still pending; the future that gathers them (nil
+    /// when there are none) is done when they have all ended.
+    func cancelRemainingTasks() throws -> FutureObj? {
+        guard let loop, !loop.tasks.isEmpty else { return nil }
         let pending = loop.pendingTasks
         for t in pending { _ = cancelTask(t, message: .none) }
-        let all = try gather(pending.map { Value($0) }, returnExceptions: true)
-        try runUntilComplete(all)
+        return try gather(pending.map { Value($0) }, returnExceptions: true)
+    }
+
+    /// What virtual time reports when every task waits for something that can never happen (a
+    /// real clock would wait forever, as CPython does).
+    func deadlockError(_ loop: EventLoop) -> ScriptError {
+        var text = "deadlock (virtual time): every task is waiting and no timer or I/O can wake one"
+        for task in loop.pendingTasks {
+            text += "\n  " + (taskName(task).asStr?.value ?? "?")
+            if let g = task.coro.asObject(.generator, GeneratorObj.self), g.fiber.frameCount > 0 {
+                let frame = g.fiber.frames[g.fiber.frameCount - 1]
+                let code = frame.code.takeUnretainedValue().code
+                text += " waiting in \(code.qualifiedName)() at \(code.filename):\(code.location(at: max(0, frame.ip - 1)).line)"
+            }
+        }
+        return runtimeError(text)
     }
 
     /// "Task exception was never retrieved", for tasks that failed and that nobody asked about.

@@ -1,0 +1,95 @@
+// The asyncio loop on SwiftNIO: `asyncio.run` turns the interpreter's thread into a SwiftNIO event
+// loop for as long as it runs.
+//
+// One idea: asyncio's model (the ready queue and timer heap in EventLoop.swift) decides what runs
+// and in which order; SwiftNIO decides when the thread sleeps and what wakes it. The driver runs
+// loop iterations while there is work; when there is none it schedules a NIO timer for the next
+// deadline and returns to NIO, which waits in the kernel (and will deliver I/O completions on this
+// same thread). With virtual time there is no waiting: the clock jumps to the next deadline.
+// Script code therefore only ever runs on this thread, inside NIO's loop.
+
+import NIOCore
+import NIOPosix
+
+final class LoopDriver {
+    private unowned let rt: Runtime
+    private let loop: EventLoop
+    private let nio: NIOCore.EventLoop
+    /// The NIO timer that will wake the driver for the next deadline.
+    private var wake: Scheduled<Void>?
+    /// The future the loop runs for, and what to do once it is done (or running failed).
+    private var target: FutureObj?
+    private var then: ((Error?) -> Void)?
+
+    init(rt: Runtime, loop: EventLoop, nio: NIOCore.EventLoop) {
+        self.rt = rt
+        self.loop = loop
+        self.nio = nio
+    }
+
+    /// Runs the loop until `f` is done (run_until_complete), then calls `then` with nil, or with
+    /// what escaped the loop (SystemExit, a deadlock under virtual time, ...).
+    func run(until f: FutureObj, then: @escaping (Error?) -> Void) {
+        target = f
+        self.then = then
+        pump()
+    }
+
+    /// Ends the NIO loop: `withCurrentThreadAsEventLoop` returns.
+    func stop() {
+        wake?.cancel()
+        wake = nil
+        nio.shutdownGracefully { _ in }
+    }
+
+    /// Runs iterations until the target is done or the loop has to wait.
+    private func pump() {
+        wake?.cancel()
+        wake = nil
+        guard let target else { return }
+        do {
+            while !target.isDone {
+                if !loop.hasReady {
+                    guard let next = loop.nextDeadline() else {
+                        if loop.virtualTime { throw rt.deadlockError(loop) }
+                        // Nothing can ever wake a task: wait forever, as CPython does.
+                        return
+                    }
+                    let wait = next - loop.time()
+                    if wait > 0 {
+                        if loop.virtualTime {
+                            loop.advanceVirtualClock(to: next)
+                        } else {
+                            let nanos = Int64(min(wait, 1e9) * 1e9) + 1
+                            wake = nio.assumeIsolated().scheduleTask(in: .nanoseconds(nanos)) { [unowned self] in self.pump() }
+                            return
+                        }
+                    }
+                }
+                try rt.runOnce(loop)
+            }
+        } catch {
+            finish(error)
+            return
+        }
+        finish(nil)
+    }
+
+    private func finish(_ error: Error?) {
+        let next = then
+        target = nil
+        then = nil
+        next?(error)
+    }
+}
+
+extension Runtime {
+    /// Runs `body` with the interpreter's thread turned into a SwiftNIO event loop; returns when
+    /// `body`'s work calls `stop()` on the driver.
+    func withNIOLoop(_ loop: EventLoop, _ body: @escaping (LoopDriver) -> Void) {
+        MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { nio in
+            let driver = LoopDriver(rt: self, loop: loop, nio: nio)
+            nio.assumeIsolated().execute { body(driver) }
+        }
+    }
+}
