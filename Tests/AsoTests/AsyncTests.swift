@@ -77,4 +77,44 @@ import Glibc
         #expect(r.stdout == "woke\n")
         #expect(Self.seconds() - start >= 0.19)
     }
+
+    @Test func virtualTimeReportsADeadlockAndTheWaitingTasks() {
+        let r = runProgram("""
+        import asyncio
+        async def waiter(f):
+            await f
+        async def main():
+            f = asyncio.get_running_loop().create_future()
+            t = asyncio.create_task(waiter(f), name="stuck")
+            try:
+                await t
+            finally:
+                print("main cleaned up")
+        asyncio.run(main())
+        """, filename: "deadlock.aso") { $0.virtualTime = true }
+        #expect(r.status == 1)
+        // The tasks are cancelled on the way out (their finally blocks run), as on any error.
+        #expect(r.stdout == "main cleaned up\n")
+        #expect(r.stderr.contains("RuntimeError: deadlock (virtual time): every task is waiting and no timer or I/O can wake one"))
+        #expect(r.stderr.contains("  Task-1 waiting in main() at deadlock.aso:8"))
+        #expect(r.stderr.contains("  stuck waiting in waiter() at deadlock.aso:3"))
+    }
+
+    @Test func nioTimersWakeTheLoopInDeadlineOrder() {
+        // Real time: the loop sleeps in SwiftNIO between deadlines; callbacks and sleeps finish
+        // in deadline order, whatever order they were scheduled in.
+        let r = runProgram("""
+        import asyncio
+        async def nap(d, tag):
+            await asyncio.sleep(d)
+            print(tag)
+        async def main():
+            loop = asyncio.get_running_loop()
+            loop.call_later(0.06, print, "callback 0.06")
+            await asyncio.gather(nap(0.09, "sleep 0.09"), nap(0.03, "sleep 0.03"), nap(0.0, "sleep 0"))
+        asyncio.run(main())
+        """)
+        #expect(r.status == 0)
+        #expect(r.stdout == "sleep 0\nsleep 0.03\ncallback 0.06\nsleep 0.09\n")
+    }
 }
