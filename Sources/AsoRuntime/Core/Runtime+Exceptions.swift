@@ -45,23 +45,108 @@ extension Runtime {
     /// The full report CPython prints for an uncaught exception, chained causes and contexts first.
     func formatException(_ e: ExceptionObj) -> String {
         var seen = Set<ObjectIdentifier>()
-        return formatChain(e, &seen)
+        var ctx = GroupPrintContext()
+        var out = ""
+        formatChain(e, &seen, &ctx, &out)
+        return out
     }
 
-    private func formatChain(_ e: ExceptionObj, _ seen: inout Set<ObjectIdentifier>) -> String {
+    /// Where a traceback being printed is inside exception groups (traceback.py's
+    /// _ExceptionPrintContext): each level of nesting indents its lines and puts a margin before them.
+    private struct GroupPrintContext {
+        var depth = 0
+        var needClose = false
+        var indent: String { String(repeating: " ", count: 2 * depth) }
+
+        /// `text` with every line indented for the current depth (textwrap.indent of every line).
+        func emit(_ text: String, margin: String = "|", into out: inout String) {
+            if depth == 0 { out += text; return }
+            let prefix = indent + margin + " "
+            var line = ""
+            for ch in text {
+                line.append(ch)
+                if ch == "\n" { out += prefix + line; line = "" }
+            }
+            if !line.isEmpty { out += prefix + line }
+        }
+    }
+
+    /// One exception and what it was raised from or during, oldest first (TracebackException.format).
+    private func formatChain(_ e: ExceptionObj, _ seen: inout Set<ObjectIdentifier>, _ ctx: inout GroupPrintContext,
+                             _ out: inout String) {
+        var chain: [(message: String?, exception: ExceptionObj)] = []
+        var current: ExceptionObj? = e
         seen.insert(ObjectIdentifier(e))
+        while let x = current {
+            var message: String? = nil
+            current = nil
+            if let c = x.cause.asException, !seen.contains(ObjectIdentifier(c)) {
+                message = "\nThe above exception was the direct cause of the following exception:\n\n"
+                current = c
+            } else if !x.suppressContext, let c = x.context.asException, !seen.contains(ObjectIdentifier(c)) {
+                message = "\nDuring handling of the above exception, another exception occurred:\n\n"
+                current = c
+            }
+            if let c = current { seen.insert(ObjectIdentifier(c)) }
+            chain.append((message, x))
+        }
+        for (message, x) in chain.reversed() {
+            if let message { ctx.emit(message, into: &out) }
+            guard x.type.isSubtype(of: exc.baseExceptionGroup), let members = x.attributes["exceptions"]?.asTuple?.items else {
+                if !x.traceback.isEmpty {
+                    ctx.emit("Traceback (most recent call last):\n", into: &out)
+                    ctx.emit(formatFrames(x.traceback.reversed()), into: &out)
+                }
+                ctx.emit(exceptionOnly(x), into: &out)
+                continue
+            }
+            formatGroup(x, members, &seen, &ctx, &out)
+        }
+    }
+
+    /// An exception group, boxed as CPython prints it: its own traceback, then each member in a
+    /// numbered frame (15 at most, then "and N more exceptions"), 10 levels of nesting at most.
+    private func formatGroup(_ x: ExceptionObj, _ members: [Value], _ seen: inout Set<ObjectIdentifier>,
+                             _ ctx: inout GroupPrintContext, _ out: inout String) {
+        let maxWidth = 15, maxDepth = 10
+        if ctx.depth > maxDepth {
+            ctx.emit("... (max_group_depth is \(maxDepth))\n", into: &out)
+            return
+        }
+        let topLevel = ctx.depth == 0
+        if topLevel { ctx.depth += 1 }
+        if !x.traceback.isEmpty {
+            ctx.emit("Exception Group Traceback (most recent call last):\n", margin: topLevel ? "+" : "|", into: &out)
+            ctx.emit(formatFrames(x.traceback.reversed()), into: &out)
+        }
+        ctx.emit(exceptionOnly(x), into: &out)
+        let n = members.count <= maxWidth ? members.count : maxWidth + 1
+        ctx.needClose = false
+        for i in 0..<n {
+            let last = i == n - 1
+            if last { ctx.needClose = true }
+            let truncated = i >= maxWidth
+            let title = truncated ? "..." : "\(i + 1)"
+            out += ctx.indent + (i == 0 ? "+-" : "  ") + "+---------------- \(title) ----------------\n"
+            ctx.depth += 1
+            if truncated {
+                let remaining = members.count - maxWidth
+                ctx.emit("and \(remaining) more exception\(remaining > 1 ? "s" : "")\n", into: &out)
+            } else if let member = members[i].asException {
+                formatChain(member, &seen, &ctx, &out)
+            }
+            if last && ctx.needClose {
+                out += ctx.indent + "+------------------------------------\n"
+                ctx.needClose = false
+            }
+            ctx.depth -= 1
+        }
+        if topLevel { ctx.depth = 0 }
+    }
+
+    /// The last part of a traceback: `Type: message`, or a syntax error's location and caret.
+    private func exceptionOnly(_ e: ExceptionObj) -> String {
         var out = ""
-        if let c = e.cause.asException, !seen.contains(ObjectIdentifier(c)) {
-            out += formatChain(c, &seen)
-            out += "\nThe above exception was the direct cause of the following exception:\n\n"
-        } else if !e.suppressContext, let c = e.context.asException, !seen.contains(ObjectIdentifier(c)) {
-            out += formatChain(c, &seen)
-            out += "\nDuring handling of the above exception, another exception occurred:\n\n"
-        }
-        if !e.traceback.isEmpty {
-            out += "Traceback (most recent call last):\n"
-            out += formatFrames(e.traceback.reversed())
-        }
         if e.type.isSubtype(of: exc.syntaxError), let file = e.attributes["filename"]?.asStr?.value {
             let line = indexValue(e.attributes["lineno"] ?? .none) ?? 1
             out += "  File \"\(file)\", line \(line)\n"
@@ -76,11 +161,9 @@ extension Runtime {
                 }
             }
             let msg = e.attributes["msg"].flatMap { $0.asStr?.value } ?? ""
-            out += "\(e.type.name): \(msg)\n"
-            return out
+            return out + "\(e.type.name): \(msg)\n"
         }
-        out += exceptionLine(e) + "\n"
-        return out
+        return exceptionLine(e) + "\n"
     }
 
     /// `Type: message` (or `Type` alone), with the module prefix CPython shows for non-builtin classes.
