@@ -138,7 +138,7 @@ extension Runtime {
 
     /// `asyncio.sleep(delay, result)`: a bare yield for a delay of zero or less, else a future
     /// completed by a timer (which is cancelled when the sleep ends early).
-    func sleepAwaitable(_ delay: Double, result: Value) throws -> AwaitObj {
+    func sleepAwaitable(_ delay: Double, result: Value) throws -> Obj {
         if delay.isNaN { throw valueError("Invalid value NaN (not a number)") }
         if delay <= 0 { return heap.register(SleepZeroAwait(result: result, type: types.nativeCoroutine)) }
         return heap.register(SleepAwait(delay: delay, result: result, type: types.nativeCoroutine))
@@ -265,11 +265,11 @@ extension Runtime {
             return .none
         }
         method("get_coro") { _, f, _ in Value(f).asTask?.coro ?? .none }
-        method("cancelling") { _, f, _ in .int(Value(f).asTask?.cancelRequests ?? 0) }
+        method("cancelling") { _, f, _ in .int(Int(Value(f).asTask?.cancelRequests ?? 0)) }
         method("uncancel") { _, f, _ in
             guard let task = Value(f).asTask else { return .int(0) }
             if task.cancelRequests > 0 { task.cancelRequests -= 1 }
-            return .int(task.cancelRequests)
+            return .int(Int(task.cancelRequests))
         }
 
         func handle(_ args: Args) -> HandleObj? {
@@ -296,6 +296,10 @@ extension Runtime {
         }
         loopMethod("time") { _, loop, _ in .float(loop.time()) }
         loopMethod("is_running") { _, loop, _ in .bool(true) }
+        // The loop object scripts can reach is always the running one.
+        for name in ["run_until_complete", "run_forever"] {
+            loopMethod(name) { rt, _, _ in throw rt.runtimeError("This event loop is already running") }
+        }
         loopMethod("create_future") { rt, _, _ in Value(rt.newFuture()) }
         loopMethod("create_task") { rt, _, args in
             try rt.checkKeywords(args, ["name", "context"], "create_task")

@@ -29,6 +29,8 @@ enum ReadyItem {
     case wakeup(Unmanaged<TaskObj>, Unmanaged<FutureObj>)
     /// `asyncio.sleep`'s timer: the future gets its result unless it is done already.
     case resolve(Unmanaged<FutureObj>)
+    /// A child of a `gather` is done.
+    case gatherChild(Unmanaged<GatherState>, Unmanaged<FutureObj>)
 
     /// A timer that no longer needs to run.
     var isCancelled: Bool {
@@ -50,6 +52,10 @@ enum ReadyItem {
             t.mark(Unmanaged<Obj>.fromOpaque(task.toOpaque()))
             t.mark(Unmanaged<Obj>.fromOpaque(f.toOpaque()))
         case .resolve(let f): t.mark(Unmanaged<Obj>.fromOpaque(f.toOpaque()))
+        case .gatherChild(let g, let f):
+            // The outer future keeps the gather's state (and traces its children).
+            t.mark(g._withUnsafeGuaranteedRef { $0.outer })
+            t.mark(Unmanaged<Obj>.fromOpaque(f.toOpaque()))
         }
     }
 }
@@ -73,17 +79,17 @@ final class EventLoop {
     var pendingTasks: [TaskObj] { tasks.sorted { $0.number < $1.number } }
 
     func addTask(_ task: TaskObj) {
-        task.loopSlot = tasks.count
+        task.loopSlot = Int32(truncatingIfNeeded: tasks.count)
         tasks.append(task)
     }
 
     func removeTask(_ task: TaskObj) {
-        let i = task.loopSlot
+        let i = Int(task.loopSlot)
         guard i >= 0, i < tasks.count, tasks[i] === task else { return }
         let last = tasks.removeLast()
         if last !== task {
             tasks[i] = last
-            last.loopSlot = i
+            last.loopSlot = Int32(truncatingIfNeeded: i)
         }
         task.loopSlot = -1
     }

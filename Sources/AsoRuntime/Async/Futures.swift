@@ -1,7 +1,7 @@
 // Futures, tasks and native awaitables: asyncio's Future and Task, stepped by the event loop.
 //
 // One idea: a task is a coroutine plus a future. Each step resumes the coroutine's frame chain
-// (`await` is `yield from`, so the chain is nested generator-style fibers) until it yields: a
+// (awaited coroutines run as frames on the task's fiber) until it yields: a
 // pending future (the task parks, with a done-callback that schedules the next step) or None (a
 // bare yield: the next step is scheduled at once). The frames left in place are the continuation;
 // each is resumed once per step. Everything follows asyncio's Lib/asyncio/futures.py and tasks.py
@@ -19,7 +19,10 @@ enum FutureCallback {
 
 extension Obj {
     /// `flags` bits of asyncio's objects (all of kind `.other`): cheaper than dynamic casts.
-    static let futureFlag: UInt8 = 1, taskFlag: UInt8 = 2, awaitableFlag: UInt8 = 4, timerCancelledFlag: UInt8 = 8
+    /// `futureFlag`: an asyncio Future or Task scripts see; `parkableFlag`: anything a task can wait
+    /// on (futures, and `asyncio.sleep`'s own object).
+    static let futureFlag: UInt8 = 1, taskFlag: UInt8 = 2, awaitableFlag: UInt8 = 4, timerCancelledFlag: UInt8 = 8,
+               parkableFlag: UInt8 = 16
 }
 
 extension Value {
@@ -35,9 +38,15 @@ extension Value {
     @inline(__always) static func isAwaitable(_ u: Unmanaged<Obj>) -> Bool {
         u._withUnsafeGuaranteedRef { $0.kind == .other && $0.flags & Obj.awaitableFlag != 0 }
     }
-    @inline(__always) var asAwaitable: AwaitObj? {
-        guard case .object(let u) = self, u._withUnsafeGuaranteedRef({ $0.kind == .other && $0.flags & Obj.awaitableFlag != 0 }) else { return nil }
-        return unsafeDowncast(u.takeUnretainedValue(), to: AwaitObj.self)
+    /// A native awaitable (its `resume` drives it).
+    @inline(__always) var asAwaitable: Obj? {
+        guard case .object(let u) = self, Value.isAwaitable(u) else { return nil }
+        return u.takeUnretainedValue()
+    }
+    /// Something a task can park on: a future, or a sleep.
+    @inline(__always) var asParkable: FutureObj? {
+        guard case .object(let u) = self, u._withUnsafeGuaranteedRef({ $0.kind == .other && $0.flags & Obj.parkableFlag != 0 }) else { return nil }
+        return unsafeDowncast(u.takeUnretainedValue(), to: FutureObj.self)
     }
 }
 
@@ -48,27 +57,51 @@ class FutureObj: Obj {
     final var blocking = false
     /// An exception was set and nobody has looked at it yet.
     final var logTraceback = false
+    /// A task's cancel request that arrived while it was not waiting on a future.
+    final var mustCancel = false
     final var result: Value = .none
     final var exception: ExceptionObj?
-    /// The done-callbacks in order: the first inline (most futures have one: the task waiting on
-    /// it, or its `gather`), the rest in `moreCallbacks`.
+    /// The first done-callback (most futures have one: the task waiting on it, or its `gather`);
+    /// the others are in `extras`.
     final var firstCallback: FutureCallback?
-    final var moreCallbacks: [FutureCallback] = []
-    /// `cancel(msg)`'s message (`.none` when not given).
-    final var cancelMessage: Value = .none
-    /// The CancelledError that cancelled a task, re-raised by `result()`.
-    final var cancelledError: ExceptionObj?
-    /// `gather`'s outer future: a cancel request seen before its children finished.
-    final var gatherChildren: GatherState?
+    /// What few futures need, kept apart so that a plain future stays small.
+    final var extras: FutureExtras?
 
     init(type: TypeObject) {
         super.init(kind: .other, type: type)
-        flags = Obj.futureFlag
+        flags = Obj.futureFlag | Obj.parkableFlag
     }
 
     final var isDone: Bool { state != .pending }
 
-    /// A sleep's timer was cancelled (the future itself is the timer; see SleepAwait).
+    final var moreCallbacks: [FutureCallback] {
+        get { extras?.moreCallbacks ?? [] }
+        set { if extras != nil || !newValue.isEmpty { makeExtras().moreCallbacks = newValue } }
+    }
+    /// `cancel(msg)`'s message (`.none` when not given).
+    final var cancelMessage: Value {
+        get { extras?.cancelMessage ?? .none }
+        set { if extras != nil || !newValue.isNone { makeExtras().cancelMessage = newValue } }
+    }
+    /// The CancelledError that cancelled a task, re-raised by `result()`.
+    final var cancelledError: ExceptionObj? {
+        get { extras?.cancelledError }
+        set { if extras != nil || newValue != nil { makeExtras().cancelledError = newValue } }
+    }
+    /// `gather`'s outer future: a cancel request seen before its children finished.
+    final var gatherChildren: GatherState? {
+        get { extras?.gatherChildren }
+        set { if extras != nil || newValue != nil { makeExtras().gatherChildren = newValue } }
+    }
+
+    final func makeExtras() -> FutureExtras {
+        if let e = extras { return e }
+        let e = FutureExtras()
+        extras = e
+        return e
+    }
+
+    /// A sleep's timer was cancelled (the sleep's future is its own timer; see SleepAwait).
     final var timerCancelled: Bool {
         get { flags & Obj.timerCancelledFlag != 0 }
         set { flags = newValue ? flags | Obj.timerCancelledFlag : flags & ~Obj.timerCancelledFlag }
@@ -91,11 +124,26 @@ class FutureObj: Obj {
         super.trace(&t)
         t.mark(result)
         t.mark(exception)
+        firstCallback?.trace(&t)
+        extras?.trace(&t)
+    }
+}
+
+/// The rarely used state of a future.
+final class FutureExtras {
+    var moreCallbacks: [FutureCallback] = []
+    var cancelMessage: Value = .none
+    var cancelledError: ExceptionObj?
+    var gatherChildren: GatherState?
+    /// A task's name, when given (`create_task(name=)`, `set_name`) or once asked for.
+    var taskName: Value = .null
+
+    func trace(_ t: inout Tracer) {
+        for c in moreCallbacks { c.trace(&t) }
         t.mark(cancelMessage)
         t.mark(cancelledError)
-        firstCallback?.trace(&t)
-        for c in moreCallbacks { c.trace(&t) }
         gatherChildren?.trace(&t)
+        t.mark(taskName)
     }
 }
 
@@ -114,18 +162,13 @@ extension FutureCallback {
 final class TaskObj: FutureObj {
     /// The coroutine the task drives.
     let coro: Value
-    /// Set by `set_name` or `create_task(name=)`; `.null` for the default `Task-<number>` (made
-    /// when asked for: most tasks are never asked their name).
-    var explicitName: Value = .null
-    /// A cancel request that arrived while the task was not waiting on a future.
-    var mustCancel = false
     /// The future the task is parked on.
     var waiter: FutureObj?
-    var cancelRequests = 0
     /// The task's creation number (1 for the first task of the interpreter).
     let number: Int
     /// Its index in the loop's list of pending tasks (-1 once done).
-    var loopSlot = -1
+    var loopSlot: Int32 = -1
+    var cancelRequests: Int32 = 0
 
     init(coro: Value, number: Int, type: TypeObject) {
         self.coro = coro
@@ -134,10 +177,16 @@ final class TaskObj: FutureObj {
         flags |= Obj.taskFlag
     }
 
+    /// Set by `set_name` or `create_task(name=)`; `.null` for the default `Task-<number>` (made
+    /// when asked for: most tasks are never asked their name).
+    var explicitName: Value {
+        get { extras?.taskName ?? .null }
+        set { makeExtras().taskName = newValue }
+    }
+
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         t.mark(coro)
-        t.mark(explicitName)
         t.mark(waiter)
     }
 }
@@ -168,10 +217,6 @@ class AwaitObj: Obj {
     init(type: TypeObject) {
         super.init(kind: .other, type: type)
         flags = Obj.awaitableFlag
-    }
-
-    func resume(_ rt: Runtime, _ e: ExceptionObj?) throws -> ResumeResult {
-        throw rt.runtimeError("an awaitable without a step")
     }
 }
 
@@ -222,40 +267,40 @@ final class SleepZeroAwait: AwaitObj {
 }
 
 /// `asyncio.sleep(delay)`, as CPython writes it: a future the task waits on, resolved by a timer
-/// (`_set_result_unless_cancelled`). The timer is the future itself in the loop's timer heap, so
-/// a sleeping task costs this object and one future.
-final class SleepAwait: AwaitObj {
+/// (`_set_result_unless_cancelled`). Here one object is all three: the awaitable `await` drives,
+/// the future the task parks on (never seen by scripts, so not flagged as a Future) and, in the
+/// loop's timer heap, the timer itself.
+final class SleepAwait: FutureObj {
     let delay: Double
-    let result: Value
-    var future: FutureObj?
+    let sleepResult: Value
+    var started = false
 
     init(delay: Double, result: Value, type: TypeObject) {
         self.delay = delay
-        self.result = result
+        self.sleepResult = result
         super.init(type: type)
+        flags = Obj.awaitableFlag | Obj.parkableFlag
     }
 
     override func resume(_ rt: Runtime, _ e: ExceptionObj?) throws -> ResumeResult {
         if let e {
-            future?.timerCancelled = true
+            timerCancelled = true
             throw ScriptError(exception: e)
         }
-        guard let f = future else {
-            let f = rt.newFuture()
-            future = f
-            rt.loop?.scheduleTimer(.resolve(Unmanaged.passUnretained(f)), at: (rt.loop?.time() ?? 0) + delay)
-            f.blocking = true
-            return .yielded(Value(f))
+        if !started {
+            started = true
+            rt.loop?.scheduleTimer(.resolve(Unmanaged.passUnretained(self)), at: (rt.loop?.time() ?? 0) + delay)
+            blocking = true
+            return .yielded(Value(self))
         }
-        f.timerCancelled = true
-        _ = try rt.futureResult(f)
-        return .returned(result)
+        timerCancelled = true
+        _ = try rt.futureResult(self)
+        return .returned(sleepResult)
     }
 
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        t.mark(result)
-        t.mark(future)
+        t.mark(sleepResult)
     }
 }
 

@@ -77,10 +77,10 @@ extension Runtime {
 
     /// A done-callback through the ready queue: a task's wakeup as a plain entry, others as handles.
     private func scheduleCallback(_ c: FutureCallback, _ f: FutureObj) {
-        if case .wakeup(let task) = c {
-            loop?.schedule(.wakeup(Unmanaged.passUnretained(task), Unmanaged.passUnretained(f)))
-        } else {
-            callSoon(.callback(c, f))
+        switch c {
+        case .wakeup(let task): loop?.schedule(.wakeup(Unmanaged.passUnretained(task), Unmanaged.passUnretained(f)))
+        case .gather(let g): loop?.schedule(.gatherChild(Unmanaged.passUnretained(g), Unmanaged.passUnretained(f)))
+        case .call: callSoon(.callback(c, f))
         }
     }
 
@@ -217,7 +217,7 @@ extension Runtime {
         case .yielded(let y):
             if y.isNone {
                 scheduleStep(task)
-            } else if let f = y.asFuture, f.blocking {
+            } else if let f = y.asParkable, f.blocking {
                 if f === task {
                     scheduleStep(task, newException(exc.runtimeError, "Task cannot await on itself: \(try repr(Value(task)))"))
                 } else {
@@ -350,6 +350,8 @@ extension Runtime {
         case .resolve(let f):
             let f = f.takeUnretainedValue()
             if !f.isDone { try setFutureResult(f, .none) }
+        case .gatherChild(let g, let f):
+            try gatherChildDone(g.takeUnretainedValue(), f.takeUnretainedValue())
         }
     }
 

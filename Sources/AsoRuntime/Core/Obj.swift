@@ -41,6 +41,13 @@ class Obj {
 
     /// An estimate of the object's size in bytes, for the collector's pacing and memory limit.
     var estimatedSize: Int { 48 }
+
+    /// One step of a native awaitable (objects flagged `awaitableFlag`: `asyncio.sleep`, a future's
+    /// iterator, ...): nil when resumed normally, the exception when one is thrown in. It yields
+    /// what the task should wait for, or returns the `await`'s value.
+    func resume(_ rt: Runtime, _ e: ExceptionObj?) throws -> ResumeResult {
+        throw rt.runtimeError("'\(type.name)' object is not awaitable")
+    }
 }
 
 /// The mark phase's work list: marks are set when an object is first seen and its children are

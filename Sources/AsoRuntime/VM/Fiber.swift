@@ -38,16 +38,17 @@ enum FrameExit: UInt8 {
 
 final class Fiber {
     /// The value stack: locals and operand stacks of all frames, bottom to top.
-    private(set) var stack: UnsafeMutablePointer<Value>
-    private(set) var capacity: Int
-    /// The frames, outermost first; `frameCount` of them are live. Frames and stack share one
-    /// allocation (frames first), so a small fiber costs one block.
-    private(set) var frames: UnsafeMutablePointer<Frame>
-    private(set) var frameCapacity: Int
+    @exclusivity(unchecked) private(set) var stack: UnsafeMutablePointer<Value>
+    @exclusivity(unchecked) private(set) var capacity: Int
+    /// The frames, outermost first; `frameCount` of them are live. Counters, frames and stack
+    /// share one allocation (in that order), so a small fiber costs one block besides the object.
+    @exclusivity(unchecked) private(set) var frames: UnsafeMutablePointer<Frame>
+    @exclusivity(unchecked) private(set) var frameCapacity: Int
     /// `frameCount` and `sp` live behind a pointer: the dispatch loop updates them on every call,
     /// and a pointer store needs no exclusivity check (a class's stored property would). The
     /// third word is the state of the generator that owns the fiber, if any.
-    private let counters: UnsafeMutablePointer<(frames: Int, sp: Int, owner: Int)>
+    @exclusivity(unchecked) private var counters: UnsafeMutablePointer<Counters>
+    typealias Counters = (frames: Int, sp: Int, owner: Int)
     /// Live frames.
     var frameCount: Int {
         @inline(__always) get { counters.pointee.frames }
@@ -67,38 +68,37 @@ final class Fiber {
     init(capacity: Int = 1024, frameCapacity: Int = 32) {
         self.capacity = max(1, capacity)
         self.frameCapacity = max(1, frameCapacity)
-        (frames, stack) = Fiber.allocateBlock(frames: self.frameCapacity, slots: self.capacity)
-        stack.initialize(repeating: .null, count: self.capacity)
-        counters = .allocate(capacity: 1)
+        (counters, frames, stack) = Fiber.allocateBlock(frames: self.frameCapacity, slots: self.capacity)
         counters.initialize(to: (0, 0, 0))
+        stack.initialize(repeating: .null, count: self.capacity)
     }
     deinit {
         frames.deinitialize(count: frameCount)
-        UnsafeMutableRawPointer(frames).deallocate()
-        counters.deallocate()
+        UnsafeMutableRawPointer(counters).deallocate()
     }
 
-    /// Where the stack starts in a block that holds `frames` frames first.
-    private static func stackOffset(frames: Int) -> Int {
-        let bytes = frames * MemoryLayout<Frame>.stride
-        let align = MemoryLayout<Value>.alignment
-        return (bytes + align - 1) / align * align
+    private static func roundUp(_ bytes: Int, _ align: Int) -> Int { (bytes + align - 1) / align * align }
+
+    private static func allocateBlock(frames: Int, slots: Int)
+        -> (UnsafeMutablePointer<Counters>, UnsafeMutablePointer<Frame>, UnsafeMutablePointer<Value>) {
+        let align = max(MemoryLayout<Counters>.alignment, MemoryLayout<Frame>.alignment, MemoryLayout<Value>.alignment)
+        let framesAt = roundUp(MemoryLayout<Counters>.stride, align)
+        let stackAt = roundUp(framesAt + frames * MemoryLayout<Frame>.stride, align)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: stackAt + slots * MemoryLayout<Value>.stride, alignment: align)
+        return (raw.bindMemory(to: Counters.self, capacity: 1),
+                (raw + framesAt).bindMemory(to: Frame.self, capacity: frames),
+                (raw + stackAt).bindMemory(to: Value.self, capacity: slots))
     }
 
-    private static func allocateBlock(frames: Int, slots: Int) -> (UnsafeMutablePointer<Frame>, UnsafeMutablePointer<Value>) {
-        let offset = stackOffset(frames: frames)
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: offset + slots * MemoryLayout<Value>.stride,
-                                                   alignment: max(MemoryLayout<Frame>.alignment, MemoryLayout<Value>.alignment))
-        return (raw.bindMemory(to: Frame.self, capacity: frames), (raw + offset).bindMemory(to: Value.self, capacity: slots))
-    }
-
-    /// Moves frames and stack into a new block of the given capacities.
+    /// Moves counters, frames and stack into a new block of the given capacities.
     private func regrow(frames newFrames: Int, slots newSlots: Int) {
-        let (f, s) = Fiber.allocateBlock(frames: newFrames, slots: newSlots)
+        let (c, f, s) = Fiber.allocateBlock(frames: newFrames, slots: newSlots)
+        c.initialize(to: counters.pointee)
         f.moveInitialize(from: frames, count: frameCount)
         s.moveInitialize(from: stack, count: capacity)
         (s + capacity).initialize(repeating: .null, count: newSlots - capacity)
-        UnsafeMutableRawPointer(frames).deallocate()
+        UnsafeMutableRawPointer(counters).deallocate()
+        counters = c
         frames = f
         stack = s
         frameCapacity = newFrames

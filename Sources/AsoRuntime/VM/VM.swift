@@ -849,7 +849,7 @@ extension Runtime {
                             case .returned(let r): result = r
                             }
                         } else if case .object(let u) = it, Value.isAwaitable(u) {
-                            switch try Unmanaged<AwaitObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef({ try $0.resume(self, nil) }) {
+                            switch try u._withUnsafeGuaranteedRef({ try $0.resume(self, nil) }) {
                             case .yielded(let y): (sp - 1).pointee = y
                             case .returned(let r): result = r
                             }
