@@ -60,12 +60,27 @@ enum ReadyItem {
     }
 }
 
+/// A timer in the heap: a handle (`call_later`) or a sleep's future, which is its own timer.
+struct TimerEntry {
+    let when: Double
+    let seq: Int
+    let target: Unmanaged<Obj>
+
+    /// What runs when the timer is due.
+    var item: ReadyItem {
+        if target._withUnsafeGuaranteedRef({ $0.flags & Obj.parkableFlag != 0 }) {
+            return .resolve(Unmanaged<FutureObj>.fromOpaque(target.toOpaque()))
+        }
+        return .handle(Unmanaged<HandleObj>.fromOpaque(target.toOpaque()))
+    }
+}
+
 final class EventLoop {
     /// Work to run, oldest first (`head` is the next one).
     private(set) var ready: [ReadyItem] = []
     private var head = 0
     /// Timers as a binary heap on (deadline, sequence).
-    private var timers: [(when: Double, seq: Int, item: ReadyItem)] = []
+    private var timers: [TimerEntry] = []
     private var sequence = 0
     /// Virtual time: the clock jumps to the next deadline instead of waiting for it.
     let virtualTime: Bool
@@ -116,9 +131,16 @@ final class EventLoop {
 
     @inline(__always) func schedule(_ item: ReadyItem) { ready.append(item) }
 
+    /// Adds a timer: `.handle` (call_later, call_at) or `.resolve` (a sleep).
     func scheduleTimer(_ item: ReadyItem, at when: Double) {
+        let target: Unmanaged<Obj>
+        switch item {
+        case .handle(let h): target = Unmanaged<Obj>.fromOpaque(h.toOpaque())
+        case .resolve(let f): target = Unmanaged<Obj>.fromOpaque(f.toOpaque())
+        default: return
+        }
         sequence &+= 1
-        timers.append((when, sequence, item))
+        timers.append(TimerEntry(when: when, seq: sequence, target: target))
         var i = timers.count - 1
         while i > 0 {
             let parent = (i - 1) / 2
@@ -126,8 +148,7 @@ final class EventLoop {
         }
     }
 
-    private static func earlier(_ a: (when: Double, seq: Int, item: ReadyItem),
-                                _ b: (when: Double, seq: Int, item: ReadyItem)) -> Bool {
+    private static func earlier(_ a: TimerEntry, _ b: TimerEntry) -> Bool {
         a.when < b.when || (a.when == b.when && a.seq < b.seq)
     }
 
@@ -179,7 +200,7 @@ final class EventLoop {
     func trace(_ t: inout Tracer) {
         for item in ready[head...] { item.trace(&t) }
         for item in inFlight { item.trace(&t) }
-        for e in timers { e.item.trace(&t) }
+        for e in timers { t.mark(e.target) }
         t.mark(currentTask)
         for task in tasks { t.mark(task) }
         t.mark(object)

@@ -22,7 +22,7 @@ extension Obj {
     /// `futureFlag`: an asyncio Future or Task scripts see; `parkableFlag`: anything a task can wait
     /// on (futures, and `asyncio.sleep`'s own object).
     static let futureFlag: UInt8 = 1, taskFlag: UInt8 = 2, awaitableFlag: UInt8 = 4, timerCancelledFlag: UInt8 = 8,
-               parkableFlag: UInt8 = 16
+               parkableFlag: UInt8 = 16, sleepStartedFlag: UInt8 = 32
 }
 
 extension Value {
@@ -272,13 +272,12 @@ final class SleepZeroAwait: AwaitObj {
 /// loop's timer heap, the timer itself.
 final class SleepAwait: FutureObj {
     let delay: Double
-    let sleepResult: Value
-    var started = false
 
+    /// The sleep's result waits in the future's own `result` (read only once the future is done).
     init(delay: Double, result: Value, type: TypeObject) {
         self.delay = delay
-        self.sleepResult = result
         super.init(type: type)
+        self.result = result
         flags = Obj.awaitableFlag | Obj.parkableFlag
     }
 
@@ -287,20 +286,15 @@ final class SleepAwait: FutureObj {
             timerCancelled = true
             throw ScriptError(exception: e)
         }
-        if !started {
-            started = true
+        if flags & Obj.sleepStartedFlag == 0 {
+            // First step: the timer, then the task parks on this future.
+            flags |= Obj.sleepStartedFlag
             rt.loop?.scheduleTimer(.resolve(Unmanaged.passUnretained(self)), at: (rt.loop?.time() ?? 0) + delay)
             blocking = true
             return .yielded(Value(self))
         }
         timerCancelled = true
-        _ = try rt.futureResult(self)
-        return .returned(sleepResult)
-    }
-
-    override func trace(_ t: inout Tracer) {
-        super.trace(&t)
-        t.mark(sleepResult)
+        return .returned(try rt.futureResult(self))
     }
 }
 

@@ -348,8 +348,9 @@ extension Runtime {
         case .wakeup(let task, let f):
             try wakeTask(task.takeUnretainedValue(), f.takeUnretainedValue())
         case .resolve(let f):
+            // A sleep's timer: its result is already in place.
             let f = f.takeUnretainedValue()
-            if !f.isDone { try setFutureResult(f, .none) }
+            if !f.isDone { try setFutureResult(f, f.result) }
         case .gatherChild(let g, let f):
             try gatherChildDone(g.takeUnretainedValue(), f.takeUnretainedValue())
         }
