@@ -14,16 +14,23 @@ import Darwin
 /// A closure and its result, handed to the parsing thread; used by one thread at a time.
 private final class StackJob: @unchecked Sendable {
     let body: () -> Void
-    init(_ body: @escaping () -> Void) { self.body = body }
+    let size: Int
+    init(size: Int, _ body: @escaping () -> Void) {
+        self.size = size
+        self.body = body
+    }
 }
 
 /// Runs `body` on a new thread with a large stack (`size` bytes, reserved rather than committed)
 /// and waits for it; runs it in place if no thread can be created. Also used by the compiler and
 /// the command line, whose recursion is bounded but may be deep.
 public func withLargeStack<T>(size: Int = 256 << 20, _ body: () -> T) -> T {
+    // Already on a thread with that much stack left (the command line runs everything on one
+    // large-stack thread): no new thread.
+    if stackRemaining() >= size { return body() }
     var result: T?
     withoutActuallyEscaping(body) { escapable in
-        let job = StackJob { result = escapable() }
+        let job = StackJob(size: size) { result = escapable() }
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
@@ -37,6 +44,10 @@ public func withLargeStack<T>(size: Int = 256 << 20, _ body: () -> T) -> T {
         let status = pthread_create(&thread, &attributes, { raw in
             guard let raw else { return nil }
             let job = Unmanaged<StackJob>.fromOpaque(raw).takeRetainedValue()
+            // Remember how far down this thread's stack goes (a margin is kept for what runs
+            // above the body and for the runtime's own needs).
+            let limit = currentStackAddress() - job.size + (1 << 20)
+            pthread_setspecific(stackLimitKey, UnsafeRawPointer(bitPattern: limit))
             job.body()
             return nil
         }, context)
@@ -54,4 +65,24 @@ public func withLargeStack<T>(size: Int = 256 << 20, _ body: () -> T) -> T {
     // `result` is always set: the job ran either on the thread (joined above) or in place.
     guard let value = result else { return body() }
     return value
+}
+
+/// Per thread: the lowest usable stack address of a thread made by `withLargeStack`.
+private let stackLimitKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()
+
+/// The address of a local of the caller (about where the stack is now).
+@inline(never)
+private func currentStackAddress() -> Int {
+    var marker = 0
+    return withUnsafeMutablePointer(to: &marker) { Int(bitPattern: $0) }
+}
+
+/// Bytes of stack left below the caller on this thread (0 when it is not a `withLargeStack` thread).
+private func stackRemaining() -> Int {
+    guard let limit = pthread_getspecific(stackLimitKey) else { return 0 }
+    return max(0, currentStackAddress() - Int(bitPattern: limit))
 }
