@@ -78,8 +78,12 @@ extension Runtime {
     /// A done-callback through the ready queue: a task's wakeup as a plain entry, others as handles.
     private func scheduleCallback(_ c: FutureCallback, _ f: FutureObj) {
         switch c {
-        case .wakeup(let task): loop?.schedule(.wakeup(Unmanaged.passUnretained(task), Unmanaged.passUnretained(f)))
-        case .gather(let g): loop?.schedule(.gatherChild(Unmanaged.passUnretained(g), Unmanaged.passUnretained(f)))
+        case .wakeup(let task):
+            let item = ReadyItem.wakeup(Unmanaged.passUnretained(task), Unmanaged.passUnretained(f))
+            loopRef?._withUnsafeGuaranteedRef { $0.schedule(item) }
+        case .gather(let g):
+            let item = ReadyItem.gatherChild(Unmanaged.passUnretained(g), Unmanaged.passUnretained(f))
+            loopRef?._withUnsafeGuaranteedRef { $0.schedule(item) }
         case .call: callSoon(.callback(c, f))
         }
     }
@@ -143,11 +147,9 @@ extension Runtime {
 
     /// Task.__step, scheduled (with an exception to throw in, when given).
     func scheduleStep(_ task: TaskObj, _ e: ExceptionObj? = nil) {
-        if let e {
-            loop?.schedule(.stepThrowing(Unmanaged.passUnretained(task), Unmanaged.passUnretained(e)))
-        } else {
-            loop?.schedule(.step(Unmanaged.passUnretained(task)))
-        }
+        let item: ReadyItem = if let e { .stepThrowing(Unmanaged.passUnretained(task), Unmanaged.passUnretained(e)) }
+                              else { .step(Unmanaged.passUnretained(task)) }
+        loopRef?._withUnsafeGuaranteedRef { $0.schedule(item) }
     }
 
     func isCoroutine(_ v: Value) -> Bool {
@@ -181,15 +183,15 @@ extension Runtime {
 
     /// Task.__step.
     func stepTask(_ task: TaskObj, _ given: ExceptionObj?) throws {
-        guard let loop, !task.isDone else { return }
+        guard let loopRef, !task.isDone else { return }
         var e = given
         if task.mustCancel {
             if !(e?.type.isSubtype(of: exc.cancelledError) ?? false) { e = cancelledError(for: task) }
             task.mustCancel = false
         }
-        task.waiter = nil
-        loop.currentTask = task
-        defer { loop.currentTask = nil }
+        if task.waiter != nil { task.waiter = nil }
+        loopRef._withUnsafeGuaranteedRef { $0.currentTask = task }
+        defer { loopRef._withUnsafeGuaranteedRef { $0.currentTask = nil } }
         let outcome: ResumeResult
         do {
             outcome = try sendToCoroutine(task.coro, e)

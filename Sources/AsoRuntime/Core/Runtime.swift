@@ -178,7 +178,11 @@ package final class Runtime {
         for m in extraRoots { m(&t) }
     }
     /// The running event loop (`asyncio.run`), nil when none runs.
-    var loop: EventLoop?
+    var loop: EventLoop? {
+        didSet { loopRef = loop.map { Unmanaged.passUnretained($0) } }
+    }
+    /// `loop` without reference counting, for the scheduler's hot paths (kept alive by `loop`).
+    private(set) var loopRef: Unmanaged<EventLoop>?
     /// "Never awaited" warnings noted during a sweep, written once it is over.
     var neverAwaited: [String] = []
     /// Tasks made so far (for their default names, `Task-N`).
