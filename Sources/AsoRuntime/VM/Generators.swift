@@ -2,8 +2,10 @@
 //
 // One idea: a generator owns a fiber whose bottom frame is the generator function's frame.
 // Resuming it runs the dispatch loop on that fiber until the frame yields (the loop returns
-// `.yielded`, leaving the frame in place: that is the continuation) or returns. The same
-// mechanism will carry coroutines: only what the scheduler does with a suspension differs.
+// `.yielded`, leaving the frame in place: that is the continuation) or returns. Coroutines are the
+// same object; a coroutine awaited by another one runs its frame on the awaiter's fiber instead
+// (VM.swift: the `await` fast path of `call`, and `moveAwaited`), so a task's whole chain of
+// awaits is one fiber, suspended and resumed as one.
 
 import AsoBytecode
 
