@@ -29,6 +29,8 @@ extension Runtime {
             let result = args.count == 2 ? args[1] : (args.keyword("result") ?? .none)
             return Value(try rt.sleepAwaitable(try rt.seconds(args[0]), result: result))
         })
+        sleepFunction = m.get("sleep")?.asObject(.native, NativeFunctionObj.self)
+        sleepZeroDone = Value(heap.register(SleepZeroDone(type: types.nativeCoroutine)))
         m.set("create_task", native("create_task") { rt, args in
             try rt.checkKeywords(args, ["name", "context"], "create_task")
             try rt.checkCount(args.count, "create_task", min: 1, max: 1)

@@ -266,6 +266,15 @@ final class SleepZeroAwait: AwaitObj {
     }
 }
 
+/// What `await asyncio.sleep(0)` leaves in its `await` loop once it has yielded (see the native
+/// call path of the VM): the next send returns None. Stateless, so one is shared.
+final class SleepZeroDone: AwaitObj {
+    override func resume(_ rt: Runtime, _ e: ExceptionObj?) throws -> ResumeResult {
+        if let e { throw ScriptError(exception: e) }
+        return .returned(.none)
+    }
+}
+
 /// `asyncio.sleep(delay)`, as CPython writes it: a future the task waits on, resolved by a timer
 /// (`_set_result_unless_cancelled`). Here one object is all three: the awaitable `await` drives,
 /// the future the task parks on (never seen by scripts, so not flagged as a Future) and, in the

@@ -93,6 +93,10 @@ package final class Runtime {
     var nestedRuns = 0
     /// `list.append`, which the dispatch loop runs inline when it is called as a method.
     unowned(unsafe) var listAppend: NativeFunctionObj? = nil
+    /// `asyncio.sleep` (once the module is made), and the finished awaitable that
+    /// `await asyncio.sleep(0)` leaves in its `await` loop (stateless, so shared; a root).
+    unowned(unsafe) var sleepFunction: NativeFunctionObj? = nil
+    var sleepZeroDone: Value? = nil
     /// Source lines of loaded files, by file name, for tracebacks.
     package var sources: [String: [Substring]] = [:]
     /// Containers whose repr is being built (to print `[...]` for self-references).
@@ -173,6 +177,7 @@ package final class Runtime {
         t.mark(notImplemented)
         t.mark(ellipsis)
         t.mark(handledException)
+        if let done = sleepZeroDone { t.mark(done) }
         t.mark(all: tempRoots)
         activeFibers.forEach { $0.trace(&t) }
         for m in extraRoots { m(&t) }

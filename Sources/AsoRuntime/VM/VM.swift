@@ -25,6 +25,8 @@ extension Runtime {
         let collectionRequested = heap.requestFlag
         /// `list.append`'s address, for the inline append in the native call path.
         let listAppendAddress = listAppend.map { Unmanaged<Obj>.passUnretained($0).toOpaque() }
+        /// `asyncio.sleep`'s address, for `await asyncio.sleep(0)` in the native call path.
+        let sleepAddress = sleepFunction.map { Unmanaged<Obj>.passUnretained($0).toOpaque() }
         /// An exception to raise at the current instruction before anything runs (generator.throw()).
         var injected: ExceptionObj? = nil
         switch resume {
@@ -422,6 +424,17 @@ extension Runtime {
                                 let calleeSlot = sp - arg - 2
                                 let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
                                 let nargs = sp - argStart
+                                if u.toOpaque() == sleepAddress, nargs == 1, Runtime.isNonPositive(argStart.pointee),
+                                   let done = sleepZeroDone, Runtime.awaitYield(words, ip, code) {
+                                    // `await asyncio.sleep(0)`: the one bare yield of asyncio's `__sleep0`,
+                                    // with nothing made. The `await` loop is entered at its `yieldValue`
+                                    // with a finished awaitable as the iterator: resuming the task sends
+                                    // to it, and it returns None.
+                                    calleeSlot.pointee = done
+                                    sp = calleeSlot + 1
+                                    Runtime.saveState(fp, ip &+ 4, sp, fiber)
+                                    return .yielded(.none)
+                                }
                                 Runtime.saveState(fp, ip, sp, fiber)
                                 let result: Value
                                 if u.toOpaque() == listAppendAddress, nargs == 2, let l = argStart.pointee.asList {
@@ -1127,6 +1140,24 @@ extension Runtime {
         let send = words[ip &+ 2]
         guard send & 0xFF == UInt32(OpCode.send.rawValue) else { return nil }
         return Int(send >> 8)
+    }
+
+    /// True when the call just made is awaited at once and its `await` loop is the usual
+    /// `getAwaitable 0; loadConst None; send; yieldValue; jump`.
+    @inline(__always)
+    static func awaitYield(_ words: UnsafeMutablePointer<UInt32>, _ ip: Int, _ code: CodeObj) -> Bool {
+        guard ip &+ 4 < code.wordCount, awaitExit(words, ip, code) != nil else { return false }
+        return words[ip &+ 3] & 0xFF == UInt32(OpCode.yieldValue.rawValue) && words[ip &+ 4] & 0xFF == UInt32(OpCode.jump.rawValue)
+    }
+
+    /// A delay of zero or less (`asyncio.sleep`'s bare-yield case).
+    @inline(__always)
+    static func isNonPositive(_ v: Value) -> Bool {
+        switch v {
+        case .int(let i): return i <= 0
+        case .float(let d): return d <= 0
+        default: return false
+        }
     }
 
     /// `await c` for a coroutine object that has not started (made first, awaited later): its frame
