@@ -20,7 +20,16 @@ final class GeneratorObj: Obj {
     let function: FunctionObj
     /// Where it was made (code and instruction), for "coroutine ... was never awaited".
     /// (Unmanaged, kept alive by `trace`: making a coroutine does no reference counting for it.)
-    var origin: (code: Unmanaged<CodeObj>, pc: Int)?
+    var origin: (code: Unmanaged<CodeObj>, pc: Int)? {
+        get { originCode.map { ($0, Int(originPC)) } }
+        set {
+            originCode = newValue?.code
+            originPC = Int32(truncatingIfNeeded: newValue?.pc ?? 0)
+        }
+    }
+    /// `origin`, stored in 12 bytes (a generator is made per call: its size counts).
+    private var originCode: Unmanaged<CodeObj>?
+    private var originPC: Int32 = 0
     /// Kept in the fiber's counters (written on every resume; a pointer store needs no
     /// exclusivity check, and the generator needs no allocation of its own for it).
     var state: State {
@@ -58,7 +67,7 @@ extension Runtime {
     /// (`CodeObj.resumableArgCount`): copies them into a new suspended frame.
     func makeGeneratorFast(_ fn: FunctionObj, _ args: UnsafeMutablePointer<Value>, origin: CodeObj, pc: Int) -> Value {
         let code = fn.code
-        let fiber = generatorFiber(capacity: code.frameSize + 1)
+        let fiber = generatorFiber(capacity: code.frameSize)
         let n = code.argCount
         for i in 0..<code.localCount { fiber.stack[i] = i < n ? args[i] : .null }
         return newGenerator(fn, fiber, origin: (Unmanaged.passUnretained(origin), pc))
@@ -110,7 +119,7 @@ extension Runtime {
     /// Calling a generator function: binds the arguments into a new fiber, runs nothing yet.
     func makeGenerator(_ fn: FunctionObj, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value {
         let code = fn.code
-        let fiber = generatorFiber(capacity: code.frameSize + 1)
+        let fiber = generatorFiber(capacity: code.frameSize)
         for i in 0..<code.localCount { fiber.stack[i] = .null }
         try args.withUnsafeBufferPointer { buf in
             let plain = code.isSimple || (code.code.keywordOnlyCount == 0
