@@ -5,24 +5,55 @@
 // what a task, a generator or a native call back into script code runs on; suspending one is just
 // returning from the dispatch loop with its frames left in place (the frames *are* the continuation).
 
-/// One activation of a code object.
+/// One activation of a code object. Indexes are kept in 32 bits (a frame is 56 bytes, not 72:
+/// every pending task holds at least one); the accessors speak `Int`.
 struct Frame {
     /// The running code.
     var code: Unmanaged<CodeObj>
     /// The function being run (its closure cells and name), `.none` for module and class bodies.
     var function: Value
-    /// Index of the next instruction while the frame is not the running one.
-    var ip: Int
-    /// Index in the fiber's stack of local slot 0; the operand stack starts at `base + localCount`.
-    var base: Int
-    /// Saved stack top (index of the first free slot) while the frame is not the running one.
-    var sp: Int
-    /// Where the caller wants the result (the callable's slot).
-    var returnSlot: Int
-    /// The namespace dict of a class body (loadName/storeName), `.null` otherwise.
+    /// The namespace dict of a class body (loadName/storeName), `.null` otherwise; for a coroutine
+    /// moved onto its awaiter's fiber, the coroutine object.
     var namespace: Value
+    private var ip32: Int32
+    private var base32: Int32
+    private var sp32: Int32
+    private var returnSlot32: Int32
     /// What returning from this frame (or an exception leaving it) does.
     var exit: FrameExit
+
+    init(code: Unmanaged<CodeObj>, function: Value, ip: Int, base: Int, sp: Int, returnSlot: Int,
+         namespace: Value, exit: FrameExit) {
+        self.code = code
+        self.function = function
+        self.namespace = namespace
+        ip32 = Int32(truncatingIfNeeded: ip)
+        base32 = Int32(truncatingIfNeeded: base)
+        sp32 = Int32(truncatingIfNeeded: sp)
+        returnSlot32 = Int32(truncatingIfNeeded: returnSlot)
+        self.exit = exit
+    }
+
+    /// Index of the next instruction while the frame is not the running one.
+    var ip: Int {
+        @inline(__always) get { Int(ip32) }
+        @inline(__always) set { ip32 = Int32(truncatingIfNeeded: newValue) }
+    }
+    /// Index in the fiber's stack of local slot 0; the operand stack starts at `base + localCount`.
+    var base: Int {
+        @inline(__always) get { Int(base32) }
+        @inline(__always) set { base32 = Int32(truncatingIfNeeded: newValue) }
+    }
+    /// Saved stack top (index of the first free slot) while the frame is not the running one.
+    var sp: Int {
+        @inline(__always) get { Int(sp32) }
+        @inline(__always) set { sp32 = Int32(truncatingIfNeeded: newValue) }
+    }
+    /// Where the caller wants the result (the callable's slot).
+    var returnSlot: Int {
+        @inline(__always) get { Int(returnSlot32) }
+        @inline(__always) set { returnSlot32 = Int32(truncatingIfNeeded: newValue) }
+    }
 }
 
 /// What returning from a frame does.
