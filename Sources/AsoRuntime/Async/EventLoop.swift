@@ -188,7 +188,8 @@ final class EventLoop {
     /// the next iteration).
     func nextBatch() -> ArraySlice<ReadyItem> {
         let end = time() + 1e-9
-        while let first = timers.first, first.when < end {
+        // (Written as asyncio's `if handle._when >= end_time: break`, so a NaN deadline is due now.)
+        while let first = timers.first, !(first.when >= end) {
             if let item = popTimer(), !item.isCancelled { ready.append(item) }
         }
         inFlight = ready[head...]
