@@ -3,6 +3,7 @@
 
 import Testing
 import Aso
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -116,5 +117,29 @@ import Glibc
         """)
         #expect(r.status == 0)
         #expect(r.stdout == "sleep 0\nsleep 0.03\ncallback 0.06\nsleep 0.09\n")
+    }
+
+    @Test func interpretersOnTwoThreadsRunTheirOwnLoops() {
+        // Each interpreter turns its own thread into a SwiftNIO loop: two at once, real time,
+        // each sees only its own tasks and timers.
+        let results = [OutputBox(), OutputBox()]
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let r = runProgram("""
+            import asyncio
+            async def tick(tag, n, d):
+                for k in range(n):
+                    await asyncio.sleep(d)
+                    print(tag, k)
+            async def main():
+                await asyncio.gather(tick("a\(i)", 3, 0.03), tick("b\(i)", 2, 0.075))
+                print(len(asyncio.all_tasks()))
+            asyncio.run(main())
+            """)
+            results[i].text = "\(r.status)|" + r.stdout
+        }
+        for i in 0..<2 {
+            // Deadlines 0.03, 0.06, 0.09 for a and 0.075, 0.15 for b (what python3 prints).
+            #expect(results[i].text == "0|a\(i) 0\na\(i) 1\nb\(i) 0\na\(i) 2\nb\(i) 1\n1\n")
+        }
     }
 }

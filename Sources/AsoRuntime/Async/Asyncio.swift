@@ -94,7 +94,9 @@ extension Runtime {
 
     /// `asyncio.run(main)`.
     func asyncioRun(_ main: Value) throws -> Value {
-        if loop != nil { throw runtimeError("asyncio.run() cannot be called from a running event loop") }
+        // Another interpreter's loop may be running on this thread (a host callback that runs a
+        // second interpreter): a thread can be only one SwiftNIO event loop at a time.
+        if loop != nil || isOnNIOLoop() { throw runtimeError("asyncio.run() cannot be called from a running event loop") }
         guard isCoroutine(main) else { throw valueError("a coroutine was expected, got \(try repr(main))") }
         let loop = EventLoop(virtualTime: virtualTime)
         self.loop = loop

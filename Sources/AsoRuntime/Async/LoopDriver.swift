@@ -8,6 +8,7 @@
 // same thread). With virtual time there is no waiting: the clock jumps to the next deadline.
 // Script code therefore only ever runs on this thread, inside NIO's loop.
 
+import Dispatch
 import NIOCore
 import NIOPosix
 
@@ -39,7 +40,10 @@ final class LoopDriver {
     func stop() {
         wake?.cancel()
         wake = nil
-        nio.shutdownGracefully { _ in }
+        // NIO starts the close from the queue given here. A serial queue of our own (not the
+        // global one) gets a thread even when the host's Dispatch pool is busy, for instance
+        // when every pool thread waits in an `Interpreter.run` of its own.
+        nio.shutdownGracefully(queue: rt.loopShutdownQueue) { _ in }
     }
 
     /// Runs iterations until the target is done or the loop has to wait.
@@ -83,7 +87,15 @@ final class LoopDriver {
     }
 }
 
+/// The queue SwiftNIO closes an interpreter's loops from (one per interpreter).
+final class LoopShutdownQueue {
+    let queue = DispatchQueue(label: "aso.eventloop.shutdown")
+}
+
 extension Runtime {
+    /// Is this thread a SwiftNIO event loop already?
+    func isOnNIOLoop() -> Bool { MultiThreadedEventLoopGroup.currentEventLoop != nil }
+
     /// Runs `body` with the interpreter's thread turned into a SwiftNIO event loop; returns when
     /// `body`'s work calls `stop()` on the driver.
     func withNIOLoop(_ loop: EventLoop, _ body: @escaping (LoopDriver) -> Void) {

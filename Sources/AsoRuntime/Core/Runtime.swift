@@ -4,6 +4,7 @@
 // interpreter through this one object, so many interpreters can live in one process.
 
 import AsoBytecode
+import Dispatch
 
 /// Limits and switches an embedder or the command line chooses.
 package struct RuntimeOptions: Sendable {
@@ -96,6 +97,14 @@ package final class Runtime {
     /// `asyncio.sleep` (once the module is made), and the finished awaitable that
     /// `await asyncio.sleep(0)` leaves in its `await` loop (stateless, so shared; a root).
     unowned(unsafe) var sleepFunction: NativeFunctionObj? = nil
+    /// Where SwiftNIO starts closing this interpreter's event loops (made on first use).
+    private var shutdownQueueBox: LoopShutdownQueue?
+    var loopShutdownQueue: DispatchQueue {
+        if let b = shutdownQueueBox { return b.queue }
+        let b = LoopShutdownQueue()
+        shutdownQueueBox = b
+        return b.queue
+    }
     var sleepZeroDone: Value? = nil
     /// Source lines of loaded files, by file name, for tracebacks.
     package var sources: [String: [Substring]] = [:]
