@@ -35,6 +35,15 @@ extension Runtime {
            let n = e.attributes["exceptions"]?.asTuple?.items.count {
             return "\(m.value) (\(n) sub-exception\(n == 1 ? "" : "s"))"
         }
+        if e.type.isSubtype(of: exc.osError), let number = e.attributes["errno"], let strerror = e.attributes["strerror"] {
+            // OSError.__str__: "[Errno N] message", with the file name(s) when given.
+            let filename = e.attributes["filename"] ?? .none, filename2 = e.attributes["filename2"] ?? .none
+            if !filename.isNone {
+                let head = "[Errno \(try str(number))] \(try str(strerror)): \(try repr(filename))"
+                return filename2.isNone ? head : head + " -> \(try repr(filename2))"
+            }
+            if !number.isNone && !strerror.isNone { return "[Errno \(try str(number))] \(try str(strerror))" }
+        }
         let args = e.args.asTuple?.items ?? []
         switch args.count {
         case 0: return ""
