@@ -1,11 +1,12 @@
 // The event loop: asyncio's scheduling model, step for step.
 //
-// One idea: a FIFO ready queue of handles and a timer heap ordered by (deadline, sequence). Each
-// iteration waits until the earliest timer (or not at all when something is ready), moves the due
-// timers to the ready queue, then runs exactly the handles that were ready when the iteration
-// began — BaseEventLoop._run_once. Futures never run their callbacks directly: completing one
-// schedules them. With a virtual clock the wait is a jump of the clock to the next deadline, so
-// sleep-heavy programs finish at once and print the same thing.
+// One idea: a FIFO ready queue and a timer heap ordered by (deadline, sequence). Each iteration
+// (after the wait, which LoopDriver.swift leaves to SwiftNIO) moves the due timers to the ready
+// queue, then runs exactly the work that was ready when the iteration began —
+// BaseEventLoop._run_once. Futures never run their callbacks directly: completing one schedules
+// them. Entries are plain values (a task's step, a wakeup, a sleep's timer); only callbacks that
+// scripts can see have a Handle object. With a virtual clock the wait is a jump of the clock to
+// the next deadline, so sleep-heavy programs finish at once and print the same thing.
 
 #if canImport(Glibc)
 import Glibc
