@@ -33,15 +33,6 @@ enum ReadyItem {
     /// A child of a `gather` is done.
     case gatherChild(Unmanaged<GatherState>, Unmanaged<FutureObj>)
 
-    /// A timer that no longer needs to run.
-    var isCancelled: Bool {
-        switch self {
-        case .handle(let h): return h._withUnsafeGuaranteedRef { $0.cancelled }
-        case .resolve(let f): return f._withUnsafeGuaranteedRef { $0.isDone || $0.timerCancelled }
-        default: return false
-        }
-    }
-
     func trace(_ t: inout Tracer) {
         switch self {
         case .handle(let h): t.mark(Unmanaged<Obj>.fromOpaque(h.toOpaque()))
@@ -67,12 +58,21 @@ struct TimerEntry {
     let seq: Int
     let target: Unmanaged<Obj>
 
+    /// A sleep's future (else a handle).
+    private var isSleep: Bool { target._withUnsafeGuaranteedRef { $0.flags & Obj.parkableFlag != 0 } }
+
     /// What runs when the timer is due.
     var item: ReadyItem {
-        if target._withUnsafeGuaranteedRef({ $0.flags & Obj.parkableFlag != 0 }) {
-            return .resolve(Unmanaged<FutureObj>.fromOpaque(target.toOpaque()))
+        isSleep ? .resolve(Unmanaged<FutureObj>.fromOpaque(target.toOpaque()))
+                : .handle(Unmanaged<HandleObj>.fromOpaque(target.toOpaque()))
+    }
+
+    /// A timer that no longer needs to run: a cancelled handle, a sleep already over.
+    var isCancelled: Bool {
+        if isSleep {
+            return Unmanaged<FutureObj>.fromOpaque(target.toOpaque())._withUnsafeGuaranteedRef { $0.isDone || $0.timerCancelled }
         }
-        return .handle(Unmanaged<HandleObj>.fromOpaque(target.toOpaque()))
+        return Unmanaged<HandleObj>.fromOpaque(target.toOpaque())._withUnsafeGuaranteedRef { $0.cancelled }
     }
 }
 
@@ -132,14 +132,11 @@ final class EventLoop {
 
     @inline(__always) func schedule(_ item: ReadyItem) { ready.append(item) }
 
-    /// Adds a timer: `.handle` (call_later, call_at) or `.resolve` (a sleep).
-    func scheduleTimer(_ item: ReadyItem, at when: Double) {
-        let target: Unmanaged<Obj>
-        switch item {
-        case .handle(let h): target = Unmanaged<Obj>.fromOpaque(h.toOpaque())
-        case .resolve(let f): target = Unmanaged<Obj>.fromOpaque(f.toOpaque())
-        default: return
-        }
+    /// Adds a timer: a handle (call_later, call_at) or a sleep, which is its own timer.
+    func scheduleTimer(_ handle: HandleObj, at when: Double) { addTimer(Unmanaged.passUnretained(handle), when) }
+    func scheduleTimer(_ sleep: SleepAwait, at when: Double) { addTimer(Unmanaged.passUnretained(sleep), when) }
+
+    private func addTimer(_ target: Unmanaged<Obj>, _ when: Double) {
         sequence &+= 1
         timers.append(TimerEntry(when: when, seq: sequence, target: target))
         var i = timers.count - 1
@@ -153,9 +150,9 @@ final class EventLoop {
         a.when < b.when || (a.when == b.when && a.seq < b.seq)
     }
 
-    private func popTimer() -> ReadyItem? {
+    private func popTimer() -> TimerEntry? {
         guard !timers.isEmpty else { return nil }
-        let top = timers[0].item
+        let top = timers[0]
         let last = timers.removeLast()
         if !timers.isEmpty {
             timers[0] = last
@@ -175,7 +172,7 @@ final class EventLoop {
 
     /// The deadline of the earliest timer still wanted (cancelled ones at the top are dropped).
     func nextDeadline() -> Double? {
-        while let first = timers.first, first.item.isCancelled { _ = popTimer() }
+        while let first = timers.first, first.isCancelled { _ = popTimer() }
         return timers.first?.when
     }
 
@@ -191,7 +188,7 @@ final class EventLoop {
         let end = time() + 1e-9
         // (Written as asyncio's `if handle._when >= end_time: break`, so a NaN deadline is due now.)
         while let first = timers.first, !(first.when >= end) {
-            if let item = popTimer(), !item.isCancelled { ready.append(item) }
+            if let timer = popTimer(), !timer.isCancelled { ready.append(timer.item) }
         }
         inFlight = ready[head...]
         ready = []

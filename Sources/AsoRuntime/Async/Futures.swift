@@ -298,7 +298,7 @@ final class SleepAwait: FutureObj {
         if flags & Obj.sleepStartedFlag == 0 {
             // First step: the timer, then the task parks on this future.
             flags |= Obj.sleepStartedFlag
-            rt.loop?.scheduleTimer(.resolve(Unmanaged.passUnretained(self)), at: (rt.loop?.time() ?? 0) + delay)
+            rt.loop?.scheduleTimer(self, at: (rt.loop?.time() ?? 0) + delay)
             blocking = true
             return .yielded(Value(self))
         }

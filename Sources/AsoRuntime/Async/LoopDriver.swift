@@ -8,7 +8,6 @@
 // same thread). With virtual time there is no waiting: the clock jumps to the next deadline.
 // Script code therefore only ever runs on this thread, inside NIO's loop.
 
-import Dispatch
 import NIOCore
 import NIOPosix
 
@@ -85,11 +84,6 @@ final class LoopDriver {
         then = nil
         next?(error)
     }
-}
-
-/// The queue SwiftNIO closes an interpreter's loops from (one per interpreter).
-final class LoopShutdownQueue {
-    let queue = DispatchQueue(label: "aso.eventloop.shutdown")
 }
 
 extension Runtime {

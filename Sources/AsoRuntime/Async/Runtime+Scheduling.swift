@@ -335,7 +335,7 @@ extension Runtime {
     func callLater(_ delay: Double, _ work: HandleObj.Work) -> HandleObj {
         let when = (loop?.time() ?? 0) + delay
         let h = heap.register(HandleObj(work, when: when, type: types.timerHandle))
-        loop?.scheduleTimer(.handle(Unmanaged.passUnretained(h)), at: when)
+        loop?.scheduleTimer(h, at: when)
         return h
     }
 

@@ -98,13 +98,7 @@ package final class Runtime {
     /// `await asyncio.sleep(0)` leaves in its `await` loop (stateless, so shared; a root).
     unowned(unsafe) var sleepFunction: NativeFunctionObj? = nil
     /// Where SwiftNIO starts closing this interpreter's event loops (made on first use).
-    private var shutdownQueueBox: LoopShutdownQueue?
-    var loopShutdownQueue: DispatchQueue {
-        if let b = shutdownQueueBox { return b.queue }
-        let b = LoopShutdownQueue()
-        shutdownQueueBox = b
-        return b.queue
-    }
+    lazy var loopShutdownQueue = DispatchQueue(label: "aso.eventloop.shutdown")
     var sleepZeroDone: Value? = nil
     /// Source lines of loaded files, by file name, for tracebacks.
     package var sources: [String: [Substring]] = [:]
