@@ -44,7 +44,7 @@ extension Runtime {
             try rt.checkKeywords(args, ["return_exceptions"], "gather")
             let re = try args.keyword("return_exceptions").map { try rt.truthy($0) } ?? false
             guard rt.loop != nil else { throw rt.runtimeError("no running event loop") }
-            return Value(try rt.gather(Array(args.positional), returnExceptions: re))
+            return Value(try rt.gather(args.positional, returnExceptions: re))
         })
         m.set("get_running_loop", native("get_running_loop") { rt, args in
             try rt.checkCount(args.count, "get_running_loop", min: 0, max: 0)

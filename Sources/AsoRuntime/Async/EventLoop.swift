@@ -30,6 +30,8 @@ enum ReadyItem {
     case wakeup(Unmanaged<TaskObj>, Unmanaged<FutureObj>)
     /// `asyncio.sleep`'s timer: the future gets its result unless it is done already.
     case resolve(Unmanaged<FutureObj>)
+    /// The timer of a task parked by `await asyncio.sleep(d)` (Runtime.sleepTask) is due.
+    case sleepDone(Unmanaged<TaskObj>)
     /// A child of a `gather` is done.
     case gatherChild(Unmanaged<GatherState>, Unmanaged<FutureObj>)
 
@@ -44,6 +46,7 @@ enum ReadyItem {
             t.mark(Unmanaged<Obj>.fromOpaque(task.toOpaque()))
             t.mark(Unmanaged<Obj>.fromOpaque(f.toOpaque()))
         case .resolve(let f): t.mark(Unmanaged<Obj>.fromOpaque(f.toOpaque()))
+        case .sleepDone(let task): t.mark(Unmanaged<Obj>.fromOpaque(task.toOpaque()))
         case .gatherChild(let g, let f):
             // The outer future keeps the gather's state (and traces its children).
             t.mark(g._withUnsafeGuaranteedRef { $0.outer })
@@ -52,27 +55,39 @@ enum ReadyItem {
     }
 }
 
-/// A timer in the heap: a handle (`call_later`) or a sleep's future, which is its own timer.
+/// A timer in the heap: a handle (`call_later`), a sleep's future, which is its own timer, or a
+/// task parked in `await asyncio.sleep(d)` with no future at all.
 struct TimerEntry {
     let when: Double
     let seq: Int
     let target: Unmanaged<Obj>
 
-    /// A sleep's future (else a handle).
-    private var isSleep: Bool { target._withUnsafeGuaranteedRef { $0.flags & Obj.parkableFlag != 0 } }
+    private enum Kind { case handle, sleep, task }
+    private var kind: Kind {
+        target._withUnsafeGuaranteedRef { o in
+            o.flags & Obj.taskFlag != 0 ? .task : o.flags & Obj.parkableFlag != 0 ? .sleep : .handle
+        }
+    }
 
     /// What runs when the timer is due.
     var item: ReadyItem {
-        isSleep ? .resolve(Unmanaged<FutureObj>.fromOpaque(target.toOpaque()))
-                : .handle(Unmanaged<HandleObj>.fromOpaque(target.toOpaque()))
+        switch kind {
+        case .task: return .sleepDone(Unmanaged<TaskObj>.fromOpaque(target.toOpaque()))
+        case .sleep: return .resolve(Unmanaged<FutureObj>.fromOpaque(target.toOpaque()))
+        case .handle: return .handle(Unmanaged<HandleObj>.fromOpaque(target.toOpaque()))
+        }
     }
 
     /// A timer that no longer needs to run: a cancelled handle, a sleep already over.
     var isCancelled: Bool {
-        if isSleep {
+        switch kind {
+        case .task:
+            return Unmanaged<TaskObj>.fromOpaque(target.toOpaque())._withUnsafeGuaranteedRef { $0.sleepSeq != seq }
+        case .sleep:
             return Unmanaged<FutureObj>.fromOpaque(target.toOpaque())._withUnsafeGuaranteedRef { $0.isDone || $0.timerCancelled }
+        case .handle:
+            return Unmanaged<HandleObj>.fromOpaque(target.toOpaque())._withUnsafeGuaranteedRef { $0.cancelled }
         }
-        return Unmanaged<HandleObj>.fromOpaque(target.toOpaque())._withUnsafeGuaranteedRef { $0.cancelled }
     }
 }
 
@@ -135,8 +150,11 @@ final class EventLoop {
     /// Adds a timer: a handle (call_later, call_at) or a sleep, which is its own timer.
     func scheduleTimer(_ handle: HandleObj, at when: Double) { addTimer(Unmanaged.passUnretained(handle), when) }
     func scheduleTimer(_ sleep: SleepAwait, at when: Double) { addTimer(Unmanaged.passUnretained(sleep), when) }
+    /// A sleeping task's timer; returns its sequence number (the task keeps it: see TaskObj.sleepSeq).
+    func scheduleTimer(_ task: TaskObj, at when: Double) -> Int { addTimer(Unmanaged.passUnretained(task), when) }
 
-    private func addTimer(_ target: Unmanaged<Obj>, _ when: Double) {
+    @discardableResult
+    private func addTimer(_ target: Unmanaged<Obj>, _ when: Double) -> Int {
         sequence &+= 1
         timers.append(TimerEntry(when: when, seq: sequence, target: target))
         var i = timers.count - 1
@@ -144,6 +162,7 @@ final class EventLoop {
             let parent = (i - 1) / 2
             if EventLoop.earlier(timers[i], timers[parent]) { timers.swapAt(i, parent); i = parent } else { break }
         }
+        return sequence
     }
 
     private static func earlier(_ a: TimerEntry, _ b: TimerEntry) -> Bool {

@@ -23,6 +23,9 @@ extension Obj {
     /// on (futures, and `asyncio.sleep`'s own object).
     static let futureFlag: UInt8 = 1, taskFlag: UInt8 = 2, awaitableFlag: UInt8 = 4, timerCancelledFlag: UInt8 = 8,
                parkableFlag: UInt8 = 16, sleepStartedFlag: UInt8 = 32
+    /// A mark one native operation sets on objects it has seen and clears before it returns
+    /// (gather's check for repeated awaitables). Only on asyncio objects and coroutines.
+    static let scanMarkFlag: UInt8 = 128
 }
 
 extension Value {
@@ -52,6 +55,9 @@ extension Value {
 
 class FutureObj: Obj {
     enum State: UInt8 { case pending, cancelled, finished }
+    // (Declared in this order so the one-byte fields fill the padding after `result`: a task is
+    // made per `create_task`, and its size counts.)
+    final var result: Value = .none
     final var state = State.pending
     /// Set while the future is being awaited (asyncio's `_asyncio_future_blocking`).
     final var blocking = false
@@ -59,7 +65,6 @@ class FutureObj: Obj {
     final var logTraceback = false
     /// A task's cancel request that arrived while it was not waiting on a future.
     final var mustCancel = false
-    final var result: Value = .none
     final var exception: ExceptionObj?
     /// The first done-callback (most futures have one: the task waiting on it, or its `gather`);
     /// the others are in `extras`.
@@ -160,8 +165,9 @@ extension FutureCallback {
 }
 
 final class TaskObj: FutureObj {
-    /// The coroutine the task drives.
-    let coro: Value
+    /// The coroutine the task drives (an object: a coroutine or a native awaitable).
+    private let coroObj: Obj
+    var coro: Value { Value(coroObj) }
     /// The future the task is parked on.
     var waiter: FutureObj?
     /// The task's creation number (1 for the first task of the interpreter).
@@ -169,9 +175,14 @@ final class TaskObj: FutureObj {
     /// Its index in the loop's list of pending tasks (-1 once done).
     var loopSlot: Int32 = -1
     var cancelRequests: Int32 = 0
+    /// While the task sleeps in `await asyncio.sleep(d)` with no future of its own (the VM's
+    /// native call path parks it on the timer heap directly): the sequence number of its timer;
+    /// 0 otherwise. A timer entry whose number is no longer this one is stale (the sleep was
+    /// cancelled).
+    var sleepSeq = 0
 
-    init(coro: Value, number: Int, type: TypeObject) {
-        self.coro = coro
+    init(coro: Obj, number: Int, type: TypeObject) {
+        self.coroObj = coro
         self.number = number
         super.init(type: type)
         flags |= Obj.taskFlag
@@ -186,7 +197,7 @@ final class TaskObj: FutureObj {
 
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        t.mark(coro)
+        t.mark(coroObj)
         t.mark(waiter)
     }
 }
@@ -194,7 +205,10 @@ final class TaskObj: FutureObj {
 /// The shared state of one `gather` call.
 final class GatherState {
     let outer: FutureObj
+    /// One per argument (a repeated awaitable is here each time).
     var children: [FutureObj] = []
+    /// Distinct children, each counted by `finished` once.
+    var unique = 0
     var finished = 0
     let returnExceptions: Bool
     var cancelRequested = false

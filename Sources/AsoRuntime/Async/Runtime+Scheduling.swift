@@ -130,9 +130,9 @@ extension Runtime {
     /// `create_task(coro, name=...)`: the task's first step runs on the next loop iteration.
     func createTask(_ coro: Value, name: Value = .none) throws -> TaskObj {
         guard let loop else { throw runtimeError("no running event loop") }
-        guard isCoroutine(coro) else { throw typeError("a coroutine was expected, got \(try repr(coro))") }
+        guard isCoroutine(coro), let object = coro.object else { throw typeError("a coroutine was expected, got \(try repr(coro))") }
         tasksCreated += 1
-        let task = heap.register(TaskObj(coro: coro, number: tasksCreated, type: types.task))
+        let task = heap.register(TaskObj(coro: object, number: tasksCreated, type: types.task))
         if !name.isNone { task.explicitName = newStr(try str(name)) }
         loop.addTask(task)
         loop.schedule(.step(Unmanaged.passUnretained(task)))
@@ -164,6 +164,10 @@ extension Runtime {
         if task.isDone { return false }
         task.cancelRequests += 1
         if let w = task.waiter, cancelFuture(w, message: message) { return true }
+        if task.sleepSeq != 0 {
+            cancelSleep(task, message: message)
+            return true
+        }
         task.mustCancel = true
         task.cancelMessage = message
         return true
@@ -190,6 +194,7 @@ extension Runtime {
             task.mustCancel = false
         }
         if task.waiter != nil { task.waiter = nil }
+        task.sleepSeq = 0
         loopRef._withUnsafeGuaranteedRef { $0.currentTask = task }
         defer { loopRef._withUnsafeGuaranteedRef { $0.currentTask = nil } }
         let outcome: ResumeResult
@@ -219,6 +224,12 @@ extension Runtime {
         case .yielded(let y):
             if y.isNone {
                 scheduleStep(task)
+            } else if y.isNull {
+                // Parked on its own timer by `await asyncio.sleep(d)` (see `sleepTask`).
+                if task.mustCancel {
+                    task.mustCancel = false
+                    cancelSleep(task, message: task.cancelMessage)
+                }
             } else if let f = y.asParkable, f.blocking {
                 if f === task {
                     scheduleStep(task, newException(exc.runtimeError, "Task cannot await on itself: \(try repr(Value(task)))"))
@@ -232,6 +243,34 @@ extension Runtime {
                 scheduleStep(task, newException(exc.runtimeError, "Task got bad yield: \(try repr(y))"))
             }
         }
+    }
+
+    /// `await asyncio.sleep(delay)` in the task's own coroutine chain, with the default result: the
+    /// task parks on a timer of its own, with no future and no awaitable made. Behaves as asyncio's
+    /// sleep does: the timer, when due, completes the sleep (`.sleepDone`), which schedules the
+    /// task's next step; a cancel before that wakes the task at once with CancelledError.
+    /// True when parked (the VM then yields `.null` to `stepTask`); false when `fiber` is not the
+    /// fiber of the task being stepped (a coroutine driven by hand, an async generator...).
+    func sleepTask(on fiber: Fiber, delay: Double) -> Bool {
+        guard let loop = loopRef?.takeUnretainedValue(), let task = loop.currentTask,
+              let g = task.coro.asObject(.generator, GeneratorObj.self), g.fiber === fiber else { return false }
+        task.sleepSeq = loop.scheduleTimer(task, at: loop.time() + delay)
+        return true
+    }
+
+    /// A sleeping task's timer is due: the sleep is over, and the task steps next iteration.
+    func finishSleep(_ task: TaskObj) {
+        guard task.sleepSeq != 0 else { return }
+        task.sleepSeq = 0
+        scheduleStep(task)
+    }
+
+    /// Cancels the sleep a task is parked in (its timer entry is left to go stale): the task
+    /// resumes with CancelledError at the `await`, as when the sleep's future is cancelled.
+    func cancelSleep(_ task: TaskObj, message: Value) {
+        task.sleepSeq = 0
+        scheduleStep(task, heap.register(ExceptionObj(type: exc.cancelledError,
+                                                      args: message.isNone ? newTuple([]) : newTuple([message]))))
     }
 
     private func finishTask(_ task: TaskObj) {
@@ -253,7 +292,7 @@ extension Runtime {
 
     // MARK: gather
 
-    func gather(_ items: [Value], returnExceptions: Bool) throws -> FutureObj {
+    func gather<C: Collection>(_ items: C, returnExceptions: Bool) throws -> FutureObj where C.Element == Value {
         let outer = newFuture(type: types.gatheringFuture)
         let g = GatherState(outer: outer, returnExceptions: returnExceptions)
         outer.gatherChildren = g
@@ -263,17 +302,32 @@ extension Runtime {
         }
         tempRoots.append(Value(outer))
         defer { tempRoots.removeLast() }
-        // The same awaitable twice is one child (an object, so identity is its address).
-        var seen: [UnsafeMutableRawPointer: FutureObj] = [:]
+        // The same awaitable twice is one child, waited for once. Awaitables already taken carry
+        // `scanMarkFlag` for the length of the loop, so the usual case (no repeats) needs no table;
+        // the table from awaitable to future is made at the first repeat.
+        var seen: [UnsafeMutableRawPointer: FutureObj]? = nil
+        defer {
+            for item in items {
+                if case .object(let u) = item { u._withUnsafeGuaranteedRef { $0.flags &= ~Obj.scanMarkFlag } }
+            }
+        }
+        g.children.reserveCapacity(items.count)
         for item in items {
-            let key: UnsafeMutableRawPointer? = if case .object(let u) = item { u.toOpaque() } else { nil }
-            if let key, let f = seen[key] {
-                g.children.append(f)
+            guard case .object(let u) = item else { _ = try ensureFuture(item); continue }
+            if u._withUnsafeGuaranteedRef({ $0.flags & Obj.scanMarkFlag != 0 }) {
+                if seen == nil {
+                    var table: [UnsafeMutableRawPointer: FutureObj] = [:]
+                    for (arg, f) in zip(items, g.children) { if case .object(let a) = arg { table[a.toOpaque()] = f } }
+                    seen = table
+                }
+                if let f = seen?[u.toOpaque()] { g.children.append(f) }
                 continue
             }
             let f = try ensureFuture(item)
-            if let key { seen[key] = f }
+            u._withUnsafeGuaranteedRef { $0.flags |= Obj.scanMarkFlag }
+            seen?[u.toOpaque()] = f
             g.children.append(f)
+            g.unique += 1
             addDoneCallback(f, .gather(g))
         }
         return outer
@@ -303,7 +357,7 @@ extension Runtime {
                 return
             }
         }
-        if g.finished == g.children.count {
+        if g.finished == g.unique {
             var results: [Value] = []
             for c in g.children {
                 if c.state == .cancelled {
@@ -349,6 +403,8 @@ extension Runtime {
             try stepTask(task.takeUnretainedValue(), e.takeUnretainedValue())
         case .wakeup(let task, let f):
             try wakeTask(task.takeUnretainedValue(), f.takeUnretainedValue())
+        case .sleepDone(let task):
+            finishSleep(task.takeUnretainedValue())
         case .resolve(let f):
             // A sleep's timer: its result is already in place.
             let f = f.takeUnretainedValue()

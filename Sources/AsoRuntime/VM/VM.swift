@@ -435,6 +435,17 @@ extension Runtime {
                                     Runtime.saveState(fp, ip &+ 4, sp, fiber)
                                     return .yielded(.none)
                                 }
+                                if u.toOpaque() == sleepAddress, nargs == 1, let delay = Runtime.positiveDelay(argStart.pointee),
+                                   let done = sleepZeroDone, Runtime.awaitYield(words, ip, code),
+                                   sleepTask(on: fiber, delay: delay) {
+                                    // `await asyncio.sleep(d)` in a task's own chain: the task is parked
+                                    // on a timer of its own (nothing made), and its `await` loop waits
+                                    // on the same finished awaitable as above. `.null` tells `stepTask`.
+                                    calleeSlot.pointee = done
+                                    sp = calleeSlot + 1
+                                    Runtime.saveState(fp, ip &+ 4, sp, fiber)
+                                    return .yielded(.null)
+                                }
                                 Runtime.saveState(fp, ip, sp, fiber)
                                 let result: Value
                                 if u.toOpaque() == listAppendAddress, nargs == 2, let l = argStart.pointee.asList {
@@ -1011,6 +1022,8 @@ extension Runtime {
         var keywords: [(name: String, value: Value)] = []
         var argc = arg
         var spill: [Value]? = nil
+        /// The tuple `spill` came from, when it is one (rooting it roots the arguments).
+        var spillTuple: Value = .null
         if op == .callKw {
             sp -= 1
             let names = sp.pointee.asTuple?.items ?? []
@@ -1024,7 +1037,12 @@ extension Runtime {
             if arg & 1 != 0 { sp -= 1; kwv = sp.pointee }
             sp -= 1
             let tuple = sp.pointee
-            spill = try tuple.asTuple?.items ?? iterateToArray(tuple)
+            if let t = tuple.asTuple {
+                spill = t.items
+                spillTuple = tuple
+            } else {
+                spill = try iterateToArray(tuple)
+            }
             if let d = kwv.asDict {
                 for (k, v) in d.entries {
                     guard let ks = k.asStr else { throw typeError("keywords must be strings") }
@@ -1081,9 +1099,11 @@ extension Runtime {
         } else {
             Runtime.saveState(fp, ip, sp, fiber)
             // Keyword values and spilled arguments are off the stack now: root them
-            // while the callee runs (it may run script code and collect).
-            let rooted = (spill?.count ?? 0) + keywords.count
-            if let s = spill { tempRoots.append(contentsOf: s) }
+            // while the callee runs (it may run script code and collect). A bound method's
+            // receiver added to the spill stays on the stack, in the callee's slot.
+            let spillRoots = spillTuple.isNull ? (spill?.count ?? 0) : 1
+            let rooted = spillRoots + keywords.count
+            if !spillTuple.isNull { tempRoots.append(spillTuple) } else if let s = spill { tempRoots.append(contentsOf: s) }
             for k in keywords { tempRoots.append(k.value) }
             defer { tempRoots.removeLast(rooted) }
             let result: Value
@@ -1157,6 +1177,16 @@ extension Runtime {
         case .int(let i): return i <= 0
         case .float(let d): return d <= 0
         default: return false
+        }
+    }
+
+    /// A delay greater than zero (not NaN), as a number of seconds.
+    @inline(__always)
+    static func positiveDelay(_ v: Value) -> Double? {
+        switch v {
+        case .int(let i): return i > 0 ? Double(i) : nil
+        case .float(let d): return d > 0 ? d : nil
+        default: return nil
         }
     }
 
