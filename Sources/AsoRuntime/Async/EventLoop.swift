@@ -16,29 +16,67 @@ import Musl
 import Darwin
 #endif
 
-/// One entry of the ready queue (or of the timer heap): a script-visible handle, or work the
-/// runtime schedules for itself without an object of its own. References are unmanaged (queueing
-/// does no reference counting); the loop's `trace` keeps them alive.
-enum ReadyItem {
-    /// A handle (`call_soon`, `call_later`, a future's script callback, ...).
-    case handle(Unmanaged<HandleObj>)
-    /// Task.__step.
-    case step(Unmanaged<TaskObj>)
-    /// Task.__step with an exception to throw in.
-    case stepThrowing(Unmanaged<TaskObj>, Unmanaged<ExceptionObj>)
-    /// Task.__wakeup: the future the task waited on is done.
-    case wakeup(Unmanaged<TaskObj>, Unmanaged<FutureObj>)
-    /// `asyncio.sleep`'s timer: the future gets its result unless it is done already.
-    case resolve(Unmanaged<FutureObj>)
-    /// The timer of a task parked by `await asyncio.sleep(d)` (Runtime.sleepTask) is due.
-    case sleepDone(Unmanaged<TaskObj>)
-    /// A child of a `gather` is done.
-    case gatherChild(Unmanaged<GatherState>, Unmanaged<FutureObj>)
+/// One entry of the ready queue: a script-visible handle, or work the runtime schedules for itself
+/// without an object of its own. Two words (the queue holds one per runnable task): the first
+/// reference with the kind in its low bits (objects are at least 8-byte aligned), and the second
+/// reference of the kinds that have one. References are unmanaged (queueing does no reference
+/// counting); the loop's `trace` keeps them alive.
+struct ReadyItem {
+    enum Work {
+        /// A handle (`call_soon`, `call_later`, a future's script callback, ...).
+        case handle(Unmanaged<HandleObj>)
+        /// Task.__step.
+        case step(Unmanaged<TaskObj>)
+        /// Task.__step with an exception to throw in.
+        case stepThrowing(Unmanaged<TaskObj>, Unmanaged<ExceptionObj>)
+        /// Task.__wakeup: the future the task waited on is done.
+        case wakeup(Unmanaged<TaskObj>, Unmanaged<FutureObj>)
+        /// `asyncio.sleep`'s timer: the future gets its result unless it is done already.
+        case resolve(Unmanaged<FutureObj>)
+        /// The timer of a task parked by `await asyncio.sleep(d)` (Runtime.sleepTask) is due.
+        case sleepDone(Unmanaged<TaskObj>)
+        /// A child of a `gather` is done.
+        case gatherChild(Unmanaged<GatherState>, Unmanaged<FutureObj>)
+    }
+
+    /// The first reference plus the kind (0...6).
+    private let first: UnsafeRawPointer
+    /// The second reference (the first again for kinds with one).
+    private let second: UnsafeRawPointer
+
+    private init<A: AnyObject>(_ kind: Int, _ a: Unmanaged<A>, _ b: UnsafeRawPointer? = nil) {
+        first = UnsafeRawPointer(a.toOpaque()) + kind
+        second = b ?? UnsafeRawPointer(a.toOpaque())
+    }
+    private static func word<A: AnyObject>(_ u: Unmanaged<A>) -> UnsafeRawPointer { UnsafeRawPointer(u.toOpaque()) }
+    private var kind: Int { Int(bitPattern: first) & 7 }
+    private func ref<A: AnyObject>(_ p: UnsafeRawPointer, _: A.Type) -> Unmanaged<A> { Unmanaged<A>.fromOpaque(p) }
+
+    static func handle(_ h: Unmanaged<HandleObj>) -> ReadyItem { ReadyItem(0, h) }
+    static func step(_ t: Unmanaged<TaskObj>) -> ReadyItem { ReadyItem(1, t) }
+    static func stepThrowing(_ t: Unmanaged<TaskObj>, _ e: Unmanaged<ExceptionObj>) -> ReadyItem { ReadyItem(2, t, word(e)) }
+    static func wakeup(_ t: Unmanaged<TaskObj>, _ f: Unmanaged<FutureObj>) -> ReadyItem { ReadyItem(3, t, word(f)) }
+    static func resolve(_ f: Unmanaged<FutureObj>) -> ReadyItem { ReadyItem(4, f) }
+    static func sleepDone(_ t: Unmanaged<TaskObj>) -> ReadyItem { ReadyItem(5, t) }
+    static func gatherChild(_ g: Unmanaged<GatherState>, _ f: Unmanaged<FutureObj>) -> ReadyItem { ReadyItem(6, g, word(f)) }
+
+    var work: Work {
+        let k = kind, a = first - k
+        switch k {
+        case 0: return .handle(ref(a, HandleObj.self))
+        case 1: return .step(ref(a, TaskObj.self))
+        case 2: return .stepThrowing(ref(a, TaskObj.self), ref(second, ExceptionObj.self))
+        case 3: return .wakeup(ref(a, TaskObj.self), ref(second, FutureObj.self))
+        case 4: return .resolve(ref(a, FutureObj.self))
+        case 5: return .sleepDone(ref(a, TaskObj.self))
+        default: return .gatherChild(ref(a, GatherState.self), ref(second, FutureObj.self))
+        }
+    }
 
     func trace(_ t: inout Tracer) {
-        switch self {
+        switch work {
         case .handle(let h): t.mark(Unmanaged<Obj>.fromOpaque(h.toOpaque()))
-        case .step(let task): t.mark(Unmanaged<Obj>.fromOpaque(task.toOpaque()))
+        case .step(let task), .sleepDone(let task): t.mark(Unmanaged<Obj>.fromOpaque(task.toOpaque()))
         case .stepThrowing(let task, let e):
             t.mark(Unmanaged<Obj>.fromOpaque(task.toOpaque()))
             t.mark(Unmanaged<Obj>.fromOpaque(e.toOpaque()))
@@ -46,7 +84,6 @@ enum ReadyItem {
             t.mark(Unmanaged<Obj>.fromOpaque(task.toOpaque()))
             t.mark(Unmanaged<Obj>.fromOpaque(f.toOpaque()))
         case .resolve(let f): t.mark(Unmanaged<Obj>.fromOpaque(f.toOpaque()))
-        case .sleepDone(let task): t.mark(Unmanaged<Obj>.fromOpaque(task.toOpaque()))
         case .gatherChild(let g, let f):
             // The outer future keeps the gather's state (and traces its children).
             t.mark(g._withUnsafeGuaranteedRef { $0.outer })
@@ -55,7 +92,7 @@ enum ReadyItem {
     }
 }
 
-/// A timer in the heap: a handle (`call_later`), a sleep's future, which is its own timer, or a
+/// A timer in the heap (TimerHeap.swift): a handle (`call_later`), a sleep's future, which is its own timer, or a
 /// task parked in `await asyncio.sleep(d)` with no future at all.
 struct TimerEntry {
     let when: Double
@@ -92,11 +129,12 @@ struct TimerEntry {
 }
 
 final class EventLoop {
-    /// Work to run, oldest first (`head` is the next one).
-    private(set) var ready: [ReadyItem] = []
-    private var head = 0
+    /// Work to run, oldest first.
+    let ready = ReadyQueue()
+    /// The entry running now (taken off the queue, so rooted here until it has run).
+    var current: ReadyItem?
     /// Timers as a binary heap on (deadline, sequence).
-    private var timers: [TimerEntry] = []
+    private var timers = TimerHeap()
     private var sequence = 0
     /// Virtual time: the clock jumps to the next deadline instead of waiting for it.
     let virtualTime: Bool
@@ -126,13 +164,12 @@ final class EventLoop {
     }
     /// The script-visible loop object (`get_running_loop()`).
     var object: Value = .none
-    /// The work of the iteration being run (rooted until it has run).
-    var inFlight: ArraySlice<ReadyItem> = []
 
     init(virtualTime: Bool) {
         self.virtualTime = virtualTime
         virtualNow = EventLoop.monotonic()
     }
+    deinit { timers.deallocate() }
 
     static func monotonic() -> Double {
         var ts = timespec()
@@ -143,7 +180,7 @@ final class EventLoop {
     /// `loop.time()`.
     func time() -> Double { virtualTime ? virtualNow : EventLoop.monotonic() }
 
-    var hasReady: Bool { head < ready.count }
+    var hasReady: Bool { !ready.isEmpty }
 
     @inline(__always) func schedule(_ item: ReadyItem) { ready.append(item) }
 
@@ -156,38 +193,11 @@ final class EventLoop {
     @discardableResult
     private func addTimer(_ target: Unmanaged<Obj>, _ when: Double) -> Int {
         sequence &+= 1
-        timers.append(TimerEntry(when: when, seq: sequence, target: target))
-        var i = timers.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            if EventLoop.earlier(timers[i], timers[parent]) { timers.swapAt(i, parent); i = parent } else { break }
-        }
+        timers.push(TimerEntry(when: when, seq: sequence, target: target))
         return sequence
     }
 
-    private static func earlier(_ a: TimerEntry, _ b: TimerEntry) -> Bool {
-        a.when < b.when || (a.when == b.when && a.seq < b.seq)
-    }
-
-    private func popTimer() -> TimerEntry? {
-        guard !timers.isEmpty else { return nil }
-        let top = timers[0]
-        let last = timers.removeLast()
-        if !timers.isEmpty {
-            timers[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < timers.count && EventLoop.earlier(timers[l], timers[m]) { m = l }
-                if r < timers.count && EventLoop.earlier(timers[r], timers[m]) { m = r }
-                if m == i { break }
-                timers.swapAt(i, m)
-                i = m
-            }
-        }
-        return top
-    }
+    private func popTimer() -> TimerEntry? { timers.pop() }
 
     /// The deadline of the earliest timer still wanted (cancelled ones at the top are dropped).
     func nextDeadline() -> Double? {
@@ -201,24 +211,21 @@ final class EventLoop {
     }
 
     /// One iteration of `_run_once` after its wait: moves the due timers to the ready queue and
-    /// returns the work to run in this iteration (what is ready now; what it schedules waits for
-    /// the next iteration).
-    func nextBatch() -> ArraySlice<ReadyItem> {
+    /// returns how many entries to run in this iteration (what is ready now; what they schedule
+    /// waits for the next iteration).
+    func beginIteration() -> Int {
         let end = time() + 1e-9
         // (Written as asyncio's `if handle._when >= end_time: break`, so a NaN deadline is due now.)
         while let first = timers.first, !(first.when >= end) {
             if let timer = popTimer(), !timer.isCancelled { ready.append(timer.item) }
         }
-        inFlight = ready[head...]
-        ready = []
-        head = 0
-        return inFlight
+        return ready.count
     }
 
     func trace(_ t: inout Tracer) {
-        for item in ready[head...] { item.trace(&t) }
-        for item in inFlight { item.trace(&t) }
-        for e in timers { t.mark(e.target) }
+        ready.forEach { $0.trace(&t) }
+        current?.trace(&t)
+        timers.forEach { t.mark($0.target) }
         t.mark(currentTask)
         for task in tasks { t.mark(task) }
         t.mark(object)

@@ -55,17 +55,18 @@ extension Value {
 
 class FutureObj: Obj {
     enum State: UInt8 { case pending, cancelled, finished }
-    // (Declared in this order so the one-byte fields fill the padding after `result`: a task is
+    // (Declared in this order so the one-byte fields fill the padding after `outcome`: a task is
     // made per `create_task`, and its size counts.)
-    final var result: Value = .none
+    /// The result, or the exception when `hasException` (a future has one or the other).
+    private final var outcome: Value = .none
     final var state = State.pending
+    private final var hasException = false
     /// Set while the future is being awaited (asyncio's `_asyncio_future_blocking`).
     final var blocking = false
     /// An exception was set and nobody has looked at it yet.
     final var logTraceback = false
     /// A task's cancel request that arrived while it was not waiting on a future.
     final var mustCancel = false
-    final var exception: ExceptionObj?
     /// The first done-callback (most futures have one: the task waiting on it, or its `gather`);
     /// the others are in `extras`.
     final var firstCallback: FutureCallback?
@@ -78,6 +79,20 @@ class FutureObj: Obj {
     }
 
     final var isDone: Bool { state != .pending }
+
+    /// The value set by `set_result` (a sleep keeps its result here before it is done).
+    final var result: Value {
+        get { hasException ? .none : outcome }
+        set { outcome = newValue; hasException = false }
+    }
+    /// The exception set by `set_exception`.
+    final var exception: ExceptionObj? {
+        get { hasException ? outcome.asException : nil }
+        set {
+            hasException = newValue != nil
+            outcome = newValue.map { Value($0) } ?? .none
+        }
+    }
 
     final var moreCallbacks: [FutureCallback] {
         get { extras?.moreCallbacks ?? [] }
@@ -127,8 +142,7 @@ class FutureObj: Obj {
 
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        t.mark(result)
-        t.mark(exception)
+        t.mark(outcome)
         firstCallback?.trace(&t)
         extras?.trace(&t)
     }
@@ -168,8 +182,18 @@ final class TaskObj: FutureObj {
     /// The coroutine the task drives (an object: a coroutine or a native awaitable).
     private let coroObj: Obj
     var coro: Value { Value(coroObj) }
-    /// The future the task is parked on.
-    var waiter: FutureObj?
+    /// What the task is parked on: a future (`waiter`), its own timer (`sleepSeq`) or nothing.
+    /// One word for both (the task's size counts): 0, a future's address, or a sleep's timer
+    /// sequence number shifted left with the low bit set. The future is kept alive by `trace`.
+    private var parkedOn: UInt = 0
+    /// The future the task is parked on. (Setting it clears `sleepSeq`.)
+    var waiter: FutureObj? {
+        get {
+            guard parkedOn & 1 == 0, let p = UnsafeRawPointer(bitPattern: parkedOn) else { return nil }
+            return Unmanaged<FutureObj>.fromOpaque(p).takeUnretainedValue()
+        }
+        set { parkedOn = newValue.map { UInt(bitPattern: Unmanaged.passUnretained($0).toOpaque()) } ?? 0 }
+    }
     /// The task's creation number (1 for the first task of the interpreter).
     let number: Int
     /// Its index in the loop's list of pending tasks (-1 once done).
@@ -178,8 +202,13 @@ final class TaskObj: FutureObj {
     /// While the task sleeps in `await asyncio.sleep(d)` with no future of its own (the VM's
     /// native call path parks it on the timer heap directly): the sequence number of its timer;
     /// 0 otherwise. A timer entry whose number is no longer this one is stale (the sleep was
-    /// cancelled).
-    var sleepSeq = 0
+    /// cancelled). (Setting it clears `waiter`.)
+    var sleepSeq: Int {
+        get { parkedOn & 1 != 0 ? Int(bitPattern: parkedOn >> 1) : 0 }
+        set { parkedOn = newValue > 0 ? UInt(bitPattern: newValue) << 1 | 1 : 0 }
+    }
+    /// Parked on nothing (the task is stepping).
+    func unpark() { parkedOn = 0 }
 
     init(coro: Obj, number: Int, type: TypeObject) {
         self.coroObj = coro

@@ -193,8 +193,7 @@ extension Runtime {
             if !(e?.type.isSubtype(of: exc.cancelledError) ?? false) { e = cancelledError(for: task) }
             task.mustCancel = false
         }
-        if task.waiter != nil { task.waiter = nil }
-        task.sleepSeq = 0
+        task.unpark()
         loopRef._withUnsafeGuaranteedRef { $0.currentTask = task }
         defer { loopRef._withUnsafeGuaranteedRef { $0.currentTask = nil } }
         let outcome: ResumeResult
@@ -394,7 +393,7 @@ extension Runtime {
     }
 
     func run(_ item: ReadyItem) throws {
-        switch item {
+        switch item.work {
         case .handle(let h):
             if !h._withUnsafeGuaranteedRef({ $0.cancelled }) { try runHandle(h.takeUnretainedValue()) }
         case .step(let task):
@@ -441,12 +440,14 @@ extension Runtime {
 
     /// One iteration of the loop: the due timers and the ready work, in asyncio's order.
     func runOnce(_ loop: EventLoop) throws {
-        let batch = loop.nextBatch()
-        for item in batch {
+        var left = loop.beginIteration()
+        defer { loop.current = nil }
+        while left > 0, let item = loop.ready.popFirst() {
+            left -= 1
+            loop.current = item
             try run(item)
             if heap.requestFlag.pointee { collectGarbage() }
         }
-        loop.inFlight = []
     }
 
     /// asyncio.run's shutdown: cancels the tasks still pending; the future that gathers them (nil

@@ -22,6 +22,11 @@ class Obj {
     var marked = false
     /// Bits a kind of object may use for itself (strings keep "ASCII" and "hash computed" here).
     var flags: UInt8 = 0
+    /// A byte and a word a kind of object may use for itself. They fill the padding between
+    /// `flags` and `typeRef`, so they cost nothing (a generator keeps its state and where it was
+    /// made here). Unchecked: written on every resume of a generator.
+    @exclusivity(unchecked) final var aux8: UInt8 = 0
+    @exclusivity(unchecked) final var aux32: Int32 = 0
     /// The object's class (`type(x)`); nil only inside the bootstrap of the `type` type itself.
     /// Types are never freed while an object of theirs is alive, since `trace` marks it.
     unowned(unsafe) var typeRef: TypeObject?

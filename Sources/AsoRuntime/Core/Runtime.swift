@@ -182,7 +182,7 @@ package final class Runtime {
         t.mark(handledException)
         if let done = sleepZeroDone { t.mark(done) }
         t.mark(all: tempRoots)
-        activeFibers.forEach { $0.trace(&t) }
+        activeFibers.forEach { $0.traceContents(&t) }
         for m in extraRoots { m(&t) }
     }
     /// The running event loop (`asyncio.run`), nil when none runs.

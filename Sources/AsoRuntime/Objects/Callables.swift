@@ -106,7 +106,7 @@ final class CodeObj: Obj {
         methodCache.initialize(repeating: MethodCacheEntry(), count: max(1, code.code.count))
         attrCache = .allocate(capacity: max(1, code.code.count))
         attrCache.initialize(repeating: AttrCacheEntry(), count: max(1, code.code.count))
-        frameSize = code.localNames.count + code.maxStackDepth + 1
+        frameSize = code.localNames.count + code.maxStackDepth
         isResumable = !code.flags.isDisjoint(with: [.generator, .coroutine, .asyncGenerator])
         isSimple = code.cellSlots.isEmpty && code.freeCount == 0 && code.keywordOnlyCount == 0
             && !code.flags.contains(.varArgs) && !code.flags.contains(.varKeywords)

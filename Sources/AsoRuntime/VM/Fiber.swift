@@ -5,16 +5,14 @@
 // what a task, a generator or a native call back into script code runs on; suspending one is just
 // returning from the dispatch loop with its frames left in place (the frames *are* the continuation).
 
-/// One activation of a code object. Indexes are kept in 32 bits (a frame is 56 bytes, not 72:
-/// every pending task holds at least one); the accessors speak `Int`.
+/// One activation of a code object. Indexes are kept in 32 bits and objects as plain references
+/// (a frame is 48 bytes, not 72: every pending task holds at least one); the accessors speak `Int`
+/// and `Value`.
 struct Frame {
     /// The running code.
     var code: Unmanaged<CodeObj>
-    /// The function being run (its closure cells and name), `.none` for module and class bodies.
-    var function: Value
-    /// The namespace dict of a class body (loadName/storeName), `.null` otherwise; for a coroutine
-    /// moved onto its awaiter's fiber, the coroutine object.
-    var namespace: Value
+    private var functionRef: Unmanaged<Obj>?
+    private var namespaceRef: Unmanaged<Obj>?
     private var ip32: Int32
     private var base32: Int32
     private var sp32: Int32
@@ -25,13 +23,30 @@ struct Frame {
     init(code: Unmanaged<CodeObj>, function: Value, ip: Int, base: Int, sp: Int, returnSlot: Int,
          namespace: Value, exit: FrameExit) {
         self.code = code
-        self.function = function
-        self.namespace = namespace
+        functionRef = Frame.reference(function)
+        namespaceRef = Frame.reference(namespace)
         ip32 = Int32(truncatingIfNeeded: ip)
         base32 = Int32(truncatingIfNeeded: base)
         sp32 = Int32(truncatingIfNeeded: sp)
         returnSlot32 = Int32(truncatingIfNeeded: returnSlot)
         self.exit = exit
+    }
+
+    @inline(__always) private static func reference(_ v: Value) -> Unmanaged<Obj>? {
+        if case .object(let u) = v { return u }
+        return nil
+    }
+
+    /// The function being run (its closure cells and name), `.none` for module and class bodies.
+    var function: Value {
+        @inline(__always) get { functionRef.map { .object($0) } ?? .none }
+        @inline(__always) set { functionRef = Frame.reference(newValue) }
+    }
+    /// The namespace dict of a class body (loadName/storeName), `.null` otherwise; for a coroutine
+    /// moved onto its awaiter's fiber, the coroutine object.
+    var namespace: Value {
+        @inline(__always) get { namespaceRef.map { .object($0) } ?? .null }
+        @inline(__always) set { namespaceRef = Frame.reference(newValue) }
     }
 
     /// Index of the next instruction while the frame is not the running one.
@@ -67,41 +82,47 @@ enum FrameExit: UInt8 {
     case finishAwaited
 }
 
-final class Fiber {
+/// A fiber is an object (kind `.other`, no type, never registered with the heap) so that a
+/// generator can *be* its own fiber: `GeneratorObj` subclasses it, and a coroutine costs one object
+/// and one block, not two objects and a block (every pending task holds one).
+class Fiber: Obj {
     /// The value stack: locals and operand stacks of all frames, bottom to top.
-    @exclusivity(unchecked) private(set) var stack: UnsafeMutablePointer<Value>
-    @exclusivity(unchecked) private(set) var capacity: Int
-    /// The frames, outermost first; `frameCount` of them are live. Counters, frames and stack
-    /// share one allocation (in that order), so a small fiber costs one block besides the object.
-    @exclusivity(unchecked) private(set) var frames: UnsafeMutablePointer<Frame>
-    @exclusivity(unchecked) private(set) var frameCapacity: Int
-    /// `frameCount` and `sp` live behind a pointer: the dispatch loop updates them on every call,
-    /// and a pointer store needs no exclusivity check (a class's stored property would). The
-    /// third word is the state of the generator that owns the fiber, if any.
-    @exclusivity(unchecked) private var counters: UnsafeMutablePointer<Counters>
-    typealias Counters = (frames: Int, sp: Int, owner: Int)
+    @exclusivity(unchecked) final private(set) var stack: UnsafeMutablePointer<Value>
+    /// The block: counters, then the frames, then the stack (one allocation, so a small fiber
+    /// costs one block besides the object). `frameCount` and `sp` live in it, behind a pointer:
+    /// the dispatch loop updates them on every call, and a pointer store needs no exclusivity check.
+    @exclusivity(unchecked) final private var counters: UnsafeMutablePointer<Counters>
+    typealias Counters = (frames: Int32, sp: Int32)
+    @exclusivity(unchecked) final private var capacity32: Int32
+    @exclusivity(unchecked) final private var frameCapacity32: Int32
+
+    /// Stack slots.
+    final var capacity: Int { @inline(__always) get { Int(capacity32) } }
+    /// Frames the block has room for.
+    final var frameCapacity: Int { @inline(__always) get { Int(frameCapacity32) } }
+    /// The frames, outermost first; `frameCount` of them are live.
+    final var frames: UnsafeMutablePointer<Frame> {
+        @inline(__always) get { (UnsafeMutableRawPointer(counters) + Fiber.framesOffset).assumingMemoryBound(to: Frame.self) }
+    }
     /// Live frames.
-    var frameCount: Int {
-        @inline(__always) get { counters.pointee.frames }
-        @inline(__always) set { counters.pointee.frames = newValue }
+    final var frameCount: Int {
+        @inline(__always) get { Int(counters.pointee.frames) }
+        @inline(__always) set { counters.pointee.frames = Int32(truncatingIfNeeded: newValue) }
     }
     /// The stack top (first free slot) when the fiber is not running.
-    var sp: Int {
-        @inline(__always) get { counters.pointee.sp }
-        @inline(__always) set { counters.pointee.sp = newValue }
-    }
-    /// A word the owning generator keeps its state in (no allocation of its own).
-    var ownerWord: Int {
-        @inline(__always) get { counters.pointee.owner }
-        @inline(__always) set { counters.pointee.owner = newValue }
+    final var sp: Int {
+        @inline(__always) get { Int(counters.pointee.sp) }
+        @inline(__always) set { counters.pointee.sp = Int32(truncatingIfNeeded: newValue) }
     }
 
-    init(capacity: Int = 1024, frameCapacity: Int = 32) {
-        self.capacity = max(1, capacity)
-        self.frameCapacity = max(1, frameCapacity)
-        (counters, frames, stack) = Fiber.allocateBlock(frames: self.frameCapacity, slots: self.capacity)
-        counters.initialize(to: (0, 0, 0))
-        stack.initialize(repeating: .null, count: self.capacity)
+    init(capacity: Int = 1024, frameCapacity: Int = 32, kind: ObjKind = .other, type: TypeObject? = nil) {
+        let slots = max(1, capacity), frameSlots = max(1, frameCapacity)
+        (counters, stack) = Fiber.allocateBlock(frames: frameSlots, slots: slots)
+        capacity32 = Int32(truncatingIfNeeded: slots)
+        frameCapacity32 = Int32(truncatingIfNeeded: frameSlots)
+        super.init(kind: kind, type: type)
+        counters.initialize(to: (0, 0))
+        stack.initialize(repeating: .null, count: slots)
     }
     deinit {
         frames.deinitialize(count: frameCount)
@@ -109,36 +130,35 @@ final class Fiber {
     }
 
     private static func roundUp(_ bytes: Int, _ align: Int) -> Int { (bytes + align - 1) / align * align }
+    private static let alignment = max(MemoryLayout<Counters>.alignment, MemoryLayout<Frame>.alignment, MemoryLayout<Value>.alignment)
+    private static let framesOffset = roundUp(MemoryLayout<Counters>.stride, alignment)
 
-    private static func allocateBlock(frames: Int, slots: Int)
-        -> (UnsafeMutablePointer<Counters>, UnsafeMutablePointer<Frame>, UnsafeMutablePointer<Value>) {
-        let align = max(MemoryLayout<Counters>.alignment, MemoryLayout<Frame>.alignment, MemoryLayout<Value>.alignment)
-        let framesAt = roundUp(MemoryLayout<Counters>.stride, align)
-        let stackAt = roundUp(framesAt + frames * MemoryLayout<Frame>.stride, align)
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: stackAt + slots * MemoryLayout<Value>.stride, alignment: align)
-        return (raw.bindMemory(to: Counters.self, capacity: 1),
-                (raw + framesAt).bindMemory(to: Frame.self, capacity: frames),
-                (raw + stackAt).bindMemory(to: Value.self, capacity: slots))
+    private static func allocateBlock(frames: Int, slots: Int) -> (UnsafeMutablePointer<Counters>, UnsafeMutablePointer<Value>) {
+        let stackAt = roundUp(framesOffset + frames * MemoryLayout<Frame>.stride, alignment)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: stackAt + slots * MemoryLayout<Value>.stride, alignment: alignment)
+        _ = (raw + framesOffset).bindMemory(to: Frame.self, capacity: frames)
+        return (raw.bindMemory(to: Counters.self, capacity: 1), (raw + stackAt).bindMemory(to: Value.self, capacity: slots))
     }
 
     /// Moves counters, frames and stack into a new block of the given capacities.
-    private func regrow(frames newFrames: Int, slots newSlots: Int) {
-        let (c, f, s) = Fiber.allocateBlock(frames: newFrames, slots: newSlots)
+    private final func regrow(frames newFrames: Int, slots newSlots: Int) {
+        let (c, s) = Fiber.allocateBlock(frames: newFrames, slots: newSlots)
+        let oldFrames = frames
         c.initialize(to: counters.pointee)
-        f.moveInitialize(from: frames, count: frameCount)
+        (UnsafeMutableRawPointer(c) + Fiber.framesOffset).assumingMemoryBound(to: Frame.self)
+            .moveInitialize(from: oldFrames, count: frameCount)
         s.moveInitialize(from: stack, count: capacity)
         (s + capacity).initialize(repeating: .null, count: newSlots - capacity)
         UnsafeMutableRawPointer(counters).deallocate()
         counters = c
-        frames = f
         stack = s
-        frameCapacity = newFrames
-        capacity = newSlots
+        frameCapacity32 = Int32(truncatingIfNeeded: newFrames)
+        capacity32 = Int32(truncatingIfNeeded: newSlots)
     }
 
     /// Makes room for `needed` slots in total; returns true if the stack moved.
     @discardableResult
-    func reserve(_ needed: Int) -> Bool {
+    final func reserve(_ needed: Int) -> Bool {
         if needed <= capacity { return false }
         var n = capacity * 2
         while n < needed { n *= 2 }
@@ -148,7 +168,7 @@ final class Fiber {
 
     /// Makes room for one more frame; returns true if the frames (and the stack) moved.
     @discardableResult
-    func reserveFrame() -> Bool {
+    final func reserveFrame() -> Bool {
         if frameCount < frameCapacity { return false }
         regrow(frames: frameCapacity * 2, slots: capacity)
         return true
@@ -156,7 +176,7 @@ final class Fiber {
 
     /// Appends a frame; returns a pointer to it (valid until the next push).
     @inline(__always)
-    func push(_ f: Frame) -> UnsafeMutablePointer<Frame> {
+    final func push(_ f: Frame) -> UnsafeMutablePointer<Frame> {
         reserveFrame()
         (frames + frameCount).initialize(to: f)
         frameCount += 1
@@ -165,20 +185,20 @@ final class Fiber {
 
     /// Appends a frame when the caller has checked `frameCount < frameCapacity`.
     @inline(__always)
-    func pushUnchecked(_ f: Frame) -> UnsafeMutablePointer<Frame> {
+    final func pushUnchecked(_ f: Frame) -> UnsafeMutablePointer<Frame> {
         let p = frames + frameCount
         p.initialize(to: f)
         frameCount &+= 1
         return p
     }
 
-    @inline(__always) func pop() {
+    @inline(__always) final func pop() {
         frameCount &-= 1
         (frames + frameCount).deinitialize(count: 1)
     }
 
     /// Everything the fiber keeps alive: the live part of the stack and the frames' objects.
-    func trace(_ t: inout Tracer) {
+    final func traceContents(_ t: inout Tracer) {
         for i in 0..<sp { t.mark(stack[i]) }
         for i in 0..<frameCount {
             let f = frames[i]
@@ -189,7 +209,7 @@ final class Fiber {
     }
 
     /// Clears the stack slots above `from` (so stale values do not stay reachable).
-    func clear(from: Int, to: Int) {
+    final func clear(from: Int, to: Int) {
         var i = from
         while i < to { stack[i] = .null; i += 1 }
     }

@@ -9,13 +9,12 @@
 
 import AsoBytecode
 
-final class GeneratorObj: Obj {
+final class GeneratorObj: Fiber {
     /// `delegated`: a coroutine whose frame was moved onto the fiber of the coroutine awaiting it
     /// (it runs there, and `finishAwaited` marks it finished when that frame ends).
     enum State: Int { case created, suspended, running, delegated, finished }
-    /// The generator function's frame and value stack. (A `let`: resuming reads it with no
-    /// reference counting.)
-    let fiber: Fiber
+    /// The generator function's frame and value stack: the generator is its own fiber.
+    var fiber: Fiber { @inline(__always) get { self } }
     /// The function that made it (for its name).
     let function: FunctionObj
     /// Where it was made (code and instruction), for "coroutine ... was never awaited".
@@ -27,20 +26,23 @@ final class GeneratorObj: Obj {
             originPC = Int32(truncatingIfNeeded: newValue?.pc ?? 0)
         }
     }
-    /// `origin`, stored in 12 bytes (a generator is made per call: its size counts).
+    /// `origin`: the code here, the instruction in `aux32` (a generator is made per call: its
+    /// size counts).
     private var originCode: Unmanaged<CodeObj>?
-    private var originPC: Int32 = 0
-    /// Kept in the fiber's counters (written on every resume; a pointer store needs no
-    /// exclusivity check, and the generator needs no allocation of its own for it).
+    private var originPC: Int32 {
+        get { aux32 }
+        set { aux32 = newValue }
+    }
+    /// Kept in `aux8` (written on every resume, with no exclusivity check).
     var state: State {
-        @inline(__always) get { State(rawValue: fiber.ownerWord) ?? .finished }
-        @inline(__always) set { fiber.ownerWord = newValue.rawValue }
+        @inline(__always) get { State(rawValue: Int(aux8)) ?? .finished }
+        @inline(__always) set { aux8 = UInt8(truncatingIfNeeded: newValue.rawValue) }
     }
 
-    init(fiber: Fiber, function: FunctionObj, type: TypeObject) {
-        self.fiber = fiber
+    /// A generator for `function` whose block has room for `capacity` slots and one frame.
+    init(capacity: Int, function: FunctionObj, type: TypeObject) {
         self.function = function
-        super.init(kind: .generator, type: type)
+        super.init(capacity: capacity, frameCapacity: 1, kind: .generator, type: type)
         state = .created
     }
 
@@ -53,7 +55,7 @@ final class GeneratorObj: Obj {
         super.trace(&t)
         t.mark(function)
         if let o = origin { t.mark(o.code.takeUnretainedValue()) }
-        if state != .finished { fiber.trace(&t) }
+        if state != .finished { traceContents(&t) }
     }
 }
 
@@ -67,20 +69,21 @@ extension Runtime {
     /// (`CodeObj.resumableArgCount`): copies them into a new suspended frame.
     func makeGeneratorFast(_ fn: FunctionObj, _ args: UnsafeMutablePointer<Value>, origin: CodeObj, pc: Int) -> Value {
         let code = fn.code
-        let fiber = generatorFiber(capacity: code.frameSize)
+        let fiber = unregisteredGenerator(fn)
         let n = code.argCount
         for i in 0..<code.localCount { fiber.stack[i] = i < n ? args[i] : .null }
         return newGenerator(fn, fiber, origin: (Unmanaged.passUnretained(origin), pc))
     }
 
     /// The generator, coroutine or async generator for `fn`, whose arguments are already in the
-    /// first slots of `fiber`: its frame is pushed, suspended before its first instruction.
-    private func newGenerator(_ fn: FunctionObj, _ fiber: Fiber, origin: (code: Unmanaged<CodeObj>, pc: Int)?) -> Value {
+    /// first slots of its stack: its frame is pushed, suspended before its first instruction, and
+    /// the heap takes it.
+    private func newGenerator(_ fn: FunctionObj, _ g: GeneratorObj, origin: (code: Unmanaged<CodeObj>, pc: Int)?) -> Value {
         let code = fn.code
-        fiber.sp = code.localCount
-        _ = fiber.push(Frame(code: Unmanaged.passUnretained(code), function: Value(fn), ip: 0, base: 0,
-                             sp: code.localCount, returnSlot: 0, namespace: .null, exit: .toHost))
-        let g = heap.register(GeneratorObj(fiber: fiber, function: fn, type: resumableType(code)))
+        g.sp = code.localCount
+        _ = g.push(Frame(code: Unmanaged.passUnretained(code), function: Value(fn), ip: 0, base: 0,
+                         sp: code.localCount, returnSlot: 0, namespace: .null, exit: .toHost))
+        heap.register(g)
         if g.type === types.coroutine { g.origin = origin }
         return Value(g)
     }
@@ -119,7 +122,7 @@ extension Runtime {
     /// Calling a generator function: binds the arguments into a new fiber, runs nothing yet.
     func makeGenerator(_ fn: FunctionObj, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value {
         let code = fn.code
-        let fiber = generatorFiber(capacity: code.frameSize)
+        let fiber = unregisteredGenerator(fn)
         for i in 0..<code.localCount { fiber.stack[i] = .null }
         try args.withUnsafeBufferPointer { buf in
             let plain = code.isSimple || (code.code.keywordOnlyCount == 0
@@ -276,10 +279,10 @@ extension Runtime {
         coroutine.asObject(.generator, GeneratorObj.self)?.state = .finished
     }
 
-    /// A fiber for a new generator or coroutine. Most run one frame, so it starts small and grows
-    /// on demand.
-    func generatorFiber(capacity: Int) -> Fiber {
-        Fiber(capacity: capacity, frameCapacity: 1)
+    /// A new generator or coroutine for `fn`, not yet given to the heap. Most run one frame, so
+    /// its stack starts at the frame's size and grows on demand.
+    private func unregisteredGenerator(_ fn: FunctionObj) -> GeneratorObj {
+        GeneratorObj(capacity: fn.code.frameSize, function: fn, type: resumableType(fn.code))
     }
 
     /// `g.close()`: raises GeneratorExit inside a suspended generator.

@@ -683,19 +683,15 @@ extension Runtime {
                         sp += 1
                     case .buildSet:
                         Runtime.saveState(fp, ip, sp, fiber)
-                        let s = newSet()
-                        sp.pointee = Value(s)   // rooted above the items while hashing
-                        for i in 0..<arg { try s.add((sp - arg + i).pointee, self) }
+                        let s = try buildSet(sp - arg, count: arg)
                         sp -= arg
-                        sp.pointee = Value(s)
+                        sp.pointee = s
                         sp += 1
                     case .buildMap:
-                        let d = newDict()
-                        sp.pointee = Value(d)
-                        Runtime.saveState(fp, ip, sp + 1, fiber)
-                        for i in 0..<arg { try d.set((sp - 2 * arg + 2 * i).pointee, (sp - 2 * arg + 2 * i + 1).pointee, self) }
+                        Runtime.saveState(fp, ip, sp, fiber)
+                        let d = try buildMap(sp - 2 * arg, pairs: arg)
                         sp -= 2 * arg
-                        sp.pointee = Value(d)
+                        sp.pointee = d
                         sp += 1
                     case .buildString:
                         var text = ""
@@ -734,7 +730,11 @@ extension Runtime {
                         sp -= 1
                         Runtime.saveState(fp, ip, sp, fiber)
                         let items = try iterateToArray(sp.pointee)
-                        (sp - arg).pointee.asList?.items.append(contentsOf: items)
+                        if let l = (sp - arg).pointee.asList {
+                            // `[*xs]`, `f(*xs)`: an empty list takes the items' storage as it is
+                            // (shared until either side changes: copy on write).
+                            if l.items.isEmpty { l.items = items } else { l.items.append(contentsOf: items) }
+                        }
                     case .setUpdate:
                         sp -= 1
                         Runtime.saveState(fp, ip, sp, fiber)
@@ -747,6 +747,10 @@ extension Runtime {
                         try mergeMapping(into: d, sp.pointee, noDuplicates: op == .dictMerge,
                                          callee: op == .dictMerge ? (sp - arg - 3).pointee : .null)
                     case .listToTuple:
+                        // Just before a star call (`f(*xs)`) the list stays as it is: the call takes
+                        // its items and frees them once the arguments are bound. (A tuple would
+                        // stay until the next collection; the list is the compiler's own temporary.)
+                        if ip < code.wordCount, words[ip] & 0xFF == UInt32(OpCode.callEx.rawValue) { break }
                         (sp - 1).pointee = newTuple((sp - 1).pointee.asList?.items ?? [])
                     case .unpackSequence:
                         sp -= 1
@@ -1022,8 +1026,11 @@ extension Runtime {
         var keywords: [(name: String, value: Value)] = []
         var argc = arg
         var spill: [Value]? = nil
-        /// The tuple `spill` came from, when it is one (rooting it roots the arguments).
+        /// The tuple or list `spill` came from, when it is one (rooting it roots the arguments).
         var spillTuple: Value = .null
+        /// The star call's own list (see `listToTuple`), emptied once the call no longer needs it.
+        var temporaryList: ListObj? = nil
+        defer { temporaryList?.items = [] }
         if op == .callKw {
             sp -= 1
             let names = sp.pointee.asTuple?.items ?? []
@@ -1040,6 +1047,10 @@ extension Runtime {
             if let t = tuple.asTuple {
                 spill = t.items
                 spillTuple = tuple
+            } else if let l = tuple.asList {
+                spill = l.items
+                spillTuple = tuple
+                temporaryList = l
             } else {
                 spill = try iterateToArray(tuple)
             }
@@ -1178,6 +1189,26 @@ extension Runtime {
         case .float(let d): return d <= 0
         default: return false
         }
+    }
+
+    /// `{a, b, ...}` from `count` stack slots (which stay rooted while they are hashed).
+    func buildSet(_ items: UnsafeMutablePointer<Value>, count: Int) throws -> Value {
+        let s = newSet()
+        // Rooted while hashing (`__hash__` may run script code and collect); not in a stack slot:
+        // a frame's stack has no room above its deepest point.
+        tempRoots.append(Value(s))
+        defer { tempRoots.removeLast() }
+        for i in 0..<count { try s.add(items[i], self) }
+        return Value(s)
+    }
+
+    /// `{k: v, ...}` from `pairs` key/value pairs of stack slots.
+    func buildMap(_ items: UnsafeMutablePointer<Value>, pairs: Int) throws -> Value {
+        let d = newDict()
+        tempRoots.append(Value(d))
+        defer { tempRoots.removeLast() }
+        for i in 0..<pairs { try d.set(items[2 * i], items[2 * i + 1], self) }
+        return Value(d)
     }
 
     /// A delay greater than zero (not NaN), as a number of seconds.
