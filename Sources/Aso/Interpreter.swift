@@ -59,6 +59,8 @@ public final class Interpreter {
     let runtime: Runtime
     /// The main script's folder, searched first by `import`.
     private var mainFolder = "."
+    /// Library parts loaded on first use so far (see `lazyLibraryModule`).
+    private var loadedLibraryParts: Set<String> = []
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -72,6 +74,7 @@ public final class Interpreter {
         runtime = Runtime(options: options, writeOut: configuration.standardOutput, writeErr: configuration.standardError)
         runtime.importHook = { [unowned self] name in try self.findModule(name) }
         runtime.libraryHook = { [unowned self] name in self.libraryModule(name) }
+        runtime.lazyLibraryHook = { [unowned self] module, name in self.lazyLibraryModule(module, name) }
     }
 
     /// Compiles source text; throws `AsoSyntaxError`.
@@ -115,11 +118,32 @@ public final class Interpreter {
     }
 
     /// Finds `name.aso` beside the main script, then in `modulePath`.
-    /// The script part of a native module, compiled from the source built into the library.
-    private func libraryModule(_ name: String) -> CompiledModule? {
-        guard name == "asyncio",
-              let c = try? compile(source: Array(asyncioLibrarySource.utf8), filename: asyncioLibraryFile) else { return nil }
-        return CompiledModule(code: c.code, file: asyncioLibraryFile, source: c.source)
+    /// The script parts of a native module, compiled from the sources built into the library, in
+    /// the order they run into the module.
+    private func libraryModule(_ name: String) -> [CompiledModule] {
+        guard name == "asyncio" else { return [] }
+        return compileLibrary([(asyncioLibraryFile, asyncioLibrarySource)])
+    }
+
+    /// The parts of a native module's script code that are loaded when one of their names is
+    /// first looked up (`asyncio.Lock`, `from asyncio import Queue`; `*` for all of them); empty
+    /// when `name` is not one.
+    private func lazyLibraryModule(_ module: String, _ name: String) -> [CompiledModule] {
+        guard module == "asyncio" else { return [] }
+        var parts: [(String, String)] = []
+        let queues = name == "*" || asyncioQueuesNames.contains(name)
+        if (queues || asyncioLocksNames.contains(name)) && !loadedLibraryParts.contains(asyncioLocksFile) {
+            parts.append((asyncioLocksFile, asyncioLocksSource))
+        }
+        if queues && !loadedLibraryParts.contains(asyncioQueuesFile) { parts.append((asyncioQueuesFile, asyncioQueuesSource)) }
+        for (file, _) in parts { loadedLibraryParts.insert(file) }
+        return compileLibrary(parts)
+    }
+
+    private func compileLibrary(_ parts: [(file: String, source: String)]) -> [CompiledModule] {
+        parts.compactMap { file, source in
+            (try? compile(source: Array(source.utf8), filename: file)).map { CompiledModule(code: $0.code, file: file, source: $0.source) }
+        }
     }
 
     private func findModule(_ name: String) throws -> CompiledModule? {

@@ -37,6 +37,7 @@ extension Runtime {
             case .module:
                 let m = unsafeDowncast(o, to: ModuleObj.self)
                 if let v = m.get(name) { return v }
+                if try loadLibraryPart(m, defining: name), let v = m.get(name) { return v }
                 if name == "__name__" { return newStr(m.name) }
                 if name == "__dict__" {
                     let d = newDict()

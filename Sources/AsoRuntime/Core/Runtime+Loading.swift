@@ -61,7 +61,7 @@ extension Runtime {
         if let make = nativeModules[name] {
             let m = make(self)
             modules[name] = m
-            if let library = libraryHook?(name) {
+            for library in libraryHook?(name) ?? [] {
                 sources[library.file] = library.source.split(separator: "\n", omittingEmptySubsequences: false)
                 if case .raised(let e) = runModule(load(library.code, into: m)) {
                     modules[name] = nil
@@ -92,6 +92,16 @@ extension Runtime {
         throw ScriptError(exception: missing)
     }
 
+    /// Runs into `m` the library part that defines `name`, if it has one not yet loaded.
+    func loadLibraryPart(_ m: ModuleObj, defining name: String) throws -> Bool {
+        guard let parts = lazyLibraryHook?(m.name, name), !parts.isEmpty else { return false }
+        for part in parts {
+            sources[part.file] = part.source.split(separator: "\n", omittingEmptySubsequences: false)
+            if case .raised(let e) = runModule(load(part.code, into: m)) { throw ScriptError(exception: e) }
+        }
+        return true
+    }
+
     func importFrom(_ module: Value, _ name: String) throws -> Value {
         if let v = try findAttribute(module, name) { return v }
         let modName = module.asModule?.name ?? "?"
@@ -105,6 +115,7 @@ extension Runtime {
 
     func importStar(_ module: Value, into target: ModuleObj) throws {
         guard let m = module.asModule else { return }
+        _ = try loadLibraryPart(m, defining: "*")
         for (k, v) in m.boundNames where !k.hasPrefix("_") { target.set(k, v) }
     }
 }

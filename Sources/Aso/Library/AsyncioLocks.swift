@@ -1,0 +1,381 @@
+// asyncio's synchronisation primitives, written in Aso: Lock, Event, Condition, Semaphore,
+// BoundedSemaphore and Barrier.
+//
+// One idea: every primitive parks a waiter on a plain future of its own and wakes it with
+// `set_result`, so who runs next is decided by the loop's ready queue exactly as in asyncio 3.11
+// (Lib/asyncio/locks.py): waiters are served in FIFO order, a waiter cancelled while it waits
+// takes nothing with it (the next one is woken instead), and an acquire that need not wait does
+// not switch tasks.
+
+let asyncioLocksFile = "asyncio/locks.aso"
+
+/// The names this part defines: it is compiled and run into `asyncio` when one is first looked up
+/// (most programs use none of them, and start-up pays nothing for them).
+let asyncioLocksNames: Set<String> = ["Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore", "Barrier",
+                                      "BrokenBarrierError"]
+
+let asyncioLocksSource = #"""
+class _Fifo:
+    __module__ = "asyncio.locks"
+
+    # Waiters (or items), oldest first: append at the back, take from the front, remove from
+    # anywhere. A list whose front moves forward; the used part is dropped once it is half.
+
+    def __init__(self):
+        self._items = []
+        self._head = 0
+
+    def append(self, x):
+        self._items.append(x)
+
+    def popleft(self):
+        items = self._items
+        head = self._head
+        if head >= len(items):
+            raise IndexError("pop from an empty deque")
+        x = items[head]
+        items[head] = None
+        head += 1
+        if head >= 32 and head * 2 >= len(items):
+            del items[:head]
+            head = 0
+        self._head = head
+        return x
+
+    def pop(self):
+        if self._head >= len(self._items):
+            raise IndexError("pop from an empty deque")
+        return self._items.pop()
+
+    def remove(self, x):
+        items = self._items
+        i = self._head
+        n = len(items)
+        while i < n:
+            if items[i] is x:
+                del items[i]
+                return
+            i += 1
+        raise ValueError("deque.remove(x): x not in deque")
+
+    def first(self):
+        return self._items[self._head]
+
+    def __len__(self):
+        return len(self._items) - self._head
+
+    def __bool__(self):
+        return len(self._items) > self._head
+
+    def __iter__(self):
+        i = self._head
+        while i < len(self._items):
+            yield self._items[i]
+            i += 1
+
+
+class _LockContext:
+    __module__ = "asyncio.locks"
+
+    async def __aenter__(self):
+        await self.acquire()
+        return None
+
+    async def __aexit__(self, exc_type, exc, tb):
+        self.release()
+
+
+class Lock(_LockContext):
+    __module__ = "asyncio.locks"
+
+    def __init__(self):
+        self._waiters = None
+        self._locked = False
+
+    def locked(self):
+        return self._locked
+
+    async def acquire(self):
+        # Free, and nobody (still) queued: taken at once, without a task switch.
+        if not self._locked and (self._waiters is None or all(w.cancelled() for w in self._waiters)):
+            self._locked = True
+            return True
+        if self._waiters is None:
+            self._waiters = _Fifo()
+        fut = get_running_loop().create_future()
+        self._waiters.append(fut)
+        try:
+            try:
+                await fut
+            finally:
+                self._waiters.remove(fut)
+        except CancelledError:
+            # Woken but cancelled before running: the wake-up goes to the next waiter.
+            if not self._locked:
+                self._wake_up_first()
+            raise
+        self._locked = True
+        return True
+
+    def release(self):
+        if not self._locked:
+            raise RuntimeError("Lock is not acquired.")
+        self._locked = False
+        self._wake_up_first()
+
+    def _wake_up_first(self):
+        # Only the first waiter: it takes the lock when it runs (no hand-off).
+        if not self._waiters:
+            return
+        fut = self._waiters.first()
+        if not fut.done():
+            fut.set_result(True)
+
+
+class Event:
+    __module__ = "asyncio.locks"
+
+    def __init__(self):
+        self._waiters = _Fifo()
+        self._value = False
+
+    def is_set(self):
+        return self._value
+
+    def set(self):
+        if not self._value:
+            self._value = True
+            for fut in self._waiters:
+                if not fut.done():
+                    fut.set_result(True)
+
+    def clear(self):
+        self._value = False
+
+    async def wait(self):
+        if self._value:
+            return True
+        fut = get_running_loop().create_future()
+        self._waiters.append(fut)
+        try:
+            await fut
+            return True
+        finally:
+            self._waiters.remove(fut)
+
+
+class Condition(_LockContext):
+    __module__ = "asyncio.locks"
+
+    def __init__(self, lock=None):
+        if lock is None:
+            lock = Lock()
+        self._lock = lock
+        self.locked = lock.locked
+        self.acquire = lock.acquire
+        self.release = lock.release
+        self._waiters = _Fifo()
+
+    async def wait(self):
+        if not self.locked():
+            raise RuntimeError("cannot wait on un-acquired lock")
+        self.release()
+        try:
+            fut = get_running_loop().create_future()
+            self._waiters.append(fut)
+            try:
+                await fut
+                return True
+            finally:
+                self._waiters.remove(fut)
+        finally:
+            # The lock is taken back before returning or raising, even if cancelled meanwhile.
+            cancelled = False
+            while True:
+                try:
+                    await self.acquire()
+                    break
+                except CancelledError:
+                    cancelled = True
+            if cancelled:
+                raise CancelledError
+
+    async def wait_for(self, predicate):
+        result = predicate()
+        while not result:
+            await self.wait()
+            result = predicate()
+        return result
+
+    def notify(self, n=1):
+        if not self.locked():
+            raise RuntimeError("cannot notify on un-acquired lock")
+        woken = 0
+        for fut in self._waiters:
+            if woken >= n:
+                break
+            if not fut.done():
+                woken += 1
+                fut.set_result(False)
+
+    def notify_all(self):
+        self.notify(len(self._waiters))
+
+
+class Semaphore(_LockContext):
+    __module__ = "asyncio.locks"
+
+    def __init__(self, value=1):
+        if value < 0:
+            raise ValueError("Semaphore initial value must be >= 0")
+        self._waiters = None
+        self._value = value
+
+    def locked(self):
+        # Also "locked" while a waiter that has not been cancelled is queued (FIFO order).
+        if self._value == 0:
+            return True
+        if self._waiters:
+            for w in self._waiters:
+                if not w.cancelled():
+                    return True
+        return False
+
+    async def acquire(self):
+        if not self.locked():
+            self._value -= 1
+            return True
+        if self._waiters is None:
+            self._waiters = _Fifo()
+        fut = get_running_loop().create_future()
+        self._waiters.append(fut)
+        try:
+            try:
+                await fut
+            finally:
+                self._waiters.remove(fut)
+        except CancelledError:
+            # Given a permit, then cancelled: the permit goes to the next waiter.
+            if not fut.cancelled():
+                self._value += 1
+                self._wake_up_next()
+            raise
+        if self._value > 0:
+            self._wake_up_next()
+        return True
+
+    def release(self):
+        self._value += 1
+        self._wake_up_next()
+
+    def _wake_up_next(self):
+        # Hands a permit to the first waiter still waiting.
+        if not self._waiters:
+            return
+        for fut in self._waiters:
+            if not fut.done():
+                self._value -= 1
+                fut.set_result(True)
+                return
+
+
+class BoundedSemaphore(Semaphore):
+    __module__ = "asyncio.locks"
+
+    def __init__(self, value=1):
+        self._bound_value = value
+        super().__init__(value)
+
+    def release(self):
+        if self._value >= self._bound_value:
+            raise ValueError("BoundedSemaphore released too many times")
+        super().release()
+
+
+class BrokenBarrierError(RuntimeError):
+    __module__ = "asyncio.exceptions"
+
+
+class Barrier:
+    __module__ = "asyncio.locks"
+
+    # States: "filling", "draining", "resetting", "broken".
+
+    def __init__(self, parties):
+        if parties < 1:
+            raise ValueError("parties must be > 0")
+        self._cond = Condition()
+        self._parties = parties
+        self._state = "filling"
+        self._count = 0
+
+    async def __aenter__(self):
+        return await self.wait()
+
+    async def __aexit__(self, *args):
+        pass
+
+    async def wait(self):
+        async with self._cond:
+            await self._block()
+            try:
+                index = self._count
+                self._count += 1
+                if index + 1 == self._parties:
+                    await self._release()
+                else:
+                    await self._wait()
+                return index
+            finally:
+                self._count -= 1
+                self._exit()
+
+    async def _block(self):
+        # Waits while the barrier drains or resets.
+        await self._cond.wait_for(lambda: self._state != "draining" and self._state != "resetting")
+        if self._state == "broken":
+            raise BrokenBarrierError("Barrier aborted")
+
+    async def _release(self):
+        self._state = "draining"
+        self._cond.notify_all()
+
+    async def _wait(self):
+        await self._cond.wait_for(lambda: self._state != "filling")
+        if self._state == "broken" or self._state == "resetting":
+            raise BrokenBarrierError("Abort or reset of barrier")
+
+    def _exit(self):
+        if self._count == 0:
+            if self._state == "resetting" or self._state == "draining":
+                self._state = "filling"
+            self._cond.notify_all()
+
+    async def reset(self):
+        async with self._cond:
+            if self._count > 0:
+                if self._state != "resetting":
+                    self._state = "resetting"
+            else:
+                self._state = "filling"
+            self._cond.notify_all()
+
+    async def abort(self):
+        async with self._cond:
+            self._state = "broken"
+            self._cond.notify_all()
+
+    @property
+    def parties(self):
+        return self._parties
+
+    @property
+    def n_waiting(self):
+        if self._state == "filling":
+            return self._count
+        return 0
+
+    @property
+    def broken(self):
+        return self._state == "broken"
+"""#
