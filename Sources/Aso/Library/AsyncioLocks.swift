@@ -5,7 +5,8 @@
 // `set_result`, so who runs next is decided by the loop's ready queue exactly as in asyncio 3.11
 // (Lib/asyncio/locks.py): waiters are served in FIFO order, a waiter cancelled while it waits
 // takes nothing with it (the next one is woken instead), and an acquire that need not wait does
-// not switch tasks.
+// not switch tasks. Waiters wait in an `asyncio._Fifo` (AsoRuntime/Async/Fifo.swift), whose
+// native scans stand for the loops asyncio makes over its deques.
 
 let asyncioLocksFile = "asyncio/locks.aso"
 
@@ -15,65 +16,6 @@ let asyncioLocksNames: Set<String> = ["Lock", "Event", "Condition", "Semaphore",
                                       "BrokenBarrierError"]
 
 let asyncioLocksSource = #"""
-class _Fifo:
-    __module__ = "asyncio.locks"
-
-    # Waiters (or items), oldest first: append at the back, take from the front, remove from
-    # anywhere. A list whose front moves forward; the used part is dropped once it is half.
-
-    def __init__(self):
-        self._items = []
-        self._head = 0
-
-    def append(self, x):
-        self._items.append(x)
-
-    def popleft(self):
-        items = self._items
-        head = self._head
-        if head >= len(items):
-            raise IndexError("pop from an empty deque")
-        x = items[head]
-        items[head] = None
-        head += 1
-        if head >= 32 and head * 2 >= len(items):
-            del items[:head]
-            head = 0
-        self._head = head
-        return x
-
-    def pop(self):
-        if self._head >= len(self._items):
-            raise IndexError("pop from an empty deque")
-        return self._items.pop()
-
-    def remove(self, x):
-        items = self._items
-        i = self._head
-        n = len(items)
-        while i < n:
-            if items[i] is x:
-                del items[i]
-                return
-            i += 1
-        raise ValueError("deque.remove(x): x not in deque")
-
-    def first(self):
-        return self._items[self._head]
-
-    def __len__(self):
-        return len(self._items) - self._head
-
-    def __bool__(self):
-        return len(self._items) > self._head
-
-    def __iter__(self):
-        i = self._head
-        while i < len(self._items):
-            yield self._items[i]
-            i += 1
-
-
 class _LockContext:
     __module__ = "asyncio.locks"
 
@@ -97,7 +39,7 @@ class Lock(_LockContext):
 
     async def acquire(self):
         # Free, and nobody (still) queued: taken at once, without a task switch.
-        if not self._locked and (self._waiters is None or all(w.cancelled() for w in self._waiters)):
+        if not self._locked and (self._waiters is None or not self._waiters.any_uncancelled()):
             self._locked = True
             return True
         if self._waiters is None:
@@ -145,9 +87,7 @@ class Event:
     def set(self):
         if not self._value:
             self._value = True
-            for fut in self._waiters:
-                if not fut.done():
-                    fut.set_result(True)
+            self._waiters.wake(len(self._waiters), True)
 
     def clear(self):
         self._value = False
@@ -210,13 +150,7 @@ class Condition(_LockContext):
     def notify(self, n=1):
         if not self.locked():
             raise RuntimeError("cannot notify on un-acquired lock")
-        woken = 0
-        for fut in self._waiters:
-            if woken >= n:
-                break
-            if not fut.done():
-                woken += 1
-                fut.set_result(False)
+        self._waiters.wake(n, False)
 
     def notify_all(self):
         self.notify(len(self._waiters))
@@ -233,13 +167,7 @@ class Semaphore(_LockContext):
 
     def locked(self):
         # Also "locked" while a waiter that has not been cancelled is queued (FIFO order).
-        if self._value == 0:
-            return True
-        if self._waiters:
-            for w in self._waiters:
-                if not w.cancelled():
-                    return True
-        return False
+        return self._value == 0 or (self._waiters is not None and self._waiters.any_uncancelled())
 
     async def acquire(self):
         if not self.locked():
@@ -272,11 +200,10 @@ class Semaphore(_LockContext):
         # Hands a permit to the first waiter still waiting.
         if not self._waiters:
             return
-        for fut in self._waiters:
-            if not fut.done():
-                self._value -= 1
-                fut.set_result(True)
-                return
+        fut = self._waiters.first_pending()
+        if fut is not None:
+            self._value -= 1
+            fut.set_result(True)
 
 
 class BoundedSemaphore(Semaphore):

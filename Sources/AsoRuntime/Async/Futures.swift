@@ -26,6 +26,8 @@ extension Obj {
     /// A mark one native operation sets on objects it has seen and clears before it returns
     /// (gather's check for repeated awaitables). Only on asyncio objects and coroutines.
     static let scanMarkFlag: UInt8 = 128
+    /// An `asyncio._Fifo` (FifoObj), recognised without a dynamic cast.
+    static let fifoFlag: UInt8 = 64
 }
 
 extension Value {

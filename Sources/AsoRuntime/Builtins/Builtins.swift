@@ -43,7 +43,9 @@ extension Runtime {
                 let r = unsafeDowncast(o, to: RangeObj.self)
                 if let b = r.big { return try bigRangeLength(b) }
                 return r.length
-            case .other: if let d = o as? DictViewObj { return d.dict.count }
+            case .other:
+                if o.flags & Obj.fifoFlag != 0 { return unsafeDowncast(o, to: FifoObj.self).count }
+                if let d = o as? DictViewObj { return d.dict.count }
             case .instance:
                 if let m = instanceMethod(v, "__len__") { return try lengthFromDunder(try call(m, [v])) }
             default: break

@@ -6,7 +6,7 @@ extension Runtime {
         switch u.takeUnretainedValue().kind {
         case .generator: return u.takeUnretainedValue().type === types.generator
         case .list, .tuple, .str, .bytes, .dict, .set, .frozenset, .range, .iterator: return true
-        case .other: return u.takeUnretainedValue() is DictViewObj
+        case .other: return u.takeUnretainedValue() is DictViewObj || u.takeUnretainedValue() is FifoObj
         case .instance: return userMethod(v, "__iter__") != nil || userMethod(v, "__next__") != nil || userMethod(v, "__getitem__") != nil
         default: return false
         }
@@ -56,6 +56,10 @@ extension Runtime {
                 if let view = o as? DictViewObj {
                     let t = [types.dictKeyIterator, types.dictValueIterator, types.dictItemIterator][view.what]
                     return newIterator(.dict(view.dict, what: view.what, version: view.dict.version), type: t)
+                }
+                if let fifo = o as? FifoObj {
+                    // (Over a copy: a deque may not change while it is iterated anyway.)
+                    return newIterator(.tuple(heap.register(TupleObj(Array(fifo.live), type: types.tuple))), type: types.tupleIterator)
                 }
             default: break
             }
@@ -261,7 +265,10 @@ extension Runtime {
                     if userMethod(v, "__len__") != nil { return try length(v) > 0 }
                 }
                 return true
-            case .other: if let v = o as? DictViewObj { return v.dict.count > 0 }; return true
+            case .other:
+                if o.flags & Obj.fifoFlag != 0 { return unsafeDowncast(o, to: FifoObj.self).count > 0 }
+                if let v = o as? DictViewObj { return v.dict.count > 0 }
+                return true
             default: return true
             }
         }

@@ -1289,7 +1289,10 @@ extension Runtime {
         guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
               let n = name.asStr?.value else { return }
         let t = inst.type, epoch = hot.pointee.typeEpoch
-        guard t.propertiesEpoch == epoch, !t.hasProperties else { return }
+        // (A class with properties caches the stores of names that are not properties: the entry
+        // is good until a class changes, which bumps the epoch.)
+        guard t.propertiesEpoch == epoch else { return }
+        if t.hasProperties, let p = t.lookup(n)?.asObject(.instance, InstanceObj.self), p.type === types.property { return }
         let after = inst.attributes.shape
         guard let slot = after.slot(of: n) else { return }
         if after === before {

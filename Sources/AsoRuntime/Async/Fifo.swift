@@ -1,0 +1,150 @@
+// `asyncio._Fifo`: the queue of waiters (or items) behind asyncio's locks and queues.
+//
+// One idea: the locks and queues are written in Aso (Sources/Aso/Library), but what they do most
+// (append, take the oldest, remove a cancelled waiter, find the first waiter still pending, wake
+// the first n) is one native call on this object, as CPython's are calls on a C deque. Length and
+// truth are answered natively too, so `while waiters:` runs no script code.
+
+final class FifoObj: Obj {
+    init(type: TypeObject) {
+        super.init(kind: .other, type: type)
+        flags = Obj.fifoFlag
+    }
+
+    /// The items, oldest first, from `head` on (slots before it are used up).
+    private(set) var items: [Value] = []
+    private var head = 0
+
+    var count: Int { items.count - head }
+    var live: ArraySlice<Value> { items[head...] }
+
+    func append(_ v: Value) { items.append(v) }
+
+    func popFirst() -> Value? {
+        guard head < items.count else { return nil }
+        let v = items[head]
+        dropFirst()
+        return v
+    }
+
+    /// Frees the front slot; the used-up front is dropped once it is half of the storage
+    /// (amortised constant time).
+    private func dropFirst() {
+        items[head] = .none
+        head += 1
+        if head == items.count {
+            // Empty: a small buffer is kept for the next items, a large one given back.
+            items.removeAll(keepingCapacity: items.capacity <= 64)
+            head = 0
+        } else if head >= 32 && head * 2 >= items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+    }
+
+    func popLast() -> Value? {
+        guard head < items.count else { return nil }
+        return items.removeLast()
+    }
+
+    /// Removes the first occurrence of `v` (by identity); false when it is not there. The shorter
+    /// side moves (a waiter leaves from near the front, after it was woken: that costs nothing).
+    func remove(_ v: Value) -> Bool {
+        var i = head
+        while i < items.count {
+            if items[i].isIdentical(to: v) {
+                if i - head < items.count - i {
+                    var j = i
+                    while j > head {
+                        items[j] = items[j - 1]
+                        j -= 1
+                    }
+                    dropFirst()
+                } else {
+                    items.remove(at: i)
+                }
+                return true
+            }
+            i += 1
+        }
+        return false
+    }
+
+    override var estimatedSize: Int { 48 &+ items.capacity &* MemoryLayout<Value>.stride }
+
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        for v in items[head...] { t.mark(v) }
+    }
+}
+
+extension Value {
+    /// The `_Fifo` this value is, without a dynamic cast.
+    @inline(__always) var asFifo: FifoObj? {
+        guard case .object(let u) = self, u._withUnsafeGuaranteedRef({ $0.kind == .other && $0.flags & Obj.fifoFlag != 0 }) else { return nil }
+        return unsafeDowncast(u.takeUnretainedValue(), to: FifoObj.self)
+    }
+}
+
+extension Runtime {
+    /// The class `_Fifo` of the `asyncio` module.
+    func makeFifoType() -> TypeObject {
+        let t = heap.register(TypeObject(name: "_Fifo", base: types.object, isException: false, metatype: types.type))
+        t.moduleName = "asyncio.locks"
+        t.construct = { rt, args in
+            guard args.count > 0, let type = args[0].asType else { throw rt.typeError("cannot create '_Fifo' instances") }
+            try rt.checkCount(args.count - 1, "_Fifo", min: 0, max: 0)
+            return Value(rt.heap.register(FifoObj(type: type)))
+        }
+        func method(_ name: String, _ arity: Int, _ body: @escaping (Runtime, FifoObj, Args) throws -> Value) {
+            t.dict[name] = native(name, owner: "_Fifo") { rt, args in
+                guard args.count >= 1, let f = args[0].asFifo else {
+                    throw rt.typeError("descriptor '\(name)' for '_Fifo' objects doesn't apply to a '\(args.count >= 1 ? rt.typeName(args[0]) : "NoneType")' object")
+                }
+                try rt.checkCount(args.count - 1, name, min: arity, max: arity)
+                return try body(rt, f, args)
+            }
+        }
+        method("append", 1) { _, f, args in
+            f.append(args[1])
+            return .none
+        }
+        method("popleft", 0) { rt, f, _ in
+            guard let v = f.popFirst() else { throw rt.error(rt.exc.indexError, "pop from an empty deque") }
+            return v
+        }
+        method("pop", 0) { rt, f, _ in
+            guard let v = f.popLast() else { throw rt.error(rt.exc.indexError, "pop from an empty deque") }
+            return v
+        }
+        method("remove", 1) { rt, f, args in
+            guard f.remove(args[1]) else { throw rt.error(rt.exc.valueError, "deque.remove(x): x not in deque") }
+            return .none
+        }
+        method("first", 0) { rt, f, _ in
+            guard let v = f.live.first else { throw rt.error(rt.exc.indexError, "deque index out of range") }
+            return v
+        }
+        // The scans asyncio's locks make over their waiting futures (each stops where CPython's
+        // loop stops, so no more futures are looked at than there).
+        method("first_pending", 0) { _, f, _ in
+            f.live.first { !($0.asFuture?.isDone ?? true) } ?? .none
+        }
+        method("any_uncancelled", 0) { _, f, _ in
+            .bool(f.live.contains { $0.asFuture.map { $0.state != .cancelled } ?? true })
+        }
+        method("wake", 2) { rt, f, args in
+            // set_result(value) on the first n waiters not done yet; returns how many.
+            let n = try rt.intArgument(args[1])
+            var woken = 0
+            for v in f.live {
+                if woken >= n { break }
+                guard let fut = v.asFuture, !fut.isDone else { continue }
+                woken += 1
+                try rt.setFutureResult(fut, args[2])
+            }
+            return .int(woken)
+        }
+        return t
+    }
+}
