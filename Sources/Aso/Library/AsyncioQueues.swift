@@ -3,7 +3,8 @@
 // One idea: as in asyncio (Lib/asyncio/queues.py), a queue is a container plus two FIFOs of
 // waiting futures, getters and putters. Taking or adding an item wakes the first waiter of the
 // other side, which re-checks when it runs; a waiter cancelled after being woken passes the
-// wake-up on. `shutdown(immediate=)` and `QueueShutDown` follow Python 3.13.
+// wake-up on. `shutdown(immediate=)` and `QueueShutDown` follow Python 3.13. What never waits is
+// one call into the native core (AsoRuntime/Async/QueueCore.swift); the waiting is here.
 
 let asyncioQueuesFile = "asyncio/queues.aso"
 
@@ -23,112 +24,57 @@ class QueueShutDown(Exception):
     __module__ = "asyncio.queues"
 
 
-def _heap_push(heap, item):
-    # heapq.heappush: the new item moves up past every parent greater than it.
-    heap.append(item)
-    pos = len(heap) - 1
-    while pos > 0:
-        parent_pos = (pos - 1) >> 1
-        parent = heap[parent_pos]
-        if item < parent:
-            heap[pos] = parent
-            pos = parent_pos
-        else:
-            break
-    heap[pos] = item
-
-
-def _heap_pop(heap):
-    # heapq.heappop: the last item goes to the root's place by the smaller child each time down
-    # to a leaf, then up again as far as it belongs (the same comparisons as heapq makes).
-    last = heap.pop()
-    if not heap:
-        return last
-    top = heap[0]
-    end = len(heap)
-    pos = 0
-    child = 1
-    while child < end:
-        right = child + 1
-        if right < end and not heap[child] < heap[right]:
-            child = right
-        heap[pos] = heap[child]
-        pos = child
-        child = 2 * pos + 1
-    while pos > 0:
-        parent_pos = (pos - 1) >> 1
-        parent = heap[parent_pos]
-        if last < parent:
-            heap[pos] = parent
-            pos = parent_pos
-        else:
-            break
-    heap[pos] = last
-    return top
-
-
 class Queue:
     __module__ = "asyncio.queues"
+
+    # Which container the items are kept in: 0 FIFO, 1 LIFO, 2 heap (see _QueueCore).
+    _mode = 0
 
     def __init__(self, maxsize=0):
         self._maxsize = maxsize
         self._getters = _Fifo()
         self._putters = _Fifo()
-        self._unfinished_tasks = 0
         self._finished = Event()
         self._finished.set()
-        self._is_shutdown = False
-        self._init(maxsize)
-
-    def _init(self, maxsize):
-        self._queue = _Fifo()
-
-    def _get(self):
-        return self._queue.popleft()
-
-    def _put(self, item):
-        self._queue.append(item)
-
-    def _wakeup_next(self, waiters):
-        while waiters:
-            waiter = waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                break
+        self._core = _QueueCore(self._mode, maxsize, self._getters, self._putters, self._finished,
+                                QueueEmpty, QueueFull, QueueShutDown)
 
     def _format(self):
         text = f"maxsize={self._maxsize!r}"
-        if self._queue:
-            text += f" _queue={list(self._queue)!r}"
+        items = self._core.items()
+        if items:
+            text += f" _queue={items!r}"
         if self._getters:
             text += f" _getters[{len(self._getters)}]"
         if self._putters:
             text += f" _putters[{len(self._putters)}]"
-        if self._unfinished_tasks:
-            text += f" tasks={self._unfinished_tasks}"
+        unfinished = self._core.unfinished()
+        if unfinished:
+            text += f" tasks={unfinished}"
         return text
 
     def __str__(self):
         return f"<{type(self).__name__} {self._format()}>"
 
     def qsize(self):
-        return len(self._queue)
+        return self._core.qsize()
 
     @property
     def maxsize(self):
         return self._maxsize
 
     def empty(self):
-        return not self._queue
+        return self._core.qsize() == 0
 
     def full(self):
-        if self._maxsize <= 0:
-            return False
-        return self.qsize() >= self._maxsize
+        return self._core.full()
 
     async def put(self, item):
-        while self.full():
-            if self._is_shutdown:
+        core = self._core
+        if core.try_put(item):
+            return None
+        while core.full():
+            if core.is_shut_down():
                 raise QueueShutDown
             putter = get_running_loop().create_future()
             self._putters.append(putter)
@@ -141,24 +87,21 @@ class Queue:
                 except ValueError:
                     pass
                 # Woken for a free slot it will not use: the next putter gets it.
-                if not self.full() and not putter.cancelled():
-                    self._wakeup_next(self._putters)
+                if not core.full() and not putter.cancelled():
+                    core.wake_next(self._putters)
                 raise
-        return self.put_nowait(item)
+        return core.put_nowait(item)
 
     def put_nowait(self, item):
-        if self._is_shutdown:
-            raise QueueShutDown
-        if self.full():
-            raise QueueFull
-        self._put(item)
-        self._unfinished_tasks += 1
-        self._finished.clear()
-        self._wakeup_next(self._getters)
+        return self._core.put_nowait(item)
 
     async def get(self):
-        while self.empty():
-            if self._is_shutdown:
+        core = self._core
+        item = core.try_get()
+        if item is not core:
+            return item
+        while core.qsize() == 0:
+            if core.is_shut_down():
                 raise QueueShutDown
             getter = get_running_loop().create_future()
             self._getters.append(getter)
@@ -171,73 +114,33 @@ class Queue:
                 except ValueError:
                     pass
                 # Woken for an item it will not take: the next getter gets it.
-                if not self.empty() and not getter.cancelled():
-                    self._wakeup_next(self._getters)
+                if core.qsize() != 0 and not getter.cancelled():
+                    core.wake_next(self._getters)
                 raise
-        return self.get_nowait()
+        return core.get_nowait()
 
     def get_nowait(self):
-        if self.empty():
-            if self._is_shutdown:
-                raise QueueShutDown
-            raise QueueEmpty
-        item = self._get()
-        self._wakeup_next(self._putters)
-        return item
+        return self._core.get_nowait()
 
     def task_done(self):
-        if self._unfinished_tasks <= 0:
-            raise ValueError("task_done() called too many times")
-        self._unfinished_tasks -= 1
-        if self._unfinished_tasks == 0:
-            self._finished.set()
+        self._core.task_done()
 
     async def join(self):
-        if self._unfinished_tasks > 0:
+        if self._core.unfinished() > 0:
             await self._finished.wait()
 
     def shutdown(self, immediate=False):
-        self._is_shutdown = True
-        if immediate:
-            while not self.empty():
-                self._get()
-                if self._unfinished_tasks > 0:
-                    self._unfinished_tasks -= 1
-            if self._unfinished_tasks == 0:
-                self._finished.set()
-        # Every waiter re-checks, and raises QueueShutDown where it must.
-        while self._getters:
-            getter = self._getters.popleft()
-            if not getter.done():
-                getter.set_result(None)
-        while self._putters:
-            putter = self._putters.popleft()
-            if not putter.done():
-                putter.set_result(None)
+        self._core.shutdown(immediate)
 
 
 class PriorityQueue(Queue):
     __module__ = "asyncio.queues"
 
-    def _init(self, maxsize):
-        self._queue = []
-
-    def _put(self, item):
-        _heap_push(self._queue, item)
-
-    def _get(self):
-        return _heap_pop(self._queue)
+    _mode = 2
 
 
 class LifoQueue(Queue):
     __module__ = "asyncio.queues"
 
-    def _init(self, maxsize):
-        self._queue = []
-
-    def _put(self, item):
-        self._queue.append(item)
-
-    def _get(self):
-        return self._queue.pop()
+    _mode = 1
 """#

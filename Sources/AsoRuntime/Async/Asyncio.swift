@@ -12,7 +12,9 @@ extension Runtime {
         m.set("TimeoutError", Value(exc.timeoutError))
         m.set("Future", Value(types.future))
         m.set("Task", Value(types.task))
-        m.set("_Fifo", Value(makeFifoType()))
+        let fifo = makeFifoType()
+        m.set("_Fifo", Value(fifo))
+        m.set("_QueueCore", Value(makeQueueCoreType(fifoType: fifo)))
         types.future.construct = { rt, args in
             guard rt.loop != nil else { throw rt.runtimeError("no running event loop") }
             return Value(rt.newFuture())

@@ -17,6 +17,11 @@ final class FifoObj: Obj {
 
     var count: Int { items.count - head }
     var live: ArraySlice<Value> { items[head...] }
+    /// The `i`th item from the front (a priority queue keeps its heap here).
+    subscript(i: Int) -> Value {
+        get { items[head + i] }
+        set { items[head + i] = newValue }
+    }
 
     func append(_ v: Value) { items.append(v) }
 
