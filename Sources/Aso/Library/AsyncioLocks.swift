@@ -162,19 +162,21 @@ class Semaphore(_LockContext):
     def __init__(self, value=1):
         if value < 0:
             raise ValueError("Semaphore initial value must be >= 0")
-        self._waiters = None
-        self._value = value
+        self._waiters = _Fifo()
+        self._core = _SemaphoreCore(value, self._waiters)
+
+    @property
+    def _value(self):
+        return self._core.value()
 
     def locked(self):
         # Also "locked" while a waiter that has not been cancelled is queued (FIFO order).
-        return self._value == 0 or (self._waiters is not None and self._waiters.any_uncancelled())
+        return self._core.locked()
 
     async def acquire(self):
-        if not self.locked():
-            self._value -= 1
+        core = self._core
+        if core.try_acquire():
             return True
-        if self._waiters is None:
-            self._waiters = _Fifo()
         fut = get_running_loop().create_future()
         self._waiters.append(fut)
         try:
@@ -185,25 +187,13 @@ class Semaphore(_LockContext):
         except CancelledError:
             # Given a permit, then cancelled: the permit goes to the next waiter.
             if not fut.cancelled():
-                self._value += 1
-                self._wake_up_next()
+                core.release()
             raise
-        if self._value > 0:
-            self._wake_up_next()
+        core.wake_if_free()
         return True
 
     def release(self):
-        self._value += 1
-        self._wake_up_next()
-
-    def _wake_up_next(self):
-        # Hands a permit to the first waiter still waiting.
-        if not self._waiters:
-            return
-        fut = self._waiters.first_pending()
-        if fut is not None:
-            self._value -= 1
-            fut.set_result(True)
+        self._core.release()
 
 
 class BoundedSemaphore(Semaphore):
@@ -214,7 +204,7 @@ class BoundedSemaphore(Semaphore):
         super().__init__(value)
 
     def release(self):
-        if self._value >= self._bound_value:
+        if self._core.value() >= self._bound_value:
             raise ValueError("BoundedSemaphore released too many times")
         super().release()
 

@@ -15,6 +15,7 @@ extension Runtime {
         let fifo = makeFifoType()
         m.set("_Fifo", Value(fifo))
         m.set("_QueueCore", Value(makeQueueCoreType(fifoType: fifo)))
+        m.set("_SemaphoreCore", Value(makeSemaphoreCoreType()))
         types.future.construct = { rt, args in
             guard rt.loop != nil else { throw rt.runtimeError("no running event loop") }
             return Value(rt.newFuture())

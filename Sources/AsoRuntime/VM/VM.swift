@@ -917,7 +917,7 @@ extension Runtime {
                         (sp - 1).pointee = exit
                         Runtime.saveState(fp, ip, sp + 1, fiber)
                         let top = sp - fiber.stack
-                        let entered = try call(sp.pointee, [])
+                        let entered = try enterContext(mgr, sp.pointee, origin: code, pc: ip &- 1)
                         locals = fiber.stack + fp.pointee.base
                         sp = fiber.stack + top
                         sp.pointee = entered
@@ -1079,6 +1079,12 @@ extension Runtime {
             spill = [bm.receiver] + s
         }
         if spill != nil, !selfSlot.isNullValue { spill = [selfSlot.pointee] + (spill ?? []) }
+        if spill == nil, keywords.isEmpty, let fn = callee.asFunction, fn.code.resumableArgCount == nargs {
+            // A generator or coroutine method (`obj.method()`, `__aexit__`): a new suspended frame
+            // from the arguments in place, as the fast path makes one for a plain function.
+            calleeSlot.pointee = makeGeneratorFast(fn, argStart, origin: fp.pointee.code.takeUnretainedValue(), pc: ip &- 1)
+            return .returned(top: calleeSlot - fiber.stack + 1)
+        }
         if let fn = callee.asFunction, !fn.code.isResumable {
             let callee = fn.code
             let base = argStart - fiber.stack
@@ -1189,6 +1195,18 @@ extension Runtime {
         case .float(let d): return d <= 0
         default: return false
         }
+    }
+
+    /// Calls a context manager's `__enter__`/`__aenter__` (`bound`, already looked up): an async
+    /// method of a script class makes its coroutine straight from the receiver, with no argument
+    /// array and no bound method call.
+    func enterContext(_ mgr: Value, _ bound: Value, origin: CodeObj, pc: Int) throws -> Value {
+        if let bm = bound.asObject(.boundMethod, BoundMethodObj.self), let fn = bm.function.asFunction,
+           fn.code.resumableArgCount == 1 {
+            var receiver = bm.receiver
+            return withUnsafeMutablePointer(to: &receiver) { makeGeneratorFast(fn, $0, origin: origin, pc: pc) }
+        }
+        return try call(bound, [])
     }
 
     /// `{a, b, ...}` from `count` stack slots (which stay rooted while they are hashed).
