@@ -11,9 +11,10 @@ final class FifoObj: Obj {
         flags = Obj.fifoFlag
     }
 
-    /// The items, oldest first, from `head` on (slots before it are used up).
-    private(set) var items: [Value] = []
-    private var head = 0
+    /// The items, oldest first, from `head` on (slots before it are used up). (No dynamic
+    /// exclusivity checks: every waiter and item passes through here, and no access overlaps.)
+    @exclusivity(unchecked) private(set) var items: [Value] = []
+    @exclusivity(unchecked) private var head = 0
 
     var count: Int { items.count - head }
     var live: ArraySlice<Value> { items[head...] }

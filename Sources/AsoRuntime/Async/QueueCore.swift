@@ -13,14 +13,14 @@ final class QueueCore: Obj {
     let items: FifoObj
     /// How many items make the queue full (`maxsize` when it is positive; otherwise never).
     let limit: Int
-    /// `_unfinished_tasks`.
-    var unfinished = 0
-    var isShutDown = false
+    /// `_unfinished_tasks`. (Counters without dynamic exclusivity checks: no access overlaps.)
+    @exclusivity(unchecked) var unfinished = 0
+    @exclusivity(unchecked) var isShutDown = false
     /// The waiting getters and putters (the Aso side appends to them and removes its own).
     let getters: FifoObj, putters: FifoObj
     /// The queue's `_finished` Event, and whether it is set (it changes only here).
     let finished: Value
-    var finishedIsSet = true
+    @exclusivity(unchecked) var finishedIsSet = true
     /// The exception classes to raise.
     let queueEmpty: Value, queueFull: Value, queueShutDown: Value
 
@@ -34,7 +34,12 @@ final class QueueCore: Obj {
         self.finished = finished
         (queueEmpty, queueFull, queueShutDown) = errors
         super.init(kind: .other, type: type)
+        aux8 = QueueCore.tag
     }
+
+    /// `aux8` of a queue core (other `.other` objects leave it 0), so a method finds its receiver
+    /// without a dynamic cast.
+    static let tag: UInt8 = 1
 
     var count: Int { items.count }
     var isFull: Bool { count >= limit }
@@ -48,6 +53,14 @@ final class QueueCore: Obj {
         t.mark(queueEmpty)
         t.mark(queueFull)
         t.mark(queueShutDown)
+    }
+}
+
+extension Value {
+    /// The native core this value refers to, when its `aux8` tag says so (no dynamic cast).
+    @inline(__always) func nativeReference(_ tag: UInt8) -> Unmanaged<Obj>? {
+        guard case .object(let u) = self, u._withUnsafeGuaranteedRef({ $0.kind == .other && $0.aux8 == tag }) else { return nil }
+        return u
     }
 }
 
@@ -172,10 +185,11 @@ extension Runtime {
         }
         func method(_ name: String, _ arity: Int, _ body: @escaping (Runtime, QueueCore, Args) throws -> Value) {
             t.dict[name] = native(name, owner: "_QueueCore") { rt, args in
-                guard args.count == arity + 1, let q = args[0].object as? QueueCore else {
+                guard args.count == arity + 1, let u = args[0].nativeReference(QueueCore.tag) else {
                     throw rt.typeError("_QueueCore.\(name): bad arguments")
                 }
-                return try body(rt, q, args)
+                // (The receiver is on the caller's stack: used without reference counting.)
+                return try Unmanaged<QueueCore>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { try body(rt, $0, args) }
             }
         }
         method("qsize", 0) { _, q, _ in .int(q.count) }

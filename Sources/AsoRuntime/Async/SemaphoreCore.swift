@@ -6,7 +6,7 @@
 
 final class SemaphoreCore: Obj {
     /// `_value`: permits free (those handed to woken waiters are already taken off).
-    var value: Int
+    @exclusivity(unchecked) var value: Int
     /// The waiting futures, oldest first.
     let waiters: FifoObj
 
@@ -14,7 +14,11 @@ final class SemaphoreCore: Obj {
         self.value = value
         self.waiters = waiters
         super.init(kind: .other, type: type)
+        aux8 = SemaphoreCore.tag
     }
+
+    /// `aux8` of a semaphore core (see QueueCore.tag).
+    static let tag: UInt8 = 2
 
     /// asyncio's `locked()`: no permit, or a waiter not cancelled is queued (first come, first served).
     var isLocked: Bool {
@@ -48,10 +52,10 @@ extension Runtime {
         }
         func method(_ name: String, _ body: @escaping (Runtime, SemaphoreCore) throws -> Value) {
             t.dict[name] = native(name, owner: "_SemaphoreCore") { rt, args in
-                guard args.count == 1, let s = args[0].object as? SemaphoreCore else {
+                guard args.count == 1, let u = args[0].nativeReference(SemaphoreCore.tag) else {
                     throw rt.typeError("_SemaphoreCore.\(name): bad arguments")
                 }
-                return try body(rt, s)
+                return try Unmanaged<SemaphoreCore>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { try body(rt, $0) }
             }
         }
         method("value") { _, s in .int(s.value) }
