@@ -87,8 +87,12 @@ final class FifoObj: Obj {
 extension Value {
     /// The `_Fifo` this value is, without a dynamic cast.
     @inline(__always) var asFifo: FifoObj? {
-        guard case .object(let u) = self, u._withUnsafeGuaranteedRef({ $0.kind == .other && $0.flags & Obj.fifoFlag != 0 }) else { return nil }
+        guard isFifo, case .object(let u) = self else { return nil }
         return unsafeDowncast(u.takeUnretainedValue(), to: FifoObj.self)
+    }
+    @inline(__always) var isFifo: Bool {
+        guard case .object(let u) = self else { return false }
+        return u._withUnsafeGuaranteedRef { $0.kind == .other && $0.flags & Obj.fifoFlag != 0 }
     }
 }
 
@@ -104,11 +108,12 @@ extension Runtime {
         }
         func method(_ name: String, _ arity: Int, _ body: @escaping (Runtime, FifoObj, Args) throws -> Value) {
             t.dict[name] = native(name, owner: "_Fifo") { rt, args in
-                guard args.count >= 1, let f = args[0].asFifo else {
+                guard args.count >= 1, case .object(let u) = args[0], args[0].isFifo else {
                     throw rt.typeError("descriptor '\(name)' for '_Fifo' objects doesn't apply to a '\(args.count >= 1 ? rt.typeName(args[0]) : "NoneType")' object")
                 }
-                try rt.checkCount(args.count - 1, name, min: arity, max: arity)
-                return try body(rt, f, args)
+                if args.count != arity + 1 { try rt.checkCount(args.count - 1, name, min: arity, max: arity) }
+                // (The receiver is on the caller's stack: used without reference counting.)
+                return try Unmanaged<FifoObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { try body(rt, $0, args) }
             }
         }
         method("append", 1) { _, f, args in
