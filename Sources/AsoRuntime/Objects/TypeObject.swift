@@ -21,6 +21,10 @@ final class TypeObject: Obj {
     /// (so setting an attribute can skip looking for a setter).
     var hasProperties = false
     var propertiesEpoch = -1
+    /// `with`/`async with`: the class attributes found for the enter and exit methods (raw, not
+    /// bound), as of type epoch `contextEpoch` (index 0 for `with`, 1 for `async with`).
+    var contextMethods: [(enter: Value?, exit: Value?)] = [(nil, nil), (nil, nil)]
+    var contextEpoch = [-1, -1]
     /// The shared root shape of this class's instances' attributes.
     let instanceShape = Shape()
 

@@ -907,14 +907,17 @@ extension Runtime {
                         let mgr = (sp - 1).pointee
                         let (enterName, exitName, kind) = op == .beforeWith
                             ? ("__enter__", "__exit__", "context manager") : ("__aenter__", "__aexit__", "asynchronous context manager")
-                        guard let enter = try specialMethod(mgr, enterName) else {
+                        let (rawEnter, rawExit) = contextMethods(typeOf(mgr), async: op == .beforeAsyncWith, enterName, exitName)
+                        guard let rawEnter else {
                             throw typeError("'\(typeName(mgr))' object does not support the \(kind) protocol")
                         }
+                        let owner = typeOf(mgr)
+                        let enter = try bindClassAttribute(rawEnter, instance: mgr, owner: owner)
                         sp.pointee = enter
-                        guard let exit = try specialMethod(mgr, exitName) else {
+                        guard let rawExit else {
                             throw typeError("'\(typeName(mgr))' object does not support the \(kind) protocol (missed \(exitName) method)")
                         }
-                        (sp - 1).pointee = exit
+                        (sp - 1).pointee = try bindClassAttribute(rawExit, instance: mgr, owner: owner)
                         Runtime.saveState(fp, ip, sp + 1, fiber)
                         let top = sp - fiber.stack
                         let entered = try enterContext(mgr, sp.pointee, origin: code, pc: ip &- 1)
@@ -1079,6 +1082,20 @@ extension Runtime {
             spill = [bm.receiver] + s
         }
         if spill != nil, !selfSlot.isNullValue { spill = [selfSlot.pointee] + (spill ?? []) }
+        if spill == nil, keywords.isEmpty, let bm = callee.asObject(.boundMethod, BoundMethodObj.self),
+           let fn = bm.function.asFunction, fn.code.resumableArgCount == nargs + 1 {
+            // A coroutine method called through its bound method with no free slot before the
+            // arguments (`__aexit__(None, None, None)`): receiver and arguments copied once.
+            let origin = fp.pointee.code.takeUnretainedValue()
+            let made = withUnsafeTemporaryAllocation(of: Value.self, capacity: nargs + 1) { buf -> Value in
+                guard let base = buf.baseAddress else { return .none }
+                base.initialize(to: bm.receiver)
+                (base + 1).initialize(from: argStart, count: nargs)
+                return makeGeneratorFast(fn, base, origin: origin, pc: ip &- 1)
+            }
+            calleeSlot.pointee = made
+            return .returned(top: calleeSlot - fiber.stack + 1)
+        }
         if spill == nil, keywords.isEmpty, let fn = callee.asFunction, fn.code.resumableArgCount == nargs {
             // A generator or coroutine method (`obj.method()`, `__aexit__`): a new suspended frame
             // from the arguments in place, as the fast path makes one for a plain function.
@@ -1195,6 +1212,18 @@ extension Runtime {
         case .float(let d): return d <= 0
         default: return false
         }
+    }
+
+    /// The enter and exit methods of a context manager's class, looked up once per class and type
+    /// epoch (a class changing its attributes bumps the epoch).
+    func contextMethods(_ t: TypeObject, async: Bool, _ enterName: String, _ exitName: String) -> (Value?, Value?) {
+        let i = async ? 1 : 0
+        let epoch = hot.pointee.typeEpoch
+        if t.contextEpoch[i] != epoch {
+            t.contextMethods[i] = (t.lookup(enterName), t.lookup(exitName))
+            t.contextEpoch[i] = epoch
+        }
+        return t.contextMethods[i]
     }
 
     /// Calls a context manager's `__enter__`/`__aenter__` (`bound`, already looked up): an async
