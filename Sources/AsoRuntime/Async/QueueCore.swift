@@ -255,3 +255,58 @@ extension Runtime {
         }
     }
 }
+
+extension Runtime {
+    /// Marks the library's `Queue.put`, `Queue.get` and `Semaphore.acquire` (CodeObj.awaitFast),
+    /// once their classes exist in `m`.
+    func installAwaitFastPaths(_ m: ModuleObj) {
+        for (cls, method, kind) in [("Queue", "put", AwaitFast.queuePut), ("Queue", "get", .queueGet),
+                                    ("Semaphore", "acquire", .semaphoreAcquire)] {
+            if let f = m.get(cls)?.asType?.dict[method]?.asFunction { f.code.awaitFast = kind }
+        }
+    }
+
+    /// `await q.put(x)`, `await q.get()`, `await sem.acquire()` when they need not wait: done here
+    /// (nil when they must wait, or the receiver is not what the library made).
+    @inline(never)
+    func awaitWithoutWaiting(_ cu: Unmanaged<CodeObj>, _ args: UnsafeMutablePointer<Value>) throws -> Value? {
+        try cu._withUnsafeGuaranteedRef { c -> Value? in
+            guard case .object(let receiver) = args[0] else { return nil }
+            // The receiver's `_core`, through the slot remembered for its shape.
+            let core: Value? = receiver._withUnsafeGuaranteedRef { o in
+                guard o.kind == .instance else { return nil }
+                let inst = unsafeDowncast(o, to: InstanceObj.self)
+                let shape = inst.attributes.shapeAddress
+                if shape != c.awaitFastShape {
+                    guard let i = inst.attributes.shape.slot(of: "_core") else { return nil }
+                    c.awaitFastShape = shape
+                    c.awaitFastSlot = i
+                }
+                return inst.attributes.slots[c.awaitFastSlot]
+            }
+            guard let core else { return nil }
+            switch c.awaitFast {
+            case .none: return nil
+            case .queuePut:
+                guard let u = core.nativeReference(QueueCore.tag) else { return nil }
+                return try Unmanaged<QueueCore>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { q -> Value? in
+                    guard !q.isShutDown, !q.isFull else { return nil }
+                    try queuePutNow(q, args[1])
+                    return Value.none
+                }
+            case .queueGet:
+                guard let u = core.nativeReference(QueueCore.tag) else { return nil }
+                return try Unmanaged<QueueCore>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { q -> Value? in
+                    q.count > 0 ? try queueGetNow(q) : nil
+                }
+            case .semaphoreAcquire:
+                guard let u = core.nativeReference(SemaphoreCore.tag) else { return nil }
+                return Unmanaged<SemaphoreCore>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { s -> Value? in
+                    guard !s.isLocked else { return nil }
+                    s.value -= 1
+                    return Value.bool(true)
+                }
+            }
+        }
+    }
+}

@@ -99,6 +99,7 @@ extension Runtime {
             sources[part.file] = part.source.split(separator: "\n", omittingEmptySubsequences: false)
             if case .raised(let e) = runModule(load(part.code, into: m)) { throw ScriptError(exception: e) }
         }
+        installAwaitFastPaths(m)
         return true
     }
 

@@ -76,6 +76,13 @@ final class CodeObj: Obj {
     /// `argCount` for a simple coroutine function, else -1: `await f(...)` with that many positional
     /// arguments runs the frame on the awaiter's fiber at once, with no coroutine object.
     let awaitArgCount: Int
+    /// For the library coroutines `Queue.put`, `Queue.get` and `Semaphore.acquire`: `await f(...)`
+    /// that need not wait is done natively, with no frame (the value is the one the coroutine would
+    /// return without suspending). Set when the library defines them (Runtime.installAwaitFastPaths).
+    var awaitFast = AwaitFast.none
+    /// Where the receiver keeps its `_core`: the instance shape last seen, and the slot in it.
+    var awaitFastShape: UnsafeMutableRawPointer?
+    var awaitFastSlot = 0
     /// One entry per instruction; `loadMethod` remembers there which method it found for which class.
     let methodCache: UnsafeMutablePointer<MethodCacheEntry>
     /// One entry per instruction; attribute loads, stores and method loads on instances remember
@@ -293,6 +300,9 @@ struct AttrCacheEntry {
         module = nil
     }
 }
+
+/// See `CodeObj.awaitFast`.
+enum AwaitFast: UInt8 { case none, queuePut, queueGet, semaphoreAcquire }
 
 struct MethodCacheEntry {
     var type: UnsafeMutableRawPointer? = nil

@@ -375,6 +375,17 @@ extension Runtime {
                                 var resumeAt = ip
                                 if !fast, cu._withUnsafeGuaranteedRef({ $0.awaitArgCount == nargs }),
                                    let exit = Runtime.awaitExit(words, ip, code) {
+                                    if cu._withUnsafeGuaranteedRef({ $0.awaitFast != .none }) {
+                                        Runtime.saveState(fp, ip, sp, fiber)
+                                        if let v = try awaitWithoutWaiting(cu, argStart) {
+                                            // Done without waiting: the `await`'s value, at its exit.
+                                            calleeSlot.pointee = v
+                                            sp = calleeSlot + 1
+                                            ip = exit
+                                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
+                                            continue
+                                        }
+                                    }
                                     fast = true
                                     resumeAt = exit
                                     if base &+ fsize >= fiber.capacity || fiber.frameCount >= fiber.frameCapacity {
