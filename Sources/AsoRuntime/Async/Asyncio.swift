@@ -1,8 +1,8 @@
 // The `asyncio` module: run, sleep, create_task, gather, the running loop, Future and Task.
 //
 // One idea: these are thin: each checks its arguments with CPython's messages and hands over to
-// the scheduling core (Runtime+Scheduling.swift). Awaiting a future or `asyncio.sleep` drives an
-// `AwaitObj`, whose step function is the body of the coroutine CPython would have run.
+// the scheduling core (Runtime+Scheduling.swift). Awaiting `asyncio.sleep` drives an `AwaitObj`,
+// whose step function is the body of the coroutine CPython would have run; a future drives itself.
 
 extension Runtime {
     func makeAsyncioModule() -> ModuleObj {
@@ -153,11 +153,6 @@ extension Runtime {
         return heap.register(SleepAwait(delay: delay, result: result, type: types.nativeCoroutine))
     }
 
-    /// What `await f` drives for a future (Future.__await__).
-    func futureAwaiter(_ f: FutureObj) -> AwaitObj {
-        heap.register(FutureAwait(future: f, type: types.futureIter))
-    }
-
     /// GET_AWAITABLE: the iterator an `await` drives. `from` says where the value came from, for
     /// the message when it is not awaitable (0 `await`, 1 `__aenter__`, 2 `__aexit__`, 3 `__anext__`).
     func awaitable(_ v: Value, from: Int = 0) throws -> Value {
@@ -185,7 +180,6 @@ extension Runtime {
         if case .object(let u) = v {
             if Value.isAwaitable(u) { return v }
             let o = u.takeUnretainedValue()
-            if let f = v.asFuture { return Value(futureAwaiter(f)) }
             if o.type.moduleName != nil, let r = try callUserMethod(v, "__await__", []) {
                 if isCoroutine(r) { throw typeError("__await__() returned a coroutine") }
                 guard isIterator(r) else { throw typeError("__await__() returned non-iterator of type '\(typeName(r))'") }

@@ -77,10 +77,21 @@ class FutureObj: Obj {
 
     init(type: TypeObject) {
         super.init(kind: .other, type: type)
-        flags = Obj.futureFlag | Obj.parkableFlag
+        flags = Obj.futureFlag | Obj.parkableFlag | Obj.awaitableFlag
     }
 
     final var isDone: Bool { state != .pending }
+
+    /// `await f` drives the future itself (Future.__await__, with nothing made per await): pending,
+    /// it yields itself for the task to park on; done, it gives its result or raises.
+    override func resume(_ rt: Runtime, _ e: ExceptionObj?) throws -> ResumeResult {
+        if let e { throw ScriptError(exception: e) }
+        if !isDone {
+            blocking = true
+            return .yielded(Value(self))
+        }
+        return .returned(try rt.futureResult(self))
+    }
 
     /// The value set by `set_result` (a sleep keeps its result here before it is done).
     final var result: Value {
@@ -349,35 +360,6 @@ final class SleepAwait: FutureObj {
         }
         timerCancelled = true
         return .returned(try rt.futureResult(self))
-    }
-}
-
-/// `await f` for a future (Future.__await__): yields the future once, then returns its result.
-final class FutureAwait: AwaitObj {
-    let future: FutureObj
-    var started = false
-
-    init(future: FutureObj, type: TypeObject) {
-        self.future = future
-        super.init(type: type)
-    }
-
-    override func resume(_ rt: Runtime, _ e: ExceptionObj?) throws -> ResumeResult {
-        if let e { throw ScriptError(exception: e) }
-        if !started {
-            started = true
-            if !future.isDone {
-                future.blocking = true
-                return .yielded(Value(future))
-            }
-        }
-        if !future.isDone { throw rt.runtimeError("await wasn't used with future") }
-        return .returned(try rt.futureResult(future))
-    }
-
-    override func trace(_ t: inout Tracer) {
-        super.trace(&t)
-        t.mark(future)
     }
 }
 

@@ -122,7 +122,6 @@ final class Types {
         future = make("Future", object)
         task = make("Task", future)
         gatheringFuture = make("_GatheringFuture", future)
-        futureIter = make("FutureIter", object)
         coroutineWrapper = make("coroutine_wrapper", object)
         handle = make("Handle", object)
         timerHandle = make("TimerHandle", handle)
@@ -136,7 +135,7 @@ final class Types {
     /// dictionaries hold the native methods).
     private(set) var every: [TypeObject] = []
     // asyncio's classes.
-    let coroutine, future, task, gatheringFuture, futureIter, handle, timerHandle, eventLoop: TypeObject
+    let coroutine, future, task, gatheringFuture, handle, timerHandle, eventLoop: TypeObject
     /// What `coroutine.__await__()` returns: an iterator that drives the coroutine.
     let coroutineWrapper: TypeObject
     /// The class of native coroutines (`asyncio.sleep(...)`): also named `coroutine`, without
