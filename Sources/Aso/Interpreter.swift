@@ -73,7 +73,6 @@ public final class Interpreter {
         options.virtualTime = configuration.virtualTime
         runtime = Runtime(options: options, writeOut: configuration.standardOutput, writeErr: configuration.standardError)
         runtime.importHook = { [unowned self] name in try self.findModule(name) }
-        runtime.libraryHook = { [unowned self] name in self.libraryModule(name) }
         runtime.lazyLibraryHook = { [unowned self] module, name in self.lazyLibraryModule(module, name) }
     }
 
@@ -118,26 +117,32 @@ public final class Interpreter {
     }
 
     /// Finds `name.aso` beside the main script, then in `modulePath`.
-    /// The script parts of a native module, compiled from the sources built into the library, in
-    /// the order they run into the module.
-    private func libraryModule(_ name: String) -> [CompiledModule] {
-        guard name == "asyncio" else { return [] }
-        return compileLibrary([(asyncioLibraryFile, asyncioLibrarySource)])
+    /// A part of a native module's script code (Sources/Aso/Library): compiled and run into the
+    /// module when one of the names it defines is first looked up, after the parts it needs.
+    private struct LibraryPart {
+        let file: String, source: String, names: Set<String>, needs: [String]
     }
+    private static let asyncioParts = [
+        LibraryPart(file: asyncioLibraryFile, source: asyncioLibrarySource, names: asyncioCombinatorNames, needs: []),
+        LibraryPart(file: asyncioLocksFile, source: asyncioLocksSource, names: asyncioLocksNames, needs: []),
+        LibraryPart(file: asyncioQueuesFile, source: asyncioQueuesSource, names: asyncioQueuesNames, needs: [asyncioLocksFile]),
+    ]
 
-    /// The parts of a native module's script code that are loaded when one of their names is
-    /// first looked up (`asyncio.Lock`, `from asyncio import Queue`; `*` for all of them); empty
-    /// when `name` is not one.
+    /// The parts not yet loaded that `module.name` needs (`*`: all of them), in the order they run;
+    /// empty when the name is not one of theirs. (Loading on first use keeps start-up free of
+    /// compiling code a program never names.)
     private func lazyLibraryModule(_ module: String, _ name: String) -> [CompiledModule] {
         guard module == "asyncio" else { return [] }
-        var parts: [(String, String)] = []
-        let queues = name == "*" || asyncioQueuesNames.contains(name)
-        if (queues || asyncioLocksNames.contains(name)) && !loadedLibraryParts.contains(asyncioLocksFile) {
-            parts.append((asyncioLocksFile, asyncioLocksSource))
+        let parts = Interpreter.asyncioParts
+        var wanted: [LibraryPart] = []
+        func want(_ part: LibraryPart) {
+            guard !loadedLibraryParts.contains(part.file) else { return }
+            for file in part.needs { if let p = parts.first(where: { $0.file == file }) { want(p) } }
+            loadedLibraryParts.insert(part.file)
+            wanted.append(part)
         }
-        if queues && !loadedLibraryParts.contains(asyncioQueuesFile) { parts.append((asyncioQueuesFile, asyncioQueuesSource)) }
-        for (file, _) in parts { loadedLibraryParts.insert(file) }
-        return compileLibrary(parts)
+        for part in parts where name == "*" || part.names.contains(name) { want(part) }
+        return compileLibrary(wanted.map { ($0.file, $0.source) })
     }
 
     private func compileLibrary(_ parts: [(file: String, source: String)]) -> [CompiledModule] {

@@ -7,6 +7,10 @@
 
 let asyncioLibraryFile = "asyncio/combinators.aso"
 
+/// The names this part defines (it is loaded on first use, as the locks and queues are).
+let asyncioCombinatorNames: Set<String> = ["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED", "wait_for", "shield",
+                                           "wait", "as_completed", "Timeout", "timeout", "timeout_at", "TaskGroup"]
+
 let asyncioLibrarySource = #"""
 FIRST_COMPLETED = "FIRST_COMPLETED"
 FIRST_EXCEPTION = "FIRST_EXCEPTION"

@@ -61,13 +61,6 @@ extension Runtime {
         if let make = nativeModules[name] {
             let m = make(self)
             modules[name] = m
-            for library in libraryHook?(name) ?? [] {
-                sources[library.file] = library.source.split(separator: "\n", omittingEmptySubsequences: false)
-                if case .raised(let e) = runModule(load(library.code, into: m)) {
-                    modules[name] = nil
-                    throw ScriptError(exception: e)
-                }
-            }
             return m
         }
         if let hook = importHook {

@@ -66,11 +66,9 @@ package final class Runtime {
     /// Finds and compiles a module's source when `import` names one that is neither loaded nor
     /// native (set by the embedding layer, which owns the compiler); nil when there is no such file.
     package var importHook: ((String) throws -> CompiledModule?)?
-    /// The script parts of a native module (`asyncio`'s combinators, locks and queues), run into
-    /// it in order on first import.
-    package var libraryHook: ((String) -> [CompiledModule])?
-    /// The script parts of a native module loaded when a name they define is first looked up
-    /// (module and name given, `*` for every part; empty when the name is not one of theirs).
+    /// The script parts of a native module (`asyncio`'s combinators, locks and queues), loaded
+    /// when a name they define is first looked up (module and name given, `*` for every part;
+    /// empty when the name is not one of theirs).
     package var lazyLibraryHook: ((String, String) -> [CompiledModule])?
 
     /// The singletons `NotImplemented` and `Ellipsis`.
