@@ -44,7 +44,7 @@ class Lock(_LockContext):
             return True
         if self._waiters is None:
             self._waiters = _Fifo()
-        fut = get_running_loop().create_future()
+        fut = _new_future()
         self._waiters.append(fut)
         try:
             try:
@@ -95,7 +95,7 @@ class Event:
     async def wait(self):
         if self._value:
             return True
-        fut = get_running_loop().create_future()
+        fut = _new_future()
         self._waiters.append(fut)
         try:
             await fut
@@ -121,7 +121,7 @@ class Condition(_LockContext):
             raise RuntimeError("cannot wait on un-acquired lock")
         self.release()
         try:
-            fut = get_running_loop().create_future()
+            fut = _new_future()
             self._waiters.append(fut)
             try:
                 await fut
@@ -177,7 +177,7 @@ class Semaphore(_LockContext):
         core = self._core
         if core.try_acquire():
             return True
-        fut = get_running_loop().create_future()
+        fut = _new_future()
         self._waiters.append(fut)
         try:
             try:

@@ -76,7 +76,7 @@ class Queue:
         while core.full():
             if core.is_shut_down():
                 raise QueueShutDown
-            putter = get_running_loop().create_future()
+            putter = _new_future()
             self._putters.append(putter)
             try:
                 await putter
@@ -103,7 +103,7 @@ class Queue:
         while core.qsize() == 0:
             if core.is_shut_down():
                 raise QueueShutDown
-            getter = get_running_loop().create_future()
+            getter = _new_future()
             self._getters.append(getter)
             try:
                 await getter

@@ -50,6 +50,11 @@ extension Runtime {
             guard rt.loop != nil else { throw rt.runtimeError("no running event loop") }
             return Value(try rt.gather(args.positional, returnExceptions: re))
         })
+        // `get_running_loop().create_future()` in one call, for the library's waiters.
+        m.set("_new_future", native("_new_future") { rt, args in
+            guard rt.loop != nil else { throw rt.runtimeError("no running event loop") }
+            return Value(rt.newFuture())
+        })
         m.set("get_running_loop", native("get_running_loop") { rt, args in
             try rt.checkCount(args.count, "get_running_loop", min: 0, max: 0)
             guard let loop = rt.loop else { throw rt.runtimeError("no running event loop") }
