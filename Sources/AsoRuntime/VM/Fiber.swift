@@ -156,13 +156,21 @@ class Fiber: Obj {
         capacity32 = Int32(truncatingIfNeeded: newSlots)
     }
 
-    /// Makes room for `needed` slots in total; returns true if the stack moved.
+    /// Makes room for `needed` slots in total and `frames` more frames, in one move of the block
+    /// (a coroutine's fiber starts with room for one frame, and grows when it awaits); returns true
+    /// if the stack moved.
     @discardableResult
-    final func reserve(_ needed: Int) -> Bool {
-        if needed <= capacity { return false }
-        var n = capacity * 2
+    final func reserve(_ needed: Int, frames extra: Int = 0) -> Bool {
+        let moreFrames = frameCount + extra > frameCapacity
+        if needed <= capacity && !moreFrames { return false }
+        var n = capacity
         while n < needed { n *= 2 }
-        regrow(frames: frameCapacity, slots: n)
+        var f = frameCapacity
+        if moreFrames {
+            f = max(f * 2, 4)
+            while f < frameCount + extra { f *= 2 }
+        }
+        regrow(frames: f, slots: n)
         return true
     }
 

@@ -391,8 +391,7 @@ extension Runtime {
                                     if base &+ fsize >= fiber.capacity || fiber.frameCount >= fiber.frameCapacity {
                                         // A task's fiber starts small: grow it (frames and stack move).
                                         Runtime.saveState(fp, ip, sp, fiber)
-                                        fiber.reserve(base &+ fsize &+ 1)
-                                        fiber.reserveFrame()
+                                        fiber.reserve(base &+ fsize &+ 1, frames: 1)
                                         fp = fiber.frames + (fiber.frameCount &- 1)
                                         locals = fiber.stack + fp.pointee.base
                                         calleeSlot = fiber.stack + calleeIndex
@@ -1294,7 +1293,7 @@ extension Runtime {
         let code = frame.code.takeUnretainedValue()
         let slot = fiber.sp - 2
         let base = fiber.sp - 1
-        fiber.reserve(base + code.frameSize + 1)
+        fiber.reserve(base + code.frameSize + 1, frames: 1)
         for i in 0..<code.localCount { fiber.stack[base + i] = source.stack[i] }
         let caller = fiber.frames + (fiber.frameCount - 1)
         caller.pointee.ip = exit
