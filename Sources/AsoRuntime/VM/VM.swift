@@ -1093,6 +1093,34 @@ extension Runtime {
         }
         if spill != nil, !selfSlot.isNullValue { spill = [selfSlot.pointee] + (spill ?? []) }
         if spill == nil, keywords.isEmpty, let bm = callee.asObject(.boundMethod, BoundMethodObj.self),
+           let fn = bm.function.asFunction, fn.code.awaitArgCount == nargs + 1,
+           let exit = Runtime.awaitedCallExit(fp.pointee.code.takeUnretainedValue(), ip) {
+            // `await obj.method(...)` through a bound method with no free slot before the
+            // arguments (`__aexit__(None, None, None)` of `async with`): the coroutine's frame is
+            // pushed above the arguments, receiver first, and the caller resumes after the `await`
+            // (as the dispatch loop's fused path does for a plain function): nothing is made.
+            if hot.pointee.depth >= hot.pointee.recursionLimit {
+                throw error(exc.recursionError, "maximum recursion depth exceeded")
+            }
+            let callee = fn.code
+            let calleeIndex = calleeSlot - fiber.stack, argIndex = argStart - fiber.stack
+            let base = sp - fiber.stack
+            Runtime.saveState(fp, ip, sp, fiber)
+            if fiber.reserve(base + callee.frameSize + 1, frames: 1) { fp = fiber.frames + (fiber.frameCount - 1) }
+            let slots = fiber.stack + base
+            slots.pointee = bm.receiver
+            for i in 0..<nargs { slots[i + 1] = fiber.stack[argIndex + i] }
+            var i = nargs + 1
+            while i < callee.localCount { slots[i] = .null; i += 1 }
+            fp.pointee.ip = exit
+            fp.pointee.sp = calleeIndex
+            depth += 1
+            _ = fiber.push(Frame(code: Unmanaged.passUnretained(callee), function: bm.function,
+                                 ip: 0, base: base, sp: base + callee.localCount,
+                                 returnSlot: calleeIndex, namespace: .null, exit: .toCaller))
+            return .pushedFrame
+        }
+        if spill == nil, keywords.isEmpty, let bm = callee.asObject(.boundMethod, BoundMethodObj.self),
            let fn = bm.function.asFunction, fn.code.resumableArgCount == nargs + 1 {
             // A coroutine method called through its bound method with no free slot before the
             // arguments (`__aexit__(None, None, None)`): receiver and arguments copied once.
@@ -1199,6 +1227,16 @@ extension Runtime {
     /// the `await` loop (`getAwaitable 0; loadConst None; send exit; yieldValue; jump send`), whose
     /// last `jump` is what tracebacks and exception handlers see as the awaiting instruction.
     @inline(__always)
+    /// `awaitExit` for any GET_AWAITABLE (`async with` marks its `__aenter__`/`__aexit__` awaits).
+    static func awaitedCallExit(_ code: CodeObj, _ ip: Int) -> Int? {
+        let words = code.words
+        guard ip &+ 4 < code.wordCount, words[ip] & 0xFF == UInt32(OpCode.getAwaitable.rawValue) else { return nil }
+        let send = words[ip &+ 2]
+        guard send & 0xFF == UInt32(OpCode.send.rawValue), words[ip &+ 1] & 0xFF == UInt32(OpCode.loadConst.rawValue),
+              words[ip &+ 3] & 0xFF == UInt32(OpCode.yieldValue.rawValue) else { return nil }
+        return Int(send >> 8)
+    }
+
     static func awaitExit(_ words: UnsafeMutablePointer<UInt32>, _ ip: Int, _ code: CodeObj) -> Int? {
         guard words[ip] == UInt32(OpCode.getAwaitable.rawValue), ip &+ 2 < code.wordCount else { return nil }
         let send = words[ip &+ 2]
