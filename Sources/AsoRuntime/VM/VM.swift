@@ -922,12 +922,22 @@ extension Runtime {
                             throw typeError("'\(typeName(mgr))' object does not support the \(kind) protocol")
                         }
                         let owner = typeOf(mgr)
-                        let enter = try bindClassAttribute(rawEnter, instance: mgr, owner: owner)
-                        sp.pointee = enter
                         guard let rawExit else {
                             throw typeError("'\(typeName(mgr))' object does not support the \(kind) protocol (missed \(exitName) method)")
                         }
                         (sp - 1).pointee = try bindClassAttribute(rawExit, instance: mgr, owner: owner)
+                        if op == .beforeAsyncWith, let fn = rawEnter.asFunction, fn.code.awaitArgCount == 1,
+                           let exit = Runtime.awaitedCallExit(code, ip) {
+                            // `__aenter__` is a plain coroutine method: its frame runs at once, as an
+                            // awaited call does, and the entered value arrives after the `await`.
+                            sp.pointee = .none
+                            Runtime.saveState(fp, ip, sp + 1, fiber)
+                            try pushAwaited(fn, receiver: mgr, on: fiber, resultSlot: sp - fiber.stack, resumeAt: exit)
+                            (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
+                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
+                            continue
+                        }
+                        sp.pointee = try bindClassAttribute(rawEnter, instance: mgr, owner: owner)
                         Runtime.saveState(fp, ip, sp + 1, fiber)
                         let top = sp - fiber.stack
                         let entered = try enterContext(mgr, sp.pointee, origin: code, pc: ip &- 1)
@@ -1099,25 +1109,9 @@ extension Runtime {
             // arguments (`__aexit__(None, None, None)` of `async with`): the coroutine's frame is
             // pushed above the arguments, receiver first, and the caller resumes after the `await`
             // (as the dispatch loop's fused path does for a plain function): nothing is made.
-            if hot.pointee.depth >= hot.pointee.recursionLimit {
-                throw error(exc.recursionError, "maximum recursion depth exceeded")
-            }
-            let callee = fn.code
-            let calleeIndex = calleeSlot - fiber.stack, argIndex = argStart - fiber.stack
-            let base = sp - fiber.stack
             Runtime.saveState(fp, ip, sp, fiber)
-            if fiber.reserve(base + callee.frameSize + 1, frames: 1) { fp = fiber.frames + (fiber.frameCount - 1) }
-            let slots = fiber.stack + base
-            slots.pointee = bm.receiver
-            for i in 0..<nargs { slots[i + 1] = fiber.stack[argIndex + i] }
-            var i = nargs + 1
-            while i < callee.localCount { slots[i] = .null; i += 1 }
-            fp.pointee.ip = exit
-            fp.pointee.sp = calleeIndex
-            depth += 1
-            _ = fiber.push(Frame(code: Unmanaged.passUnretained(callee), function: bm.function,
-                                 ip: 0, base: base, sp: base + callee.localCount,
-                                 returnSlot: calleeIndex, namespace: .null, exit: .toCaller))
+            try pushAwaited(fn, receiver: bm.receiver, arguments: (argStart - fiber.stack, nargs), on: fiber,
+                            resultSlot: calleeSlot - fiber.stack, resumeAt: exit)
             return .pushedFrame
         }
         if spill == nil, keywords.isEmpty, let bm = callee.asObject(.boundMethod, BoundMethodObj.self),
@@ -1227,6 +1221,32 @@ extension Runtime {
     /// the `await` loop (`getAwaitable 0; loadConst None; send exit; yieldValue; jump send`), whose
     /// last `jump` is what tracebacks and exception handlers see as the awaiting instruction.
     @inline(__always)
+    /// Pushes the frame of coroutine method `fn` above the top of `fiber`'s stack (receiver, then the
+    /// `arguments` copied from their slots), for an `await` of its call: the caller's frame (the top
+    /// one, state saved) resumes at `resumeAt` with the result in slot `resultSlot`, as the fused
+    /// `await` of the call fast path arranges it. No coroutine object is made.
+    func pushAwaited(_ fn: FunctionObj, receiver: Value, arguments: (start: Int, count: Int) = (0, 0), on fiber: Fiber,
+                     resultSlot: Int, resumeAt: Int) throws {
+        if hot.pointee.depth >= hot.pointee.recursionLimit {
+            throw error(exc.recursionError, "maximum recursion depth exceeded")
+        }
+        let callee = fn.code
+        let base = fiber.sp
+        fiber.reserve(base + callee.frameSize + 1, frames: 1)
+        let slots = fiber.stack + base
+        slots.pointee = receiver
+        for i in 0..<arguments.count { slots[i + 1] = fiber.stack[arguments.start + i] }
+        var i = arguments.count + 1
+        while i < callee.localCount { slots[i] = .null; i += 1 }
+        let caller = fiber.frames + (fiber.frameCount - 1)
+        caller.pointee.ip = resumeAt
+        caller.pointee.sp = resultSlot
+        depth += 1
+        _ = fiber.push(Frame(code: Unmanaged.passUnretained(callee), function: Value(fn), ip: 0, base: base,
+                             sp: base + callee.localCount, returnSlot: resultSlot, namespace: .null, exit: .toCaller))
+        fiber.sp = base + callee.localCount
+    }
+
     /// `awaitExit` for any GET_AWAITABLE (`async with` marks its `__aenter__`/`__aexit__` awaits).
     static func awaitedCallExit(_ code: CodeObj, _ ip: Int) -> Int? {
         let words = code.words
