@@ -88,69 +88,61 @@ enum FrameExit: UInt8 {
 class Fiber: Obj {
     /// The value stack: locals and operand stacks of all frames, bottom to top.
     @exclusivity(unchecked) final private(set) var stack: UnsafeMutablePointer<Value>
-    /// The block: counters, then the frames, then the stack (one allocation, so a small fiber
-    /// costs one block besides the object). `frameCount` and `sp` live in it, behind a pointer:
-    /// the dispatch loop updates them on every call, and a pointer store needs no exclusivity check.
-    @exclusivity(unchecked) final private var counters: UnsafeMutablePointer<Counters>
-    typealias Counters = (frames: Int32, sp: Int32)
+    /// The block: the frames, then the stack (one allocation, so a small fiber costs one block
+    /// besides the object).
+    @exclusivity(unchecked) final private(set) var frames: UnsafeMutablePointer<Frame>
     @exclusivity(unchecked) final private var capacity32: Int32
     @exclusivity(unchecked) final private var frameCapacity32: Int32
+    /// `frameCount` and `sp`, in 32 bits (the object fills its allocator's size class exactly).
+    /// Unchecked: the dispatch loop updates them on every call.
+    @exclusivity(unchecked) final private var frameCount32: Int32 = 0
+    @exclusivity(unchecked) final private var sp32: Int32 = 0
 
     /// Stack slots.
     final var capacity: Int { @inline(__always) get { Int(capacity32) } }
     /// Frames the block has room for.
     final var frameCapacity: Int { @inline(__always) get { Int(frameCapacity32) } }
-    /// The frames, outermost first; `frameCount` of them are live.
-    final var frames: UnsafeMutablePointer<Frame> {
-        @inline(__always) get { (UnsafeMutableRawPointer(counters) + Fiber.framesOffset).assumingMemoryBound(to: Frame.self) }
-    }
-    /// Live frames.
+    /// Live frames (the frames, outermost first, are `frames[0..<frameCount]`).
     final var frameCount: Int {
-        @inline(__always) get { Int(counters.pointee.frames) }
-        @inline(__always) set { counters.pointee.frames = Int32(truncatingIfNeeded: newValue) }
+        @inline(__always) get { Int(frameCount32) }
+        @inline(__always) set { frameCount32 = Int32(truncatingIfNeeded: newValue) }
     }
     /// The stack top (first free slot) when the fiber is not running.
     final var sp: Int {
-        @inline(__always) get { Int(counters.pointee.sp) }
-        @inline(__always) set { counters.pointee.sp = Int32(truncatingIfNeeded: newValue) }
+        @inline(__always) get { Int(sp32) }
+        @inline(__always) set { sp32 = Int32(truncatingIfNeeded: newValue) }
     }
 
     init(capacity: Int = 1024, frameCapacity: Int = 32, kind: ObjKind = .other, type: TypeObject? = nil) {
         let slots = max(1, capacity), frameSlots = max(1, frameCapacity)
-        (counters, stack) = Fiber.allocateBlock(frames: frameSlots, slots: slots)
+        (frames, stack) = Fiber.allocateBlock(frames: frameSlots, slots: slots)
         capacity32 = Int32(truncatingIfNeeded: slots)
         frameCapacity32 = Int32(truncatingIfNeeded: frameSlots)
         super.init(kind: kind, type: type)
-        counters.initialize(to: (0, 0))
         stack.initialize(repeating: .null, count: slots)
     }
     deinit {
         frames.deinitialize(count: frameCount)
-        UnsafeMutableRawPointer(counters).deallocate()
+        UnsafeMutableRawPointer(frames).deallocate()
     }
 
     private static func roundUp(_ bytes: Int, _ align: Int) -> Int { (bytes + align - 1) / align * align }
-    private static let alignment = max(MemoryLayout<Counters>.alignment, MemoryLayout<Frame>.alignment, MemoryLayout<Value>.alignment)
-    private static let framesOffset = roundUp(MemoryLayout<Counters>.stride, alignment)
+    private static let alignment = max(MemoryLayout<Frame>.alignment, MemoryLayout<Value>.alignment)
 
-    private static func allocateBlock(frames: Int, slots: Int) -> (UnsafeMutablePointer<Counters>, UnsafeMutablePointer<Value>) {
-        let stackAt = roundUp(framesOffset + frames * MemoryLayout<Frame>.stride, alignment)
+    private static func allocateBlock(frames: Int, slots: Int) -> (UnsafeMutablePointer<Frame>, UnsafeMutablePointer<Value>) {
+        let stackAt = roundUp(frames * MemoryLayout<Frame>.stride, alignment)
         let raw = UnsafeMutableRawPointer.allocate(byteCount: stackAt + slots * MemoryLayout<Value>.stride, alignment: alignment)
-        _ = (raw + framesOffset).bindMemory(to: Frame.self, capacity: frames)
-        return (raw.bindMemory(to: Counters.self, capacity: 1), (raw + stackAt).bindMemory(to: Value.self, capacity: slots))
+        return (raw.bindMemory(to: Frame.self, capacity: frames), (raw + stackAt).bindMemory(to: Value.self, capacity: slots))
     }
 
-    /// Moves counters, frames and stack into a new block of the given capacities.
+    /// Moves frames and stack into a new block of the given capacities.
     private final func regrow(frames newFrames: Int, slots newSlots: Int) {
-        let (c, s) = Fiber.allocateBlock(frames: newFrames, slots: newSlots)
-        let oldFrames = frames
-        c.initialize(to: counters.pointee)
-        (UnsafeMutableRawPointer(c) + Fiber.framesOffset).assumingMemoryBound(to: Frame.self)
-            .moveInitialize(from: oldFrames, count: frameCount)
+        let (f, s) = Fiber.allocateBlock(frames: newFrames, slots: newSlots)
+        f.moveInitialize(from: frames, count: frameCount)
         s.moveInitialize(from: stack, count: capacity)
         (s + capacity).initialize(repeating: .null, count: newSlots - capacity)
-        UnsafeMutableRawPointer(counters).deallocate()
-        counters = c
+        UnsafeMutableRawPointer(frames).deallocate()
+        frames = f
         stack = s
         frameCapacity32 = Int32(truncatingIfNeeded: newFrames)
         capacity32 = Int32(truncatingIfNeeded: newSlots)
