@@ -125,7 +125,10 @@ public final class Interpreter {
     private static let asyncioParts = [
         LibraryPart(file: asyncioLibraryFile, source: asyncioLibrarySource, names: asyncioCombinatorNames, needs: []),
         LibraryPart(file: asyncioLocksFile, source: asyncioLocksSource, names: asyncioLocksNames, needs: []),
-        LibraryPart(file: asyncioQueuesFile, source: asyncioQueuesSource, names: asyncioQueuesNames, needs: [asyncioLocksFile]),
+        LibraryPart(file: asyncioConditionsFile, source: asyncioConditionsSource, names: asyncioConditionsNames,
+                    needs: [asyncioLocksFile]),
+        LibraryPart(file: asyncioQueuesFile, source: asyncioQueuesSource, names: asyncioQueuesNames,
+                    needs: [asyncioConditionsFile]),
     ]
 
     /// The parts not yet loaded that `module.name` needs (`*`: all of them), in the order they run;

@@ -7,13 +7,11 @@
 // takes nothing with it (the next one is woken instead), and an acquire that need not wait does
 // not switch tasks. Waiters wait in an `asyncio._Fifo` (AsoRuntime/Async/Fifo.swift), whose
 // native scans stand for the loops asyncio makes over its deques.
-
 let asyncioLocksFile = "asyncio/locks.aso"
 
 /// The names this part defines: it is compiled and run into `asyncio` when one is first looked up
 /// (most programs use none of them, and start-up pays nothing for them).
-let asyncioLocksNames: Set<String> = ["Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore", "Barrier",
-                                      "BrokenBarrierError"]
+let asyncioLocksNames: Set<String> = ["Lock", "Semaphore", "BoundedSemaphore"]
 
 let asyncioLocksSource = #"""
 class _LockContext:
@@ -74,6 +72,65 @@ class Lock(_LockContext):
             fut.set_result(True)
 
 
+class Semaphore(_LockContext):
+    __module__ = "asyncio.locks"
+
+    def __init__(self, value=1):
+        if value < 0:
+            raise ValueError("Semaphore initial value must be >= 0")
+        self._waiters = _Fifo()
+        self._core = _SemaphoreCore(value, self._waiters)
+
+    @property
+    def _value(self):
+        return self._core.value()
+
+    def locked(self):
+        # Also "locked" while a waiter that has not been cancelled is queued (FIFO order).
+        return self._core.locked()
+
+    async def acquire(self):
+        core = self._core
+        if core.try_acquire():
+            return True
+        fut = _new_future()
+        self._waiters.append(fut)
+        try:
+            try:
+                await fut
+            finally:
+                self._waiters.remove(fut)
+        except CancelledError:
+            # Given a permit, then cancelled: the permit goes to the next waiter.
+            if not fut.cancelled():
+                core.release()
+            raise
+        core.wake_if_free()
+        return True
+
+    def release(self):
+        self._core.release()
+
+
+class BoundedSemaphore(Semaphore):
+    __module__ = "asyncio.locks"
+
+    def __init__(self, value=1):
+        self._bound_value = value
+        super().__init__(value)
+
+    def release(self):
+        if self._core.value() >= self._bound_value:
+            raise ValueError("BoundedSemaphore released too many times")
+        super().release()
+"""#
+
+/// Event, Condition and Barrier: a part of their own (loaded after the locks, which Condition uses).
+let asyncioConditionsFile = "asyncio/conditions.aso"
+
+let asyncioConditionsNames: Set<String> = ["Event", "Condition", "Barrier", "BrokenBarrierError"]
+
+let asyncioConditionsSource = #"""
 class Event:
     __module__ = "asyncio.locks"
 
@@ -154,59 +211,6 @@ class Condition(_LockContext):
 
     def notify_all(self):
         self.notify(len(self._waiters))
-
-
-class Semaphore(_LockContext):
-    __module__ = "asyncio.locks"
-
-    def __init__(self, value=1):
-        if value < 0:
-            raise ValueError("Semaphore initial value must be >= 0")
-        self._waiters = _Fifo()
-        self._core = _SemaphoreCore(value, self._waiters)
-
-    @property
-    def _value(self):
-        return self._core.value()
-
-    def locked(self):
-        # Also "locked" while a waiter that has not been cancelled is queued (FIFO order).
-        return self._core.locked()
-
-    async def acquire(self):
-        core = self._core
-        if core.try_acquire():
-            return True
-        fut = _new_future()
-        self._waiters.append(fut)
-        try:
-            try:
-                await fut
-            finally:
-                self._waiters.remove(fut)
-        except CancelledError:
-            # Given a permit, then cancelled: the permit goes to the next waiter.
-            if not fut.cancelled():
-                core.release()
-            raise
-        core.wake_if_free()
-        return True
-
-    def release(self):
-        self._core.release()
-
-
-class BoundedSemaphore(Semaphore):
-    __module__ = "asyncio.locks"
-
-    def __init__(self, value=1):
-        self._bound_value = value
-        super().__init__(value)
-
-    def release(self):
-        if self._core.value() >= self._bound_value:
-            raise ValueError("BoundedSemaphore released too many times")
-        super().release()
 
 
 class BrokenBarrierError(RuntimeError):
