@@ -1090,6 +1090,27 @@ extension Runtime {
         let selfSlot = calleeSlot + 1
         var argStart = selfSlot.isNullValue ? selfSlot + 1 : selfSlot
         var nargs = sp - argStart
+        if spill == nil, keywords.isEmpty, !selfSlot.isNullValue, case .object(let u) = callee,
+           u._withUnsafeGuaranteedRef({ $0.kind == .boundMethod }) {
+            // `await obj.method(...)` through a bound method with no free slot before the
+            // arguments (`__aexit__(None, None, None)` of `async with`): the coroutine's frame is
+            // pushed above the arguments, receiver first, and the caller resumes after the `await`
+            // (as the dispatch loop's fused path does for a plain function): nothing is made.
+            // (References used without reference counting: the bound method is on the stack.)
+            let n = nargs
+            let pushed = try Unmanaged<BoundMethodObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { bm -> Bool in
+                guard case .object(let f) = bm.function, f._withUnsafeGuaranteedRef({ $0.kind == .function }) else { return false }
+                return try Unmanaged<FunctionObj>.fromOpaque(f.toOpaque())._withUnsafeGuaranteedRef { fn -> Bool in
+                    guard fn.code.awaitArgCount == n + 1,
+                          let exit = Runtime.awaitedCallExit(fp.pointee.code.takeUnretainedValue(), ip) else { return false }
+                    Runtime.saveState(fp, ip, sp, fiber)
+                    try pushAwaited(fn, receiver: bm.receiver, arguments: (argStart - fiber.stack, n), on: fiber,
+                                    resultSlot: calleeSlot - fiber.stack, resumeAt: exit)
+                    return true
+                }
+            }
+            if pushed { return .pushedFrame }
+        }
         // Unwrap bound methods into (function, self) in place when there is room.
         if let bm = callee.asObject(.boundMethod, BoundMethodObj.self), spill == nil, selfSlot.isNullValue {
             callee = bm.function
@@ -1102,18 +1123,6 @@ extension Runtime {
             spill = [bm.receiver] + s
         }
         if spill != nil, !selfSlot.isNullValue { spill = [selfSlot.pointee] + (spill ?? []) }
-        if spill == nil, keywords.isEmpty, let bm = callee.asObject(.boundMethod, BoundMethodObj.self),
-           let fn = bm.function.asFunction, fn.code.awaitArgCount == nargs + 1,
-           let exit = Runtime.awaitedCallExit(fp.pointee.code.takeUnretainedValue(), ip) {
-            // `await obj.method(...)` through a bound method with no free slot before the
-            // arguments (`__aexit__(None, None, None)` of `async with`): the coroutine's frame is
-            // pushed above the arguments, receiver first, and the caller resumes after the `await`
-            // (as the dispatch loop's fused path does for a plain function): nothing is made.
-            Runtime.saveState(fp, ip, sp, fiber)
-            try pushAwaited(fn, receiver: bm.receiver, arguments: (argStart - fiber.stack, nargs), on: fiber,
-                            resultSlot: calleeSlot - fiber.stack, resumeAt: exit)
-            return .pushedFrame
-        }
         if spill == nil, keywords.isEmpty, let bm = callee.asObject(.boundMethod, BoundMethodObj.self),
            let fn = bm.function.asFunction, fn.code.resumableArgCount == nargs + 1 {
             // A coroutine method called through its bound method with no free slot before the
