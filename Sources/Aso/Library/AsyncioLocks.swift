@@ -14,6 +14,11 @@ let asyncioLocksFile = "asyncio/locks.aso"
 let asyncioLocksNames: Set<String> = ["Lock", "Semaphore", "BoundedSemaphore"]
 
 let asyncioLocksSource = #"""
+def _state_repr(obj, extra):
+    # CPython's `<module.Class object at 0x... [state]>`.
+    return f"<{type(obj).__module__}.{type(obj).__qualname__} object at {id(obj):#x} [{extra}]>"
+
+
 class _LockContext:
     __module__ = "asyncio.locks"
 
@@ -31,6 +36,12 @@ class Lock(_LockContext):
     def __init__(self):
         self._waiters = None
         self._locked = False
+
+    def __repr__(self):
+        extra = "locked" if self._locked else "unlocked"
+        if self._waiters:
+            extra = f"{extra}, waiters:{len(self._waiters)}"
+        return _state_repr(self, extra)
 
     def locked(self):
         return self._locked
@@ -85,6 +96,12 @@ class Semaphore(_LockContext):
     def _value(self):
         return self._core.value()
 
+    def __repr__(self):
+        extra = "locked" if self.locked() else f"unlocked, value:{self._core.value()}"
+        if self._waiters:
+            extra = f"{extra}, waiters:{len(self._waiters)}"
+        return _state_repr(self, extra)
+
     def locked(self):
         # Also "locked" while a waiter that has not been cancelled is queued (FIFO order).
         return self._core.locked()
@@ -138,6 +155,12 @@ class Event:
         self._waiters = _Fifo()
         self._value = False
 
+    def __repr__(self):
+        extra = "set" if self._value else "unset"
+        if self._waiters:
+            extra = f"{extra}, waiters:{len(self._waiters)}"
+        return _state_repr(self, extra)
+
     def is_set(self):
         return self._value
 
@@ -172,6 +195,12 @@ class Condition(_LockContext):
         self.acquire = lock.acquire
         self.release = lock.release
         self._waiters = _Fifo()
+
+    def __repr__(self):
+        extra = "locked" if self.locked() else "unlocked"
+        if self._waiters:
+            extra = f"{extra}, waiters:{len(self._waiters)}"
+        return _state_repr(self, extra)
 
     async def wait(self):
         if not self.locked():
@@ -229,6 +258,12 @@ class Barrier:
         self._parties = parties
         self._state = "filling"
         self._count = 0
+
+    def __repr__(self):
+        extra = self._state
+        if not self.broken:
+            extra += f", waiters:{self.n_waiting}/{self.parties}"
+        return _state_repr(self, extra)
 
     async def __aenter__(self):
         return await self.wait()

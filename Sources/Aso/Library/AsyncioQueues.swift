@@ -53,6 +53,9 @@ class Queue:
             text += f" tasks={unfinished}"
         return text
 
+    def __repr__(self):
+        return f"<{type(self).__name__} at {id(self):#x} {self._format()}>"
+
     def __str__(self):
         return f"<{type(self).__name__} {self._format()}>"
 
