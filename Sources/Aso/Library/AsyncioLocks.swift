@@ -14,8 +14,10 @@ let asyncioLocksFile = "asyncio/locks.aso"
 let asyncioLocksNames: Set<String> = ["Lock", "Semaphore", "BoundedSemaphore"]
 
 let asyncioLocksSource = #"""
-def _state_repr(obj, extra):
-    # CPython's `<module.Class object at 0x... [state]>`.
+def _state_repr(obj, extra, waiters=None):
+    # CPython's `<module.Class object at 0x... [state, waiters:N]>`.
+    if waiters:
+        extra = f"{extra}, waiters:{len(waiters)}"
     return f"<{type(obj).__module__}.{type(obj).__qualname__} object at {id(obj):#x} [{extra}]>"
 
 
@@ -39,9 +41,7 @@ class Lock(_LockContext):
 
     def __repr__(self):
         extra = "locked" if self._locked else "unlocked"
-        if self._waiters:
-            extra = f"{extra}, waiters:{len(self._waiters)}"
-        return _state_repr(self, extra)
+        return _state_repr(self, extra, self._waiters)
 
     def locked(self):
         return self._locked
@@ -98,9 +98,7 @@ class Semaphore(_LockContext):
 
     def __repr__(self):
         extra = "locked" if self.locked() else f"unlocked, value:{self._core.value()}"
-        if self._waiters:
-            extra = f"{extra}, waiters:{len(self._waiters)}"
-        return _state_repr(self, extra)
+        return _state_repr(self, extra, self._waiters)
 
     def locked(self):
         # Also "locked" while a waiter that has not been cancelled is queued (FIFO order).
@@ -157,9 +155,7 @@ class Event:
 
     def __repr__(self):
         extra = "set" if self._value else "unset"
-        if self._waiters:
-            extra = f"{extra}, waiters:{len(self._waiters)}"
-        return _state_repr(self, extra)
+        return _state_repr(self, extra, self._waiters)
 
     def is_set(self):
         return self._value
@@ -198,9 +194,7 @@ class Condition(_LockContext):
 
     def __repr__(self):
         extra = "locked" if self.locked() else "unlocked"
-        if self._waiters:
-            extra = f"{extra}, waiters:{len(self._waiters)}"
-        return _state_repr(self, extra)
+        return _state_repr(self, extra, self._waiters)
 
     async def wait(self):
         if not self.locked():
