@@ -70,19 +70,23 @@ extension Runtime {
         switch q.mode {
         case .fifo, .lifo: q.items.append(item)
         case .priority:
-            // heapq.heappush: up past every parent greater than the item.
-            let heap = q.items
-            heap.append(item)
-            var pos = heap.count - 1
-            while pos > 0 {
-                let parent = (pos - 1) >> 1
-                let p = heap[parent]
-                guard try lessThan(item, p) else { break }
-                heap[pos] = p
-                pos = parent
-            }
-            heap[pos] = item
+            // heapq.heappush.
+            q.items.append(item)
+            try heapSiftUp(q.items, item, from: q.items.count - 1)
         }
+    }
+
+    /// heapq's `_siftdown`: `item`, meant for slot `pos`, moves up past every parent greater than it.
+    private func heapSiftUp(_ heap: FifoObj, _ item: Value, from start: Int) throws {
+        var pos = start
+        while pos > 0 {
+            let parent = (pos - 1) >> 1
+            let p = heap[parent]
+            guard try lessThan(item, p) else { break }
+            heap[pos] = p
+            pos = parent
+        }
+        heap[pos] = item
     }
 
     /// Takes the next item (`Queue._get`); the queue is not empty.
@@ -106,14 +110,7 @@ extension Runtime {
                 pos = child
                 child = 2 * pos + 1
             }
-            while pos > 0 {
-                let parent = (pos - 1) >> 1
-                let p = heap[parent]
-                guard try lessThan(last, p) else { break }
-                heap[pos] = p
-                pos = parent
-            }
-            heap[pos] = last
+            try heapSiftUp(heap, last, from: pos)
             return top
         }
     }
