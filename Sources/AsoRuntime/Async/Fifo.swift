@@ -76,6 +76,9 @@ final class FifoObj: Obj {
         return false
     }
 
+    /// A waiter whose future is not cancelled is queued (asyncio's `any(not w.cancelled() ...)`).
+    var hasUncancelled: Bool { live.contains { $0.asFuture.map { $0.state != .cancelled } ?? true } }
+
     override var estimatedSize: Int { 48 &+ items.capacity &* MemoryLayout<Value>.stride }
 
     override func trace(_ t: inout Tracer) {
@@ -120,14 +123,6 @@ extension Runtime {
             f.append(args[1])
             return .none
         }
-        method("popleft", 0) { rt, f, _ in
-            guard let v = f.popFirst() else { throw rt.error(rt.exc.indexError, "pop from an empty deque") }
-            return v
-        }
-        method("pop", 0) { rt, f, _ in
-            guard let v = f.popLast() else { throw rt.error(rt.exc.indexError, "pop from an empty deque") }
-            return v
-        }
         method("remove", 1) { rt, f, args in
             guard f.remove(args[1]) else { throw rt.error(rt.exc.valueError, "deque.remove(x): x not in deque") }
             return .none
@@ -138,12 +133,7 @@ extension Runtime {
         }
         // The scans asyncio's locks make over their waiting futures (each stops where CPython's
         // loop stops, so no more futures are looked at than there).
-        method("first_pending", 0) { _, f, _ in
-            f.live.first { !($0.asFuture?.isDone ?? true) } ?? .none
-        }
-        method("any_uncancelled", 0) { _, f, _ in
-            .bool(f.live.contains { $0.asFuture.map { $0.state != .cancelled } ?? true })
-        }
+        method("any_uncancelled", 0) { _, f, _ in .bool(f.hasUncancelled) }
         method("wake", 2) { rt, f, args in
             // set_result(value) on the first n waiters not done yet; returns how many.
             let n = try rt.intArgument(args[1])

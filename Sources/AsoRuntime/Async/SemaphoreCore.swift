@@ -22,7 +22,7 @@ final class SemaphoreCore: Obj {
 
     /// asyncio's `locked()`: no permit, or a waiter not cancelled is queued (first come, first served).
     var isLocked: Bool {
-        value == 0 || waiters.live.contains { $0.asFuture.map { $0.state != .cancelled } ?? true }
+        value == 0 || waiters.hasUncancelled
     }
 
     override func trace(_ t: inout Tracer) {

@@ -927,7 +927,7 @@ extension Runtime {
                         }
                         (sp - 1).pointee = try bindClassAttribute(rawExit, instance: mgr, owner: owner)
                         if op == .beforeAsyncWith, let fn = rawEnter.asFunction, fn.code.awaitArgCount == 1,
-                           let exit = Runtime.awaitedCallExit(code, ip) {
+                           let exit = Runtime.awaitExit(words, ip, code) {
                             // `__aenter__` is a plain coroutine method: its frame runs at once, as an
                             // awaited call does, and the entered value arrives after the `await`.
                             sp.pointee = .none
@@ -940,7 +940,7 @@ extension Runtime {
                         sp.pointee = try bindClassAttribute(rawEnter, instance: mgr, owner: owner)
                         Runtime.saveState(fp, ip, sp + 1, fiber)
                         let top = sp - fiber.stack
-                        let entered = try enterContext(mgr, sp.pointee, origin: code, pc: ip &- 1)
+                        let entered = try call(sp.pointee, [])
                         locals = fiber.stack + fp.pointee.base
                         sp = fiber.stack + top
                         sp.pointee = entered
@@ -1101,8 +1101,8 @@ extension Runtime {
             let pushed = try Unmanaged<BoundMethodObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { bm -> Bool in
                 guard case .object(let f) = bm.function, f._withUnsafeGuaranteedRef({ $0.kind == .function }) else { return false }
                 return try Unmanaged<FunctionObj>.fromOpaque(f.toOpaque())._withUnsafeGuaranteedRef { fn -> Bool in
-                    guard fn.code.awaitArgCount == n + 1,
-                          let exit = Runtime.awaitedCallExit(fp.pointee.code.takeUnretainedValue(), ip) else { return false }
+                    let code = fp.pointee.code.takeUnretainedValue()
+                    guard fn.code.awaitArgCount == n + 1, let exit = Runtime.awaitExit(code.words, ip, code) else { return false }
                     Runtime.saveState(fp, ip, sp, fiber)
                     try pushAwaited(fn, receiver: bm.receiver, arguments: (argStart - fiber.stack, n), on: fiber,
                                     resultSlot: calleeSlot - fiber.stack, resumeAt: exit)
@@ -1123,22 +1123,8 @@ extension Runtime {
             spill = [bm.receiver] + s
         }
         if spill != nil, !selfSlot.isNullValue { spill = [selfSlot.pointee] + (spill ?? []) }
-        if spill == nil, keywords.isEmpty, let bm = callee.asObject(.boundMethod, BoundMethodObj.self),
-           let fn = bm.function.asFunction, fn.code.resumableArgCount == nargs + 1 {
-            // A coroutine method called through its bound method with no free slot before the
-            // arguments (`__aexit__(None, None, None)`): receiver and arguments copied once.
-            let origin = fp.pointee.code.takeUnretainedValue()
-            let made = withUnsafeTemporaryAllocation(of: Value.self, capacity: nargs + 1) { buf -> Value in
-                guard let base = buf.baseAddress else { return .none }
-                base.initialize(to: bm.receiver)
-                (base + 1).initialize(from: argStart, count: nargs)
-                return makeGeneratorFast(fn, base, origin: origin, pc: ip &- 1)
-            }
-            calleeSlot.pointee = made
-            return .returned(top: calleeSlot - fiber.stack + 1)
-        }
         if spill == nil, keywords.isEmpty, let fn = callee.asFunction, fn.code.resumableArgCount == nargs {
-            // A generator or coroutine method (`obj.method()`, `__aexit__`): a new suspended frame
+            // A generator or coroutine method (`obj.method()`): a new suspended frame
             // from the arguments in place, as the fast path makes one for a plain function.
             calleeSlot.pointee = makeGeneratorFast(fn, argStart, origin: fp.pointee.code.takeUnretainedValue(), pc: ip &- 1)
             return .returned(top: calleeSlot - fiber.stack + 1)
@@ -1226,10 +1212,6 @@ extension Runtime {
         return (fp, code, code.words, code.consts, fp.pointee.ip, fiber.stack + fp.pointee.base, fiber.stack + fp.pointee.sp)
     }
 
-    /// Where the caller resumes when the call just made is awaited at once: the instruction after
-    /// the `await` loop (`getAwaitable 0; loadConst None; send exit; yieldValue; jump send`), whose
-    /// last `jump` is what tracebacks and exception handlers see as the awaiting instruction.
-    @inline(__always)
     /// Pushes the frame of coroutine method `fn` above the top of `fiber`'s stack (receiver, then the
     /// `arguments` copied from their slots), for an `await` of its call: the caller's frame (the top
     /// one, state saved) resumes at `resumeAt` with the result in slot `resultSlot`, as the fused
@@ -1256,18 +1238,14 @@ extension Runtime {
         fiber.sp = base + callee.localCount
     }
 
-    /// `awaitExit` for any GET_AWAITABLE (`async with` marks its `__aenter__`/`__aexit__` awaits).
-    static func awaitedCallExit(_ code: CodeObj, _ ip: Int) -> Int? {
-        let words = code.words
-        guard ip &+ 4 < code.wordCount, words[ip] & 0xFF == UInt32(OpCode.getAwaitable.rawValue) else { return nil }
-        let send = words[ip &+ 2]
-        guard send & 0xFF == UInt32(OpCode.send.rawValue), words[ip &+ 1] & 0xFF == UInt32(OpCode.loadConst.rawValue),
-              words[ip &+ 3] & 0xFF == UInt32(OpCode.yieldValue.rawValue) else { return nil }
-        return Int(send >> 8)
-    }
-
+    /// Where the caller resumes when the call just made is awaited at once: the instruction after
+    /// the `await` loop (`getAwaitable; loadConst None; send exit; yieldValue; jump send`), whose
+    /// last `jump` is what tracebacks and exception handlers see as the awaiting instruction.
+    @inline(__always)
     static func awaitExit(_ words: UnsafeMutablePointer<UInt32>, _ ip: Int, _ code: CodeObj) -> Int? {
-        guard words[ip] == UInt32(OpCode.getAwaitable.rawValue), ip &+ 2 < code.wordCount else { return nil }
+        // (Any GET_AWAITABLE: its argument only words the error for a value that cannot be
+        // awaited, and `async with` marks its `__aenter__`/`__aexit__` awaits with it.)
+        guard ip &+ 2 < code.wordCount, words[ip] & 0xFF == UInt32(OpCode.getAwaitable.rawValue) else { return nil }
         let send = words[ip &+ 2]
         guard send & 0xFF == UInt32(OpCode.send.rawValue) else { return nil }
         return Int(send >> 8)
@@ -1301,18 +1279,6 @@ extension Runtime {
             t.contextEpoch[i] = epoch
         }
         return t.contextMethods[i]
-    }
-
-    /// Calls a context manager's `__enter__`/`__aenter__` (`bound`, already looked up): an async
-    /// method of a script class makes its coroutine straight from the receiver, with no argument
-    /// array and no bound method call.
-    func enterContext(_ mgr: Value, _ bound: Value, origin: CodeObj, pc: Int) throws -> Value {
-        if let bm = bound.asObject(.boundMethod, BoundMethodObj.self), let fn = bm.function.asFunction,
-           fn.code.resumableArgCount == 1 {
-            var receiver = bm.receiver
-            return withUnsafeMutablePointer(to: &receiver) { makeGeneratorFast(fn, $0, origin: origin, pc: pc) }
-        }
-        return try call(bound, [])
     }
 
     /// `{a, b, ...}` from `count` stack slots (which stay rooted while they are hashed).
