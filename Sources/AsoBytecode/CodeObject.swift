@@ -6,7 +6,7 @@
 // (parameters first, in call order, then other locals, then cell-only names, then free variables).
 
 /// A constant in a code object's pool.
-public indirect enum CodeConstant: Sendable, Hashable {
+package indirect enum CodeConstant: Sendable, Hashable {
     case none
     case bool(Bool)
     case int(Int)
@@ -20,7 +20,7 @@ public indirect enum CodeConstant: Sendable, Hashable {
     /// A nested code object (functions, lambdas, comprehensions, class bodies).
     case code(CodeObject)
 
-    public static func == (a: CodeConstant, b: CodeConstant) -> Bool {
+    package static func == (a: CodeConstant, b: CodeConstant) -> Bool {
         switch (a, b) {
         case (.none, .none), (.ellipsis, .ellipsis): return true
         case let (.bool(x), .bool(y)): return x == y
@@ -35,7 +35,7 @@ public indirect enum CodeConstant: Sendable, Hashable {
         default: return false
         }
     }
-    public func hash(into h: inout Hasher) {
+    package func hash(into h: inout Hasher) {
         switch self {
         case .none: h.combine(0)
         case .ellipsis: h.combine(1)
@@ -54,12 +54,12 @@ public indirect enum CodeConstant: Sendable, Hashable {
 /// An exception-table entry: an exception raised by an instruction in `start ..< end` jumps to
 /// `target` after the frame's value stack is cut back to `depth` values (not counting locals).
 /// Entries are ordered so that the first one covering an instruction is the innermost handler.
-public struct ExceptionTableEntry: Sendable, Hashable {
-    public var start: Int
-    public var end: Int
-    public var target: Int
-    public var depth: Int
-    public init(start: Int, end: Int, target: Int, depth: Int) {
+package struct ExceptionTableEntry: Sendable, Hashable {
+    package var start: Int
+    package var end: Int
+    package var target: Int
+    package var depth: Int
+    package init(start: Int, end: Int, target: Int, depth: Int) {
         self.start = start; self.end = end; self.target = target; self.depth = depth
     }
 }
@@ -70,15 +70,15 @@ public struct ExceptionTableEntry: Sendable, Hashable {
 /// positions table records it, and tracebacks underline it (PEP 657). For a one-line binary
 /// operation or subscript, `anchorStart ..< anchorEnd` (columns on `line`, 0 when absent) is the
 /// operator or the `[index]` part, which the underline marks with `^` and the rest with `~`.
-public struct LineTableEntry: Sendable, Hashable {
-    public var start: Int
-    public var line: Int
-    public var column: Int
-    public var endLine: Int
-    public var endColumn: Int
-    public var anchorStart: Int
-    public var anchorEnd: Int
-    public init(start: Int, line: Int, column: Int, endLine: Int = 0, endColumn: Int = 0,
+package struct LineTableEntry: Sendable, Hashable {
+    package var start: Int
+    package var line: Int
+    package var column: Int
+    package var endLine: Int
+    package var endColumn: Int
+    package var anchorStart: Int
+    package var anchorEnd: Int
+    package init(start: Int, line: Int, column: Int, endLine: Int = 0, endColumn: Int = 0,
                 anchorStart: Int = 0, anchorEnd: Int = 0) {
         self.start = start; self.line = line; self.column = column
         self.endLine = endLine; self.endColumn = endColumn
@@ -86,74 +86,74 @@ public struct LineTableEntry: Sendable, Hashable {
     }
 
     /// True when both entries describe the same source span (they may start at different words).
-    public func sameSpan(as other: LineTableEntry) -> Bool {
+    package func sameSpan(as other: LineTableEntry) -> Bool {
         line == other.line && column == other.column && endLine == other.endLine && endColumn == other.endColumn
             && anchorStart == other.anchorStart && anchorEnd == other.anchorEnd
     }
 }
 
-public struct CodeFlags: OptionSet, Sendable, Hashable {
-    public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
+package struct CodeFlags: OptionSet, Sendable, Hashable {
+    package let rawValue: UInt32
+    package init(rawValue: UInt32) { self.rawValue = rawValue }
     /// Takes `*args` (its slot follows the keyword-only parameters).
-    public static let varArgs = CodeFlags(rawValue: 1 << 0)
+    package static let varArgs = CodeFlags(rawValue: 1 << 0)
     /// Takes `**kwargs` (its slot follows `*args`, or the keyword-only parameters).
-    public static let varKeywords = CodeFlags(rawValue: 1 << 1)
+    package static let varKeywords = CodeFlags(rawValue: 1 << 1)
     /// A generator function (contains `yield`, not async).
-    public static let generator = CodeFlags(rawValue: 1 << 2)
+    package static let generator = CodeFlags(rawValue: 1 << 2)
     /// An `async def` without `yield`.
-    public static let coroutine = CodeFlags(rawValue: 1 << 3)
+    package static let coroutine = CodeFlags(rawValue: 1 << 3)
     /// An `async def` with `yield`.
-    public static let asyncGenerator = CodeFlags(rawValue: 1 << 4)
+    package static let asyncGenerator = CodeFlags(rawValue: 1 << 4)
     /// The module body (names are globals).
-    public static let module = CodeFlags(rawValue: 1 << 5)
+    package static let module = CodeFlags(rawValue: 1 << 5)
     /// A class body (names use loadName/storeName).
-    public static let classBody = CodeFlags(rawValue: 1 << 6)
+    package static let classBody = CodeFlags(rawValue: 1 << 6)
     /// A comprehension or generator expression body.
-    public static let comprehension = CodeFlags(rawValue: 1 << 7)
+    package static let comprehension = CodeFlags(rawValue: 1 << 7)
     /// A lambda.
-    public static let lambda = CodeFlags(rawValue: 1 << 8)
+    package static let lambda = CodeFlags(rawValue: 1 << 8)
     /// Interactive input: expression statements use printExpr.
-    public static let interactive = CodeFlags(rawValue: 1 << 9)
+    package static let interactive = CodeFlags(rawValue: 1 << 9)
 }
 
 /// Compiled code for one function or module body.
-public final class CodeObject: @unchecked Sendable {
+package final class CodeObject: @unchecked Sendable {
     /// The function's name (`<module>`, `<lambda>`, `<listcomp>`, ...), as tracebacks print it.
-    public let name: String
+    package let name: String
     /// The dotted name (`outer.<locals>.inner`), as reprs of functions print it.
-    public let qualifiedName: String
+    package let qualifiedName: String
     /// The source file's name as given to the compiler (shown in tracebacks).
-    public let filename: String
-    public let flags: CodeFlags
+    package let filename: String
+    package let flags: CodeFlags
     /// Positional parameters, including positional-only ones.
-    public let argCount: Int
+    package let argCount: Int
     /// How many of the first `argCount` parameters are positional-only.
-    public let positionalOnlyCount: Int
+    package let positionalOnlyCount: Int
     /// Keyword-only parameters (they follow the positional ones in `localNames`).
-    public let keywordOnlyCount: Int
+    package let keywordOnlyCount: Int
     /// One name per local slot: parameters (positional, keyword-only, *args, **kwargs), other
     /// locals, cell-only names, then the `freeCount` free variables last.
-    public let localNames: [String]
+    package let localNames: [String]
     /// Slots that hold cells made by `makeCell` (captured by inner functions).
-    public let cellSlots: [Int]
+    package let cellSlots: [Int]
     /// How many trailing slots are free variables, filled by `copyFreeVars` from the closure.
-    public let freeCount: Int
+    package let freeCount: Int
     /// Names used by global, attribute, import and class-body instructions.
-    public let names: [String]
-    public let constants: [CodeConstant]
+    package let names: [String]
+    package let constants: [CodeConstant]
     /// The instructions, one `Instruction` word each.
-    public let code: [UInt32]
+    package let code: [UInt32]
     /// The deepest the value stack gets (not counting locals).
-    public let maxStackDepth: Int
-    public let lineTable: [LineTableEntry]
-    public let exceptionTable: [ExceptionTableEntry]
+    package let maxStackDepth: Int
+    package let lineTable: [LineTableEntry]
+    package let exceptionTable: [ExceptionTableEntry]
     /// The line of the `def` (or 1 for a module).
-    public let firstLine: Int
+    package let firstLine: Int
     /// The docstring: the string literal that opens a function's or module's body, if any.
-    public let docstring: String?
+    package let docstring: String?
 
-    public init(name: String, qualifiedName: String, filename: String, flags: CodeFlags,
+    package init(name: String, qualifiedName: String, filename: String, flags: CodeFlags,
                 argCount: Int, positionalOnlyCount: Int, keywordOnlyCount: Int,
                 localNames: [String], cellSlots: [Int], freeCount: Int, names: [String],
                 constants: [CodeConstant], code: [UInt32], maxStackDepth: Int,
@@ -169,12 +169,12 @@ public final class CodeObject: @unchecked Sendable {
     }
 
     /// All parameters, counting `*args` and `**kwargs`.
-    public var totalParameterCount: Int {
+    package var totalParameterCount: Int {
         argCount + keywordOnlyCount + (flags.contains(.varArgs) ? 1 : 0) + (flags.contains(.varKeywords) ? 1 : 0)
     }
 
     /// The source position of the instruction at word `pc` (binary search in the line table).
-    public func location(at pc: Int) -> (line: Int, column: Int) {
+    package func location(at pc: Int) -> (line: Int, column: Int) {
         var lo = 0, hi = lineTable.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -186,7 +186,7 @@ public final class CodeObject: @unchecked Sendable {
     }
 
     /// The full source span of the instruction at word `pc`, or nil before the first entry.
-    public func span(at pc: Int) -> LineTableEntry? {
+    package func span(at pc: Int) -> LineTableEntry? {
         var lo = 0, hi = lineTable.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -196,7 +196,7 @@ public final class CodeObject: @unchecked Sendable {
     }
 
     /// The innermost handler for an exception raised at word `pc`, if any.
-    public func handler(at pc: Int) -> ExceptionTableEntry? {
+    package func handler(at pc: Int) -> ExceptionTableEntry? {
         for e in exceptionTable where e.start <= pc && pc < e.end { return e }
         return nil
     }

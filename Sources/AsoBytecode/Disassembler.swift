@@ -7,7 +7,7 @@
 
 extension CodeObject {
     /// The listing of this code object and, recursively, of the code objects among its constants.
-    public func disassembly() -> String {
+    package func disassembly() -> String {
         var out = ""
         appendListing(to: &out)
         for case .code(let inner) in constants {
@@ -18,7 +18,7 @@ extension CodeObject {
     }
 
     /// `<code object f, file "x.aso", line 3>`
-    public var shortDescription: String { "<code object \(name), file \"\(filename)\", line \(firstLine)>" }
+    package var shortDescription: String { "<code object \(name), file \"\(filename)\", line \(firstLine)>" }
 
     private func appendListing(to out: inout String) {
         var targets = Set<Int>()
@@ -119,7 +119,7 @@ extension String {
 
 extension OpCode {
     /// The opcode's name in CPython's style: `loadFast` is `LOAD_FAST`.
-    public var displayName: String {
+    package var displayName: String {
         switch self {
         case .getAIter: return "GET_AITER"
         case .getANext: return "GET_ANEXT"
@@ -136,7 +136,7 @@ extension OpCode {
 
 extension CodeConstant {
     /// The constant as Python's `repr` shows it.
-    public var pythonRepr: String {
+    package var pythonRepr: String {
         switch self {
         case .none: return "None"
         case .ellipsis: return "Ellipsis"

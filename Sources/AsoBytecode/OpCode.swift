@@ -7,7 +7,7 @@
 // stack effect as `(before -- after)`, top of stack rightmost. Jump targets are absolute word
 // indexes into the code. "NULL" is the internal marker value that is never visible to scripts.
 
-public enum OpCode: UInt8, CaseIterable, Sendable {
+package enum OpCode: UInt8, CaseIterable, Sendable {
     /// Does nothing. `( -- )`
     case nop = 0
     /// Discards the top value. `(v -- )`
@@ -246,36 +246,36 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
 }
 
 /// The operator of `binaryOp`, in CPython 3.11's numbering (`NB_*`): in-place forms are +13.
-public enum BinaryOperator: UInt32, CaseIterable, Sendable {
+package enum BinaryOperator: UInt32, CaseIterable, Sendable {
     case add = 0, and, floorDivide, lshift, matrixMultiply, multiply, remainder, or, power, rshift, subtract, trueDivide, xor
     case inplaceAdd, inplaceAnd, inplaceFloorDivide, inplaceLshift, inplaceMatrixMultiply, inplaceMultiply
     case inplaceRemainder, inplaceOr, inplacePower, inplaceRshift, inplaceSubtract, inplaceTrueDivide, inplaceXor
 
     /// The operator's symbol as it appears in error messages (`+`, `+=`, ...).
-    public var symbol: String {
+    package var symbol: String {
         let base = ["+", "&", "//", "<<", "@", "*", "%", "|", "**", ">>", "-", "/", "^"]
         let i = Int(rawValue)
         return i < 13 ? base[i] : base[i - 13] + "="
     }
     /// The plain (not in-place) operator.
-    public var plain: BinaryOperator { rawValue < 13 ? self : BinaryOperator(rawValue: rawValue - 13) ?? self }
-    public var isInplace: Bool { rawValue >= 13 }
+    package var plain: BinaryOperator { rawValue < 13 ? self : BinaryOperator(rawValue: rawValue - 13) ?? self }
+    package var isInplace: Bool { rawValue >= 13 }
 }
 
 /// The operator of `compareOp`, in CPython's numbering.
-public enum ComparisonOperator: UInt32, CaseIterable, Sendable {
+package enum ComparisonOperator: UInt32, CaseIterable, Sendable {
     case lt = 0, le, eq, ne, gt, ge
-    public var symbol: String { ["<", "<=", "==", "!=", ">", ">="][Int(rawValue)] }
+    package var symbol: String { ["<", "<=", "==", "!=", ">", ">="][Int(rawValue)] }
 }
 
 /// One encoded instruction: `opcode | arg << 8`.
-public struct Instruction: Hashable, Sendable {
-    public var word: UInt32
-    public init(_ op: OpCode, _ arg: UInt32 = 0) { word = UInt32(op.rawValue) | (arg << 8) }
-    public init(word: UInt32) { self.word = word }
+package struct Instruction: Hashable, Sendable {
+    package var word: UInt32
+    package init(_ op: OpCode, _ arg: UInt32 = 0) { word = UInt32(op.rawValue) | (arg << 8) }
+    package init(word: UInt32) { self.word = word }
     /// The opcode, or nil for a word that is not a valid instruction.
-    public var opcode: OpCode? { OpCode(rawValue: UInt8(truncatingIfNeeded: word)) }
-    public var arg: UInt32 { word >> 8 }
+    package var opcode: OpCode? { OpCode(rawValue: UInt8(truncatingIfNeeded: word)) }
+    package var arg: UInt32 { word >> 8 }
     /// The largest argument an instruction can carry.
-    public static let maxArg: UInt32 = (1 << 24) - 1
+    package static let maxArg: UInt32 = (1 << 24) - 1
 }

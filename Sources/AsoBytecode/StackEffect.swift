@@ -8,7 +8,7 @@
 extension OpCode {
     /// The net change in stack depth of this opcode with argument `arg`; `jump` selects the effect
     /// when a branching instruction takes its branch (ignored for the others).
-    public func stackEffect(arg: UInt32, jump: Bool) -> Int {
+    package func stackEffect(arg: UInt32, jump: Bool) -> Int {
         let n = Int(arg)
         switch self {
         case .nop, .swap, .deleteFast, .deleteDeref, .makeCell, .copyFreeVars, .deleteGlobal, .deleteName,
@@ -69,7 +69,7 @@ extension OpCode {
     }
 
     /// True for instructions whose argument is a jump target (a word index).
-    public var hasJumpTarget: Bool {
+    package var hasJumpTarget: Bool {
         switch self {
         case .jump, .popJumpIfFalse, .popJumpIfTrue, .jumpIfFalseOrPop, .jumpIfTrueOrPop, .popJumpIfNone,
              .popJumpIfNotNone, .forIter, .send:
@@ -80,7 +80,7 @@ extension OpCode {
     }
 
     /// True for instructions after which execution never falls through to the next word.
-    public var endsBlock: Bool {
+    package var endsBlock: Bool {
         switch self {
         case .jump, .returnValue, .raiseVarargs, .reraise: return true
         default: return false
@@ -88,9 +88,9 @@ extension OpCode {
     }
 
     /// What the argument indexes, for the disassembler.
-    public enum ArgumentKind: Sendable { case none, plain, constant, name, local, jumpTarget }
+    package enum ArgumentKind: Sendable { case none, plain, constant, name, local, jumpTarget }
 
-    public var argumentKind: ArgumentKind {
+    package var argumentKind: ArgumentKind {
         switch self {
         case .loadConst: return .constant
         case .loadGlobal, .storeGlobal, .deleteGlobal, .loadName, .storeName, .deleteName, .loadAttr,

@@ -12,7 +12,7 @@ import AsoSyntax
 /// Compiles a parsed module. `source` is the module's text, used to quote the offending line in
 /// syntax errors. In `interactive` mode, expression statements print their value (`printExpr`).
 /// Throws `SyntaxError` for errors CPython reports at compile time.
-public func compileModule(_ module: Module, filename: String, source: String = "", interactive: Bool = false) throws -> CodeObject {
+package func compileModule(_ module: Module, filename: String, source: String = "", interactive: Bool = false) throws -> CodeObject {
     let compiler = Compiler(filename: filename, source: source, interactive: interactive)
     do {
         return try compiler.compile(module)

@@ -6,37 +6,37 @@
 // entries (traceback markers) and error carets.
 
 /// A position in a source file: 1-based line, 1-based column counted in Unicode scalars.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
-    public init(line: Int, column: Int) { self.line = line; self.column = column }
-    public var description: String { "\(line):\(column)" }
+package struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    package var line: Int
+    package var column: Int
+    package init(line: Int, column: Int) { self.line = line; self.column = column }
+    package var description: String { "\(line):\(column)" }
 }
 
 /// An expression node with its location: `loc` is its first character, `end` the position just
 /// after its last one (CPython's col_offset/end_col_offset; a parenthesized operand's node starts
 /// and ends inside the parentheses, the node built on it starts at the opening one).
-public struct Expr: Sendable {
-    public var kind: ExprKind
-    public var loc: SourceLocation
-    public var end: SourceLocation
-    public init(_ kind: ExprKind, _ loc: SourceLocation, end: SourceLocation? = nil) {
+package struct Expr: Sendable {
+    package var kind: ExprKind
+    package var loc: SourceLocation
+    package var end: SourceLocation
+    package init(_ kind: ExprKind, _ loc: SourceLocation, end: SourceLocation? = nil) {
         self.kind = kind; self.loc = loc; self.end = end ?? loc
     }
 }
 
 /// A statement node with its location (`end` as for `Expr`).
-public struct Stmt: Sendable {
-    public var kind: StmtKind
-    public var loc: SourceLocation
-    public var end: SourceLocation
-    public init(_ kind: StmtKind, _ loc: SourceLocation, end: SourceLocation? = nil) {
+package struct Stmt: Sendable {
+    package var kind: StmtKind
+    package var loc: SourceLocation
+    package var end: SourceLocation
+    package init(_ kind: StmtKind, _ loc: SourceLocation, end: SourceLocation? = nil) {
         self.kind = kind; self.loc = loc; self.end = end ?? loc
     }
 }
 
 /// A literal constant.
-public enum Constant: Sendable, Equatable {
+package enum Constant: Sendable, Equatable {
     case none
     case bool(Bool)
     /// An integer literal that fits in `Int`.
@@ -51,54 +51,54 @@ public enum Constant: Sendable, Equatable {
     case ellipsis
 }
 
-public enum UnaryOp: String, Sendable { case invert = "~", not = "not", plus = "+", minus = "-" }
+package enum UnaryOp: String, Sendable { case invert = "~", not = "not", plus = "+", minus = "-" }
 
-public enum BinOp: String, Sendable {
+package enum BinOp: String, Sendable {
     case add = "+", sub = "-", mul = "*", matmul = "@", div = "/", floorDiv = "//", mod = "%", pow = "**"
     case lshift = "<<", rshift = ">>", bitOr = "|", bitXor = "^", bitAnd = "&"
 }
 
-public enum BoolOp: String, Sendable { case and, or }
+package enum BoolOp: String, Sendable { case and, or }
 
-public enum CmpOp: String, Sendable {
+package enum CmpOp: String, Sendable {
     case eq = "==", notEq = "!=", lt = "<", ltE = "<=", gt = ">", gtE = ">="
     case `is` = "is", isNot = "is not", `in` = "in", notIn = "not in"
 }
 
 /// One piece of an f-string.
-public enum FStringPart: Sendable {
+package enum FStringPart: Sendable {
     case literal(String)
     /// `{value!conversion:formatSpec}`; `selfDocumenting` holds the text `x=` for `{x=}` (printed before the value).
     case formatted(value: Expr, conversion: Character?, formatSpec: [FStringPart]?, selfDocumenting: String?)
 }
 
 /// A keyword argument in a call; `name == nil` is `**mapping`.
-public struct Keyword: Sendable {
-    public var name: String?
-    public var value: Expr
-    public var loc: SourceLocation
-    public init(name: String?, value: Expr, loc: SourceLocation) { self.name = name; self.value = value; self.loc = loc }
+package struct Keyword: Sendable {
+    package var name: String?
+    package var value: Expr
+    package var loc: SourceLocation
+    package init(name: String?, value: Expr, loc: SourceLocation) { self.name = name; self.value = value; self.loc = loc }
 }
 
 /// One `for ... in ... if ...` clause of a comprehension.
-public struct Comprehension: Sendable {
-    public var target: Expr
-    public var iter: Expr
-    public var ifs: [Expr]
-    public var isAsync: Bool
-    public init(target: Expr, iter: Expr, ifs: [Expr], isAsync: Bool) {
+package struct Comprehension: Sendable {
+    package var target: Expr
+    package var iter: Expr
+    package var ifs: [Expr]
+    package var isAsync: Bool
+    package init(target: Expr, iter: Expr, ifs: [Expr], isAsync: Bool) {
         self.target = target; self.iter = iter; self.ifs = ifs; self.isAsync = isAsync
     }
 }
 
 /// A dictionary display entry; `key == nil` is `**mapping`.
-public struct DictItem: Sendable {
-    public var key: Expr?
-    public var value: Expr
-    public init(key: Expr?, value: Expr) { self.key = key; self.value = value }
+package struct DictItem: Sendable {
+    package var key: Expr?
+    package var value: Expr
+    package init(key: Expr?, value: Expr) { self.key = key; self.value = value }
 }
 
-public indirect enum ExprKind: Sendable {
+package indirect enum ExprKind: Sendable {
     case name(String)
     case constant(Constant)
     case joinedStr([FStringPart])
@@ -134,82 +134,82 @@ public indirect enum ExprKind: Sendable {
 }
 
 /// A parameter of a function or lambda.
-public struct Arg: Sendable {
-    public var name: String
-    public var annotation: Expr?
-    public var loc: SourceLocation
-    public init(name: String, annotation: Expr?, loc: SourceLocation) { self.name = name; self.annotation = annotation; self.loc = loc }
+package struct Arg: Sendable {
+    package var name: String
+    package var annotation: Expr?
+    package var loc: SourceLocation
+    package init(name: String, annotation: Expr?, loc: SourceLocation) { self.name = name; self.annotation = annotation; self.loc = loc }
 }
 
 /// The parameter list of a function or lambda, in CPython's layout.
-public struct Arguments: Sendable {
+package struct Arguments: Sendable {
     /// Parameters before `/`.
-    public var posOnly: [Arg] = []
+    package var posOnly: [Arg] = []
     /// Ordinary positional-or-keyword parameters.
-    public var args: [Arg] = []
+    package var args: [Arg] = []
     /// `*args`
-    public var vararg: Arg?
+    package var vararg: Arg?
     /// Parameters after `*` or `*args`.
-    public var kwOnly: [Arg] = []
+    package var kwOnly: [Arg] = []
     /// One entry per `kwOnly` parameter: its default, or nil when it is required.
-    public var kwDefaults: [Expr?] = []
+    package var kwDefaults: [Expr?] = []
     /// `**kwargs`
-    public var kwarg: Arg?
+    package var kwarg: Arg?
     /// Defaults of the last `defaults.count` parameters of `posOnly + args`.
-    public var defaults: [Expr] = []
-    public init() {}
+    package var defaults: [Expr] = []
+    package init() {}
 }
 
-public struct ExceptHandler: Sendable {
+package struct ExceptHandler: Sendable {
     /// The exception class (or tuple of classes) to match; nil for a bare `except:`.
-    public var type: Expr?
-    public var name: String?
-    public var body: [Stmt]
-    public var loc: SourceLocation
-    public init(type: Expr?, name: String?, body: [Stmt], loc: SourceLocation) {
+    package var type: Expr?
+    package var name: String?
+    package var body: [Stmt]
+    package var loc: SourceLocation
+    package init(type: Expr?, name: String?, body: [Stmt], loc: SourceLocation) {
         self.type = type; self.name = name; self.body = body; self.loc = loc
     }
 }
 
-public struct WithItem: Sendable {
-    public var context: Expr
-    public var target: Expr?
-    public init(context: Expr, target: Expr?) { self.context = context; self.target = target }
+package struct WithItem: Sendable {
+    package var context: Expr
+    package var target: Expr?
+    package init(context: Expr, target: Expr?) { self.context = context; self.target = target }
 }
 
 /// `name as asName` in an import; `name` may be dotted (`a.b`), or `*` in `from m import *`.
-public struct Alias: Sendable {
-    public var name: String
-    public var asName: String?
-    public var loc: SourceLocation
-    public init(name: String, asName: String?, loc: SourceLocation) { self.name = name; self.asName = asName; self.loc = loc }
+package struct Alias: Sendable {
+    package var name: String
+    package var asName: String?
+    package var loc: SourceLocation
+    package init(name: String, asName: String?, loc: SourceLocation) { self.name = name; self.asName = asName; self.loc = loc }
 }
 
-public struct FunctionDef: Sendable {
-    public var name: String
-    public var args: Arguments
-    public var body: [Stmt]
-    public var decorators: [Expr]
-    public var returns: Expr?
-    public var isAsync: Bool
-    public init(name: String, args: Arguments, body: [Stmt], decorators: [Expr], returns: Expr?, isAsync: Bool) {
+package struct FunctionDef: Sendable {
+    package var name: String
+    package var args: Arguments
+    package var body: [Stmt]
+    package var decorators: [Expr]
+    package var returns: Expr?
+    package var isAsync: Bool
+    package init(name: String, args: Arguments, body: [Stmt], decorators: [Expr], returns: Expr?, isAsync: Bool) {
         self.name = name; self.args = args; self.body = body; self.decorators = decorators
         self.returns = returns; self.isAsync = isAsync
     }
 }
 
-public struct ClassDef: Sendable {
-    public var name: String
-    public var bases: [Expr]
-    public var keywords: [Keyword]
-    public var body: [Stmt]
-    public var decorators: [Expr]
-    public init(name: String, bases: [Expr], keywords: [Keyword], body: [Stmt], decorators: [Expr]) {
+package struct ClassDef: Sendable {
+    package var name: String
+    package var bases: [Expr]
+    package var keywords: [Keyword]
+    package var body: [Stmt]
+    package var decorators: [Expr]
+    package init(name: String, bases: [Expr], keywords: [Keyword], body: [Stmt], decorators: [Expr]) {
         self.name = name; self.bases = bases; self.keywords = keywords; self.body = body; self.decorators = decorators
     }
 }
 
-public indirect enum StmtKind: Sendable {
+package indirect enum StmtKind: Sendable {
     case expr(Expr)
     /// `a = b = value`: one or more targets.
     case assign(targets: [Expr], value: Expr)
@@ -238,7 +238,7 @@ public indirect enum StmtKind: Sendable {
 }
 
 /// A parsed source file.
-public struct Module: Sendable {
-    public var body: [Stmt]
-    public init(body: [Stmt]) { self.body = body }
+package struct Module: Sendable {
+    package var body: [Stmt]
+    package init(body: [Stmt]) { self.body = body }
 }

@@ -24,7 +24,7 @@ private final class StackJob: @unchecked Sendable {
 /// Runs `body` on a new thread with a large stack (`size` bytes, reserved rather than committed)
 /// and waits for it; runs it in place if no thread can be created. Also used by the compiler and
 /// the command line, whose recursion is bounded but may be deep.
-public func withLargeStack<T>(size: Int = 256 << 20, _ body: () -> T) -> T {
+package func withLargeStack<T>(size: Int = 256 << 20, _ body: () -> T) -> T {
     // Already on a thread with that much stack left (the command line runs everything on one
     // large-stack thread): no new thread.
     if stackRemaining() >= size { return body() }

@@ -8,9 +8,9 @@
 // tokenizer's cursor.
 
 /// Turns source text into tokens.
-public struct Lexer: Sendable {
+package struct Lexer: Sendable {
     /// Python's keywords (hard keywords of 3.11).
-    public static let keywords: Set<String> = [
+    package static let keywords: Set<String> = [
         "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
         "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
         "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
@@ -18,7 +18,7 @@ public struct Lexer: Sendable {
     ]
 
     /// Operators and delimiters. `!` only appears in f-string fields (`{x!r}`); elsewhere no rule accepts it.
-    public static let operators: Set<String> = [
+    package static let operators: Set<String> = [
         "!",
         "+", "-", "*", "/", "//", "%", "**", "@", "<<", ">>", "&", "|", "^", "~", ":=",
         "<", ">", "<=", ">=", "==", "!=", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "=", "->",
@@ -26,22 +26,22 @@ public struct Lexer: Sendable {
     ]
 
     /// CPython's limit on nested brackets (MAXLEVEL).
-    public static let maxBracketDepth = 200
+    package static let maxBracketDepth = 200
 
     /// The tokens of a file and the error that stopped the lexer, if any.
-    public struct Output: Sendable {
-        public var tokens: [Token]
-        public var error: SyntaxError?
+    package struct Output: Sendable {
+        package var tokens: [Token]
+        package var error: SyntaxError?
         /// When `error` is "'(' was never closed": the line of that bracket.
-        public var unclosedBracketLine: Int?
+        package var unclosedBracketLine: Int?
         /// True when `error` is one CPython's tokenizer reports only if the parser reaches it
         /// (indentation, tab and line-continuation errors); other lexer errors win over any
         /// parser error, wherever they are in the file.
-        public var errorWaitsForParser = false
+        package var errorWaitsForParser = false
     }
 
     /// Tokenizes raw file bytes.
-    public static func tokenize(_ bytes: [UInt8], filename: String = "<string>") -> Output {
+    package static func tokenize(_ bytes: [UInt8], filename: String = "<string>") -> Output {
         switch SourceText.decode(bytes, filename: filename) {
         case .failure(let error):
             return Output(tokens: [Token(.error, "", SourceLocation(line: 1, column: 1), SourceLocation(line: 1, column: 1))], error: error)
@@ -62,7 +62,7 @@ public struct Lexer: Sendable {
     }
 
     /// Tokenizes a string.
-    public static func tokenize(_ source: String) -> Output {
+    package static func tokenize(_ source: String) -> Output {
         tokenize(Array(source.utf8))
     }
 

@@ -6,7 +6,7 @@
 // is bounded (`maxDepth`), so hostile input gives "too complex", never a stack overflow.
 
 /// Parses a file given as raw bytes.
-public func parseModule(_ source: [UInt8], filename: String = "<string>") throws(SyntaxError) -> Module {
+package func parseModule(_ source: [UInt8], filename: String = "<string>") throws(SyntaxError) -> Module {
     let (output, decoded) = Lexer.tokenizeKeepingText(source, filename: filename)
     guard let text = decoded else { throw output.error ?? SyntaxError(.syntax, "invalid source", at: SourceLocation(line: 1, column: 1), sourceLine: "") }
     let parser = Parser(output: output, text: text)
@@ -17,12 +17,12 @@ public func parseModule(_ source: [UInt8], filename: String = "<string>") throws
 }
 
 /// Parses a file given as a string.
-public func parseModule(_ source: String, filename: String = "<string>") throws(SyntaxError) -> Module {
+package func parseModule(_ source: String, filename: String = "<string>") throws(SyntaxError) -> Module {
     try parseModule(Array(source.utf8), filename: filename)
 }
 
 /// Parses input typed at an interactive prompt; the same grammar as a file.
-public func parseInteractive(_ source: String, filename: String = "<stdin>") throws(SyntaxError) -> Module {
+package func parseInteractive(_ source: String, filename: String = "<stdin>") throws(SyntaxError) -> Module {
     try parseModule(Array(source.utf8), filename: filename)
 }
 

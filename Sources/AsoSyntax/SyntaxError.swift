@@ -1,25 +1,25 @@
 // Syntax errors as values with a location, printed the way CPython prints them.
 
 /// A syntax or indentation error found while reading source text.
-public struct SyntaxError: Error, Sendable, Equatable {
-    public enum Kind: String, Sendable { case syntax = "SyntaxError", indentation = "IndentationError", tab = "TabError" }
-    public var kind: Kind
-    public var message: String
+package struct SyntaxError: Error, Sendable, Equatable {
+    package enum Kind: String, Sendable { case syntax = "SyntaxError", indentation = "IndentationError", tab = "TabError" }
+    package var kind: Kind
+    package var message: String
     /// 1-based line and column of the offending character (the caret goes under `column`).
-    public var location: SourceLocation
+    package var location: SourceLocation
     /// The text of the offending line, without its line terminator (empty when unknown).
-    public var sourceLine: String
+    package var sourceLine: String
     /// False for errors CPython reports without a `File` line (a file that is not valid UTF-8).
-    public var hasLocation: Bool = true
+    package var hasLocation: Bool = true
 
-    public init(_ kind: Kind = .syntax, _ message: String, at location: SourceLocation, sourceLine: String) {
+    package init(_ kind: Kind = .syntax, _ message: String, at location: SourceLocation, sourceLine: String) {
         self.kind = kind; self.message = message; self.location = location; self.sourceLine = sourceLine
     }
 
     /// The report CPython prints for this error, ending with a newline:
     /// `  File "x.aso", line N`, the source line (indented 4, leading blanks removed), a caret, `Kind: message`.
     /// A column below 1 prints the line without a caret (CPython does so for NUL bytes).
-    public func formatted(file: String) -> String {
+    package func formatted(file: String) -> String {
         if !hasLocation { return "\(kind.rawValue): \(message)\n" }
         var out = "  File \"\(file)\", line \(location.line)\n"
         let stripped = sourceLine.drop(while: { $0 == " " || $0 == "\t" || $0 == "\u{0C}" })

@@ -6,7 +6,7 @@
 // decodes escapes and splits f-strings, the way CPython's parser does.
 
 /// The kind of a token.
-public enum TokenKind: UInt8, Sendable, Equatable {
+package enum TokenKind: UInt8, Sendable, Equatable {
     /// An identifier or keyword.
     case name
     /// A numeric literal, raw text (underscores included).
@@ -25,22 +25,22 @@ public enum TokenKind: UInt8, Sendable, Equatable {
 }
 
 /// One token of a source file.
-public struct Token: Sendable, Equatable, CustomStringConvertible {
-    public var kind: TokenKind
+package struct Token: Sendable, Equatable, CustomStringConvertible {
+    package var kind: TokenKind
     /// The source text of the token (empty for NEWLINE, INDENT, DEDENT, end marker).
-    public var text: String
+    package var text: String
     /// Where the token starts: 1-based line and column (Unicode scalars).
-    public var loc: SourceLocation
+    package var loc: SourceLocation
     /// Where the token ends (the column after its last character).
-    public var end: SourceLocation
+    package var end: SourceLocation
     /// How many brackets are open just before this token.
-    public var depth: Int
+    package var depth: Int
 
-    public init(_ kind: TokenKind, _ text: String, _ loc: SourceLocation, _ end: SourceLocation, depth: Int = 0) {
+    package init(_ kind: TokenKind, _ text: String, _ loc: SourceLocation, _ end: SourceLocation, depth: Int = 0) {
         self.kind = kind; self.text = text; self.loc = loc; self.end = end; self.depth = depth
     }
 
-    public var description: String {
+    package var description: String {
         switch kind {
         case .name: return "NAME(\(text))"
         case .number: return "NUMBER(\(text))"
