@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Aso", dependencies: ["AsoSyntax", "AsoBytecode", "AsoCompiler", "AsoRuntime"]),
         // The command line: run, check, disasm.
         // On Linux it allocates through mimalloc (Debian's libmimalloc-dev, installed by scripts/setup).
-        .executableTarget(name: "aso", dependencies: ["Aso", "AsoSyntax", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        .executableTarget(name: "aso", dependencies: ["Aso", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]),
 
         .testTarget(name: "AsoSyntaxTests", dependencies: ["AsoSyntax"]),

@@ -36,7 +36,7 @@ public struct Configuration: Sendable {
     /// Receives everything the script prints to standard output.
     public var standardOutput: @Sendable (String) -> Void = { print($0, terminator: "") }
     /// Receives tracebacks and everything the script writes to standard error.
-    public var standardError: @Sendable (String) -> Void = { FileOutput.standardError.write($0) }
+    public var standardError: @Sendable (String) -> Void = { writeStandardError($0) }
 
     public init() {}
 }
@@ -53,9 +53,13 @@ public struct AsoSyntaxError: Error, CustomStringConvertible, Sendable {
     public var description: String
 }
 
-/// An Aso interpreter: its own heap, modules and limits. Not thread-safe: use it from one thread.
+/// An Aso interpreter: its own heap, modules and limits. Programs run on a thread of the
+/// interpreter's own with a large stack, whoever calls `run`; use an interpreter from one thread
+/// at a time.
 public final class Interpreter {
     public let configuration: Configuration
+    /// The stack of the thread a program runs on.
+    static let programStackSize = 1 << 30
     let runtime: Runtime
     /// The main script's folder, searched first by `import`.
     private var mainFolder = "."
@@ -97,18 +101,23 @@ public final class Interpreter {
     /// Runs a program as `__main__`. Syntax errors and uncaught exceptions are reported on standard
     /// error as CPython reports them. Returns the exit status: 0, 1 after an error, or `sys.exit`'s code.
     public func run(source: [UInt8], filename: String) -> Int32 {
-        let compiled: CompiledCode
-        do {
-            compiled = try compile(source: source, filename: filename)
-        } catch let e as AsoSyntaxError {
-            configuration.standardError(e.description)
-            return 1
-        } catch {
-            configuration.standardError("\(error)\n")
-            return 1
+        // Native code that recurses (repr of nested data, comparisons, json) counts its depth
+        // against the recursion limit; a large stack (reserved, not committed) makes that limit
+        // the only one that matters, whatever thread the host calls from.
+        withLargeStack(size: Interpreter.programStackSize) {
+            let compiled: CompiledCode
+            do {
+                compiled = try compile(source: source, filename: filename)
+            } catch let e as AsoSyntaxError {
+                configuration.standardError(e.description)
+                return 1
+            } catch {
+                configuration.standardError("\(error)\n")
+                return 1
+            }
+            if let slash = filename.lastIndex(of: "/") { mainFolder = String(filename[..<slash]) }
+            return runtime.executeMain(compiled.code, file: filename, source: compiled.source)
         }
-        if let slash = filename.lastIndex(of: "/") { mainFolder = String(filename[..<slash]) }
-        return runtime.executeMain(compiled.code, file: filename, source: compiled.source)
     }
 
     /// Runs a program given as a string.
@@ -158,7 +167,7 @@ public final class Interpreter {
         let relative = name.split(separator: ".").joined(separator: "/") + ".aso"
         for folder in [mainFolder] + configuration.modulePath {
             let path = folder == "." ? relative : folder + "/" + relative
-            guard let bytes = FileInput.read(path) else { continue }
+            guard let bytes = readFileBytes(path) else { continue }
             do {
                 let c = try compile(source: bytes, filename: path)
                 return CompiledModule(code: c.code, file: path, source: c.source)

@@ -1,7 +1,6 @@
 // The `aso` command: run, check and disassemble Aso programs.
 
 import Aso
-import AsoSyntax
 import ArgumentParser
 
 #if canImport(Glibc)
@@ -66,16 +65,11 @@ func runProgram(_ file: String, _ arguments: [String], virtualTime: Bool = false
     config.modulePath = (env["ASOPATH"] ?? "").split(separator: ":").map(String.init)
     config.standardOutput = { FileOutput.standardOutput.write($0) }
     config.standardError = { FileOutput.standardError.write($0) }
-    // Native code that recurses (repr of nested data, comparisons, json) counts its depth
-    // against the recursion limit; a large stack makes that limit the only one that matters.
-    let status = withLargeStack(size: 1 << 30) { () -> Int32 in
-        let interpreter = Interpreter(configuration: config)
-        let status = interpreter.run(source: source, filename: file == "-" ? "<stdin>" : file)
-        // The process ends now: leave the heap to the operating system rather than free
-        // every object one by one.
-        _ = Unmanaged.passRetained(interpreter)
-        return status
-    }
+    let interpreter = Interpreter(configuration: config)
+    let status = interpreter.run(source: source, filename: file == "-" ? "<stdin>" : file)
+    // The process ends now: leave the heap to the operating system rather than free every
+    // object one by one.
+    _ = Unmanaged.passRetained(interpreter)
     FileOutput.standardOutput.flush()
     if status != 0 { throw ExitCode(status) }
 }

@@ -1,4 +1,5 @@
-// Small file helpers over the C library (no Foundation), used by the interpreter and the CLI.
+// Small file helpers over the C library (no Foundation) for the command line: reading a program,
+// buffered standard output and error.
 
 #if canImport(Glibc)
 import Glibc
@@ -9,9 +10,9 @@ import Darwin
 #endif
 
 /// Reading whole files.
-public enum FileInput {
+enum FileInput {
     /// The bytes of a file, or nil if it cannot be read (missing, a directory, ...).
-    public static func read(_ path: String) -> [UInt8]? {
+    static func read(_ path: String) -> [UInt8]? {
         guard let f = fopen(path, "rb") else { return nil }
         defer { fclose(f) }
         var out: [UInt8] = []
@@ -28,7 +29,7 @@ public enum FileInput {
     }
 
     /// All of standard input.
-    public static func readStandardInput() -> [UInt8] {
+    static func readStandardInput() -> [UInt8] {
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -41,9 +42,9 @@ public enum FileInput {
 }
 
 /// A buffered writer to standard output or standard error.
-public final class FileOutput: @unchecked Sendable {
-    public static let standardOutput = FileOutput(fd: 1, bufferLimit: 1 << 16)
-    public static let standardError = FileOutput(fd: 2, bufferLimit: 0)
+final class FileOutput: @unchecked Sendable {
+    static let standardOutput = FileOutput(fd: 1, bufferLimit: 1 << 16)
+    static let standardError = FileOutput(fd: 2, bufferLimit: 0)
     private let fd: Int32
     private let bufferLimit: Int
     private var buffer: [UInt8] = []
@@ -53,13 +54,13 @@ public final class FileOutput: @unchecked Sendable {
         self.bufferLimit = bufferLimit
     }
 
-    public func write(_ s: String) {
+    func write(_ s: String) {
         if fd == 2 { FileOutput.standardOutput.flush() }
         buffer.append(contentsOf: s.utf8)
         if buffer.count > bufferLimit { flush() }
     }
 
-    public func flush() {
+    func flush() {
         var offset = 0
         while offset < buffer.count {
             let n = buffer.withUnsafeBytes { raw -> Int in
