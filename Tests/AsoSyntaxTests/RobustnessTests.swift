@@ -76,7 +76,9 @@ func parseError(_ source: String) -> SyntaxError? { parseError(Array(source.utf8
     #expect(parseError("x = '" + text + "\n")?.message == "unterminated string literal (detected at line 1)")
     #expect(parseError("x = " + String(repeating: "1+", count: 5_000_000) + "1\n")?.message == "too complex")
     _ = try parseModule("x = [" + String(repeating: "1, ", count: 1_000_000) + "]\n")
-    #expect(ContinuousClock.now - start < .seconds(120))
+    // Linear time, not quadratic: quadratic work on these sizes would take hours. The bound is
+    // loose because a debug build runs this beside the other tests, on a machine that may be busy.
+    #expect(ContinuousClock.now - start < .seconds(600))
 }
 
 @Test func oneMegabyteFileIsFast() throws {
@@ -85,5 +87,6 @@ func parseError(_ source: String) -> SyntaxError? { parseError(Array(source.utf8
     let start = ContinuousClock.now
     let module = try parseModule(source)
     #expect(module.body.count > 1000)
-    #expect(ContinuousClock.now - start < .seconds(5))
+    // Linear time, not quadratic (a debug build, beside the other tests, on a possibly busy machine).
+    #expect(ContinuousClock.now - start < .seconds(60))
 }
