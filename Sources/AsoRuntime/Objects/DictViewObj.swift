@@ -1,7 +1,8 @@
 // `d.keys()`, `d.values()` and `d.items()`.
 //
 // One idea: a view holds only its dict and which of the three it is, so it always shows the
-// dict's present contents.
+// dict's present contents. `len()`, truth and `iter()` reach it through its class's container
+// slots (set in Types.swift), as they reach any native container.
 
 /// `d.keys()`, `d.values()`, `d.items()`: live views of a dict.
 final class DictViewObj: Obj {
