@@ -82,8 +82,8 @@ extension Runtime {
     /// the StopIteration that ends the iterator, carrying a generator's return value and passing a
     /// user `__next__`'s own StopIteration through unchanged.
     func nextItem(_ v: Value, default fallback: Value?) throws -> Value {
-        if let g = v.asObject(.generator, GeneratorObj.self) {
-            switch try resume(g, sending: .none) {
+        if case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
+            switch try resumeGenerator(u) {
             case .yielded(let x): return x
             case .returned(let r):
                 if let d = fallback { return d }
@@ -102,10 +102,7 @@ extension Runtime {
             if !u._withUnsafeGuaranteedRef({ $0.typeRef === generatorType }) {
                 throw typeError("'\(typeName(v))' object is not an iterator")
             }
-            let r = try Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
-                try resume($0, sending: .none)
-            }
-            if case .yielded(let x) = r { return x }
+            if case .yielded(let x) = try resumeGenerator(u) { return x }
             return nil
         }
         if userMethod(v, "__next__") != nil {
