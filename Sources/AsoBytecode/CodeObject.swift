@@ -168,11 +168,6 @@ package final class CodeObject: @unchecked Sendable {
         self.docstring = docstring
     }
 
-    /// All parameters, counting `*args` and `**kwargs`.
-    package var totalParameterCount: Int {
-        argCount + keywordOnlyCount + (flags.contains(.varArgs) ? 1 : 0) + (flags.contains(.varKeywords) ? 1 : 0)
-    }
-
     /// The source position of the instruction at word `pc` (binary search in the line table).
     package func location(at pc: Int) -> (line: Int, column: Int) {
         var lo = 0, hi = lineTable.count

@@ -61,8 +61,6 @@ final class Scope {
     var hasVarKeywords = false
     /// For comprehensions: "list comprehension", "generator expression", ...
     var comprehensionDescription = ""
-    /// True while visiting a comprehension's iterable expressions (walrus is not allowed there).
-    var inIterExpression = false
     /// Where each name was first declared `global` or `nonlocal` (for error locations).
     var declLocs: [String: SourceLocation] = [:]
 

@@ -107,7 +107,7 @@ extension Runtime {
         // second interpreter): a thread can be only one SwiftNIO event loop at a time.
         if loop != nil || isOnNIOLoop() { throw runtimeError("asyncio.run() cannot be called from a running event loop") }
         guard isCoroutine(main) else { throw valueError("a coroutine was expected, got \(try repr(main))") }
-        let loop = EventLoop(virtualTime: virtualTime)
+        let loop = EventLoop(clock: virtualTime ? VirtualClock() : SystemClock())
         self.loop = loop
         loop.object = Value(heap.register(InstanceObj(type: types.eventLoop)))
         defer {

@@ -5,16 +5,9 @@
 // queue, then runs exactly the work that was ready when the iteration began —
 // BaseEventLoop._run_once. Futures never run their callbacks directly: completing one schedules
 // them. Entries are plain values (a task's step, a wakeup, a sleep's timer); only callbacks that
-// scripts can see have a Handle object. With a virtual clock the wait is a jump of the clock to
-// the next deadline, so sleep-heavy programs finish at once and print the same thing.
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+// scripts can see have a Handle object. The time comes from the loop's clock (LoopClock.swift):
+// with a virtual one the wait is a jump of the clock to the next deadline, so sleep-heavy
+// programs finish at once and print the same thing.
 
 /// One entry of the ready queue: a script-visible handle, or work the runtime schedules for itself
 /// without an object of its own. Two words (the queue holds one per runnable task): the first
@@ -136,9 +129,8 @@ final class EventLoop {
     /// Timers as a binary heap on (deadline, sequence).
     private var timers = TimerHeap()
     private var sequence = 0
-    /// Virtual time: the clock jumps to the next deadline instead of waiting for it.
-    let virtualTime: Bool
-    private var virtualNow: Double
+    /// What `loop.time()` reads and what decides whether a wait is real (LoopClock.swift).
+    let clock: LoopClock
     /// The task whose step is running (alive: it is in the batch being run).
     unowned(unsafe) var currentTask: TaskObj?
     /// Tasks not yet done (the loop keeps them alive); each knows its slot here, so removing one
@@ -165,20 +157,13 @@ final class EventLoop {
     /// The script-visible loop object (`get_running_loop()`).
     var object: Value = .none
 
-    init(virtualTime: Bool) {
-        self.virtualTime = virtualTime
-        virtualNow = EventLoop.monotonic()
+    init(clock: LoopClock) {
+        self.clock = clock
     }
     deinit { timers.deallocate() }
 
-    static func monotonic() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-
     /// `loop.time()`.
-    func time() -> Double { virtualTime ? virtualNow : EventLoop.monotonic() }
+    func time() -> Double { clock.now() }
 
     var hasReady: Bool { !ready.isEmpty }
 
@@ -203,11 +188,6 @@ final class EventLoop {
     func nextDeadline() -> Double? {
         while let first = timers.first, first.isCancelled { _ = popTimer() }
         return timers.first?.when
-    }
-
-    /// Virtual time: nothing is runnable, so the clock jumps to the next deadline.
-    func advanceVirtualClock(to when: Double) {
-        if virtualTime && when > virtualNow { virtualNow = when }
     }
 
     /// One iteration of `_run_once` after its wait: moves the due timers to the ready queue and

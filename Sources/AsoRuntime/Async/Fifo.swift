@@ -104,6 +104,15 @@ extension Runtime {
     func makeFifoType() -> TypeObject {
         let t = heap.register(TypeObject(name: "_Fifo", base: types.object, isException: false, metatype: types.type))
         t.moduleName = "asyncio.locks"
+        // `len()`, truth and `iter()` (over a copy: a deque may not change while it is iterated
+        // anyway). Only FifoObj has this class with kind `.other`; the flag check costs nothing.
+        t.containerSlots = ContainerSlots(
+            length: { o in o.flags & Obj.fifoFlag != 0 ? unsafeDowncast(o, to: FifoObj.self).count : 0 },
+            iterate: { rt, o in
+                guard o.flags & Obj.fifoFlag != 0 else { return rt.newIterator(.exhausted) }
+                let copy = rt.heap.register(TupleObj(Array(unsafeDowncast(o, to: FifoObj.self).live), type: rt.types.tuple))
+                return rt.newIterator(.tuple(copy), type: rt.types.tupleIterator)
+            })
         t.construct = { rt, args in
             guard args.count > 0, let type = args[0].asType else { throw rt.typeError("cannot create '_Fifo' instances") }
             try rt.checkCount(args.count - 1, "_Fifo", min: 0, max: 0)

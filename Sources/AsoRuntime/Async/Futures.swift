@@ -20,8 +20,9 @@ enum FutureCallback {
 extension Obj {
     /// `flags` bits of asyncio's objects (all of kind `.other`): cheaper than dynamic casts.
     /// `futureFlag`: an asyncio Future or Task scripts see; `parkableFlag`: anything a task can wait
-    /// on (futures, and `asyncio.sleep`'s own object).
-    static let futureFlag: UInt8 = 1, taskFlag: UInt8 = 2, awaitableFlag: UInt8 = 4, timerCancelledFlag: UInt8 = 8,
+    /// on (futures, and `asyncio.sleep`'s own object). (Bit 4 is `awaitableFlag`, which every
+    /// native awaitable has: Objects/Awaitables.swift.)
+    static let futureFlag: UInt8 = 1, taskFlag: UInt8 = 2, timerCancelledFlag: UInt8 = 8,
                parkableFlag: UInt8 = 16, sleepStartedFlag: UInt8 = 32
     /// A mark one native operation sets on objects it has seen and clears before it returns
     /// (gather's check for repeated awaitables). Only on asyncio objects and coroutines.
@@ -263,37 +264,6 @@ final class GatherState {
     func trace(_ t: inout Tracer) {
         t.mark(outer)
         for c in children { t.mark(c) }
-    }
-}
-
-/// The iterator `await` drives for a native awaitable (a future, `asyncio.sleep`, ...): a small
-/// state machine. `resume` gets nil when resumed normally and the exception when one is thrown in;
-/// it yields what the task should wait for, or returns the `await`'s value.
-class AwaitObj: Obj {
-    init(type: TypeObject) {
-        super.init(kind: .other, type: type)
-        flags = Obj.awaitableFlag
-    }
-}
-
-/// An awaitable whose step is a closure (the rarer ones: async generator steps, wrappers).
-final class ClosureAwait: AwaitObj {
-    typealias Step = (Runtime, ClosureAwait, ExceptionObj?) throws -> ResumeResult
-    let step: Step
-    /// Values the step closure refers to (for the collector).
-    let traced: [Value]
-
-    init(traced: [Value], type: TypeObject, step: @escaping Step) {
-        self.step = step
-        self.traced = traced
-        super.init(type: type)
-    }
-
-    override func resume(_ rt: Runtime, _ e: ExceptionObj?) throws -> ResumeResult { try step(rt, self, e) }
-
-    override func trace(_ t: inout Tracer) {
-        super.trace(&t)
-        for v in traced { t.mark(v) }
     }
 }
 

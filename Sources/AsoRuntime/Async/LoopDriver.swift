@@ -5,7 +5,7 @@
 // and in which order; SwiftNIO decides when the thread sleeps and what wakes it. The driver runs
 // loop iterations while there is work; when there is none it schedules a NIO timer for the next
 // deadline and returns to NIO, which waits in the kernel (and will deliver I/O completions on this
-// same thread). With virtual time there is no waiting: the clock jumps to the next deadline.
+// same thread). With a virtual clock there is no waiting: the clock jumps to the next deadline.
 // Script code therefore only ever runs on this thread, inside NIO's loop.
 
 import NIOCore
@@ -54,19 +54,17 @@ final class LoopDriver {
             while !target.isDone {
                 if !loop.hasReady {
                     guard let next = loop.nextDeadline() else {
-                        if loop.virtualTime { throw rt.deadlockError(loop) }
+                        if loop.clock.isVirtual { throw rt.deadlockError(loop) }
                         // Nothing can ever wake a task: wait forever, as CPython does.
                         return
                     }
+                    // Nothing is ready and no I/O is in flight (the loop has no I/O of its own yet):
+                    // a virtual clock moves to the deadline, the system clock waits for it.
                     let wait = next - loop.time()
-                    if wait > 0 {
-                        if loop.virtualTime {
-                            loop.advanceVirtualClock(to: next)
-                        } else {
-                            let nanos = Int64(min(wait, 1e9) * 1e9) + 1
-                            wake = nio.assumeIsolated().scheduleTask(in: .nanoseconds(nanos)) { [unowned self] in self.pump() }
-                            return
-                        }
+                    if wait > 0 && !loop.clock.skip(to: next) {
+                        let nanos = Int64(min(wait, 1e9) * 1e9) + 1
+                        wake = nio.assumeIsolated().scheduleTask(in: .nanoseconds(nanos)) { [unowned self] in self.pump() }
+                        return
                     }
                 }
                 try rt.runOnce(loop)

@@ -13,14 +13,6 @@ extension Runtime {
         heap.register(FutureObj(type: type ?? types.future))
     }
 
-    func stateName(_ f: FutureObj) -> String {
-        switch f.state {
-        case .pending: return "PENDING"
-        case .cancelled: return "CANCELLED"
-        case .finished: return "FINISHED"
-        }
-    }
-
     func invalidState(_ m: String) -> ScriptError { error(exc.invalidStateError, m) }
 
     func setFutureResult(_ f: FutureObj, _ v: Value) throws {

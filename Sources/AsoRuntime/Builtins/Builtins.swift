@@ -44,8 +44,7 @@ extension Runtime {
                 if let b = r.big { return try bigRangeLength(b) }
                 return r.length
             case .other:
-                if o.flags & Obj.fifoFlag != 0 { return unsafeDowncast(o, to: FifoObj.self).count }
-                if let d = o as? DictViewObj { return d.dict.count }
+                if let slots = o.type.containerSlots { return slots.length(o) }
             case .instance:
                 if let m = instanceMethod(v, "__len__") { return try lengthFromDunder(try call(m, [v])) }
             default: break

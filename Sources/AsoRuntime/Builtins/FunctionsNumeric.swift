@@ -123,8 +123,10 @@ extension Runtime {
         guard isNumber(a), isNumber(b), let x = try floatValue(a), let y = try floatValue(b) else {
             throw typeError("unsupported operand type(s) for divmod(): '\(typeName(a))' and '\(typeName(b))'")
         }
-        let (q, r) = try converting { () throws(FormatError) in try floatDivmod(x, y) }
-        return newTuple([.float(q), .float(r)])
+        do {
+            let (q, r) = try floatDivmod(x, y)
+            return newTuple([.float(q), .float(r)])
+        } catch { throw scriptError(error) }
     }
 
     /// Three-argument `pow`: modular exponentiation; a negative exponent takes the modular inverse.

@@ -152,14 +152,4 @@ extension Runtime {
             throw typeError("'\(typeName(v))' object cannot be interpreted as an integer")
         }
     }
-
-    /// A slice bound of `find`/`count`/`index` (None allowed), made non-negative and clamped.
-    func sliceBound(_ v: Value?, _ length: Int, default d: Int) throws -> Int {
-        guard let v, !v.isNone else { return d }
-        guard let i = indexValue(v) else {
-            throw typeError("slice indices must be integers or None or have an __index__ method")
-        }
-        if i < 0 { return max(0, i &+ length) }
-        return min(i, length)
-    }
 }

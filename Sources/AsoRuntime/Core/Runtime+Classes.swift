@@ -184,16 +184,8 @@ extension Runtime {
         if args.count == 2 {
             cls = args[0].asType
             this = args[1]
-        } else if let fiber = activeFibers.last, fiber.frameCount > 0 {
-            let f = fiber.frames[fiber.frameCount - 1]
-            let code = f.code.takeUnretainedValue()
-            let names = code.code.localNames
-            if let i = names.lastIndex(of: "__class__"), code.localCount > 0 {
-                let slot = fiber.stack[f.base + i]
-                cls = slot.asObject(.cell, CellObj.self)?.contents.asType ?? slot.asType
-                this = fiber.stack[f.base]
-                if let c = this.asObject(.cell, CellObj.self) { this = c.contents }
-            }
+        } else {
+            (cls, this) = superArgumentsOfRunningFrame()
         }
         guard let c = cls, !this.isNull else { throw runtimeError("super(): no arguments") }
         let s = heap.register(InstanceObj(type: types.superType))

@@ -56,9 +56,6 @@ extension Runtime {
         }
     }
 
-    /// `isinstance(v, t)`.
-    func isInstance(_ v: Value, _ t: TypeObject) -> Bool { typeOf(v).isSubtype(of: t) }
-
     /// The message of an exception (`str(e)`), without raising.
     func exceptionMessage(_ e: ExceptionObj) -> String {
         (try? str(Value(e))) ?? "<exception str() failed>"

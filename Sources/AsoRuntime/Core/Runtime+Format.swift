@@ -58,7 +58,6 @@ extension Runtime {
         case .valueError(let m): return valueError(m)
         case .typeError(let m): return typeError(m)
         case .overflowError(let m): return overflowError(m)
-        case .zeroDivisionError(let m): return zeroDivision(m)
         case .memoryError: return memoryError()
         }
     }

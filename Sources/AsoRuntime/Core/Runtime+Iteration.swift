@@ -6,7 +6,7 @@ extension Runtime {
         switch u.takeUnretainedValue().kind {
         case .generator: return u.takeUnretainedValue().type === types.generator
         case .list, .tuple, .str, .bytes, .dict, .set, .frozenset, .range, .iterator: return true
-        case .other: return u.takeUnretainedValue() is DictViewObj || u.takeUnretainedValue() is FifoObj
+        case .other: return u.takeUnretainedValue().type.containerSlots != nil
         case .instance: return userMethod(v, "__iter__") != nil || userMethod(v, "__next__") != nil || userMethod(v, "__getitem__") != nil
         default: return false
         }
@@ -53,18 +53,17 @@ extension Runtime {
                     }, traced: [v]), type: types.iterator)
                 }
             case .other:
-                if let view = o as? DictViewObj {
-                    let t = [types.dictKeyIterator, types.dictValueIterator, types.dictItemIterator][view.what]
-                    return newIterator(.dict(view.dict, what: view.what, version: view.dict.version), type: t)
-                }
-                if let fifo = o as? FifoObj {
-                    // (Over a copy: a deque may not change while it is iterated anyway.)
-                    return newIterator(.tuple(heap.register(TupleObj(Array(fifo.live), type: types.tuple))), type: types.tupleIterator)
-                }
+                if let slots = o.type.containerSlots { return slots.iterate(self, o) }
             default: break
             }
         }
         throw typeError("'\(typeName(v))' object is not iterable")
+    }
+
+    /// `iter(view)` for a dict view: an iterator over the dict's keys, values or items.
+    func iterateDictView(_ view: DictViewObj) -> Value {
+        let t = [types.dictKeyIterator, types.dictValueIterator, types.dictItemIterator][view.what]
+        return newIterator(.dict(view.dict, what: view.what, version: view.dict.version), type: t)
     }
 
     /// Whether `v` is an iterator: it has a `__next__`.
@@ -83,8 +82,8 @@ extension Runtime {
     /// the StopIteration that ends the iterator, carrying a generator's return value and passing a
     /// user `__next__`'s own StopIteration through unchanged.
     func nextItem(_ v: Value, default fallback: Value?) throws -> Value {
-        if let g = v.asObject(.generator, GeneratorObj.self) {
-            switch try resume(g, sending: .none) {
+        if case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
+            switch try resumeGenerator(u) {
             case .yielded(let x): return x
             case .returned(let r):
                 if let d = fallback { return d }
@@ -103,10 +102,7 @@ extension Runtime {
             if !u._withUnsafeGuaranteedRef({ $0.typeRef === generatorType }) {
                 throw typeError("'\(typeName(v))' object is not an iterator")
             }
-            let r = try Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
-                try resume($0, sending: .none)
-            }
-            if case .yielded(let x) = r { return x }
+            if case .yielded(let x) = try resumeGenerator(u) { return x }
             return nil
         }
         if userMethod(v, "__next__") != nil {
@@ -266,8 +262,7 @@ extension Runtime {
                 }
                 return true
             case .other:
-                if o.flags & Obj.fifoFlag != 0 { return unsafeDowncast(o, to: FifoObj.self).count > 0 }
-                if let v = o as? DictViewObj { return v.dict.count > 0 }
+                if let slots = o.type.containerSlots { return slots.length(o) > 0 }
                 return true
             default: return true
             }

@@ -140,15 +140,7 @@ extension Runtime {
         case .raised(let e): status = reportUncaught(e)
         }
         // At exit every object goes: coroutines never started get their warning now.
-        let coroutine = types.coroutine
-        heap.forEachObject { o in
-            guard o.kind == .generator else { return }
-            let g = unsafeDowncast(o, to: GeneratorObj.self)
-            if g.state == .created, g.typeRef === coroutine {
-                neverAwaited.append(neverAwaitedWarning(g))
-                g.state = .finished
-            }
-        }
+        noteCoroutinesNeverStarted()
         reportNeverAwaited()
         return status
     }

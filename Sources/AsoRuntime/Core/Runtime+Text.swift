@@ -135,8 +135,7 @@ extension Runtime {
         case .iterator:
             return "<\(o.type.name) object at \(address(o))>"
         case .generator:
-            let g = unsafeDowncast(o, to: GeneratorObj.self)
-            return "<\(g.type.name) object \(g.function.qualifiedName) at \(address(o))>"
+            return "<\(o.type.name) object \(generatorFunction(o).qualifiedName) at \(address(o))>"
         }
     }
 

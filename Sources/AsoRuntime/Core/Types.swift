@@ -94,6 +94,12 @@ final class Types {
         dictKeys = make("dict_keys", object)
         dictValues = make("dict_values", object)
         dictItems = make("dict_items", object)
+        let views = ContainerSlots(length: { ($0 as? DictViewObj)?.dict.count ?? 0 },
+                                   iterate: { rt, o in
+                                       guard let view = o as? DictViewObj else { return rt.newIterator(.exhausted) }
+                                       return rt.iterateDictView(view)
+                                   })
+        for t in [dictKeys, dictValues, dictItems] { t.containerSlots = views }
         listIterator = make("list_iterator", object)
         tupleIterator = make("tuple_iterator", object)
         strIterator = make("str_ascii_iterator", object)

@@ -1,6 +1,6 @@
 // The errors of the formatting and number-conversion helpers in this folder.
 // Each case carries CPython's exact message; the runtime turns the case into the Python exception of
-// the same name (ValueError, TypeError, OverflowError, ZeroDivisionError, MemoryError).
+// the same name (ValueError, TypeError, OverflowError, MemoryError).
 
 import BigInt
 
@@ -9,14 +9,12 @@ enum FormatError: Error, Equatable, Sendable {
     case valueError(String)
     case typeError(String)
     case overflowError(String)
-    case zeroDivisionError(String)
     case memoryError(String)
 
     /// The message, without the exception class name.
     var message: String {
         switch self {
-        case .valueError(let m), .typeError(let m), .overflowError(let m),
-             .zeroDivisionError(let m), .memoryError(let m):
+        case .valueError(let m), .typeError(let m), .overflowError(let m), .memoryError(let m):
             return m
         }
     }
@@ -27,7 +25,6 @@ enum FormatError: Error, Equatable, Sendable {
         case .valueError: return "ValueError"
         case .typeError: return "TypeError"
         case .overflowError: return "OverflowError"
-        case .zeroDivisionError: return "ZeroDivisionError"
         case .memoryError: return "MemoryError"
         }
     }

@@ -27,6 +27,10 @@ final class TypeObject: Obj {
     var contextEpoch = [-1, -1]
     /// The shared root shape of this class's instances' attributes.
     let instanceShape = Shape()
+    /// How `len()`, truth and `iter()` treat this class's native objects (kind `.other`); nil for
+    /// a class whose objects are no containers. Not inherited: it describes the Swift class
+    /// behind the objects, which a script subclass does not have.
+    var containerSlots: ContainerSlots?
 
     init(name: String, base: TypeObject?, isException: Bool, metatype: TypeObject?) {
         self.name = name
@@ -71,4 +75,14 @@ final class TypeObject: Obj {
         }
         return false
     }
+}
+
+/// What a native container class (objects of kind `.other`) answers for `len()`, truth and
+/// `iter()`. The folder that defines such a class sets these on its type object, so Core treats
+/// its objects as containers without naming their Swift class (asyncio's `_Fifo`, dict views).
+struct ContainerSlots {
+    /// `len(o)`; `o` is truthy when it is above zero.
+    let length: (Obj) -> Int
+    /// `iter(o)`: a new iterator over `o`.
+    let iterate: (Runtime, Obj) -> Value
 }

@@ -59,11 +59,6 @@ final class GeneratorObj: Fiber {
     }
 }
 
-enum ResumeResult {
-    case yielded(Value)
-    case returned(Value)
-}
-
 extension Runtime {
     /// Calling a simple generator or coroutine function with exactly its positional arguments
     /// (`CodeObj.resumableArgCount`): copies them into a new suspended frame.

@@ -2,6 +2,24 @@
 //
 // One idea: nothing is global. Every object, every native function and the VM reach the
 // interpreter through this one object, so many interpreters can live in one process.
+//
+// The folders of AsoRuntime are layers: each names only the types of the layers below it.
+//
+//   Modules    the standard modules (math, random, json, time, sys, os)
+//   Builtins   builtin functions, constructors and methods
+//   Async      the event loop and its clock, futures, tasks, asyncio's native parts
+//   VM         frames, fibers, generators, the dispatch loop and calls
+//   Core       the heap, the builtin types, and the operations on values (compare, hash, items,
+//              attributes, iteration, text, exceptions, numbers)
+//   Objects    values, the object base class and the objects' Swift classes
+//   Format     number and text formatting and parsing (names nothing of the runtime)
+//
+// This file is above them all: the Runtime class's stored state is where every layer's state
+// meets, so it names types of every folder, and every folder extends Runtime. Calls still go both
+// ways through Runtime's methods (Objects hash through Core; Core calls the VM's `call` and steps
+// generators through VM/EntryPoints.swift), and an upper layer may fill in a slot that a lower one
+// reads (a class's `containerSlots`, set for asyncio's `_Fifo`); what a layer never does is name a
+// type of a layer above it.
 
 import AsoBytecode
 import Dispatch
@@ -74,8 +92,8 @@ package final class Runtime {
     /// The singletons `NotImplemented` and `Ellipsis`.
     var notImplemented: Value = .none
     var ellipsis: Value = .none
-    /// Interned strings (names, constants, one-character strings).
-    private var interned: [String: StrObj] = [:]
+    /// Interned strings (names, constants, one-character strings); see `intern`.
+    var interned: [String: StrObj] = [:]
     /// Counters the dispatch loop touches on every call, behind a pointer so that updating them
     /// needs no exclusivity check.
     let hot: UnsafeMutablePointer<HotCounters>
@@ -130,45 +148,6 @@ package final class Runtime {
 
     deinit { hot.deallocate() }
 
-    // MARK: Allocation
-
-    @inline(__always) func newStr(_ s: String) -> Value { Value(heap.register(StrObj.make(s, type: types.str))) }
-    /// A new string whose text the caller knows to be all ASCII (it is not measured again).
-    @inline(__always) func newASCIIStr(_ s: String) -> Value {
-        Value(heap.register(StrObj.make(ascii: s, count: s.utf8.count, type: types.str)))
-    }
-    /// A new string from UTF-8 bytes; `ascii: true` when the caller knows them all ASCII (then they
-    /// are not measured again).
-    @inline(__always) func newStr(utf8 bytes: UnsafeBufferPointer<UInt8>, ascii: Bool?) -> Value {
-        let s = String(decoding: bytes, as: UTF8.self)
-        if ascii == true { return Value(heap.register(StrObj.make(ascii: s, count: bytes.count, type: types.str))) }
-        return newStr(s)
-    }
-
-    /// A string shared by every use of the same text (for names and constants).
-    func intern(_ s: String) -> Value {
-        if let o = interned[s] { return Value(o) }
-        let o = heap.register(StrObj.make(s, type: types.str))
-        interned[s] = o
-        return Value(o)
-    }
-
-    @inline(__always) func newList(_ items: [Value]) -> Value { Value(heap.register(ListObj(items, type: types.list))) }
-    @inline(__always) func newTuple(_ items: [Value]) -> Value { Value(heap.register(TupleObj(items, type: types.tuple))) }
-    func newDict() -> DictObj { heap.register(DictObj(type: types.dict)) }
-    func newSet(frozen: Bool = false) -> SetObj {
-        heap.register(SetObj(frozen: frozen, type: frozen ? types.frozenset : types.set))
-    }
-    func newBytes(_ b: [UInt8]) -> Value { Value(heap.register(BytesObj(b, type: types.bytes))) }
-    func newIterator(_ source: IterObj.Source, type: TypeObject? = nil) -> Value {
-        Value(heap.register(IterObj(source, type: type ?? types.iterator)))
-    }
-
-    /// A native function object.
-    func native(_ name: String, owner: String? = nil, _ fn: @escaping NativeFn) -> Value {
-        Value(heap.register(NativeFunctionObj(name: name, owner: owner, type: types.builtinFunction, fn: fn)))
-    }
-
     /// Every root the runtime itself holds (fibers add theirs).
     func traceRoots(_ t: inout Tracer) {
         t.mark(builtins)
@@ -218,45 +197,6 @@ package final class Runtime {
         let text = neverAwaited.joined()
         neverAwaited = []
         writeErr(text)
-    }
-}
-
-/// The fibers now running, innermost last. Pushed and popped on every generator resume and
-/// nested call, so its storage sits behind pointers (no exclusivity checks, no reference counting;
-/// a running fiber is kept alive by whoever runs it).
-final class FiberStack {
-    private let state: UnsafeMutablePointer<(base: UnsafeMutablePointer<Unmanaged<Fiber>>, count: Int, capacity: Int)>
-
-    init() {
-        state = .allocate(capacity: 1)
-        state.initialize(to: (.allocate(capacity: 16), 0, 16))
-    }
-    deinit {
-        state.pointee.base.deallocate()
-        state.deallocate()
-    }
-
-    @inline(__always) func append(_ f: Fiber) {
-        if state.pointee.count == state.pointee.capacity {
-            let n = state.pointee.capacity * 2
-            let b = UnsafeMutablePointer<Unmanaged<Fiber>>.allocate(capacity: n)
-            b.moveInitialize(from: state.pointee.base, count: state.pointee.count)
-            state.pointee.base.deallocate()
-            state.pointee.base = b
-            state.pointee.capacity = n
-        }
-        (state.pointee.base + state.pointee.count).initialize(to: Unmanaged.passUnretained(f))
-        state.pointee.count += 1
-    }
-
-    @inline(__always) func removeLast() { state.pointee.count -= 1 }
-
-    var last: Fiber? {
-        state.pointee.count > 0 ? state.pointee.base[state.pointee.count - 1].takeUnretainedValue() : nil
-    }
-
-    func forEach(_ body: (Fiber) -> Void) {
-        for i in 0..<state.pointee.count { body(state.pointee.base[i].takeUnretainedValue()) }
     }
 }
 

@@ -2,9 +2,15 @@
 // The one idea: this is CPython's `_float_div_mod` — fmod, then fix the sign, then snap the quotient
 // to the nearest integer — so signed zeros and inexact quotients come out as in CPython.
 
+/// A float `%`, `//` or divmod() by zero; the runtime raises it as ZeroDivisionError.
+struct FloatDivisionByZero: Error, Equatable {
+    /// CPython's message ("float modulo", ...).
+    let message: String
+}
+
 /// `v % w` for floats.
-func floatMod(_ v: Double, _ w: Double) throws(FormatError) -> Double {
-    if w == 0 { throw .zeroDivisionError("float modulo") }
+func floatMod(_ v: Double, _ w: Double) throws(FloatDivisionByZero) -> Double {
+    if w == 0 { throw FloatDivisionByZero(message: "float modulo") }
     var mod = v.truncatingRemainder(dividingBy: w)
     if mod != 0 {
         if (w < 0) != (mod < 0) { mod += w }
@@ -15,21 +21,15 @@ func floatMod(_ v: Double, _ w: Double) throws(FormatError) -> Double {
 }
 
 /// `v // w` for floats.
-func floatFloorDiv(_ v: Double, _ w: Double) throws(FormatError) -> Double {
-    if w == 0 { throw .zeroDivisionError("float floor division by zero") }
+func floatFloorDiv(_ v: Double, _ w: Double) throws(FloatDivisionByZero) -> Double {
+    if w == 0 { throw FloatDivisionByZero(message: "float floor division by zero") }
     return floatDivMod(v, w).quotient
 }
 
 /// `divmod(v, w)` for floats.
-func floatDivmod(_ v: Double, _ w: Double) throws(FormatError) -> (quotient: Double, remainder: Double) {
-    if w == 0 { throw .zeroDivisionError("float divmod()") }
+func floatDivmod(_ v: Double, _ w: Double) throws(FloatDivisionByZero) -> (quotient: Double, remainder: Double) {
+    if w == 0 { throw FloatDivisionByZero(message: "float divmod()") }
     return floatDivMod(v, w)
-}
-
-/// `v / w` for floats.
-func floatTrueDiv(_ v: Double, _ w: Double) throws(FormatError) -> Double {
-    if w == 0 { throw .zeroDivisionError("float division by zero") }
-    return v / w
 }
 
 /// CPython's `_float_div_mod`; `w` must be non-zero.
@@ -54,7 +54,7 @@ private func floatDivMod(_ v: Double, _ w: Double) -> (quotient: Double, remaind
     return (floordiv, mod)
 }
 
-/// `x.is_integer()`.
-func floatIsInteger(_ x: Double) -> Bool {
-    x.isFinite && x.rounded(.towardZero) == x
+extension Runtime {
+    /// The ZeroDivisionError for a float division by zero.
+    func scriptError(_ e: FloatDivisionByZero) -> ScriptError { zeroDivision(e.message) }
 }

@@ -1,0 +1,44 @@
+// Making the builtin objects: every new string, list, tuple, dict, ... is registered with the
+// heap here, so the collector owns it from the start.
+//
+// One idea: strings used as names and constants are interned (one object per text), everything
+// else is a fresh object; nothing is freed but by the collector.
+
+extension Runtime {
+    @inline(__always) func newStr(_ s: String) -> Value { Value(heap.register(StrObj.make(s, type: types.str))) }
+    /// A new string whose text the caller knows to be all ASCII (it is not measured again).
+    @inline(__always) func newASCIIStr(_ s: String) -> Value {
+        Value(heap.register(StrObj.make(ascii: s, count: s.utf8.count, type: types.str)))
+    }
+    /// A new string from UTF-8 bytes; `ascii: true` when the caller knows them all ASCII (then they
+    /// are not measured again).
+    @inline(__always) func newStr(utf8 bytes: UnsafeBufferPointer<UInt8>, ascii: Bool?) -> Value {
+        let s = String(decoding: bytes, as: UTF8.self)
+        if ascii == true { return Value(heap.register(StrObj.make(ascii: s, count: bytes.count, type: types.str))) }
+        return newStr(s)
+    }
+
+    /// A string shared by every use of the same text (for names and constants).
+    func intern(_ s: String) -> Value {
+        if let o = interned[s] { return Value(o) }
+        let o = heap.register(StrObj.make(s, type: types.str))
+        interned[s] = o
+        return Value(o)
+    }
+
+    @inline(__always) func newList(_ items: [Value]) -> Value { Value(heap.register(ListObj(items, type: types.list))) }
+    @inline(__always) func newTuple(_ items: [Value]) -> Value { Value(heap.register(TupleObj(items, type: types.tuple))) }
+    func newDict() -> DictObj { heap.register(DictObj(type: types.dict)) }
+    func newSet(frozen: Bool = false) -> SetObj {
+        heap.register(SetObj(frozen: frozen, type: frozen ? types.frozenset : types.set))
+    }
+    func newBytes(_ b: [UInt8]) -> Value { Value(heap.register(BytesObj(b, type: types.bytes))) }
+    func newIterator(_ source: IterObj.Source, type: TypeObject? = nil) -> Value {
+        Value(heap.register(IterObj(source, type: type ?? types.iterator)))
+    }
+
+    /// A native function object.
+    func native(_ name: String, owner: String? = nil, _ fn: @escaping NativeFn) -> Value {
+        Value(heap.register(NativeFunctionObj(name: name, owner: owner, type: types.builtinFunction, fn: fn)))
+    }
+}

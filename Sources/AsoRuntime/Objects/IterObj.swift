@@ -1,0 +1,49 @@
+// The iterators of the builtin containers and of native helpers.
+//
+// One idea: one class for them all, with the thing iterated over as an enum and a position into
+// it; `Runtime.next` (Core/Runtime+Iteration.swift) advances it. A source that is exhausted is
+// dropped (`.exhausted`), so a finished iterator keeps nothing alive.
+
+/// The iterators of builtin containers and of native helpers (map, zip, enumerate, ...).
+final class IterObj: Obj {
+    enum Source {
+        case list(ListObj)
+        case tuple(TupleObj)
+        case str(StrObj)
+        case bytes(BytesObj)
+        case range(RangeObj)
+        /// Keys (0), values (1) or items (2) of a dict; `version` detects a change of size.
+        case dict(DictObj, what: Int, version: Int)
+        case set(SetObj, version: Int)
+        /// A sequence of values computed up front.
+        case values([Value])
+        /// Computed on demand; `traced` holds values the closure refers to (for the collector).
+        case native(next: (Runtime) throws -> Value?, traced: [Value])
+        /// `reversed(list)`.
+        case reversedList(ListObj)
+        /// Finished.
+        case exhausted
+    }
+    var source: Source
+    /// Position within the source.
+    var index = 0
+    init(_ source: Source, type: TypeObject) {
+        self.source = source
+        super.init(kind: .iterator, type: type)
+    }
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        switch source {
+        case .list(let o), .reversedList(let o): t.mark(o)
+        case .tuple(let o): t.mark(o)
+        case .str(let o): t.mark(o)
+        case .bytes(let o): t.mark(o)
+        case .range(let o): t.mark(o)
+        case .dict(let o, _, _): t.mark(o)
+        case .set(let o, _): t.mark(o)
+        case .values(let vs): t.mark(all: vs)
+        case .native(_, let vs): t.mark(all: vs)
+        case .exhausted: break
+        }
+    }
+}

@@ -1,0 +1,42 @@
+// What the layers below the VM ask of generators and of the running frame, without naming the
+// VM's types: Core iterates generators, prints them and reads the frame that called `super()`.
+//
+// One idea: Core knows generator-kind objects only as `Obj` of kind `.generator` (always a
+// GeneratorObj, made in Generators.swift), and the running frame only through these functions.
+
+extension Runtime {
+    /// One step of a generator-kind object, as `next()` takes it (nothing sent in).
+    func resumeGenerator(_ u: Unmanaged<Obj>) throws -> ResumeResult {
+        try Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { try resume($0, sending: .none) }
+    }
+
+    /// The function whose call made a generator-kind object (for its repr).
+    func generatorFunction(_ o: Obj) -> FunctionObj { unsafeDowncast(o, to: GeneratorObj.self).function }
+
+    /// At exit: the "never awaited" warning of every coroutine made and never started (each is
+    /// then finished, so it is not warned about again); `reportNeverAwaited` writes them.
+    func noteCoroutinesNeverStarted() {
+        let coroutine = types.coroutine
+        heap.forEachObject { o in
+            guard o.kind == .generator else { return }
+            let g = unsafeDowncast(o, to: GeneratorObj.self)
+            if g.state == .created, g.typeRef === coroutine {
+                neverAwaited.append(neverAwaitedWarning(g))
+                g.state = .finished
+            }
+        }
+    }
+
+    /// Zero-argument `super()`: the `__class__` cell and the first argument of the running script
+    /// frame (either may be missing: nil and `.null`).
+    func superArgumentsOfRunningFrame() -> (cls: TypeObject?, this: Value) {
+        guard let fiber = activeFibers.last, fiber.frameCount > 0 else { return (nil, .null) }
+        let f = fiber.frames[fiber.frameCount - 1]
+        let code = f.code.takeUnretainedValue()
+        guard let i = code.code.localNames.lastIndex(of: "__class__"), code.localCount > 0 else { return (nil, .null) }
+        let slot = fiber.stack[f.base + i]
+        var this = fiber.stack[f.base]
+        if let c = this.asObject(.cell, CellObj.self) { this = c.contents }
+        return (slot.asObject(.cell, CellObj.self)?.contents.asType ?? slot.asType, this)
+    }
+}
