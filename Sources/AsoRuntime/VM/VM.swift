@@ -93,11 +93,12 @@ extension Runtime {
                         sp -= 2
                         let a = sp.pointee, b = (sp + 1).pointee
                         let r: Bool
+                        let cmp = ComparisonOperator(argument: arg)
                         if case .int(let x) = a, case .int(let y) = b {
-                            r = Runtime.intCompare(x, y, arg)
+                            r = Runtime.intCompare(x, y, cmp)
                         } else {
                             Runtime.saveState(fp, ip, sp + 2, fiber)
-                            let v = try compare(a, b, arg)
+                            let v = try compare(a, b, cmp)
                             if case .bool(let x) = v { r = x } else { r = try truthy(v) }
                         }
                         ip = r ? ip &+ 1 : Int(words[ip] >> 8)
@@ -105,12 +106,12 @@ extension Runtime {
                         let a = locals[arg]
                         let b = consts[Int(words[ip] >> 8)]
                         if case .int(let x) = a, case .int(let y) = b {
-                            let r = Runtime.intCompare(x, y, Int(words[ip &+ 1] >> 8))
+                            let r = Runtime.intCompare(x, y, ComparisonOperator(argument: Int(words[ip &+ 1] >> 8)))
                             ip = r ? ip &+ 3 : Int(words[ip &+ 2] >> 8)
                             continue
                         }
                         if a.isNull { throw unboundLocal(code, arg) }
-                        let cmp = Int(words[ip &+ 1] >> 8)
+                        let cmp = ComparisonOperator(argument: Int(words[ip &+ 1] >> 8))
                         let target = Int(words[ip &+ 2] >> 8)
                         ip &+= 2   // at the compareOp, for its position if it raises
                         Runtime.saveState(fp, ip, sp, fiber)
@@ -131,15 +132,14 @@ extension Runtime {
                     case .loadFastConstBinaryOp:
                         let a = locals[arg]
                         let b = consts[Int(words[ip] >> 8)]
-                        let bop = Int(words[ip &+ 1] >> 8)
+                        let bop = BinaryOperator(argument: Int(words[ip &+ 1] >> 8))
                         // Tests, not a switch: a switch here is an indirect jump the processor
                         // mispredicts far more often than a test that goes the same way every time.
                         if case .int(let x) = a, case .int(let y) = b {
-                            let plain = bop >= 13 ? bop &- 13 : bop   // `+=` is `+` on ints
-                            if plain == 0 {
+                            if bop == .add || bop == .inplaceAdd {   // `+=` is `+` on ints
                                 let (r, o) = x.addingReportingOverflow(y)
                                 if !o { sp.pointee = .int(r); sp += 1; ip &+= 2; continue }
-                            } else if plain == 10 {
+                            } else if bop == .subtract || bop == .inplaceSubtract {
                                 let (r, o) = x.subtractingReportingOverflow(y)
                                 if !o { sp.pointee = .int(r); sp += 1; ip &+= 2; continue }
                             }
@@ -486,49 +486,49 @@ extension Runtime {
                     case .binaryOp:
                         sp -= 1
                         let a = (sp - 1).pointee, b = sp.pointee
+                        let bop = BinaryOperator(argument: arg)
                         if case .int(let x) = a, case .int(let y) = b {
                             // Addition and subtraction by tests first (see loadFastConstBinaryOp).
-                            if arg == 0 || arg == 13 {
+                            if bop == .add || bop == .inplaceAdd {
                                 let (r, o) = x.addingReportingOverflow(y)
                                 if !o { (sp - 1).pointee = .int(r); continue }
-                            } else if arg == 10 || arg == 23 {
+                            } else if bop == .subtract || bop == .inplaceSubtract {
                                 let (r, o) = x.subtractingReportingOverflow(y)
                                 if !o { (sp - 1).pointee = .int(r); continue }
                             }
-                            switch arg {
-                            case 5, 18:
+                            switch bop {
+                            case .multiply, .inplaceMultiply:
                                 let (r, o) = x.multipliedReportingOverflow(by: y)
                                 if !o { (sp - 1).pointee = .int(r); continue }
-                            case 6, 19:
+                            case .remainder, .inplaceRemainder:
                                 if y > 0 && x >= 0 { (sp - 1).pointee = .int(x % y); continue }
-                            case 2, 15:
+                            case .floorDivide, .inplaceFloorDivide:
                                 if y > 0 && x >= 0 { (sp - 1).pointee = .int(x / y); continue }
-                            case 1, 14: (sp - 1).pointee = .int(x & y); continue
-                            case 7, 20: (sp - 1).pointee = .int(x | y); continue
-                            case 12, 25: (sp - 1).pointee = .int(x ^ y); continue
+                            case .and, .inplaceAnd: (sp - 1).pointee = .int(x & y); continue
+                            case .or, .inplaceOr: (sp - 1).pointee = .int(x | y); continue
+                            case .xor, .inplaceXor: (sp - 1).pointee = .int(x ^ y); continue
                             default: break
                             }
                         } else if case .float(let x) = a, case .float(let y) = b {
-                            switch arg {
-                            case 0, 13: (sp - 1).pointee = .float(x + y); continue
-                            case 10, 23: (sp - 1).pointee = .float(x - y); continue
-                            case 5, 18: (sp - 1).pointee = .float(x * y); continue
-                            case 11, 24: if y != 0 { (sp - 1).pointee = .float(x / y); continue }
+                            switch bop {
+                            case .add, .inplaceAdd: (sp - 1).pointee = .float(x + y); continue
+                            case .subtract, .inplaceSubtract: (sp - 1).pointee = .float(x - y); continue
+                            case .multiply, .inplaceMultiply: (sp - 1).pointee = .float(x * y); continue
+                            case .trueDivide, .inplaceTrueDivide: if y != 0 { (sp - 1).pointee = .float(x / y); continue }
                             default: break
                             }
                         }
                         Runtime.saveState(fp, ip, sp + 1, fiber)
-                        (sp - 1).pointee = try binaryOp(arg, a, b)
+                        (sp - 1).pointee = try binaryOp(bop, a, b)
                     case .compareOp:
                         sp -= 1
                         let a = (sp - 1).pointee, b = sp.pointee
+                        let cmp = ComparisonOperator(argument: arg)
                         if case .int(let x) = a, case .int(let y) = b {
-                            let r: Bool
-                            r = Runtime.intCompare(x, y, arg)
-                            (sp - 1).pointee = .bool(r)
+                            (sp - 1).pointee = .bool(Runtime.intCompare(x, y, cmp))
                         } else {
                             Runtime.saveState(fp, ip, sp + 1, fiber)
-                            (sp - 1).pointee = try compare(a, b, arg)
+                            (sp - 1).pointee = try compare(a, b, cmp)
                         }
                     case .isOp:
                         sp -= 1
@@ -640,12 +640,13 @@ extension Runtime {
                     case .binaryOpReturn:
                         sp -= 1
                         let a = (sp - 1).pointee, b = sp.pointee
-                        if case .int(let x) = a, case .int(let y) = b, arg == 0 || arg == 10,
-                           case let (r, o) = arg == 0 ? x.addingReportingOverflow(y) : x.subtractingReportingOverflow(y), !o {
+                        let bop = BinaryOperator(argument: arg)
+                        if case .int(let x) = a, case .int(let y) = b, bop == .add || bop == .subtract,
+                           case let (r, o) = bop == .add ? x.addingReportingOverflow(y) : x.subtractingReportingOverflow(y), !o {
                             (sp - 1).pointee = .int(r)
                         } else {
                             Runtime.saveState(fp, ip, sp + 1, fiber)
-                            (sp - 1).pointee = try binaryOp(arg, a, b)
+                            (sp - 1).pointee = try binaryOp(bop, a, b)
                         }
                         fallthrough
                     case .returnFast:
@@ -1187,13 +1188,13 @@ extension Runtime {
         }
     }
 
-    /// `x <op> y` for ints, `op` in CPython's comparison numbering (< <= == != > >=), without a
-    /// branch on `op`: each operator is the set of outcomes (less, equal, greater) it accepts.
+    /// `x <op> y` for ints without a branch on `op`: each operator is the set of outcomes (less,
+    /// equal, greater) it accepts, a nibble at its number (CPython's: < <= == != > >=).
     @inline(__always)
-    static func intCompare(_ x: Int, _ y: Int, _ op: Int) -> Bool {
+    static func intCompare(_ x: Int, _ y: Int, _ op: ComparisonOperator) -> Bool {
         let outcome: UInt32 = x < y ? 1 : (x == y ? 2 : 4)
         let accepted: UInt32 = 0x64_5231   // nibbles by op: < 1, <= 3, == 2, != 5, > 4, >= 6
-        return (accepted >> UInt32(truncatingIfNeeded: (op & 7) << 2)) & outcome != 0
+        return (accepted &>> (op.rawValue &<< 2)) & outcome != 0
     }
 
     /// The index of stack slot `p` in a stack starting at `base` (a shift: the distance is always
