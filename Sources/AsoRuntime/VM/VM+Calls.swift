@@ -10,6 +10,25 @@ enum RunOutcome {
     case yielded(Value)
 }
 
+/// What the dispatch loop's call path does itself for a native function instead of calling it,
+/// named where the builtin is defined (`Runtime.native(_:fastPath:_:)`).
+enum NativeFastPath: UInt8 {
+    case none
+    /// `list.append(x)`: appended in place.
+    case listAppend
+    /// `await asyncio.sleep(d)`: a bare yield for `d <= 0`; otherwise, in a task's own chain, the
+    /// task parks on a timer of its own (`sleepTask`). Nothing is made either way.
+    case asyncioSleep
+}
+
+extension NativeFunctionObj {
+    /// Kept in the object's `aux8` (which only this setter writes, so the byte is always a case).
+    var fastPath: NativeFastPath {
+        @inline(__always) get { unsafeBitCast(aux8, to: NativeFastPath.self) }
+        set { aux8 = newValue.rawValue }
+    }
+}
+
 /// How `run` re-enters a fiber.
 enum Resume {
     /// Start or continue without pushing anything (a new frame, or a fresh generator).

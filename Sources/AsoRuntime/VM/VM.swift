@@ -23,10 +23,6 @@ extension Runtime {
         var reraising = false
         /// The collector's "collect at the next safepoint" flag.
         let collectionRequested = heap.requestFlag
-        /// `list.append`'s address, for the inline append in the native call path.
-        let listAppendAddress = listAppend.map { Unmanaged<Obj>.passUnretained($0).toOpaque() }
-        /// `asyncio.sleep`'s address, for `await asyncio.sleep(0)` in the native call path.
-        let sleepAddress = sleepFunction.map { Unmanaged<Obj>.passUnretained($0).toOpaque() }
         /// An exception to raise at the current instruction before anything runs (generator.throw()).
         var injected: ExceptionObj? = nil
         switch resume {
@@ -434,7 +430,8 @@ extension Runtime {
                                 let calleeSlot = sp - arg - 2
                                 let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
                                 let nargs = sp - argStart
-                                if u.toOpaque() == sleepAddress, nargs == 1, Runtime.isNonPositive(argStart.pointee),
+                                let fastPath = Unmanaged<NativeFunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.fastPath }
+                                if fastPath == .asyncioSleep, nargs == 1, Runtime.isNonPositive(argStart.pointee),
                                    let done = sleepZeroDone, Runtime.awaitYield(words, ip, code) {
                                     // `await asyncio.sleep(0)`: the one bare yield of asyncio's `__sleep0`,
                                     // with nothing made. The `await` loop is entered at its `yieldValue`
@@ -445,7 +442,7 @@ extension Runtime {
                                     Runtime.saveState(fp, ip &+ 4, sp, fiber)
                                     return .yielded(.none)
                                 }
-                                if u.toOpaque() == sleepAddress, nargs == 1, let delay = Runtime.positiveDelay(argStart.pointee),
+                                if fastPath == .asyncioSleep, nargs == 1, let delay = Runtime.positiveDelay(argStart.pointee),
                                    let done = sleepZeroDone, Runtime.awaitYield(words, ip, code),
                                    sleepTask(on: fiber, delay: delay) {
                                     // `await asyncio.sleep(d)` in a task's own chain: the task is parked
@@ -458,7 +455,7 @@ extension Runtime {
                                 }
                                 Runtime.saveState(fp, ip, sp, fiber)
                                 let result: Value
-                                if u.toOpaque() == listAppendAddress, nargs == 2, let l = argStart.pointee.asList {
+                                if fastPath == .listAppend, nargs == 2, let l = argStart.pointee.asList {
                                     l.items.append((argStart + 1).pointee)
                                     result = .none
                                 } else {
@@ -1172,7 +1169,7 @@ extension Runtime {
             if let s = spill {
                 result = try call(callee, s, keywords: keywords)
             } else if let nf = callee.asObject(.native, NativeFunctionObj.self) {
-                if nf === listAppend, nargs == 2, keywords.isEmpty, let l = argStart.pointee.asList {
+                if nf.fastPath == .listAppend, nargs == 2, keywords.isEmpty, let l = argStart.pointee.asList {
                     l.items.append((argStart + 1).pointee)
                     result = .none
                 } else {
