@@ -62,6 +62,9 @@ final class GeneratorObj: Fiber {
 enum ResumeResult {
     case yielded(Value)
     case returned(Value)
+    /// The task being stepped parked itself on its own timer (`RunOutcome.parked`): only the
+    /// step of that task's coroutine (`sendToCoroutine`) ever sees this.
+    case parked
 }
 
 extension Runtime {
@@ -226,6 +229,8 @@ extension Runtime {
         switch outcome {
         case .yielded(let v):
             return .yielded(v)
+        case .parked:
+            return .parked
         case .returned(let r):
             // End the delegation loop as its `send` would: drop the iterator, continue after the loop.
             let fiber = g.fiber
@@ -253,6 +258,10 @@ extension Runtime {
             depth -= g.fiber.frameCount
             g.state = .suspended
             return .yielded(v)
+        case .parked:
+            depth -= g.fiber.frameCount
+            g.state = .suspended
+            return .parked
         case .returned(let v):
             g.state = .finished
             return .returned(v)
@@ -308,6 +317,7 @@ extension Runtime {
             switch try rt.resume(g, sending: args[1]) {
             case .yielded(let v): return v
             case .returned(let r): throw ScriptError(exception: rt.stopIteration(r))
+            case .parked: throw rt.parkedOutsideTask()
             }
         }
         t.dict["throw"] = native("throw", owner: "generator") { rt, args in
@@ -320,6 +330,7 @@ extension Runtime {
             switch try rt.resumeThrowing(g, ex) {
             case .yielded(let v): return v
             case .returned(let r): throw ScriptError(exception: rt.stopIteration(r))
+            case .parked: throw rt.parkedOutsideTask()
             }
         }
         t.dict["close"] = native("close", owner: "generator") { rt, args in
@@ -331,6 +342,7 @@ extension Runtime {
             switch try rt.resume(g, sending: .none) {
             case .yielded(let v): return v
             case .returned(let r): throw ScriptError(exception: rt.stopIteration(r))
+            case .parked: throw rt.parkedOutsideTask()
             }
         }
         t.dict["__iter__"] = native("__iter__", owner: "generator") { _, args in args[0] }
@@ -363,6 +375,12 @@ extension Runtime {
             if let e { return try rt.resumeThrowing(g, e) }
             return try rt.resume(g, sending: .none)
         })
+    }
+
+    /// A generator or coroutine resumed by anything but its task's step reported `.parked`, which
+    /// cannot happen (`sleepTask` parks only the fiber of the task being stepped).
+    func parkedOutsideTask() -> ScriptError {
+        runtimeError("a coroutine parked outside its task's step")
     }
 
     /// "generator already executing" / "coroutine already executing".

@@ -8,6 +8,10 @@ enum RunOutcome {
     case raised(ExceptionObj)
     /// A generator's frame yielded this value; its fiber is suspended at the next instruction.
     case yielded(Value)
+    /// The fiber of the task being stepped parked the task on a timer of its own (`await
+    /// asyncio.sleep(d)`, see `sleepTask`): suspended at the next instruction, as for a yield, with
+    /// nothing for the task to wait on but that timer.
+    case parked
 }
 
 /// What the dispatch loop's call path does itself for a native function instead of calling it,
@@ -224,7 +228,7 @@ extension Runtime {
         switch outcome {
         case .returned(let v): return v
         case .raised(let e): throw ScriptError(exception: e)
-        case .yielded: throw runtimeError("yield outside a generator")
+        case .yielded, .parked: throw runtimeError("yield outside a generator")
         }
     }
 

@@ -447,11 +447,11 @@ extension Runtime {
                                    sleepTask(on: fiber, delay: delay) {
                                     // `await asyncio.sleep(d)` in a task's own chain: the task is parked
                                     // on a timer of its own (nothing made), and its `await` loop waits
-                                    // on the same finished awaitable as above. `.null` tells `stepTask`.
+                                    // on the same finished awaitable as above.
                                     calleeSlot.pointee = done
                                     sp = calleeSlot + 1
                                     Runtime.saveState(fp, ip &+ 4, sp, fiber)
-                                    return .yielded(.null)
+                                    return .parked
                                 }
                                 Runtime.saveState(fp, ip, sp, fiber)
                                 let result: Value
@@ -883,11 +883,13 @@ extension Runtime {
                             switch r {
                             case .yielded(let y): (sp - 1).pointee = y
                             case .returned(let r): result = r
+                            case .parked: throw parkedOutsideTask()
                             }
                         } else if case .object(let u) = it, Value.isAwaitable(u) {
                             switch try u._withUnsafeGuaranteedRef({ try $0.resume(self, nil) }) {
                             case .yielded(let y): (sp - 1).pointee = y
                             case .returned(let r): result = r
+                            case .parked: throw parkedOutsideTask()
                             }
                         } else if !sent.isNone {
                             throw attributeError("'\(typeName(it))' object has no attribute 'send'")
