@@ -41,8 +41,6 @@ extension Runtime {
                 return .yielded(y)
             case .returned:
                 throw rt.error(rt.exc.stopAsyncIteration, nil)
-            case .parked:
-                throw rt.parkedOutsideTask()
             }
         })
     }
@@ -75,8 +73,6 @@ extension Runtime {
                 return .yielded(y)
             case .returned:
                 return .returned(.none)
-            case .parked:
-                throw rt.parkedOutsideTask()
             }
         })
     }

@@ -24,6 +24,7 @@ extension Runtime {
         installGeneratorMethods()
         installAsyncGeneratorMethods()
         installClassSupport()
+        listAppend = types.list.dict["append"]?.asObject(.native, NativeFunctionObj.self)
         installNativeModules()
     }
 

@@ -73,7 +73,7 @@ extension Runtime {
                 let outcome = runModule(load(c.code, into: m))
                 initializingModules.remove(name)
                 switch outcome {
-                case .returned, .yielded, .parked: return m
+                case .returned, .yielded: return m
                 case .raised(let e):
                     modules[name] = nil
                     throw ScriptError(exception: e)
@@ -136,7 +136,7 @@ extension Runtime {
         sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
         let status: Int32
         switch runModule(load(code, into: m)) {
-        case .returned, .yielded, .parked: status = 0
+        case .returned, .yielded: status = 0
         case .raised(let e): status = reportUncaught(e)
         }
         // At exit every object goes: coroutines never started get their warning now.
