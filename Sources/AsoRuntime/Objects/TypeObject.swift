@@ -27,6 +27,9 @@ final class TypeObject: Obj {
     var contextEpoch = [-1, -1]
     /// The shared root shape of this class's instances' attributes.
     let instanceShape = Shape()
+    /// The instance attribute that holds the native core of a library class (`_core` of asyncio's
+    /// `Queue`), as the class declared it with `@_native_core`; see `declaredNativeCore`.
+    var nativeCore: String?
 
     init(name: String, base: TypeObject?, isException: Bool, metatype: TypeObject?) {
         self.name = name
