@@ -23,10 +23,12 @@ let package = Package(
         // Scopes (local/cell/free/global) and AST -> code objects.
         .target(name: "AsoCompiler", dependencies: ["AsoSyntax", "AsoBytecode"]),
         // Values, objects, the collector, the VM, builtins and the standard modules; the asyncio loop
-        // runs on a SwiftNIO event loop. Never the compiler.
+        // runs on a SwiftNIO event loop. Never the compiler (it is handed one at start). The library's
+        // Aso sources (Library/<module>/*.aso) are built in through LibraryParts.generated.swift.
         .target(name: "AsoRuntime", dependencies: ["AsoBytecode", .product(name: "BigInt", package: "BigInt"),
                                                    .product(name: "NIOCore", package: "swift-nio"),
-                                                   .product(name: "NIOPosix", package: "swift-nio")]),
+                                                   .product(name: "NIOPosix", package: "swift-nio")],
+                exclude: ["Library/asyncio"]),
         // The public embedding API: Interpreter, Configuration, values and errors.
         .target(name: "Aso", dependencies: ["AsoSyntax", "AsoBytecode", "AsoCompiler", "AsoRuntime"]),
         // The command line: run, check, disasm.

@@ -1,8 +1,9 @@
 // The public embedding API: an `Interpreter` runs Aso source with a `Configuration`.
 //
 // One idea: this module is the only one that sees both the compiler and the runtime, so it is
-// where source text becomes running code — for the command line, for `import` of `.aso` files,
-// and for applications that embed the language. Everything it exposes is small and documented.
+// where source text becomes running code — for the command line and for applications that embed
+// the language — and it hands the runtime the one compile function the runtime uses for the rest
+// (`import` of `.aso` files, the library's parts). Everything it exposes is small and documented.
 
 import AsoBytecode
 import AsoCompiler
@@ -61,10 +62,6 @@ public final class Interpreter {
     /// The stack of the thread a program runs on.
     static let programStackSize = 1 << 30
     let runtime: Runtime
-    /// The main script's folder, searched first by `import`.
-    private var mainFolder = "."
-    /// Library parts loaded on first use so far (see `lazyLibraryModule`).
-    private var loadedLibraryParts: Set<String> = []
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -75,23 +72,17 @@ public final class Interpreter {
         options.memoryLimit = configuration.memoryLimit
         options.gcStress = configuration.gcStress
         options.virtualTime = configuration.virtualTime
-        runtime = Runtime(options: options, writeOut: configuration.standardOutput, writeErr: configuration.standardError)
-        runtime.importHook = { [unowned self] name in try self.findModule(name) }
-        runtime.lazyLibraryHook = { [unowned self] module, name in self.lazyLibraryModule(module, name) }
+        options.modulePath = configuration.modulePath
+        // The runtime compiles what it loads later (imported files, its library) with this.
+        runtime = Runtime(options: options, compile: Interpreter.compileForRuntime,
+                          writeOut: configuration.standardOutput, writeErr: configuration.standardError)
     }
 
     /// Compiles source text; throws `AsoSyntaxError`.
     public func compile(source: [UInt8], filename: String) throws -> CompiledCode {
-        // Parsing and compiling recurse as deep as the program nests (bounded): give them room.
-        let result: Result<CompiledCode, Error> = withLargeStack {
-            Result {
-                let module = try parseModule(source, filename: filename)
-                let text = String(decoding: source, as: UTF8.self)
-                return CompiledCode(code: try compileModule(module, filename: filename, source: text), source: text)
-            }
-        }
+        let text = String(decoding: source, as: UTF8.self)
         do {
-            return try result.get()
+            return CompiledCode(code: try Interpreter.parseAndCompile(source, filename: filename).get(), source: text)
         } catch let e as SyntaxError {
             throw AsoSyntaxError(kind: e.kind.rawValue, message: e.message, file: filename, line: e.location.line,
                                  column: e.location.column, description: e.formatted(file: filename))
@@ -115,7 +106,6 @@ public final class Interpreter {
                 configuration.standardError("\(error)\n")
                 return 1
             }
-            if let slash = filename.lastIndex(of: "/") { mainFolder = String(filename[..<slash]) }
             return runtime.executeMain(compiled.code, file: filename, source: compiled.source)
         }
     }
@@ -125,63 +115,27 @@ public final class Interpreter {
         run(source: Array(source.utf8), filename: filename)
     }
 
-    /// Finds `name.aso` beside the main script, then in `modulePath`.
-    /// A part of a native module's script code (Sources/Aso/Library): compiled and run into the
-    /// module when one of the names it defines is first looked up, after the parts it needs.
-    private struct LibraryPart {
-        let file: String, source: String, names: Set<String>, needs: [String]
-    }
-    private static let asyncioParts = [
-        LibraryPart(file: asyncioLibraryFile, source: asyncioLibrarySource, names: asyncioCombinatorNames, needs: []),
-        LibraryPart(file: asyncioLocksFile, source: asyncioLocksSource, names: asyncioLocksNames, needs: []),
-        LibraryPart(file: asyncioConditionsFile, source: asyncioConditionsSource, names: asyncioConditionsNames,
-                    needs: [asyncioLocksFile]),
-        LibraryPart(file: asyncioQueuesFile, source: asyncioQueuesSource, names: asyncioQueuesNames,
-                    needs: [asyncioConditionsFile]),
-    ]
-
-    /// The parts not yet loaded that `module.name` needs (`*`: all of them), in the order they run;
-    /// empty when the name is not one of theirs. (Loading on first use keeps start-up free of
-    /// compiling code a program never names.)
-    private func lazyLibraryModule(_ module: String, _ name: String) -> [CompiledModule] {
-        guard module == "asyncio" else { return [] }
-        let parts = Interpreter.asyncioParts
-        var wanted: [LibraryPart] = []
-        func want(_ part: LibraryPart) {
-            guard !loadedLibraryParts.contains(part.file) else { return }
-            for file in part.needs { if let p = parts.first(where: { $0.file == file }) { want(p) } }
-            loadedLibraryParts.insert(part.file)
-            wanted.append(part)
-        }
-        for part in parts where name == "*" || part.names.contains(name) { want(part) }
-        return compileLibrary(wanted.map { ($0.file, $0.source) })
-    }
-
-    private func compileLibrary(_ parts: [(file: String, source: String)]) -> [CompiledModule] {
-        parts.compactMap { file, source in
-            (try? compile(source: Array(source.utf8), filename: file)).map { CompiledModule(code: $0.code, file: file, source: $0.source) }
-        }
-    }
-
-    private func findModule(_ name: String) throws -> CompiledModule? {
-        let relative = name.split(separator: ".").joined(separator: "/") + ".aso"
-        for folder in [mainFolder] + configuration.modulePath {
-            let path = folder == "." ? relative : folder + "/" + relative
-            guard let bytes = readFileBytes(path) else { continue }
-            do {
-                let c = try compile(source: bytes, filename: path)
-                return CompiledModule(code: c.code, file: path, source: c.source)
-            } catch let e as AsoSyntaxError {
-                let line = c_sourceLine(bytes, e.line)
-                throw ImportSyntaxError(kind: e.kind, message: e.message, file: path, line: e.line, column: e.column, text: line)
+    /// Parses and compiles a module. (Parsing and compiling recurse as deep as the program nests,
+    /// bounded: they get a large stack.)
+    private static func parseAndCompile(_ source: [UInt8], filename: String) -> Result<CodeObject, Error> {
+        withLargeStack {
+            Result {
+                let module = try parseModule(source, filename: filename)
+                return try compileModule(module, filename: filename, source: String(decoding: source, as: UTF8.self))
             }
         }
-        return nil
     }
 
-    private func c_sourceLine(_ bytes: [UInt8], _ line: Int) -> String {
-        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        return line >= 1 && line <= lines.count ? String(lines[line - 1]) : ""
+    /// The compile function the runtime is given: a syntax error becomes the value it raises as
+    /// `SyntaxError` at the file and line.
+    private static func compileForRuntime(_ source: [UInt8], _ filename: String) throws(CompileError) -> CodeObject {
+        switch parseAndCompile(source, filename: filename) {
+        case .success(let code): return code
+        case .failure(let e as SyntaxError):
+            throw CompileError(kind: e.kind.rawValue, message: e.message, line: e.location.line, column: e.location.column)
+        case .failure(let e):
+            throw CompileError(kind: "SyntaxError", message: "internal compiler error: \(e)", line: 0, column: 0)
+        }
     }
 }
 

@@ -38,28 +38,9 @@ package struct RuntimeOptions: Sendable {
     package var environment: [String: String] = [:]
     /// Event loop timers jump the clock instead of waiting (the same output, at once).
     package var virtualTime = false
+    /// Folders `import` searches for `.aso` files after the main script's folder.
+    package var modulePath: [String] = []
     package init() {}
-}
-
-/// A module's compiled code, as the embedding layer hands it to the runtime.
-package struct CompiledModule {
-    package var code: CodeObject
-    package var file: String
-    package var source: String
-    package init(code: CodeObject, file: String, source: String) { self.code = code; self.file = file; self.source = source }
-}
-
-/// A syntax error found while importing, as the embedding layer reports it.
-package struct ImportSyntaxError: Error {
-    package var kind: String
-    package var message: String
-    package var file: String
-    package var line: Int
-    package var column: Int
-    package var text: String
-    package init(kind: String, message: String, file: String, line: Int, column: Int, text: String) {
-        self.kind = kind; self.message = message; self.file = file; self.line = line; self.column = column; self.text = text
-    }
 }
 
 package final class Runtime {
@@ -81,13 +62,13 @@ package final class Runtime {
     @exclusivity(unchecked) package var writeOut: (String) -> Void
     /// Where tracebacks and warnings go (standard error by default).
     @exclusivity(unchecked) package var writeErr: (String) -> Void
-    /// Finds and compiles a module's source when `import` names one that is neither loaded nor
-    /// native (set by the embedding layer, which owns the compiler); nil when there is no such file.
-    package var importHook: ((String) throws -> CompiledModule?)?
-    /// The script parts of a native module (`asyncio`'s combinators, locks and queues), loaded
-    /// when a name they define is first looked up (module and name given, `*` for every part;
-    /// empty when the name is not one of theirs).
-    package var lazyLibraryHook: ((String, String) -> [CompiledModule])?
+    /// Compiles every source the runtime loads after the main program: `import` of `.aso` files
+    /// and the library's parts (Library/Runtime+Library.swift). nil: neither can load.
+    let compile: CompileFunction?
+    /// The main script's folder, which `import` searches first (set by `executeMain`).
+    var mainFolder = "."
+    /// The library parts already run into their modules, by file.
+    var loadedLibraryParts: Set<String> = []
 
     /// The singletons `NotImplemented` and `Ellipsis`.
     var notImplemented: Value = .none
@@ -125,8 +106,10 @@ package final class Runtime {
     /// Containers whose repr is being built (to print `[...]` for self-references).
     var reprInProgress: Set<ObjectIdentifier> = []
 
-    package init(options: RuntimeOptions, writeOut: @escaping (String) -> Void, writeErr: @escaping (String) -> Void) {
+    package init(options: RuntimeOptions, compile: CompileFunction? = nil, writeOut: @escaping (String) -> Void,
+                 writeErr: @escaping (String) -> Void) {
         self.options = options
+        self.compile = compile
         self.writeOut = writeOut
         self.writeErr = writeErr
         hot = .allocate(capacity: 1)

@@ -16,6 +16,7 @@ extension Runtime {
         m.set("_Fifo", Value(fifo))
         m.set("_QueueCore", Value(makeQueueCoreType(fifoType: fifo)))
         m.set("_SemaphoreCore", Value(makeSemaphoreCoreType()))
+        installFastPathDeclarations(m)
         types.future.construct = { rt, args in
             guard rt.loop != nil else { throw rt.runtimeError("no running event loop") }
             return Value(rt.newFuture())

@@ -1,6 +1,6 @@
 // `asyncio._Fifo`: the queue of waiters (or items) behind asyncio's locks and queues.
 //
-// One idea: the locks and queues are written in Aso (Sources/Aso/Library), but what they do most
+// One idea: the locks and queues are written in Aso (Library/asyncio), but what they do most
 // (append, take the oldest, remove a cancelled waiter, find the first waiter still pending, wake
 // the first n) is one native call on this object, as CPython's are calls on a C deque. Length and
 // truth are answered natively too, so `while waiters:` runs no script code.

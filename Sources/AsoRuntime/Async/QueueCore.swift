@@ -1,6 +1,6 @@
 // `asyncio._QueueCore`: the state of an asyncio queue and its operations that never wait.
 //
-// One idea: `Queue.put`, `get` and `join` stay coroutines written in Aso (Sources/Aso/Library), with
+// One idea: `Queue.put`, `get` and `join` stay coroutines written in Aso (Library/asyncio/queues.aso), with
 // asyncio's waiting and cancellation logic; everything they do without waiting (is it full, add an
 // item and wake the first getter, take one and wake the first putter, count a task done) is one
 // native call here. The items are a FIFO, a LIFO or a binary heap ordered by `<` (the same
@@ -254,13 +254,33 @@ extension Runtime {
 }
 
 extension Runtime {
-    /// Marks the library's `Queue.put`, `Queue.get` and `Semaphore.acquire` (CodeObj.awaitFast),
-    /// once their classes exist in `m`.
-    func installAwaitFastPaths(_ m: ModuleObj) {
-        for (cls, method, kind) in [("Queue", "put", AwaitFast.queuePut), ("Queue", "get", .queueGet),
-                                    ("Semaphore", "acquire", .semaphoreAcquire)] {
-            if let f = m.get(cls)?.asType?.dict[method]?.asFunction { f.code.awaitFast = kind }
-        }
+    /// The two native decorators with which the library's Aso source declares its fast paths
+    /// (Library/asyncio/locks.aso, queues.aso; docs/library.md):
+    /// `@_native_core("_core")` on a class records in its type which instance attribute holds the
+    /// native core, and `@_await_fast("queue_put")` on a coroutine marks its code (CodeObj.awaitFast)
+    /// so that `await` of it that need not wait is done by `awaitWithoutWaiting`.
+    func installFastPathDeclarations(_ m: ModuleObj) {
+        m.set("_native_core", native("_native_core") { rt, args in
+            try rt.checkCount(args.count, "_native_core", min: 1, max: 1)
+            guard let attribute = args[0].asStr?.value else { throw rt.typeError("_native_core() argument must be str") }
+            return rt.native("_native_core.<locals>.declare") { rt, args in
+                guard args.count == 1, let t = args[0].asType else { throw rt.typeError("@_native_core applies to a class") }
+                t.nativeCore = attribute
+                return args[0]
+            }
+        })
+        m.set("_await_fast", native("_await_fast") { rt, args in
+            try rt.checkCount(args.count, "_await_fast", min: 1, max: 1)
+            guard let s = args[0].asStr?.value else { throw rt.typeError("_await_fast() argument must be str") }
+            guard let kind = AwaitFast(declared: s) else { throw rt.valueError("_await_fast(): unknown fast path '\(s)'") }
+            return rt.native("_await_fast.<locals>.mark") { rt, args in
+                guard args.count == 1, let f = args[0].asFunction, f.code.code.flags.contains(.coroutine) else {
+                    throw rt.typeError("@_await_fast applies to an async def")
+                }
+                f.code.awaitFast = kind
+                return args[0]
+            }
+        })
     }
 
     /// `await q.put(x)`, `await q.get()`, `await sem.acquire()` when they need not wait: done here
@@ -269,13 +289,14 @@ extension Runtime {
     func awaitWithoutWaiting(_ cu: Unmanaged<CodeObj>, _ args: UnsafeMutablePointer<Value>) throws -> Value? {
         try cu._withUnsafeGuaranteedRef { c -> Value? in
             guard case .object(let receiver) = args[0] else { return nil }
-            // The receiver's `_core`, through the slot remembered for its shape.
+            // The receiver's native core, in the attribute its class declared (`@_native_core`),
+            // through the slot remembered for its shape.
             let core: Value? = receiver._withUnsafeGuaranteedRef { o in
                 guard o.kind == .instance else { return nil }
                 let inst = unsafeDowncast(o, to: InstanceObj.self)
                 let shape = inst.attributes.shapeAddress
                 if shape != c.awaitFastShape {
-                    guard let i = inst.attributes.shape.slot(of: "_core") else { return nil }
+                    guard let name = inst.type.declaredNativeCore, let i = inst.attributes.shape.slot(of: name) else { return nil }
                     c.awaitFastShape = shape
                     c.awaitFastSlot = i
                 }
@@ -305,5 +326,29 @@ extension Runtime {
                 }
             }
         }
+    }
+}
+
+extension AwaitFast {
+    /// The kind `@_await_fast(name)` declares.
+    init?(declared name: String) {
+        switch name {
+        case "queue_put": self = .queuePut
+        case "queue_get": self = .queueGet
+        case "semaphore_acquire": self = .semaphoreAcquire
+        default: return nil
+        }
+    }
+}
+
+extension TypeObject {
+    /// The instance attribute holding the native core, as this class or a base declared it.
+    var declaredNativeCore: String? {
+        var t: TypeObject? = self
+        while let c = t {
+            if let name = c.nativeCore { return name }
+            t = c.base
+        }
+        return nil
     }
 }

@@ -43,7 +43,8 @@ extension Runtime {
         return m
     }
 
-    /// `import name` (absolute imports only).
+    /// `import name` (absolute imports only): a loaded module, a native one, or a `.aso` file
+    /// (Library/Runtime+Library.swift).
     func importModule(_ name: String, fromList: Value, level: Value) throws -> Value {
         if let lv = indexValue(level), lv > 0 {
             throw error(exc.importError, "attempted relative import with no known parent package")
@@ -63,37 +64,10 @@ extension Runtime {
             modules[name] = m
             return m
         }
-        if let hook = importHook {
-            let found: CompiledModule?
-            do { found = try hook(name) } catch let e as ImportSyntaxError { throw ScriptError(exception: syntaxErrorObject(e)) }
-            if let c = found {
-                let m = newModule(name, file: c.file)
-                sources[c.file] = c.source.split(separator: "\n", omittingEmptySubsequences: false)
-                initializingModules.insert(name)
-                let outcome = runModule(load(c.code, into: m))
-                initializingModules.remove(name)
-                switch outcome {
-                case .returned, .yielded: return m
-                case .raised(let e):
-                    modules[name] = nil
-                    throw ScriptError(exception: e)
-                }
-            }
-        }
+        if let m = try importSourceModule(name) { return m }
         let missing = newException(exc.moduleNotFoundError, "No module named '\(name)'")
         missing.attributes["name"] = newStr(name)
         throw ScriptError(exception: missing)
-    }
-
-    /// Runs into `m` the library part that defines `name`, if it has one not yet loaded.
-    func loadLibraryPart(_ m: ModuleObj, defining name: String) throws -> Bool {
-        guard let parts = lazyLibraryHook?(m.name, name), !parts.isEmpty else { return false }
-        for part in parts {
-            sources[part.file] = part.source.split(separator: "\n", omittingEmptySubsequences: false)
-            if case .raised(let e) = runModule(load(part.code, into: m)) { throw ScriptError(exception: e) }
-        }
-        installAwaitFastPaths(m)
-        return true
     }
 
     func importFrom(_ module: Value, _ name: String) throws -> Value {
@@ -115,22 +89,10 @@ extension Runtime {
 }
 
 extension Runtime {
-    /// A SyntaxError exception object for a compile error, with CPython's attributes.
-    func syntaxErrorObject(_ e: ImportSyntaxError) -> ExceptionObj {
-        let t = exc.byName[e.kind] ?? exc.syntaxError
-        let details = newTuple([newStr(e.file), .int(e.line), .int(e.column), newStr(e.text)])
-        let x = heap.register(ExceptionObj(type: t, args: newTuple([newStr(e.message), details])))
-        x.attributes["msg"] = newStr(e.message)
-        x.attributes["filename"] = newStr(e.file)
-        x.attributes["lineno"] = .int(e.line)
-        x.attributes["offset"] = .int(e.column)
-        x.attributes["text"] = newStr(e.text)
-        return x
-    }
-
     /// Runs a program as `__main__`; prints an uncaught exception's traceback to `writeErr` and
     /// returns the process exit status (SystemExit's code, 1 after an error, else 0).
     package func executeMain(_ code: CodeObject, file: String, source: String) -> Int32 {
+        if let slash = file.lastIndex(of: "/") { mainFolder = String(file[..<slash]) }
         let m = newModule("__main__", file: file)
         m.set("__builtins__", Value(builtins))
         sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)

@@ -78,9 +78,10 @@ final class CodeObj: Obj {
     let awaitArgCount: Int
     /// For the library coroutines `Queue.put`, `Queue.get` and `Semaphore.acquire`: `await f(...)`
     /// that need not wait is done natively, with no frame (the value is the one the coroutine would
-    /// return without suspending). Set when the library defines them (Runtime.installAwaitFastPaths).
+    /// return without suspending). Set by the library's own `@_await_fast` declarations.
     var awaitFast = AwaitFast.none
-    /// Where the receiver keeps its `_core`: the instance shape last seen, and the slot in it.
+    /// Where the receiver keeps its native core (the attribute its class declared with
+    /// `@_native_core`): the instance shape last seen, and the slot in it.
     var awaitFastShape: UnsafeMutableRawPointer?
     var awaitFastSlot = 0
     /// One entry per instruction; `loadMethod` remembers there which method it found for which class.

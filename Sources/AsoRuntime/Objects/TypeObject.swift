@@ -31,6 +31,9 @@ final class TypeObject: Obj {
     /// a class whose objects are no containers. Not inherited: it describes the Swift class
     /// behind the objects, which a script subclass does not have.
     var containerSlots: ContainerSlots?
+    /// The instance attribute that holds the native core of a library class (`_core` of asyncio's
+    /// `Queue`), as the class declared it with `@_native_core`; see `declaredNativeCore`.
+    var nativeCore: String?
 
     init(name: String, base: TypeObject?, isException: Bool, metatype: TypeObject?) {
         self.name = name

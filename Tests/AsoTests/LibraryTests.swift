@@ -1,0 +1,111 @@
+// The library parts written in Aso (Sources/AsoRuntime/Library, docs/library.md): each compiles,
+// finds the native names it declares, defines exactly the names the generator derived, and loads
+// on first use after the parts it needs; the fast paths are declared by the parts themselves.
+
+import Testing
+@testable import Aso
+@testable import AsoRuntime
+
+@Suite struct LibraryTests {
+    /// A fresh runtime (with the compiler) and the module `name`.
+    static func module(_ name: String) throws -> (Runtime, ModuleObj) {
+        let rt = Interpreter().runtime
+        return (rt, try rt.loadModule(name))
+    }
+
+    /// The public names bound in `m`.
+    static func publicNames(_ m: ModuleObj) -> Set<String> {
+        Set(m.boundNames.map(\.0).filter { !$0.hasPrefix("_") })
+    }
+
+    /// `part` and every part it needs, directly or not.
+    static func closure(_ part: LibraryPart) -> [LibraryPart] {
+        var out: [LibraryPart] = []
+        func add(_ p: LibraryPart) {
+            guard !out.contains(where: { $0.file == p.file }) else { return }
+            for file in p.needs {
+                if let q = LibraryPart.all.first(where: { $0.file == file }) { add(q) }
+            }
+            out.append(p)
+        }
+        add(part)
+        return out
+    }
+
+    @Test func thereAreParts() {
+        #expect(LibraryPart.all.map(\.file) == ["asyncio/combinators.aso", "asyncio/conditions.aso",
+                                               "asyncio/locks.aso", "asyncio/queues.aso"])
+    }
+
+    @Test func everyPartLoadsOnItsFirstNameAndDefinesWhatTheGeneratorDerived() throws {
+        for part in LibraryPart.all {
+            let (rt, m) = try Self.module(part.module)
+            for native in part.native {
+                #expect(m.get(native) != nil, "\(part.file): the runtime lacks \(part.module).\(native)")
+            }
+            let before = Self.publicNames(m)
+            let first = try #require(part.names.sorted().first)
+            #expect(m.get(first) == nil)
+            #expect(try rt.findAttribute(Value(m), first) != nil, "\(part.file): \(first) not defined")
+            let expected = Self.closure(part).reduce(into: Set<String>()) { $0.formUnion($1.names) }
+            #expect(Self.publicNames(m).subtracting(before) == expected, "\(part.file)")
+            #expect(Set(Self.closure(part).map(\.file)) == rt.loadedLibraryParts)
+        }
+    }
+
+    @Test func importStarLoadsEveryPart() throws {
+        let (rt, m) = try Self.module("asyncio")
+        let target = rt.newModule("__main__", file: "test.aso")
+        try rt.importStar(Value(m), into: target)
+        #expect(rt.loadedLibraryParts == Set(LibraryPart.all.filter { $0.module == "asyncio" }.map(\.file)))
+        for part in LibraryPart.all {
+            for name in part.names { #expect(target.get(name) != nil, "\(name)") }
+        }
+    }
+
+    @Test func aNameOfNoPartLoadsNothing() throws {
+        let (rt, m) = try Self.module("asyncio")
+        #expect(try rt.findAttribute(Value(m), "no_such_name") == nil)
+        #expect(try rt.findAttribute(Value(m), "_state_repr") == nil)
+        #expect(rt.loadedLibraryParts.isEmpty)
+    }
+
+    @Test func thePartsDeclareTheirFastPaths() throws {
+        let (rt, m) = try Self.module("asyncio")
+        for (cls, method, kind) in [("Queue", "put", AwaitFast.queuePut), ("Queue", "get", .queueGet),
+                                    ("Semaphore", "acquire", .semaphoreAcquire)] {
+            let t = try #require(try rt.findAttribute(Value(m), cls)?.asType)
+            #expect(t.nativeCore == "_core")
+            #expect(t.dict[method]?.asFunction?.code.awaitFast == kind)
+        }
+        for sub in ["PriorityQueue", "LifoQueue", "BoundedSemaphore"] {
+            let t = try #require(try rt.findAttribute(Value(m), sub)?.asType)
+            #expect(t.nativeCore == nil)
+            #expect(t.declaredNativeCore == "_core")
+        }
+        let lock = try #require(try rt.findAttribute(Value(m), "Lock")?.asType)
+        #expect(lock.declaredNativeCore == nil)
+        #expect(lock.dict["acquire"]?.asFunction?.code.awaitFast == AwaitFast.none)
+    }
+
+    @Test func theFastPathDeclarationsCheckTheirArguments() {
+        let r = runProgram("""
+        import asyncio
+        for bad in [lambda: asyncio._await_fast('nope'), lambda: asyncio._await_fast('queue_put')(len),
+                    lambda: asyncio._await_fast('queue_put')(lambda: 0), lambda: asyncio._native_core('_core')(3),
+                    lambda: asyncio._native_core(3)]:
+            try:
+                bad()
+            except (TypeError, ValueError) as e:
+                print(type(e).__name__, e)
+        """)
+        #expect(r.stdout == """
+        ValueError _await_fast(): unknown fast path 'nope'
+        TypeError @_await_fast applies to an async def
+        TypeError @_await_fast applies to an async def
+        TypeError @_native_core applies to a class
+        TypeError _native_core() argument must be str
+
+        """)
+    }
+}
