@@ -102,7 +102,7 @@ package final class Runtime {
     lazy var loopShutdownQueue = DispatchQueue(label: "aso.eventloop.shutdown")
     var sleepZeroDone: Value? = nil
     /// Source lines of loaded files, by file name, for tracebacks.
-    package var sources: [String: [Substring]] = [:]
+    var sources: [String: SourceLines] = [:]
     /// Containers whose repr is being built (to print `[...]` for self-references).
     var reprInProgress: Set<ObjectIdentifier> = []
 

@@ -258,10 +258,7 @@ extension Runtime {
 
     /// A line of a loaded source file (1-based), if known, without its line end.
     func rawSourceLine(_ file: String, _ line: Int) -> String? {
-        guard let lines = sources[file], line >= 1, line <= lines.count else { return nil }
-        var s = String(lines[line - 1])
-        while s.hasSuffix("\r") { s.removeLast() }
-        return s
+        sources[file]?.line(line)
     }
 }
 

@@ -95,7 +95,7 @@ extension Runtime {
         if let slash = file.lastIndex(of: "/") { mainFolder = String(file[..<slash]) }
         let m = newModule("__main__", file: file)
         m.set("__builtins__", Value(builtins))
-        sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
+        sources[file] = SourceLines(Array(source.utf8))
         let status: Int32
         switch runModule(load(code, into: m)) {
         case .returned, .yielded: status = 0

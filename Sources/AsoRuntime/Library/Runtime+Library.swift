@@ -101,13 +101,13 @@ extension Runtime {
     /// tracebacks; a syntax error is raised as the script sees it (`SyntaxError` at file and line).
     func compileSource(_ bytes: [UInt8], file: String) throws -> CodeObject {
         guard let compile else { throw error(exc.importError, "cannot compile \(file): the runtime was given no compiler") }
-        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = SourceLines(bytes)
         do {
             let code = try compile(bytes, file)
             sources[file] = lines
             return code
         } catch {
-            let text = error.line >= 1 && error.line <= lines.count ? String(lines[error.line - 1]) : ""
+            let text = lines.line(error.line) ?? ""
             throw ScriptError(exception: syntaxErrorObject(error, file: file, text: text))
         }
     }
