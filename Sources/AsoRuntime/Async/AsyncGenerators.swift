@@ -41,6 +41,8 @@ extension Runtime {
                 return .yielded(y)
             case .returned:
                 throw rt.error(rt.exc.stopAsyncIteration, nil)
+            case .parked:
+                throw rt.parkedOutsideTask()
             }
         })
     }
@@ -73,6 +75,8 @@ extension Runtime {
                 return .yielded(y)
             case .returned:
                 return .returned(.none)
+            case .parked:
+                throw rt.parkedOutsideTask()
             }
         })
     }
