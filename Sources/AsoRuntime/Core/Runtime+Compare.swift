@@ -157,15 +157,10 @@ extension Runtime {
 
     /// Rich comparison for `compareOp`.
     func compare(_ a: Value, _ b: Value, _ op: ComparisonOperator) throws -> Value {
+        // (Cases matched, not compared: `==` on an enum of another module is a witness call.)
         switch op {
-        case .eq, .ne:
-            if isUserInstance(a) || isUserInstance(b) {
-                if let r = try userRichEquals(a, b, negate: op == .ne) { return r }
-                let same = a.isIdentical(to: b)
-                return .bool(op == .eq ? same : !same)
-            }
-            let r = try equals(a, b)
-            return .bool(op == .eq ? r : !r)
+        case .eq: return try equality(a, b, negate: false)
+        case .ne: return try equality(a, b, negate: true)
         default: break
         }
         if let r = try order(a, b) {
@@ -188,6 +183,17 @@ extension Runtime {
         }
         let sym = op.symbol
         throw typeError("'\(sym)' not supported between instances of '\(typeName(a))' and '\(typeName(b))'")
+    }
+
+    /// `a == b`, or `a != b` when `negate`.
+    private func equality(_ a: Value, _ b: Value, negate: Bool) throws -> Value {
+        if isUserInstance(a) || isUserInstance(b) {
+            if let r = try userRichEquals(a, b, negate: negate) { return r }
+            let same = a.isIdentical(to: b)
+            return .bool(negate ? !same : same)
+        }
+        let r = try equals(a, b)
+        return .bool(negate ? !r : r)
     }
 
     /// `a < b` for sorting.

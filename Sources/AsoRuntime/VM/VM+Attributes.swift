@@ -9,8 +9,9 @@
 extension Runtime {
     /// `loadAttr`: replaces the object on top of the stack with its attribute `names[arg]`.
     @inline(__always)
-    func cachedLoadAttr(_ arg: Int, _ code: CodeObj, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
+    func cachedLoadAttr(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
                         _ sp: UnsafeMutablePointer<Value>) throws {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
         // Inline cache: an instance of the shape seen last has the name in a known slot.
         let entry = code.attrCache + (ip &- 1)
         if case .object(let u) = (sp - 1).pointee, let s = entry.pointee.shape,
@@ -35,8 +36,9 @@ extension Runtime {
 
     /// `storeAttr`: `obj.name = value` for the two values at `sp` (value, then object; already popped).
     @inline(__always)
-    func cachedStoreAttr(_ arg: Int, _ code: CodeObj, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
+    func cachedStoreAttr(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
                          _ sp: UnsafeMutablePointer<Value>) throws {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
         // Inline cache: writing a known slot, or adding the name by a known transition.
         let entry = code.attrCache + (ip &- 1)
         if case .object(let u) = (sp + 1).pointee, let s = entry.pointee.shape,
@@ -62,12 +64,13 @@ extension Runtime {
         if let before { learnStore(obj, code.nameValues[arg], before, entry) }
     }
 
-    /// `loadMethod`: replaces the object on top of the stack with the method `names[arg]` and
-    /// the object (the receiver, called as the first argument), or the attribute and `.null`.
-    /// The caller then counts one more slot.
+    /// `loadMethod` from its caches: replaces the object on top of the stack with the method
+    /// `names[arg]` and the object (the receiver, called as the first argument), or the
+    /// attribute and `.null`. False when no cache answers (then `lookUpMethod`). The caller then
+    /// counts one more slot.
     @inline(__always)
-    func cachedLoadMethod(_ arg: Int, _ code: CodeObj, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
-                          _ sp: UnsafeMutablePointer<Value>) throws {
+    func cachedLoadMethod(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ ip: Int, _ sp: UnsafeMutablePointer<Value>) -> Bool {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
         // Top slot first: see pushExcInfo.
         let obj = (sp - 1).pointee
         // An instance of the shape seen last (so without the name of its own) and
@@ -80,7 +83,7 @@ extension Runtime {
            }) {
             sp.pointee = obj
             (sp - 1).pointee = instanceEntry.pointee.method
-            return
+            return true
         }
         // A module's global (`asyncio.sleep(...)`): its slot, as last time.
         if case .object(let u) = obj, let m = instanceEntry.pointee.module, m == u.toOpaque() {
@@ -89,19 +92,32 @@ extension Runtime {
                 // Top slot first (see pushExcInfo).
                 sp.pointee = .null
                 (sp - 1).pointee = v
-                return
+                return true
             }
         }
+        // A receiver of the class seen last (`xs.append(x)`), the class unchanged.
         let entry = code.methodCache + (ip &- 1)
         let typeKey = typeKey(obj)
         if typeKey != nil && entry.pointee.type == typeKey && entry.pointee.epoch == hot.pointee.typeEpoch {
             sp.pointee = obj
             (sp - 1).pointee = entry.pointee.method
-        } else if let m = methodLookup(obj, code.nameValues[arg]) {
-            entry.pointee = MethodCacheEntry(type: typeKey, epoch: hot.pointee.typeEpoch, method: m)
+            return true
+        }
+        return false
+    }
+
+    /// `loadMethod` when no cache answered: looks the name up (and fills the caches).
+    @inline(__always)
+    func lookUpMethod(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
+                      _ sp: UnsafeMutablePointer<Value>) throws {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
+        let obj = (sp - 1).pointee
+        let instanceEntry = code.attrCache + (ip &- 1)
+        if let m = methodLookup(obj, code.nameValues[arg]) {
+            code.methodCache[ip &- 1] = MethodCacheEntry(type: typeKey(obj), epoch: hot.pointee.typeEpoch, method: m)
             sp.pointee = obj
             (sp - 1).pointee = m
-        } else if let f = instanceMethod(obj, code.nameValues[arg]) {
+        } else if let f = plainClassMethod(obj, code.nameValues[arg]) {
             // A method of a script class, not shadowed by an instance attribute:
             // call it with the instance, without making a bound method.
             if let inst = obj.asObject(.instance, InstanceObj.self) {
@@ -133,7 +149,7 @@ extension Runtime {
     }
 
     /// After a `loadAttr` missed its cache: remember where an instance keeps the name, if it does.
-    private func learnLoad(_ obj: Value, _ name: Value, _ value: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
+    func learnLoad(_ obj: Value, _ name: Value, _ value: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
         Runtime.learnModuleLoad(obj, name, value, entry)
         guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
               let n = name.asStr?.value else { return }
@@ -143,7 +159,7 @@ extension Runtime {
 
     /// After a `storeAttr` missed its cache: remember a plain slot write, or a shared transition
     /// that added the name, when the class has no property that could intercept the store.
-    private func learnStore(_ obj: Value, _ name: Value, _ before: Shape, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
+    func learnStore(_ obj: Value, _ name: Value, _ before: Shape, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
         guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
               let n = name.asStr?.value else { return }
         let t = inst.type, epoch = hot.pointee.typeEpoch
@@ -162,7 +178,7 @@ extension Runtime {
 
     /// For `obj.name(...)` on an instance of a script class: the plain function the class defines,
     /// when the instance has no attribute of that name.
-    @inline(__always) private func instanceMethod(_ obj: Value, _ nameValue: Value) -> Value? {
+    @inline(__always) func plainClassMethod(_ obj: Value, _ nameValue: Value) -> Value? {
         guard let i = obj.asObject(.instance, InstanceObj.self), i.type.moduleName != nil,
               let name = nameValue.asStr?.value, i.attributes[name] == nil,
               let f = i.type.lookup(name), f.asFunction != nil else { return nil }
@@ -171,7 +187,7 @@ extension Runtime {
 
     /// The identity of a receiver's class for the method cache; nil for receivers whose methods
     /// are not looked up on the class alone (modules, classes, instances, functions, exceptions).
-    @inline(__always) private func typeKey(_ v: Value) -> UnsafeMutableRawPointer? {
+    @inline(__always) func typeKey(_ v: Value) -> UnsafeMutableRawPointer? {
         switch v {
         case .object(let u):
             return u._withUnsafeGuaranteedRef { o -> UnsafeMutableRawPointer? in

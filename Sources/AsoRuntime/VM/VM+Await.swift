@@ -27,9 +27,10 @@ extension Runtime {
     /// done here; any other gets room for its frame on this fiber (a task's fiber starts small).
     @inline(__always)
     func awaitedCall(_ cu: Unmanaged<CodeObj>, _ calleeSlot: UnsafeMutablePointer<Value>, _ argStart: UnsafeMutablePointer<Value>,
-                     _ nargs: Int, base: Int, frameEnd: Int, _ fiber: Fiber, _ code: CodeObj, _ words: UnsafeMutablePointer<UInt32>,
+                     _ nargs: Int, base: Int, frameEnd: Int, _ fiber: Fiber, _ codeRef: Unmanaged<CodeObj>, _ words: UnsafeMutablePointer<UInt32>,
                      _ fp: inout UnsafeMutablePointer<Frame>, _ ip: inout Int,
                      _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) throws -> AwaitedCall {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
         guard cu._withUnsafeGuaranteedRef({ $0.awaitArgCount == nargs }), let exit = Runtime.awaitExit(words, ip, code) else {
             return .notAwaited
         }
@@ -55,28 +56,29 @@ extension Runtime {
     }
 
     /// A call of `asyncio.sleep` (NativeFastPath.asyncioSleep) with one argument, `delay`, when
-    /// the bare `await` loop follows; nil otherwise (the call is made). The `await` loop is entered
-    /// at its `yieldValue`, with a finished awaitable as its iterator (nothing is made): resuming
-    /// the task sends to it, and it returns None.
+    /// the bare `await` loop follows: what `run` returns; nil otherwise (the call is made). The
+    /// `await` loop is entered at its `yieldValue`, with a finished awaitable as its iterator
+    /// (nothing is made): resuming the task sends to it, and it returns None.
     @inline(__always)
-    func awaitSleep(_ delay: Value, _ calleeSlot: UnsafeMutablePointer<Value>, _ fiber: Fiber, _ code: CodeObj,
+    func awaitSleep(_ delay: Value, _ calleeSlot: UnsafeMutablePointer<Value>, _ fiber: Fiber, _ codeRef: Unmanaged<CodeObj>,
                     _ words: UnsafeMutablePointer<UInt32>, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
-                    _ sp: inout UnsafeMutablePointer<Value>) -> DispatchStep? {
+                    _ sp: inout UnsafeMutablePointer<Value>) -> RunOutcome? {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
         guard let done = sleepZeroDone, Runtime.awaitYield(words, ip, code) else { return nil }
-        let step: DispatchStep
+        let outcome: RunOutcome
         if Runtime.isNonPositive(delay) {
             // `await asyncio.sleep(0)`: the one bare yield of asyncio's `__sleep0`.
-            step = .yield(.none)
+            outcome = .yielded(.none)
         } else if let d = Runtime.positiveDelay(delay), sleepTask(on: fiber, delay: d) {
             // `await asyncio.sleep(d)` in a task's own chain: the task is parked on a timer of its own.
-            step = .park
+            outcome = .parked
         } else {
             return nil
         }
         calleeSlot.pointee = done
         sp = calleeSlot + 1
         Runtime.saveState(fp, ip &+ 4, sp, fiber)
-        return step
+        return outcome
     }
 
     /// `send`: sends the value on top of the stack to the iterator below it. Its next value
@@ -188,9 +190,9 @@ extension Runtime {
     static func awaitExit(_ words: UnsafeMutablePointer<UInt32>, _ ip: Int, _ code: CodeObj) -> Int? {
         // (Any GET_AWAITABLE: its argument only words the error for a value that cannot be
         // awaited, and `async with` marks its `__aenter__`/`__aexit__` awaits with it.)
-        guard ip &+ 2 < code.wordCount, words[ip] & 0xFF == UInt32(OpCode.getAwaitable.rawValue) else { return nil }
+        guard ip &+ 2 < code.wordCount, words[ip] & 0xFF == OpCode.getAwaitable.number else { return nil }
         let send = words[ip &+ 2]
-        guard send & 0xFF == UInt32(OpCode.send.rawValue) else { return nil }
+        guard send & 0xFF == OpCode.send.number else { return nil }
         return Int(send >> 8)
     }
 
@@ -199,7 +201,7 @@ extension Runtime {
     @inline(__always)
     static func awaitYield(_ words: UnsafeMutablePointer<UInt32>, _ ip: Int, _ code: CodeObj) -> Bool {
         guard ip &+ 4 < code.wordCount, awaitExit(words, ip, code) != nil else { return false }
-        return words[ip &+ 3] & 0xFF == UInt32(OpCode.yieldValue.rawValue) && words[ip &+ 4] & 0xFF == UInt32(OpCode.jump.rawValue)
+        return words[ip &+ 3] & 0xFF == OpCode.yieldValue.number && words[ip &+ 4] & 0xFF == OpCode.jump.number
     }
 
     /// A delay of zero or less (`asyncio.sleep`'s bare-yield case).

@@ -254,22 +254,11 @@ extension Runtime {
 // MARK: - Calls and returns in the dispatch loop
 
 extension Runtime {
-    /// `call`/`callKw`/`callEx`. A plain `call` of a script function with exactly its positional
-    /// parameters pushes its frame on this fiber (no reference counting, no allocation), and one
-    /// of a native function calls it in place on the stack; anything else goes to `callGeneral`.
-    /// (One helper for all three opcodes: the optimizer must not assume which one runs the slow path.)
+    /// `call`/`callKw`/`callEx` beyond the fast paths of a plain `call` (below): keyword and
+    /// spilled arguments, bound methods, classes, ... through `callGeneral`.
     @inline(__always)
-    func callInstruction(_ op: OpCode, _ arg: Int, _ fiber: Fiber, _ code: CodeObj, _ words: UnsafeMutablePointer<UInt32>,
-                         _ fp: inout UnsafeMutablePointer<Frame>, _ ip: inout Int,
-                         _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) throws -> DispatchStep {
-        if op == .call, case .object(let u) = (sp - arg - 2).pointee {
-            let kind = u._withUnsafeGuaranteedRef { $0.kind }
-            if kind == .function {
-                if let step = try callFunctionFast(u, arg, fiber, code, words, &fp, &ip, &locals, &sp) { return step }
-            } else if kind == .native {
-                return try callNativeFast(u, arg, fiber, code, words, fp, ip, &sp)
-            }
-        }
+    func callSlowly(_ op: OpCode, _ arg: Int, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
+                    _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) throws -> DispatchStep {
         switch try callGeneral(op, arg, fiber, fp, ip, sp) {
         case .pushedFrame:
             return .reload
@@ -282,14 +271,23 @@ extension Runtime {
         }
     }
 
-    /// A plain `call` of script function `u` (on the stack at `sp - arg - 2`, with its arguments
-    /// above): with exactly its positional parameters its frame is pushed here (`.entered`); so is
-    /// a coroutine function's when the call is awaited at once (`awaitedCall`); a simple generator
-    /// or coroutine function makes its object. nil: the general path.
+    /// The object `v` refers to and its kind (nil for a value that is not an object).
     @inline(__always)
-    func callFunctionFast(_ u: Unmanaged<Obj>, _ arg: Int, _ fiber: Fiber, _ code: CodeObj, _ words: UnsafeMutablePointer<UInt32>,
+    static func objectAndKind(_ v: Value) -> (Unmanaged<Obj>, ObjKind)? {
+        guard case .object(let u) = v else { return nil }
+        return (u, u._withUnsafeGuaranteedRef { $0.kind })
+    }
+
+    /// A plain `call` of script function `u` (on the stack at `sp - arg - 2`, with its arguments
+    /// above): with exactly its positional parameters its frame is pushed here (`.entered`), with
+    /// no reference counting and no allocation; so is a coroutine function's when the call is
+    /// awaited at once (`awaitedCall`); a simple generator or coroutine function makes its object.
+    /// Any other call goes the slow way.
+    @inline(__always)
+    func callFunctionFast(_ u: Unmanaged<Obj>, _ arg: Int, _ fiber: Fiber, _ codeRef: Unmanaged<CodeObj>, _ words: UnsafeMutablePointer<UInt32>,
                           _ fp: inout UnsafeMutablePointer<Frame>, _ ip: inout Int,
-                          _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) throws -> DispatchStep? {
+                          _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) throws -> DispatchStep {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
         var calleeSlot = sp - arg - 2
         let cu = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
         var argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
@@ -302,7 +300,7 @@ extension Runtime {
         var resumeAt = ip
         if !fast {
             switch try awaitedCall(cu, calleeSlot, argStart, nargs, base: base, frameEnd: base &+ fsize,
-                                   fiber, code, words, &fp, &ip, &locals, &sp) {
+                                   fiber, codeRef, words, &fp, &ip, &locals, &sp) {
             case .notAwaited:
                 break
             case .done:
@@ -339,22 +337,23 @@ extension Runtime {
             sp = calleeSlot + 1
             return .safepoint
         }
-        return nil
+        return try callSlowly(.call, arg, fiber, fp, ip, &locals, &sp)
     }
 
-    /// A plain `call` of native function `u`: called in place on the stack, with no reference
-    /// counting, unless its `NativeFastPath` is done here instead.
+    /// A plain `call` of native function `u` (on the stack at `sp - arg - 2`): called in place on the
+    /// stack, with no reference counting, unless its `NativeFastPath` is done here instead. nil:
+    /// the loop goes on with the next instruction; otherwise `run` returns this (a sleep).
     @inline(__always)
-    func callNativeFast(_ u: Unmanaged<Obj>, _ arg: Int, _ fiber: Fiber, _ code: CodeObj, _ words: UnsafeMutablePointer<UInt32>,
-                        _ fp: UnsafeMutablePointer<Frame>, _ ip: Int, _ sp: inout UnsafeMutablePointer<Value>) throws -> DispatchStep {
+    func callNativeFast(_ u: Unmanaged<Obj>, _ arg: Int, _ fiber: Fiber, _ codeRef: Unmanaged<CodeObj>, _ words: UnsafeMutablePointer<UInt32>,
+                        _ fp: UnsafeMutablePointer<Frame>, _ ip: Int, _ sp: inout UnsafeMutablePointer<Value>) throws -> RunOutcome? {
         let calleeSlot = sp - arg - 2
         let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
         let nargs = sp - argStart
         let nf = Unmanaged<NativeFunctionObj>.fromOpaque(u.toOpaque())
         let fastPath = nf._withUnsafeGuaranteedRef { $0.fastPath }
         if fastPath == .asyncioSleep, nargs == 1,
-           let step = awaitSleep(argStart.pointee, calleeSlot, fiber, code, words, fp, ip, &sp) {
-            return step
+           let outcome = awaitSleep(argStart.pointee, calleeSlot, fiber, codeRef, words, fp, ip, &sp) {
+            return outcome
         }
         Runtime.saveState(fp, ip, sp, fiber)
         let result: Value
@@ -368,7 +367,7 @@ extension Runtime {
         }
         calleeSlot.pointee = result
         sp = calleeSlot + 1
-        return .next
+        return nil
     }
 
     /// `returnValue` of `result` from the top frame: nil when it is the entry frame (popped, the
@@ -411,7 +410,7 @@ extension Runtime {
     /// methods, classes, generators. Kept out of the dispatch loop so the loop's hot paths keep
     /// their registers.
     @inline(never)
-    private func callGeneral(_ op: OpCode, _ arg: Int, _ fiber: Fiber, _ fpIn: UnsafeMutablePointer<Frame>,
+    func callGeneral(_ op: OpCode, _ arg: Int, _ fiber: Fiber, _ fpIn: UnsafeMutablePointer<Frame>,
                              _ ip: Int, _ spIn: UnsafeMutablePointer<Value>) throws -> GeneralCall {
         var fp = fpIn
         var sp = spIn
@@ -423,7 +422,7 @@ extension Runtime {
         /// The star call's own list (see `listToTuple`), emptied once the call no longer needs it.
         var temporaryList: ListObj? = nil
         defer { temporaryList?.items = [] }
-        if op == .callKw {
+        if case .callKw = op {
             sp -= 1
             let names = sp.pointee.asTuple?.items ?? []
             argc -= names.count
@@ -431,7 +430,7 @@ extension Runtime {
                 keywords.append(((n.asStr?.value) ?? "", (sp - names.count + i).pointee))
             }
             sp -= names.count
-        } else if op == .callEx {
+        } else if case .callEx = op {
             var kwv: Value = .null
             if arg & 1 != 0 { sp -= 1; kwv = sp.pointee }
             sp -= 1

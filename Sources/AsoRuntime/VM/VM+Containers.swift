@@ -2,21 +2,18 @@
 // build instructions make from stack slots (f-strings, sets, dicts, `[*xs]`, functions).
 
 extension Runtime {
-    /// `binarySubscr`: `container[key]`, a list indexed by an int inline (`sp` is the stack's top
-    /// before the operands went, for the state saved on the general path).
+    /// `container[key]` of a list and an int in range, without reference counting, written to
+    /// `slot`; false for anything else (then `getItem`).
     @inline(__always)
-    func getItemFast(_ container: Value, _ key: Value, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
-                     _ sp: UnsafeMutablePointer<Value>) throws -> Value {
-        if case .object(let u) = container, case .int(let i) = key,
-           let v = u._withUnsafeGuaranteedRef({ o -> Value? in
-               guard o.kind == .list else { return nil }
-               let l = unsafeDowncast(o, to: ListObj.self)
-               return i >= 0 && i < l.items.count ? l.items[i] : nil
-           }) {
-            return v
-        }
-        Runtime.saveState(fp, ip, sp, fiber)
-        return try getItem(container, key)
+    static func listItem(_ container: Value, _ key: Value, into slot: UnsafeMutablePointer<Value>) -> Bool {
+        guard case .object(let u) = container, case .int(let i) = key,
+              let v = u._withUnsafeGuaranteedRef({ o -> Value? in
+                  guard o.kind == .list else { return nil }
+                  let l = unsafeDowncast(o, to: ListObj.self)
+                  return i >= 0 && i < l.items.count ? l.items[i] : nil
+              }) else { return false }
+        slot.pointee = v
+        return true
     }
 
     /// `buildString`: the `count` pieces of an f-string at `items` joined (pieces are strings,

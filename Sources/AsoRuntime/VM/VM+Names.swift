@@ -7,7 +7,8 @@ import AsoBytecode
 extension Runtime {
     /// `loadName`: the frame's namespace (a class body), then the module's globals, then builtins.
     @inline(__always)
-    func lookUpName(_ arg: Int, _ code: CodeObj, _ fp: UnsafeMutablePointer<Frame>) throws -> Value {
+    func lookUpName(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ fp: UnsafeMutablePointer<Frame>) throws -> Value {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
         if let d = fp.pointee.namespace.asDict, let v = try d.get(code.nameValues[arg], self) { return v }
         var v = code.module.storage.pointee[Int(code.globalSlots[arg])]
         if v.isNull, code.builtinSlots[arg] >= 0 { v = builtins.storage.pointee[Int(code.builtinSlots[arg])] }
@@ -17,8 +18,9 @@ extension Runtime {
 
     /// `copyFreeVars`: the function's closure cells into the last `count` locals.
     @inline(__always)
-    func copyFreeVariables(_ count: Int, _ fp: UnsafeMutablePointer<Frame>, _ code: CodeObj,
+    func copyFreeVariables(_ count: Int, _ fp: UnsafeMutablePointer<Frame>, _ codeRef: Unmanaged<CodeObj>,
                            _ locals: UnsafeMutablePointer<Value>) {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
         guard let fn = fp.pointee.function.asFunction else { return }
         let first = code.localCount - count
         for i in 0..<min(count, fn.closure.count) { locals[first + i] = fn.closure[i] }

@@ -1,8 +1,12 @@
 // Operators in the dispatch loop: `binaryOp` and `compareOp` (and their fused forms), with the
-// machine-int and float cases done inline and everything else through `binaryOp` and `compare`.
+// machine-int and float cases done in the loop and everything else through `binaryOp` and `compare`.
 // The instruction's argument is AsoBytecode's operator enum (checked when the code was loaded).
 
 import AsoBytecode
+
+// (The enums come from another module, whose code is not inlined here: `==` on them, and their
+// `rawValue`, are calls through the Equatable and RawRepresentable witnesses. The dispatch loop
+// matches them by case patterns instead, and takes a case's number from its tag.)
 
 extension BinaryOperator {
     /// The operator a `binaryOp` argument names (checked when the code was loaded, by
@@ -10,6 +14,27 @@ extension BinaryOperator {
     @inline(__always)
     init(argument: Int) {
         self = unsafeBitCast(UInt8(truncatingIfNeeded: argument), to: BinaryOperator.self)
+    }
+
+    /// `+` or `+=`.
+    @inline(__always)
+    var isAddition: Bool { plainNumber == BinaryOperator.add.number }
+
+    /// `-` or `-=`.
+    @inline(__always)
+    var isSubtraction: Bool { plainNumber == BinaryOperator.subtract.number }
+
+    /// The operator's number (its raw value: the cases are in order from 0, so it is the tag).
+    @inline(__always)
+    var number: UInt8 { unsafeBitCast(self, to: UInt8.self) }
+
+    /// The number of the plain form of the operator (`+` for `+=`). (Arithmetic, then one
+    /// comparison per operator: case patterns over both forms compile to a jump table, an
+    /// indirect jump the processor predicts worse than these tests.)
+    @inline(__always)
+    private var plainNumber: UInt8 {
+        let n = number, inplace = BinaryOperator.inplaceAdd.number
+        return n >= inplace ? n &- inplace : n
     }
 }
 
@@ -19,67 +44,70 @@ extension ComparisonOperator {
     init(argument: Int) {
         self = unsafeBitCast(UInt8(truncatingIfNeeded: argument), to: ComparisonOperator.self)
     }
+
+    /// The operator's number (its raw value: the cases are in order from 0, so it is the tag).
+    @inline(__always)
+    var number: UInt8 { unsafeBitCast(self, to: UInt8.self) }
 }
 
 extension Runtime {
-    /// `a <op> b` for `binaryOp` (and `binaryOpReturn`): ints and floats inline, anything else
-    /// through `binaryOp` with the state saved (`sp` is the stack's top before the operands went).
+    /// `x <op> y` of machine ints written to `slot` when the result is one too (and the operator
+    /// is one done here: the arithmetic, bitwise and division operators, with nonnegative operands
+    /// for division); false otherwise. (Each case writes its own result: a value returned and
+    /// written by the caller costs the merge of the cases' values. One switch, which compiles to
+    /// one jump on the operator.)
     @inline(__always)
-    func binaryOperation(_ op: BinaryOperator, _ a: Value, _ b: Value, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>,
-                         _ ip: Int, _ sp: UnsafeMutablePointer<Value>) throws -> Value {
-        if case .int(let x) = a, case .int(let y) = b {
-            // Addition and subtraction by tests first (see intAddOrSubtract).
-            if let r = Runtime.intAddOrSubtract(a, b, op) { return r }
-            switch op {
-            case .multiply, .inplaceMultiply:
-                let (r, o) = x.multipliedReportingOverflow(by: y)
-                if !o { return .int(r) }
-            case .remainder, .inplaceRemainder:
-                if y > 0 && x >= 0 { return .int(x % y) }
-            case .floorDivide, .inplaceFloorDivide:
-                if y > 0 && x >= 0 { return .int(x / y) }
-            case .and, .inplaceAnd: return .int(x & y)
-            case .or, .inplaceOr: return .int(x | y)
-            case .xor, .inplaceXor: return .int(x ^ y)
-            default: break
-            }
-        } else if case .float(let x) = a, case .float(let y) = b {
-            switch op {
-            case .add, .inplaceAdd: return .float(x + y)
-            case .subtract, .inplaceSubtract: return .float(x - y)
-            case .multiply, .inplaceMultiply: return .float(x * y)
-            case .trueDivide, .inplaceTrueDivide: if y != 0 { return .float(x / y) }
-            default: break
-            }
-        }
-        Runtime.saveState(fp, ip, sp, fiber)
-        return try binaryOp(op, a, b)
-    }
-
-    /// `a + b` and `a - b` (and `+=`, `-=`) of machine ints that do not overflow; nil otherwise.
-    /// Tests, not a switch: a switch here is an indirect jump the processor mispredicts far more
-    /// often than a test that goes the same way every time.
-    @inline(__always)
-    static func intAddOrSubtract(_ a: Value, _ b: Value, _ op: BinaryOperator) -> Value? {
-        guard case .int(let x) = a, case .int(let y) = b else { return nil }
-        if op == .add || op == .inplaceAdd {
+    static func intArithmetic(_ op: BinaryOperator, _ x: Int, _ y: Int, into slot: UnsafeMutablePointer<Value>) -> Bool {
+        switch op {
+        case .add, .inplaceAdd:
             let (r, o) = x.addingReportingOverflow(y)
-            if !o { return .int(r) }
-        } else if op == .subtract || op == .inplaceSubtract {
+            if !o { slot.pointee = .int(r); return true }
+        case .subtract, .inplaceSubtract:
             let (r, o) = x.subtractingReportingOverflow(y)
-            if !o { return .int(r) }
+            if !o { slot.pointee = .int(r); return true }
+        case .multiply, .inplaceMultiply:
+            let (r, o) = x.multipliedReportingOverflow(by: y)
+            if !o { slot.pointee = .int(r); return true }
+        case .remainder, .inplaceRemainder:
+            if y > 0 && x >= 0 { slot.pointee = .int(x % y); return true }
+        case .floorDivide, .inplaceFloorDivide:
+            if y > 0 && x >= 0 { slot.pointee = .int(x / y); return true }
+        case .and, .inplaceAnd: slot.pointee = .int(x & y); return true
+        case .or, .inplaceOr: slot.pointee = .int(x | y); return true
+        case .xor, .inplaceXor: slot.pointee = .int(x ^ y); return true
+        default: break
         }
-        return nil
+        return false
     }
 
-    /// `a <op> b` for `compareOp`: ints inline, anything else through `compare` with the state
-    /// saved (`sp` is the stack's top before the operands went).
+    /// `x <op> y` of floats for `+ - * /` (not division by zero) written to `slot`; false otherwise.
     @inline(__always)
-    func comparison(_ op: ComparisonOperator, _ a: Value, _ b: Value, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>,
-                    _ ip: Int, _ sp: UnsafeMutablePointer<Value>) throws -> Value {
-        if case .int(let x) = a, case .int(let y) = b { return .bool(Runtime.intCompare(x, y, op)) }
-        Runtime.saveState(fp, ip, sp, fiber)
-        return try compare(a, b, op)
+    static func floatArithmetic(_ op: BinaryOperator, _ x: Double, _ y: Double, into slot: UnsafeMutablePointer<Value>) -> Bool {
+        switch op {
+        case .add, .inplaceAdd: slot.pointee = .float(x + y); return true
+        case .subtract, .inplaceSubtract: slot.pointee = .float(x - y); return true
+        case .multiply, .inplaceMultiply: slot.pointee = .float(x * y); return true
+        case .trueDivide, .inplaceTrueDivide:
+            if y != 0 { slot.pointee = .float(x / y); return true }
+        default: break
+        }
+        return false
+    }
+
+    /// `a + b` and `a - b` (and `+=`, `-=`) of machine ints written to `slot` when they do not
+    /// overflow; false otherwise. Tests, not a switch: a switch here is an indirect jump the
+    /// processor mispredicts far more often than a test that goes the same way every time.
+    @inline(__always)
+    static func addOrSubtractInts(_ op: BinaryOperator, _ a: Value, _ b: Value, into slot: UnsafeMutablePointer<Value>) -> Bool {
+        guard case .int(let x) = a, case .int(let y) = b else { return false }
+        if op.isAddition {
+            let (r, o) = x.addingReportingOverflow(y)
+            if !o { slot.pointee = .int(r); return true }
+        } else if op.isSubtraction {
+            let (r, o) = x.subtractingReportingOverflow(y)
+            if !o { slot.pointee = .int(r); return true }
+        }
+        return false
     }
 
     /// `a <op> b` as the condition of a jump (the fused compare-and-jump instructions, past their
@@ -99,6 +127,6 @@ extension Runtime {
     static func intCompare(_ x: Int, _ y: Int, _ op: ComparisonOperator) -> Bool {
         let outcome: UInt32 = x < y ? 1 : (x == y ? 2 : 4)
         let accepted: UInt32 = 0x64_5231   // nibbles by op: < 1, <= 3, == 2, != 5, > 4, >= 6
-        return (accepted &>> (op.rawValue &<< 2)) & outcome != 0
+        return (accepted &>> (UInt32(op.number) &<< 2)) & outcome != 0
     }
 }

@@ -9,7 +9,7 @@ import AsoBytecode
 
 /// A bare re-raise (`raise` in an `except` block, the end of a `finally` or of an `except` that did
 /// not match): the exception goes on as it is, with no new traceback entry and no new context.
-struct Reraise: Error {
+struct Reraise: Error, @unchecked Sendable {
     let exception: ExceptionObj
 }
 

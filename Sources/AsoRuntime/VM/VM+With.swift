@@ -8,9 +8,10 @@ extension Runtime {
     /// when a coroutine `__aenter__` had its frame pushed instead, as an awaited call does (the
     /// loop reloads; the entered value arrives after the `await`).
     @inline(__always)
-    func enterWith(_ async: Bool, _ fiber: Fiber, _ code: CodeObj, _ words: UnsafeMutablePointer<UInt32>,
+    func enterWith(_ async: Bool, _ fiber: Fiber, _ codeRef: Unmanaged<CodeObj>, _ words: UnsafeMutablePointer<UInt32>,
                    _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
                    _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) throws -> Bool {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
         Runtime.saveState(fp, ip, sp, fiber)
         let mgr = (sp - 1).pointee
         let (enterName, exitName, kind) = async
