@@ -93,13 +93,10 @@ package final class Runtime {
     var handledException: Value = .none
     /// True while a nested (native-called) dispatch loop runs: such code cannot suspend.
     var nestedRuns = 0
-    /// `list.append`, which the dispatch loop runs inline when it is called as a method.
-    unowned(unsafe) var listAppend: NativeFunctionObj? = nil
-    /// `asyncio.sleep` (once the module is made), and the finished awaitable that
-    /// `await asyncio.sleep(0)` leaves in its `await` loop (stateless, so shared; a root).
-    unowned(unsafe) var sleepFunction: NativeFunctionObj? = nil
     /// Where SwiftNIO starts closing this interpreter's event loops (made on first use).
     lazy var loopShutdownQueue = DispatchQueue(label: "aso.eventloop.shutdown")
+    /// The finished awaitable that `await asyncio.sleep(0)` leaves in its `await` loop (once the
+    /// module is made; stateless, so shared; a root).
     var sleepZeroDone: Value? = nil
     /// Source lines of loaded files, by file name, for tracebacks.
     var sources: [String: SourceLines] = [:]

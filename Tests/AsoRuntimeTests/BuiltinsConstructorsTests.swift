@@ -59,7 +59,7 @@ import Testing
     #expect(h.call("float", [h.list()]) == "!TypeError: float() argument must be a string or a real number, not 'list'")
     #expect(h.call("float", [.int(1), .int(2)]) == "!TypeError: float expected at most 1 argument, got 2")
     #expect(h.call("float", [], [("x", .int(1))]) == "!TypeError: float() takes no keyword arguments")
-    let huge = (try? h.rt.binaryOp(BinaryOperatorKind.pow.rawValue, .int(10), .int(400))) ?? .none
+    let huge = (try? h.rt.binaryOp(.power, .int(10), .int(400))) ?? .none
     #expect(h.call("float", [huge]) == "!OverflowError: int too large to convert to float")
     #expect(h.call("bool", []) == "False")
     #expect(h.call("bool", [h.s("a")]) == "True")

@@ -44,7 +44,7 @@ struct ExpressionEvaluator {
         if peek("**") {
             i += 2
             let e = try postfix()
-            v = try h.rt.binaryOp(BinaryOperatorKind.pow.rawValue, v, e)
+            v = try h.rt.binaryOp(.power, v, e)
         }
         return v
     }

@@ -10,7 +10,7 @@ extension Runtime {
     /// The value a marked yield carries, or nil for a yield from an inner `await`.
     private func unwrapAsyncYield(_ v: Value) -> Value? {
         guard let w = v.asObject(.instance, InstanceObj.self), w.type === types.asyncGenWrapped else { return nil }
-        return w.attributes["value"] ?? .none
+        return w.attributes["value"] ?? Value.none
     }
 
     /// The awaitable of `__anext__()` / `asend(v)` (`sending` is sent on the first step) or
@@ -41,6 +41,8 @@ extension Runtime {
                 return .yielded(y)
             case .returned:
                 throw rt.error(rt.exc.stopAsyncIteration, nil)
+            case .parked:
+                throw rt.parkedOutsideTask()
             }
         })
     }
@@ -73,6 +75,8 @@ extension Runtime {
                 return .yielded(y)
             case .returned:
                 return .returned(.none)
+            case .parked:
+                throw rt.parkedOutsideTask()
             }
         })
     }

@@ -27,14 +27,13 @@ extension Runtime {
             try rt.checkCount(args.count, "run", min: 1, max: 1)
             return try rt.asyncioRun(args[0])
         })
-        m.set("sleep", native("sleep") { rt, args in
+        m.set("sleep", native("sleep", fastPath: .asyncioSleep) { rt, args in
             // (Checked only when unusual: `sleep(0)` is the commonest call of all.)
             if !args.keywords.isEmpty { try rt.checkKeywords(args, ["result"], "sleep") }
             if args.count != 1 { try rt.checkCount(args.count, "sleep", min: 1, max: 2) }
             let result = args.count == 2 ? args[1] : (args.keyword("result") ?? .none)
             return Value(try rt.sleepAwaitable(try rt.seconds(args[0]), result: result))
         })
-        sleepFunction = m.get("sleep")?.asObject(.native, NativeFunctionObj.self)
         sleepZeroDone = Value(heap.register(SleepZeroDone(type: types.nativeCoroutine)))
         m.set("create_task", native("create_task") { rt, args in
             try rt.checkKeywords(args, ["name", "context"], "create_task")

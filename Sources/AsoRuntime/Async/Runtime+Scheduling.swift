@@ -212,15 +212,15 @@ extension Runtime {
                 try setFutureResult(task, v)
             }
             finishTask(task)
+        case .parked:
+            // On its own timer, by `await asyncio.sleep(d)` (see `sleepTask`).
+            if task.mustCancel {
+                task.mustCancel = false
+                cancelSleep(task, message: task.cancelMessage)
+            }
         case .yielded(let y):
             if y.isNone {
                 scheduleStep(task)
-            } else if y.isNull {
-                // Parked on its own timer by `await asyncio.sleep(d)` (see `sleepTask`).
-                if task.mustCancel {
-                    task.mustCancel = false
-                    cancelSleep(task, message: task.cancelMessage)
-                }
             } else if let f = y.asParkable, f.blocking {
                 if f === task {
                     scheduleStep(task, newException(exc.runtimeError, "Task cannot await on itself: \(try repr(Value(task)))"))
@@ -240,7 +240,7 @@ extension Runtime {
     /// task parks on a timer of its own, with no future and no awaitable made. Behaves as asyncio's
     /// sleep does: the timer, when due, completes the sleep (`.sleepDone`), which schedules the
     /// task's next step; a cancel before that wakes the task at once with CancelledError.
-    /// True when parked (the VM then yields `.null` to `stepTask`); false when `fiber` is not the
+    /// True when parked (the VM then returns `.parked` to `stepTask`); false when `fiber` is not the
     /// fiber of the task being stepped (a coroutine driven by hand, an async generator...).
     func sleepTask(on fiber: Fiber, delay: Double) -> Bool {
         guard let loop = loopRef?.takeUnretainedValue(), let task = loop.currentTask,

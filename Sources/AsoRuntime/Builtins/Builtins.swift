@@ -24,7 +24,6 @@ extension Runtime {
         installGeneratorMethods()
         installAsyncGeneratorMethods()
         installClassSupport()
-        listAppend = types.list.dict["append"]?.asObject(.native, NativeFunctionObj.self)
         installNativeModules()
     }
 

@@ -5,6 +5,8 @@
 // key function, `__add__` or the iterator itself may run script code, and a collection may happen
 // inside. sum adds floats left to right with plain addition, as CPython 3.11 does.
 
+import AsoBytecode
+
 extension Runtime {
     func installIterableFunctions() {
         builtins.set("sum", native("sum") { rt, args in
@@ -15,8 +17,8 @@ extension Runtime {
                                           required: 1, positionalOnly: 1)
             return try rt.sum(p[0], start: p[1].isNull ? .int(0) : p[1])
         })
-        builtins.set("min", native("min") { rt, args in try rt.minMax(args, "min", op: 0) })
-        builtins.set("max", native("max") { rt, args in try rt.minMax(args, "max", op: 4) })
+        builtins.set("min", native("min") { rt, args in try rt.minMax(args, "min", op: .lt) })
+        builtins.set("max", native("max") { rt, args in try rt.minMax(args, "max", op: .gt) })
         builtins.set("any", native("any") { rt, args in
             let it = try rt.iterate(try rt.exactlyOne(args, "any"))
             rt.tempRoots.append(it)
@@ -65,15 +67,15 @@ extension Runtime {
                 if !o { total = .int(r); continue }
             }
             if case .float(let x) = total, case .float(let y) = v { total = .float(x + y); continue }
-            total = try binaryOp(BinaryOperatorKind.add.rawValue, total, v)
+            total = try binaryOp(.add, total, v)
             tempRoots[rootIndex] = total
         }
         return total
     }
 
-    /// `min(...)` (op 0, `<`) and `max(...)` (op 4, `>`): one iterable or several arguments,
+    /// `min(...)` (`<`) and `max(...)` (`>`): one iterable or several arguments,
     /// with `key=` and (for an iterable) `default=`.
-    func minMax(_ args: Args, _ name: String, op: Int) throws -> Value {
+    func minMax(_ args: Args, _ name: String, op: ComparisonOperator) throws -> Value {
         try checkKeywords(args, ["key", "default"], name)
         if args.count == 0 { throw typeError("\(name) expected at least 1 argument, got 0") }
         let key = args.keyword("key") ?? .none

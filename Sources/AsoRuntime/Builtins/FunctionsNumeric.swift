@@ -21,7 +21,7 @@ extension Runtime {
         })
         builtins.set("pow", native("pow") { rt, args in
             let p = try rt.bindParameters(Array(args.positional), args.keywords, "pow", ["base", "exp", "mod"], required: 2)
-            if p[2].isNull || p[2].isNone { return try rt.binaryOp(BinaryOperatorKind.pow.rawValue, p[0], p[1]) }
+            if p[2].isNull || p[2].isNone { return try rt.binaryOp(.power, p[0], p[1]) }
             return try rt.modularPower(p[0], p[1], p[2])
         })
         builtins.set("chr", native("chr") { rt, args in
@@ -115,8 +115,8 @@ extension Runtime {
     /// `divmod(a, b)`.
     func divmod(_ a: Value, _ b: Value) throws -> Value {
         if isIntegral(a) && isIntegral(b) {
-            let q = try binaryOp(BinaryOperatorKind.floorDiv.rawValue, a, b)
-            let r = try binaryOp(BinaryOperatorKind.mod.rawValue, a, b)
+            let q = try binaryOp(.floorDivide, a, b)
+            let r = try binaryOp(.remainder, a, b)
             return newTuple([q, r])
         }
         let isNumber = { (v: Value) -> Bool in if case .float = v { return true }; return self.isIntegral(v) }

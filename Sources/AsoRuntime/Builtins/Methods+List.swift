@@ -7,7 +7,7 @@
 extension Runtime {
     func installListMethods() {
         let t = types.list
-        defineMethod(t, "append") { rt, me, a in
+        defineMethod(t, "append", fastPath: .listAppend) { rt, me, a in
             let v = try a.one(rt)
             guard let l = me.asList else { return .none }
             l.items.append(v)

@@ -37,10 +37,10 @@ extension Runtime {
 
     /// Puts a method named `name` on `type`. `body` gets the receiver and the other arguments.
     /// `accepts` lists extra types the receiver may have (frozenset for set methods).
-    func defineMethod(_ type: TypeObject, _ name: String, also accepts: [TypeObject] = [],
+    func defineMethod(_ type: TypeObject, _ name: String, also accepts: [TypeObject] = [], fastPath: NativeFastPath = .none,
                       _ body: @escaping (Runtime, Value, MethodArgs) throws -> Value) {
         let owner = type.name
-        type.dict[name] = native(name, owner: owner) { rt, args in
+        type.dict[name] = native(name, owner: owner, fastPath: fastPath) { rt, args in
             guard args.count >= 1 else {
                 throw rt.typeError("unbound method \(owner).\(name)() needs an argument")
             }

@@ -38,7 +38,9 @@ extension Runtime {
     }
 
     /// A native function object.
-    func native(_ name: String, owner: String? = nil, _ fn: @escaping NativeFn) -> Value {
-        Value(heap.register(NativeFunctionObj(name: name, owner: owner, type: types.builtinFunction, fn: fn)))
+    func native(_ name: String, owner: String? = nil, fastPath: NativeFastPath = .none, _ fn: @escaping NativeFn) -> Value {
+        let f = NativeFunctionObj(name: name, owner: owner, type: types.builtinFunction, fn: fn)
+        f.fastPath = fastPath
+        return Value(heap.register(f))
     }
 }

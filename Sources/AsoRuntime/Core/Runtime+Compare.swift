@@ -2,6 +2,7 @@
 // and float (so 1 == 1.0 == True, and they hash alike), sequences compare element by element,
 // sets by inclusion; unordered types raise TypeError for `<`.
 
+import AsoBytecode
 import BigInt
 #if canImport(Glibc)
 import Glibc
@@ -154,45 +155,52 @@ extension Runtime {
         depth += 1
     }
 
-    /// Rich comparison for `compareOp` (0 <, 1 <=, 2 ==, 3 !=, 4 >, 5 >=).
-    func compare(_ a: Value, _ b: Value, _ op: Int) throws -> Value {
+    /// Rich comparison for `compareOp`.
+    func compare(_ a: Value, _ b: Value, _ op: ComparisonOperator) throws -> Value {
+        // (Cases matched, not compared: `==` on an enum of another module is a witness call.)
         switch op {
-        case 2, 3:
-            if isUserInstance(a) || isUserInstance(b) {
-                if let r = try userRichEquals(a, b, negate: op == 3) { return r }
-                let same = a.isIdentical(to: b)
-                return .bool(op == 2 ? same : !same)
-            }
-            let r = try equals(a, b)
-            return .bool(op == 2 ? r : !r)
+        case .eq: return try equality(a, b, negate: false)
+        case .ne: return try equality(a, b, negate: true)
         default: break
         }
         if let r = try order(a, b) {
             switch op {
-            case 0: return .bool(r < 0)
-            case 1: return .bool(r <= 0 && r != 2)
-            case 4: return .bool(r > 0 && r != 2)
+            case .lt: return .bool(r < 0)
+            case .le: return .bool(r <= 0 && r != 2)
+            case .gt: return .bool(r > 0 && r != 2)
             default: return .bool(r >= 0 && r != 2)
             }
         }
         if let x = a.asSet, let y = b.asSet { return .bool(try setCompare(x, y, op)) }
         let names = ["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"]
         let reflected = [4, 5, 2, 3, 0, 1]
+        let i = Int(op.rawValue)
         let attempts = reflectedFirst(a, b)
-            ? [(b, names[reflected[op]], a), (a, names[op], b)]
-            : [(a, names[op], b), (b, names[reflected[op]], a)]
+            ? [(b, names[reflected[i]], a), (a, names[i], b)]
+            : [(a, names[i], b), (b, names[reflected[i]], a)]
         for (x, name, y) in attempts {
             if let r = try callUserMethod(x, name, [y]), !r.isIdentical(to: notImplemented) { return r }
         }
-        let sym = ["<", "<=", "==", "!=", ">", ">="][op]
+        let sym = op.symbol
         throw typeError("'\(sym)' not supported between instances of '\(typeName(a))' and '\(typeName(b))'")
+    }
+
+    /// `a == b`, or `a != b` when `negate`.
+    private func equality(_ a: Value, _ b: Value, negate: Bool) throws -> Value {
+        if isUserInstance(a) || isUserInstance(b) {
+            if let r = try userRichEquals(a, b, negate: negate) { return r }
+            let same = a.isIdentical(to: b)
+            return .bool(negate ? !same : same)
+        }
+        let r = try equals(a, b)
+        return .bool(negate ? !r : r)
     }
 
     /// `a < b` for sorting.
     func lessThan(_ a: Value, _ b: Value) throws -> Bool {
         if case .int(let x) = a, case .int(let y) = b { return x < y }
         if let x = a.asStr, let y = b.asStr { return x.value.unicodeScalars.lexicographicallyPrecedes(y.value.unicodeScalars) }
-        if case .bool(let r) = try compare(a, b, 0) { return r }
+        if case .bool(let r) = try compare(a, b, .lt) { return r }
         return false
     }
 
@@ -248,21 +256,21 @@ extension Runtime {
         for i in 0..<min(x.count, y.count) where !x[i].isIdentical(to: y[i]) {
             if try equals(x[i], y[i]) { continue }
             if try lessThan(x[i], y[i]) { return -1 }
-            if case .bool(true) = try compare(x[i], y[i], 4) { return 1 }
+            if case .bool(true) = try compare(x[i], y[i], .gt) { return 1 }
             return 2
         }
         return x.count < y.count ? -1 : (x.count == y.count ? 0 : 1)
     }
 
-    private func setCompare(_ x: SetObj, _ y: SetObj, _ op: Int) throws -> Bool {
+    private func setCompare(_ x: SetObj, _ y: SetObj, _ op: ComparisonOperator) throws -> Bool {
         func subset(_ p: SetObj, _ q: SetObj) throws -> Bool {
             for k in p.liveKeys { if try !q.contains(k, self) { return false } }
             return true
         }
         switch op {
-        case 0: return try x.count < y.count && subset(x, y)
-        case 1: return try subset(x, y)
-        case 4: return try x.count > y.count && subset(y, x)
+        case .lt: return try x.count < y.count && subset(x, y)
+        case .le: return try subset(x, y)
+        case .gt: return try x.count > y.count && subset(y, x)
         default: return try subset(y, x)
         }
     }

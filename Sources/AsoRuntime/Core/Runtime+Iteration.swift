@@ -88,6 +88,7 @@ extension Runtime {
             case .returned(let r):
                 if let d = fallback { return d }
                 throw ScriptError(exception: stopIteration(r))
+            case .parked: throw parkedOutsideTask()
             }
         }
         if fallback == nil, userMethod(v, "__next__") != nil { return try callUserMethod(v, "__next__", []) ?? .none }

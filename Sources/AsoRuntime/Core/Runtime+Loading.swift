@@ -98,7 +98,7 @@ extension Runtime {
         sources[file] = SourceLines(Array(source.utf8))
         let status: Int32
         switch runModule(load(code, into: m)) {
-        case .returned, .yielded: status = 0
+        case .returned, .yielded, .parked: status = 0
         case .raised(let e): status = reportUncaught(e)
         }
         // At exit every object goes: coroutines never started get their warning now.

@@ -2,6 +2,7 @@
 // beyond), floor division and modulo that follow the divisor's sign, true division, and the
 // sequence operators that share the operator symbols (`+` concatenates, `*` repeats).
 
+import AsoBytecode
 import BigInt
 
 extension Runtime {
@@ -48,10 +49,10 @@ extension Runtime {
         }
     }
 
-    /// `a op b` for `BinaryOperator(rawValue: op)`.
-    func binaryOp(_ op: Int, _ a: Value, _ b: Value) throws -> Value {
-        guard let bop = BinaryOperatorKind(rawValue: op % 13) else { throw runtimeError("bad operator") }
-        let inplace = op >= 13
+    /// `a op b`; the helpers below take the plain operator and whether it was the in-place form.
+    func binaryOp(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
+        let bop = op.plain
+        let inplace = op.isInplace
         if isIntegral(a) && isIntegral(b) { return try intOp(bop, a, b) }
         if case .float = a, let y = try floatValue(b) { return try floatOp(bop, (try floatValue(a)) ?? 0, y, a, b, inplace) }
         if case .float = b, let x = try floatValue(a) { return try floatOp(bop, x, (try floatValue(b)) ?? 0, a, b, inplace) }
@@ -60,21 +61,21 @@ extension Runtime {
         throw unsupported(bop, a, b, inplace: inplace)
     }
 
-    func unsupported(_ op: BinaryOperatorKind, _ a: Value, _ b: Value, inplace: Bool) -> ScriptError {
+    func unsupported(_ op: BinaryOperator, _ a: Value, _ b: Value, inplace: Bool) -> ScriptError {
         if op == .add, let _ = a.asStr { return typeError("can only concatenate str (not \"\(typeName(b))\") to str") }
         if op == .add, let _ = a.asList { return typeError("can only concatenate list (not \"\(typeName(b))\") to list") }
         if op == .add, let _ = a.asTuple { return typeError("can only concatenate tuple (not \"\(typeName(b))\") to tuple") }
-        if op == .mul, a.asStr != nil || a.asList != nil || a.asTuple != nil || a.asBytes != nil {
+        if op == .multiply, a.asStr != nil || a.asList != nil || a.asTuple != nil || a.asBytes != nil {
             return typeError("can't multiply sequence by non-int of type '\(typeName(b))'")
         }
-        if op == .mul, b.asStr != nil || b.asList != nil || b.asTuple != nil || b.asBytes != nil {
+        if op == .multiply, b.asStr != nil || b.asList != nil || b.asTuple != nil || b.asBytes != nil {
             return typeError("can't multiply sequence by non-int of type '\(typeName(a))'")
         }
-        let sym = op == .pow ? (inplace ? "**=" : "** or pow()") : op.symbol + (inplace ? "=" : "")
+        let sym = op == .power ? (inplace ? "**=" : "** or pow()") : op.symbol + (inplace ? "=" : "")
         return typeError("unsupported operand type(s) for \(sym): '\(typeName(a))' and '\(typeName(b))'")
     }
 
-    private func intOp(_ op: BinaryOperatorKind, _ a: Value, _ b: Value) throws -> Value {
+    private func intOp(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
         // Bools combine to bools under & | ^.
         if case .bool(let x) = a, case .bool(let y) = b {
             switch op {
@@ -87,20 +88,20 @@ extension Runtime {
         if case .int(let x) = a.asPlainInt, case .int(let y) = b.asPlainInt {
             switch op {
             case .add: let (r, o) = x.addingReportingOverflow(y); if !o { return .int(r) }
-            case .sub: let (r, o) = x.subtractingReportingOverflow(y); if !o { return .int(r) }
-            case .mul: let (r, o) = x.multipliedReportingOverflow(by: y); if !o { return .int(r) }
-            case .floorDiv:
+            case .subtract: let (r, o) = x.subtractingReportingOverflow(y); if !o { return .int(r) }
+            case .multiply: let (r, o) = x.multipliedReportingOverflow(by: y); if !o { return .int(r) }
+            case .floorDivide:
                 if y == 0 { throw zeroDivision("integer division or modulo by zero") }
                 if !(x == Int.min && y == -1) {
                     let q = x / y
                     return .int((x % y != 0 && ((x < 0) != (y < 0))) ? q - 1 : q)
                 }
-            case .mod:
+            case .remainder:
                 if y == 0 { throw zeroDivision("integer modulo by zero") }
                 if y == -1 { return .int(0) }
                 let r = x % y
                 return .int((r != 0 && ((r < 0) != (y < 0))) ? r + y : r)
-            case .trueDiv:
+            case .trueDivide:
                 if y == 0 { throw zeroDivision("division by zero") }
                 if abs(x) < (1 << 53) && abs(y) < (1 << 53) { return .float(Double(x) / Double(y)) }
             case .and: return .int(x & y)
@@ -112,7 +113,7 @@ extension Runtime {
             case .rshift:
                 if y < 0 { throw valueError("negative shift count") }
                 return .int(y >= 64 ? (x < 0 ? -1 : 0) : x >> y)
-            case .pow:
+            case .power:
                 if y < 0 {
                     if x == 0 { throw zeroDivision("0.0 cannot be raised to a negative power") }
                     return .float(pow(Double(x), Double(y)))
@@ -124,21 +125,21 @@ extension Runtime {
                     if e > 0 { let (r, o) = base.multipliedReportingOverflow(by: base); base = r; overflow = overflow || o }
                 }
                 if !overflow { return .int(result) }
-            case .matMul: break
+            default: break   // `@` (never an in-place form: `binaryOp` passes the plain operator)
             }
         }
         guard let x = bigValue(a), let y = bigValue(b) else { throw unsupported(op, a, b, inplace: false) }
         switch op {
         case .add: return makeInt(x + y)
-        case .sub: return makeInt(x - y)
-        case .mul:
+        case .subtract: return makeInt(x - y)
+        case .multiply:
             try checkAllocation((x.bitWidth + y.bitWidth) / 8, elementSize: 1)
             return makeInt(x * y)
-        case .floorDiv, .mod:
-            if y.isZero { throw zeroDivision(op == .mod ? "integer modulo by zero" : "integer division or modulo by zero") }
+        case .floorDivide, .remainder:
+            if y.isZero { throw zeroDivision(op == .remainder ? "integer modulo by zero" : "integer division or modulo by zero") }
             let (q, r) = floorDivMod(x, y)
-            return makeInt(op == .floorDiv ? q : r)
-        case .trueDiv:
+            return makeInt(op == .floorDivide ? q : r)
+        case .trueDivide:
             if y.isZero { throw zeroDivision("division by zero") }
             return .float(try bigTrueDivide(x, y))
         case .and: return makeInt(x & y)
@@ -153,7 +154,7 @@ extension Runtime {
             if y.signum() < 0 { throw valueError("negative shift count") }
             guard let n = Int(exactly: y) else { return .int(x.signum() < 0 ? -1 : 0) }
             return makeInt(x >> n)
-        case .pow:
+        case .power:
             if y.signum() < 0 {
                 if x.isZero { throw zeroDivision("0.0 cannot be raised to a negative power") }
                 return .float(pow(try floatValue(a) ?? 0, try floatValue(b) ?? 0))
@@ -166,7 +167,7 @@ extension Runtime {
             if bits > 8 * 1024 * 1024 * 64 { throw memoryError() }
             try checkAllocation(Int(bits / 8), elementSize: 1)
             return makeInt(x.power(e))
-        case .matMul: throw unsupported(op, a, b, inplace: false)
+        default: throw unsupported(op, a, b, inplace: false)   // `@`
         }
     }
 
@@ -189,19 +190,19 @@ extension Runtime {
         return r
     }
 
-    private func floatOp(_ op: BinaryOperatorKind, _ x: Double, _ y: Double, _ a: Value, _ b: Value, _ inplace: Bool) throws -> Value {
+    private func floatOp(_ op: BinaryOperator, _ x: Double, _ y: Double, _ a: Value, _ b: Value, _ inplace: Bool) throws -> Value {
         switch op {
         case .add: return .float(x + y)
-        case .sub: return .float(x - y)
-        case .mul: return .float(x * y)
-        case .trueDiv:
+        case .subtract: return .float(x - y)
+        case .multiply: return .float(x * y)
+        case .trueDivide:
             if y == 0 { throw zeroDivision("float division by zero") }
             return .float(x / y)
-        case .floorDiv:
+        case .floorDivide:
             do { return .float(try floatFloorDiv(x, y)) } catch { throw scriptError(error) }
-        case .mod:
+        case .remainder:
             do { return .float(try floatMod(x, y)) } catch { throw scriptError(error) }
-        case .pow:
+        case .power:
             if x == 0 && y < 0 { throw zeroDivision("0.0 cannot be raised to a negative power") }
             if x < 0 && y != y.rounded() && y.isFinite {
                 throw valueError("math domain error")
@@ -214,7 +215,7 @@ extension Runtime {
         }
     }
 
-    private func sequenceOp(_ op: BinaryOperatorKind, _ a: Value, _ b: Value, inplace: Bool) throws -> Value? {
+    private func sequenceOp(_ op: BinaryOperator, _ a: Value, _ b: Value, inplace: Bool) throws -> Value? {
         switch op {
         case .add:
             if let x = a.asStr, let y = b.asStr {
@@ -232,12 +233,12 @@ extension Runtime {
             }
             if let x = a.asTuple, let y = b.asTuple { return newTuple(x.items + y.items) }
             if let x = a.asBytes, let y = b.asBytes { return newBytes(x.bytes + y.bytes) }
-        case .mul:
+        case .multiply:
             if let n = repeatCount(b) { return try repeatSequence(a, n, inplace: inplace) }
             if let n = repeatCount(a), !isIntegral(b) { return try repeatSequence(b, n, inplace: false) }
-        case .mod:
+        case .remainder:
             if let s = a.asStr { return try percentFormat(s.value, b) }
-        case .or, .and, .sub, .xor:
+        case .or, .and, .subtract, .xor:
             if let x = a.asSet, let y = b.asSet { return try setOperation(op, x, y, inplace: inplace) }
             if op == .or, let x = a.asDict, let y = b.asDict {
                 if inplace { try mergeMapping(into: x, b, noDuplicates: false, callee: .null); return a }
@@ -291,12 +292,12 @@ extension Runtime {
         return nil
     }
 
-    func setOperation(_ op: BinaryOperatorKind, _ x: SetObj, _ y: SetObj, inplace: Bool) throws -> Value {
+    func setOperation(_ op: BinaryOperator, _ x: SetObj, _ y: SetObj, inplace: Bool) throws -> Value {
         let frozen = x.kind == .frozenset
         if inplace {
             switch op {
             case .or: try x.merge(y, self)
-            case .sub: for k in y.liveKeys { try x.remove(k, self) }
+            case .subtract: for k in y.liveKeys { try x.remove(k, self) }
             case .and:
                 let r = try setIntersection(x, y, frozen: frozen)
                 x.table = r.table
@@ -313,15 +314,15 @@ extension Runtime {
             try r.merge(y, self)
             return Value(r)
         case .and: return Value(try setIntersection(x, y, frozen: frozen))
-        case .sub: return Value(try setDifference(x, y, frozen: frozen))
+        case .subtract: return Value(try setDifference(x, y, frozen: frozen))
         default: return Value(try setSymmetricDifference(x, y, frozen: frozen))
         }
     }
 
     /// `__add__`/`__radd__`/`__iadd__` and the other operator methods of script classes.
-    private func userBinaryOp(_ op: BinaryOperatorKind, _ a: Value, _ b: Value, inplace: Bool) throws -> Value? {
+    private func userBinaryOp(_ op: BinaryOperator, _ a: Value, _ b: Value, inplace: Bool) throws -> Value? {
         let names = ["add", "and", "floordiv", "lshift", "matmul", "mul", "mod", "or", "pow", "rshift", "sub", "truediv", "xor"]
-        let n = names[op.rawValue]
+        let n = names[Int(op.rawValue)]
         if inplace, let r = try callUserMethod(a, "__i\(n)__", [b]), !r.isIdentical(to: notImplemented) { return r }
         // CPython's order: the reflected method of a right operand whose class is a subclass that
         // overrides it goes first; operands of one class never try the reflected method.
@@ -371,12 +372,6 @@ extension Runtime {
             throw typeError("bad operand type for unary ~: '\(typeName(v))'")
         }
     }
-}
-
-/// `BinaryOperator` without the in-place distinction, in CPython's numbering.
-enum BinaryOperatorKind: Int {
-    case add = 0, and, floorDiv, lshift, matMul, mul, mod, or, pow, rshift, sub, trueDiv, xor
-    var symbol: String { ["+", "&", "//", "<<", "@", "*", "%", "|", "**", ">>", "-", "/", "^"][rawValue] }
 }
 
 extension Value {

@@ -88,7 +88,7 @@ extension Runtime {
             let outcome = runModule(load(code, into: m))
             initializingModules.remove(name)
             switch outcome {
-            case .returned, .yielded: return m
+            case .returned, .yielded, .parked: return m
             case .raised(let e):
                 modules[name] = nil
                 throw ScriptError(exception: e)

@@ -49,7 +49,7 @@ extension Runtime {
             let items = try rt.iterateToArray(args[0])
             rt.tempRoots.append(contentsOf: items)
             defer { rt.tempRoots.removeLast(items.count) }
-            for v in items { r = try rt.binaryOp(BinaryOperatorKind.mul.rawValue, r, v) }
+            for v in items { r = try rt.binaryOp(.multiply, r, v) }
             return r
         })
         m.set("hypot", native("hypot") { rt, args in

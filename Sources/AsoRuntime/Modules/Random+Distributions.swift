@@ -5,6 +5,8 @@
 // arguments goes through `binaryOp`, so ints, floats and error messages behave as the Python
 // expressions `a + (b - a) * random()` do; the rest is plain Double math.
 
+import AsoBytecode
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -14,8 +16,8 @@ import Darwin
 #endif
 
 extension Runtime {
-    private func op(_ kind: BinaryOperatorKind, _ a: Value, _ b: Value) throws -> Value {
-        try binaryOp(kind.rawValue, a, b)
+    private func op(_ kind: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
+        try binaryOp(kind, a, b)
     }
 
     /// A parameter the Python code uses in float math (`math.sqrt(alpha)`, comparisons with floats).
@@ -31,7 +33,7 @@ extension Runtime {
         let twoPi = 2 * Double.pi
         /// `mu + z * sigma`.
         func shifted(_ rt: Runtime, _ z: Double, _ mu: Value, _ sigma: Value) throws -> Value {
-            try rt.op(.add, mu.isNull ? .float(0) : mu, try rt.op(.mul, .float(z), sigma.isNull ? .float(1) : sigma))
+            try rt.op(.add, mu.isNull ? .float(0) : mu, try rt.op(.multiply, .float(z), sigma.isNull ? .float(1) : sigma))
         }
         func normal(_ gen: MersenneTwister) -> Double {
             while true {
@@ -72,8 +74,8 @@ extension Runtime {
             }
         }
         table.python("uniform", ["a", "b"], required: 2) { rt, gen, a in
-            let width = try rt.op(.sub, a[1], a[0])
-            return try rt.op(.add, a[0], try rt.op(.mul, width, .float(gen.random())))
+            let width = try rt.op(.subtract, a[1], a[0])
+            return try rt.op(.add, a[0], try rt.op(.multiply, width, .float(gen.random())))
         }
         table.python("triangular", ["low", "high", "mode"], required: 0) { rt, gen, a in
             var low = a[0].isNull ? Value.float(0) : a[0], high = a[1].isNull ? Value.float(1) : a[1]
@@ -83,7 +85,7 @@ extension Runtime {
                 c = 0.5
             } else {
                 do {
-                    let ratio = try rt.op(.trueDiv, try rt.op(.sub, a[2], low), try rt.op(.sub, high, low))
+                    let ratio = try rt.op(.trueDivide, try rt.op(.subtract, a[2], low), try rt.op(.subtract, high, low))
                     c = try rt.realParameter(ratio)
                 } catch let e as ScriptError where e.exception.type.isSubtype(of: rt.exc.zeroDivisionError) {
                     return low
@@ -94,7 +96,7 @@ extension Runtime {
                 c = 1.0 - c
                 swap(&low, &high)
             }
-            return try rt.op(.add, low, try rt.op(.mul, try rt.op(.sub, high, low), .float((u * c).squareRoot())))
+            return try rt.op(.add, low, try rt.op(.multiply, try rt.op(.subtract, high, low), .float((u * c).squareRoot())))
         }
         table.python("normalvariate", ["mu", "sigma"], required: 0) { rt, gen, a in
             try shifted(rt, normal(gen), a[0], a[1])
@@ -117,7 +119,7 @@ extension Runtime {
             return .float(try rt.checkedMath(x, exp))
         }
         table.python("expovariate", ["lambd"], required: 1) { rt, gen, a in
-            try rt.op(.trueDiv, .float(-log(1.0 - gen.random())), a[0])
+            try rt.op(.trueDivide, .float(-log(1.0 - gen.random())), a[0])
         }
         table.python("vonmisesvariate", ["mu", "kappa"], required: 2) { rt, gen, a in
             let kappa = try rt.realParameter(a[1])
@@ -135,8 +137,8 @@ extension Runtime {
             let q = 1.0 / r
             let f = (q + z) / (1.0 + q * z)
             let u3 = gen.random()
-            let angle = try rt.op(u3 > 0.5 ? .add : .sub, a[0], .float(try rt.checkedMath(f, acos)))
-            return try rt.op(.mod, angle, .float(twoPi))
+            let angle = try rt.op(u3 > 0.5 ? .add : .subtract, a[0], .float(try rt.checkedMath(f, acos)))
+            return try rt.op(.remainder, angle, .float(twoPi))
         }
         table.python("gammavariate", ["alpha", "beta"], required: 2) { rt, gen, a in
             .float(try gamma(rt, gen, try rt.realParameter(a[0]), try rt.realParameter(a[1])))
@@ -149,11 +151,11 @@ extension Runtime {
         }
         table.python("paretovariate", ["alpha"], required: 1) { rt, gen, a in
             let u = 1.0 - gen.random()
-            return try rt.op(.pow, .float(u), try rt.op(.trueDiv, .float(-1.0), a[0]))
+            return try rt.op(.power, .float(u), try rt.op(.trueDivide, .float(-1.0), a[0]))
         }
         table.python("weibullvariate", ["alpha", "beta"], required: 2) { rt, gen, a in
             let u = 1.0 - gen.random()
-            return try rt.op(.mul, a[0], try rt.op(.pow, .float(-log(u)), try rt.op(.trueDiv, .float(1.0), a[1])))
+            return try rt.op(.multiply, a[0], try rt.op(.power, .float(-log(u)), try rt.op(.trueDivide, .float(1.0), a[1])))
         }
     }
 }

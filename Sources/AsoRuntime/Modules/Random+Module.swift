@@ -85,7 +85,7 @@ extension Runtime {
         table.python("randbytes", ["n"], required: 1) { rt, gen, a in
             let n = a[0]
             guard rt.isIntegral(n) else { throw rt.typeError("'\(rt.typeName(n))' object cannot be interpreted as an integer") }
-            let bits = try rt.bitCount(try rt.binaryOp(BinaryOperatorKind.mul.rawValue, n, .int(8)))
+            let bits = try rt.bitCount(try rt.binaryOp(.multiply, n, .int(8)))
             let count = bits / 8
             try rt.checkAllocation(count, elementSize: 1)
             var out: [UInt8] = []
@@ -103,7 +103,7 @@ extension Runtime {
             try rt.randomRange(gen, a[0], a[1].isNull ? .none : a[1], a[2])
         }
         table.python("randint", ["a", "b"], required: 2) { rt, gen, a in
-            try rt.randomRange(gen, a[0], try rt.binaryOp(BinaryOperatorKind.add.rawValue, a[1], .int(1)), .null)
+            try rt.randomRange(gen, a[0], try rt.binaryOp(.add, a[1], .int(1)), .null)
         }
         table.python("getstate", [], required: 0) { rt, gen, _ in
             let inner = rt.newTuple(gen.stateWords.map { .int($0) })

@@ -83,7 +83,7 @@ extension Runtime {
         let n = try length(population)
         if !counts.isNone { return try sampleWithCounts(gen, population, n, kValue, counts) }
         guard isIntegral(kValue) else {
-            if case .bool(true) = try compare(.int(0), kValue, 1), case .bool(true) = try compare(kValue, .int(n), 1) {
+            if case .bool(true) = try compare(.int(0), kValue, .le), case .bool(true) = try compare(kValue, .int(n), .le) {
                 throw typeError("can't multiply sequence by non-int of type '\(typeName(kValue))'")
             }
             throw valueError("Sample larger than population or is negative")
@@ -151,7 +151,7 @@ extension Runtime {
         sums.reserveCapacity(held.items.count)
         for i in 0..<held.items.count {
             let x = held.items[i]
-            sums.append(sums.isEmpty ? x : try binaryOp(BinaryOperatorKind.add.rawValue, sums[sums.count - 1], x))
+            sums.append(sums.isEmpty ? x : try binaryOp(.add, sums[sums.count - 1], x))
             held.items.append(sums[sums.count - 1])
         }
         return sums
@@ -199,7 +199,7 @@ extension Runtime {
             held.items = cum
             if cum.count != n { throw valueError("The number of weights does not match the population") }
             guard let last = cum.last else { throw indexError("list index out of range") }
-            let totalValue = try binaryOp(BinaryOperatorKind.add.rawValue, last, .float(0))
+            let totalValue = try binaryOp(.add, last, .float(0))
             guard case .float(let total) = totalValue else { throw typeError("Total of weights must be a number") }
             if !(total > 0) {
                 if total.isNaN { throw valueError("Total of weights must be finite") }

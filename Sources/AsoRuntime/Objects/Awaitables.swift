@@ -10,6 +10,9 @@
 enum ResumeResult {
     case yielded(Value)
     case returned(Value)
+    /// The task being stepped parked itself on its own timer (`RunOutcome.parked`): only the
+    /// step of that task's coroutine (`sendToCoroutine`) ever sees this.
+    case parked
 }
 
 extension Obj {

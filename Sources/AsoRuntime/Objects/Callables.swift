@@ -128,12 +128,18 @@ final class CodeObj: Obj {
         awaitArgCount = simpleResumable && code.flags.contains(.coroutine) ? code.argCount : -1
         super.init(kind: .code, type: type)
     }
-    /// Makes sure every word holds a valid opcode, so the dispatch loop need not check: an invalid
-    /// word (which the compiler never emits) becomes `raiseVarargs 0`, a clean RuntimeError.
+    /// Makes sure every word holds a valid opcode, and every `binaryOp` and `compareOp` a valid
+    /// operator, so the dispatch loop need not check: an invalid word (which the compiler never
+    /// emits) becomes `raiseVarargs 0`, a clean RuntimeError.
     private static func validate(_ words: UnsafeMutablePointer<UInt32>, count: Int) {
         let limit = UInt32(OpCode.allCases.count)
-        for i in 0..<count where words[i] & 0xFF >= limit {
-            words[i] = UInt32(OpCode.raiseVarargs.rawValue)
+        for i in 0..<count {
+            let op = words[i] & 0xFF, arg = words[i] >> 8
+            if op >= limit
+                || (op == UInt32(OpCode.binaryOp.rawValue) && arg >= UInt32(BinaryOperator.allCases.count))
+                || (op == UInt32(OpCode.compareOp.rawValue) && arg >= UInt32(ComparisonOperator.allCases.count)) {
+                words[i] = UInt32(OpCode.raiseVarargs.rawValue)
+            }
         }
     }
 

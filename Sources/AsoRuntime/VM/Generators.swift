@@ -221,6 +221,8 @@ extension Runtime {
         switch outcome {
         case .yielded(let v):
             return .yielded(v)
+        case .parked:
+            return .parked
         case .returned(let r):
             // End the delegation loop as its `send` would: drop the iterator, continue after the loop.
             let fiber = g.fiber
@@ -248,6 +250,10 @@ extension Runtime {
             depth -= g.fiber.frameCount
             g.state = .suspended
             return .yielded(v)
+        case .parked:
+            depth -= g.fiber.frameCount
+            g.state = .suspended
+            return .parked
         case .returned(let v):
             g.state = .finished
             return .returned(v)
@@ -303,6 +309,7 @@ extension Runtime {
             switch try rt.resume(g, sending: args[1]) {
             case .yielded(let v): return v
             case .returned(let r): throw ScriptError(exception: rt.stopIteration(r))
+            case .parked: throw rt.parkedOutsideTask()
             }
         }
         t.dict["throw"] = native("throw", owner: "generator") { rt, args in
@@ -315,6 +322,7 @@ extension Runtime {
             switch try rt.resumeThrowing(g, ex) {
             case .yielded(let v): return v
             case .returned(let r): throw ScriptError(exception: rt.stopIteration(r))
+            case .parked: throw rt.parkedOutsideTask()
             }
         }
         t.dict["close"] = native("close", owner: "generator") { rt, args in
@@ -326,6 +334,7 @@ extension Runtime {
             switch try rt.resume(g, sending: .none) {
             case .yielded(let v): return v
             case .returned(let r): throw ScriptError(exception: rt.stopIteration(r))
+            case .parked: throw rt.parkedOutsideTask()
             }
         }
         t.dict["__iter__"] = native("__iter__", owner: "generator") { _, args in args[0] }
@@ -358,6 +367,12 @@ extension Runtime {
             if let e { return try rt.resumeThrowing(g, e) }
             return try rt.resume(g, sending: .none)
         })
+    }
+
+    /// A generator or coroutine resumed by anything but its task's step reported `.parked`, which
+    /// cannot happen (`sleepTask` parks only the fiber of the task being stepped).
+    func parkedOutsideTask() -> ScriptError {
+        runtimeError("a coroutine parked outside its task's step")
     }
 
     /// "generator already executing" / "coroutine already executing".

@@ -8,6 +8,29 @@ enum RunOutcome {
     case raised(ExceptionObj)
     /// A generator's frame yielded this value; its fiber is suspended at the next instruction.
     case yielded(Value)
+    /// The fiber of the task being stepped parked the task on a timer of its own (`await
+    /// asyncio.sleep(d)`, see `sleepTask`): suspended at the next instruction, as for a yield, with
+    /// nothing for the task to wait on but that timer.
+    case parked
+}
+
+/// What the dispatch loop's call path does itself for a native function instead of calling it,
+/// named where the builtin is defined (`Runtime.native(_:fastPath:_:)`).
+enum NativeFastPath: UInt8 {
+    case none
+    /// `list.append(x)`: appended in place.
+    case listAppend
+    /// `await asyncio.sleep(d)`: a bare yield for `d <= 0`; otherwise, in a task's own chain, the
+    /// task parks on a timer of its own (`sleepTask`). Nothing is made either way.
+    case asyncioSleep
+}
+
+extension NativeFunctionObj {
+    /// Kept in the object's `aux8` (which only this setter writes, so the byte is always a case).
+    var fastPath: NativeFastPath {
+        @inline(__always) get { unsafeBitCast(aux8, to: NativeFastPath.self) }
+        set { aux8 = newValue.rawValue }
+    }
 }
 
 /// How `run` re-enters a fiber.
@@ -205,7 +228,7 @@ extension Runtime {
         switch outcome {
         case .returned(let v): return v
         case .raised(let e): throw ScriptError(exception: e)
-        case .yielded: throw runtimeError("yield outside a generator")
+        case .yielded, .parked: throw runtimeError("yield outside a generator")
         }
     }
 
@@ -224,6 +247,311 @@ extension Runtime {
             return .raised(e.exception)
         } catch {
             return .raised(newException(exc.runtimeError, "\(error)"))
+        }
+    }
+}
+
+// MARK: - Calls and returns in the dispatch loop
+
+extension Runtime {
+    /// `call`/`callKw`/`callEx` beyond the fast paths of a plain `call` (below): keyword and
+    /// spilled arguments, bound methods, classes, ... through `callGeneral`.
+    @inline(__always)
+    func callSlowly(_ op: OpCode, _ arg: Int, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
+                    _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) throws -> DispatchStep {
+        switch try callGeneral(op, arg, fiber, fp, ip, sp) {
+        case .pushedFrame:
+            return .reload
+        case .returned(let top):
+            locals = fiber.stack + fp.pointee.base
+            sp = fiber.stack + top
+            // A safepoint: calls that make objects (classes, generators, coroutines) and never
+            // push a frame must still let the collector run.
+            return .safepoint
+        }
+    }
+
+    /// The object `v` refers to and its kind (nil for a value that is not an object).
+    @inline(__always)
+    static func objectAndKind(_ v: Value) -> (Unmanaged<Obj>, ObjKind)? {
+        guard case .object(let u) = v else { return nil }
+        return (u, u._withUnsafeGuaranteedRef { $0.kind })
+    }
+
+    /// A plain `call` of script function `u` (on the stack at `sp - arg - 2`, with its arguments
+    /// above): with exactly its positional parameters its frame is pushed here (`.entered`), with
+    /// no reference counting and no allocation; so is a coroutine function's when the call is
+    /// awaited at once (`awaitedCall`); a simple generator or coroutine function makes its object.
+    /// Any other call goes the slow way.
+    @inline(__always)
+    func callFunctionFast(_ u: Unmanaged<Obj>, _ arg: Int, _ fiber: Fiber, _ codeRef: Unmanaged<CodeObj>, _ words: UnsafeMutablePointer<UInt32>,
+                          _ fp: inout UnsafeMutablePointer<Frame>, _ ip: inout Int,
+                          _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) throws -> DispatchStep {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
+        var calleeSlot = sp - arg - 2
+        let cu = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
+        var argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
+        let nargs = Runtime.slotIndex(sp, in: argStart)
+        var (fast, nlocals, fsize) = cu._withUnsafeGuaranteedRef { c in
+            (c.fastArgCount == nargs, c.localCount, c.frameSize)
+        }
+        let calleeIndex = Runtime.slotIndex(calleeSlot, in: fiber.stack)
+        let base = Runtime.slotIndex(argStart, in: fiber.stack)
+        var resumeAt = ip
+        if !fast {
+            switch try awaitedCall(cu, calleeSlot, argStart, nargs, base: base, frameEnd: base &+ fsize,
+                                   fiber, codeRef, words, &fp, &ip, &locals, &sp) {
+            case .notAwaited:
+                break
+            case .done:
+                return .safepoint
+            case .push(let exit):
+                fast = true
+                resumeAt = exit
+                calleeSlot = fiber.stack + calleeIndex   // the fiber may have grown
+                argStart = fiber.stack + base
+            }
+        }
+        if fast && hot.pointee.depth < hot.pointee.recursionLimit && base &+ fsize < fiber.capacity
+            && fiber.frameCount < fiber.frameCapacity {
+            var i = nargs
+            while i < nlocals { argStart[i] = .null; i &+= 1 }
+            fp.pointee.ip = resumeAt
+            fp.pointee.sp = calleeIndex
+            hot.pointee.depth &+= 1
+            fp = fiber.pushUnchecked(Frame(code: cu, function: calleeSlot.pointee, ip: 0, base: base, sp: 0,
+                                           returnSlot: calleeIndex, namespace: .null, exit: .toCaller))
+            ip = 0
+            locals = argStart
+            sp = argStart + nlocals
+            return .entered(cu)
+        }
+        if cu._withUnsafeGuaranteedRef({ $0.resumableArgCount == nargs }) {
+            // A generator or coroutine: a new suspended frame, nothing runs.
+            // (Locals copied first: a closure capturing the loop's `var`s would make every entry
+            // to the loop pay for exclusivity checks.)
+            let origin = code, pc = ip &- 1
+            calleeSlot.pointee = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                makeGeneratorFast($0, argStart, origin: origin, pc: pc)
+            }
+            sp = calleeSlot + 1
+            return .safepoint
+        }
+        return try callSlowly(.call, arg, fiber, fp, ip, &locals, &sp)
+    }
+
+    /// A plain `call` of native function `u` (on the stack at `sp - arg - 2`): called in place on the
+    /// stack, with no reference counting, unless its `NativeFastPath` is done here instead. nil:
+    /// the loop goes on with the next instruction; otherwise `run` returns this (a sleep).
+    @inline(__always)
+    func callNativeFast(_ u: Unmanaged<Obj>, _ arg: Int, _ fiber: Fiber, _ codeRef: Unmanaged<CodeObj>, _ words: UnsafeMutablePointer<UInt32>,
+                        _ fp: UnsafeMutablePointer<Frame>, _ ip: Int, _ sp: inout UnsafeMutablePointer<Value>) throws -> RunOutcome? {
+        let calleeSlot = sp - arg - 2
+        let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
+        let nargs = sp - argStart
+        let nf = Unmanaged<NativeFunctionObj>.fromOpaque(u.toOpaque())
+        let fastPath = nf._withUnsafeGuaranteedRef { $0.fastPath }
+        if fastPath == .asyncioSleep, nargs == 1,
+           let outcome = awaitSleep(argStart.pointee, calleeSlot, fiber, codeRef, words, fp, ip, &sp) {
+            return outcome
+        }
+        Runtime.saveState(fp, ip, sp, fiber)
+        let result: Value
+        if fastPath == .listAppend, nargs == 2, let l = argStart.pointee.asList {
+            l.items.append((argStart + 1).pointee)
+            result = .none
+        } else {
+            result = try nf._withUnsafeGuaranteedRef { f in
+                try f.fn(self, Args(positional: UnsafeBufferPointer(start: argStart, count: nargs)))
+            }
+        }
+        calleeSlot.pointee = result
+        sp = calleeSlot + 1
+        return nil
+    }
+
+    /// `returnValue` of `result` from the top frame: nil when it is the entry frame (popped, the
+    /// fiber's stack cut to its base: `run` returns). Otherwise the frame is popped, the result
+    /// put in the caller's return slot and the loop's `fp`, `ip`, `locals` and `sp` set to the
+    /// caller's; the caller's code is returned.
+    @inline(__always)
+    func popFrame(_ fiber: Fiber, _ result: Value, _ fp: inout UnsafeMutablePointer<Frame>, _ ip: inout Int,
+                  _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) -> Unmanaged<CodeObj>? {
+        hot.pointee.depth &-= 1
+        let returnSlot = fp.pointee.returnSlot
+        if fp.pointee.exit != .toCaller {
+            if fp.pointee.exit == .toHost {
+                fiber.sp = fp.pointee.base
+                fiber.pop()
+                return nil
+            }
+            finishAwaited(fp.pointee.namespace)
+        }
+        fiber.pop()
+        let slot = fiber.stack + returnSlot
+        slot.pointee = result
+        // The caller's frame sits just below (frames are contiguous).
+        fp -= 1
+        ip = fp.pointee.ip
+        locals = fiber.stack + fp.pointee.base
+        sp = slot + 1
+        return fp.pointee.code
+    }
+
+    /// What `callGeneral` did.
+    enum GeneralCall {
+        /// Pushed a frame for a script function: the loop continues in it (state from the fiber).
+        case pushedFrame
+        /// Called something else; its result is on the stack, which now ends at offset `top`.
+        case returned(top: Int)
+    }
+
+    /// `call`/`callKw`/`callEx` beyond the two fast paths: keyword and spilled arguments, bound
+    /// methods, classes, generators. Kept out of the dispatch loop so the loop's hot paths keep
+    /// their registers.
+    @inline(never)
+    func callGeneral(_ op: OpCode, _ arg: Int, _ fiber: Fiber, _ fpIn: UnsafeMutablePointer<Frame>,
+                             _ ip: Int, _ spIn: UnsafeMutablePointer<Value>) throws -> GeneralCall {
+        var fp = fpIn
+        var sp = spIn
+        var keywords: [(name: String, value: Value)] = []
+        var argc = arg
+        var spill: [Value]? = nil
+        /// The tuple or list `spill` came from, when it is one (rooting it roots the arguments).
+        var spillTuple: Value = .null
+        /// The star call's own list (see `listToTuple`), emptied once the call no longer needs it.
+        var temporaryList: ListObj? = nil
+        defer { temporaryList?.items = [] }
+        if case .callKw = op {
+            sp -= 1
+            let names = sp.pointee.asTuple?.items ?? []
+            argc -= names.count
+            for (i, n) in names.enumerated() {
+                keywords.append(((n.asStr?.value) ?? "", (sp - names.count + i).pointee))
+            }
+            sp -= names.count
+        } else if case .callEx = op {
+            var kwv: Value = .null
+            if arg & 1 != 0 { sp -= 1; kwv = sp.pointee }
+            sp -= 1
+            let tuple = sp.pointee
+            if let t = tuple.asTuple {
+                spill = t.items
+                spillTuple = tuple
+            } else if let l = tuple.asList {
+                spill = l.items
+                spillTuple = tuple
+                temporaryList = l
+            } else {
+                spill = try iterateToArray(tuple)
+            }
+            if let d = kwv.asDict {
+                for (k, v) in d.entries {
+                    guard let ks = k.asStr else { throw typeError("keywords must be strings") }
+                    keywords.append((ks.value, v))
+                }
+            }
+            argc = 0
+        }
+        let calleeSlot = sp - argc - 2
+        var callee = calleeSlot.pointee
+        let selfSlot = calleeSlot + 1
+        var argStart = selfSlot.isNullValue ? selfSlot + 1 : selfSlot
+        var nargs = sp - argStart
+        if spill == nil, keywords.isEmpty, !selfSlot.isNullValue, case .object(let u) = callee,
+           u._withUnsafeGuaranteedRef({ $0.kind == .boundMethod }) {
+            // `await obj.method(...)` through a bound method with no free slot before the
+            // arguments (`__aexit__(None, None, None)` of `async with`): the coroutine's frame is
+            // pushed above the arguments, receiver first, and the caller resumes after the `await`
+            // (as the dispatch loop's fused path does for a plain function): nothing is made.
+            // (References used without reference counting: the bound method is on the stack.)
+            let n = nargs
+            let pushed = try Unmanaged<BoundMethodObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { bm -> Bool in
+                guard case .object(let f) = bm.function, f._withUnsafeGuaranteedRef({ $0.kind == .function }) else { return false }
+                return try Unmanaged<FunctionObj>.fromOpaque(f.toOpaque())._withUnsafeGuaranteedRef { fn -> Bool in
+                    let code = fp.pointee.code.takeUnretainedValue()
+                    guard fn.code.awaitArgCount == n + 1, let exit = Runtime.awaitExit(code.words, ip, code) else { return false }
+                    Runtime.saveState(fp, ip, sp, fiber)
+                    try pushAwaited(fn, receiver: bm.receiver, arguments: (argStart - fiber.stack, n), on: fiber,
+                                    resultSlot: calleeSlot - fiber.stack, resumeAt: exit)
+                    return true
+                }
+            }
+            if pushed { return .pushedFrame }
+        }
+        // Unwrap bound methods into (function, self) in place when there is room.
+        if let bm = callee.asObject(.boundMethod, BoundMethodObj.self), spill == nil, selfSlot.isNullValue {
+            callee = bm.function
+            selfSlot.pointee = bm.receiver
+            calleeSlot.pointee = callee
+            argStart = selfSlot
+            nargs += 1
+        } else if let bm = callee.asObject(.boundMethod, BoundMethodObj.self), let s = spill {
+            callee = bm.function
+            spill = [bm.receiver] + s
+        }
+        if spill != nil, !selfSlot.isNullValue { spill = [selfSlot.pointee] + (spill ?? []) }
+        if spill == nil, keywords.isEmpty, let fn = callee.asFunction, fn.code.resumableArgCount == nargs {
+            // A generator or coroutine method (`obj.method()`): a new suspended frame
+            // from the arguments in place, as the fast path makes one for a plain function.
+            calleeSlot.pointee = makeGeneratorFast(fn, argStart, origin: fp.pointee.code.takeUnretainedValue(), pc: ip &- 1)
+            return .returned(top: calleeSlot - fiber.stack + 1)
+        }
+        if let fn = callee.asFunction, !fn.code.isResumable {
+            let callee = fn.code
+            let base = argStart - fiber.stack
+            // Offsets, not pointers: growing the stack below moves it.
+            let calleeIndex = calleeSlot - fiber.stack
+            if hot.pointee.depth >= hot.pointee.recursionLimit {
+                throw error(exc.recursionError, "maximum recursion depth exceeded")
+            }
+            Runtime.saveState(fp, ip, sp, fiber)
+            if fiber.reserve(base + callee.frameSize + 1) {
+                fp = fiber.frames + (fiber.frameCount - 1)
+            }
+            let slots = fiber.stack + base
+            if spill == nil && keywords.isEmpty && callee.isSimple && nargs == callee.code.argCount {
+                var i = nargs
+                while i < callee.localCount { slots[i] = .null; i &+= 1 }
+            } else {
+                let args = spill ?? Array(UnsafeBufferPointer(start: fiber.stack + base, count: nargs))
+                for i in 0..<callee.localCount { slots[i] = .null }
+                try args.withUnsafeBufferPointer { try bindArguments(fn, positional: $0, keywords: keywords, into: slots) }
+            }
+            fp.pointee.ip = ip
+            fp.pointee.sp = calleeIndex
+            depth += 1
+            _ = fiber.push(Frame(code: Unmanaged.passUnretained(callee), function: Value(fn),
+                                 ip: 0, base: base, sp: base + callee.localCount,
+                                 returnSlot: calleeIndex, namespace: .null, exit: .toCaller))
+            return .pushedFrame
+        } else {
+            Runtime.saveState(fp, ip, sp, fiber)
+            // Keyword values and spilled arguments are off the stack now: root them
+            // while the callee runs (it may run script code and collect). A bound method's
+            // receiver added to the spill stays on the stack, in the callee's slot.
+            let spillRoots = spillTuple.isNull ? (spill?.count ?? 0) : 1
+            let rooted = spillRoots + keywords.count
+            if !spillTuple.isNull { tempRoots.append(spillTuple) } else if let s = spill { tempRoots.append(contentsOf: s) }
+            for k in keywords { tempRoots.append(k.value) }
+            defer { tempRoots.removeLast(rooted) }
+            let result: Value
+            if let s = spill {
+                result = try call(callee, s, keywords: keywords)
+            } else if let nf = callee.asObject(.native, NativeFunctionObj.self) {
+                if nf.fastPath == .listAppend, nargs == 2, keywords.isEmpty, let l = argStart.pointee.asList {
+                    l.items.append((argStart + 1).pointee)
+                    result = .none
+                } else {
+                    result = try nf.fn(self, Args(positional: UnsafeBufferPointer(start: argStart, count: nargs), keywords: keywords))
+                }
+            } else {
+                result = try call(callee, Array(UnsafeBufferPointer(start: argStart, count: nargs)), keywords: keywords)
+            }
+            // A nested run may have moved nothing on this fiber, but go by offsets anyway.
+            let top = calleeSlot - fiber.stack
+            fiber.stack[top] = result
+            return .returned(top: top + 1)
         }
     }
 }

@@ -1,0 +1,205 @@
+// Attributes in the dispatch loop: `loadAttr`, `storeAttr` and `loadMethod` through the inline
+// cache entry of their instruction.
+//
+// One idea: an instance keeps its attributes in slots described by a shape, so an entry that
+// remembers the shape seen last answers with one comparison and one indexed read or write; a
+// module's global is its slot. An entry learns after a miss (the `learn` helpers below); a class
+// changing its attributes bumps the type epoch, which retires every entry that depends on a class.
+
+extension Runtime {
+    /// `loadAttr`: replaces the object on top of the stack with its attribute `names[arg]`.
+    @inline(__always)
+    func cachedLoadAttr(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
+                        _ sp: UnsafeMutablePointer<Value>) throws {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
+        // Inline cache: an instance of the shape seen last has the name in a known slot.
+        let entry = code.attrCache + (ip &- 1)
+        if case .object(let u) = (sp - 1).pointee, let s = entry.pointee.shape,
+           let v = u._withUnsafeGuaranteedRef({ o -> Value? in
+               guard o.kind == .instance else { return nil }
+               let inst = unsafeDowncast(o, to: InstanceObj.self)
+               guard inst.attributes.shapeAddress == s else { return nil }
+               return inst.attributes.slots[entry.pointee.slot]
+           }) {
+            (sp - 1).pointee = v
+            return
+        }
+        if case .object(let u) = (sp - 1).pointee, let m = entry.pointee.module, m == u.toOpaque() {
+            let v = Runtime.moduleSlot(m, entry.pointee.slot)
+            if !v.isNull { (sp - 1).pointee = v; return }
+        }
+        let obj = (sp - 1).pointee
+        Runtime.saveState(fp, ip, sp, fiber)
+        (sp - 1).pointee = try getAttribute(obj, code.nameValues[arg])
+        learnLoad(obj, code.nameValues[arg], (sp - 1).pointee, entry)
+    }
+
+    /// `storeAttr`: `obj.name = value` for the two values at `sp` (value, then object; already popped).
+    @inline(__always)
+    func cachedStoreAttr(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
+                         _ sp: UnsafeMutablePointer<Value>) throws {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
+        // Inline cache: writing a known slot, or adding the name by a known transition.
+        let entry = code.attrCache + (ip &- 1)
+        if case .object(let u) = (sp + 1).pointee, let s = entry.pointee.shape,
+           entry.pointee.epoch == hot.pointee.typeEpoch {
+            let value = sp.pointee
+            let done = u._withUnsafeGuaranteedRef { o -> Bool in
+                guard o.kind == .instance else { return false }
+                let inst = unsafeDowncast(o, to: InstanceObj.self)
+                guard inst.attributes.shapeAddress == s else { return false }
+                if let next = entry.pointee.next {
+                    inst.attributes.append(value, movingTo: next)
+                } else {
+                    inst.attributes.set(slot: entry.pointee.slot, value)
+                }
+                return true
+            }
+            if done { return }
+        }
+        let obj = (sp + 1).pointee
+        let before = obj.asObject(.instance, InstanceObj.self)?.attributes.shape
+        Runtime.saveState(fp, ip, sp + 2, fiber)
+        try setAttribute(obj, code.nameValues[arg], sp.pointee)
+        if let before { learnStore(obj, code.nameValues[arg], before, entry) }
+    }
+
+    /// `loadMethod` from its caches: replaces the object on top of the stack with the method
+    /// `names[arg]` and the object (the receiver, called as the first argument), or the
+    /// attribute and `.null`. False when no cache answers (then `lookUpMethod`). The caller then
+    /// counts one more slot.
+    @inline(__always)
+    func cachedLoadMethod(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ ip: Int, _ sp: UnsafeMutablePointer<Value>) -> Bool {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
+        // Top slot first: see pushExcInfo.
+        let obj = (sp - 1).pointee
+        // An instance of the shape seen last (so without the name of its own) and
+        // an unchanged class: the same function again.
+        let instanceEntry = code.attrCache + (ip &- 1)
+        if case .object(let u) = obj, let s = instanceEntry.pointee.shape,
+           instanceEntry.pointee.epoch == hot.pointee.typeEpoch,
+           u._withUnsafeGuaranteedRef({ o in
+               o.kind == .instance && unsafeDowncast(o, to: InstanceObj.self).attributes.shapeAddress == s
+           }) {
+            sp.pointee = obj
+            (sp - 1).pointee = instanceEntry.pointee.method
+            return true
+        }
+        // A module's global (`asyncio.sleep(...)`): its slot, as last time.
+        if case .object(let u) = obj, let m = instanceEntry.pointee.module, m == u.toOpaque() {
+            let v = Runtime.moduleSlot(m, instanceEntry.pointee.slot)
+            if !v.isNull {
+                // Top slot first (see pushExcInfo).
+                sp.pointee = .null
+                (sp - 1).pointee = v
+                return true
+            }
+        }
+        // A receiver of the class seen last (`xs.append(x)`), the class unchanged.
+        let entry = code.methodCache + (ip &- 1)
+        let typeKey = typeKey(obj)
+        if typeKey != nil && entry.pointee.type == typeKey && entry.pointee.epoch == hot.pointee.typeEpoch {
+            sp.pointee = obj
+            (sp - 1).pointee = entry.pointee.method
+            return true
+        }
+        return false
+    }
+
+    /// `loadMethod` when no cache answered: looks the name up (and fills the caches).
+    @inline(__always)
+    func lookUpMethod(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
+                      _ sp: UnsafeMutablePointer<Value>) throws {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
+        let obj = (sp - 1).pointee
+        let instanceEntry = code.attrCache + (ip &- 1)
+        if let m = methodLookup(obj, code.nameValues[arg]) {
+            code.methodCache[ip &- 1] = MethodCacheEntry(type: typeKey(obj), epoch: hot.pointee.typeEpoch, method: m)
+            sp.pointee = obj
+            (sp - 1).pointee = m
+        } else if let f = plainClassMethod(obj, code.nameValues[arg]) {
+            // A method of a script class, not shadowed by an instance attribute:
+            // call it with the instance, without making a bound method.
+            if let inst = obj.asObject(.instance, InstanceObj.self) {
+                instanceEntry.pointee.fill(shape: inst.attributes.shape, slot: 0,
+                                           epoch: hot.pointee.typeEpoch, method: f)
+            }
+            sp.pointee = obj
+            (sp - 1).pointee = f
+        } else {
+            Runtime.saveState(fp, ip, sp, fiber)
+            let attr = try getAttribute(obj, code.nameValues[arg])
+            sp.pointee = .null
+            (sp - 1).pointee = attr
+            Runtime.learnModuleLoad(obj, code.nameValues[arg], attr, instanceEntry)
+        }
+    }
+
+    /// The value in global slot `slot` of a module (from an attribute cache entry).
+    @inline(__always)
+    static func moduleSlot(_ m: UnsafeMutableRawPointer, _ slot: Int) -> Value {
+        Unmanaged<ModuleObj>.fromOpaque(m)._withUnsafeGuaranteedRef { $0.storage.pointee[slot] }
+    }
+
+    /// After an attribute load from a module: remember the global slot it came from.
+    static func learnModuleLoad(_ obj: Value, _ name: Value, _ value: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
+        guard let m = obj.asObject(.module, ModuleObj.self), let n = name.asStr?.value, let slot = m.slots[n],
+              m.storage.pointee[slot].isIdentical(to: value) else { return }
+        entry.pointee.fill(module: m, slot: slot)
+    }
+
+    /// After a `loadAttr` missed its cache: remember where an instance keeps the name, if it does.
+    func learnLoad(_ obj: Value, _ name: Value, _ value: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
+        Runtime.learnModuleLoad(obj, name, value, entry)
+        guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
+              let n = name.asStr?.value else { return }
+        let shape = inst.attributes.shape
+        if let slot = shape.slot(of: n) { entry.pointee.fill(shape: shape, slot: slot) }
+    }
+
+    /// After a `storeAttr` missed its cache: remember a plain slot write, or a shared transition
+    /// that added the name, when the class has no property that could intercept the store.
+    func learnStore(_ obj: Value, _ name: Value, _ before: Shape, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
+        guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
+              let n = name.asStr?.value else { return }
+        let t = inst.type, epoch = hot.pointee.typeEpoch
+        // (A class with properties caches the stores of names that are not properties: the entry
+        // is good until a class changes, which bumps the epoch.)
+        guard t.propertiesEpoch == epoch else { return }
+        if t.hasProperties, let p = t.lookup(n)?.asObject(.instance, InstanceObj.self), p.type === types.property { return }
+        let after = inst.attributes.shape
+        guard let slot = after.slot(of: n) else { return }
+        if after === before {
+            entry.pointee.fill(shape: after, slot: slot, epoch: epoch)
+        } else if before.isShared, after.isShared, slot == before.count, after.count == before.count + 1 {
+            entry.pointee.fill(shape: before, slot: slot, next: after, epoch: epoch)
+        }
+    }
+
+    /// For `obj.name(...)` on an instance of a script class: the plain function the class defines,
+    /// when the instance has no attribute of that name.
+    @inline(__always) func plainClassMethod(_ obj: Value, _ nameValue: Value) -> Value? {
+        guard let i = obj.asObject(.instance, InstanceObj.self), i.type.moduleName != nil,
+              let name = nameValue.asStr?.value, i.attributes[name] == nil,
+              let f = i.type.lookup(name), f.asFunction != nil else { return nil }
+        return f
+    }
+
+    /// The identity of a receiver's class for the method cache; nil for receivers whose methods
+    /// are not looked up on the class alone (modules, classes, instances, functions, exceptions).
+    @inline(__always) func typeKey(_ v: Value) -> UnsafeMutableRawPointer? {
+        switch v {
+        case .object(let u):
+            return u._withUnsafeGuaranteedRef { o -> UnsafeMutableRawPointer? in
+                switch o.kind {
+                case .module, .type, .instance, .function, .exception: return nil
+                default: return Unmanaged.passUnretained(o.type).toOpaque()
+                }
+            }
+        case .int: return Unmanaged.passUnretained(types.int).toOpaque()
+        case .float: return Unmanaged.passUnretained(types.float).toOpaque()
+        case .bool: return Unmanaged.passUnretained(types.bool).toOpaque()
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,86 @@
+// Containers in the dispatch loop: `list[int]` without reference counting, and the values the
+// build instructions make from stack slots (f-strings, sets, dicts, `[*xs]`, functions).
+
+extension Runtime {
+    /// `container[key]` of a list and an int in range, without reference counting, written to
+    /// `slot`; false for anything else (then `getItem`).
+    @inline(__always)
+    static func listItem(_ container: Value, _ key: Value, into slot: UnsafeMutablePointer<Value>) -> Bool {
+        guard case .object(let u) = container, case .int(let i) = key,
+              let v = u._withUnsafeGuaranteedRef({ o -> Value? in
+                  guard o.kind == .list else { return nil }
+                  let l = unsafeDowncast(o, to: ListObj.self)
+                  return i >= 0 && i < l.items.count ? l.items[i] : nil
+              }) else { return false }
+        slot.pointee = v
+        return true
+    }
+
+    /// `buildString`: the `count` pieces of an f-string at `items` joined (pieces are strings,
+    /// or ints and floats left as they are by `formatValue`).
+    @inline(__always)
+    func concatenate(_ items: UnsafeMutablePointer<Value>, count: Int) -> Value {
+        var text = ""
+        var ascii = true   // numbers are; a string piece says so itself
+        for i in 0..<count {
+            switch items[i] {
+            case .int(let n): text.append(String(n))
+            case .float(let d): text.append(floatRepr(d))
+            case let v:
+                v.withStr {
+                    ascii = ascii && $0.isASCII
+                    text.append($0.value)
+                }
+            }
+        }
+        return ascii ? newASCIIStr(text) : newStr(text)
+    }
+
+    /// `{a, b, ...}` from `count` stack slots (which stay rooted while they are hashed).
+    func buildSet(_ items: UnsafeMutablePointer<Value>, count: Int) throws -> Value {
+        let s = newSet()
+        // Rooted while hashing (`__hash__` may run script code and collect); not in a stack slot:
+        // a frame's stack has no room above its deepest point.
+        tempRoots.append(Value(s))
+        defer { tempRoots.removeLast() }
+        for i in 0..<count { try s.add(items[i], self) }
+        return Value(s)
+    }
+
+    /// `{k: v, ...}` from `pairs` key/value pairs of stack slots.
+    func buildMap(_ items: UnsafeMutablePointer<Value>, pairs: Int) throws -> Value {
+        let d = newDict()
+        tempRoots.append(Value(d))
+        defer { tempRoots.removeLast() }
+        for i in 0..<pairs { try d.set(items[2 * i], items[2 * i + 1], self) }
+        return Value(d)
+    }
+
+    /// `listExtend`: the items of `iterable` appended to `list` (`[*xs]`, `f(*xs)`).
+    @inline(__always)
+    func extendList(_ list: Value, _ iterable: Value) throws {
+        let items = try iterateToArray(iterable)
+        guard let l = list.asList else { return }
+        // An empty list takes the items' storage as it is (shared until either side changes: copy
+        // on write).
+        if l.items.isEmpty { l.items = items } else { l.items.append(contentsOf: items) }
+    }
+
+    /// `makeFunction`: a function from the code object on top of the stack and, below it, what
+    /// the flags in `arg` say is there (closure 8, keyword defaults 2, defaults 1).
+    @inline(__always)
+    func makeFunction(_ arg: Int, _ sp: inout UnsafeMutablePointer<Value>) throws {
+        sp -= 1
+        guard let c = sp.pointee.asObject(.code, CodeObj.self) else { throw runtimeError("bad code constant") }
+        var closure: [Value] = [], kwDefaults: [(String, Value)] = [], defaults: [Value] = []
+        if arg & 8 != 0 { sp -= 1; closure = sp.pointee.asTuple?.items ?? [] }
+        if arg & 2 != 0 {
+            sp -= 1
+            for (k, v) in sp.pointee.asDict?.entries ?? [] { kwDefaults.append((k.asStr?.value ?? "", v)) }
+        }
+        if arg & 1 != 0 { sp -= 1; defaults = sp.pointee.asTuple?.items ?? [] }
+        sp.pointee = Value(heap.register(FunctionObj(code: c, defaults: defaults, kwDefaults: kwDefaults,
+                                                      closure: closure, type: types.function)))
+        sp += 1
+    }
+}

@@ -1,0 +1,61 @@
+// `for` loops in the dispatch loop: the next item of the iterator on top of the stack, with
+// generators, lists and ranges stepped inline.
+
+extension Runtime {
+    /// `forIter`: pushes the next item of the iterator on top of the stack and returns true, or
+    /// pops the exhausted iterator and returns false (the loop then jumps past the body).
+    @inline(__always)
+    func forIterNext(_ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
+                     _ sp: inout UnsafeMutablePointer<Value>) throws -> Bool {
+        // Generators: resumed without reference counting on the generator.
+        if case .object(let u) = (sp - 1).pointee, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
+            Runtime.saveState(fp, ip, sp, fiber)
+            let r = try Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                try self.resume($0, sending: .none)
+            }
+            if case .yielded(let v) = r {
+                sp.pointee = v
+                sp += 1
+                return true
+            }
+            sp -= 1
+            return false
+        }
+        if let it = (sp - 1).pointee.asObject(.iterator, IterObj.self) {
+            switch it.source {
+            case .list(let l):
+                if it.index < l.items.count {
+                    sp.pointee = l.items[it.index]
+                    it.index &+= 1
+                    sp += 1
+                    return true
+                }
+            case .range(let r):
+                if it.index < r.length {
+                    sp.pointee = .int(r.element(it.index))
+                    it.index &+= 1
+                    sp += 1
+                    return true
+                }
+            default:
+                Runtime.saveState(fp, ip, sp, fiber)
+                if let v = try next(it) {
+                    sp.pointee = v
+                    sp += 1
+                    return true
+                }
+            }
+            it.source = .exhausted
+            sp -= 1
+            return false
+        }
+        Runtime.saveState(fp, ip, sp, fiber)
+        if let v = try next((sp - 1).pointee) {
+            sp.pointee = v
+            sp += 1
+            return true
+        }
+        sp -= 1
+        return false
+    }
+}

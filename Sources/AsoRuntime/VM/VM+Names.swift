@@ -1,0 +1,52 @@
+// Names in the dispatch loop: a class body's or module's names (`loadName`), a closure's free
+// variables and cells, and the errors of a name with no value. (Locals and globals are read in
+// the loop itself: each is a slot.)
+
+import AsoBytecode
+
+extension Runtime {
+    /// `loadName`: the frame's namespace (a class body), then the module's globals, then builtins.
+    @inline(__always)
+    func lookUpName(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ fp: UnsafeMutablePointer<Frame>) throws -> Value {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
+        if let d = fp.pointee.namespace.asDict, let v = try d.get(code.nameValues[arg], self) { return v }
+        var v = code.module.storage.pointee[Int(code.globalSlots[arg])]
+        if v.isNull, code.builtinSlots[arg] >= 0 { v = builtins.storage.pointee[Int(code.builtinSlots[arg])] }
+        if v.isNull { throw notDefined(code, arg) }
+        return v
+    }
+
+    /// `copyFreeVars`: the function's closure cells into the last `count` locals.
+    @inline(__always)
+    func copyFreeVariables(_ count: Int, _ fp: UnsafeMutablePointer<Frame>, _ codeRef: Unmanaged<CodeObj>,
+                           _ locals: UnsafeMutablePointer<Value>) {
+        unowned(unsafe) let code = codeRef.takeUnretainedValue()
+        guard let fn = fp.pointee.function.asFunction else { return }
+        let first = code.localCount - count
+        for i in 0..<min(count, fn.closure.count) { locals[first + i] = fn.closure[i] }
+    }
+
+    /// The cell in a cell or free variable's slot.
+    @inline(__always) func cell(_ v: Value) -> CellObj {
+        if case .object(let u) = v { return unsafeDowncast(u.takeUnretainedValue(), to: CellObj.self) }
+        return heap.register(CellObj(.null, type: types.cell))
+    }
+
+    /// NameError for name `arg` of `code`.
+    func notDefined(_ code: CodeObj, _ arg: Int) -> ScriptError {
+        error(exc.nameError, "name '\(code.code.names[arg])' is not defined")
+    }
+
+    func unboundLocal(_ code: CodeObj, _ slot: Int) -> ScriptError {
+        let name = slot < code.code.localNames.count ? code.code.localNames[slot] : "?"
+        return error(exc.unboundLocalError, "cannot access local variable '\(name)' where it is not associated with a value")
+    }
+
+    func unboundDeref(_ code: CodeObj, _ slot: Int) -> ScriptError {
+        let name = slot < code.code.localNames.count ? code.code.localNames[slot] : "?"
+        if slot >= code.localCount - code.code.freeCount {
+            return error(exc.nameError, "cannot access free variable '\(name)' where it is not associated with a value in enclosing scope")
+        }
+        return error(exc.unboundLocalError, "cannot access local variable '\(name)' where it is not associated with a value")
+    }
+}
