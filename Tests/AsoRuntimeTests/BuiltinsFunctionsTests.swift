@@ -21,7 +21,7 @@ import Testing
     let parts = h.rt.newList([])
     // A list's `append` stands in for a file's `write`: an object whose `write` is callable.
     let file = h.rt.heap.register(InstanceObj(type: h.rt.types.object))
-    file.attributes["write"] = (try? h.rt.getAttribute(parts, h.s("append"))) ?? .none
+    file.attributes["write"] = (try? h.rt.getAttribute(parts, h.s("append"))) ?? Value.none
     _ = h.call("print", [h.s("x"), .int(2)], [("file", Value(file))])
     #expect((try? h.rt.repr(parts)) == "['x', ' ', '2', '\\n']")
     #expect(h.output == "")
