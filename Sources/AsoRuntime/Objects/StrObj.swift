@@ -49,14 +49,28 @@ class StrObj: Obj {
     @inline(__always) final var estimatedBytes: Int { 64 &+ value.utf8.count }
 
     /// Whether UTF-8 bytes are all ASCII, and how many code points they hold.
+    /// (Eight bytes at a time: a continuation byte is one whose top bit is set and next bit clear.)
     private static func measure(_ buf: UnsafeBufferPointer<UInt8>) -> (ascii: Bool, count: Int) {
+        let n = buf.count
+        guard let base = buf.baseAddress else { return (true, 0) }
+        let raw = UnsafeRawPointer(base)
+        let tops: UInt64 = 0x8080_8080_8080_8080
         var continuation = 0
-        var high: UInt8 = 0
-        for b in buf {
-            high |= b
-            continuation &+= (b & 0xC0 == 0x80) ? 1 : 0
+        var high: UInt64 = 0
+        var i = 0
+        while i &+ 8 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            high |= w
+            continuation &+= (w & ~(w &<< 1) & tops).nonzeroBitCount
+            i &+= 8
         }
-        return (high < 0x80, buf.count - continuation)
+        while i < n {
+            let b = base[i]
+            high |= UInt64(b)
+            continuation &+= (b & 0xC0 == 0x80) ? 1 : 0
+            i &+= 1
+        }
+        return (high & tops == 0, n - continuation)
     }
 
     private static func measure(_ buf: UnsafeBufferPointer<UInt8>, slow: String) -> (ascii: Bool, count: Int) {

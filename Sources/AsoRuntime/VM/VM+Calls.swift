@@ -83,7 +83,9 @@ extension Runtime {
             for i in code.positionalOnlyCount..<(n + code.keywordOnlyCount) where names[i] == kw.name { found = i; break }
             if found < 0 {
                 if let d = kwDict {
-                    try d.set(intern(kw.name), kw.value, self)
+                    // (Not interned: the keys may be data, `f(**rows)`, and the interned table keeps
+                    // every string it holds.)
+                    try d.set(newStr(kw.name), kw.value, self)
                     continue
                 }
                 if names[0..<code.positionalOnlyCount].contains(kw.name) {
