@@ -40,6 +40,7 @@ extension Runtime {
         types.range.construct = { rt, args in
             try rt.noKeywords(args, "range")
             try rt.checkCount(args.count - 1, "range", min: 1, max: 3)
+            if let r = Runtime.machineRange(args, type: rt.types.range) { return Value(rt.heap.register(r)) }
             var ints: [BigInt] = []
             for i in 1..<args.count {
                 guard let b = rt.bigValue(args[i]) else {
@@ -142,5 +143,37 @@ extension Runtime {
             }
             throw typeError("float() argument must be a string or a real number, not '\(typeName(v))'")
         }
+    }
+}
+
+extension Runtime {
+    /// `range(...)` of arguments that are machine ints with a length that fits, made without big
+    /// ints (nearly every range); nil for anything else, which goes the general way.
+    static func machineRange(_ args: Args, type: TypeObject) -> RangeObj? {
+        func small(_ v: Value) -> Int? {
+            switch v {
+            case .int(let x): return x
+            case .bool(let b): return b ? 1 : 0
+            default: return nil
+            }
+        }
+        var bounds = (start: 0, stop: 0, step: 1)
+        switch args.count {
+        case 2:
+            guard let e = small(args[1]) else { return nil }
+            bounds.stop = e
+        case 3:
+            guard let s = small(args[1]), let e = small(args[2]) else { return nil }
+            bounds = (s, e, 1)
+        case 4:
+            guard let s = small(args[1]), let e = small(args[2]), let st = small(args[3]),
+                  st != 0, st != Int.min else { return nil }
+            bounds = (s, e, st)
+        default:
+            return nil
+        }
+        guard !bounds.start.subtractingReportingOverflow(bounds.stop).overflow,
+              !bounds.stop.subtractingReportingOverflow(bounds.start).overflow else { return nil }
+        return RangeObj(start: bounds.start, stop: bounds.stop, step: bounds.step, type: type)
     }
 }
