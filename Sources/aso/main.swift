@@ -1,4 +1,4 @@
-// The `aso` command: run, check and disassemble Aso programs.
+// The `aso` command: run, check and disassemble Aso programs, or type them at a prompt.
 
 import Aso
 import ArgumentParser
@@ -12,7 +12,7 @@ struct AsoCommand: ParsableCommand {
         commandName: "aso",
         abstract: "Run Aso programs: a Python-subset language with async/await.",
         version: asoVersion,
-        subcommands: [Run.self, Check.self, Disasm.self])
+        subcommands: [Run.self, ReplCommand.self, Check.self, Disasm.self])
 }
 
 let asoVersion = "aso 0.1.0 (Python 3.11 subset)"
@@ -74,6 +74,22 @@ func runProgram(_ file: String, _ arguments: [String], virtualTime: Bool = false
     if status != 0 { throw ExitCode(status) }
 }
 
+struct ReplCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "Start the interactive prompt (also `aso` alone on a terminal).",
+        discussion: "Top-level await works at the prompt and tasks keep running between inputs. Type :help at the prompt for keys and commands. With standard input not a terminal, statements are read from it without prompts.")
+
+    @Flag(help: "Start with virtual time: while an input runs, sleeps take no real time.")
+    var virtualTime = false
+
+    func run() throws {
+        let status = runRepl(virtualTime: virtualTime)
+        FileOutput.standardOutput.flush()
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check programs for syntax errors without running them.")
 
@@ -119,6 +135,14 @@ do {
     // `aso run FILE ARGS...`, the common case, skips the argument parser: it reflects over the
     // command types at start-up, which costs more than starting the interpreter.
     let argv = CommandLine.arguments
+    // `aso` alone: the prompt on a terminal; otherwise the program piped in, as `python3` does.
+    if argv.count == 1 {
+        if isatty(0) != 0 {
+            exit(runRepl(virtualTime: false))
+        }
+        try runProgram("-", [])
+        exit(0)
+    }
     if argv.count >= 3, argv[1] == "run", argv[2] == "-" || !argv[2].hasPrefix("-") {
         try runProgram(argv[2], Array(argv.dropFirst(3)))
         exit(0)
