@@ -121,9 +121,14 @@ public final class InteractiveSession: @unchecked Sendable {
                 return .incomplete
             }
             if endsWithBlank { return .complete }
-            // A block opened on the last line, or a decorator waiting for its definition.
+            // An error at the end of a block not yet closed by an empty line (`try:` without its
+            // `except` yet), or a decorator waiting for its definition.
             let atEnd = error.location.line >= lines.count
-            if atEnd && m.hasPrefix("expected an indented block") { return .incomplete }
+            let opensBlock = meaningful.contains { line in
+                let code = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? line
+                return code.trimmingTrailingBlanks().hasSuffix(":")
+            }
+            if atEnd && opensBlock { return .incomplete }
             if atEnd, let last = meaningful.last, last.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("@") {
                 return .incomplete
             }
@@ -225,6 +230,14 @@ public final class InteractiveSession: @unchecked Sendable {
         let loop = self.loop
         guard loop.post({ box.set(body(loop)) }) else { return fallback }
         return box.wait()
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingTrailingBlanks() -> Substring {
+        var s = self
+        while let last = s.last, last == " " || last == "\t" || last == "\r" || last == "\u{0C}" { s.removeLast() }
+        return s
     }
 }
 
