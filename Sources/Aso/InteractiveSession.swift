@@ -79,13 +79,28 @@ public final class InteractiveSession: @unchecked Sendable {
     }
 
     /// Starts the session's thread, which becomes its event loop; returns once it accepts input.
-    public func start() {
+    /// A `program` given runs first as the `__main__` file `filename` in the session's globals, as
+    /// `python -i FILE` runs it (it may use `asyncio.run`; its errors are reported and the session
+    /// starts anyway).
+    public func start(program: [UInt8]? = nil, filename: String = "<string>") {
         guard !running else { return }
         running = true
+        var compiled: CompiledCode?
+        if let program {
+            do {
+                compiled = try Interpreter.compile(source: program, filename: filename)
+            } catch let e as AsoSyntaxError {
+                configuration.standardError(e.description)
+            } catch {
+                configuration.standardError("\(error)\n")
+            }
+        }
         let work = SessionThread { [self] in
             // The thread's body: the loop runs on a large stack, like `Interpreter.run`'s program.
             withLargeStack(size: Interpreter.programStackSize) {
-                loop.run { self.started.signal() }
+                loop.run(first: {
+                    if let compiled { loop.runProgram(compiled.code, file: filename, source: compiled.source) }
+                }, started: { self.started.signal() })
             }
             ended.signal()
         }

@@ -85,6 +85,10 @@ public final class Interpreter {
 
     /// Compiles source text; throws `AsoSyntaxError`.
     public func compile(source: [UInt8], filename: String) throws -> CompiledCode {
+        try Interpreter.compile(source: source, filename: filename)
+    }
+
+    static func compile(source: [UInt8], filename: String) throws -> CompiledCode {
         let text = String(decoding: source, as: UTF8.self)
         do {
             return CompiledCode(code: try Interpreter.parseAndCompile(source, filename: filename).get(), source: text)

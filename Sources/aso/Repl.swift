@@ -308,10 +308,10 @@ func drain(_ fd: Int32) {
 }
 
 /// The configuration of a session whose output goes through `console`.
-func sessionConfiguration(_ console: Console, virtualTime: Bool) -> Configuration {
+func sessionConfiguration(_ console: Console, virtualTime: Bool, arguments: [String]) -> Configuration {
     let env = environmentVariables()
     var config = Configuration()
-    config.arguments = [""]
+    config.arguments = arguments
     config.environment = env
     config.gcStress = env["ASO_GC_STRESS"] == "1"
     config.virtualTime = virtualTime || env["ASO_VIRTUAL_TIME"] == "1"
@@ -328,16 +328,24 @@ func announceCancelled(_ console: Console) -> @Sendable (Int) -> Void {
     }
 }
 
+/// A program to run before the prompt (`aso run -i FILE ARGS...`).
+struct FirstProgram {
+    var source: [UInt8]
+    var file: String
+    var arguments: [String]
+}
+
 /// `aso repl`: the prompt on a terminal, or the same session reading standard input without
 /// prompts or line editing when it is not a terminal. Returns the exit status.
-func runRepl(virtualTime: Bool) -> Int32 {
-    if isatty(0) == 0 { return runPipedRepl(virtualTime: virtualTime) }
+func runRepl(virtualTime: Bool, first: FirstProgram? = nil) -> Int32 {
+    if isatty(0) == 0 { return runPipedRepl(virtualTime: virtualTime, first: first) }
     guard let wake = makePipe(), let sigPipe = makePipe() else {
         FileOutput.standardError.write("aso: cannot make a pipe\n")
         return 1
     }
     let console = Console(wakeFD: wake.write)
-    let session = InteractiveSession(configuration: sessionConfiguration(console, virtualTime: virtualTime))
+    let session = InteractiveSession(configuration: sessionConfiguration(console, virtualTime: virtualTime,
+                                                                         arguments: first.map { [$0.file] + $0.arguments } ?? [""]))
     let env = environmentVariables()
     let repl = Repl(session: session, console: console, historyPath: historyFilePath(env))
     activeRepl = repl
@@ -370,13 +378,17 @@ func runRepl(virtualTime: Bool) -> Int32 {
     }
     repl.loadHistory()
 
+    // Signals come through a pipe (the byte is the signal's number): Ctrl-C interrupts; Ctrl-\,
+    // a hang-up or a termination end the process at once, with the terminal restored.
     interruptWriteFD = sigPipe.write
-    signal(SIGINT) { _ in
-        var byte: UInt8 = 1
-        _ = write(interruptWriteFD, &byte, 1)
+    for sig in [SIGINT, SIGQUIT, SIGTERM, SIGHUP] {
+        signal(sig) { number in
+            var byte = UInt8(truncatingIfNeeded: number)
+            _ = write(interruptWriteFD, &byte, 1)
+        }
     }
 
-    session.start()
+    session.start(program: first?.source, filename: first?.file ?? "<string>")
     repl.showPrompt()
     while !repl.quitting {
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
@@ -390,8 +402,19 @@ func runRepl(virtualTime: Bool) -> Int32 {
             break
         }
         if fds[2].revents != 0 {
-            drain(sigPipe.read)
-            repl.interrupt()
+            var signals = [UInt8](repeating: 0, count: 64)
+            let got = signals.withUnsafeMutableBytes { read(sigPipe.read, $0.baseAddress, 64) }
+            for byte in signals.prefix(max(0, got)) {
+                if Int32(byte) == SIGINT {
+                    repl.interrupt()
+                } else {
+                    // Ends now, whatever the session is doing (an input that never awaits).
+                    rl_callback_handler_remove()
+                    repl.saveHistory()
+                    if Int32(byte) == SIGQUIT { Console.writeAll(2, "\nQuit\n") }
+                    exit(128 + Int32(byte))
+                }
+            }
         }
         if fds[1].revents != 0 {
             drain(wake.read)
@@ -414,10 +437,11 @@ func runRepl(virtualTime: Bool) -> Int32 {
 
 /// `aso repl` with standard input not a terminal: the session reads statements from it, with no
 /// prompts, as typed (an empty line ends a block).
-func runPipedRepl(virtualTime: Bool) -> Int32 {
+func runPipedRepl(virtualTime: Bool, first: FirstProgram?) -> Int32 {
     let console = Console(wakeFD: -1)
-    let session = InteractiveSession(configuration: sessionConfiguration(console, virtualTime: virtualTime))
-    session.start()
+    let session = InteractiveSession(configuration: sessionConfiguration(console, virtualTime: virtualTime,
+                                                                         arguments: first.map { [$0.file] + $0.arguments } ?? [""]))
+    session.start(program: first?.source, filename: first?.file ?? "<string>")
     var lines: [String] = []
     var status: Int32 = 0
     var pendingBytes: [UInt8] = []

@@ -44,13 +44,25 @@ struct Run: ParsableCommand {
     @Flag(help: "Run the event loop on a virtual clock: sleeps take no real time, output is the same.")
     var virtualTime = false
 
+    @Flag(name: .customShort("i"), help: "Then open the interactive prompt in the program's globals (as python -i does).")
+    var interactive = false
+
     @Argument(help: "The program file, or - for standard input.")
     var file: String
 
     @Argument(parsing: .captureForPassthrough, help: "Arguments for the program (sys.argv[1:]).")
     var arguments: [String] = []
 
-    func run() throws { try runProgram(file, arguments, virtualTime: virtualTime) }
+    func run() throws {
+        guard interactive else { return try runProgram(file, arguments, virtualTime: virtualTime) }
+        if file == "-" {
+            FileOutput.standardError.write("aso: -i needs a program file (standard input is the prompt's)\n")
+            throw ExitCode(2)
+        }
+        let status = runRepl(virtualTime: virtualTime, first: FirstProgram(source: try readProgram(file), file: file, arguments: arguments))
+        FileOutput.standardOutput.flush()
+        if status != 0 { throw ExitCode(status) }
+    }
 }
 
 /// `aso run [--virtual-time] FILE ARGS...`.

@@ -61,8 +61,10 @@ package final class InteractiveLoop {
     }
 
     /// Turns the calling thread into the session's event loop until `shutdown` ends it; `started`
-    /// runs on the loop once `post` works.
-    package func run(started: @escaping () -> Void) {
+    /// runs on the loop once `post` works. `first` runs before the loop starts (a program run
+    /// before the prompt, `aso run -i`, may call `asyncio.run` itself).
+    package func run(first: () -> Void = {}, started: @escaping () -> Void) {
+        first()
         rt.loop = loop
         loop.object = Value(rt.heap.register(InstanceObj(type: rt.types.eventLoop)))
         rt.withNIOLoop(loop) { [unowned self] driver in
@@ -78,6 +80,17 @@ package final class InteractiveLoop {
         rt.reportUnretrievedExceptions()
         rt.noteCoroutinesNeverStarted()
         rt.reportNeverAwaited()
+    }
+
+    /// Runs a program in the session's module as its `__main__` file, before the loop starts (call
+    /// it from `run`'s `first`): errors are reported, and the session goes on either way.
+    package func runProgram(_ code: CodeObject, file: String, source: String) {
+        if let slash = file.lastIndex(of: "/") { rt.mainFolder = String(file[..<slash]) }
+        module.set("__file__", rt.newStr(file))
+        rt.sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
+        if case .raised(let e) = rt.runModule(rt.load(code, into: module)) {
+            _ = rt.reportUncaught(e)
+        }
     }
 
     /// Runs `work` on the loop's thread, soon. The one method other threads may call (after
