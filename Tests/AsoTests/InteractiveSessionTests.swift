@@ -199,6 +199,19 @@ private func makeSession(virtualTime: Bool = false) -> (InteractiveSession, Sess
         #expect(session.completions(for: "1.") == [])
     }
 
+    @Test func programRunsFirst() {
+        let output = SessionOutput()
+        var config = Configuration()
+        config.standardOutput = { output.write($0) }
+        config.standardError = { output.writeError($0) }
+        let session = InteractiveSession(configuration: config)
+        let program = "import asyncio\nasync def main():\n    return 'ran'\nresult = asyncio.run(main())\nprint(__name__)\n"
+        session.start(program: Array(program.utf8), filename: "program.aso")
+        defer { session.close() }
+        #expect(session.execute("result") == .finished)
+        #expect(output.take() == "__main__\n'ran'\n")
+    }
+
     @Test func virtualTimeAtThePrompt() {
         let (session, output) = makeSession(virtualTime: true)
         defer { session.close() }
@@ -227,12 +240,15 @@ private func makeSession(virtualTime: Bool = false) -> (InteractiveSession, Sess
         #expect(session.execute(body) == .finished)
         #expect(session.execute("a = asyncio.create_task(wait_forever(1), name='first')") == .finished)
         #expect(session.execute("b = asyncio.create_task(wait_forever(2), name='second')") == .finished)
+        #expect(session.execute("q = asyncio.Queue()") == .finished)
+        #expect(session.execute("c = asyncio.create_task(q.get(), name='consumer')") == .finished)
         #expect(session.execute("await asyncio.sleep(0)") == .finished)
         let listing = session.taskListing()
+        #expect(listing.contains("consumer (pending): waiting in asyncio.Queue.get"), "\(listing)")
         #expect(listing.contains("first (pending): sleeping"))
         #expect(listing.contains("second (pending): sleeping"))
         #expect(listing.contains("File \"<stdin>\", line 3, in wait_forever"))
-        #expect(session.close() == 2)
+        #expect(session.close() == 3)
         #expect(output.take() == "cancelled 1\ncancelled 2\n")
     }
 }

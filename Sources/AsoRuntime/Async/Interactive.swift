@@ -312,6 +312,9 @@ package final class InteractiveLoop {
             } else if let w = task.waiter {
                 if let when = loop.deadline(of: w) {
                     out += ": sleeping, \(Self.seconds(when - now)) left"
+                } else if let part = libraryFrame(task) {
+                    // A queue, lock, event, ... of the library: the method it waits in says which.
+                    out += ": waiting in asyncio.\(part)"
                 } else {
                     out += ": waiting on a \(w.type.name)"
                 }
@@ -329,6 +332,18 @@ package final class InteractiveLoop {
             }
         }
         return out
+    }
+
+    /// The innermost frame of a task's await chain that runs a library part (`Queue.get`).
+    private func libraryFrame(_ task: TaskObj) -> String? {
+        guard let g = task.coro.asObject(.generator, GeneratorObj.self) else { return nil }
+        var i = g.fiber.frameCount
+        while i > 0 {
+            i -= 1
+            let code = g.fiber.frames[i].code.takeUnretainedValue().code
+            if code.filename.hasPrefix("asyncio/") { return code.qualifiedName }
+        }
+        return nil
     }
 
     private static func seconds(_ d: Double) -> String {
