@@ -31,9 +31,12 @@ let package = Package(
                 exclude: ["Library/asyncio"]),
         // The public embedding API: Interpreter, Configuration, values and errors.
         .target(name: "Aso", dependencies: ["AsoSyntax", "AsoBytecode", "AsoCompiler", "AsoRuntime"]),
-        // The command line: run, check, disasm.
+        // GNU readline (libreadline-dev, installed by scripts/setup), for the interactive prompt. GPL-3.0:
+        // only the `aso` executable links it, never the Aso library.
+        .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
+        // The command line: run, check, disasm, repl.
         // On Linux it allocates through mimalloc (Debian's libmimalloc-dev, installed by scripts/setup).
-        .executableTarget(name: "aso", dependencies: ["Aso", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        .executableTarget(name: "aso", dependencies: ["Aso", "CReadline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]),
 
         .testTarget(name: "AsoSyntaxTests", dependencies: ["AsoSyntax"]),

@@ -65,6 +65,11 @@ public final class Interpreter {
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        runtime = Interpreter.makeRuntime(configuration)
+    }
+
+    /// A runtime set up as `configuration` says (also for `InteractiveSession`).
+    static func makeRuntime(_ configuration: Configuration) -> Runtime {
         var options = RuntimeOptions()
         options.argv = configuration.arguments
         options.environment = configuration.environment
@@ -74,12 +79,16 @@ public final class Interpreter {
         options.virtualTime = configuration.virtualTime
         options.modulePath = configuration.modulePath
         // The runtime compiles what it loads later (imported files, its library) with this.
-        runtime = Runtime(options: options, compile: Interpreter.compileForRuntime,
-                          writeOut: configuration.standardOutput, writeErr: configuration.standardError)
+        return Runtime(options: options, compile: Interpreter.compileForRuntime,
+                       writeOut: configuration.standardOutput, writeErr: configuration.standardError)
     }
 
     /// Compiles source text; throws `AsoSyntaxError`.
     public func compile(source: [UInt8], filename: String) throws -> CompiledCode {
+        try Interpreter.compile(source: source, filename: filename)
+    }
+
+    static func compile(source: [UInt8], filename: String) throws -> CompiledCode {
         let text = String(decoding: source, as: UTF8.self)
         do {
             return CompiledCode(code: try Interpreter.parseAndCompile(source, filename: filename).get(), source: text)
@@ -123,6 +132,24 @@ public final class Interpreter {
                 let module = try parseModule(source, filename: filename)
                 return try compileModule(module, filename: filename, source: String(decoding: source, as: UTF8.self))
             }
+        }
+    }
+
+    /// Compiles input typed at a prompt: expression statements print their repr and set `_`,
+    /// and an input that awaits at top level becomes a coroutine's code (InteractiveSession.swift).
+    static func compileInteractive(_ source: String, filename: String) throws(SyntaxError) -> CodeObject {
+        let bytes = Array(source.utf8)
+        let result: Result<CodeObject, Error> = withLargeStack {
+            Result {
+                let module = try parseModule(bytes, filename: filename)
+                return try compileModule(module, filename: filename, source: source, interactive: true, topLevelAwait: true)
+            }
+        }
+        switch result {
+        case .success(let code): return code
+        case .failure(let e as SyntaxError): throw e
+        case .failure(let e):
+            throw SyntaxError(.syntax, "internal compiler error: \(e)", at: SourceLocation(line: 1, column: 1), sourceLine: "")
         }
     }
 

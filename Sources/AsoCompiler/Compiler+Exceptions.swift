@@ -119,7 +119,7 @@ extension Compiler {
 
     func with(_ s: Stmt, _ items: ArraySlice<WithItem>, _ withBody: [Stmt], isAsync: Bool) throws {
         guard let item = items.first else { return try body(withBody) }
-        if isAsync && !unit.scope.isAsyncDef {
+        if isAsync && !unitMayAwait {
             throw error("'async with' outside async function", s.loc)
         }
         let handler = newLabel(), cleanup = newLabel(), exit = newLabel()
@@ -172,7 +172,7 @@ extension Compiler {
     }
 
     func asyncFor(_ s: Stmt, _ target: Expr, _ iter: Expr, _ loopBody: [Stmt], _ orElse: [Stmt]) throws {
-        if !unit.scope.isAsyncDef {
+        if !unitMayAwait {
             throw error("'async for' outside async function", s.loc)
         }
         let start = newLabel(), except = newLabel(), end = newLabel()

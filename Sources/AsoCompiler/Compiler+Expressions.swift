@@ -97,8 +97,10 @@ extension Compiler {
             try comprehension(e, .generator, [elt], gens)
         case .await(let v):
             let s = unit.scope
-            if !s.isFunctionLike { throw error("'await' outside function", e.loc) }
-            if !(s.isAsyncDef || s.kind == .comprehension) { throw error("'await' outside async function", e.loc) }
+            if !(topLevelAwait && s.kind == .module) {
+                if !s.isFunctionLike { throw error("'await' outside function", e.loc) }
+                if !(s.isAsyncDef || s.kind == .comprehension) { throw error("'await' outside async function", e.loc) }
+            }
             try expr(v)
             emit(.getAwaitable, 0)
             emitConst(.none)

@@ -154,7 +154,7 @@ extension Compiler {
         guard let first = gens.first else { throw InternalCompilerError(message: "comprehension without for") }
         let scope = try childScope(.comprehension, e.loc)
         let isAsync = scope.isCoroutine
-        if isAsync && kind != .generator && !(unit.scope.isAsyncDef || unit.scope.kind == .comprehension) {
+        if isAsync && kind != .generator && !(unitMayAwait || unit.scope.kind == .comprehension) {
             throw error("asynchronous comprehension outside of an asynchronous function", e.loc)
         }
         pushUnit(scope, name: scope.name, firstLine: e.loc.line)

@@ -11,9 +11,14 @@ import AsoSyntax
 
 /// Compiles a parsed module. `source` is the module's text, used to quote the offending line in
 /// syntax errors. In `interactive` mode, expression statements print their value (`printExpr`).
+/// With `topLevelAwait` (CPython's PyCF_ALLOW_TOP_LEVEL_AWAIT), `await`, `async for`, `async with`
+/// and asynchronous comprehensions are allowed at module level, and a module that uses them is
+/// compiled as a coroutine's code (the `coroutine` flag): running it makes a coroutine.
 /// Throws `SyntaxError` for errors CPython reports at compile time.
-package func compileModule(_ module: Module, filename: String, source: String = "", interactive: Bool = false) throws -> CodeObject {
+package func compileModule(_ module: Module, filename: String, source: String = "", interactive: Bool = false,
+                           topLevelAwait: Bool = false) throws -> CodeObject {
     let compiler = Compiler(filename: filename, source: source, interactive: interactive)
+    compiler.topLevelAwait = topLevelAwait
     do {
         return try compiler.compile(module)
     } catch let e as InternalCompilerError {
@@ -73,6 +78,8 @@ final class Compiler {
     let filename: String
     let source: String
     let interactive: Bool
+    /// Module-level code may await (see `compileModule`).
+    var topLevelAwait = false
     var units: [Unit] = []
     var unit: Unit
     var nesting = 0
@@ -128,6 +135,9 @@ final class Compiler {
         }
         return try finishUnit()
     }
+
+    /// May the current unit await? In an `async def`, or at module level with `topLevelAwait`.
+    var unitMayAwait: Bool { unit.scope.isAsyncDef || (topLevelAwait && unit.scope.kind == .module) }
 
     // MARK: Errors
 
@@ -254,6 +264,7 @@ final class Compiler {
         case .comprehension: f.insert(.comprehension)
         case .function: break
         }
+        if s.kind == .module && topLevelAwait && s.hasAwait { f.insert(.coroutine) }
         if s.hasVarArgs { f.insert(.varArgs) }
         if s.hasVarKeywords { f.insert(.varKeywords) }
         if s.isFunctionLike {

@@ -1,4 +1,4 @@
-// The `aso` command: run, check and disassemble Aso programs.
+// The `aso` command: run, check and disassemble Aso programs, or type them at a prompt.
 
 import Aso
 import ArgumentParser
@@ -12,7 +12,7 @@ struct AsoCommand: ParsableCommand {
         commandName: "aso",
         abstract: "Run Aso programs: a Python-subset language with async/await.",
         version: asoVersion,
-        subcommands: [Run.self, Check.self, Disasm.self])
+        subcommands: [Run.self, ReplCommand.self, Check.self, Disasm.self])
 }
 
 let asoVersion = "aso 0.1.0 (Python 3.11 subset)"
@@ -44,13 +44,25 @@ struct Run: ParsableCommand {
     @Flag(help: "Run the event loop on a virtual clock: sleeps take no real time, output is the same.")
     var virtualTime = false
 
+    @Flag(name: .customShort("i"), help: "Then open the interactive prompt in the program's globals (as python -i does).")
+    var interactive = false
+
     @Argument(help: "The program file, or - for standard input.")
     var file: String
 
     @Argument(parsing: .captureForPassthrough, help: "Arguments for the program (sys.argv[1:]).")
     var arguments: [String] = []
 
-    func run() throws { try runProgram(file, arguments, virtualTime: virtualTime) }
+    func run() throws {
+        guard interactive else { return try runProgram(file, arguments, virtualTime: virtualTime) }
+        if file == "-" {
+            FileOutput.standardError.write("aso: -i needs a program file (standard input is the prompt's)\n")
+            throw ExitCode(2)
+        }
+        let status = runRepl(virtualTime: virtualTime, first: FirstProgram(source: try readProgram(file), file: file, arguments: arguments))
+        FileOutput.standardOutput.flush()
+        if status != 0 { throw ExitCode(status) }
+    }
 }
 
 /// `aso run [--virtual-time] FILE ARGS...`.
@@ -72,6 +84,22 @@ func runProgram(_ file: String, _ arguments: [String], virtualTime: Bool = false
     _ = Unmanaged.passRetained(interpreter)
     FileOutput.standardOutput.flush()
     if status != 0 { throw ExitCode(status) }
+}
+
+struct ReplCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "Start the interactive prompt (also `aso` alone on a terminal).",
+        discussion: "Top-level await works at the prompt and tasks keep running between inputs. Type :help at the prompt for keys and commands. With standard input not a terminal, statements are read from it without prompts.")
+
+    @Flag(help: "Start with virtual time: while an input runs, sleeps take no real time.")
+    var virtualTime = false
+
+    func run() throws {
+        let status = runRepl(virtualTime: virtualTime)
+        FileOutput.standardOutput.flush()
+        if status != 0 { throw ExitCode(status) }
+    }
 }
 
 struct Check: ParsableCommand {
@@ -119,6 +147,14 @@ do {
     // `aso run FILE ARGS...`, the common case, skips the argument parser: it reflects over the
     // command types at start-up, which costs more than starting the interpreter.
     let argv = CommandLine.arguments
+    // `aso` alone: the prompt on a terminal; otherwise the program piped in, as `python3` does.
+    if argv.count == 1 {
+        if isatty(0) != 0 {
+            exit(runRepl(virtualTime: false))
+        }
+        try runProgram("-", [])
+        exit(0)
+    }
     if argv.count >= 3, argv[1] == "run", argv[2] == "-" || !argv[2].hasPrefix("-") {
         try runProgram(argv[2], Array(argv.dropFirst(3)))
         exit(0)

@@ -202,6 +202,16 @@ final class EventLoop {
         return ready.count
     }
 
+    /// When the timer still wanted for `target` (a sleeping task, a sleep's future) is due; nil
+    /// when it has none (for an interactive session's list of tasks).
+    func deadline(of target: Obj) -> Double? {
+        var when: Double?
+        timers.forEach { e in
+            if e.target.toOpaque() == Unmanaged.passUnretained(target).toOpaque() && !e.isCancelled { when = e.when }
+        }
+        return when
+    }
+
     func trace(_ t: inout Tracer) {
         ready.forEach { $0.trace(&t) }
         current?.trace(&t)

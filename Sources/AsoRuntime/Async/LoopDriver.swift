@@ -20,6 +20,14 @@ final class LoopDriver {
     /// The future the loop runs for, and what to do once it is done (or running failed).
     private var target: FutureObj?
     private var then: ((Error?) -> Void)?
+    /// An interactive session's loop (Interactive.swift): with no target it goes on running what
+    /// becomes ready (tasks left in the background between inputs) until `stop()`, and what escapes
+    /// the loop then goes to `idleError`.
+    var runsForever = false
+    var idleError: ((Error) -> Void)?
+    /// May a virtual clock jump to the next deadline? Always under `asyncio.run`; an interactive
+    /// session allows it only while an input runs, and only in virtual-time mode.
+    var jumps = true
 
     init(rt: Runtime, loop: EventLoop, nio: NIOCore.EventLoop) {
         self.rt = rt
@@ -35,8 +43,13 @@ final class LoopDriver {
         pump()
     }
 
+    /// Runs what is ready now and waits for what comes next: for work handed to the loop from
+    /// outside (an interactive session's input) that may have made tasks or timers.
+    func kick() { pump() }
+
     /// Ends the NIO loop: `withCurrentThreadAsEventLoop` returns.
     func stop() {
+        runsForever = false
         wake?.cancel()
         wake = nil
         // NIO starts the close from the queue given here. A serial queue of our own (not the
@@ -49,19 +62,30 @@ final class LoopDriver {
     private func pump() {
         wake?.cancel()
         wake = nil
-        guard let target else { return }
+        guard target != nil || runsForever else { return }
+        let jumping = jumps && target != nil
+        var turns = 0
         do {
-            while !target.isDone {
+            while !(target?.isDone ?? false) {
+                // An interactive session's loop lets work handed in from outside (an interrupt, the
+                // next input) run between its iterations, even when tasks are always ready.
+                if runsForever {
+                    turns += 1
+                    if turns > 64 {
+                        nio.assumeIsolated().execute { [unowned self] in self.pump() }
+                        return
+                    }
+                }
                 if !loop.hasReady {
                     guard let next = loop.nextDeadline() else {
-                        if loop.clock.isVirtual { throw rt.deadlockError(loop) }
+                        if loop.clock.isVirtual && jumping { throw rt.deadlockError(loop) }
                         // Nothing can ever wake a task: wait forever, as CPython does.
                         return
                     }
                     // Nothing is ready and no I/O is in flight (the loop has no I/O of its own yet):
                     // a virtual clock moves to the deadline, the system clock waits for it.
                     let wait = next - loop.time()
-                    if wait > 0 && !loop.clock.skip(to: next) {
+                    if wait > 0 && !(jumping && loop.clock.skip(to: next)) {
                         let nanos = Int64(min(wait, 1e9) * 1e9) + 1
                         wake = nio.assumeIsolated().scheduleTask(in: .nanoseconds(nanos)) { [unowned self] in self.pump() }
                         return
@@ -80,7 +104,15 @@ final class LoopDriver {
         let next = then
         target = nil
         then = nil
-        next?(error)
+        if let next {
+            next(error)
+        } else if let error {
+            idleError?(error)
+        }
+        // Between an interactive session's inputs the loop goes on with what is left.
+        if runsForever && target == nil {
+            nio.assumeIsolated().execute { [unowned self] in self.pump() }
+        }
     }
 }
 
