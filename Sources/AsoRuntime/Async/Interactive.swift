@@ -87,7 +87,7 @@ package final class InteractiveLoop {
     package func runProgram(_ code: CodeObject, file: String, source: String) {
         if let slash = file.lastIndex(of: "/") { rt.mainFolder = String(file[..<slash]) }
         module.set("__file__", rt.newStr(file))
-        rt.sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
+        rt.sources[file] = SourceLines(Array(source.utf8))
         if case .raised(let e) = rt.runModule(rt.load(code, into: module)) {
             _ = rt.reportUncaught(e)
         }
@@ -111,7 +111,7 @@ package final class InteractiveLoop {
         if !code.flags.contains(.coroutine) {
             let outcome: InteractiveOutcome
             switch rt.runModule(loaded) {
-            case .returned, .yielded: outcome = .finished
+            case .returned, .yielded, .parked: outcome = .finished
             case .raised(let e): outcome = report(e)
             }
             done(outcome)
