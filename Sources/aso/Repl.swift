@@ -118,6 +118,7 @@ let replHelp = """
 /// The prompt's state, shared with readline's C callbacks (which capture nothing).
 nonisolated(unsafe) var activeRepl: Repl?
 nonisolated(unsafe) var interruptWriteFD: Int32 = -1
+nonisolated(unsafe) var interruptReadFD: Int32 = -1
 nonisolated(unsafe) var completionMatches: [String] = []
 
 final class Repl {
@@ -376,19 +377,49 @@ func runRepl(virtualTime: Bool, first: FirstProgram? = nil) -> Int32 {
             return strdup(completionMatches[i])
         }
     }
+    // Readline reads a key's bytes itself. A signal's byte in the pipe ends the wait for the next
+    // one (as a Ctrl-C key, which does nothing), so readline is never left blocked in a read of
+    // the terminal whose input the signal's key discarded.
+    rl_getc_function = { _ in
+        while true {
+            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: interruptReadFD, events: Int16(POLLIN), revents: 0)]
+            if poll(&fds, 2, -1) < 0 {
+                if errno == EINTR { continue }
+                return EOF
+            }
+            if fds[1].revents != 0 { return 3 }
+            if fds[0].revents != 0 {
+                var byte: UInt8 = 0
+                let n = read(0, &byte, 1)
+                if n == 1 { return Int32(byte) }
+                if n == 0 { return EOF }
+                if errno == EINTR || errno == EAGAIN { continue }
+                return EOF
+            }
+        }
+    }
     repl.loadHistory()
 
     // Signals come through a pipe (the byte is the signal's number): Ctrl-C interrupts; Ctrl-\,
     // a hang-up or a termination end the process at once, with the terminal restored.
     interruptWriteFD = sigPipe.write
-    for sig in [SIGINT, SIGQUIT, SIGTERM, SIGHUP] {
+    interruptReadFD = sigPipe.read
+    let handled = [SIGINT, SIGQUIT, SIGTERM, SIGHUP]
+    for sig in handled {
         signal(sig) { number in
             var byte = UInt8(truncatingIfNeeded: number)
             _ = write(interruptWriteFD, &byte, 1)
         }
     }
-
+    // The session's threads start with these signals blocked, so they reach the main thread
+    // (whose waits they interrupt) and no other.
+    var blocked = sigset_t()
+    sigemptyset(&blocked)
+    for sig in handled { sigaddset(&blocked, sig) }
+    pthread_sigmask(SIG_BLOCK, &blocked, nil)
     session.start(program: first?.source, filename: first?.file ?? "<string>")
+    pthread_sigmask(SIG_UNBLOCK, &blocked, nil)
     repl.showPrompt()
     while !repl.quitting {
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
