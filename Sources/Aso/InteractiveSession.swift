@@ -95,16 +95,14 @@ public final class InteractiveSession: @unchecked Sendable {
                 configuration.standardError("\(error)\n")
             }
         }
-        let work = SessionThread { [self] in
-            // The thread's body: the loop runs on a large stack, like `Interpreter.run`'s program.
-            withLargeStack(size: Interpreter.programStackSize) {
-                loop.run(first: {
-                    if let compiled { loop.runProgram(compiled.code, file: filename, source: compiled.source) }
-                }, started: { self.started.signal() })
-            }
+        // The loop runs on a thread of its own with a large stack, like `Interpreter.run`'s program.
+        let spawned = startDetachedThread(stackSize: Interpreter.programStackSize) { [self] in
+            loop.run(first: {
+                if let compiled { loop.runProgram(compiled.code, file: filename, source: compiled.source) }
+            }, started: { self.started.signal() })
             ended.signal()
         }
-        if !work.spawn() {
+        if !spawned {
             // No thread to be had: nothing can run.
             running = false
             configuration.standardError("aso: cannot start the interactive session's thread\n")
@@ -268,35 +266,5 @@ private final class ResultBox<T>: @unchecked Sendable {
     func wait() -> T {
         ready.wait()
         return value
-    }
-}
-
-/// A detached thread running one closure.
-private final class SessionThread: @unchecked Sendable {
-    let body: () -> Void
-    init(_ body: @escaping () -> Void) { self.body = body }
-
-    func spawn() -> Bool {
-        let context = Unmanaged.passRetained(self).toOpaque()
-        #if canImport(Darwin)
-        var thread: pthread_t?
-        #else
-        var thread = pthread_t()
-        #endif
-        let status = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            Unmanaged<SessionThread>.fromOpaque(raw).takeRetainedValue().body()
-            return nil
-        }, context)
-        if status != 0 {
-            Unmanaged<SessionThread>.fromOpaque(context).release()
-            return false
-        }
-        #if canImport(Darwin)
-        if let thread { pthread_detach(thread) }
-        #else
-        pthread_detach(thread)
-        #endif
-        return true
     }
 }

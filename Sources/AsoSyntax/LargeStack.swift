@@ -30,41 +30,54 @@ package func withLargeStack<T>(size: Int = 256 << 20, _ body: () -> T) -> T {
     if stackRemaining() >= size { return body() }
     var result: T?
     withoutActuallyEscaping(body) { escapable in
-        let job = StackJob(size: size) { result = escapable() }
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setstacksize(&attributes, size)
-        let context = Unmanaged.passRetained(job).toOpaque()
-        #if canImport(Darwin)
-        var thread: pthread_t?
-        #else
-        var thread = pthread_t()
-        #endif
-        let status = pthread_create(&thread, &attributes, { raw in
-            guard let raw else { return nil }
-            let job = Unmanaged<StackJob>.fromOpaque(raw).takeRetainedValue()
-            // Remember how far down this thread's stack goes (a margin is kept for what runs
-            // above the body and for the runtime's own needs).
-            let limit = currentStackAddress() - job.size + (1 << 20)
-            pthread_setspecific(stackLimitKey, UnsafeRawPointer(bitPattern: limit))
-            job.body()
-            return nil
-        }, context)
-        if status == 0 {
-            #if canImport(Darwin)
-            if let thread { pthread_join(thread, nil) }
-            #else
+        if let thread = startThread(stackSize: size, { result = escapable() }) {
             pthread_join(thread, nil)
-            #endif
         } else {
-            Unmanaged<StackJob>.fromOpaque(context).release()
-            job.body()
+            result = escapable()
         }
     }
     // `result` is always set: the job ran either on the thread (joined above) or in place.
     guard let value = result else { return body() }
     return value
+}
+
+/// Starts a thread with `body` on a stack of `stackSize` bytes (reserved, not committed), where
+/// `withLargeStack` knows how much stack is left and runs in place. Returns a detached thread that
+/// outlives its caller (an interactive session's loop), or false when no thread can be made.
+package func startDetachedThread(stackSize: Int, _ body: @escaping () -> Void) -> Bool {
+    guard let thread = startThread(stackSize: stackSize, body) else { return false }
+    pthread_detach(thread)
+    return true
+}
+
+/// A new thread running `body` on a stack of `stackSize` bytes, or nil when none can be made.
+private func startThread(stackSize: Int, _ body: @escaping () -> Void) -> pthread_t? {
+    let job = StackJob(size: stackSize, body)
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    defer { pthread_attr_destroy(&attributes) }
+    pthread_attr_setstacksize(&attributes, stackSize)
+    let context = Unmanaged.passRetained(job).toOpaque()
+    #if canImport(Darwin)
+    var thread: pthread_t?
+    #else
+    var thread = pthread_t()
+    #endif
+    let status = pthread_create(&thread, &attributes, { raw in
+        guard let raw else { return nil }
+        let job = Unmanaged<StackJob>.fromOpaque(raw).takeRetainedValue()
+        // Remember how far down this thread's stack goes (a margin is kept for what runs
+        // above the body and for the runtime's own needs).
+        let limit = currentStackAddress() - job.size + (1 << 20)
+        pthread_setspecific(stackLimitKey, UnsafeRawPointer(bitPattern: limit))
+        job.body()
+        return nil
+    }, context)
+    guard status == 0 else {
+        Unmanaged<StackJob>.fromOpaque(context).release()
+        return nil
+    }
+    return thread
 }
 
 /// Per thread: the lowest usable stack address of a thread made by `withLargeStack`.
