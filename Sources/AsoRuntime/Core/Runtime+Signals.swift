@@ -89,14 +89,12 @@ extension Runtime {
         if signals.hasPending { try handleSignals() }
     }
 
-    /// `attend` at a function's first instruction: an exception it raises is placed at that
-    /// instruction (the unwinder looks at the instruction before `ip`).
+    /// The dispatch loop's safepoint, out of line (the loop's code stays small): saves the
+    /// running state, then `attend`.
     @inline(never)
-    func attendOnEntry(_ ip: inout Int) throws {
-        do { try attend() } catch {
-            ip = max(ip, 1)
-            throw error
-        }
+    func safepoint(_ fp: UnsafeMutablePointer<Frame>, _ ip: Int, _ sp: UnsafeMutablePointer<Value>, _ fiber: Fiber) throws {
+        Runtime.saveState(fp, ip, sp, fiber)
+        try attend()
     }
 
     /// Runs the handler of each pending signal, here and now.

@@ -130,7 +130,11 @@ struct AttributeTable: Sequence {
     }
 
     /// Writes slot `i` (the caller checked the shape).
-    @inline(__always) mutating func set(slot i: Int, _ v: Value) { slots[i] = v }
+    /// (Through the buffer: the shape proved `i` in range, and a range check the optimizer does not
+    /// inline into the dispatch loop costs a call per store.)
+    @inline(__always) mutating func set(slot i: Int, _ v: Value) {
+        slots.withUnsafeMutableBufferPointer { $0[i] = v }
+    }
 
     /// Adds an attribute whose shared child shape the caller already knows (a cached transition
     /// from the current shape).

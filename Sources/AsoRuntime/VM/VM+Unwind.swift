@@ -41,6 +41,9 @@ extension Runtime {
     /// exception pushed), or the exception that escaped the entry frame (popped).
     @inline(__always)
     func unwind(_ error: any Error, at ip: Int, _ fiber: Fiber) -> ExceptionObj? {
+        // (`ip` is past the instruction that raised, except for a signal's handler that raised at a
+        // function's entry, before its first instruction: that one is placed at the first.)
+        var ip = max(ip, 1)
         var e: ExceptionObj
         if let r = error as? Reraise {
             e = r.exception
@@ -51,7 +54,6 @@ extension Runtime {
                 e.context = handledException
             }
         }
-        var ip = ip
         while true {
             let fp = fiber.frames + (fiber.frameCount - 1)
             let code = fp.pointee.code.takeUnretainedValue()

@@ -235,15 +235,15 @@ extension Runtime {
                         }
                         switch step {
                         case .safepoint:
-                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); try attend() }
+                            if collectionRequested.pointee { try safepoint(fp, ip, sp, fiber) }
                         case .entered(let callee):
                             code = callee.takeUnretainedValue()
                             words = code.words
                             consts = code.consts
-                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); try attendOnEntry(&ip) }
+                            if collectionRequested.pointee { try safepoint(fp, ip, sp, fiber) }
                         case .reload:
                             (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
-                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); try attendOnEntry(&ip) }
+                            if collectionRequested.pointee { try safepoint(fp, ip, sp, fiber) }
                         }
                     case .binaryOpReturn:
                         sp -= 1
@@ -338,7 +338,7 @@ extension Runtime {
 
                     case .jump:
                         // A signal's handler raises at the jump (the loop's last line), as CPython's does.
-                        if arg < ip, collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); try attend() }
+                        if arg < ip, collectionRequested.pointee { try safepoint(fp, ip, sp, fiber) }
                         ip = arg
                     case .popJumpIfFalse:
                         sp -= 1
@@ -518,7 +518,7 @@ extension Runtime {
                         if try sendInstruction(arg, fiber, fp, &ip, &sp) {
                             // An unstarted coroutine's frame moved onto this fiber: it runs now.
                             (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
-                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); try attendOnEntry(&ip) }
+                            if collectionRequested.pointee { try safepoint(fp, ip, sp, fiber) }
                         }
                     case .returnGenerator:
                         break
@@ -545,7 +545,7 @@ extension Runtime {
                         if try enterWith(op.number == OpCode.beforeAsyncWith.number, fiber, Unmanaged.passUnretained(code), words, fp, ip, &locals, &sp) {
                             // A coroutine `__aenter__`'s frame was pushed: it runs now.
                             (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
-                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); try attendOnEntry(&ip) }
+                            if collectionRequested.pointee { try safepoint(fp, ip, sp, fiber) }
                         }
                     case .withExceptStart:
                         Runtime.saveState(fp, ip, sp, fiber)
