@@ -44,8 +44,7 @@ extension Runtime {
         types.type.construct = { rt, args in
             // args[0] is `type` itself; then the call's arguments.
             if args.count == 2 && args.keywords.isEmpty { return Value(rt.typeOf(args[1])) }
-            if args.count == 4 { throw rt.typeError("type() with 3 arguments is not supported") }
-            throw rt.typeError("type() takes 1 or 3 arguments")
+            return Value(try rt.typeNew(rt.types.type, Array(args.positional.dropFirst()), keywords: args.keywords))
         }
         let callableIteratorType = makeHelperType("callable_iterator")
         builtins.set("iter", native("iter") { rt, args in

@@ -97,7 +97,14 @@ extension Runtime {
             if let s = key.asObject(.slice, SliceObj.self) { return newBytes(try sliced(b.bytes, s)) }
             return .int(Int(b.bytes[try normalize(key, b.bytes.count, "index", "byte")]))
         case .type:
-            // `list[int]` style generic aliases: accepted and ignored.
+            // The metaclass's `__getitem__`, then the class's `__class_getitem__`.
+            if let r = try callUserMethod(container, "__getitem__", [key]) { return r }
+            let t = unsafeDowncast(o, to: TypeObject.self)
+            if let cg = t.lookup("__class_getitem__") {
+                return try call(try bindClassAttribute(cg, instance: nil, owner: t), [key])
+            }
+            if t.moduleName != nil { throw typeError("type '\(t.name)' is not subscriptable") }
+            // `list[int]` style generic aliases of builtin types: accepted and ignored.
             return container
         case .instance:
             if let r = try callUserMethod(container, "__getitem__", [key]) { return r }
@@ -234,7 +241,7 @@ extension Runtime {
                 throw typeError("a bytes-like object is required, not '\(typeName(item))'")
             case .other:
                 if let view = o as? DictViewObj, view.what == 0 { return try view.dict.get(item, self) != nil }
-            case .instance:
+            case .instance, .type:
                 if let r = try callUserMethod(container, "__contains__", [item]) { return try truthy(r) }
                 if userMethod(container, "__getitem__") != nil && userMethod(container, "__iter__") == nil {
                     var i = 0

@@ -178,14 +178,10 @@ extension Runtime {
         if t.moduleName != nil && t.construct == nil {
             return try constructUserClass(t, args, keywords: keywords)
         }
-        var c: TypeObject? = t
-        while let ty = c {
-            if let make = ty.construct {
-                // The constructor receives the requested type first, so subclasses get their own class.
-                let all = [Value(t)] + args
-                return try all.withUnsafeBufferPointer { try make(self, Args(positional: $0, keywords: keywords)) }
-            }
-            c = ty.base
+        if let make = nativeConstructor(t) {
+            // The constructor receives the requested type first, so subclasses get their own class.
+            let all = [Value(t)] + args
+            return try all.withUnsafeBufferPointer { try make(self, Args(positional: $0, keywords: keywords)) }
         }
         throw typeError("cannot create '\(t.name)' instances")
     }
