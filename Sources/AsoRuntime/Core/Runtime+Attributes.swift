@@ -49,6 +49,13 @@ extension Runtime {
                 return nil
             case .type:
                 let t = unsafeDowncast(o, to: TypeObject.self)
+                if name == "__annotations__" && t.moduleName != nil {
+                    // A class's own annotations only (made empty on first use), as in 3.10+.
+                    if let v = t.dict[name] { return v }
+                    let d = Value(newDict())
+                    t.dict[name] = d
+                    return d
+                }
                 if let v = t.lookup(name) { return try bindClassAttribute(v, instance: nil, owner: t) }
                 switch name {
                 case "__name__", "__qualname__": return newStr(t.name)
@@ -88,6 +95,9 @@ extension Runtime {
                     if let d = f.dict, let v = try d.get(intern(name), self) { return v }
                     return f.code.code.docstring.map { newStr($0) } ?? Value.none
                 case "__defaults__": return f.defaults.isEmpty ? .none : newTuple(f.defaults)
+                case "__annotations__":
+                    if f.annotations.isNull { f.annotations = Value(newDict()) }
+                    return f.annotations
                 case "__dict__":
                     if f.dict == nil { f.dict = newDict() }
                     return f.dict.map { Value($0) } ?? Value.none
@@ -239,6 +249,9 @@ extension Runtime {
                 switch name {
                 case "__name__": f.name = try str(value)
                 case "__qualname__": f.qualifiedName = try str(value)
+                case "__annotations__":
+                    guard value.asDict != nil || value.isNone else { throw typeError("__annotations__ must be set to a dict object") }
+                    f.annotations = value.isNone ? .null : value
                 default:
                     if f.dict == nil { f.dict = newDict() }
                     try f.dict?.set(nameValue, value, self)
