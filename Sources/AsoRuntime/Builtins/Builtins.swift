@@ -24,6 +24,8 @@ extension Runtime {
         installGeneratorMethods()
         installAsyncGeneratorMethods()
         installClassSupport()
+        installUnionType()
+        installIntrospection()
         installNativeModules()
     }
 

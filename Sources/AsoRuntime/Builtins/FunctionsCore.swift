@@ -179,6 +179,14 @@ extension Runtime {
     /// `isinstance`/`issubclass` against a class or a (nested) tuple of classes, checked in order.
     func matchesClassInfo(_ cls: TypeObject, _ info: Value, isinstance: Bool) throws -> Bool {
         if let t = info.asType { return cls.isSubtype(of: t) }
+        if let g = info.asObject(.instance, InstanceObj.self), g.type === types.genericAlias {
+            throw typeError(isinstance ? "isinstance() argument 2 cannot be a parameterized generic"
+                                       : "issubclass() argument 2 cannot be a parameterized generic")
+        }
+        if let u = info.asObject(.instance, InstanceObj.self), u.type === types.unionType {
+            for m in unionMembers(info) where try matchesClassInfo(cls, m, isinstance: isinstance) { return true }
+            return false
+        }
         if let tuple = info.asTuple {
             try enterRecursion(isinstance ? " in __instancecheck__" : " in __subclasscheck__")
             defer { depth -= 1 }

@@ -104,7 +104,11 @@ extension Runtime {
                 return try call(try bindClassAttribute(cg, instance: nil, owner: t), [key])
             }
             if t.moduleName != nil { throw typeError("type '\(t.name)' is not subscriptable") }
-            // `list[int]` style generic aliases of builtin types: accepted and ignored.
+            if t === types.list || t === types.dict || t === types.tuple || t === types.set || t === types.frozenset
+                || t === types.type {
+                return makeGenericAlias(t, key)
+            }
+            // Other builtin classes: accepted and ignored.
             return container
         case .instance:
             if let r = try callUserMethod(container, "__getitem__", [key]) { return r }

@@ -165,6 +165,9 @@ extension Runtime {
                 return try construct(t, args, keywords: keywords)
             case .instance:
                 if let f = userMethod(callable, "__call__") { return try callFunction(f, [callable] + args, keywords: keywords) }
+                if let f = o.type.lookup("__call__"), f.asObject(.native, NativeFunctionObj.self) != nil {
+                    return try call(f, [callable] + args, keywords: keywords)
+                }
             default: break
             }
         default: break
