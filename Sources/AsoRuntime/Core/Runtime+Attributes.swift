@@ -178,6 +178,8 @@ extension Runtime {
                 return Value(heap.register(BoundMethodObj(receiver: obj, function: v, type: types.builtinFunction)))
             case .object(let u) where u.takeUnretainedValue().kind == .function:
                 return Value(heap.register(BoundMethodObj(receiver: obj, function: v, type: types.method)))
+            case .object(let u) where u.takeUnretainedValue().kind == .instance:
+                return try bindClassAttribute(v, instance: nil, owner: t)
             default: return v
             }
         }

@@ -236,6 +236,9 @@ extension Runtime {
             if let x = a.asBytes, let y = b.asBytes { return newBytes(x.bytes + y.bytes) }
         case .multiply:
             if let n = repeatCount(b) { return try repeatSequence(a, n, inplace: inplace) }
+            if isSequenceForRepeat(a), let r = try indexFromDunder(b), let n = repeatCount(r) {
+                return try repeatSequence(a, n, inplace: inplace)
+            }
             if let n = repeatCount(a), !isIntegral(b) { return try repeatSequence(b, n, inplace: false) }
         case .remainder:
             if let s = a.asStr { return try percentFormat(s.value, b) }
@@ -262,6 +265,10 @@ extension Runtime {
         default: break
         }
         return nil
+    }
+
+    private func isSequenceForRepeat(_ v: Value) -> Bool {
+        v.asStr != nil || v.asList != nil || v.asTuple != nil || v.asBytes != nil
     }
 
     /// A dict's keys or items view (values views are not set-like).
