@@ -212,10 +212,48 @@ extension Runtime {
     /// Instantiates a script class: the metaclass's `__call__` if it has one of its own, else
     /// `__new__` and `__init__`.
     func constructUserClass(_ t: TypeObject, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value {
+        if t.constructionEpoch != hot.pointee.typeEpoch { planConstruction(t) }
+        if t.constructionPlain {
+            // The common case, decided once per type epoch: no __new__, metaclass or native base.
+            let obj: Value
+            if t.isException {
+                obj = Value(heap.register(ExceptionObj(type: t, args: newTuple(args))))
+            } else {
+                obj = Value(heap.register(InstanceObj(type: t)))
+            }
+            if let initFn = t.constructionInit {
+                tempRoots.append(obj)
+                defer { tempRoots.removeLast() }
+                let r = try callFunction(initFn, [obj] + args, keywords: keywords)
+                if !r.isNone { throw typeError("__init__() should return None, not '\(typeName(r))'") }
+            } else if !t.isException && (!args.isEmpty || !keywords.isEmpty) {
+                throw typeError("\(t.name)() takes no arguments")
+            } else if t.isException && !keywords.isEmpty {
+                throw typeError("\(t.name)() takes no keyword arguments")
+            }
+            return obj
+        }
         if t.type !== types.type, t.type.moduleName != nil, let f = userMethod(Value(t), "__call__") {
             return try callFunction(f, [Value(t)] + args, keywords: keywords)
         }
         return try defaultTypeCall(t, args, keywords: keywords)
+    }
+
+    /// Decides whether calling `t` can take `constructUserClass`'s direct path (see
+    /// `TypeObject.constructionPlain`).
+    private func planConstruction(_ t: TypeObject) {
+        var plain = t.type === types.type && !t.isSubtype(of: types.type) && t.construct == nil
+        if plain, let n = t.lookup("__new__"), n.asObject(.native, NativeFunctionObj.self) == nil { plain = false }
+        if plain {
+            for c in t.mro where c.moduleName == nil && c !== types.object && !c.isException { plain = false }
+        }
+        t.constructionPlain = plain
+        var initFn: FunctionObj?
+        if case .object(let u)? = t.lookup("__init__"), u.takeUnretainedValue().kind == .function {
+            initFn = unsafeDowncast(u.takeUnretainedValue(), to: FunctionObj.self)
+        }
+        t.constructionInit = initFn
+        t.constructionEpoch = hot.pointee.typeEpoch
     }
 
     /// `type.__call__(cls, *args, **kwargs)`: `cls.__new__`, then `__init__` on what it made when

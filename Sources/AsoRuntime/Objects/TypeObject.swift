@@ -27,6 +27,13 @@ final class TypeObject: Obj {
     /// epoch `hooksEpoch`, so that loads and stores on instances of classes without any skip
     /// looking for them (see `Runtime.attributeHooks`).
     var hooks: UInt8 = 0
+    /// How calling this script class makes an instance, as of type epoch `constructionEpoch`:
+    /// `constructionPlain` when neither it nor a base has a `__new__` of its own, a metaclass
+    /// or a native base (so an instance or exception object is made directly), and the script
+    /// `__init__` it would call (nil when there is none).
+    var constructionEpoch = -1
+    var constructionPlain = false
+    unowned(unsafe) var constructionInit: FunctionObj?
     /// The names a class body's `__slots__` lists (nil: no `__slots__`).
     var slotNames: [String]?
     var hooksEpoch = -1
