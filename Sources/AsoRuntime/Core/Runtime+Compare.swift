@@ -90,6 +90,23 @@ extension Runtime {
         case (.boundMethod, .boundMethod):
             let p = unsafeDowncast(x, to: BoundMethodObj.self), q = unsafeDowncast(y, to: BoundMethodObj.self)
             return p.receiver.isIdentical(to: q.receiver) && p.function.isIdentical(to: q.function)
+        case (.other, .set), (.other, .frozenset), (.set, .other), (.frozenset, .other):
+            // A keys or items view equals a set with the same members.
+            guard isSetLikeView(a) || isSetLikeView(b) else { return false }
+            let sx = try newSetFrom(try iterateToArray(a))
+            tempRoots.append(Value(sx))
+            defer { tempRoots.removeLast() }
+            let sy = try newSetFrom(try iterateToArray(b))
+            tempRoots.append(Value(sy))
+            defer { tempRoots.removeLast() }
+            return try equals(Value(sx), Value(sy))
+        case (.instance, .instance) where x.type === types.unionType && y.type === types.unionType:
+            let mx = unionMembers(a), my = unionMembers(b)
+            return mx.count == my.count && mx.allSatisfy { m in my.contains { $0.isIdentical(to: m) } }
+        case (.instance, .instance) where x.type === types.genericAlias && y.type === types.genericAlias:
+            let gx = unsafeDowncast(x, to: InstanceObj.self), gy = unsafeDowncast(y, to: InstanceObj.self)
+            return try equals(gx.attributes["__origin__"] ?? .none, gy.attributes["__origin__"] ?? .none)
+                && equals(gx.attributes["__args__"] ?? .none, gy.attributes["__args__"] ?? .none)
         case (.other, .other) where x.type === types.dictKeys || x.type === types.dictItems:
             return try equals(Value(newSetFrom(try iterateToArray(a))), Value(newSetFrom(try iterateToArray(b))))
         default:
@@ -128,7 +145,8 @@ extension Runtime {
     /// Whether `v` is an instance of a class written in script code.
     private func isUserInstance(_ v: Value) -> Bool {
         guard case .object(let u) = v else { return false }
-        return u.takeUnretainedValue().type.moduleName != nil
+        let t = u.takeUnretainedValue().type
+        return t.moduleName != nil && t !== types.unionType && t !== types.genericAlias
     }
 
     func newSetFrom(_ items: [Value]) throws -> SetObj {
