@@ -33,6 +33,7 @@ extension Runtime {
         nativeModules["os.path"] = { rt in rt.makeOsPathModule() }
         nativeModules["random"] = { rt in rt.makeRandomModule() }
         nativeModules["asyncio"] = { rt in rt.makeAsyncioModule() }
+        nativeModules["_aso"] = { rt in rt.makeAsoHelpersModule() }
     }
 
     /// Puts a method named `name` on `type`. `body` gets the receiver and the other arguments.

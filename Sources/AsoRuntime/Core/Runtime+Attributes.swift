@@ -242,6 +242,7 @@ extension Runtime {
                 let t = unsafeDowncast(o, to: TypeObject.self)
                 if t.moduleName == nil { throw typeError("cannot set '\(name)' attribute of immutable type '\(t.name)'") }
                 t.dict[name] = value
+                if name == "__module__", let m = value.asStr?.value { t.moduleName = m }
                 hot.pointee.typeEpoch &+= 1
                 return
             default: break

@@ -6,6 +6,51 @@ extension LibraryPart {
     /// Every part, by file name.
     static let all: [LibraryPart] = [
         LibraryPart(
+            module: "__future__",
+            file: "__future__/__future__.aso",
+            names: ["all_feature_names", "nested_scopes", "generators", "division", "absolute_import", "with_statement", "print_function", "unicode_literals", "barry_as_FLUFL", "generator_stop", "annotations"],
+            needs: [],
+            native: [],
+            source: #"""
+# The __future__ module, written in Aso: the feature records of CPython 3.11. Aso never evaluates
+# annotations, so `from __future__ import annotations` changes nothing; the others are mandatory.
+
+all_feature_names = [
+    "nested_scopes", "generators", "division", "absolute_import", "with_statement",
+    "print_function", "unicode_literals", "barry_as_FLUFL", "generator_stop", "annotations",
+]
+
+
+class _Feature:
+    def __init__(self, optionalRelease, mandatoryRelease, compiler_flag):
+        self.optional = optionalRelease
+        self.mandatory = mandatoryRelease
+        self.compiler_flag = compiler_flag
+
+    def getOptionalRelease(self):
+        return self.optional
+
+    def getMandatoryRelease(self):
+        return self.mandatory
+
+    def __repr__(self):
+        return "_Feature" + repr((self.optional, self.mandatory, self.compiler_flag))
+
+
+nested_scopes = _Feature((2, 1, 0, "beta", 1), (2, 2, 0, "alpha", 0), 0x0010)
+generators = _Feature((2, 2, 0, "alpha", 1), (2, 3, 0, "final", 0), 0)
+division = _Feature((2, 2, 0, "alpha", 2), (3, 0, 0, "alpha", 0), 0x20000)
+absolute_import = _Feature((2, 5, 0, "alpha", 1), (3, 0, 0, "alpha", 0), 0x40000)
+with_statement = _Feature((2, 5, 0, "alpha", 1), (2, 6, 0, "alpha", 0), 0x80000)
+print_function = _Feature((2, 6, 0, "alpha", 2), (3, 0, 0, "alpha", 0), 0x100000)
+unicode_literals = _Feature((2, 6, 0, "alpha", 2), (3, 0, 0, "alpha", 0), 0x200000)
+barry_as_FLUFL = _Feature((3, 1, 0, "alpha", 2), (4, 0, 0, "alpha", 0), 0x400000)
+generator_stop = _Feature((3, 5, 0, "beta", 1), (3, 7, 0, "alpha", 0), 0x800000)
+annotations = _Feature((3, 7, 0, "beta", 1), None, 0x1000000)
+
+"""#
+        ),
+        LibraryPart(
             module: "asyncio",
             file: "asyncio/combinators.aso",
             names: ["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED", "wait_for", "shield", "wait", "as_completed", "Timeout", "timeout", "timeout_at", "TaskGroup"],
@@ -895,6 +940,5086 @@ class LifoQueue(Queue):
     __module__ = "asyncio.queues"
 
     _mode = 1
+
+"""#
+        ),
+        LibraryPart(
+            module: "bisect",
+            file: "bisect/bisect.aso",
+            names: ["bisect_right", "bisect_left", "insort_right", "insort_left", "bisect", "insort"],
+            needs: [],
+            native: [],
+            source: #"""
+# The bisect module, written in Aso, with CPython's argument checks.
+
+def bisect_right(a, x, lo=0, hi=None, *, key=None):
+    if lo < 0:
+        raise ValueError('lo must be non-negative')
+    if hi is None:
+        hi = len(a)
+    if key is None:
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if x < a[mid]:
+                hi = mid
+            else:
+                lo = mid + 1
+    else:
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if x < key(a[mid]):
+                hi = mid
+            else:
+                lo = mid + 1
+    return lo
+
+
+def bisect_left(a, x, lo=0, hi=None, *, key=None):
+    if lo < 0:
+        raise ValueError('lo must be non-negative')
+    if hi is None:
+        hi = len(a)
+    if key is None:
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if a[mid] < x:
+                lo = mid + 1
+            else:
+                hi = mid
+    else:
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if key(a[mid]) < x:
+                lo = mid + 1
+            else:
+                hi = mid
+    return lo
+
+
+def insort_right(a, x, lo=0, hi=None, *, key=None):
+    if key is None:
+        lo = bisect_right(a, x, lo, hi)
+    else:
+        lo = bisect_right(a, key(x), lo, hi, key=key)
+    a.insert(lo, x)
+
+
+def insort_left(a, x, lo=0, hi=None, *, key=None):
+    if key is None:
+        lo = bisect_left(a, x, lo, hi)
+    else:
+        lo = bisect_left(a, key(x), lo, hi, key=key)
+    a.insert(lo, x)
+
+
+bisect = bisect_right
+insort = insort_right
+
+"""#
+        ),
+        LibraryPart(
+            module: "collections.abc",
+            file: "collections/abc/abc.aso",
+            names: ["Hashable", "Awaitable", "Coroutine", "AsyncIterable", "AsyncIterator", "AsyncGenerator", "Iterable", "Iterator", "Reversible", "Generator", "Sized", "Container", "Callable", "Collection", "Set", "MutableSet", "Mapping", "MutableMapping", "MappingView", "KeysView", "ItemsView", "ValuesView", "Sequence", "ByteString", "MutableSequence"],
+            needs: [],
+            native: [],
+            source: #"""
+# collections.abc, written in Aso: the abstract base classes as classes a program can derive from,
+# with their mixin methods. isinstance() of a builtin value against them is not supported yet (Aso
+# has no metaclasses, so no __instancecheck__): they are for deriving from.
+
+class Hashable:
+    pass
+
+
+class Awaitable:
+    pass
+
+
+class Coroutine(Awaitable):
+    pass
+
+
+class AsyncIterable:
+    pass
+
+
+class AsyncIterator(AsyncIterable):
+    def __aiter__(self):
+        return self
+
+
+class AsyncGenerator(AsyncIterator):
+    pass
+
+
+class Iterable:
+    pass
+
+
+class Iterator(Iterable):
+    def __iter__(self):
+        return self
+
+
+class Reversible(Iterable):
+    pass
+
+
+class Generator(Iterator):
+    def __next__(self):
+        return self.send(None)
+
+
+class Sized:
+    pass
+
+
+class Container:
+    pass
+
+
+class Callable:
+    pass
+
+
+class Collection(Sized):
+    pass
+
+
+class Set(Collection):
+    def __le__(self, other):
+        if len(self) > len(other):
+            return False
+        for elem in self:
+            if elem not in other:
+                return False
+        return True
+
+    def __ge__(self, other):
+        if len(self) < len(other):
+            return False
+        for elem in other:
+            if elem not in self:
+                return False
+        return True
+
+    def __eq__(self, other):
+        return len(self) == len(other) and self.__le__(other)
+
+    def isdisjoint(self, other):
+        for value in other:
+            if value in self:
+                return False
+        return True
+
+
+class MutableSet(Set):
+    def discard(self, value):
+        raise NotImplementedError
+
+    def remove(self, value):
+        if value not in self:
+            raise KeyError(value)
+        self.discard(value)
+
+
+class Mapping(Collection):
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key):
+        try:
+            self[key]
+        except KeyError:
+            return False
+        else:
+            return True
+
+    def keys(self):
+        return list(self)
+
+    def items(self):
+        return [(key, self[key]) for key in self]
+
+    def values(self):
+        return [self[key] for key in self]
+
+    def __eq__(self, other):
+        if not isinstance(other, (Mapping, dict)):
+            return NotImplemented
+        return dict(self.items()) == dict(other.items())
+
+
+class MutableMapping(Mapping):
+    def pop(self, key, *default):
+        try:
+            value = self[key]
+        except KeyError:
+            if default:
+                return default[0]
+            raise
+        else:
+            del self[key]
+            return value
+
+    def popitem(self):
+        try:
+            key = next(iter(self))
+        except StopIteration:
+            raise KeyError from None
+        value = self[key]
+        del self[key]
+        return key, value
+
+    def clear(self):
+        try:
+            while True:
+                self.popitem()
+        except KeyError:
+            pass
+
+    def update(self, other=(), /, **kwds):
+        if hasattr(other, "keys"):
+            for key in other.keys():
+                self[key] = other[key]
+        else:
+            for key, value in other:
+                self[key] = value
+        for key, value in kwds.items():
+            self[key] = value
+
+    def setdefault(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            self[key] = default
+        return default
+
+
+class MappingView(Sized):
+    pass
+
+
+class KeysView(MappingView):
+    pass
+
+
+class ItemsView(MappingView):
+    pass
+
+
+class ValuesView(MappingView):
+    pass
+
+
+class Sequence(Reversible):
+    def __iter__(self):
+        i = 0
+        try:
+            while True:
+                v = self[i]
+                yield v
+                i += 1
+        except IndexError:
+            return
+
+    def __contains__(self, value):
+        for v in self:
+            if v is value or v == value:
+                return True
+        return False
+
+    def __reversed__(self):
+        for i in reversed(range(len(self))):
+            yield self[i]
+
+    def index(self, value, start=0, stop=None):
+        i = start
+        while stop is None or i < stop:
+            try:
+                v = self[i]
+            except IndexError:
+                break
+            if v is value or v == value:
+                return i
+            i += 1
+        raise ValueError
+
+    def count(self, value):
+        return sum(1 for v in self if v is value or v == value)
+
+
+class ByteString(Sequence):
+    pass
+
+
+class MutableSequence(Sequence):
+    def append(self, value):
+        self.insert(len(self), value)
+
+    def clear(self):
+        try:
+            while True:
+                self.pop()
+        except IndexError:
+            pass
+
+    def reverse(self):
+        n = len(self)
+        for i in range(n // 2):
+            self[i], self[n - i - 1] = self[n - i - 1], self[i]
+
+    def extend(self, values):
+        if values is self:
+            values = list(values)
+        for v in values:
+            self.append(v)
+
+    def pop(self, index=-1):
+        v = self[index]
+        del self[index]
+        return v
+
+    def remove(self, value):
+        del self[self.index(value)]
+
+    def __iadd__(self, values):
+        self.extend(values)
+        return self
+
+"""#
+        ),
+        LibraryPart(
+            module: "collections",
+            file: "collections/collections.aso",
+            names: ["deque", "defaultdict", "OrderedDict", "Counter", "UserDict", "ChainMap", "UserList", "namedtuple"],
+            needs: [],
+            native: [],
+            source: #"""
+# The collections module, written in Aso: deque, defaultdict, Counter, OrderedDict, ChainMap,
+# namedtuple, UserDict, UserList. Aso does not yet let a class derive from dict or tuple, so the
+# mapping types here wrap a dict (and namedtuple classes hold their fields): they behave as
+# CPython's do, but isinstance(x, dict) and isinstance(p, tuple) are False.
+
+import sys as _sys
+
+
+class deque:
+    def __init__(self, iterable=(), maxlen=None):
+        if maxlen is not None:
+            if not isinstance(maxlen, int):
+                raise TypeError("an integer is required")
+            if maxlen < 0:
+                raise ValueError("maxlen must be non-negative")
+        self._maxlen = maxlen
+        self._items = []
+        self.extend(iterable)
+
+    @property
+    def maxlen(self):
+        return self._maxlen
+
+    def append(self, x):
+        items = self._items
+        items.append(x)
+        if self._maxlen is not None and len(items) > self._maxlen:
+            del items[0]
+
+    def appendleft(self, x):
+        items = self._items
+        items.insert(0, x)
+        if self._maxlen is not None and len(items) > self._maxlen:
+            items.pop()
+
+    def pop(self):
+        if not self._items:
+            raise IndexError("pop from an empty deque")
+        return self._items.pop()
+
+    def popleft(self):
+        if not self._items:
+            raise IndexError("pop from an empty deque")
+        return self._items.pop(0)
+
+    def extend(self, iterable):
+        if iterable is self:
+            iterable = list(iterable)
+        for x in iterable:
+            self.append(x)
+
+    def extendleft(self, iterable):
+        if iterable is self:
+            iterable = list(iterable)
+        for x in iterable:
+            self.appendleft(x)
+
+    def clear(self):
+        self._items.clear()
+
+    def copy(self):
+        return deque(self._items, self._maxlen)
+
+    __copy__ = copy
+
+    def count(self, x):
+        return self._items.count(x)
+
+    def index(self, x, start=0, stop=None):
+        try:
+            if stop is None:
+                return self._items.index(x, start)
+            return self._items.index(x, start, stop)
+        except ValueError:
+            raise ValueError(f"{x!r} is not in deque") from None
+
+    def insert(self, i, x):
+        if self._maxlen is not None and len(self._items) >= self._maxlen:
+            raise IndexError("deque already at its maximum size")
+        self._items.insert(i, x)
+
+    def remove(self, value):
+        try:
+            self._items.remove(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not in deque") from None
+
+    def reverse(self):
+        self._items.reverse()
+
+    def rotate(self, n=1):
+        items = self._items
+        if len(items) > 1:
+            n = n % len(items)
+            if n:
+                items[:] = items[-n:] + items[:-n]
+
+    def __len__(self):
+        return len(self._items)
+
+    def __bool__(self):
+        return len(self._items) > 0
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __reversed__(self):
+        return reversed(self._items)
+
+    def __contains__(self, x):
+        return x in self._items
+
+    def _index(self, i):
+        if not isinstance(i, int):
+            raise TypeError(f"sequence index must be integer, not '{type(i).__name__}'")
+        n = len(self._items)
+        if i < -n or i >= n:
+            raise IndexError("deque index out of range")
+        return i
+
+    def __getitem__(self, i):
+        return self._items[self._index(i)]
+
+    def __setitem__(self, i, x):
+        self._items[self._index(i)] = x
+
+    def __delitem__(self, i):
+        del self._items[self._index(i)]
+
+    def __eq__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items == other._items
+
+    def __ne__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items != other._items
+
+    def __lt__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items < other._items
+
+    def __le__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items <= other._items
+
+    def __gt__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items > other._items
+
+    def __ge__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items >= other._items
+
+    __hash__ = None
+
+    def __add__(self, other):
+        if not isinstance(other, deque):
+            raise TypeError(f'can only concatenate deque (not "{type(other).__name__}") to deque')
+        return deque(self._items + other._items, self._maxlen)
+
+    def __iadd__(self, other):
+        self.extend(other)
+        return self
+
+    def __mul__(self, n):
+        return deque(self._items * n, self._maxlen)
+
+    def __imul__(self, n):
+        items = self._items * n
+        self._items = []
+        self.extend(items)
+        return self
+
+    def __repr__(self):
+        if self._maxlen is None:
+            return f"deque({self._items!r})"
+        return f"deque({self._items!r}, maxlen={self._maxlen})"
+
+
+class _Mapping:
+    # A mapping over a dict `self._data`: what defaultdict, Counter, OrderedDict and UserDict share.
+    def __len__(self):
+        return len(self._data)
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __reversed__(self):
+        return reversed(self._data)
+
+    def __contains__(self, key):
+        return key in self._data
+
+    def __getitem__(self, key):
+        try:
+            return self._data[key]
+        except KeyError:
+            pass
+        return self.__missing__(key)
+
+    def __missing__(self, key):
+        raise KeyError(key)
+
+    def __setitem__(self, key, value):
+        self._data[key] = value
+
+    def __delitem__(self, key):
+        del self._data[key]
+
+    def __eq__(self, other):
+        if isinstance(other, _Mapping):
+            return self._data == other._data
+        if isinstance(other, dict):
+            return self._data == other
+        return NotImplemented
+
+    def __ne__(self, other):
+        result = self.__eq__(other)
+        if result is NotImplemented:
+            return result
+        return not result
+
+    __hash__ = None
+
+    def __bool__(self):
+        return len(self._data) > 0
+
+    def keys(self):
+        return self._data.keys()
+
+    def values(self):
+        return self._data.values()
+
+    def items(self):
+        return self._data.items()
+
+    def get(self, key, default=None):
+        return self._data.get(key, default)
+
+    def pop(self, key, *default):
+        return self._data.pop(key, *default)
+
+    def popitem(self):
+        return self._data.popitem()
+
+    def setdefault(self, key, default=None):
+        return self._data.setdefault(key, default)
+
+    def update(self, other=(), /, **kwargs):
+        if isinstance(other, _Mapping):
+            other = other._data
+        if hasattr(other, 'keys'):
+            for k in other.keys():
+                self[k] = other[k]
+        else:
+            for k, v in other:
+                self[k] = v
+        for k, v in kwargs.items():
+            self[k] = v
+
+    def clear(self):
+        self._data.clear()
+
+    def __or__(self, other):
+        if not isinstance(other, (dict, _Mapping)):
+            return NotImplemented
+        new = self.copy()
+        new.update(other)
+        return new
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
+
+class defaultdict(_Mapping):
+    def __init__(self, default_factory=None, *args, **kwargs):
+        if default_factory is not None and not callable(default_factory):
+            raise TypeError("first argument must be callable or None")
+        self.default_factory = default_factory
+        self._data = dict(*args, **kwargs)
+
+    def __missing__(self, key):
+        if self.default_factory is None:
+            raise KeyError(key)
+        value = self.default_factory()
+        self._data[key] = value
+        return value
+
+    def copy(self):
+        return defaultdict(self.default_factory, self._data)
+
+    __copy__ = copy
+
+    def __repr__(self):
+        f = self.default_factory
+        return f"defaultdict({f!r}, {self._data!r})"
+
+
+class OrderedDict(_Mapping):
+    def __init__(self, other=(), /, **kwargs):
+        self._data = {}
+        self.update(other, **kwargs)
+
+    def popitem(self, last=True):
+        if not self._data:
+            raise KeyError('dictionary is empty')
+        key = next(reversed(self._data)) if last else next(iter(self._data))
+        return key, self._data.pop(key)
+
+    def move_to_end(self, key, last=True):
+        value = self._data.pop(key)
+        if last:
+            self._data[key] = value
+        else:
+            rest = list(self._data.items())
+            self._data.clear()
+            self._data[key] = value
+            self._data.update(rest)
+
+    def __eq__(self, other):
+        if isinstance(other, OrderedDict):
+            return list(self._data.items()) == list(other._data.items())
+        return _Mapping.__eq__(self, other)
+
+    def copy(self):
+        return OrderedDict(self._data)
+
+    __copy__ = copy
+
+    @classmethod
+    def fromkeys(cls, iterable, value=None):
+        d = cls()
+        for k in iterable:
+            d[k] = value
+        return d
+
+    def __repr__(self):
+        if not self._data:
+            return "OrderedDict()"
+        return f"OrderedDict({list(self._data.items())!r})"
+
+
+class Counter(_Mapping):
+    def __init__(self, iterable=None, /, **kwds):
+        self._data = {}
+        self.update(iterable, **kwds)
+
+    def __missing__(self, key):
+        return 0
+
+    def total(self):
+        return sum(self._data.values())
+
+    def most_common(self, n=None):
+        items = sorted(self._data.items(), key=lambda kv: kv[1], reverse=True)
+        if n is None:
+            return items
+        return items[:max(n, 0)]
+
+    def elements(self):
+        for elem, count in self._data.items():
+            for _ in range(count):
+                yield elem
+
+    @classmethod
+    def fromkeys(cls, iterable, v=None):
+        raise NotImplementedError('Counter.fromkeys() is undefined.  Use Counter(iterable) instead.')
+
+    def update(self, iterable=None, /, **kwds):
+        data = self._data
+        if iterable is not None:
+            if isinstance(iterable, _Mapping):
+                iterable = iterable._data
+            if isinstance(iterable, dict):
+                for elem, count in iterable.items():
+                    data[elem] = count + data.get(elem, 0)
+            else:
+                for elem in iterable:
+                    data[elem] = data.get(elem, 0) + 1
+        if kwds:
+            self.update(kwds)
+
+    def subtract(self, iterable=None, /, **kwds):
+        data = self._data
+        if iterable is not None:
+            if isinstance(iterable, _Mapping):
+                iterable = iterable._data
+            if isinstance(iterable, dict):
+                for elem, count in iterable.items():
+                    data[elem] = data.get(elem, 0) - count
+            else:
+                for elem in iterable:
+                    data[elem] = data.get(elem, 0) - 1
+        if kwds:
+            self.subtract(kwds)
+
+    def copy(self):
+        return Counter(self)
+
+    __copy__ = copy
+
+    def __delitem__(self, elem):
+        if elem in self._data:
+            del self._data[elem]
+
+    def __repr__(self):
+        if not self._data:
+            return f'{type(self).__name__}()'
+        d = dict(self.most_common())
+        return f'{type(self).__name__}({d!r})'
+
+    def __add__(self, other):
+        if not isinstance(other, Counter):
+            return NotImplemented
+        result = Counter()
+        for elem, count in self.items():
+            newcount = count + other[elem]
+            if newcount > 0:
+                result[elem] = newcount
+        for elem, count in other.items():
+            if elem not in self and count > 0:
+                result[elem] = count
+        return result
+
+    def __sub__(self, other):
+        if not isinstance(other, Counter):
+            return NotImplemented
+        result = Counter()
+        for elem, count in self.items():
+            newcount = count - other[elem]
+            if newcount > 0:
+                result[elem] = newcount
+        for elem, count in other.items():
+            if elem not in self and count < 0:
+                result[elem] = 0 - count
+        return result
+
+    def __or__(self, other):
+        if not isinstance(other, Counter):
+            return NotImplemented
+        result = Counter()
+        for elem, count in self.items():
+            other_count = other[elem]
+            newcount = other_count if count < other_count else count
+            if newcount > 0:
+                result[elem] = newcount
+        for elem, count in other.items():
+            if elem not in self and count > 0:
+                result[elem] = count
+        return result
+
+    def __and__(self, other):
+        if not isinstance(other, Counter):
+            return NotImplemented
+        result = Counter()
+        for elem, count in self.items():
+            other_count = other[elem]
+            newcount = count if count < other_count else other_count
+            if newcount > 0:
+                result[elem] = newcount
+        return result
+
+    def __pos__(self):
+        result = Counter()
+        for elem, count in self.items():
+            if count > 0:
+                result[elem] = count
+        return result
+
+    def __neg__(self):
+        result = Counter()
+        for elem, count in self.items():
+            if count < 0:
+                result[elem] = 0 - count
+        return result
+
+    def __iadd__(self, other):
+        for elem, count in other.items():
+            self[elem] += count
+        return self._keep_positive()
+
+    def __isub__(self, other):
+        for elem, count in other.items():
+            self[elem] -= count
+        return self._keep_positive()
+
+    def _keep_positive(self):
+        nonpositive = [elem for elem, count in self._data.items() if not count > 0]
+        for elem in nonpositive:
+            del self._data[elem]
+        return self
+
+
+class UserDict(_Mapping):
+    def __init__(self, dict=None, /, **kwargs):
+        self._data = {}
+        if dict is not None:
+            self.update(dict)
+        if kwargs:
+            self.update(kwargs)
+
+    @property
+    def data(self):
+        return self._data
+
+    def copy(self):
+        return type(self)(self._data)
+
+    def __repr__(self):
+        return repr(self._data)
+
+
+class ChainMap:
+    def __init__(self, *maps):
+        self.maps = list(maps) or [{}]
+
+    def __missing__(self, key):
+        raise KeyError(key)
+
+    def __getitem__(self, key):
+        for mapping in self.maps:
+            try:
+                return mapping[key]
+            except KeyError:
+                pass
+        return self.__missing__(key)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def __len__(self):
+        return len(set().union(*self.maps))
+
+    def __iter__(self):
+        d = {}
+        for mapping in reversed(self.maps):
+            for k in mapping:
+                d[k] = None
+        return iter(d)
+
+    def __contains__(self, key):
+        return any(key in m for m in self.maps)
+
+    def __bool__(self):
+        return any(self.maps)
+
+    def keys(self):
+        return list(self)
+
+    def items(self):
+        return [(k, self[k]) for k in self]
+
+    def values(self):
+        return [self[k] for k in self]
+
+    def __repr__(self):
+        return f'{type(self).__name__}({", ".join(map(repr, self.maps))})'
+
+    def copy(self):
+        return type(self)(self.maps[0].copy(), *self.maps[1:])
+
+    __copy__ = copy
+
+    def new_child(self, m=None, **kwargs):
+        if m is None:
+            m = kwargs
+        elif kwargs:
+            m.update(kwargs)
+        return type(self)(m, *self.maps)
+
+    @property
+    def parents(self):
+        return type(self)(*self.maps[1:])
+
+    def __setitem__(self, key, value):
+        self.maps[0][key] = value
+
+    def __delitem__(self, key):
+        try:
+            del self.maps[0][key]
+        except KeyError:
+            raise KeyError(f'Key not found in the first mapping: {key!r}')
+
+    def pop(self, key, *args):
+        try:
+            return self.maps[0].pop(key, *args)
+        except KeyError:
+            raise KeyError(f'Key not found in the first mapping: {key!r}')
+
+    def clear(self):
+        self.maps[0].clear()
+
+    def __eq__(self, other):
+        if isinstance(other, ChainMap):
+            return dict(self.items()) == dict(other.items())
+        return dict(self.items()) == other
+
+    def update(self, other=(), /, **kwargs):
+        self.maps[0].update(other, **kwargs)
+
+
+class UserList:
+    def __init__(self, initlist=None):
+        self.data = []
+        if initlist is not None:
+            self.data[:] = list(initlist)
+
+    def __repr__(self):
+        return repr(self.data)
+
+    def __len__(self):
+        return len(self.data)
+
+    def __iter__(self):
+        return iter(self.data)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return self.__class__(self.data[i])
+        return self.data[i]
+
+    def __setitem__(self, i, item):
+        self.data[i] = item
+
+    def __delitem__(self, i):
+        del self.data[i]
+
+    def __contains__(self, item):
+        return item in self.data
+
+    def __eq__(self, other):
+        return self.data == (other.data if isinstance(other, UserList) else other)
+
+    def append(self, item):
+        self.data.append(item)
+
+    def extend(self, other):
+        self.data.extend(other)
+
+    def pop(self, i=-1):
+        return self.data.pop(i)
+
+    def insert(self, i, item):
+        self.data.insert(i, item)
+
+    def remove(self, item):
+        self.data.remove(item)
+
+    def sort(self, /, *args, **kwds):
+        self.data.sort(*args, **kwds)
+
+    def reverse(self):
+        self.data.reverse()
+
+    def index(self, item, *args):
+        return self.data.index(item, *args)
+
+    def count(self, item):
+        return self.data.count(item)
+
+    def clear(self):
+        self.data.clear()
+
+    def copy(self):
+        return self.__class__(self)
+
+
+def _tuple_compare(a, b):
+    return tuple(a) if isinstance(a, _NamedTuple) else a, tuple(b) if isinstance(b, _NamedTuple) else b
+
+
+class _NamedTuple:
+    # What every namedtuple class shares; the class itself gives `_fields` and `_field_defaults`.
+    def __len__(self):
+        return len(self._fields)
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __getitem__(self, i):
+        return self._values[i]
+
+    def __contains__(self, x):
+        return x in self._values
+
+    def __hash__(self):
+        return hash(self._values)
+
+    def __eq__(self, other):
+        if isinstance(other, _NamedTuple):
+            return self._values == other._values
+        if isinstance(other, tuple):
+            return self._values == other
+        return NotImplemented
+
+    def __ne__(self, other):
+        r = self.__eq__(other)
+        return r if r is NotImplemented else not r
+
+    def __lt__(self, other):
+        a, b = _tuple_compare(self, other)
+        return a < b
+
+    def __le__(self, other):
+        a, b = _tuple_compare(self, other)
+        return a <= b
+
+    def __gt__(self, other):
+        a, b = _tuple_compare(self, other)
+        return a > b
+
+    def __ge__(self, other):
+        a, b = _tuple_compare(self, other)
+        return a >= b
+
+    def __add__(self, other):
+        return self._values + tuple(other)
+
+    def __repr__(self):
+        inner = ', '.join(f'{name}={value!r}' for name, value in zip(self._fields, self._values))
+        return f'{type(self).__name__}({inner})'
+
+    def _asdict(self):
+        return dict(zip(self._fields, self._values))
+
+    def _replace(self, **kwds):
+        values = [kwds.pop(name, value) for name, value in zip(self._fields, self._values)]
+        if kwds:
+            raise ValueError(f'Got unexpected field names: {list(kwds)!r}')
+        return type(self)(*values)
+
+    def count(self, x):
+        return self._values.count(x)
+
+    def index(self, x, *args):
+        return self._values.index(x, *args)
+
+    def __getnewargs__(self):
+        return self._values
+
+
+def namedtuple(typename, field_names, *, rename=False, defaults=None, module=None):
+    if isinstance(field_names, str):
+        field_names = field_names.replace(',', ' ').split()
+    field_names = list(map(str, field_names))
+    typename = str(typename)
+    if rename:
+        seen = set()
+        for index, name in enumerate(field_names):
+            if (not name.isidentifier() or _iskeyword(name) or name.startswith('_') or name in seen):
+                field_names[index] = f'_{index}'
+            seen.add(name)
+    for name in [typename] + field_names:
+        if type(name) is not str:
+            raise TypeError('Type names and field names must be strings')
+        if not name.isidentifier():
+            raise ValueError(f'Type names and field names must be valid identifiers: {name!r}')
+        if _iskeyword(name):
+            raise ValueError(f'Type names and field names cannot be a keyword: {name!r}')
+    seen = set()
+    for name in field_names:
+        if name.startswith('_') and not rename:
+            raise ValueError(f'Field names cannot start with an underscore: {name!r}')
+        if name in seen:
+            raise ValueError(f'Encountered duplicate field name: {name!r}')
+        seen.add(name)
+    field_defaults = {}
+    if defaults is not None:
+        defaults = tuple(defaults)
+        if len(defaults) > len(field_names):
+            raise TypeError('Got more default values than field names')
+        field_defaults = dict(reversed(list(zip(reversed(field_names), reversed(defaults)))))
+    fields = tuple(field_names)
+    nfields = len(fields)
+
+    class cls(_NamedTuple):
+        def __init__(self, *args, **kwargs):
+            if len(args) > nfields:
+                raise TypeError(f'{typename}.__new__() takes {nfields + 1} positional arguments but {len(args) + 1} were given')
+            values = list(args)
+            for name in fields[len(args):]:
+                if name in kwargs:
+                    values.append(kwargs.pop(name))
+                elif name in field_defaults:
+                    values.append(field_defaults[name])
+                else:
+                    values.append(_missing)
+            for name in kwargs:
+                if name in fields:
+                    raise TypeError(f"{typename}.__new__() got multiple values for argument '{name}'")
+                raise TypeError(f"{typename}.__new__() got an unexpected keyword argument '{name}'")
+            missing = [name for name, v in zip(fields, values) if v is _missing]
+            if missing:
+                if len(missing) == 1:
+                    raise TypeError(f"{typename}.__new__() missing 1 required positional argument: '{missing[0]}'")
+                names = ', '.join(repr(m) for m in missing[:-1]) + f" and {missing[-1]!r}"
+                raise TypeError(f"{typename}.__new__() missing {len(missing)} required positional arguments: {names}")
+            self._values = tuple(values)
+            for name, v in zip(fields, values):
+                setattr(self, name, v)
+
+        @classmethod
+        def _make(klass, iterable):
+            values = tuple(iterable)
+            if len(values) != nfields:
+                raise TypeError(f'Expected {nfields} arguments, got {len(values)}')
+            return klass(*values)
+
+    cls._fields = fields
+    cls._field_defaults = field_defaults
+    cls.__name__ = typename
+    cls.__qualname__ = typename
+    cls.__module__ = '__main__' if module is None else module
+    cls.__doc__ = f'{typename}({", ".join(fields)})'
+    return cls
+
+
+_missing = object()
+
+
+def _iskeyword(name):
+    import keyword
+    return keyword.iskeyword(name)
+
+"""#
+        ),
+        LibraryPart(
+            module: "contextlib",
+            file: "contextlib/contextlib.aso",
+            names: ["AbstractContextManager", "AbstractAsyncContextManager", "ContextDecorator", "AsyncContextDecorator", "contextmanager", "asynccontextmanager", "closing", "aclosing", "suppress", "nullcontext", "redirect_stdout", "redirect_stderr", "chdir", "ExitStack", "AsyncExitStack"],
+            needs: [],
+            native: [],
+            source: #"""
+# The contextlib module, written in Aso: contextmanager and asynccontextmanager, ContextDecorator,
+# suppress, closing, aclosing, nullcontext, ExitStack, AsyncExitStack, redirect_stdout and
+# redirect_stderr, chdir.
+
+import sys as _sys
+
+
+class AbstractContextManager:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        return None
+
+
+class AbstractAsyncContextManager:
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, exc_type, exc_value, traceback):
+        return None
+
+
+class ContextDecorator:
+    def _recreate_cm(self):
+        return self
+
+    def __call__(self, func):
+        def inner(*args, **kwds):
+            with self._recreate_cm():
+                return func(*args, **kwds)
+        _wraps(inner, func)
+        return inner
+
+
+class AsyncContextDecorator:
+    def _recreate_cm(self):
+        return self
+
+    def __call__(self, func):
+        async def inner(*args, **kwds):
+            async with self._recreate_cm():
+                return await func(*args, **kwds)
+        _wraps(inner, func)
+        return inner
+
+
+def _wraps(wrapper, wrapped):
+    for attr in ('__module__', '__name__', '__qualname__', '__doc__'):
+        try:
+            setattr(wrapper, attr, getattr(wrapped, attr))
+        except (AttributeError, TypeError):
+            pass
+    wrapper.__wrapped__ = wrapped
+
+
+class _GeneratorContextManager(ContextDecorator):
+    def __init__(self, func, args, kwds):
+        self.gen = func(*args, **kwds)
+        self.func, self.args, self.kwds = func, args, kwds
+        self.__doc__ = getattr(func, "__doc__", None)
+
+    def _recreate_cm(self):
+        return self.__class__(self.func, self.args, self.kwds)
+
+    def __enter__(self):
+        del self.args, self.kwds, self.func
+        try:
+            return next(self.gen)
+        except StopIteration:
+            raise RuntimeError("generator didn't yield") from None
+
+    def __exit__(self, typ, value, traceback):
+        if typ is None:
+            try:
+                next(self.gen)
+            except StopIteration:
+                return False
+            else:
+                raise RuntimeError("generator didn't stop")
+        else:
+            if value is None:
+                value = typ()
+            try:
+                self.gen.throw(value)
+            except StopIteration as exc:
+                return exc is not value
+            except RuntimeError as exc:
+                if exc is value:
+                    return False
+                if isinstance(value, StopIteration) and exc.__cause__ is value:
+                    return False
+                raise
+            except BaseException as exc:
+                if exc is not value:
+                    raise
+                return False
+            raise RuntimeError("generator didn't stop after throw()")
+
+
+class _AsyncGeneratorContextManager(AsyncContextDecorator):
+    def __init__(self, func, args, kwds):
+        self.gen = func(*args, **kwds)
+        self.func, self.args, self.kwds = func, args, kwds
+        self.__doc__ = getattr(func, "__doc__", None)
+
+    def _recreate_cm(self):
+        return self.__class__(self.func, self.args, self.kwds)
+
+    async def __aenter__(self):
+        del self.args, self.kwds, self.func
+        try:
+            return await self.gen.__anext__()
+        except StopAsyncIteration:
+            raise RuntimeError("generator didn't yield") from None
+
+    async def __aexit__(self, typ, value, traceback):
+        if typ is None:
+            try:
+                await self.gen.__anext__()
+            except StopAsyncIteration:
+                return False
+            else:
+                raise RuntimeError("generator didn't stop")
+        else:
+            if value is None:
+                value = typ()
+            try:
+                await self.gen.athrow(value)
+            except StopAsyncIteration as exc:
+                return exc is not value
+            except RuntimeError as exc:
+                if exc is value:
+                    return False
+                if isinstance(value, (StopIteration, StopAsyncIteration)) and exc.__cause__ is value:
+                    return False
+                raise
+            except BaseException as exc:
+                if exc is not value:
+                    raise
+                return False
+            raise RuntimeError("generator didn't stop after athrow()")
+
+
+def contextmanager(func):
+    def helper(*args, **kwds):
+        return _GeneratorContextManager(func, args, kwds)
+    _wraps(helper, func)
+    return helper
+
+
+def asynccontextmanager(func):
+    def helper(*args, **kwds):
+        return _AsyncGeneratorContextManager(func, args, kwds)
+    _wraps(helper, func)
+    return helper
+
+
+class closing(AbstractContextManager):
+    def __init__(self, thing):
+        self.thing = thing
+
+    def __enter__(self):
+        return self.thing
+
+    def __exit__(self, *exc_info):
+        self.thing.close()
+
+
+class aclosing(AbstractAsyncContextManager):
+    def __init__(self, thing):
+        self.thing = thing
+
+    async def __aenter__(self):
+        return self.thing
+
+    async def __aexit__(self, *exc_info):
+        await self.thing.aclose()
+
+
+class suppress(AbstractContextManager):
+    def __init__(self, *exceptions):
+        self._exceptions = exceptions
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, exctype, excinst, exctb):
+        if exctype is None:
+            return False
+        if issubclass(exctype, self._exceptions):
+            return True
+        if issubclass(exctype, BaseExceptionGroup):
+            match, rest = excinst.split(self._exceptions)
+            if rest is None:
+                return True
+            raise rest
+        return False
+
+
+class nullcontext(AbstractContextManager):
+    def __init__(self, enter_result=None):
+        self.enter_result = enter_result
+
+    def __enter__(self):
+        return self.enter_result
+
+    def __exit__(self, *excinfo):
+        pass
+
+    async def __aenter__(self):
+        return self.enter_result
+
+    async def __aexit__(self, *excinfo):
+        pass
+
+
+class _RedirectStream(AbstractContextManager):
+    _stream = None
+
+    def __init__(self, new_target):
+        self._new_target = new_target
+        self._old_targets = []
+
+    def __enter__(self):
+        self._old_targets.append(getattr(_sys, self._stream))
+        setattr(_sys, self._stream, self._new_target)
+        return self._new_target
+
+    def __exit__(self, exctype, excinst, exctb):
+        setattr(_sys, self._stream, self._old_targets.pop())
+
+
+class redirect_stdout(_RedirectStream):
+    _stream = "stdout"
+
+
+class redirect_stderr(_RedirectStream):
+    _stream = "stderr"
+
+
+class chdir(AbstractContextManager):
+    def __init__(self, path):
+        self.path = path
+        self._old_cwd = []
+
+    def __enter__(self):
+        import os
+        self._old_cwd.append(os.getcwd())
+        os.chdir(self.path)
+
+    def __exit__(self, *excinfo):
+        import os
+        os.chdir(self._old_cwd.pop())
+
+
+def _fix_exception_context(new_exc, old_exc, frame_exc):
+    # Context may not be correct, so find the end of the chain.
+    while True:
+        exc_context = new_exc.__context__
+        if exc_context is None or exc_context is old_exc:
+            return
+        if exc_context is frame_exc:
+            break
+        new_exc = exc_context
+    new_exc.__context__ = old_exc
+
+
+def _raise_fixed(exc):
+    fixed_ctx = exc.__context__
+    try:
+        raise exc
+    except BaseException:
+        exc.__context__ = fixed_ctx
+        raise
+
+
+class _BaseExitStack:
+    def __init__(self):
+        self._exit_callbacks = []
+
+    def pop_all(self):
+        new_stack = type(self)()
+        new_stack._exit_callbacks = self._exit_callbacks
+        self._exit_callbacks = []
+        return new_stack
+
+    def push(self, exit):
+        _cb_type = type(exit)
+        try:
+            exit_method = _cb_type.__exit__
+        except AttributeError:
+            self._exit_callbacks.append((True, exit))
+        else:
+            self._push_cm_exit(exit, exit_method)
+        return exit
+
+    def enter_context(self, cm):
+        cls = type(cm)
+        try:
+            _enter = cls.__enter__
+            _exit = cls.__exit__
+        except AttributeError:
+            raise TypeError(f"'{cls.__module__}.{cls.__qualname__}' object does "
+                            f"not support the context manager protocol") from None
+        result = _enter(cm)
+        self._push_cm_exit(cm, _exit)
+        return result
+
+    def callback(self, callback, /, *args, **kwds):
+        def _exit_wrapper(exc_type, exc, tb):
+            callback(*args, **kwds)
+        _exit_wrapper.__wrapped__ = callback
+        self._exit_callbacks.append((True, _exit_wrapper))
+        return callback
+
+    def _push_cm_exit(self, cm, cm_exit):
+        def _exit_wrapper(exc_type, exc, tb):
+            return cm_exit(cm, exc_type, exc, tb)
+        self._exit_callbacks.append((True, _exit_wrapper))
+
+
+class ExitStack(_BaseExitStack):
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_details):
+        received_exc = exc_details[0] is not None
+        frame_exc = _sys.exc_info()[1]
+        suppressed_exc = False
+        pending_raise = False
+        while self._exit_callbacks:
+            is_sync, cb = self._exit_callbacks.pop()
+            try:
+                if cb(*exc_details):
+                    suppressed_exc = True
+                    pending_raise = False
+                    exc_details = (None, None, None)
+            except BaseException as new_exc:
+                _fix_exception_context(new_exc, exc_details[1], frame_exc)
+                pending_raise = True
+                exc_details = (type(new_exc), new_exc, new_exc.__traceback__)
+        if pending_raise:
+            _raise_fixed(exc_details[1])
+        return received_exc and suppressed_exc
+
+    def close(self):
+        self.__exit__(None, None, None)
+
+
+class AsyncExitStack(_BaseExitStack):
+    async def enter_async_context(self, cm):
+        cls = type(cm)
+        try:
+            _enter = cls.__aenter__
+            _exit = cls.__aexit__
+        except AttributeError:
+            raise TypeError(f"'{cls.__module__}.{cls.__qualname__}' object does "
+                            f"not support the asynchronous context manager protocol"
+                            ) from None
+        result = await _enter(cm)
+
+        async def _exit_wrapper(exc_type, exc, tb):
+            return await _exit(cm, exc_type, exc, tb)
+        self._exit_callbacks.append((False, _exit_wrapper))
+        return result
+
+    def push_async_exit(self, exit):
+        _cb_type = type(exit)
+        try:
+            exit_method = _cb_type.__aexit__
+        except AttributeError:
+            self._exit_callbacks.append((False, exit))
+        else:
+            async def _exit_wrapper(exc_type, exc, tb):
+                return await exit_method(exit, exc_type, exc, tb)
+            self._exit_callbacks.append((False, _exit_wrapper))
+        return exit
+
+    def push_async_callback(self, callback, /, *args, **kwds):
+        async def _exit_wrapper(exc_type, exc, tb):
+            await callback(*args, **kwds)
+        _exit_wrapper.__wrapped__ = callback
+        self._exit_callbacks.append((False, _exit_wrapper))
+        return callback
+
+    async def aclose(self):
+        await self.__aexit__(None, None, None)
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc_details):
+        received_exc = exc_details[0] is not None
+        frame_exc = _sys.exc_info()[1]
+        suppressed_exc = False
+        pending_raise = False
+        while self._exit_callbacks:
+            is_sync, cb = self._exit_callbacks.pop()
+            try:
+                if is_sync:
+                    cb_suppress = cb(*exc_details)
+                else:
+                    cb_suppress = await cb(*exc_details)
+                if cb_suppress:
+                    suppressed_exc = True
+                    pending_raise = False
+                    exc_details = (None, None, None)
+            except BaseException as new_exc:
+                _fix_exception_context(new_exc, exc_details[1], frame_exc)
+                pending_raise = True
+                exc_details = (type(new_exc), new_exc, new_exc.__traceback__)
+        if pending_raise:
+            _raise_fixed(exc_details[1])
+        return received_exc and suppressed_exc
+
+"""#
+        ),
+        LibraryPart(
+            module: "copy",
+            file: "copy/copy.aso",
+            names: ["Error", "error", "copy", "deepcopy"],
+            needs: [],
+            native: [],
+            source: #"""
+# The copy module, written in Aso: copy and deepcopy (with the memo), honouring __copy__ and
+# __deepcopy__; instances of a program's classes are copied attribute by attribute.
+
+import _aso
+
+class Error(Exception):
+    pass
+
+
+error = Error
+
+_atomic = (type(None), int, float, bool, str, bytes, type, range, slice,
+           type(len), type(lambda: 0), type(Ellipsis), type(NotImplemented))
+
+
+def copy(x):
+    cls = type(x)
+    if cls in _atomic or cls is tuple or cls is frozenset:
+        return x
+    if cls is list:
+        return x[:]
+    if cls is dict or cls is set:
+        return x.copy()
+    copier = getattr(cls, '__copy__', None)
+    if copier is not None:
+        return copier(x)
+    return _copy_instance(x, False, None)
+
+
+def _copy_instance(x, deep, memo):
+    cls = type(x)
+    try:
+        y = _aso.new_instance(cls)
+    except TypeError:
+        raise Error(f"un(deep)copyable object of type {cls}") from None
+    if memo is not None:
+        memo[id(x)] = y
+    for name, value in _aso.attributes(x).items():
+        if deep:
+            value = deepcopy(value, memo)
+        _aso.set_attribute(y, name, value)
+    return y
+
+
+def deepcopy(x, memo=None, _nil=[]):
+    if memo is None:
+        memo = {}
+    d = id(x)
+    y = memo.get(d, _nil)
+    if y is not _nil:
+        return y
+    cls = type(x)
+    if cls in _atomic or cls is frozenset and all(type(e) in _atomic for e in x):
+        y = x
+    elif cls is list:
+        y = []
+        memo[d] = y
+        for a in x:
+            y.append(deepcopy(a, memo))
+    elif cls is tuple:
+        y = tuple(deepcopy(a, memo) for a in x)
+        if d in memo:
+            return memo[d]
+        if all(a is b for a, b in zip(x, y)):
+            y = x
+    elif cls is dict:
+        y = {}
+        memo[d] = y
+        for key, value in x.items():
+            y[deepcopy(key, memo)] = deepcopy(value, memo)
+    elif cls is set:
+        y = set(deepcopy(a, memo) for a in x)
+    elif cls is frozenset:
+        y = frozenset(deepcopy(a, memo) for a in x)
+    else:
+        copier = getattr(x, '__deepcopy__', None)
+        if copier is not None:
+            y = copier(memo)
+        else:
+            y = _copy_instance(x, True, memo)
+    if y is not x:
+        memo[d] = y
+        _keep_alive(x, memo)
+    return y
+
+
+def _keep_alive(x, memo):
+    try:
+        memo[id(memo)].append(x)
+    except KeyError:
+        memo[id(memo)] = [x]
+
+"""#
+        ),
+        LibraryPart(
+            module: "functools",
+            file: "functools/functools.aso",
+            names: ["WRAPPER_ASSIGNMENTS", "WRAPPER_UPDATES", "update_wrapper", "wraps", "reduce", "partial", "partialmethod", "cmp_to_key", "total_ordering", "lru_cache", "cache", "cached_property", "singledispatch"],
+            needs: [],
+            native: [],
+            source: #"""
+# The functools module, written in Aso: partial, reduce, wraps and update_wrapper, lru_cache and
+# cache, cached_property, total_ordering, cmp_to_key, singledispatch.
+
+WRAPPER_ASSIGNMENTS = ('__module__', '__name__', '__qualname__', '__doc__', '__annotations__')
+WRAPPER_UPDATES = ('__dict__',)
+
+
+def update_wrapper(wrapper, wrapped, assigned=WRAPPER_ASSIGNMENTS, updated=WRAPPER_UPDATES):
+    for attr in assigned:
+        try:
+            value = getattr(wrapped, attr)
+        except AttributeError:
+            pass
+        else:
+            try:
+                setattr(wrapper, attr, value)
+            except (AttributeError, TypeError):
+                pass
+    for attr in updated:
+        try:
+            source = getattr(wrapped, attr)
+        except AttributeError:
+            continue
+        for k in source:
+            if k != '__wrapped__':
+                try:
+                    setattr(wrapper, k, source[k])
+                except (AttributeError, TypeError):
+                    pass
+    wrapper.__wrapped__ = wrapped
+    return wrapper
+
+
+def wraps(wrapped, assigned=WRAPPER_ASSIGNMENTS, updated=WRAPPER_UPDATES):
+    def decorating(wrapper):
+        return update_wrapper(wrapper, wrapped, assigned, updated)
+    return decorating
+
+
+_initial_missing = object()
+
+
+def reduce(function, sequence, initial=_initial_missing):
+    it = iter(sequence)
+    if initial is _initial_missing:
+        try:
+            value = next(it)
+        except StopIteration:
+            raise TypeError("reduce() of empty iterable with no initial value") from None
+    else:
+        value = initial
+    for element in it:
+        value = function(value, element)
+    return value
+
+
+class partial:
+    def __init__(self, func, *args, **keywords):
+        if not callable(func):
+            raise TypeError("the first argument must be callable")
+        if isinstance(func, partial):
+            args = func.args + args
+            keywords = {**func.keywords, **keywords}
+            func = func.func
+        self.func = func
+        self.args = args
+        self.keywords = keywords
+
+    def __call__(self, *args, **keywords):
+        keywords = {**self.keywords, **keywords}
+        return self.func(*self.args, *args, **keywords)
+
+    def __repr__(self):
+        args = [repr(self.func)]
+        args.extend(repr(x) for x in self.args)
+        args.extend(f"{k}={v!r}" for (k, v) in self.keywords.items())
+        return "functools.partial(" + ", ".join(args) + ")"
+
+
+class partialmethod:
+    def __init__(self, func, *args, **keywords):
+        self.func = func
+        self.args = args
+        self.keywords = keywords
+
+
+def cmp_to_key(mycmp):
+    class K:
+        __slots__ = ['obj']
+
+        def __init__(self, obj):
+            self.obj = obj
+
+        def __lt__(self, other):
+            return mycmp(self.obj, other.obj) < 0
+
+        def __gt__(self, other):
+            return mycmp(self.obj, other.obj) > 0
+
+        def __eq__(self, other):
+            return mycmp(self.obj, other.obj) == 0
+
+        def __le__(self, other):
+            return mycmp(self.obj, other.obj) <= 0
+
+        def __ge__(self, other):
+            return mycmp(self.obj, other.obj) >= 0
+
+        __hash__ = None
+    return K
+
+
+def _missing_op(cls, op):
+    return getattr(cls, op, None) is getattr(object, op, None)
+
+
+def total_ordering(cls):
+    roots = [op for op in ('__lt__', '__le__', '__gt__', '__ge__') if not _missing_op(cls, op)]
+    if not roots:
+        raise ValueError('must define at least one ordering operation: < > <= >=')
+    root = roots[0]
+    if '__lt__' in roots:
+        root = '__lt__'
+    elif '__le__' in roots:
+        root = '__le__'
+    elif '__gt__' in roots:
+        root = '__gt__'
+    else:
+        root = '__ge__'
+    for opname, opfunc in _convert[root]:
+        if opname not in roots:
+            opfunc.__name__ = opname
+            setattr(cls, opname, opfunc)
+    return cls
+
+
+def _gt_from_lt(self, other):
+    op_result = type(self).__lt__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result and self != other
+
+
+def _le_from_lt(self, other):
+    op_result = type(self).__lt__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return op_result or self == other
+
+
+def _ge_from_lt(self, other):
+    op_result = type(self).__lt__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result
+
+
+def _ge_from_le(self, other):
+    op_result = type(self).__le__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result or self == other
+
+
+def _lt_from_le(self, other):
+    op_result = type(self).__le__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return op_result and self != other
+
+
+def _gt_from_le(self, other):
+    op_result = type(self).__le__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result
+
+
+def _lt_from_gt(self, other):
+    op_result = type(self).__gt__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result and self != other
+
+
+def _ge_from_gt(self, other):
+    op_result = type(self).__gt__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return op_result or self == other
+
+
+def _le_from_gt(self, other):
+    op_result = type(self).__gt__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result
+
+
+def _le_from_ge(self, other):
+    op_result = type(self).__ge__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result or self == other
+
+
+def _gt_from_ge(self, other):
+    op_result = type(self).__ge__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return op_result and self != other
+
+
+def _lt_from_ge(self, other):
+    op_result = type(self).__ge__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result
+
+
+_convert = {
+    '__lt__': [('__gt__', _gt_from_lt), ('__le__', _le_from_lt), ('__ge__', _ge_from_lt)],
+    '__le__': [('__ge__', _ge_from_le), ('__lt__', _lt_from_le), ('__gt__', _gt_from_le)],
+    '__gt__': [('__lt__', _lt_from_gt), ('__ge__', _ge_from_gt), ('__le__', _le_from_gt)],
+    '__ge__': [('__le__', _le_from_ge), ('__gt__', _gt_from_ge), ('__lt__', _lt_from_ge)],
+}
+
+
+class _CacheInfo:
+    def __init__(self, hits, misses, maxsize, currsize):
+        self.hits = hits
+        self.misses = misses
+        self.maxsize = maxsize
+        self.currsize = currsize
+
+    def _tuple(self):
+        return (self.hits, self.misses, self.maxsize, self.currsize)
+
+    def __iter__(self):
+        return iter(self._tuple())
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        return self._tuple()[i]
+
+    def __eq__(self, other):
+        if isinstance(other, _CacheInfo):
+            return self._tuple() == other._tuple()
+        return self._tuple() == other
+
+    def __hash__(self):
+        return hash(self._tuple())
+
+    def __repr__(self):
+        return f"CacheInfo(hits={self.hits!r}, misses={self.misses!r}, maxsize={self.maxsize!r}, currsize={self.currsize!r})"
+
+
+_CacheInfo.__name__ = 'CacheInfo'
+_CacheInfo.__qualname__ = 'CacheInfo'
+_kwd_mark = object()
+
+
+def _make_key(args, kwds, typed):
+    key = args
+    if kwds:
+        key += (_kwd_mark,)
+        for item in kwds.items():
+            key += item
+    if typed:
+        key += tuple(type(v) for v in args)
+        if kwds:
+            key += tuple(type(v) for v in kwds.values())
+    elif len(key) == 1 and type(key[0]) in (int, str):
+        return key[0]
+    return key
+
+
+class _lru_cache_wrapper:
+    def __init__(self, user_function, maxsize, typed):
+        self.__wrapped__ = user_function
+        self._maxsize = maxsize
+        self._typed = typed
+        self._cache = {}
+        self._hits = 0
+        self._misses = 0
+        update_wrapper(self, user_function)
+
+    def __call__(self, *args, **kwds):
+        key = _make_key(args, kwds, self._typed)
+        cache = self._cache
+        maxsize = self._maxsize
+        if maxsize == 0:
+            self._misses += 1
+            return self.__wrapped__(*args, **kwds)
+        if key in cache:
+            self._hits += 1
+            result = cache[key]
+            if maxsize is not None:
+                # Most recently used goes to the end.
+                del cache[key]
+                cache[key] = result
+            return result
+        self._misses += 1
+        result = self.__wrapped__(*args, **kwds)
+        if key in cache:
+            return result
+        cache[key] = result
+        if maxsize is not None and len(cache) > maxsize:
+            del cache[next(iter(cache))]
+        return result
+
+    def cache_info(self):
+        return _CacheInfo(self._hits, self._misses, self._maxsize, len(self._cache))
+
+    def cache_clear(self):
+        self._cache.clear()
+        self._hits = 0
+        self._misses = 0
+
+    def cache_parameters(self):
+        return {'maxsize': self._maxsize, 'typed': self._typed}
+
+    def __repr__(self):
+        return f"<functools._lru_cache_wrapper object at {id(self):#x}>"
+
+
+def lru_cache(maxsize=128, typed=False):
+    if isinstance(maxsize, int):
+        if maxsize < 0:
+            maxsize = 0
+    elif callable(maxsize) and isinstance(typed, bool):
+        user_function = maxsize
+        return _lru_cache_wrapper(user_function, 128, typed)
+    elif maxsize is not None:
+        raise TypeError('Expected first argument to be an integer, a callable, or None')
+
+    def decorating_function(user_function):
+        return _lru_cache_wrapper(user_function, maxsize, typed)
+    return decorating_function
+
+
+def cache(user_function):
+    return lru_cache(maxsize=None)(user_function)
+
+
+def cached_property(func):
+    # A property that keeps the first value it computes on the instance (`del obj.name` forgets it).
+    name = func.__name__
+    slot = '_cached_property_' + name
+
+    def getter(self):
+        try:
+            return getattr(self, slot)
+        except AttributeError:
+            pass
+        value = func(self)
+        setattr(self, slot, value)
+        return value
+
+    def setter(self, value):
+        setattr(self, slot, value)
+
+    def deleter(self):
+        try:
+            delattr(self, slot)
+        except AttributeError:
+            raise AttributeError(name) from None
+    return property(getter, setter, deleter, func.__doc__)
+
+
+def _find_impl(cls, registry):
+    for base in cls.__mro__:
+        if base in registry:
+            return registry[base]
+    return registry[object]
+
+
+class _SingleDispatch:
+    def __init__(self, func):
+        self.registry = {object: func}
+        self._func = func
+        update_wrapper(self, func)
+
+    def dispatch(self, cls):
+        return _find_impl(cls, self.registry)
+
+    def register(self, cls, func=None):
+        if not isinstance(cls, type):
+            raise TypeError(
+                f"Invalid first argument to `register()`: {cls!r}. "
+                f"Use either `@register(some_class)` or plain `@register` "
+                f"on an annotated function."
+            )
+        if func is None:
+            def deco(f):
+                self.registry[cls] = f
+                return f
+            return deco
+        self.registry[cls] = func
+        return func
+
+    def __call__(self, *args, **kw):
+        if not args:
+            raise TypeError(f'{self.__name__} requires at least 1 positional argument')
+        return _find_impl(type(args[0]), self.registry)(*args, **kw)
+
+
+def singledispatch(func):
+    return _SingleDispatch(func)
+
+"""#
+        ),
+        LibraryPart(
+            module: "heapq",
+            file: "heapq/heapq.aso",
+            names: ["heappush", "heappop", "heapreplace", "heappushpop", "heapify", "merge", "nlargest", "nsmallest"],
+            needs: [],
+            native: [],
+            source: #"""
+# The heapq module, written in Aso: CPython's algorithms (the same comparisons in the same order,
+# so lists end up in the same layout).
+
+def heappush(heap, item):
+    heap.append(item)
+    _siftdown(heap, 0, len(heap) - 1)
+
+
+def heappop(heap):
+    lastelt = heap.pop()
+    if heap:
+        returnitem = heap[0]
+        heap[0] = lastelt
+        _siftup(heap, 0)
+        return returnitem
+    return lastelt
+
+
+def heapreplace(heap, item):
+    returnitem = heap[0]
+    heap[0] = item
+    _siftup(heap, 0)
+    return returnitem
+
+
+def heappushpop(heap, item):
+    if heap and heap[0] < item:
+        item, heap[0] = heap[0], item
+        _siftup(heap, 0)
+    return item
+
+
+def heapify(x):
+    n = len(x)
+    for i in reversed(range(n // 2)):
+        _siftup(x, i)
+
+
+def _siftdown(heap, startpos, pos):
+    newitem = heap[pos]
+    while pos > startpos:
+        parentpos = (pos - 1) >> 1
+        parent = heap[parentpos]
+        if newitem < parent:
+            heap[pos] = parent
+            pos = parentpos
+            continue
+        break
+    heap[pos] = newitem
+
+
+def _siftup(heap, pos):
+    endpos = len(heap)
+    startpos = pos
+    newitem = heap[pos]
+    childpos = 2 * pos + 1
+    while childpos < endpos:
+        rightpos = childpos + 1
+        if rightpos < endpos and not heap[childpos] < heap[rightpos]:
+            childpos = rightpos
+        heap[pos] = heap[childpos]
+        pos = childpos
+        childpos = 2 * pos + 1
+    heap[pos] = newitem
+    _siftdown(heap, startpos, pos)
+
+
+def _siftdown_max(heap, startpos, pos):
+    newitem = heap[pos]
+    while pos > startpos:
+        parentpos = (pos - 1) >> 1
+        parent = heap[parentpos]
+        if parent < newitem:
+            heap[pos] = parent
+            pos = parentpos
+            continue
+        break
+    heap[pos] = newitem
+
+
+def _siftup_max(heap, pos):
+    endpos = len(heap)
+    startpos = pos
+    newitem = heap[pos]
+    childpos = 2 * pos + 1
+    while childpos < endpos:
+        rightpos = childpos + 1
+        if rightpos < endpos and not heap[rightpos] < heap[childpos]:
+            childpos = rightpos
+        heap[pos] = heap[childpos]
+        pos = childpos
+        childpos = 2 * pos + 1
+    heap[pos] = newitem
+    _siftdown_max(heap, startpos, pos)
+
+
+def _heapify_max(x):
+    n = len(x)
+    for i in reversed(range(n // 2)):
+        _siftup_max(x, i)
+
+
+def _heappop_max(heap):
+    lastelt = heap.pop()
+    if heap:
+        returnitem = heap[0]
+        heap[0] = lastelt
+        _siftup_max(heap, 0)
+        return returnitem
+    return lastelt
+
+
+def merge(*iterables, key=None, reverse=False):
+    entries = []
+    index = 0
+    for it in iterables:
+        it = iter(it)
+        for value in it:
+            if key is None:
+                entries.append([value, index * (-1 if reverse else 1), value, it])
+            else:
+                entries.append([key(value), index * (-1 if reverse else 1), value, it])
+            break
+        index += 1
+    # A plain k-way merge: stable, ties go to the earlier iterable.
+    while entries:
+        best = 0
+        for i in range(1, len(entries)):
+            a = entries[i]
+            b = entries[best]
+            if reverse:
+                if b[0] < a[0] or (not a[0] < b[0] and a[1] > b[1]):
+                    best = i
+            else:
+                if a[0] < b[0] or (not b[0] < a[0] and a[1] < b[1]):
+                    best = i
+        entry = entries[best]
+        yield entry[2]
+        for value in entry[3]:
+            entry[0] = value if key is None else key(value)
+            entry[2] = value
+            break
+        else:
+            del entries[best]
+
+
+def nlargest(n, iterable, key=None):
+    if n == 1:
+        it = iter(iterable)
+        sentinel = object()
+        if key is None:
+            result = max(it, default=sentinel)
+        else:
+            result = max(it, default=sentinel, key=key)
+        return [] if result is sentinel else [result]
+    if n <= 0:
+        return []
+    return sorted(iterable, key=key, reverse=True)[:n]
+
+
+def nsmallest(n, iterable, key=None):
+    if n == 1:
+        it = iter(iterable)
+        sentinel = object()
+        if key is None:
+            result = min(it, default=sentinel)
+        else:
+            result = min(it, default=sentinel, key=key)
+        return [] if result is sentinel else [result]
+    if n <= 0:
+        return []
+    return sorted(iterable, key=key)[:n]
+
+"""#
+        ),
+        LibraryPart(
+            module: "io",
+            file: "io/io.aso",
+            names: ["SEEK_SET", "SEEK_CUR", "SEEK_END", "UnsupportedOperation", "StringIO", "BytesIO"],
+            needs: [],
+            native: [],
+            source: #"""
+# io's in-memory streams, written in Aso: StringIO and BytesIO (what contextlib.redirect_stdout
+# and programs that build text need). Files on disk are not part of Aso.
+
+SEEK_SET = 0
+SEEK_CUR = 1
+SEEK_END = 2
+
+
+class UnsupportedOperation(ValueError):
+    pass
+
+
+class _Memory:
+    def _check(self):
+        if self._closed:
+            raise ValueError("I/O operation on closed file")
+
+    @property
+    def closed(self):
+        return self._closed
+
+    def close(self):
+        self._closed = True
+
+    def __enter__(self):
+        self._check()
+        return self
+
+    def __exit__(self, *args):
+        self.close()
+
+    def __iter__(self):
+        self._check()
+        return self
+
+    def __next__(self):
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def readable(self):
+        self._check()
+        return True
+
+    def writable(self):
+        self._check()
+        return True
+
+    def seekable(self):
+        self._check()
+        return True
+
+    def flush(self):
+        self._check()
+
+    def isatty(self):
+        self._check()
+        return False
+
+    def tell(self):
+        self._check()
+        return self._pos
+
+    def seek(self, pos, whence=0):
+        self._check()
+        if whence == 0:
+            if pos < 0:
+                raise ValueError(f"Negative seek position {pos}")
+            self._pos = pos
+        elif whence == 1:
+            self._pos = max(0, self._pos + pos)
+        elif whence == 2:
+            self._pos = max(0, len(self._buf) + pos)
+        else:
+            raise ValueError(f"Invalid whence ({whence}, should be 0, 1 or 2)")
+        return self._pos
+
+    def getvalue(self):
+        self._check()
+        return self._buf
+
+    def read(self, size=-1):
+        self._check()
+        if size is None or size < 0:
+            size = len(self._buf)
+        data = self._buf[self._pos:self._pos + size]
+        self._pos += len(data)
+        return data
+
+    def readline(self, size=-1):
+        self._check()
+        buf = self._buf
+        end = buf.find(self._newline, self._pos)
+        end = len(buf) if end < 0 else end + 1
+        if size is not None and size >= 0:
+            end = min(end, self._pos + size)
+        data = buf[self._pos:end]
+        self._pos = end
+        return data
+
+    def readlines(self, hint=-1):
+        return list(self)
+
+    def write(self, s):
+        self._check()
+        if not isinstance(s, type(self._buf)):
+            raise TypeError(self._type_message(s))
+        buf = self._buf
+        pos = self._pos
+        if pos > len(buf):
+            buf = buf + self._empty * (pos - len(buf))
+        self._buf = buf[:pos] + s + buf[pos + len(s):]
+        self._pos = pos + len(s)
+        return len(s)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def truncate(self, size=None):
+        self._check()
+        if size is None:
+            size = self._pos
+        self._buf = self._buf[:size]
+        return size
+
+
+class StringIO(_Memory):
+    def __init__(self, initial_value='', newline='\n'):
+        if initial_value is None:
+            initial_value = ''
+        if not isinstance(initial_value, str):
+            raise TypeError(f"initial_value must be str or None, not {type(initial_value).__name__}")
+        self._buf = initial_value
+        self._pos = 0
+        self._closed = False
+        self._newline = '\n'
+        self._empty = '\0'
+
+    def _type_message(self, s):
+        return f"string argument expected, got '{type(s).__name__}'"
+
+
+class BytesIO(_Memory):
+    def __init__(self, initial_bytes=b''):
+        self._buf = bytes(initial_bytes)
+        self._pos = 0
+        self._closed = False
+        self._newline = b'\n'
+        self._empty = b'\0'
+
+    def getbuffer(self):
+        return self._buf
+
+    def _type_message(self, s):
+        return f"a bytes-like object is required, not '{type(s).__name__}'"
+
+"""#
+        ),
+        LibraryPart(
+            module: "itertools",
+            file: "itertools/itertools.aso",
+            names: ["count", "repeat", "cycle", "accumulate", "chain", "compress", "dropwhile", "takewhile", "filterfalse", "groupby", "islice", "pairwise", "starmap", "tee", "zip_longest", "product", "permutations", "combinations", "combinations_with_replacement"],
+            needs: [],
+            native: [],
+            source: #"""
+# The itertools module, written in Aso: every function of Python 3.11's module, lazy as CPython's.
+
+class count:
+    def __init__(self, start=0, step=1):
+        for v in (start, step):
+            if not isinstance(v, (int, float)):
+                raise TypeError("a number is required")
+        self._n = start
+        self._step = step
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        n = self._n
+        self._n = n + self._step
+        return n
+
+    def __repr__(self):
+        if self._step == 1 and type(self._step) is int:
+            return f"count({self._n!r})"
+        return f"count({self._n!r}, {self._step!r})"
+
+
+class repeat:
+    def __init__(self, object, times=None):
+        self._object = object
+        self._times = times
+        if times is not None and times < 0:
+            self._times = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._times is None:
+            return self._object
+        if self._times <= 0:
+            raise StopIteration
+        self._times -= 1
+        return self._object
+
+    def __length_hint__(self):
+        if self._times is None:
+            raise TypeError("len() of unsized object")
+        return self._times
+
+    def __repr__(self):
+        if self._times is None:
+            return f"repeat({self._object!r})"
+        return f"repeat({self._object!r}, {self._times})"
+
+
+def cycle(iterable):
+    saved = []
+    for element in iterable:
+        yield element
+        saved.append(element)
+    while saved:
+        for element in saved:
+            yield element
+
+
+def accumulate(iterable, func=None, *, initial=None):
+    it = iter(iterable)
+    total = initial
+    if initial is None:
+        try:
+            total = next(it)
+        except StopIteration:
+            return
+    yield total
+    for element in it:
+        total = total + element if func is None else func(total, element)
+        yield total
+
+
+class chain:
+    def __init__(self, *iterables):
+        self._gen = chain._run(iter(iterables))
+
+    @classmethod
+    def from_iterable(cls, iterables):
+        c = cls()
+        c._gen = chain._run(iter(iterables))
+        return c
+
+    @staticmethod
+    def _run(sources):
+        for it in sources:
+            for element in it:
+                yield element
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._gen)
+
+
+def compress(data, selectors):
+    return (d for d, s in zip(data, selectors) if s)
+
+
+def dropwhile(predicate, iterable):
+    iterable = iter(iterable)
+    for x in iterable:
+        if not predicate(x):
+            yield x
+            break
+    for x in iterable:
+        yield x
+
+
+def takewhile(predicate, iterable):
+    for x in iterable:
+        if predicate(x):
+            yield x
+        else:
+            break
+
+
+def filterfalse(predicate, iterable):
+    if predicate is None:
+        predicate = bool
+    for x in iterable:
+        if not predicate(x):
+            yield x
+
+
+class _Grouper:
+    def __init__(self, parent, tgtkey):
+        self._parent = parent
+        self._tgtkey = tgtkey
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        p = self._parent
+        if p._grouper is not self:
+            raise StopIteration
+        if p._exhausted:
+            raise StopIteration
+        if p._currkey != self._tgtkey:
+            raise StopIteration
+        value = p._currvalue
+        p._advance()
+        return value
+
+
+class groupby:
+    def __init__(self, iterable, key=None):
+        self._it = iter(iterable)
+        self._keyfunc = key
+        self._exhausted = False
+        self._started = False
+        self._grouper = None
+        self._currkey = None
+        self._currvalue = None
+
+    def _advance(self):
+        try:
+            self._currvalue = next(self._it)
+        except StopIteration:
+            self._exhausted = True
+            return
+        self._currkey = self._currvalue if self._keyfunc is None else self._keyfunc(self._currvalue)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if not self._started:
+            self._started = True
+            self._advance()
+        elif self._grouper is not None:
+            tgt = self._grouper._tgtkey
+            while not self._exhausted and self._currkey == tgt:
+                self._advance()
+        if self._exhausted:
+            raise StopIteration
+        self._grouper = _Grouper(self, self._currkey)
+        return (self._currkey, self._grouper)
+
+
+def islice(iterable, *args):
+    if len(args) == 0:
+        raise TypeError("islice expected at least 2 arguments, got 1")
+    if len(args) > 3:
+        raise TypeError(f"islice expected at most 4 arguments, got {len(args) + 1}")
+    s = slice(*args)
+    start, stop, step = s.start or 0, s.stop, 1 if s.step is None else s.step
+    if len(args) == 1:
+        if stop is not None and (not isinstance(stop, int) or stop < 0):
+            raise ValueError("Stop argument for islice() must be None or an integer: 0 <= x <= sys.maxsize.")
+    elif not isinstance(start, int) or start < 0 or (stop is not None and (not isinstance(stop, int) or stop < 0)):
+        raise ValueError("Indices for islice() must be None or an integer: 0 <= x <= sys.maxsize.")
+    if not isinstance(step, int) or step <= 0:
+        raise ValueError("Step for islice() must be a positive integer or None.")
+    return _islice(iter(iterable), start, stop, step)
+
+
+def _islice(it, start, stop, step):
+    nexti = start
+    i = 0
+    if stop is not None and stop <= start:
+        for _ in zip(range(stop), it):
+            pass
+        return
+    for element in it:
+        if i == nexti:
+            yield element
+            nexti += step
+            if stop is not None and nexti >= stop:
+                # Consume up to stop as CPython does.
+                for _ in zip(range(stop - i - 1), it):
+                    pass
+                return
+        i += 1
+
+
+def pairwise(iterable):
+    it = iter(iterable)
+    for a in it:
+        for b in it:
+            yield a, b
+            a = b
+        return
+
+
+def starmap(function, iterable):
+    for args in iterable:
+        yield function(*args)
+
+
+def tee(iterable, n=2):
+    if not isinstance(n, int):
+        raise TypeError(f"'{type(n).__name__}' object cannot be interpreted as an integer")
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    it = iter(iterable)
+    buffers = [[] for _ in range(n)]
+
+    def gen(mybuf):
+        while True:
+            if not mybuf:
+                try:
+                    value = next(it)
+                except StopIteration:
+                    return
+                for b in buffers:
+                    b.append(value)
+            yield mybuf.pop(0)
+    return tuple(gen(b) for b in buffers)
+
+
+def zip_longest(*iterables, fillvalue=None):
+    iterators = [iter(it) for it in iterables]
+    num_active = len(iterators)
+    if not num_active:
+        return
+    while True:
+        values = []
+        for i, it in enumerate(iterators):
+            try:
+                value = next(it)
+            except StopIteration:
+                num_active -= 1
+                if not num_active:
+                    return
+                iterators[i] = repeat(fillvalue)
+                value = fillvalue
+            values.append(value)
+        yield tuple(values)
+
+
+def product(*iterables, repeat=1):
+    if repeat < 0:
+        raise ValueError("repeat argument cannot be negative")
+    pools = [tuple(pool) for pool in iterables] * repeat
+    return _product(pools)
+
+
+def _product(pools):
+    result = [[]]
+    for pool in pools:
+        result = [x + [y] for x in result for y in pool]
+    for prod in result:
+        yield tuple(prod)
+
+
+def permutations(iterable, r=None):
+    pool = tuple(iterable)
+    n = len(pool)
+    r = n if r is None else r
+    if r < 0:
+        raise ValueError("r must be non-negative")
+    return _permutations(pool, n, r)
+
+
+def _permutations(pool, n, r):
+    if r > n:
+        return
+    indices = list(range(n))
+    cycles = list(range(n, n - r, -1))
+    yield tuple(pool[i] for i in indices[:r])
+    while n:
+        for i in reversed(range(r)):
+            cycles[i] -= 1
+            if cycles[i] == 0:
+                indices[i:] = indices[i + 1:] + indices[i:i + 1]
+                cycles[i] = n - i
+            else:
+                j = cycles[i]
+                indices[i], indices[-j] = indices[-j], indices[i]
+                yield tuple(pool[i] for i in indices[:r])
+                break
+        else:
+            return
+
+
+def combinations(iterable, r):
+    if r < 0:
+        raise ValueError("r must be non-negative")
+    return _combinations(tuple(iterable), r)
+
+
+def _combinations(pool, r):
+    n = len(pool)
+    if r > n:
+        return
+    indices = list(range(r))
+    yield tuple(pool[i] for i in indices)
+    while True:
+        for i in reversed(range(r)):
+            if indices[i] != i + n - r:
+                break
+        else:
+            return
+        indices[i] += 1
+        for j in range(i + 1, r):
+            indices[j] = indices[j - 1] + 1
+        yield tuple(pool[i] for i in indices)
+
+
+def combinations_with_replacement(iterable, r):
+    if r < 0:
+        raise ValueError("r must be non-negative")
+    return _cwr(tuple(iterable), r)
+
+
+def _cwr(pool, r):
+    n = len(pool)
+    if not n and r:
+        return
+    indices = [0] * r
+    yield tuple(pool[i] for i in indices)
+    while True:
+        for i in reversed(range(r)):
+            if indices[i] != n - 1:
+                break
+        else:
+            return
+        indices[i:] = [indices[i] + 1] * (r - i)
+        yield tuple(pool[i] for i in indices)
+
+"""#
+        ),
+        LibraryPart(
+            module: "keyword",
+            file: "keyword/keyword.aso",
+            names: ["kwlist", "softkwlist", "iskeyword", "issoftkeyword"],
+            needs: [],
+            native: [],
+            source: #"""
+# The keyword module, written in Aso: Python 3.11's keywords and soft keywords.
+
+kwlist = [
+    'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class',
+    'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if',
+    'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try',
+    'while', 'with', 'yield',
+]
+
+softkwlist = ['_', 'case', 'match']
+
+_kwset = frozenset(kwlist)
+_softset = frozenset(softkwlist)
+
+
+def iskeyword(s):
+    try:
+        return s in _kwset
+    except TypeError:
+        return False
+
+
+def issoftkeyword(s):
+    try:
+        return s in _softset
+    except TypeError:
+        return False
+
+"""#
+        ),
+        LibraryPart(
+            module: "logging",
+            file: "logging/logging.aso",
+            names: ["CRITICAL", "FATAL", "ERROR", "WARNING", "WARN", "INFO", "DEBUG", "NOTSET", "raiseExceptions", "logThreads", "logMultiprocessing", "logProcesses", "getLevelNamesMapping", "getLevelName", "addLevelName", "LogRecord", "setLogRecordFactory", "getLogRecordFactory", "makeLogRecord", "PercentStyle", "StrFormatStyle", "StringTemplateStyle", "BASIC_FORMAT", "Formatter", "BufferingFormatter", "Filter", "Filterer", "Handler", "StreamHandler", "lastResort", "NullHandler", "PlaceHolder", "Manager", "Logger", "RootLogger", "setLoggerClass", "getLoggerClass", "LoggerAdapter", "root", "basicConfig", "getLogger", "critical", "fatal", "error", "exception", "warning", "warn", "info", "debug", "log", "disable", "shutdown", "captureWarnings"],
+            needs: [],
+            native: [],
+            source: #"""
+# The logging module, written in Aso: loggers in a hierarchy, levels, handlers (StreamHandler,
+# NullHandler), Formatter with the %(...)s record attributes ('{' and '$' styles too), filters,
+# basicConfig, LoggerAdapter, and CPython's last-resort output on standard error.
+
+import sys
+import time as _time
+import _aso
+
+CRITICAL = 50
+FATAL = CRITICAL
+ERROR = 40
+WARNING = 30
+WARN = WARNING
+INFO = 20
+DEBUG = 10
+NOTSET = 0
+
+_levelToName = {
+    CRITICAL: 'CRITICAL',
+    ERROR: 'ERROR',
+    WARNING: 'WARNING',
+    INFO: 'INFO',
+    DEBUG: 'DEBUG',
+    NOTSET: 'NOTSET',
+}
+_nameToLevel = {
+    'CRITICAL': CRITICAL,
+    'FATAL': FATAL,
+    'ERROR': ERROR,
+    'WARN': WARNING,
+    'WARNING': WARNING,
+    'INFO': INFO,
+    'DEBUG': DEBUG,
+    'NOTSET': NOTSET,
+}
+_THIS_FILE = 'logging/logging.aso'
+_startTime = _time.time()
+raiseExceptions = True
+logThreads = True
+logMultiprocessing = True
+logProcesses = True
+
+
+def getLevelNamesMapping():
+    return _nameToLevel.copy()
+
+
+def getLevelName(level):
+    result = _levelToName.get(level)
+    if result is not None:
+        return result
+    result = _nameToLevel.get(level)
+    if result is not None:
+        return result
+    return "Level %s" % level
+
+
+def addLevelName(level, levelName):
+    _levelToName[level] = levelName
+    _nameToLevel[levelName] = level
+
+
+def _checkLevel(level):
+    if isinstance(level, int):
+        rv = level
+    elif str(level) == level:
+        if level not in _nameToLevel:
+            raise ValueError("Unknown level: %r" % level)
+        rv = _nameToLevel[level]
+    else:
+        raise TypeError("Level not an integer or a valid string: %r" % (level,))
+    return rv
+
+
+class LogRecord:
+    def __init__(self, name, level, pathname, lineno, msg, args, exc_info, func=None, sinfo=None, **kwargs):
+        ct = _time.time()
+        self.name = name
+        self.msg = msg
+        if (args and len(args) == 1 and isinstance(args[0], dict) and args[0]):
+            args = args[0]
+        self.args = args
+        self.levelname = getLevelName(level)
+        self.levelno = level
+        self.pathname = pathname
+        filename = pathname.rsplit('/', 1)[-1]
+        self.filename = filename
+        self.module = filename.rsplit('.', 1)[0] if '.' in filename else filename
+        self.exc_info = exc_info
+        self.exc_text = None
+        self.stack_info = sinfo
+        self.lineno = lineno
+        self.funcName = func
+        self.created = ct
+        self.msecs = int((ct - int(ct)) * 1000) + 0.0
+        self.relativeCreated = (self.created - _startTime) * 1000
+        self.thread = 1
+        self.threadName = 'MainThread'
+        self.processName = 'MainProcess'
+        self.process = 1
+
+    def __repr__(self):
+        return '<LogRecord: %s, %s, %s, %s, "%s">' % (self.name, self.levelno, self.pathname, self.lineno, self.msg)
+
+    def getMessage(self):
+        msg = str(self.msg)
+        if self.args:
+            msg = msg % self.args
+        return msg
+
+
+_logRecordFactory = LogRecord
+
+
+def setLogRecordFactory(factory):
+    global _logRecordFactory
+    _logRecordFactory = factory
+
+
+def getLogRecordFactory():
+    return _logRecordFactory
+
+
+def makeLogRecord(dict):
+    rv = _logRecordFactory(None, None, "", 0, "", (), None, None)
+    for k, v in dict.items():
+        setattr(rv, k, v)
+    return rv
+
+
+class PercentStyle:
+    default_format = '%(message)s'
+    asctime_format = '%(asctime)s'
+    asctime_search = '%(asctime)'
+
+    def __init__(self, fmt, *, defaults=None):
+        self._fmt = fmt or self.default_format
+        self._defaults = defaults
+
+    def usesTime(self):
+        return self._fmt.find(self.asctime_search) >= 0
+
+    def validate(self):
+        pass
+
+    def _values(self, record):
+        values = _aso.attributes(record)
+        if self._defaults:
+            values = {**self._defaults, **values}
+        return values
+
+    def _format(self, record):
+        return self._fmt % self._values(record)
+
+    def format(self, record):
+        try:
+            return self._format(record)
+        except KeyError as e:
+            raise ValueError('Formatting field not found in record: %s' % e)
+
+
+class StrFormatStyle(PercentStyle):
+    default_format = '{message}'
+    asctime_format = '{asctime}'
+    asctime_search = '{asctime'
+
+    def _format(self, record):
+        return self._fmt.format(**self._values(record))
+
+
+class StringTemplateStyle(PercentStyle):
+    default_format = '${message}'
+    asctime_format = '${asctime}'
+    asctime_search = '${asctime}'
+
+    def usesTime(self):
+        fmt = self._fmt
+        return fmt.find('$asctime') >= 0 or fmt.find(self.asctime_search) >= 0
+
+    def _format(self, record):
+        import string
+        return string.Template(self._fmt).substitute(**self._values(record))
+
+
+BASIC_FORMAT = "%(levelname)s:%(name)s:%(message)s"
+
+_STYLES = {
+    '%': (PercentStyle, BASIC_FORMAT),
+    '{': (StrFormatStyle, '{levelname}:{name}:{message}'),
+    '$': (StringTemplateStyle, '${levelname}:${name}:${message}'),
+}
+
+
+class Formatter:
+    converter = staticmethod(_time.localtime)
+    default_time_format = '%Y-%m-%d %H:%M:%S'
+    default_msec_format = '%s,%03d'
+
+    def __init__(self, fmt=None, datefmt=None, style='%', validate=True, *, defaults=None):
+        if style not in _STYLES:
+            raise ValueError('Style must be one of: %s' % ','.join(_STYLES.keys()))
+        self._style = _STYLES[style][0](fmt, defaults=defaults)
+        self._fmt = self._style._fmt
+        self.datefmt = datefmt
+
+    def formatTime(self, record, datefmt=None):
+        ct = self.converter(record.created)
+        if datefmt:
+            s = _time.strftime(datefmt, ct)
+        else:
+            s = _time.strftime(self.default_time_format, ct)
+            if self.default_msec_format:
+                s = self.default_msec_format % (s, record.msecs)
+        return s
+
+    def formatException(self, ei):
+        value = ei[1]
+        if value is None:
+            return 'NoneType: None'
+        s = _aso.format_exception(value)
+        if s[-1:] == "\n":
+            s = s[:-1]
+        return s
+
+    def usesTime(self):
+        return self._style.usesTime()
+
+    def formatMessage(self, record):
+        return self._style.format(record)
+
+    def formatStack(self, stack_info):
+        return stack_info
+
+    def format(self, record):
+        record.message = record.getMessage()
+        if self.usesTime():
+            record.asctime = self.formatTime(record, self.datefmt)
+        s = self.formatMessage(record)
+        if record.exc_info:
+            if not record.exc_text:
+                record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            if s[-1:] != "\n":
+                s = s + "\n"
+            s = s + record.exc_text
+        if record.stack_info:
+            if s[-1:] != "\n":
+                s = s + "\n"
+            s = s + self.formatStack(record.stack_info)
+        return s
+
+
+_defaultFormatter = Formatter()
+
+
+class BufferingFormatter:
+    def __init__(self, linefmt=None):
+        self.linefmt = linefmt if linefmt else _defaultFormatter
+
+    def format(self, records):
+        return ''.join(self.linefmt.format(r) for r in records)
+
+
+class Filter:
+    def __init__(self, name=''):
+        self.name = name
+        self.nlen = len(name)
+
+    def filter(self, record):
+        if self.nlen == 0:
+            return True
+        elif self.name == record.name:
+            return True
+        elif record.name.find(self.name, 0, self.nlen) != 0:
+            return False
+        return (record.name[self.nlen] == ".")
+
+
+class Filterer:
+    def __init__(self):
+        self.filters = []
+
+    def addFilter(self, filter):
+        if not (filter in self.filters):
+            self.filters.append(filter)
+
+    def removeFilter(self, filter):
+        if filter in self.filters:
+            self.filters.remove(filter)
+
+    def filter(self, record):
+        rv = True
+        for f in self.filters:
+            if hasattr(f, 'filter'):
+                result = f.filter(record)
+            else:
+                result = f(record)
+            if not result:
+                rv = False
+                break
+        return rv
+
+
+_handlers = {}
+_handlerList = []
+
+
+class Handler(Filterer):
+    def __init__(self, level=NOTSET):
+        Filterer.__init__(self)
+        self._name = None
+        self.level = _checkLevel(level)
+        self.formatter = None
+        _handlerList.append(self)
+
+    def get_name(self):
+        return self._name
+
+    def set_name(self, name):
+        if self._name in _handlers:
+            del _handlers[self._name]
+        self._name = name
+        if name:
+            _handlers[name] = self
+
+    name = property(get_name, set_name)
+
+    def createLock(self):
+        pass
+
+    def acquire(self):
+        pass
+
+    def release(self):
+        pass
+
+    def setLevel(self, level):
+        self.level = _checkLevel(level)
+
+    def format(self, record):
+        if self.formatter:
+            fmt = self.formatter
+        else:
+            fmt = _defaultFormatter
+        return fmt.format(record)
+
+    def emit(self, record):
+        raise NotImplementedError('emit must be implemented by Handler subclasses')
+
+    def handle(self, record):
+        rv = self.filter(record)
+        if rv:
+            self.emit(record)
+        return rv
+
+    def setFormatter(self, fmt):
+        self.formatter = fmt
+
+    def flush(self):
+        pass
+
+    def close(self):
+        if self._name and self._name in _handlers:
+            del _handlers[self._name]
+
+    def handleError(self, record):
+        if raiseExceptions:
+            e = sys.exc_info()[1]
+            sys.stderr.write('--- Logging error ---\n')
+            sys.stderr.write(_aso.format_exception(e))
+            sys.stderr.write('Call stack:\n')
+            sys.stderr.write('Message: %r\nArguments: %s\n' % (record.msg, record.args))
+
+    def __repr__(self):
+        level = getLevelName(self.level)
+        return '<%s (%s)>' % (self.__class__.__name__, level)
+
+
+class StreamHandler(Handler):
+    terminator = '\n'
+
+    def __init__(self, stream=None):
+        Handler.__init__(self)
+        if stream is None:
+            stream = sys.stderr
+        self.stream = stream
+
+    def flush(self):
+        if self.stream and hasattr(self.stream, "flush"):
+            self.stream.flush()
+
+    def emit(self, record):
+        try:
+            msg = self.format(record)
+            stream = self.stream
+            stream.write(msg + self.terminator)
+            self.flush()
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
+
+    def setStream(self, stream):
+        if stream is self.stream:
+            result = None
+        else:
+            result = self.stream
+            self.acquire()
+            try:
+                self.flush()
+                self.stream = stream
+            finally:
+                self.release()
+        return result
+
+    def __repr__(self):
+        level = getLevelName(self.level)
+        name = getattr(self.stream, 'name', '')
+        name = str(name)
+        if name:
+            name += ' '
+        return '<%s %s(%s)>' % (self.__class__.__name__, name, level)
+
+
+class _StderrHandler(StreamHandler):
+    def __init__(self, level=NOTSET):
+        Handler.__init__(self, level)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+
+_defaultLastResort = _StderrHandler(WARNING)
+lastResort = _defaultLastResort
+
+
+class NullHandler(Handler):
+    def handle(self, record):
+        pass
+
+    def emit(self, record):
+        pass
+
+
+class PlaceHolder:
+    def __init__(self, alogger):
+        self.loggerMap = {alogger: None}
+
+    def append(self, alogger):
+        if alogger not in self.loggerMap:
+            self.loggerMap[alogger] = None
+
+
+class Manager:
+    def __init__(self, rootnode):
+        self.root = rootnode
+        self.disable = 0
+        self.emittedNoHandlerWarning = False
+        self.loggerDict = {}
+        self.loggerClass = None
+        self.logRecordFactory = None
+
+    def getLogger(self, name):
+        rv = None
+        if not isinstance(name, str):
+            raise TypeError('A logger name must be a string')
+        if name in self.loggerDict:
+            rv = self.loggerDict[name]
+            if isinstance(rv, PlaceHolder):
+                ph = rv
+                rv = (self.loggerClass or _loggerClass)(name)
+                rv.manager = self
+                self.loggerDict[name] = rv
+                self._fixupChildren(ph, rv)
+                self._fixupParents(rv)
+        else:
+            rv = (self.loggerClass or _loggerClass)(name)
+            rv.manager = self
+            self.loggerDict[name] = rv
+            self._fixupParents(rv)
+        return rv
+
+    def setLoggerClass(self, klass):
+        self.loggerClass = klass
+
+    def _fixupParents(self, alogger):
+        name = alogger.name
+        i = name.rfind(".")
+        rv = None
+        while (i > 0) and not rv:
+            substr = name[:i]
+            if substr not in self.loggerDict:
+                self.loggerDict[substr] = PlaceHolder(alogger)
+            else:
+                obj = self.loggerDict[substr]
+                if isinstance(obj, Logger):
+                    rv = obj
+                else:
+                    obj.append(alogger)
+            i = name.rfind(".", 0, i - 1)
+        if not rv:
+            rv = self.root
+        alogger.parent = rv
+
+    def _fixupChildren(self, ph, alogger):
+        name = alogger.name
+        namelen = len(name)
+        for c in ph.loggerMap.keys():
+            if c.parent.name[:namelen] != name:
+                alogger.parent = c.parent
+                c.parent = alogger
+
+    def _clear_cache(self):
+        pass
+
+
+class Logger(Filterer):
+    def __init__(self, name, level=NOTSET):
+        Filterer.__init__(self)
+        self.name = name
+        self.level = _checkLevel(level)
+        self.parent = None
+        self.propagate = True
+        self.handlers = []
+        self.disabled = False
+
+    def setLevel(self, level):
+        self.level = _checkLevel(level)
+
+    def debug(self, msg, *args, **kwargs):
+        if self.isEnabledFor(DEBUG):
+            self._log(DEBUG, msg, args, **kwargs)
+
+    def info(self, msg, *args, **kwargs):
+        if self.isEnabledFor(INFO):
+            self._log(INFO, msg, args, **kwargs)
+
+    def warning(self, msg, *args, **kwargs):
+        if self.isEnabledFor(WARNING):
+            self._log(WARNING, msg, args, **kwargs)
+
+    def warn(self, msg, *args, **kwargs):
+        self.warning(msg, *args, **kwargs)
+
+    def error(self, msg, *args, **kwargs):
+        if self.isEnabledFor(ERROR):
+            self._log(ERROR, msg, args, **kwargs)
+
+    def exception(self, msg, *args, exc_info=True, **kwargs):
+        self.error(msg, *args, exc_info=exc_info, **kwargs)
+
+    def critical(self, msg, *args, **kwargs):
+        if self.isEnabledFor(CRITICAL):
+            self._log(CRITICAL, msg, args, **kwargs)
+
+    fatal = critical
+
+    def log(self, level, msg, *args, **kwargs):
+        if not isinstance(level, int):
+            if raiseExceptions:
+                raise TypeError("level must be an integer")
+            else:
+                return
+        if self.isEnabledFor(level):
+            self._log(level, msg, args, **kwargs)
+
+    def findCaller(self, stack_info=False, stacklevel=1):
+        where = _aso.caller_outside(_THIS_FILE)
+        if where is None:
+            return "(unknown file)", 0, "(unknown function)", None
+        return where[0], where[1], where[2], None
+
+    def makeRecord(self, name, level, fn, lno, msg, args, exc_info, func=None, extra=None, sinfo=None):
+        rv = _logRecordFactory(name, level, fn, lno, msg, args, exc_info, func, sinfo)
+        if extra is not None:
+            for key in extra:
+                if (key in ["message", "asctime"]) or hasattr(rv, key):
+                    raise KeyError("Attempt to overwrite %r in LogRecord" % key)
+                setattr(rv, key, extra[key])
+        return rv
+
+    def _log(self, level, msg, args, exc_info=None, extra=None, stack_info=False, stacklevel=1):
+        fn, lno, func, sinfo = self.findCaller(stack_info, stacklevel)
+        if exc_info:
+            if isinstance(exc_info, BaseException):
+                exc_info = (type(exc_info), exc_info, exc_info.__traceback__)
+            elif not isinstance(exc_info, tuple):
+                exc_info = sys.exc_info()
+        record = self.makeRecord(self.name, level, fn, lno, msg, args, exc_info, func, extra, sinfo)
+        self.handle(record)
+
+    def handle(self, record):
+        if (not self.disabled) and self.filter(record):
+            self.callHandlers(record)
+
+    def addHandler(self, hdlr):
+        if not (hdlr in self.handlers):
+            self.handlers.append(hdlr)
+
+    def removeHandler(self, hdlr):
+        if hdlr in self.handlers:
+            self.handlers.remove(hdlr)
+
+    def hasHandlers(self):
+        c = self
+        rv = False
+        while c:
+            if c.handlers:
+                rv = True
+                break
+            if not c.propagate:
+                break
+            else:
+                c = c.parent
+        return rv
+
+    def callHandlers(self, record):
+        c = self
+        found = 0
+        while c:
+            for hdlr in c.handlers:
+                found = found + 1
+                if record.levelno >= hdlr.level:
+                    hdlr.handle(record)
+            if not c.propagate:
+                c = None
+            else:
+                c = c.parent
+        if (found == 0):
+            if lastResort:
+                if record.levelno >= lastResort.level:
+                    lastResort.handle(record)
+            elif raiseExceptions and not self.manager.emittedNoHandlerWarning:
+                sys.stderr.write("No handlers could be found for logger \"%s\"\n" % self.name)
+                self.manager.emittedNoHandlerWarning = True
+
+    def getEffectiveLevel(self):
+        logger = self
+        while logger:
+            if logger.level:
+                return logger.level
+            logger = logger.parent
+        return NOTSET
+
+    def isEnabledFor(self, level):
+        if self.disabled:
+            return False
+        if self.manager.disable >= level:
+            return False
+        return level >= self.getEffectiveLevel()
+
+    def getChild(self, suffix):
+        if self.root is not self:
+            suffix = '.'.join((self.name, suffix))
+        return self.manager.getLogger(suffix)
+
+    def __repr__(self):
+        level = getLevelName(self.getEffectiveLevel())
+        return '<%s %s (%s)>' % (self.__class__.__name__, self.name, level)
+
+
+class RootLogger(Logger):
+    def __init__(self, level):
+        Logger.__init__(self, "root", level)
+
+
+_loggerClass = Logger
+
+
+def setLoggerClass(klass):
+    global _loggerClass
+    _loggerClass = klass
+
+
+def getLoggerClass():
+    return _loggerClass
+
+
+class LoggerAdapter:
+    def __init__(self, logger, extra=None):
+        self.logger = logger
+        self.extra = extra
+
+    def process(self, msg, kwargs):
+        kwargs["extra"] = self.extra
+        return msg, kwargs
+
+    def debug(self, msg, *args, **kwargs):
+        self.log(DEBUG, msg, *args, **kwargs)
+
+    def info(self, msg, *args, **kwargs):
+        self.log(INFO, msg, *args, **kwargs)
+
+    def warning(self, msg, *args, **kwargs):
+        self.log(WARNING, msg, *args, **kwargs)
+
+    def error(self, msg, *args, **kwargs):
+        self.log(ERROR, msg, *args, **kwargs)
+
+    def exception(self, msg, *args, exc_info=True, **kwargs):
+        self.log(ERROR, msg, *args, exc_info=exc_info, **kwargs)
+
+    def critical(self, msg, *args, **kwargs):
+        self.log(CRITICAL, msg, *args, **kwargs)
+
+    def log(self, level, msg, *args, **kwargs):
+        if self.isEnabledFor(level):
+            msg, kwargs = self.process(msg, kwargs)
+            self.logger.log(level, msg, *args, **kwargs)
+
+    def isEnabledFor(self, level):
+        return self.logger.isEnabledFor(level)
+
+    def setLevel(self, level):
+        self.logger.setLevel(level)
+
+    def getEffectiveLevel(self):
+        return self.logger.getEffectiveLevel()
+
+    def hasHandlers(self):
+        return self.logger.hasHandlers()
+
+    @property
+    def name(self):
+        return self.logger.name
+
+    def __repr__(self):
+        logger = self.logger
+        level = getLevelName(logger.getEffectiveLevel())
+        return '<%s %s (%s)>' % (self.__class__.__name__, logger.name, level)
+
+
+root = RootLogger(WARNING)
+Logger.root = root
+Logger.manager = Manager(Logger.root)
+
+
+def basicConfig(**kwargs):
+    force = kwargs.pop('force', False)
+    if force:
+        for h in root.handlers[:]:
+            root.removeHandler(h)
+            h.close()
+    if len(root.handlers) == 0:
+        handlers = kwargs.pop("handlers", None)
+        if handlers is None:
+            if "stream" in kwargs and "filename" in kwargs:
+                raise ValueError("'stream' and 'filename' should not be specified together")
+        else:
+            if "stream" in kwargs or "filename" in kwargs:
+                raise ValueError("'stream' or 'filename' should not be specified together with 'handlers'")
+        if handlers is None:
+            filename = kwargs.pop("filename", None)
+            kwargs.pop("filemode", 'a')
+            if filename:
+                raise ValueError("logging to a file is not supported by Aso")
+            stream = kwargs.pop("stream", None)
+            h = StreamHandler(stream)
+            handlers = [h]
+        dfs = kwargs.pop("datefmt", None)
+        style = kwargs.pop("style", '%')
+        if style not in _STYLES:
+            raise ValueError('Style must be one of: %s' % ','.join(_STYLES.keys()))
+        fs = kwargs.pop("format", _STYLES[style][1])
+        fmt = Formatter(fs, dfs, style)
+        for h in handlers:
+            if h.formatter is None:
+                h.setFormatter(fmt)
+            root.addHandler(h)
+        level = kwargs.pop("level", None)
+        if level is not None:
+            root.setLevel(level)
+        kwargs.pop("encoding", None)
+        kwargs.pop("errors", None)
+        if kwargs:
+            keys = ', '.join(kwargs.keys())
+            raise ValueError('Unrecognised argument(s): %s' % keys)
+
+
+def getLogger(name=None):
+    if not name or isinstance(name, str) and name == root.name:
+        return root
+    return Logger.manager.getLogger(name)
+
+
+def critical(msg, *args, **kwargs):
+    if len(root.handlers) == 0:
+        basicConfig()
+    root.critical(msg, *args, **kwargs)
+
+
+fatal = critical
+
+
+def error(msg, *args, **kwargs):
+    if len(root.handlers) == 0:
+        basicConfig()
+    root.error(msg, *args, **kwargs)
+
+
+def exception(msg, *args, exc_info=True, **kwargs):
+    error(msg, *args, exc_info=exc_info, **kwargs)
+
+
+def warning(msg, *args, **kwargs):
+    if len(root.handlers) == 0:
+        basicConfig()
+    root.warning(msg, *args, **kwargs)
+
+
+def warn(msg, *args, **kwargs):
+    warning(msg, *args, **kwargs)
+
+
+def info(msg, *args, **kwargs):
+    if len(root.handlers) == 0:
+        basicConfig()
+    root.info(msg, *args, **kwargs)
+
+
+def debug(msg, *args, **kwargs):
+    if len(root.handlers) == 0:
+        basicConfig()
+    root.debug(msg, *args, **kwargs)
+
+
+def log(level, msg, *args, **kwargs):
+    if len(root.handlers) == 0:
+        basicConfig()
+    root.log(level, msg, *args, **kwargs)
+
+
+def disable(level=CRITICAL):
+    root.manager.disable = level
+
+
+def shutdown(handlerList=_handlerList):
+    for h in reversed(handlerList[:]):
+        try:
+            h.flush()
+            h.close()
+        except (OSError, ValueError):
+            pass
+
+
+def captureWarnings(capture):
+    pass
+
+"""#
+        ),
+        LibraryPart(
+            module: "operator",
+            file: "operator/operator.aso",
+            names: ["lt", "le", "eq", "ne", "ge", "gt", "not_", "truth", "is_", "is_not", "abs", "add", "and_", "floordiv", "index", "inv", "invert", "lshift", "mod", "mul", "matmul", "neg", "or_", "pos", "pow", "rshift", "sub", "truediv", "xor", "concat", "contains", "countOf", "delitem", "getitem", "indexOf", "setitem", "length_hint", "iadd", "iand", "iconcat", "ifloordiv", "ilshift", "imod", "imul", "ior", "ipow", "irshift", "isub", "itruediv", "ixor", "call", "attrgetter", "itemgetter", "methodcaller"],
+            needs: [],
+            native: [],
+            source: #"""
+# The operator module, written in Aso: the operators as functions, itemgetter, attrgetter and
+# methodcaller.
+
+_abs = abs
+
+def lt(a, b): return a < b
+def le(a, b): return a <= b
+def eq(a, b): return a == b
+def ne(a, b): return a != b
+def ge(a, b): return a >= b
+def gt(a, b): return a > b
+def not_(a): return not a
+def truth(a): return True if a else False
+def is_(a, b): return a is b
+def is_not(a, b): return a is not b
+def abs(a): return _abs(a)
+def add(a, b): return a + b
+def and_(a, b): return a & b
+def floordiv(a, b): return a // b
+def index(a): return a.__index__()
+def inv(a): return ~a
+invert = inv
+def lshift(a, b): return a << b
+def mod(a, b): return a % b
+def mul(a, b): return a * b
+def matmul(a, b): return a @ b
+def neg(a): return -a
+def or_(a, b): return a | b
+def pos(a): return +a
+def pow(a, b): return a ** b
+def rshift(a, b): return a >> b
+def sub(a, b): return a - b
+def truediv(a, b): return a / b
+def xor(a, b): return a ^ b
+def concat(a, b):
+    if not isinstance(a, (list, tuple, str, bytes)) and not hasattr(a, '__getitem__'):
+        raise TypeError(f"'{type(a).__name__}' object can't be concatenated")
+    return a + b
+def contains(a, b): return b in a
+def countOf(a, b):
+    count = 0
+    for i in a:
+        if i is b or i == b:
+            count += 1
+    return count
+def delitem(a, b): del a[b]
+def getitem(a, b): return a[b]
+def indexOf(a, b):
+    for i, j in enumerate(a):
+        if j is b or j == b:
+            return i
+    raise ValueError('sequence.index(x): x not in sequence')
+def setitem(a, b, c): a[b] = c
+def length_hint(obj, default=0):
+    try:
+        return len(obj)
+    except TypeError:
+        pass
+    try:
+        hint = type(obj).__length_hint__
+    except AttributeError:
+        return default
+    val = hint(obj)
+    if val is NotImplemented:
+        return default
+    return val
+def iadd(a, b):
+    a += b
+    return a
+def iand(a, b):
+    a &= b
+    return a
+def iconcat(a, b):
+    a += b
+    return a
+def ifloordiv(a, b):
+    a //= b
+    return a
+def ilshift(a, b):
+    a <<= b
+    return a
+def imod(a, b):
+    a %= b
+    return a
+def imul(a, b):
+    a *= b
+    return a
+def ior(a, b):
+    a |= b
+    return a
+def ipow(a, b):
+    a **= b
+    return a
+def irshift(a, b):
+    a >>= b
+    return a
+def isub(a, b):
+    a -= b
+    return a
+def itruediv(a, b):
+    a /= b
+    return a
+def ixor(a, b):
+    a ^= b
+    return a
+def call(obj, /, *args, **kwargs): return obj(*args, **kwargs)
+
+
+class attrgetter:
+    def __init__(self, attr, *attrs):
+        for a in (attr,) + attrs:
+            if not isinstance(a, str):
+                raise TypeError('attribute name must be a string')
+        self._attrs = (attr,) + attrs
+
+    def _get(self, obj, name):
+        for part in name.split('.'):
+            obj = getattr(obj, part)
+        return obj
+
+    def __call__(self, obj):
+        if len(self._attrs) == 1:
+            return self._get(obj, self._attrs[0])
+        return tuple(self._get(obj, a) for a in self._attrs)
+
+    def __repr__(self):
+        return 'operator.attrgetter(' + ', '.join(map(repr, self._attrs)) + ')'
+
+
+class itemgetter:
+    def __init__(self, item, *items):
+        self._items = (item,) + items
+
+    def __call__(self, obj):
+        if len(self._items) == 1:
+            return obj[self._items[0]]
+        return tuple(obj[i] for i in self._items)
+
+    def __repr__(self):
+        return 'operator.itemgetter(' + ', '.join(map(repr, self._items)) + ')'
+
+
+class methodcaller:
+    def __init__(self, name, /, *args, **kwargs):
+        if not isinstance(name, str):
+            raise TypeError('method name must be a string')
+        self._name = name
+        self._args = args
+        self._kwargs = kwargs
+
+    def __call__(self, obj):
+        return getattr(obj, self._name)(*self._args, **self._kwargs)
+
+    def __repr__(self):
+        args = [repr(self._name)]
+        args.extend(map(repr, self._args))
+        args.extend('%s=%r' % (k, v) for k, v in self._kwargs.items())
+        return 'operator.methodcaller(' + ', '.join(args) + ')'
+
+
+__lt__ = lt
+__le__ = le
+__eq__ = eq
+__ne__ = ne
+__ge__ = ge
+__gt__ = gt
+__not__ = not_
+__add__ = add
+__sub__ = sub
+__mul__ = mul
+__truediv__ = truediv
+__floordiv__ = floordiv
+__mod__ = mod
+__neg__ = neg
+__getitem__ = getitem
+
+"""#
+        ),
+        LibraryPart(
+            module: "string",
+            file: "string/string.aso",
+            names: ["whitespace", "ascii_lowercase", "ascii_uppercase", "ascii_letters", "digits", "hexdigits", "octdigits", "punctuation", "printable", "capwords", "Template", "Formatter"],
+            needs: [],
+            native: [],
+            source: #"""
+# The string module, written in Aso: the constants, capwords, Template and Formatter.
+
+whitespace = ' \t\n\r\v\f'
+ascii_lowercase = 'abcdefghijklmnopqrstuvwxyz'
+ascii_uppercase = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+ascii_letters = ascii_lowercase + ascii_uppercase
+digits = '0123456789'
+hexdigits = digits + 'abcdef' + 'ABCDEF'
+octdigits = '01234567'
+punctuation = r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"""
+printable = digits + ascii_letters + punctuation + whitespace
+
+
+def capwords(s, sep=None):
+    return (sep or ' ').join(map(str.capitalize, s.split(sep)))
+
+
+def _is_id_start(c):
+    return c == '_' or ('a' <= c <= 'z') or ('A' <= c <= 'Z')
+
+
+def _is_id_char(c):
+    return _is_id_start(c) or ('0' <= c <= '9')
+
+
+class Template:
+    delimiter = '$'
+
+    def __init__(self, template):
+        self.template = template
+
+    def _scan(self, mapping, safe):
+        # Walks the template as CPython's pattern does: $$, $name, ${name}, or an invalid `$`.
+        t = self.template
+        out = []
+        i = 0
+        n = len(t)
+        d = self.delimiter
+        while i < n:
+            j = t.find(d, i)
+            if j < 0:
+                out.append(t[i:])
+                break
+            out.append(t[i:j])
+            k = j + len(d)
+            if t.startswith(d, k):
+                out.append(d)
+                i = k + len(d)
+                continue
+            if k < n and _is_id_start(t[k]):
+                e = k
+                while e < n and _is_id_char(t[e]):
+                    e += 1
+                name = t[k:e]
+                out.append(self._lookup(mapping, name, safe, t[j:e]))
+                i = e
+                continue
+            if k < n and t[k] == '{':
+                e = k + 1
+                if e < n and _is_id_start(t[e]):
+                    while e < n and _is_id_char(t[e]):
+                        e += 1
+                    if e < n and t[e] == '}':
+                        name = t[k + 1:e]
+                        out.append(self._lookup(mapping, name, safe, t[j:e + 1]))
+                        i = e + 1
+                        continue
+            if safe:
+                out.append(d)
+                i = k
+                continue
+            lines = t[:k].splitlines(keepends=True)
+            if not lines:
+                colno = 1
+                lineno = 1
+            else:
+                colno = k - len(''.join(lines[:-1]))
+                lineno = len(lines)
+            raise ValueError(f'Invalid placeholder in string: line {lineno}, col {colno}')
+        return ''.join(out)
+
+    def _lookup(self, mapping, name, safe, text):
+        if safe:
+            try:
+                return str(mapping[name])
+            except KeyError:
+                return text
+        return str(mapping[name])
+
+    def substitute(self, mapping=None, /, **kws):
+        if mapping is None:
+            mapping = kws
+        elif kws:
+            mapping = {**mapping, **kws}
+        return self._scan(mapping, False)
+
+    def safe_substitute(self, mapping=None, /, **kws):
+        if mapping is None:
+            mapping = kws
+        elif kws:
+            mapping = {**mapping, **kws}
+        return self._scan(mapping, True)
+
+    def get_identifiers(self):
+        ids = []
+
+        class _Collect:
+            def __getitem__(self, name):
+                if name not in ids:
+                    ids.append(name)
+                return ''
+        self._scan(_Collect(), True)
+        return ids
+
+    def is_valid(self):
+        try:
+            self._scan({}, False)
+        except KeyError:
+            return True
+        except ValueError:
+            return False
+        return True
+
+
+class Formatter:
+    def format(self, format_string, /, *args, **kwargs):
+        return self.vformat(format_string, args, kwargs)
+
+    def vformat(self, format_string, args, kwargs):
+        return format_string.format(*args, **kwargs)
+
+    def get_value(self, key, args, kwargs):
+        if isinstance(key, int):
+            return args[key]
+        return kwargs[key]
+
+    def format_field(self, value, format_spec):
+        return format(value, format_spec)
+
+"""#
+        ),
+        LibraryPart(
+            module: "time",
+            file: "time/calendar.aso",
+            names: ["struct_time", "localtime", "gmtime", "mktime", "strftime", "asctime", "ctime", "timezone", "altzone", "daylight", "tzname"],
+            needs: [],
+            native: ["_breakdown", "_strftime", "_mktime", "time"],
+            source: #"""
+# time's calendar functions, written in Aso on three natives of the module: struct_time,
+# localtime, gmtime, mktime, strftime, asctime, ctime, timezone and tzname.
+#
+# native: _breakdown, _strftime, _mktime, time
+
+_FIELDS = ('tm_year', 'tm_mon', 'tm_mday', 'tm_hour', 'tm_min', 'tm_sec', 'tm_wday', 'tm_yday', 'tm_isdst')
+_DAYS = ('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')
+_MONTHS = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
+
+
+class struct_time:
+    __module__ = 'time'
+
+    def __init__(self, seq):
+        values = tuple(seq)
+        if len(values) < 9:
+            raise TypeError(f"time.struct_time() takes an at least 9-sequence ({len(values)}-sequence given)")
+        if len(values) > 11:
+            raise TypeError(f"time.struct_time() takes an at most 11-sequence ({len(values)}-sequence given)")
+        self._values = values[:9]
+        self.tm_year, self.tm_mon, self.tm_mday, self.tm_hour, self.tm_min, self.tm_sec, \
+            self.tm_wday, self.tm_yday, self.tm_isdst = self._values
+        self.tm_zone = values[9] if len(values) > 9 else None
+        self.tm_gmtoff = values[10] if len(values) > 10 else None
+
+    n_sequence_fields = 9
+    n_fields = 11
+    n_unnamed_fields = 0
+
+    def __len__(self):
+        return 9
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __getitem__(self, i):
+        return self._values[i]
+
+    def __eq__(self, other):
+        if isinstance(other, struct_time):
+            return self._values == other._values
+        if isinstance(other, tuple):
+            return self._values == other
+        return NotImplemented
+
+    def __lt__(self, other):
+        return self._values < tuple(other)
+
+    def __hash__(self):
+        return hash(self._values)
+
+    def __repr__(self):
+        inner = ', '.join(f'{n}={v!r}' for n, v in zip(_FIELDS, self._values))
+        return f'time.struct_time({inner})'
+
+    def _full(self):
+        return self._values + (self.tm_zone if self.tm_zone is not None else '', self.tm_gmtoff or 0)
+
+
+def _secs(secs):
+    if secs is None:
+        return time()
+    if not isinstance(secs, (int, float)):
+        raise TypeError(f"'{type(secs).__name__}' object cannot be interpreted as an integer")
+    return secs
+
+
+def localtime(secs=None):
+    return struct_time(_breakdown(_secs(secs), False))
+
+
+def gmtime(secs=None):
+    return struct_time(_breakdown(_secs(secs), True))
+
+
+def _as_struct(t, name):
+    if t is None:
+        return localtime()
+    if isinstance(t, struct_time):
+        return t
+    if not isinstance(t, tuple):
+        raise TypeError(f"Tuple or struct_time argument required")
+    if len(t) != 9:
+        raise TypeError(f"{name}(): illegal time tuple argument")
+    return struct_time(t)
+
+
+def mktime(t):
+    if not isinstance(t, (tuple, struct_time)):
+        raise TypeError("Tuple or struct_time argument required")
+    return _mktime(_as_struct(t, 'mktime')._full())
+
+
+def strftime(format, t=None):
+    if not isinstance(format, str):
+        raise TypeError(f"strftime() argument 1 must be str, not {type(format).__name__}")
+    st = _as_struct(t, 'strftime')
+    if not 1 <= st.tm_mon <= 12:
+        raise ValueError("month out of range")
+    if not 1 <= st.tm_mday <= 31:
+        raise ValueError("day of month out of range")
+    if not 0 <= st.tm_hour <= 23:
+        raise ValueError("hour out of range")
+    if not 0 <= st.tm_min <= 59:
+        raise ValueError("minute out of range")
+    if not 0 <= st.tm_sec <= 61:
+        raise ValueError("seconds out of range")
+    return _strftime(format, st._full())
+
+
+def asctime(t=None):
+    st = _as_struct(t, 'asctime')
+    return f'{_DAYS[st.tm_wday]} {_MONTHS[st.tm_mon - 1]} {st.tm_mday:2d} {st.tm_hour:02d}:{st.tm_min:02d}:{st.tm_sec:02d} {st.tm_year}'
+
+
+def ctime(secs=None):
+    return asctime(localtime(secs))
+
+
+def _zone_info():
+    jan = _breakdown(0, False)
+    return -jan[10], jan[9]
+
+
+timezone = _zone_info()[0]
+altzone = timezone
+daylight = 0
+tzname = (_zone_info()[1], _zone_info()[1])
+
+"""#
+        ),
+        LibraryPart(
+            module: "types",
+            file: "types/types.aso",
+            names: ["FunctionType", "LambdaType", "MethodType", "BuiltinFunctionType", "BuiltinMethodType", "ModuleType", "GeneratorType", "AsyncGeneratorType", "NoneType", "EllipsisType", "NotImplementedType", "CoroutineType", "SimpleNamespace", "MappingProxyType", "coroutine", "DynamicClassAttribute", "new_class", "resolve_bases"],
+            needs: [],
+            native: [],
+            source: #"""
+# The types module, written in Aso: the types of the interpreter's objects by name,
+# SimpleNamespace, MappingProxyType, coroutine, new_class-free helpers.
+
+import sys as _sys
+import _aso
+
+
+def _f():
+    pass
+
+
+class _C:
+    def _m(self):
+        pass
+
+
+def _g():
+    yield 1
+
+
+async def _ag():
+    yield
+
+
+FunctionType = type(_f)
+LambdaType = type(lambda: None)
+MethodType = type(_C()._m)
+BuiltinFunctionType = type(len)
+BuiltinMethodType = type([].append)
+ModuleType = type(_sys)
+GeneratorType = type(_g())
+AsyncGeneratorType = type(_ag())
+NoneType = type(None)
+EllipsisType = type(Ellipsis)
+NotImplementedType = type(NotImplemented)
+
+
+def _make_coroutine_type():
+    async def c():
+        pass
+    coro = c()
+    t = type(coro)
+    coro.close()
+    return t
+
+
+CoroutineType = _make_coroutine_type()
+
+
+class SimpleNamespace:
+    def __init__(self, mapping_or_iterable=(), /, **kwargs):
+        d = dict(mapping_or_iterable)
+        d.update(kwargs)
+        for k, v in d.items():
+            if not isinstance(k, str):
+                raise TypeError(f"keywords must be strings, not '{type(k).__name__}'")
+            setattr(self, k, v)
+
+    def __repr__(self):
+        name = 'namespace' if type(self) is SimpleNamespace else type(self).__name__
+        items = _aso.attributes(self).items()
+        return f"{name}({', '.join(f'{k}={v!r}' for k, v in items)})"
+
+    def __eq__(self, other):
+        if not isinstance(other, SimpleNamespace):
+            return NotImplemented
+        return _aso.attributes(self) == _aso.attributes(other)
+
+    __hash__ = None
+
+
+class MappingProxyType:
+    def __init__(self, mapping):
+        if isinstance(mapping, (list, tuple, str)) or not (isinstance(mapping, dict) or hasattr(mapping, '__getitem__')):
+            raise TypeError(f"mappingproxy() argument must be a mapping, not {type(mapping).__name__}")
+        self._mapping = mapping
+
+    def __getitem__(self, key):
+        return self._mapping[key]
+
+    def __setitem__(self, key, value):
+        raise TypeError("'mappingproxy' object does not support item assignment")
+
+    def __delitem__(self, key):
+        raise TypeError("'mappingproxy' object does not support item deletion")
+
+    def __iter__(self):
+        return iter(self._mapping)
+
+    def __len__(self):
+        return len(self._mapping)
+
+    def __contains__(self, key):
+        return key in self._mapping
+
+    def __eq__(self, other):
+        return self._mapping == other
+
+    def __repr__(self):
+        return repr(self._mapping)
+
+    def __or__(self, other):
+        return dict(self._mapping) | dict(other)
+
+    def get(self, key, default=None):
+        return self._mapping.get(key, default)
+
+    def keys(self):
+        return self._mapping.keys()
+
+    def values(self):
+        return self._mapping.values()
+
+    def items(self):
+        return self._mapping.items()
+
+    def copy(self):
+        return self._mapping.copy()
+
+
+class _GeneratorAwaitable:
+    def __init__(self, gen):
+        self._gen = gen
+
+    def __await__(self):
+        return self._gen
+
+    def send(self, value):
+        return self._gen.send(value)
+
+    def throw(self, *args):
+        return self._gen.throw(*args)
+
+    def close(self):
+        return self._gen.close()
+
+    def __iter__(self):
+        return self._gen
+
+    def __next__(self):
+        return next(self._gen)
+
+
+def coroutine(func):
+    """Makes a generator function's generators awaitable (a generator-based coroutine)."""
+    if not callable(func):
+        raise TypeError('types.coroutine() expects a callable')
+    if type(func) is FunctionType:
+        def wrapped(*args, **kwargs):
+            result = func(*args, **kwargs)
+            if type(result) is GeneratorType:
+                return _GeneratorAwaitable(result)
+            return result
+        for attr in ('__module__', '__name__', '__qualname__', '__doc__'):
+            setattr(wrapped, attr, getattr(func, attr))
+        wrapped.__wrapped__ = func
+        return wrapped
+    return func
+
+
+DynamicClassAttribute = property
+
+
+def new_class(name, bases=(), kwds=None, exec_body=None):
+    raise TypeError("types.new_class() is not supported: Aso has no type() with 3 arguments")
+
+
+def resolve_bases(bases):
+    return tuple(bases)
+
+"""#
+        ),
+        LibraryPart(
+            module: "typing",
+            file: "typing/typing.aso",
+            names: ["TYPE_CHECKING", "Any", "NoReturn", "Never", "Self", "LiteralString", "TypeAlias", "Union", "Optional", "ClassVar", "Final", "TypeGuard", "Required", "NotRequired", "Unpack", "Literal", "Annotated", "Concatenate", "TypeVar", "TypeVarTuple", "ParamSpecArgs", "ParamSpecKwargs", "ParamSpec", "AnyStr", "Generic", "Protocol", "runtime_checkable", "Hashable", "Sized", "Awaitable", "Coroutine", "AsyncIterable", "AsyncIterator", "Iterable", "Iterator", "Reversible", "Container", "Collection", "Callable", "AbstractSet", "MutableSet", "Mapping", "MutableMapping", "Sequence", "MutableSequence", "ByteString", "Tuple", "List", "Deque", "Set", "FrozenSet", "MappingView", "KeysView", "ItemsView", "ValuesView", "ContextManager", "AsyncContextManager", "Dict", "DefaultDict", "OrderedDict", "Counter", "ChainMap", "Generator", "AsyncGenerator", "Type", "Text", "Pattern", "Match", "SupportsInt", "SupportsFloat", "SupportsComplex", "SupportsBytes", "SupportsIndex", "SupportsAbs", "SupportsRound", "IO", "TextIO", "BinaryIO", "cast", "assert_type", "assert_never", "reveal_type", "overload", "final", "no_type_check", "no_type_check_decorator", "dataclass_transform", "get_origin", "get_args", "get_type_hints", "get_overloads", "clear_overloads", "is_typeddict", "NewType", "NamedTuple", "TypedDict", "ForwardRef"],
+            needs: [],
+            native: [],
+            source: #"""
+# The typing module, written in Aso: every public name of Python 3.11's module, with subscription
+# at run time (`List[int]`, `Optional[X]`, `Callable[..., Awaitable[T]]`) giving aliases that print
+# as CPython's do and answer get_origin/get_args. Aso never evaluates annotations, so none of this
+# checks anything: it is what a program that names the types at run time sees.
+
+import collections as _collections
+import collections.abc as _abc
+import contextlib as _contextlib
+
+TYPE_CHECKING = False
+_NoneType = type(None)
+
+
+def _type_repr(obj):
+    if isinstance(obj, type):
+        if obj.__module__ == 'builtins':
+            return obj.__qualname__
+        return f'{obj.__module__}.{obj.__qualname__}'
+    if obj is ...:
+        return '...'
+    if type(obj).__name__ == 'function':
+        return obj.__name__
+    if isinstance(obj, list):
+        return '[' + ', '.join(_type_repr(a) for a in obj) + ']'
+    return repr(obj)
+
+
+def _type_check(arg):
+    if arg is None:
+        return _NoneType
+    if isinstance(arg, str):
+        return ForwardRef(arg)
+    return arg
+
+
+class _Final:
+    pass
+
+
+class _SpecialForm(_Final):
+    # A name like Any, Union, Optional, ClassVar: its subscription is `getitem(self, parameters)`.
+    def __init__(self, name, getitem=None, doc=None):
+        self._name = name
+        self._getitem = getitem
+        self.__doc__ = doc
+
+    def __repr__(self):
+        return 'typing.' + self._name
+
+    def __getitem__(self, parameters):
+        if self._getitem is None:
+            raise TypeError(f"{self} is not subscriptable")
+        return self._getitem(self, parameters)
+
+    def __call__(self, *args, **kwds):
+        raise TypeError(f"Cannot instantiate {self!r}")
+
+    def __eq__(self, other):
+        return self is other
+
+    def __hash__(self):
+        return hash(self._name)
+
+    def __or__(self, other):
+        return Union[self, other]
+
+    def __ror__(self, other):
+        return Union[other, self]
+
+
+class _GenericAlias(_Final):
+    # `List[int]`: the origin (`list`), the arguments, and the name typing prints (`List`).
+    def __init__(self, origin, args, name=None, inst=True, special=None):
+        if not isinstance(args, tuple):
+            args = (args,)
+        self.__origin__ = origin
+        self.__args__ = tuple(... if a is ... else _type_check(a) for a in args)
+        self.__parameters__ = tuple(a for a in self.__args__ if isinstance(a, TypeVar))
+        self._name = name
+        self._inst = inst
+        self._special = special
+
+    def __repr__(self):
+        name = 'typing.' + self._name if self._name else _type_repr(self.__origin__)
+        if self.__args__:
+            args = ', '.join(_type_repr(a) for a in self.__args__)
+        else:
+            args = '()'
+        return f'{name}[{args}]'
+
+    def __eq__(self, other):
+        if not isinstance(other, _GenericAlias):
+            return NotImplemented
+        return self.__origin__ == other.__origin__ and self.__args__ == other.__args__
+
+    def __hash__(self):
+        return hash((self.__origin__, self.__args__))
+
+    def __call__(self, *args, **kwargs):
+        if not self._inst:
+            raise TypeError(f"Type {self._name} cannot be instantiated; use {self.__origin__.__name__}() instead")
+        return self.__origin__(*args, **kwargs)
+
+    def __getitem__(self, params):
+        if not isinstance(params, tuple):
+            params = (params,)
+        subst = dict(zip(self.__parameters__, params))
+        args = tuple(subst.get(a, a) for a in self.__args__)
+        return _GenericAlias(self.__origin__, args, self._name, self._inst)
+
+    def __or__(self, other):
+        return Union[self, other]
+
+    def __ror__(self, other):
+        return Union[other, self]
+
+    def __mro_entries__(self, bases):
+        return (self.__origin__,)
+
+
+class _SpecialGenericAlias(_Final):
+    # The bare `List`, `Dict`, `Iterable`, ...: subscripting gives a _GenericAlias.
+    def __init__(self, origin, nparams, inst=True, name=None):
+        self.__origin__ = origin
+        self._nparams = nparams
+        self._inst = inst
+        self._name = name or origin.__name__
+
+    def __repr__(self):
+        return 'typing.' + self._name
+
+    def __getitem__(self, params):
+        if not isinstance(params, tuple):
+            params = (params,)
+        if self._nparams >= 0 and len(params) != self._nparams:
+            n = self._nparams
+            raise TypeError(f"Too {'many' if len(params) > n else 'few'} arguments for {self};"
+                            f" actual {len(params)}, expected {n}")
+        return _GenericAlias(self.__origin__, params, self._name, self._inst)
+
+    def __call__(self, *args, **kwargs):
+        if not self._inst:
+            raise TypeError(f"Type {self._name} cannot be instantiated; use {self.__origin__.__name__}() instead")
+        return self.__origin__(*args, **kwargs)
+
+    def __eq__(self, other):
+        return self is other
+
+    def __hash__(self):
+        return hash(self._name)
+
+    def __or__(self, other):
+        return Union[self, other]
+
+    def __ror__(self, other):
+        return Union[other, self]
+
+
+class _UnionGenericAlias(_GenericAlias):
+    def __repr__(self):
+        args = self.__args__
+        if len(args) == 2:
+            if args[0] is _NoneType:
+                return f'typing.Optional[{_type_repr(args[1])}]'
+            if args[1] is _NoneType:
+                return f'typing.Optional[{_type_repr(args[0])}]'
+        return 'typing.Union[' + ', '.join(_type_repr(a) for a in args) + ']'
+
+    def __eq__(self, other):
+        if not isinstance(other, _UnionGenericAlias):
+            return NotImplemented
+        return set(self.__args__) == set(other.__args__)
+
+    def __hash__(self):
+        return hash(frozenset(self.__args__))
+
+
+class _CallableGenericAlias(_GenericAlias):
+    def __repr__(self):
+        args = self.__args__
+        if len(args) == 2 and args[0] is ...:
+            return f'typing.Callable[..., {_type_repr(args[1])}]'
+        return f'typing.Callable[[{", ".join(_type_repr(a) for a in args[:-1])}], {_type_repr(args[-1])}]'
+
+
+class _CallableType(_SpecialGenericAlias):
+    def __getitem__(self, params):
+        if not isinstance(params, tuple) or len(params) != 2:
+            raise TypeError("Callable must be used as Callable[[arg, ...], result].")
+        args, result = params
+        if args is ...:
+            return _CallableGenericAlias(self.__origin__, (..., result), 'Callable')
+        if not isinstance(args, list):
+            args = [args]
+        return _CallableGenericAlias(self.__origin__, tuple(args) + (result,), 'Callable')
+
+
+class _TupleType(_SpecialGenericAlias):
+    def __getitem__(self, params):
+        if params == ():
+            return _GenericAlias(tuple, (), 'Tuple')
+        if not isinstance(params, tuple):
+            params = (params,)
+        return _GenericAlias(tuple, params, 'Tuple')
+
+
+class _LiteralGenericAlias(_GenericAlias):
+    def __init__(self, values):
+        self.__origin__ = Literal
+        self.__args__ = values
+        self.__parameters__ = ()
+        self._name = 'Literal'
+        self._inst = False
+
+    def __repr__(self):
+        return 'typing.Literal[' + ', '.join(repr(a) for a in self.__args__) + ']'
+
+    def __eq__(self, other):
+        if not isinstance(other, _LiteralGenericAlias):
+            return NotImplemented
+        return set(self.__args__) == set(other.__args__)
+
+    def __hash__(self):
+        return hash(frozenset(self.__args__))
+
+
+class _AnnotatedAlias(_GenericAlias):
+    def __init__(self, origin, metadata):
+        _GenericAlias.__init__(self, origin, (origin,), 'Annotated')
+        self.__metadata__ = metadata
+
+    def __repr__(self):
+        return f"typing.Annotated[{_type_repr(self.__origin__)}, {', '.join(repr(a) for a in self.__metadata__)}]"
+
+
+def _flatten_union(parameters):
+    params = []
+    for p in parameters:
+        if isinstance(p, _UnionGenericAlias):
+            params.extend(p.__args__)
+        else:
+            params.append(_type_check(p))
+    unique = []
+    for p in params:
+        if p not in unique:
+            unique.append(p)
+    return tuple(unique)
+
+
+def _union_getitem(self, parameters):
+    if parameters == ():
+        raise TypeError("Cannot take a Union of no types.")
+    if not isinstance(parameters, tuple):
+        parameters = (parameters,)
+    parameters = _flatten_union(parameters)
+    if len(parameters) == 1:
+        return parameters[0]
+    return _UnionGenericAlias(Union, parameters, 'Union', False)
+
+
+def _optional_getitem(self, parameters):
+    return Union[parameters, None]
+
+
+def _wrap_getitem(self, parameters):
+    if isinstance(parameters, tuple):
+        if len(parameters) != 1:
+            raise TypeError(f"{self} accepts only single type.")
+        parameters = parameters[0]
+    return _GenericAlias(self, (parameters,), self._name, False)
+
+
+def _literal_getitem(self, parameters):
+    if not isinstance(parameters, tuple):
+        parameters = (parameters,)
+    unique = []
+    for p in parameters:
+        if isinstance(p, _LiteralGenericAlias):
+            candidates = p.__args__
+        else:
+            candidates = (p,)
+        for c in candidates:
+            if not any(c == u and type(c) is type(u) for u in unique):
+                unique.append(c)
+    return _LiteralGenericAlias(tuple(unique))
+
+
+def _annotated_getitem(self, params):
+    if not isinstance(params, tuple) or len(params) < 2:
+        raise TypeError("Annotated[...] should be used with at least two arguments (a type and an annotation).")
+    return _AnnotatedAlias(params[0], params[1:])
+
+
+def _concatenate_getitem(self, parameters):
+    if not isinstance(parameters, tuple):
+        parameters = (parameters,)
+    return _GenericAlias(self, parameters, 'Concatenate', False)
+
+
+Any = _SpecialForm('Any')
+NoReturn = _SpecialForm('NoReturn')
+Never = _SpecialForm('Never')
+Self = _SpecialForm('Self')
+LiteralString = _SpecialForm('LiteralString')
+TypeAlias = _SpecialForm('TypeAlias')
+Union = _SpecialForm('Union', _union_getitem)
+Optional = _SpecialForm('Optional', _optional_getitem)
+ClassVar = _SpecialForm('ClassVar', _wrap_getitem)
+Final = _SpecialForm('Final', _wrap_getitem)
+TypeGuard = _SpecialForm('TypeGuard', _wrap_getitem)
+Required = _SpecialForm('Required', _wrap_getitem)
+NotRequired = _SpecialForm('NotRequired', _wrap_getitem)
+Unpack = _SpecialForm('Unpack', _wrap_getitem)
+Literal = _SpecialForm('Literal', _literal_getitem)
+Annotated = _SpecialForm('Annotated', _annotated_getitem)
+Concatenate = _SpecialForm('Concatenate', _concatenate_getitem)
+
+
+class TypeVar(_Final):
+    def __init__(self, name, *constraints, bound=None, covariant=False, contravariant=False):
+        if covariant and contravariant:
+            raise ValueError("Bivariant types are not supported.")
+        if len(constraints) == 1:
+            raise TypeError("A single constraint is not allowed")
+        self.__name__ = name
+        self.__constraints__ = constraints
+        self.__bound__ = None if bound is None else _type_check(bound)
+        self.__covariant__ = bool(covariant)
+        self.__contravariant__ = bool(contravariant)
+        self.__module__ = '__main__'
+
+    def __repr__(self):
+        if self.__covariant__:
+            prefix = '+'
+        elif self.__contravariant__:
+            prefix = '-'
+        else:
+            prefix = '~'
+        return prefix + self.__name__
+
+    def __or__(self, other):
+        return Union[self, other]
+
+    def __ror__(self, other):
+        return Union[other, self]
+
+
+class TypeVarTuple(_Final):
+    def __init__(self, name):
+        self.__name__ = name
+
+    def __repr__(self):
+        return self.__name__
+
+    def __iter__(self):
+        yield Unpack[self]
+
+
+class ParamSpecArgs(_Final):
+    def __init__(self, origin):
+        self.__origin__ = origin
+
+    def __repr__(self):
+        return f"{self.__origin__.__name__}.args"
+
+
+class ParamSpecKwargs(_Final):
+    def __init__(self, origin):
+        self.__origin__ = origin
+
+    def __repr__(self):
+        return f"{self.__origin__.__name__}.kwargs"
+
+
+class ParamSpec(_Final):
+    def __init__(self, name, *, bound=None, covariant=False, contravariant=False):
+        self.__name__ = name
+        self.__bound__ = bound
+        self.__covariant__ = bool(covariant)
+        self.__contravariant__ = bool(contravariant)
+
+    @property
+    def args(self):
+        return ParamSpecArgs(self)
+
+    @property
+    def kwargs(self):
+        return ParamSpecKwargs(self)
+
+    def __repr__(self):
+        if self.__covariant__:
+            return '+' + self.__name__
+        if self.__contravariant__:
+            return '-' + self.__name__
+        return '~' + self.__name__
+
+
+AnyStr = TypeVar('AnyStr', bytes, str)
+AnyStr.__module__ = 'typing'
+
+
+class Generic:
+    """Abstract base class for generic types. `Generic[T]` is Generic itself in Aso, so that a
+    class may name it as its base."""
+    __slots__ = ()
+    _is_protocol = False
+
+    def __class_getitem__(cls, params):
+        return cls
+
+
+class Protocol(Generic):
+    """Base class for protocol classes. Aso checks no structure: a protocol is a plain base."""
+    __slots__ = ()
+    _is_protocol = True
+
+
+def _generic_getitem(self, params):
+    return Generic
+
+
+def runtime_checkable(cls):
+    return cls
+
+
+Hashable = _SpecialGenericAlias(_abc.Hashable, 0)
+Sized = _SpecialGenericAlias(_abc.Sized, 0)
+Awaitable = _SpecialGenericAlias(_abc.Awaitable, 1)
+Coroutine = _SpecialGenericAlias(_abc.Coroutine, 3)
+AsyncIterable = _SpecialGenericAlias(_abc.AsyncIterable, 1)
+AsyncIterator = _SpecialGenericAlias(_abc.AsyncIterator, 1)
+Iterable = _SpecialGenericAlias(_abc.Iterable, 1)
+Iterator = _SpecialGenericAlias(_abc.Iterator, 1)
+Reversible = _SpecialGenericAlias(_abc.Reversible, 1)
+Container = _SpecialGenericAlias(_abc.Container, 1)
+Collection = _SpecialGenericAlias(_abc.Collection, 1)
+Callable = _CallableType(_abc.Callable, 2)
+AbstractSet = _SpecialGenericAlias(_abc.Set, 1, name='AbstractSet')
+MutableSet = _SpecialGenericAlias(_abc.MutableSet, 1)
+Mapping = _SpecialGenericAlias(_abc.Mapping, 2)
+MutableMapping = _SpecialGenericAlias(_abc.MutableMapping, 2)
+Sequence = _SpecialGenericAlias(_abc.Sequence, 1)
+MutableSequence = _SpecialGenericAlias(_abc.MutableSequence, 1)
+ByteString = _SpecialGenericAlias(_abc.ByteString, 0)
+Tuple = _TupleType(tuple, -1, inst=False, name='Tuple')
+List = _SpecialGenericAlias(list, 1, inst=False, name='List')
+Deque = _SpecialGenericAlias(_collections.deque, 1, name='Deque')
+Set = _SpecialGenericAlias(set, 1, inst=False, name='Set')
+FrozenSet = _SpecialGenericAlias(frozenset, 1, inst=False, name='FrozenSet')
+MappingView = _SpecialGenericAlias(_abc.MappingView, 1)
+KeysView = _SpecialGenericAlias(_abc.KeysView, 1)
+ItemsView = _SpecialGenericAlias(_abc.ItemsView, 2)
+ValuesView = _SpecialGenericAlias(_abc.ValuesView, 1)
+ContextManager = _SpecialGenericAlias(_contextlib.AbstractContextManager, 1, name='ContextManager')
+AsyncContextManager = _SpecialGenericAlias(_contextlib.AbstractAsyncContextManager, 1, name='AsyncContextManager')
+Dict = _SpecialGenericAlias(dict, 2, inst=False, name='Dict')
+DefaultDict = _SpecialGenericAlias(_collections.defaultdict, 2, name='DefaultDict')
+OrderedDict = _SpecialGenericAlias(_collections.OrderedDict, 2)
+Counter = _SpecialGenericAlias(_collections.Counter, 1)
+ChainMap = _SpecialGenericAlias(_collections.ChainMap, 2)
+Generator = _SpecialGenericAlias(_abc.Generator, 3)
+AsyncGenerator = _SpecialGenericAlias(_abc.AsyncGenerator, 2)
+Type = _SpecialGenericAlias(type, 1, inst=False, name='Type')
+Text = str
+
+
+class _PatternStandIn:
+    pass
+
+
+Pattern = _SpecialGenericAlias(_PatternStandIn, 1, name='Pattern')
+Match = _SpecialGenericAlias(_PatternStandIn, 1, name='Match')
+
+
+class SupportsInt(Protocol):
+    __slots__ = ()
+
+
+class SupportsFloat(Protocol):
+    __slots__ = ()
+
+
+class SupportsComplex(Protocol):
+    __slots__ = ()
+
+
+class SupportsBytes(Protocol):
+    __slots__ = ()
+
+
+class SupportsIndex(Protocol):
+    __slots__ = ()
+
+
+class SupportsAbs(Protocol):
+    __slots__ = ()
+
+
+class SupportsRound(Protocol):
+    __slots__ = ()
+
+
+class IO(Generic):
+    __slots__ = ()
+
+
+class TextIO(IO):
+    __slots__ = ()
+
+
+class BinaryIO(IO):
+    __slots__ = ()
+
+
+def cast(typ, val):
+    return val
+
+
+def assert_type(val, typ, /):
+    return val
+
+
+def assert_never(arg, /):
+    value = repr(arg)
+    if len(value) > 100:
+        value = value[:100] + '...'
+    raise AssertionError(f"Expected code to be unreachable, but got: {value}")
+
+
+def reveal_type(obj, /):
+    import sys
+    print(f"Runtime type is {type(obj).__name__!r}", file=sys.stderr)
+    return obj
+
+
+def _overload_dummy(*args, **kwds):
+    raise NotImplementedError(
+        "You should not call an overloaded function. "
+        "A series of @typing.overload-decorated functions "
+        "outside a stub module should always be followed "
+        "by an implementation that is not @typing.overload-ed.")
+
+
+def overload(func):
+    return _overload_dummy
+
+
+def final(f):
+    try:
+        f.__final__ = True
+    except (AttributeError, TypeError):
+        pass
+    return f
+
+
+def no_type_check(arg):
+    return arg
+
+
+def no_type_check_decorator(decorator):
+    return decorator
+
+
+def dataclass_transform(*, eq_default=True, order_default=False, kw_only_default=False,
+                        field_specifiers=(), **kwargs):
+    def decorator(cls_or_fn):
+        return cls_or_fn
+    return decorator
+
+
+def get_origin(tp):
+    if isinstance(tp, _AnnotatedAlias):
+        return Annotated
+    if isinstance(tp, (_GenericAlias, ParamSpecArgs, ParamSpecKwargs)):
+        return tp.__origin__
+    if tp is Generic:
+        return Generic
+    return None
+
+
+def get_args(tp):
+    if isinstance(tp, _AnnotatedAlias):
+        return (tp.__origin__,) + tp.__metadata__
+    if isinstance(tp, _CallableGenericAlias):
+        res = tp.__args__
+        if res[0] is not ...:
+            return (list(res[:-1]), res[-1])
+        return res
+    if isinstance(tp, _GenericAlias):
+        return tp.__args__
+    return ()
+
+
+def get_type_hints(obj, globalns=None, localns=None, include_extras=False):
+    # Aso keeps no annotations at run time (they are never evaluated).
+    return dict(getattr(obj, '__annotations__', {}))
+
+
+def get_overloads(func):
+    return []
+
+
+def clear_overloads():
+    pass
+
+
+def is_typeddict(tp):
+    return getattr(tp, '_is_typeddict', False)
+
+
+class NewType:
+    def __init__(self, name, tp):
+        self.__qualname__ = name
+        self.__name__ = name
+        self.__supertype__ = tp
+        self.__module__ = '__main__'
+
+    def __repr__(self):
+        return f'{self.__module__}.{self.__qualname__}'
+
+    def __call__(self, x):
+        return x
+
+    def __or__(self, other):
+        return Union[self, other]
+
+    def __ror__(self, other):
+        return Union[other, self]
+
+
+def NamedTuple(typename, fields=None, /, **kwargs):
+    # The functional form: NamedTuple('Point', [('x', int), ('y', int)]).
+    if fields is None:
+        fields = kwargs.items()
+    names = [n for n, t in fields]
+    return _collections.namedtuple(typename, names)
+
+
+def TypedDict(typename, fields=None, /, *, total=True, **kwargs):
+    # The functional form: TypedDict('Movie', {'name': str}) makes dicts.
+    def make(*args, **kw):
+        return dict(*args, **kw)
+    make.__name__ = typename
+    make.__qualname__ = typename
+    return make
+
+
+class ForwardRef(_Final):
+    def __init__(self, arg, is_argument=True, module=None, *, is_class=False):
+        if not isinstance(arg, str):
+            raise TypeError(f"Forward reference must be a string -- got {arg!r}")
+        self.__forward_arg__ = arg
+
+    def __repr__(self):
+        return f'ForwardRef({self.__forward_arg__!r})'
+
+    def __eq__(self, other):
+        if not isinstance(other, ForwardRef):
+            return NotImplemented
+        return self.__forward_arg__ == other.__forward_arg__
+
+    def __hash__(self):
+        return hash(self.__forward_arg__)
 
 """#
         ),
