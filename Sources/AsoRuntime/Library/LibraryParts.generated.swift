@@ -944,6 +944,285 @@ class LifoQueue(Queue):
 """#
         ),
         LibraryPart(
+            module: "base64",
+            file: "base64/base64.aso",
+            names: ["Error", "Incomplete", "b64encode", "b64decode", "standard_b64encode", "standard_b64decode", "urlsafe_b64encode", "urlsafe_b64decode", "encodebytes", "decodebytes", "b32encode", "b32decode", "b32hexencode", "b32hexdecode", "b16encode", "b16decode", "b85encode", "b85decode"],
+            needs: [],
+            native: [],
+            source: #"""
+# The base64 module, written in Aso: Base64 (standard and URL-safe), Base32, Base16 and Base85
+# encodings of bytes, with CPython's errors (binascii.Error is a ValueError).
+
+try:
+    _BYTES = (bytes, bytearray)
+except NameError:
+    _BYTES = (bytes,)
+
+_B64 = b'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+_B32 = b'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+_B32HEX = b'0123456789ABCDEFGHIJKLMNOPQRSTUV'
+
+
+class Error(ValueError):
+    __module__ = 'binascii'
+
+
+class Incomplete(Exception):
+    __module__ = 'binascii'
+
+
+def _bytes_from_decode_data(s):
+    if isinstance(s, str):
+        try:
+            return s.encode('ascii')
+        except UnicodeEncodeError:
+            raise ValueError('string argument should contain only ASCII characters')
+    if isinstance(s, _BYTES):
+        return bytes(s)
+    raise TypeError("argument should be a bytes-like object or ASCII string, not '%s'" % s.__class__.__name__)
+
+
+def _check_bytes(s):
+    if not isinstance(s, _BYTES):
+        raise TypeError(f"a bytes-like object is required, not '{type(s).__name__}'")
+    return bytes(s)
+
+
+def _encode64(s, alphabet):
+    out = []
+    n = len(s)
+    i = 0
+    while i + 3 <= n:
+        v = (s[i] << 16) | (s[i + 1] << 8) | s[i + 2]
+        out.append(alphabet[v >> 18])
+        out.append(alphabet[(v >> 12) & 63])
+        out.append(alphabet[(v >> 6) & 63])
+        out.append(alphabet[v & 63])
+        i += 3
+    rest = n - i
+    if rest == 1:
+        v = s[i] << 16
+        out.extend([alphabet[v >> 18], alphabet[(v >> 12) & 63], 61, 61])
+    elif rest == 2:
+        v = (s[i] << 16) | (s[i + 1] << 8)
+        out.extend([alphabet[v >> 18], alphabet[(v >> 12) & 63], alphabet[(v >> 6) & 63], 61])
+    return bytes(out)
+
+
+def _decode64(s, alphabet, validate):
+    table = {}
+    for i, c in enumerate(alphabet):
+        table[c] = i
+    bits = 0
+    nbits = 0
+    out = []
+    quad = 0
+    pads = 0
+    for c in s:
+        if c == 61:
+            if validate and quad < 2:
+                raise Error('Non-base64 digit found' if False else 'Excess data after padding' if False else 'Incorrect padding')
+            pads += 1
+            if quad + pads >= 4 or (quad == 2 and pads == 2) or (quad == 3 and pads == 1):
+                # A complete group: stop as binascii does on padding.
+                if quad >= 2:
+                    break
+            continue
+        if c not in table:
+            if validate:
+                raise Error('Only base64 data is allowed')
+            continue
+        if pads:
+            if validate:
+                raise Error('Discontinuous padding not allowed')
+            pads = 0
+        bits = (bits << 6) | table[c]
+        nbits += 6
+        quad = (quad + 1) % 4
+        if nbits >= 8:
+            nbits -= 8
+            out.append((bits >> nbits) & 0xFF)
+            bits &= (1 << nbits) - 1
+    if quad == 1:
+        count = sum(1 for c in s if c in table)
+        raise Error(f'Invalid base64-encoded string: number of data characters ({count}) cannot be 1 more than a multiple of 4')
+    if quad != 0 and quad + pads < 4:
+        raise Error('Incorrect padding')
+    return bytes(out)
+
+
+def b64encode(s, altchars=None):
+    s = _check_bytes(s)
+    encoded = _encode64(s, _B64)
+    if altchars is not None:
+        altchars = bytes(altchars)
+        return encoded.replace(b'+', altchars[0:1]).replace(b'/', altchars[1:2])
+    return encoded
+
+
+def b64decode(s, altchars=None, validate=False):
+    s = _bytes_from_decode_data(s)
+    if altchars is not None:
+        altchars = _bytes_from_decode_data(altchars)
+        s = s.replace(altchars[0:1], b'+').replace(altchars[1:2], b'/')
+    return _decode64(s, _B64, validate)
+
+
+def standard_b64encode(s):
+    return b64encode(s)
+
+
+def standard_b64decode(s):
+    return b64decode(s)
+
+
+def urlsafe_b64encode(s):
+    return b64encode(s).replace(b'+', b'-').replace(b'/', b'_')
+
+
+def urlsafe_b64decode(s):
+    s = _bytes_from_decode_data(s)
+    s = s.replace(b'-', b'+').replace(b'_', b'/')
+    return b64decode(s)
+
+
+def encodebytes(s):
+    s = _check_bytes(s)
+    pieces = []
+    for i in range(0, len(s), 57):
+        pieces.append(_encode64(s[i:i + 57], _B64) + b'\n')
+    return b''.join(pieces)
+
+
+def decodebytes(s):
+    return _decode64(_check_bytes(s), _B64, False)
+
+
+def _b32encode(alphabet, s):
+    s = _check_bytes(s)
+    out = []
+    for i in range(0, len(s), 5):
+        chunk = s[i:i + 5]
+        padded = chunk + b'\0' * (5 - len(chunk))
+        v = int.from_bytes(padded, 'big')
+        group = [alphabet[(v >> (35 - 5 * k)) & 31] for k in range(8)]
+        keep = {1: 2, 2: 4, 3: 5, 4: 7, 5: 8}[len(chunk)]
+        out.extend(group[:keep])
+        out.extend([61] * (8 - keep))
+    return bytes(out)
+
+
+def _b32decode(alphabet, s, casefold=False, map01=None):
+    s = _bytes_from_decode_data(s)
+    if len(s) % 8:
+        raise Error('Incorrect padding')
+    if map01 is not None:
+        map01 = _bytes_from_decode_data(map01)
+        s = s.replace(b'0', b'O').replace(b'1', map01)
+    if casefold:
+        s = s.upper()
+    table = {c: i for i, c in enumerate(alphabet)}
+    l = len(s)
+    s = s.rstrip(b'=')
+    padchars = l - len(s)
+    out = []
+    for i in range(0, len(s), 8):
+        quanta = s[i:i + 8]
+        acc = 0
+        for c in quanta:
+            if c not in table:
+                raise Error('Non-base32 digit found')
+            acc = (acc << 5) + table[c]
+        acc <<= 5 * (8 - len(quanta))
+        out.append(acc.to_bytes(5, 'big'))
+    decoded = b''.join(out)
+    if l % 8 or padchars not in {0, 1, 3, 4, 6}:
+        raise Error('Incorrect padding')
+    if padchars and decoded:
+        acc_bytes = {0: 5, 1: 4, 3: 3, 4: 2, 6: 1}[padchars]
+        decoded = decoded[:len(decoded) - 5 + acc_bytes]
+    return decoded
+
+
+def b32encode(s):
+    return _b32encode(_B32, s)
+
+
+def b32decode(s, casefold=False, map01=None):
+    return _b32decode(_B32, s, casefold, map01)
+
+
+def b32hexencode(s):
+    return _b32encode(_B32HEX, s)
+
+
+def b32hexdecode(s, casefold=False):
+    return _b32decode(_B32HEX, s, casefold)
+
+
+def b16encode(s):
+    return _check_bytes(s).hex().upper().encode('ascii')
+
+
+def b16decode(s, casefold=False):
+    s = _bytes_from_decode_data(s)
+    if casefold:
+        s = s.upper()
+    for c in s:
+        if c not in b'0123456789ABCDEF':
+            raise Error('Non-base16 digit found')
+    if len(s) % 2:
+        raise Error('Odd-length string')
+    return bytes.fromhex(s.decode('ascii'))
+
+
+_B85 = (b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        b"abcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~")
+
+
+def b85encode(b, pad=False):
+    b = _check_bytes(b)
+    padding = (-len(b)) % 4
+    if padding:
+        b = b + b'\0' * padding
+    out = []
+    for i in range(0, len(b), 4):
+        word = int.from_bytes(b[i:i + 4], 'big')
+        chunk = []
+        for _ in range(5):
+            word, r = divmod(word, 85)
+            chunk.append(_B85[r])
+        out.extend(reversed(chunk))
+    result = bytes(out)
+    if padding and not pad:
+        result = result[:-padding]
+    return result
+
+
+def b85decode(b):
+    b = _bytes_from_decode_data(b)
+    table = {c: i for i, c in enumerate(_B85)}
+    padding = (-len(b)) % 5
+    b = b + b'~' * padding
+    out = []
+    for i in range(0, len(b), 5):
+        chunk = b[i:i + 5]
+        acc = 0
+        for j, c in enumerate(chunk):
+            if c not in table:
+                raise ValueError('bad base85 character at position %d' % (i + j))
+            acc = acc * 85 + table[c]
+        if acc > 0xffffffff:
+            raise ValueError('base85 overflow in hunk starting at byte %d' % i)
+        out.append(acc.to_bytes(4, 'big'))
+    result = b''.join(out)
+    if padding:
+        result = result[:-padding]
+    return result
+
+"""#
+        ),
+        LibraryPart(
             module: "bisect",
             file: "bisect/bisect.aso",
             names: ["bisect_right", "bisect_left", "insort_right", "insort_left", "bisect", "insort"],
@@ -3096,6 +3375,8 @@ def heappush(heap, item):
 
 
 def heappop(heap):
+    if not heap:
+        raise IndexError("index out of range")
     lastelt = heap.pop()
     if heap:
         returnitem = heap[0]
@@ -3106,6 +3387,8 @@ def heappop(heap):
 
 
 def heapreplace(heap, item):
+    if not heap:
+        raise IndexError("index out of range")
     returnitem = heap[0]
     heap[0] = item
     _siftup(heap, 0)
@@ -4886,6 +5169,510 @@ __getitem__ = getitem
 """#
         ),
         LibraryPart(
+            module: "secrets",
+            file: "secrets/secrets.aso",
+            names: ["DEFAULT_ENTROPY", "token_bytes", "token_hex", "token_urlsafe", "randbits", "randbelow", "choice", "compare_digest", "SystemRandom"],
+            needs: [],
+            native: [],
+            source: #"""
+# The secrets module, written in Aso on the system's secure random bytes: token_bytes, token_hex,
+# token_urlsafe, randbelow, randbits, choice, compare_digest, SystemRandom.
+
+import _aso
+import base64 as _base64
+
+DEFAULT_ENTROPY = 32
+
+
+def token_bytes(nbytes=None):
+    if nbytes is None:
+        nbytes = DEFAULT_ENTROPY
+    return _aso.urandom(nbytes)
+
+
+def token_hex(nbytes=None):
+    return token_bytes(nbytes).hex()
+
+
+def token_urlsafe(nbytes=None):
+    tok = token_bytes(nbytes)
+    return _base64.urlsafe_b64encode(tok).rstrip(b'=').decode('ascii')
+
+
+def randbits(k):
+    if k < 0:
+        raise ValueError('number of bits must be non-negative')
+    numbytes = (k + 7) // 8
+    x = int.from_bytes(_aso.urandom(numbytes), 'big')
+    return x >> (numbytes * 8 - k)
+
+
+def randbelow(exclusive_upper_bound):
+    if exclusive_upper_bound <= 0:
+        raise ValueError("Upper bound must be positive.")
+    k = exclusive_upper_bound.bit_length()
+    r = randbits(k)
+    while r >= exclusive_upper_bound:
+        r = randbits(k)
+    return r
+
+
+def choice(seq):
+    if not len(seq):
+        raise IndexError('Cannot choose from an empty sequence')
+    return seq[randbelow(len(seq))]
+
+
+def compare_digest(a, b):
+    if isinstance(a, str) != isinstance(b, str):
+        raise TypeError(f"unsupported operand types(s) or combination of types: '{type(a).__name__}' and '{type(b).__name__}'")
+    if isinstance(a, str):
+        if not a.isascii() or not b.isascii():
+            raise TypeError("comparing strings with non-ASCII characters is not supported")
+        a = a.encode()
+        b = b.encode()
+    result = len(a) ^ len(b)
+    for x, y in zip(a, b):
+        result |= x ^ y
+    return result == 0
+
+
+class SystemRandom:
+    def random(self):
+        return (int.from_bytes(_aso.urandom(7), 'big') >> 3) * 2 ** -53
+
+    def getrandbits(self, k):
+        return randbits(k)
+
+    def randbelow(self, n):
+        return randbelow(n)
+
+    def randrange(self, start, stop=None, step=1):
+        if stop is None:
+            return randbelow(start)
+        width = stop - start
+        if step == 1:
+            return start + randbelow(width)
+        n = (width + step - 1) // step
+        return start + step * randbelow(n)
+
+    def randint(self, a, b):
+        return self.randrange(a, b + 1)
+
+    def choice(self, seq):
+        return choice(seq)
+
+    def shuffle(self, x):
+        for i in reversed(range(1, len(x))):
+            j = randbelow(i + 1)
+            x[i], x[j] = x[j], x[i]
+
+    def sample(self, population, k):
+        pool = list(population)
+        if not 0 <= k <= len(pool):
+            raise ValueError("Sample larger than population or is negative")
+        result = []
+        for _ in range(k):
+            result.append(pool.pop(randbelow(len(pool))))
+        return result
+
+    def uniform(self, a, b):
+        return a + (b - a) * self.random()
+
+"""#
+        ),
+        LibraryPart(
+            module: "statistics",
+            file: "statistics/statistics.aso",
+            names: ["StatisticsError", "mean", "fmean", "geometric_mean", "harmonic_mean", "median", "median_low", "median_high", "median_grouped", "mode", "multimode", "variance", "pvariance", "stdev", "pstdev", "quantiles", "covariance", "correlation", "LinearRegression", "linear_regression"],
+            needs: [],
+            native: [],
+            source: #"""
+# The statistics module, written in Aso: averages and spread computed exactly (as CPython does
+# with fractions, here with integer ratios) and rounded once, so results match CPython's digits.
+
+import math as _math
+from collections import Counter as _Counter, namedtuple as _namedtuple
+
+
+class StatisticsError(ValueError):
+    pass
+
+
+def _gcd_ratio(n, d):
+    if d < 0:
+        n, d = -n, -d
+    g = _math.gcd(n, d)
+    if g > 1:
+        n //= g
+        d //= g
+    return n, d
+
+
+def _exact_ratio(x):
+    if type(x) is bool or isinstance(x, int):
+        return int(x), 1
+    if isinstance(x, float):
+        if x != x or x in (float('inf'), float('-inf')):
+            return x, None
+        return x.as_integer_ratio()
+    raise TypeError(f"can't convert type '{type(x).__name__}' to numerator/denominator")
+
+
+def _coerce(T, S):
+    if T is S:
+        return T
+    if S is int or S is bool:
+        return T
+    if T is int:
+        return S
+    if issubclass(S, T):
+        return S
+    if issubclass(T, S):
+        return T
+    if issubclass(T, int):
+        return S
+    if issubclass(S, int):
+        return T
+    raise TypeError(f"can't convert type '{T.__name__}' to '{S.__name__}'")
+
+
+def _sum(data):
+    # (type, numerator, denominator, count) of the exact sum; a NaN or infinity is kept as is.
+    count = 0
+    T = int
+    num, den = 0, 1
+    special = None
+    for x in data:
+        count += 1
+        T = _coerce(T, type(x))
+        n, d = _exact_ratio(x)
+        if d is None:
+            special = n if special is None else special + n
+            continue
+        num, den = _gcd_ratio(num * d + n * den, den * d)
+    return T, num, den, count, special
+
+
+def _convert(num, den, T):
+    if T is int or T is bool:
+        if den == 1:
+            return num
+        return num / den
+    return T(num / den)
+
+
+def mean(data):
+    T, num, den, n, special = _sum(data)
+    if n < 1:
+        raise StatisticsError('mean requires at least one data point')
+    if special is not None:
+        return special
+    return _convert(*_gcd_ratio(num, den * n), T)
+
+
+def fmean(data, weights=None):
+    if weights is None:
+        data = list(data)
+        n = len(data)
+        if n == 0:
+            raise StatisticsError('fmean requires at least one data point')
+        return _math.fsum(data) / n
+    data = list(data)
+    weights = list(weights)
+    if len(weights) != len(data):
+        raise StatisticsError('data and weights must be the same length')
+    den = _math.fsum(weights)
+    if not den:
+        raise StatisticsError('sum of weights must be non-zero')
+    return _math.fsum(x * w for x, w in zip(data, weights)) / den
+
+
+def geometric_mean(data):
+    try:
+        return _math.exp(fmean(map(_math.log, data)))
+    except ValueError:
+        raise StatisticsError('geometric mean requires a non-empty dataset '
+                              'containing positive numbers') from None
+
+
+def harmonic_mean(data, weights=None):
+    data = list(data)
+    errmsg = 'harmonic mean does not support negative values'
+    n = len(data)
+    if n < 1:
+        raise StatisticsError('harmonic_mean requires at least one data point')
+    elif n == 1 and weights is None:
+        x = data[0]
+        if isinstance(x, (int, float)):
+            if x < 0:
+                raise StatisticsError(errmsg)
+            return x
+        raise TypeError('unsupported type')
+    if weights is None:
+        weights = [1] * n
+        sum_weights = n
+    else:
+        weights = list(weights)
+        if len(weights) != n:
+            raise StatisticsError('Number of weights does not match data size')
+        sum_weights = sum(weights)
+    values = []
+    for x, w in zip(data, weights):
+        if x < 0:
+            raise StatisticsError(errmsg)
+        if w and x == 0:
+            return 0
+        values.append(w / x if w else 0)
+    T, num, den, count, special = _sum(values)
+    if special is not None:
+        return 0
+    if num <= 0:
+        raise StatisticsError('Weighted sum must be positive')
+    swn, swd = _exact_ratio(sum_weights)
+    return _convert(*_gcd_ratio(swn * den, swd * num), T)
+
+
+def median(data):
+    data = sorted(data)
+    n = len(data)
+    if n == 0:
+        raise StatisticsError("no median for empty data")
+    if n % 2 == 1:
+        return data[n // 2]
+    i = n // 2
+    return (data[i - 1] + data[i]) / 2
+
+
+def median_low(data):
+    data = sorted(data)
+    n = len(data)
+    if n == 0:
+        raise StatisticsError("no median for empty data")
+    if n % 2 == 1:
+        return data[n // 2]
+    return data[n // 2 - 1]
+
+
+def median_high(data):
+    data = sorted(data)
+    n = len(data)
+    if n == 0:
+        raise StatisticsError("no median for empty data")
+    return data[n // 2]
+
+
+def median_grouped(data, interval=1):
+    data = sorted(data)
+    n = len(data)
+    if n == 0:
+        raise StatisticsError("no median for empty data")
+    elif n == 1:
+        return data[0]
+    x = data[n // 2]
+    for obj in (x, interval):
+        if isinstance(obj, (str, bytes)):
+            raise TypeError('expected number but got %r' % obj)
+    L = x - interval / 2
+    l1 = data.index(x)
+    l2 = l1
+    while l2 < n and data[l2] == x:
+        l2 += 1
+    cf = l1
+    f = l2 - l1
+    return L + interval * (n / 2 - cf) / f
+
+
+def mode(data):
+    pairs = _Counter(iter(data)).most_common(1)
+    try:
+        return pairs[0][0]
+    except IndexError:
+        raise StatisticsError('no mode for empty data') from None
+
+
+def multimode(data):
+    counts = _Counter(iter(data))
+    if not counts:
+        return []
+    maxcount = max(counts.values())
+    return [value for value, count in counts.items() if count == maxcount]
+
+
+def _ss(data, c=None):
+    # (type, ssd numerator, ssd denominator, count, mean as a ratio): exact.
+    data = list(data)
+    T = int
+    count = 0
+    sxn, sxd = 0, 1
+    sxxn, sxxd = 0, 1
+    special = None
+    for x in data:
+        T = _coerce(T, type(x))
+        n, d = _exact_ratio(x)
+        count += 1
+        if d is None:
+            special = n
+            continue
+        sxn, sxd = _gcd_ratio(sxn * d + n * sxd, sxd * d)
+        sxxn, sxxd = _gcd_ratio(sxxn * d * d + n * n * sxxd, sxxd * d * d)
+    if special is not None:
+        return T, special, None, count
+    if c is not None:
+        cn, cd = _exact_ratio(c)
+        ssn, ssd = 0, 1
+        for x in data:
+            n, d = _exact_ratio(x)
+            dn, dd = _gcd_ratio(n * cd - cn * d, d * cd)
+            ssn, ssd = _gcd_ratio(ssn * dd * dd + dn * dn * ssd, ssd * dd * dd)
+        return T, ssn, ssd, count
+    if count == 0:
+        return T, 0, 1, 0
+    # ssd = (count * sxx - sx * sx) / count
+    an, ad = count * sxxn, sxxd
+    bn, bd = sxn * sxn, sxd * sxd
+    ssn, ssd = _gcd_ratio(an * bd - bn * ad, ad * bd * count)
+    return T, ssn, ssd, count
+
+
+def _float_sqrt_of_frac(n, m):
+    q = (n.bit_length() - m.bit_length() - 109) // 2
+    if q >= 0:
+        numerator = _integer_sqrt_of_frac_rto(n, m << 2 * q) << q
+        denominator = 1
+    else:
+        numerator = _integer_sqrt_of_frac_rto(n << -2 * q, m)
+        denominator = 1 << -q
+    return numerator / denominator
+
+
+def _integer_sqrt_of_frac_rto(n, m):
+    a = _math.isqrt(n // m)
+    return a | (a * a * m != n)
+
+
+def variance(data, xbar=None):
+    T, ssn, ssd, n = _ss(data, xbar)
+    if n < 2:
+        raise StatisticsError('variance requires at least two data points')
+    if ssd is None:
+        return ssn
+    return _convert(*_gcd_ratio(ssn, ssd * (n - 1)), T)
+
+
+def pvariance(data, mu=None):
+    T, ssn, ssd, n = _ss(data, mu)
+    if n < 1:
+        raise StatisticsError('pvariance requires at least one data point')
+    if ssd is None:
+        return ssn
+    return _convert(*_gcd_ratio(ssn, ssd * n), T)
+
+
+def stdev(data, xbar=None):
+    T, ssn, ssd, n = _ss(data, xbar)
+    if n < 2:
+        raise StatisticsError('stdev requires at least two data points')
+    if ssd is None:
+        return _math.sqrt(ssn)
+    num, den = _gcd_ratio(ssn, ssd * (n - 1))
+    return _float_sqrt_of_frac(num, den)
+
+
+def pstdev(data, mu=None):
+    T, ssn, ssd, n = _ss(data, mu)
+    if n < 1:
+        raise StatisticsError('pstdev requires at least one data point')
+    if ssd is None:
+        return _math.sqrt(ssn)
+    num, den = _gcd_ratio(ssn, ssd * n)
+    return _float_sqrt_of_frac(num, den)
+
+
+def quantiles(data, *, n=4, method='exclusive'):
+    if n < 1:
+        raise StatisticsError('n must be at least 1')
+    data = sorted(data)
+    ld = len(data)
+    if ld < 2:
+        raise StatisticsError('must have at least two data points')
+    if method == 'inclusive':
+        m = ld - 1
+        result = []
+        for i in range(1, n):
+            j, delta = divmod(i * m, n)
+            interpolated = (data[j] * (n - delta) + data[j + 1] * delta) / n
+            result.append(interpolated)
+        return result
+    if method == 'exclusive':
+        m = ld + 1
+        result = []
+        for i in range(1, n):
+            j = i * m // n
+            j = 1 if j < 1 else ld - 1 if j > ld - 1 else j
+            delta = i * m - j * n
+            interpolated = (data[j - 1] * (n - delta) + data[j] * delta) / n
+            result.append(interpolated)
+        return result
+    raise ValueError(f'Unknown method: {method!r}')
+
+
+def covariance(x, y, /):
+    n = len(x)
+    if len(y) != n:
+        raise StatisticsError('covariance requires that both inputs have same number of data points')
+    if n < 2:
+        raise StatisticsError('covariance requires at least two data points')
+    xbar = _math.fsum(x) / n
+    ybar = _math.fsum(y) / n
+    sxy = _math.fsum((xi - xbar) * (yi - ybar) for xi, yi in zip(x, y))
+    return sxy / (n - 1)
+
+
+def correlation(x, y, /):
+    n = len(x)
+    if len(y) != n:
+        raise StatisticsError('correlation requires that both inputs have same number of data points')
+    if n < 2:
+        raise StatisticsError('correlation requires at least two data points')
+    xbar = _math.fsum(x) / n
+    ybar = _math.fsum(y) / n
+    sxy = _math.fsum((xi - xbar) * (yi - ybar) for xi, yi in zip(x, y))
+    sxx = _math.fsum((xi - xbar) ** 2.0 for xi in x)
+    syy = _math.fsum((yi - ybar) ** 2.0 for yi in y)
+    try:
+        return sxy / _math.sqrt(sxx * syy)
+    except ZeroDivisionError:
+        raise StatisticsError('at least one of the inputs is constant')
+
+
+LinearRegression = _namedtuple('LinearRegression', ('slope', 'intercept'), module='statistics')
+
+
+def linear_regression(x, y, /, *, proportional=False):
+    n = len(x)
+    if len(y) != n:
+        raise StatisticsError('linear regression requires that both inputs have same number of data points')
+    if n < 2:
+        raise StatisticsError('linear regression requires at least two data points')
+    if proportional:
+        sxy = _math.fsum(xi * yi for xi, yi in zip(x, y))
+        sxx = _math.fsum(xi * xi for xi in x)
+    else:
+        xbar = _math.fsum(x) / n
+        ybar = _math.fsum(y) / n
+        sxy = _math.fsum((xi - xbar) * (yi - ybar) for xi, yi in zip(x, y))
+        sxx = _math.fsum((xi - xbar) ** 2.0 for xi in x)
+    try:
+        slope = sxy / sxx
+    except ZeroDivisionError:
+        raise StatisticsError('x is constant')
+    intercept = 0.0 if proportional else ybar - slope * xbar
+    return LinearRegression(slope=slope, intercept=intercept)
+
+"""#
+        ),
+        LibraryPart(
             module: "string",
             file: "string/string.aso",
             names: ["whitespace", "ascii_lowercase", "ascii_uppercase", "ascii_letters", "digits", "hexdigits", "octdigits", "punctuation", "printable", "capwords", "Template", "Formatter"],
@@ -5030,6 +5817,237 @@ class Formatter:
 
     def format_field(self, value, format_spec):
         return format(value, format_spec)
+
+"""#
+        ),
+        LibraryPart(
+            module: "textwrap",
+            file: "textwrap/textwrap.aso",
+            names: ["TextWrapper", "wrap", "fill", "shorten", "dedent", "indent"],
+            needs: [],
+            native: [],
+            source: #"""
+# The textwrap module, written in Aso: TextWrapper, wrap, fill, shorten, dedent and indent, with
+# CPython's line-filling rules (words split after hyphens, long words broken, max_lines).
+
+_whitespace = '\t\n\x0b\x0c\r '
+
+
+def _is_word_char(c):
+    return c.isalnum() or c == '_'
+
+
+class TextWrapper:
+    def __init__(self, width=70, initial_indent="", subsequent_indent="", expand_tabs=True,
+                 replace_whitespace=True, fix_sentence_endings=False, break_long_words=True,
+                 drop_whitespace=True, break_on_hyphens=True, tabsize=8, *, max_lines=None,
+                 placeholder=' [...]'):
+        self.width = width
+        self.initial_indent = initial_indent
+        self.subsequent_indent = subsequent_indent
+        self.expand_tabs = expand_tabs
+        self.replace_whitespace = replace_whitespace
+        self.fix_sentence_endings = fix_sentence_endings
+        self.break_long_words = break_long_words
+        self.drop_whitespace = drop_whitespace
+        self.break_on_hyphens = break_on_hyphens
+        self.tabsize = tabsize
+        self.max_lines = max_lines
+        self.placeholder = placeholder
+
+    def _munge_whitespace(self, text):
+        if self.expand_tabs:
+            text = text.expandtabs(self.tabsize)
+        if self.replace_whitespace:
+            text = ''.join(' ' if c in _whitespace else c for c in text)
+        return text
+
+    def _split_word(self, word):
+        # Splits after hyphens that join two words ("well-known" -> "well-", "known").
+        if not self.break_on_hyphens:
+            return [word]
+        parts = []
+        start = 0
+        i = 1
+        n = len(word)
+        while i < n - 1:
+            if word[i] == '-' and _is_word_char(word[i - 1]) and word[i + 1].isalpha():
+                j = i
+                while j + 1 < n and word[j + 1] == '-':
+                    j += 1
+                parts.append(word[start:j + 1])
+                start = j + 1
+                i = j + 1
+                continue
+            i += 1
+        parts.append(word[start:])
+        return [p for p in parts if p]
+
+    def _split(self, text):
+        chunks = []
+        i = 0
+        n = len(text)
+        while i < n:
+            j = i
+            if text[i] in _whitespace:
+                while j < n and text[j] in _whitespace:
+                    j += 1
+                chunks.append(text[i:j])
+            else:
+                while j < n and text[j] not in _whitespace:
+                    j += 1
+                chunks.extend(self._split_word(text[i:j]))
+            i = j
+        return chunks
+
+    def _fix_sentence_endings(self, chunks):
+        i = 0
+        while i < len(chunks) - 1:
+            c = chunks[i]
+            if chunks[i + 1] == " " and len(c) >= 2 and c[-1] in '.!?' and c[-2].islower():
+                chunks[i + 1] = "  "
+                i += 2
+            elif chunks[i + 1] == " " and len(c) >= 3 and c[-1] in '"\'' and c[-2] in '.!?' and c[-3].islower():
+                chunks[i + 1] = "  "
+                i += 2
+            else:
+                i += 1
+
+    def _handle_long_word(self, reversed_chunks, cur_line, cur_len, width):
+        if width < 1:
+            space_left = 1
+        else:
+            space_left = width - cur_len
+        if self.break_long_words:
+            end = space_left
+            chunk = reversed_chunks[-1]
+            if self.break_on_hyphens and len(chunk) > space_left:
+                hyphen = chunk.rfind('-', 0, space_left)
+                if hyphen > 0 and any(c != '-' for c in chunk[:hyphen]):
+                    end = hyphen + 1
+            cur_line.append(chunk[:end])
+            reversed_chunks[-1] = chunk[end:]
+        elif not cur_line:
+            cur_line.append(reversed_chunks.pop())
+
+    def _wrap_chunks(self, chunks):
+        lines = []
+        if self.width <= 0:
+            raise ValueError("invalid width %r (must be > 0)" % self.width)
+        if self.max_lines is not None:
+            if self.max_lines > 1:
+                indent = self.subsequent_indent
+            else:
+                indent = self.initial_indent
+            if len(indent) + len(self.placeholder.lstrip()) > self.width:
+                raise ValueError("placeholder too large for max width")
+        chunks.reverse()
+        while chunks:
+            cur_line = []
+            cur_len = 0
+            if lines:
+                indent = self.subsequent_indent
+            else:
+                indent = self.initial_indent
+            width = self.width - len(indent)
+            if self.drop_whitespace and chunks[-1].strip() == '' and lines:
+                del chunks[-1]
+            while chunks:
+                l = len(chunks[-1])
+                if cur_len + l <= width:
+                    cur_line.append(chunks.pop())
+                    cur_len += l
+                else:
+                    break
+            if chunks and len(chunks[-1]) > width:
+                self._handle_long_word(chunks, cur_line, cur_len, width)
+                cur_len = sum(map(len, cur_line))
+            if self.drop_whitespace and cur_line and cur_line[-1].strip() == '':
+                cur_len -= len(cur_line[-1])
+                del cur_line[-1]
+            if cur_line:
+                if (self.max_lines is None or len(lines) + 1 < self.max_lines or
+                        (not chunks or self.drop_whitespace and len(chunks) == 1 and not chunks[0].strip())
+                        and cur_len <= width):
+                    lines.append(indent + ''.join(cur_line))
+                else:
+                    while cur_line:
+                        if (cur_line[-1].strip() and cur_len + len(self.placeholder) <= width):
+                            cur_line.append(self.placeholder)
+                            lines.append(indent + ''.join(cur_line))
+                            break
+                        cur_len -= len(cur_line[-1])
+                        del cur_line[-1]
+                    else:
+                        if lines:
+                            prev_line = lines[-1].rstrip()
+                            if (len(prev_line) + len(self.placeholder) <= self.width):
+                                lines[-1] = prev_line + self.placeholder
+                                break
+                        lines.append(indent + self.placeholder.lstrip())
+                    break
+        return lines
+
+    def _split_chunks(self, text):
+        text = self._munge_whitespace(text)
+        return self._split(text)
+
+    def wrap(self, text):
+        chunks = self._split_chunks(text)
+        if self.fix_sentence_endings:
+            self._fix_sentence_endings(chunks)
+        return self._wrap_chunks(chunks)
+
+    def fill(self, text):
+        return "\n".join(self.wrap(text))
+
+
+def wrap(text, width=70, **kwargs):
+    w = TextWrapper(width=width, **kwargs)
+    return w.wrap(text)
+
+
+def fill(text, width=70, **kwargs):
+    w = TextWrapper(width=width, **kwargs)
+    return w.fill(text)
+
+
+def shorten(text, width, **kwargs):
+    w = TextWrapper(width=width, max_lines=1, **kwargs)
+    return w.fill(' '.join(text.strip().split()))
+
+
+def dedent(text):
+    lines = text.split('\n')
+    # Lines of only blanks and tabs become empty; the margin is the longest common prefix of
+    # blanks and tabs of the other lines.
+    lines = ['' if line.strip(' \t') == '' else line for line in lines]
+    margin = None
+    for line in lines:
+        if not line:
+            continue
+        indent = line[:len(line) - len(line.lstrip(' \t'))]
+        if margin is None:
+            margin = indent
+        elif indent.startswith(margin):
+            pass
+        elif margin.startswith(indent):
+            margin = indent
+        else:
+            for i, (x, y) in enumerate(zip(margin, indent)):
+                if x != y:
+                    margin = margin[:i]
+                    break
+    if margin:
+        lines = [line[len(margin):] if line else line for line in lines]
+    return '\n'.join(lines)
+
+
+def indent(text, prefix, predicate=None):
+    if predicate is None:
+        def predicate(line):
+            return line.strip()
+    return ''.join(prefix + line if predicate(line) else line for line in text.splitlines(True))
 
 """#
         ),
@@ -6020,6 +7038,239 @@ class ForwardRef(_Final):
 
     def __hash__(self):
         return hash(self.__forward_arg__)
+
+"""#
+        ),
+        LibraryPart(
+            module: "uuid",
+            file: "uuid/uuid.aso",
+            names: ["RESERVED_NCS", "RFC_4122", "RESERVED_MICROSOFT", "RESERVED_FUTURE", "SafeUUID", "UUID", "uuid4", "getnode", "uuid1", "NAMESPACE_DNS", "NAMESPACE_URL", "NAMESPACE_OID", "NAMESPACE_X500"],
+            needs: [],
+            native: [],
+            source: #"""
+# The uuid module, written in Aso: the UUID class (every view: hex, int, bytes, fields, urn,
+# version, variant), uuid4 from the system's secure random bytes, uuid1 from the clock, and the
+# namespace constants. uuid3 and uuid5 need hashlib's md5 and sha1, which Aso does not have yet.
+
+import _aso
+
+RESERVED_NCS, RFC_4122, RESERVED_MICROSOFT, RESERVED_FUTURE = [
+    'reserved for NCS compatibility', 'specified in RFC 4122',
+    'reserved for Microsoft compatibility', 'reserved for future definition']
+
+
+class SafeUUID:
+    safe = 0
+    unsafe = -1
+    unknown = None
+
+
+class UUID:
+    __slots__ = ('int', 'is_safe')
+
+    def __init__(self, hex=None, bytes=None, bytes_le=None, fields=None, int=None, version=None, *, is_safe=SafeUUID.unknown):
+        if [hex, bytes, bytes_le, fields, int].count(None) != 4:
+            raise TypeError('one of the hex, bytes, bytes_le, fields, or int arguments must be given')
+        if hex is not None:
+            hex = hex.replace('urn:', '').replace('uuid:', '')
+            hex = hex.strip('{}').replace('-', '')
+            if len(hex) != 32:
+                raise ValueError('badly formed hexadecimal UUID string')
+            try:
+                int = _int(hex, 16)
+            except ValueError:
+                raise ValueError('badly formed hexadecimal UUID string') from None
+        if bytes_le is not None:
+            if len(bytes_le) != 16:
+                raise ValueError('bytes_le is not a 16-char string')
+            bytes = (bytes_le[4 - 1::-1] + bytes_le[6 - 1:4 - 1:-1] + bytes_le[8 - 1:6 - 1:-1] + bytes_le[8:])
+        if bytes is not None:
+            if len(bytes) != 16:
+                raise ValueError('bytes is not a 16-char string')
+            int = _int.from_bytes(bytes, 'big')
+        if fields is not None:
+            if len(fields) != 6:
+                raise ValueError('fields is not a 6-tuple')
+            (time_low, time_mid, time_hi_version, clock_seq_hi_variant, clock_seq_low, node) = fields
+            if not 0 <= time_low < 1 << 32:
+                raise ValueError('field 1 out of range (need a 32-bit value)')
+            if not 0 <= time_mid < 1 << 16:
+                raise ValueError('field 2 out of range (need a 16-bit value)')
+            if not 0 <= time_hi_version < 1 << 16:
+                raise ValueError('field 3 out of range (need a 16-bit value)')
+            if not 0 <= clock_seq_hi_variant < 1 << 8:
+                raise ValueError('field 4 out of range (need an 8-bit value)')
+            if not 0 <= clock_seq_low < 1 << 8:
+                raise ValueError('field 5 out of range (need an 8-bit value)')
+            if not 0 <= node < 1 << 48:
+                raise ValueError('field 6 out of range (need a 48-bit value)')
+            clock_seq = (clock_seq_hi_variant << 8) | clock_seq_low
+            int = ((time_low << 96) | (time_mid << 80) | (time_hi_version << 64) | (clock_seq << 48) | node)
+        if int is not None:
+            if not 0 <= int < 1 << 128:
+                raise ValueError('int is out of range (need a 128-bit value)')
+        if version is not None:
+            if not 1 <= version <= 5:
+                raise ValueError('illegal version number')
+            int &= ~(0xc000 << 48)
+            int |= 0x8000 << 48
+            int &= ~(0xf000 << 64)
+            int |= version << 76
+        self.int = int
+        self.is_safe = is_safe
+
+    def __eq__(self, other):
+        if isinstance(other, UUID):
+            return self.int == other.int
+        return NotImplemented
+
+    def __lt__(self, other):
+        if isinstance(other, UUID):
+            return self.int < other.int
+        return NotImplemented
+
+    def __gt__(self, other):
+        if isinstance(other, UUID):
+            return self.int > other.int
+        return NotImplemented
+
+    def __le__(self, other):
+        if isinstance(other, UUID):
+            return self.int <= other.int
+        return NotImplemented
+
+    def __ge__(self, other):
+        if isinstance(other, UUID):
+            return self.int >= other.int
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self.int)
+
+    def __int__(self):
+        return self.int
+
+    def __repr__(self):
+        return '%s(%r)' % (self.__class__.__name__, str(self))
+
+    def __str__(self):
+        hex = '%032x' % self.int
+        return '%s-%s-%s-%s-%s' % (hex[:8], hex[8:12], hex[12:16], hex[16:20], hex[20:])
+
+    @property
+    def bytes(self):
+        return self.int.to_bytes(16, 'big')
+
+    @property
+    def bytes_le(self):
+        bytes = self.bytes
+        return (bytes[4 - 1::-1] + bytes[6 - 1:4 - 1:-1] + bytes[8 - 1:6 - 1:-1] + bytes[8:])
+
+    @property
+    def fields(self):
+        return (self.time_low, self.time_mid, self.time_hi_version, self.clock_seq_hi_variant, self.clock_seq_low, self.node)
+
+    @property
+    def time_low(self):
+        return self.int >> 96
+
+    @property
+    def time_mid(self):
+        return (self.int >> 80) & 0xffff
+
+    @property
+    def time_hi_version(self):
+        return (self.int >> 64) & 0xffff
+
+    @property
+    def clock_seq_hi_variant(self):
+        return (self.int >> 56) & 0xff
+
+    @property
+    def clock_seq_low(self):
+        return (self.int >> 48) & 0xff
+
+    @property
+    def time(self):
+        return (((self.time_hi_version & 0x0fff) << 48) | (self.time_mid << 32) | self.time_low)
+
+    @property
+    def clock_seq(self):
+        return (((self.clock_seq_hi_variant & 0x3f) << 8) | self.clock_seq_low)
+
+    @property
+    def node(self):
+        return self.int & 0xffffffffffff
+
+    @property
+    def hex(self):
+        return '%032x' % self.int
+
+    @property
+    def urn(self):
+        return 'urn:uuid:' + str(self)
+
+    @property
+    def variant(self):
+        if not self.int & (0x8000 << 48):
+            return RESERVED_NCS
+        elif not self.int & (0x4000 << 48):
+            return RFC_4122
+        elif not self.int & (0x2000 << 48):
+            return RESERVED_MICROSOFT
+        else:
+            return RESERVED_FUTURE
+
+    @property
+    def version(self):
+        if self.variant == RFC_4122:
+            return int((self.int >> 76) & 0xf)
+
+
+_int = int
+
+
+def uuid4():
+    return UUID(bytes=_aso.urandom(16), version=4)
+
+
+_last_timestamp = None
+
+
+def getnode():
+    # A random multicast node, as CPython uses when it finds no hardware address.
+    return _int.from_bytes(_aso.urandom(6), 'big') | (1 << 40)
+
+
+_node = None
+
+
+def uuid1(node=None, clock_seq=None):
+    global _last_timestamp, _node
+    import time
+    nanoseconds = time.time_ns()
+    timestamp = nanoseconds // 100 + 0x01b21dd213814000
+    if _last_timestamp is not None and timestamp <= _last_timestamp:
+        timestamp = _last_timestamp + 1
+    _last_timestamp = timestamp
+    if clock_seq is None:
+        clock_seq = _int.from_bytes(_aso.urandom(2), 'big') & 0x3fff
+    time_low = timestamp & 0xffffffff
+    time_mid = (timestamp >> 32) & 0xffff
+    time_hi_version = (timestamp >> 48) & 0x0fff
+    clock_seq_low = clock_seq & 0xff
+    clock_seq_hi_variant = (clock_seq >> 8) & 0x3f
+    if node is None:
+        if _node is None:
+            _node = getnode()
+        node = _node
+    return UUID(fields=(time_low, time_mid, time_hi_version, clock_seq_hi_variant, clock_seq_low, node), version=1)
+
+
+NAMESPACE_DNS = UUID('6ba7b810-9dad-11d1-80b4-00c04fd430c8')
+NAMESPACE_URL = UUID('6ba7b811-9dad-11d1-80b4-00c04fd430c8')
+NAMESPACE_OID = UUID('6ba7b812-9dad-11d1-80b4-00c04fd430c8')
+NAMESPACE_X500 = UUID('6ba7b814-9dad-11d1-80b4-00c04fd430c8')
 
 """#
         ),

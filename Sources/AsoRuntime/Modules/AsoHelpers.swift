@@ -54,6 +54,18 @@ extension Runtime {
             guard args.count == 1, let e = args[0].asException else { throw rt.typeError("format_exception() takes an exception") }
             return rt.newStr(rt.formatException(e))
         })
+        m.set("urandom", native("urandom") { rt, args in
+            // `n` bytes from the system's secure generator (uuid4, secrets).
+            guard args.count == 1 else { throw rt.typeError("urandom() takes one argument") }
+            let n = try rt.intArgument(args[0])
+            guard n >= 0 else { throw rt.valueError("negative argument not allowed") }
+            guard n <= 1 << 24 else { throw rt.overflowError("urandom() argument too large") }
+            var g = SystemRandomNumberGenerator()
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(n)
+            for _ in 0..<n { bytes.append(UInt8(truncatingIfNeeded: g.next())) }
+            return rt.newBytes(bytes)
+        })
         return m
     }
 }
