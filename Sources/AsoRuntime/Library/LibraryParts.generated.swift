@@ -2939,6 +2939,1807 @@ def _keep_alive(x, memo):
 """#
         ),
         LibraryPart(
+            module: "datetime",
+            file: "datetime/datetime.aso",
+            names: ["MINYEAR", "MAXYEAR", "timedelta", "date", "IsoCalendarDate", "tzinfo", "time", "datetime", "timezone", "UTC"],
+            needs: [],
+            native: [],
+            source: #"""
+# The datetime module, written in Aso: date, time, datetime, timedelta, tzinfo and timezone, with
+# CPython's arithmetic, reprs, isoformat/fromisoformat, strftime (on the C library, through
+# time.strftime) and strptime; the local time zone comes from the system (time.localtime).
+
+import time as _time
+import math as _math
+
+MINYEAR = 1
+MAXYEAR = 9999
+_MAXORDINAL = 3652059
+
+_DAYS_IN_MONTH = [-1, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+_DAYS_BEFORE_MONTH = [-1]
+_dbm = 0
+for _dim in _DAYS_IN_MONTH[1:]:
+    _DAYS_BEFORE_MONTH.append(_dbm)
+    _dbm += _dim
+del _dbm, _dim
+
+_MONTHNAMES = [None, "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_DAYNAMES = [None, "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_FULL_MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august',
+                'september', 'october', 'november', 'december']
+_FULL_DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']
+
+
+def _cmp(x, y):
+    return 0 if x == y else 1 if x > y else -1
+
+
+def _is_leap(year):
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _days_before_year(year):
+    y = year - 1
+    return y * 365 + y // 4 - y // 100 + y // 400
+
+
+def _days_in_month(year, month):
+    if month == 2 and _is_leap(year):
+        return 29
+    return _DAYS_IN_MONTH[month]
+
+
+def _days_before_month(year, month):
+    return _DAYS_BEFORE_MONTH[month] + (month > 2 and _is_leap(year))
+
+
+def _ymd2ord(year, month, day):
+    return _days_before_year(year) + _days_before_month(year, month) + day
+
+
+_DI400Y = _days_before_year(401)
+_DI100Y = _days_before_year(101)
+_DI4Y = _days_before_year(5)
+
+
+def _ord2ymd(n):
+    n -= 1
+    n400, n = divmod(n, _DI400Y)
+    year = n400 * 400 + 1
+    n100, n = divmod(n, _DI100Y)
+    n4, n = divmod(n, _DI4Y)
+    n1, n = divmod(n, 365)
+    year += n100 * 100 + n4 * 4 + n1
+    if n1 == 4 or n100 == 4:
+        return year - 1, 12, 31
+    leapyear = n1 == 3 and (n4 != 24 or n100 == 3)
+    month = (n + 50) >> 5
+    preceding = _DAYS_BEFORE_MONTH[month] + (month > 2 and leapyear)
+    if preceding > n:
+        month -= 1
+        preceding -= _DAYS_IN_MONTH[month] + (month == 2 and leapyear)
+    n -= preceding
+    return year, month, n + 1
+
+
+def _check_int(value, name=None):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        raise TypeError('integer argument expected, got float')
+    raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
+
+
+def _check_date_fields(year, month, day):
+    year = _check_int(year)
+    month = _check_int(month)
+    day = _check_int(day)
+    if not MINYEAR <= year <= MAXYEAR:
+        raise ValueError(f'year {year} is out of range')
+    if not 1 <= month <= 12:
+        raise ValueError('month must be in 1..12')
+    dim = _days_in_month(year, month)
+    if not 1 <= day <= dim:
+        raise ValueError('day is out of range for month')
+    return year, month, day
+
+
+def _check_time_fields(hour, minute, second, microsecond, fold):
+    hour = _check_int(hour)
+    minute = _check_int(minute)
+    second = _check_int(second)
+    microsecond = _check_int(microsecond)
+    if not 0 <= hour <= 23:
+        raise ValueError('hour must be in 0..23')
+    if not 0 <= minute <= 59:
+        raise ValueError('minute must be in 0..59')
+    if not 0 <= second <= 59:
+        raise ValueError('second must be in 0..59')
+    if not 0 <= microsecond <= 999999:
+        raise ValueError('microsecond must be in 0..999999')
+    if fold not in (0, 1):
+        raise ValueError('fold must be either 0 or 1')
+    return hour, minute, second, microsecond, fold
+
+
+def _check_tzinfo_arg(tz):
+    if tz is not None and not isinstance(tz, tzinfo):
+        raise TypeError("tzinfo argument must be None or of a tzinfo subclass, not type '%s'" % type(tz).__name__)
+
+
+def _check_utc_offset(name, offset):
+    if offset is None:
+        return
+    if not isinstance(offset, timedelta):
+        raise TypeError("tzinfo.%s() must return None or timedelta, not '%s'" % (name, type(offset).__name__))
+    if not -timedelta(1) < offset < timedelta(1):
+        raise ValueError("offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24).")
+
+
+def _format_time(hh, mm, ss, us, timespec='auto'):
+    if timespec == 'auto':
+        timespec = 'microseconds' if us else 'seconds'
+    elif timespec == 'milliseconds':
+        us //= 1000
+    if timespec == 'hours':
+        return '%02d' % hh
+    if timespec == 'minutes':
+        return '%02d:%02d' % (hh, mm)
+    if timespec == 'seconds':
+        return '%02d:%02d:%02d' % (hh, mm, ss)
+    if timespec == 'milliseconds':
+        return '%02d:%02d:%02d.%03d' % (hh, mm, ss, us)
+    if timespec == 'microseconds':
+        return '%02d:%02d:%02d.%06d' % (hh, mm, ss, us)
+    raise ValueError('Unknown timespec value')
+
+
+def _format_offset(off, sep=':'):
+    s = ''
+    if off is not None:
+        if off.days < 0:
+            sign = "-"
+            off = -off
+        else:
+            sign = "+"
+        hh, mm = divmod(off, timedelta(hours=1))
+        mm, ss = divmod(mm, timedelta(minutes=1))
+        s += "%s%02d%s%02d" % (sign, hh, sep, mm)
+        if ss or ss.microseconds:
+            s += sep + "%02d" % ss.seconds
+            if ss.microseconds:
+                s += '.%06d' % ss.microseconds
+    return s
+
+
+def _wrap_strftime(object, format, timetuple):
+    # %f, %z, %Z and %: are done here, the rest by the C library (time.strftime), as CPython does.
+    zreplace = None
+    Zreplace = None
+    freplace = None
+    newformat = []
+    i, n = 0, len(format)
+    while i < n:
+        ch = format[i]
+        i += 1
+        if ch == '%':
+            if i < n:
+                ch = format[i]
+                i += 1
+                if ch == 'f':
+                    if freplace is None:
+                        freplace = '%06d' % getattr(object, 'microsecond', 0)
+                    newformat.append(freplace)
+                elif ch == 'z':
+                    if zreplace is None:
+                        zreplace = ""
+                        if hasattr(object, "utcoffset"):
+                            offset = object.utcoffset()
+                            if offset is not None:
+                                zreplace = _format_offset(offset, '')
+                    newformat.append(zreplace)
+                elif ch == 'Z':
+                    if Zreplace is None:
+                        Zreplace = ""
+                        if hasattr(object, "tzname"):
+                            s = object.tzname()
+                            if s is not None:
+                                Zreplace = s.replace('%', '%%')
+                    newformat.append(Zreplace)
+                else:
+                    newformat.append('%')
+                    newformat.append(ch)
+            else:
+                newformat.append('%')
+        else:
+            newformat.append(ch)
+    newformat = "".join(newformat)
+    return _time.strftime(newformat, timetuple)
+
+
+def _build_struct_time(y, m, d, hh, mm, ss, dstflag):
+    wday = (_ymd2ord(y, m, d) + 6) % 7
+    dnum = _days_before_month(y, m) + d
+    return _time.struct_time((y, m, d, hh, mm, ss, wday, dnum, dstflag))
+
+
+class timedelta:
+    __slots__ = ('_days', '_seconds', '_microseconds', '_hashcode')
+
+    def __init__(self, days=0, seconds=0, microseconds=0, milliseconds=0, minutes=0, hours=0, weeks=0):
+        for v in (days, seconds, microseconds, milliseconds, minutes, hours, weeks):
+            if not isinstance(v, (int, float)):
+                raise TypeError(f"unsupported type for timedelta {_argname(v, days, seconds, microseconds, milliseconds, minutes, hours, weeks)} component: {type(v).__name__}")
+        # Everything in microseconds, exactly for ints, rounded half to even for floats.
+        total = (((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds
+        if all(isinstance(v, int) for v in (days, seconds, microseconds, milliseconds, minutes, hours, weeks)):
+            us = total * 1000000 + milliseconds * 1000 + microseconds
+        else:
+            us = _exact_us(days, seconds, microseconds, milliseconds, minutes, hours, weeks)
+        d, us = divmod(us, 86400 * 1000000)
+        s, us = divmod(us, 1000000)
+        if abs(d) > 999999999:
+            raise OverflowError("days=%d; must have magnitude <= 999999999" % d)
+        self._days = d
+        self._seconds = s
+        self._microseconds = us
+        self._hashcode = -1
+
+    @property
+    def days(self):
+        return self._days
+
+    @property
+    def seconds(self):
+        return self._seconds
+
+    @property
+    def microseconds(self):
+        return self._microseconds
+
+    def _to_us(self):
+        return (self._days * 86400 + self._seconds) * 1000000 + self._microseconds
+
+    def total_seconds(self):
+        return self._to_us() / 10 ** 6
+
+    def __repr__(self):
+        args = []
+        if self._days:
+            args.append("days=%d" % self._days)
+        if self._seconds:
+            args.append("seconds=%d" % self._seconds)
+        if self._microseconds:
+            args.append("microseconds=%d" % self._microseconds)
+        if not args:
+            args.append('0')
+        return "datetime.timedelta(%s)" % ', '.join(args)
+
+    def __str__(self):
+        mm, ss = divmod(self._seconds, 60)
+        hh, mm = divmod(mm, 60)
+        s = "%d:%02d:%02d" % (hh, mm, ss)
+        if self._days:
+            def plural(n):
+                return n, abs(n) != 1 and "s" or ""
+            s = ("%d day%s, " % plural(self._days)) + s
+        if self._microseconds:
+            s = s + ".%06d" % self._microseconds
+        return s
+
+    def __add__(self, other):
+        if isinstance(other, timedelta):
+            return timedelta(self._days + other._days, self._seconds + other._seconds,
+                             self._microseconds + other._microseconds)
+        return NotImplemented
+
+    def __radd__(self, other):
+        return self.__add__(other)
+
+    def __sub__(self, other):
+        if isinstance(other, timedelta):
+            return timedelta(self._days - other._days, self._seconds - other._seconds,
+                             self._microseconds - other._microseconds)
+        return NotImplemented
+
+    def __rsub__(self, other):
+        if isinstance(other, timedelta):
+            return -self + other
+        return NotImplemented
+
+    def __neg__(self):
+        return timedelta(-self._days, -self._seconds, -self._microseconds)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        if self._days < 0:
+            return -self
+        return self
+
+    def __mul__(self, other):
+        if isinstance(other, int) and not isinstance(other, bool) or isinstance(other, bool):
+            return timedelta(self._days * other, self._seconds * other, self._microseconds * other)
+        if isinstance(other, float):
+            usec = self._to_us()
+            a, b = other.as_integer_ratio()
+            return timedelta(0, 0, _divide_and_round(usec * a, b))
+        return NotImplemented
+
+    __rmul__ = __mul__
+
+    def __floordiv__(self, other):
+        if not isinstance(other, (int, timedelta)):
+            return NotImplemented
+        usec = self._to_us()
+        if isinstance(other, timedelta):
+            return usec // other._to_us()
+        return timedelta(0, 0, usec // other)
+
+    def __truediv__(self, other):
+        if not isinstance(other, (int, float, timedelta)):
+            return NotImplemented
+        usec = self._to_us()
+        if isinstance(other, timedelta):
+            return usec / other._to_us()
+        if isinstance(other, int):
+            return timedelta(0, 0, _divide_and_round(usec, other))
+        a, b = other.as_integer_ratio()
+        return timedelta(0, 0, _divide_and_round(b * usec, a))
+
+    def __mod__(self, other):
+        if isinstance(other, timedelta):
+            r = self._to_us() % other._to_us()
+            return timedelta(0, 0, r)
+        return NotImplemented
+
+    def __divmod__(self, other):
+        if isinstance(other, timedelta):
+            q, r = divmod(self._to_us(), other._to_us())
+            return q, timedelta(0, 0, r)
+        return NotImplemented
+
+    def _getstate(self):
+        return (self._days, self._seconds, self._microseconds)
+
+    def __eq__(self, other):
+        if isinstance(other, timedelta):
+            return self._getstate() == other._getstate()
+        return NotImplemented
+
+    def __le__(self, other):
+        if isinstance(other, timedelta):
+            return self._getstate() <= other._getstate()
+        return NotImplemented
+
+    def __lt__(self, other):
+        if isinstance(other, timedelta):
+            return self._getstate() < other._getstate()
+        return NotImplemented
+
+    def __ge__(self, other):
+        if isinstance(other, timedelta):
+            return self._getstate() >= other._getstate()
+        return NotImplemented
+
+    def __gt__(self, other):
+        if isinstance(other, timedelta):
+            return self._getstate() > other._getstate()
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self._getstate())
+
+    def __bool__(self):
+        return (self._days != 0 or self._seconds != 0 or self._microseconds != 0)
+
+
+def _argname(v, days, seconds, microseconds, milliseconds, minutes, hours, weeks):
+    for name, x in (('days', days), ('seconds', seconds), ('microseconds', microseconds),
+                    ('milliseconds', milliseconds), ('minutes', minutes), ('hours', hours), ('weeks', weeks)):
+        if x is v:
+            return name
+    return ''
+
+
+def _exact_us(days, seconds, microseconds, milliseconds, minutes, hours, weeks):
+    # The exact sum as a ratio, rounded once to whole microseconds (half to even).
+    num, den = 0, 1
+    for v, scale in ((weeks, 7 * 86400 * 10 ** 6), (days, 86400 * 10 ** 6), (hours, 3600 * 10 ** 6),
+                     (minutes, 60 * 10 ** 6), (seconds, 10 ** 6), (milliseconds, 1000), (microseconds, 1)):
+        if isinstance(v, float):
+            if v != v or v in (float('inf'), float('-inf')):
+                raise ValueError("cannot convert float NaN to integer" if v != v else "cannot convert float infinity to integer")
+            a, b = v.as_integer_ratio()
+        else:
+            a, b = v, 1
+        num = num * b + a * scale * den
+        den = den * b
+    return _divide_and_round(num, den)
+
+
+def _divide_and_round(a, b):
+    q, r = divmod(a, b)
+    r *= 2
+    greater_than_half = r > b if b > 0 else r < b
+    if greater_than_half or r == b and q % 2 == 1:
+        q += 1
+    return q
+
+
+timedelta.min = timedelta(-999999999)
+timedelta.max = timedelta(days=999999999, hours=23, minutes=59, seconds=59, microseconds=999999)
+timedelta.resolution = timedelta(microseconds=1)
+
+
+class date:
+    __slots__ = ('_year', '_month', '_day', '_hashcode')
+
+    def __init__(self, year, month, day):
+        year, month, day = _check_date_fields(year, month, day)
+        self._year = year
+        self._month = month
+        self._day = day
+        self._hashcode = -1
+
+    @classmethod
+    def fromtimestamp(cls, t):
+        y, m, d, hh, mm, ss, weekday, jday, dst = _time.localtime(t)
+        return cls(y, m, d)
+
+    @classmethod
+    def today(cls):
+        t = _time.time()
+        return cls.fromtimestamp(t)
+
+    @classmethod
+    def fromordinal(cls, n):
+        if not 1 <= n <= _MAXORDINAL:
+            raise ValueError(f'ordinal must be >= 1')
+        y, m, d = _ord2ymd(n)
+        return cls(y, m, d)
+
+    @classmethod
+    def fromisoformat(cls, date_string):
+        if not isinstance(date_string, str):
+            raise TypeError('fromisoformat: argument must be str')
+        if len(date_string) not in (7, 8, 10):
+            raise ValueError(f'Invalid isoformat string: {date_string!r}')
+        try:
+            return cls(*_parse_isoformat_date(date_string))
+        except Exception:
+            raise ValueError(f'Invalid isoformat string: {date_string!r}')
+
+    @classmethod
+    def fromisocalendar(cls, year, week, day):
+        return cls(*_isoweek_to_gregorian(year, week, day))
+
+    def __repr__(self):
+        return "%s.%s(%d, %d, %d)" % (_module_name(self), self.__class__.__qualname__, self._year, self._month, self._day)
+
+    def ctime(self):
+        weekday = self.toordinal() % 7 or 7
+        return "%s %s %2d 00:00:00 %04d" % (_DAYNAMES[weekday], _MONTHNAMES[self._month], self._day, self._year)
+
+    def strftime(self, fmt):
+        return _wrap_strftime(self, fmt, self.timetuple())
+
+    def __format__(self, fmt):
+        if not isinstance(fmt, str):
+            raise TypeError("must be str, not %s" % type(fmt).__name__)
+        if len(fmt) != 0:
+            return self.strftime(fmt)
+        return str(self)
+
+    def isoformat(self):
+        return "%04d-%02d-%02d" % (self._year, self._month, self._day)
+
+    def __str__(self):
+        return self.isoformat()
+
+    @property
+    def year(self):
+        return self._year
+
+    @property
+    def month(self):
+        return self._month
+
+    @property
+    def day(self):
+        return self._day
+
+    def timetuple(self):
+        return _build_struct_time(self._year, self._month, self._day, 0, 0, 0, -1)
+
+    def toordinal(self):
+        return _ymd2ord(self._year, self._month, self._day)
+
+    def replace(self, year=None, month=None, day=None):
+        if year is None:
+            year = self._year
+        if month is None:
+            month = self._month
+        if day is None:
+            day = self._day
+        return type(self)(year, month, day)
+
+    def _cmpdate(self, other):
+        return _cmp((self._year, self._month, self._day), (other._year, other._month, other._day))
+
+    def __eq__(self, other):
+        if isinstance(other, date) and not isinstance(other, datetime) and not isinstance(self, datetime):
+            return self._cmpdate(other) == 0
+        return NotImplemented
+
+    def __le__(self, other):
+        if isinstance(other, date) and not isinstance(other, datetime):
+            return self._cmpdate(other) <= 0
+        return NotImplemented
+
+    def __lt__(self, other):
+        if isinstance(other, date) and not isinstance(other, datetime):
+            return self._cmpdate(other) < 0
+        return NotImplemented
+
+    def __ge__(self, other):
+        if isinstance(other, date) and not isinstance(other, datetime):
+            return self._cmpdate(other) >= 0
+        return NotImplemented
+
+    def __gt__(self, other):
+        if isinstance(other, date) and not isinstance(other, datetime):
+            return self._cmpdate(other) > 0
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self._year, self._month, self._day))
+
+    def __add__(self, other):
+        if isinstance(other, timedelta):
+            o = self.toordinal() + other.days
+            if 0 < o <= _MAXORDINAL:
+                return type(self).fromordinal(o)
+            raise OverflowError("result out of range")
+        return NotImplemented
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        if isinstance(other, timedelta):
+            return self + timedelta(-other.days)
+        if isinstance(other, date) and not isinstance(other, datetime):
+            days1 = self.toordinal()
+            days2 = other.toordinal()
+            return timedelta(days1 - days2)
+        return NotImplemented
+
+    def weekday(self):
+        return (self.toordinal() + 6) % 7
+
+    def isoweekday(self):
+        return self.toordinal() % 7 or 7
+
+    def isocalendar(self):
+        year = self._year
+        week1monday = _isoweek1monday(year)
+        today = _ymd2ord(self._year, self._month, self._day)
+        week, day = divmod(today - week1monday, 7)
+        if week < 0:
+            year -= 1
+            week1monday = _isoweek1monday(year)
+            week, day = divmod(today - week1monday, 7)
+        elif week >= 52:
+            if today >= _isoweek1monday(year + 1):
+                year += 1
+                week = 0
+        return IsoCalendarDate(year, week + 1, day + 1)
+
+
+def _module_name(obj):
+    m = type(obj).__module__
+    return 'datetime' if m == 'datetime' else m
+
+
+class IsoCalendarDate:
+    __slots__ = ('_values',)
+
+    def __init__(self, year, week, weekday):
+        self._values = (year, week, weekday)
+
+    @property
+    def year(self):
+        return self._values[0]
+
+    @property
+    def week(self):
+        return self._values[1]
+
+    @property
+    def weekday(self):
+        return self._values[2]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self):
+        return 3
+
+    def __getitem__(self, i):
+        return self._values[i]
+
+    def __eq__(self, other):
+        if isinstance(other, IsoCalendarDate):
+            return self._values == other._values
+        return self._values == other
+
+    def __hash__(self):
+        return hash(self._values)
+
+    def __repr__(self):
+        return 'datetime.IsoCalendarDate(year=%d, week=%d, weekday=%d)' % self._values
+
+
+def _isoweek1monday(year):
+    THURSDAY = 3
+    firstday = _ymd2ord(year, 1, 1)
+    firstweekday = (firstday + 6) % 7
+    week1monday = firstday - firstweekday
+    if firstweekday > THURSDAY:
+        week1monday += 7
+    return week1monday
+
+
+def _isoweek_to_gregorian(year, week, day):
+    if not MINYEAR <= year <= MAXYEAR:
+        raise ValueError(f"Year is out of range: {year}")
+    if not 0 < week < 53:
+        out_of_range = True
+        if week == 53:
+            first_weekday = _ymd2ord(year, 1, 1) % 7
+            if (first_weekday == 4 or (first_weekday == 3 and _is_leap(year))):
+                out_of_range = False
+        if out_of_range:
+            raise ValueError(f"Invalid week: {week}")
+    if not 0 < day < 8:
+        raise ValueError(f"Invalid weekday: {day} (range is [1, 7])")
+    day_offset = (week - 1) * 7 + (day - 1)
+    day_1 = _isoweek1monday(year)
+    ord_day = day_1 + day_offset
+    return _ord2ymd(ord_day)
+
+
+date.min = date(1, 1, 1)
+date.max = date(9999, 12, 31)
+date.resolution = timedelta(days=1)
+
+
+class tzinfo:
+    __slots__ = ()
+
+    def tzname(self, dt):
+        raise NotImplementedError("tzinfo subclass must override tzname()")
+
+    def utcoffset(self, dt):
+        raise NotImplementedError("tzinfo subclass must override utcoffset()")
+
+    def dst(self, dt):
+        raise NotImplementedError("tzinfo subclass must override dst()")
+
+    def fromutc(self, dt):
+        if not isinstance(dt, datetime):
+            raise TypeError("fromutc() requires a datetime argument")
+        if dt.tzinfo is not self:
+            raise ValueError("dt.tzinfo is not self")
+        dtoff = dt.utcoffset()
+        if dtoff is None:
+            raise ValueError("fromutc() requires a non-None utcoffset() result")
+        dtdst = dt.dst()
+        if dtdst is None:
+            raise ValueError("fromutc() requires a non-None dst() result")
+        delta = dtoff - dtdst
+        if delta:
+            dt += delta
+            dtdst = dt.dst()
+            if dtdst is None:
+                raise ValueError("fromutc(): dt.dst gave inconsistent results; cannot convert")
+        return dt + dtdst
+
+
+class time:
+    __slots__ = ('_hour', '_minute', '_second', '_microsecond', '_tzinfo', '_hashcode', '_fold')
+
+    def __init__(self, hour=0, minute=0, second=0, microsecond=0, tzinfo=None, *, fold=0):
+        hour, minute, second, microsecond, fold = _check_time_fields(hour, minute, second, microsecond, fold)
+        _check_tzinfo_arg(tzinfo)
+        self._hour = hour
+        self._minute = minute
+        self._second = second
+        self._microsecond = microsecond
+        self._tzinfo = tzinfo
+        self._hashcode = -1
+        self._fold = fold
+
+    @property
+    def hour(self):
+        return self._hour
+
+    @property
+    def minute(self):
+        return self._minute
+
+    @property
+    def second(self):
+        return self._second
+
+    @property
+    def microsecond(self):
+        return self._microsecond
+
+    @property
+    def tzinfo(self):
+        return self._tzinfo
+
+    @property
+    def fold(self):
+        return self._fold
+
+    def _key(self):
+        off = self.utcoffset()
+        base = (self._hour, self._minute, self._second, self._microsecond)
+        if off is None:
+            return None, base
+        minutes = self._hour * 60 + self._minute - off // timedelta(minutes=1)
+        return off, (minutes, self._second, self._microsecond)
+
+    def _cmp(self, other, allow_mixed=False):
+        myoff = self.utcoffset()
+        otoff = other.utcoffset()
+        if myoff == otoff:
+            return _cmp((self._hour, self._minute, self._second, self._microsecond),
+                        (other._hour, other._minute, other._second, other._microsecond))
+        if myoff is None or otoff is None:
+            if allow_mixed:
+                return 2
+            raise TypeError("can't compare offset-naive and offset-aware times")
+        myhhmm = self._hour * 60 + self._minute - myoff // timedelta(minutes=1)
+        othhmm = other._hour * 60 + other._minute - otoff // timedelta(minutes=1)
+        return _cmp((myhhmm, self._second, self._microsecond), (othhmm, other._second, other._microsecond))
+
+    def __eq__(self, other):
+        if isinstance(other, time):
+            return self._cmp(other, allow_mixed=True) == 0
+        return NotImplemented
+
+    def __le__(self, other):
+        if isinstance(other, time):
+            return self._cmp(other) <= 0
+        return NotImplemented
+
+    def __lt__(self, other):
+        if isinstance(other, time):
+            return self._cmp(other) < 0
+        return NotImplemented
+
+    def __ge__(self, other):
+        if isinstance(other, time):
+            return self._cmp(other) >= 0
+        return NotImplemented
+
+    def __gt__(self, other):
+        if isinstance(other, time):
+            return self._cmp(other) > 0
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def _tzstr(self):
+        off = self.utcoffset()
+        return _format_offset(off)
+
+    def __repr__(self):
+        if self._microsecond != 0:
+            s = ", %d, %d" % (self._second, self._microsecond)
+        elif self._second != 0:
+            s = ", %d" % self._second
+        else:
+            s = ""
+        s = "%s.%s(%d, %d%s)" % (_module_name(self), self.__class__.__qualname__, self._hour, self._minute, s)
+        if self._tzinfo is not None:
+            s = s[:-1] + ", tzinfo=%r" % self._tzinfo + ")"
+        if self._fold:
+            s = s[:-1] + ", fold=1)"
+        return s
+
+    def isoformat(self, timespec='auto'):
+        s = _format_time(self._hour, self._minute, self._second, self._microsecond, timespec)
+        tz = self._tzstr()
+        if tz:
+            s += tz
+        return s
+
+    __str__ = isoformat
+
+    @classmethod
+    def fromisoformat(cls, time_string):
+        if not isinstance(time_string, str):
+            raise TypeError('fromisoformat: argument must be str')
+        s = time_string[1:] if time_string[:1] == 'T' else time_string
+        try:
+            return cls(*_parse_isoformat_time(s))
+        except Exception:
+            raise ValueError(f'Invalid isoformat string: {time_string!r}')
+
+    def strftime(self, fmt):
+        timetuple = (1900, 1, 1, self._hour, self._minute, self._second, 0, 1, -1)
+        return _wrap_strftime(self, fmt, timetuple)
+
+    def __format__(self, fmt):
+        if not isinstance(fmt, str):
+            raise TypeError("must be str, not %s" % type(fmt).__name__)
+        if len(fmt) != 0:
+            return self.strftime(fmt)
+        return str(self)
+
+    def utcoffset(self):
+        if self._tzinfo is None:
+            return None
+        offset = self._tzinfo.utcoffset(None)
+        _check_utc_offset("utcoffset", offset)
+        return offset
+
+    def tzname(self):
+        if self._tzinfo is None:
+            return None
+        return self._tzinfo.tzname(None)
+
+    def dst(self):
+        if self._tzinfo is None:
+            return None
+        offset = self._tzinfo.dst(None)
+        _check_utc_offset("dst", offset)
+        return offset
+
+    def replace(self, hour=None, minute=None, second=None, microsecond=None, tzinfo=True, *, fold=None):
+        if hour is None:
+            hour = self.hour
+        if minute is None:
+            minute = self.minute
+        if second is None:
+            second = self.second
+        if microsecond is None:
+            microsecond = self.microsecond
+        if tzinfo is True:
+            tzinfo = self.tzinfo
+        if fold is None:
+            fold = self._fold
+        return type(self)(hour, minute, second, microsecond, tzinfo, fold=fold)
+
+
+time.min = time(0, 0, 0)
+time.max = time(23, 59, 59, 999999)
+time.resolution = timedelta(microseconds=1)
+
+
+class datetime(date):
+    __slots__ = ('_hour', '_minute', '_second', '_microsecond', '_tzinfo', '_fold')
+
+    def __init__(self, year, month=None, day=None, hour=0, minute=0, second=0, microsecond=0, tzinfo=None, *, fold=0):
+        if month is None:
+            raise TypeError("function missing required argument 'month' (pos 2)")
+        if day is None:
+            raise TypeError("function missing required argument 'day' (pos 3)")
+        year, month, day = _check_date_fields(year, month, day)
+        hour, minute, second, microsecond, fold = _check_time_fields(hour, minute, second, microsecond, fold)
+        _check_tzinfo_arg(tzinfo)
+        self._year = year
+        self._month = month
+        self._day = day
+        self._hour = hour
+        self._minute = minute
+        self._second = second
+        self._microsecond = microsecond
+        self._tzinfo = tzinfo
+        self._hashcode = -1
+        self._fold = fold
+
+    @property
+    def hour(self):
+        return self._hour
+
+    @property
+    def minute(self):
+        return self._minute
+
+    @property
+    def second(self):
+        return self._second
+
+    @property
+    def microsecond(self):
+        return self._microsecond
+
+    @property
+    def tzinfo(self):
+        return self._tzinfo
+
+    @property
+    def fold(self):
+        return self._fold
+
+    @classmethod
+    def _fromtimestamp(cls, t, utc, tz):
+        frac, t = _math.modf(t)
+        us = round(frac * 1e6)
+        if us >= 1000000:
+            t += 1
+            us -= 1000000
+        elif us < 0:
+            t -= 1
+            us += 1000000
+        converter = _time.gmtime if utc else _time.localtime
+        y, m, d, hh, mm, ss, weekday, jday, dst = converter(t)
+        ss = min(ss, 59)
+        result = cls(y, m, d, hh, mm, ss, us, tz)
+        return result
+
+    @classmethod
+    def fromtimestamp(cls, t, tz=None):
+        _check_tzinfo_arg(tz)
+        if not isinstance(t, (int, float)):
+            raise TypeError(f"'{type(t).__name__}' object cannot be interpreted as an integer")
+        if tz is None:
+            return cls._fromtimestamp(t, False, None)
+        result = cls._fromtimestamp(t, True, tz)
+        return tz.fromutc(result)
+
+    @classmethod
+    def utcfromtimestamp(cls, t):
+        return cls._fromtimestamp(t, True, None)
+
+    @classmethod
+    def now(cls, tz=None):
+        t = _time.time()
+        return cls.fromtimestamp(t, tz)
+
+    @classmethod
+    def utcnow(cls):
+        t = _time.time()
+        return cls.utcfromtimestamp(t)
+
+    @classmethod
+    def today(cls):
+        return cls.fromtimestamp(_time.time())
+
+    @classmethod
+    def fromordinal(cls, n):
+        if not 1 <= n <= _MAXORDINAL:
+            raise ValueError('ordinal must be >= 1')
+        y, m, d = _ord2ymd(n)
+        return cls(y, m, d)
+
+    @classmethod
+    def combine(cls, date, time, tzinfo=True):
+        if not isinstance(date, _date_class):
+            raise TypeError("combine() argument 1 must be datetime.date, not %s" % type(date).__name__)
+        if not isinstance(time, _time_class):
+            raise TypeError("combine() argument 2 must be datetime.time, not %s" % type(time).__name__)
+        if tzinfo is True:
+            tzinfo = time.tzinfo
+        return cls(date.year, date.month, date.day, time.hour, time.minute, time.second, time.microsecond,
+                   tzinfo, fold=time.fold)
+
+    @classmethod
+    def fromisoformat(cls, date_string):
+        if not isinstance(date_string, str):
+            raise TypeError('fromisoformat: argument must be str')
+        if len(date_string) < 7:
+            raise ValueError(f'Invalid isoformat string: {date_string!r}')
+        try:
+            separator_location = _find_isoformat_datetime_separator(date_string)
+            dstr = date_string[0:separator_location]
+            tstr = date_string[(separator_location + 1):]
+            date_components = _parse_isoformat_date(dstr)
+        except ValueError:
+            raise ValueError(f'Invalid isoformat string: {date_string!r}') from None
+        if tstr:
+            try:
+                time_components = _parse_isoformat_time(tstr)
+            except ValueError:
+                raise ValueError(f'Invalid isoformat string: {date_string!r}') from None
+        else:
+            time_components = [0, 0, 0, 0, None]
+        return cls(*(date_components + time_components))
+
+    @classmethod
+    def strptime(cls, date_string, format):
+        return _strptime_datetime(cls, date_string, format)
+
+    def timetuple(self):
+        dst = self.dst()
+        if dst is None:
+            dst = -1
+        elif dst:
+            dst = 1
+        else:
+            dst = 0
+        return _build_struct_time(self.year, self.month, self.day, self.hour, self.minute, self.second, dst)
+
+    def _mktime(self):
+        epoch = datetime(1970, 1, 1)
+        max_fold_seconds = 24 * 3600
+        t = (self - epoch) // timedelta(0, 1)
+
+        def local(u):
+            y, m, d, hh, mm, ss = _time.localtime(u)[:6]
+            return (datetime(y, m, d, hh, mm, ss) - epoch) // timedelta(0, 1)
+
+        a = local(t) - t
+        u1 = t - a
+        t1 = local(u1)
+        if t1 == t:
+            u2 = u1 + (-max_fold_seconds, max_fold_seconds)[self.fold]
+            b = local(u2) - u2
+            if a == b:
+                return u1
+        else:
+            b = t1 - u1
+        u2 = t - b
+        t2 = local(u2)
+        if t2 == t:
+            return u2
+        if t1 == t:
+            return u1
+        return (max, min)[self.fold](u1, u2)
+
+    def timestamp(self):
+        if self._tzinfo is None:
+            s = self._mktime()
+            return s + self.microsecond / 1e6
+        else:
+            return (self - _EPOCH).total_seconds()
+
+    def utctimetuple(self):
+        offset = self.utcoffset()
+        if offset:
+            self -= offset
+        y, m, d = self.year, self.month, self.day
+        hh, mm, ss = self.hour, self.minute, self.second
+        return _build_struct_time(y, m, d, hh, mm, ss, 0)
+
+    def date(self):
+        return date(self._year, self._month, self._day)
+
+    def time(self):
+        return time(self.hour, self.minute, self.second, self.microsecond, fold=self.fold)
+
+    def timetz(self):
+        return time(self.hour, self.minute, self.second, self.microsecond, self._tzinfo, fold=self.fold)
+
+    def replace(self, year=None, month=None, day=None, hour=None, minute=None, second=None,
+                microsecond=None, tzinfo=True, *, fold=None):
+        if year is None:
+            year = self.year
+        if month is None:
+            month = self.month
+        if day is None:
+            day = self.day
+        if hour is None:
+            hour = self.hour
+        if minute is None:
+            minute = self.minute
+        if second is None:
+            second = self.second
+        if microsecond is None:
+            microsecond = self.microsecond
+        if tzinfo is True:
+            tzinfo = self.tzinfo
+        if fold is None:
+            fold = self.fold
+        return type(self)(year, month, day, hour, minute, second, microsecond, tzinfo, fold=fold)
+
+    def _local_timezone(self):
+        if self.tzinfo is None:
+            ts = self._mktime()
+        else:
+            ts = (self - _EPOCH) // timedelta(seconds=1)
+        localtm = _time.localtime(ts)
+        local = datetime(*localtm[:6])
+        gmtoff = localtm.tm_gmtoff
+        zone = localtm.tm_zone
+        return timezone(timedelta(seconds=gmtoff), zone)
+
+    def astimezone(self, tz=None):
+        if tz is None:
+            tz = self._local_timezone()
+        elif not isinstance(tz, tzinfo):
+            raise TypeError("tz argument must be an instance of tzinfo")
+        mytz = self.tzinfo
+        if mytz is None:
+            mytz = self._local_timezone()
+            myoffset = mytz.utcoffset(self)
+        else:
+            myoffset = mytz.utcoffset(self)
+            if myoffset is None:
+                mytz = self.replace(tzinfo=None)._local_timezone()
+                myoffset = mytz.utcoffset(self)
+        if tz is mytz:
+            return self
+        utc = (self - myoffset).replace(tzinfo=tz)
+        return tz.fromutc(utc)
+
+    def ctime(self):
+        weekday = self.toordinal() % 7 or 7
+        return "%s %s %2d %02d:%02d:%02d %04d" % (_DAYNAMES[weekday], _MONTHNAMES[self._month], self._day,
+                                                  self._hour, self._minute, self._second, self._year)
+
+    def isoformat(self, sep='T', timespec='auto'):
+        s = ("%04d-%02d-%02d%s" % (self._year, self._month, self._day, sep) +
+             _format_time(self._hour, self._minute, self._second, self._microsecond, timespec))
+        off = self.utcoffset()
+        tz = _format_offset(off)
+        if tz:
+            s += tz
+        return s
+
+    def __repr__(self):
+        L = [self._year, self._month, self._day, self._hour, self._minute, self._second, self._microsecond]
+        if L[-1] == 0:
+            del L[-1]
+        if L[-1] == 0:
+            del L[-1]
+        s = "%s.%s(%s)" % (_module_name(self), self.__class__.__qualname__, ", ".join(map(str, L)))
+        if self._tzinfo is not None:
+            s = s[:-1] + ", tzinfo=%r" % self._tzinfo + ")"
+        if self._fold:
+            s = s[:-1] + ", fold=1)"
+        return s
+
+    def __str__(self):
+        return self.isoformat(sep=' ')
+
+    def utcoffset(self):
+        if self._tzinfo is None:
+            return None
+        offset = self._tzinfo.utcoffset(self)
+        _check_utc_offset("utcoffset", offset)
+        return offset
+
+    def tzname(self):
+        if self._tzinfo is None:
+            return None
+        return self._tzinfo.tzname(self)
+
+    def dst(self):
+        if self._tzinfo is None:
+            return None
+        offset = self._tzinfo.dst(self)
+        _check_utc_offset("dst", offset)
+        return offset
+
+    def _cmp(self, other, allow_mixed=False):
+        mytz = self._tzinfo
+        ottz = other._tzinfo
+        myoff = otoff = None
+        if mytz is ottz:
+            base_compare = True
+        else:
+            myoff = self.utcoffset()
+            otoff = other.utcoffset()
+            base_compare = myoff == otoff
+        if base_compare:
+            return _cmp((self._year, self._month, self._day, self._hour, self._minute, self._second, self._microsecond),
+                        (other._year, other._month, other._day, other._hour, other._minute, other._second, other._microsecond))
+        if myoff is None or otoff is None:
+            if allow_mixed:
+                return 2
+            raise TypeError("can't compare offset-naive and offset-aware datetimes")
+        diff = self - other
+        if diff.days < 0:
+            return -1
+        return diff and 1 or 0
+
+    def __eq__(self, other):
+        if isinstance(other, datetime):
+            return self._cmp(other, allow_mixed=True) == 0
+        if not isinstance(other, date):
+            return NotImplemented
+        return False
+
+    def __le__(self, other):
+        if isinstance(other, datetime):
+            return self._cmp(other) <= 0
+        if not isinstance(other, date):
+            return NotImplemented
+        _cmperror(self, other)
+
+    def __lt__(self, other):
+        if isinstance(other, datetime):
+            return self._cmp(other) < 0
+        if not isinstance(other, date):
+            return NotImplemented
+        _cmperror(self, other)
+
+    def __ge__(self, other):
+        if isinstance(other, datetime):
+            return self._cmp(other) >= 0
+        if not isinstance(other, date):
+            return NotImplemented
+        _cmperror(self, other)
+
+    def __gt__(self, other):
+        if isinstance(other, datetime):
+            return self._cmp(other) > 0
+        if not isinstance(other, date):
+            return NotImplemented
+        _cmperror(self, other)
+
+    def __add__(self, other):
+        if not isinstance(other, timedelta):
+            return NotImplemented
+        delta = timedelta(self.toordinal(), hours=self._hour, minutes=self._minute, seconds=self._second,
+                          microseconds=self._microsecond)
+        delta += other
+        hour, rem = divmod(delta.seconds, 3600)
+        minute, second = divmod(rem, 60)
+        if 0 < delta.days <= _MAXORDINAL:
+            return type(self).combine(date.fromordinal(delta.days),
+                                      time(hour, minute, second, delta.microseconds, tzinfo=self._tzinfo))
+        raise OverflowError("result out of range")
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        if not isinstance(other, datetime):
+            if isinstance(other, timedelta):
+                return self + -other
+            return NotImplemented
+        days1 = self.toordinal()
+        days2 = other.toordinal()
+        secs1 = self._second + self._minute * 60 + self._hour * 3600
+        secs2 = other._second + other._minute * 60 + other._hour * 3600
+        base = timedelta(days1 - days2, secs1 - secs2, self._microsecond - other._microsecond)
+        if self._tzinfo is other._tzinfo:
+            return base
+        myoff = self.utcoffset()
+        otoff = other.utcoffset()
+        if myoff == otoff:
+            return base
+        if myoff is None or otoff is None:
+            raise TypeError("can't subtract offset-naive and offset-aware datetimes")
+        return base + otoff - myoff
+
+    def __hash__(self):
+        if self.fold:
+            t = self.replace(fold=0)
+        else:
+            t = self
+        tzoff = t.utcoffset()
+        if tzoff is None:
+            return hash((t._year, t._month, t._day, t._hour, t._minute, t._second, t._microsecond))
+        days = _ymd2ord(self.year, self.month, self.day)
+        seconds = self.hour * 3600 + self.minute * 60 + self.second
+        return hash(timedelta(days, seconds, self.microsecond) - tzoff)
+
+
+def _cmperror(x, y):
+    raise TypeError("can't compare %s.%s to %s.%s" % (
+        type(x).__module__, type(x).__qualname__, type(y).__module__, type(y).__qualname__))
+
+
+_date_class = date
+_time_class = time
+datetime.min = datetime(1, 1, 1)
+datetime.max = datetime(9999, 12, 31, 23, 59, 59, 999999)
+datetime.resolution = timedelta(microseconds=1)
+
+
+class timezone(tzinfo):
+    __slots__ = ('_offset', '_name')
+
+    def __init__(self, offset, name=None):
+        if not isinstance(offset, timedelta):
+            raise TypeError("offset must be a timedelta")
+        if name is not None and not isinstance(name, str):
+            raise TypeError("name must be a string")
+        if not -timedelta(hours=24) < offset < timedelta(hours=24):
+            raise ValueError("offset must be a timedelta strictly between -timedelta(hours=24) and "
+                             "timedelta(hours=24), not %r." % (offset,))
+        self._offset = offset
+        self._name = name
+
+    def __eq__(self, other):
+        if isinstance(other, timezone):
+            return self._offset == other._offset
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self._offset)
+
+    def __repr__(self):
+        if self is timezone.utc:
+            return 'datetime.timezone.utc'
+        if self._name is None:
+            return "%s.%s(%r)" % ('datetime', self.__class__.__qualname__, self._offset)
+        return "%s.%s(%r, %r)" % ('datetime', self.__class__.__qualname__, self._offset, self._name)
+
+    def __str__(self):
+        return self.tzname(None)
+
+    def utcoffset(self, dt):
+        if isinstance(dt, datetime) or dt is None:
+            return self._offset
+        raise TypeError("utcoffset() argument must be a datetime instance or None")
+
+    def tzname(self, dt):
+        if isinstance(dt, datetime) or dt is None:
+            if self._name is None:
+                return self._name_from_offset(self._offset)
+            return self._name
+        raise TypeError("tzname() argument must be a datetime instance or None")
+
+    def dst(self, dt):
+        if isinstance(dt, datetime) or dt is None:
+            return None
+        raise TypeError("dst() argument must be a datetime instance or None")
+
+    def fromutc(self, dt):
+        if isinstance(dt, datetime):
+            if dt.tzinfo is not self:
+                raise ValueError("fromutc: dt.tzinfo is not self")
+            return dt + self._offset
+        raise TypeError("fromutc() argument must be a datetime instance or None")
+
+    @staticmethod
+    def _name_from_offset(delta):
+        if not delta:
+            return 'UTC'
+        if delta < timedelta(0):
+            sign = '-'
+            delta = -delta
+        else:
+            sign = '+'
+        hours, rest = divmod(delta, timedelta(hours=1))
+        minutes, rest = divmod(rest, timedelta(minutes=1))
+        seconds = rest.seconds
+        microseconds = rest.microseconds
+        if microseconds:
+            return (f'UTC{sign}{hours:02d}:{minutes:02d}:{seconds:02d}.{microseconds:06d}')
+        if seconds:
+            return f'UTC{sign}{hours:02d}:{minutes:02d}:{seconds:02d}'
+        return f'UTC{sign}{hours:02d}:{minutes:02d}'
+
+
+timezone.utc = timezone(timedelta(0))
+timezone.min = timezone(-timedelta(hours=23, minutes=59))
+timezone.max = timezone(timedelta(hours=23, minutes=59))
+UTC = timezone.utc
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _find_isoformat_datetime_separator(dtstr):
+    len_dtstr = len(dtstr)
+    if len_dtstr == 7:
+        return 7
+    assert len_dtstr > 7
+    date_separator = "-"
+    week_indicator = "W"
+    if dtstr[4] == date_separator:
+        if dtstr[5] == week_indicator:
+            if len_dtstr < 8:
+                raise ValueError("Invalid ISO string")
+            if len_dtstr > 8 and dtstr[8] == date_separator:
+                if len_dtstr == 9:
+                    raise ValueError("Invalid ISO string")
+                if len_dtstr > 10 and dtstr[10].isdigit():
+                    return 8
+                return 10
+            else:
+                return 8
+        else:
+            return 10
+    else:
+        if dtstr[4] == week_indicator:
+            idx = 7
+            while idx < len_dtstr:
+                if not dtstr[idx].isdigit():
+                    break
+                idx += 1
+            if idx < 9:
+                return idx
+            if idx % 2 == 0:
+                return 7
+            else:
+                return 8
+        else:
+            return 8
+
+
+def _parse_isoformat_date(dtstr):
+    assert len(dtstr) in (7, 8, 10)
+    if not dtstr[0:4].isdigit():
+        raise ValueError('Invalid date')
+    year = int(dtstr[0:4])
+    has_sep = dtstr[4] == '-'
+    pos = 4 + has_sep
+    if dtstr[pos:pos + 1] == "W":
+        pos += 1
+        weekno = int(dtstr[pos:pos + 2])
+        pos += 2
+        dayno = 1
+        if len(dtstr) > pos:
+            if (dtstr[pos:pos + 1] == '-') != has_sep:
+                raise ValueError("Inconsistent use of dash separator")
+            pos += has_sep
+            dayno = int(dtstr[pos:pos + 2])
+        return list(_isoweek_to_gregorian(year, weekno, dayno))
+    else:
+        month = int(dtstr[pos:pos + 2])
+        pos += 2
+        if (dtstr[pos:pos + 1] == "-") != has_sep:
+            raise ValueError("Inconsistent use of dash separator")
+        pos += has_sep
+        day = int(dtstr[pos:pos + 2])
+        return [year, month, day]
+
+
+_FRACTION_CORRECTION = [100000, 10000, 1000, 100, 10]
+
+
+def _parse_hh_mm_ss_ff(tstr):
+    len_str = len(tstr)
+    time_comps = [0, 0, 0, 0]
+    pos = 0
+    for comp in range(0, 3):
+        if (len_str - pos) < 2:
+            raise ValueError("Incomplete time component")
+        if not tstr[pos:pos + 2].isdigit():
+            raise ValueError("Invalid time component")
+        time_comps[comp] = int(tstr[pos:pos + 2])
+        pos += 2
+        next_char = tstr[pos:pos + 1]
+        if comp == 0:
+            has_sep = next_char == ':'
+        if not next_char or comp >= 2:
+            break
+        if has_sep and next_char != ':':
+            raise ValueError("Invalid time separator: %c" % next_char)
+        pos += has_sep
+    if pos < len_str:
+        if tstr[pos] not in '.,':
+            raise ValueError("Invalid microsecond component")
+        else:
+            pos += 1
+            len_remainder = len_str - pos
+            if len_remainder >= 6:
+                to_parse = 6
+            else:
+                to_parse = len_remainder
+            if not tstr[pos:(pos + to_parse)].isdigit():
+                raise ValueError("Invalid microsecond component")
+            time_comps[3] = int(tstr[pos:(pos + to_parse)])
+            if to_parse < 6:
+                time_comps[3] *= _FRACTION_CORRECTION[to_parse - 1]
+            if (len_remainder > to_parse and not all(c.isdigit() for c in tstr[(pos + to_parse):])):
+                raise ValueError("Non-digit values in unparsed fraction")
+    return time_comps
+
+
+def _parse_isoformat_time(tstr):
+    len_str = len(tstr)
+    if len_str < 2:
+        raise ValueError("Isoformat time too short")
+    tz_pos = (tstr.find('-') + 1 or tstr.find('+') + 1 or tstr.find('Z') + 1)
+    timestr = tstr[:tz_pos - 1] if tz_pos > 0 else tstr
+    time_comps = _parse_hh_mm_ss_ff(timestr)
+    tzi = None
+    if tz_pos == len_str and tstr[-1] == 'Z':
+        tzi = timezone.utc
+    elif tz_pos > 0:
+        tzstr = tstr[tz_pos:]
+        if len(tzstr) in (0, 1, 3):
+            raise ValueError("Malformed time zone string")
+        tz_comps = _parse_hh_mm_ss_ff(tzstr)
+        if all(x == 0 for x in tz_comps):
+            tzi = timezone.utc
+        else:
+            tzsign = -1 if tstr[tz_pos - 1] == '-' else 1
+            td = timedelta(hours=tz_comps[0], minutes=tz_comps[1], seconds=tz_comps[2], microseconds=tz_comps[3])
+            tzi = timezone(tzsign * td)
+    time_comps.append(tzi)
+    return time_comps
+
+
+# strptime: each directive offers the texts it may match, in the order of CPython's _strptime
+# regular expression alternatives; the matcher backtracks over them like the regex would.
+
+def _digits(s, pos, lo, hi):
+    out = []
+    n = 0
+    while pos + n < len(s) and n < hi and s[pos + n].isdigit() and s[pos + n].isascii():
+        n += 1
+    for k in range(n, lo - 1, -1):
+        out.append(s[pos:pos + k])
+    return out
+
+
+def _alternatives(d, s, pos):
+    rest = s[pos:]
+    if d in 'dmHIMSjy' and d != 'y':
+        limits = {'d': (1, 31), 'm': (1, 12), 'H': (0, 23), 'I': (1, 12), 'M': (0, 59), 'S': (0, 61), 'j': (1, 366)}
+        lo, hi = limits[d]
+        width = 3 if d == 'j' else 2
+        cands = []
+        if d == 'd' and rest[:1] == ' ' and rest[1:2].isdigit() and rest[1:2] != '0':
+            cands.append(rest[:2])
+        for text in _digits(s, pos, 1, width):
+            if lo <= int(text) <= hi:
+                cands.append(text)
+        return cands
+    if d == 'y':
+        return [rest[:2]] if len(rest) >= 2 and rest[:2].isdigit() else []
+    if d == 'Y':
+        return [rest[:4]] if len(rest) >= 4 and rest[:4].isdigit() else []
+    if d == 'f':
+        return _digits(s, pos, 1, 6)
+    if d in 'bB':
+        names = _FULL_MONTHS if d == 'B' else [m[:3] for m in _FULL_MONTHS]
+        low = rest.lower()
+        return [rest[:len(m)] for m in sorted(names, key=len, reverse=True) if low.startswith(m)]
+    if d in 'aA':
+        names = _FULL_DAYS if d == 'A' else [m[:3] for m in _FULL_DAYS]
+        low = rest.lower()
+        return [rest[:len(m)] for m in sorted(names, key=len, reverse=True) if low.startswith(m)]
+    if d == 'p':
+        return [rest[:2]] if rest[:2].lower() in ('am', 'pm') else []
+    if d == 'z':
+        if rest[:1] == 'Z':
+            return ['Z']
+        if rest[:1] in '+-' and len(rest) >= 5:
+            cands = []
+            for n in (15, 12, 9, 8, 7, 6, 5):
+                piece = rest[:n]
+                if len(piece) == n and _valid_z(piece):
+                    cands.append(piece)
+            return cands
+        return []
+    if d == 'Z':
+        for name in ('utc', 'gmt') + tuple(n.lower() for n in _time.tzname):
+            if rest.lower().startswith(name):
+                return [rest[:len(name)]]
+        return []
+    if d == 'w':
+        return [rest[:1]] if rest[:1] in '0123456' and rest[:1] else []
+    if d == 'u':
+        return [rest[:1]] if rest[:1] in '1234567' and rest[:1] else []
+    if d in 'UWV':
+        return [t for t in _digits(s, pos, 1, 2) if int(t) <= 53]
+    if d == 'G':
+        return [rest[:4]] if len(rest) >= 4 and rest[:4].isdigit() else []
+    return None
+
+
+def _valid_z(piece):
+    body = piece[1:]
+    if ':' in body:
+        parts = body.split(':')
+        if len(parts[0]) != 2 or len(parts[1]) != 2:
+            return False
+        if len(parts) == 3:
+            sec = parts[2]
+            if '.' in sec:
+                sec, frac = sec.split('.', 1)
+                if not frac.isdigit() or len(frac) > 6:
+                    return False
+            if len(sec) != 2 or not sec.isdigit():
+                return False
+        return parts[0].isdigit() and parts[1].isdigit() and int(parts[1]) < 60
+    if '.' in body:
+        main, frac = body.split('.', 1)
+        if not frac.isdigit() or len(main) != 6:
+            return False
+        body = main
+    return body.isdigit() and len(body) in (4, 6) and int(body[2:4]) < 60
+
+
+def _tokens(format):
+    tokens = []
+    i = 0
+    while i < len(format):
+        c = format[i]
+        if c == '%':
+            if i + 1 >= len(format):
+                raise ValueError("stray % in format '%s'" % format)
+            d = format[i + 1]
+            if d == '%':
+                tokens.append(('lit', '%'))
+            elif d in 'dmHIMSjyYfbBaApzZwuUWVG':
+                tokens.append(('dir', d))
+            else:
+                raise ValueError("'%s' is a bad directive in format '%s'" % (d, '%' + d))
+            i += 2
+        elif c.isspace():
+            j = i
+            while j < len(format) and format[j].isspace():
+                j += 1
+            tokens.append(('space', None))
+            i = j
+        else:
+            tokens.append(('lit', c))
+            i += 1
+    return tokens
+
+
+def _match(tokens, k, s, pos, found):
+    if k == len(tokens):
+        return pos
+    kind, value = tokens[k]
+    if kind == 'lit':
+        if s[pos:pos + 1].lower() == value.lower():
+            return _match(tokens, k + 1, s, pos + 1, found)
+        return None
+    if kind == 'space':
+        j = pos
+        while j < len(s) and s[j].isspace():
+            j += 1
+        if j == pos:
+            return None
+        return _match(tokens, k + 1, s, j, found)
+    for text in _alternatives(value, s, pos):
+        found.append((value, text))
+        end = _match(tokens, k + 1, s, pos + len(text), found)
+        if end is not None:
+            return end
+        found.pop()
+    return None
+
+
+def _strptime(data_string, format):
+    for index, arg in enumerate([data_string, format]):
+        if not isinstance(arg, str):
+            msg = "strptime() argument {} must be str, not {}"
+            raise TypeError(msg.format(index, type(arg)))
+    tokens = _tokens(format)
+    found = []
+    end = _match(tokens, 0, data_string, 0, found)
+    if end is None:
+        raise ValueError("time data %r does not match format %r" % (data_string, format))
+    if end != len(data_string):
+        raise ValueError("unconverted data remains: %s" % data_string[end:])
+    year = None
+    month = day = 1
+    hour = minute = second = fraction = 0
+    tz = -1
+    gmtoff = None
+    gmtoff_fraction = 0
+    iso_year = iso_week = None
+    week_of_year = None
+    week_of_year_start = None
+    weekday = julian = None
+    ampm = None
+    for d, text in found:
+        if d == 'y':
+            year = int(text)
+            year += 2000 if year <= 68 else 1900
+        elif d == 'Y':
+            year = int(text)
+        elif d == 'G':
+            iso_year = int(text)
+        elif d == 'm':
+            month = int(text)
+        elif d == 'B':
+            month = _FULL_MONTHS.index(text.lower()) + 1
+        elif d == 'b':
+            month = [m[:3] for m in _FULL_MONTHS].index(text.lower()) + 1
+        elif d == 'd':
+            day = int(text)
+        elif d == 'H':
+            hour = int(text)
+        elif d == 'I':
+            hour = int(text)
+            ampm = ampm
+        elif d == 'p':
+            ampm = text.lower()
+        elif d == 'M':
+            minute = int(text)
+        elif d == 'S':
+            second = int(text)
+        elif d == 'f':
+            fraction = int(text + '0' * (6 - len(text)))
+        elif d == 'A':
+            weekday = _FULL_DAYS.index(text.lower())
+        elif d == 'a':
+            weekday = [n[:3] for n in _FULL_DAYS].index(text.lower())
+        elif d == 'w':
+            weekday = (int(text) - 1) % 7
+        elif d == 'u':
+            weekday = int(text) - 1
+        elif d == 'j':
+            julian = int(text)
+        elif d in 'UW':
+            week_of_year = int(text)
+            week_of_year_start = 6 if d == 'U' else 0
+        elif d == 'V':
+            iso_week = int(text)
+        elif d == 'z':
+            if text == 'Z':
+                gmtoff = 0
+            else:
+                z = text
+                if ':' in z[1:]:
+                    z = z[0] + z[1:].replace(':', '')
+                hours = int(z[1:3])
+                minutes = int(z[3:5])
+                seconds = int(z[5:7] or 0)
+                gmtoff = (hours * 60 * 60) + (minutes * 60) + seconds
+                frac = z[8:] if len(z) > 8 else ''
+                gmtoff_fraction = int(frac + '0' * (6 - len(frac))) if frac else 0
+                if z.startswith('-'):
+                    gmtoff = -gmtoff
+                    gmtoff_fraction = -gmtoff_fraction
+        elif d == 'Z':
+            low = text.lower()
+            if low in ('utc', 'gmt'):
+                tz = 0
+    if ampm is not None and any(d == 'I' for d, t in found):
+        if ampm == 'am':
+            if hour == 12:
+                hour = 0
+        elif hour != 12:
+            hour += 12
+    leap_year_fix = False
+    if year is None:
+        if month == 2 and day == 29:
+            year = 1904
+            leap_year_fix = True
+        else:
+            year = 1900
+    if julian is None and weekday is not None:
+        if week_of_year is not None:
+            week_starts_Mon = True if week_of_year_start == 0 else False
+            first_weekday = date(year, 1, 1).weekday()
+            if not week_starts_Mon:
+                first_weekday = (first_weekday + 1) % 7
+                wd = (weekday + 1) % 7
+            else:
+                wd = weekday
+            week_0_length = (7 - first_weekday) % 7
+            if week_of_year == 0:
+                julian = 1 + wd - first_weekday
+            else:
+                days_to_week = week_0_length + (7 * (week_of_year - 1))
+                julian = 1 + days_to_week + wd
+        elif iso_year is not None and iso_week is not None:
+            y, m, dd = _isoweek_to_gregorian(iso_year, iso_week, weekday + 1)
+            year, month, day = y, m, dd
+            julian = None
+    if julian is None:
+        julian = date(year, month, day).toordinal() - date(year, 1, 1).toordinal() + 1
+    else:
+        datetime_result = date.fromordinal((julian - 1) + date(year, 1, 1).toordinal())
+        year = datetime_result.year
+        month = datetime_result.month
+        day = datetime_result.day
+    if leap_year_fix:
+        year = 1900
+    return (year, month, day, hour, minute, second, fraction, gmtoff, gmtoff_fraction)
+
+
+def _strptime_datetime(cls, data_string, format):
+    year, month, day, hour, minute, second, fraction, gmtoff, gmtoff_fraction = _strptime(data_string, format)
+    args = (year, month, day, hour, minute, second, fraction)
+    if gmtoff is not None:
+        tzdelta = timedelta(seconds=gmtoff, microseconds=gmtoff_fraction)
+        tz = timezone(tzdelta)
+        args += (tz,)
+    return cls(*args)
+
+"""#
+        ),
+        LibraryPart(
             module: "functools",
             file: "functools/functools.aso",
             names: ["WRAPPER_ASSIGNMENTS", "WRAPPER_UPDATES", "update_wrapper", "wraps", "reduce", "partial", "partialmethod", "cmp_to_key", "total_ordering", "lru_cache", "cache", "cached_property", "singledispatch"],
