@@ -25,7 +25,8 @@ extension Compiler {
         let scope = try childScope(.function, defLoc)
         for d in fd.decorators { try expr(d) }
         loc = defLoc
-        let flags = try emitDefaults(fd.args)
+        var flags = try emitDefaults(fd.args)
+        if try emitAnnotations(fd.args, returns: fd.returns) { flags |= 4 }
         pushUnit(scope, name: fd.name, firstLine: fd.decorators.first?.loc.line ?? defLoc.line)
         setArgCounts(fd.args)
         unit.docstring = docstring(of: fd.body)
@@ -68,6 +69,31 @@ extension Compiler {
         unit.argCount = a.posOnly.count + a.args.count
         unit.posOnlyCount = a.posOnly.count
         unit.kwOnlyCount = a.kwOnly.count
+    }
+
+    /// Pushes the dict of a function's annotations (parameters, then `return`), in CPython
+    /// 3.11's order; false when it has none.
+    private func emitAnnotations(_ a: Arguments, returns: Expr?) throws -> Bool {
+        var n = 0
+        func add(_ arg: Arg?) throws {
+            guard let arg, let ann = arg.annotation else { return }
+            emitConst(.str(arg.name))
+            try emitAnnotation(ann)
+            n += 1
+        }
+        for arg in a.args { try add(arg) }
+        for arg in a.posOnly { try add(arg) }
+        try add(a.vararg)
+        for arg in a.kwOnly { try add(arg) }
+        try add(a.kwarg)
+        if let r = returns {
+            emitConst(.str("return"))
+            try emitAnnotation(r)
+            n += 1
+        }
+        guard n > 0 else { return false }
+        emit(.buildMap, n)
+        return true
     }
 
     /// Pushes the defaults tuple and the keyword-only defaults dict; returns makeFunction's flags.
@@ -127,6 +153,7 @@ extension Compiler {
             emit(.storeName, nameIndex("__doc__"))
             classBody = classBody.dropFirst()
         }
+        setupAnnotations(Array(classBody))
         for s in classBody { try stmt(s) }
         if scope.needsClassClosure, let slot = unit.slots["__class__"] {
             emit(.loadClosure, slot)

@@ -41,11 +41,25 @@ extension Compiler {
             }
         case .augAssign(let target, let op, let value):
             try augAssign(target, op, value)
-        case .annAssign(let target, _, let value):
+        case .annAssign(let target, let annotation, let value):
             try checkTarget(target, direct: false, context: .assign)
             if let value {
                 try expr(value)
                 try store(target)
+            }
+            // Module and class bodies keep the annotations of names in `__annotations__` (and
+            // evaluate the others); function bodies never evaluate them.
+            if unit.scope.kind == .module || unit.scope.kind == .classBody {
+                if case .name(let n) = target.kind {
+                    try emitAnnotation(annotation)
+                    try nameOp("__annotations__", .load)
+                    emitConst(.str(n))
+                    setSpan(s)
+                    emit(.storeSubscr)
+                } else if !futureAnnotations {
+                    try expr(annotation)
+                    emit(.popTop)
+                }
             }
         case .if(let test, let thenBody, let orElse):
             let end = newLabel()
@@ -133,6 +147,7 @@ extension Compiler {
         case .import(let aliases):
             try importStmt(aliases)
         case .importFrom(let module, let names, let level):
+            if module == "__future__" && level == 0 { try futureImport(names, s.loc) }
             emitConst(.int(level))
             emitConst(.tuple(names.map { .str($0.name) }))
             emit(.importName, nameIndex(module ?? ""))
@@ -289,5 +304,108 @@ extension Compiler {
             if preserveTOS { emit(.swap, 2) }
             emit(.popTop)
         }
+    }
+
+    /// `from __future__ import ...`: allowed only at the top of a module, and only for the
+    /// features CPython 3.11 knows.
+    private func futureImport(_ names: [Alias], _ loc: SourceLocation) throws {
+        guard futureImportsAllowed && unit.scope.kind == .module else {
+            throw error("from __future__ imports must occur at the beginning of the file", loc)
+        }
+        let known: Set<String> = ["nested_scopes", "generators", "division", "absolute_import", "with_statement",
+                                  "print_function", "unicode_literals", "barry_as_FLUFL", "generator_stop", "annotations"]
+        for a in names {
+            if a.name == "braces" { throw error("not a chance", loc) }
+            guard known.contains(a.name) else { throw error("future feature \(a.name) is not defined", loc) }
+            if a.name == "annotations" { futureAnnotations = true }
+        }
+    }
+
+    /// `__annotations__ = {}` at the start of a module or class body that annotates a name
+    /// (CPython's SETUP_ANNOTATIONS).
+    func setupAnnotations(_ body: [Stmt]) {
+        guard bodyAnnotatesNames(body) else { return }
+        emit(.buildMap, 0)
+        try? nameOp("__annotations__", .store)
+    }
+
+    private func bodyAnnotatesNames(_ body: [Stmt]) -> Bool {
+        for s in body {
+            switch s.kind {
+            case .annAssign: return true
+            case .if(_, let a, let b), .while(_, let a, let b):
+                if bodyAnnotatesNames(a) || bodyAnnotatesNames(b) { return true }
+            case .for(_, _, let a, let b, _):
+                if bodyAnnotatesNames(a) || bodyAnnotatesNames(b) { return true }
+            case .with(_, let a, _):
+                if bodyAnnotatesNames(a) { return true }
+            case .try(let a, let handlers, let b, let c):
+                if bodyAnnotatesNames(a) || bodyAnnotatesNames(b) || bodyAnnotatesNames(c) { return true }
+                for h in handlers where bodyAnnotatesNames(h.body) { return true }
+            default: break
+            }
+        }
+        return false
+    }
+
+    /// Pushes an annotation's value: the expression, or under `from __future__ import
+    /// annotations` its source text.
+    func emitAnnotation(_ e: Expr) throws {
+        if futureAnnotations {
+            emitConst(.str(annotationText(e)))
+        } else {
+            try expr(e)
+        }
+    }
+
+    /// The source text of an annotation, as `from __future__ import annotations` keeps it:
+    /// CPython keeps the expression unparsed, so string literals take single quotes.
+    func annotationText(_ e: Expr) -> String {
+        let lines = sourceLineScalars
+        var out = String.UnicodeScalarView()
+        // (Columns count from 1.)
+        var line = e.loc.line, col = max(0, e.loc.column - 1)
+        while line <= e.end.line, line >= 1, line - 1 < lines.count {
+            let l = lines[line - 1]
+            let stop = line == e.end.line ? min(max(0, e.end.column - 1), l.count) : l.count
+            if col < stop { out.append(contentsOf: l[col..<stop]) }
+            if line != e.end.line { out.append(" ") }
+            line += 1
+            col = 0
+        }
+        return Compiler.singleQuoted(String(out))
+    }
+
+    /// Rewrites simple double-quoted string literals (no quote or backslash inside) with single
+    /// quotes, as `ast.unparse` writes them.
+    static func singleQuoted(_ text: String) -> String {
+        let s = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < s.count {
+            let c = s[i]
+            if c == "'" || c == "\"" {
+                var j = i + 1
+                var plain = true
+                while j < s.count && s[j] != c {
+                    if s[j] == "\\" { plain = false; j += 1 }
+                    if j < s.count && (s[j] == "'" || s[j] == "\"") { plain = false }
+                    j += 1
+                }
+                let end = min(j, s.count - 1)
+                if c == "\"" && plain && j < s.count {
+                    out.append("'")
+                    out.append(contentsOf: s[(i + 1)..<j])
+                    out.append("'")
+                } else {
+                    out.append(contentsOf: s[i...end])
+                }
+                i = end + 1
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        return String(out)
     }
 }

@@ -80,6 +80,11 @@ final class Compiler {
     let interactive: Bool
     /// Module-level code may await (see `compileModule`).
     var topLevelAwait = false
+    /// `from __future__ import annotations` seen: annotations are kept as their source text.
+    var futureAnnotations = false
+    /// True while the statements compiled are the module's opening ones (docstring and
+    /// `from __future__` imports), where a future import is allowed.
+    var futureImportsAllowed = true
     var units: [Unit] = []
     var unit: Unit
     var nesting = 0
@@ -128,7 +133,12 @@ final class Compiler {
             emit(.storeName, nameIndex("__doc__"))
             body = body.dropFirst()
         }
-        for s in body { try stmt(s) }
+        if !interactive { setupAnnotations(Array(body)) }
+        for s in body {
+            if case .importFrom(let m, _, let level) = s.kind, m == "__future__", level == 0 {} else { futureImportsAllowed = false }
+            try stmt(s)
+        }
+        futureImportsAllowed = false
         if !unit.b.lastEndsBlock || module.body.isEmpty {
             emitConst(.none)
             emit(.returnValue)

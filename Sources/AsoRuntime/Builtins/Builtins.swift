@@ -24,6 +24,8 @@ extension Runtime {
         installGeneratorMethods()
         installAsyncGeneratorMethods()
         installClassSupport()
+        installUnionType()
+        installIntrospection()
         installNativeModules()
     }
 
@@ -46,6 +48,8 @@ extension Runtime {
                 if let slots = o.type.containerSlots { return slots.length(o) }
             case .instance:
                 if let m = instanceMethod(v, "__len__") { return try lengthFromDunder(try call(m, [v])) }
+            case .type:
+                if let f = userMethod(v, "__len__") { return try lengthFromDunder(try callFunction(f, [v], keywords: [])) }
             default: break
             }
         }

@@ -43,7 +43,7 @@ extension Runtime {
             if let r = Runtime.machineRange(args, type: rt.types.range) { return Value(rt.heap.register(r)) }
             var ints: [BigInt] = []
             for i in 1..<args.count {
-                guard let b = rt.bigValue(args[i]) else {
+                guard let b = try rt.bigValue(args[i]) ?? rt.indexFromDunder(args[i]).flatMap(rt.bigValue) else {
                     throw rt.typeError("'\(rt.typeName(args[i]))' object cannot be interpreted as an integer")
                 }
                 ints.append(b)

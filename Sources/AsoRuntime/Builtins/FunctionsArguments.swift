@@ -72,6 +72,7 @@ extension Runtime {
     /// integer" otherwise.
     func integerOperand(_ v: Value) throws -> BigInt {
         if let b = bigValue(v) { return b }
+        if let r = try indexFromDunder(v), let b = bigValue(r) { return b }
         throw typeError("'\(typeName(v))' object cannot be interpreted as an integer")
     }
 
@@ -82,6 +83,7 @@ extension Runtime {
         case .bool(let b): return b ? 1 : 0
         default:
             if bigValue(v) != nil { throw overflowError("Python int too large to convert to C ssize_t") }
+            if let r = try indexFromDunder(v) { return try machineIntOperand(r) }
             throw typeError("'\(typeName(v))' object cannot be interpreted as an integer")
         }
     }

@@ -44,8 +44,7 @@ extension Runtime {
         types.type.construct = { rt, args in
             // args[0] is `type` itself; then the call's arguments.
             if args.count == 2 && args.keywords.isEmpty { return Value(rt.typeOf(args[1])) }
-            if args.count == 4 { throw rt.typeError("type() with 3 arguments is not supported") }
-            throw rt.typeError("type() takes 1 or 3 arguments")
+            return Value(try rt.typeNew(rt.types.type, Array(args.positional.dropFirst()), keywords: args.keywords))
         }
         let callableIteratorType = makeHelperType("callable_iterator")
         builtins.set("iter", native("iter") { rt, args in
@@ -185,6 +184,14 @@ extension Runtime {
     /// `isinstance`/`issubclass` against a class or a (nested) tuple of classes, checked in order.
     func matchesClassInfo(_ cls: TypeObject, _ info: Value, isinstance: Bool) throws -> Bool {
         if let t = info.asType { return cls.isSubtype(of: t) }
+        if let g = info.asObject(.instance, InstanceObj.self), g.type === types.genericAlias {
+            throw typeError(isinstance ? "isinstance() argument 2 cannot be a parameterized generic"
+                                       : "issubclass() argument 2 cannot be a parameterized generic")
+        }
+        if let u = info.asObject(.instance, InstanceObj.self), u.type === types.unionType {
+            for m in unionMembers(info) where try matchesClassInfo(cls, m, isinstance: isinstance) { return true }
+            return false
+        }
         if let tuple = info.asTuple {
             try enterRecursion(isinstance ? " in __instancecheck__" : " in __subclasscheck__")
             defer { depth -= 1 }

@@ -9,6 +9,7 @@ typealias Scalars = [Unicode.Scalar]
 
 extension Runtime {
     func installStrMethods() {
+        installStrTranslate()
         let t = types.str
         defineMethod(t, "split") { rt, me, a in try rt.strSplit(me, a, fromRight: false) }
         defineMethod(t, "rsplit") { rt, me, a in try rt.strSplit(me, a, fromRight: true) }

@@ -150,6 +150,7 @@ extension Runtime {
             if bigValue(v) != nil {
                 throw overflowError("Python int too large to convert to C ssize_t")
             }
+            if let r = try indexFromDunder(v) { return try intArgument(r) }
             throw typeError("'\(typeName(v))' object cannot be interpreted as an integer")
         }
     }

@@ -5,8 +5,10 @@ extension Runtime {
     func getAttribute(_ obj: Value, _ nameValue: Value) throws -> Value {
         // Fast path: an attribute an instance holds itself, read without reference counting.
         if case .object(let u) = obj, case .object(let n) = nameValue {
+            let epoch = hot.pointee.typeEpoch
             let own = u._withUnsafeGuaranteedRef { o -> Value? in
-                guard o.kind == .instance else { return nil }
+                guard o.kind == .instance, o.type.hooksEpoch == epoch,
+                      o.type.hooks & TypeObject.hookGetattribute == 0 else { return nil }
                 return n._withUnsafeGuaranteedRef { nameObj -> Value? in
                     guard nameObj.kind == .str else { return nil }
                     return unsafeDowncast(o, to: InstanceObj.self).attributes[unsafeDowncast(nameObj, to: StrObj.self).value]
@@ -47,19 +49,29 @@ extension Runtime {
                 return nil
             case .type:
                 let t = unsafeDowncast(o, to: TypeObject.self)
+                if name == "__annotations__" && t.moduleName != nil {
+                    // A class's own annotations only (made empty on first use), as in 3.10+.
+                    if let v = t.dict[name] { return v }
+                    let d = Value(newDict())
+                    t.dict[name] = d
+                    return d
+                }
                 if let v = t.lookup(name) { return try bindClassAttribute(v, instance: nil, owner: t) }
                 switch name {
                 case "__name__", "__qualname__": return newStr(t.name)
                 case "__module__": return newStr(t.moduleName ?? "builtins")
                 case "__base__": return t.base.map { Value($0) } ?? Value.none
-                case "__bases__": return newTuple(t.base.map { [Value($0)] } ?? [])
-                case "__mro__":
-                    var chain: [Value] = []
-                    var c: TypeObject? = t
-                    while let x = c { chain.append(Value(x)); c = x.base }
-                    return newTuple(chain)
+                case "__bases__": return newTuple(t.bases.map { Value($0) })
+                case "__mro__": return newTuple(t.mro.map { Value($0) })
                 case "__doc__": return Value.none
-                default: return nil
+                case "__dict__":
+                    let d = newDict()
+                    for (k, v) in t.dict.sorted(by: { $0.key < $1.key }) { try d.set(intern(k), v, self) }
+                    return Value(d)
+                default:
+                    // The metaclass's attributes (its methods bound to the class).
+                    if let v = o.type.lookup(name) { return try bindClassAttribute(v, instance: obj, owner: o.type) }
+                    return nil
                 }
             case .exception:
                 let e = unsafeDowncast(o, to: ExceptionObj.self)
@@ -83,6 +95,9 @@ extension Runtime {
                     if let d = f.dict, let v = try d.get(intern(name), self) { return v }
                     return f.code.code.docstring.map { newStr($0) } ?? Value.none
                 case "__defaults__": return f.defaults.isEmpty ? .none : newTuple(f.defaults)
+                case "__annotations__":
+                    if f.annotations.isNull { f.annotations = Value(newDict()) }
+                    return f.annotations
                 case "__dict__":
                     if f.dict == nil { f.dict = newDict() }
                     return f.dict.map { Value($0) } ?? Value.none
@@ -106,6 +121,7 @@ extension Runtime {
                 let i = unsafeDowncast(o, to: InstanceObj.self)
                 if o.type === types.superType { return try superAttribute(i, name) }
                 if o.type.moduleName != nil { return try instanceAttribute(obj, i.attributes, name) }
+                _ = attributeHooks(o.type)
                 if let v = i.attributes[name] { return v }
             case .range:
                 let r = unsafeDowncast(o, to: RangeObj.self)
@@ -162,6 +178,8 @@ extension Runtime {
                 return Value(heap.register(BoundMethodObj(receiver: obj, function: v, type: types.builtinFunction)))
             case .object(let u) where u.takeUnretainedValue().kind == .function:
                 return Value(heap.register(BoundMethodObj(receiver: obj, function: v, type: types.method)))
+            case .object(let u) where u.takeUnretainedValue().kind == .instance:
+                return try bindClassAttribute(v, instance: nil, owner: t)
             default: return v
             }
         }
@@ -200,7 +218,7 @@ extension Runtime {
         if case .object(let u) = obj, case .object(let n) = nameValue {
             let epoch = hot.pointee.typeEpoch
             let done = u._withUnsafeGuaranteedRef { o -> Bool in
-                guard o.kind == .instance, o.type.propertiesEpoch == epoch, !o.type.hasProperties else { return false }
+                guard o.kind == .instance, o.type.hooksEpoch == epoch, o.type.hooks == 0 else { return false }
                 return n._withUnsafeGuaranteedRef { nameObj -> Bool in
                     guard nameObj.kind == .str else { return false }
                     unsafeDowncast(o, to: InstanceObj.self).attributes[unsafeDowncast(nameObj, to: StrObj.self).value] = value
@@ -233,6 +251,9 @@ extension Runtime {
                 switch name {
                 case "__name__": f.name = try str(value)
                 case "__qualname__": f.qualifiedName = try str(value)
+                case "__annotations__":
+                    guard value.asDict != nil || value.isNone else { throw typeError("__annotations__ must be set to a dict object") }
+                    f.annotations = value.isNone ? .null : value
                 default:
                     if f.dict == nil { f.dict = newDict() }
                     try f.dict?.set(nameValue, value, self)
@@ -257,7 +278,7 @@ extension Runtime {
             let o = u.takeUnretainedValue()
             switch o.kind {
             case .instance:
-                if o.type.moduleName != nil, try deletePropertyAttribute(obj, name) { return }
+                if o.type.moduleName != nil, try deleteHookedAttribute(obj, name) { return }
                 if unsafeDowncast(o, to: InstanceObj.self).attributes.removeValue(forKey: name) != nil { return }
             case .exception:
                 if unsafeDowncast(o, to: ExceptionObj.self).attributes.removeValue(forKey: name) != nil { return }

@@ -7,43 +7,181 @@
 // builtin types keep their fast native paths and classes override exactly what they define.
 
 extension Runtime {
-    /// `__build_class__(body, name, *bases)`: runs the class body on a fresh namespace and makes
-    /// the class.
+    /// `__build_class__(body, name, *bases, metaclass=, **kwargs)`: picks the metaclass, runs the
+    /// class body on a fresh namespace (or the one `__prepare__` gives) and makes the class.
     func buildClass(_ args: Args) throws -> Value {
         guard args.count >= 2, let body = args[0].asFunction, let name = args[1].asStr?.value else {
             throw typeError("__build_class__: func must be a function")
         }
-        let bases = Array(args.positional.dropFirst(2))
-        if bases.count > 1 {
-            throw typeError("multiple inheritance is not supported: class '\(name)' names \(bases.count) bases")
+        let baseValues = Array(args.positional.dropFirst(2))
+        var keywords = args.keywords
+        var explicitMeta: Value?
+        if let i = keywords.firstIndex(where: { $0.name == "metaclass" }) {
+            explicitMeta = keywords[i].value
+            keywords.remove(at: i)
         }
-        var base = types.object
-        if let b = bases.first {
-            guard let t = b.asType else { throw typeError("bases must be types") }
-            if t.moduleName == nil && !t.isException && t !== types.object {
-                throw typeError("subclassing the builtin type '\(t.name)' is not supported")
+        var meta: TypeObject = types.type
+        if let m = explicitMeta {
+            guard let t = m.asType else { throw typeError("metaclass must be a type") }
+            meta = t
+        }
+        if explicitMeta == nil || meta.isSubtype(of: types.type) {
+            meta = try winningMetaclass(meta, baseValues)
+        }
+        let basesTuple = newTuple(baseValues)
+        tempRoots.append(basesTuple)
+        defer { tempRoots.removeLast() }
+        var ns = newDict()
+        if meta !== types.type, let prepare = meta.lookup("__prepare__"), prepare.asFunction != nil
+            || prepare.asObject(.instance, InstanceObj.self) != nil {
+            let p = try call(try bindClassAttribute(prepare, instance: nil, owner: meta), [args[1], basesTuple], keywords: keywords)
+            guard let d = p.asDict else {
+                throw typeError("\(meta.name).__prepare__() must return a mapping, not \(typeName(p))")
             }
-            base = t
+            ns = d
         }
-        let ns = newDict()
         tempRoots.append(Value(ns))
         defer { tempRoots.removeLast() }
         let cell = try callFunction(body, [], keywords: [], namespace: Value(ns))
-        let cls = heap.register(TypeObject(name: name, base: base, isException: base.isException, metatype: types.type))
-        cls.moduleName = (try ns.get(intern("__module__"), self))?.asStr?.value ?? "__main__"
-        for (k, v) in ns.entries {
-            guard let key = k.asStr?.value, key != "__classcell__" else { continue }
-            cls.dict[key] = v
-            if let p = v.asObject(.instance, InstanceObj.self), p.type === types.property,
-               p.attributes[Runtime.propertyNameKey] == nil {
-                p.attributes[Runtime.propertyNameKey] = k
+        let cls: Value
+        if meta === types.type {
+            cls = Value(try makeClass(meta: meta, name: name, bases: baseValues, namespace: ns, keywords: keywords))
+        } else {
+            cls = try call(Value(meta), [args[1], basesTuple, Value(ns)], keywords: keywords)
+        }
+        if let c = cell.asObject(.cell, CellObj.self), c.contents.isNull || c.contents.isNone { c.contents = cls }
+        return cls
+    }
+
+    /// The most derived of `meta` and the metaclasses of `bases` (CPython's
+    /// `_PyType_CalculateMetaclass`).
+    func winningMetaclass(_ meta: TypeObject, _ bases: [Value]) throws -> TypeObject {
+        var winner = meta
+        for b in bases {
+            let bm = typeOf(b)
+            if winner.isSubtype(of: bm) { continue }
+            if bm.isSubtype(of: winner) { winner = bm; continue }
+            throw typeError("metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass of the metaclasses of all its bases")
+        }
+        return winner
+    }
+
+    /// `type.__new__(meta, name, bases, namespace, **kwargs)`: makes a class whose class is
+    /// `meta`, computes its method resolution order, calls `__set_name__` on what the namespace
+    /// holds and the base's `__init_subclass__`.
+    func makeClass(meta: TypeObject, name: String, bases baseValues: [Value], namespace ns: DictObj,
+                   keywords: [(name: String, value: Value)]) throws -> TypeObject {
+        var bases: [TypeObject] = []
+        for b in baseValues {
+            guard let t = b.asType else { throw typeError("bases must be types") }
+            if t.moduleName == nil && !t.isException && t !== types.object && t !== types.type {
+                throw typeError("subclassing the builtin type '\(t.name)' is not supported")
+            }
+            if bases.contains(where: { $0 === t }) { throw typeError("duplicate base class \(t.name)") }
+            bases.append(t)
+        }
+        if bases.count > 1 {
+            // Two native layouts (two different builtin exception classes' instances are one
+            // Swift class here, but `type` and an exception are not).
+            let solid = bases.filter { $0.isSubtype(of: types.type) || $0.isException }
+            if solid.contains(where: { $0.isSubtype(of: types.type) }) && solid.contains(where: { $0.isException }) {
+                throw typeError("multiple bases have instance lay-out conflict")
             }
         }
+        let first = bases.first ?? types.object
+        let cls = heap.register(TypeObject(name: name, base: first, isException: bases.contains { $0.isException },
+                                           metatype: meta))
+        tempRoots.append(Value(cls))
+        defer { tempRoots.removeLast() }
+        if bases.count > 1 || bases.contains(where: { $0.mroList != nil }) {
+            cls.extraBases = bases.count > 1 ? bases : []
+            cls.mroList = [cls] + (try c3Merge(bases))
+        }
+        if bases.count > 1 { cls.extraBases = bases }
+        cls.moduleName = (try ns.get(intern("__module__"), self))?.asStr?.value ?? "__main__"
+        var named: [(String, Value)] = []
+        for (k, v) in ns.entries {
+            guard let key = k.asStr?.value, key != "__classcell__" else { continue }
+            var value = v
+            // As in CPython, these are class methods (and `__new__` a static method) without saying so.
+            if (key == "__init_subclass__" || key == "__class_getitem__") && v.asFunction != nil {
+                value = wrapMethod(types.classmethod, v)
+            } else if key == "__new__" && v.asFunction != nil {
+                value = wrapMethod(types.staticmethod, v)
+            }
+            cls.dict[key] = value
+            if let p = v.asObject(.instance, InstanceObj.self) {
+                if p.type === types.property {
+                    if p.attributes[Runtime.propertyNameKey] == nil { p.attributes[Runtime.propertyNameKey] = k }
+                } else {
+                    named.append((key, v))
+                }
+            }
+        }
+        if let c = (try ns.get(intern("__classcell__"), self))?.asObject(.cell, CellObj.self) { c.contents = Value(cls) }
         // As in CPython, a class that defines __eq__ but not __hash__ is unhashable.
         if cls.dict["__eq__"] != nil && cls.dict["__hash__"] == nil { cls.dict["__hash__"] = Value.none }
-        if let c = cell.asObject(.cell, CellObj.self) { c.contents = Value(cls) }
+        if let slots = cls.dict["__slots__"] { try installSlots(cls, slots) }
         hot.pointee.typeEpoch &+= 1
-        return Value(cls)
+        for (key, v) in named {
+            if let setName = userMethod(v, "__set_name__") {
+                do {
+                    _ = try callFunction(setName, [v, Value(cls), intern(key)], keywords: [])
+                } catch let e as ScriptError {
+                    // CPython 3.11 raises a RuntimeError caused by the error.
+                    let wrapped = newException(exc.runtimeError, "Error calling __set_name__ on '\(typeOf(v).name)' instance '\(key)' in '\(name)'")
+                    wrapped.cause = Value(e.exception)
+                    wrapped.context = Value(e.exception)
+                    wrapped.suppressContext = true
+                    throw ScriptError(exception: wrapped)
+                }
+            }
+        }
+        // super(cls, cls).__init_subclass__(**kwargs)
+        let mro = cls.mro
+        for c in mro.dropFirst() {
+            guard let f = c.dict["__init_subclass__"] else { continue }
+            if let w = f.asObject(.instance, InstanceObj.self), w.type === types.classmethod, let fn = w.attributes["__func__"] {
+                _ = try call(fn, [Value(cls)], keywords: keywords)
+            } else if !keywords.isEmpty {
+                throw typeError("\(name).__init_subclass__() takes no keyword arguments")
+            }
+            break
+        }
+        return cls
+    }
+
+    /// A `staticmethod` or `classmethod` around `f`.
+    func wrapMethod(_ kind: TypeObject, _ f: Value) -> Value {
+        let w = heap.register(InstanceObj(type: kind))
+        w.attributes["__func__"] = f
+        return Value(w)
+    }
+
+    /// C3 linearization of `bases` (without the new class itself), with CPython's error when
+    /// there is none.
+    func c3Merge(_ bases: [TypeObject]) throws -> [TypeObject] {
+        var seqs = bases.map { $0.mro } + [bases]
+        var out: [TypeObject] = []
+        while true {
+            seqs.removeAll { $0.isEmpty }
+            if seqs.isEmpty { return out }
+            var candidate: TypeObject?
+            for s in seqs {
+                let head = s[0]
+                if !seqs.contains(where: { $0.dropFirst().contains { $0 === head } }) { candidate = head; break }
+            }
+            guard let next = candidate else {
+                var names: [String] = []
+                for s in seqs {
+                    let n = s[0].name
+                    if !names.contains(n) { names.append(n) }
+                }
+                throw typeError("Cannot create a consistent method resolution\norder (MRO) for bases \(names.joined(separator: ", "))")
+            }
+            out.append(next)
+            for i in seqs.indices where seqs[i][0] === next { seqs[i].removeFirst() }
+        }
     }
 
     /// The function a script class (or one of its script bases) defines for `name`, if any.
@@ -71,35 +209,193 @@ extension Runtime {
         return try callFunction(f, [v] + args, keywords: [])
     }
 
-    /// Instantiates a script class: `__init__` on a new instance (or exception).
+    /// Instantiates a script class: the metaclass's `__call__` if it has one of its own, else
+    /// `__new__` and `__init__`.
     func constructUserClass(_ t: TypeObject, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value {
+        if t.type !== types.type, t.type.moduleName != nil, let f = userMethod(Value(t), "__call__") {
+            return try callFunction(f, [Value(t)] + args, keywords: keywords)
+        }
+        return try defaultTypeCall(t, args, keywords: keywords)
+    }
+
+    /// `type.__call__(cls, *args, **kwargs)`: `cls.__new__`, then `__init__` on what it made when
+    /// that is an instance of `cls`.
+    func defaultTypeCall(_ t: TypeObject, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value {
+        let newFn = t.lookup("__new__")
+        let scriptNew = newFn.flatMap { v -> Value? in
+            if let w = v.asObject(.instance, InstanceObj.self), w.type === types.staticmethod { return w.attributes["__func__"] }
+            return v.asFunction != nil ? v : nil
+        }
         let obj: Value
-        if t.isException {
+        if let f = scriptNew {
+            obj = try call(f, [Value(t)] + args, keywords: keywords)
+        } else if t.isSubtype(of: types.type) {
+            if args.count == 1 && keywords.isEmpty && t === types.type { return Value(typeOf(args[0])) }
+            obj = Value(try typeNew(t, args, keywords: keywords))
+        } else if t.moduleName == nil || t.construct != nil, let make = nativeConstructor(t) {
+            let all = [Value(t)] + args
+            return try all.withUnsafeBufferPointer { try make(self, Args(positional: $0, keywords: keywords)) }
+        } else if t.isException {
             obj = Value(heap.register(ExceptionObj(type: t, args: newTuple(args))))
         } else {
             obj = Value(heap.register(InstanceObj(type: t)))
         }
         tempRoots.append(obj)
         defer { tempRoots.removeLast() }
+        guard typeOf(obj).isSubtype(of: t) else { return obj }
         if let initFn = userMethod(obj, "__init__") {
             let r = try callFunction(initFn, [obj] + args, keywords: keywords)
             if !r.isNone { throw typeError("__init__() should return None, not '\(typeName(r))'") }
-        } else if !t.isException && (!args.isEmpty || !keywords.isEmpty) {
+        } else if scriptNew == nil && t.isSubtype(of: types.type) {
+            // type.__init__ accepts what type.__new__ did.
+        } else if scriptNew == nil && !t.isException && (!args.isEmpty || !keywords.isEmpty) {
             throw typeError("\(t.name)() takes no arguments")
-        } else if t.isException && !keywords.isEmpty {
+        } else if scriptNew == nil && t.isException && !keywords.isEmpty {
             throw typeError("\(t.name)() takes no keyword arguments")
         }
         return obj
     }
 
-    /// Looks a name up on an instance: its own attributes, then its class (binding functions,
-    /// unwrapping staticmethod/classmethod/property).
+    /// The native constructor a type or its nearest base has (`int`, `ValueError`, ...).
+    func nativeConstructor(_ t: TypeObject) -> NativeFn? {
+        for c in t.mro { if let make = c.construct { return make } }
+        return nil
+    }
+
+    /// `type(name, bases, dict, **kwargs)` and `type.__new__`: checks the arguments as CPython
+    /// does and makes the class.
+    func typeNew(_ meta: TypeObject, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> TypeObject {
+        guard args.count == 3 else {
+            throw typeError(meta === types.type ? "type() takes 1 or 3 arguments" : "type.__new__() takes exactly 3 arguments (\(args.count) given)")
+        }
+        guard let name = args[0].asStr?.value else {
+            throw typeError("type.__new__() argument 1 must be str, not \(typeName(args[0]))")
+        }
+        guard let bases = args[1].asTuple else {
+            throw typeError("type.__new__() argument 2 must be tuple, not \(typeName(args[1]))")
+        }
+        guard let ns = args[2].asDict else {
+            throw typeError("type.__new__() argument 3 must be dict, not \(typeName(args[2]))")
+        }
+        let winner = try winningMetaclass(meta, bases.items)
+        if winner !== meta, winner.moduleName != nil, let f = winner.lookup("__new__"), f.asObject(.instance, InstanceObj.self) != nil {
+            // A more derived metaclass with a `__new__` of its own makes the class (CPython's rule).
+            let r = try call(Value(winner), args, keywords: keywords)
+            if let t = r.asType { return t }
+        }
+        let copy = newDict()
+        tempRoots.append(Value(copy))
+        defer { tempRoots.removeLast() }
+        copy.copyContents(of: ns)
+        if try copy.get(intern("__module__"), self) == nil {
+            let module = activeModuleName() ?? "__main__"
+            try copy.set(intern("__module__"), newStr(module), self)
+        }
+        if try copy.get(intern("__qualname__"), self) == nil {
+            try copy.set(intern("__qualname__"), args[0], self)
+        }
+        return try makeClass(meta: winner, name: name, bases: bases.items, namespace: copy, keywords: keywords)
+    }
+
+    /// The `__name__` of the module whose code runs now, if any.
+    func activeModuleName() -> String? {
+        guard let fiber = activeFibers.last, fiber.frameCount > 0 else { return nil }
+        return fiber.frames[fiber.frameCount - 1].code.takeUnretainedValue().module.name
+    }
+
+    /// The attribute hooks of class `t` (`TypeObject.hook...` bits), recomputed once per type
+    /// epoch: what lets loads and stores on instances of plain classes skip every hook.
+    @inline(__always) func attributeHooks(_ t: TypeObject) -> UInt8 {
+        if t.hooksEpoch == hot.pointee.typeEpoch { return t.hooks }
+        return refreshHooks(t)
+    }
+
+    private func refreshHooks(_ t: TypeObject) -> UInt8 {
+        var h: UInt8 = 0
+        var slotted = true, sawSlots = false
+        for c in t.mro {
+            if c === types.object { continue }
+            if c.moduleName == nil { slotted = false; continue }
+            for (k, v) in c.dict {
+                switch k {
+                case "__getattribute__": if v.asFunction != nil { h |= TypeObject.hookGetattribute }
+                case "__setattr__": if v.asFunction != nil { h |= TypeObject.hookSetattr }
+                case "__delattr__": if v.asFunction != nil { h |= TypeObject.hookDelattr }
+                default: break
+                }
+                if isDataDescriptor(v) { h |= TypeObject.hookDescriptor }
+            }
+            if let names = c.slotNames {
+                sawSlots = true
+                if names.contains("__dict__") { slotted = false }
+            } else {
+                slotted = false
+            }
+        }
+        if slotted && sawSlots { h |= TypeObject.hookSlots }
+        t.hooks = h
+        t.hooksEpoch = hot.pointee.typeEpoch
+        return h
+    }
+
+    /// A property, or an instance of a script class with `__set__` or `__delete__`.
+    func isDataDescriptor(_ v: Value) -> Bool {
+        guard let i = v.asObject(.instance, InstanceObj.self) else { return false }
+        if i.type === types.property { return true }
+        return i.type.moduleName != nil && (i.type.lookup("__set__") != nil || i.type.lookup("__delete__") != nil)
+    }
+
+    /// `__slots__` of a class body: the names its instances may have.
+    func installSlots(_ cls: TypeObject, _ slots: Value) throws {
+        var names: [String] = []
+        let items: [Value] = slots.asStr != nil ? [slots] : try iterateToArray(slots)
+        for item in items {
+            guard let n = item.asStr?.value else {
+                throw typeError("__slots__ items must be strings, not '\(typeName(item))'")
+            }
+            if cls.dict[n] != nil && n != "__dict__" {
+                throw error(exc.valueError, "'\(n)' in __slots__ conflicts with class variable")
+            }
+            names.append(n)
+        }
+        cls.slotNames = names
+    }
+
+    /// Looks a name up on an instance: `__getattribute__` if the class has its own, else its
+    /// data descriptors, its own attributes, then its class (binding functions, unwrapping
+    /// staticmethod/classmethod/property, calling `__get__`); `__getattr__` when all miss.
     func instanceAttribute(_ obj: Value, _ own: AttributeTable, _ name: String) throws -> Value? {
-        if let v = own[name] { return v }
         let t = typeOf(obj)
+        let hooks = attributeHooks(t)
+        if hooks & TypeObject.hookGetattribute != 0, let ga = t.lookup("__getattribute__"), ga.asFunction != nil {
+            do {
+                return try call(ga, [obj, intern(name)])
+            } catch let e as ScriptError where e.exception.type.isSubtype(of: exc.attributeError) {
+                if let v = try getattrFallback(obj, t, name) { return v }
+                throw e
+            }
+        }
+        if let v = try genericInstanceAttribute(obj, own, name, hooks) { return v }
+        return try getattrFallback(obj, t, name)
+    }
+
+    /// `__getattr__(obj, name)` when the class defines one; nil otherwise.
+    func getattrFallback(_ obj: Value, _ t: TypeObject, _ name: String) throws -> Value? {
+        guard let f = t.lookup("__getattr__"), f.asFunction != nil else { return nil }
+        return try call(f, [obj, intern(name)])
+    }
+
+    /// `object.__getattribute__`: data descriptors of the class, the instance's own attributes,
+    /// then the class's.
+    func genericInstanceAttribute(_ obj: Value, _ own: AttributeTable, _ name: String, _ hooks: UInt8) throws -> Value? {
+        let t = typeOf(obj)
+        if hooks & TypeObject.hookDescriptor != 0, let d = t.lookup(name), isDataDescriptor(d) {
+            return try bindClassAttribute(d, instance: obj, owner: t)
+        }
+        if let v = own[name] { return v }
         guard let v = t.lookup(name) else {
             if name == "__class__" { return Value(t) }
-            if name == "__dict__" {
+            if name == "__dict__" && hooks & TypeObject.hookSlots == 0 {
                 let d = newDict()
                 for (k, x) in own { try d.set(intern(k), x, self) }
                 return Value(d)
@@ -124,6 +420,9 @@ extension Runtime {
                 }
                 return try call(getter, [obj])
             }
+            if wrapper.type.moduleName != nil, let get = userMethod(v, "__get__") {
+                return try callFunction(get, [v, instance ?? .none, Value(owner)], keywords: [])
+            }
         }
         if let obj = instance, v.asFunction != nil {
             return Value(heap.register(BoundMethodObj(receiver: obj, function: v, type: types.method)))
@@ -134,25 +433,36 @@ extension Runtime {
         return v
     }
 
-    /// `instance.attr = value`, honouring a property's setter.
-    func setInstanceAttribute(_ obj: Value, _ name: String, _ value: Value, store: (Value) -> Void) throws {
+    /// `instance.attr = value`: a script `__setattr__` (unless `generic`, as for
+    /// `object.__setattr__`), a property's setter or a descriptor's `__set__`, else `store`.
+    func setInstanceAttribute(_ obj: Value, _ name: String, _ value: Value, generic: Bool = false,
+                              store: (Value) -> Void) throws {
         let t = typeOf(obj)
-        if t.propertiesEpoch != hot.pointee.typeEpoch {
-            var found = false
-            var c: TypeObject? = t
-            while let x = c, !found {
-                found = x.dict.values.contains { $0.asObject(.instance, InstanceObj.self)?.type === types.property }
-                c = x.base
-            }
-            t.hasProperties = found
-            t.propertiesEpoch = hot.pointee.typeEpoch
-        }
-        if t.hasProperties, let p = t.lookup(name)?.asObject(.instance, InstanceObj.self), p.type === types.property {
-            guard let setter = p.attributes["fset"], !setter.isNone else {
-                throw attributeError("\(propertyLabel(p)) of '\(t.name)' object has no setter")
-            }
-            _ = try call(setter, [obj, value])
+        let hooks = attributeHooks(t)
+        if hooks == 0 { store(value); return }
+        if !generic, hooks & TypeObject.hookSetattr != 0, let f = t.lookup("__setattr__"), f.asFunction != nil {
+            _ = try call(f, [obj, intern(name), value])
             return
+        }
+        if hooks & TypeObject.hookDescriptor != 0, let d = t.lookup(name), let p = d.asObject(.instance, InstanceObj.self) {
+            if p.type === types.property {
+                guard let setter = p.attributes["fset"], !setter.isNone else {
+                    throw attributeError("\(propertyLabel(p)) of '\(t.name)' object has no setter")
+                }
+                _ = try call(setter, [obj, value])
+                return
+            }
+            if p.type.moduleName != nil, let set = userMethod(d, "__set__") {
+                _ = try callFunction(set, [d, obj, value], keywords: [])
+                return
+            }
+            if p.type.moduleName != nil, userMethod(d, "__delete__") != nil {
+                throw attributeError("__set__")
+            }
+        }
+        if hooks & TypeObject.hookSlots != 0 && !t.mro.contains(where: { $0.slotNames?.contains(name) == true }) {
+            if t.lookup(name) != nil { throw attributeError("'\(t.name)' object attribute '\(name)' is read-only") }
+            throw attributeError("'\(t.name)' object has no attribute '\(name)'")
         }
         store(value)
     }
@@ -161,15 +471,30 @@ extension Runtime {
     /// identifier, so scripts cannot reach it.
     static let propertyNameKey = " name"
 
-    /// `del instance.attr`, honouring a property's deleter; false when `name` is no property.
-    func deletePropertyAttribute(_ obj: Value, _ name: String) throws -> Bool {
+    /// `del instance.attr` through a script `__delattr__` (unless `generic`), a property's
+    /// deleter or a descriptor's `__delete__`; false when none of them takes it.
+    func deleteHookedAttribute(_ obj: Value, _ name: String, generic: Bool = false) throws -> Bool {
         let t = typeOf(obj)
-        guard let p = t.lookup(name)?.asObject(.instance, InstanceObj.self), p.type === types.property else { return false }
-        guard let deleter = p.attributes["fdel"], !deleter.isNone else {
-            throw attributeError("\(propertyLabel(p)) of '\(t.name)' object has no deleter")
+        let hooks = attributeHooks(t)
+        if !generic, hooks & TypeObject.hookDelattr != 0, let f = t.lookup("__delattr__"), f.asFunction != nil {
+            _ = try call(f, [obj, intern(name)])
+            return true
         }
-        _ = try call(deleter, [obj])
-        return true
+        guard hooks & TypeObject.hookDescriptor != 0, let d = t.lookup(name),
+              let p = d.asObject(.instance, InstanceObj.self) else { return false }
+        if p.type === types.property {
+            guard let deleter = p.attributes["fdel"], !deleter.isNone else {
+                throw attributeError("\(propertyLabel(p)) of '\(t.name)' object has no deleter")
+            }
+            _ = try call(deleter, [obj])
+            return true
+        }
+        if p.type.moduleName != nil, let del = userMethod(d, "__delete__") {
+            _ = try callFunction(del, [d, obj], keywords: [])
+            return true
+        }
+        if p.type.moduleName != nil, userMethod(d, "__set__") != nil { throw attributeError("__delete__") }
+        return false
     }
 
     /// How CPython 3.11 words a property in its errors: `property 'x'`, or `property` when unnamed.
@@ -194,19 +519,31 @@ extension Runtime {
         return Value(s)
     }
 
-    /// `super().name`: looks past the class that called super().
+    /// `super().name`: looks along the method resolution order of the receiver's class (or of
+    /// the receiver, for a class method), past the class that called super().
     func superAttribute(_ s: InstanceObj, _ name: String) throws -> Value? {
         guard let c = s.attributes["__thisclass__"]?.asType, let this = s.attributes["__self__"] else { return nil }
-        var t = c.base
-        while let x = t {
-            if let v = x.dict[name] {
-                if v.asObject(.native, NativeFunctionObj.self) != nil {
-                    return Value(heap.register(BoundMethodObj(receiver: this, function: v, type: types.builtinFunction)))
-                }
-                return try bindClassAttribute(v, instance: this.asType == nil ? this : nil, owner: this.asType ?? typeOf(this))
-            }
-            t = x.base
+        let start: TypeObject
+        if typeOf(this).isSubtype(of: c) {
+            start = typeOf(this)
+        } else if let t = this.asType, t.isSubtype(of: c) {
+            start = t
+        } else {
+            start = c
         }
+        let mro = start.mro
+        guard let at = mro.firstIndex(where: { $0 === c }) else { return nil }
+        for x in mro[(at + 1)...] {
+            guard let v = x.dict[name] else { continue }
+            if v.asObject(.native, NativeFunctionObj.self) != nil {
+                // `__new__` is a static method: never bound.
+                if name == "__new__" { return v }
+                return Value(heap.register(BoundMethodObj(receiver: this, function: v, type: types.builtinFunction)))
+            }
+            let instance: Value? = start === typeOf(this) ? this : nil
+            return try bindClassAttribute(v, instance: instance, owner: start)
+        }
+        if name == "__class__" { return Value(types.superType) }
         return nil
     }
 
@@ -219,6 +556,7 @@ extension Runtime {
             }
             return .none
         }
+        installObjectProtocol()
         builtins.set("__build_class__", native("__build_class__") { rt, args in try rt.buildClass(args) })
         builtins.set("super", Value(types.superType))
         types.superType.construct = { rt, args in
@@ -250,6 +588,86 @@ extension Runtime {
                 w.attributes[field] = args[1]
                 return Value(w)
             }
+        }
+    }
+
+    /// The methods of `object` and `type` that classes reach through `super()` or call by name:
+    /// `__new__`, `__setattr__`, `__getattribute__`, `__delattr__`, `__init_subclass__`, and
+    /// `type.__new__`/`__init__`/`__call__` for metaclasses.
+    private func installObjectProtocol() {
+        types.object.dict["__new__"] = native("__new__", owner: "object") { rt, args in
+            guard args.count >= 1, let t = args[0].asType else {
+                throw rt.typeError("object.__new__(X): X is not a type object (\(args.count > 0 ? rt.typeName(args[0]) : "NoneType"))")
+            }
+            if t.isSubtype(of: rt.types.type) { return Value(try rt.typeNew(t, Array(args.positional.dropFirst()), keywords: args.keywords)) }
+            if t.moduleName == nil && !t.isException && t !== rt.types.object {
+                throw rt.typeError("object.__new__(\(t.name)) is not safe, use \(t.name).__new__()")
+            }
+            let extra = args.count > 1 || !args.keywords.isEmpty
+            if t.isException { return Value(rt.heap.register(ExceptionObj(type: t, args: rt.newTuple(Array(args.positional.dropFirst()))))) }
+            if extra {
+                let ownNew = t.lookup("__new__").map { $0.asObject(.native, NativeFunctionObj.self) == nil } ?? false
+                if ownNew { throw rt.typeError("object.__new__() takes exactly one argument (the type to instantiate)") }
+                if rt.userMethod(Value(t), "__init__") == nil && t.lookup("__init__")?.asFunction == nil {
+                    throw rt.typeError("\(t.name)() takes no arguments")
+                }
+            }
+            return Value(rt.heap.register(InstanceObj(type: t)))
+        }
+        types.object.dict["__setattr__"] = native("__setattr__", owner: "object") { rt, args in
+            guard args.count == 3, let n = args[1].asStr?.value else {
+                throw rt.typeError("expected 2 arguments, got \(max(0, args.count - 1))")
+            }
+            if let i = args[0].asObject(.instance, InstanceObj.self), i.type.moduleName != nil {
+                try rt.setInstanceAttribute(args[0], n, args[2], generic: true) { i.attributes[n] = $0 }
+            } else {
+                try rt.setAttribute(args[0], args[1], args[2])
+            }
+            return .none
+        }
+        types.object.dict["__delattr__"] = native("__delattr__", owner: "object") { rt, args in
+            guard args.count == 2, let n = args[1].asStr?.value else {
+                throw rt.typeError("expected 1 argument, got \(max(0, args.count - 1))")
+            }
+            if let i = args[0].asObject(.instance, InstanceObj.self), i.type.moduleName != nil {
+                if try rt.deleteHookedAttribute(args[0], n, generic: true) { return .none }
+                if i.attributes.removeValue(forKey: n) != nil { return .none }
+                throw rt.noAttribute(args[0], n)
+            }
+            try rt.deleteAttribute(args[0], args[1])
+            return .none
+        }
+        types.object.dict["__getattribute__"] = native("__getattribute__", owner: "object") { rt, args in
+            guard args.count == 2, let n = args[1].asStr?.value else {
+                throw rt.typeError("expected 1 argument, got \(max(0, args.count - 1))")
+            }
+            if let i = args[0].asObject(.instance, InstanceObj.self), i.type.moduleName != nil {
+                if let v = try rt.genericInstanceAttribute(args[0], i.attributes, n, rt.attributeHooks(i.type)) { return v }
+                throw rt.noAttribute(args[0], n)
+            }
+            return try rt.getAttribute(args[0], args[1])
+        }
+        types.object.dict["__init_subclass__"] = native("__init_subclass__", owner: "object") { rt, args in
+            if !args.keywords.isEmpty {
+                let name = args.count > 0 ? (args[0].asType?.name ?? "object") : "object"
+                throw rt.typeError("\(name).__init_subclass__() takes no keyword arguments")
+            }
+            return .none
+        }
+        types.type.dict["__new__"] = native("__new__", owner: "type") { rt, args in
+            guard args.count >= 1, let meta = args[0].asType, meta.isSubtype(of: rt.types.type) else {
+                throw rt.typeError("type.__new__(X): X is not a type object")
+            }
+            return Value(try rt.typeNew(meta, Array(args.positional.dropFirst()), keywords: args.keywords))
+        }
+        types.type.dict["__init__"] = native("__init__", owner: "type") { _, _ in .none }
+        types.type.dict["__call__"] = native("__call__", owner: "type") { rt, args in
+            guard args.count >= 1, let t = args[0].asType else { throw rt.typeError("descriptor '__call__' requires a 'type' object") }
+            return try rt.defaultTypeCall(t, Array(args.positional.dropFirst()), keywords: args.keywords)
+        }
+        types.type.dict["mro"] = native("mro", owner: "type") { rt, args in
+            guard args.count == 1, let t = args[0].asType else { throw rt.typeError("mro() takes no arguments") }
+            return rt.newList(t.mro.map { Value($0) })
         }
     }
 }

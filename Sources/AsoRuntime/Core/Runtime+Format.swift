@@ -44,6 +44,11 @@ extension Runtime {
             default:
                 if let s = v.asStr { return try formatString(s.value, spec) }
                 if let b = v.asBigInt { return try formatInt(b.value, spec, maxStrDigits: intMaxStrDigits) }
+                if let f = userMethod(v, "__format__") {
+                    let r = try callFunction(f, [v, newStr(spec)], keywords: [])
+                    guard let s = r.asStr else { throw typeError("__format__ must return a str, not \(typeName(r))") }
+                    return s.value
+                }
                 if spec.isEmpty { return try str(v) }
                 throw typeError("unsupported format string passed to \(typeName(v)).__format__")
             }

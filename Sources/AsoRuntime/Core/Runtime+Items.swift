@@ -14,17 +14,26 @@ extension Runtime {
         }
     }
 
+    /// What a script class's `__index__` gives for `v` (an int, checked as CPython checks it);
+    /// nil when `v`'s class has none.
+    func indexFromDunder(_ v: Value) throws -> Value? {
+        guard case .object(let u) = v, u.takeUnretainedValue().kind == .instance, let f = userMethod(v, "__index__") else { return nil }
+        let r = try callFunction(f, [v], keywords: [])
+        guard isIntegral(r) else { throw typeError("__index__ returned non-int (type \(typeName(r)))") }
+        return r.asPlainInt ?? r
+    }
+
     /// Python's slice.indices(length): (start, stop, step, count).
     func sliceIndices(_ s: SliceObj, length: Int) throws -> (Int, Int, Int, Int) {
         var step = 1
         if !s.step.isNone {
-            guard let v = indexValue(s.step) else { throw typeError("slice indices must be integers or None or have an __index__ method") }
+            guard let v = try indexValue(s.step) ?? indexFromDunder(s.step).flatMap(indexValue) else { throw typeError("slice indices must be integers or None or have an __index__ method") }
             if v == 0 { throw valueError("slice step cannot be zero") }
             step = v
         }
         func bound(_ v: Value, _ dflt: Int) throws -> Int {
             if v.isNone { return dflt }
-            guard var i = indexValue(v) else { throw typeError("slice indices must be integers or None or have an __index__ method") }
+            guard var i = try indexValue(v) ?? indexFromDunder(v).flatMap(indexValue) else { throw typeError("slice indices must be integers or None or have an __index__ method") }
             if i < 0 { i = i &+ length; if i < 0 { i = step < 0 ? -1 : 0 } }
             else if i >= length { i = step < 0 ? length - 1 : length }
             return i
@@ -38,7 +47,7 @@ extension Runtime {
     }
 
     private func normalize(_ key: Value, _ count: Int, _ what: String, _ container: String) throws -> Int {
-        guard let i = indexValue(key) else {
+        guard let i = try indexValue(key) ?? indexFromDunder(key).flatMap(indexValue) else {
             if container == "str" { throw typeError("string indices must be integers, not '\(typeName(key))'") }
             throw typeError("\(container) indices must be integers or slices, not \(typeName(key))")
         }
@@ -97,7 +106,18 @@ extension Runtime {
             if let s = key.asObject(.slice, SliceObj.self) { return newBytes(try sliced(b.bytes, s)) }
             return .int(Int(b.bytes[try normalize(key, b.bytes.count, "index", "byte")]))
         case .type:
-            // `list[int]` style generic aliases: accepted and ignored.
+            // The metaclass's `__getitem__`, then the class's `__class_getitem__`.
+            if let r = try callUserMethod(container, "__getitem__", [key]) { return r }
+            let t = unsafeDowncast(o, to: TypeObject.self)
+            if let cg = t.lookup("__class_getitem__") {
+                return try call(try bindClassAttribute(cg, instance: nil, owner: t), [key])
+            }
+            if t.moduleName != nil { throw typeError("type '\(t.name)' is not subscriptable") }
+            if t === types.list || t === types.dict || t === types.tuple || t === types.set || t === types.frozenset
+                || t === types.type {
+                return makeGenericAlias(t, key)
+            }
+            // Other builtin classes: accepted and ignored.
             return container
         case .instance:
             if let r = try callUserMethod(container, "__getitem__", [key]) { return r }
@@ -234,7 +254,7 @@ extension Runtime {
                 throw typeError("a bytes-like object is required, not '\(typeName(item))'")
             case .other:
                 if let view = o as? DictViewObj, view.what == 0 { return try view.dict.get(item, self) != nil }
-            case .instance:
+            case .instance, .type:
                 if let r = try callUserMethod(container, "__contains__", [item]) { return try truthy(r) }
                 if userMethod(container, "__getitem__") != nil && userMethod(container, "__iter__") == nil {
                     var i = 0

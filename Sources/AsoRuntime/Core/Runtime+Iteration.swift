@@ -7,7 +7,7 @@ extension Runtime {
         case .generator: return u.takeUnretainedValue().type === types.generator
         case .list, .tuple, .str, .bytes, .dict, .set, .frozenset, .range, .iterator: return true
         case .other: return u.takeUnretainedValue().type.containerSlots != nil
-        case .instance: return userMethod(v, "__iter__") != nil || userMethod(v, "__next__") != nil || userMethod(v, "__getitem__") != nil
+        case .instance, .type: return userMethod(v, "__iter__") != nil || userMethod(v, "__next__") != nil || userMethod(v, "__getitem__") != nil
         default: return false
         }
     }
@@ -34,7 +34,7 @@ extension Runtime {
             case .iterator: return v
             case .generator where o.type === types.generator: return v
             case .other where o.type === types.coroutineWrapper: return v
-            case .instance:
+            case .instance, .type:
                 if let r = try callUserMethod(v, "__iter__", []) {
                     guard isIterator(r) else { throw typeError("iter() returned non-iterator of type '\(typeName(r))'") }
                     return r

@@ -57,6 +57,7 @@ extension Runtime {
         if case .float = a, let y = try floatValue(b) { return try floatOp(bop, (try floatValue(a)) ?? 0, y, a, b, inplace) }
         if case .float = b, let x = try floatValue(a) { return try floatOp(bop, x, (try floatValue(b)) ?? 0, a, b, inplace) }
         if let r = try sequenceOp(bop, a, b, inplace: inplace) { return r }
+        if bop == .or, !(a.isNone && b.isNone), isUnionable(a), isUnionable(b) { return makeUnion(a, b) }
         if let r = try userBinaryOp(bop, a, b, inplace: inplace) { return r }
         throw unsupported(bop, a, b, inplace: inplace)
     }
@@ -241,11 +242,25 @@ extension Runtime {
             if let x = a.asBytes, let y = b.asBytes { return newBytes(x.bytes + y.bytes) }
         case .multiply:
             if let n = repeatCount(b) { return try repeatSequence(a, n, inplace: inplace) }
+            if isSequenceForRepeat(a), let r = try indexFromDunder(b), let n = repeatCount(r) {
+                return try repeatSequence(a, n, inplace: inplace)
+            }
             if let n = repeatCount(a), !isIntegral(b) { return try repeatSequence(b, n, inplace: false) }
         case .remainder:
             if let s = a.asStr { return try percentFormat(s.value, b) }
         case .or, .and, .subtract, .xor:
             if let x = a.asSet, let y = b.asSet { return try setOperation(op, x, y, inplace: inplace) }
+            if isSetLikeView(a) || isSetLikeView(b) {
+                // Keys and items views combine with any iterable into a set, as CPython's do.
+                guard isIterable(a) && isIterable(b) else { return nil }
+                let x = try newSetFrom(try iterateToArray(a))
+                tempRoots.append(Value(x))
+                defer { tempRoots.removeLast() }
+                let y = try newSetFrom(try iterateToArray(b))
+                tempRoots.append(Value(y))
+                defer { tempRoots.removeLast() }
+                return try setOperation(op, x, y, inplace: false)
+            }
             if op == .or, let x = a.asDict, let y = b.asDict {
                 if inplace { try mergeMapping(into: x, b, noDuplicates: false, callee: .null); return a }
                 let d = newDict()
@@ -256,6 +271,16 @@ extension Runtime {
         default: break
         }
         return nil
+    }
+
+    private func isSequenceForRepeat(_ v: Value) -> Bool {
+        v.asStr != nil || v.asList != nil || v.asTuple != nil || v.asBytes != nil
+    }
+
+    /// A dict's keys or items view (values views are not set-like).
+    func isSetLikeView(_ v: Value) -> Bool {
+        guard case .object(let u) = v, let view = u.takeUnretainedValue() as? DictViewObj else { return false }
+        return view.what != 1
     }
 
     private func repeatCount(_ v: Value) -> Int? {

@@ -131,6 +131,8 @@ extension Runtime {
         case .instance:
             if o.type === types.notImplemented { return "NotImplemented" }
             if o.type === types.ellipsis { return "Ellipsis" }
+            if o.type === types.unionType { return try unionRepr(unsafeDowncast(o, to: InstanceObj.self)) }
+            if o.type === types.genericAlias { return try genericAliasRepr(unsafeDowncast(o, to: InstanceObj.self)) }
             return "<\(o.type.moduleName.map { $0 + "." } ?? "")\(o.type.qualifiedName) object at \(address(o))>"
         case .iterator:
             return "<\(o.type.name) object at \(address(o))>"

@@ -132,6 +132,10 @@ final class Types {
         handle = make("Handle", object)
         timerHandle = make("TimerHandle", handle)
         eventLoop = make("_UnixSelectorEventLoop", object)
+        unionType = make("UnionType", object)
+        unionType.moduleName = "types"
+        genericAlias = make("GenericAlias", object)
+        genericAlias.moduleName = "types"
         all = [meta, object, int, bool, float, complex, str, bytes, list, tuple, dict, set, frozenset, range,
                slice, enumerate, zip, map, filter, reversed, generator, staticmethod, classmethod, property]
         every = made
@@ -140,6 +144,10 @@ final class Types {
     /// Every type made here, builtins or not: all of them are roots of the collector (their
     /// dictionaries hold the native methods).
     private(set) var every: [TypeObject] = []
+    /// `int | None`: `types.UnionType`.
+    let unionType: TypeObject
+    /// `list[int]`: `types.GenericAlias`.
+    let genericAlias: TypeObject
     // asyncio's classes.
     let coroutine, future, task, gatheringFuture, handle, timerHandle, eventLoop: TypeObject
     /// What `coroutine.__await__()` returns: an iterator that drives the coroutine.

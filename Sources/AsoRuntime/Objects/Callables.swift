@@ -210,6 +210,8 @@ final class FunctionObj: Obj {
     let closure: [Value]
     /// Attributes set on the function (`f.calls = 0`), created on first use.
     var dict: DictObj?
+    /// `__annotations__`: the dict `def` made, or null until a program asks (then an empty one).
+    var annotations: Value = .null
 
     init(code: CodeObj, defaults: [Value], kwDefaults: [(String, Value)], closure: [Value], type: TypeObject) {
         self.code = code
@@ -227,6 +229,7 @@ final class FunctionObj: Obj {
         for (_, v) in kwDefaults { t.mark(v) }
         for v in closure { t.mark(v) }
         t.mark(dict)
+        t.mark(annotations)
     }
 }
 

@@ -6,8 +6,14 @@
 
 final class TypeObject: Obj {
     let name: String
-    /// The single base class (nil only for `object`).
+    /// The first base class (nil only for `object`).
     var base: TypeObject?
+    /// The bases a class statement named, when there are several (empty: just `base`).
+    var extraBases: [TypeObject] = []
+    /// The method resolution order (C3), self first, for a class with several bases somewhere in
+    /// its ancestry; nil when the chain of `base` links is the order (every builtin and
+    /// single-inheritance class), so lookups there walk the chain as before.
+    var mroList: [TypeObject]?
     /// Attributes and methods defined by this class itself.
     var dict: [String: Value] = [:]
     /// Creates instances when the type is called (`int("3")`, `ValueError("x")`); nil means the
@@ -17,10 +23,23 @@ final class TypeObject: Obj {
     let isException: Bool
     /// The module name shown in `<class 'module.Name'>` (nil for builtins).
     var moduleName: String?
-    /// Whether this class or a base defines a property, as of type epoch `propertiesEpoch`
-    /// (so setting an attribute can skip looking for a setter).
-    var hasProperties = false
-    var propertiesEpoch = -1
+    /// The attribute hooks this class or a base defines (`TypeObject.hook...` bits), as of type
+    /// epoch `hooksEpoch`, so that loads and stores on instances of classes without any skip
+    /// looking for them (see `Runtime.attributeHooks`).
+    var hooks: UInt8 = 0
+    /// The names a class body's `__slots__` lists (nil: no `__slots__`).
+    var slotNames: [String]?
+    var hooksEpoch = -1
+    /// A property or a script data descriptor (`__set__`/`__delete__`): stores check the name.
+    static let hookDescriptor: UInt8 = 1
+    /// A script `__getattribute__`: every load calls it.
+    static let hookGetattribute: UInt8 = 2
+    /// A script `__setattr__`: every store calls it.
+    static let hookSetattr: UInt8 = 4
+    /// A script `__delattr__`: every delete calls it.
+    static let hookDelattr: UInt8 = 8
+    /// A class with `__slots__` (and no `__dict__` among them): stores of other names fail.
+    static let hookSlots: UInt8 = 16
     /// `with`/`async with`: the class attributes found for the enter and exit methods (raw, not
     /// bound), as of type epoch `contextEpoch` (index 0 for `with`, 1 for `async with`).
     var contextMethods: [(enter: Value?, exit: Value?)] = [(nil, nil), (nil, nil)]
@@ -45,6 +64,7 @@ final class TypeObject: Obj {
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         t.mark(base)
+        for b in extraBases { t.mark(b) }
         for v in dict.values { t.mark(v) }
     }
 
@@ -55,8 +75,27 @@ final class TypeObject: Obj {
         return name
     }
 
-    /// Looks an attribute up through the base chain.
+    /// The bases as `__bases__` lists them.
+    var bases: [TypeObject] {
+        if !extraBases.isEmpty { return extraBases }
+        return base.map { [$0] } ?? []
+    }
+
+    /// The method resolution order, self first.
+    var mro: [TypeObject] {
+        if let m = mroList { return m }
+        var chain: [TypeObject] = []
+        var c: TypeObject? = self
+        while let x = c { chain.append(x); c = x.base }
+        return chain
+    }
+
+    /// Looks an attribute up through the method resolution order.
     func lookup(_ name: String) -> Value? {
+        if let m = mroList {
+            for c in m { if let v = c.dict[name] { return v } }
+            return nil
+        }
         var t: TypeObject? = self
         while let c = t {
             if let v = c.dict[name] { return v }
@@ -71,6 +110,10 @@ final class TypeObject: Obj {
 
     /// `issubclass(self, other)`.
     func isSubtype(of other: TypeObject) -> Bool {
+        if let m = mroList {
+            for c in m where c === other || c.virtualBase === other { return true }
+            return false
+        }
         var t: TypeObject? = self
         while let c = t {
             if c === other || c.virtualBase === other { return true }

@@ -152,7 +152,7 @@ extension Runtime {
     func learnLoad(_ obj: Value, _ name: Value, _ value: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
         Runtime.learnModuleLoad(obj, name, value, entry)
         guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
-              let n = name.asStr?.value else { return }
+              attributeHooks(inst.type) & TypeObject.hookGetattribute == 0, let n = name.asStr?.value else { return }
         let shape = inst.attributes.shape
         if let slot = shape.slot(of: n) { entry.pointee.fill(shape: shape, slot: slot) }
     }
@@ -165,8 +165,9 @@ extension Runtime {
         let t = inst.type, epoch = hot.pointee.typeEpoch
         // (A class with properties caches the stores of names that are not properties: the entry
         // is good until a class changes, which bumps the epoch.)
-        guard t.propertiesEpoch == epoch else { return }
-        if t.hasProperties, let p = t.lookup(n)?.asObject(.instance, InstanceObj.self), p.type === types.property { return }
+        let hooks = attributeHooks(t)
+        if hooks & TypeObject.hookSetattr != 0 { return }
+        if hooks & TypeObject.hookDescriptor != 0, let d = t.lookup(n), isDataDescriptor(d) { return }
         let after = inst.attributes.shape
         guard let slot = after.slot(of: n) else { return }
         if after === before {
@@ -180,6 +181,7 @@ extension Runtime {
     /// when the instance has no attribute of that name.
     @inline(__always) func plainClassMethod(_ obj: Value, _ nameValue: Value) -> Value? {
         guard let i = obj.asObject(.instance, InstanceObj.self), i.type.moduleName != nil,
+              attributeHooks(i.type) & TypeObject.hookGetattribute == 0,
               let name = nameValue.asStr?.value, i.attributes[name] == nil,
               let f = i.type.lookup(name), f.asFunction != nil else { return nil }
         return f

@@ -165,6 +165,9 @@ extension Runtime {
                 return try construct(t, args, keywords: keywords)
             case .instance:
                 if let f = userMethod(callable, "__call__") { return try callFunction(f, [callable] + args, keywords: keywords) }
+                if let f = o.type.lookup("__call__"), f.asObject(.native, NativeFunctionObj.self) != nil {
+                    return try call(f, [callable] + args, keywords: keywords)
+                }
             default: break
             }
         default: break
@@ -178,14 +181,10 @@ extension Runtime {
         if t.moduleName != nil && t.construct == nil {
             return try constructUserClass(t, args, keywords: keywords)
         }
-        var c: TypeObject? = t
-        while let ty = c {
-            if let make = ty.construct {
-                // The constructor receives the requested type first, so subclasses get their own class.
-                let all = [Value(t)] + args
-                return try all.withUnsafeBufferPointer { try make(self, Args(positional: $0, keywords: keywords)) }
-            }
-            c = ty.base
+        if let make = nativeConstructor(t) {
+            // The constructor receives the requested type first, so subclasses get their own class.
+            let all = [Value(t)] + args
+            return try all.withUnsafeBufferPointer { try make(self, Args(positional: $0, keywords: keywords)) }
         }
         throw typeError("cannot create '\(t.name)' instances")
     }
