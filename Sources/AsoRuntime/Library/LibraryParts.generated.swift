@@ -2939,6 +2939,628 @@ def _keep_alive(x, memo):
 """#
         ),
         LibraryPart(
+            module: "dataclasses",
+            file: "dataclasses/dataclasses.aso",
+            names: ["FrozenInstanceError", "MISSING", "KW_ONLY", "InitVar", "Field", "field", "dataclass", "fields", "is_dataclass", "asdict", "astuple", "replace", "make_dataclass"],
+            needs: [],
+            native: [],
+            source: #"""
+# The dataclasses module, written in Aso: @dataclass with init, repr, eq, order, unsafe_hash,
+# frozen, match_args, kw_only and slots; field(), fields(), asdict(), astuple(), replace(),
+# is_dataclass(), make_dataclass(), InitVar, KW_ONLY, FrozenInstanceError. CPython generates the
+# methods' source and runs it with exec; here each method is a closure over the class's fields,
+# with the same behaviour and messages.
+
+import copy as _copy
+
+
+class FrozenInstanceError(AttributeError):
+    pass
+
+
+class _MISSING_TYPE:
+    pass
+
+
+MISSING = _MISSING_TYPE()
+
+
+class _HAS_DEFAULT_FACTORY_CLASS:
+    def __repr__(self):
+        return '<factory>'
+
+
+_HAS_DEFAULT_FACTORY = _HAS_DEFAULT_FACTORY_CLASS()
+
+
+class _KW_ONLY_TYPE:
+    pass
+
+
+KW_ONLY = _KW_ONLY_TYPE()
+
+
+class _FIELD_BASE:
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return self.name
+
+
+_FIELD = _FIELD_BASE('_FIELD')
+_FIELD_CLASSVAR = _FIELD_BASE('_FIELD_CLASSVAR')
+_FIELD_INITVAR = _FIELD_BASE('_FIELD_INITVAR')
+_FIELDS = '__dataclass_fields__'
+_PARAMS = '__dataclass_params__'
+_POST_INIT_NAME = '__post_init__'
+
+
+class InitVar:
+    __slots__ = ('type',)
+
+    def __init__(self, type):
+        self.type = type
+
+    def __repr__(self):
+        if isinstance(self.type, type):
+            type_name = self.type.__name__
+        else:
+            type_name = repr(self.type)
+        return f'dataclasses.InitVar[{type_name}]'
+
+    def __class_getitem__(cls, type):
+        return InitVar(type)
+
+
+class Field:
+    __slots__ = ('name', 'type', 'default', 'default_factory', 'repr', 'hash', 'init', 'compare',
+                 'metadata', 'kw_only', '_field_type')
+
+    def __init__(self, default, default_factory, init, repr, hash, compare, metadata, kw_only):
+        self.name = None
+        self.type = None
+        self.default = default
+        self.default_factory = default_factory
+        self.init = init
+        self.repr = repr
+        self.hash = hash
+        self.compare = compare
+        import types
+        self.metadata = types.MappingProxyType({}) if metadata is None else types.MappingProxyType(metadata)
+        self.kw_only = kw_only
+        self._field_type = None
+
+    def __repr__(self):
+        return ('Field('
+                f'name={self.name!r},'
+                f'type={self.type!r},'
+                f'default={self.default!r},'
+                f'default_factory={self.default_factory!r},'
+                f'init={self.init!r},'
+                f'repr={self.repr!r},'
+                f'hash={self.hash!r},'
+                f'compare={self.compare!r},'
+                f'metadata={self.metadata!r},'
+                f'kw_only={self.kw_only!r},'
+                f'_field_type={self._field_type}'
+                ')')
+
+
+class _DataclassParams:
+    __slots__ = ('init', 'repr', 'eq', 'order', 'unsafe_hash', 'frozen')
+
+    def __init__(self, init, repr, eq, order, unsafe_hash, frozen):
+        self.init = init
+        self.repr = repr
+        self.eq = eq
+        self.order = order
+        self.unsafe_hash = unsafe_hash
+        self.frozen = frozen
+
+    def __repr__(self):
+        return ('_DataclassParams('
+                f'init={self.init!r},'
+                f'repr={self.repr!r},'
+                f'eq={self.eq!r},'
+                f'order={self.order!r},'
+                f'unsafe_hash={self.unsafe_hash!r},'
+                f'frozen={self.frozen!r}'
+                ')')
+
+
+def field(*, default=MISSING, default_factory=MISSING, init=True, repr=True, hash=None, compare=True,
+          metadata=None, kw_only=MISSING):
+    if default is not MISSING and default_factory is not MISSING:
+        raise ValueError('cannot specify both default and default_factory')
+    return Field(default, default_factory, init, repr, hash, compare, metadata, kw_only)
+
+
+def _is_classvar(a_type):
+    import typing
+    if a_type is typing.ClassVar:
+        return True
+    if getattr(a_type, '__origin__', None) is typing.ClassVar:
+        return True
+    if isinstance(a_type, str):
+        return a_type.startswith('ClassVar') or a_type.startswith('typing.ClassVar')
+    return False
+
+
+def _is_initvar(a_type):
+    if a_type is InitVar or isinstance(a_type, InitVar):
+        return True
+    if isinstance(a_type, str):
+        return a_type.startswith('InitVar') or a_type.startswith('dataclasses.InitVar')
+    return False
+
+
+def _is_kw_only(a_type):
+    if a_type is KW_ONLY:
+        return True
+    if isinstance(a_type, str):
+        return a_type in ('KW_ONLY', 'dataclasses.KW_ONLY')
+    return False
+
+
+def _get_field(cls, a_name, a_type, default_kw_only):
+    default = vars(cls).get(a_name, MISSING)
+    if isinstance(default, Field):
+        f = default
+    else:
+        f = field(default=default)
+    f.name = a_name
+    f.type = a_type
+    f._field_type = _FIELD
+    if _is_classvar(a_type):
+        f._field_type = _FIELD_CLASSVAR
+    elif _is_initvar(a_type):
+        f._field_type = _FIELD_INITVAR
+    if f._field_type in (_FIELD_CLASSVAR, _FIELD_INITVAR):
+        if f.default_factory is not MISSING:
+            raise TypeError(f'field {f.name} cannot have a default factory')
+    if f._field_type in (_FIELD, _FIELD_INITVAR):
+        if f.kw_only is MISSING:
+            f.kw_only = default_kw_only
+    else:
+        if f.kw_only is not MISSING:
+            raise TypeError(f'field {f.name} is a ClassVar but specifies kw_only')
+    if f._field_type is _FIELD and isinstance(f.default, (list, dict, set)):
+        raise ValueError(f'mutable default {type(f.default)} for field {f.name} is not allowed: use default_factory')
+    return f
+
+
+def _fields_in_init_order(fields):
+    return (tuple(f for f in fields if f.init and not f.kw_only),
+            tuple(f for f in fields if f.init and f.kw_only))
+
+
+def _names(names):
+    names = [repr(n) for n in names]
+    if len(names) == 1:
+        return names[0]
+    return ', '.join(names[:-1]) + ' and ' + names[-1]
+
+
+def _make_init(cls, all_fields, std_fields, kw_fields, frozen, has_post_init):
+    qual = cls.__qualname__ + '.__init__'
+    npos = len(std_fields)
+    nreq = len([f for f in std_fields if f.default is MISSING and f.default_factory is MISSING])
+    init_names = set(f.name for f in std_fields) | set(f.name for f in kw_fields)
+    initvars = [f.name for f in all_fields if f._field_type is _FIELD_INITVAR]
+
+    def __init__(self, *args, **kwargs):
+        if len(args) > npos:
+            if nreq == npos:
+                raise TypeError(f"{qual}() takes {npos + 1} positional argument{'s' if npos else ''} but {len(args) + 1} were given")
+            raise TypeError(f"{qual}() takes from {nreq + 1} to {npos + 1} positional arguments but {len(args) + 1} were given")
+        values = {}
+        for f, a in zip(std_fields, args):
+            values[f.name] = a
+        for k, v in kwargs.items():
+            if k not in init_names:
+                raise TypeError(f"{qual}() got an unexpected keyword argument '{k}'")
+            if k in values:
+                raise TypeError(f"{qual}() got multiple values for argument '{k}'")
+            values[k] = v
+        missing = [f.name for f in std_fields
+                   if f.name not in values and f.default is MISSING and f.default_factory is MISSING]
+        if missing:
+            n = len(missing)
+            raise TypeError(f"{qual}() missing {n} required positional argument{'s' if n > 1 else ''}: {_names(missing)}")
+        missing = [f.name for f in kw_fields
+                   if f.name not in values and f.default is MISSING and f.default_factory is MISSING]
+        if missing:
+            n = len(missing)
+            raise TypeError(f"{qual}() missing {n} required keyword-only argument{'s' if n > 1 else ''}: {_names(missing)}")
+        for f in all_fields:
+            if f._field_type is not _FIELD:
+                continue
+            if f.init and f.name in values:
+                value = values[f.name]
+            elif f.default_factory is not MISSING:
+                value = f.default_factory()
+            elif f.default is not MISSING:
+                if not f.init:
+                    continue
+                value = f.default
+            else:
+                continue
+            if frozen:
+                object.__setattr__(self, f.name, value)
+            else:
+                setattr(self, f.name, value)
+        if has_post_init:
+            args = []
+            for name in initvars:
+                if name in values:
+                    args.append(values[name])
+                else:
+                    f = _lookup(all_fields, name)
+                    args.append(f.default)
+            self.__post_init__(*args)
+    __init__.__qualname__ = qual
+    return __init__
+
+
+def _lookup(fields, name):
+    for f in fields:
+        if f.name == name:
+            return f
+    return None
+
+
+def _make_repr(cls, fields):
+    shown = [f.name for f in fields if f.repr]
+    running = set()
+
+    def __repr__(self):
+        key = id(self)
+        if key in running:
+            return '...'
+        running.add(key)
+        try:
+            inner = ', '.join(f'{name}={getattr(self, name)!r}' for name in shown)
+            return f'{self.__class__.__qualname__}({inner})'
+        finally:
+            running.discard(key)
+    __repr__.__qualname__ = cls.__qualname__ + '.__repr__'
+    return __repr__
+
+
+def _tuple_of(obj, names):
+    return tuple(getattr(obj, n) for n in names)
+
+
+def _make_eq(cls, fields):
+    names = [f.name for f in fields if f.compare]
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return _tuple_of(self, names) == _tuple_of(other, names)
+        return NotImplemented
+    __eq__.__qualname__ = cls.__qualname__ + '.__eq__'
+    return __eq__
+
+
+def _make_order(cls, fields, op):
+    names = [f.name for f in fields if f.compare]
+
+    if op == '__lt__':
+        def method(self, other):
+            if other.__class__ is self.__class__:
+                return _tuple_of(self, names) < _tuple_of(other, names)
+            return NotImplemented
+    elif op == '__le__':
+        def method(self, other):
+            if other.__class__ is self.__class__:
+                return _tuple_of(self, names) <= _tuple_of(other, names)
+            return NotImplemented
+    elif op == '__gt__':
+        def method(self, other):
+            if other.__class__ is self.__class__:
+                return _tuple_of(self, names) > _tuple_of(other, names)
+            return NotImplemented
+    else:
+        def method(self, other):
+            if other.__class__ is self.__class__:
+                return _tuple_of(self, names) >= _tuple_of(other, names)
+            return NotImplemented
+    method.__name__ = op
+    method.__qualname__ = cls.__qualname__ + '.' + op
+    return method
+
+
+def _make_hash(cls, fields):
+    names = [f.name for f in fields if (f.compare if f.hash is None else f.hash)]
+
+    def __hash__(self):
+        return hash(_tuple_of(self, names))
+    __hash__.__qualname__ = cls.__qualname__ + '.__hash__'
+    return __hash__
+
+
+def _make_frozen(cls, fields):
+    names = set(f.name for f in fields)
+
+    def __setattr__(self, name, value):
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+    __setattr__.__qualname__ = cls.__qualname__ + '.__setattr__'
+    __delattr__.__qualname__ = cls.__qualname__ + '.__delattr__'
+    return __setattr__, __delattr__
+
+
+def _annotation_text(a):
+    if isinstance(a, type):
+        if a.__module__ == 'builtins':
+            return a.__qualname__
+        return a.__module__ + '.' + a.__qualname__
+    return repr(a).replace('typing.', '') if 'typing.' in repr(a) and False else repr(a)
+
+
+def _signature_text(std_fields, kw_fields):
+    # The text inspect.signature gives for the generated __init__ (the class's default docstring).
+    def one(f):
+        text = f'{f.name}: {_annotation_text(f.type)}'
+        if f.default is not MISSING:
+            text += f' = {f.default!r}'
+        elif f.default_factory is not MISSING:
+            text += ' = <factory>'
+        return text
+    parts = [one(f) for f in std_fields]
+    if kw_fields:
+        parts.append('*')
+        parts.extend(one(f) for f in kw_fields)
+    return '(' + ', '.join(parts) + ')'
+
+
+def _set_new_attribute(cls, name, value):
+    if name in vars(cls):
+        return True
+    setattr(cls, name, value)
+    return False
+
+
+def _process_class(cls, init, repr, eq, order, unsafe_hash, frozen, match_args, kw_only, slots):
+    fields = {}
+    setattr(cls, _PARAMS, _DataclassParams(init, repr, eq, order, unsafe_hash, frozen))
+    any_frozen_base = False
+    has_dataclass_bases = False
+    for b in cls.__mro__[-1:0:-1]:
+        base_fields = getattr(b, _FIELDS, None)
+        if base_fields is not None:
+            has_dataclass_bases = True
+            for f in base_fields.values():
+                fields[f.name] = f
+            if getattr(b, _PARAMS).frozen:
+                any_frozen_base = True
+    cls_annotations = vars(cls).get('__annotations__', {})
+    cls_fields = []
+    KW_ONLY_seen = False
+    for name, type_ in cls_annotations.items():
+        if _is_kw_only(type_):
+            if KW_ONLY_seen:
+                raise TypeError(f'{name!r} is KW_ONLY, but KW_ONLY has already been specified')
+            KW_ONLY_seen = True
+            kw_only = True
+        else:
+            cls_fields.append(_get_field(cls, name, type_, kw_only))
+    for f in cls_fields:
+        fields[f.name] = f
+        if isinstance(vars(cls).get(f.name), Field):
+            if f.default is MISSING:
+                delattr(cls, f.name)
+            else:
+                setattr(cls, f.name, f.default)
+    for name, value in vars(cls).items():
+        if isinstance(value, Field) and name not in cls_annotations:
+            raise TypeError(f'{name!r} is a field but has no type annotation')
+    if has_dataclass_bases:
+        if any_frozen_base and not frozen:
+            raise TypeError('cannot inherit non-frozen dataclass from a frozen one')
+        if not any_frozen_base and frozen:
+            raise TypeError('cannot inherit frozen dataclass from a non-frozen one')
+    setattr(cls, _FIELDS, fields)
+    class_hash = vars(cls).get('__hash__', MISSING)
+    has_explicit_hash = not (class_hash is MISSING or (class_hash is None and '__eq__' in vars(cls)))
+    if order and not eq:
+        raise ValueError('eq must be true if order is true')
+    all_init_fields = [f for f in fields.values() if f._field_type in (_FIELD, _FIELD_INITVAR)]
+    std_init_fields, kw_only_init_fields = _fields_in_init_order(all_init_fields)
+    if init:
+        seen_default = False
+        for f in std_init_fields:
+            if f.init:
+                if not (f.default is MISSING and f.default_factory is MISSING):
+                    seen_default = True
+                elif seen_default:
+                    raise TypeError(f'non-default argument {f.name!r} follows default argument')
+        has_post_init = hasattr(cls, _POST_INIT_NAME)
+        _set_new_attribute(cls, '__init__', _make_init(cls, all_init_fields, std_init_fields, kw_only_init_fields,
+                                                        frozen, has_post_init))
+    field_list = [f for f in fields.values() if f._field_type is _FIELD]
+    if repr:
+        _set_new_attribute(cls, '__repr__', _make_repr(cls, field_list))
+    if eq:
+        _set_new_attribute(cls, '__eq__', _make_eq(cls, field_list))
+    if order:
+        for op in ('__lt__', '__le__', '__gt__', '__ge__'):
+            if _set_new_attribute(cls, op, _make_order(cls, field_list, op)):
+                raise TypeError(f'Cannot overwrite attribute {op} in class {cls.__name__}. Consider using functools.total_ordering')
+    if frozen:
+        setter, deleter = _make_frozen(cls, field_list)
+        for name, fn in (('__setattr__', setter), ('__delattr__', deleter)):
+            if _set_new_attribute(cls, name, fn):
+                raise TypeError(f'Cannot overwrite attribute {name} in class {cls.__name__}')
+    if unsafe_hash:
+        if has_explicit_hash:
+            raise TypeError(f'Cannot overwrite attribute __hash__ in class {cls.__name__}')
+        cls.__hash__ = _make_hash(cls, field_list)
+    elif eq and frozen:
+        if not has_explicit_hash:
+            cls.__hash__ = _make_hash(cls, field_list)
+    elif eq:
+        if not has_explicit_hash:
+            cls.__hash__ = None
+    if not getattr(cls, '__doc__'):
+        cls.__doc__ = cls.__name__ + _signature_text(std_init_fields, kw_only_init_fields)
+    if match_args:
+        _set_new_attribute(cls, '__match_args__', tuple(f.name for f in std_init_fields))
+    if slots:
+        cls = _add_slots(cls, frozen)
+    return cls
+
+
+def _add_slots(cls, is_frozen):
+    cls_dict = dict(vars(cls))
+    field_names = tuple(f.name for f in fields(cls))
+    cls_dict['__slots__'] = field_names
+    for field_name in field_names:
+        cls_dict.pop(field_name, None)
+    cls_dict.pop('__dict__', None)
+    cls_dict.pop('__weakref__', None)
+    qualname = getattr(cls, '__qualname__', None)
+    cls = type(cls)(cls.__name__, cls.__bases__, cls_dict)
+    if qualname is not None:
+        cls.__qualname__ = qualname
+    return cls
+
+
+def dataclass(cls=None, /, *, init=True, repr=True, eq=True, order=False, unsafe_hash=False, frozen=False,
+              match_args=True, kw_only=False, slots=False, weakref_slot=False):
+    def wrap(cls):
+        return _process_class(cls, init, repr, eq, order, unsafe_hash, frozen, match_args, kw_only, slots)
+    if cls is None:
+        return wrap
+    return wrap(cls)
+
+
+def fields(class_or_instance):
+    try:
+        fields = getattr(class_or_instance, _FIELDS)
+    except AttributeError:
+        raise TypeError('must be called with a dataclass type or instance') from None
+    return tuple(f for f in fields.values() if f._field_type is _FIELD)
+
+
+def _is_dataclass_instance(obj):
+    return hasattr(type(obj), _FIELDS)
+
+
+def is_dataclass(obj):
+    cls = obj if isinstance(obj, type) else type(obj)
+    return hasattr(cls, _FIELDS)
+
+
+def asdict(obj, *, dict_factory=dict):
+    if not _is_dataclass_instance(obj):
+        raise TypeError("asdict() should be called on dataclass instances")
+    return _asdict_inner(obj, dict_factory)
+
+
+def _asdict_inner(obj, dict_factory):
+    if _is_dataclass_instance(obj):
+        result = []
+        for f in fields(obj):
+            value = _asdict_inner(getattr(obj, f.name), dict_factory)
+            result.append((f.name, value))
+        return dict_factory(result)
+    elif isinstance(obj, tuple) and hasattr(obj, '_fields'):
+        return type(obj)(*[_asdict_inner(v, dict_factory) for v in obj])
+    elif hasattr(type(obj), '_fields') and hasattr(obj, '_asdict'):
+        return type(obj)(*[_asdict_inner(v, dict_factory) for v in obj])
+    elif isinstance(obj, (list, tuple)):
+        return type(obj)(_asdict_inner(v, dict_factory) for v in obj)
+    elif isinstance(obj, dict):
+        return type(obj)((_asdict_inner(k, dict_factory), _asdict_inner(v, dict_factory)) for k, v in obj.items())
+    else:
+        return _copy.deepcopy(obj)
+
+
+def astuple(obj, *, tuple_factory=tuple):
+    if not _is_dataclass_instance(obj):
+        raise TypeError("astuple() should be called on dataclass instances")
+    return _astuple_inner(obj, tuple_factory)
+
+
+def _astuple_inner(obj, tuple_factory):
+    if _is_dataclass_instance(obj):
+        result = []
+        for f in fields(obj):
+            value = _astuple_inner(getattr(obj, f.name), tuple_factory)
+            result.append(value)
+        return tuple_factory(result)
+    elif hasattr(type(obj), '_fields') and hasattr(obj, '_asdict'):
+        return type(obj)(*[_astuple_inner(v, tuple_factory) for v in obj])
+    elif isinstance(obj, (list, tuple)):
+        return type(obj)(_astuple_inner(v, tuple_factory) for v in obj)
+    elif isinstance(obj, dict):
+        return type(obj)((_astuple_inner(k, tuple_factory), _astuple_inner(v, tuple_factory)) for k, v in obj.items())
+    else:
+        return _copy.deepcopy(obj)
+
+
+def replace(obj, /, **changes):
+    if not _is_dataclass_instance(obj):
+        raise TypeError("replace() should be called on dataclass instances")
+    for f in getattr(obj, _FIELDS).values():
+        if f._field_type is _FIELD_CLASSVAR:
+            continue
+        if not f.init:
+            if f.name in changes:
+                raise ValueError(f'field {f.name} is declared with init=False, it cannot be specified with replace()')
+            continue
+        if f.name not in changes:
+            if f._field_type is _FIELD_INITVAR and f.default is MISSING:
+                raise ValueError(f"InitVar {f.name!r} must be specified with replace()")
+            changes[f.name] = getattr(obj, f.name)
+    return obj.__class__(**changes)
+
+
+def make_dataclass(cls_name, fields, *, bases=(), namespace=None, init=True, repr=True, eq=True, order=False,
+                   unsafe_hash=False, frozen=False, match_args=True, kw_only=False, slots=False, weakref_slot=False):
+    if namespace is None:
+        namespace = {}
+    seen = set()
+    annotations = {}
+    defaults = {}
+    for item in fields:
+        if isinstance(item, str):
+            name = item
+            tp = 'typing.Any'
+        elif len(item) == 2:
+            name, tp, = item
+        elif len(item) == 3:
+            name, tp, spec = item
+            defaults[name] = spec
+        else:
+            raise TypeError(f'Invalid field: {item!r}')
+        if not isinstance(name, str) or not name.isidentifier():
+            raise TypeError(f'Field names must be valid identifiers: {name!r}')
+        import keyword
+        if keyword.iskeyword(name):
+            raise TypeError(f'Field names must not be keywords: {name!r}')
+        if name in seen:
+            raise TypeError(f'Field name duplicated: {name!r}')
+        seen.add(name)
+        annotations[name] = tp
+    ns = dict(namespace)
+    ns.update(defaults)
+    ns['__annotations__'] = annotations
+    cls = type(cls_name, bases, ns)
+    return dataclass(cls, init=init, repr=repr, eq=eq, order=order, unsafe_hash=unsafe_hash, frozen=frozen,
+                     match_args=match_args, kw_only=kw_only, slots=slots)
+
+"""#
+        ),
+        LibraryPart(
             module: "datetime",
             file: "datetime/datetime.aso",
             names: ["MINYEAR", "MAXYEAR", "timedelta", "date", "IsoCalendarDate", "tzinfo", "time", "datetime", "timezone", "UTC"],
