@@ -5362,6 +5362,626 @@ def _strptime_datetime(cls, data_string, format):
 """#
         ),
         LibraryPart(
+            module: "enum",
+            file: "enum/enum.aso",
+            names: ["auto", "member", "nonmember", "EnumType", "EnumMeta", "Flag", "Enum", "ReprEnum", "IntEnum", "StrEnum", "IntFlag", "unique", "EnumCheck", "FlagBoundary", "STRICT", "CONFORM", "EJECT", "KEEP", "CONTINUOUS", "NAMED_FLAGS", "UNIQUE", "global_enum", "verify"],
+            needs: [],
+            native: [],
+            source: #"""
+# The enum module, written in Aso: EnumType (the metaclass), Enum, IntEnum, StrEnum, Flag,
+# IntFlag, auto, unique, the functional API (Enum('Animal', 'ANT BEE')), with CPython 3.11's reprs,
+# str() and format() rules and messages. Aso cannot yet derive a class from int or str, so IntEnum,
+# StrEnum and IntFlag members are not int/str instances: they compare, hash, format and compute as
+# their values do, and pass other attribute lookups to their value.
+
+import types as _types
+
+_auto_null = object()
+_builtin_type = type
+
+
+class auto:
+    def __init__(self, value=_auto_null):
+        self.value = value
+
+    def __repr__(self):
+        return "auto(%r)" % self.value
+
+
+class member:
+    def __init__(self, value):
+        self.value = value
+
+
+class nonmember:
+    def __init__(self, value):
+        self.value = value
+
+
+def _is_dunder(name):
+    return len(name) > 4 and name[:2] == name[-2:] == '__' and name[2] != '_' and name[-3] != '_'
+
+
+def _is_sunder(name):
+    return len(name) > 2 and name[0] == name[-1] == '_' and name[1:2] != '_' and name[-2:-1] != '_'
+
+
+def _is_descriptor(obj):
+    if isinstance(obj, (_types.FunctionType, classmethod, staticmethod, property, type)):
+        return True
+    t = type(obj)
+    return hasattr(t, '__get__') or hasattr(t, '__set__') or hasattr(t, '__delete__')
+
+
+def _high_bit(value):
+    return value.bit_length() - 1
+
+
+class EnumType(type):
+    def __new__(metacls, cls, bases, classdict, **kwds):
+        for base in bases:
+            if isinstance(base, EnumType) and base._member_names_:
+                raise TypeError(f"<enum {cls!r}> cannot extend {base!r}")
+        ignore = classdict.get('_ignore_', [])
+        if isinstance(ignore, str):
+            ignore = ignore.replace(',', ' ').split()
+        candidates = []
+        body = {}
+        for key, value in classdict.items():
+            if key in ignore or key == '_ignore_':
+                continue
+            if isinstance(value, nonmember):
+                body[key] = value.value
+            elif isinstance(value, member):
+                candidates.append((key, value.value))
+            elif _is_dunder(key) or _is_sunder(key) or _is_descriptor(value):
+                body[key] = value
+            elif key.startswith('_' + cls + '__'):
+                body[key] = value
+            else:
+                candidates.append((key, value))
+        enum_class = super().__new__(metacls, cls, bases, body, **kwds)
+        type.__setattr__(enum_class, '_member_names_', [])
+        type.__setattr__(enum_class, '_member_map_', {})
+        type.__setattr__(enum_class, '_value2member_map_', {})
+        type.__setattr__(enum_class, '_unhashable_values_', [])
+        is_flag = Flag is not None and issubclass(enum_class, Flag)
+        last_values = []
+        flag_mask = 0
+        for name, value in candidates:
+            if isinstance(value, auto):
+                if value.value is _auto_null:
+                    value.value = enum_class._generate_next_value_(name, 1, len(enum_class._member_names_), last_values[:])
+                value = value.value
+            elif isinstance(value, tuple) and any(isinstance(v, auto) for v in value):
+                value = tuple(enum_class._generate_next_value_(name, 1, len(enum_class._member_names_), last_values[:])
+                              if isinstance(v, auto) else v for v in value)
+            last_values.append(value)
+            enum_member = None
+            for existing in enum_class._member_map_.values():
+                if existing._value_ == value and type(existing._value_) is type(value) or existing._value_ == value:
+                    enum_member = existing
+                    break
+            if enum_member is None:
+                convert = getattr(enum_class, '_member_type_', object)
+                if convert is not object and not isinstance(value, convert):
+                    value = convert(*value) if isinstance(value, tuple) else convert(value)
+                    last_values[-1] = value
+                enum_member = object.__new__(enum_class)
+                object.__setattr__(enum_member, '_value_', value)
+                object.__setattr__(enum_member, '_name_', name)
+                object.__setattr__(enum_member, '_sort_order_', len(enum_class._member_names_))
+                init = getattr(enum_class, '__init__', None)
+                if init is not None and init is not Enum.__init__:
+                    args = value if isinstance(value, tuple) else (value,)
+                    enum_member.__init__(*args)
+                if is_flag and isinstance(value, int):
+                    if value and value & (value - 1) == 0:
+                        enum_class._member_names_.append(name)
+                    flag_mask |= value
+                else:
+                    enum_class._member_names_.append(name)
+                try:
+                    enum_class._value2member_map_[value] = enum_member
+                except TypeError:
+                    enum_class._unhashable_values_.append(value)
+            enum_class._member_map_[name] = enum_member
+            type.__setattr__(enum_class, name, enum_member)
+        if is_flag:
+            type.__setattr__(enum_class, '_flag_mask_', flag_mask)
+        return enum_class
+
+    def __call__(cls, value, names=None, *, module=None, qualname=None, type=None, start=1, boundary=None):
+        if names is None:
+            return cls._lookup_(value)
+        return cls._create_(value, names, module=module, qualname=qualname, type=type, start=start)
+
+    def _lookup_(cls, value):
+        if isinstance(value, cls):
+            return value
+        try:
+            return cls._value2member_map_[value]
+        except KeyError:
+            pass
+        except TypeError:
+            for m in cls._member_map_.values():
+                if m._value_ == value:
+                    return m
+        result = cls._missing_(value)
+        if isinstance(result, cls):
+            return result
+        if result is None:
+            raise ValueError(f"{value!r} is not a valid {cls.__qualname__}")
+        raise TypeError(f"error in {cls.__name__}._missing_: returned {result!r} instead of None or a valid member")
+
+    def _create_(cls, class_name, names, *, module=None, qualname=None, type=None, start=1):
+        metacls = _builtin_type(cls)
+        bases = (cls,) if type is None else (type, cls)
+        classdict = {}
+        if isinstance(names, str):
+            names = names.replace(',', ' ').split()
+        if isinstance(names, (tuple, list)) and names and isinstance(names[0], str):
+            original_names, names = names, []
+            last_values = []
+            for count, name in enumerate(original_names):
+                value = cls._generate_next_value_(name, start, count, last_values[:])
+                last_values.append(value)
+                names.append((name, value))
+        if isinstance(names, dict):
+            names = list(names.items())
+        for item in names:
+            if isinstance(item, str):
+                member_name, member_value = item, names[item]
+            else:
+                member_name, member_value = item
+            classdict[member_name] = member_value
+        classdict['__module__'] = module if module is not None else '__main__'
+        enum_class = metacls.__new__(metacls, class_name, bases, classdict)
+        if qualname is not None:
+            enum_class.__qualname__ = qualname
+        return enum_class
+
+    def __contains__(cls, member):
+        if not isinstance(member, Enum):
+            raise TypeError("unsupported operand type(s) for 'in': '%s' and '%s'" % (
+                type(member).__qualname__, type(cls).__qualname__))
+        return isinstance(member, cls) and member._name_ in cls._member_map_
+
+    def __delattr__(cls, attr):
+        if attr in cls._member_map_:
+            raise AttributeError(f"cannot delete member {attr!r}")
+        super().__delattr__(attr)
+
+    def __getitem__(cls, name):
+        return cls._member_map_[name]
+
+    def __iter__(cls):
+        return (cls._member_map_[name] for name in cls._member_names_)
+
+    def __reversed__(cls):
+        return (cls._member_map_[name] for name in reversed(cls._member_names_))
+
+    def __len__(cls):
+        return len(cls._member_names_)
+
+    def __bool__(cls):
+        return True
+
+    @property
+    def __members__(cls):
+        return _types.MappingProxyType(cls._member_map_)
+
+    def __repr__(cls):
+        if Flag is not None and issubclass(cls, Flag):
+            return "<flag %r>" % cls.__name__
+        return "<enum %r>" % cls.__name__
+
+    def __setattr__(cls, name, value):
+        if name in getattr(cls, '_member_map_', ()):
+            raise AttributeError(f'cannot reassign member {name!r}')
+        super().__setattr__(name, value)
+
+
+EnumMeta = EnumType
+Flag = None
+
+
+class Enum(metaclass=EnumType):
+    def __init__(self, *args, **kwds):
+        pass
+
+    @staticmethod
+    def _generate_next_value_(name, start, count, last_values):
+        if not last_values:
+            return start
+        for v in reversed(last_values):
+            try:
+                return v + 1
+            except TypeError:
+                pass
+        return start
+
+    @classmethod
+    def _missing_(cls, value):
+        return None
+
+    @property
+    def name(self):
+        return self._name_
+
+    @property
+    def value(self):
+        return self._value_
+
+    def __repr__(self):
+        v_repr = repr(self._value_)
+        return "<%s.%s: %s>" % (self.__class__.__name__, self._name_, v_repr)
+
+    def __str__(self):
+        return "%s.%s" % (self.__class__.__name__, self._name_)
+
+    def __format__(self, format_spec):
+        return format(str(self), format_spec)
+
+    def __hash__(self):
+        return hash(self._name_)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __setattr__(self, name, value):
+        if name in ('_name_', '_value_', 'name', 'value'):
+            raise AttributeError(f"cannot set attribute {name!r}" if False else "<enum 'Enum'> cannot set attribute")
+        object.__setattr__(self, name, value)
+
+
+def _unwrap(other):
+    return other._value_ if isinstance(other, Enum) else other
+
+
+class ReprEnum(Enum):
+    pass
+
+
+class _ValueMixin(ReprEnum):
+    # What an int- or str-valued member does as its value does (Aso cannot derive from int or str).
+    def __str__(self):
+        return str(self._value_)
+
+    def __format__(self, format_spec):
+        return format(self._value_, format_spec)
+
+    def __hash__(self):
+        return hash(self._value_)
+
+    def __eq__(self, other):
+        return self._value_ == _unwrap(other)
+
+    def __ne__(self, other):
+        return self._value_ != _unwrap(other)
+
+    def __lt__(self, other):
+        return self._value_ < _unwrap(other)
+
+    def __le__(self, other):
+        return self._value_ <= _unwrap(other)
+
+    def __gt__(self, other):
+        return self._value_ > _unwrap(other)
+
+    def __ge__(self, other):
+        return self._value_ >= _unwrap(other)
+
+    def __bool__(self):
+        return bool(self._value_)
+
+    def __len__(self):
+        return len(self._value_)
+
+    def __iter__(self):
+        return iter(self._value_)
+
+    def __contains__(self, item):
+        return _unwrap(item) in self._value_
+
+    def __getitem__(self, key):
+        return self._value_[_unwrap(key)]
+
+    def __add__(self, other):
+        return self._value_ + _unwrap(other)
+
+    def __radd__(self, other):
+        return _unwrap(other) + self._value_
+
+    def __sub__(self, other):
+        return self._value_ - _unwrap(other)
+
+    def __rsub__(self, other):
+        return _unwrap(other) - self._value_
+
+    def __mul__(self, other):
+        return self._value_ * _unwrap(other)
+
+    def __rmul__(self, other):
+        return _unwrap(other) * self._value_
+
+    def __truediv__(self, other):
+        return self._value_ / _unwrap(other)
+
+    def __rtruediv__(self, other):
+        return _unwrap(other) / self._value_
+
+    def __floordiv__(self, other):
+        return self._value_ // _unwrap(other)
+
+    def __rfloordiv__(self, other):
+        return _unwrap(other) // self._value_
+
+    def __mod__(self, other):
+        return self._value_ % _unwrap(other)
+
+    def __rmod__(self, other):
+        return _unwrap(other) % self._value_
+
+    def __pow__(self, other):
+        return self._value_ ** _unwrap(other)
+
+    def __rpow__(self, other):
+        return _unwrap(other) ** self._value_
+
+    def __lshift__(self, other):
+        return self._value_ << _unwrap(other)
+
+    def __rshift__(self, other):
+        return self._value_ >> _unwrap(other)
+
+    def __neg__(self):
+        return -self._value_
+
+    def __pos__(self):
+        return +self._value_
+
+    def __abs__(self):
+        return abs(self._value_)
+
+    def __int__(self):
+        return int(self._value_)
+
+    def __float__(self):
+        return float(self._value_)
+
+    def __index__(self):
+        return self._value_.__index__() if hasattr(self._value_, '__index__') else int(self._value_)
+
+    def __round__(self, ndigits=None):
+        return round(self._value_, ndigits)
+
+    def __getattr__(self, name):
+        if name.startswith('__') or name in ('_value_', '_name_', '_sort_order_'):
+            raise AttributeError(name)
+        return getattr(self._value_, name)
+
+
+class IntEnum(_ValueMixin):
+    _member_type_ = int
+
+    def __and__(self, other):
+        return self._value_ & _unwrap(other)
+
+    def __or__(self, other):
+        return self._value_ | _unwrap(other)
+
+    def __xor__(self, other):
+        return self._value_ ^ _unwrap(other)
+
+    def __invert__(self):
+        return ~self._value_
+
+
+class StrEnum(_ValueMixin):
+    _member_type_ = str
+
+    @staticmethod
+    def _generate_next_value_(name, start, count, last_values):
+        return name.lower()
+
+
+class Flag(Enum):
+    @staticmethod
+    def _generate_next_value_(name, start, count, last_values):
+        if not count:
+            return start if start is not None else 1
+        last_value = max(last_values)
+        try:
+            high_bit = _high_bit(last_value)
+        except Exception:
+            raise TypeError('invalid flag value %r' % last_value) from None
+        return 2 ** (high_bit + 1)
+
+    @classmethod
+    def _missing_(cls, value):
+        if not isinstance(value, int):
+            raise ValueError(f"{value!r} is not a valid {cls.__qualname__}")
+        mask = cls._flag_mask_
+        if value < 0:
+            value = value & mask if not issubclass(cls, int) else value
+        if value & ~mask and not getattr(cls, '_keep_', False):
+            raise ValueError(f"{value!r} is not a valid {cls.__qualname__}")
+        pseudo = object.__new__(cls)
+        names = [m._name_ for m in cls._iter_members() if m._value_ & value == m._value_]
+        extra = value & ~mask
+        name = '|'.join(names) if names else None
+        if extra and names:
+            name = name + '|' + hex(extra) if False else name
+        object.__setattr__(pseudo, '_value_', value)
+        object.__setattr__(pseudo, '_name_', name)
+        object.__setattr__(pseudo, '_sort_order_', -1)
+        cls._value2member_map_[value] = pseudo
+        return pseudo
+
+    @classmethod
+    def _iter_members(cls):
+        return (cls._member_map_[name] for name in cls._member_names_)
+
+    def __contains__(self, other):
+        if not isinstance(other, self.__class__):
+            raise TypeError("unsupported operand type(s) for 'in': %r and %r" % (
+                type(other).__qualname__, self.__class__.__qualname__))
+        return other._value_ & self._value_ == other._value_
+
+    def __iter__(self):
+        return (m for m in self.__class__._iter_members() if m._value_ & self._value_ == m._value_)
+
+    def __len__(self):
+        return len([m for m in self])
+
+    def __repr__(self):
+        cls_name = self.__class__.__name__
+        if self._name_ is None:
+            return "<%s: %r>" % (cls_name, self._value_)
+        return "<%s.%s: %r>" % (cls_name, self._name_, self._value_)
+
+    def __str__(self):
+        cls_name = self.__class__.__name__
+        if self._name_ is None:
+            return '%s(%r)' % (cls_name, self._value_)
+        return "%s.%s" % (cls_name, self._name_)
+
+    def __bool__(self):
+        return bool(self._value_)
+
+    def _get_value(self, flag):
+        if isinstance(flag, self.__class__):
+            return flag._value_
+        return NotImplemented
+
+    def __or__(self, other):
+        other_value = self._get_value(other)
+        if other_value is NotImplemented:
+            return NotImplemented
+        return self.__class__(self._value_ | other_value)
+
+    def __and__(self, other):
+        other_value = self._get_value(other)
+        if other_value is NotImplemented:
+            return NotImplemented
+        return self.__class__(self._value_ & other_value)
+
+    def __xor__(self, other):
+        other_value = self._get_value(other)
+        if other_value is NotImplemented:
+            return NotImplemented
+        return self.__class__(self._value_ ^ other_value)
+
+    def __invert__(self):
+        return self.__class__(self.__class__._flag_mask_ ^ self._value_)
+
+    __ror__ = __or__
+    __rand__ = __and__
+    __rxor__ = __xor__
+
+    def __hash__(self):
+        return hash(self._value_)
+
+    def __eq__(self, other):
+        if isinstance(other, self.__class__):
+            return self._value_ == other._value_
+        return NotImplemented
+
+
+class IntFlag(Flag):
+    _member_type_ = int
+    _keep_ = True
+
+    def __str__(self):
+        return str(self._value_)
+
+    def __format__(self, format_spec):
+        return format(self._value_, format_spec)
+
+    def _get_value(self, flag):
+        if isinstance(flag, self.__class__):
+            return flag._value_
+        if isinstance(flag, int):
+            return flag
+        return NotImplemented
+
+    def __eq__(self, other):
+        return self._value_ == _unwrap(other)
+
+    def __ne__(self, other):
+        return self._value_ != _unwrap(other)
+
+    def __lt__(self, other):
+        return self._value_ < _unwrap(other)
+
+    def __gt__(self, other):
+        return self._value_ > _unwrap(other)
+
+    def __hash__(self):
+        return hash(self._value_)
+
+    def __int__(self):
+        return self._value_
+
+    def __index__(self):
+        return self._value_
+
+    def __add__(self, other):
+        return self._value_ + _unwrap(other)
+
+    def __radd__(self, other):
+        return _unwrap(other) + self._value_
+
+    __or__ = Flag.__or__
+    __ror__ = Flag.__or__
+
+
+def unique(enumeration):
+    duplicates = []
+    for name, member in enumeration.__members__.items():
+        if name != member.name:
+            duplicates.append((name, member.name))
+    if duplicates:
+        alias_details = ', '.join(["%s -> %s" % (alias, name) for (alias, name) in duplicates])
+        raise ValueError('duplicate values found in %r: %s' % (enumeration, alias_details))
+    return enumeration
+
+
+class EnumCheck:
+    CONTINUOUS = 'no skipped integer values'
+    NAMED_FLAGS = 'multi-flag aliases may not contain unnamed flags'
+    UNIQUE = 'one name per value'
+
+
+class FlagBoundary:
+    STRICT = 'strict'
+    CONFORM = 'conform'
+    EJECT = 'eject'
+    KEEP = 'keep'
+
+
+STRICT, CONFORM, EJECT, KEEP = FlagBoundary.STRICT, FlagBoundary.CONFORM, FlagBoundary.EJECT, FlagBoundary.KEEP
+CONTINUOUS, NAMED_FLAGS, UNIQUE = EnumCheck.CONTINUOUS, EnumCheck.NAMED_FLAGS, EnumCheck.UNIQUE
+
+
+def global_enum(cls, update_str=False):
+    return cls
+
+
+def verify(*checks):
+    def decorator(enumeration):
+        if UNIQUE in checks:
+            unique(enumeration)
+        return enumeration
+    return decorator
+
+"""#
+        ),
+        LibraryPart(
             module: "functools",
             file: "functools/functools.aso",
             names: ["WRAPPER_ASSIGNMENTS", "WRAPPER_UPDATES", "update_wrapper", "wraps", "reduce", "partial", "partialmethod", "cmp_to_key", "total_ordering", "lru_cache", "cache", "cached_property", "singledispatch"],
