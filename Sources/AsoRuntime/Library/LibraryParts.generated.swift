@@ -10012,7 +10012,12 @@ def get_args(tp):
 
 
 def get_type_hints(obj, globalns=None, localns=None, include_extras=False):
-    # Aso keeps no annotations at run time (they are never evaluated).
+    # The annotations as evaluated (string annotations are left as they are).
+    hints = {}
+    if isinstance(obj, type):
+        for base in reversed(obj.__mro__):
+            hints.update(getattr(base, '__annotations__', {}) if base is not object else {})
+        return hints
     return dict(getattr(obj, '__annotations__', {}))
 
 
@@ -10048,21 +10053,107 @@ class NewType:
         return Union[other, self]
 
 
-def NamedTuple(typename, fields=None, /, **kwargs):
-    # The functional form: NamedTuple('Point', [('x', int), ('y', int)]).
+_NT_SKIP = frozenset({'__module__', '__qualname__', '__annotations__', '__doc__', '__slots__',
+                      '__orig_bases__', '_root'})
+
+
+def _make_nmtuple(name, types, module, defaults=()):
+    fields = [n for n, t in types]
+    nm_tpl = _collections.namedtuple(name, fields, defaults=defaults, module=module)
+    nm_tpl.__annotations__ = dict(types)
+    return nm_tpl
+
+
+class _NamedTupleMeta(type):
+    def __new__(cls, typename, bases, ns):
+        if ns.get('_root'):
+            return super().__new__(cls, typename, bases, ns)
+        types = ns.get('__annotations__', {})
+        default_names = []
+        for field_name in types:
+            if field_name in ns:
+                default_names.append(field_name)
+            elif default_names:
+                raise TypeError(f"Non-default namedtuple field {field_name} "
+                                f"cannot follow default field{'s' if len(default_names) > 1 else ''} "
+                                f"{', '.join(default_names)}")
+        nm_tpl = _make_nmtuple(typename, types.items(), ns.get('__module__', '__main__'),
+                               defaults=[ns[n] for n in default_names])
+        for key in ns:
+            if key in _NT_SKIP or key in types:
+                continue
+            if key in ('_make', '_asdict', '_replace', '_fields', '_field_defaults', '__new__', '__init__', '__getnewargs__'):
+                raise AttributeError("Cannot overwrite NamedTuple attribute " + key)
+            setattr(nm_tpl, key, ns[key])
+        if '__doc__' in ns and ns['__doc__'] is not None:
+            nm_tpl.__doc__ = ns['__doc__']
+        return nm_tpl
+
+    def __call__(cls, typename, fields=None, /, **kwargs):
+        # The functional form: NamedTuple('Point', [('x', int), ('y', int)]).
+        if fields is None:
+            fields = kwargs.items()
+        elif kwargs:
+            raise TypeError("Either list of fields or keywords can be provided to NamedTuple, not both")
+        return _make_nmtuple(typename, list(fields), '__main__')
+
+
+class NamedTuple(metaclass=_NamedTupleMeta):
+    _root = True
+
+
+class _TypedDictMeta(type):
+    def __new__(cls, name, bases, ns, total=True):
+        tp_dict = super().__new__(cls, name, bases, ns)
+        annotations = {}
+        own_annotations = ns.get('__annotations__', {})
+        required_keys = set()
+        optional_keys = set()
+        for base in bases:
+            annotations.update(getattr(base, '__annotations__', {}))
+            required_keys.update(getattr(base, '__required_keys__', ()))
+            optional_keys.update(getattr(base, '__optional_keys__', ()))
+        annotations.update(own_annotations)
+        for annotation_key, annotation_type in own_annotations.items():
+            origin = get_origin(annotation_type)
+            if origin is Required:
+                is_required = True
+            elif origin is NotRequired:
+                is_required = False
+            else:
+                is_required = total
+            if is_required:
+                required_keys.add(annotation_key)
+            else:
+                optional_keys.add(annotation_key)
+        tp_dict.__annotations__ = annotations
+        tp_dict.__required_keys__ = frozenset(required_keys)
+        tp_dict.__optional_keys__ = frozenset(optional_keys)
+        tp_dict.__total__ = total
+        tp_dict._is_typeddict = True
+        return tp_dict
+
+    def __call__(cls, *args, **kwargs):
+        if cls is TypedDict:
+            return _typeddict_functional(*args, **kwargs)
+        return dict(*args, **kwargs)
+
+    def __instancecheck__(cls, other):
+        raise TypeError('TypedDict does not support instance and class checks')
+
+    def __subclasscheck__(cls, other):
+        raise TypeError('TypedDict does not support instance and class checks')
+
+
+def _typeddict_functional(typename, fields=None, /, *, total=True, **kwargs):
     if fields is None:
-        fields = kwargs.items()
-    names = [n for n, t in fields]
-    return _collections.namedtuple(typename, names)
+        fields = kwargs
+    ns = {'__annotations__': dict(fields), '__module__': '__main__'}
+    return _TypedDictMeta(typename, (), ns, total=total)
 
 
-def TypedDict(typename, fields=None, /, *, total=True, **kwargs):
-    # The functional form: TypedDict('Movie', {'name': str}) makes dicts.
-    def make(*args, **kw):
-        return dict(*args, **kw)
-    make.__name__ = typename
-    make.__qualname__ = typename
-    return make
+class TypedDict(metaclass=_TypedDictMeta):
+    pass
 
 
 class ForwardRef(_Final):
