@@ -7179,7 +7179,7 @@ def issoftkeyword(s):
 # NullHandler), Formatter with the %(...)s record attributes ('{' and '$' styles too), filters,
 # basicConfig, LoggerAdapter, and CPython's last-resort output on standard error.
 
-import sys
+import sys as _sys
 import time as _time
 import _aso
 
@@ -7542,11 +7542,11 @@ class Handler(Filterer):
 
     def handleError(self, record):
         if raiseExceptions:
-            e = sys.exc_info()[1]
-            sys.stderr.write('--- Logging error ---\n')
-            sys.stderr.write(_aso.format_exception(e))
-            sys.stderr.write('Call stack:\n')
-            sys.stderr.write('Message: %r\nArguments: %s\n' % (record.msg, record.args))
+            e = _sys.exc_info()[1]
+            _sys.stderr.write('--- Logging error ---\n')
+            _sys.stderr.write(_aso.format_exception(e))
+            _sys.stderr.write('Call stack:\n')
+            _sys.stderr.write('Message: %r\nArguments: %s\n' % (record.msg, record.args))
 
     def __repr__(self):
         level = getLevelName(self.level)
@@ -7559,7 +7559,7 @@ class StreamHandler(Handler):
     def __init__(self, stream=None):
         Handler.__init__(self)
         if stream is None:
-            stream = sys.stderr
+            stream = _sys.stderr
         self.stream = stream
 
     def flush(self):
@@ -7605,7 +7605,7 @@ class _StderrHandler(StreamHandler):
 
     @property
     def stream(self):
-        return sys.stderr
+        return _sys.stderr
 
 
 _defaultLastResort = _StderrHandler(WARNING)
@@ -7763,7 +7763,7 @@ class Logger(Filterer):
             if isinstance(exc_info, BaseException):
                 exc_info = (type(exc_info), exc_info, exc_info.__traceback__)
             elif not isinstance(exc_info, tuple):
-                exc_info = sys.exc_info()
+                exc_info = _sys.exc_info()
         record = self.makeRecord(self.name, level, fn, lno, msg, args, exc_info, func, extra, sinfo)
         self.handle(record)
 
@@ -7809,7 +7809,7 @@ class Logger(Filterer):
                 if record.levelno >= lastResort.level:
                     lastResort.handle(record)
             elif raiseExceptions and not self.manager.emittedNoHandlerWarning:
-                sys.stderr.write("No handlers could be found for logger \"%s\"\n" % self.name)
+                _sys.stderr.write("No handlers could be found for logger \"%s\"\n" % self.name)
                 self.manager.emittedNoHandlerWarning = True
 
     def getEffectiveLevel(self):
