@@ -163,6 +163,8 @@ extension Compiler {
         case .with(let items, let withBody, let isAsync):
             for item in items { if let t = item.target { try checkTarget(t, direct: false, context: .withTarget) } }
             try with(s, items[...], withBody, isAsync: isAsync)
+        case .match(let subject, let cases):
+            try matchStatement(subject, cases)
         }
     }
 

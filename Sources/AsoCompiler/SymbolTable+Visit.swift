@@ -133,6 +133,33 @@ final class SymbolTableBuilder {
             }
             if isAsync { cur.hasAwait = true }
             try visit(body)
+        case .match(let subject, let cases):
+            try visit(subject)
+            for c in cases {
+                try visitPattern(c.pattern)
+                if let g = c.guardExpr { try visit(g) }
+                try visit(c.body)
+            }
+        }
+    }
+
+    private func visitPattern(_ p: Pattern) throws {
+        switch p.kind {
+        case .value(let e): try visit(e)
+        case .singleton: break
+        case .sequence(let items): for i in items { try visitPattern(i) }
+        case .star(let n): if let n { cur.add(n, .local) }
+        case .mapping(let keys, let patterns, let rest):
+            for k in keys { try visit(k) }
+            for q in patterns { try visitPattern(q) }
+            if let rest { cur.add(rest, .local) }
+        case .classPattern(let cls, let patterns, _, let keywordPatterns):
+            try visit(cls)
+            for q in patterns + keywordPatterns { try visitPattern(q) }
+        case .asPattern(let inner, let name):
+            if let inner { try visitPattern(inner) }
+            if let name { cur.add(name, .local) }
+        case .or(let alternatives): for a in alternatives { try visitPattern(a) }
         }
     }
 

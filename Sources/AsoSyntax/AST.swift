@@ -235,6 +235,44 @@ package indirect enum StmtKind: Sendable {
     /// `from module import names`; `level` counts leading dots.
     case importFrom(module: String?, names: [Alias], level: Int)
     case with(items: [WithItem], body: [Stmt], isAsync: Bool)
+    /// `match subject:` and its cases (PEP 634).
+    case match(subject: Expr, cases: [MatchCase])
+}
+
+/// `case pattern if guard: body`.
+package struct MatchCase: Sendable {
+    package var pattern: Pattern
+    package var guardExpr: Expr?
+    package var body: [Stmt]
+    package init(pattern: Pattern, guardExpr: Expr?, body: [Stmt]) {
+        self.pattern = pattern; self.guardExpr = guardExpr; self.body = body
+    }
+}
+
+/// A pattern of a `case` clause, with where it starts.
+package struct Pattern: Sendable {
+    package var kind: PatternKind
+    package var loc: SourceLocation
+    package init(_ kind: PatternKind, _ loc: SourceLocation) { self.kind = kind; self.loc = loc }
+}
+
+package indirect enum PatternKind: Sendable {
+    /// A literal or a dotted name, compared with `==`.
+    case value(Expr)
+    /// `None`, `True`, `False`, compared with `is`.
+    case singleton(Constant)
+    /// `[p, *rest, q]` or `(p, q)`.
+    case sequence([Pattern])
+    /// `*name` or `*_` inside a sequence pattern.
+    case star(String?)
+    /// `{key: p, **rest}`.
+    case mapping(keys: [Expr], patterns: [Pattern], rest: String?)
+    /// `Cls(p, attr=q)`.
+    case classPattern(cls: Expr, patterns: [Pattern], keywordNames: [String], keywordPatterns: [Pattern])
+    /// `p as name`; a capture (`name`) has no pattern, the wildcard (`_`) neither pattern nor name.
+    case asPattern(Pattern?, String?)
+    /// `p | q`.
+    case or([Pattern])
 }
 
 /// A parsed source file.

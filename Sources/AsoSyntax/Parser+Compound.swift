@@ -18,6 +18,7 @@ extension Parser {
         case "with": return try withStatement(isAsync: false, loc: t.loc)
         case "def": return try functionDef(decorators: [], isAsync: false, loc: t.loc)
         case "class": return try classDef(decorators: [])
+        case "match": return try matchStatement()
         case "@": return try decorated()
         case "async":
             let n = peek()

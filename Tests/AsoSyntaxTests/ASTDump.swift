@@ -110,6 +110,8 @@ func show(_ s: Stmt) -> String {
         return "from \(String(repeating: ".", count: level))\(m ?? "") import " + names.map { $0.name + ($0.asName.map { " as " + $0 } ?? "") }.joined(separator: ", ")
     case .with(let items, let body, let a):
         return (a ? "async " : "") + "with " + items.map { show($0.context) + ($0.target.map { " as " + show($0) } ?? "") }.joined(separator: ", ") + ": " + show(body)
+    case .match(let subject, let cases):
+        return "match \(show(subject)): " + cases.map { "case " + show($0.pattern) + ($0.guardExpr.map { " if " + show($0) } ?? "") + ": " + show($0.body) }.joined(separator: " ")
     }
 }
 
@@ -121,5 +123,22 @@ func dumpModule(_ source: String) -> String {
         return try parseModule(source).body.map(show).joined(separator: "\n")
     } catch {
         return "error: \(error.message) at \(error.location)"
+    }
+}
+
+func show(_ p: Pattern) -> String {
+    switch p.kind {
+    case .value(let e): return show(e)
+    case .singleton(let c): return "\(c)"
+    case .sequence(let items): return "[" + items.map(show).joined(separator: ", ") + "]"
+    case .star(let n): return "*" + (n ?? "_")
+    case .mapping(let keys, let patterns, let rest):
+        return "{" + zip(keys, patterns).map { show($0.0) + ": " + show($0.1) }.joined(separator: ", ") + (rest.map { ", **" + $0 } ?? "") + "}"
+    case .classPattern(let cls, let patterns, let names, let keywordPatterns):
+        return show(cls) + "(" + (patterns.map(show) + zip(names, keywordPatterns).map { $0.0 + "=" + show($0.1) }).joined(separator: ", ") + ")"
+    case .asPattern(let inner, let name):
+        guard let inner else { return name ?? "_" }
+        return show(inner) + " as " + (name ?? "_")
+    case .or(let alternatives): return alternatives.map(show).joined(separator: " | ")
     }
 }

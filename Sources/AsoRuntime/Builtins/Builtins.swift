@@ -26,6 +26,7 @@ extension Runtime {
         installClassSupport()
         installUnionType()
         installIntrospection()
+        installMatcher()
         installNativeModules()
     }
 
