@@ -5991,6 +5991,8 @@ def verify(*checks):
 # The functools module, written in Aso: partial, reduce, wraps and update_wrapper, lru_cache and
 # cache, cached_property, total_ordering, cmp_to_key, singledispatch.
 
+import _aso
+
 WRAPPER_ASSIGNMENTS = ('__module__', '__name__', '__qualname__', '__doc__', '__annotations__')
 WRAPPER_UPDATES = ('__dict__',)
 
@@ -6335,29 +6337,37 @@ def cache(user_function):
     return lru_cache(maxsize=None)(user_function)
 
 
-def cached_property(func):
-    # A property that keeps the first value it computes on the instance (`del obj.name` forgets it).
-    name = func.__name__
-    slot = '_cached_property_' + name
+_NOT_FOUND = object()
 
-    def getter(self):
-        try:
-            return getattr(self, slot)
-        except AttributeError:
-            pass
-        value = func(self)
-        setattr(self, slot, value)
-        return value
 
-    def setter(self, value):
-        setattr(self, slot, value)
+class cached_property:
+    """A non-data descriptor: the first read computes the value and stores it on the instance,
+    where later reads find it; `del obj.name` forgets it."""
 
-    def deleter(self):
-        try:
-            delattr(self, slot)
-        except AttributeError:
-            raise AttributeError(name) from None
-    return property(getter, setter, deleter, func.__doc__)
+    def __init__(self, func):
+        self.func = func
+        self.attrname = None
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner, name):
+        if self.attrname is None:
+            self.attrname = name
+        elif name != self.attrname:
+            raise TypeError(
+                "Cannot assign the same cached_property to two different names "
+                f"({self.attrname!r} and {name!r})."
+            )
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        if self.attrname is None:
+            raise TypeError("Cannot use cached_property instance without calling __set_name__ on it.")
+        val = _aso.attributes(instance).get(self.attrname, _NOT_FOUND)
+        if val is _NOT_FOUND:
+            val = self.func(instance)
+            _aso.set_attribute(instance, self.attrname, val)
+        return val
 
 
 def _find_impl(cls, registry):
