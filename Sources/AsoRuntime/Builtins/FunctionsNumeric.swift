@@ -121,6 +121,9 @@ extension Runtime {
         }
         let isNumber = { (v: Value) -> Bool in if case .float = v { return true }; return self.isIntegral(v) }
         guard isNumber(a), isNumber(b), let x = try floatValue(a), let y = try floatValue(b) else {
+            // A class of the program: __divmod__, then the other operand's __rdivmod__.
+            if let r = try callUserMethod(a, "__divmod__", [b]), !r.isIdentical(to: notImplemented) { return r }
+            if let r = try callUserMethod(b, "__rdivmod__", [a]), !r.isIdentical(to: notImplemented) { return r }
             throw typeError("unsupported operand type(s) for divmod(): '\(typeName(a))' and '\(typeName(b))'")
         }
         do {

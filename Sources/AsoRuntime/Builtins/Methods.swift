@@ -34,6 +34,7 @@ extension Runtime {
         nativeModules["random"] = { rt in rt.makeRandomModule() }
         nativeModules["asyncio"] = { rt in rt.makeAsyncioModule() }
         nativeModules["signal"] = { rt in rt.makeSignalModule() }
+        nativeModules["_aso"] = { rt in rt.makeAsoHelpersModule() }
     }
 
     /// Puts a method named `name` on `type`. `body` gets the receiver and the other arguments.

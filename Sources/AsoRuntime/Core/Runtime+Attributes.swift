@@ -261,14 +261,26 @@ extension Runtime {
                 return
             case .type:
                 let t = unsafeDowncast(o, to: TypeObject.self)
-                if t.moduleName == nil { throw typeError("cannot set '\(name)' attribute of immutable type '\(t.name)'") }
-                t.dict[name] = value
-                hot.pointee.typeEpoch &+= 1
+                // A metaclass of the program with __setattr__ (enum's EnumType) sees the assignment.
+                let meta = t.type
+                if meta.moduleName != nil, let f = meta.lookup("__setattr__"), f.asFunction != nil {
+                    _ = try call(f, [obj, intern(name), value])
+                    return
+                }
+                try setTypeAttribute(t, name, value)
                 return
             default: break
             }
         }
         throw attributeError("'\(typeName(obj))' object has no attribute '\(name)'")
+    }
+
+    /// Sets a class attribute directly (`type.__setattr__`): no metaclass hook.
+    func setTypeAttribute(_ t: TypeObject, _ name: String, _ value: Value) throws {
+        if t.moduleName == nil { throw typeError("cannot set '\(name)' attribute of immutable type '\(t.name)'") }
+        t.dict[name] = value
+        if name == "__module__", let m = value.asStr?.value { t.moduleName = m }
+        hot.pointee.typeEpoch &+= 1
     }
 
     func deleteAttribute(_ obj: Value, _ nameValue: Value) throws {

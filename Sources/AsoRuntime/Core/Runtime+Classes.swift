@@ -658,6 +658,8 @@ extension Runtime {
             }
             if let i = args[0].asObject(.instance, InstanceObj.self), i.type.moduleName != nil {
                 try rt.setInstanceAttribute(args[0], n, args[2], generic: true) { i.attributes[n] = $0 }
+            } else if let t = args[0].asType {
+                try rt.setTypeAttribute(t, n, args[2])
             } else {
                 try rt.setAttribute(args[0], args[1], args[2])
             }

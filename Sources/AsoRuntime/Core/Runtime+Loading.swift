@@ -64,6 +64,16 @@ extension Runtime {
             modules[name] = m
             return m
         }
+        if LibraryPart.byModule[name] != nil {
+            // A module written wholly in Aso (functools, typing, ...): an empty module whose parts
+            // run on first use of a name they define (Library/Runtime+Library.swift).
+            let m = newModule(name, file: nil)
+            if let dot = name.lastIndex(of: ".") {
+                let parent = try loadModule(String(name[..<dot]))
+                parent.set(String(name[name.index(after: dot)...]), Value(m))
+            }
+            return m
+        }
         if let m = try importSourceModule(name) { return m }
         let missing = newException(exc.moduleNotFoundError, "No module named '\(name)'")
         missing.attributes["name"] = newStr(name)

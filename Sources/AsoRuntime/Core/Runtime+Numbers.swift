@@ -183,12 +183,18 @@ extension Runtime {
     private func bigTrueDivide(_ x: BigInt, _ y: BigInt) throws -> Double {
         let dx = Double(x), dy = Double(y)
         if dx.isFinite && dy.isFinite && x.magnitude.bitWidth <= 53 && y.magnitude.bitWidth <= 53 { return dx / dy }
-        // Scale so the quotient keeps 64 significant bits, then divide.
-        let shift = max(0, 64 - (x.magnitude.bitWidth - y.magnitude.bitWidth))
-        let q = (x << shift) / y
-        let r = Double(q) * pow(2.0, Double(-shift))
-        if !r.isFinite { throw overflowError("integer division result too large for a float") }
-        return r
+        // Correctly rounded, as CPython's long_true_divide: a quotient of 56 or 57 bits whose last
+        // bit is sticky (set when the division was inexact), converted once, then scaled.
+        let mx = BigInt(x.magnitude), my = BigInt(y.magnitude)
+        let shift = 56 - (mx.bitWidth - my.bitWidth)
+        let (q, r) = shift >= 0 ? (mx << shift).quotientAndRemainder(dividingBy: my)
+                                : mx.quotientAndRemainder(dividingBy: my << -shift)
+        var bits = UInt64(q)
+        let inexact = !r.isZero
+        if inexact { bits |= 1 }
+        let magnitude = Double(sign: .plus, exponent: -shift, significand: Double(bits))
+        if !magnitude.isFinite { throw overflowError("integer division result too large for a float") }
+        return (x.signum() < 0) != (y.signum() < 0) ? -magnitude : magnitude
     }
 
     private func floatOp(_ op: BinaryOperator, _ x: Double, _ y: Double, _ a: Value, _ b: Value, _ inplace: Bool) throws -> Value {

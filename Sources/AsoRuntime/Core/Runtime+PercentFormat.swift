@@ -11,7 +11,7 @@ extension Runtime {
         let mapping = args.asDict
         var items: [Value]
         if let t = args.asTuple { items = t.items } else { items = [args] }
-        if mapping != nil { items = [] }
+        // A mapping is also the one positional value: '%r' % {'k': 1} prints the dict, as in CPython.
         var next = 0
         var usedMapping = false
         func nextArg() throws -> Value {
@@ -39,6 +39,7 @@ extension Runtime {
                 guard let v = try d.get(k, self) else { throw keyError(k) }
                 value = v
                 usedMapping = true
+                next = items.count  // after a key, the mapping is no longer a positional value
                 i = j + 1
             }
             var flags = Set<Unicode.Scalar>()

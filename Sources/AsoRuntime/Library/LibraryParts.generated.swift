@@ -6,6 +6,51 @@ extension LibraryPart {
     /// Every part, by file name.
     static let all: [LibraryPart] = [
         LibraryPart(
+            module: "__future__",
+            file: "__future__/__future__.aso",
+            names: ["all_feature_names", "nested_scopes", "generators", "division", "absolute_import", "with_statement", "print_function", "unicode_literals", "barry_as_FLUFL", "generator_stop", "annotations"],
+            needs: [],
+            native: [],
+            source: #"""
+# The __future__ module, written in Aso: the feature records of CPython 3.11. Aso never evaluates
+# annotations, so `from __future__ import annotations` changes nothing; the others are mandatory.
+
+all_feature_names = [
+    "nested_scopes", "generators", "division", "absolute_import", "with_statement",
+    "print_function", "unicode_literals", "barry_as_FLUFL", "generator_stop", "annotations",
+]
+
+
+class _Feature:
+    def __init__(self, optionalRelease, mandatoryRelease, compiler_flag):
+        self.optional = optionalRelease
+        self.mandatory = mandatoryRelease
+        self.compiler_flag = compiler_flag
+
+    def getOptionalRelease(self):
+        return self.optional
+
+    def getMandatoryRelease(self):
+        return self.mandatory
+
+    def __repr__(self):
+        return "_Feature" + repr((self.optional, self.mandatory, self.compiler_flag))
+
+
+nested_scopes = _Feature((2, 1, 0, "beta", 1), (2, 2, 0, "alpha", 0), 0x0010)
+generators = _Feature((2, 2, 0, "alpha", 1), (2, 3, 0, "final", 0), 0)
+division = _Feature((2, 2, 0, "alpha", 2), (3, 0, 0, "alpha", 0), 0x20000)
+absolute_import = _Feature((2, 5, 0, "alpha", 1), (3, 0, 0, "alpha", 0), 0x40000)
+with_statement = _Feature((2, 5, 0, "alpha", 1), (2, 6, 0, "alpha", 0), 0x80000)
+print_function = _Feature((2, 6, 0, "alpha", 2), (3, 0, 0, "alpha", 0), 0x100000)
+unicode_literals = _Feature((2, 6, 0, "alpha", 2), (3, 0, 0, "alpha", 0), 0x200000)
+barry_as_FLUFL = _Feature((3, 1, 0, "alpha", 2), (4, 0, 0, "alpha", 0), 0x400000)
+generator_stop = _Feature((3, 5, 0, "beta", 1), (3, 7, 0, "alpha", 0), 0x800000)
+annotations = _Feature((3, 7, 0, "beta", 1), None, 0x1000000)
+
+"""#
+        ),
+        LibraryPart(
             module: "asyncio",
             file: "asyncio/combinators.aso",
             names: ["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED", "wait_for", "shield", "wait", "as_completed", "Timeout", "timeout", "timeout_at", "TaskGroup"],
@@ -895,6 +940,9481 @@ class LifoQueue(Queue):
     __module__ = "asyncio.queues"
 
     _mode = 1
+
+"""#
+        ),
+        LibraryPart(
+            module: "base64",
+            file: "base64/base64.aso",
+            names: ["Error", "Incomplete", "b64encode", "b64decode", "standard_b64encode", "standard_b64decode", "urlsafe_b64encode", "urlsafe_b64decode", "encodebytes", "decodebytes", "b32encode", "b32decode", "b32hexencode", "b32hexdecode", "b16encode", "b16decode", "b85encode", "b85decode"],
+            needs: [],
+            native: [],
+            source: #"""
+# The base64 module, written in Aso: Base64 (standard and URL-safe), Base32, Base16 and Base85
+# encodings of bytes, with CPython's errors (binascii.Error is a ValueError).
+
+try:
+    _BYTES = (bytes, bytearray)
+except NameError:
+    _BYTES = (bytes,)
+
+_B64 = b'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+_B32 = b'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+_B32HEX = b'0123456789ABCDEFGHIJKLMNOPQRSTUV'
+
+
+class Error(ValueError):
+    __module__ = 'binascii'
+
+
+class Incomplete(Exception):
+    __module__ = 'binascii'
+
+
+def _bytes_from_decode_data(s):
+    if isinstance(s, str):
+        try:
+            return s.encode('ascii')
+        except UnicodeEncodeError:
+            raise ValueError('string argument should contain only ASCII characters')
+    if isinstance(s, _BYTES):
+        return bytes(s)
+    raise TypeError("argument should be a bytes-like object or ASCII string, not '%s'" % s.__class__.__name__)
+
+
+def _check_bytes(s):
+    if not isinstance(s, _BYTES):
+        raise TypeError(f"a bytes-like object is required, not '{type(s).__name__}'")
+    return bytes(s)
+
+
+def _encode64(s, alphabet):
+    out = []
+    n = len(s)
+    i = 0
+    while i + 3 <= n:
+        v = (s[i] << 16) | (s[i + 1] << 8) | s[i + 2]
+        out.append(alphabet[v >> 18])
+        out.append(alphabet[(v >> 12) & 63])
+        out.append(alphabet[(v >> 6) & 63])
+        out.append(alphabet[v & 63])
+        i += 3
+    rest = n - i
+    if rest == 1:
+        v = s[i] << 16
+        out.extend([alphabet[v >> 18], alphabet[(v >> 12) & 63], 61, 61])
+    elif rest == 2:
+        v = (s[i] << 16) | (s[i + 1] << 8)
+        out.extend([alphabet[v >> 18], alphabet[(v >> 12) & 63], alphabet[(v >> 6) & 63], 61])
+    return bytes(out)
+
+
+def _decode64(s, alphabet, validate):
+    table = {}
+    for i, c in enumerate(alphabet):
+        table[c] = i
+    bits = 0
+    nbits = 0
+    out = []
+    quad = 0
+    pads = 0
+    for c in s:
+        if c == 61:
+            if validate and quad < 2:
+                raise Error('Non-base64 digit found' if False else 'Excess data after padding' if False else 'Incorrect padding')
+            pads += 1
+            if quad + pads >= 4 or (quad == 2 and pads == 2) or (quad == 3 and pads == 1):
+                # A complete group: stop as binascii does on padding.
+                if quad >= 2:
+                    break
+            continue
+        if c not in table:
+            if validate:
+                raise Error('Only base64 data is allowed')
+            continue
+        if pads:
+            if validate:
+                raise Error('Discontinuous padding not allowed')
+            pads = 0
+        bits = (bits << 6) | table[c]
+        nbits += 6
+        quad = (quad + 1) % 4
+        if nbits >= 8:
+            nbits -= 8
+            out.append((bits >> nbits) & 0xFF)
+            bits &= (1 << nbits) - 1
+    if quad == 1:
+        count = sum(1 for c in s if c in table)
+        raise Error(f'Invalid base64-encoded string: number of data characters ({count}) cannot be 1 more than a multiple of 4')
+    if quad != 0 and quad + pads < 4:
+        raise Error('Incorrect padding')
+    return bytes(out)
+
+
+def b64encode(s, altchars=None):
+    s = _check_bytes(s)
+    encoded = _encode64(s, _B64)
+    if altchars is not None:
+        altchars = bytes(altchars)
+        return encoded.replace(b'+', altchars[0:1]).replace(b'/', altchars[1:2])
+    return encoded
+
+
+def b64decode(s, altchars=None, validate=False):
+    s = _bytes_from_decode_data(s)
+    if altchars is not None:
+        altchars = _bytes_from_decode_data(altchars)
+        s = s.replace(altchars[0:1], b'+').replace(altchars[1:2], b'/')
+    return _decode64(s, _B64, validate)
+
+
+def standard_b64encode(s):
+    return b64encode(s)
+
+
+def standard_b64decode(s):
+    return b64decode(s)
+
+
+def urlsafe_b64encode(s):
+    return b64encode(s).replace(b'+', b'-').replace(b'/', b'_')
+
+
+def urlsafe_b64decode(s):
+    s = _bytes_from_decode_data(s)
+    s = s.replace(b'-', b'+').replace(b'_', b'/')
+    return b64decode(s)
+
+
+def encodebytes(s):
+    s = _check_bytes(s)
+    pieces = []
+    for i in range(0, len(s), 57):
+        pieces.append(_encode64(s[i:i + 57], _B64) + b'\n')
+    return b''.join(pieces)
+
+
+def decodebytes(s):
+    return _decode64(_check_bytes(s), _B64, False)
+
+
+def _b32encode(alphabet, s):
+    s = _check_bytes(s)
+    out = []
+    for i in range(0, len(s), 5):
+        chunk = s[i:i + 5]
+        padded = chunk + b'\0' * (5 - len(chunk))
+        v = int.from_bytes(padded, 'big')
+        group = [alphabet[(v >> (35 - 5 * k)) & 31] for k in range(8)]
+        keep = {1: 2, 2: 4, 3: 5, 4: 7, 5: 8}[len(chunk)]
+        out.extend(group[:keep])
+        out.extend([61] * (8 - keep))
+    return bytes(out)
+
+
+def _b32decode(alphabet, s, casefold=False, map01=None):
+    s = _bytes_from_decode_data(s)
+    if len(s) % 8:
+        raise Error('Incorrect padding')
+    if map01 is not None:
+        map01 = _bytes_from_decode_data(map01)
+        s = s.replace(b'0', b'O').replace(b'1', map01)
+    if casefold:
+        s = s.upper()
+    table = {c: i for i, c in enumerate(alphabet)}
+    l = len(s)
+    s = s.rstrip(b'=')
+    padchars = l - len(s)
+    out = []
+    for i in range(0, len(s), 8):
+        quanta = s[i:i + 8]
+        acc = 0
+        for c in quanta:
+            if c not in table:
+                raise Error('Non-base32 digit found')
+            acc = (acc << 5) + table[c]
+        acc <<= 5 * (8 - len(quanta))
+        out.append(acc.to_bytes(5, 'big'))
+    decoded = b''.join(out)
+    if l % 8 or padchars not in {0, 1, 3, 4, 6}:
+        raise Error('Incorrect padding')
+    if padchars and decoded:
+        acc_bytes = {0: 5, 1: 4, 3: 3, 4: 2, 6: 1}[padchars]
+        decoded = decoded[:len(decoded) - 5 + acc_bytes]
+    return decoded
+
+
+def b32encode(s):
+    return _b32encode(_B32, s)
+
+
+def b32decode(s, casefold=False, map01=None):
+    return _b32decode(_B32, s, casefold, map01)
+
+
+def b32hexencode(s):
+    return _b32encode(_B32HEX, s)
+
+
+def b32hexdecode(s, casefold=False):
+    return _b32decode(_B32HEX, s, casefold)
+
+
+def b16encode(s):
+    return _check_bytes(s).hex().upper().encode('ascii')
+
+
+def b16decode(s, casefold=False):
+    s = _bytes_from_decode_data(s)
+    if casefold:
+        s = s.upper()
+    for c in s:
+        if c not in b'0123456789ABCDEF':
+            raise Error('Non-base16 digit found')
+    if len(s) % 2:
+        raise Error('Odd-length string')
+    return bytes.fromhex(s.decode('ascii'))
+
+
+_B85 = (b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        b"abcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~")
+
+
+def b85encode(b, pad=False):
+    b = _check_bytes(b)
+    padding = (-len(b)) % 4
+    if padding:
+        b = b + b'\0' * padding
+    out = []
+    for i in range(0, len(b), 4):
+        word = int.from_bytes(b[i:i + 4], 'big')
+        chunk = []
+        for _ in range(5):
+            word, r = divmod(word, 85)
+            chunk.append(_B85[r])
+        out.extend(reversed(chunk))
+    result = bytes(out)
+    if padding and not pad:
+        result = result[:-padding]
+    return result
+
+
+def b85decode(b):
+    b = _bytes_from_decode_data(b)
+    table = {c: i for i, c in enumerate(_B85)}
+    padding = (-len(b)) % 5
+    b = b + b'~' * padding
+    out = []
+    for i in range(0, len(b), 5):
+        chunk = b[i:i + 5]
+        acc = 0
+        for j, c in enumerate(chunk):
+            if c not in table:
+                raise ValueError('bad base85 character at position %d' % (i + j))
+            acc = acc * 85 + table[c]
+        if acc > 0xffffffff:
+            raise ValueError('base85 overflow in hunk starting at byte %d' % i)
+        out.append(acc.to_bytes(4, 'big'))
+    result = b''.join(out)
+    if padding:
+        result = result[:-padding]
+    return result
+
+"""#
+        ),
+        LibraryPart(
+            module: "bisect",
+            file: "bisect/bisect.aso",
+            names: ["bisect_right", "bisect_left", "insort_right", "insort_left", "bisect", "insort"],
+            needs: [],
+            native: [],
+            source: #"""
+# The bisect module, written in Aso, with CPython's argument checks.
+
+def bisect_right(a, x, lo=0, hi=None, *, key=None):
+    if lo < 0:
+        raise ValueError('lo must be non-negative')
+    if hi is None:
+        hi = len(a)
+    if key is None:
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if x < a[mid]:
+                hi = mid
+            else:
+                lo = mid + 1
+    else:
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if x < key(a[mid]):
+                hi = mid
+            else:
+                lo = mid + 1
+    return lo
+
+
+def bisect_left(a, x, lo=0, hi=None, *, key=None):
+    if lo < 0:
+        raise ValueError('lo must be non-negative')
+    if hi is None:
+        hi = len(a)
+    if key is None:
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if a[mid] < x:
+                lo = mid + 1
+            else:
+                hi = mid
+    else:
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if key(a[mid]) < x:
+                lo = mid + 1
+            else:
+                hi = mid
+    return lo
+
+
+def insort_right(a, x, lo=0, hi=None, *, key=None):
+    if key is None:
+        lo = bisect_right(a, x, lo, hi)
+    else:
+        lo = bisect_right(a, key(x), lo, hi, key=key)
+    a.insert(lo, x)
+
+
+def insort_left(a, x, lo=0, hi=None, *, key=None):
+    if key is None:
+        lo = bisect_left(a, x, lo, hi)
+    else:
+        lo = bisect_left(a, key(x), lo, hi, key=key)
+    a.insert(lo, x)
+
+
+bisect = bisect_right
+insort = insort_right
+
+"""#
+        ),
+        LibraryPart(
+            module: "collections.abc",
+            file: "collections/abc/abc.aso",
+            names: ["Hashable", "Awaitable", "Coroutine", "AsyncIterable", "AsyncIterator", "AsyncGenerator", "Iterable", "Iterator", "Reversible", "Generator", "Sized", "Container", "Callable", "Collection", "Set", "MutableSet", "Mapping", "MutableMapping", "MappingView", "KeysView", "ItemsView", "ValuesView", "Sequence", "ByteString", "MutableSequence"],
+            needs: [],
+            native: [],
+            source: #"""
+# collections.abc, written in Aso: the abstract base classes as classes a program can derive from,
+# with their mixin methods. isinstance() of a builtin value against them is not supported yet (Aso
+# has no metaclasses, so no __instancecheck__): they are for deriving from.
+
+class Hashable:
+    pass
+
+
+class Awaitable:
+    pass
+
+
+class Coroutine(Awaitable):
+    pass
+
+
+class AsyncIterable:
+    pass
+
+
+class AsyncIterator(AsyncIterable):
+    def __aiter__(self):
+        return self
+
+
+class AsyncGenerator(AsyncIterator):
+    pass
+
+
+class Iterable:
+    pass
+
+
+class Iterator(Iterable):
+    def __iter__(self):
+        return self
+
+
+class Reversible(Iterable):
+    pass
+
+
+class Generator(Iterator):
+    def __next__(self):
+        return self.send(None)
+
+
+class Sized:
+    pass
+
+
+class Container:
+    pass
+
+
+class Callable:
+    pass
+
+
+class Collection(Sized):
+    pass
+
+
+class Set(Collection):
+    def __le__(self, other):
+        if len(self) > len(other):
+            return False
+        for elem in self:
+            if elem not in other:
+                return False
+        return True
+
+    def __ge__(self, other):
+        if len(self) < len(other):
+            return False
+        for elem in other:
+            if elem not in self:
+                return False
+        return True
+
+    def __eq__(self, other):
+        return len(self) == len(other) and self.__le__(other)
+
+    def isdisjoint(self, other):
+        for value in other:
+            if value in self:
+                return False
+        return True
+
+
+class MutableSet(Set):
+    def discard(self, value):
+        raise NotImplementedError
+
+    def remove(self, value):
+        if value not in self:
+            raise KeyError(value)
+        self.discard(value)
+
+
+class Mapping(Collection):
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key):
+        try:
+            self[key]
+        except KeyError:
+            return False
+        else:
+            return True
+
+    def keys(self):
+        return list(self)
+
+    def items(self):
+        return [(key, self[key]) for key in self]
+
+    def values(self):
+        return [self[key] for key in self]
+
+    def __eq__(self, other):
+        if not isinstance(other, (Mapping, dict)):
+            return NotImplemented
+        return dict(self.items()) == dict(other.items())
+
+
+class MutableMapping(Mapping):
+    def pop(self, key, *default):
+        try:
+            value = self[key]
+        except KeyError:
+            if default:
+                return default[0]
+            raise
+        else:
+            del self[key]
+            return value
+
+    def popitem(self):
+        try:
+            key = next(iter(self))
+        except StopIteration:
+            raise KeyError from None
+        value = self[key]
+        del self[key]
+        return key, value
+
+    def clear(self):
+        try:
+            while True:
+                self.popitem()
+        except KeyError:
+            pass
+
+    def update(self, other=(), /, **kwds):
+        if hasattr(other, "keys"):
+            for key in other.keys():
+                self[key] = other[key]
+        else:
+            for key, value in other:
+                self[key] = value
+        for key, value in kwds.items():
+            self[key] = value
+
+    def setdefault(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            self[key] = default
+        return default
+
+
+class MappingView(Sized):
+    pass
+
+
+class KeysView(MappingView):
+    pass
+
+
+class ItemsView(MappingView):
+    pass
+
+
+class ValuesView(MappingView):
+    pass
+
+
+class Sequence(Reversible):
+    def __iter__(self):
+        i = 0
+        try:
+            while True:
+                v = self[i]
+                yield v
+                i += 1
+        except IndexError:
+            return
+
+    def __contains__(self, value):
+        for v in self:
+            if v is value or v == value:
+                return True
+        return False
+
+    def __reversed__(self):
+        for i in reversed(range(len(self))):
+            yield self[i]
+
+    def index(self, value, start=0, stop=None):
+        i = start
+        while stop is None or i < stop:
+            try:
+                v = self[i]
+            except IndexError:
+                break
+            if v is value or v == value:
+                return i
+            i += 1
+        raise ValueError
+
+    def count(self, value):
+        return sum(1 for v in self if v is value or v == value)
+
+
+class ByteString(Sequence):
+    pass
+
+
+class MutableSequence(Sequence):
+    def append(self, value):
+        self.insert(len(self), value)
+
+    def clear(self):
+        try:
+            while True:
+                self.pop()
+        except IndexError:
+            pass
+
+    def reverse(self):
+        n = len(self)
+        for i in range(n // 2):
+            self[i], self[n - i - 1] = self[n - i - 1], self[i]
+
+    def extend(self, values):
+        if values is self:
+            values = list(values)
+        for v in values:
+            self.append(v)
+
+    def pop(self, index=-1):
+        v = self[index]
+        del self[index]
+        return v
+
+    def remove(self, value):
+        del self[self.index(value)]
+
+    def __iadd__(self, values):
+        self.extend(values)
+        return self
+
+"""#
+        ),
+        LibraryPart(
+            module: "collections",
+            file: "collections/collections.aso",
+            names: ["deque", "defaultdict", "OrderedDict", "Counter", "UserDict", "ChainMap", "UserList", "namedtuple"],
+            needs: [],
+            native: [],
+            source: #"""
+# The collections module, written in Aso: deque, defaultdict, Counter, OrderedDict, ChainMap,
+# namedtuple, UserDict, UserList. Aso does not yet let a class derive from dict or tuple, so the
+# mapping types here wrap a dict (and namedtuple classes hold their fields): they behave as
+# CPython's do, but isinstance(x, dict) and isinstance(p, tuple) are False.
+
+import sys as _sys
+
+
+class deque:
+    def __init__(self, iterable=(), maxlen=None):
+        if maxlen is not None:
+            if not isinstance(maxlen, int):
+                raise TypeError("an integer is required")
+            if maxlen < 0:
+                raise ValueError("maxlen must be non-negative")
+        self._maxlen = maxlen
+        self._items = []
+        self.extend(iterable)
+
+    @property
+    def maxlen(self):
+        return self._maxlen
+
+    def append(self, x):
+        items = self._items
+        items.append(x)
+        if self._maxlen is not None and len(items) > self._maxlen:
+            del items[0]
+
+    def appendleft(self, x):
+        items = self._items
+        items.insert(0, x)
+        if self._maxlen is not None and len(items) > self._maxlen:
+            items.pop()
+
+    def pop(self):
+        if not self._items:
+            raise IndexError("pop from an empty deque")
+        return self._items.pop()
+
+    def popleft(self):
+        if not self._items:
+            raise IndexError("pop from an empty deque")
+        return self._items.pop(0)
+
+    def extend(self, iterable):
+        if iterable is self:
+            iterable = list(iterable)
+        for x in iterable:
+            self.append(x)
+
+    def extendleft(self, iterable):
+        if iterable is self:
+            iterable = list(iterable)
+        for x in iterable:
+            self.appendleft(x)
+
+    def clear(self):
+        self._items.clear()
+
+    def copy(self):
+        return deque(self._items, self._maxlen)
+
+    __copy__ = copy
+
+    def count(self, x):
+        return self._items.count(x)
+
+    def index(self, x, start=0, stop=None):
+        try:
+            if stop is None:
+                return self._items.index(x, start)
+            return self._items.index(x, start, stop)
+        except ValueError:
+            raise ValueError(f"{x!r} is not in deque") from None
+
+    def insert(self, i, x):
+        if self._maxlen is not None and len(self._items) >= self._maxlen:
+            raise IndexError("deque already at its maximum size")
+        self._items.insert(i, x)
+
+    def remove(self, value):
+        try:
+            self._items.remove(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not in deque") from None
+
+    def reverse(self):
+        self._items.reverse()
+
+    def rotate(self, n=1):
+        items = self._items
+        if len(items) > 1:
+            n = n % len(items)
+            if n:
+                items[:] = items[-n:] + items[:-n]
+
+    def __len__(self):
+        return len(self._items)
+
+    def __bool__(self):
+        return len(self._items) > 0
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __reversed__(self):
+        return reversed(self._items)
+
+    def __contains__(self, x):
+        return x in self._items
+
+    def _index(self, i):
+        if not isinstance(i, int):
+            raise TypeError(f"sequence index must be integer, not '{type(i).__name__}'")
+        n = len(self._items)
+        if i < -n or i >= n:
+            raise IndexError("deque index out of range")
+        return i
+
+    def __getitem__(self, i):
+        return self._items[self._index(i)]
+
+    def __setitem__(self, i, x):
+        self._items[self._index(i)] = x
+
+    def __delitem__(self, i):
+        del self._items[self._index(i)]
+
+    def __eq__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items == other._items
+
+    def __ne__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items != other._items
+
+    def __lt__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items < other._items
+
+    def __le__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items <= other._items
+
+    def __gt__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items > other._items
+
+    def __ge__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items >= other._items
+
+    __hash__ = None
+
+    def __add__(self, other):
+        if not isinstance(other, deque):
+            raise TypeError(f'can only concatenate deque (not "{type(other).__name__}") to deque')
+        return deque(self._items + other._items, self._maxlen)
+
+    def __iadd__(self, other):
+        self.extend(other)
+        return self
+
+    def __mul__(self, n):
+        return deque(self._items * n, self._maxlen)
+
+    def __imul__(self, n):
+        items = self._items * n
+        self._items = []
+        self.extend(items)
+        return self
+
+    def __repr__(self):
+        if self._maxlen is None:
+            return f"deque({self._items!r})"
+        return f"deque({self._items!r}, maxlen={self._maxlen})"
+
+
+class _Mapping:
+    # A mapping over a dict `self._data`: what defaultdict, Counter, OrderedDict and UserDict share.
+    def __len__(self):
+        return len(self._data)
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __reversed__(self):
+        return reversed(self._data)
+
+    def __contains__(self, key):
+        return key in self._data
+
+    def __getitem__(self, key):
+        try:
+            return self._data[key]
+        except KeyError:
+            pass
+        return self.__missing__(key)
+
+    def __missing__(self, key):
+        raise KeyError(key)
+
+    def __setitem__(self, key, value):
+        self._data[key] = value
+
+    def __delitem__(self, key):
+        del self._data[key]
+
+    def __eq__(self, other):
+        if isinstance(other, _Mapping):
+            return self._data == other._data
+        if isinstance(other, dict):
+            return self._data == other
+        return NotImplemented
+
+    def __ne__(self, other):
+        result = self.__eq__(other)
+        if result is NotImplemented:
+            return result
+        return not result
+
+    __hash__ = None
+
+    def __bool__(self):
+        return len(self._data) > 0
+
+    def keys(self):
+        return self._data.keys()
+
+    def values(self):
+        return self._data.values()
+
+    def items(self):
+        return self._data.items()
+
+    def get(self, key, default=None):
+        return self._data.get(key, default)
+
+    def pop(self, key, *default):
+        return self._data.pop(key, *default)
+
+    def popitem(self):
+        return self._data.popitem()
+
+    def setdefault(self, key, default=None):
+        return self._data.setdefault(key, default)
+
+    def update(self, other=(), /, **kwargs):
+        if isinstance(other, _Mapping):
+            other = other._data
+        if hasattr(other, 'keys'):
+            for k in other.keys():
+                self[k] = other[k]
+        else:
+            for k, v in other:
+                self[k] = v
+        for k, v in kwargs.items():
+            self[k] = v
+
+    def clear(self):
+        self._data.clear()
+
+    def __or__(self, other):
+        if not isinstance(other, (dict, _Mapping)):
+            return NotImplemented
+        new = self.copy()
+        new.update(other)
+        return new
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
+
+class defaultdict(_Mapping):
+    def __init__(self, default_factory=None, *args, **kwargs):
+        if default_factory is not None and not callable(default_factory):
+            raise TypeError("first argument must be callable or None")
+        self.default_factory = default_factory
+        self._data = dict(*args, **kwargs)
+
+    def __missing__(self, key):
+        if self.default_factory is None:
+            raise KeyError(key)
+        value = self.default_factory()
+        self._data[key] = value
+        return value
+
+    def copy(self):
+        return defaultdict(self.default_factory, self._data)
+
+    __copy__ = copy
+
+    def __repr__(self):
+        f = self.default_factory
+        return f"defaultdict({f!r}, {self._data!r})"
+
+
+class OrderedDict(_Mapping):
+    def __init__(self, other=(), /, **kwargs):
+        self._data = {}
+        self.update(other, **kwargs)
+
+    def popitem(self, last=True):
+        if not self._data:
+            raise KeyError('dictionary is empty')
+        key = next(reversed(self._data)) if last else next(iter(self._data))
+        return key, self._data.pop(key)
+
+    def move_to_end(self, key, last=True):
+        value = self._data.pop(key)
+        if last:
+            self._data[key] = value
+        else:
+            rest = list(self._data.items())
+            self._data.clear()
+            self._data[key] = value
+            self._data.update(rest)
+
+    def __eq__(self, other):
+        if isinstance(other, OrderedDict):
+            return list(self._data.items()) == list(other._data.items())
+        return _Mapping.__eq__(self, other)
+
+    def copy(self):
+        return OrderedDict(self._data)
+
+    __copy__ = copy
+
+    @classmethod
+    def fromkeys(cls, iterable, value=None):
+        d = cls()
+        for k in iterable:
+            d[k] = value
+        return d
+
+    def __repr__(self):
+        if not self._data:
+            return "OrderedDict()"
+        return f"OrderedDict({list(self._data.items())!r})"
+
+
+class Counter(_Mapping):
+    def __init__(self, iterable=None, /, **kwds):
+        self._data = {}
+        self.update(iterable, **kwds)
+
+    def __missing__(self, key):
+        return 0
+
+    def total(self):
+        return sum(self._data.values())
+
+    def most_common(self, n=None):
+        items = sorted(self._data.items(), key=lambda kv: kv[1], reverse=True)
+        if n is None:
+            return items
+        return items[:max(n, 0)]
+
+    def elements(self):
+        for elem, count in self._data.items():
+            for _ in range(count):
+                yield elem
+
+    @classmethod
+    def fromkeys(cls, iterable, v=None):
+        raise NotImplementedError('Counter.fromkeys() is undefined.  Use Counter(iterable) instead.')
+
+    def update(self, iterable=None, /, **kwds):
+        data = self._data
+        if iterable is not None:
+            if isinstance(iterable, _Mapping):
+                iterable = iterable._data
+            if isinstance(iterable, dict):
+                for elem, count in iterable.items():
+                    data[elem] = count + data.get(elem, 0)
+            else:
+                for elem in iterable:
+                    data[elem] = data.get(elem, 0) + 1
+        if kwds:
+            self.update(kwds)
+
+    def subtract(self, iterable=None, /, **kwds):
+        data = self._data
+        if iterable is not None:
+            if isinstance(iterable, _Mapping):
+                iterable = iterable._data
+            if isinstance(iterable, dict):
+                for elem, count in iterable.items():
+                    data[elem] = data.get(elem, 0) - count
+            else:
+                for elem in iterable:
+                    data[elem] = data.get(elem, 0) - 1
+        if kwds:
+            self.subtract(kwds)
+
+    def copy(self):
+        return Counter(self)
+
+    __copy__ = copy
+
+    def __delitem__(self, elem):
+        if elem in self._data:
+            del self._data[elem]
+
+    def __repr__(self):
+        if not self._data:
+            return f'{type(self).__name__}()'
+        d = dict(self.most_common())
+        return f'{type(self).__name__}({d!r})'
+
+    def __add__(self, other):
+        if not isinstance(other, Counter):
+            return NotImplemented
+        result = Counter()
+        for elem, count in self.items():
+            newcount = count + other[elem]
+            if newcount > 0:
+                result[elem] = newcount
+        for elem, count in other.items():
+            if elem not in self and count > 0:
+                result[elem] = count
+        return result
+
+    def __sub__(self, other):
+        if not isinstance(other, Counter):
+            return NotImplemented
+        result = Counter()
+        for elem, count in self.items():
+            newcount = count - other[elem]
+            if newcount > 0:
+                result[elem] = newcount
+        for elem, count in other.items():
+            if elem not in self and count < 0:
+                result[elem] = 0 - count
+        return result
+
+    def __or__(self, other):
+        if not isinstance(other, Counter):
+            return NotImplemented
+        result = Counter()
+        for elem, count in self.items():
+            other_count = other[elem]
+            newcount = other_count if count < other_count else count
+            if newcount > 0:
+                result[elem] = newcount
+        for elem, count in other.items():
+            if elem not in self and count > 0:
+                result[elem] = count
+        return result
+
+    def __and__(self, other):
+        if not isinstance(other, Counter):
+            return NotImplemented
+        result = Counter()
+        for elem, count in self.items():
+            other_count = other[elem]
+            newcount = count if count < other_count else other_count
+            if newcount > 0:
+                result[elem] = newcount
+        return result
+
+    def __pos__(self):
+        result = Counter()
+        for elem, count in self.items():
+            if count > 0:
+                result[elem] = count
+        return result
+
+    def __neg__(self):
+        result = Counter()
+        for elem, count in self.items():
+            if count < 0:
+                result[elem] = 0 - count
+        return result
+
+    def __iadd__(self, other):
+        for elem, count in other.items():
+            self[elem] += count
+        return self._keep_positive()
+
+    def __isub__(self, other):
+        for elem, count in other.items():
+            self[elem] -= count
+        return self._keep_positive()
+
+    def _keep_positive(self):
+        nonpositive = [elem for elem, count in self._data.items() if not count > 0]
+        for elem in nonpositive:
+            del self._data[elem]
+        return self
+
+
+class UserDict(_Mapping):
+    def __init__(self, dict=None, /, **kwargs):
+        self._data = {}
+        if dict is not None:
+            self.update(dict)
+        if kwargs:
+            self.update(kwargs)
+
+    @property
+    def data(self):
+        return self._data
+
+    def copy(self):
+        return type(self)(self._data)
+
+    def __repr__(self):
+        return repr(self._data)
+
+
+class ChainMap:
+    def __init__(self, *maps):
+        self.maps = list(maps) or [{}]
+
+    def __missing__(self, key):
+        raise KeyError(key)
+
+    def __getitem__(self, key):
+        for mapping in self.maps:
+            try:
+                return mapping[key]
+            except KeyError:
+                pass
+        return self.__missing__(key)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def __len__(self):
+        return len(set().union(*self.maps))
+
+    def __iter__(self):
+        d = {}
+        for mapping in reversed(self.maps):
+            for k in mapping:
+                d[k] = None
+        return iter(d)
+
+    def __contains__(self, key):
+        return any(key in m for m in self.maps)
+
+    def __bool__(self):
+        return any(self.maps)
+
+    def keys(self):
+        return list(self)
+
+    def items(self):
+        return [(k, self[k]) for k in self]
+
+    def values(self):
+        return [self[k] for k in self]
+
+    def __repr__(self):
+        return f'{type(self).__name__}({", ".join(map(repr, self.maps))})'
+
+    def copy(self):
+        return type(self)(self.maps[0].copy(), *self.maps[1:])
+
+    __copy__ = copy
+
+    def new_child(self, m=None, **kwargs):
+        if m is None:
+            m = kwargs
+        elif kwargs:
+            m.update(kwargs)
+        return type(self)(m, *self.maps)
+
+    @property
+    def parents(self):
+        return type(self)(*self.maps[1:])
+
+    def __setitem__(self, key, value):
+        self.maps[0][key] = value
+
+    def __delitem__(self, key):
+        try:
+            del self.maps[0][key]
+        except KeyError:
+            raise KeyError(f'Key not found in the first mapping: {key!r}')
+
+    def pop(self, key, *args):
+        try:
+            return self.maps[0].pop(key, *args)
+        except KeyError:
+            raise KeyError(f'Key not found in the first mapping: {key!r}')
+
+    def clear(self):
+        self.maps[0].clear()
+
+    def __eq__(self, other):
+        if isinstance(other, ChainMap):
+            return dict(self.items()) == dict(other.items())
+        return dict(self.items()) == other
+
+    def update(self, other=(), /, **kwargs):
+        self.maps[0].update(other, **kwargs)
+
+
+class UserList:
+    def __init__(self, initlist=None):
+        self.data = []
+        if initlist is not None:
+            self.data[:] = list(initlist)
+
+    def __repr__(self):
+        return repr(self.data)
+
+    def __len__(self):
+        return len(self.data)
+
+    def __iter__(self):
+        return iter(self.data)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return self.__class__(self.data[i])
+        return self.data[i]
+
+    def __setitem__(self, i, item):
+        self.data[i] = item
+
+    def __delitem__(self, i):
+        del self.data[i]
+
+    def __contains__(self, item):
+        return item in self.data
+
+    def __eq__(self, other):
+        return self.data == (other.data if isinstance(other, UserList) else other)
+
+    def append(self, item):
+        self.data.append(item)
+
+    def extend(self, other):
+        self.data.extend(other)
+
+    def pop(self, i=-1):
+        return self.data.pop(i)
+
+    def insert(self, i, item):
+        self.data.insert(i, item)
+
+    def remove(self, item):
+        self.data.remove(item)
+
+    def sort(self, /, *args, **kwds):
+        self.data.sort(*args, **kwds)
+
+    def reverse(self):
+        self.data.reverse()
+
+    def index(self, item, *args):
+        return self.data.index(item, *args)
+
+    def count(self, item):
+        return self.data.count(item)
+
+    def clear(self):
+        self.data.clear()
+
+    def copy(self):
+        return self.__class__(self)
+
+
+def _tuple_compare(a, b):
+    return tuple(a) if isinstance(a, _NamedTuple) else a, tuple(b) if isinstance(b, _NamedTuple) else b
+
+
+class _NamedTuple:
+    # What every namedtuple class shares; the class itself gives `_fields` and `_field_defaults`.
+    def __len__(self):
+        return len(self._fields)
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __getitem__(self, i):
+        return self._values[i]
+
+    def __contains__(self, x):
+        return x in self._values
+
+    def __hash__(self):
+        return hash(self._values)
+
+    def __eq__(self, other):
+        if isinstance(other, _NamedTuple):
+            return self._values == other._values
+        if isinstance(other, tuple):
+            return self._values == other
+        return NotImplemented
+
+    def __ne__(self, other):
+        r = self.__eq__(other)
+        return r if r is NotImplemented else not r
+
+    def __lt__(self, other):
+        a, b = _tuple_compare(self, other)
+        return a < b
+
+    def __le__(self, other):
+        a, b = _tuple_compare(self, other)
+        return a <= b
+
+    def __gt__(self, other):
+        a, b = _tuple_compare(self, other)
+        return a > b
+
+    def __ge__(self, other):
+        a, b = _tuple_compare(self, other)
+        return a >= b
+
+    def __add__(self, other):
+        return self._values + tuple(other)
+
+    def __repr__(self):
+        inner = ', '.join(f'{name}={value!r}' for name, value in zip(self._fields, self._values))
+        return f'{type(self).__name__}({inner})'
+
+    def _asdict(self):
+        return dict(zip(self._fields, self._values))
+
+    def _replace(self, **kwds):
+        values = [kwds.pop(name, value) for name, value in zip(self._fields, self._values)]
+        if kwds:
+            raise ValueError(f'Got unexpected field names: {list(kwds)!r}')
+        return type(self)(*values)
+
+    def count(self, x):
+        return self._values.count(x)
+
+    def index(self, x, *args):
+        return self._values.index(x, *args)
+
+    def __getnewargs__(self):
+        return self._values
+
+
+def namedtuple(typename, field_names, *, rename=False, defaults=None, module=None):
+    if isinstance(field_names, str):
+        field_names = field_names.replace(',', ' ').split()
+    field_names = list(map(str, field_names))
+    typename = str(typename)
+    if rename:
+        seen = set()
+        for index, name in enumerate(field_names):
+            if (not name.isidentifier() or _iskeyword(name) or name.startswith('_') or name in seen):
+                field_names[index] = f'_{index}'
+            seen.add(name)
+    for name in [typename] + field_names:
+        if type(name) is not str:
+            raise TypeError('Type names and field names must be strings')
+        if not name.isidentifier():
+            raise ValueError(f'Type names and field names must be valid identifiers: {name!r}')
+        if _iskeyword(name):
+            raise ValueError(f'Type names and field names cannot be a keyword: {name!r}')
+    seen = set()
+    for name in field_names:
+        if name.startswith('_') and not rename:
+            raise ValueError(f'Field names cannot start with an underscore: {name!r}')
+        if name in seen:
+            raise ValueError(f'Encountered duplicate field name: {name!r}')
+        seen.add(name)
+    field_defaults = {}
+    if defaults is not None:
+        defaults = tuple(defaults)
+        if len(defaults) > len(field_names):
+            raise TypeError('Got more default values than field names')
+        field_defaults = dict(reversed(list(zip(reversed(field_names), reversed(defaults)))))
+    fields = tuple(field_names)
+    nfields = len(fields)
+
+    class cls(_NamedTuple):
+        def __init__(self, *args, **kwargs):
+            if len(args) > nfields:
+                raise TypeError(f'{typename}.__new__() takes {nfields + 1} positional arguments but {len(args) + 1} were given')
+            values = list(args)
+            for name in fields[len(args):]:
+                if name in kwargs:
+                    values.append(kwargs.pop(name))
+                elif name in field_defaults:
+                    values.append(field_defaults[name])
+                else:
+                    values.append(_missing)
+            for name in kwargs:
+                if name in fields:
+                    raise TypeError(f"{typename}.__new__() got multiple values for argument '{name}'")
+                raise TypeError(f"{typename}.__new__() got an unexpected keyword argument '{name}'")
+            missing = [name for name, v in zip(fields, values) if v is _missing]
+            if missing:
+                if len(missing) == 1:
+                    raise TypeError(f"{typename}.__new__() missing 1 required positional argument: '{missing[0]}'")
+                names = ', '.join(repr(m) for m in missing[:-1]) + f" and {missing[-1]!r}"
+                raise TypeError(f"{typename}.__new__() missing {len(missing)} required positional arguments: {names}")
+            self._values = tuple(values)
+            for name, v in zip(fields, values):
+                setattr(self, name, v)
+
+        @classmethod
+        def _make(klass, iterable):
+            values = tuple(iterable)
+            if len(values) != nfields:
+                raise TypeError(f'Expected {nfields} arguments, got {len(values)}')
+            return klass(*values)
+
+    cls._fields = fields
+    cls._field_defaults = field_defaults
+    cls.__name__ = typename
+    cls.__qualname__ = typename
+    cls.__module__ = '__main__' if module is None else module
+    cls.__doc__ = f'{typename}({", ".join(fields)})'
+    return cls
+
+
+_missing = object()
+
+
+def _iskeyword(name):
+    import keyword
+    return keyword.iskeyword(name)
+
+"""#
+        ),
+        LibraryPart(
+            module: "contextlib",
+            file: "contextlib/contextlib.aso",
+            names: ["AbstractContextManager", "AbstractAsyncContextManager", "ContextDecorator", "AsyncContextDecorator", "contextmanager", "asynccontextmanager", "closing", "aclosing", "suppress", "nullcontext", "redirect_stdout", "redirect_stderr", "chdir", "ExitStack", "AsyncExitStack"],
+            needs: [],
+            native: [],
+            source: #"""
+# The contextlib module, written in Aso: contextmanager and asynccontextmanager, ContextDecorator,
+# suppress, closing, aclosing, nullcontext, ExitStack, AsyncExitStack, redirect_stdout and
+# redirect_stderr, chdir.
+
+import sys as _sys
+
+
+class AbstractContextManager:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        return None
+
+
+class AbstractAsyncContextManager:
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, exc_type, exc_value, traceback):
+        return None
+
+
+class ContextDecorator:
+    def _recreate_cm(self):
+        return self
+
+    def __call__(self, func):
+        def inner(*args, **kwds):
+            with self._recreate_cm():
+                return func(*args, **kwds)
+        _wraps(inner, func)
+        return inner
+
+
+class AsyncContextDecorator:
+    def _recreate_cm(self):
+        return self
+
+    def __call__(self, func):
+        async def inner(*args, **kwds):
+            async with self._recreate_cm():
+                return await func(*args, **kwds)
+        _wraps(inner, func)
+        return inner
+
+
+def _wraps(wrapper, wrapped):
+    for attr in ('__module__', '__name__', '__qualname__', '__doc__'):
+        try:
+            setattr(wrapper, attr, getattr(wrapped, attr))
+        except (AttributeError, TypeError):
+            pass
+    wrapper.__wrapped__ = wrapped
+
+
+class _GeneratorContextManager(ContextDecorator):
+    def __init__(self, func, args, kwds):
+        self.gen = func(*args, **kwds)
+        self.func, self.args, self.kwds = func, args, kwds
+        self.__doc__ = getattr(func, "__doc__", None)
+
+    def _recreate_cm(self):
+        return self.__class__(self.func, self.args, self.kwds)
+
+    def __enter__(self):
+        del self.args, self.kwds, self.func
+        try:
+            return next(self.gen)
+        except StopIteration:
+            raise RuntimeError("generator didn't yield") from None
+
+    def __exit__(self, typ, value, traceback):
+        if typ is None:
+            try:
+                next(self.gen)
+            except StopIteration:
+                return False
+            else:
+                raise RuntimeError("generator didn't stop")
+        else:
+            if value is None:
+                value = typ()
+            try:
+                self.gen.throw(value)
+            except StopIteration as exc:
+                return exc is not value
+            except RuntimeError as exc:
+                if exc is value:
+                    return False
+                if isinstance(value, StopIteration) and exc.__cause__ is value:
+                    return False
+                raise
+            except BaseException as exc:
+                if exc is not value:
+                    raise
+                return False
+            raise RuntimeError("generator didn't stop after throw()")
+
+
+class _AsyncGeneratorContextManager(AsyncContextDecorator):
+    def __init__(self, func, args, kwds):
+        self.gen = func(*args, **kwds)
+        self.func, self.args, self.kwds = func, args, kwds
+        self.__doc__ = getattr(func, "__doc__", None)
+
+    def _recreate_cm(self):
+        return self.__class__(self.func, self.args, self.kwds)
+
+    async def __aenter__(self):
+        del self.args, self.kwds, self.func
+        try:
+            return await self.gen.__anext__()
+        except StopAsyncIteration:
+            raise RuntimeError("generator didn't yield") from None
+
+    async def __aexit__(self, typ, value, traceback):
+        if typ is None:
+            try:
+                await self.gen.__anext__()
+            except StopAsyncIteration:
+                return False
+            else:
+                raise RuntimeError("generator didn't stop")
+        else:
+            if value is None:
+                value = typ()
+            try:
+                await self.gen.athrow(value)
+            except StopAsyncIteration as exc:
+                return exc is not value
+            except RuntimeError as exc:
+                if exc is value:
+                    return False
+                if isinstance(value, (StopIteration, StopAsyncIteration)) and exc.__cause__ is value:
+                    return False
+                raise
+            except BaseException as exc:
+                if exc is not value:
+                    raise
+                return False
+            raise RuntimeError("generator didn't stop after athrow()")
+
+
+def contextmanager(func):
+    def helper(*args, **kwds):
+        return _GeneratorContextManager(func, args, kwds)
+    _wraps(helper, func)
+    return helper
+
+
+def asynccontextmanager(func):
+    def helper(*args, **kwds):
+        return _AsyncGeneratorContextManager(func, args, kwds)
+    _wraps(helper, func)
+    return helper
+
+
+class closing(AbstractContextManager):
+    def __init__(self, thing):
+        self.thing = thing
+
+    def __enter__(self):
+        return self.thing
+
+    def __exit__(self, *exc_info):
+        self.thing.close()
+
+
+class aclosing(AbstractAsyncContextManager):
+    def __init__(self, thing):
+        self.thing = thing
+
+    async def __aenter__(self):
+        return self.thing
+
+    async def __aexit__(self, *exc_info):
+        await self.thing.aclose()
+
+
+class suppress(AbstractContextManager):
+    def __init__(self, *exceptions):
+        self._exceptions = exceptions
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, exctype, excinst, exctb):
+        if exctype is None:
+            return False
+        if issubclass(exctype, self._exceptions):
+            return True
+        if issubclass(exctype, BaseExceptionGroup):
+            match, rest = excinst.split(self._exceptions)
+            if rest is None:
+                return True
+            raise rest
+        return False
+
+
+class nullcontext(AbstractContextManager):
+    def __init__(self, enter_result=None):
+        self.enter_result = enter_result
+
+    def __enter__(self):
+        return self.enter_result
+
+    def __exit__(self, *excinfo):
+        pass
+
+    async def __aenter__(self):
+        return self.enter_result
+
+    async def __aexit__(self, *excinfo):
+        pass
+
+
+class _RedirectStream(AbstractContextManager):
+    _stream = None
+
+    def __init__(self, new_target):
+        self._new_target = new_target
+        self._old_targets = []
+
+    def __enter__(self):
+        self._old_targets.append(getattr(_sys, self._stream))
+        setattr(_sys, self._stream, self._new_target)
+        return self._new_target
+
+    def __exit__(self, exctype, excinst, exctb):
+        setattr(_sys, self._stream, self._old_targets.pop())
+
+
+class redirect_stdout(_RedirectStream):
+    _stream = "stdout"
+
+
+class redirect_stderr(_RedirectStream):
+    _stream = "stderr"
+
+
+class chdir(AbstractContextManager):
+    def __init__(self, path):
+        self.path = path
+        self._old_cwd = []
+
+    def __enter__(self):
+        import os
+        self._old_cwd.append(os.getcwd())
+        os.chdir(self.path)
+
+    def __exit__(self, *excinfo):
+        import os
+        os.chdir(self._old_cwd.pop())
+
+
+def _fix_exception_context(new_exc, old_exc, frame_exc):
+    # Context may not be correct, so find the end of the chain.
+    while True:
+        exc_context = new_exc.__context__
+        if exc_context is None or exc_context is old_exc:
+            return
+        if exc_context is frame_exc:
+            break
+        new_exc = exc_context
+    new_exc.__context__ = old_exc
+
+
+def _raise_fixed(exc):
+    fixed_ctx = exc.__context__
+    try:
+        raise exc
+    except BaseException:
+        exc.__context__ = fixed_ctx
+        raise
+
+
+class _BaseExitStack:
+    def __init__(self):
+        self._exit_callbacks = []
+
+    def pop_all(self):
+        new_stack = type(self)()
+        new_stack._exit_callbacks = self._exit_callbacks
+        self._exit_callbacks = []
+        return new_stack
+
+    def push(self, exit):
+        _cb_type = type(exit)
+        try:
+            exit_method = _cb_type.__exit__
+        except AttributeError:
+            self._exit_callbacks.append((True, exit))
+        else:
+            self._push_cm_exit(exit, exit_method)
+        return exit
+
+    def enter_context(self, cm):
+        cls = type(cm)
+        try:
+            _enter = cls.__enter__
+            _exit = cls.__exit__
+        except AttributeError:
+            raise TypeError(f"'{cls.__module__}.{cls.__qualname__}' object does "
+                            f"not support the context manager protocol") from None
+        result = _enter(cm)
+        self._push_cm_exit(cm, _exit)
+        return result
+
+    def callback(self, callback, /, *args, **kwds):
+        def _exit_wrapper(exc_type, exc, tb):
+            callback(*args, **kwds)
+        _exit_wrapper.__wrapped__ = callback
+        self._exit_callbacks.append((True, _exit_wrapper))
+        return callback
+
+    def _push_cm_exit(self, cm, cm_exit):
+        def _exit_wrapper(exc_type, exc, tb):
+            return cm_exit(cm, exc_type, exc, tb)
+        self._exit_callbacks.append((True, _exit_wrapper))
+
+
+class ExitStack(_BaseExitStack):
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_details):
+        received_exc = exc_details[0] is not None
+        frame_exc = _sys.exc_info()[1]
+        suppressed_exc = False
+        pending_raise = False
+        while self._exit_callbacks:
+            is_sync, cb = self._exit_callbacks.pop()
+            try:
+                if cb(*exc_details):
+                    suppressed_exc = True
+                    pending_raise = False
+                    exc_details = (None, None, None)
+            except BaseException as new_exc:
+                _fix_exception_context(new_exc, exc_details[1], frame_exc)
+                pending_raise = True
+                exc_details = (type(new_exc), new_exc, new_exc.__traceback__)
+        if pending_raise:
+            _raise_fixed(exc_details[1])
+        return received_exc and suppressed_exc
+
+    def close(self):
+        self.__exit__(None, None, None)
+
+
+class AsyncExitStack(_BaseExitStack):
+    async def enter_async_context(self, cm):
+        cls = type(cm)
+        try:
+            _enter = cls.__aenter__
+            _exit = cls.__aexit__
+        except AttributeError:
+            raise TypeError(f"'{cls.__module__}.{cls.__qualname__}' object does "
+                            f"not support the asynchronous context manager protocol"
+                            ) from None
+        result = await _enter(cm)
+
+        async def _exit_wrapper(exc_type, exc, tb):
+            return await _exit(cm, exc_type, exc, tb)
+        self._exit_callbacks.append((False, _exit_wrapper))
+        return result
+
+    def push_async_exit(self, exit):
+        _cb_type = type(exit)
+        try:
+            exit_method = _cb_type.__aexit__
+        except AttributeError:
+            self._exit_callbacks.append((False, exit))
+        else:
+            async def _exit_wrapper(exc_type, exc, tb):
+                return await exit_method(exit, exc_type, exc, tb)
+            self._exit_callbacks.append((False, _exit_wrapper))
+        return exit
+
+    def push_async_callback(self, callback, /, *args, **kwds):
+        async def _exit_wrapper(exc_type, exc, tb):
+            await callback(*args, **kwds)
+        _exit_wrapper.__wrapped__ = callback
+        self._exit_callbacks.append((False, _exit_wrapper))
+        return callback
+
+    async def aclose(self):
+        await self.__aexit__(None, None, None)
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc_details):
+        received_exc = exc_details[0] is not None
+        frame_exc = _sys.exc_info()[1]
+        suppressed_exc = False
+        pending_raise = False
+        while self._exit_callbacks:
+            is_sync, cb = self._exit_callbacks.pop()
+            try:
+                if is_sync:
+                    cb_suppress = cb(*exc_details)
+                else:
+                    cb_suppress = await cb(*exc_details)
+                if cb_suppress:
+                    suppressed_exc = True
+                    pending_raise = False
+                    exc_details = (None, None, None)
+            except BaseException as new_exc:
+                _fix_exception_context(new_exc, exc_details[1], frame_exc)
+                pending_raise = True
+                exc_details = (type(new_exc), new_exc, new_exc.__traceback__)
+        if pending_raise:
+            _raise_fixed(exc_details[1])
+        return received_exc and suppressed_exc
+
+"""#
+        ),
+        LibraryPart(
+            module: "copy",
+            file: "copy/copy.aso",
+            names: ["Error", "error", "copy", "deepcopy"],
+            needs: [],
+            native: [],
+            source: #"""
+# The copy module, written in Aso: copy and deepcopy (with the memo), honouring __copy__ and
+# __deepcopy__; instances of a program's classes are copied attribute by attribute.
+
+import _aso
+
+class Error(Exception):
+    pass
+
+
+error = Error
+
+_atomic = (type(None), int, float, bool, str, bytes, type, range, slice,
+           type(len), type(lambda: 0), type(Ellipsis), type(NotImplemented))
+
+
+def copy(x):
+    cls = type(x)
+    if cls in _atomic or cls is tuple or cls is frozenset:
+        return x
+    if cls is list:
+        return x[:]
+    if cls is dict or cls is set:
+        return x.copy()
+    copier = getattr(cls, '__copy__', None)
+    if copier is not None:
+        return copier(x)
+    return _copy_instance(x, False, None)
+
+
+def _copy_instance(x, deep, memo):
+    cls = type(x)
+    try:
+        y = _aso.new_instance(cls)
+    except TypeError:
+        raise Error(f"un(deep)copyable object of type {cls}") from None
+    if memo is not None:
+        memo[id(x)] = y
+    for name, value in _aso.attributes(x).items():
+        if deep:
+            value = deepcopy(value, memo)
+        _aso.set_attribute(y, name, value)
+    return y
+
+
+def deepcopy(x, memo=None, _nil=[]):
+    if memo is None:
+        memo = {}
+    d = id(x)
+    y = memo.get(d, _nil)
+    if y is not _nil:
+        return y
+    cls = type(x)
+    if cls in _atomic or cls is frozenset and all(type(e) in _atomic for e in x):
+        y = x
+    elif cls is list:
+        y = []
+        memo[d] = y
+        for a in x:
+            y.append(deepcopy(a, memo))
+    elif cls is tuple:
+        y = tuple(deepcopy(a, memo) for a in x)
+        if d in memo:
+            return memo[d]
+        if all(a is b for a, b in zip(x, y)):
+            y = x
+    elif cls is dict:
+        y = {}
+        memo[d] = y
+        for key, value in x.items():
+            y[deepcopy(key, memo)] = deepcopy(value, memo)
+    elif cls is set:
+        y = set(deepcopy(a, memo) for a in x)
+    elif cls is frozenset:
+        y = frozenset(deepcopy(a, memo) for a in x)
+    else:
+        copier = getattr(x, '__deepcopy__', None)
+        if copier is not None:
+            y = copier(memo)
+        else:
+            y = _copy_instance(x, True, memo)
+    if y is not x:
+        memo[d] = y
+        _keep_alive(x, memo)
+    return y
+
+
+def _keep_alive(x, memo):
+    try:
+        memo[id(memo)].append(x)
+    except KeyError:
+        memo[id(memo)] = [x]
+
+"""#
+        ),
+        LibraryPart(
+            module: "dataclasses",
+            file: "dataclasses/dataclasses.aso",
+            names: ["FrozenInstanceError", "MISSING", "KW_ONLY", "InitVar", "Field", "field", "dataclass", "fields", "is_dataclass", "asdict", "astuple", "replace", "make_dataclass"],
+            needs: [],
+            native: [],
+            source: #"""
+# The dataclasses module, written in Aso: @dataclass with init, repr, eq, order, unsafe_hash,
+# frozen, match_args, kw_only and slots; field(), fields(), asdict(), astuple(), replace(),
+# is_dataclass(), make_dataclass(), InitVar, KW_ONLY, FrozenInstanceError. CPython generates the
+# methods' source and runs it with exec; here each method is a closure over the class's fields,
+# with the same behaviour and messages.
+
+import copy as _copy
+
+
+class FrozenInstanceError(AttributeError):
+    pass
+
+
+class _MISSING_TYPE:
+    pass
+
+
+MISSING = _MISSING_TYPE()
+
+
+class _HAS_DEFAULT_FACTORY_CLASS:
+    def __repr__(self):
+        return '<factory>'
+
+
+_HAS_DEFAULT_FACTORY = _HAS_DEFAULT_FACTORY_CLASS()
+
+
+class _KW_ONLY_TYPE:
+    pass
+
+
+KW_ONLY = _KW_ONLY_TYPE()
+
+
+class _FIELD_BASE:
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return self.name
+
+
+_FIELD = _FIELD_BASE('_FIELD')
+_FIELD_CLASSVAR = _FIELD_BASE('_FIELD_CLASSVAR')
+_FIELD_INITVAR = _FIELD_BASE('_FIELD_INITVAR')
+_FIELDS = '__dataclass_fields__'
+_PARAMS = '__dataclass_params__'
+_POST_INIT_NAME = '__post_init__'
+
+
+class InitVar:
+    __slots__ = ('type',)
+
+    def __init__(self, type):
+        self.type = type
+
+    def __repr__(self):
+        if isinstance(self.type, type):
+            type_name = self.type.__name__
+        else:
+            type_name = repr(self.type)
+        return f'dataclasses.InitVar[{type_name}]'
+
+    def __class_getitem__(cls, type):
+        return InitVar(type)
+
+
+class Field:
+    __slots__ = ('name', 'type', 'default', 'default_factory', 'repr', 'hash', 'init', 'compare',
+                 'metadata', 'kw_only', '_field_type')
+
+    def __init__(self, default, default_factory, init, repr, hash, compare, metadata, kw_only):
+        self.name = None
+        self.type = None
+        self.default = default
+        self.default_factory = default_factory
+        self.init = init
+        self.repr = repr
+        self.hash = hash
+        self.compare = compare
+        import types
+        self.metadata = types.MappingProxyType({}) if metadata is None else types.MappingProxyType(metadata)
+        self.kw_only = kw_only
+        self._field_type = None
+
+    def __repr__(self):
+        return ('Field('
+                f'name={self.name!r},'
+                f'type={self.type!r},'
+                f'default={self.default!r},'
+                f'default_factory={self.default_factory!r},'
+                f'init={self.init!r},'
+                f'repr={self.repr!r},'
+                f'hash={self.hash!r},'
+                f'compare={self.compare!r},'
+                f'metadata={self.metadata!r},'
+                f'kw_only={self.kw_only!r},'
+                f'_field_type={self._field_type}'
+                ')')
+
+
+class _DataclassParams:
+    __slots__ = ('init', 'repr', 'eq', 'order', 'unsafe_hash', 'frozen')
+
+    def __init__(self, init, repr, eq, order, unsafe_hash, frozen):
+        self.init = init
+        self.repr = repr
+        self.eq = eq
+        self.order = order
+        self.unsafe_hash = unsafe_hash
+        self.frozen = frozen
+
+    def __repr__(self):
+        return ('_DataclassParams('
+                f'init={self.init!r},'
+                f'repr={self.repr!r},'
+                f'eq={self.eq!r},'
+                f'order={self.order!r},'
+                f'unsafe_hash={self.unsafe_hash!r},'
+                f'frozen={self.frozen!r}'
+                ')')
+
+
+def field(*, default=MISSING, default_factory=MISSING, init=True, repr=True, hash=None, compare=True,
+          metadata=None, kw_only=MISSING):
+    if default is not MISSING and default_factory is not MISSING:
+        raise ValueError('cannot specify both default and default_factory')
+    return Field(default, default_factory, init, repr, hash, compare, metadata, kw_only)
+
+
+def _is_classvar(a_type):
+    import typing
+    if a_type is typing.ClassVar:
+        return True
+    if getattr(a_type, '__origin__', None) is typing.ClassVar:
+        return True
+    if isinstance(a_type, str):
+        return a_type.startswith('ClassVar') or a_type.startswith('typing.ClassVar')
+    return False
+
+
+def _is_initvar(a_type):
+    if a_type is InitVar or isinstance(a_type, InitVar):
+        return True
+    if isinstance(a_type, str):
+        return a_type.startswith('InitVar') or a_type.startswith('dataclasses.InitVar')
+    return False
+
+
+def _is_kw_only(a_type):
+    if a_type is KW_ONLY:
+        return True
+    if isinstance(a_type, str):
+        return a_type in ('KW_ONLY', 'dataclasses.KW_ONLY')
+    return False
+
+
+def _get_field(cls, a_name, a_type, default_kw_only):
+    default = vars(cls).get(a_name, MISSING)
+    if isinstance(default, Field):
+        f = default
+    else:
+        f = field(default=default)
+    f.name = a_name
+    f.type = a_type
+    f._field_type = _FIELD
+    if _is_classvar(a_type):
+        f._field_type = _FIELD_CLASSVAR
+    elif _is_initvar(a_type):
+        f._field_type = _FIELD_INITVAR
+    if f._field_type in (_FIELD_CLASSVAR, _FIELD_INITVAR):
+        if f.default_factory is not MISSING:
+            raise TypeError(f'field {f.name} cannot have a default factory')
+    if f._field_type in (_FIELD, _FIELD_INITVAR):
+        if f.kw_only is MISSING:
+            f.kw_only = default_kw_only
+    else:
+        if f.kw_only is not MISSING:
+            raise TypeError(f'field {f.name} is a ClassVar but specifies kw_only')
+    if f._field_type is _FIELD and isinstance(f.default, (list, dict, set)):
+        raise ValueError(f'mutable default {type(f.default)} for field {f.name} is not allowed: use default_factory')
+    return f
+
+
+def _fields_in_init_order(fields):
+    return (tuple(f for f in fields if f.init and not f.kw_only),
+            tuple(f for f in fields if f.init and f.kw_only))
+
+
+def _names(names):
+    names = [repr(n) for n in names]
+    if len(names) == 1:
+        return names[0]
+    return ', '.join(names[:-1]) + ' and ' + names[-1]
+
+
+def _make_init(cls, all_fields, std_fields, kw_fields, frozen, has_post_init):
+    qual = cls.__qualname__ + '.__init__'
+    npos = len(std_fields)
+    nreq = len([f for f in std_fields if f.default is MISSING and f.default_factory is MISSING])
+    init_names = set(f.name for f in std_fields) | set(f.name for f in kw_fields)
+    initvars = [f.name for f in all_fields if f._field_type is _FIELD_INITVAR]
+
+    def __init__(self, *args, **kwargs):
+        if len(args) > npos:
+            if nreq == npos:
+                raise TypeError(f"{qual}() takes {npos + 1} positional argument{'s' if npos else ''} but {len(args) + 1} were given")
+            raise TypeError(f"{qual}() takes from {nreq + 1} to {npos + 1} positional arguments but {len(args) + 1} were given")
+        values = {}
+        for f, a in zip(std_fields, args):
+            values[f.name] = a
+        for k, v in kwargs.items():
+            if k not in init_names:
+                raise TypeError(f"{qual}() got an unexpected keyword argument '{k}'")
+            if k in values:
+                raise TypeError(f"{qual}() got multiple values for argument '{k}'")
+            values[k] = v
+        missing = [f.name for f in std_fields
+                   if f.name not in values and f.default is MISSING and f.default_factory is MISSING]
+        if missing:
+            n = len(missing)
+            raise TypeError(f"{qual}() missing {n} required positional argument{'s' if n > 1 else ''}: {_names(missing)}")
+        missing = [f.name for f in kw_fields
+                   if f.name not in values and f.default is MISSING and f.default_factory is MISSING]
+        if missing:
+            n = len(missing)
+            raise TypeError(f"{qual}() missing {n} required keyword-only argument{'s' if n > 1 else ''}: {_names(missing)}")
+        for f in all_fields:
+            if f._field_type is not _FIELD:
+                continue
+            if f.init and f.name in values:
+                value = values[f.name]
+            elif f.default_factory is not MISSING:
+                value = f.default_factory()
+            elif f.default is not MISSING:
+                if not f.init:
+                    continue
+                value = f.default
+            else:
+                continue
+            if frozen:
+                object.__setattr__(self, f.name, value)
+            else:
+                setattr(self, f.name, value)
+        if has_post_init:
+            args = []
+            for name in initvars:
+                if name in values:
+                    args.append(values[name])
+                else:
+                    f = _lookup(all_fields, name)
+                    args.append(f.default)
+            self.__post_init__(*args)
+    __init__.__qualname__ = qual
+    return __init__
+
+
+def _lookup(fields, name):
+    for f in fields:
+        if f.name == name:
+            return f
+    return None
+
+
+def _make_repr(cls, fields):
+    shown = [f.name for f in fields if f.repr]
+    running = set()
+
+    def __repr__(self):
+        key = id(self)
+        if key in running:
+            return '...'
+        running.add(key)
+        try:
+            inner = ', '.join(f'{name}={getattr(self, name)!r}' for name in shown)
+            return f'{self.__class__.__qualname__}({inner})'
+        finally:
+            running.discard(key)
+    __repr__.__qualname__ = cls.__qualname__ + '.__repr__'
+    return __repr__
+
+
+def _tuple_of(obj, names):
+    return tuple(getattr(obj, n) for n in names)
+
+
+def _make_eq(cls, fields):
+    names = [f.name for f in fields if f.compare]
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return _tuple_of(self, names) == _tuple_of(other, names)
+        return NotImplemented
+    __eq__.__qualname__ = cls.__qualname__ + '.__eq__'
+    return __eq__
+
+
+def _make_order(cls, fields, op):
+    names = [f.name for f in fields if f.compare]
+
+    if op == '__lt__':
+        def method(self, other):
+            if other.__class__ is self.__class__:
+                return _tuple_of(self, names) < _tuple_of(other, names)
+            return NotImplemented
+    elif op == '__le__':
+        def method(self, other):
+            if other.__class__ is self.__class__:
+                return _tuple_of(self, names) <= _tuple_of(other, names)
+            return NotImplemented
+    elif op == '__gt__':
+        def method(self, other):
+            if other.__class__ is self.__class__:
+                return _tuple_of(self, names) > _tuple_of(other, names)
+            return NotImplemented
+    else:
+        def method(self, other):
+            if other.__class__ is self.__class__:
+                return _tuple_of(self, names) >= _tuple_of(other, names)
+            return NotImplemented
+    method.__name__ = op
+    method.__qualname__ = cls.__qualname__ + '.' + op
+    return method
+
+
+def _make_hash(cls, fields):
+    names = [f.name for f in fields if (f.compare if f.hash is None else f.hash)]
+
+    def __hash__(self):
+        return hash(_tuple_of(self, names))
+    __hash__.__qualname__ = cls.__qualname__ + '.__hash__'
+    return __hash__
+
+
+def _make_frozen(cls, fields):
+    names = set(f.name for f in fields)
+
+    def __setattr__(self, name, value):
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+    __setattr__.__qualname__ = cls.__qualname__ + '.__setattr__'
+    __delattr__.__qualname__ = cls.__qualname__ + '.__delattr__'
+    return __setattr__, __delattr__
+
+
+def _annotation_text(a):
+    if isinstance(a, type):
+        if a.__module__ == 'builtins':
+            return a.__qualname__
+        return a.__module__ + '.' + a.__qualname__
+    return repr(a).replace('typing.', '') if 'typing.' in repr(a) and False else repr(a)
+
+
+def _signature_text(std_fields, kw_fields):
+    # The text inspect.signature gives for the generated __init__ (the class's default docstring).
+    def one(f):
+        text = f'{f.name}: {_annotation_text(f.type)}'
+        if f.default is not MISSING:
+            text += f' = {f.default!r}'
+        elif f.default_factory is not MISSING:
+            text += ' = <factory>'
+        return text
+    parts = [one(f) for f in std_fields]
+    if kw_fields:
+        parts.append('*')
+        parts.extend(one(f) for f in kw_fields)
+    return '(' + ', '.join(parts) + ')'
+
+
+def _set_new_attribute(cls, name, value):
+    if name in vars(cls):
+        return True
+    setattr(cls, name, value)
+    return False
+
+
+def _process_class(cls, init, repr, eq, order, unsafe_hash, frozen, match_args, kw_only, slots):
+    fields = {}
+    setattr(cls, _PARAMS, _DataclassParams(init, repr, eq, order, unsafe_hash, frozen))
+    any_frozen_base = False
+    has_dataclass_bases = False
+    for b in cls.__mro__[-1:0:-1]:
+        base_fields = getattr(b, _FIELDS, None)
+        if base_fields is not None:
+            has_dataclass_bases = True
+            for f in base_fields.values():
+                fields[f.name] = f
+            if getattr(b, _PARAMS).frozen:
+                any_frozen_base = True
+    cls_annotations = vars(cls).get('__annotations__', {})
+    cls_fields = []
+    KW_ONLY_seen = False
+    for name, type_ in cls_annotations.items():
+        if _is_kw_only(type_):
+            if KW_ONLY_seen:
+                raise TypeError(f'{name!r} is KW_ONLY, but KW_ONLY has already been specified')
+            KW_ONLY_seen = True
+            kw_only = True
+        else:
+            cls_fields.append(_get_field(cls, name, type_, kw_only))
+    for f in cls_fields:
+        fields[f.name] = f
+        if isinstance(vars(cls).get(f.name), Field):
+            if f.default is MISSING:
+                delattr(cls, f.name)
+            else:
+                setattr(cls, f.name, f.default)
+    for name, value in vars(cls).items():
+        if isinstance(value, Field) and name not in cls_annotations:
+            raise TypeError(f'{name!r} is a field but has no type annotation')
+    if has_dataclass_bases:
+        if any_frozen_base and not frozen:
+            raise TypeError('cannot inherit non-frozen dataclass from a frozen one')
+        if not any_frozen_base and frozen:
+            raise TypeError('cannot inherit frozen dataclass from a non-frozen one')
+    setattr(cls, _FIELDS, fields)
+    class_hash = vars(cls).get('__hash__', MISSING)
+    has_explicit_hash = not (class_hash is MISSING or (class_hash is None and '__eq__' in vars(cls)))
+    if order and not eq:
+        raise ValueError('eq must be true if order is true')
+    all_init_fields = [f for f in fields.values() if f._field_type in (_FIELD, _FIELD_INITVAR)]
+    std_init_fields, kw_only_init_fields = _fields_in_init_order(all_init_fields)
+    if init:
+        seen_default = False
+        for f in std_init_fields:
+            if f.init:
+                if not (f.default is MISSING and f.default_factory is MISSING):
+                    seen_default = True
+                elif seen_default:
+                    raise TypeError(f'non-default argument {f.name!r} follows default argument')
+        has_post_init = hasattr(cls, _POST_INIT_NAME)
+        _set_new_attribute(cls, '__init__', _make_init(cls, all_init_fields, std_init_fields, kw_only_init_fields,
+                                                        frozen, has_post_init))
+    field_list = [f for f in fields.values() if f._field_type is _FIELD]
+    if repr:
+        _set_new_attribute(cls, '__repr__', _make_repr(cls, field_list))
+    if eq:
+        _set_new_attribute(cls, '__eq__', _make_eq(cls, field_list))
+    if order:
+        for op in ('__lt__', '__le__', '__gt__', '__ge__'):
+            if _set_new_attribute(cls, op, _make_order(cls, field_list, op)):
+                raise TypeError(f'Cannot overwrite attribute {op} in class {cls.__name__}. Consider using functools.total_ordering')
+    if frozen:
+        setter, deleter = _make_frozen(cls, field_list)
+        for name, fn in (('__setattr__', setter), ('__delattr__', deleter)):
+            if _set_new_attribute(cls, name, fn):
+                raise TypeError(f'Cannot overwrite attribute {name} in class {cls.__name__}')
+    if unsafe_hash:
+        if has_explicit_hash:
+            raise TypeError(f'Cannot overwrite attribute __hash__ in class {cls.__name__}')
+        cls.__hash__ = _make_hash(cls, field_list)
+    elif eq and frozen:
+        if not has_explicit_hash:
+            cls.__hash__ = _make_hash(cls, field_list)
+    elif eq:
+        if not has_explicit_hash:
+            cls.__hash__ = None
+    if not getattr(cls, '__doc__'):
+        cls.__doc__ = cls.__name__ + _signature_text(std_init_fields, kw_only_init_fields)
+    if match_args:
+        _set_new_attribute(cls, '__match_args__', tuple(f.name for f in std_init_fields))
+    if slots:
+        cls = _add_slots(cls, frozen)
+    return cls
+
+
+def _add_slots(cls, is_frozen):
+    cls_dict = dict(vars(cls))
+    field_names = tuple(f.name for f in fields(cls))
+    cls_dict['__slots__'] = field_names
+    for field_name in field_names:
+        cls_dict.pop(field_name, None)
+    cls_dict.pop('__dict__', None)
+    cls_dict.pop('__weakref__', None)
+    qualname = getattr(cls, '__qualname__', None)
+    cls = type(cls)(cls.__name__, cls.__bases__, cls_dict)
+    if qualname is not None:
+        cls.__qualname__ = qualname
+    return cls
+
+
+def dataclass(cls=None, /, *, init=True, repr=True, eq=True, order=False, unsafe_hash=False, frozen=False,
+              match_args=True, kw_only=False, slots=False, weakref_slot=False):
+    def wrap(cls):
+        return _process_class(cls, init, repr, eq, order, unsafe_hash, frozen, match_args, kw_only, slots)
+    if cls is None:
+        return wrap
+    return wrap(cls)
+
+
+def fields(class_or_instance):
+    try:
+        fields = getattr(class_or_instance, _FIELDS)
+    except AttributeError:
+        raise TypeError('must be called with a dataclass type or instance') from None
+    return tuple(f for f in fields.values() if f._field_type is _FIELD)
+
+
+def _is_dataclass_instance(obj):
+    return hasattr(type(obj), _FIELDS)
+
+
+def is_dataclass(obj):
+    cls = obj if isinstance(obj, type) else type(obj)
+    return hasattr(cls, _FIELDS)
+
+
+def asdict(obj, *, dict_factory=dict):
+    if not _is_dataclass_instance(obj):
+        raise TypeError("asdict() should be called on dataclass instances")
+    return _asdict_inner(obj, dict_factory)
+
+
+def _asdict_inner(obj, dict_factory):
+    if _is_dataclass_instance(obj):
+        result = []
+        for f in fields(obj):
+            value = _asdict_inner(getattr(obj, f.name), dict_factory)
+            result.append((f.name, value))
+        return dict_factory(result)
+    elif isinstance(obj, tuple) and hasattr(obj, '_fields'):
+        return type(obj)(*[_asdict_inner(v, dict_factory) for v in obj])
+    elif hasattr(type(obj), '_fields') and hasattr(obj, '_asdict'):
+        return type(obj)(*[_asdict_inner(v, dict_factory) for v in obj])
+    elif isinstance(obj, (list, tuple)):
+        return type(obj)(_asdict_inner(v, dict_factory) for v in obj)
+    elif isinstance(obj, dict):
+        return type(obj)((_asdict_inner(k, dict_factory), _asdict_inner(v, dict_factory)) for k, v in obj.items())
+    else:
+        return _copy.deepcopy(obj)
+
+
+def astuple(obj, *, tuple_factory=tuple):
+    if not _is_dataclass_instance(obj):
+        raise TypeError("astuple() should be called on dataclass instances")
+    return _astuple_inner(obj, tuple_factory)
+
+
+def _astuple_inner(obj, tuple_factory):
+    if _is_dataclass_instance(obj):
+        result = []
+        for f in fields(obj):
+            value = _astuple_inner(getattr(obj, f.name), tuple_factory)
+            result.append(value)
+        return tuple_factory(result)
+    elif hasattr(type(obj), '_fields') and hasattr(obj, '_asdict'):
+        return type(obj)(*[_astuple_inner(v, tuple_factory) for v in obj])
+    elif isinstance(obj, (list, tuple)):
+        return type(obj)(_astuple_inner(v, tuple_factory) for v in obj)
+    elif isinstance(obj, dict):
+        return type(obj)((_astuple_inner(k, tuple_factory), _astuple_inner(v, tuple_factory)) for k, v in obj.items())
+    else:
+        return _copy.deepcopy(obj)
+
+
+def replace(obj, /, **changes):
+    if not _is_dataclass_instance(obj):
+        raise TypeError("replace() should be called on dataclass instances")
+    for f in getattr(obj, _FIELDS).values():
+        if f._field_type is _FIELD_CLASSVAR:
+            continue
+        if not f.init:
+            if f.name in changes:
+                raise ValueError(f'field {f.name} is declared with init=False, it cannot be specified with replace()')
+            continue
+        if f.name not in changes:
+            if f._field_type is _FIELD_INITVAR and f.default is MISSING:
+                raise ValueError(f"InitVar {f.name!r} must be specified with replace()")
+            changes[f.name] = getattr(obj, f.name)
+    return obj.__class__(**changes)
+
+
+def make_dataclass(cls_name, fields, *, bases=(), namespace=None, init=True, repr=True, eq=True, order=False,
+                   unsafe_hash=False, frozen=False, match_args=True, kw_only=False, slots=False, weakref_slot=False):
+    if namespace is None:
+        namespace = {}
+    seen = set()
+    annotations = {}
+    defaults = {}
+    for item in fields:
+        if isinstance(item, str):
+            name = item
+            tp = 'typing.Any'
+        elif len(item) == 2:
+            name, tp, = item
+        elif len(item) == 3:
+            name, tp, spec = item
+            defaults[name] = spec
+        else:
+            raise TypeError(f'Invalid field: {item!r}')
+        if not isinstance(name, str) or not name.isidentifier():
+            raise TypeError(f'Field names must be valid identifiers: {name!r}')
+        import keyword
+        if keyword.iskeyword(name):
+            raise TypeError(f'Field names must not be keywords: {name!r}')
+        if name in seen:
+            raise TypeError(f'Field name duplicated: {name!r}')
+        seen.add(name)
+        annotations[name] = tp
+    ns = dict(namespace)
+    ns.update(defaults)
+    ns['__annotations__'] = annotations
+    cls = type(cls_name, bases, ns)
+    return dataclass(cls, init=init, repr=repr, eq=eq, order=order, unsafe_hash=unsafe_hash, frozen=frozen,
+                     match_args=match_args, kw_only=kw_only, slots=slots)
+
+"""#
+        ),
+        LibraryPart(
+            module: "datetime",
+            file: "datetime/datetime.aso",
+            names: ["MINYEAR", "MAXYEAR", "timedelta", "date", "IsoCalendarDate", "tzinfo", "time", "datetime", "timezone", "UTC"],
+            needs: [],
+            native: [],
+            source: #"""
+# The datetime module, written in Aso: date, time, datetime, timedelta, tzinfo and timezone, with
+# CPython's arithmetic, reprs, isoformat/fromisoformat, strftime (on the C library, through
+# time.strftime) and strptime; the local time zone comes from the system (time.localtime).
+
+import time as _time
+import math as _math
+
+MINYEAR = 1
+MAXYEAR = 9999
+_MAXORDINAL = 3652059
+
+_DAYS_IN_MONTH = [-1, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+_DAYS_BEFORE_MONTH = [-1]
+_dbm = 0
+for _dim in _DAYS_IN_MONTH[1:]:
+    _DAYS_BEFORE_MONTH.append(_dbm)
+    _dbm += _dim
+del _dbm, _dim
+
+_MONTHNAMES = [None, "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_DAYNAMES = [None, "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_FULL_MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august',
+                'september', 'october', 'november', 'december']
+_FULL_DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']
+
+
+def _cmp(x, y):
+    return 0 if x == y else 1 if x > y else -1
+
+
+def _is_leap(year):
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _days_before_year(year):
+    y = year - 1
+    return y * 365 + y // 4 - y // 100 + y // 400
+
+
+def _days_in_month(year, month):
+    if month == 2 and _is_leap(year):
+        return 29
+    return _DAYS_IN_MONTH[month]
+
+
+def _days_before_month(year, month):
+    return _DAYS_BEFORE_MONTH[month] + (month > 2 and _is_leap(year))
+
+
+def _ymd2ord(year, month, day):
+    return _days_before_year(year) + _days_before_month(year, month) + day
+
+
+_DI400Y = _days_before_year(401)
+_DI100Y = _days_before_year(101)
+_DI4Y = _days_before_year(5)
+
+
+def _ord2ymd(n):
+    n -= 1
+    n400, n = divmod(n, _DI400Y)
+    year = n400 * 400 + 1
+    n100, n = divmod(n, _DI100Y)
+    n4, n = divmod(n, _DI4Y)
+    n1, n = divmod(n, 365)
+    year += n100 * 100 + n4 * 4 + n1
+    if n1 == 4 or n100 == 4:
+        return year - 1, 12, 31
+    leapyear = n1 == 3 and (n4 != 24 or n100 == 3)
+    month = (n + 50) >> 5
+    preceding = _DAYS_BEFORE_MONTH[month] + (month > 2 and leapyear)
+    if preceding > n:
+        month -= 1
+        preceding -= _DAYS_IN_MONTH[month] + (month == 2 and leapyear)
+    n -= preceding
+    return year, month, n + 1
+
+
+def _check_int(value, name=None):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        raise TypeError('integer argument expected, got float')
+    raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
+
+
+def _check_date_fields(year, month, day):
+    year = _check_int(year)
+    month = _check_int(month)
+    day = _check_int(day)
+    if not MINYEAR <= year <= MAXYEAR:
+        raise ValueError(f'year {year} is out of range')
+    if not 1 <= month <= 12:
+        raise ValueError('month must be in 1..12')
+    dim = _days_in_month(year, month)
+    if not 1 <= day <= dim:
+        raise ValueError('day is out of range for month')
+    return year, month, day
+
+
+def _check_time_fields(hour, minute, second, microsecond, fold):
+    hour = _check_int(hour)
+    minute = _check_int(minute)
+    second = _check_int(second)
+    microsecond = _check_int(microsecond)
+    if not 0 <= hour <= 23:
+        raise ValueError('hour must be in 0..23')
+    if not 0 <= minute <= 59:
+        raise ValueError('minute must be in 0..59')
+    if not 0 <= second <= 59:
+        raise ValueError('second must be in 0..59')
+    if not 0 <= microsecond <= 999999:
+        raise ValueError('microsecond must be in 0..999999')
+    if fold not in (0, 1):
+        raise ValueError('fold must be either 0 or 1')
+    return hour, minute, second, microsecond, fold
+
+
+def _check_tzinfo_arg(tz):
+    if tz is not None and not isinstance(tz, tzinfo):
+        raise TypeError("tzinfo argument must be None or of a tzinfo subclass, not type '%s'" % type(tz).__name__)
+
+
+def _check_utc_offset(name, offset):
+    if offset is None:
+        return
+    if not isinstance(offset, timedelta):
+        raise TypeError("tzinfo.%s() must return None or timedelta, not '%s'" % (name, type(offset).__name__))
+    if not -timedelta(1) < offset < timedelta(1):
+        raise ValueError("offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24).")
+
+
+def _format_time(hh, mm, ss, us, timespec='auto'):
+    if timespec == 'auto':
+        timespec = 'microseconds' if us else 'seconds'
+    elif timespec == 'milliseconds':
+        us //= 1000
+    if timespec == 'hours':
+        return '%02d' % hh
+    if timespec == 'minutes':
+        return '%02d:%02d' % (hh, mm)
+    if timespec == 'seconds':
+        return '%02d:%02d:%02d' % (hh, mm, ss)
+    if timespec == 'milliseconds':
+        return '%02d:%02d:%02d.%03d' % (hh, mm, ss, us)
+    if timespec == 'microseconds':
+        return '%02d:%02d:%02d.%06d' % (hh, mm, ss, us)
+    raise ValueError('Unknown timespec value')
+
+
+def _format_offset(off, sep=':'):
+    s = ''
+    if off is not None:
+        if off.days < 0:
+            sign = "-"
+            off = -off
+        else:
+            sign = "+"
+        hh, mm = divmod(off, timedelta(hours=1))
+        mm, ss = divmod(mm, timedelta(minutes=1))
+        s += "%s%02d%s%02d" % (sign, hh, sep, mm)
+        if ss or ss.microseconds:
+            s += sep + "%02d" % ss.seconds
+            if ss.microseconds:
+                s += '.%06d' % ss.microseconds
+    return s
+
+
+def _wrap_strftime(object, format, timetuple):
+    # %f, %z, %Z and %: are done here, the rest by the C library (time.strftime), as CPython does.
+    zreplace = None
+    Zreplace = None
+    freplace = None
+    newformat = []
+    i, n = 0, len(format)
+    while i < n:
+        ch = format[i]
+        i += 1
+        if ch == '%':
+            if i < n:
+                ch = format[i]
+                i += 1
+                if ch == 'f':
+                    if freplace is None:
+                        freplace = '%06d' % getattr(object, 'microsecond', 0)
+                    newformat.append(freplace)
+                elif ch == 'z':
+                    if zreplace is None:
+                        zreplace = ""
+                        if hasattr(object, "utcoffset"):
+                            offset = object.utcoffset()
+                            if offset is not None:
+                                zreplace = _format_offset(offset, '')
+                    newformat.append(zreplace)
+                elif ch == 'Z':
+                    if Zreplace is None:
+                        Zreplace = ""
+                        if hasattr(object, "tzname"):
+                            s = object.tzname()
+                            if s is not None:
+                                Zreplace = s.replace('%', '%%')
+                    newformat.append(Zreplace)
+                else:
+                    newformat.append('%')
+                    newformat.append(ch)
+            else:
+                newformat.append('%')
+        else:
+            newformat.append(ch)
+    newformat = "".join(newformat)
+    return _time.strftime(newformat, timetuple)
+
+
+def _build_struct_time(y, m, d, hh, mm, ss, dstflag):
+    wday = (_ymd2ord(y, m, d) + 6) % 7
+    dnum = _days_before_month(y, m) + d
+    return _time.struct_time((y, m, d, hh, mm, ss, wday, dnum, dstflag))
+
+
+class timedelta:
+    __slots__ = ('_days', '_seconds', '_microseconds', '_hashcode')
+
+    def __init__(self, days=0, seconds=0, microseconds=0, milliseconds=0, minutes=0, hours=0, weeks=0):
+        for v in (days, seconds, microseconds, milliseconds, minutes, hours, weeks):
+            if not isinstance(v, (int, float)):
+                raise TypeError(f"unsupported type for timedelta {_argname(v, days, seconds, microseconds, milliseconds, minutes, hours, weeks)} component: {type(v).__name__}")
+        # Everything in microseconds, exactly for ints, rounded half to even for floats.
+        total = (((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds
+        if all(isinstance(v, int) for v in (days, seconds, microseconds, milliseconds, minutes, hours, weeks)):
+            us = total * 1000000 + milliseconds * 1000 + microseconds
+        else:
+            us = _exact_us(days, seconds, microseconds, milliseconds, minutes, hours, weeks)
+        d, us = divmod(us, 86400 * 1000000)
+        s, us = divmod(us, 1000000)
+        if abs(d) > 999999999:
+            raise OverflowError("days=%d; must have magnitude <= 999999999" % d)
+        self._days = d
+        self._seconds = s
+        self._microseconds = us
+        self._hashcode = -1
+
+    @property
+    def days(self):
+        return self._days
+
+    @property
+    def seconds(self):
+        return self._seconds
+
+    @property
+    def microseconds(self):
+        return self._microseconds
+
+    def _to_us(self):
+        return (self._days * 86400 + self._seconds) * 1000000 + self._microseconds
+
+    def total_seconds(self):
+        return self._to_us() / 10 ** 6
+
+    def __repr__(self):
+        args = []
+        if self._days:
+            args.append("days=%d" % self._days)
+        if self._seconds:
+            args.append("seconds=%d" % self._seconds)
+        if self._microseconds:
+            args.append("microseconds=%d" % self._microseconds)
+        if not args:
+            args.append('0')
+        return "datetime.timedelta(%s)" % ', '.join(args)
+
+    def __str__(self):
+        mm, ss = divmod(self._seconds, 60)
+        hh, mm = divmod(mm, 60)
+        s = "%d:%02d:%02d" % (hh, mm, ss)
+        if self._days:
+            def plural(n):
+                return n, abs(n) != 1 and "s" or ""
+            s = ("%d day%s, " % plural(self._days)) + s
+        if self._microseconds:
+            s = s + ".%06d" % self._microseconds
+        return s
+
+    def __add__(self, other):
+        if isinstance(other, timedelta):
+            return timedelta(self._days + other._days, self._seconds + other._seconds,
+                             self._microseconds + other._microseconds)
+        return NotImplemented
+
+    def __radd__(self, other):
+        return self.__add__(other)
+
+    def __sub__(self, other):
+        if isinstance(other, timedelta):
+            return timedelta(self._days - other._days, self._seconds - other._seconds,
+                             self._microseconds - other._microseconds)
+        return NotImplemented
+
+    def __rsub__(self, other):
+        if isinstance(other, timedelta):
+            return -self + other
+        return NotImplemented
+
+    def __neg__(self):
+        return timedelta(-self._days, -self._seconds, -self._microseconds)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        if self._days < 0:
+            return -self
+        return self
+
+    def __mul__(self, other):
+        if isinstance(other, int) and not isinstance(other, bool) or isinstance(other, bool):
+            return timedelta(self._days * other, self._seconds * other, self._microseconds * other)
+        if isinstance(other, float):
+            usec = self._to_us()
+            a, b = other.as_integer_ratio()
+            return timedelta(0, 0, _divide_and_round(usec * a, b))
+        return NotImplemented
+
+    __rmul__ = __mul__
+
+    def __floordiv__(self, other):
+        if not isinstance(other, (int, timedelta)):
+            return NotImplemented
+        usec = self._to_us()
+        if isinstance(other, timedelta):
+            return usec // other._to_us()
+        return timedelta(0, 0, usec // other)
+
+    def __truediv__(self, other):
+        if not isinstance(other, (int, float, timedelta)):
+            return NotImplemented
+        usec = self._to_us()
+        if isinstance(other, timedelta):
+            return usec / other._to_us()
+        if isinstance(other, int):
+            return timedelta(0, 0, _divide_and_round(usec, other))
+        a, b = other.as_integer_ratio()
+        return timedelta(0, 0, _divide_and_round(b * usec, a))
+
+    def __mod__(self, other):
+        if isinstance(other, timedelta):
+            r = self._to_us() % other._to_us()
+            return timedelta(0, 0, r)
+        return NotImplemented
+
+    def __divmod__(self, other):
+        if isinstance(other, timedelta):
+            q, r = divmod(self._to_us(), other._to_us())
+            return q, timedelta(0, 0, r)
+        return NotImplemented
+
+    def _getstate(self):
+        return (self._days, self._seconds, self._microseconds)
+
+    def __eq__(self, other):
+        if isinstance(other, timedelta):
+            return self._getstate() == other._getstate()
+        return NotImplemented
+
+    def __le__(self, other):
+        if isinstance(other, timedelta):
+            return self._getstate() <= other._getstate()
+        return NotImplemented
+
+    def __lt__(self, other):
+        if isinstance(other, timedelta):
+            return self._getstate() < other._getstate()
+        return NotImplemented
+
+    def __ge__(self, other):
+        if isinstance(other, timedelta):
+            return self._getstate() >= other._getstate()
+        return NotImplemented
+
+    def __gt__(self, other):
+        if isinstance(other, timedelta):
+            return self._getstate() > other._getstate()
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self._getstate())
+
+    def __bool__(self):
+        return (self._days != 0 or self._seconds != 0 or self._microseconds != 0)
+
+
+def _argname(v, days, seconds, microseconds, milliseconds, minutes, hours, weeks):
+    for name, x in (('days', days), ('seconds', seconds), ('microseconds', microseconds),
+                    ('milliseconds', milliseconds), ('minutes', minutes), ('hours', hours), ('weeks', weeks)):
+        if x is v:
+            return name
+    return ''
+
+
+def _exact_us(days, seconds, microseconds, milliseconds, minutes, hours, weeks):
+    # The exact sum as a ratio, rounded once to whole microseconds (half to even).
+    num, den = 0, 1
+    for v, scale in ((weeks, 7 * 86400 * 10 ** 6), (days, 86400 * 10 ** 6), (hours, 3600 * 10 ** 6),
+                     (minutes, 60 * 10 ** 6), (seconds, 10 ** 6), (milliseconds, 1000), (microseconds, 1)):
+        if isinstance(v, float):
+            if v != v or v in (float('inf'), float('-inf')):
+                raise ValueError("cannot convert float NaN to integer" if v != v else "cannot convert float infinity to integer")
+            a, b = v.as_integer_ratio()
+        else:
+            a, b = v, 1
+        num = num * b + a * scale * den
+        den = den * b
+    return _divide_and_round(num, den)
+
+
+def _divide_and_round(a, b):
+    q, r = divmod(a, b)
+    r *= 2
+    greater_than_half = r > b if b > 0 else r < b
+    if greater_than_half or r == b and q % 2 == 1:
+        q += 1
+    return q
+
+
+timedelta.min = timedelta(-999999999)
+timedelta.max = timedelta(days=999999999, hours=23, minutes=59, seconds=59, microseconds=999999)
+timedelta.resolution = timedelta(microseconds=1)
+
+
+class date:
+    __slots__ = ('_year', '_month', '_day', '_hashcode')
+
+    def __init__(self, year, month, day):
+        year, month, day = _check_date_fields(year, month, day)
+        self._year = year
+        self._month = month
+        self._day = day
+        self._hashcode = -1
+
+    @classmethod
+    def fromtimestamp(cls, t):
+        y, m, d, hh, mm, ss, weekday, jday, dst = _time.localtime(t)
+        return cls(y, m, d)
+
+    @classmethod
+    def today(cls):
+        t = _time.time()
+        return cls.fromtimestamp(t)
+
+    @classmethod
+    def fromordinal(cls, n):
+        if not 1 <= n <= _MAXORDINAL:
+            raise ValueError(f'ordinal must be >= 1')
+        y, m, d = _ord2ymd(n)
+        return cls(y, m, d)
+
+    @classmethod
+    def fromisoformat(cls, date_string):
+        if not isinstance(date_string, str):
+            raise TypeError('fromisoformat: argument must be str')
+        if len(date_string) not in (7, 8, 10):
+            raise ValueError(f'Invalid isoformat string: {date_string!r}')
+        try:
+            return cls(*_parse_isoformat_date(date_string))
+        except Exception:
+            raise ValueError(f'Invalid isoformat string: {date_string!r}')
+
+    @classmethod
+    def fromisocalendar(cls, year, week, day):
+        return cls(*_isoweek_to_gregorian(year, week, day))
+
+    def __repr__(self):
+        return "%s.%s(%d, %d, %d)" % (_module_name(self), self.__class__.__qualname__, self._year, self._month, self._day)
+
+    def ctime(self):
+        weekday = self.toordinal() % 7 or 7
+        return "%s %s %2d 00:00:00 %04d" % (_DAYNAMES[weekday], _MONTHNAMES[self._month], self._day, self._year)
+
+    def strftime(self, fmt):
+        return _wrap_strftime(self, fmt, self.timetuple())
+
+    def __format__(self, fmt):
+        if not isinstance(fmt, str):
+            raise TypeError("must be str, not %s" % type(fmt).__name__)
+        if len(fmt) != 0:
+            return self.strftime(fmt)
+        return str(self)
+
+    def isoformat(self):
+        return "%04d-%02d-%02d" % (self._year, self._month, self._day)
+
+    def __str__(self):
+        return self.isoformat()
+
+    @property
+    def year(self):
+        return self._year
+
+    @property
+    def month(self):
+        return self._month
+
+    @property
+    def day(self):
+        return self._day
+
+    def timetuple(self):
+        return _build_struct_time(self._year, self._month, self._day, 0, 0, 0, -1)
+
+    def toordinal(self):
+        return _ymd2ord(self._year, self._month, self._day)
+
+    def replace(self, year=None, month=None, day=None):
+        if year is None:
+            year = self._year
+        if month is None:
+            month = self._month
+        if day is None:
+            day = self._day
+        return type(self)(year, month, day)
+
+    def _cmpdate(self, other):
+        return _cmp((self._year, self._month, self._day), (other._year, other._month, other._day))
+
+    def __eq__(self, other):
+        if isinstance(other, date) and not isinstance(other, datetime) and not isinstance(self, datetime):
+            return self._cmpdate(other) == 0
+        return NotImplemented
+
+    def __le__(self, other):
+        if isinstance(other, date) and not isinstance(other, datetime):
+            return self._cmpdate(other) <= 0
+        return NotImplemented
+
+    def __lt__(self, other):
+        if isinstance(other, date) and not isinstance(other, datetime):
+            return self._cmpdate(other) < 0
+        return NotImplemented
+
+    def __ge__(self, other):
+        if isinstance(other, date) and not isinstance(other, datetime):
+            return self._cmpdate(other) >= 0
+        return NotImplemented
+
+    def __gt__(self, other):
+        if isinstance(other, date) and not isinstance(other, datetime):
+            return self._cmpdate(other) > 0
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self._year, self._month, self._day))
+
+    def __add__(self, other):
+        if isinstance(other, timedelta):
+            o = self.toordinal() + other.days
+            if 0 < o <= _MAXORDINAL:
+                return type(self).fromordinal(o)
+            raise OverflowError("result out of range")
+        return NotImplemented
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        if isinstance(other, timedelta):
+            return self + timedelta(-other.days)
+        if isinstance(other, date) and not isinstance(other, datetime):
+            days1 = self.toordinal()
+            days2 = other.toordinal()
+            return timedelta(days1 - days2)
+        return NotImplemented
+
+    def weekday(self):
+        return (self.toordinal() + 6) % 7
+
+    def isoweekday(self):
+        return self.toordinal() % 7 or 7
+
+    def isocalendar(self):
+        year = self._year
+        week1monday = _isoweek1monday(year)
+        today = _ymd2ord(self._year, self._month, self._day)
+        week, day = divmod(today - week1monday, 7)
+        if week < 0:
+            year -= 1
+            week1monday = _isoweek1monday(year)
+            week, day = divmod(today - week1monday, 7)
+        elif week >= 52:
+            if today >= _isoweek1monday(year + 1):
+                year += 1
+                week = 0
+        return IsoCalendarDate(year, week + 1, day + 1)
+
+
+def _module_name(obj):
+    m = type(obj).__module__
+    return 'datetime' if m == 'datetime' else m
+
+
+class IsoCalendarDate:
+    __slots__ = ('_values',)
+
+    def __init__(self, year, week, weekday):
+        self._values = (year, week, weekday)
+
+    @property
+    def year(self):
+        return self._values[0]
+
+    @property
+    def week(self):
+        return self._values[1]
+
+    @property
+    def weekday(self):
+        return self._values[2]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self):
+        return 3
+
+    def __getitem__(self, i):
+        return self._values[i]
+
+    def __eq__(self, other):
+        if isinstance(other, IsoCalendarDate):
+            return self._values == other._values
+        return self._values == other
+
+    def __hash__(self):
+        return hash(self._values)
+
+    def __repr__(self):
+        return 'datetime.IsoCalendarDate(year=%d, week=%d, weekday=%d)' % self._values
+
+
+def _isoweek1monday(year):
+    THURSDAY = 3
+    firstday = _ymd2ord(year, 1, 1)
+    firstweekday = (firstday + 6) % 7
+    week1monday = firstday - firstweekday
+    if firstweekday > THURSDAY:
+        week1monday += 7
+    return week1monday
+
+
+def _isoweek_to_gregorian(year, week, day):
+    if not MINYEAR <= year <= MAXYEAR:
+        raise ValueError(f"Year is out of range: {year}")
+    if not 0 < week < 53:
+        out_of_range = True
+        if week == 53:
+            first_weekday = _ymd2ord(year, 1, 1) % 7
+            if (first_weekday == 4 or (first_weekday == 3 and _is_leap(year))):
+                out_of_range = False
+        if out_of_range:
+            raise ValueError(f"Invalid week: {week}")
+    if not 0 < day < 8:
+        raise ValueError(f"Invalid weekday: {day} (range is [1, 7])")
+    day_offset = (week - 1) * 7 + (day - 1)
+    day_1 = _isoweek1monday(year)
+    ord_day = day_1 + day_offset
+    return _ord2ymd(ord_day)
+
+
+date.min = date(1, 1, 1)
+date.max = date(9999, 12, 31)
+date.resolution = timedelta(days=1)
+
+
+class tzinfo:
+    __slots__ = ()
+
+    def tzname(self, dt):
+        raise NotImplementedError("tzinfo subclass must override tzname()")
+
+    def utcoffset(self, dt):
+        raise NotImplementedError("tzinfo subclass must override utcoffset()")
+
+    def dst(self, dt):
+        raise NotImplementedError("tzinfo subclass must override dst()")
+
+    def fromutc(self, dt):
+        if not isinstance(dt, datetime):
+            raise TypeError("fromutc() requires a datetime argument")
+        if dt.tzinfo is not self:
+            raise ValueError("dt.tzinfo is not self")
+        dtoff = dt.utcoffset()
+        if dtoff is None:
+            raise ValueError("fromutc() requires a non-None utcoffset() result")
+        dtdst = dt.dst()
+        if dtdst is None:
+            raise ValueError("fromutc() requires a non-None dst() result")
+        delta = dtoff - dtdst
+        if delta:
+            dt += delta
+            dtdst = dt.dst()
+            if dtdst is None:
+                raise ValueError("fromutc(): dt.dst gave inconsistent results; cannot convert")
+        return dt + dtdst
+
+
+class time:
+    __slots__ = ('_hour', '_minute', '_second', '_microsecond', '_tzinfo', '_hashcode', '_fold')
+
+    def __init__(self, hour=0, minute=0, second=0, microsecond=0, tzinfo=None, *, fold=0):
+        hour, minute, second, microsecond, fold = _check_time_fields(hour, minute, second, microsecond, fold)
+        _check_tzinfo_arg(tzinfo)
+        self._hour = hour
+        self._minute = minute
+        self._second = second
+        self._microsecond = microsecond
+        self._tzinfo = tzinfo
+        self._hashcode = -1
+        self._fold = fold
+
+    @property
+    def hour(self):
+        return self._hour
+
+    @property
+    def minute(self):
+        return self._minute
+
+    @property
+    def second(self):
+        return self._second
+
+    @property
+    def microsecond(self):
+        return self._microsecond
+
+    @property
+    def tzinfo(self):
+        return self._tzinfo
+
+    @property
+    def fold(self):
+        return self._fold
+
+    def _key(self):
+        off = self.utcoffset()
+        base = (self._hour, self._minute, self._second, self._microsecond)
+        if off is None:
+            return None, base
+        minutes = self._hour * 60 + self._minute - off // timedelta(minutes=1)
+        return off, (minutes, self._second, self._microsecond)
+
+    def _cmp(self, other, allow_mixed=False):
+        myoff = self.utcoffset()
+        otoff = other.utcoffset()
+        if myoff == otoff:
+            return _cmp((self._hour, self._minute, self._second, self._microsecond),
+                        (other._hour, other._minute, other._second, other._microsecond))
+        if myoff is None or otoff is None:
+            if allow_mixed:
+                return 2
+            raise TypeError("can't compare offset-naive and offset-aware times")
+        myhhmm = self._hour * 60 + self._minute - myoff // timedelta(minutes=1)
+        othhmm = other._hour * 60 + other._minute - otoff // timedelta(minutes=1)
+        return _cmp((myhhmm, self._second, self._microsecond), (othhmm, other._second, other._microsecond))
+
+    def __eq__(self, other):
+        if isinstance(other, time):
+            return self._cmp(other, allow_mixed=True) == 0
+        return NotImplemented
+
+    def __le__(self, other):
+        if isinstance(other, time):
+            return self._cmp(other) <= 0
+        return NotImplemented
+
+    def __lt__(self, other):
+        if isinstance(other, time):
+            return self._cmp(other) < 0
+        return NotImplemented
+
+    def __ge__(self, other):
+        if isinstance(other, time):
+            return self._cmp(other) >= 0
+        return NotImplemented
+
+    def __gt__(self, other):
+        if isinstance(other, time):
+            return self._cmp(other) > 0
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def _tzstr(self):
+        off = self.utcoffset()
+        return _format_offset(off)
+
+    def __repr__(self):
+        if self._microsecond != 0:
+            s = ", %d, %d" % (self._second, self._microsecond)
+        elif self._second != 0:
+            s = ", %d" % self._second
+        else:
+            s = ""
+        s = "%s.%s(%d, %d%s)" % (_module_name(self), self.__class__.__qualname__, self._hour, self._minute, s)
+        if self._tzinfo is not None:
+            s = s[:-1] + ", tzinfo=%r" % self._tzinfo + ")"
+        if self._fold:
+            s = s[:-1] + ", fold=1)"
+        return s
+
+    def isoformat(self, timespec='auto'):
+        s = _format_time(self._hour, self._minute, self._second, self._microsecond, timespec)
+        tz = self._tzstr()
+        if tz:
+            s += tz
+        return s
+
+    __str__ = isoformat
+
+    @classmethod
+    def fromisoformat(cls, time_string):
+        if not isinstance(time_string, str):
+            raise TypeError('fromisoformat: argument must be str')
+        s = time_string[1:] if time_string[:1] == 'T' else time_string
+        try:
+            return cls(*_parse_isoformat_time(s))
+        except Exception:
+            raise ValueError(f'Invalid isoformat string: {time_string!r}')
+
+    def strftime(self, fmt):
+        timetuple = (1900, 1, 1, self._hour, self._minute, self._second, 0, 1, -1)
+        return _wrap_strftime(self, fmt, timetuple)
+
+    def __format__(self, fmt):
+        if not isinstance(fmt, str):
+            raise TypeError("must be str, not %s" % type(fmt).__name__)
+        if len(fmt) != 0:
+            return self.strftime(fmt)
+        return str(self)
+
+    def utcoffset(self):
+        if self._tzinfo is None:
+            return None
+        offset = self._tzinfo.utcoffset(None)
+        _check_utc_offset("utcoffset", offset)
+        return offset
+
+    def tzname(self):
+        if self._tzinfo is None:
+            return None
+        return self._tzinfo.tzname(None)
+
+    def dst(self):
+        if self._tzinfo is None:
+            return None
+        offset = self._tzinfo.dst(None)
+        _check_utc_offset("dst", offset)
+        return offset
+
+    def replace(self, hour=None, minute=None, second=None, microsecond=None, tzinfo=True, *, fold=None):
+        if hour is None:
+            hour = self.hour
+        if minute is None:
+            minute = self.minute
+        if second is None:
+            second = self.second
+        if microsecond is None:
+            microsecond = self.microsecond
+        if tzinfo is True:
+            tzinfo = self.tzinfo
+        if fold is None:
+            fold = self._fold
+        return type(self)(hour, minute, second, microsecond, tzinfo, fold=fold)
+
+
+time.min = time(0, 0, 0)
+time.max = time(23, 59, 59, 999999)
+time.resolution = timedelta(microseconds=1)
+
+
+class datetime(date):
+    __slots__ = ('_hour', '_minute', '_second', '_microsecond', '_tzinfo', '_fold')
+
+    def __init__(self, year, month=None, day=None, hour=0, minute=0, second=0, microsecond=0, tzinfo=None, *, fold=0):
+        if month is None:
+            raise TypeError("function missing required argument 'month' (pos 2)")
+        if day is None:
+            raise TypeError("function missing required argument 'day' (pos 3)")
+        year, month, day = _check_date_fields(year, month, day)
+        hour, minute, second, microsecond, fold = _check_time_fields(hour, minute, second, microsecond, fold)
+        _check_tzinfo_arg(tzinfo)
+        self._year = year
+        self._month = month
+        self._day = day
+        self._hour = hour
+        self._minute = minute
+        self._second = second
+        self._microsecond = microsecond
+        self._tzinfo = tzinfo
+        self._hashcode = -1
+        self._fold = fold
+
+    @property
+    def hour(self):
+        return self._hour
+
+    @property
+    def minute(self):
+        return self._minute
+
+    @property
+    def second(self):
+        return self._second
+
+    @property
+    def microsecond(self):
+        return self._microsecond
+
+    @property
+    def tzinfo(self):
+        return self._tzinfo
+
+    @property
+    def fold(self):
+        return self._fold
+
+    @classmethod
+    def _fromtimestamp(cls, t, utc, tz):
+        frac, t = _math.modf(t)
+        us = round(frac * 1e6)
+        if us >= 1000000:
+            t += 1
+            us -= 1000000
+        elif us < 0:
+            t -= 1
+            us += 1000000
+        converter = _time.gmtime if utc else _time.localtime
+        y, m, d, hh, mm, ss, weekday, jday, dst = converter(t)
+        ss = min(ss, 59)
+        result = cls(y, m, d, hh, mm, ss, us, tz)
+        return result
+
+    @classmethod
+    def fromtimestamp(cls, t, tz=None):
+        _check_tzinfo_arg(tz)
+        if not isinstance(t, (int, float)):
+            raise TypeError(f"'{type(t).__name__}' object cannot be interpreted as an integer")
+        if tz is None:
+            return cls._fromtimestamp(t, False, None)
+        result = cls._fromtimestamp(t, True, tz)
+        return tz.fromutc(result)
+
+    @classmethod
+    def utcfromtimestamp(cls, t):
+        return cls._fromtimestamp(t, True, None)
+
+    @classmethod
+    def now(cls, tz=None):
+        t = _time.time()
+        return cls.fromtimestamp(t, tz)
+
+    @classmethod
+    def utcnow(cls):
+        t = _time.time()
+        return cls.utcfromtimestamp(t)
+
+    @classmethod
+    def today(cls):
+        return cls.fromtimestamp(_time.time())
+
+    @classmethod
+    def fromordinal(cls, n):
+        if not 1 <= n <= _MAXORDINAL:
+            raise ValueError('ordinal must be >= 1')
+        y, m, d = _ord2ymd(n)
+        return cls(y, m, d)
+
+    @classmethod
+    def combine(cls, date, time, tzinfo=True):
+        if not isinstance(date, _date_class):
+            raise TypeError("combine() argument 1 must be datetime.date, not %s" % type(date).__name__)
+        if not isinstance(time, _time_class):
+            raise TypeError("combine() argument 2 must be datetime.time, not %s" % type(time).__name__)
+        if tzinfo is True:
+            tzinfo = time.tzinfo
+        return cls(date.year, date.month, date.day, time.hour, time.minute, time.second, time.microsecond,
+                   tzinfo, fold=time.fold)
+
+    @classmethod
+    def fromisoformat(cls, date_string):
+        if not isinstance(date_string, str):
+            raise TypeError('fromisoformat: argument must be str')
+        if len(date_string) < 7:
+            raise ValueError(f'Invalid isoformat string: {date_string!r}')
+        try:
+            separator_location = _find_isoformat_datetime_separator(date_string)
+            dstr = date_string[0:separator_location]
+            tstr = date_string[(separator_location + 1):]
+            date_components = _parse_isoformat_date(dstr)
+        except ValueError:
+            raise ValueError(f'Invalid isoformat string: {date_string!r}') from None
+        if tstr:
+            try:
+                time_components = _parse_isoformat_time(tstr)
+            except ValueError:
+                raise ValueError(f'Invalid isoformat string: {date_string!r}') from None
+        else:
+            time_components = [0, 0, 0, 0, None]
+        return cls(*(date_components + time_components))
+
+    @classmethod
+    def strptime(cls, date_string, format):
+        return _strptime_datetime(cls, date_string, format)
+
+    def timetuple(self):
+        dst = self.dst()
+        if dst is None:
+            dst = -1
+        elif dst:
+            dst = 1
+        else:
+            dst = 0
+        return _build_struct_time(self.year, self.month, self.day, self.hour, self.minute, self.second, dst)
+
+    def _mktime(self):
+        epoch = datetime(1970, 1, 1)
+        max_fold_seconds = 24 * 3600
+        t = (self - epoch) // timedelta(0, 1)
+
+        def local(u):
+            y, m, d, hh, mm, ss = _time.localtime(u)[:6]
+            return (datetime(y, m, d, hh, mm, ss) - epoch) // timedelta(0, 1)
+
+        a = local(t) - t
+        u1 = t - a
+        t1 = local(u1)
+        if t1 == t:
+            u2 = u1 + (-max_fold_seconds, max_fold_seconds)[self.fold]
+            b = local(u2) - u2
+            if a == b:
+                return u1
+        else:
+            b = t1 - u1
+        u2 = t - b
+        t2 = local(u2)
+        if t2 == t:
+            return u2
+        if t1 == t:
+            return u1
+        return (max, min)[self.fold](u1, u2)
+
+    def timestamp(self):
+        if self._tzinfo is None:
+            s = self._mktime()
+            return s + self.microsecond / 1e6
+        else:
+            return (self - _EPOCH).total_seconds()
+
+    def utctimetuple(self):
+        offset = self.utcoffset()
+        if offset:
+            self -= offset
+        y, m, d = self.year, self.month, self.day
+        hh, mm, ss = self.hour, self.minute, self.second
+        return _build_struct_time(y, m, d, hh, mm, ss, 0)
+
+    def date(self):
+        return date(self._year, self._month, self._day)
+
+    def time(self):
+        return time(self.hour, self.minute, self.second, self.microsecond, fold=self.fold)
+
+    def timetz(self):
+        return time(self.hour, self.minute, self.second, self.microsecond, self._tzinfo, fold=self.fold)
+
+    def replace(self, year=None, month=None, day=None, hour=None, minute=None, second=None,
+                microsecond=None, tzinfo=True, *, fold=None):
+        if year is None:
+            year = self.year
+        if month is None:
+            month = self.month
+        if day is None:
+            day = self.day
+        if hour is None:
+            hour = self.hour
+        if minute is None:
+            minute = self.minute
+        if second is None:
+            second = self.second
+        if microsecond is None:
+            microsecond = self.microsecond
+        if tzinfo is True:
+            tzinfo = self.tzinfo
+        if fold is None:
+            fold = self.fold
+        return type(self)(year, month, day, hour, minute, second, microsecond, tzinfo, fold=fold)
+
+    def _local_timezone(self):
+        if self.tzinfo is None:
+            ts = self._mktime()
+        else:
+            ts = (self - _EPOCH) // timedelta(seconds=1)
+        localtm = _time.localtime(ts)
+        local = datetime(*localtm[:6])
+        gmtoff = localtm.tm_gmtoff
+        zone = localtm.tm_zone
+        return timezone(timedelta(seconds=gmtoff), zone)
+
+    def astimezone(self, tz=None):
+        if tz is None:
+            tz = self._local_timezone()
+        elif not isinstance(tz, tzinfo):
+            raise TypeError("tz argument must be an instance of tzinfo")
+        mytz = self.tzinfo
+        if mytz is None:
+            mytz = self._local_timezone()
+            myoffset = mytz.utcoffset(self)
+        else:
+            myoffset = mytz.utcoffset(self)
+            if myoffset is None:
+                mytz = self.replace(tzinfo=None)._local_timezone()
+                myoffset = mytz.utcoffset(self)
+        if tz is mytz:
+            return self
+        utc = (self - myoffset).replace(tzinfo=tz)
+        return tz.fromutc(utc)
+
+    def ctime(self):
+        weekday = self.toordinal() % 7 or 7
+        return "%s %s %2d %02d:%02d:%02d %04d" % (_DAYNAMES[weekday], _MONTHNAMES[self._month], self._day,
+                                                  self._hour, self._minute, self._second, self._year)
+
+    def isoformat(self, sep='T', timespec='auto'):
+        s = ("%04d-%02d-%02d%s" % (self._year, self._month, self._day, sep) +
+             _format_time(self._hour, self._minute, self._second, self._microsecond, timespec))
+        off = self.utcoffset()
+        tz = _format_offset(off)
+        if tz:
+            s += tz
+        return s
+
+    def __repr__(self):
+        L = [self._year, self._month, self._day, self._hour, self._minute, self._second, self._microsecond]
+        if L[-1] == 0:
+            del L[-1]
+        if L[-1] == 0:
+            del L[-1]
+        s = "%s.%s(%s)" % (_module_name(self), self.__class__.__qualname__, ", ".join(map(str, L)))
+        if self._tzinfo is not None:
+            s = s[:-1] + ", tzinfo=%r" % self._tzinfo + ")"
+        if self._fold:
+            s = s[:-1] + ", fold=1)"
+        return s
+
+    def __str__(self):
+        return self.isoformat(sep=' ')
+
+    def utcoffset(self):
+        if self._tzinfo is None:
+            return None
+        offset = self._tzinfo.utcoffset(self)
+        _check_utc_offset("utcoffset", offset)
+        return offset
+
+    def tzname(self):
+        if self._tzinfo is None:
+            return None
+        return self._tzinfo.tzname(self)
+
+    def dst(self):
+        if self._tzinfo is None:
+            return None
+        offset = self._tzinfo.dst(self)
+        _check_utc_offset("dst", offset)
+        return offset
+
+    def _cmp(self, other, allow_mixed=False):
+        mytz = self._tzinfo
+        ottz = other._tzinfo
+        myoff = otoff = None
+        if mytz is ottz:
+            base_compare = True
+        else:
+            myoff = self.utcoffset()
+            otoff = other.utcoffset()
+            base_compare = myoff == otoff
+        if base_compare:
+            return _cmp((self._year, self._month, self._day, self._hour, self._minute, self._second, self._microsecond),
+                        (other._year, other._month, other._day, other._hour, other._minute, other._second, other._microsecond))
+        if myoff is None or otoff is None:
+            if allow_mixed:
+                return 2
+            raise TypeError("can't compare offset-naive and offset-aware datetimes")
+        diff = self - other
+        if diff.days < 0:
+            return -1
+        return diff and 1 or 0
+
+    def __eq__(self, other):
+        if isinstance(other, datetime):
+            return self._cmp(other, allow_mixed=True) == 0
+        if not isinstance(other, date):
+            return NotImplemented
+        return False
+
+    def __le__(self, other):
+        if isinstance(other, datetime):
+            return self._cmp(other) <= 0
+        if not isinstance(other, date):
+            return NotImplemented
+        _cmperror(self, other)
+
+    def __lt__(self, other):
+        if isinstance(other, datetime):
+            return self._cmp(other) < 0
+        if not isinstance(other, date):
+            return NotImplemented
+        _cmperror(self, other)
+
+    def __ge__(self, other):
+        if isinstance(other, datetime):
+            return self._cmp(other) >= 0
+        if not isinstance(other, date):
+            return NotImplemented
+        _cmperror(self, other)
+
+    def __gt__(self, other):
+        if isinstance(other, datetime):
+            return self._cmp(other) > 0
+        if not isinstance(other, date):
+            return NotImplemented
+        _cmperror(self, other)
+
+    def __add__(self, other):
+        if not isinstance(other, timedelta):
+            return NotImplemented
+        delta = timedelta(self.toordinal(), hours=self._hour, minutes=self._minute, seconds=self._second,
+                          microseconds=self._microsecond)
+        delta += other
+        hour, rem = divmod(delta.seconds, 3600)
+        minute, second = divmod(rem, 60)
+        if 0 < delta.days <= _MAXORDINAL:
+            return type(self).combine(date.fromordinal(delta.days),
+                                      time(hour, minute, second, delta.microseconds, tzinfo=self._tzinfo))
+        raise OverflowError("result out of range")
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        if not isinstance(other, datetime):
+            if isinstance(other, timedelta):
+                return self + -other
+            return NotImplemented
+        days1 = self.toordinal()
+        days2 = other.toordinal()
+        secs1 = self._second + self._minute * 60 + self._hour * 3600
+        secs2 = other._second + other._minute * 60 + other._hour * 3600
+        base = timedelta(days1 - days2, secs1 - secs2, self._microsecond - other._microsecond)
+        if self._tzinfo is other._tzinfo:
+            return base
+        myoff = self.utcoffset()
+        otoff = other.utcoffset()
+        if myoff == otoff:
+            return base
+        if myoff is None or otoff is None:
+            raise TypeError("can't subtract offset-naive and offset-aware datetimes")
+        return base + otoff - myoff
+
+    def __hash__(self):
+        if self.fold:
+            t = self.replace(fold=0)
+        else:
+            t = self
+        tzoff = t.utcoffset()
+        if tzoff is None:
+            return hash((t._year, t._month, t._day, t._hour, t._minute, t._second, t._microsecond))
+        days = _ymd2ord(self.year, self.month, self.day)
+        seconds = self.hour * 3600 + self.minute * 60 + self.second
+        return hash(timedelta(days, seconds, self.microsecond) - tzoff)
+
+
+def _cmperror(x, y):
+    raise TypeError("can't compare %s.%s to %s.%s" % (
+        type(x).__module__, type(x).__qualname__, type(y).__module__, type(y).__qualname__))
+
+
+_date_class = date
+_time_class = time
+datetime.min = datetime(1, 1, 1)
+datetime.max = datetime(9999, 12, 31, 23, 59, 59, 999999)
+datetime.resolution = timedelta(microseconds=1)
+
+
+class timezone(tzinfo):
+    __slots__ = ('_offset', '_name')
+
+    def __init__(self, offset, name=None):
+        if not isinstance(offset, timedelta):
+            raise TypeError("offset must be a timedelta")
+        if name is not None and not isinstance(name, str):
+            raise TypeError("name must be a string")
+        if not -timedelta(hours=24) < offset < timedelta(hours=24):
+            raise ValueError("offset must be a timedelta strictly between -timedelta(hours=24) and "
+                             "timedelta(hours=24), not %r." % (offset,))
+        self._offset = offset
+        self._name = name
+
+    def __eq__(self, other):
+        if isinstance(other, timezone):
+            return self._offset == other._offset
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self._offset)
+
+    def __repr__(self):
+        if self is timezone.utc:
+            return 'datetime.timezone.utc'
+        if self._name is None:
+            return "%s.%s(%r)" % ('datetime', self.__class__.__qualname__, self._offset)
+        return "%s.%s(%r, %r)" % ('datetime', self.__class__.__qualname__, self._offset, self._name)
+
+    def __str__(self):
+        return self.tzname(None)
+
+    def utcoffset(self, dt):
+        if isinstance(dt, datetime) or dt is None:
+            return self._offset
+        raise TypeError("utcoffset() argument must be a datetime instance or None")
+
+    def tzname(self, dt):
+        if isinstance(dt, datetime) or dt is None:
+            if self._name is None:
+                return self._name_from_offset(self._offset)
+            return self._name
+        raise TypeError("tzname() argument must be a datetime instance or None")
+
+    def dst(self, dt):
+        if isinstance(dt, datetime) or dt is None:
+            return None
+        raise TypeError("dst() argument must be a datetime instance or None")
+
+    def fromutc(self, dt):
+        if isinstance(dt, datetime):
+            if dt.tzinfo is not self:
+                raise ValueError("fromutc: dt.tzinfo is not self")
+            return dt + self._offset
+        raise TypeError("fromutc() argument must be a datetime instance or None")
+
+    @staticmethod
+    def _name_from_offset(delta):
+        if not delta:
+            return 'UTC'
+        if delta < timedelta(0):
+            sign = '-'
+            delta = -delta
+        else:
+            sign = '+'
+        hours, rest = divmod(delta, timedelta(hours=1))
+        minutes, rest = divmod(rest, timedelta(minutes=1))
+        seconds = rest.seconds
+        microseconds = rest.microseconds
+        if microseconds:
+            return (f'UTC{sign}{hours:02d}:{minutes:02d}:{seconds:02d}.{microseconds:06d}')
+        if seconds:
+            return f'UTC{sign}{hours:02d}:{minutes:02d}:{seconds:02d}'
+        return f'UTC{sign}{hours:02d}:{minutes:02d}'
+
+
+timezone.utc = timezone(timedelta(0))
+timezone.min = timezone(-timedelta(hours=23, minutes=59))
+timezone.max = timezone(timedelta(hours=23, minutes=59))
+UTC = timezone.utc
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _find_isoformat_datetime_separator(dtstr):
+    len_dtstr = len(dtstr)
+    if len_dtstr == 7:
+        return 7
+    assert len_dtstr > 7
+    date_separator = "-"
+    week_indicator = "W"
+    if dtstr[4] == date_separator:
+        if dtstr[5] == week_indicator:
+            if len_dtstr < 8:
+                raise ValueError("Invalid ISO string")
+            if len_dtstr > 8 and dtstr[8] == date_separator:
+                if len_dtstr == 9:
+                    raise ValueError("Invalid ISO string")
+                if len_dtstr > 10 and dtstr[10].isdigit():
+                    return 8
+                return 10
+            else:
+                return 8
+        else:
+            return 10
+    else:
+        if dtstr[4] == week_indicator:
+            idx = 7
+            while idx < len_dtstr:
+                if not dtstr[idx].isdigit():
+                    break
+                idx += 1
+            if idx < 9:
+                return idx
+            if idx % 2 == 0:
+                return 7
+            else:
+                return 8
+        else:
+            return 8
+
+
+def _parse_isoformat_date(dtstr):
+    assert len(dtstr) in (7, 8, 10)
+    if not dtstr[0:4].isdigit():
+        raise ValueError('Invalid date')
+    year = int(dtstr[0:4])
+    has_sep = dtstr[4] == '-'
+    pos = 4 + has_sep
+    if dtstr[pos:pos + 1] == "W":
+        pos += 1
+        weekno = int(dtstr[pos:pos + 2])
+        pos += 2
+        dayno = 1
+        if len(dtstr) > pos:
+            if (dtstr[pos:pos + 1] == '-') != has_sep:
+                raise ValueError("Inconsistent use of dash separator")
+            pos += has_sep
+            dayno = int(dtstr[pos:pos + 2])
+        return list(_isoweek_to_gregorian(year, weekno, dayno))
+    else:
+        month = int(dtstr[pos:pos + 2])
+        pos += 2
+        if (dtstr[pos:pos + 1] == "-") != has_sep:
+            raise ValueError("Inconsistent use of dash separator")
+        pos += has_sep
+        day = int(dtstr[pos:pos + 2])
+        return [year, month, day]
+
+
+_FRACTION_CORRECTION = [100000, 10000, 1000, 100, 10]
+
+
+def _parse_hh_mm_ss_ff(tstr):
+    len_str = len(tstr)
+    time_comps = [0, 0, 0, 0]
+    pos = 0
+    for comp in range(0, 3):
+        if (len_str - pos) < 2:
+            raise ValueError("Incomplete time component")
+        if not tstr[pos:pos + 2].isdigit():
+            raise ValueError("Invalid time component")
+        time_comps[comp] = int(tstr[pos:pos + 2])
+        pos += 2
+        next_char = tstr[pos:pos + 1]
+        if comp == 0:
+            has_sep = next_char == ':'
+        if not next_char or comp >= 2:
+            break
+        if has_sep and next_char != ':':
+            raise ValueError("Invalid time separator: %c" % next_char)
+        pos += has_sep
+    if pos < len_str:
+        if tstr[pos] not in '.,':
+            raise ValueError("Invalid microsecond component")
+        else:
+            pos += 1
+            len_remainder = len_str - pos
+            if len_remainder >= 6:
+                to_parse = 6
+            else:
+                to_parse = len_remainder
+            if not tstr[pos:(pos + to_parse)].isdigit():
+                raise ValueError("Invalid microsecond component")
+            time_comps[3] = int(tstr[pos:(pos + to_parse)])
+            if to_parse < 6:
+                time_comps[3] *= _FRACTION_CORRECTION[to_parse - 1]
+            if (len_remainder > to_parse and not all(c.isdigit() for c in tstr[(pos + to_parse):])):
+                raise ValueError("Non-digit values in unparsed fraction")
+    return time_comps
+
+
+def _parse_isoformat_time(tstr):
+    len_str = len(tstr)
+    if len_str < 2:
+        raise ValueError("Isoformat time too short")
+    tz_pos = (tstr.find('-') + 1 or tstr.find('+') + 1 or tstr.find('Z') + 1)
+    timestr = tstr[:tz_pos - 1] if tz_pos > 0 else tstr
+    time_comps = _parse_hh_mm_ss_ff(timestr)
+    tzi = None
+    if tz_pos == len_str and tstr[-1] == 'Z':
+        tzi = timezone.utc
+    elif tz_pos > 0:
+        tzstr = tstr[tz_pos:]
+        if len(tzstr) in (0, 1, 3):
+            raise ValueError("Malformed time zone string")
+        tz_comps = _parse_hh_mm_ss_ff(tzstr)
+        if all(x == 0 for x in tz_comps):
+            tzi = timezone.utc
+        else:
+            tzsign = -1 if tstr[tz_pos - 1] == '-' else 1
+            td = timedelta(hours=tz_comps[0], minutes=tz_comps[1], seconds=tz_comps[2], microseconds=tz_comps[3])
+            tzi = timezone(tzsign * td)
+    time_comps.append(tzi)
+    return time_comps
+
+
+# strptime: each directive offers the texts it may match, in the order of CPython's _strptime
+# regular expression alternatives; the matcher backtracks over them like the regex would.
+
+def _digits(s, pos, lo, hi):
+    out = []
+    n = 0
+    while pos + n < len(s) and n < hi and s[pos + n].isdigit() and s[pos + n].isascii():
+        n += 1
+    for k in range(n, lo - 1, -1):
+        out.append(s[pos:pos + k])
+    return out
+
+
+def _alternatives(d, s, pos):
+    rest = s[pos:]
+    if d in 'dmHIMSjy' and d != 'y':
+        limits = {'d': (1, 31), 'm': (1, 12), 'H': (0, 23), 'I': (1, 12), 'M': (0, 59), 'S': (0, 61), 'j': (1, 366)}
+        lo, hi = limits[d]
+        width = 3 if d == 'j' else 2
+        cands = []
+        if d == 'd' and rest[:1] == ' ' and rest[1:2].isdigit() and rest[1:2] != '0':
+            cands.append(rest[:2])
+        for text in _digits(s, pos, 1, width):
+            if lo <= int(text) <= hi:
+                cands.append(text)
+        return cands
+    if d == 'y':
+        return [rest[:2]] if len(rest) >= 2 and rest[:2].isdigit() else []
+    if d == 'Y':
+        return [rest[:4]] if len(rest) >= 4 and rest[:4].isdigit() else []
+    if d == 'f':
+        return _digits(s, pos, 1, 6)
+    if d in 'bB':
+        names = _FULL_MONTHS if d == 'B' else [m[:3] for m in _FULL_MONTHS]
+        low = rest.lower()
+        return [rest[:len(m)] for m in sorted(names, key=len, reverse=True) if low.startswith(m)]
+    if d in 'aA':
+        names = _FULL_DAYS if d == 'A' else [m[:3] for m in _FULL_DAYS]
+        low = rest.lower()
+        return [rest[:len(m)] for m in sorted(names, key=len, reverse=True) if low.startswith(m)]
+    if d == 'p':
+        return [rest[:2]] if rest[:2].lower() in ('am', 'pm') else []
+    if d == 'z':
+        if rest[:1] == 'Z':
+            return ['Z']
+        if rest[:1] in '+-' and len(rest) >= 5:
+            cands = []
+            for n in (15, 12, 9, 8, 7, 6, 5):
+                piece = rest[:n]
+                if len(piece) == n and _valid_z(piece):
+                    cands.append(piece)
+            return cands
+        return []
+    if d == 'Z':
+        for name in ('utc', 'gmt') + tuple(n.lower() for n in _time.tzname):
+            if rest.lower().startswith(name):
+                return [rest[:len(name)]]
+        return []
+    if d == 'w':
+        return [rest[:1]] if rest[:1] in '0123456' and rest[:1] else []
+    if d == 'u':
+        return [rest[:1]] if rest[:1] in '1234567' and rest[:1] else []
+    if d in 'UWV':
+        return [t for t in _digits(s, pos, 1, 2) if int(t) <= 53]
+    if d == 'G':
+        return [rest[:4]] if len(rest) >= 4 and rest[:4].isdigit() else []
+    return None
+
+
+def _valid_z(piece):
+    body = piece[1:]
+    if ':' in body:
+        parts = body.split(':')
+        if len(parts[0]) != 2 or len(parts[1]) != 2:
+            return False
+        if len(parts) == 3:
+            sec = parts[2]
+            if '.' in sec:
+                sec, frac = sec.split('.', 1)
+                if not frac.isdigit() or len(frac) > 6:
+                    return False
+            if len(sec) != 2 or not sec.isdigit():
+                return False
+        return parts[0].isdigit() and parts[1].isdigit() and int(parts[1]) < 60
+    if '.' in body:
+        main, frac = body.split('.', 1)
+        if not frac.isdigit() or len(main) != 6:
+            return False
+        body = main
+    return body.isdigit() and len(body) in (4, 6) and int(body[2:4]) < 60
+
+
+def _tokens(format):
+    tokens = []
+    i = 0
+    while i < len(format):
+        c = format[i]
+        if c == '%':
+            if i + 1 >= len(format):
+                raise ValueError("stray % in format '%s'" % format)
+            d = format[i + 1]
+            if d == '%':
+                tokens.append(('lit', '%'))
+            elif d in 'dmHIMSjyYfbBaApzZwuUWVG':
+                tokens.append(('dir', d))
+            else:
+                raise ValueError("'%s' is a bad directive in format '%s'" % (d, '%' + d))
+            i += 2
+        elif c.isspace():
+            j = i
+            while j < len(format) and format[j].isspace():
+                j += 1
+            tokens.append(('space', None))
+            i = j
+        else:
+            tokens.append(('lit', c))
+            i += 1
+    return tokens
+
+
+def _match(tokens, k, s, pos, found):
+    if k == len(tokens):
+        return pos
+    kind, value = tokens[k]
+    if kind == 'lit':
+        if s[pos:pos + 1].lower() == value.lower():
+            return _match(tokens, k + 1, s, pos + 1, found)
+        return None
+    if kind == 'space':
+        j = pos
+        while j < len(s) and s[j].isspace():
+            j += 1
+        if j == pos:
+            return None
+        return _match(tokens, k + 1, s, j, found)
+    for text in _alternatives(value, s, pos):
+        found.append((value, text))
+        end = _match(tokens, k + 1, s, pos + len(text), found)
+        if end is not None:
+            return end
+        found.pop()
+    return None
+
+
+def _strptime(data_string, format):
+    for index, arg in enumerate([data_string, format]):
+        if not isinstance(arg, str):
+            msg = "strptime() argument {} must be str, not {}"
+            raise TypeError(msg.format(index, type(arg)))
+    tokens = _tokens(format)
+    found = []
+    end = _match(tokens, 0, data_string, 0, found)
+    if end is None:
+        raise ValueError("time data %r does not match format %r" % (data_string, format))
+    if end != len(data_string):
+        raise ValueError("unconverted data remains: %s" % data_string[end:])
+    year = None
+    month = day = 1
+    hour = minute = second = fraction = 0
+    tz = -1
+    gmtoff = None
+    gmtoff_fraction = 0
+    iso_year = iso_week = None
+    week_of_year = None
+    week_of_year_start = None
+    weekday = julian = None
+    ampm = None
+    for d, text in found:
+        if d == 'y':
+            year = int(text)
+            year += 2000 if year <= 68 else 1900
+        elif d == 'Y':
+            year = int(text)
+        elif d == 'G':
+            iso_year = int(text)
+        elif d == 'm':
+            month = int(text)
+        elif d == 'B':
+            month = _FULL_MONTHS.index(text.lower()) + 1
+        elif d == 'b':
+            month = [m[:3] for m in _FULL_MONTHS].index(text.lower()) + 1
+        elif d == 'd':
+            day = int(text)
+        elif d == 'H':
+            hour = int(text)
+        elif d == 'I':
+            hour = int(text)
+            ampm = ampm
+        elif d == 'p':
+            ampm = text.lower()
+        elif d == 'M':
+            minute = int(text)
+        elif d == 'S':
+            second = int(text)
+        elif d == 'f':
+            fraction = int(text + '0' * (6 - len(text)))
+        elif d == 'A':
+            weekday = _FULL_DAYS.index(text.lower())
+        elif d == 'a':
+            weekday = [n[:3] for n in _FULL_DAYS].index(text.lower())
+        elif d == 'w':
+            weekday = (int(text) - 1) % 7
+        elif d == 'u':
+            weekday = int(text) - 1
+        elif d == 'j':
+            julian = int(text)
+        elif d in 'UW':
+            week_of_year = int(text)
+            week_of_year_start = 6 if d == 'U' else 0
+        elif d == 'V':
+            iso_week = int(text)
+        elif d == 'z':
+            if text == 'Z':
+                gmtoff = 0
+            else:
+                z = text
+                if ':' in z[1:]:
+                    z = z[0] + z[1:].replace(':', '')
+                hours = int(z[1:3])
+                minutes = int(z[3:5])
+                seconds = int(z[5:7] or 0)
+                gmtoff = (hours * 60 * 60) + (minutes * 60) + seconds
+                frac = z[8:] if len(z) > 8 else ''
+                gmtoff_fraction = int(frac + '0' * (6 - len(frac))) if frac else 0
+                if z.startswith('-'):
+                    gmtoff = -gmtoff
+                    gmtoff_fraction = -gmtoff_fraction
+        elif d == 'Z':
+            low = text.lower()
+            if low in ('utc', 'gmt'):
+                tz = 0
+    if ampm is not None and any(d == 'I' for d, t in found):
+        if ampm == 'am':
+            if hour == 12:
+                hour = 0
+        elif hour != 12:
+            hour += 12
+    leap_year_fix = False
+    if year is None:
+        if month == 2 and day == 29:
+            year = 1904
+            leap_year_fix = True
+        else:
+            year = 1900
+    if julian is None and weekday is not None:
+        if week_of_year is not None:
+            week_starts_Mon = True if week_of_year_start == 0 else False
+            first_weekday = date(year, 1, 1).weekday()
+            if not week_starts_Mon:
+                first_weekday = (first_weekday + 1) % 7
+                wd = (weekday + 1) % 7
+            else:
+                wd = weekday
+            week_0_length = (7 - first_weekday) % 7
+            if week_of_year == 0:
+                julian = 1 + wd - first_weekday
+            else:
+                days_to_week = week_0_length + (7 * (week_of_year - 1))
+                julian = 1 + days_to_week + wd
+        elif iso_year is not None and iso_week is not None:
+            y, m, dd = _isoweek_to_gregorian(iso_year, iso_week, weekday + 1)
+            year, month, day = y, m, dd
+            julian = None
+    if julian is None:
+        julian = date(year, month, day).toordinal() - date(year, 1, 1).toordinal() + 1
+    else:
+        datetime_result = date.fromordinal((julian - 1) + date(year, 1, 1).toordinal())
+        year = datetime_result.year
+        month = datetime_result.month
+        day = datetime_result.day
+    if leap_year_fix:
+        year = 1900
+    return (year, month, day, hour, minute, second, fraction, gmtoff, gmtoff_fraction)
+
+
+def _strptime_datetime(cls, data_string, format):
+    year, month, day, hour, minute, second, fraction, gmtoff, gmtoff_fraction = _strptime(data_string, format)
+    args = (year, month, day, hour, minute, second, fraction)
+    if gmtoff is not None:
+        tzdelta = timedelta(seconds=gmtoff, microseconds=gmtoff_fraction)
+        tz = timezone(tzdelta)
+        args += (tz,)
+    return cls(*args)
+
+"""#
+        ),
+        LibraryPart(
+            module: "enum",
+            file: "enum/enum.aso",
+            names: ["auto", "member", "nonmember", "EnumType", "EnumMeta", "Flag", "Enum", "ReprEnum", "IntEnum", "StrEnum", "IntFlag", "unique", "EnumCheck", "FlagBoundary", "STRICT", "CONFORM", "EJECT", "KEEP", "CONTINUOUS", "NAMED_FLAGS", "UNIQUE", "global_enum", "verify"],
+            needs: [],
+            native: [],
+            source: #"""
+# The enum module, written in Aso: EnumType (the metaclass), Enum, IntEnum, StrEnum, Flag,
+# IntFlag, auto, unique, the functional API (Enum('Animal', 'ANT BEE')), with CPython 3.11's reprs,
+# str() and format() rules and messages. Aso cannot yet derive a class from int or str, so IntEnum,
+# StrEnum and IntFlag members are not int/str instances: they compare, hash, format and compute as
+# their values do, and pass other attribute lookups to their value.
+
+import types as _types
+
+_auto_null = object()
+_builtin_type = type
+
+
+class auto:
+    def __init__(self, value=_auto_null):
+        self.value = value
+
+    def __repr__(self):
+        return "auto(%r)" % self.value
+
+
+class member:
+    def __init__(self, value):
+        self.value = value
+
+
+class nonmember:
+    def __init__(self, value):
+        self.value = value
+
+
+def _is_dunder(name):
+    return len(name) > 4 and name[:2] == name[-2:] == '__' and name[2] != '_' and name[-3] != '_'
+
+
+def _is_sunder(name):
+    return len(name) > 2 and name[0] == name[-1] == '_' and name[1:2] != '_' and name[-2:-1] != '_'
+
+
+def _is_descriptor(obj):
+    if isinstance(obj, (_types.FunctionType, classmethod, staticmethod, property, type)):
+        return True
+    t = type(obj)
+    return hasattr(t, '__get__') or hasattr(t, '__set__') or hasattr(t, '__delete__')
+
+
+def _high_bit(value):
+    return value.bit_length() - 1
+
+
+class EnumType(type):
+    def __new__(metacls, cls, bases, classdict, **kwds):
+        for base in bases:
+            if isinstance(base, EnumType) and base._member_names_:
+                raise TypeError(f"<enum {cls!r}> cannot extend {base!r}")
+        ignore = classdict.get('_ignore_', [])
+        if isinstance(ignore, str):
+            ignore = ignore.replace(',', ' ').split()
+        candidates = []
+        body = {}
+        for key, value in classdict.items():
+            if key in ignore or key == '_ignore_':
+                continue
+            if isinstance(value, nonmember):
+                body[key] = value.value
+            elif isinstance(value, member):
+                candidates.append((key, value.value))
+            elif _is_dunder(key) or _is_sunder(key) or _is_descriptor(value):
+                body[key] = value
+            elif key.startswith('_' + cls + '__'):
+                body[key] = value
+            else:
+                candidates.append((key, value))
+        enum_class = super().__new__(metacls, cls, bases, body, **kwds)
+        type.__setattr__(enum_class, '_member_names_', [])
+        type.__setattr__(enum_class, '_member_map_', {})
+        type.__setattr__(enum_class, '_value2member_map_', {})
+        type.__setattr__(enum_class, '_unhashable_values_', [])
+        is_flag = Flag is not None and issubclass(enum_class, Flag)
+        last_values = []
+        flag_mask = 0
+        for name, value in candidates:
+            if isinstance(value, auto):
+                if value.value is _auto_null:
+                    value.value = enum_class._generate_next_value_(name, 1, len(enum_class._member_names_), last_values[:])
+                value = value.value
+            elif isinstance(value, tuple) and any(isinstance(v, auto) for v in value):
+                value = tuple(enum_class._generate_next_value_(name, 1, len(enum_class._member_names_), last_values[:])
+                              if isinstance(v, auto) else v for v in value)
+            last_values.append(value)
+            enum_member = None
+            for existing in enum_class._member_map_.values():
+                if existing._value_ == value and type(existing._value_) is type(value) or existing._value_ == value:
+                    enum_member = existing
+                    break
+            if enum_member is None:
+                convert = getattr(enum_class, '_member_type_', object)
+                if convert is not object and not isinstance(value, convert):
+                    value = convert(*value) if isinstance(value, tuple) else convert(value)
+                    last_values[-1] = value
+                enum_member = object.__new__(enum_class)
+                object.__setattr__(enum_member, '_value_', value)
+                object.__setattr__(enum_member, '_name_', name)
+                object.__setattr__(enum_member, '_sort_order_', len(enum_class._member_names_))
+                init = getattr(enum_class, '__init__', None)
+                if init is not None and init is not Enum.__init__:
+                    args = value if isinstance(value, tuple) else (value,)
+                    enum_member.__init__(*args)
+                if is_flag and isinstance(value, int):
+                    if value and value & (value - 1) == 0:
+                        enum_class._member_names_.append(name)
+                    flag_mask |= value
+                else:
+                    enum_class._member_names_.append(name)
+                try:
+                    enum_class._value2member_map_[value] = enum_member
+                except TypeError:
+                    enum_class._unhashable_values_.append(value)
+            enum_class._member_map_[name] = enum_member
+            type.__setattr__(enum_class, name, enum_member)
+        if is_flag:
+            type.__setattr__(enum_class, '_flag_mask_', flag_mask)
+        return enum_class
+
+    def __call__(cls, value, names=None, *, module=None, qualname=None, type=None, start=1, boundary=None):
+        if names is None:
+            return cls._lookup_(value)
+        return cls._create_(value, names, module=module, qualname=qualname, type=type, start=start)
+
+    def _lookup_(cls, value):
+        if isinstance(value, cls):
+            return value
+        try:
+            return cls._value2member_map_[value]
+        except KeyError:
+            pass
+        except TypeError:
+            for m in cls._member_map_.values():
+                if m._value_ == value:
+                    return m
+        result = cls._missing_(value)
+        if isinstance(result, cls):
+            return result
+        if result is None:
+            raise ValueError(f"{value!r} is not a valid {cls.__qualname__}")
+        raise TypeError(f"error in {cls.__name__}._missing_: returned {result!r} instead of None or a valid member")
+
+    def _create_(cls, class_name, names, *, module=None, qualname=None, type=None, start=1):
+        metacls = _builtin_type(cls)
+        bases = (cls,) if type is None else (type, cls)
+        classdict = {}
+        if isinstance(names, str):
+            names = names.replace(',', ' ').split()
+        if isinstance(names, (tuple, list)) and names and isinstance(names[0], str):
+            original_names, names = names, []
+            last_values = []
+            for count, name in enumerate(original_names):
+                value = cls._generate_next_value_(name, start, count, last_values[:])
+                last_values.append(value)
+                names.append((name, value))
+        if isinstance(names, dict):
+            names = list(names.items())
+        for item in names:
+            if isinstance(item, str):
+                member_name, member_value = item, names[item]
+            else:
+                member_name, member_value = item
+            classdict[member_name] = member_value
+        classdict['__module__'] = module if module is not None else '__main__'
+        enum_class = metacls.__new__(metacls, class_name, bases, classdict)
+        if qualname is not None:
+            enum_class.__qualname__ = qualname
+        return enum_class
+
+    def __contains__(cls, member):
+        if not isinstance(member, Enum):
+            raise TypeError("unsupported operand type(s) for 'in': '%s' and '%s'" % (
+                type(member).__qualname__, type(cls).__qualname__))
+        return isinstance(member, cls) and member._name_ in cls._member_map_
+
+    def __delattr__(cls, attr):
+        if attr in cls._member_map_:
+            raise AttributeError(f"cannot delete member {attr!r}")
+        super().__delattr__(attr)
+
+    def __getitem__(cls, name):
+        return cls._member_map_[name]
+
+    def __iter__(cls):
+        return (cls._member_map_[name] for name in cls._member_names_)
+
+    def __reversed__(cls):
+        return (cls._member_map_[name] for name in reversed(cls._member_names_))
+
+    def __len__(cls):
+        return len(cls._member_names_)
+
+    def __bool__(cls):
+        return True
+
+    @property
+    def __members__(cls):
+        return _types.MappingProxyType(cls._member_map_)
+
+    def __repr__(cls):
+        if Flag is not None and issubclass(cls, Flag):
+            return "<flag %r>" % cls.__name__
+        return "<enum %r>" % cls.__name__
+
+    def __setattr__(cls, name, value):
+        if name in getattr(cls, '_member_map_', ()):
+            raise AttributeError(f'cannot reassign member {name!r}')
+        super().__setattr__(name, value)
+
+
+EnumMeta = EnumType
+Flag = None
+
+
+class Enum(metaclass=EnumType):
+    def __init__(self, *args, **kwds):
+        pass
+
+    @staticmethod
+    def _generate_next_value_(name, start, count, last_values):
+        if not last_values:
+            return start
+        for v in reversed(last_values):
+            try:
+                return v + 1
+            except TypeError:
+                pass
+        return start
+
+    @classmethod
+    def _missing_(cls, value):
+        return None
+
+    @property
+    def name(self):
+        return self._name_
+
+    @property
+    def value(self):
+        return self._value_
+
+    def __repr__(self):
+        v_repr = repr(self._value_)
+        return "<%s.%s: %s>" % (self.__class__.__name__, self._name_, v_repr)
+
+    def __str__(self):
+        return "%s.%s" % (self.__class__.__name__, self._name_)
+
+    def __format__(self, format_spec):
+        return format(str(self), format_spec)
+
+    def __hash__(self):
+        return hash(self._name_)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __setattr__(self, name, value):
+        if name in ('_name_', '_value_', 'name', 'value'):
+            raise AttributeError(f"cannot set attribute {name!r}" if False else "<enum 'Enum'> cannot set attribute")
+        object.__setattr__(self, name, value)
+
+
+def _unwrap(other):
+    return other._value_ if isinstance(other, Enum) else other
+
+
+class ReprEnum(Enum):
+    pass
+
+
+class _ValueMixin(ReprEnum):
+    # What an int- or str-valued member does as its value does (Aso cannot derive from int or str).
+    def __str__(self):
+        return str(self._value_)
+
+    def __format__(self, format_spec):
+        return format(self._value_, format_spec)
+
+    def __hash__(self):
+        return hash(self._value_)
+
+    def __eq__(self, other):
+        return self._value_ == _unwrap(other)
+
+    def __ne__(self, other):
+        return self._value_ != _unwrap(other)
+
+    def __lt__(self, other):
+        return self._value_ < _unwrap(other)
+
+    def __le__(self, other):
+        return self._value_ <= _unwrap(other)
+
+    def __gt__(self, other):
+        return self._value_ > _unwrap(other)
+
+    def __ge__(self, other):
+        return self._value_ >= _unwrap(other)
+
+    def __bool__(self):
+        return bool(self._value_)
+
+    def __len__(self):
+        return len(self._value_)
+
+    def __iter__(self):
+        return iter(self._value_)
+
+    def __contains__(self, item):
+        return _unwrap(item) in self._value_
+
+    def __getitem__(self, key):
+        return self._value_[_unwrap(key)]
+
+    def __add__(self, other):
+        return self._value_ + _unwrap(other)
+
+    def __radd__(self, other):
+        return _unwrap(other) + self._value_
+
+    def __sub__(self, other):
+        return self._value_ - _unwrap(other)
+
+    def __rsub__(self, other):
+        return _unwrap(other) - self._value_
+
+    def __mul__(self, other):
+        return self._value_ * _unwrap(other)
+
+    def __rmul__(self, other):
+        return _unwrap(other) * self._value_
+
+    def __truediv__(self, other):
+        return self._value_ / _unwrap(other)
+
+    def __rtruediv__(self, other):
+        return _unwrap(other) / self._value_
+
+    def __floordiv__(self, other):
+        return self._value_ // _unwrap(other)
+
+    def __rfloordiv__(self, other):
+        return _unwrap(other) // self._value_
+
+    def __mod__(self, other):
+        return self._value_ % _unwrap(other)
+
+    def __rmod__(self, other):
+        return _unwrap(other) % self._value_
+
+    def __pow__(self, other):
+        return self._value_ ** _unwrap(other)
+
+    def __rpow__(self, other):
+        return _unwrap(other) ** self._value_
+
+    def __lshift__(self, other):
+        return self._value_ << _unwrap(other)
+
+    def __rshift__(self, other):
+        return self._value_ >> _unwrap(other)
+
+    def __neg__(self):
+        return -self._value_
+
+    def __pos__(self):
+        return +self._value_
+
+    def __abs__(self):
+        return abs(self._value_)
+
+    def __int__(self):
+        return int(self._value_)
+
+    def __float__(self):
+        return float(self._value_)
+
+    def __index__(self):
+        return self._value_.__index__() if hasattr(self._value_, '__index__') else int(self._value_)
+
+    def __round__(self, ndigits=None):
+        return round(self._value_, ndigits)
+
+    def __getattr__(self, name):
+        if name.startswith('__') or name in ('_value_', '_name_', '_sort_order_'):
+            raise AttributeError(name)
+        return getattr(self._value_, name)
+
+
+class IntEnum(_ValueMixin):
+    _member_type_ = int
+
+    def __and__(self, other):
+        return self._value_ & _unwrap(other)
+
+    def __or__(self, other):
+        return self._value_ | _unwrap(other)
+
+    def __xor__(self, other):
+        return self._value_ ^ _unwrap(other)
+
+    def __invert__(self):
+        return ~self._value_
+
+
+class StrEnum(_ValueMixin):
+    _member_type_ = str
+
+    @staticmethod
+    def _generate_next_value_(name, start, count, last_values):
+        return name.lower()
+
+
+class Flag(Enum):
+    @staticmethod
+    def _generate_next_value_(name, start, count, last_values):
+        if not count:
+            return start if start is not None else 1
+        last_value = max(last_values)
+        try:
+            high_bit = _high_bit(last_value)
+        except Exception:
+            raise TypeError('invalid flag value %r' % last_value) from None
+        return 2 ** (high_bit + 1)
+
+    @classmethod
+    def _missing_(cls, value):
+        if not isinstance(value, int):
+            raise ValueError(f"{value!r} is not a valid {cls.__qualname__}")
+        mask = cls._flag_mask_
+        if value < 0:
+            value = value & mask if not issubclass(cls, int) else value
+        if value & ~mask and not getattr(cls, '_keep_', False):
+            raise ValueError(f"{value!r} is not a valid {cls.__qualname__}")
+        pseudo = object.__new__(cls)
+        names = [m._name_ for m in cls._iter_members() if m._value_ & value == m._value_]
+        extra = value & ~mask
+        name = '|'.join(names) if names else None
+        if extra and names:
+            name = name + '|' + hex(extra) if False else name
+        object.__setattr__(pseudo, '_value_', value)
+        object.__setattr__(pseudo, '_name_', name)
+        object.__setattr__(pseudo, '_sort_order_', -1)
+        cls._value2member_map_[value] = pseudo
+        return pseudo
+
+    @classmethod
+    def _iter_members(cls):
+        return (cls._member_map_[name] for name in cls._member_names_)
+
+    def __contains__(self, other):
+        if not isinstance(other, self.__class__):
+            raise TypeError("unsupported operand type(s) for 'in': %r and %r" % (
+                type(other).__qualname__, self.__class__.__qualname__))
+        return other._value_ & self._value_ == other._value_
+
+    def __iter__(self):
+        return (m for m in self.__class__._iter_members() if m._value_ & self._value_ == m._value_)
+
+    def __len__(self):
+        return len([m for m in self])
+
+    def __repr__(self):
+        cls_name = self.__class__.__name__
+        if self._name_ is None:
+            return "<%s: %r>" % (cls_name, self._value_)
+        return "<%s.%s: %r>" % (cls_name, self._name_, self._value_)
+
+    def __str__(self):
+        cls_name = self.__class__.__name__
+        if self._name_ is None:
+            return '%s(%r)' % (cls_name, self._value_)
+        return "%s.%s" % (cls_name, self._name_)
+
+    def __bool__(self):
+        return bool(self._value_)
+
+    def _get_value(self, flag):
+        if isinstance(flag, self.__class__):
+            return flag._value_
+        return NotImplemented
+
+    def __or__(self, other):
+        other_value = self._get_value(other)
+        if other_value is NotImplemented:
+            return NotImplemented
+        return self.__class__(self._value_ | other_value)
+
+    def __and__(self, other):
+        other_value = self._get_value(other)
+        if other_value is NotImplemented:
+            return NotImplemented
+        return self.__class__(self._value_ & other_value)
+
+    def __xor__(self, other):
+        other_value = self._get_value(other)
+        if other_value is NotImplemented:
+            return NotImplemented
+        return self.__class__(self._value_ ^ other_value)
+
+    def __invert__(self):
+        return self.__class__(self.__class__._flag_mask_ ^ self._value_)
+
+    __ror__ = __or__
+    __rand__ = __and__
+    __rxor__ = __xor__
+
+    def __hash__(self):
+        return hash(self._value_)
+
+    def __eq__(self, other):
+        if isinstance(other, self.__class__):
+            return self._value_ == other._value_
+        return NotImplemented
+
+
+class IntFlag(Flag):
+    _member_type_ = int
+    _keep_ = True
+
+    def __str__(self):
+        return str(self._value_)
+
+    def __format__(self, format_spec):
+        return format(self._value_, format_spec)
+
+    def _get_value(self, flag):
+        if isinstance(flag, self.__class__):
+            return flag._value_
+        if isinstance(flag, int):
+            return flag
+        return NotImplemented
+
+    def __eq__(self, other):
+        return self._value_ == _unwrap(other)
+
+    def __ne__(self, other):
+        return self._value_ != _unwrap(other)
+
+    def __lt__(self, other):
+        return self._value_ < _unwrap(other)
+
+    def __gt__(self, other):
+        return self._value_ > _unwrap(other)
+
+    def __hash__(self):
+        return hash(self._value_)
+
+    def __int__(self):
+        return self._value_
+
+    def __index__(self):
+        return self._value_
+
+    def __add__(self, other):
+        return self._value_ + _unwrap(other)
+
+    def __radd__(self, other):
+        return _unwrap(other) + self._value_
+
+    __or__ = Flag.__or__
+    __ror__ = Flag.__or__
+
+
+def unique(enumeration):
+    duplicates = []
+    for name, member in enumeration.__members__.items():
+        if name != member.name:
+            duplicates.append((name, member.name))
+    if duplicates:
+        alias_details = ', '.join(["%s -> %s" % (alias, name) for (alias, name) in duplicates])
+        raise ValueError('duplicate values found in %r: %s' % (enumeration, alias_details))
+    return enumeration
+
+
+class EnumCheck:
+    CONTINUOUS = 'no skipped integer values'
+    NAMED_FLAGS = 'multi-flag aliases may not contain unnamed flags'
+    UNIQUE = 'one name per value'
+
+
+class FlagBoundary:
+    STRICT = 'strict'
+    CONFORM = 'conform'
+    EJECT = 'eject'
+    KEEP = 'keep'
+
+
+STRICT, CONFORM, EJECT, KEEP = FlagBoundary.STRICT, FlagBoundary.CONFORM, FlagBoundary.EJECT, FlagBoundary.KEEP
+CONTINUOUS, NAMED_FLAGS, UNIQUE = EnumCheck.CONTINUOUS, EnumCheck.NAMED_FLAGS, EnumCheck.UNIQUE
+
+
+def global_enum(cls, update_str=False):
+    return cls
+
+
+def verify(*checks):
+    def decorator(enumeration):
+        if UNIQUE in checks:
+            unique(enumeration)
+        return enumeration
+    return decorator
+
+"""#
+        ),
+        LibraryPart(
+            module: "functools",
+            file: "functools/functools.aso",
+            names: ["WRAPPER_ASSIGNMENTS", "WRAPPER_UPDATES", "update_wrapper", "wraps", "reduce", "partial", "partialmethod", "cmp_to_key", "total_ordering", "lru_cache", "cache", "cached_property", "singledispatch"],
+            needs: [],
+            native: [],
+            source: #"""
+# The functools module, written in Aso: partial, reduce, wraps and update_wrapper, lru_cache and
+# cache, cached_property, total_ordering, cmp_to_key, singledispatch.
+
+import _aso
+
+WRAPPER_ASSIGNMENTS = ('__module__', '__name__', '__qualname__', '__doc__', '__annotations__')
+WRAPPER_UPDATES = ('__dict__',)
+
+
+def update_wrapper(wrapper, wrapped, assigned=WRAPPER_ASSIGNMENTS, updated=WRAPPER_UPDATES):
+    for attr in assigned:
+        try:
+            value = getattr(wrapped, attr)
+        except AttributeError:
+            pass
+        else:
+            try:
+                setattr(wrapper, attr, value)
+            except (AttributeError, TypeError):
+                pass
+    for attr in updated:
+        try:
+            source = getattr(wrapped, attr)
+        except AttributeError:
+            continue
+        for k in source:
+            if k != '__wrapped__':
+                try:
+                    setattr(wrapper, k, source[k])
+                except (AttributeError, TypeError):
+                    pass
+    wrapper.__wrapped__ = wrapped
+    return wrapper
+
+
+def wraps(wrapped, assigned=WRAPPER_ASSIGNMENTS, updated=WRAPPER_UPDATES):
+    def decorating(wrapper):
+        return update_wrapper(wrapper, wrapped, assigned, updated)
+    return decorating
+
+
+_initial_missing = object()
+
+
+def reduce(function, sequence, initial=_initial_missing):
+    it = iter(sequence)
+    if initial is _initial_missing:
+        try:
+            value = next(it)
+        except StopIteration:
+            raise TypeError("reduce() of empty iterable with no initial value") from None
+    else:
+        value = initial
+    for element in it:
+        value = function(value, element)
+    return value
+
+
+class partial:
+    def __init__(self, func, *args, **keywords):
+        if not callable(func):
+            raise TypeError("the first argument must be callable")
+        if isinstance(func, partial):
+            args = func.args + args
+            keywords = {**func.keywords, **keywords}
+            func = func.func
+        self.func = func
+        self.args = args
+        self.keywords = keywords
+
+    def __call__(self, *args, **keywords):
+        keywords = {**self.keywords, **keywords}
+        return self.func(*self.args, *args, **keywords)
+
+    def __repr__(self):
+        args = [repr(self.func)]
+        args.extend(repr(x) for x in self.args)
+        args.extend(f"{k}={v!r}" for (k, v) in self.keywords.items())
+        return "functools.partial(" + ", ".join(args) + ")"
+
+
+class partialmethod:
+    def __init__(self, func, *args, **keywords):
+        self.func = func
+        self.args = args
+        self.keywords = keywords
+
+
+def cmp_to_key(mycmp):
+    class K:
+        __slots__ = ['obj']
+
+        def __init__(self, obj):
+            self.obj = obj
+
+        def __lt__(self, other):
+            return mycmp(self.obj, other.obj) < 0
+
+        def __gt__(self, other):
+            return mycmp(self.obj, other.obj) > 0
+
+        def __eq__(self, other):
+            return mycmp(self.obj, other.obj) == 0
+
+        def __le__(self, other):
+            return mycmp(self.obj, other.obj) <= 0
+
+        def __ge__(self, other):
+            return mycmp(self.obj, other.obj) >= 0
+
+        __hash__ = None
+    return K
+
+
+def _missing_op(cls, op):
+    return getattr(cls, op, None) is getattr(object, op, None)
+
+
+def total_ordering(cls):
+    roots = [op for op in ('__lt__', '__le__', '__gt__', '__ge__') if not _missing_op(cls, op)]
+    if not roots:
+        raise ValueError('must define at least one ordering operation: < > <= >=')
+    root = roots[0]
+    if '__lt__' in roots:
+        root = '__lt__'
+    elif '__le__' in roots:
+        root = '__le__'
+    elif '__gt__' in roots:
+        root = '__gt__'
+    else:
+        root = '__ge__'
+    for opname, opfunc in _convert[root]:
+        if opname not in roots:
+            opfunc.__name__ = opname
+            setattr(cls, opname, opfunc)
+    return cls
+
+
+def _gt_from_lt(self, other):
+    op_result = type(self).__lt__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result and self != other
+
+
+def _le_from_lt(self, other):
+    op_result = type(self).__lt__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return op_result or self == other
+
+
+def _ge_from_lt(self, other):
+    op_result = type(self).__lt__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result
+
+
+def _ge_from_le(self, other):
+    op_result = type(self).__le__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result or self == other
+
+
+def _lt_from_le(self, other):
+    op_result = type(self).__le__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return op_result and self != other
+
+
+def _gt_from_le(self, other):
+    op_result = type(self).__le__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result
+
+
+def _lt_from_gt(self, other):
+    op_result = type(self).__gt__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result and self != other
+
+
+def _ge_from_gt(self, other):
+    op_result = type(self).__gt__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return op_result or self == other
+
+
+def _le_from_gt(self, other):
+    op_result = type(self).__gt__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result
+
+
+def _le_from_ge(self, other):
+    op_result = type(self).__ge__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result or self == other
+
+
+def _gt_from_ge(self, other):
+    op_result = type(self).__ge__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return op_result and self != other
+
+
+def _lt_from_ge(self, other):
+    op_result = type(self).__ge__(self, other)
+    if op_result is NotImplemented:
+        return op_result
+    return not op_result
+
+
+_convert = {
+    '__lt__': [('__gt__', _gt_from_lt), ('__le__', _le_from_lt), ('__ge__', _ge_from_lt)],
+    '__le__': [('__ge__', _ge_from_le), ('__lt__', _lt_from_le), ('__gt__', _gt_from_le)],
+    '__gt__': [('__lt__', _lt_from_gt), ('__ge__', _ge_from_gt), ('__le__', _le_from_gt)],
+    '__ge__': [('__le__', _le_from_ge), ('__gt__', _gt_from_ge), ('__lt__', _lt_from_ge)],
+}
+
+
+class _CacheInfo:
+    def __init__(self, hits, misses, maxsize, currsize):
+        self.hits = hits
+        self.misses = misses
+        self.maxsize = maxsize
+        self.currsize = currsize
+
+    def _tuple(self):
+        return (self.hits, self.misses, self.maxsize, self.currsize)
+
+    def __iter__(self):
+        return iter(self._tuple())
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        return self._tuple()[i]
+
+    def __eq__(self, other):
+        if isinstance(other, _CacheInfo):
+            return self._tuple() == other._tuple()
+        return self._tuple() == other
+
+    def __hash__(self):
+        return hash(self._tuple())
+
+    def __repr__(self):
+        return f"CacheInfo(hits={self.hits!r}, misses={self.misses!r}, maxsize={self.maxsize!r}, currsize={self.currsize!r})"
+
+
+_CacheInfo.__name__ = 'CacheInfo'
+_CacheInfo.__qualname__ = 'CacheInfo'
+_kwd_mark = object()
+
+
+def _make_key(args, kwds, typed):
+    key = args
+    if kwds:
+        key += (_kwd_mark,)
+        for item in kwds.items():
+            key += item
+    if typed:
+        key += tuple(type(v) for v in args)
+        if kwds:
+            key += tuple(type(v) for v in kwds.values())
+    elif len(key) == 1 and type(key[0]) in (int, str):
+        return key[0]
+    return key
+
+
+class _lru_cache_wrapper:
+    def __init__(self, user_function, maxsize, typed):
+        self.__wrapped__ = user_function
+        self._maxsize = maxsize
+        self._typed = typed
+        self._cache = {}
+        self._hits = 0
+        self._misses = 0
+        update_wrapper(self, user_function)
+
+    def __call__(self, *args, **kwds):
+        key = _make_key(args, kwds, self._typed)
+        cache = self._cache
+        maxsize = self._maxsize
+        if maxsize == 0:
+            self._misses += 1
+            return self.__wrapped__(*args, **kwds)
+        if key in cache:
+            self._hits += 1
+            result = cache[key]
+            if maxsize is not None:
+                # Most recently used goes to the end.
+                del cache[key]
+                cache[key] = result
+            return result
+        self._misses += 1
+        result = self.__wrapped__(*args, **kwds)
+        if key in cache:
+            return result
+        cache[key] = result
+        if maxsize is not None and len(cache) > maxsize:
+            del cache[next(iter(cache))]
+        return result
+
+    def cache_info(self):
+        return _CacheInfo(self._hits, self._misses, self._maxsize, len(self._cache))
+
+    def cache_clear(self):
+        self._cache.clear()
+        self._hits = 0
+        self._misses = 0
+
+    def cache_parameters(self):
+        return {'maxsize': self._maxsize, 'typed': self._typed}
+
+    def __repr__(self):
+        return f"<functools._lru_cache_wrapper object at {id(self):#x}>"
+
+
+def lru_cache(maxsize=128, typed=False):
+    if isinstance(maxsize, int):
+        if maxsize < 0:
+            maxsize = 0
+    elif callable(maxsize) and isinstance(typed, bool):
+        user_function = maxsize
+        return _lru_cache_wrapper(user_function, 128, typed)
+    elif maxsize is not None:
+        raise TypeError('Expected first argument to be an integer, a callable, or None')
+
+    def decorating_function(user_function):
+        return _lru_cache_wrapper(user_function, maxsize, typed)
+    return decorating_function
+
+
+def cache(user_function):
+    return lru_cache(maxsize=None)(user_function)
+
+
+_NOT_FOUND = object()
+
+
+class cached_property:
+    """A non-data descriptor: the first read computes the value and stores it on the instance,
+    where later reads find it; `del obj.name` forgets it."""
+
+    def __init__(self, func):
+        self.func = func
+        self.attrname = None
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner, name):
+        if self.attrname is None:
+            self.attrname = name
+        elif name != self.attrname:
+            raise TypeError(
+                "Cannot assign the same cached_property to two different names "
+                f"({self.attrname!r} and {name!r})."
+            )
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        if self.attrname is None:
+            raise TypeError("Cannot use cached_property instance without calling __set_name__ on it.")
+        val = _aso.attributes(instance).get(self.attrname, _NOT_FOUND)
+        if val is _NOT_FOUND:
+            val = self.func(instance)
+            _aso.set_attribute(instance, self.attrname, val)
+        return val
+
+
+def _find_impl(cls, registry):
+    for base in cls.__mro__:
+        if base in registry:
+            return registry[base]
+    return registry[object]
+
+
+class _SingleDispatch:
+    def __init__(self, func):
+        self.registry = {object: func}
+        self._func = func
+        update_wrapper(self, func)
+
+    def dispatch(self, cls):
+        return _find_impl(cls, self.registry)
+
+    def register(self, cls, func=None):
+        if not isinstance(cls, type):
+            raise TypeError(
+                f"Invalid first argument to `register()`: {cls!r}. "
+                f"Use either `@register(some_class)` or plain `@register` "
+                f"on an annotated function."
+            )
+        if func is None:
+            def deco(f):
+                self.registry[cls] = f
+                return f
+            return deco
+        self.registry[cls] = func
+        return func
+
+    def __call__(self, *args, **kw):
+        if not args:
+            raise TypeError(f'{self.__name__} requires at least 1 positional argument')
+        return _find_impl(type(args[0]), self.registry)(*args, **kw)
+
+
+def singledispatch(func):
+    return _SingleDispatch(func)
+
+"""#
+        ),
+        LibraryPart(
+            module: "heapq",
+            file: "heapq/heapq.aso",
+            names: ["heappush", "heappop", "heapreplace", "heappushpop", "heapify", "merge", "nlargest", "nsmallest"],
+            needs: [],
+            native: [],
+            source: #"""
+# The heapq module, written in Aso: CPython's algorithms (the same comparisons in the same order,
+# so lists end up in the same layout).
+
+def heappush(heap, item):
+    heap.append(item)
+    _siftdown(heap, 0, len(heap) - 1)
+
+
+def heappop(heap):
+    if not heap:
+        raise IndexError("index out of range")
+    lastelt = heap.pop()
+    if heap:
+        returnitem = heap[0]
+        heap[0] = lastelt
+        _siftup(heap, 0)
+        return returnitem
+    return lastelt
+
+
+def heapreplace(heap, item):
+    if not heap:
+        raise IndexError("index out of range")
+    returnitem = heap[0]
+    heap[0] = item
+    _siftup(heap, 0)
+    return returnitem
+
+
+def heappushpop(heap, item):
+    if heap and heap[0] < item:
+        item, heap[0] = heap[0], item
+        _siftup(heap, 0)
+    return item
+
+
+def heapify(x):
+    n = len(x)
+    for i in reversed(range(n // 2)):
+        _siftup(x, i)
+
+
+def _siftdown(heap, startpos, pos):
+    newitem = heap[pos]
+    while pos > startpos:
+        parentpos = (pos - 1) >> 1
+        parent = heap[parentpos]
+        if newitem < parent:
+            heap[pos] = parent
+            pos = parentpos
+            continue
+        break
+    heap[pos] = newitem
+
+
+def _siftup(heap, pos):
+    endpos = len(heap)
+    startpos = pos
+    newitem = heap[pos]
+    childpos = 2 * pos + 1
+    while childpos < endpos:
+        rightpos = childpos + 1
+        if rightpos < endpos and not heap[childpos] < heap[rightpos]:
+            childpos = rightpos
+        heap[pos] = heap[childpos]
+        pos = childpos
+        childpos = 2 * pos + 1
+    heap[pos] = newitem
+    _siftdown(heap, startpos, pos)
+
+
+def _siftdown_max(heap, startpos, pos):
+    newitem = heap[pos]
+    while pos > startpos:
+        parentpos = (pos - 1) >> 1
+        parent = heap[parentpos]
+        if parent < newitem:
+            heap[pos] = parent
+            pos = parentpos
+            continue
+        break
+    heap[pos] = newitem
+
+
+def _siftup_max(heap, pos):
+    endpos = len(heap)
+    startpos = pos
+    newitem = heap[pos]
+    childpos = 2 * pos + 1
+    while childpos < endpos:
+        rightpos = childpos + 1
+        if rightpos < endpos and not heap[rightpos] < heap[childpos]:
+            childpos = rightpos
+        heap[pos] = heap[childpos]
+        pos = childpos
+        childpos = 2 * pos + 1
+    heap[pos] = newitem
+    _siftdown_max(heap, startpos, pos)
+
+
+def _heapify_max(x):
+    n = len(x)
+    for i in reversed(range(n // 2)):
+        _siftup_max(x, i)
+
+
+def _heappop_max(heap):
+    lastelt = heap.pop()
+    if heap:
+        returnitem = heap[0]
+        heap[0] = lastelt
+        _siftup_max(heap, 0)
+        return returnitem
+    return lastelt
+
+
+def merge(*iterables, key=None, reverse=False):
+    entries = []
+    index = 0
+    for it in iterables:
+        it = iter(it)
+        for value in it:
+            if key is None:
+                entries.append([value, index * (-1 if reverse else 1), value, it])
+            else:
+                entries.append([key(value), index * (-1 if reverse else 1), value, it])
+            break
+        index += 1
+    # A plain k-way merge: stable, ties go to the earlier iterable.
+    while entries:
+        best = 0
+        for i in range(1, len(entries)):
+            a = entries[i]
+            b = entries[best]
+            if reverse:
+                if b[0] < a[0] or (not a[0] < b[0] and a[1] > b[1]):
+                    best = i
+            else:
+                if a[0] < b[0] or (not b[0] < a[0] and a[1] < b[1]):
+                    best = i
+        entry = entries[best]
+        yield entry[2]
+        for value in entry[3]:
+            entry[0] = value if key is None else key(value)
+            entry[2] = value
+            break
+        else:
+            del entries[best]
+
+
+def nlargest(n, iterable, key=None):
+    if n == 1:
+        it = iter(iterable)
+        sentinel = object()
+        if key is None:
+            result = max(it, default=sentinel)
+        else:
+            result = max(it, default=sentinel, key=key)
+        return [] if result is sentinel else [result]
+    if n <= 0:
+        return []
+    return sorted(iterable, key=key, reverse=True)[:n]
+
+
+def nsmallest(n, iterable, key=None):
+    if n == 1:
+        it = iter(iterable)
+        sentinel = object()
+        if key is None:
+            result = min(it, default=sentinel)
+        else:
+            result = min(it, default=sentinel, key=key)
+        return [] if result is sentinel else [result]
+    if n <= 0:
+        return []
+    return sorted(iterable, key=key)[:n]
+
+"""#
+        ),
+        LibraryPart(
+            module: "io",
+            file: "io/io.aso",
+            names: ["SEEK_SET", "SEEK_CUR", "SEEK_END", "UnsupportedOperation", "StringIO", "BytesIO"],
+            needs: [],
+            native: [],
+            source: #"""
+# io's in-memory streams, written in Aso: StringIO and BytesIO (what contextlib.redirect_stdout
+# and programs that build text need). Files on disk are not part of Aso.
+
+SEEK_SET = 0
+SEEK_CUR = 1
+SEEK_END = 2
+
+
+class UnsupportedOperation(ValueError):
+    pass
+
+
+class _Memory:
+    def _check(self):
+        if self._closed:
+            raise ValueError("I/O operation on closed file")
+
+    @property
+    def closed(self):
+        return self._closed
+
+    def close(self):
+        self._closed = True
+
+    def __enter__(self):
+        self._check()
+        return self
+
+    def __exit__(self, *args):
+        self.close()
+
+    def __iter__(self):
+        self._check()
+        return self
+
+    def __next__(self):
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def readable(self):
+        self._check()
+        return True
+
+    def writable(self):
+        self._check()
+        return True
+
+    def seekable(self):
+        self._check()
+        return True
+
+    def flush(self):
+        self._check()
+
+    def isatty(self):
+        self._check()
+        return False
+
+    def tell(self):
+        self._check()
+        return self._pos
+
+    def seek(self, pos, whence=0):
+        self._check()
+        if whence == 0:
+            if pos < 0:
+                raise ValueError(f"Negative seek position {pos}")
+            self._pos = pos
+        elif whence == 1:
+            self._pos = max(0, self._pos + pos)
+        elif whence == 2:
+            self._pos = max(0, len(self._buf) + pos)
+        else:
+            raise ValueError(f"Invalid whence ({whence}, should be 0, 1 or 2)")
+        return self._pos
+
+    def getvalue(self):
+        self._check()
+        return self._buf
+
+    def read(self, size=-1):
+        self._check()
+        if size is None or size < 0:
+            size = len(self._buf)
+        data = self._buf[self._pos:self._pos + size]
+        self._pos += len(data)
+        return data
+
+    def readline(self, size=-1):
+        self._check()
+        buf = self._buf
+        end = buf.find(self._newline, self._pos)
+        end = len(buf) if end < 0 else end + 1
+        if size is not None and size >= 0:
+            end = min(end, self._pos + size)
+        data = buf[self._pos:end]
+        self._pos = end
+        return data
+
+    def readlines(self, hint=-1):
+        return list(self)
+
+    def write(self, s):
+        self._check()
+        if not isinstance(s, type(self._buf)):
+            raise TypeError(self._type_message(s))
+        buf = self._buf
+        pos = self._pos
+        if pos > len(buf):
+            buf = buf + self._empty * (pos - len(buf))
+        self._buf = buf[:pos] + s + buf[pos + len(s):]
+        self._pos = pos + len(s)
+        return len(s)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def truncate(self, size=None):
+        self._check()
+        if size is None:
+            size = self._pos
+        self._buf = self._buf[:size]
+        return size
+
+
+class StringIO(_Memory):
+    def __init__(self, initial_value='', newline='\n'):
+        if initial_value is None:
+            initial_value = ''
+        if not isinstance(initial_value, str):
+            raise TypeError(f"initial_value must be str or None, not {type(initial_value).__name__}")
+        self._buf = initial_value
+        self._pos = 0
+        self._closed = False
+        self._newline = '\n'
+        self._empty = '\0'
+
+    def _type_message(self, s):
+        return f"string argument expected, got '{type(s).__name__}'"
+
+
+class BytesIO(_Memory):
+    def __init__(self, initial_bytes=b''):
+        self._buf = bytes(initial_bytes)
+        self._pos = 0
+        self._closed = False
+        self._newline = b'\n'
+        self._empty = b'\0'
+
+    def getbuffer(self):
+        return self._buf
+
+    def _type_message(self, s):
+        return f"a bytes-like object is required, not '{type(s).__name__}'"
+
+"""#
+        ),
+        LibraryPart(
+            module: "itertools",
+            file: "itertools/itertools.aso",
+            names: ["count", "repeat", "cycle", "accumulate", "chain", "compress", "dropwhile", "takewhile", "filterfalse", "groupby", "islice", "pairwise", "starmap", "tee", "zip_longest", "product", "permutations", "combinations", "combinations_with_replacement"],
+            needs: [],
+            native: [],
+            source: #"""
+# The itertools module, written in Aso: every function of Python 3.11's module, lazy as CPython's.
+
+class count:
+    def __init__(self, start=0, step=1):
+        for v in (start, step):
+            if not isinstance(v, (int, float)):
+                raise TypeError("a number is required")
+        self._n = start
+        self._step = step
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        n = self._n
+        self._n = n + self._step
+        return n
+
+    def __repr__(self):
+        if self._step == 1 and type(self._step) is int:
+            return f"count({self._n!r})"
+        return f"count({self._n!r}, {self._step!r})"
+
+
+class repeat:
+    def __init__(self, object, times=None):
+        self._object = object
+        self._times = times
+        if times is not None and times < 0:
+            self._times = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._times is None:
+            return self._object
+        if self._times <= 0:
+            raise StopIteration
+        self._times -= 1
+        return self._object
+
+    def __length_hint__(self):
+        if self._times is None:
+            raise TypeError("len() of unsized object")
+        return self._times
+
+    def __repr__(self):
+        if self._times is None:
+            return f"repeat({self._object!r})"
+        return f"repeat({self._object!r}, {self._times})"
+
+
+def cycle(iterable):
+    saved = []
+    for element in iterable:
+        yield element
+        saved.append(element)
+    while saved:
+        for element in saved:
+            yield element
+
+
+def accumulate(iterable, func=None, *, initial=None):
+    it = iter(iterable)
+    total = initial
+    if initial is None:
+        try:
+            total = next(it)
+        except StopIteration:
+            return
+    yield total
+    for element in it:
+        total = total + element if func is None else func(total, element)
+        yield total
+
+
+class chain:
+    def __init__(self, *iterables):
+        self._gen = chain._run(iter(iterables))
+
+    @classmethod
+    def from_iterable(cls, iterables):
+        c = cls()
+        c._gen = chain._run(iter(iterables))
+        return c
+
+    @staticmethod
+    def _run(sources):
+        for it in sources:
+            for element in it:
+                yield element
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._gen)
+
+
+def compress(data, selectors):
+    return (d for d, s in zip(data, selectors) if s)
+
+
+def dropwhile(predicate, iterable):
+    iterable = iter(iterable)
+    for x in iterable:
+        if not predicate(x):
+            yield x
+            break
+    for x in iterable:
+        yield x
+
+
+def takewhile(predicate, iterable):
+    for x in iterable:
+        if predicate(x):
+            yield x
+        else:
+            break
+
+
+def filterfalse(predicate, iterable):
+    if predicate is None:
+        predicate = bool
+    for x in iterable:
+        if not predicate(x):
+            yield x
+
+
+class _Grouper:
+    def __init__(self, parent, tgtkey):
+        self._parent = parent
+        self._tgtkey = tgtkey
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        p = self._parent
+        if p._grouper is not self:
+            raise StopIteration
+        if p._exhausted:
+            raise StopIteration
+        if p._currkey != self._tgtkey:
+            raise StopIteration
+        value = p._currvalue
+        p._advance()
+        return value
+
+
+class groupby:
+    def __init__(self, iterable, key=None):
+        self._it = iter(iterable)
+        self._keyfunc = key
+        self._exhausted = False
+        self._started = False
+        self._grouper = None
+        self._currkey = None
+        self._currvalue = None
+
+    def _advance(self):
+        try:
+            self._currvalue = next(self._it)
+        except StopIteration:
+            self._exhausted = True
+            return
+        self._currkey = self._currvalue if self._keyfunc is None else self._keyfunc(self._currvalue)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if not self._started:
+            self._started = True
+            self._advance()
+        elif self._grouper is not None:
+            tgt = self._grouper._tgtkey
+            while not self._exhausted and self._currkey == tgt:
+                self._advance()
+        if self._exhausted:
+            raise StopIteration
+        self._grouper = _Grouper(self, self._currkey)
+        return (self._currkey, self._grouper)
+
+
+def islice(iterable, *args):
+    if len(args) == 0:
+        raise TypeError("islice expected at least 2 arguments, got 1")
+    if len(args) > 3:
+        raise TypeError(f"islice expected at most 4 arguments, got {len(args) + 1}")
+    s = slice(*args)
+    start, stop, step = s.start or 0, s.stop, 1 if s.step is None else s.step
+    if len(args) == 1:
+        if stop is not None and (not isinstance(stop, int) or stop < 0):
+            raise ValueError("Stop argument for islice() must be None or an integer: 0 <= x <= sys.maxsize.")
+    elif not isinstance(start, int) or start < 0 or (stop is not None and (not isinstance(stop, int) or stop < 0)):
+        raise ValueError("Indices for islice() must be None or an integer: 0 <= x <= sys.maxsize.")
+    if not isinstance(step, int) or step <= 0:
+        raise ValueError("Step for islice() must be a positive integer or None.")
+    return _islice(iter(iterable), start, stop, step)
+
+
+def _islice(it, start, stop, step):
+    nexti = start
+    i = 0
+    if stop is not None and stop <= start:
+        for _ in zip(range(stop), it):
+            pass
+        return
+    for element in it:
+        if i == nexti:
+            yield element
+            nexti += step
+            if stop is not None and nexti >= stop:
+                # Consume up to stop as CPython does.
+                for _ in zip(range(stop - i - 1), it):
+                    pass
+                return
+        i += 1
+
+
+def pairwise(iterable):
+    it = iter(iterable)
+    for a in it:
+        for b in it:
+            yield a, b
+            a = b
+        return
+
+
+def starmap(function, iterable):
+    for args in iterable:
+        yield function(*args)
+
+
+def tee(iterable, n=2):
+    if not isinstance(n, int):
+        raise TypeError(f"'{type(n).__name__}' object cannot be interpreted as an integer")
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    it = iter(iterable)
+    buffers = [[] for _ in range(n)]
+
+    def gen(mybuf):
+        while True:
+            if not mybuf:
+                try:
+                    value = next(it)
+                except StopIteration:
+                    return
+                for b in buffers:
+                    b.append(value)
+            yield mybuf.pop(0)
+    return tuple(gen(b) for b in buffers)
+
+
+def zip_longest(*iterables, fillvalue=None):
+    iterators = [iter(it) for it in iterables]
+    num_active = len(iterators)
+    if not num_active:
+        return
+    while True:
+        values = []
+        for i, it in enumerate(iterators):
+            try:
+                value = next(it)
+            except StopIteration:
+                num_active -= 1
+                if not num_active:
+                    return
+                iterators[i] = repeat(fillvalue)
+                value = fillvalue
+            values.append(value)
+        yield tuple(values)
+
+
+def product(*iterables, repeat=1):
+    if repeat < 0:
+        raise ValueError("repeat argument cannot be negative")
+    pools = [tuple(pool) for pool in iterables] * repeat
+    return _product(pools)
+
+
+def _product(pools):
+    result = [[]]
+    for pool in pools:
+        result = [x + [y] for x in result for y in pool]
+    for prod in result:
+        yield tuple(prod)
+
+
+def permutations(iterable, r=None):
+    pool = tuple(iterable)
+    n = len(pool)
+    r = n if r is None else r
+    if r < 0:
+        raise ValueError("r must be non-negative")
+    return _permutations(pool, n, r)
+
+
+def _permutations(pool, n, r):
+    if r > n:
+        return
+    indices = list(range(n))
+    cycles = list(range(n, n - r, -1))
+    yield tuple(pool[i] for i in indices[:r])
+    while n:
+        for i in reversed(range(r)):
+            cycles[i] -= 1
+            if cycles[i] == 0:
+                indices[i:] = indices[i + 1:] + indices[i:i + 1]
+                cycles[i] = n - i
+            else:
+                j = cycles[i]
+                indices[i], indices[-j] = indices[-j], indices[i]
+                yield tuple(pool[i] for i in indices[:r])
+                break
+        else:
+            return
+
+
+def combinations(iterable, r):
+    if r < 0:
+        raise ValueError("r must be non-negative")
+    return _combinations(tuple(iterable), r)
+
+
+def _combinations(pool, r):
+    n = len(pool)
+    if r > n:
+        return
+    indices = list(range(r))
+    yield tuple(pool[i] for i in indices)
+    while True:
+        for i in reversed(range(r)):
+            if indices[i] != i + n - r:
+                break
+        else:
+            return
+        indices[i] += 1
+        for j in range(i + 1, r):
+            indices[j] = indices[j - 1] + 1
+        yield tuple(pool[i] for i in indices)
+
+
+def combinations_with_replacement(iterable, r):
+    if r < 0:
+        raise ValueError("r must be non-negative")
+    return _cwr(tuple(iterable), r)
+
+
+def _cwr(pool, r):
+    n = len(pool)
+    if not n and r:
+        return
+    indices = [0] * r
+    yield tuple(pool[i] for i in indices)
+    while True:
+        for i in reversed(range(r)):
+            if indices[i] != n - 1:
+                break
+        else:
+            return
+        indices[i:] = [indices[i] + 1] * (r - i)
+        yield tuple(pool[i] for i in indices)
+
+"""#
+        ),
+        LibraryPart(
+            module: "keyword",
+            file: "keyword/keyword.aso",
+            names: ["kwlist", "softkwlist", "iskeyword", "issoftkeyword"],
+            needs: [],
+            native: [],
+            source: #"""
+# The keyword module, written in Aso: Python 3.11's keywords and soft keywords.
+
+kwlist = [
+    'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class',
+    'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if',
+    'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try',
+    'while', 'with', 'yield',
+]
+
+softkwlist = ['_', 'case', 'match']
+
+_kwset = frozenset(kwlist)
+_softset = frozenset(softkwlist)
+
+
+def iskeyword(s):
+    try:
+        return s in _kwset
+    except TypeError:
+        return False
+
+
+def issoftkeyword(s):
+    try:
+        return s in _softset
+    except TypeError:
+        return False
+
+"""#
+        ),
+        LibraryPart(
+            module: "logging",
+            file: "logging/logging.aso",
+            names: ["CRITICAL", "FATAL", "ERROR", "WARNING", "WARN", "INFO", "DEBUG", "NOTSET", "raiseExceptions", "logThreads", "logMultiprocessing", "logProcesses", "getLevelNamesMapping", "getLevelName", "addLevelName", "LogRecord", "setLogRecordFactory", "getLogRecordFactory", "makeLogRecord", "PercentStyle", "StrFormatStyle", "StringTemplateStyle", "BASIC_FORMAT", "Formatter", "BufferingFormatter", "Filter", "Filterer", "Handler", "StreamHandler", "lastResort", "NullHandler", "PlaceHolder", "Manager", "Logger", "RootLogger", "setLoggerClass", "getLoggerClass", "LoggerAdapter", "root", "basicConfig", "getLogger", "critical", "fatal", "error", "exception", "warning", "warn", "info", "debug", "log", "disable", "shutdown", "captureWarnings"],
+            needs: [],
+            native: [],
+            source: #"""
+# The logging module, written in Aso: loggers in a hierarchy, levels, handlers (StreamHandler,
+# NullHandler), Formatter with the %(...)s record attributes ('{' and '$' styles too), filters,
+# basicConfig, LoggerAdapter, and CPython's last-resort output on standard error.
+
+import sys as _sys
+import time as _time
+import _aso
+
+CRITICAL = 50
+FATAL = CRITICAL
+ERROR = 40
+WARNING = 30
+WARN = WARNING
+INFO = 20
+DEBUG = 10
+NOTSET = 0
+
+_levelToName = {
+    CRITICAL: 'CRITICAL',
+    ERROR: 'ERROR',
+    WARNING: 'WARNING',
+    INFO: 'INFO',
+    DEBUG: 'DEBUG',
+    NOTSET: 'NOTSET',
+}
+_nameToLevel = {
+    'CRITICAL': CRITICAL,
+    'FATAL': FATAL,
+    'ERROR': ERROR,
+    'WARN': WARNING,
+    'WARNING': WARNING,
+    'INFO': INFO,
+    'DEBUG': DEBUG,
+    'NOTSET': NOTSET,
+}
+_THIS_FILE = 'logging/logging.aso'
+_startTime = _time.time()
+raiseExceptions = True
+logThreads = True
+logMultiprocessing = True
+logProcesses = True
+
+
+def getLevelNamesMapping():
+    return _nameToLevel.copy()
+
+
+def getLevelName(level):
+    result = _levelToName.get(level)
+    if result is not None:
+        return result
+    result = _nameToLevel.get(level)
+    if result is not None:
+        return result
+    return "Level %s" % level
+
+
+def addLevelName(level, levelName):
+    _levelToName[level] = levelName
+    _nameToLevel[levelName] = level
+
+
+def _checkLevel(level):
+    if isinstance(level, int):
+        rv = level
+    elif str(level) == level:
+        if level not in _nameToLevel:
+            raise ValueError("Unknown level: %r" % level)
+        rv = _nameToLevel[level]
+    else:
+        raise TypeError("Level not an integer or a valid string: %r" % (level,))
+    return rv
+
+
+class LogRecord:
+    def __init__(self, name, level, pathname, lineno, msg, args, exc_info, func=None, sinfo=None, **kwargs):
+        ct = _time.time()
+        self.name = name
+        self.msg = msg
+        if (args and len(args) == 1 and isinstance(args[0], dict) and args[0]):
+            args = args[0]
+        self.args = args
+        self.levelname = getLevelName(level)
+        self.levelno = level
+        self.pathname = pathname
+        filename = pathname.rsplit('/', 1)[-1]
+        self.filename = filename
+        self.module = filename.rsplit('.', 1)[0] if '.' in filename else filename
+        self.exc_info = exc_info
+        self.exc_text = None
+        self.stack_info = sinfo
+        self.lineno = lineno
+        self.funcName = func
+        self.created = ct
+        self.msecs = int((ct - int(ct)) * 1000) + 0.0
+        self.relativeCreated = (self.created - _startTime) * 1000
+        self.thread = 1
+        self.threadName = 'MainThread'
+        self.processName = 'MainProcess'
+        self.process = 1
+
+    def __repr__(self):
+        return '<LogRecord: %s, %s, %s, %s, "%s">' % (self.name, self.levelno, self.pathname, self.lineno, self.msg)
+
+    def getMessage(self):
+        msg = str(self.msg)
+        if self.args:
+            msg = msg % self.args
+        return msg
+
+
+_logRecordFactory = LogRecord
+
+
+def setLogRecordFactory(factory):
+    global _logRecordFactory
+    _logRecordFactory = factory
+
+
+def getLogRecordFactory():
+    return _logRecordFactory
+
+
+def makeLogRecord(dict):
+    rv = _logRecordFactory(None, None, "", 0, "", (), None, None)
+    for k, v in dict.items():
+        setattr(rv, k, v)
+    return rv
+
+
+class PercentStyle:
+    default_format = '%(message)s'
+    asctime_format = '%(asctime)s'
+    asctime_search = '%(asctime)'
+
+    def __init__(self, fmt, *, defaults=None):
+        self._fmt = fmt or self.default_format
+        self._defaults = defaults
+
+    def usesTime(self):
+        return self._fmt.find(self.asctime_search) >= 0
+
+    def validate(self):
+        pass
+
+    def _values(self, record):
+        values = _aso.attributes(record)
+        if self._defaults:
+            values = {**self._defaults, **values}
+        return values
+
+    def _format(self, record):
+        return self._fmt % self._values(record)
+
+    def format(self, record):
+        try:
+            return self._format(record)
+        except KeyError as e:
+            raise ValueError('Formatting field not found in record: %s' % e)
+
+
+class StrFormatStyle(PercentStyle):
+    default_format = '{message}'
+    asctime_format = '{asctime}'
+    asctime_search = '{asctime'
+
+    def _format(self, record):
+        return self._fmt.format(**self._values(record))
+
+
+class StringTemplateStyle(PercentStyle):
+    default_format = '${message}'
+    asctime_format = '${asctime}'
+    asctime_search = '${asctime}'
+
+    def usesTime(self):
+        fmt = self._fmt
+        return fmt.find('$asctime') >= 0 or fmt.find(self.asctime_search) >= 0
+
+    def _format(self, record):
+        import string
+        return string.Template(self._fmt).substitute(**self._values(record))
+
+
+BASIC_FORMAT = "%(levelname)s:%(name)s:%(message)s"
+
+_STYLES = {
+    '%': (PercentStyle, BASIC_FORMAT),
+    '{': (StrFormatStyle, '{levelname}:{name}:{message}'),
+    '$': (StringTemplateStyle, '${levelname}:${name}:${message}'),
+}
+
+
+class Formatter:
+    converter = staticmethod(_time.localtime)
+    default_time_format = '%Y-%m-%d %H:%M:%S'
+    default_msec_format = '%s,%03d'
+
+    def __init__(self, fmt=None, datefmt=None, style='%', validate=True, *, defaults=None):
+        if style not in _STYLES:
+            raise ValueError('Style must be one of: %s' % ','.join(_STYLES.keys()))
+        self._style = _STYLES[style][0](fmt, defaults=defaults)
+        self._fmt = self._style._fmt
+        self.datefmt = datefmt
+
+    def formatTime(self, record, datefmt=None):
+        ct = self.converter(record.created)
+        if datefmt:
+            s = _time.strftime(datefmt, ct)
+        else:
+            s = _time.strftime(self.default_time_format, ct)
+            if self.default_msec_format:
+                s = self.default_msec_format % (s, record.msecs)
+        return s
+
+    def formatException(self, ei):
+        value = ei[1]
+        if value is None:
+            return 'NoneType: None'
+        s = _aso.format_exception(value)
+        if s[-1:] == "\n":
+            s = s[:-1]
+        return s
+
+    def usesTime(self):
+        return self._style.usesTime()
+
+    def formatMessage(self, record):
+        return self._style.format(record)
+
+    def formatStack(self, stack_info):
+        return stack_info
+
+    def format(self, record):
+        record.message = record.getMessage()
+        if self.usesTime():
+            record.asctime = self.formatTime(record, self.datefmt)
+        s = self.formatMessage(record)
+        if record.exc_info:
+            if not record.exc_text:
+                record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            if s[-1:] != "\n":
+                s = s + "\n"
+            s = s + record.exc_text
+        if record.stack_info:
+            if s[-1:] != "\n":
+                s = s + "\n"
+            s = s + self.formatStack(record.stack_info)
+        return s
+
+
+_defaultFormatter = Formatter()
+
+
+class BufferingFormatter:
+    def __init__(self, linefmt=None):
+        self.linefmt = linefmt if linefmt else _defaultFormatter
+
+    def format(self, records):
+        return ''.join(self.linefmt.format(r) for r in records)
+
+
+class Filter:
+    def __init__(self, name=''):
+        self.name = name
+        self.nlen = len(name)
+
+    def filter(self, record):
+        if self.nlen == 0:
+            return True
+        elif self.name == record.name:
+            return True
+        elif record.name.find(self.name, 0, self.nlen) != 0:
+            return False
+        return (record.name[self.nlen] == ".")
+
+
+class Filterer:
+    def __init__(self):
+        self.filters = []
+
+    def addFilter(self, filter):
+        if not (filter in self.filters):
+            self.filters.append(filter)
+
+    def removeFilter(self, filter):
+        if filter in self.filters:
+            self.filters.remove(filter)
+
+    def filter(self, record):
+        rv = True
+        for f in self.filters:
+            if hasattr(f, 'filter'):
+                result = f.filter(record)
+            else:
+                result = f(record)
+            if not result:
+                rv = False
+                break
+        return rv
+
+
+_handlers = {}
+_handlerList = []
+
+
+class Handler(Filterer):
+    def __init__(self, level=NOTSET):
+        Filterer.__init__(self)
+        self._name = None
+        self.level = _checkLevel(level)
+        self.formatter = None
+        _handlerList.append(self)
+
+    def get_name(self):
+        return self._name
+
+    def set_name(self, name):
+        if self._name in _handlers:
+            del _handlers[self._name]
+        self._name = name
+        if name:
+            _handlers[name] = self
+
+    name = property(get_name, set_name)
+
+    def createLock(self):
+        pass
+
+    def acquire(self):
+        pass
+
+    def release(self):
+        pass
+
+    def setLevel(self, level):
+        self.level = _checkLevel(level)
+
+    def format(self, record):
+        if self.formatter:
+            fmt = self.formatter
+        else:
+            fmt = _defaultFormatter
+        return fmt.format(record)
+
+    def emit(self, record):
+        raise NotImplementedError('emit must be implemented by Handler subclasses')
+
+    def handle(self, record):
+        rv = self.filter(record)
+        if rv:
+            self.emit(record)
+        return rv
+
+    def setFormatter(self, fmt):
+        self.formatter = fmt
+
+    def flush(self):
+        pass
+
+    def close(self):
+        if self._name and self._name in _handlers:
+            del _handlers[self._name]
+
+    def handleError(self, record):
+        if raiseExceptions:
+            e = _sys.exc_info()[1]
+            _sys.stderr.write('--- Logging error ---\n')
+            _sys.stderr.write(_aso.format_exception(e))
+            _sys.stderr.write('Call stack:\n')
+            _sys.stderr.write('Message: %r\nArguments: %s\n' % (record.msg, record.args))
+
+    def __repr__(self):
+        level = getLevelName(self.level)
+        return '<%s (%s)>' % (self.__class__.__name__, level)
+
+
+class StreamHandler(Handler):
+    terminator = '\n'
+
+    def __init__(self, stream=None):
+        Handler.__init__(self)
+        if stream is None:
+            stream = _sys.stderr
+        self.stream = stream
+
+    def flush(self):
+        if self.stream and hasattr(self.stream, "flush"):
+            self.stream.flush()
+
+    def emit(self, record):
+        try:
+            msg = self.format(record)
+            stream = self.stream
+            stream.write(msg + self.terminator)
+            self.flush()
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
+
+    def setStream(self, stream):
+        if stream is self.stream:
+            result = None
+        else:
+            result = self.stream
+            self.acquire()
+            try:
+                self.flush()
+                self.stream = stream
+            finally:
+                self.release()
+        return result
+
+    def __repr__(self):
+        level = getLevelName(self.level)
+        name = getattr(self.stream, 'name', '')
+        name = str(name)
+        if name:
+            name += ' '
+        return '<%s %s(%s)>' % (self.__class__.__name__, name, level)
+
+
+class _StderrHandler(StreamHandler):
+    def __init__(self, level=NOTSET):
+        Handler.__init__(self, level)
+
+    @property
+    def stream(self):
+        return _sys.stderr
+
+
+_defaultLastResort = _StderrHandler(WARNING)
+lastResort = _defaultLastResort
+
+
+class NullHandler(Handler):
+    def handle(self, record):
+        pass
+
+    def emit(self, record):
+        pass
+
+
+class PlaceHolder:
+    def __init__(self, alogger):
+        self.loggerMap = {alogger: None}
+
+    def append(self, alogger):
+        if alogger not in self.loggerMap:
+            self.loggerMap[alogger] = None
+
+
+class Manager:
+    def __init__(self, rootnode):
+        self.root = rootnode
+        self.disable = 0
+        self.emittedNoHandlerWarning = False
+        self.loggerDict = {}
+        self.loggerClass = None
+        self.logRecordFactory = None
+
+    def getLogger(self, name):
+        rv = None
+        if not isinstance(name, str):
+            raise TypeError('A logger name must be a string')
+        if name in self.loggerDict:
+            rv = self.loggerDict[name]
+            if isinstance(rv, PlaceHolder):
+                ph = rv
+                rv = (self.loggerClass or _loggerClass)(name)
+                rv.manager = self
+                self.loggerDict[name] = rv
+                self._fixupChildren(ph, rv)
+                self._fixupParents(rv)
+        else:
+            rv = (self.loggerClass or _loggerClass)(name)
+            rv.manager = self
+            self.loggerDict[name] = rv
+            self._fixupParents(rv)
+        return rv
+
+    def setLoggerClass(self, klass):
+        self.loggerClass = klass
+
+    def _fixupParents(self, alogger):
+        name = alogger.name
+        i = name.rfind(".")
+        rv = None
+        while (i > 0) and not rv:
+            substr = name[:i]
+            if substr not in self.loggerDict:
+                self.loggerDict[substr] = PlaceHolder(alogger)
+            else:
+                obj = self.loggerDict[substr]
+                if isinstance(obj, Logger):
+                    rv = obj
+                else:
+                    obj.append(alogger)
+            i = name.rfind(".", 0, i - 1)
+        if not rv:
+            rv = self.root
+        alogger.parent = rv
+
+    def _fixupChildren(self, ph, alogger):
+        name = alogger.name
+        namelen = len(name)
+        for c in ph.loggerMap.keys():
+            if c.parent.name[:namelen] != name:
+                alogger.parent = c.parent
+                c.parent = alogger
+
+    def _clear_cache(self):
+        pass
+
+
+class Logger(Filterer):
+    def __init__(self, name, level=NOTSET):
+        Filterer.__init__(self)
+        self.name = name
+        self.level = _checkLevel(level)
+        self.parent = None
+        self.propagate = True
+        self.handlers = []
+        self.disabled = False
+
+    def setLevel(self, level):
+        self.level = _checkLevel(level)
+
+    def debug(self, msg, *args, **kwargs):
+        if self.isEnabledFor(DEBUG):
+            self._log(DEBUG, msg, args, **kwargs)
+
+    def info(self, msg, *args, **kwargs):
+        if self.isEnabledFor(INFO):
+            self._log(INFO, msg, args, **kwargs)
+
+    def warning(self, msg, *args, **kwargs):
+        if self.isEnabledFor(WARNING):
+            self._log(WARNING, msg, args, **kwargs)
+
+    def warn(self, msg, *args, **kwargs):
+        self.warning(msg, *args, **kwargs)
+
+    def error(self, msg, *args, **kwargs):
+        if self.isEnabledFor(ERROR):
+            self._log(ERROR, msg, args, **kwargs)
+
+    def exception(self, msg, *args, exc_info=True, **kwargs):
+        self.error(msg, *args, exc_info=exc_info, **kwargs)
+
+    def critical(self, msg, *args, **kwargs):
+        if self.isEnabledFor(CRITICAL):
+            self._log(CRITICAL, msg, args, **kwargs)
+
+    fatal = critical
+
+    def log(self, level, msg, *args, **kwargs):
+        if not isinstance(level, int):
+            if raiseExceptions:
+                raise TypeError("level must be an integer")
+            else:
+                return
+        if self.isEnabledFor(level):
+            self._log(level, msg, args, **kwargs)
+
+    def findCaller(self, stack_info=False, stacklevel=1):
+        where = _aso.caller_outside(_THIS_FILE)
+        if where is None:
+            return "(unknown file)", 0, "(unknown function)", None
+        return where[0], where[1], where[2], None
+
+    def makeRecord(self, name, level, fn, lno, msg, args, exc_info, func=None, extra=None, sinfo=None):
+        rv = _logRecordFactory(name, level, fn, lno, msg, args, exc_info, func, sinfo)
+        if extra is not None:
+            for key in extra:
+                if (key in ["message", "asctime"]) or hasattr(rv, key):
+                    raise KeyError("Attempt to overwrite %r in LogRecord" % key)
+                setattr(rv, key, extra[key])
+        return rv
+
+    def _log(self, level, msg, args, exc_info=None, extra=None, stack_info=False, stacklevel=1):
+        fn, lno, func, sinfo = self.findCaller(stack_info, stacklevel)
+        if exc_info:
+            if isinstance(exc_info, BaseException):
+                exc_info = (type(exc_info), exc_info, exc_info.__traceback__)
+            elif not isinstance(exc_info, tuple):
+                exc_info = _sys.exc_info()
+        record = self.makeRecord(self.name, level, fn, lno, msg, args, exc_info, func, extra, sinfo)
+        self.handle(record)
+
+    def handle(self, record):
+        if (not self.disabled) and self.filter(record):
+            self.callHandlers(record)
+
+    def addHandler(self, hdlr):
+        if not (hdlr in self.handlers):
+            self.handlers.append(hdlr)
+
+    def removeHandler(self, hdlr):
+        if hdlr in self.handlers:
+            self.handlers.remove(hdlr)
+
+    def hasHandlers(self):
+        c = self
+        rv = False
+        while c:
+            if c.handlers:
+                rv = True
+                break
+            if not c.propagate:
+                break
+            else:
+                c = c.parent
+        return rv
+
+    def callHandlers(self, record):
+        c = self
+        found = 0
+        while c:
+            for hdlr in c.handlers:
+                found = found + 1
+                if record.levelno >= hdlr.level:
+                    hdlr.handle(record)
+            if not c.propagate:
+                c = None
+            else:
+                c = c.parent
+        if (found == 0):
+            if lastResort:
+                if record.levelno >= lastResort.level:
+                    lastResort.handle(record)
+            elif raiseExceptions and not self.manager.emittedNoHandlerWarning:
+                _sys.stderr.write("No handlers could be found for logger \"%s\"\n" % self.name)
+                self.manager.emittedNoHandlerWarning = True
+
+    def getEffectiveLevel(self):
+        logger = self
+        while logger:
+            if logger.level:
+                return logger.level
+            logger = logger.parent
+        return NOTSET
+
+    def isEnabledFor(self, level):
+        if self.disabled:
+            return False
+        if self.manager.disable >= level:
+            return False
+        return level >= self.getEffectiveLevel()
+
+    def getChild(self, suffix):
+        if self.root is not self:
+            suffix = '.'.join((self.name, suffix))
+        return self.manager.getLogger(suffix)
+
+    def __repr__(self):
+        level = getLevelName(self.getEffectiveLevel())
+        return '<%s %s (%s)>' % (self.__class__.__name__, self.name, level)
+
+
+class RootLogger(Logger):
+    def __init__(self, level):
+        Logger.__init__(self, "root", level)
+
+
+_loggerClass = Logger
+
+
+def setLoggerClass(klass):
+    global _loggerClass
+    _loggerClass = klass
+
+
+def getLoggerClass():
+    return _loggerClass
+
+
+class LoggerAdapter:
+    def __init__(self, logger, extra=None):
+        self.logger = logger
+        self.extra = extra
+
+    def process(self, msg, kwargs):
+        kwargs["extra"] = self.extra
+        return msg, kwargs
+
+    def debug(self, msg, *args, **kwargs):
+        self.log(DEBUG, msg, *args, **kwargs)
+
+    def info(self, msg, *args, **kwargs):
+        self.log(INFO, msg, *args, **kwargs)
+
+    def warning(self, msg, *args, **kwargs):
+        self.log(WARNING, msg, *args, **kwargs)
+
+    def error(self, msg, *args, **kwargs):
+        self.log(ERROR, msg, *args, **kwargs)
+
+    def exception(self, msg, *args, exc_info=True, **kwargs):
+        self.log(ERROR, msg, *args, exc_info=exc_info, **kwargs)
+
+    def critical(self, msg, *args, **kwargs):
+        self.log(CRITICAL, msg, *args, **kwargs)
+
+    def log(self, level, msg, *args, **kwargs):
+        if self.isEnabledFor(level):
+            msg, kwargs = self.process(msg, kwargs)
+            self.logger.log(level, msg, *args, **kwargs)
+
+    def isEnabledFor(self, level):
+        return self.logger.isEnabledFor(level)
+
+    def setLevel(self, level):
+        self.logger.setLevel(level)
+
+    def getEffectiveLevel(self):
+        return self.logger.getEffectiveLevel()
+
+    def hasHandlers(self):
+        return self.logger.hasHandlers()
+
+    @property
+    def name(self):
+        return self.logger.name
+
+    def __repr__(self):
+        logger = self.logger
+        level = getLevelName(logger.getEffectiveLevel())
+        return '<%s %s (%s)>' % (self.__class__.__name__, logger.name, level)
+
+
+root = RootLogger(WARNING)
+Logger.root = root
+Logger.manager = Manager(Logger.root)
+
+
+def basicConfig(**kwargs):
+    force = kwargs.pop('force', False)
+    if force:
+        for h in root.handlers[:]:
+            root.removeHandler(h)
+            h.close()
+    if len(root.handlers) == 0:
+        handlers = kwargs.pop("handlers", None)
+        if handlers is None:
+            if "stream" in kwargs and "filename" in kwargs:
+                raise ValueError("'stream' and 'filename' should not be specified together")
+        else:
+            if "stream" in kwargs or "filename" in kwargs:
+                raise ValueError("'stream' or 'filename' should not be specified together with 'handlers'")
+        if handlers is None:
+            filename = kwargs.pop("filename", None)
+            kwargs.pop("filemode", 'a')
+            if filename:
+                raise ValueError("logging to a file is not supported by Aso")
+            stream = kwargs.pop("stream", None)
+            h = StreamHandler(stream)
+            handlers = [h]
+        dfs = kwargs.pop("datefmt", None)
+        style = kwargs.pop("style", '%')
+        if style not in _STYLES:
+            raise ValueError('Style must be one of: %s' % ','.join(_STYLES.keys()))
+        fs = kwargs.pop("format", _STYLES[style][1])
+        fmt = Formatter(fs, dfs, style)
+        for h in handlers:
+            if h.formatter is None:
+                h.setFormatter(fmt)
+            root.addHandler(h)
+        level = kwargs.pop("level", None)
+        if level is not None:
+            root.setLevel(level)
+        kwargs.pop("encoding", None)
+        kwargs.pop("errors", None)
+        if kwargs:
+            keys = ', '.join(kwargs.keys())
+            raise ValueError('Unrecognised argument(s): %s' % keys)
+
+
+def getLogger(name=None):
+    if not name or isinstance(name, str) and name == root.name:
+        return root
+    return Logger.manager.getLogger(name)
+
+
+def critical(msg, *args, **kwargs):
+    if len(root.handlers) == 0:
+        basicConfig()
+    root.critical(msg, *args, **kwargs)
+
+
+fatal = critical
+
+
+def error(msg, *args, **kwargs):
+    if len(root.handlers) == 0:
+        basicConfig()
+    root.error(msg, *args, **kwargs)
+
+
+def exception(msg, *args, exc_info=True, **kwargs):
+    error(msg, *args, exc_info=exc_info, **kwargs)
+
+
+def warning(msg, *args, **kwargs):
+    if len(root.handlers) == 0:
+        basicConfig()
+    root.warning(msg, *args, **kwargs)
+
+
+def warn(msg, *args, **kwargs):
+    warning(msg, *args, **kwargs)
+
+
+def info(msg, *args, **kwargs):
+    if len(root.handlers) == 0:
+        basicConfig()
+    root.info(msg, *args, **kwargs)
+
+
+def debug(msg, *args, **kwargs):
+    if len(root.handlers) == 0:
+        basicConfig()
+    root.debug(msg, *args, **kwargs)
+
+
+def log(level, msg, *args, **kwargs):
+    if len(root.handlers) == 0:
+        basicConfig()
+    root.log(level, msg, *args, **kwargs)
+
+
+def disable(level=CRITICAL):
+    root.manager.disable = level
+
+
+def shutdown(handlerList=_handlerList):
+    for h in reversed(handlerList[:]):
+        try:
+            h.flush()
+            h.close()
+        except (OSError, ValueError):
+            pass
+
+
+def captureWarnings(capture):
+    pass
+
+"""#
+        ),
+        LibraryPart(
+            module: "operator",
+            file: "operator/operator.aso",
+            names: ["lt", "le", "eq", "ne", "ge", "gt", "not_", "truth", "is_", "is_not", "abs", "add", "and_", "floordiv", "index", "inv", "invert", "lshift", "mod", "mul", "matmul", "neg", "or_", "pos", "pow", "rshift", "sub", "truediv", "xor", "concat", "contains", "countOf", "delitem", "getitem", "indexOf", "setitem", "length_hint", "iadd", "iand", "iconcat", "ifloordiv", "ilshift", "imod", "imul", "ior", "ipow", "irshift", "isub", "itruediv", "ixor", "call", "attrgetter", "itemgetter", "methodcaller"],
+            needs: [],
+            native: [],
+            source: #"""
+# The operator module, written in Aso: the operators as functions, itemgetter, attrgetter and
+# methodcaller.
+
+_abs = abs
+
+def lt(a, b): return a < b
+def le(a, b): return a <= b
+def eq(a, b): return a == b
+def ne(a, b): return a != b
+def ge(a, b): return a >= b
+def gt(a, b): return a > b
+def not_(a): return not a
+def truth(a): return True if a else False
+def is_(a, b): return a is b
+def is_not(a, b): return a is not b
+def abs(a): return _abs(a)
+def add(a, b): return a + b
+def and_(a, b): return a & b
+def floordiv(a, b): return a // b
+def index(a): return a.__index__()
+def inv(a): return ~a
+invert = inv
+def lshift(a, b): return a << b
+def mod(a, b): return a % b
+def mul(a, b): return a * b
+def matmul(a, b): return a @ b
+def neg(a): return -a
+def or_(a, b): return a | b
+def pos(a): return +a
+def pow(a, b): return a ** b
+def rshift(a, b): return a >> b
+def sub(a, b): return a - b
+def truediv(a, b): return a / b
+def xor(a, b): return a ^ b
+def concat(a, b):
+    if not isinstance(a, (list, tuple, str, bytes)) and not hasattr(a, '__getitem__'):
+        raise TypeError(f"'{type(a).__name__}' object can't be concatenated")
+    return a + b
+def contains(a, b): return b in a
+def countOf(a, b):
+    count = 0
+    for i in a:
+        if i is b or i == b:
+            count += 1
+    return count
+def delitem(a, b): del a[b]
+def getitem(a, b): return a[b]
+def indexOf(a, b):
+    for i, j in enumerate(a):
+        if j is b or j == b:
+            return i
+    raise ValueError('sequence.index(x): x not in sequence')
+def setitem(a, b, c): a[b] = c
+def length_hint(obj, default=0):
+    try:
+        return len(obj)
+    except TypeError:
+        pass
+    try:
+        hint = type(obj).__length_hint__
+    except AttributeError:
+        return default
+    val = hint(obj)
+    if val is NotImplemented:
+        return default
+    return val
+def iadd(a, b):
+    a += b
+    return a
+def iand(a, b):
+    a &= b
+    return a
+def iconcat(a, b):
+    a += b
+    return a
+def ifloordiv(a, b):
+    a //= b
+    return a
+def ilshift(a, b):
+    a <<= b
+    return a
+def imod(a, b):
+    a %= b
+    return a
+def imul(a, b):
+    a *= b
+    return a
+def ior(a, b):
+    a |= b
+    return a
+def ipow(a, b):
+    a **= b
+    return a
+def irshift(a, b):
+    a >>= b
+    return a
+def isub(a, b):
+    a -= b
+    return a
+def itruediv(a, b):
+    a /= b
+    return a
+def ixor(a, b):
+    a ^= b
+    return a
+def call(obj, /, *args, **kwargs): return obj(*args, **kwargs)
+
+
+class attrgetter:
+    def __init__(self, attr, *attrs):
+        for a in (attr,) + attrs:
+            if not isinstance(a, str):
+                raise TypeError('attribute name must be a string')
+        self._attrs = (attr,) + attrs
+
+    def _get(self, obj, name):
+        for part in name.split('.'):
+            obj = getattr(obj, part)
+        return obj
+
+    def __call__(self, obj):
+        if len(self._attrs) == 1:
+            return self._get(obj, self._attrs[0])
+        return tuple(self._get(obj, a) for a in self._attrs)
+
+    def __repr__(self):
+        return 'operator.attrgetter(' + ', '.join(map(repr, self._attrs)) + ')'
+
+
+class itemgetter:
+    def __init__(self, item, *items):
+        self._items = (item,) + items
+
+    def __call__(self, obj):
+        if len(self._items) == 1:
+            return obj[self._items[0]]
+        return tuple(obj[i] for i in self._items)
+
+    def __repr__(self):
+        return 'operator.itemgetter(' + ', '.join(map(repr, self._items)) + ')'
+
+
+class methodcaller:
+    def __init__(self, name, /, *args, **kwargs):
+        if not isinstance(name, str):
+            raise TypeError('method name must be a string')
+        self._name = name
+        self._args = args
+        self._kwargs = kwargs
+
+    def __call__(self, obj):
+        return getattr(obj, self._name)(*self._args, **self._kwargs)
+
+    def __repr__(self):
+        args = [repr(self._name)]
+        args.extend(map(repr, self._args))
+        args.extend('%s=%r' % (k, v) for k, v in self._kwargs.items())
+        return 'operator.methodcaller(' + ', '.join(args) + ')'
+
+
+__lt__ = lt
+__le__ = le
+__eq__ = eq
+__ne__ = ne
+__ge__ = ge
+__gt__ = gt
+__not__ = not_
+__add__ = add
+__sub__ = sub
+__mul__ = mul
+__truediv__ = truediv
+__floordiv__ = floordiv
+__mod__ = mod
+__neg__ = neg
+__getitem__ = getitem
+
+"""#
+        ),
+        LibraryPart(
+            module: "secrets",
+            file: "secrets/secrets.aso",
+            names: ["DEFAULT_ENTROPY", "token_bytes", "token_hex", "token_urlsafe", "randbits", "randbelow", "choice", "compare_digest", "SystemRandom"],
+            needs: [],
+            native: [],
+            source: #"""
+# The secrets module, written in Aso on the system's secure random bytes: token_bytes, token_hex,
+# token_urlsafe, randbelow, randbits, choice, compare_digest, SystemRandom.
+
+import _aso
+import base64 as _base64
+
+DEFAULT_ENTROPY = 32
+
+
+def token_bytes(nbytes=None):
+    if nbytes is None:
+        nbytes = DEFAULT_ENTROPY
+    return _aso.urandom(nbytes)
+
+
+def token_hex(nbytes=None):
+    return token_bytes(nbytes).hex()
+
+
+def token_urlsafe(nbytes=None):
+    tok = token_bytes(nbytes)
+    return _base64.urlsafe_b64encode(tok).rstrip(b'=').decode('ascii')
+
+
+def randbits(k):
+    if k < 0:
+        raise ValueError('number of bits must be non-negative')
+    numbytes = (k + 7) // 8
+    x = int.from_bytes(_aso.urandom(numbytes), 'big')
+    return x >> (numbytes * 8 - k)
+
+
+def randbelow(exclusive_upper_bound):
+    if exclusive_upper_bound <= 0:
+        raise ValueError("Upper bound must be positive.")
+    k = exclusive_upper_bound.bit_length()
+    r = randbits(k)
+    while r >= exclusive_upper_bound:
+        r = randbits(k)
+    return r
+
+
+def choice(seq):
+    if not len(seq):
+        raise IndexError('Cannot choose from an empty sequence')
+    return seq[randbelow(len(seq))]
+
+
+def compare_digest(a, b):
+    if isinstance(a, str) != isinstance(b, str):
+        raise TypeError(f"unsupported operand types(s) or combination of types: '{type(a).__name__}' and '{type(b).__name__}'")
+    if isinstance(a, str):
+        if not a.isascii() or not b.isascii():
+            raise TypeError("comparing strings with non-ASCII characters is not supported")
+        a = a.encode()
+        b = b.encode()
+    result = len(a) ^ len(b)
+    for x, y in zip(a, b):
+        result |= x ^ y
+    return result == 0
+
+
+class SystemRandom:
+    def random(self):
+        return (int.from_bytes(_aso.urandom(7), 'big') >> 3) * 2 ** -53
+
+    def getrandbits(self, k):
+        return randbits(k)
+
+    def randbelow(self, n):
+        return randbelow(n)
+
+    def randrange(self, start, stop=None, step=1):
+        if stop is None:
+            return randbelow(start)
+        width = stop - start
+        if step == 1:
+            return start + randbelow(width)
+        n = (width + step - 1) // step
+        return start + step * randbelow(n)
+
+    def randint(self, a, b):
+        return self.randrange(a, b + 1)
+
+    def choice(self, seq):
+        return choice(seq)
+
+    def shuffle(self, x):
+        for i in reversed(range(1, len(x))):
+            j = randbelow(i + 1)
+            x[i], x[j] = x[j], x[i]
+
+    def sample(self, population, k):
+        pool = list(population)
+        if not 0 <= k <= len(pool):
+            raise ValueError("Sample larger than population or is negative")
+        result = []
+        for _ in range(k):
+            result.append(pool.pop(randbelow(len(pool))))
+        return result
+
+    def uniform(self, a, b):
+        return a + (b - a) * self.random()
+
+"""#
+        ),
+        LibraryPart(
+            module: "statistics",
+            file: "statistics/statistics.aso",
+            names: ["StatisticsError", "mean", "fmean", "geometric_mean", "harmonic_mean", "median", "median_low", "median_high", "median_grouped", "mode", "multimode", "variance", "pvariance", "stdev", "pstdev", "quantiles", "covariance", "correlation", "LinearRegression", "linear_regression"],
+            needs: [],
+            native: [],
+            source: #"""
+# The statistics module, written in Aso: averages and spread computed exactly (as CPython does
+# with fractions, here with integer ratios) and rounded once, so results match CPython's digits.
+
+import math as _math
+from collections import Counter as _Counter, namedtuple as _namedtuple
+
+
+class StatisticsError(ValueError):
+    pass
+
+
+def _gcd_ratio(n, d):
+    if d < 0:
+        n, d = -n, -d
+    g = _math.gcd(n, d)
+    if g > 1:
+        n //= g
+        d //= g
+    return n, d
+
+
+def _exact_ratio(x):
+    if type(x) is bool or isinstance(x, int):
+        return int(x), 1
+    if isinstance(x, float):
+        if x != x or x in (float('inf'), float('-inf')):
+            return x, None
+        return x.as_integer_ratio()
+    raise TypeError(f"can't convert type '{type(x).__name__}' to numerator/denominator")
+
+
+def _coerce(T, S):
+    if T is S:
+        return T
+    if S is int or S is bool:
+        return T
+    if T is int:
+        return S
+    if issubclass(S, T):
+        return S
+    if issubclass(T, S):
+        return T
+    if issubclass(T, int):
+        return S
+    if issubclass(S, int):
+        return T
+    raise TypeError(f"can't convert type '{T.__name__}' to '{S.__name__}'")
+
+
+def _sum(data):
+    # (type, numerator, denominator, count) of the exact sum; a NaN or infinity is kept as is.
+    count = 0
+    T = int
+    num, den = 0, 1
+    special = None
+    for x in data:
+        count += 1
+        T = _coerce(T, type(x))
+        n, d = _exact_ratio(x)
+        if d is None:
+            special = n if special is None else special + n
+            continue
+        num, den = _gcd_ratio(num * d + n * den, den * d)
+    return T, num, den, count, special
+
+
+def _convert(num, den, T):
+    if T is int or T is bool:
+        if den == 1:
+            return num
+        return num / den
+    return T(num / den)
+
+
+def mean(data):
+    T, num, den, n, special = _sum(data)
+    if n < 1:
+        raise StatisticsError('mean requires at least one data point')
+    if special is not None:
+        return special
+    return _convert(*_gcd_ratio(num, den * n), T)
+
+
+def fmean(data, weights=None):
+    if weights is None:
+        data = list(data)
+        n = len(data)
+        if n == 0:
+            raise StatisticsError('fmean requires at least one data point')
+        return _math.fsum(data) / n
+    data = list(data)
+    weights = list(weights)
+    if len(weights) != len(data):
+        raise StatisticsError('data and weights must be the same length')
+    den = _math.fsum(weights)
+    if not den:
+        raise StatisticsError('sum of weights must be non-zero')
+    return _math.fsum(x * w for x, w in zip(data, weights)) / den
+
+
+def geometric_mean(data):
+    try:
+        return _math.exp(fmean(map(_math.log, data)))
+    except ValueError:
+        raise StatisticsError('geometric mean requires a non-empty dataset '
+                              'containing positive numbers') from None
+
+
+def harmonic_mean(data, weights=None):
+    data = list(data)
+    errmsg = 'harmonic mean does not support negative values'
+    n = len(data)
+    if n < 1:
+        raise StatisticsError('harmonic_mean requires at least one data point')
+    elif n == 1 and weights is None:
+        x = data[0]
+        if isinstance(x, (int, float)):
+            if x < 0:
+                raise StatisticsError(errmsg)
+            return x
+        raise TypeError('unsupported type')
+    if weights is None:
+        weights = [1] * n
+        sum_weights = n
+    else:
+        weights = list(weights)
+        if len(weights) != n:
+            raise StatisticsError('Number of weights does not match data size')
+        sum_weights = sum(weights)
+    values = []
+    for x, w in zip(data, weights):
+        if x < 0:
+            raise StatisticsError(errmsg)
+        if w and x == 0:
+            return 0
+        values.append(w / x if w else 0)
+    T, num, den, count, special = _sum(values)
+    if special is not None:
+        return 0
+    if num <= 0:
+        raise StatisticsError('Weighted sum must be positive')
+    swn, swd = _exact_ratio(sum_weights)
+    return _convert(*_gcd_ratio(swn * den, swd * num), T)
+
+
+def median(data):
+    data = sorted(data)
+    n = len(data)
+    if n == 0:
+        raise StatisticsError("no median for empty data")
+    if n % 2 == 1:
+        return data[n // 2]
+    i = n // 2
+    return (data[i - 1] + data[i]) / 2
+
+
+def median_low(data):
+    data = sorted(data)
+    n = len(data)
+    if n == 0:
+        raise StatisticsError("no median for empty data")
+    if n % 2 == 1:
+        return data[n // 2]
+    return data[n // 2 - 1]
+
+
+def median_high(data):
+    data = sorted(data)
+    n = len(data)
+    if n == 0:
+        raise StatisticsError("no median for empty data")
+    return data[n // 2]
+
+
+def median_grouped(data, interval=1):
+    data = sorted(data)
+    n = len(data)
+    if n == 0:
+        raise StatisticsError("no median for empty data")
+    elif n == 1:
+        return data[0]
+    x = data[n // 2]
+    for obj in (x, interval):
+        if isinstance(obj, (str, bytes)):
+            raise TypeError('expected number but got %r' % obj)
+    L = x - interval / 2
+    l1 = data.index(x)
+    l2 = l1
+    while l2 < n and data[l2] == x:
+        l2 += 1
+    cf = l1
+    f = l2 - l1
+    return L + interval * (n / 2 - cf) / f
+
+
+def mode(data):
+    pairs = _Counter(iter(data)).most_common(1)
+    try:
+        return pairs[0][0]
+    except IndexError:
+        raise StatisticsError('no mode for empty data') from None
+
+
+def multimode(data):
+    counts = _Counter(iter(data))
+    if not counts:
+        return []
+    maxcount = max(counts.values())
+    return [value for value, count in counts.items() if count == maxcount]
+
+
+def _ss(data, c=None):
+    # (type, ssd numerator, ssd denominator, count, mean as a ratio): exact.
+    data = list(data)
+    T = int
+    count = 0
+    sxn, sxd = 0, 1
+    sxxn, sxxd = 0, 1
+    special = None
+    for x in data:
+        T = _coerce(T, type(x))
+        n, d = _exact_ratio(x)
+        count += 1
+        if d is None:
+            special = n
+            continue
+        sxn, sxd = _gcd_ratio(sxn * d + n * sxd, sxd * d)
+        sxxn, sxxd = _gcd_ratio(sxxn * d * d + n * n * sxxd, sxxd * d * d)
+    if special is not None:
+        return T, special, None, count
+    if c is not None:
+        cn, cd = _exact_ratio(c)
+        ssn, ssd = 0, 1
+        for x in data:
+            n, d = _exact_ratio(x)
+            dn, dd = _gcd_ratio(n * cd - cn * d, d * cd)
+            ssn, ssd = _gcd_ratio(ssn * dd * dd + dn * dn * ssd, ssd * dd * dd)
+        return T, ssn, ssd, count
+    if count == 0:
+        return T, 0, 1, 0
+    # ssd = (count * sxx - sx * sx) / count
+    an, ad = count * sxxn, sxxd
+    bn, bd = sxn * sxn, sxd * sxd
+    ssn, ssd = _gcd_ratio(an * bd - bn * ad, ad * bd * count)
+    return T, ssn, ssd, count
+
+
+def _float_sqrt_of_frac(n, m):
+    q = (n.bit_length() - m.bit_length() - 109) // 2
+    if q >= 0:
+        numerator = _integer_sqrt_of_frac_rto(n, m << 2 * q) << q
+        denominator = 1
+    else:
+        numerator = _integer_sqrt_of_frac_rto(n << -2 * q, m)
+        denominator = 1 << -q
+    return numerator / denominator
+
+
+def _integer_sqrt_of_frac_rto(n, m):
+    a = _math.isqrt(n // m)
+    return a | (a * a * m != n)
+
+
+def variance(data, xbar=None):
+    T, ssn, ssd, n = _ss(data, xbar)
+    if n < 2:
+        raise StatisticsError('variance requires at least two data points')
+    if ssd is None:
+        return ssn
+    return _convert(*_gcd_ratio(ssn, ssd * (n - 1)), T)
+
+
+def pvariance(data, mu=None):
+    T, ssn, ssd, n = _ss(data, mu)
+    if n < 1:
+        raise StatisticsError('pvariance requires at least one data point')
+    if ssd is None:
+        return ssn
+    return _convert(*_gcd_ratio(ssn, ssd * n), T)
+
+
+def stdev(data, xbar=None):
+    T, ssn, ssd, n = _ss(data, xbar)
+    if n < 2:
+        raise StatisticsError('stdev requires at least two data points')
+    if ssd is None:
+        return _math.sqrt(ssn)
+    num, den = _gcd_ratio(ssn, ssd * (n - 1))
+    return _float_sqrt_of_frac(num, den)
+
+
+def pstdev(data, mu=None):
+    T, ssn, ssd, n = _ss(data, mu)
+    if n < 1:
+        raise StatisticsError('pstdev requires at least one data point')
+    if ssd is None:
+        return _math.sqrt(ssn)
+    num, den = _gcd_ratio(ssn, ssd * n)
+    return _float_sqrt_of_frac(num, den)
+
+
+def quantiles(data, *, n=4, method='exclusive'):
+    if n < 1:
+        raise StatisticsError('n must be at least 1')
+    data = sorted(data)
+    ld = len(data)
+    if ld < 2:
+        raise StatisticsError('must have at least two data points')
+    if method == 'inclusive':
+        m = ld - 1
+        result = []
+        for i in range(1, n):
+            j, delta = divmod(i * m, n)
+            interpolated = (data[j] * (n - delta) + data[j + 1] * delta) / n
+            result.append(interpolated)
+        return result
+    if method == 'exclusive':
+        m = ld + 1
+        result = []
+        for i in range(1, n):
+            j = i * m // n
+            j = 1 if j < 1 else ld - 1 if j > ld - 1 else j
+            delta = i * m - j * n
+            interpolated = (data[j - 1] * (n - delta) + data[j] * delta) / n
+            result.append(interpolated)
+        return result
+    raise ValueError(f'Unknown method: {method!r}')
+
+
+def covariance(x, y, /):
+    n = len(x)
+    if len(y) != n:
+        raise StatisticsError('covariance requires that both inputs have same number of data points')
+    if n < 2:
+        raise StatisticsError('covariance requires at least two data points')
+    xbar = _math.fsum(x) / n
+    ybar = _math.fsum(y) / n
+    sxy = _math.fsum((xi - xbar) * (yi - ybar) for xi, yi in zip(x, y))
+    return sxy / (n - 1)
+
+
+def correlation(x, y, /):
+    n = len(x)
+    if len(y) != n:
+        raise StatisticsError('correlation requires that both inputs have same number of data points')
+    if n < 2:
+        raise StatisticsError('correlation requires at least two data points')
+    xbar = _math.fsum(x) / n
+    ybar = _math.fsum(y) / n
+    sxy = _math.fsum((xi - xbar) * (yi - ybar) for xi, yi in zip(x, y))
+    sxx = _math.fsum((xi - xbar) ** 2.0 for xi in x)
+    syy = _math.fsum((yi - ybar) ** 2.0 for yi in y)
+    try:
+        return sxy / _math.sqrt(sxx * syy)
+    except ZeroDivisionError:
+        raise StatisticsError('at least one of the inputs is constant')
+
+
+LinearRegression = _namedtuple('LinearRegression', ('slope', 'intercept'), module='statistics')
+
+
+def linear_regression(x, y, /, *, proportional=False):
+    n = len(x)
+    if len(y) != n:
+        raise StatisticsError('linear regression requires that both inputs have same number of data points')
+    if n < 2:
+        raise StatisticsError('linear regression requires at least two data points')
+    if proportional:
+        sxy = _math.fsum(xi * yi for xi, yi in zip(x, y))
+        sxx = _math.fsum(xi * xi for xi in x)
+    else:
+        xbar = _math.fsum(x) / n
+        ybar = _math.fsum(y) / n
+        sxy = _math.fsum((xi - xbar) * (yi - ybar) for xi, yi in zip(x, y))
+        sxx = _math.fsum((xi - xbar) ** 2.0 for xi in x)
+    try:
+        slope = sxy / sxx
+    except ZeroDivisionError:
+        raise StatisticsError('x is constant')
+    intercept = 0.0 if proportional else ybar - slope * xbar
+    return LinearRegression(slope=slope, intercept=intercept)
+
+"""#
+        ),
+        LibraryPart(
+            module: "string",
+            file: "string/string.aso",
+            names: ["whitespace", "ascii_lowercase", "ascii_uppercase", "ascii_letters", "digits", "hexdigits", "octdigits", "punctuation", "printable", "capwords", "Template", "Formatter"],
+            needs: [],
+            native: [],
+            source: #"""
+# The string module, written in Aso: the constants, capwords, Template and Formatter.
+
+whitespace = ' \t\n\r\v\f'
+ascii_lowercase = 'abcdefghijklmnopqrstuvwxyz'
+ascii_uppercase = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+ascii_letters = ascii_lowercase + ascii_uppercase
+digits = '0123456789'
+hexdigits = digits + 'abcdef' + 'ABCDEF'
+octdigits = '01234567'
+punctuation = r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"""
+printable = digits + ascii_letters + punctuation + whitespace
+
+
+def capwords(s, sep=None):
+    return (sep or ' ').join(map(str.capitalize, s.split(sep)))
+
+
+def _is_id_start(c):
+    return c == '_' or ('a' <= c <= 'z') or ('A' <= c <= 'Z')
+
+
+def _is_id_char(c):
+    return _is_id_start(c) or ('0' <= c <= '9')
+
+
+class Template:
+    delimiter = '$'
+
+    def __init__(self, template):
+        self.template = template
+
+    def _scan(self, mapping, safe):
+        # Walks the template as CPython's pattern does: $$, $name, ${name}, or an invalid `$`.
+        t = self.template
+        out = []
+        i = 0
+        n = len(t)
+        d = self.delimiter
+        while i < n:
+            j = t.find(d, i)
+            if j < 0:
+                out.append(t[i:])
+                break
+            out.append(t[i:j])
+            k = j + len(d)
+            if t.startswith(d, k):
+                out.append(d)
+                i = k + len(d)
+                continue
+            if k < n and _is_id_start(t[k]):
+                e = k
+                while e < n and _is_id_char(t[e]):
+                    e += 1
+                name = t[k:e]
+                out.append(self._lookup(mapping, name, safe, t[j:e]))
+                i = e
+                continue
+            if k < n and t[k] == '{':
+                e = k + 1
+                if e < n and _is_id_start(t[e]):
+                    while e < n and _is_id_char(t[e]):
+                        e += 1
+                    if e < n and t[e] == '}':
+                        name = t[k + 1:e]
+                        out.append(self._lookup(mapping, name, safe, t[j:e + 1]))
+                        i = e + 1
+                        continue
+            if safe:
+                out.append(d)
+                i = k
+                continue
+            lines = t[:k].splitlines(keepends=True)
+            if not lines:
+                colno = 1
+                lineno = 1
+            else:
+                colno = k - len(''.join(lines[:-1]))
+                lineno = len(lines)
+            raise ValueError(f'Invalid placeholder in string: line {lineno}, col {colno}')
+        return ''.join(out)
+
+    def _lookup(self, mapping, name, safe, text):
+        if safe:
+            try:
+                return str(mapping[name])
+            except KeyError:
+                return text
+        return str(mapping[name])
+
+    def substitute(self, mapping=None, /, **kws):
+        if mapping is None:
+            mapping = kws
+        elif kws:
+            mapping = {**mapping, **kws}
+        return self._scan(mapping, False)
+
+    def safe_substitute(self, mapping=None, /, **kws):
+        if mapping is None:
+            mapping = kws
+        elif kws:
+            mapping = {**mapping, **kws}
+        return self._scan(mapping, True)
+
+    def get_identifiers(self):
+        ids = []
+
+        class _Collect:
+            def __getitem__(self, name):
+                if name not in ids:
+                    ids.append(name)
+                return ''
+        self._scan(_Collect(), True)
+        return ids
+
+    def is_valid(self):
+        try:
+            self._scan({}, False)
+        except KeyError:
+            return True
+        except ValueError:
+            return False
+        return True
+
+
+class Formatter:
+    def format(self, format_string, /, *args, **kwargs):
+        return self.vformat(format_string, args, kwargs)
+
+    def vformat(self, format_string, args, kwargs):
+        return format_string.format(*args, **kwargs)
+
+    def get_value(self, key, args, kwargs):
+        if isinstance(key, int):
+            return args[key]
+        return kwargs[key]
+
+    def format_field(self, value, format_spec):
+        return format(value, format_spec)
+
+"""#
+        ),
+        LibraryPart(
+            module: "textwrap",
+            file: "textwrap/textwrap.aso",
+            names: ["TextWrapper", "wrap", "fill", "shorten", "dedent", "indent"],
+            needs: [],
+            native: [],
+            source: #"""
+# The textwrap module, written in Aso: TextWrapper, wrap, fill, shorten, dedent and indent, with
+# CPython's line-filling rules (words split after hyphens, long words broken, max_lines).
+
+_whitespace = '\t\n\x0b\x0c\r '
+
+
+def _is_word_char(c):
+    return c.isalnum() or c == '_'
+
+
+class TextWrapper:
+    def __init__(self, width=70, initial_indent="", subsequent_indent="", expand_tabs=True,
+                 replace_whitespace=True, fix_sentence_endings=False, break_long_words=True,
+                 drop_whitespace=True, break_on_hyphens=True, tabsize=8, *, max_lines=None,
+                 placeholder=' [...]'):
+        self.width = width
+        self.initial_indent = initial_indent
+        self.subsequent_indent = subsequent_indent
+        self.expand_tabs = expand_tabs
+        self.replace_whitespace = replace_whitespace
+        self.fix_sentence_endings = fix_sentence_endings
+        self.break_long_words = break_long_words
+        self.drop_whitespace = drop_whitespace
+        self.break_on_hyphens = break_on_hyphens
+        self.tabsize = tabsize
+        self.max_lines = max_lines
+        self.placeholder = placeholder
+
+    def _munge_whitespace(self, text):
+        if self.expand_tabs:
+            text = text.expandtabs(self.tabsize)
+        if self.replace_whitespace:
+            text = ''.join(' ' if c in _whitespace else c for c in text)
+        return text
+
+    def _split_word(self, word):
+        # Splits after hyphens that join two words ("well-known" -> "well-", "known").
+        if not self.break_on_hyphens:
+            return [word]
+        parts = []
+        start = 0
+        i = 1
+        n = len(word)
+        while i < n - 1:
+            if word[i] == '-' and _is_word_char(word[i - 1]) and word[i + 1].isalpha():
+                j = i
+                while j + 1 < n and word[j + 1] == '-':
+                    j += 1
+                parts.append(word[start:j + 1])
+                start = j + 1
+                i = j + 1
+                continue
+            i += 1
+        parts.append(word[start:])
+        return [p for p in parts if p]
+
+    def _split(self, text):
+        chunks = []
+        i = 0
+        n = len(text)
+        while i < n:
+            j = i
+            if text[i] in _whitespace:
+                while j < n and text[j] in _whitespace:
+                    j += 1
+                chunks.append(text[i:j])
+            else:
+                while j < n and text[j] not in _whitespace:
+                    j += 1
+                chunks.extend(self._split_word(text[i:j]))
+            i = j
+        return chunks
+
+    def _fix_sentence_endings(self, chunks):
+        i = 0
+        while i < len(chunks) - 1:
+            c = chunks[i]
+            if chunks[i + 1] == " " and len(c) >= 2 and c[-1] in '.!?' and c[-2].islower():
+                chunks[i + 1] = "  "
+                i += 2
+            elif chunks[i + 1] == " " and len(c) >= 3 and c[-1] in '"\'' and c[-2] in '.!?' and c[-3].islower():
+                chunks[i + 1] = "  "
+                i += 2
+            else:
+                i += 1
+
+    def _handle_long_word(self, reversed_chunks, cur_line, cur_len, width):
+        if width < 1:
+            space_left = 1
+        else:
+            space_left = width - cur_len
+        if self.break_long_words:
+            end = space_left
+            chunk = reversed_chunks[-1]
+            if self.break_on_hyphens and len(chunk) > space_left:
+                hyphen = chunk.rfind('-', 0, space_left)
+                if hyphen > 0 and any(c != '-' for c in chunk[:hyphen]):
+                    end = hyphen + 1
+            cur_line.append(chunk[:end])
+            reversed_chunks[-1] = chunk[end:]
+        elif not cur_line:
+            cur_line.append(reversed_chunks.pop())
+
+    def _wrap_chunks(self, chunks):
+        lines = []
+        if self.width <= 0:
+            raise ValueError("invalid width %r (must be > 0)" % self.width)
+        if self.max_lines is not None:
+            if self.max_lines > 1:
+                indent = self.subsequent_indent
+            else:
+                indent = self.initial_indent
+            if len(indent) + len(self.placeholder.lstrip()) > self.width:
+                raise ValueError("placeholder too large for max width")
+        chunks.reverse()
+        while chunks:
+            cur_line = []
+            cur_len = 0
+            if lines:
+                indent = self.subsequent_indent
+            else:
+                indent = self.initial_indent
+            width = self.width - len(indent)
+            if self.drop_whitespace and chunks[-1].strip() == '' and lines:
+                del chunks[-1]
+            while chunks:
+                l = len(chunks[-1])
+                if cur_len + l <= width:
+                    cur_line.append(chunks.pop())
+                    cur_len += l
+                else:
+                    break
+            if chunks and len(chunks[-1]) > width:
+                self._handle_long_word(chunks, cur_line, cur_len, width)
+                cur_len = sum(map(len, cur_line))
+            if self.drop_whitespace and cur_line and cur_line[-1].strip() == '':
+                cur_len -= len(cur_line[-1])
+                del cur_line[-1]
+            if cur_line:
+                if (self.max_lines is None or len(lines) + 1 < self.max_lines or
+                        (not chunks or self.drop_whitespace and len(chunks) == 1 and not chunks[0].strip())
+                        and cur_len <= width):
+                    lines.append(indent + ''.join(cur_line))
+                else:
+                    while cur_line:
+                        if (cur_line[-1].strip() and cur_len + len(self.placeholder) <= width):
+                            cur_line.append(self.placeholder)
+                            lines.append(indent + ''.join(cur_line))
+                            break
+                        cur_len -= len(cur_line[-1])
+                        del cur_line[-1]
+                    else:
+                        if lines:
+                            prev_line = lines[-1].rstrip()
+                            if (len(prev_line) + len(self.placeholder) <= self.width):
+                                lines[-1] = prev_line + self.placeholder
+                                break
+                        lines.append(indent + self.placeholder.lstrip())
+                    break
+        return lines
+
+    def _split_chunks(self, text):
+        text = self._munge_whitespace(text)
+        return self._split(text)
+
+    def wrap(self, text):
+        chunks = self._split_chunks(text)
+        if self.fix_sentence_endings:
+            self._fix_sentence_endings(chunks)
+        return self._wrap_chunks(chunks)
+
+    def fill(self, text):
+        return "\n".join(self.wrap(text))
+
+
+def wrap(text, width=70, **kwargs):
+    w = TextWrapper(width=width, **kwargs)
+    return w.wrap(text)
+
+
+def fill(text, width=70, **kwargs):
+    w = TextWrapper(width=width, **kwargs)
+    return w.fill(text)
+
+
+def shorten(text, width, **kwargs):
+    w = TextWrapper(width=width, max_lines=1, **kwargs)
+    return w.fill(' '.join(text.strip().split()))
+
+
+def dedent(text):
+    lines = text.split('\n')
+    # Lines of only blanks and tabs become empty; the margin is the longest common prefix of
+    # blanks and tabs of the other lines.
+    lines = ['' if line.strip(' \t') == '' else line for line in lines]
+    margin = None
+    for line in lines:
+        if not line:
+            continue
+        indent = line[:len(line) - len(line.lstrip(' \t'))]
+        if margin is None:
+            margin = indent
+        elif indent.startswith(margin):
+            pass
+        elif margin.startswith(indent):
+            margin = indent
+        else:
+            for i, (x, y) in enumerate(zip(margin, indent)):
+                if x != y:
+                    margin = margin[:i]
+                    break
+    if margin:
+        lines = [line[len(margin):] if line else line for line in lines]
+    return '\n'.join(lines)
+
+
+def indent(text, prefix, predicate=None):
+    if predicate is None:
+        def predicate(line):
+            return line.strip()
+    return ''.join(prefix + line if predicate(line) else line for line in text.splitlines(True))
+
+"""#
+        ),
+        LibraryPart(
+            module: "time",
+            file: "time/calendar.aso",
+            names: ["struct_time", "localtime", "gmtime", "mktime", "strftime", "asctime", "ctime", "timezone", "altzone", "daylight", "tzname"],
+            needs: [],
+            native: ["_breakdown", "_strftime", "_mktime", "time"],
+            source: #"""
+# time's calendar functions, written in Aso on three natives of the module: struct_time,
+# localtime, gmtime, mktime, strftime, asctime, ctime, timezone and tzname.
+#
+# native: _breakdown, _strftime, _mktime, time
+
+_FIELDS = ('tm_year', 'tm_mon', 'tm_mday', 'tm_hour', 'tm_min', 'tm_sec', 'tm_wday', 'tm_yday', 'tm_isdst')
+_DAYS = ('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')
+_MONTHS = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
+
+
+class struct_time:
+    __module__ = 'time'
+
+    def __init__(self, seq):
+        values = tuple(seq)
+        if len(values) < 9:
+            raise TypeError(f"time.struct_time() takes an at least 9-sequence ({len(values)}-sequence given)")
+        if len(values) > 11:
+            raise TypeError(f"time.struct_time() takes an at most 11-sequence ({len(values)}-sequence given)")
+        self._values = values[:9]
+        self.tm_year, self.tm_mon, self.tm_mday, self.tm_hour, self.tm_min, self.tm_sec, \
+            self.tm_wday, self.tm_yday, self.tm_isdst = self._values
+        self.tm_zone = values[9] if len(values) > 9 else None
+        self.tm_gmtoff = values[10] if len(values) > 10 else None
+
+    n_sequence_fields = 9
+    n_fields = 11
+    n_unnamed_fields = 0
+
+    def __len__(self):
+        return 9
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __getitem__(self, i):
+        return self._values[i]
+
+    def __eq__(self, other):
+        if isinstance(other, struct_time):
+            return self._values == other._values
+        if isinstance(other, tuple):
+            return self._values == other
+        return NotImplemented
+
+    def __lt__(self, other):
+        return self._values < tuple(other)
+
+    def __hash__(self):
+        return hash(self._values)
+
+    def __repr__(self):
+        inner = ', '.join(f'{n}={v!r}' for n, v in zip(_FIELDS, self._values))
+        return f'time.struct_time({inner})'
+
+    def _full(self):
+        return self._values + (self.tm_zone if self.tm_zone is not None else '', self.tm_gmtoff or 0)
+
+
+def _secs(secs):
+    if secs is None:
+        return time()
+    if not isinstance(secs, (int, float)):
+        raise TypeError(f"'{type(secs).__name__}' object cannot be interpreted as an integer")
+    return secs
+
+
+def localtime(secs=None):
+    return struct_time(_breakdown(_secs(secs), False))
+
+
+def gmtime(secs=None):
+    return struct_time(_breakdown(_secs(secs), True))
+
+
+def _as_struct(t, name):
+    if t is None:
+        return localtime()
+    if isinstance(t, struct_time):
+        return t
+    if not isinstance(t, tuple):
+        raise TypeError(f"Tuple or struct_time argument required")
+    if len(t) != 9:
+        raise TypeError(f"{name}(): illegal time tuple argument")
+    return struct_time(t)
+
+
+def mktime(t):
+    if not isinstance(t, (tuple, struct_time)):
+        raise TypeError("Tuple or struct_time argument required")
+    return _mktime(_as_struct(t, 'mktime')._full())
+
+
+def strftime(format, t=None):
+    if not isinstance(format, str):
+        raise TypeError(f"strftime() argument 1 must be str, not {type(format).__name__}")
+    st = _as_struct(t, 'strftime')
+    if not 1 <= st.tm_mon <= 12:
+        raise ValueError("month out of range")
+    if not 1 <= st.tm_mday <= 31:
+        raise ValueError("day of month out of range")
+    if not 0 <= st.tm_hour <= 23:
+        raise ValueError("hour out of range")
+    if not 0 <= st.tm_min <= 59:
+        raise ValueError("minute out of range")
+    if not 0 <= st.tm_sec <= 61:
+        raise ValueError("seconds out of range")
+    return _strftime(format, st._full())
+
+
+def asctime(t=None):
+    st = _as_struct(t, 'asctime')
+    return f'{_DAYS[st.tm_wday]} {_MONTHS[st.tm_mon - 1]} {st.tm_mday:2d} {st.tm_hour:02d}:{st.tm_min:02d}:{st.tm_sec:02d} {st.tm_year}'
+
+
+def ctime(secs=None):
+    return asctime(localtime(secs))
+
+
+def _zone_info():
+    jan = _breakdown(0, False)
+    return -jan[10], jan[9]
+
+
+timezone = _zone_info()[0]
+altzone = timezone
+daylight = 0
+tzname = (_zone_info()[1], _zone_info()[1])
+
+"""#
+        ),
+        LibraryPart(
+            module: "types",
+            file: "types/types.aso",
+            names: ["FunctionType", "LambdaType", "MethodType", "BuiltinFunctionType", "BuiltinMethodType", "ModuleType", "GeneratorType", "AsyncGeneratorType", "NoneType", "EllipsisType", "NotImplementedType", "CoroutineType", "SimpleNamespace", "MappingProxyType", "coroutine", "DynamicClassAttribute", "new_class", "resolve_bases"],
+            needs: [],
+            native: [],
+            source: #"""
+# The types module, written in Aso: the types of the interpreter's objects by name,
+# SimpleNamespace, MappingProxyType, coroutine, new_class-free helpers.
+
+import sys as _sys
+import _aso
+
+
+def _f():
+    pass
+
+
+class _C:
+    def _m(self):
+        pass
+
+
+def _g():
+    yield 1
+
+
+async def _ag():
+    yield
+
+
+FunctionType = type(_f)
+LambdaType = type(lambda: None)
+MethodType = type(_C()._m)
+BuiltinFunctionType = type(len)
+BuiltinMethodType = type([].append)
+ModuleType = type(_sys)
+GeneratorType = type(_g())
+AsyncGeneratorType = type(_ag())
+NoneType = type(None)
+EllipsisType = type(Ellipsis)
+NotImplementedType = type(NotImplemented)
+
+
+def _make_coroutine_type():
+    async def c():
+        pass
+    coro = c()
+    t = type(coro)
+    coro.close()
+    return t
+
+
+CoroutineType = _make_coroutine_type()
+
+
+class SimpleNamespace:
+    def __init__(self, mapping_or_iterable=(), /, **kwargs):
+        d = dict(mapping_or_iterable)
+        d.update(kwargs)
+        for k, v in d.items():
+            if not isinstance(k, str):
+                raise TypeError(f"keywords must be strings, not '{type(k).__name__}'")
+            setattr(self, k, v)
+
+    def __repr__(self):
+        name = 'namespace' if type(self) is SimpleNamespace else type(self).__name__
+        items = _aso.attributes(self).items()
+        return f"{name}({', '.join(f'{k}={v!r}' for k, v in items)})"
+
+    def __eq__(self, other):
+        if not isinstance(other, SimpleNamespace):
+            return NotImplemented
+        return _aso.attributes(self) == _aso.attributes(other)
+
+    __hash__ = None
+
+
+class MappingProxyType:
+    def __init__(self, mapping):
+        if isinstance(mapping, (list, tuple, str)) or not (isinstance(mapping, dict) or hasattr(mapping, '__getitem__')):
+            raise TypeError(f"mappingproxy() argument must be a mapping, not {type(mapping).__name__}")
+        self._mapping = mapping
+
+    def __getitem__(self, key):
+        return self._mapping[key]
+
+    def __setitem__(self, key, value):
+        raise TypeError("'mappingproxy' object does not support item assignment")
+
+    def __delitem__(self, key):
+        raise TypeError("'mappingproxy' object does not support item deletion")
+
+    def __iter__(self):
+        return iter(self._mapping)
+
+    def __len__(self):
+        return len(self._mapping)
+
+    def __contains__(self, key):
+        return key in self._mapping
+
+    def __eq__(self, other):
+        return self._mapping == other
+
+    def __repr__(self):
+        return repr(self._mapping)
+
+    def __or__(self, other):
+        return dict(self._mapping) | dict(other)
+
+    def get(self, key, default=None):
+        return self._mapping.get(key, default)
+
+    def keys(self):
+        return self._mapping.keys()
+
+    def values(self):
+        return self._mapping.values()
+
+    def items(self):
+        return self._mapping.items()
+
+    def copy(self):
+        return self._mapping.copy()
+
+
+class _GeneratorAwaitable:
+    def __init__(self, gen):
+        self._gen = gen
+
+    def __await__(self):
+        return self._gen
+
+    def send(self, value):
+        return self._gen.send(value)
+
+    def throw(self, *args):
+        return self._gen.throw(*args)
+
+    def close(self):
+        return self._gen.close()
+
+    def __iter__(self):
+        return self._gen
+
+    def __next__(self):
+        return next(self._gen)
+
+
+def coroutine(func):
+    """Makes a generator function's generators awaitable (a generator-based coroutine)."""
+    if not callable(func):
+        raise TypeError('types.coroutine() expects a callable')
+    if type(func) is FunctionType:
+        def wrapped(*args, **kwargs):
+            result = func(*args, **kwargs)
+            if type(result) is GeneratorType:
+                return _GeneratorAwaitable(result)
+            return result
+        for attr in ('__module__', '__name__', '__qualname__', '__doc__'):
+            setattr(wrapped, attr, getattr(func, attr))
+        wrapped.__wrapped__ = func
+        return wrapped
+    return func
+
+
+DynamicClassAttribute = property
+
+
+def new_class(name, bases=(), kwds=None, exec_body=None):
+    raise TypeError("types.new_class() is not supported: Aso has no type() with 3 arguments")
+
+
+def resolve_bases(bases):
+    return tuple(bases)
+
+"""#
+        ),
+        LibraryPart(
+            module: "typing",
+            file: "typing/typing.aso",
+            names: ["TYPE_CHECKING", "Any", "NoReturn", "Never", "Self", "LiteralString", "TypeAlias", "Union", "Optional", "ClassVar", "Final", "TypeGuard", "Required", "NotRequired", "Unpack", "Literal", "Annotated", "Concatenate", "TypeVar", "TypeVarTuple", "ParamSpecArgs", "ParamSpecKwargs", "ParamSpec", "AnyStr", "Generic", "Protocol", "runtime_checkable", "Hashable", "Sized", "Awaitable", "Coroutine", "AsyncIterable", "AsyncIterator", "Iterable", "Iterator", "Reversible", "Container", "Collection", "Callable", "AbstractSet", "MutableSet", "Mapping", "MutableMapping", "Sequence", "MutableSequence", "ByteString", "Tuple", "List", "Deque", "Set", "FrozenSet", "MappingView", "KeysView", "ItemsView", "ValuesView", "ContextManager", "AsyncContextManager", "Dict", "DefaultDict", "OrderedDict", "Counter", "ChainMap", "Generator", "AsyncGenerator", "Type", "Text", "Pattern", "Match", "SupportsInt", "SupportsFloat", "SupportsComplex", "SupportsBytes", "SupportsIndex", "SupportsAbs", "SupportsRound", "IO", "TextIO", "BinaryIO", "cast", "assert_type", "assert_never", "reveal_type", "overload", "final", "no_type_check", "no_type_check_decorator", "dataclass_transform", "get_origin", "get_args", "get_type_hints", "get_overloads", "clear_overloads", "is_typeddict", "NewType", "NamedTuple", "TypedDict", "ForwardRef"],
+            needs: [],
+            native: [],
+            source: #"""
+# The typing module, written in Aso: every public name of Python 3.11's module, with subscription
+# at run time (`List[int]`, `Optional[X]`, `Callable[..., Awaitable[T]]`) giving aliases that print
+# as CPython's do and answer get_origin/get_args. Aso never evaluates annotations, so none of this
+# checks anything: it is what a program that names the types at run time sees.
+
+import collections as _collections
+import collections.abc as _abc
+import contextlib as _contextlib
+
+TYPE_CHECKING = False
+_NoneType = type(None)
+
+
+def _type_repr(obj):
+    if isinstance(obj, type):
+        if obj.__module__ == 'builtins':
+            return obj.__qualname__
+        return f'{obj.__module__}.{obj.__qualname__}'
+    if obj is ...:
+        return '...'
+    if type(obj).__name__ == 'function':
+        return obj.__name__
+    if isinstance(obj, list):
+        return '[' + ', '.join(_type_repr(a) for a in obj) + ']'
+    return repr(obj)
+
+
+def _type_check(arg):
+    if arg is None:
+        return _NoneType
+    if isinstance(arg, str):
+        return ForwardRef(arg)
+    return arg
+
+
+class _Final:
+    pass
+
+
+class _SpecialForm(_Final):
+    # A name like Any, Union, Optional, ClassVar: its subscription is `getitem(self, parameters)`.
+    def __init__(self, name, getitem=None, doc=None):
+        self._name = name
+        self._getitem = getitem
+        self.__doc__ = doc
+
+    def __repr__(self):
+        return 'typing.' + self._name
+
+    def __getitem__(self, parameters):
+        if self._getitem is None:
+            raise TypeError(f"{self} is not subscriptable")
+        return self._getitem(self, parameters)
+
+    def __call__(self, *args, **kwds):
+        raise TypeError(f"Cannot instantiate {self!r}")
+
+    def __eq__(self, other):
+        return self is other
+
+    def __hash__(self):
+        return hash(self._name)
+
+    def __or__(self, other):
+        return Union[self, other]
+
+    def __ror__(self, other):
+        return Union[other, self]
+
+
+class _GenericAlias(_Final):
+    # `List[int]`: the origin (`list`), the arguments, and the name typing prints (`List`).
+    def __init__(self, origin, args, name=None, inst=True, special=None):
+        if not isinstance(args, tuple):
+            args = (args,)
+        self.__origin__ = origin
+        self.__args__ = tuple(... if a is ... else _type_check(a) for a in args)
+        self.__parameters__ = tuple(a for a in self.__args__ if isinstance(a, TypeVar))
+        self._name = name
+        self._inst = inst
+        self._special = special
+
+    def __repr__(self):
+        name = 'typing.' + self._name if self._name else _type_repr(self.__origin__)
+        if self.__args__:
+            args = ', '.join(_type_repr(a) for a in self.__args__)
+        else:
+            args = '()'
+        return f'{name}[{args}]'
+
+    def __eq__(self, other):
+        if not isinstance(other, _GenericAlias):
+            return NotImplemented
+        return self.__origin__ == other.__origin__ and self.__args__ == other.__args__
+
+    def __hash__(self):
+        return hash((self.__origin__, self.__args__))
+
+    def __call__(self, *args, **kwargs):
+        if not self._inst:
+            raise TypeError(f"Type {self._name} cannot be instantiated; use {self.__origin__.__name__}() instead")
+        return self.__origin__(*args, **kwargs)
+
+    def __getitem__(self, params):
+        if not isinstance(params, tuple):
+            params = (params,)
+        subst = dict(zip(self.__parameters__, params))
+        args = tuple(subst.get(a, a) for a in self.__args__)
+        return _GenericAlias(self.__origin__, args, self._name, self._inst)
+
+    def __or__(self, other):
+        return Union[self, other]
+
+    def __ror__(self, other):
+        return Union[other, self]
+
+    def __mro_entries__(self, bases):
+        return (self.__origin__,)
+
+
+class _SpecialGenericAlias(_Final):
+    # The bare `List`, `Dict`, `Iterable`, ...: subscripting gives a _GenericAlias.
+    def __init__(self, origin, nparams, inst=True, name=None):
+        self.__origin__ = origin
+        self._nparams = nparams
+        self._inst = inst
+        self._name = name or origin.__name__
+
+    def __repr__(self):
+        return 'typing.' + self._name
+
+    def __getitem__(self, params):
+        if not isinstance(params, tuple):
+            params = (params,)
+        if self._nparams >= 0 and len(params) != self._nparams:
+            n = self._nparams
+            raise TypeError(f"Too {'many' if len(params) > n else 'few'} arguments for {self};"
+                            f" actual {len(params)}, expected {n}")
+        return _GenericAlias(self.__origin__, params, self._name, self._inst)
+
+    def __call__(self, *args, **kwargs):
+        if not self._inst:
+            raise TypeError(f"Type {self._name} cannot be instantiated; use {self.__origin__.__name__}() instead")
+        return self.__origin__(*args, **kwargs)
+
+    def __eq__(self, other):
+        return self is other
+
+    def __hash__(self):
+        return hash(self._name)
+
+    def __or__(self, other):
+        return Union[self, other]
+
+    def __ror__(self, other):
+        return Union[other, self]
+
+
+class _UnionGenericAlias(_GenericAlias):
+    def __repr__(self):
+        args = self.__args__
+        if len(args) == 2:
+            if args[0] is _NoneType:
+                return f'typing.Optional[{_type_repr(args[1])}]'
+            if args[1] is _NoneType:
+                return f'typing.Optional[{_type_repr(args[0])}]'
+        return 'typing.Union[' + ', '.join(_type_repr(a) for a in args) + ']'
+
+    def __eq__(self, other):
+        if not isinstance(other, _UnionGenericAlias):
+            return NotImplemented
+        return set(self.__args__) == set(other.__args__)
+
+    def __hash__(self):
+        return hash(frozenset(self.__args__))
+
+
+class _CallableGenericAlias(_GenericAlias):
+    def __repr__(self):
+        args = self.__args__
+        if len(args) == 2 and args[0] is ...:
+            return f'typing.Callable[..., {_type_repr(args[1])}]'
+        return f'typing.Callable[[{", ".join(_type_repr(a) for a in args[:-1])}], {_type_repr(args[-1])}]'
+
+
+class _CallableType(_SpecialGenericAlias):
+    def __getitem__(self, params):
+        if not isinstance(params, tuple) or len(params) != 2:
+            raise TypeError("Callable must be used as Callable[[arg, ...], result].")
+        args, result = params
+        if args is ...:
+            return _CallableGenericAlias(self.__origin__, (..., result), 'Callable')
+        if not isinstance(args, list):
+            args = [args]
+        return _CallableGenericAlias(self.__origin__, tuple(args) + (result,), 'Callable')
+
+
+class _TupleType(_SpecialGenericAlias):
+    def __getitem__(self, params):
+        if params == ():
+            return _GenericAlias(tuple, (), 'Tuple')
+        if not isinstance(params, tuple):
+            params = (params,)
+        return _GenericAlias(tuple, params, 'Tuple')
+
+
+class _LiteralGenericAlias(_GenericAlias):
+    def __init__(self, values):
+        self.__origin__ = Literal
+        self.__args__ = values
+        self.__parameters__ = ()
+        self._name = 'Literal'
+        self._inst = False
+
+    def __repr__(self):
+        return 'typing.Literal[' + ', '.join(repr(a) for a in self.__args__) + ']'
+
+    def __eq__(self, other):
+        if not isinstance(other, _LiteralGenericAlias):
+            return NotImplemented
+        return set(self.__args__) == set(other.__args__)
+
+    def __hash__(self):
+        return hash(frozenset(self.__args__))
+
+
+class _AnnotatedAlias(_GenericAlias):
+    def __init__(self, origin, metadata):
+        _GenericAlias.__init__(self, origin, (origin,), 'Annotated')
+        self.__metadata__ = metadata
+
+    def __repr__(self):
+        return f"typing.Annotated[{_type_repr(self.__origin__)}, {', '.join(repr(a) for a in self.__metadata__)}]"
+
+
+def _flatten_union(parameters):
+    params = []
+    for p in parameters:
+        if isinstance(p, _UnionGenericAlias):
+            params.extend(p.__args__)
+        else:
+            params.append(_type_check(p))
+    unique = []
+    for p in params:
+        if p not in unique:
+            unique.append(p)
+    return tuple(unique)
+
+
+def _union_getitem(self, parameters):
+    if parameters == ():
+        raise TypeError("Cannot take a Union of no types.")
+    if not isinstance(parameters, tuple):
+        parameters = (parameters,)
+    parameters = _flatten_union(parameters)
+    if len(parameters) == 1:
+        return parameters[0]
+    return _UnionGenericAlias(Union, parameters, 'Union', False)
+
+
+def _optional_getitem(self, parameters):
+    return Union[parameters, None]
+
+
+def _wrap_getitem(self, parameters):
+    if isinstance(parameters, tuple):
+        if len(parameters) != 1:
+            raise TypeError(f"{self} accepts only single type.")
+        parameters = parameters[0]
+    return _GenericAlias(self, (parameters,), self._name, False)
+
+
+def _literal_getitem(self, parameters):
+    if not isinstance(parameters, tuple):
+        parameters = (parameters,)
+    unique = []
+    for p in parameters:
+        if isinstance(p, _LiteralGenericAlias):
+            candidates = p.__args__
+        else:
+            candidates = (p,)
+        for c in candidates:
+            if not any(c == u and type(c) is type(u) for u in unique):
+                unique.append(c)
+    return _LiteralGenericAlias(tuple(unique))
+
+
+def _annotated_getitem(self, params):
+    if not isinstance(params, tuple) or len(params) < 2:
+        raise TypeError("Annotated[...] should be used with at least two arguments (a type and an annotation).")
+    return _AnnotatedAlias(params[0], params[1:])
+
+
+def _concatenate_getitem(self, parameters):
+    if not isinstance(parameters, tuple):
+        parameters = (parameters,)
+    return _GenericAlias(self, parameters, 'Concatenate', False)
+
+
+Any = _SpecialForm('Any')
+NoReturn = _SpecialForm('NoReturn')
+Never = _SpecialForm('Never')
+Self = _SpecialForm('Self')
+LiteralString = _SpecialForm('LiteralString')
+TypeAlias = _SpecialForm('TypeAlias')
+Union = _SpecialForm('Union', _union_getitem)
+Optional = _SpecialForm('Optional', _optional_getitem)
+ClassVar = _SpecialForm('ClassVar', _wrap_getitem)
+Final = _SpecialForm('Final', _wrap_getitem)
+TypeGuard = _SpecialForm('TypeGuard', _wrap_getitem)
+Required = _SpecialForm('Required', _wrap_getitem)
+NotRequired = _SpecialForm('NotRequired', _wrap_getitem)
+Unpack = _SpecialForm('Unpack', _wrap_getitem)
+Literal = _SpecialForm('Literal', _literal_getitem)
+Annotated = _SpecialForm('Annotated', _annotated_getitem)
+Concatenate = _SpecialForm('Concatenate', _concatenate_getitem)
+
+
+class TypeVar(_Final):
+    def __init__(self, name, *constraints, bound=None, covariant=False, contravariant=False):
+        if covariant and contravariant:
+            raise ValueError("Bivariant types are not supported.")
+        if len(constraints) == 1:
+            raise TypeError("A single constraint is not allowed")
+        self.__name__ = name
+        self.__constraints__ = constraints
+        self.__bound__ = None if bound is None else _type_check(bound)
+        self.__covariant__ = bool(covariant)
+        self.__contravariant__ = bool(contravariant)
+        self.__module__ = '__main__'
+
+    def __repr__(self):
+        if self.__covariant__:
+            prefix = '+'
+        elif self.__contravariant__:
+            prefix = '-'
+        else:
+            prefix = '~'
+        return prefix + self.__name__
+
+    def __or__(self, other):
+        return Union[self, other]
+
+    def __ror__(self, other):
+        return Union[other, self]
+
+
+class TypeVarTuple(_Final):
+    def __init__(self, name):
+        self.__name__ = name
+
+    def __repr__(self):
+        return self.__name__
+
+    def __iter__(self):
+        yield Unpack[self]
+
+
+class ParamSpecArgs(_Final):
+    def __init__(self, origin):
+        self.__origin__ = origin
+
+    def __repr__(self):
+        return f"{self.__origin__.__name__}.args"
+
+
+class ParamSpecKwargs(_Final):
+    def __init__(self, origin):
+        self.__origin__ = origin
+
+    def __repr__(self):
+        return f"{self.__origin__.__name__}.kwargs"
+
+
+class ParamSpec(_Final):
+    def __init__(self, name, *, bound=None, covariant=False, contravariant=False):
+        self.__name__ = name
+        self.__bound__ = bound
+        self.__covariant__ = bool(covariant)
+        self.__contravariant__ = bool(contravariant)
+
+    @property
+    def args(self):
+        return ParamSpecArgs(self)
+
+    @property
+    def kwargs(self):
+        return ParamSpecKwargs(self)
+
+    def __repr__(self):
+        if self.__covariant__:
+            return '+' + self.__name__
+        if self.__contravariant__:
+            return '-' + self.__name__
+        return '~' + self.__name__
+
+
+AnyStr = TypeVar('AnyStr', bytes, str)
+AnyStr.__module__ = 'typing'
+
+
+class Generic:
+    """Abstract base class for generic types. `Generic[T]` is Generic itself in Aso, so that a
+    class may name it as its base."""
+    __slots__ = ()
+    _is_protocol = False
+
+    def __class_getitem__(cls, params):
+        return cls
+
+
+class Protocol(Generic):
+    """Base class for protocol classes. Aso checks no structure: a protocol is a plain base."""
+    __slots__ = ()
+    _is_protocol = True
+
+
+def _generic_getitem(self, params):
+    return Generic
+
+
+def runtime_checkable(cls):
+    return cls
+
+
+Hashable = _SpecialGenericAlias(_abc.Hashable, 0)
+Sized = _SpecialGenericAlias(_abc.Sized, 0)
+Awaitable = _SpecialGenericAlias(_abc.Awaitable, 1)
+Coroutine = _SpecialGenericAlias(_abc.Coroutine, 3)
+AsyncIterable = _SpecialGenericAlias(_abc.AsyncIterable, 1)
+AsyncIterator = _SpecialGenericAlias(_abc.AsyncIterator, 1)
+Iterable = _SpecialGenericAlias(_abc.Iterable, 1)
+Iterator = _SpecialGenericAlias(_abc.Iterator, 1)
+Reversible = _SpecialGenericAlias(_abc.Reversible, 1)
+Container = _SpecialGenericAlias(_abc.Container, 1)
+Collection = _SpecialGenericAlias(_abc.Collection, 1)
+Callable = _CallableType(_abc.Callable, 2)
+AbstractSet = _SpecialGenericAlias(_abc.Set, 1, name='AbstractSet')
+MutableSet = _SpecialGenericAlias(_abc.MutableSet, 1)
+Mapping = _SpecialGenericAlias(_abc.Mapping, 2)
+MutableMapping = _SpecialGenericAlias(_abc.MutableMapping, 2)
+Sequence = _SpecialGenericAlias(_abc.Sequence, 1)
+MutableSequence = _SpecialGenericAlias(_abc.MutableSequence, 1)
+ByteString = _SpecialGenericAlias(_abc.ByteString, 0)
+Tuple = _TupleType(tuple, -1, inst=False, name='Tuple')
+List = _SpecialGenericAlias(list, 1, inst=False, name='List')
+Deque = _SpecialGenericAlias(_collections.deque, 1, name='Deque')
+Set = _SpecialGenericAlias(set, 1, inst=False, name='Set')
+FrozenSet = _SpecialGenericAlias(frozenset, 1, inst=False, name='FrozenSet')
+MappingView = _SpecialGenericAlias(_abc.MappingView, 1)
+KeysView = _SpecialGenericAlias(_abc.KeysView, 1)
+ItemsView = _SpecialGenericAlias(_abc.ItemsView, 2)
+ValuesView = _SpecialGenericAlias(_abc.ValuesView, 1)
+ContextManager = _SpecialGenericAlias(_contextlib.AbstractContextManager, 1, name='ContextManager')
+AsyncContextManager = _SpecialGenericAlias(_contextlib.AbstractAsyncContextManager, 1, name='AsyncContextManager')
+Dict = _SpecialGenericAlias(dict, 2, inst=False, name='Dict')
+DefaultDict = _SpecialGenericAlias(_collections.defaultdict, 2, name='DefaultDict')
+OrderedDict = _SpecialGenericAlias(_collections.OrderedDict, 2)
+Counter = _SpecialGenericAlias(_collections.Counter, 1)
+ChainMap = _SpecialGenericAlias(_collections.ChainMap, 2)
+Generator = _SpecialGenericAlias(_abc.Generator, 3)
+AsyncGenerator = _SpecialGenericAlias(_abc.AsyncGenerator, 2)
+Type = _SpecialGenericAlias(type, 1, inst=False, name='Type')
+Text = str
+
+
+class _PatternStandIn:
+    pass
+
+
+Pattern = _SpecialGenericAlias(_PatternStandIn, 1, name='Pattern')
+Match = _SpecialGenericAlias(_PatternStandIn, 1, name='Match')
+
+
+class SupportsInt(Protocol):
+    __slots__ = ()
+
+
+class SupportsFloat(Protocol):
+    __slots__ = ()
+
+
+class SupportsComplex(Protocol):
+    __slots__ = ()
+
+
+class SupportsBytes(Protocol):
+    __slots__ = ()
+
+
+class SupportsIndex(Protocol):
+    __slots__ = ()
+
+
+class SupportsAbs(Protocol):
+    __slots__ = ()
+
+
+class SupportsRound(Protocol):
+    __slots__ = ()
+
+
+class IO(Generic):
+    __slots__ = ()
+
+
+class TextIO(IO):
+    __slots__ = ()
+
+
+class BinaryIO(IO):
+    __slots__ = ()
+
+
+def cast(typ, val):
+    return val
+
+
+def assert_type(val, typ, /):
+    return val
+
+
+def assert_never(arg, /):
+    value = repr(arg)
+    if len(value) > 100:
+        value = value[:100] + '...'
+    raise AssertionError(f"Expected code to be unreachable, but got: {value}")
+
+
+def reveal_type(obj, /):
+    import sys
+    print(f"Runtime type is {type(obj).__name__!r}", file=sys.stderr)
+    return obj
+
+
+def _overload_dummy(*args, **kwds):
+    raise NotImplementedError(
+        "You should not call an overloaded function. "
+        "A series of @typing.overload-decorated functions "
+        "outside a stub module should always be followed "
+        "by an implementation that is not @typing.overload-ed.")
+
+
+def overload(func):
+    return _overload_dummy
+
+
+def final(f):
+    try:
+        f.__final__ = True
+    except (AttributeError, TypeError):
+        pass
+    return f
+
+
+def no_type_check(arg):
+    return arg
+
+
+def no_type_check_decorator(decorator):
+    return decorator
+
+
+def dataclass_transform(*, eq_default=True, order_default=False, kw_only_default=False,
+                        field_specifiers=(), **kwargs):
+    def decorator(cls_or_fn):
+        return cls_or_fn
+    return decorator
+
+
+def get_origin(tp):
+    if isinstance(tp, _AnnotatedAlias):
+        return Annotated
+    if isinstance(tp, (_GenericAlias, ParamSpecArgs, ParamSpecKwargs)):
+        return tp.__origin__
+    if tp is Generic:
+        return Generic
+    return None
+
+
+def get_args(tp):
+    if isinstance(tp, _AnnotatedAlias):
+        return (tp.__origin__,) + tp.__metadata__
+    if isinstance(tp, _CallableGenericAlias):
+        res = tp.__args__
+        if res[0] is not ...:
+            return (list(res[:-1]), res[-1])
+        return res
+    if isinstance(tp, _GenericAlias):
+        return tp.__args__
+    return ()
+
+
+def get_type_hints(obj, globalns=None, localns=None, include_extras=False):
+    # The annotations as evaluated (string annotations are left as they are).
+    hints = {}
+    if isinstance(obj, type):
+        for base in reversed(obj.__mro__):
+            hints.update(getattr(base, '__annotations__', {}) if base is not object else {})
+        return hints
+    return dict(getattr(obj, '__annotations__', {}))
+
+
+def get_overloads(func):
+    return []
+
+
+def clear_overloads():
+    pass
+
+
+def is_typeddict(tp):
+    return getattr(tp, '_is_typeddict', False)
+
+
+class NewType:
+    def __init__(self, name, tp):
+        self.__qualname__ = name
+        self.__name__ = name
+        self.__supertype__ = tp
+        self.__module__ = '__main__'
+
+    def __repr__(self):
+        return f'{self.__module__}.{self.__qualname__}'
+
+    def __call__(self, x):
+        return x
+
+    def __or__(self, other):
+        return Union[self, other]
+
+    def __ror__(self, other):
+        return Union[other, self]
+
+
+_NT_SKIP = frozenset({'__module__', '__qualname__', '__annotations__', '__doc__', '__slots__',
+                      '__orig_bases__', '_root'})
+
+
+def _make_nmtuple(name, types, module, defaults=()):
+    fields = [n for n, t in types]
+    nm_tpl = _collections.namedtuple(name, fields, defaults=defaults, module=module)
+    nm_tpl.__annotations__ = dict(types)
+    return nm_tpl
+
+
+class _NamedTupleMeta(type):
+    def __new__(cls, typename, bases, ns):
+        if ns.get('_root'):
+            return super().__new__(cls, typename, bases, ns)
+        types = ns.get('__annotations__', {})
+        default_names = []
+        for field_name in types:
+            if field_name in ns:
+                default_names.append(field_name)
+            elif default_names:
+                raise TypeError(f"Non-default namedtuple field {field_name} "
+                                f"cannot follow default field{'s' if len(default_names) > 1 else ''} "
+                                f"{', '.join(default_names)}")
+        nm_tpl = _make_nmtuple(typename, types.items(), ns.get('__module__', '__main__'),
+                               defaults=[ns[n] for n in default_names])
+        for key in ns:
+            if key in _NT_SKIP or key in types:
+                continue
+            if key in ('_make', '_asdict', '_replace', '_fields', '_field_defaults', '__new__', '__init__', '__getnewargs__'):
+                raise AttributeError("Cannot overwrite NamedTuple attribute " + key)
+            setattr(nm_tpl, key, ns[key])
+        if '__doc__' in ns and ns['__doc__'] is not None:
+            nm_tpl.__doc__ = ns['__doc__']
+        return nm_tpl
+
+    def __call__(cls, typename, fields=None, /, **kwargs):
+        # The functional form: NamedTuple('Point', [('x', int), ('y', int)]).
+        if fields is None:
+            fields = kwargs.items()
+        elif kwargs:
+            raise TypeError("Either list of fields or keywords can be provided to NamedTuple, not both")
+        return _make_nmtuple(typename, list(fields), '__main__')
+
+
+class NamedTuple(metaclass=_NamedTupleMeta):
+    _root = True
+
+
+class _TypedDictMeta(type):
+    def __new__(cls, name, bases, ns, total=True):
+        tp_dict = super().__new__(cls, name, bases, ns)
+        annotations = {}
+        own_annotations = ns.get('__annotations__', {})
+        required_keys = set()
+        optional_keys = set()
+        for base in bases:
+            annotations.update(getattr(base, '__annotations__', {}))
+            required_keys.update(getattr(base, '__required_keys__', ()))
+            optional_keys.update(getattr(base, '__optional_keys__', ()))
+        annotations.update(own_annotations)
+        for annotation_key, annotation_type in own_annotations.items():
+            origin = get_origin(annotation_type)
+            if origin is Required:
+                is_required = True
+            elif origin is NotRequired:
+                is_required = False
+            else:
+                is_required = total
+            if is_required:
+                required_keys.add(annotation_key)
+            else:
+                optional_keys.add(annotation_key)
+        tp_dict.__annotations__ = annotations
+        tp_dict.__required_keys__ = frozenset(required_keys)
+        tp_dict.__optional_keys__ = frozenset(optional_keys)
+        tp_dict.__total__ = total
+        tp_dict._is_typeddict = True
+        return tp_dict
+
+    def __call__(cls, *args, **kwargs):
+        if cls is TypedDict:
+            return _typeddict_functional(*args, **kwargs)
+        return dict(*args, **kwargs)
+
+    def __instancecheck__(cls, other):
+        raise TypeError('TypedDict does not support instance and class checks')
+
+    def __subclasscheck__(cls, other):
+        raise TypeError('TypedDict does not support instance and class checks')
+
+
+def _typeddict_functional(typename, fields=None, /, *, total=True, **kwargs):
+    if fields is None:
+        fields = kwargs
+    ns = {'__annotations__': dict(fields), '__module__': '__main__'}
+    return _TypedDictMeta(typename, (), ns, total=total)
+
+
+class TypedDict(metaclass=_TypedDictMeta):
+    pass
+
+
+class ForwardRef(_Final):
+    def __init__(self, arg, is_argument=True, module=None, *, is_class=False):
+        if not isinstance(arg, str):
+            raise TypeError(f"Forward reference must be a string -- got {arg!r}")
+        self.__forward_arg__ = arg
+
+    def __repr__(self):
+        return f'ForwardRef({self.__forward_arg__!r})'
+
+    def __eq__(self, other):
+        if not isinstance(other, ForwardRef):
+            return NotImplemented
+        return self.__forward_arg__ == other.__forward_arg__
+
+    def __hash__(self):
+        return hash(self.__forward_arg__)
+
+"""#
+        ),
+        LibraryPart(
+            module: "uuid",
+            file: "uuid/uuid.aso",
+            names: ["RESERVED_NCS", "RFC_4122", "RESERVED_MICROSOFT", "RESERVED_FUTURE", "SafeUUID", "UUID", "uuid4", "getnode", "uuid1", "NAMESPACE_DNS", "NAMESPACE_URL", "NAMESPACE_OID", "NAMESPACE_X500"],
+            needs: [],
+            native: [],
+            source: #"""
+# The uuid module, written in Aso: the UUID class (every view: hex, int, bytes, fields, urn,
+# version, variant), uuid4 from the system's secure random bytes, uuid1 from the clock, and the
+# namespace constants. uuid3 and uuid5 need hashlib's md5 and sha1, which Aso does not have yet.
+
+import _aso
+
+RESERVED_NCS, RFC_4122, RESERVED_MICROSOFT, RESERVED_FUTURE = [
+    'reserved for NCS compatibility', 'specified in RFC 4122',
+    'reserved for Microsoft compatibility', 'reserved for future definition']
+
+
+class SafeUUID:
+    safe = 0
+    unsafe = -1
+    unknown = None
+
+
+class UUID:
+    __slots__ = ('int', 'is_safe')
+
+    def __init__(self, hex=None, bytes=None, bytes_le=None, fields=None, int=None, version=None, *, is_safe=SafeUUID.unknown):
+        if [hex, bytes, bytes_le, fields, int].count(None) != 4:
+            raise TypeError('one of the hex, bytes, bytes_le, fields, or int arguments must be given')
+        if hex is not None:
+            hex = hex.replace('urn:', '').replace('uuid:', '')
+            hex = hex.strip('{}').replace('-', '')
+            if len(hex) != 32:
+                raise ValueError('badly formed hexadecimal UUID string')
+            try:
+                int = _int(hex, 16)
+            except ValueError:
+                raise ValueError('badly formed hexadecimal UUID string') from None
+        if bytes_le is not None:
+            if len(bytes_le) != 16:
+                raise ValueError('bytes_le is not a 16-char string')
+            bytes = (bytes_le[4 - 1::-1] + bytes_le[6 - 1:4 - 1:-1] + bytes_le[8 - 1:6 - 1:-1] + bytes_le[8:])
+        if bytes is not None:
+            if len(bytes) != 16:
+                raise ValueError('bytes is not a 16-char string')
+            int = _int.from_bytes(bytes, 'big')
+        if fields is not None:
+            if len(fields) != 6:
+                raise ValueError('fields is not a 6-tuple')
+            (time_low, time_mid, time_hi_version, clock_seq_hi_variant, clock_seq_low, node) = fields
+            if not 0 <= time_low < 1 << 32:
+                raise ValueError('field 1 out of range (need a 32-bit value)')
+            if not 0 <= time_mid < 1 << 16:
+                raise ValueError('field 2 out of range (need a 16-bit value)')
+            if not 0 <= time_hi_version < 1 << 16:
+                raise ValueError('field 3 out of range (need a 16-bit value)')
+            if not 0 <= clock_seq_hi_variant < 1 << 8:
+                raise ValueError('field 4 out of range (need an 8-bit value)')
+            if not 0 <= clock_seq_low < 1 << 8:
+                raise ValueError('field 5 out of range (need an 8-bit value)')
+            if not 0 <= node < 1 << 48:
+                raise ValueError('field 6 out of range (need a 48-bit value)')
+            clock_seq = (clock_seq_hi_variant << 8) | clock_seq_low
+            int = ((time_low << 96) | (time_mid << 80) | (time_hi_version << 64) | (clock_seq << 48) | node)
+        if int is not None:
+            if not 0 <= int < 1 << 128:
+                raise ValueError('int is out of range (need a 128-bit value)')
+        if version is not None:
+            if not 1 <= version <= 5:
+                raise ValueError('illegal version number')
+            int &= ~(0xc000 << 48)
+            int |= 0x8000 << 48
+            int &= ~(0xf000 << 64)
+            int |= version << 76
+        self.int = int
+        self.is_safe = is_safe
+
+    def __eq__(self, other):
+        if isinstance(other, UUID):
+            return self.int == other.int
+        return NotImplemented
+
+    def __lt__(self, other):
+        if isinstance(other, UUID):
+            return self.int < other.int
+        return NotImplemented
+
+    def __gt__(self, other):
+        if isinstance(other, UUID):
+            return self.int > other.int
+        return NotImplemented
+
+    def __le__(self, other):
+        if isinstance(other, UUID):
+            return self.int <= other.int
+        return NotImplemented
+
+    def __ge__(self, other):
+        if isinstance(other, UUID):
+            return self.int >= other.int
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self.int)
+
+    def __int__(self):
+        return self.int
+
+    def __repr__(self):
+        return '%s(%r)' % (self.__class__.__name__, str(self))
+
+    def __str__(self):
+        hex = '%032x' % self.int
+        return '%s-%s-%s-%s-%s' % (hex[:8], hex[8:12], hex[12:16], hex[16:20], hex[20:])
+
+    @property
+    def bytes(self):
+        return self.int.to_bytes(16, 'big')
+
+    @property
+    def bytes_le(self):
+        bytes = self.bytes
+        return (bytes[4 - 1::-1] + bytes[6 - 1:4 - 1:-1] + bytes[8 - 1:6 - 1:-1] + bytes[8:])
+
+    @property
+    def fields(self):
+        return (self.time_low, self.time_mid, self.time_hi_version, self.clock_seq_hi_variant, self.clock_seq_low, self.node)
+
+    @property
+    def time_low(self):
+        return self.int >> 96
+
+    @property
+    def time_mid(self):
+        return (self.int >> 80) & 0xffff
+
+    @property
+    def time_hi_version(self):
+        return (self.int >> 64) & 0xffff
+
+    @property
+    def clock_seq_hi_variant(self):
+        return (self.int >> 56) & 0xff
+
+    @property
+    def clock_seq_low(self):
+        return (self.int >> 48) & 0xff
+
+    @property
+    def time(self):
+        return (((self.time_hi_version & 0x0fff) << 48) | (self.time_mid << 32) | self.time_low)
+
+    @property
+    def clock_seq(self):
+        return (((self.clock_seq_hi_variant & 0x3f) << 8) | self.clock_seq_low)
+
+    @property
+    def node(self):
+        return self.int & 0xffffffffffff
+
+    @property
+    def hex(self):
+        return '%032x' % self.int
+
+    @property
+    def urn(self):
+        return 'urn:uuid:' + str(self)
+
+    @property
+    def variant(self):
+        if not self.int & (0x8000 << 48):
+            return RESERVED_NCS
+        elif not self.int & (0x4000 << 48):
+            return RFC_4122
+        elif not self.int & (0x2000 << 48):
+            return RESERVED_MICROSOFT
+        else:
+            return RESERVED_FUTURE
+
+    @property
+    def version(self):
+        if self.variant == RFC_4122:
+            return int((self.int >> 76) & 0xf)
+
+
+_int = int
+
+
+def uuid4():
+    return UUID(bytes=_aso.urandom(16), version=4)
+
+
+_last_timestamp = None
+
+
+def getnode():
+    # A random multicast node, as CPython uses when it finds no hardware address.
+    return _int.from_bytes(_aso.urandom(6), 'big') | (1 << 40)
+
+
+_node = None
+
+
+def uuid1(node=None, clock_seq=None):
+    global _last_timestamp, _node
+    import time
+    nanoseconds = time.time_ns()
+    timestamp = nanoseconds // 100 + 0x01b21dd213814000
+    if _last_timestamp is not None and timestamp <= _last_timestamp:
+        timestamp = _last_timestamp + 1
+    _last_timestamp = timestamp
+    if clock_seq is None:
+        clock_seq = _int.from_bytes(_aso.urandom(2), 'big') & 0x3fff
+    time_low = timestamp & 0xffffffff
+    time_mid = (timestamp >> 32) & 0xffff
+    time_hi_version = (timestamp >> 48) & 0x0fff
+    clock_seq_low = clock_seq & 0xff
+    clock_seq_hi_variant = (clock_seq >> 8) & 0x3f
+    if node is None:
+        if _node is None:
+            _node = getnode()
+        node = _node
+    return UUID(fields=(time_low, time_mid, time_hi_version, clock_seq_hi_variant, clock_seq_low, node), version=1)
+
+
+NAMESPACE_DNS = UUID('6ba7b810-9dad-11d1-80b4-00c04fd430c8')
+NAMESPACE_URL = UUID('6ba7b811-9dad-11d1-80b4-00c04fd430c8')
+NAMESPACE_OID = UUID('6ba7b812-9dad-11d1-80b4-00c04fd430c8')
+NAMESPACE_X500 = UUID('6ba7b814-9dad-11d1-80b4-00c04fd430c8')
 
 """#
         ),

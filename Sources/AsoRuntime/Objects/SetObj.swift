@@ -96,6 +96,45 @@ struct SetTable {
         }
     }
 
+    /// Adds `key`, known not to be present (`find` said so): the slot `add` would choose, without
+    /// comparing keys, so no script code runs while the table is being changed.
+    mutating func insertAbsent(_ key: Value, hash: Int) {
+        ensureAllocated()
+        let mask = self.mask
+        var perturb = UInt(bitPattern: hash)
+        var i = Int(UInt(bitPattern: hash) & UInt(mask))
+        var freeSlot = -1
+        while true {
+            var probes = i + SetTable.linearProbes <= mask ? SetTable.linearProbes : 0
+            var j = i
+            while true {
+                let k = keys[j]
+                if k.isNull && hashes[j] == 0 {
+                    if freeSlot >= 0 {
+                        keys[freeSlot] = key
+                        hashes[freeSlot] = hash
+                        count += 1
+                        return
+                    }
+                    keys[j] = key
+                    hashes[j] = hash
+                    fill += 1
+                    count += 1
+                    if fill * 5 >= mask * 3 { resize(count > 50000 ? count * 2 : count * 4) }
+                    return
+                }
+                if k.isNull && hashes[j] == -1 && freeSlot < 0 {
+                    freeSlot = j
+                }
+                if probes == 0 { break }
+                probes -= 1
+                j += 1
+            }
+            perturb >>= 5
+            i = (i &* 5 &+ 1 &+ Int(bitPattern: perturb)) & mask
+        }
+    }
+
     /// Removes the key in slot `j` (leaving a dummy).
     mutating func remove(at j: Int) {
         keys[j] = .null
@@ -192,9 +231,13 @@ final class SetObj: Obj {
     /// Adds `key`; returns false if it was already present.
     @discardableResult
     func add(_ key: Value, _ rt: Runtime) throws -> Bool {
-        let added = try table.add(key, hash: rt.hash(key), rt)
-        if added { version &+= 1 }
-        return added
+        let h = try rt.hash(key)
+        // Keys are compared (script code may run, and the collector with it) while the table is
+        // only read; it is changed afterwards, with no script code running.
+        if try table.find(key, hash: h, rt) != nil { return false }
+        table.insertAbsent(key, hash: h)
+        version &+= 1
+        return true
     }
     @discardableResult
     func remove(_ key: Value, _ rt: Runtime) throws -> Bool {
@@ -205,7 +248,17 @@ final class SetObj: Obj {
     }
     /// Adds every key of another set, as CPython's set_merge does.
     func merge(_ other: SetObj, _ rt: Runtime) throws {
-        try table.merge(other.table, rt)
+        if table.fill == 0 || other.table.count == 0 {
+            try table.merge(other.table, rt)  // no key comparisons on these paths
+        } else {
+            if (table.fill + other.table.count) * 5 >= table.mask * 3 {
+                table.resize((table.count + other.table.count) * 2)
+            }
+            let keys = other.table.keys, hashes = other.table.hashes
+            for i in 0..<keys.count where !keys[i].isNull {
+                if try table.find(keys[i], hash: hashes[i], rt) == nil { table.insertAbsent(keys[i], hash: hashes[i]) }
+            }
+        }
         version &+= 1
     }
     var liveKeys: [Value] { table.keys.filter { !$0.isNull } }
