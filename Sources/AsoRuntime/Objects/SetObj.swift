@@ -57,6 +57,19 @@ struct SetTable {
 
     /// Adds `key` unless present; returns true when it was added.
     mutating func add(_ key: Value, hash: Int, _ rt: Runtime) throws -> Bool {
+        try insert(key, hash: hash) { k in try k.isIdentical(to: key) || rt.equals(k, key) }
+    }
+
+    /// Adds `key`, known not to be present (`find` said so): the slot `add` would choose, without
+    /// comparing keys, so no script code runs while the table is being changed.
+    mutating func insertAbsent(_ key: Value, hash: Int) {
+        _ = insert(key, hash: hash) { _ in false }
+    }
+
+    /// The probe of `add`: true when `key` went in, false when a key with the same hash that
+    /// `isKey` accepts is there already.
+    @inline(__always)
+    private mutating func insert(_ key: Value, hash: Int, isKey: (Value) throws -> Bool) rethrows -> Bool {
         ensureAllocated()
         let mask = self.mask
         var perturb = UInt(bitPattern: hash)
@@ -82,48 +95,8 @@ struct SetTable {
                     return true
                 }
                 if !k.isNull && hashes[j] == hash {
-                    if k.isIdentical(to: key) { return false }
-                    if try rt.equals(k, key) { return false }
+                    if try isKey(k) { return false }
                 } else if k.isNull && hashes[j] == -1 && freeSlot < 0 {
-                    freeSlot = j
-                }
-                if probes == 0 { break }
-                probes -= 1
-                j += 1
-            }
-            perturb >>= 5
-            i = (i &* 5 &+ 1 &+ Int(bitPattern: perturb)) & mask
-        }
-    }
-
-    /// Adds `key`, known not to be present (`find` said so): the slot `add` would choose, without
-    /// comparing keys, so no script code runs while the table is being changed.
-    mutating func insertAbsent(_ key: Value, hash: Int) {
-        ensureAllocated()
-        let mask = self.mask
-        var perturb = UInt(bitPattern: hash)
-        var i = Int(UInt(bitPattern: hash) & UInt(mask))
-        var freeSlot = -1
-        while true {
-            var probes = i + SetTable.linearProbes <= mask ? SetTable.linearProbes : 0
-            var j = i
-            while true {
-                let k = keys[j]
-                if k.isNull && hashes[j] == 0 {
-                    if freeSlot >= 0 {
-                        keys[freeSlot] = key
-                        hashes[freeSlot] = hash
-                        count += 1
-                        return
-                    }
-                    keys[j] = key
-                    hashes[j] = hash
-                    fill += 1
-                    count += 1
-                    if fill * 5 >= mask * 3 { resize(count > 50000 ? count * 2 : count * 4) }
-                    return
-                }
-                if k.isNull && hashes[j] == -1 && freeSlot < 0 {
                     freeSlot = j
                 }
                 if probes == 0 { break }
