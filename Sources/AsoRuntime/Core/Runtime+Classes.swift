@@ -241,7 +241,7 @@ extension Runtime {
 
     /// Decides whether calling `t` can take `constructUserClass`'s direct path (see
     /// `TypeObject.constructionPlain`).
-    private func planConstruction(_ t: TypeObject) {
+    @inline(never) private func planConstruction(_ t: TypeObject) {
         var plain = t.type === types.type && !t.isSubtype(of: types.type) && t.construct == nil
         if plain, let n = t.lookup("__new__"), n.asObject(.native, NativeFunctionObj.self) == nil { plain = false }
         if plain {
@@ -296,7 +296,15 @@ extension Runtime {
 
     /// The native constructor a type or its nearest base has (`int`, `ValueError`, ...).
     func nativeConstructor(_ t: TypeObject) -> NativeFn? {
-        for c in t.mro { if let make = c.construct { return make } }
+        if let m = t.mroList {
+            for c in m { if let make = c.construct { return make } }
+            return nil
+        }
+        var c: TypeObject? = t
+        while let ty = c {
+            if let make = ty.construct { return make }
+            c = ty.base
+        }
         return nil
     }
 
@@ -348,7 +356,7 @@ extension Runtime {
         return refreshHooks(t)
     }
 
-    private func refreshHooks(_ t: TypeObject) -> UInt8 {
+    @inline(never) private func refreshHooks(_ t: TypeObject) -> UInt8 {
         var h: UInt8 = 0
         var slotted = true, sawSlots = false
         for c in t.mro {

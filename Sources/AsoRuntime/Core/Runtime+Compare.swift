@@ -90,9 +90,21 @@ extension Runtime {
         case (.boundMethod, .boundMethod):
             let p = unsafeDowncast(x, to: BoundMethodObj.self), q = unsafeDowncast(y, to: BoundMethodObj.self)
             return p.receiver.isIdentical(to: q.receiver) && p.function.isIdentical(to: q.function)
+        case (.other, .other) where x.type === types.dictKeys || x.type === types.dictItems:
+            return try equals(Value(newSetFrom(try iterateToArray(a))), Value(newSetFrom(try iterateToArray(b))))
+        default:
+            if let r = try viewOrAliasEquals(a, x, b, y) { return r }
+            return try userEquals(a, b) ?? false
+        }
+    }
+
+    /// Equality of a keys or items view with a set, and of unions and generic aliases; nil for
+    /// other pairs. (Kept out of `objectEquals`'s switch, which the containers' lookups run.)
+    @inline(never) private func viewOrAliasEquals(_ a: Value, _ x: Obj, _ b: Value, _ y: Obj) throws -> Bool? {
+        switch (x.kind, y.kind) {
         case (.other, .set), (.other, .frozenset), (.set, .other), (.frozenset, .other):
             // A keys or items view equals a set with the same members.
-            guard isSetLikeView(a) || isSetLikeView(b) else { return false }
+            guard isSetLikeView(a) || isSetLikeView(b) else { return nil }
             let sx = try newSetFrom(try iterateToArray(a))
             tempRoots.append(Value(sx))
             defer { tempRoots.removeLast() }
@@ -107,10 +119,8 @@ extension Runtime {
             let gx = unsafeDowncast(x, to: InstanceObj.self), gy = unsafeDowncast(y, to: InstanceObj.self)
             return try equals(gx.attributes["__origin__"] ?? .none, gy.attributes["__origin__"] ?? .none)
                 && equals(gx.attributes["__args__"] ?? .none, gy.attributes["__args__"] ?? .none)
-        case (.other, .other) where x.type === types.dictKeys || x.type === types.dictItems:
-            return try equals(Value(newSetFrom(try iterateToArray(a))), Value(newSetFrom(try iterateToArray(b))))
         default:
-            return try userEquals(a, b) ?? false
+            return nil
         }
     }
 

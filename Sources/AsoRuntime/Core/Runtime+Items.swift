@@ -23,17 +23,22 @@ extension Runtime {
         return r.asPlainInt ?? r
     }
 
+    /// `indexFromDunder` as a machine int (kept out of line: only a miss of the int paths gets here).
+    @inline(never) func indexThroughDunder(_ v: Value) throws -> Int? {
+        try indexFromDunder(v).flatMap(indexValue)
+    }
+
     /// Python's slice.indices(length): (start, stop, step, count).
     func sliceIndices(_ s: SliceObj, length: Int) throws -> (Int, Int, Int, Int) {
         var step = 1
         if !s.step.isNone {
-            guard let v = try indexValue(s.step) ?? indexFromDunder(s.step).flatMap(indexValue) else { throw typeError("slice indices must be integers or None or have an __index__ method") }
+            guard let v = try indexValue(s.step) ?? indexThroughDunder(s.step) else { throw typeError("slice indices must be integers or None or have an __index__ method") }
             if v == 0 { throw valueError("slice step cannot be zero") }
             step = v
         }
         func bound(_ v: Value, _ dflt: Int) throws -> Int {
             if v.isNone { return dflt }
-            guard var i = try indexValue(v) ?? indexFromDunder(v).flatMap(indexValue) else { throw typeError("slice indices must be integers or None or have an __index__ method") }
+            guard var i = try indexValue(v) ?? indexThroughDunder(v) else { throw typeError("slice indices must be integers or None or have an __index__ method") }
             if i < 0 { i = i &+ length; if i < 0 { i = step < 0 ? -1 : 0 } }
             else if i >= length { i = step < 0 ? length - 1 : length }
             return i
@@ -47,7 +52,7 @@ extension Runtime {
     }
 
     private func normalize(_ key: Value, _ count: Int, _ what: String, _ container: String) throws -> Int {
-        guard let i = try indexValue(key) ?? indexFromDunder(key).flatMap(indexValue) else {
+        guard let i = try indexValue(key) ?? indexThroughDunder(key) else {
             if container == "str" { throw typeError("string indices must be integers, not '\(typeName(key))'") }
             throw typeError("\(container) indices must be integers or slices, not \(typeName(key))")
         }
