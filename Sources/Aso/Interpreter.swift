@@ -38,6 +38,9 @@ public struct Configuration: Sendable {
     public var standardOutput: @Sendable (String) -> Void = { print($0, terminator: "") }
     /// Receives tracebacks and everything the script writes to standard error.
     public var standardError: @Sendable (String) -> Void = { writeStandardError($0) }
+    /// Native modules and builtins plugged into the runtime (the `aso` command adds the HTTP
+    /// client's, `AsoHTTP.runtimeExtension`).
+    public var extensions: [RuntimeExtension] = []
 
     public init() {}
 }
@@ -79,8 +82,10 @@ public final class Interpreter {
         options.virtualTime = configuration.virtualTime
         options.modulePath = configuration.modulePath
         // The runtime compiles what it loads later (imported files, its library) with this.
-        return Runtime(options: options, compile: Interpreter.compileForRuntime,
-                       writeOut: configuration.standardOutput, writeErr: configuration.standardError)
+        let rt = Runtime(options: options, compile: Interpreter.compileForRuntime,
+                         writeOut: configuration.standardOutput, writeErr: configuration.standardError)
+        for ext in configuration.extensions { rt.install(ext) }
+        return rt
     }
 
     /// Compiles source text; throws `AsoSyntaxError`.
