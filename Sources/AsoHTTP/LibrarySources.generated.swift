@@ -192,13 +192,15 @@ class URL:
         self.host = None
         self.port = None
         self.path = ""
-        self.query_string = ""
+        self.raw_query_string = ""
         self.fragment = ""
         rest = text
-        i = rest.find("://")
-        if i > 0 and all(c.isalnum() or c in "+-." for c in rest[:i]):
+        i = rest.find(":")
+        if i > 0 and rest[0].isalpha() and all(c.isalnum() or c in "+-." for c in rest[:i]) and not rest[i + 1:i + 2].isdigit():
             self.scheme = rest[:i].lower()
-            rest = rest[i + 3:]
+            rest = rest[i + 1:]
+        if self.scheme and rest.startswith("//"):
+            rest = rest[2:]
             end = len(rest)
             for sep in "/?#":
                 j = rest.find(sep)
@@ -230,24 +232,32 @@ class URL:
             rest = rest[:j]
         j = rest.find("?")
         if j >= 0:
-            self.query_string = rest[j + 1:]
+            self.raw_query_string = rest[j + 1:]
             rest = rest[:j]
-        self.path = rest if rest or not self.scheme else "/"
+        self.path = rest if rest or not self.scheme or self.host is None else "/"
         self.raw_path = self.path
-        self.raw_query_string = self.query_string
+
+    @property
+    def query_string(self):
+        # Decoded, but for the characters that would change its meaning (yarl's query_string).
+        return _unquote(self.raw_query_string, "&=+;#%")
+
+    @query_string.setter
+    def query_string(self, value):
+        self.raw_query_string = value
 
     @property
     def query(self):
         out = {}
-        if self.query_string:
-            for part in self.query_string.split("&"):
+        if self.raw_query_string:
+            for part in self.raw_query_string.split("&"):
                 k, _, v = part.partition("=")
                 out[_unquote(k)] = _unquote(v)
         return out
 
     @property
     def path_qs(self):
-        return self.path + ("?" + self.query_string if self.query_string else "")
+        return self.path + ("?" + self.raw_query_string if self.raw_query_string else "")
 
     @property
     def name(self):
@@ -285,21 +295,21 @@ class URL:
 
     def update_query(self, params):
         q = _encode_query(params)
-        if self.query_string and q:
-            q = self.query_string + "&" + q
-        elif self.query_string:
-            q = self.query_string
+        if self.raw_query_string and q:
+            q = self.raw_query_string + "&" + q
+        elif self.raw_query_string:
+            q = self.raw_query_string
         return URL(self.scheme + "://" + self._authority() + self.path + ("?" + q if q else ""))
 
     def human_repr(self):
         return str(self)
 
     def __str__(self):
-        if not self.scheme:
+        if not self.scheme or self.host is None:
             return self._text
         s = self.scheme + "://" + self._authority() + self.path
-        if self.query_string:
-            s += "?" + self.query_string
+        if self.raw_query_string:
+            s += "?" + self.raw_query_string
         if self.fragment:
             s += "#" + self.fragment
         return s
@@ -325,7 +335,7 @@ def _normalise_path(path):
     return "/".join(out)
 
 
-def _unquote(text):
+def _unquote(text, keep=""):
     text = text.replace("+", " ")
     if "%" not in text:
         return text
@@ -335,7 +345,11 @@ def _unquote(text):
     while i < n:
         c = text[i]
         if c == "%" and i + 2 < n + 0 and all(h in "0123456789abcdefABCDEF" for h in text[i + 1:i + 3]) and len(text[i + 1:i + 3]) == 2:
-            raw.append(int(text[i + 1:i + 3], 16))
+            b = int(text[i + 1:i + 3], 16)
+            if chr(b) in keep:
+                raw.extend(text[i:i + 3].encode("utf-8"))
+            else:
+                raw.append(b)
             i += 3
         else:
             raw.extend(c.encode("utf-8"))
@@ -350,10 +364,10 @@ def _checked_url(url):
         u = URL(url)
     else:
         raise TypeError(f"Constructor parameter should be str, got {type(url).__name__}")
+    if u.scheme and u.scheme not in ("http", "https"):
+        raise NonHttpUrlClientError(u)
     if not u.scheme or not u.host:
         raise InvalidUrlClientError(URL(_quote(str(url), "/?#:@!$&'()*+,;=%[]", False)))
-    if u.scheme not in ("http", "https"):
-        raise NonHttpUrlClientError(u)
     return u
 
 
@@ -466,10 +480,17 @@ class CIMultiDict:
         return len(self._items)
 
     def __iter__(self):
-        return iter([k for k, v in self._items])
+        return iter(self.keys())
 
     def keys(self):
-        return [k for k, v in self._items]
+        # Each key once (multidict 7), in the order first seen.
+        seen = set()
+        out = []
+        for k, v in self._items:
+            if k.lower() not in seen:
+                seen.add(k.lower())
+                out.append(k)
+        return out
 
     def values(self):
         return [v for k, v in self._items]
@@ -631,8 +652,8 @@ class ClientResponse:
         self.history = history
         self.status = head[1]
         self.reason = head[2]
-        self.headers = CIMultiDictProxy(head[3])
-        self.raw_headers = tuple((k.encode("utf-8"), v.encode("utf-8")) for k, v in head[3])
+        self.headers = CIMultiDictProxy([(k, v.strip(" \t")) for k, v in head[3]])
+        self.raw_headers = tuple((k.encode("utf-8"), v.encode("utf-8")) for k, v in self.headers.items())
         major, _, minor = head[4].partition(".")
         self.version = HttpVersion(int(major), int(minor))
         self.content = StreamReader(self)
@@ -865,9 +886,9 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
                                   request_id, deadline, session)
         if allow_redirects and head[1] in _REDIRECTS and response.headers.get("Location") is not None:
             history.append(response)
-            if len(history) > max_redirects:
+            if max_redirects and len(history) >= max_redirects:
                 response.release()
-                raise TooManyRedirects(request_info, tuple(history))
+                raise TooManyRedirects(history[0].request_info, tuple(history))
             # aiohttp reads the body of a redirect before following it.
             try:
                 await response.read()

@@ -163,6 +163,10 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 512
 
+    def handle_error(self, request, client_address):
+        # Clients that give up (timeouts, cancelled requests) close their end: not an error here.
+        pass
+
 
 def main():
     server = Server(("127.0.0.1", 0), Handler)
