@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // Source locations, tokens, the lexer (INDENT/DEDENT), the AST, the parser and syntax errors.
@@ -39,7 +40,8 @@ let package = Package(
                                                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                 .product(name: "NIOCore", package: "swift-nio"),
                                                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                                                .product(name: "NIOPosix", package: "swift-nio")],
+                                                .product(name: "NIOPosix", package: "swift-nio"),
+                                                .product(name: "NIOSSL", package: "swift-nio-ssl")],
                 exclude: ["Library"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         // GNU readline (libreadline-dev, installed by scripts/setup), for the interactive prompt. GPL-3.0:
@@ -52,6 +54,13 @@ let package = Package(
 
         .testTarget(name: "AsoSyntaxTests", dependencies: ["AsoSyntax"]),
         .testTarget(name: "AsoRuntimeTests", dependencies: ["AsoRuntime", "AsoBytecode"]),
+        .testTarget(name: "AsoHTTPTests", dependencies: ["Aso", "AsoHTTP",
+                                                        .product(name: "NIOCore", package: "swift-nio"),
+                                                        .product(name: "NIOHTTP1", package: "swift-nio"),
+                                                        .product(name: "NIOPosix", package: "swift-nio"),
+                                                        .product(name: "NIOSSL", package: "swift-nio-ssl")],
+                    exclude: ["Fixtures"],
+                    swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "AsoTests", dependencies: ["Aso", "AsoSyntax", "AsoCompiler", "AsoBytecode", "AsoRuntime"]),
     ]
 )

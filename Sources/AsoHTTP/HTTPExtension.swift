@@ -14,6 +14,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// The HTTP client: the `aiohttp` module and the `fetch` builtin.
 public let runtimeExtension = RuntimeExtension(
@@ -63,6 +64,13 @@ enum HTTPCore {
         config.connectionPool.retryConnectionEstablishment = false
         config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 100
         config.httpVersion = .http1Only
+        // HTTPS checks certificates against the system's roots, or against the file that
+        // SSL_CERT_FILE names (as CPython's ssl module does).
+        if let file = context.environment["SSL_CERT_FILE"], !file.isEmpty {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(file)
+            config.tlsConfiguration = tls
+        }
         let c = HTTPClient(eventLoopGroup: loop, configuration: config)
         s.client = c
         s.clientLoop = id
@@ -80,12 +88,13 @@ enum HTTPCore {
         return c
     }
 
-    /// `_request(method, url, headers, body, connect_timeout, max_size)` ->
-    /// `[id, head_future, body_future]`.
+    /// `_request(method, url, headers, body, connect_timeout, max_size, verify)` ->
+    /// `[id, head_future, body_future]`; `verify` False skips checking the server's certificate
+    /// (aiohttp's `ssl=False`).
     static func request(_ context: ExtensionContext, _ args: [ExtensionValue]) throws -> ExtensionValue {
-        guard args.count == 6, let method = args[0].string, let url = args[1].string,
+        guard args.count == 7, let method = args[0].string, let url = args[1].string,
               let headerPairs = args[2].items else {
-            throw ExtensionError("TypeError", "_request(method, url, headers, body, connect_timeout, max_size)")
+            throw ExtensionError("TypeError", "_request(method, url, headers, body, connect_timeout, max_size, verify)")
         }
         guard let loop = context.eventLoop else { throw ExtensionError("RuntimeError", "no running event loop") }
         var headers = HTTPHeaders()
@@ -110,7 +119,14 @@ enum HTTPCore {
         let delegate = RequestDelegate(head: head, body: bodyDone, maxSize: maxSize)
         let request: HTTPClient.Request
         do {
-            request = try HTTPClient.Request(url: url, method: HTTPMethod(rawValue: method), headers: headers, body: body)
+            var tls: TLSConfiguration?
+            if case .bool(false) = args[6] {
+                var t = TLSConfiguration.makeClientConfiguration()
+                t.certificateVerification = .none
+                tls = t
+            }
+            request = try HTTPClient.Request(url: url, method: HTTPMethod(rawValue: method), headers: headers, body: body,
+                                             tlsConfiguration: tls)
         } catch {
             delegate.fail(kind: "invalid_url", message: "\(error)")
             return .list([.int(id), headFuture, bodyFuture])
@@ -229,6 +245,7 @@ final class RequestDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
         }
         if let e = error as? IOError { return ("connect", e.description) }
         if error is HTTPParserError { return ("bad_response", "\(error)") }
+        if error is NIOSSLError || error is BoringSSLError { return ("certificate", "\(error)") }
         return ("client", "\(error)")
     }
 }

@@ -78,6 +78,18 @@ class ClientConnectorDNSError(ClientConnectorError):
     pass
 
 
+class ClientSSLError(ClientConnectorError):
+    pass
+
+
+class ClientConnectorSSLError(ClientSSLError):
+    pass
+
+
+class ClientConnectorCertificateError(ClientSSLError):
+    pass
+
+
 class ServerConnectionError(ClientConnectionError):
     pass
 
@@ -543,6 +555,7 @@ class TCPConnector:
     def __init__(self, limit=100, limit_per_host=0, ssl=True, force_close=False):
         self.limit = limit
         self.limit_per_host = limit_per_host
+        self.ssl = ssl
         self.force_close = force_close
         self.closed = False
 
@@ -793,6 +806,8 @@ def _error(kind, message, url):
         return ClientConnectorDNSError(url.host, url.port, None, "Name or service not known")
     if kind == "connect":
         return ClientConnectorError(url.host, url.port, None, f"Connect call failed ('{url.host}', {url.port})")
+    if kind == "certificate":
+        return ClientConnectorCertificateError(url.host, url.port, True, "certificate verify failed: " + message)
     if kind == "connect_timeout":
         return ConnectionTimeoutError(f"Connection timeout to host {url}")
     if kind == "read_timeout":
@@ -875,10 +890,14 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
     if timeout is not None:
         connect = timeout.connect or timeout.sock_connect
     max_size = _max_body_size()
+    verify = ssl is not False
+    if session is not None and session._connector.ssl is False:
+        verify = False
     history = []
     while True:
         request_info = RequestInfo(target, method, all_headers, target)
-        request_id, head_future, body_future = _request(method, str(target), all_headers.items(), body, connect, max_size)
+        request_id, head_future, body_future = _request(method, str(target), all_headers.items(), body, connect,
+                                                        max_size, verify)
         head = await _wait(head_future, request_id, deadline)
         if not head[0]:
             raise _error(head[1], head[2], target)
