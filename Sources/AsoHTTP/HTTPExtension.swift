@@ -88,13 +88,13 @@ enum HTTPCore {
         return c
     }
 
-    /// `_request(method, url, headers, body, connect_timeout, max_size, verify)` ->
+    /// `_request(method, url, headers, body, timeout, max_size, verify)` ->
     /// `[id, head_future, body_future]`; `verify` False skips checking the server's certificate
     /// (aiohttp's `ssl=False`).
     static func request(_ context: ExtensionContext, _ args: [ExtensionValue]) throws -> ExtensionValue {
         guard args.count == 7, let method = args[0].string, let url = args[1].string,
               let headerPairs = args[2].items else {
-            throw ExtensionError("TypeError", "_request(method, url, headers, body, connect_timeout, max_size, verify)")
+            throw ExtensionError("TypeError", "_request(method, url, headers, body, timeout, max_size, verify)")
         }
         guard let loop = context.eventLoop else { throw ExtensionError("RuntimeError", "no running event loop") }
         var headers = HTTPHeaders()
@@ -131,16 +131,17 @@ enum HTTPCore {
             delegate.fail(kind: "invalid_url", message: "\(error)")
             return .list([.int(id), headFuture, bodyFuture])
         }
+        // The time left of the request's total timeout: AsyncHTTPClient fails the request with
+        // `deadlineExceeded` when it is over (head or body), which the script sees as a timeout.
         var deadline: NIODeadline?
-        if let seconds = args[4].double, seconds > 0, seconds < 1e9 {
-            // A connect timeout is the request's deadline until its head arrives (see the delegate).
-            deadline = .now() + .nanoseconds(Int64(seconds * 1e9))
+        if let seconds = args[4].double, seconds < 1e9 {
+            deadline = .now() + .nanoseconds(Int64(max(0, seconds) * 1e9))
         }
-        _ = deadline
         let c = client(context, loop)
         s.inFlight[id] = delegate
         delegate.onDone = { [weak s] in s?.inFlight[id] = nil }
-        delegate.task = c.execute(request: request, delegate: delegate, eventLoop: .delegateAndChannel(on: loop))
+        delegate.task = c.execute(request: request, delegate: delegate, eventLoop: .delegateAndChannel(on: loop),
+                                  deadline: deadline)
         return .list([.int(id), headFuture, bodyFuture])
     }
 
@@ -216,7 +217,7 @@ final class RequestDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
             body?.complete(failure)
         } else {
             // A body cut short: the message is how many bytes arrived.
-            let k = cancelled ? "cancelled" : kind == "too_large" ? kind : "payload"
+            let k = cancelled ? "cancelled" : (kind == "too_large" || kind == "timeout") ? kind : "payload"
             body?.complete(.list([.bool(false), .str(k), .str(k == "payload" ? String(bytes.count) : message)]))
         }
         body = nil

@@ -666,7 +666,6 @@ class ClientResponse:
         self.status = head[1]
         self.reason = head[2]
         self.headers = CIMultiDictProxy([(k, v.strip(" \t")) for k, v in head[3]])
-        self.raw_headers = tuple((k.encode("utf-8"), v.encode("utf-8")) for k, v in self.headers.items())
         major, _, minor = head[4].partition(".")
         self.version = HttpVersion(int(major), int(minor))
         self.content = StreamReader(self)
@@ -681,6 +680,10 @@ class ClientResponse:
     @property
     def ok(self):
         return self.status < 400
+
+    @property
+    def raw_headers(self):
+        return tuple((k.encode("utf-8"), v.encode("utf-8")) for k, v in self.headers.items())
 
     @property
     def content_type(self):
@@ -720,7 +723,7 @@ class ClientResponse:
         if self._body is None:
             if self._released:
                 raise ClientConnectionError("Connection closed")
-            result = await _wait(self._body_future, self._id, self._deadline)
+            result = await _wait(self._body_future, self._id)
             if not result[0]:
                 raise _body_error(result[1], result[2], self)
             self._body = result[1]
@@ -825,14 +828,11 @@ def _error(kind, message, url):
     return ClientConnectionError(message)
 
 
-async def _wait(fut, request_id, deadline):
-    # Waits for one of the core's futures; cancelling the waiting task (or the deadline)
-    # aborts the request.
+async def _wait(fut, request_id):
+    # Waits for one of the core's futures; cancelling the waiting task aborts the request. (The
+    # total timeout is the core's: the request fails with kind "timeout" when it is over.)
     try:
-        if deadline is None:
-            return await fut
-        async with asyncio.timeout_at(deadline):
-            return await fut
+        return await fut
     except BaseException:
         if not fut.done():
             _cancel(request_id)
@@ -884,11 +884,9 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
     elif isinstance(timeout, (int, float)):
         timeout = ClientTimeout(total=timeout)
     deadline = None
+    loop = asyncio.get_running_loop()
     if timeout is not None and timeout.total:
-        deadline = asyncio.get_running_loop().time() + timeout.total
-    connect = None
-    if timeout is not None:
-        connect = timeout.connect or timeout.sock_connect
+        deadline = loop.time() + timeout.total
     max_size = _max_body_size()
     verify = ssl is not False
     if session is not None and session._connector.ssl is False:
@@ -896,9 +894,10 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
     history = []
     while True:
         request_info = RequestInfo(target, method, all_headers, target)
-        request_id, head_future, body_future = _request(method, str(target), all_headers.items(), body, connect,
+        left = None if deadline is None else deadline - loop.time()
+        request_id, head_future, body_future = _request(method, str(target), all_headers.items(), body, left,
                                                         max_size, verify)
-        head = await _wait(head_future, request_id, deadline)
+        head = await _wait(head_future, request_id)
         if not head[0]:
             raise _error(head[1], head[2], target)
         response = ClientResponse(method, target, request_info, tuple(history), head, body_future,
