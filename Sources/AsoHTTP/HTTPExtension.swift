@@ -159,6 +159,16 @@ enum HTTPCore {
 
 struct BodyTooLarge: Error {}
 
+extension String {
+    /// Without the spaces and tabs at either end.
+    func trimmingBlanks() -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !blank($0) }), let last = lastIndex(where: { !blank($0) }) else { return "" }
+        if first == startIndex && last == index(before: endIndex) { return self }
+        return String(self[first...last])
+    }
+}
+
 /// Receives one response: completes the head future at the head, the body future at the end.
 final class RequestDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
     typealias Response = Void
@@ -178,7 +188,10 @@ final class RequestDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
 
     func didReceiveHead(task: HTTPClient.Task<Void>, _ h: HTTPResponseHead) -> EventLoopFuture<Void> {
         var pairs: [ExtensionValue] = []
-        for (name, value) in h.headers { pairs.append(.list([.str(name), .str(value)])) }
+        // Values without the blanks around them (as aiohttp's parser gives them).
+        for (name, value) in h.headers {
+            pairs.append(.tuple([.str(name), .str(value.trimmingBlanks())]))
+        }
         let version = "\(h.version.major).\(h.version.minor)"
         head?.complete(.list([.bool(true), .int(Int(h.status.code)), .str(h.status.reasonPhrase), .list(pairs), .str(version)]))
         head = nil

@@ -369,11 +369,21 @@ def _unquote(text, keep=""):
     return bytes(raw).decode("utf-8", "replace")
 
 
+# Parsed URLs by text (scripts request the same URLs again and again); URL objects are never
+# changed once made, so sharing them is safe.
+_url_cache = {}
+
+
 def _checked_url(url):
     if isinstance(url, URL):
         u = url
     elif isinstance(url, str):
-        u = URL(url)
+        u = _url_cache.get(url)
+        if u is None:
+            u = URL(url)
+            if len(_url_cache) >= 512:
+                _url_cache.clear()
+            _url_cache[url] = u
     else:
         raise TypeError(f"Constructor parameter should be str, got {type(url).__name__}")
     if u.scheme and u.scheme not in ("http", "https"):
@@ -530,6 +540,13 @@ class CIMultiDictProxy(CIMultiDict):
         CIMultiDict.__init__(self, data)
 
 
+def _headers_of(pairs):
+    # The core's list of (name, value) tuples, taken as it is.
+    h = CIMultiDictProxy()
+    h._items = pairs
+    return h
+
+
 # ---- timeouts ----
 
 class ClientTimeout:
@@ -665,7 +682,7 @@ class ClientResponse:
         self.history = history
         self.status = head[1]
         self.reason = head[2]
-        self.headers = CIMultiDictProxy([(k, v.strip(" \t")) for k, v in head[3]])
+        self.headers = _headers_of(head[3])
         major, _, minor = head[4].partition(".")
         self.version = HttpVersion(int(major), int(minor))
         self.content = StreamReader(self)
@@ -871,7 +888,10 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
     target = _checked_url(url)
     if params:
         target = target.update_query(params)
-    all_headers = CIMultiDict(session._default_headers if session is not None else None)
+    if session is not None and session._default_headers:
+        all_headers = CIMultiDict(session._default_headers)
+    else:
+        all_headers = CIMultiDict()
     if headers:
         for k, v in (headers.items() if hasattr(headers, "items") else headers):
             all_headers[k] = v
@@ -895,7 +915,7 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
     while True:
         request_info = RequestInfo(target, method, all_headers, target)
         left = None if deadline is None else deadline - loop.time()
-        request_id, head_future, body_future = _request(method, str(target), all_headers.items(), body, left,
+        request_id, head_future, body_future = _request(method, str(target), all_headers._items, body, left,
                                                         max_size, verify)
         head = await _wait(head_future, request_id)
         if not head[0]:

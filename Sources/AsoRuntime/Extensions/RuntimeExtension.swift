@@ -55,6 +55,8 @@ package enum ExtensionValue {
     case bytes([UInt8])
     /// A list (a tuple coming in is a list too).
     case list([ExtensionValue])
+    /// A tuple (going out).
+    case tuple([ExtensionValue])
     /// A script object passed through unchanged (a future made by `startIO`).
     case object(ExtensionObject)
 
@@ -73,7 +75,12 @@ package enum ExtensionValue {
         default: return nil
         }
     }
-    package var items: [ExtensionValue]? { if case .list(let l) = self { return l } else { return nil } }
+    package var items: [ExtensionValue]? {
+        switch self {
+        case .list(let l), .tuple(let l): return l
+        default: return nil
+        }
+    }
     package var isNone: Bool { if case .none = self { return true } else { return false } }
 }
 
@@ -225,7 +232,9 @@ extension Runtime {
         case .float(let d): return .float(d)
         case .str(let s): return newStr(s)
         case .bytes(let b): return newBytes(b)
-        case .list(let items):
+        case .list(let items), .tuple(let items):
+            let isTuple: Bool
+            if case .tuple = v { isTuple = true } else { isTuple = false }
             var out: [Value] = []
             out.reserveCapacity(items.count)
             let base = tempRoots.count
@@ -235,7 +244,7 @@ extension Runtime {
                 tempRoots.append(x)
                 out.append(x)
             }
-            return newList(out)
+            return isTuple ? newTuple(out) : newList(out)
         case .object(let o): return o.value
         }
     }
