@@ -41,6 +41,15 @@ public struct Configuration: Sendable {
     /// Native modules and builtins plugged into the runtime (the `aso` command adds the HTTP
     /// client's, `AsoHTTP.runtimeExtension`).
     public var extensions: [RuntimeExtension] = []
+    /// Pushes out what `standardOutput` buffers, when the script asks (`print(flush=True)`,
+    /// `sys.stdout.flush()`).
+    public var flushStandardOutput: @Sendable () -> Void = {}
+    /// What a signal that the script leaves at `SIG_DFL` does when the host raises it
+    /// (`Interpreter.raiseSignal`); nil: nothing. The `aso` command ends the process by it.
+    public var defaultSignalAction: (@Sendable (Int32) -> Void)? = nil
+    /// Called (on the interpreter's thread) when the script sets a handler for a signal with
+    /// `signal.signal`: a host that relays the process's signals should relay that one too.
+    public var relaySignal: (@Sendable (Int32) -> Void)? = nil
 
     public init() {}
 }
@@ -81,12 +90,25 @@ public final class Interpreter {
         options.gcStress = configuration.gcStress
         options.virtualTime = configuration.virtualTime
         options.modulePath = configuration.modulePath
+        options.defaultSignalAction = configuration.defaultSignalAction
+        options.relaySignal = configuration.relaySignal
         // The runtime compiles what it loads later (imported files, its library) with this.
-        let rt = Runtime(options: options, compile: Interpreter.compileForRuntime,
-                         writeOut: configuration.standardOutput, writeErr: configuration.standardError)
-        for ext in configuration.extensions { rt.install(ext) }
-        return rt
+        let runtime = Runtime(options: options, compile: Interpreter.compileForRuntime,
+                              writeOut: configuration.standardOutput, writeErr: configuration.standardError)
+        runtime.flushOut = configuration.flushStandardOutput
+        for ext in configuration.extensions { runtime.install(ext) }
+        return runtime
     }
+
+    /// Delivers signal `signal` (`SIGINT` for Ctrl-C) to the running script; safe from any thread.
+    /// Its handler runs on the interpreter's thread at the next safepoint (a loop's back edge, a
+    /// call, a turn of the event loop): by default SIGINT raises KeyboardInterrupt there, and
+    /// inside `asyncio.run` the first one cancels the main task. A `time.sleep` wakes for it.
+    public func raiseSignal(_ signal: Int32) { runtime.signals.raise(signal) }
+
+    /// True when the last program run ended with an uncaught KeyboardInterrupt (CPython's
+    /// command then ends by SIGINT).
+    public var endedByKeyboardInterrupt: Bool { runtime.endedByKeyboardInterrupt }
 
     /// Compiles source text; throws `AsoSyntaxError`.
     public func compile(source: [UInt8], filename: String) throws -> CompiledCode {

@@ -135,6 +135,7 @@ extension Runtime {
                 out += try str(v)
             }
             writeOut(out + end)
+            if let flush = args.keyword("flush"), try truthy(flush) { flushOut() }
             return .none
         }
         // A file object: its `write` is called once per piece, as CPython does.
