@@ -4,6 +4,7 @@
 
 import Aso
 import AsoHTTP
+import Dispatch
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -106,18 +107,31 @@ final class TestServer {
     }
 }
 
-struct Result {
+struct Result: Sendable {
     var status: Int32
     var stdout: String
     var stderr: String
 }
 
+/// Runs `body` on a thread of its own and waits for it without blocking one of the threads that
+/// run tests (a program blocks while it runs, and every suite shares the runner's few threads).
+func offThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { (done: CheckedContinuation<T, Never>) in
+        DispatchQueue(label: "aso-http-test").async { done.resume(returning: body()) }
+    }
+}
+
 func run(_ source: String, server: TestServer, environment: [String: String] = [:],
-         virtualTime: Bool = false) -> Result {
+         virtualTime: Bool = false) async -> Result {
+    let url = server.url
+    return await offThread { runBlocking(source, url: url, environment: environment, virtualTime: virtualTime) }
+}
+
+func runBlocking(_ source: String, url: String, environment: [String: String], virtualTime: Bool) -> Result {
     let out = Output(), err = Output()
     var config = Configuration()
     config.arguments = ["test.aso"]
-    config.environment = environment.merging(["BASE": server.url]) { a, _ in a }
+    config.environment = environment.merging(["BASE": url]) { a, _ in a }
     config.virtualTime = virtualTime
     config.extensions = [AsoHTTP.runtimeExtension]
     config.standardOutput = { out.text += $0 }
@@ -129,7 +143,11 @@ func run(_ source: String, server: TestServer, environment: [String: String] = [
 /// Runs the `aso` command built beside the tests on `source` and returns its exit status and the
 /// CPU time (user + system) it used: the tests of other suites run in this process at the same
 /// time, so the process's own usage would count theirs too.
-func runCommand(_ source: String, environment: [String: String]) -> (status: Int32, cpu: Double)? {
+func runCommand(_ source: String, environment: [String: String]) async -> (status: Int32, cpu: Double)? {
+    await offThread { runCommandBlocking(source, environment: environment) }
+}
+
+func runCommandBlocking(_ source: String, environment: [String: String]) -> (status: Int32, cpu: Double)? {
     let root = String(#filePath).components(separatedBy: "/Tests/AsoHTTPTests/").first ?? "."
     let aso = root + "/.build/debug/aso"
     guard access(aso, X_OK) == 0 else { return nil }
@@ -154,10 +172,10 @@ func runCommand(_ source: String, environment: [String: String]) -> (status: Int
 }
 
 @Suite(.serialized) struct HTTPTests {
-    @Test func sessionGetTextJsonAndHeaders() throws {
+    @Test func sessionGetTextJsonAndHeaders() async throws {
         let server = try TestServer()
         defer { server.stop() }
-        let r = run("""
+        let r = await run("""
         import asyncio, os, aiohttp
         async def main():
             async with aiohttp.ClientSession() as s:
@@ -172,10 +190,10 @@ func runCommand(_ source: String, environment: [String: String]) -> (status: Int
         #expect(r.stdout == "200 text/plain utf-8 'Hello\\n'\n6\n{'a': [1, 2], 'b': None}\n")
     }
 
-    @Test func fetchBuiltin() throws {
+    @Test func fetchBuiltin() async throws {
         let server = try TestServer()
         defer { server.stop() }
-        let r = run("""
+        let r = await run("""
         import asyncio, os
         async def main():
             resp = await fetch(os.environ["BASE"] + "/bytes/3000")
@@ -185,10 +203,10 @@ func runCommand(_ source: String, environment: [String: String]) -> (status: Int
         #expect(r.stdout == "200 3000\n")
     }
 
-    @Test func bodyLargerThanTheLimitIsAnErrorAndThePoolGoesOn() throws {
+    @Test func bodyLargerThanTheLimitIsAnErrorAndThePoolGoesOn() async throws {
         let server = try TestServer()
         defer { server.stop() }
-        let r = run("""
+        let r = await run("""
         import asyncio, os, aiohttp
         async def main():
             async with aiohttp.ClientSession() as s:
@@ -204,10 +222,10 @@ func runCommand(_ source: String, environment: [String: String]) -> (status: Int
         #expect(r.stdout == "ResponseTooLargeError Response body is larger than 1000 bytes\n1000\n")
     }
 
-    @Test func virtualTimeWaitsForTheNetworkInsteadOfReportingADeadlock() throws {
+    @Test func virtualTimeWaitsForTheNetworkInsteadOfReportingADeadlock() async throws {
         let server = try TestServer()
         defer { server.stop() }
-        let r = run("""
+        let r = await run("""
         import asyncio, os, aiohttp
         async def ticker(log):
             for i in range(3):
@@ -227,10 +245,10 @@ func runCommand(_ source: String, environment: [String: String]) -> (status: Int
         #expect(r.stdout == "slow\n[0, 1, 2]\n")
     }
 
-    @Test func manyFailuresInARowThenASuccess() throws {
+    @Test func manyFailuresInARowThenASuccess() async throws {
         let server = try TestServer()
         defer { server.stop() }
-        let r = run("""
+        let r = await run("""
         import asyncio, os, aiohttp
         async def main():
             failures = 0
@@ -247,10 +265,10 @@ func runCommand(_ source: String, environment: [String: String]) -> (status: Int
         #expect(r.stdout == "300 200\n")
     }
 
-    @Test func cancellationAbortsTheRequest() throws {
+    @Test func cancellationAbortsTheRequest() async throws {
         let server = try TestServer()
         defer { server.stop() }
-        let r = run("""
+        let r = await run("""
         import asyncio, os, aiohttp
         async def main():
             async with aiohttp.ClientSession() as s:
@@ -266,10 +284,10 @@ func runCommand(_ source: String, environment: [String: String]) -> (status: Int
         #expect(r.stdout == "timed out\n200\n")
     }
 
-    @Test func waitingOnTheNetworkUsesNoCPU() throws {
+    @Test func waitingOnTheNetworkUsesNoCPU() async throws {
         let server = try TestServer()
         defer { server.stop() }
-        let r = runCommand("""
+        let r = await runCommand("""
         import asyncio, os, aiohttp
         async def main():
             async with aiohttp.ClientSession() as s:
@@ -287,10 +305,10 @@ func runCommand(_ source: String, environment: [String: String]) -> (status: Int
         #expect(r.cpu < 0.8)
     }
 
-    @Test func httpsWithASelfSignedCertificateTheTestTrusts() throws {
+    @Test func httpsWithASelfSignedCertificateTheTestTrusts() async throws {
         let server = try TestServer(tls: true)
         defer { server.stop() }
-        let r = run("""
+        let r = await run("""
         import asyncio, os, aiohttp
         async def main():
             async with aiohttp.ClientSession() as s:
@@ -302,10 +320,10 @@ func runCommand(_ source: String, environment: [String: String]) -> (status: Int
         #expect(r.stdout == "200 https 'Hello\\n'\n")
     }
 
-    @Test func httpsRefusesAnUntrustedCertificateUnlessTold() throws {
+    @Test func httpsRefusesAnUntrustedCertificateUnlessTold() async throws {
         let server = try TestServer(tls: true)
         defer { server.stop() }
-        let r = run("""
+        let r = await run("""
         import asyncio, os, aiohttp
         async def main():
             async with aiohttp.ClientSession() as s:
