@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // Source locations, tokens, the lexer (INDENT/DEDENT), the AST, the parser and syntax errors.
@@ -31,16 +33,34 @@ let package = Package(
                 exclude: ["Library/asyncio", "Library/__future__", "Library/base64", "Library/bisect", "Library/collections", "Library/contextlib", "Library/copy", "Library/dataclasses", "Library/datetime", "Library/enum", "Library/functools", "Library/heapq", "Library/io", "Library/itertools", "Library/keyword", "Library/logging", "Library/operator", "Library/secrets", "Library/statistics", "Library/string", "Library/textwrap", "Library/time", "Library/types", "Library/typing", "Library/uuid"]),
         // The public embedding API: Interpreter, Configuration, values and errors.
         .target(name: "Aso", dependencies: ["AsoSyntax", "AsoBytecode", "AsoCompiler", "AsoRuntime"]),
+        // The HTTP client (`fetch` and the `aiohttp` module) on AsyncHTTPClient, bound to the
+        // interpreter's own event loop. A runtime extension the `aso` command plugs in: the language
+        // core and its tests never compile AsyncHTTPClient and its TLS stack.
+        .target(name: "AsoHTTP", dependencies: ["AsoRuntime",
+                                                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                                .product(name: "NIOCore", package: "swift-nio"),
+                                                .product(name: "NIOHTTP1", package: "swift-nio"),
+                                                .product(name: "NIOPosix", package: "swift-nio"),
+                                                .product(name: "NIOSSL", package: "swift-nio-ssl")],
+                exclude: ["Library"],
+                swiftSettings: [.swiftLanguageMode(.v5)]),
         // GNU readline (libreadline-dev, installed by scripts/setup), for the interactive prompt. GPL-3.0:
         // only the `aso` executable links it, never the Aso library.
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
         // The command line: run, check, disasm, repl.
         // On Linux it allocates through mimalloc (Debian's libmimalloc-dev, installed by scripts/setup).
-        .executableTarget(name: "aso", dependencies: ["Aso", "CReadline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        .executableTarget(name: "aso", dependencies: ["Aso", "AsoHTTP", "CReadline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]),
 
         .testTarget(name: "AsoSyntaxTests", dependencies: ["AsoSyntax"]),
         .testTarget(name: "AsoRuntimeTests", dependencies: ["AsoRuntime", "AsoBytecode"]),
+        .testTarget(name: "AsoHTTPTests", dependencies: ["Aso", "AsoHTTP",
+                                                        .product(name: "NIOCore", package: "swift-nio"),
+                                                        .product(name: "NIOHTTP1", package: "swift-nio"),
+                                                        .product(name: "NIOPosix", package: "swift-nio"),
+                                                        .product(name: "NIOSSL", package: "swift-nio-ssl")],
+                    exclude: ["Fixtures"],
+                    swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "AsoTests", dependencies: ["Aso", "AsoSyntax", "AsoCompiler", "AsoBytecode", "AsoRuntime"]),
     ]
 )

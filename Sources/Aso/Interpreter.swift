@@ -38,6 +38,9 @@ public struct Configuration: Sendable {
     public var standardOutput: @Sendable (String) -> Void = { print($0, terminator: "") }
     /// Receives tracebacks and everything the script writes to standard error.
     public var standardError: @Sendable (String) -> Void = { writeStandardError($0) }
+    /// Native modules and builtins plugged into the runtime (the `aso` command adds the HTTP
+    /// client's, `AsoHTTP.runtimeExtension`).
+    public var extensions: [RuntimeExtension] = []
     /// Pushes out what `standardOutput` buffers, when the script asks (`print(flush=True)`,
     /// `sys.stdout.flush()`).
     public var flushStandardOutput: @Sendable () -> Void = {}
@@ -93,6 +96,7 @@ public final class Interpreter {
         let runtime = Runtime(options: options, compile: Interpreter.compileForRuntime,
                               writeOut: configuration.standardOutput, writeErr: configuration.standardError)
         runtime.flushOut = configuration.flushStandardOutput
+        for ext in configuration.extensions { runtime.install(ext) }
         return runtime
     }
 

@@ -167,6 +167,7 @@ package final class Runtime {
         if let runner = runnerInterrupt { t.mark(runner.task) }
         t.mark(all: tempRoots)
         activeFibers.forEach { $0.traceContents(&t) }
+        for f in extensionFutures.values { t.mark(f) }
         for m in extraRoots { m(&t) }
     }
     /// The running event loop (`asyncio.run`), nil when none runs.
@@ -184,6 +185,13 @@ package final class Runtime {
     var finishedWithException: [TaskObj] = []
     /// Runs the event loop's clock virtually (`aso run --virtual-time`).
     var virtualTime: Bool { options.virtualTime }
+
+    /// Modules of runtime extensions by name, made on import (Extensions/RuntimeExtension.swift).
+    var extensionModules: [String: ExtensionModule] = [:]
+    /// State extensions keep per interpreter.
+    var extensionState: [String: AnyObject] = [:]
+    /// Futures of extension work in flight (roots until the work completes).
+    var extensionFutures: [ObjectIdentifier: FutureObj] = [:]
 
     /// Roots registered by other parts (the event loop, the host's handles).
     var extraRoots: [(inout Tracer) -> Void] = []

@@ -85,6 +85,8 @@ struct ReadyItem {
     }
 }
 
+import NIOCore
+
 /// A timer in the heap (TimerHeap.swift): a handle (`call_later`), a sleep's future, which is its own timer, or a
 /// task parked in `await asyncio.sleep(d)` with no future at all.
 struct TimerEntry {
@@ -122,6 +124,16 @@ struct TimerEntry {
 }
 
 final class EventLoop {
+    /// Work of runtime extensions in flight (Extensions/RuntimeExtension.swift): while there is
+    /// some, a loop with nothing ready waits for it (a virtual clock does not jump, and a loop
+    /// with no timers is not deadlocked).
+    var pendingIO = 0
+    /// Runs the loop after work from outside it (an I/O completion) made something ready.
+    var wakeUp: (() -> Void)?
+    /// The SwiftNIO loop the interpreter's thread runs while this loop runs.
+    var nio: NIOCore.EventLoop?
+    /// What extensions run when the loop ends, before its SwiftNIO loop shuts down.
+    var endHooks: [() -> EventLoopFuture<Void>] = []
     /// Work to run, oldest first.
     let ready = ReadyQueue()
     /// The entry running now (taken off the queue, so rooted here until it has run).

@@ -28,6 +28,9 @@ final class LoopDriver {
     /// May a virtual clock jump to the next deadline? Always under `asyncio.run`; an interactive
     /// session allows it only while an input runs, and only in virtual-time mode.
     var jumps = true
+    /// True while `pump` runs (it is not re-entered).
+    private var pumping = false
+    private var repump = false
 
     init(rt: Runtime, loop: EventLoop, nio: NIOCore.EventLoop) {
         self.rt = rt
@@ -55,15 +58,41 @@ final class LoopDriver {
         // NIO starts the close from the queue given here. A serial queue of our own (not the
         // global one) gets a thread even when the host's Dispatch pool is busy, for instance
         // when every pool thread waits in an `Interpreter.run` of its own.
-        nio.shutdownGracefully(queue: rt.loopShutdownQueue) { _ in }
+        let hooks = loop.endHooks
+        loop.endHooks = []
+        loop.wakeUp = nil
+        guard !hooks.isEmpty else {
+            nio.shutdownGracefully(queue: rt.loopShutdownQueue) { _ in }
+            return
+        }
+        // Extensions close what they keep on this loop (connection pools) first.
+        let queue = rt.loopShutdownQueue
+        let nio = self.nio
+        EventLoopFuture.whenAllComplete(hooks.map { $0() }, on: nio).whenComplete { _ in
+            nio.shutdownGracefully(queue: queue) { _ in }
+        }
     }
 
     /// Runs iterations until the target is done or the loop has to wait.
     private func pump() {
+        // Asked again while it runs (an I/O completion delivered while script code runs, or the
+        // next `run(until:)` from a `then`): it runs again once the current pass is over.
+        if pumping {
+            repump = true
+            return
+        }
+        pumping = true
+        repeat {
+            repump = false
+            pumpPass()
+        } while repump
+        pumping = false
+    }
+
+    private func pumpPass() {
         wake?.cancel()
         wake = nil
         guard target != nil || runsForever else { return }
-        let jumping = jumps && target != nil
         var turns = 0
         do {
             while !(target?.isDone ?? false) {
@@ -79,12 +108,14 @@ final class LoopDriver {
                     }
                 }
                 if !loop.hasReady {
+                    // While I/O is in flight the loop waits for it (or a timer): no jump, no deadlock.
+                    let jumping = jumps && target != nil && loop.pendingIO == 0
                     guard let next = loop.nextDeadline() else {
                         if loop.clock.isVirtual && jumping { throw rt.deadlockError(loop) }
-                        // Nothing can ever wake a task: wait forever, as CPython does.
+                        // Nothing can wake a task but I/O, or nothing can ever: wait, as CPython does.
                         return
                     }
-                    // Nothing is ready and no I/O is in flight (the loop has no I/O of its own yet):
+                    // Nothing is ready and no I/O is in flight:
                     // a virtual clock moves to the deadline, the system clock waits for it.
                     let wait = next - loop.time()
                     if wait > 0 && !(jumping && loop.clock.skip(to: next)) {
@@ -127,6 +158,8 @@ extension Runtime {
     func withNIOLoop(_ loop: EventLoop, _ body: @escaping (LoopDriver) -> Void) {
         MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { nio in
             let driver = LoopDriver(rt: self, loop: loop, nio: nio)
+            loop.nio = nio
+            loop.wakeUp = { [unowned driver] in driver.kick() }
             // A signal raised on another thread wakes the loop where it waits.
             let wake = UnsafeTransfer(driver)
             self.signals.setWaker { nio.execute { wake.value.kick() } }

@@ -1,0 +1,265 @@
+// The HTTP client's native core: requests on AsyncHTTPClient, bound to the interpreter's own
+// SwiftNIO event loop, as a runtime extension (`runtimeExtension`, plugged in by the `aso` command).
+//
+// One idea: the native part only moves bytes. `_request` starts a request and returns two futures,
+// one for the response head and one for the whole body; each resolves (through the loop's ready
+// queue, like any future) to `[True, ...]` or `[False, kind, message]`. Everything a script sees
+// (ClientSession, the response object, redirects, timeouts, aiohttp's exceptions and messages)
+// is Aso source on top (Library/aiohttp/*.aso, built in through LibraryParts.generated.swift).
+// A request's connection comes from a pool of one HTTPClient per event loop, shut down when the
+// loop ends; `_cancel` aborts a request (a cancelled task frees its connection).
+
+import AsoRuntime
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// The HTTP client: the `aiohttp` module and the `fetch` builtin.
+public let runtimeExtension = RuntimeExtension(
+    name: "http",
+    modules: [ExtensionModule(
+        name: "aiohttp",
+        functions: [("_request", { try HTTPCore.request($0, $1) }),
+                    ("_cancel", { try HTTPCore.cancel($0, $1) }),
+                    ("_max_body_size", { context, _ in .int(HTTPCore.maxBodySize(context)) })],
+        sources: HTTPLibrary.sources)],
+    builtins: [(name: "fetch", module: "aiohttp", attribute: "_fetch")])
+
+/// The default limit on a response body (64 MiB); `ASO_HTTP_MAX_BODY` (bytes) changes it.
+let defaultMaxBodySize = 64 << 20
+
+/// Per interpreter: the client of the running loop and the requests in flight.
+final class HTTPState {
+    var client: HTTPClient?
+    var clientLoop: ObjectIdentifier?
+    var nextID = 1
+    var inFlight: [Int: RequestDelegate] = [:]
+}
+
+enum HTTPCore {
+    static func state(_ context: ExtensionContext) -> HTTPState {
+        if let s = context.state("http") as? HTTPState { return s }
+        let s = HTTPState()
+        context.setState("http", s)
+        return s
+    }
+
+    static func maxBodySize(_ context: ExtensionContext) -> Int {
+        if let text = context.environment["ASO_HTTP_MAX_BODY"], let n = Int(text), n >= 0 { return n }
+        return defaultMaxBodySize
+    }
+
+    /// The client of the running loop (made on first use; shut down when the loop ends).
+    static func client(_ context: ExtensionContext, _ loop: NIOCore.EventLoop) -> HTTPClient {
+        let s = state(context)
+        let id = ObjectIdentifier(loop as AnyObject)
+        if let c = s.client, s.clientLoop == id { return c }
+        var config = HTTPClient.Configuration()
+        // Redirects are followed by the Python-facing part (aiohttp's rules and history).
+        config.redirectConfiguration = .disallow
+        config.decompression = .enabled(limit: .none)
+        // A refused connection fails the request at once (aiohttp does not retry either).
+        config.connectionPool.retryConnectionEstablishment = false
+        config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 100
+        config.httpVersion = .http1Only
+        // HTTPS checks certificates against the system's roots, or against the file that
+        // SSL_CERT_FILE names (as CPython's ssl module does).
+        if let file = context.environment["SSL_CERT_FILE"], !file.isEmpty {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(file)
+            config.tlsConfiguration = tls
+        }
+        let c = HTTPClient(eventLoopGroup: loop, configuration: config)
+        s.client = c
+        s.clientLoop = id
+        context.onLoopEnd { [weak s] in
+            if let s, s.clientLoop == id {
+                s.client = nil
+                s.clientLoop = nil
+                for d in s.inFlight.values { d.task?.cancel() }
+                s.inFlight = [:]
+            }
+            let done = loop.makePromise(of: Void.self)
+            c.shutdown(queue: .global()) { _ in loop.execute { done.succeed(()) } }
+            return done.futureResult
+        }
+        return c
+    }
+
+    /// `_request(method, url, headers, body, timeout, max_size, verify)` ->
+    /// `[id, head_future, body_future]`; `verify` False skips checking the server's certificate
+    /// (aiohttp's `ssl=False`).
+    static func request(_ context: ExtensionContext, _ args: [ExtensionValue]) throws -> ExtensionValue {
+        guard args.count == 7, let method = args[0].string, let url = args[1].string,
+              let headerPairs = args[2].items else {
+            throw ExtensionError("TypeError", "_request(method, url, headers, body, timeout, max_size, verify)")
+        }
+        guard let loop = context.eventLoop else { throw ExtensionError("RuntimeError", "no running event loop") }
+        var headers = HTTPHeaders()
+        for pair in headerPairs {
+            guard let kv = pair.items, kv.count == 2, let k = kv[0].string, let v = kv[1].string else {
+                throw ExtensionError("TypeError", "headers must be (name, value) string pairs")
+            }
+            headers.add(name: k, value: v)
+        }
+        var body: HTTPClient.Body?
+        switch args[3] {
+        case .bytes(let b): body = .bytes(b)
+        case .none: body = nil
+        default: throw ExtensionError("TypeError", "body must be bytes or None")
+        }
+        let maxSize = args[5].int ?? defaultMaxBodySize
+        let (headFuture, head) = try context.startIO()
+        let (bodyFuture, bodyDone) = try context.startIO()
+        let s = state(context)
+        let id = s.nextID
+        s.nextID += 1
+        let delegate = RequestDelegate(head: head, body: bodyDone, maxSize: maxSize)
+        let request: HTTPClient.Request
+        do {
+            var tls: TLSConfiguration?
+            if case .bool(false) = args[6] {
+                var t = TLSConfiguration.makeClientConfiguration()
+                t.certificateVerification = .none
+                tls = t
+            }
+            request = try HTTPClient.Request(url: url, method: HTTPMethod(rawValue: method), headers: headers, body: body,
+                                             tlsConfiguration: tls)
+        } catch {
+            delegate.fail(kind: "invalid_url", message: "\(error)")
+            return .list([.int(id), headFuture, bodyFuture])
+        }
+        // The time left of the request's total timeout: AsyncHTTPClient fails the request with
+        // `deadlineExceeded` when it is over (head or body), which the script sees as a timeout.
+        var deadline: NIODeadline?
+        if let seconds = args[4].double, seconds < 1e9 {
+            deadline = .now() + .nanoseconds(Int64(max(0, seconds) * 1e9))
+        }
+        let c = client(context, loop)
+        s.inFlight[id] = delegate
+        delegate.onDone = { [weak s] in s?.inFlight[id] = nil }
+        delegate.task = c.execute(request: request, delegate: delegate, eventLoop: .delegateAndChannel(on: loop),
+                                  deadline: deadline)
+        return .list([.int(id), headFuture, bodyFuture])
+    }
+
+    /// `_cancel(id)`: aborts the request if it is still in flight.
+    static func cancel(_ context: ExtensionContext, _ args: [ExtensionValue]) throws -> ExtensionValue {
+        guard args.count == 1, let id = args[0].int else { throw ExtensionError("TypeError", "_cancel(id)") }
+        let s = state(context)
+        if let d = s.inFlight.removeValue(forKey: id) {
+            d.cancelled = true
+            d.task?.cancel()
+        }
+        return .none
+    }
+}
+
+struct BodyTooLarge: Error {}
+
+extension String {
+    /// Without the spaces and tabs at either end.
+    func trimmingBlanks() -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !blank($0) }), let last = lastIndex(where: { !blank($0) }) else { return "" }
+        if first == startIndex && last == index(before: endIndex) { return self }
+        return String(self[first...last])
+    }
+}
+
+/// Receives one response: completes the head future at the head, the body future at the end.
+final class RequestDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
+    typealias Response = Void
+    private var head: IOCompletion?
+    private var body: IOCompletion?
+    private var bytes: [UInt8] = []
+    private let maxSize: Int
+    var task: HTTPClient.Task<Void>?
+    var onDone: (() -> Void)?
+    var cancelled = false
+
+    init(head: IOCompletion, body: IOCompletion, maxSize: Int) {
+        self.head = head
+        self.body = body
+        self.maxSize = maxSize
+    }
+
+    func didReceiveHead(task: HTTPClient.Task<Void>, _ h: HTTPResponseHead) -> EventLoopFuture<Void> {
+        var pairs: [ExtensionValue] = []
+        // Values without the blanks around them (as aiohttp's parser gives them).
+        for (name, value) in h.headers {
+            pairs.append(.tuple([.str(name), .str(value.trimmingBlanks())]))
+        }
+        let version = "\(h.version.major).\(h.version.minor)"
+        head?.complete(.list([.bool(true), .int(Int(h.status.code)), .str(h.status.reasonPhrase), .list(pairs), .str(version)]))
+        head = nil
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        if bytes.count + buffer.readableBytes > maxSize {
+            return task.eventLoop.makeFailedFuture(BodyTooLarge())
+        }
+        bytes.append(contentsOf: buffer.readableBytesView)
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveError(task: HTTPClient.Task<Void>, _ error: Error) {
+        let (kind, message) = describe(error)
+        fail(kind: kind, message: message)
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<Void>) throws {
+        if head != nil { fail(kind: "disconnected", message: "Server disconnected") }
+        body?.complete(.list([.bool(true), .bytes(bytes)]))
+        body = nil
+        bytes = []
+        onDone?()
+        onDone = nil
+    }
+
+    /// Completes what is still pending with `[False, kind, message]`: the head when it has not
+    /// arrived (and then the body with the same), else the body as an incomplete payload.
+    func fail(kind: String, message: String) {
+        let failure = ExtensionValue.list([.bool(false), .str(cancelled ? "cancelled" : kind), .str(message)])
+        if let h = head {
+            head = nil
+            h.complete(failure)
+            body?.complete(failure)
+        } else {
+            // A body cut short: the message is how many bytes arrived.
+            let k = cancelled ? "cancelled" : (kind == "too_large" || kind == "timeout") ? kind : "payload"
+            body?.complete(.list([.bool(false), .str(k), .str(k == "payload" ? String(bytes.count) : message)]))
+        }
+        body = nil
+        bytes = []
+        onDone?()
+        onDone = nil
+    }
+
+    /// (kind, message) of an error, as the Python-facing part names them.
+    private func describe(_ error: Error) -> (String, String) {
+        if error is BodyTooLarge { return ("too_large", "Response body is larger than \(maxSize) bytes") }
+        if let e = error as? HTTPClientError {
+            switch e {
+            case .remoteConnectionClosed: return ("disconnected", "Server disconnected")
+            case .connectTimeout: return ("connect_timeout", "Connection timeout")
+            case .readTimeout: return ("read_timeout", "Timeout on reading data from socket")
+            case .deadlineExceeded: return ("timeout", "Timeout")
+            case .cancelled: return ("cancelled", "cancelled")
+            case .invalidURL, .emptyHost, .emptyScheme: return ("invalid_url", "\(e)")
+            default: return ("client", "\(e)")
+            }
+        }
+        if let e = error as? NIOConnectionError {
+            if e.connectionErrors.isEmpty && (e.dnsAError != nil || e.dnsAAAAError != nil) { return ("dns", "\(error)") }
+            return ("connect", "\(error)")
+        }
+        if let e = error as? IOError { return ("connect", e.description) }
+        if error is HTTPParserError { return ("bad_response", "\(error)") }
+        if error is NIOSSLError || error is BoringSSLError { return ("certificate", "\(error)") }
+        return ("client", "\(error)")
+    }
+}
