@@ -136,6 +136,8 @@ package final class Runtime {
         for ty in exc.ordered { t.mark(ty) }
         for ty in exc.asyncio { t.mark(ty) }
         loop?.trace(&t)
+        for l in knownLoops.values where l !== loop { l.trace(&t) }
+        if let p = policyLoop { t.mark(p) }
         for task in finishedWithException { t.mark(task) }
         for o in interned.values { t.mark(o) }
         t.mark(notImplemented)
@@ -150,6 +152,10 @@ package final class Runtime {
     var loop: EventLoop? {
         didSet { loopRef = loop.map { Unmanaged.passUnretained($0) } }
     }
+    /// Loops made and not yet closed (`new_event_loop()`, `asyncio.run`), by their script object.
+    var knownLoops: [ObjectIdentifier: EventLoop] = [:]
+    /// The loop `set_event_loop` set (None after `set_event_loop(None)`); nil when never set.
+    var policyLoop: Value?
     /// `loop` without reference counting, for the scheduler's hot paths (kept alive by `loop`).
     private(set) var loopRef: Unmanaged<EventLoop>?
     /// "Never awaited" warnings noted during a sweep, written once it is over.

@@ -34,7 +34,7 @@ import Testing
 
     @Test func thereAreParts() {
         #expect(LibraryPart.all.map(\.file) == ["asyncio/combinators.aso", "asyncio/conditions.aso",
-                                               "asyncio/locks.aso", "asyncio/queues.aso"])
+                                               "asyncio/locks.aso", "asyncio/queues.aso", "asyncio/runners.aso"])
     }
 
     @Test func everyPartLoadsOnItsFirstNameAndDefinesWhatTheGeneratorDerived() throws {

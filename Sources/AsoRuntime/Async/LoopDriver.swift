@@ -28,6 +28,11 @@ final class LoopDriver {
     /// May a virtual clock jump to the next deadline? Always under `asyncio.run`; an interactive
     /// session allows it only while an input runs, and only in virtual-time mode.
     var jumps = true
+    /// `loop.run_forever()`: no target; the loop runs until `loop.stop()`.
+    private var forever = false
+    /// `loop.run_until_complete()`: once the target is done, one more iteration runs (the one in
+    /// which asyncio's done callback stops the loop).
+    private var extraIteration = false
 
     init(rt: Runtime, loop: EventLoop, nio: NIOCore.EventLoop) {
         self.rt = rt
@@ -37,8 +42,17 @@ final class LoopDriver {
 
     /// Runs the loop until `f` is done (run_until_complete), then calls `then` with nil, or with
     /// what escaped the loop (SystemExit, a deadlock under virtual time, ...).
-    func run(until f: FutureObj, then: @escaping (Error?) -> Void) {
+    func run(until f: FutureObj, oneMoreIteration: Bool = false, then: @escaping (Error?) -> Void) {
         target = f
+        extraIteration = oneMoreIteration
+        self.then = then
+        pump()
+    }
+
+    /// Runs the loop until `loop.stop()` (run_forever), then calls `then`.
+    func runForever(then: @escaping (Error?) -> Void) {
+        target = nil
+        forever = true
         self.then = then
         pump()
     }
@@ -62,11 +76,19 @@ final class LoopDriver {
     private func pump() {
         wake?.cancel()
         wake = nil
-        guard target != nil || runsForever else { return }
-        let jumping = jumps && target != nil
+        guard target != nil || runsForever || forever else { return }
+        let jumping = jumps && (target != nil || forever)
         var turns = 0
         do {
-            while !(target?.isDone ?? false) {
+            while true {
+                if target?.isDone ?? false {
+                    // run_until_complete: the iteration in which asyncio's done callback runs
+                    // (whatever else is ready runs with it) ends the loop.
+                    guard extraIteration else { break }
+                    extraIteration = false
+                    try rt.runOnce(loop)
+                    break
+                }
                 // An interactive session's loop lets work handed in from outside (an interrupt, the
                 // next input) run between its iterations, even when tasks are always ready.
                 if runsForever {
@@ -76,7 +98,7 @@ final class LoopDriver {
                         return
                     }
                 }
-                if !loop.hasReady {
+                if !loop.hasReady && !loop.stopping {
                     guard let next = loop.nextDeadline() else {
                         if loop.clock.isVirtual && jumping { throw rt.deadlockError(loop) }
                         // Nothing can ever wake a task: wait forever, as CPython does.
@@ -92,6 +114,10 @@ final class LoopDriver {
                     }
                 }
                 try rt.runOnce(loop)
+                if loop.stopping {
+                    loop.stopping = false
+                    if target != nil || forever { break }
+                }
             }
         } catch {
             finish(error)
@@ -104,6 +130,8 @@ final class LoopDriver {
         let next = then
         target = nil
         then = nil
+        forever = false
+        extraIteration = false
         if let next {
             next(error)
         } else if let error {

@@ -120,8 +120,8 @@ extension Runtime {
     // MARK: Tasks
 
     /// `create_task(coro, name=...)`: the task's first step runs on the next loop iteration.
-    func createTask(_ coro: Value, name: Value = .none) throws -> TaskObj {
-        guard let loop else { throw runtimeError("no running event loop") }
+    func createTask(_ coro: Value, name: Value = .none, on target: EventLoop? = nil) throws -> TaskObj {
+        guard let loop = target ?? loop else { throw runtimeError("no running event loop") }
         guard isCoroutine(coro), let object = coro.object else { throw typeError("a coroutine was expected, got \(try repr(coro))") }
         tasksCreated += 1
         let task = heap.register(TaskObj(coro: object, number: tasksCreated, type: types.task))
@@ -325,9 +325,9 @@ extension Runtime {
     }
 
     /// A future for an awaitable: futures as they are, coroutines wrapped in a task.
-    func ensureFuture(_ v: Value) throws -> FutureObj {
+    func ensureFuture(_ v: Value, on target: EventLoop? = nil) throws -> FutureObj {
         if let f = v.asFuture { return f }
-        if isCoroutine(v) { return try createTask(v) }
+        if isCoroutine(v) { return try createTask(v, on: target) }
         throw typeError("An asyncio.Future, a coroutine or an awaitable is required")
     }
 
@@ -370,15 +370,22 @@ extension Runtime {
     // MARK: The loop
 
     @discardableResult
-    func callSoon(_ work: HandleObj.Work) -> HandleObj {
+    func callSoon(_ work: HandleObj.Work, on target: EventLoop? = nil) -> HandleObj {
         let h = heap.register(HandleObj(work, when: nil, type: types.handle))
-        loop?.schedule(.handle(Unmanaged.passUnretained(h)))
+        (target ?? loop)?.schedule(.handle(Unmanaged.passUnretained(h)))
         return h
     }
 
     @discardableResult
-    func callLater(_ delay: Double, _ work: HandleObj.Work) -> HandleObj {
-        let when = (loop?.time() ?? 0) + delay
+    func callLater(_ delay: Double, _ work: HandleObj.Work, on target: EventLoop? = nil) -> HandleObj {
+        let loop = target ?? self.loop
+        return callAt((loop?.time() ?? 0) + delay, work, on: loop)
+    }
+
+    /// `loop.call_at(when, ...)`: a timer handle due at the loop's time `when`.
+    @discardableResult
+    func callAt(_ when: Double, _ work: HandleObj.Work, on target: EventLoop? = nil) -> HandleObj {
+        let loop = target ?? self.loop
         let h = heap.register(HandleObj(work, when: when, type: types.timerHandle))
         loop?.scheduleTimer(h, at: when)
         return h
@@ -426,6 +433,13 @@ extension Runtime {
             let e = err.exception
             if e.type.isSubtype(of: exc.systemExit) || e.type.isSubtype(of: exc.keyboardInterrupt) { throw err }
             let name = (try? findAttribute(fn, "__qualname__")).flatMap { $0?.asStr?.value } ?? typeName(fn)
+            if let loop, !loop.exceptionHandler.isNone {
+                let context = newDict()
+                try context.set(newStr("message"), newStr("Exception in callback \(name)()"), self)
+                try context.set(newStr("exception"), Value(e), self)
+                try callExceptionHandler(loop, context)
+                return
+            }
             writeErr("Exception in callback \(name)()\n" + formatException(e))
         }
     }

@@ -131,6 +131,7 @@ extension Runtime {
         case .instance:
             if o.type === types.notImplemented { return "NotImplemented" }
             if o.type === types.ellipsis { return "Ellipsis" }
+            if o.type === types.eventLoop { return loopRepr(Value(o)) }
             return "<\(o.type.moduleName.map { $0 + "." } ?? "")\(o.type.qualifiedName) object at \(address(o))>"
         case .iterator:
             return "<\(o.type.name) object at \(address(o))>"

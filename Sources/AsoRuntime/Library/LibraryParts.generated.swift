@@ -898,5 +898,87 @@ class LifoQueue(Queue):
 
 """#
         ),
+        LibraryPart(
+            module: "asyncio",
+            file: "asyncio/runners.aso",
+            names: ["Runner"],
+            needs: [],
+            native: ["new_event_loop", "set_event_loop", "_get_running_loop", "_cancel_all_tasks", "iscoroutine"],
+            source: #"""
+# asyncio's Runner (3.11), written in Aso: a loop made on first use, set as the current loop
+# (unless a loop_factory makes it), runs coroutines one after another; closing it cancels what
+# is left, finalises async generators and closes the loop.
+#
+# needs:
+# native: new_event_loop, set_event_loop, _get_running_loop, _cancel_all_tasks, iscoroutine
+
+_CREATED = "created"
+_INITIALIZED = "initialized"
+_CLOSED = "closed"
+
+
+class Runner:
+    __module__ = "asyncio.runners"
+
+    def __init__(self, *, debug=None, loop_factory=None):
+        self._state = _CREATED
+        self._debug = debug
+        self._loop_factory = loop_factory
+        self._loop = None
+        self._set_event_loop = False
+
+    def __enter__(self):
+        self._lazy_init()
+        return self
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        self.close()
+
+    def close(self):
+        if self._state is not _INITIALIZED:
+            return
+        try:
+            loop = self._loop
+            _cancel_all_tasks(loop)
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+        finally:
+            if self._set_event_loop:
+                set_event_loop(None)
+            loop.close()
+            self._loop = None
+            self._state = _CLOSED
+
+    def get_loop(self):
+        self._lazy_init()
+        return self._loop
+
+    def run(self, coro, *, context=None):
+        if not iscoroutine(coro):
+            raise ValueError("a coroutine was expected, got {!r}".format(coro))
+        if _get_running_loop() is not None:
+            raise RuntimeError("Runner.run() cannot be called from a running event loop")
+        self._lazy_init()
+        task = self._loop.create_task(coro)
+        return self._loop.run_until_complete(task)
+
+    def _lazy_init(self):
+        if self._state is _CLOSED:
+            raise RuntimeError("Runner is closed")
+        if self._state is _INITIALIZED:
+            return
+        if self._loop_factory is None:
+            self._loop = new_event_loop()
+            if not self._set_event_loop:
+                set_event_loop(self._loop)
+                self._set_event_loop = True
+        else:
+            self._loop = self._loop_factory()
+        if self._debug is not None:
+            self._loop.set_debug(self._debug)
+        self._state = _INITIALIZED
+
+"""#
+        ),
     ]
 }
