@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "AsoRuntime", dependencies: ["AsoBytecode", .product(name: "BigInt", package: "BigInt"),
                                                    .product(name: "NIOCore", package: "swift-nio"),
                                                    .product(name: "NIOPosix", package: "swift-nio")],
-                exclude: ["Library/asyncio"]),
+                exclude: ["Library/asyncio", "Library/contextvars"]),
         // The public embedding API: Interpreter, Configuration, values and errors.
         .target(name: "Aso", dependencies: ["AsoSyntax", "AsoBytecode", "AsoCompiler", "AsoRuntime"]),
         // GNU readline (libreadline-dev, installed by scripts/setup), for the interactive prompt. GPL-3.0:

@@ -44,7 +44,7 @@ extension Runtime {
                 return .none
             }
             let coro = args.count == 1 ? args[0] : (args.keyword("coro") ?? .none)
-            return Value(try rt.createTask(coro, name: args.keyword("name") ?? .none))
+            return Value(try rt.createTask(coro, name: args.keyword("name") ?? .none, context: args.keyword("context") ?? .none))
         })
         m.set("ensure_future", native("ensure_future") { rt, args in
             try rt.checkKeywords(args, ["loop"], "ensure_future")
@@ -84,6 +84,10 @@ extension Runtime {
             let s = rt.newSet()
             for t in loop.pendingTasks where !t.isDone { try s.add(Value(t), rt) }
             return Value(s)
+        })
+        m.set("isfuture", native("isfuture") { rt, args in
+            try rt.checkCount(args.count, "isfuture", min: 1, max: 1)
+            return .bool(args[0].asFuture != nil)
         })
         m.set("iscoroutine", native("iscoroutine") { rt, args in
             try rt.checkCount(args.count, "iscoroutine", min: 1, max: 1)
@@ -270,7 +274,7 @@ extension Runtime {
         method("add_done_callback") { rt, f, args in
             try rt.checkKeywords(args, ["context"], "add_done_callback")
             try rt.checkCount(args.count - 1, "add_done_callback", min: 1, max: 1)
-            rt.addDoneCallback(f, .call(args[1]))
+            rt.addDoneCallback(f, .call(try rt.doneCallback(args[1], context: args.keyword("context"))))
             return .none
         }
         method("remove_done_callback") { rt, f, args in

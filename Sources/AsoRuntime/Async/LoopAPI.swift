@@ -286,23 +286,24 @@ extension Runtime {
                 try rt.checkCount(args.count - 1, "create_task", min: 1, max: 1)
                 return .none
             }
-            return Value(try rt.createTask(coro, name: args.keyword("name") ?? .none, on: loop))
+            return Value(try rt.createTask(coro, name: args.keyword("name") ?? .none, context: args.keyword("context") ?? .none, on: loop))
         }
         method("call_soon") { rt, loop, args in
             try rt.checkKeywords(args, ["context"], "call_soon")
             try rt.checkCount(args.count - 1, "call_soon", min: 1, max: Int.max)
-            return Value(rt.callSoon(.call(args[1], Array(args.positional.dropFirst(2))), on: loop))
+            return Value(rt.callSoon(try rt.callbackWork(args[1], Array(args.positional.dropFirst(2)), context: args.keyword("context")), on: loop))
         }
         method("call_later") { rt, loop, args in
             try rt.checkKeywords(args, ["context"], "call_later")
             try rt.checkCount(args.count - 1, "call_later", min: 2, max: Int.max)
-            return Value(rt.callLater(try rt.seconds(args[1]), .call(args[2], Array(args.positional.dropFirst(3))), on: loop))
+            let delay = try rt.seconds(args[1])
+            return Value(rt.callLater(delay, try rt.callbackWork(args[2], Array(args.positional.dropFirst(3)), context: args.keyword("context")), on: loop))
         }
         method("call_at") { rt, loop, args in
             try rt.checkKeywords(args, ["context"], "call_at")
             try rt.checkCount(args.count - 1, "call_at", min: 2, max: Int.max)
             let when = try rt.seconds(args[1])
-            return Value(rt.callAt(when, .call(args[2], Array(args.positional.dropFirst(3))), on: loop))
+            return Value(rt.callAt(when, try rt.callbackWork(args[2], Array(args.positional.dropFirst(3)), context: args.keyword("context")), on: loop))
         }
     }
 }

@@ -120,12 +120,17 @@ extension Runtime {
     // MARK: Tasks
 
     /// `create_task(coro, name=...)`: the task's first step runs on the next loop iteration.
-    func createTask(_ coro: Value, name: Value = .none, on target: EventLoop? = nil) throws -> TaskObj {
+    func createTask(_ coro: Value, name: Value = .none, context: Value = .none, on target: EventLoop? = nil) throws -> TaskObj {
         guard let loop = target ?? loop else { throw runtimeError("no running event loop") }
         guard isCoroutine(coro), let object = coro.object else { throw typeError("a coroutine was expected, got \(try repr(coro))") }
         tasksCreated += 1
         let task = heap.register(TaskObj(coro: object, number: tasksCreated, type: types.task))
         if !name.isNone { task.explicitName = newStr(try str(name)) }
+        if !context.isNone {
+            task.context = context
+        } else if contextsUsed {
+            task.context = try copyContext()
+        }
         loop.addTask(task)
         loop.schedule(.step(Unmanaged.passUnretained(task)))
         return task
@@ -186,6 +191,19 @@ extension Runtime {
             task.mustCancel = false
         }
         task.unpark()
+        // contextvars: the step runs in the task's context (what it sets stays the task's).
+        let swapsContext = contextsUsed
+        var outerContext = Value.none
+        if swapsContext {
+            outerContext = currentContext
+            currentContext = task.context
+        }
+        defer {
+            if swapsContext {
+                task.context = currentContext
+                currentContext = outerContext
+            }
+        }
         loopRef._withUnsafeGuaranteedRef { $0.currentTask = task }
         defer { loopRef._withUnsafeGuaranteedRef { $0.currentTask = nil } }
         let outcome: ResumeResult
@@ -502,6 +520,6 @@ extension Runtime {
         if done || g.state == .finished {
             return "<\(g.function.qualifiedName)() done, defined at \(code.filename):\(code.firstLine)>"
         }
-        return "<\(g.function.qualifiedName)() running at \(code.filename):\(code.firstLine)>"
+        return "<\(g.function.qualifiedName)() running at \(code.filename):\(coroutineLine(g))>"
     }
 }

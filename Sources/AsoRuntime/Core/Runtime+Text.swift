@@ -127,6 +127,7 @@ extension Runtime {
                 let items = try iterateToArray(Value(o))
                 return o.type.name + "([" + (try items.map { try repr($0) }.joined(separator: ", ")) + "])"
             }
+            if let f = Value(o).asFuture { return try futureRepr(f) }
             return "<\(o.type.name) object at \(address(o))>"
         case .instance:
             if o.type === types.notImplemented { return "NotImplemented" }
