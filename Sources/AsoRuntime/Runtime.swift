@@ -157,8 +157,8 @@ package final class Runtime {
     /// contextvars: the current context (a `contextvars.Context`; None while no variable was
     /// set), whether the module was ever used (until then tasks and callbacks capture nothing),
     /// and its `copy_context`.
-    var currentContext: Value = .none
-    var contextsUsed = false
+    @exclusivity(unchecked) var currentContext: Value = .none
+    @exclusivity(unchecked) var contextsUsed = false
     var copyContextFunction: Value = .none
     /// Loops made and not yet closed (`new_event_loop()`, `asyncio.run`), by their script object.
     var knownLoops: [ObjectIdentifier: EventLoop] = [:]

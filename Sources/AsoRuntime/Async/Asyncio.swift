@@ -18,7 +18,7 @@ extension Runtime {
         m.set("_SemaphoreCore", Value(makeSemaphoreCoreType()))
         installFastPathDeclarations(m)
         types.future.construct = { rt, args in
-            guard rt.loop != nil else { throw rt.runtimeError("no running event loop") }
+            if rt.loop == nil { _ = try rt.getEventLoop() }
             return Value(rt.newFuture())
         }
 
@@ -61,7 +61,15 @@ extension Runtime {
         m.set("gather", native("gather") { rt, args in
             try rt.checkKeywords(args, ["return_exceptions"], "gather")
             let re = try args.keyword("return_exceptions").map { try rt.truthy($0) } ?? false
-            guard rt.loop != nil else { throw rt.runtimeError("no running event loop") }
+            if rt.loop == nil {
+                // Library-style code gathers before running the loop: the children's loop, else the
+                // current one (asyncio takes the first future's loop, else get_event_loop()).
+                let positional = Array(args.positional)
+                let l = try rt.loopOutsideRunning(positional)
+                rt.loop = l
+                defer { rt.loop = nil }
+                return Value(try rt.gather(positional, returnExceptions: re))
+            }
             return Value(try rt.gather(args.positional, returnExceptions: re))
         })
         // `get_running_loop().create_future()` in one call, for the library's waiters.

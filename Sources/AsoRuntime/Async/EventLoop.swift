@@ -157,7 +157,7 @@ final class EventLoop {
     /// The script-visible loop object (`get_running_loop()`).
     var object: Value = .none
     /// `loop.stop()` was called: the loop ends after the iteration that runs now (run_forever).
-    var stopping = false
+    @exclusivity(unchecked) var stopping = false
     /// `loop.close()` was called.
     var closed = false
     /// `loop.set_debug()`.

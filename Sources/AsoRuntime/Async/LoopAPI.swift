@@ -25,6 +25,18 @@ extension Runtime {
         return nil
     }
 
+    /// The loop an operation outside a running loop works on: the loop of the first task given
+    /// that is pending on one, else the current loop (`get_event_loop()`).
+    func loopOutsideRunning(_ items: [Value]) throws -> EventLoop {
+        for v in items {
+            guard let task = v.asTask, task.loopSlot >= 0 else { continue }
+            let slot = Int(task.loopSlot)
+            for l in knownLoops.values where slot < l.tasks.count && l.tasks[slot] === task { return l }
+        }
+        guard let l = eventLoop(of: try getEventLoop()) else { throw runtimeError("Event loop is closed") }
+        return l
+    }
+
     /// `loop.close()`: a running loop cannot be closed; a closed one stays closed.
     func closeLoop(_ l: EventLoop) throws {
         if l === loop { throw runtimeError("Cannot close a running event loop") }

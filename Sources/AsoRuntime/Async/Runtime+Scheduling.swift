@@ -184,6 +184,27 @@ extension Runtime {
 
     /// Task.__step.
     func stepTask(_ task: TaskObj, _ given: ExceptionObj?) throws {
+        if _slowPath(contextsUsed) {
+            try stepTaskInContext(task, given)
+        } else {
+            try stepTaskNow(task, given)
+        }
+    }
+
+    /// contextvars: the step runs in the task's context (what it sets stays the task's).
+    @inline(never)
+    private func stepTaskInContext(_ task: TaskObj, _ given: ExceptionObj?) throws {
+        let outerContext = currentContext
+        currentContext = task.context
+        defer {
+            task.context = currentContext
+            currentContext = outerContext
+        }
+        try stepTaskNow(task, given)
+    }
+
+    @inline(__always)
+    private func stepTaskNow(_ task: TaskObj, _ given: ExceptionObj?) throws {
         guard let loopRef, !task.isDone else { return }
         var e = given
         if task.mustCancel {
@@ -191,19 +212,6 @@ extension Runtime {
             task.mustCancel = false
         }
         task.unpark()
-        // contextvars: the step runs in the task's context (what it sets stays the task's).
-        let swapsContext = contextsUsed
-        var outerContext = Value.none
-        if swapsContext {
-            outerContext = currentContext
-            currentContext = task.context
-        }
-        defer {
-            if swapsContext {
-                task.context = currentContext
-                currentContext = outerContext
-            }
-        }
         loopRef._withUnsafeGuaranteedRef { $0.currentTask = task }
         defer { loopRef._withUnsafeGuaranteedRef { $0.currentTask = nil } }
         let outcome: ResumeResult

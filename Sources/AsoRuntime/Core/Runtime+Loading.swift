@@ -103,8 +103,11 @@ extension Runtime {
         }
         // At exit every object goes: what is garbage now would have gone already in CPython (its
         // warning names the line that made it); what is still alive gets the shutdown warning.
-        collectGarbage()
-        noteCoroutinesNeverStarted(atExit: true)
+        // (A collection only when there is such a coroutine: a large heap takes a while.)
+        if hasCoroutinesNeverStarted() {
+            collectGarbage()
+            noteCoroutinesNeverStarted(atExit: true)
+        }
         reportNeverAwaited()
         return status
     }
