@@ -157,6 +157,10 @@ package final class Runtime {
         for ty in exc.ordered { t.mark(ty) }
         for ty in exc.asyncio { t.mark(ty) }
         loop?.trace(&t)
+        for l in knownLoops.values where l !== loop { l.trace(&t) }
+        if let p = policyLoop { t.mark(p) }
+        t.mark(currentContext)
+        t.mark(copyContextFunction)
         for task in finishedWithException { t.mark(task) }
         for o in interned.values { t.mark(o) }
         t.mark(notImplemented)
@@ -174,10 +178,22 @@ package final class Runtime {
     var loop: EventLoop? {
         didSet { loopRef = loop.map { Unmanaged.passUnretained($0) } }
     }
+    /// contextvars: the current context (a `contextvars.Context`; None while no variable was
+    /// set), whether the module was ever used (until then tasks and callbacks capture nothing),
+    /// and its `copy_context`.
+    @exclusivity(unchecked) var currentContext: Value = .none
+    @exclusivity(unchecked) var contextsUsed = false
+    var copyContextFunction: Value = .none
+    /// Loops made and not yet closed (`new_event_loop()`, `asyncio.run`), by their script object.
+    var knownLoops: [ObjectIdentifier: EventLoop] = [:]
+    /// The loop `set_event_loop` set (None after `set_event_loop(None)`); nil when never set.
+    var policyLoop: Value?
     /// `loop` without reference counting, for the scheduler's hot paths (kept alive by `loop`).
     private(set) var loopRef: Unmanaged<EventLoop>?
     /// "Never awaited" warnings noted during a sweep, written once it is over.
     var neverAwaited: [String] = []
+    /// The "never awaited" warnings written so far (each place warns once).
+    var warnedNeverAwaited = Set<String>()
     /// Tasks made so far (for their default names, `Task-N`).
     var tasksCreated = 0
     /// Tasks that ended with an exception, checked at the end of `asyncio.run` for ones whose

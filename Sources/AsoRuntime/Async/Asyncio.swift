@@ -18,14 +18,15 @@ extension Runtime {
         m.set("_SemaphoreCore", Value(makeSemaphoreCoreType()))
         installFastPathDeclarations(m)
         types.future.construct = { rt, args in
-            guard rt.loop != nil else { throw rt.runtimeError("no running event loop") }
+            if rt.loop == nil { _ = try rt.getEventLoop() }
             return Value(rt.newFuture())
         }
 
         m.set("run", native("run") { rt, args in
             try rt.checkKeywords(args, ["debug"], "run")
             try rt.checkCount(args.count, "run", min: 1, max: 1)
-            return try rt.asyncioRun(args[0])
+            let debug = try args.keyword("debug").map { $0.isNone ? false : try rt.truthy($0) } ?? false
+            return try rt.asyncioRun(args[0], debug: debug)
         })
         m.set("sleep", native("sleep", fastPath: .asyncioSleep) { rt, args in
             // (Checked only when unusual: `sleep(0)` is the commonest call of all.)
@@ -36,18 +37,39 @@ extension Runtime {
         })
         sleepZeroDone = Value(heap.register(SleepZeroDone(type: types.nativeCoroutine)))
         m.set("create_task", native("create_task") { rt, args in
-            try rt.checkKeywords(args, ["name", "context"], "create_task")
-            try rt.checkCount(args.count, "create_task", min: 1, max: 1)
-            return Value(try rt.createTask(args[0], name: args.keyword("name") ?? .none))
+            if !args.keywords.isEmpty { try rt.checkKeywords(args, ["coro", "name", "context"], "create_task") }
+            guard args.count == 1 || (args.count == 0 && args.keyword("coro") != nil) else {
+                if args.count == 0 { throw rt.typeError("create_task() missing required argument 'coro' (pos 1)") }
+                try rt.checkCount(args.count, "create_task", min: 1, max: 1)
+                return .none
+            }
+            let coro = args.count == 1 ? args[0] : (args.keyword("coro") ?? .none)
+            return Value(try rt.createTask(coro, name: args.keyword("name") ?? .none, context: args.keyword("context") ?? .none))
         })
         m.set("ensure_future", native("ensure_future") { rt, args in
+            try rt.checkKeywords(args, ["loop"], "ensure_future")
             try rt.checkCount(args.count, "ensure_future", min: 1, max: 1)
-            return Value(try rt.ensureFuture(args[0]))
+            var on: EventLoop? = nil
+            if let l = args.keyword("loop"), !l.isNone {
+                guard let found = rt.eventLoop(of: l) else { throw rt.runtimeError("Event loop is closed") }
+                on = found
+            } else if rt.loop == nil, rt.isCoroutine(args[0]) {
+                on = rt.eventLoop(of: try rt.getEventLoop())
+            }
+            return Value(try rt.ensureFuture(args[0], on: on))
         })
         m.set("gather", native("gather") { rt, args in
             try rt.checkKeywords(args, ["return_exceptions"], "gather")
             let re = try args.keyword("return_exceptions").map { try rt.truthy($0) } ?? false
-            guard rt.loop != nil else { throw rt.runtimeError("no running event loop") }
+            if rt.loop == nil {
+                // Library-style code gathers before running the loop: the children's loop, else the
+                // current one (asyncio takes the first future's loop, else get_event_loop()).
+                let positional = Array(args.positional)
+                let l = try rt.loopOutsideRunning(positional)
+                rt.loop = l
+                defer { rt.loop = nil }
+                return Value(try rt.gather(positional, returnExceptions: re))
+            }
             return Value(try rt.gather(args.positional, returnExceptions: re))
         })
         // `get_running_loop().create_future()` in one call, for the library's waiters.
@@ -60,10 +82,7 @@ extension Runtime {
             guard let loop = rt.loop else { throw rt.runtimeError("no running event loop") }
             return loop.object
         })
-        m.set("get_event_loop", native("get_event_loop") { rt, _ in
-            guard let loop = rt.loop else { throw rt.runtimeError("no running event loop") }
-            return loop.object
-        })
+        installLoopFunctions(m)
         m.set("current_task", native("current_task") { rt, _ in
             guard let loop = rt.loop else { throw rt.runtimeError("no running event loop") }
             return loop.currentTask.map { Value($0) } ?? .none
@@ -73,6 +92,10 @@ extension Runtime {
             let s = rt.newSet()
             for t in loop.pendingTasks where !t.isDone { try s.add(Value(t), rt) }
             return Value(s)
+        })
+        m.set("isfuture", native("isfuture") { rt, args in
+            try rt.checkCount(args.count, "isfuture", min: 1, max: 1)
+            return .bool(args[0].asFuture != nil)
         })
         m.set("iscoroutine", native("iscoroutine") { rt, args in
             try rt.checkCount(args.count, "iscoroutine", min: 1, max: 1)
@@ -102,17 +125,23 @@ extension Runtime {
     }
 
     /// `asyncio.run(main)`.
-    func asyncioRun(_ main: Value) throws -> Value {
+    func asyncioRun(_ main: Value, debug: Bool = false) throws -> Value {
         // Another interpreter's loop may be running on this thread (a host callback that runs a
         // second interpreter): a thread can be only one SwiftNIO event loop at a time.
         if loop != nil || isOnNIOLoop() { throw runtimeError("asyncio.run() cannot be called from a running event loop") }
         guard isCoroutine(main) else { throw valueError("a coroutine was expected, got \(try repr(main))") }
-        let loop = EventLoop(clock: virtualTime ? VirtualClock() : SystemClock())
+        // As 3.11's Runner: a new loop, set as the current one, and closed (with None set) at the end.
+        let loop = newEventLoop()
+        loop.debug = debug
+        policyLoop = loop.object
         self.loop = loop
-        loop.object = Value(heap.register(InstanceObj(type: types.eventLoop)))
         defer {
             self.loop = nil
-            reportUnretrievedExceptions()
+            // (The Runner's shutdown_asyncgens and shutdown_default_executor are tasks too: they
+            // take the next two task numbers.)
+            tasksCreated += 2
+            try? closeLoop(loop)
+            policyLoop = Value.none
         }
         let task = try createTask(main)
         tempRoots.append(Value(task))
@@ -128,9 +157,13 @@ extension Runtime {
         withNIOLoop(loop) { (driver: LoopDriver) -> Void in
             // Run the main task; then cancel what is still pending and let it end (asyncio.run's
             // _cancel_all_tasks). An error in the first part wins over one in the second.
-            driver.run(until: task) { (error: Error?) -> Void in
+            driver.run(until: task, oneMoreIteration: true) { (error: Error?) -> Void in
                 // The Runner's handler is gone before the clean-up: a second Ctrl-C interrupts it.
                 if self.runnerInterrupt === runner { self.runnerInterrupt = nil }
+                var error = error
+                if error == nil && !task.isDone {
+                    error = self.runtimeError("Event loop stopped before Future completed.")
+                }
                 if error == nil, runner.count > 0, task.state == .cancelled, task.cancelRequests <= 1 {
                     outcome.interrupted = true
                 }
@@ -268,7 +301,7 @@ extension Runtime {
         method("add_done_callback") { rt, f, args in
             try rt.checkKeywords(args, ["context"], "add_done_callback")
             try rt.checkCount(args.count - 1, "add_done_callback", min: 1, max: 1)
-            rt.addDoneCallback(f, .call(args[1]))
+            rt.addDoneCallback(f, .call(try rt.doneCallback(args[1], context: args.keyword("context"))))
             return .none
         }
         method("remove_done_callback") { rt, f, args in
@@ -314,41 +347,7 @@ extension Runtime {
             handle(args).map { .float($0.when ?? 0) } ?? .none
         }
 
-        let l = types.eventLoop
-        func loopMethod(_ name: String, _ body: @escaping (Runtime, EventLoop, Args) throws -> Value) {
-            l.dict[name] = native(name, owner: "BaseEventLoop") { rt, args in
-                guard let loop = rt.loop else { throw rt.runtimeError("Event loop is closed") }
-                return try body(rt, loop, args)
-            }
-        }
-        loopMethod("time") { _, loop, _ in .float(loop.time()) }
-        loopMethod("is_running") { _, loop, _ in .bool(true) }
-        // The loop object scripts can reach is always the running one.
-        for name in ["run_until_complete", "run_forever"] {
-            loopMethod(name) { rt, _, _ in throw rt.runtimeError("This event loop is already running") }
-        }
-        loopMethod("create_future") { rt, _, _ in Value(rt.newFuture()) }
-        loopMethod("create_task") { rt, _, args in
-            try rt.checkKeywords(args, ["name", "context"], "create_task")
-            try rt.checkCount(args.count - 1, "create_task", min: 1, max: 1)
-            return Value(try rt.createTask(args[1], name: args.keyword("name") ?? .none))
-        }
-        loopMethod("call_soon") { rt, _, args in
-            try rt.checkKeywords(args, ["context"], "call_soon")
-            try rt.checkCount(args.count - 1, "call_soon", min: 1, max: Int.max)
-            return Value(rt.callSoon(.call(args[1], Array(args.positional.dropFirst(2)))))
-        }
-        loopMethod("call_later") { rt, _, args in
-            try rt.checkKeywords(args, ["context"], "call_later")
-            try rt.checkCount(args.count - 1, "call_later", min: 2, max: Int.max)
-            return Value(rt.callLater(try rt.seconds(args[1]), .call(args[2], Array(args.positional.dropFirst(3)))))
-        }
-        loopMethod("call_at") { rt, loop, args in
-            try rt.checkKeywords(args, ["context"], "call_at")
-            try rt.checkCount(args.count - 1, "call_at", min: 2, max: Int.max)
-            let when = try rt.seconds(args[1])
-            return Value(rt.callLater(when - loop.time(), .call(args[2], Array(args.positional.dropFirst(3)))))
-        }
+        installLoopMethods()
     }
 }
 

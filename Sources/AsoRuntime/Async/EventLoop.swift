@@ -168,6 +168,14 @@ final class EventLoop {
     }
     /// The script-visible loop object (`get_running_loop()`).
     var object: Value = .none
+    /// `loop.stop()` was called: the loop ends after the iteration that runs now (run_forever).
+    @exclusivity(unchecked) var stopping = false
+    /// `loop.close()` was called.
+    var closed = false
+    /// `loop.set_debug()`.
+    var debug = false
+    /// `loop.set_exception_handler()` (None: the default handler).
+    var exceptionHandler: Value = .none
 
     init(clock: LoopClock) {
         self.clock = clock
@@ -231,5 +239,6 @@ final class EventLoop {
         t.mark(currentTask)
         for task in tasks { t.mark(task) }
         t.mark(object)
+        t.mark(exceptionHandler)
     }
 }

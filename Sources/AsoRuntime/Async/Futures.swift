@@ -170,6 +170,8 @@ final class FutureExtras {
     var gatherChildren: GatherState?
     /// A task's name, when given (`create_task(name=)`, `set_name`) or once asked for.
     var taskName: Value = .null
+    /// A task's context (contextvars): a copy of the context current when it was made.
+    var taskContext: Value = .none
 
     func trace(_ t: inout Tracer) {
         for c in moreCallbacks { c.trace(&t) }
@@ -177,6 +179,7 @@ final class FutureExtras {
         t.mark(cancelledError)
         gatherChildren?.trace(&t)
         t.mark(taskName)
+        t.mark(taskContext)
     }
 }
 
@@ -236,6 +239,12 @@ final class TaskObj: FutureObj {
     var explicitName: Value {
         get { extras?.taskName ?? .null }
         set { makeExtras().taskName = newValue }
+    }
+
+    /// The context the task's steps run in (none until contextvars is used).
+    var context: Value {
+        get { extras?.taskContext ?? .none }
+        set { if extras != nil || !newValue.isNone { makeExtras().taskContext = newValue } }
     }
 
     override func trace(_ t: inout Tracer) {

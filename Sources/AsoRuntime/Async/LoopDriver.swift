@@ -31,6 +31,11 @@ final class LoopDriver {
     /// True while `pump` runs (it is not re-entered).
     private var pumping = false
     private var repump = false
+    /// `loop.run_forever()`: no target; the loop runs until `loop.stop()`.
+    private var forever = false
+    /// `loop.run_until_complete()`: once the target is done, one more iteration runs (the one in
+    /// which asyncio's done callback stops the loop).
+    private var extraIteration = false
 
     init(rt: Runtime, loop: EventLoop, nio: NIOCore.EventLoop) {
         self.rt = rt
@@ -40,8 +45,17 @@ final class LoopDriver {
 
     /// Runs the loop until `f` is done (run_until_complete), then calls `then` with nil, or with
     /// what escaped the loop (SystemExit, a deadlock under virtual time, ...).
-    func run(until f: FutureObj, then: @escaping (Error?) -> Void) {
+    func run(until f: FutureObj, oneMoreIteration: Bool = false, then: @escaping (Error?) -> Void) {
         target = f
+        extraIteration = oneMoreIteration
+        self.then = then
+        pump()
+    }
+
+    /// Runs the loop until `loop.stop()` (run_forever), then calls `then`.
+    func runForever(then: @escaping (Error?) -> Void) {
+        target = nil
+        forever = true
         self.then = then
         pump()
     }
@@ -92,10 +106,18 @@ final class LoopDriver {
     private func pumpPass() {
         wake?.cancel()
         wake = nil
-        guard target != nil || runsForever else { return }
+        guard target != nil || runsForever || forever else { return }
         var turns = 0
         do {
-            while !(target?.isDone ?? false) {
+            while true {
+                if target?.isDone ?? false {
+                    // run_until_complete: the iteration in which asyncio's done callback runs
+                    // (whatever else is ready runs with it) ends the loop.
+                    guard extraIteration else { break }
+                    extraIteration = false
+                    try rt.runOnce(loop)
+                    break
+                }
                 // A signal (Ctrl-C) wakes the loop: its handler runs between callbacks.
                 if rt.heap.requestFlag.pointee { try rt.attend() }
                 // An interactive session's loop lets work handed in from outside (an interrupt, the
@@ -107,9 +129,9 @@ final class LoopDriver {
                         return
                     }
                 }
-                if !loop.hasReady {
+                if !loop.hasReady && !loop.stopping {
                     // While I/O is in flight the loop waits for it (or a timer): no jump, no deadlock.
-                    let jumping = jumps && target != nil && loop.pendingIO == 0
+                    let jumping = jumps && (target != nil || forever) && loop.pendingIO == 0
                     guard let next = loop.nextDeadline() else {
                         if loop.clock.isVirtual && jumping { throw rt.deadlockError(loop) }
                         // Nothing can wake a task but I/O, or nothing can ever: wait, as CPython does.
@@ -125,6 +147,10 @@ final class LoopDriver {
                     }
                 }
                 try rt.runOnce(loop)
+                if loop.stopping {
+                    loop.stopping = false
+                    if target != nil || forever { break }
+                }
             }
         } catch {
             finish(error)
@@ -137,6 +163,8 @@ final class LoopDriver {
         let next = then
         target = nil
         then = nil
+        forever = false
+        extraIteration = false
         if let next {
             next(error)
         } else if let error {

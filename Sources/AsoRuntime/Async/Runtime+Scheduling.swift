@@ -120,12 +120,17 @@ extension Runtime {
     // MARK: Tasks
 
     /// `create_task(coro, name=...)`: the task's first step runs on the next loop iteration.
-    func createTask(_ coro: Value, name: Value = .none) throws -> TaskObj {
-        guard let loop else { throw runtimeError("no running event loop") }
+    func createTask(_ coro: Value, name: Value = .none, context: Value = .none, on target: EventLoop? = nil) throws -> TaskObj {
+        guard let loop = target ?? loop else { throw runtimeError("no running event loop") }
         guard isCoroutine(coro), let object = coro.object else { throw typeError("a coroutine was expected, got \(try repr(coro))") }
         tasksCreated += 1
         let task = heap.register(TaskObj(coro: object, number: tasksCreated, type: types.task))
         if !name.isNone { task.explicitName = newStr(try str(name)) }
+        if !context.isNone {
+            task.context = context
+        } else if contextsUsed {
+            task.context = try copyContext()
+        }
         loop.addTask(task)
         loop.schedule(.step(Unmanaged.passUnretained(task)))
         return task
@@ -179,6 +184,27 @@ extension Runtime {
 
     /// Task.__step.
     func stepTask(_ task: TaskObj, _ given: ExceptionObj?) throws {
+        if _slowPath(contextsUsed) {
+            try stepTaskInContext(task, given)
+        } else {
+            try stepTaskNow(task, given)
+        }
+    }
+
+    /// contextvars: the step runs in the task's context (what it sets stays the task's).
+    @inline(never)
+    private func stepTaskInContext(_ task: TaskObj, _ given: ExceptionObj?) throws {
+        let outerContext = currentContext
+        currentContext = task.context
+        defer {
+            task.context = currentContext
+            currentContext = outerContext
+        }
+        try stepTaskNow(task, given)
+    }
+
+    @inline(__always)
+    private func stepTaskNow(_ task: TaskObj, _ given: ExceptionObj?) throws {
         guard let loopRef, !task.isDone else { return }
         var e = given
         if task.mustCancel {
@@ -325,9 +351,9 @@ extension Runtime {
     }
 
     /// A future for an awaitable: futures as they are, coroutines wrapped in a task.
-    func ensureFuture(_ v: Value) throws -> FutureObj {
+    func ensureFuture(_ v: Value, on target: EventLoop? = nil) throws -> FutureObj {
         if let f = v.asFuture { return f }
-        if isCoroutine(v) { return try createTask(v) }
+        if isCoroutine(v) { return try createTask(v, on: target) }
         throw typeError("An asyncio.Future, a coroutine or an awaitable is required")
     }
 
@@ -370,15 +396,22 @@ extension Runtime {
     // MARK: The loop
 
     @discardableResult
-    func callSoon(_ work: HandleObj.Work) -> HandleObj {
+    func callSoon(_ work: HandleObj.Work, on target: EventLoop? = nil) -> HandleObj {
         let h = heap.register(HandleObj(work, when: nil, type: types.handle))
-        loop?.schedule(.handle(Unmanaged.passUnretained(h)))
+        (target ?? loop)?.schedule(.handle(Unmanaged.passUnretained(h)))
         return h
     }
 
     @discardableResult
-    func callLater(_ delay: Double, _ work: HandleObj.Work) -> HandleObj {
-        let when = (loop?.time() ?? 0) + delay
+    func callLater(_ delay: Double, _ work: HandleObj.Work, on target: EventLoop? = nil) -> HandleObj {
+        let loop = target ?? self.loop
+        return callAt((loop?.time() ?? 0) + delay, work, on: loop)
+    }
+
+    /// `loop.call_at(when, ...)`: a timer handle due at the loop's time `when`.
+    @discardableResult
+    func callAt(_ when: Double, _ work: HandleObj.Work, on target: EventLoop? = nil) -> HandleObj {
+        let loop = target ?? self.loop
         let h = heap.register(HandleObj(work, when: when, type: types.timerHandle))
         loop?.scheduleTimer(h, at: when)
         return h
@@ -426,6 +459,13 @@ extension Runtime {
             let e = err.exception
             if e.type.isSubtype(of: exc.systemExit) || e.type.isSubtype(of: exc.keyboardInterrupt) { throw err }
             let name = (try? findAttribute(fn, "__qualname__")).flatMap { $0?.asStr?.value } ?? typeName(fn)
+            if let loop, !loop.exceptionHandler.isNone {
+                let context = newDict()
+                try context.set(newStr("message"), newStr("Exception in callback \(name)()"), self)
+                try context.set(newStr("exception"), Value(e), self)
+                try callExceptionHandler(loop, context)
+                return
+            }
             writeErr("Exception in callback \(name)()\n" + formatException(e))
         }
     }
@@ -488,6 +528,6 @@ extension Runtime {
         if done || g.state == .finished {
             return "<\(g.function.qualifiedName)() done, defined at \(code.filename):\(code.firstLine)>"
         }
-        return "<\(g.function.qualifiedName)() running at \(code.filename):\(code.firstLine)>"
+        return "<\(g.function.qualifiedName)() running at \(code.filename):\(coroutineLine(g))>"
     }
 }

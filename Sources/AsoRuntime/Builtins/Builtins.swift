@@ -14,6 +14,7 @@ extension Runtime {
     /// The builtin functions and the constructors of the builtin types.
     private func installCoreBuiltins() {
         installCoreFunctions()
+        installAsyncBuiltins()
         installNumericFunctions()
         installIterableFunctions()
         installIteratorConstructors()

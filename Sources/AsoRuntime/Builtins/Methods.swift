@@ -26,6 +26,7 @@ extension Runtime {
     /// Installs the native modules (math, time, json, sys, os). Call once from `installBuiltins()`.
     func installNativeModules() {
         nativeModules["math"] = { rt in rt.makeMathModule() }
+        nativeModules["contextvars"] = { rt in rt.makeContextvarsModule() }
         nativeModules["time"] = { rt in rt.makeTimeModule() }
         nativeModules["json"] = { rt in rt.makeJsonModule() }
         nativeModules["sys"] = { rt in rt.makeSysModule() }

@@ -112,8 +112,13 @@ extension Runtime {
         case .returned, .yielded, .parked: status = 0
         case .raised(let e): status = reportUncaught(e)
         }
-        // At exit every object goes: coroutines never started get their warning now.
-        noteCoroutinesNeverStarted()
+        // At exit every object goes: what is garbage now would have gone already in CPython (its
+        // warning names the line that made it); what is still alive gets the shutdown warning.
+        // (A collection only when there is such a coroutine: a large heap takes a while.)
+        if hasCoroutinesNeverStarted() {
+            collectGarbage()
+            noteCoroutinesNeverStarted(atExit: true)
+        }
         reportNeverAwaited()
         return status
     }

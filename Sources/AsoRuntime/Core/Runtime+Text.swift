@@ -127,12 +127,14 @@ extension Runtime {
                 let items = try iterateToArray(Value(o))
                 return o.type.name + "([" + (try items.map { try repr($0) }.joined(separator: ", ")) + "])"
             }
+            if let f = Value(o).asFuture { return try futureRepr(f) }
             return "<\(o.type.name) object at \(address(o))>"
         case .instance:
             if o.type === types.notImplemented { return "NotImplemented" }
             if o.type === types.ellipsis { return "Ellipsis" }
             if o.type === types.unionType { return try unionRepr(unsafeDowncast(o, to: InstanceObj.self)) }
             if o.type === types.genericAlias { return try genericAliasRepr(unsafeDowncast(o, to: InstanceObj.self)) }
+            if o.type === types.eventLoop { return loopRepr(Value(o)) }
             return "<\(o.type.moduleName.map { $0 + "." } ?? "")\(o.type.qualifiedName) object at \(address(o))>"
         case .iterator:
             return "<\(o.type.name) object at \(address(o))>"

@@ -944,6 +944,88 @@ class LifoQueue(Queue):
 """#
         ),
         LibraryPart(
+            module: "asyncio",
+            file: "asyncio/runners.aso",
+            names: ["Runner"],
+            needs: [],
+            native: ["new_event_loop", "set_event_loop", "_get_running_loop", "_cancel_all_tasks", "iscoroutine"],
+            source: #"""
+# asyncio's Runner (3.11), written in Aso: a loop made on first use, set as the current loop
+# (unless a loop_factory makes it), runs coroutines one after another; closing it cancels what
+# is left, finalises async generators and closes the loop.
+#
+# needs:
+# native: new_event_loop, set_event_loop, _get_running_loop, _cancel_all_tasks, iscoroutine
+
+_CREATED = "created"
+_INITIALIZED = "initialized"
+_CLOSED = "closed"
+
+
+class Runner:
+    __module__ = "asyncio.runners"
+
+    def __init__(self, *, debug=None, loop_factory=None):
+        self._state = _CREATED
+        self._debug = debug
+        self._loop_factory = loop_factory
+        self._loop = None
+        self._set_event_loop = False
+
+    def __enter__(self):
+        self._lazy_init()
+        return self
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        self.close()
+
+    def close(self):
+        if self._state is not _INITIALIZED:
+            return
+        try:
+            loop = self._loop
+            _cancel_all_tasks(loop)
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+        finally:
+            if self._set_event_loop:
+                set_event_loop(None)
+            loop.close()
+            self._loop = None
+            self._state = _CLOSED
+
+    def get_loop(self):
+        self._lazy_init()
+        return self._loop
+
+    def run(self, coro, *, context=None):
+        if not iscoroutine(coro):
+            raise ValueError("a coroutine was expected, got {!r}".format(coro))
+        if _get_running_loop() is not None:
+            raise RuntimeError("Runner.run() cannot be called from a running event loop")
+        self._lazy_init()
+        task = self._loop.create_task(coro, context=context)
+        return self._loop.run_until_complete(task)
+
+    def _lazy_init(self):
+        if self._state is _CLOSED:
+            raise RuntimeError("Runner is closed")
+        if self._state is _INITIALIZED:
+            return
+        if self._loop_factory is None:
+            self._loop = new_event_loop()
+            if not self._set_event_loop:
+                set_event_loop(self._loop)
+                self._set_event_loop = True
+        else:
+            self._loop = self._loop_factory()
+        if self._debug is not None:
+            self._loop.set_debug(self._debug)
+        self._state = _INITIALIZED
+
+"""#
+        ),
+        LibraryPart(
             module: "base64",
             file: "base64/base64.aso",
             names: ["Error", "Incomplete", "b64encode", "b64decode", "standard_b64encode", "standard_b64decode", "urlsafe_b64encode", "urlsafe_b64decode", "encodebytes", "decodebytes", "b32encode", "b32decode", "b32hexencode", "b32hexdecode", "b16encode", "b16decode", "b85encode", "b85decode"],
@@ -2834,6 +2916,198 @@ class AsyncExitStack(_BaseExitStack):
         if pending_raise:
             _raise_fixed(exc_details[1])
         return received_exc and suppressed_exc
+
+"""#
+        ),
+        LibraryPart(
+            module: "contextvars",
+            file: "contextvars/contextvars.aso",
+            names: ["Context", "copy_context", "ContextVar", "Token"],
+            needs: [],
+            native: ["_get_context", "_set_context", "_enable"],
+            source: #"""
+# contextvars, written in Aso: ContextVar, Token, Context and copy_context. A Context maps
+# variables to values; setting a variable gives the current context a new mapping (the old one
+# may be shared by copies), so copying is taking the mapping as it is. The runtime keeps which
+# context is current (`_get_context`, `_set_context`: None until a variable is first set) and
+# gives each asyncio task a copy of the context current when it was made.
+#
+# needs:
+# native: _get_context, _set_context, _enable
+
+_MISSING = object()
+
+
+class Context:
+    __module__ = "contextvars"
+
+    def __init__(self):
+        self._vars = {}
+        self._entered = False
+
+    def run(self, callable, /, *args, **kwargs):
+        if self._entered:
+            raise RuntimeError(f"cannot enter context: {self!r} is already entered")
+        previous = _get_context()
+        self._entered = True
+        _set_context(self)
+        try:
+            return callable(*args, **kwargs)
+        finally:
+            _set_context(previous)
+            self._entered = False
+
+    def copy(self):
+        new = Context()
+        new._vars = self._vars
+        return new
+
+    def __getitem__(self, var):
+        if not isinstance(var, ContextVar):
+            raise TypeError(f"a ContextVar key was expected, got {var!r}")
+        return self._vars[var]
+
+    def get(self, var, default=None):
+        if not isinstance(var, ContextVar):
+            raise TypeError(f"a ContextVar key was expected, got {var!r}")
+        return self._vars.get(var, default)
+
+    def __contains__(self, var):
+        if not isinstance(var, ContextVar):
+            raise TypeError(f"a ContextVar key was expected, got {var!r}")
+        return var in self._vars
+
+    def __len__(self):
+        return len(self._vars)
+
+    def __iter__(self):
+        return iter(list(self._vars))
+
+    def keys(self):
+        return list(self._vars.keys())
+
+    def values(self):
+        return list(self._vars.values())
+
+    def items(self):
+        return list(self._vars.items())
+
+
+def copy_context():
+    _enable()
+    current = _get_context()
+    new = Context()
+    if current is not None:
+        new._vars = current._vars
+    return new
+
+
+class ContextVar:
+    __module__ = "contextvars"
+
+    def __init__(self, name, *, default=_MISSING):
+        if not isinstance(name, str):
+            raise TypeError("context variable name must be a str")
+        _enable()
+        self._name = name
+        self._default = default
+
+    @property
+    def name(self):
+        return self._name
+
+    def get(self, *args):
+        if len(args) > 1:
+            raise TypeError(f"get expected at most 1 argument, got {len(args)}")
+        current = _get_context()
+        if current is not None:
+            value = current._vars.get(self, _MISSING)
+            if value is not _MISSING:
+                return value
+        if args:
+            return args[0]
+        if self._default is not _MISSING:
+            return self._default
+        raise LookupError(self)
+
+    def set(self, value):
+        current = _get_context()
+        if current is None:
+            current = Context()
+            _set_context(current)
+        old = current._vars.get(self, _MISSING)
+        mapping = dict(current._vars)
+        mapping[self] = value
+        current._vars = mapping
+        return Token(current, self, old)
+
+    def reset(self, token):
+        if not isinstance(token, Token):
+            raise TypeError(f"expected an instance of Token, got {token!r}")
+        if token._used:
+            raise RuntimeError(f"{token!r} has already been used once")
+        if token._var is not self:
+            raise ValueError(f"{token!r} was created by a different ContextVar")
+        current = _get_context()
+        if token._context is not current:
+            raise ValueError(f"{token!r} was created in a different Context")
+        token._used = True
+        mapping = dict(current._vars)
+        if token._old is _MISSING:
+            mapping.pop(self, None)
+        else:
+            mapping[self] = token._old
+        current._vars = mapping
+
+    def __repr__(self):
+        text = f"<ContextVar name={self._name!r}"
+        if self._default is not _MISSING:
+            text += f" default={self._default!r}"
+        return text + f" at 0x{id(self):x}>"
+
+    def __hash__(self):
+        return id(self)
+
+    def __eq__(self, other):
+        return self is other
+
+
+class _TokenMissing:
+    def __repr__(self):
+        return "<Token.MISSING>"
+
+
+class Token:
+    __module__ = "contextvars"
+    MISSING = _TokenMissing()
+
+    def __init__(self, context, var, old):
+        self._context = context
+        self._var = var
+        self._old = old
+        self._used = False
+
+    @property
+    def var(self):
+        return self._var
+
+    @property
+    def old_value(self):
+        return Token.MISSING if self._old is _MISSING else self._old
+
+    def __repr__(self):
+        used = " used" if self._used else ""
+        return f"<Token{used} var={self._var!r} at 0x{id(self):x}>"
+
+
+class _InContext:
+    # A done callback given `context=`: it runs in that context.
+    def __init__(self, context, callback):
+        self._context = context
+        self._callback = callback
+
+    def __call__(self, *args):
+        return self._context.run(self._callback, *args)
 
 """#
         ),

@@ -15,13 +15,24 @@ extension Runtime {
 
     /// At exit: the "never awaited" warning of every coroutine made and never started (each is
     /// then finished, so it is not warned about again); `reportNeverAwaited` writes them.
-    func noteCoroutinesNeverStarted() {
+    func hasCoroutinesNeverStarted() -> Bool {
+        let coroutine = types.coroutine
+        var found = false
+        heap.forEachObject { o in
+            guard !found, o.kind == .generator else { return }
+            let g = unsafeDowncast(o, to: GeneratorObj.self)
+            if g.state == .created, g.typeRef === coroutine { found = true }
+        }
+        return found
+    }
+
+    func noteCoroutinesNeverStarted(atExit: Bool = false) {
         let coroutine = types.coroutine
         heap.forEachObject { o in
             guard o.kind == .generator else { return }
             let g = unsafeDowncast(o, to: GeneratorObj.self)
             if g.state == .created, g.typeRef === coroutine {
-                neverAwaited.append(neverAwaitedWarning(g))
+                neverAwaited.append(neverAwaitedWarning(g, atExit: atExit))
                 g.state = .finished
             }
         }

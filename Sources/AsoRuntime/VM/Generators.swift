@@ -90,12 +90,20 @@ extension Runtime {
         return (frame.code, frame.ip - 1)
     }
 
-    /// CPython's warning for a coroutine that was made and never started.
-    func neverAwaitedWarning(_ g: GeneratorObj) -> String {
+    /// CPython's warning for a coroutine that was made and never started. As the "default"
+    /// warning filter, it is written once per place (and message); one still alive at exit is
+    /// warned about as CPython's shutdown does, from `sys:1` and without the tracemalloc hint.
+    func neverAwaitedWarning(_ g: GeneratorObj, atExit: Bool = false) -> String {
         var text = ""
+        let message = "RuntimeWarning: coroutine '\(g.function.qualifiedName)' was never awaited"
+        if atExit {
+            guard warnedNeverAwaited.insert("sys:1: " + message).inserted else { return "" }
+            return "sys:1: " + message + "\n"
+        }
         if let (codeObj, pc) = g.origin {
             let code = codeObj.takeUnretainedValue().code
             let line = code.location(at: pc).line
+            guard warnedNeverAwaited.insert("\(code.filename):\(line): " + message).inserted else { return "" }
             text += "\(code.filename):\(line): RuntimeWarning: coroutine '\(g.function.qualifiedName)' was never awaited\n"
             if let src = rawSourceLine(code.filename, line) {
                 let trimmed = src.trimmingCharacters(in: " \t\u{0C}")
