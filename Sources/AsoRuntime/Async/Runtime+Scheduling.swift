@@ -129,6 +129,9 @@ extension Runtime {
         if !context.isNone {
             task.context = context
         } else if contextsUsed {
+            // (Copying runs script code, which may collect: the new task is rooted meanwhile.)
+            tempRoots.append(Value(task))
+            defer { tempRoots.removeLast() }
             task.context = try copyContext()
         }
         loop.addTask(task)
@@ -196,7 +199,10 @@ extension Runtime {
     private func stepTaskInContext(_ task: TaskObj, _ given: ExceptionObj?) throws {
         let outerContext = currentContext
         currentContext = task.context
+        // (The outer context is held here only: rooted while the step runs.)
+        tempRoots.append(outerContext)
         defer {
+            tempRoots.removeLast()
             task.context = currentContext
             currentContext = outerContext
         }
