@@ -70,6 +70,9 @@ func runProgram(_ file: String, _ arguments: [String], virtualTime: Bool = false
     let source = try readProgram(file)
     let env = environmentVariables()
     var config = Configuration()
+    // The command line grants what a Python script may do: the network, imports from its folder.
+    config.network = .unrestricted
+    config.importsFromScriptFolder = true
     config.arguments = [file] + arguments
     config.environment = env
     config.gcStress = env["ASO_GC_STRESS"] == "1"
@@ -78,7 +81,7 @@ func runProgram(_ file: String, _ arguments: [String], virtualTime: Bool = false
     config.standardOutput = { FileOutput.standardOutput.write($0) }
     config.standardError = { FileOutput.standardError.write($0) }
     let interpreter = Interpreter(configuration: config)
-    let status = interpreter.run(source: source, filename: file == "-" ? "<stdin>" : file)
+    let status = interpreter.runProgram(source: source, filename: file == "-" ? "<stdin>" : file)
     // The process ends now: leave the heap to the operating system rather than free every
     // object one by one.
     _ = Unmanaged.passRetained(interpreter)

@@ -115,6 +115,9 @@ extension Runtime {
             reportUnretrievedExceptions()
         }
         let task = try createTask(main)
+        loop.mainTask = task
+        // The host cancelled the call before this loop started (Host/).
+        if host.cancelRequested { _ = cancelTask(task, message: .none) }
         tempRoots.append(Value(task))
         defer { tempRoots.removeLast() }
         let outcome = RunOutcomeBox()

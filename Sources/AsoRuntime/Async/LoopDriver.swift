@@ -50,6 +50,7 @@ final class LoopDriver {
     /// Ends the NIO loop: `withCurrentThreadAsEventLoop` returns.
     func stop() {
         runsForever = false
+        rt.host.token?.close()
         wake?.cancel()
         wake = nil
         // NIO starts the close from the queue given here. A serial queue of our own (not the
@@ -78,14 +79,15 @@ final class LoopDriver {
                 }
                 if !loop.hasReady {
                     guard let next = loop.nextDeadline() else {
-                        if loop.clock.isVirtual && jumping { throw rt.deadlockError(loop) }
+                        // (Work of the host in flight, an async host function, may still wake one.)
+                        if loop.clock.isVirtual && jumping && loop.externalPending == 0 { throw rt.deadlockError(loop) }
                         // Nothing can ever wake a task: wait forever, as CPython does.
                         return
                     }
                     // Nothing is ready and no I/O is in flight (the loop has no I/O of its own yet):
                     // a virtual clock moves to the deadline, the system clock waits for it.
                     let wait = next - loop.time()
-                    if wait > 0 && !(jumping && loop.clock.skip(to: next)) {
+                    if wait > 0 && !(jumping && loop.externalPending == 0 && loop.clock.skip(to: next)) {
                         let nanos = Int64(min(wait, 1e9) * 1e9) + 1
                         wake = nio.assumeIsolated().scheduleTask(in: .nanoseconds(nanos)) { [unowned self] in self.pump() }
                         return
@@ -123,9 +125,15 @@ extension Runtime {
     /// Runs `body` with the interpreter's thread turned into a SwiftNIO event loop; returns when
     /// `body`'s work calls `stop()` on the driver.
     func withNIOLoop(_ loop: EventLoop, _ body: @escaping (LoopDriver) -> Void) {
+        let outer = (host.token, host.driver)
         MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { nio in
             let driver = LoopDriver(rt: self, loop: loop, nio: nio)
+            // Async host functions hand their results back through the token (Host/).
+            self.host.token = HostLoopToken(nio)
+            self.host.driver = driver
             nio.assumeIsolated().execute { body(driver) }
         }
+        host.token = outer.0
+        host.driver = outer.1
     }
 }

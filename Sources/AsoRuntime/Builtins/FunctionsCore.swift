@@ -134,7 +134,9 @@ extension Runtime {
                 if i > 0 { out += sep }
                 out += try str(v)
             }
-            writeOut(out + end)
+            out += end
+            try chargeOutput(out.utf8.count)
+            writeOut(out)
             return .none
         }
         // A file object: its `write` is called once per piece, as CPython does.
