@@ -63,6 +63,18 @@ private final class Log: @unchecked Sendable {
         #expect("\(AsoValue.list([.string("it's"), .none, .bool(true)]))" == "['it\\'s', None, True]")
     }
 
+    @Test func codableValues() throws {
+        struct Point: Codable, Equatable { var x: Int; var y: Double }
+        struct Shape: Codable, Equatable { var name: String; var points: [Point]; var tag: String?; var big: Int64 }
+        let shape = Shape(name: "tri", points: [Point(x: 1, y: 2.5), Point(x: -3, y: 0)], tag: nil, big: 1 << 40)
+        let (interp, _, _) = makeInterpreter()
+        try interp.setGlobal("shape", try AsoValue(encoding: shape))
+        #expect(try interp.evaluate("sum(p['x'] for p in shape['points'])") == .int(-2))
+        let back = try interp.evaluate("dict(shape, name=shape['name'].upper(), tag='t')")
+        #expect(try back.decode(Shape.self) == Shape(name: "TRI", points: shape.points, tag: "t", big: 1 << 40))
+        #expect(throws: DecodingError.self) { try AsoValue.string("x").decode(Point.self) }
+    }
+
     @Test func asyncDefIsAwaited() async throws {
         let (interp, _, _) = makeInterpreter()
         try await interp.run(source: """
