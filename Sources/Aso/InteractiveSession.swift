@@ -189,11 +189,11 @@ public final class InteractiveSession: @unchecked Sendable {
         return box.wait()
     }
 
-    /// Cancels the input that is awaiting something (its task gets CancelledError and the input
-    /// ends with `.interrupted`). An input running code that never awaits cannot be interrupted.
+    /// Interrupts the input that runs, as Ctrl-C does: an input that awaits something is cancelled
+    /// (its task gets CancelledError and the input ends with `.interrupted`); code that is running
+    /// gets KeyboardInterrupt where it is (a loop that never awaits, say).
     public func interrupt() {
-        let loop = self.loop
-        if running { loop.post { loop.interrupt() } }
+        if running { runtime.signals.raise(Runtime.sigint) }
     }
 
     /// Completions of the word before the cursor: keywords, globals, builtins, and for a dotted

@@ -82,9 +82,12 @@ extension Interpreter {
         if thread.isCurrent { return Result { () throws(AsoError) -> T in try body() } }
         let answer = Answer<Result<T, AsoError>>()
         let rt = runtime
+        let (budget, limit) = callLimits
         guard thread.submit({
-            rt.clearHostCancel()
-            answer.set(Result { () throws(AsoError) -> T in try body() })
+            rt.beginHostCall(budget: budget, timeLimit: limit)
+            let r = Result { () throws(AsoError) -> T in try body() }
+            rt.endHostCall()
+            answer.set(r)
         }) else { return .failure(.shutDown) }
         return answer.wait() ?? .failure(.shutDown)
     }
@@ -99,16 +102,19 @@ extension Interpreter {
         if thread.isCurrent { return try body() }
         let request = CancelRequest()
         let rt = runtime
+        let (budget, limit) = callLimits
         let box: Result<UncheckedResult<T>, AsoError> = await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Result<UncheckedResult<T>, AsoError>, Never>) in
                 let resume = UncheckedContinuation(c)
                 let submitted = thread.submit {
-                    rt.clearHostCancel()
+                    rt.beginHostCall(budget: budget, timeLimit: limit)
                     if request.onRequest({ rt.requestHostCancel() }) {
+                        rt.endHostCall()
                         return resume.value.resume(returning: .failure(AsoError(kind: .cancelled, message: "cancelled")))
                     }
                     let r = Result { () throws(AsoError) -> T in try body() }
                     _ = request.onRequest({})
+                    rt.endHostCall()
                     resume.value.resume(returning: r.map(UncheckedResult.init))
                 }
                 if !submitted { c.resume(returning: .failure(.shutDown)) }
@@ -117,6 +123,11 @@ extension Interpreter {
             request.request()
         }
         return try box.get().value
+    }
+
+    /// The instruction budget and time limit of each call.
+    private var callLimits: (Int, Double) {
+        (max(0, configuration.instructionBudget ?? 0), max(0, configuration.timeLimit ?? 0))
     }
 
     // MARK: Compiling

@@ -38,6 +38,15 @@ public struct Configuration: Sendable {
     /// Most tasks alive at once (nil: no limit). Past it, `asyncio.create_task` (and whatever makes
     /// tasks: `gather`, `TaskGroup`) raises `RuntimeError`, reported as `.limitExceeded`.
     public var maxTasks: Int? = nil
+    /// Most steps one call (`run`, `evaluate`, `call`, ...) may take, counting each backward jump
+    /// (a loop's iteration), each call and each turn of the event loop (nil: no limit). Past it
+    /// the script gets `RuntimeError` where it is, reported as `.limitExceeded`. A budget makes
+    /// the interpreter check at every such step, which costs some speed.
+    public var instructionBudget: Int? = nil
+    /// Most seconds of wall-clock time one call may take (nil: no limit). Past it the script gets
+    /// `TimeoutError` at its next step (again at every step after, so it cannot go on by catching
+    /// it), reported as `.limitExceeded`; an event loop that waits is woken for it.
+    public var timeLimit: Double? = nil
     /// Collect garbage at every safepoint (slow; for testing the collector).
     public var gcStress = false
     /// Run the event loop on a virtual clock: when nothing is ready and no I/O is in flight, the
@@ -58,6 +67,15 @@ public struct Configuration: Sendable {
     public var standardOutput: @Sendable (String) -> Void = { print($0, terminator: "") }
     /// Receives tracebacks and everything the script writes to standard error.
     public var standardError: @Sendable (String) -> Void = { writeStandardError($0) }
+    /// Pushes out what `standardOutput` buffers, when the script asks (`print(flush=True)`,
+    /// `sys.stdout.flush()`).
+    public var flushStandardOutput: @Sendable () -> Void = {}
+    /// What a signal that the script leaves at `SIG_DFL` does when the host raises it
+    /// (`Interpreter.raiseSignal`); nil: nothing. The `aso` command ends the process by it.
+    public var defaultSignalAction: (@Sendable (Int32) -> Void)? = nil
+    /// Called (on the interpreter's thread) when the script sets a handler for a signal with
+    /// `signal.signal`: a host that relays the process's signals should relay that one too.
+    public var relaySignal: (@Sendable (Int32) -> Void)? = nil
 
     public init() {}
 }
@@ -138,10 +156,24 @@ public final class Interpreter: @unchecked Sendable {
         case .allowList(let hosts): options.networkAllowList = hosts
         case .unrestricted: options.networkAllowList = nil
         }
+        options.defaultSignalAction = configuration.defaultSignalAction
+        options.relaySignal = configuration.relaySignal
         // The runtime compiles what it loads later (imported files, its library) with this.
-        return Runtime(options: options, compile: Interpreter.compileForRuntime,
-                       writeOut: configuration.standardOutput, writeErr: configuration.standardError)
+        let runtime = Runtime(options: options, compile: Interpreter.compileForRuntime,
+                              writeOut: configuration.standardOutput, writeErr: configuration.standardError)
+        runtime.flushOut = configuration.flushStandardOutput
+        return runtime
     }
+
+    /// Delivers signal `signal` (`SIGINT` for Ctrl-C) to the running script; safe from any thread.
+    /// Its handler runs on the interpreter's thread at the next safepoint (a loop's back edge, a
+    /// call, a turn of the event loop): by default SIGINT raises KeyboardInterrupt there, and
+    /// inside `asyncio.run` the first one cancels the main task. A `time.sleep` wakes for it.
+    public func raiseSignal(_ signal: Int32) { runtime.signals.raise(signal) }
+
+    /// True when the last program run ended with an uncaught KeyboardInterrupt (CPython's
+    /// command then ends by SIGINT).
+    public var endedByKeyboardInterrupt: Bool { runtime.endedByKeyboardInterrupt }
 
     /// Compiles source text; throws `AsoSyntaxError`.
     public func compile(source: [UInt8], filename: String) throws -> CompiledCode {

@@ -51,6 +51,12 @@ package struct RuntimeOptions: Sendable {
     package var randomSeed: Int? = nil
     /// Hosts an HTTP client may reach: nil for any host, empty for none (no network).
     package var networkAllowList: [String]? = nil
+    /// What a signal whose disposition is `SIG_DFL` does when it reaches the interpreter (the
+    /// `aso` command ends the process by it); nil: nothing.
+    package var defaultSignalAction: (@Sendable (Int32) -> Void)? = nil
+    /// Called when a script sets a handler for a signal: the host should relay that signal of
+    /// the process to the interpreter (`SignalLine.raise`) from now on.
+    package var relaySignal: (@Sendable (Int32) -> Void)? = nil
     package init() {}
 }
 
@@ -71,6 +77,8 @@ package final class Runtime {
     var intMaxStrDigits = defaultIntMaxStrDigits
     /// Where `print` writes (standard output by default).
     @exclusivity(unchecked) package var writeOut: (String) -> Void
+    /// Pushes out what `writeOut` holds in a buffer (`print(flush=True)`, `sys.stdout.flush()`).
+    @exclusivity(unchecked) package var flushOut: () -> Void = {}
     /// Where tracebacks and warnings go (standard error by default).
     @exclusivity(unchecked) package var writeErr: (String) -> Void
     /// Compiles every source the runtime loads after the main program: `import` of `.aso` files
@@ -111,6 +119,18 @@ package final class Runtime {
     var sleepZeroDone: Value? = nil
     /// Source lines of loaded files, by file name, for tracebacks.
     var sources: [String: SourceLines] = [:]
+    /// Signals raised from any thread, handled at the next safepoint (Runtime+Signals.swift).
+    package let signals: SignalLine
+    /// `signal.signal`'s settings (a signal not here has its default disposition).
+    var signalDispositions: [Int32: SignalDisposition] = [:]
+    /// asyncio.run's handler of the first Ctrl-C, while it runs the main task.
+    var runnerInterrupt: RunnerInterrupt?
+    /// An interactive session's handler of Ctrl-C: true when it dealt with it (cancelled the input
+    /// that awaits), false to raise KeyboardInterrupt where the code runs.
+    var interactiveInterrupt: (() -> Bool)?
+    /// True once the program ended with an uncaught KeyboardInterrupt (the `aso` command then ends
+    /// by SIGINT, as CPython does).
+    package var endedByKeyboardInterrupt = false
     /// Containers whose repr is being built (to print `[...]` for self-references).
     var reprInProgress: Set<ObjectIdentifier> = []
 
@@ -123,6 +143,7 @@ package final class Runtime {
         hot = .allocate(capacity: 1)
         hot.initialize(to: HotCounters(depth: 0, recursionLimit: options.recursionLimit))
         heap = Heap(stress: options.gcStress, memoryLimit: options.memoryLimit)
+        signals = SignalLine(attention: heap.requestFlag)
         types = Types(heap: heap)
         exc = ExceptionTypes(heap: heap, types: types)
         builtins = heap.register(ModuleObj(name: "builtins", type: types.module))
@@ -153,6 +174,8 @@ package final class Runtime {
         t.mark(ellipsis)
         t.mark(handledException)
         if let done = sleepZeroDone { t.mark(done) }
+        for case .call(let handler) in signalDispositions.values { t.mark(handler) }
+        if let runner = runnerInterrupt { t.mark(runner.task) }
         t.mark(all: tempRoots)
         activeFibers.forEach { $0.traceContents(&t) }
         for m in extraRoots { m(&t) }

@@ -80,8 +80,17 @@ func runProgram(_ file: String, _ arguments: [String], virtualTime: Bool = false
     config.modulePath = (env["ASOPATH"] ?? "").split(separator: ":").map(String.init)
     config.standardOutput = { FileOutput.standardOutput.write($0) }
     config.standardError = { FileOutput.standardError.write($0) }
+    config.flushStandardOutput = { FileOutput.standardOutput.flush() }
+    // Ctrl-C reaches the script as KeyboardInterrupt (and other signals once it handles them).
+    let relay = SignalRelay()
+    config.relaySignal = { n in relay?.relay(n) }
+    config.defaultSignalAction = { n in endBySignal(n) }
     let interpreter = Interpreter(configuration: config)
+    relay?.target = interpreter
+    relay?.relay(SIGINT)
     let status = interpreter.runProgram(source: source, filename: file == "-" ? "<stdin>" : file)
+    // An uncaught KeyboardInterrupt ends the process by SIGINT, as CPython's does.
+    if interpreter.endedByKeyboardInterrupt { endBySignal(SIGINT) }
     // The process ends now: leave the heap to the operating system rather than free every
     // object one by one.
     _ = Unmanaged.passRetained(interpreter)

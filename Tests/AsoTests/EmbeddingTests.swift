@@ -352,6 +352,60 @@ private final class Log: @unchecked Sendable {
         }
     }
 
+    @Test func instructionBudgetStopsAnEndlessLoop() throws {
+        let (interp, out, _) = makeInterpreter { $0.instructionBudget = 100_000 }
+        do {
+            try interp.run(source: "n = 0\nwhile True:\n    n += 1\n")
+            Issue.record("no error")
+        } catch {
+            #expect(error.kind == .limitExceeded)
+            #expect(error.exceptionType == "RuntimeError")
+            #expect(error.message == "the script used up its instruction budget")
+        }
+        // Each call has the whole budget; the script may catch the error.
+        let n = try interp.global("n")?.intValue ?? 0
+        #expect(n > 50_000 && n <= 100_001, "n = \(n)")
+        try interp.run(source: "try:\n    while True: pass\nexcept RuntimeError as e:\n    print(e)\n")
+        #expect(out.text == "the script used up its instruction budget\n")
+        #expect(try interp.evaluate("sum(range(10))") == .int(45))
+    }
+
+    @Test func timeLimitStopsEndlessLoopsAndWaits() throws {
+        let (interp, _, _) = makeInterpreter { $0.timeLimit = 0.3 }
+        for source in ["while True:\n    pass\n",
+                       "try:\n    while True: pass\nexcept TimeoutError:\n    while True: pass\n",
+                       "import asyncio\nasyncio.run(asyncio.sleep(600))\n"] {
+            do {
+                try interp.run(source: source)
+                Issue.record("no error")
+            } catch {
+                #expect(error.kind == .limitExceeded)
+                #expect(error.exceptionType == "TimeoutError")
+            }
+        }
+        // A call that ends in time is not affected by the last one's limit.
+        #expect(try interp.evaluate("1 + 1") == .int(2))
+    }
+
+    @Test func cancellingStopsCodeThatNeverAwaits() async throws {
+        let (interp, out, _) = makeInterpreter()
+        let started = Log()
+        interp.register("started") { _ in
+            started.add("started")
+            return .none
+        }
+        let task = Task {
+            try await interp.run(source: "try:\n    started()\n    while True: pass\nfinally:\n    print('finally ran')\n")
+        }
+        for _ in 0..<1000 where started.all.isEmpty { try await Task.sleep(nanoseconds: 5_000_000) }
+        task.cancel()
+        switch await task.result {
+        case .success: Issue.record("not cancelled")
+        case .failure(let e): #expect((e as? AsoError)?.kind == .cancelled)
+        }
+        #expect(out.text == "finally ran\n")
+    }
+
     @Test func importsOnlyFromGrantedFolders() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aso-embed-\(getpid())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -120,26 +120,45 @@ extension Runtime {
         if host.cancelRequested { _ = cancelTask(task, message: .none) }
         tempRoots.append(Value(task))
         defer { tempRoots.removeLast() }
-        let outcome = RunOutcomeBox()
+        // With the default Ctrl-C handler, the first Ctrl-C cancels the main task (3.11's Runner).
+        let runner = RunnerInterrupt(task: task)
+        if case .keyboardInterrupt = signalDisposition(Runtime.sigint), runnerInterrupt == nil { runnerInterrupt = runner }
+        defer { if runnerInterrupt === runner { runnerInterrupt = nil } }
+        // What escapes the loop stays rooted while the remaining tasks run.
+        let outcome = RunOutcomeBox(rootSlot: tempRoots.count)
+        tempRoots.append(.none)
+        defer { tempRoots.removeLast() }
         withNIOLoop(loop) { (driver: LoopDriver) -> Void in
             // Run the main task; then cancel what is still pending and let it end (asyncio.run's
             // _cancel_all_tasks). An error in the first part wins over one in the second.
             driver.run(until: task) { (error: Error?) -> Void in
+                // The Runner's handler is gone before the clean-up: a second Ctrl-C interrupts it.
+                if self.runnerInterrupt === runner { self.runnerInterrupt = nil }
+                if error == nil, runner.count > 0, task.state == .cancelled, task.cancelRequests <= 1 {
+                    outcome.interrupted = true
+                }
                 self.finishRun(driver, outcome, error)
             }
         }
         if let failure = outcome.error { throw failure }
+        if outcome.interrupted {
+            // The main task ended cancelled by Ctrl-C: KeyboardInterrupt, raised while its
+            // CancelledError is handled.
+            let interrupt = newException(exc.keyboardInterrupt, nil)
+            do { _ = try futureResult(task) } catch let e as ScriptError { interrupt.context = Value(e.exception) } catch {}
+            throw ScriptError(exception: interrupt)
+        }
         return try futureResult(task)
     }
 
     /// asyncio.run's second part: the tasks still pending are cancelled and run to their end.
     private func finishRun(_ driver: LoopDriver, _ outcome: RunOutcomeBox, _ error: Error?) {
-        outcome.error = error
+        outcome.keep(error, self)
         let rest: FutureObj?
         do {
             rest = try cancelRemainingTasks()
         } catch let later {
-            if outcome.error == nil { outcome.error = later }
+            if outcome.error == nil { outcome.keep(later, self) }
             driver.stop()
             return
         }
@@ -148,7 +167,7 @@ extension Runtime {
             return
         }
         driver.run(until: rest) { (later: Error?) -> Void in
-            if outcome.error == nil { outcome.error = later }
+            if outcome.error == nil { outcome.keep(later, self) }
             driver.stop()
         }
     }
@@ -338,5 +357,15 @@ extension Runtime {
 
 /// What escaped `asyncio.run`'s loop, set from inside it.
 final class RunOutcomeBox {
-    var error: Error?
+    private(set) var error: Error?
+    /// The slot of `Runtime.tempRoots` that holds the error's exception.
+    let rootSlot: Int
+    init(rootSlot: Int) { self.rootSlot = rootSlot }
+
+    func keep(_ error: Error?, _ rt: Runtime) {
+        self.error = error
+        if let e = error as? ScriptError, rootSlot < rt.tempRoots.count { rt.tempRoots[rootSlot] = Value(e.exception) }
+    }
+    /// The main task ended cancelled by the first Ctrl-C (asyncio.run then raises KeyboardInterrupt).
+    var interrupted = false
 }

@@ -41,6 +41,8 @@ package final class InteractiveLoop {
     /// The task running the input that awaits, while it runs.
     private var statement: TaskObj?
     private var interrupted = false
+    /// True while an input that does not await runs (straight from `runInput`).
+    private var runningAtOnce = false
     /// Sleeps take no time while an input runs (between inputs, time passes as it does).
     package var virtualTime: Bool {
         didSet { driver?.jumps = virtualTime }
@@ -58,6 +60,19 @@ package final class InteractiveLoop {
         // A virtual clock that jumps only when allowed (`driver.jumps`), so the mode can change
         // at the prompt; `loop.time()` runs at real speed in between.
         loop = EventLoop(clock: VirtualClock())
+        rt.interactiveInterrupt = { [unowned self] in self.interruptAtSafepoint() }
+    }
+
+    /// Ctrl-C, on the loop's thread (from the runtime's SIGINT handler): code of the input that
+    /// runs now (or of a task that never lets the loop go on) gets KeyboardInterrupt where it is
+    /// (false); an input awaiting something is cancelled instead (true).
+    private func interruptAtSafepoint() -> Bool {
+        if runningAtOnce { return false }
+        if let task = statement, !task.isDone {
+            if loop.currentTask === task { return false }
+            return interrupt()
+        }
+        return loop.currentTask == nil
     }
 
     /// Turns the calling thread into the session's event loop until `shutdown` ends it; `started`
@@ -110,6 +125,8 @@ package final class InteractiveLoop {
         let loaded = rt.load(code, into: module)
         if !code.flags.contains(.coroutine) {
             let outcome: InteractiveOutcome
+            runningAtOnce = true
+            defer { runningAtOnce = false }
             switch rt.runModule(loaded) {
             case .returned, .yielded, .parked: outcome = .finished
             case .raised(let e): outcome = report(e)

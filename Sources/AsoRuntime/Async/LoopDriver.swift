@@ -68,6 +68,8 @@ final class LoopDriver {
         var turns = 0
         do {
             while !(target?.isDone ?? false) {
+                // A signal (Ctrl-C) wakes the loop: its handler runs between callbacks.
+                if rt.heap.requestFlag.pointee { try rt.attend() }
                 // An interactive session's loop lets work handed in from outside (an interrupt, the
                 // next input) run between its iterations, even when tasks are always ready.
                 if runsForever {
@@ -131,8 +133,12 @@ extension Runtime {
             // Async host functions hand their results back through the token (Host/).
             self.host.token = HostLoopToken(nio)
             self.host.driver = driver
+            // A signal raised on another thread wakes the loop where it waits.
+            let wake = UnsafeTransfer(driver)
+            self.signals.setWaker { nio.execute { wake.value.kick() } }
             nio.assumeIsolated().execute { body(driver) }
         }
+        signals.setWaker(nil)
         host.token = outer.0
         host.driver = outer.1
     }

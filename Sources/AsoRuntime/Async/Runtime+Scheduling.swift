@@ -441,7 +441,7 @@ extension Runtime {
             left -= 1
             loop.current = item
             try run(item)
-            if heap.requestFlag.pointee { collectGarbage() }
+            if heap.requestFlag.pointee { try attend() }
         }
     }
 

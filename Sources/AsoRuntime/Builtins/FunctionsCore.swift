@@ -137,6 +137,7 @@ extension Runtime {
             out += end
             try chargeOutput(out.utf8.count)
             writeOut(out)
+            if let flush = args.keyword("flush"), try truthy(flush) { flushOut() }
             return .none
         }
         // A file object: its `write` is called once per piece, as CPython does.

@@ -33,6 +33,7 @@ extension Runtime {
         nativeModules["os.path"] = { rt in rt.makeOsPathModule() }
         nativeModules["random"] = { rt in rt.makeRandomModule() }
         nativeModules["asyncio"] = { rt in rt.makeAsyncioModule() }
+        nativeModules["signal"] = { rt in rt.makeSignalModule() }
     }
 
     /// Puts a method named `name` on `type`. `body` gets the receiver and the other arguments.

@@ -17,14 +17,12 @@ final class Heap {
     @exclusivity(unchecked) private var bytesSinceCollection = 0
     /// The allocation volume that triggers the next collection.
     @exclusivity(unchecked) private var threshold = 8 << 20
-    /// Where the "collect at the next safepoint" flag lives (a pointer, so the dispatch loop reads
-    /// it without an exclusivity check).
+    /// The "attention at the next safepoint" flag (a pointer, so the dispatch loop reads it without
+    /// an exclusivity check). Allocation raises it to ask for a collection; an interruption (a
+    /// signal, Runtime+Signals.swift) raises it too. `Runtime.attend()` lowers it and does the work.
     let requestFlag: UnsafeMutablePointer<Bool>
     /// True when allocation has asked for a collection at the next safepoint.
-    var collectionRequested: Bool {
-        @inline(__always) get { requestFlag.pointee }
-        @inline(__always) set { requestFlag.pointee = newValue }
-    }
+    @exclusivity(unchecked) private(set) var collectionRequested = false
     /// Collect at every safepoint (stress mode).
     let stress: Bool
     /// Collections so far (for tests and statistics).
@@ -56,7 +54,7 @@ final class Heap {
         let size = o.estimatedSize
         bytesInUse &+= size
         bytesSinceCollection &+= size
-        if bytesSinceCollection > threshold { collectionRequested = true }
+        if bytesSinceCollection > threshold { collectionRequested = true; requestFlag.pointee = true }
         return o
     }
 
@@ -64,7 +62,7 @@ final class Heap {
     @inline(__always) func grew(by bytes: Int) {
         bytesInUse &+= bytes
         bytesSinceCollection &+= bytes
-        if bytesSinceCollection > threshold { collectionRequested = true }
+        if bytesSinceCollection > threshold { collectionRequested = true; requestFlag.pointee = true }
     }
 
     /// Would an allocation of `bytes` more exceed the memory limit?

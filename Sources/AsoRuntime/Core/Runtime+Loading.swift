@@ -121,6 +121,7 @@ extension Runtime {
             }
         }
         writeErr(formatException(e))
+        if e.type.isSubtype(of: exc.keyboardInterrupt) { endedByKeyboardInterrupt = true }
         return 1
     }
 }

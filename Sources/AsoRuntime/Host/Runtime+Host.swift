@@ -11,7 +11,9 @@
 
 import AsoBytecode
 import BigInt
+import Dispatch
 import NIOCore
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -159,6 +161,12 @@ package struct HostException: Error, @unchecked Sendable {
     package var isCancelled: Bool
 }
 
+/// What the deadline's timer touches, from another thread.
+private struct HostWake: @unchecked Sendable {
+    let host: HostState
+    let signals: SignalLine
+}
+
 /// What the host registers with a runtime and the runtime's state for it.
 final class HostState {
     let handles = HostHandleTable()
@@ -173,19 +181,29 @@ final class HostState {
     private var _token: HostLoopToken?
     private let lock = HostLock()
     var driver: LoopDriver?
-    /// The host asked to cancel the call that runs: the next main task `asyncio.run` makes is
-    /// cancelled at once (set from any thread).
-    var cancelRequested: Bool {
-        get { lock.withLock { _cancelRequested } }
-        set { lock.withLock { _cancelRequested = newValue } }
-    }
-    private var _cancelRequested = false
+    /// Why the host wants the running call stopped (set from any thread): `Interruption`.
+    let interruption = Atomic<Int>(0)
+    var cancelRequested: Bool { interruption.load(ordering: .relaxed) == Interruption.cancel.rawValue }
+    /// `attend` looks at the host's requests (while a host call runs).
+    var watching = false
+    /// Steps (backward jumps, calls, loop turns) left of the instruction budget, when there is one.
+    var budgetLeft = 0
+    var budgetActive = false
+    /// The timer of the running call's deadline.
+    var deadlineTimer: DispatchWorkItem?
     /// Turns a Swift error thrown by a host function into an exception class name and message.
     var describeError: (Error) -> (type: String, message: String) = { ("RuntimeError", "\($0)") }
     /// Exceptions a limit raised (the host reports them as limits).
     var limitExceptions: Set<ObjectIdentifier> = []
     /// Bytes written to standard output and error so far, against `options.outputLimit`.
     var outputWritten = 0
+}
+
+/// Why the host interrupts a call.
+enum Interruption: Int {
+    case none = 0
+    case cancel = 1
+    case deadline = 2
 }
 
 extension Runtime {
@@ -541,19 +559,71 @@ extension Runtime {
         try hostSetGlobal(moduleName, name, value)
     }
 
-    /// Cancels the script's main task (the one `asyncio.run` runs), from any thread: at once when
-    /// a loop runs, else when the next one starts. Code that never awaits is not interrupted.
+    /// Cancels the running call, from any thread: at the next safepoint, the main task of a
+    /// running `asyncio.run` is cancelled (code of that task that runs gets CancelledError where
+    /// it is); code outside a loop gets CancelledError; a loop not yet started cancels its main
+    /// task at once.
     package func requestHostCancel() {
-        host.cancelRequested = true
-        host.token?.post { [unowned self] in
-            guard let task = loop?.mainTask, !task.isDone else { return }
-            _ = cancelTask(task, message: .none)
-            host.driver?.kick()
+        host.interruption.store(Interruption.cancel.rawValue, ordering: .sequentiallyConsistent)
+        signals.wake()
+    }
+
+    /// Starts a call from the host (on the interpreter's thread): forgets earlier requests, sets
+    /// the instruction budget (in steps; 0: none) and the wall-clock limit (in seconds; 0: none).
+    package func beginHostCall(budget: Int, timeLimit: Double) {
+        host.interruption.store(Interruption.none.rawValue, ordering: .sequentiallyConsistent)
+        host.watching = true
+        host.budgetActive = budget > 0
+        host.budgetLeft = budget
+        if budget > 0 { heap.requestFlag.pointee = true }
+        if timeLimit > 0 {
+            let line = HostWake(host: host, signals: signals)
+            let timer = DispatchWorkItem {
+                line.host.interruption.store(Interruption.deadline.rawValue, ordering: .sequentiallyConsistent)
+                line.signals.wake()
+            }
+            host.deadlineTimer = timer
+            DispatchQueue.global().asyncAfter(deadline: .now() + min(timeLimit, 1e9), execute: timer)
         }
     }
 
-    /// Forgets an earlier cancellation request (at the start of each call from the host).
-    package func clearHostCancel() { host.cancelRequested = false }
+    /// Ends a call from the host.
+    package func endHostCall() {
+        host.deadlineTimer?.cancel()
+        host.deadlineTimer = nil
+        host.budgetActive = false
+        host.watching = false
+        host.interruption.store(Interruption.none.rawValue, ordering: .sequentiallyConsistent)
+    }
+
+    /// At a safepoint with the attention flag up, during a host call: the host's cancellation,
+    /// deadline and instruction budget.
+    @inline(never)
+    func attendHost() throws {
+        switch Interruption(rawValue: host.interruption.load(ordering: .sequentiallyConsistent)) ?? .none {
+        case .none: break
+        case .deadline:
+            // Raised again at every safepoint until the call ends, so a script cannot go on by
+            // catching it.
+            heap.requestFlag.pointee = true
+            throw limitError(exc.timeoutError, "the script ran past its time limit")
+        case .cancel:
+            host.interruption.store(Interruption.none.rawValue, ordering: .sequentiallyConsistent)
+            if let loop, let main = loop.mainTask, !main.isDone, loop.currentTask !== main {
+                _ = cancelTask(main, message: .none)
+                host.driver?.kick()
+            } else {
+                throw ScriptError(exception: newException(exc.cancelledError, nil))
+            }
+        }
+        if host.budgetActive {
+            heap.requestFlag.pointee = true
+            host.budgetLeft -= 1
+            if host.budgetLeft < 0 {
+                throw limitError(exc.runtimeError, "the script used up its instruction budget")
+            }
+        }
+    }
 
     /// Sets the main script's file: its folder is searched by `import` when allowed.
     package func setMainFile(_ file: String, module moduleName: String) {

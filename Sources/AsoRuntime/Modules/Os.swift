@@ -28,6 +28,7 @@ extension Runtime {
         m.set("curdir", newStr("."))
         m.set("pardir", newStr(".."))
         m.set("devnull", newStr("/dev/null"))
+        installProcessFunctions(m)
         m.set("getenv", native("getenv") { rt, args in
             if args.count < 1 || args.count > 2 {
                 throw rt.typeError(args.count < 1 ? "getenv() missing 1 required positional argument: 'key'" : "getenv() takes from 1 to 2 positional arguments but \(args.count) were given")

@@ -76,7 +76,13 @@ extension Runtime {
             }
             return .int(s.count)
         }
-        fileType.dict["flush"] = native("flush", owner: "TextIOWrapper") { _, _ in .none }
+        fileType.dict["flush"] = native("flush", owner: "TextIOWrapper") { rt, args in
+            // Standard error is written at once; standard output may sit in the host's buffer.
+            if args.count >= 1, args[0].asObject(.instance, InstanceObj.self)?.attributes["name"]?.asStr?.value == "<stdout>" {
+                rt.flushOut()
+            }
+            return .none
+        }
         fileType.dict["isatty"] = native("isatty", owner: "TextIOWrapper") { _, _ in .bool(false) }
         for name in ["stdout", "stderr"] {
             let f = heap.register(InstanceObj(type: fileType))

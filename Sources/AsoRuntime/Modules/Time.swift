@@ -48,9 +48,7 @@ extension Runtime {
             if seconds.isNaN { throw rt.valueError("Invalid value NaN (not a number)") }
             if seconds < 0 { throw rt.valueError("sleep length must be non-negative") }
             if seconds > 9e9 { throw rt.overflowError("sleep length is too large") }
-            var ts = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
-            var rem = timespec()
-            while nanosleep(&ts, &rem) != 0 { ts = rem }
+            try rt.interruptibleSleep(seconds)
             return .none
         })
         return m

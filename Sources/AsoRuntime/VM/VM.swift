@@ -52,7 +52,7 @@ extension Runtime {
         var ip = fp.pointee.ip
         var locals = fiber.stack + fp.pointee.base
         var sp = fiber.stack + fiber.sp
-        /// The collector's "collect at the next safepoint" flag.
+        /// The "attention at the next safepoint" flag: a collection, a signal (Runtime+Signals.swift).
         let collectionRequested = heap.requestFlag
         /// An exception to raise at the current instruction before anything runs (generator.throw()).
         var injected: ExceptionObj? = nil
@@ -235,15 +235,15 @@ extension Runtime {
                         }
                         switch step {
                         case .safepoint:
-                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
+                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); try attend() }
                         case .entered(let callee):
                             code = callee.takeUnretainedValue()
                             words = code.words
                             consts = code.consts
-                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
+                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); try attendOnEntry(&ip) }
                         case .reload:
                             (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
-                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
+                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); try attendOnEntry(&ip) }
                         }
                     case .binaryOpReturn:
                         sp -= 1
@@ -337,7 +337,8 @@ extension Runtime {
                         (sp - 1).pointee = .bool(!(try truthy((sp - 1).pointee)))
 
                     case .jump:
-                        if arg < ip, collectionRequested.pointee { ip = arg; Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
+                        // A signal's handler raises at the jump (the loop's last line), as CPython's does.
+                        if arg < ip, collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); try attend() }
                         ip = arg
                     case .popJumpIfFalse:
                         sp -= 1
@@ -517,7 +518,7 @@ extension Runtime {
                         if try sendInstruction(arg, fiber, fp, &ip, &sp) {
                             // An unstarted coroutine's frame moved onto this fiber: it runs now.
                             (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
-                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
+                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); try attendOnEntry(&ip) }
                         }
                     case .returnGenerator:
                         break
@@ -544,7 +545,7 @@ extension Runtime {
                         if try enterWith(op.number == OpCode.beforeAsyncWith.number, fiber, Unmanaged.passUnretained(code), words, fp, ip, &locals, &sp) {
                             // A coroutine `__aenter__`'s frame was pushed: it runs now.
                             (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
-                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); collectGarbage() }
+                            if collectionRequested.pointee { Runtime.saveState(fp, ip, sp, fiber); try attendOnEntry(&ip) }
                         }
                     case .withExceptStart:
                         Runtime.saveState(fp, ip, sp, fiber)
