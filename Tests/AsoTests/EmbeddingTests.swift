@@ -529,6 +529,45 @@ private final class Log: @unchecked Sendable {
         #expect((try? interp.global("n")) == .int(400))
     }
 
+    /// The package's example (Examples/EmbedDemo), built with the tests.
+    private func runDemo(_ arguments: [String]) throws -> String? {
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        var demo = folder.appendingPathComponent("EmbedDemo")
+        if !FileManager.default.fileExists(atPath: demo.path) {
+            demo = folder.deletingLastPathComponent().appendingPathComponent("EmbedDemo")
+        }
+        guard FileManager.default.fileExists(atPath: demo.path) else { return nil }
+        let process = Process()
+        process.executableURL = demo
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func embedDemoGathersTenAsyncHostCalls() throws {
+        let output = try runDemo([])
+        #expect(output == "[\"item-0\", \"item-1\", \"item-2\", \"item-3\", \"item-4\", \"item-5\", \"item-6\", \"item-7\", \"item-8\", \"item-9\"]\n")
+    }
+
+    @Test func createRunShutdownCyclesLeaveNothingBehind() throws {
+        guard let output = try runDemo(["--cycles", "1000"]) else {
+            Issue.record("EmbedDemo not built")
+            return
+        }
+        // "[...]\nthreads A -> B, memory growth C KiB"
+        let last = output.split(separator: "\n").last.map(String.init) ?? ""
+        let numbers = last.split(whereSeparator: { !$0.isNumber && $0 != "-" }).compactMap { Int($0) }
+        #expect(numbers.count == 3, "\(last)")
+        if numbers.count == 3 {
+            #expect(numbers[1] <= numbers[0] + 1, "\(last)")
+            #expect(numbers[2] < 64 * 1024, "\(last)")
+        }
+    }
+
     @Test func hostFunctionMayCallItsInterpreter() throws {
         let (interp, _, _) = makeInterpreter()
         try interp.run(source: "base = 10")

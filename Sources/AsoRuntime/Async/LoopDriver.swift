@@ -141,5 +141,7 @@ extension Runtime {
         signals.setWaker(nil)
         host.token = outer.0
         host.driver = outer.1
+        // Results of async host functions still running can no longer arrive.
+        if outer.0 == nil { host.pending = [:] }
     }
 }
