@@ -52,6 +52,9 @@ let package = Package(
         .executableTarget(name: "aso", dependencies: ["Aso", "AsoHTTP", "CReadline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]),
 
+        // A small application that embeds Aso (the README's example), built and run by the tests.
+        .executableTarget(name: "EmbedDemo", dependencies: ["Aso"], path: "Examples/EmbedDemo"),
+
         .testTarget(name: "AsoSyntaxTests", dependencies: ["AsoSyntax"]),
         .testTarget(name: "AsoRuntimeTests", dependencies: ["AsoRuntime", "AsoBytecode"]),
         .testTarget(name: "AsoHTTPTests", dependencies: ["Aso", "AsoHTTP",

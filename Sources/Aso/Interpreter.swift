@@ -10,30 +10,59 @@ import AsoCompiler
 import AsoRuntime
 import AsoSyntax
 
-/// Settings for one interpreter.
+/// Settings for one interpreter: what a script may do and see, and where its output goes.
+///
+/// The defaults suit an application that runs scripts it does not trust: no network, no
+/// environment variables, an empty `sys.argv`, `import` only from `modulePath`, no limit on
+/// output or tasks. (The `aso` command grants the network and imports from the script's folder.)
 ///
 /// ```swift
 /// var config = Configuration()
 /// config.arguments = ["script.aso"]
+/// config.memoryLimit = 64 << 20
 /// let interpreter = Interpreter(configuration: config)
-/// let status = interpreter.run(source: "print('hi')", filename: "script.aso")
+/// try interpreter.run(source: "print('hi')", name: "script.aso")
 /// ```
 public struct Configuration: Sendable {
     /// `sys.argv`.
     public var arguments: [String] = []
-    /// `os.environ`.
+    /// `os.environ`: only what the host passes.
     public var environment: [String: String] = [:]
     /// Maximum depth of calls before `RecursionError` (CPython's default is 1000).
     public var recursionLimit = 1000
     /// Most bytes the script's objects may hold before `MemoryError`.
     public var memoryLimit = 8 << 30
+    /// Most bytes a script may write to standard output and error (nil: no limit). Past it,
+    /// `print` and `sys.stdout.write` raise `OSError`, reported to the host as `.limitExceeded`.
+    public var outputLimit: Int? = nil
+    /// Most tasks alive at once (nil: no limit). Past it, `asyncio.create_task` (and whatever makes
+    /// tasks: `gather`, `TaskGroup`) raises `RuntimeError`, reported as `.limitExceeded`.
+    public var maxTasks: Int? = nil
+    /// Most steps one call (`run`, `evaluate`, `call`, ...) may take, counting each backward jump
+    /// (a loop's iteration), each call and each turn of the event loop (nil: no limit). Past it
+    /// the script gets `RuntimeError` where it is, reported as `.limitExceeded`. A budget makes
+    /// the interpreter check at every such step, which costs some speed.
+    public var instructionBudget: Int? = nil
+    /// Most seconds of wall-clock time one call may take (nil: no limit). Past it the script gets
+    /// `TimeoutError` at its next step (again at every step after, so it cannot go on by catching
+    /// it), reported as `.limitExceeded`; an event loop that waits is woken for it.
+    public var timeLimit: Double? = nil
     /// Collect garbage at every safepoint (slow; for testing the collector).
     public var gcStress = false
     /// Run the event loop on a virtual clock: when nothing is ready and no I/O is in flight, the
     /// clock jumps to the next timer, so sleeps take no real time (`aso run --virtual-time`).
     public var virtualTime = false
-    /// Folders searched, after the main script's folder, for imported `.aso` modules.
+    /// Seeds `random`'s generator at start, so that a script's random numbers are the same on
+    /// every run (nil: seeded from the system's entropy, as Python does).
+    public var randomSeed: Int? = nil
+    /// Folders searched for imported `.aso` modules: the only ones, unless
+    /// `importsFromScriptFolder` adds the main script's folder before them.
     public var modulePath: [String] = []
+    /// Does `import` also search the folder of the script `run(file:)` runs (the current folder
+    /// for source given as text)? Off for embedders; the `aso` command turns it on.
+    public var importsFromScriptFolder = false
+    /// Which hosts the script's network access may reach.
+    public var network: NetworkAccess = .none
     /// Receives everything the script prints to standard output.
     public var standardOutput: @Sendable (String) -> Void = { print($0, terminator: "") }
     /// Receives tracebacks and everything the script writes to standard error.
@@ -54,10 +83,25 @@ public struct Configuration: Sendable {
     public init() {}
 }
 
+/// What network access a script has.
+public enum NetworkAccess: Sendable, Equatable {
+    /// None (the default for embedders).
+    case none
+    /// Only these hosts (names or addresses, compared exactly).
+    case allowList([String])
+    /// Any host (the `aso` command).
+    case unrestricted
+}
+
 /// A syntax or indentation error, with its location and CPython's report.
 public struct AsoSyntaxError: Error, CustomStringConvertible, Sendable {
-    /// `SyntaxError`, `IndentationError` or `TabError`.
-    public var kind: String
+    /// Which of Python's syntax errors it is.
+    public enum Kind: String, Sendable {
+        case syntaxError = "SyntaxError"
+        case indentationError = "IndentationError"
+        case tabError = "TabError"
+    }
+    public var kind: Kind
     public var message: String
     public var file: String
     public var line: Int
@@ -66,19 +110,35 @@ public struct AsoSyntaxError: Error, CustomStringConvertible, Sendable {
     public var description: String
 }
 
-/// An Aso interpreter: its own heap, modules and limits. Programs run on a thread of the
-/// interpreter's own with a large stack, whoever calls `run`; use an interpreter from one thread
-/// at a time.
-public final class Interpreter {
+/// An Aso interpreter: its own heap, modules, event loop and limits. Many may live in one
+/// process, independent of each other.
+///
+/// Every method may be called from any thread: the work is handed to the interpreter's own
+/// thread (made on first use, with a large stack) and done there one call at a time. Each has a
+/// blocking form and an `async` form; cancelling the Swift task that awaits the `async` form
+/// cancels the script's main task (its `finally` blocks run). A host function called by the
+/// script runs on the interpreter's thread and may call the interpreter again (it is done at once).
+///
+/// ```swift
+/// let interpreter = Interpreter()
+/// try interpreter.run(source: "def double(x): return 2 * x")
+/// let four = try interpreter.call("double", 2)          // .int(4)
+/// ```
+public final class Interpreter: @unchecked Sendable {
     public let configuration: Configuration
     /// The stack of the thread a program runs on.
     static let programStackSize = 1 << 30
     let runtime: Runtime
+    /// The thread scripts run on (started on first use).
+    let thread = InterpreterThread()
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         runtime = Interpreter.makeRuntime(configuration)
+        runtime.setHostErrorDescriber(Interpreter.describeHostError)
     }
+
+    deinit { thread.stop() }
 
     /// A runtime set up as `configuration` says (also for `InteractiveSession`).
     static func makeRuntime(_ configuration: Configuration) -> Runtime {
@@ -90,6 +150,15 @@ public final class Interpreter {
         options.gcStress = configuration.gcStress
         options.virtualTime = configuration.virtualTime
         options.modulePath = configuration.modulePath
+        options.importsFromMainFolder = configuration.importsFromScriptFolder
+        options.outputLimit = max(0, configuration.outputLimit ?? 0)
+        options.maxTasks = max(0, configuration.maxTasks ?? 0)
+        options.randomSeed = configuration.randomSeed
+        switch configuration.network {
+        case .none: options.networkAllowList = []
+        case .allowList(let hosts): options.networkAllowList = hosts
+        case .unrestricted: options.networkAllowList = nil
+        }
         options.defaultSignalAction = configuration.defaultSignalAction
         options.relaySignal = configuration.relaySignal
         // The runtime compiles what it loads later (imported files, its library) with this.
@@ -120,35 +189,42 @@ public final class Interpreter {
         do {
             return CompiledCode(code: try Interpreter.parseAndCompile(source, filename: filename).get(), source: text)
         } catch let e as SyntaxError {
-            throw AsoSyntaxError(kind: e.kind.rawValue, message: e.message, file: filename, line: e.location.line,
+            throw AsoSyntaxError(kind: AsoSyntaxError.Kind(rawValue: e.kind.rawValue) ?? .syntaxError, message: e.message, file: filename, line: e.location.line,
                                  column: e.location.column, description: e.formatted(file: filename))
         }
     }
 
-    /// Runs a program as `__main__`. Syntax errors and uncaught exceptions are reported on standard
-    /// error as CPython reports them. Returns the exit status: 0, 1 after an error, or `sys.exit`'s code.
-    public func run(source: [UInt8], filename: String) -> Int32 {
+    /// Runs a program as a fresh `__main__`, as the `aso` command does. Syntax errors and uncaught
+    /// exceptions are reported on standard error as CPython reports them. Returns the exit status:
+    /// 0, 1 after an error, or `sys.exit`'s code.
+    public func runProgram(source: [UInt8], filename: String) -> Int32 {
         // Native code that recurses (repr of nested data, comparisons, json) counts its depth
-        // against the recursion limit; a large stack (reserved, not committed) makes that limit
-        // the only one that matters, whatever thread the host calls from.
-        withLargeStack(size: Interpreter.programStackSize) {
+        // against the recursion limit; the interpreter's thread has a large stack (reserved, not
+        // committed) so that limit is the only one that matters, whatever thread the host calls from.
+        let result: Result<Int32, AsoError> = perform {
             let compiled: CompiledCode
             do {
-                compiled = try compile(source: source, filename: filename)
+                compiled = try self.compile(source: source, filename: filename)
             } catch let e as AsoSyntaxError {
-                configuration.standardError(e.description)
+                self.configuration.standardError(e.description)
                 return 1
             } catch {
-                configuration.standardError("\(error)\n")
+                self.configuration.standardError("\(error)\n")
                 return 1
             }
-            return runtime.executeMain(compiled.code, file: filename, source: compiled.source)
+            return self.runtime.executeMain(compiled.code, file: filename, source: compiled.source)
+        }
+        switch result {
+        case .success(let status): return status
+        case .failure(let e):
+            configuration.standardError(e.tracebackText.isEmpty ? "aso: \(e.message)\n" : e.tracebackText)
+            return 1
         }
     }
 
-    /// Runs a program given as a string.
-    public func run(source: String, filename: String = "<string>") -> Int32 {
-        run(source: Array(source.utf8), filename: filename)
+    /// Runs a program given as a string (see `runProgram(source:filename:)` for bytes).
+    public func runProgram(source: String, filename: String = "<string>") -> Int32 {
+        runProgram(source: Array(source.utf8), filename: filename)
     }
 
     /// Parses and compiles a module. (Parsing and compiling recurse as deep as the program nests,

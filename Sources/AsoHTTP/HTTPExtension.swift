@@ -111,6 +111,13 @@ enum HTTPCore {
         default: throw ExtensionError("TypeError", "body must be bytes or None")
         }
         let maxSize = args[5].int ?? defaultMaxBodySize
+        // The host decides which hosts a script may reach (an embedding's default is none).
+        if let allowed = context.networkAllowList {
+            let host = URLHost.of(url)
+            if !allowed.contains(where: { $0.lowercased() == host }) {
+                throw ExtensionError("PermissionError", "network access to '\(host)' is not permitted by the host")
+            }
+        }
         let (headFuture, head) = try context.startIO()
         let (bodyFuture, bodyDone) = try context.startIO()
         let s = state(context)
@@ -127,6 +134,8 @@ enum HTTPCore {
             }
             request = try HTTPClient.Request(url: url, method: HTTPMethod(rawValue: method), headers: headers, body: body,
                                              tlsConfiguration: tls)
+        } catch let e as ExtensionError {
+            throw e
         } catch {
             delegate.fail(kind: "invalid_url", message: "\(error)")
             return .list([.int(id), headFuture, bodyFuture])
@@ -261,5 +270,20 @@ final class RequestDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
         if error is HTTPParserError { return ("bad_response", "\(error)") }
         if error is NIOSSLError || error is BoringSSLError { return ("certificate", "\(error)") }
         return ("client", "\(error)")
+    }
+}
+
+/// The host part of a URL, lower-cased, as the network permission compares it ("" when none).
+enum URLHost {
+    static func of(_ url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return "" }
+        var rest = url[scheme.upperBound...]
+        if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
+        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+            return String(rest[rest.index(after: rest.startIndex)..<close]).lowercased()
+        }
+        if let colon = rest.lastIndex(of: ":") { rest = rest[..<colon] }
+        return rest.lowercased()
     }
 }

@@ -40,6 +40,17 @@ package struct RuntimeOptions: Sendable {
     package var virtualTime = false
     /// Folders `import` searches for `.aso` files after the main script's folder.
     package var modulePath: [String] = []
+    /// Does `import` search the main script's folder (the current folder for source given as text)?
+    package var importsFromMainFolder = true
+    /// Most bytes a script may write to standard output and error (0: no limit); past it, writes
+    /// raise OSError.
+    package var outputLimit = 0
+    /// Most tasks alive at once (0: no limit); past it, `create_task` raises RuntimeError.
+    package var maxTasks = 0
+    /// The seed of `random`'s generator at start (nil: from the system's entropy).
+    package var randomSeed: Int? = nil
+    /// Hosts an HTTP client may reach: nil for any host, empty for none (no network).
+    package var networkAllowList: [String]? = nil
     /// What a signal whose disposition is `SIG_DFL` does when it reaches the interpreter (the
     /// `aso` command ends the process by it); nil: nothing.
     package var defaultSignalAction: (@Sendable (Int32) -> Void)? = nil
@@ -173,6 +184,8 @@ package final class Runtime {
         activeFibers.forEach { $0.traceContents(&t) }
         for f in extensionFutures.values { t.mark(f) }
         for m in extraRoots { m(&t) }
+        host.handles.trace(&t)
+        for f in host.pending.values { t.mark(f) }
     }
     /// The running event loop (`asyncio.run`), nil when none runs.
     var loop: EventLoop? {
@@ -211,6 +224,8 @@ package final class Runtime {
 
     /// Roots registered by other parts (the event loop, the host's handles).
     var extraRoots: [(inout Tracer) -> Void] = []
+    /// What an embedding host registered: handles, async calls in flight (Host/).
+    let host = HostState()
 
     /// Runs a collection now.
     func collectGarbage() {

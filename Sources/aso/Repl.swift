@@ -313,6 +313,9 @@ func drain(_ fd: Int32) {
 func sessionConfiguration(_ console: Console, virtualTime: Bool, arguments: [String]) -> Configuration {
     let env = environmentVariables()
     var config = Configuration()
+    // The command line grants what a Python script may do: the network, imports from its folder.
+    config.network = .unrestricted
+    config.importsFromScriptFolder = true
     config.arguments = arguments
     config.environment = env
     config.gcStress = env["ASO_GC_STRESS"] == "1"

@@ -71,6 +71,9 @@ func runProgram(_ file: String, _ arguments: [String], virtualTime: Bool = false
     let source = try readProgram(file)
     let env = environmentVariables()
     var config = Configuration()
+    // The command line grants what a Python script may do: the network, imports from its folder.
+    config.network = .unrestricted
+    config.importsFromScriptFolder = true
     config.arguments = [file] + arguments
     config.environment = env
     config.gcStress = env["ASO_GC_STRESS"] == "1"
@@ -87,7 +90,7 @@ func runProgram(_ file: String, _ arguments: [String], virtualTime: Bool = false
     let interpreter = Interpreter(configuration: config)
     relay?.target = interpreter
     relay?.relay(SIGINT)
-    let status = interpreter.run(source: source, filename: file == "-" ? "<stdin>" : file)
+    let status = interpreter.runProgram(source: source, filename: file == "-" ? "<stdin>" : file)
     // An uncaught KeyboardInterrupt ends the process by SIGINT, as CPython's does.
     if interpreter.endedByKeyboardInterrupt { endBySignal(SIGINT) }
     // The process ends now: leave the heap to the operating system rather than free every

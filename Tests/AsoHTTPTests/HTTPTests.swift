@@ -127,16 +127,18 @@ func run(_ source: String, server: TestServer, environment: [String: String] = [
     return await offThread { runBlocking(source, url: url, environment: environment, virtualTime: virtualTime) }
 }
 
-func runBlocking(_ source: String, url: String, environment: [String: String], virtualTime: Bool) -> Result {
+func runBlocking(_ source: String, url: String, environment: [String: String], virtualTime: Bool,
+                 network: NetworkAccess = .unrestricted) -> Result {
     let out = Output(), err = Output()
     var config = Configuration()
+    config.network = network
     config.arguments = ["test.aso"]
     config.environment = environment.merging(["BASE": url]) { a, _ in a }
     config.virtualTime = virtualTime
     config.extensions = [AsoHTTP.runtimeExtension]
     config.standardOutput = { out.text += $0 }
     config.standardError = { err.text += $0 }
-    let status = Interpreter(configuration: config).run(source: source, filename: "test.aso")
+    let status = Interpreter(configuration: config).runProgram(source: source, filename: "test.aso")
     return Result(status: status, stdout: out.text, stderr: err.text)
 }
 
@@ -188,6 +190,30 @@ func runCommandBlocking(_ source: String, environment: [String: String]) -> (sta
         """, server: server)
         #expect(r.stderr == "")
         #expect(r.stdout == "200 text/plain utf-8 'Hello\\n'\n6\n{'a': [1, 2], 'b': None}\n")
+    }
+
+    @Test func theNetworkIsTheHostsToGrant() async throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let url = server.url
+        let source = """
+        import asyncio, os
+        async def main():
+            try:
+                resp = await fetch(os.environ["BASE"] + "/bytes/10")
+                print(resp.status)
+            except PermissionError as e:
+                print("PermissionError:", e)
+        asyncio.run(main())
+        """
+        // An embedding's default: no network.
+        let denied = await offThread { runBlocking(source, url: url, environment: [:], virtualTime: false, network: .none) }
+        #expect(denied.stdout == "PermissionError: network access to '127.0.0.1' is not permitted by the host\n")
+        // An allow-list that names the host, and one that does not.
+        let listed = await offThread { runBlocking(source, url: url, environment: [:], virtualTime: false, network: .allowList(["127.0.0.1"])) }
+        #expect(listed.stdout == "200\n")
+        let other = await offThread { runBlocking(source, url: url, environment: [:], virtualTime: false, network: .allowList(["example.com"])) }
+        #expect(other.stdout.hasPrefix("PermissionError:"))
     }
 
     @Test func fetchBuiltin() async throws {

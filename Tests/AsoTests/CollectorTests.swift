@@ -18,10 +18,10 @@ import Testing
     @Test func cyclesAreCollected() {
         let (interp, out) = interpreter()
         let rt = interp.runtime
-        _ = interp.run(source: "x = 1\n")
+        _ = interp.runProgram(source: "x = 1\n")
         rt.collectGarbage()
         let baseline = rt.heap.objectCount
-        let status = interp.run(source: """
+        let status = interp.runProgram(source: """
             def churn():
                 for i in range(20000):
                     a = [i]
@@ -41,7 +41,7 @@ import Testing
 
     @Test func liveDataSurvivesStressCollections() {
         let (interp, out) = interpreter(stress: true)
-        let status = interp.run(source: """
+        let status = interp.runProgram(source: """
             def build(n):
                 return {str(i): [i, (i, str(i)), {i}] for i in range(n)}
             d = build(300)
@@ -59,7 +59,7 @@ import Testing
     @Test func memoryReturnsAfterGarbage() {
         let (interp, _) = interpreter()
         let rt = interp.runtime
-        _ = interp.run(source: "x = [str(i) * 10 for i in range(200000)]\nx = None\n")
+        _ = interp.runProgram(source: "x = [str(i) * 10 for i in range(200000)]\nx = None\n")
         rt.collectGarbage()
         #expect(rt.heap.bytesInUse < 8 << 20)
     }
@@ -70,7 +70,7 @@ import Testing
         config.memoryLimit = 64 << 20
         config.standardOutput = { out.text += $0 }
         config.standardError = { out.text += $0 }
-        let status = Interpreter(configuration: config).run(source: """
+        let status = Interpreter(configuration: config).runProgram(source: """
             try:
                 s = "x" * (200 * 1024 * 1024)
             except MemoryError:

@@ -20,10 +20,11 @@ func runProgram(_ source: [UInt8], filename: String = "test.aso", configure: (in
     let out = OutputBox(), err = OutputBox()
     var config = Configuration()
     config.arguments = [filename]
+    config.importsFromScriptFolder = true
     config.standardOutput = { out.text += $0 }
     config.standardError = { err.text += $0 }
     configure(&config)
-    let status = Interpreter(configuration: config).run(source: source, filename: filename)
+    let status = Interpreter(configuration: config).runProgram(source: source, filename: filename)
     return ProgramResult(status: status, stdout: out.text, stderr: err.text)
 }
 

@@ -144,6 +144,9 @@ extension Runtime {
             policyLoop = Value.none
         }
         let task = try createTask(main)
+        loop.mainTask = task
+        // The host cancelled the call before this loop started (Host/).
+        if host.cancelRequested { _ = cancelTask(task, message: .none) }
         tempRoots.append(Value(task))
         defer { tempRoots.removeLast() }
         // With the default Ctrl-C handler, the first Ctrl-C cancels the main task (3.11's Runner).

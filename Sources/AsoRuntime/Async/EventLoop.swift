@@ -145,9 +145,16 @@ final class EventLoop {
     let clock: LoopClock
     /// The task whose step is running (alive: it is in the batch being run).
     unowned(unsafe) var currentTask: TaskObj?
+    /// The task `asyncio.run` runs (the one a host's cancellation cancels).
+    weak var mainTask: TaskObj?
+    /// Work of the host in flight (async host functions): like I/O, it may wake a task, so a
+    /// virtual clock neither jumps nor reports a deadlock while there is some.
+    var externalPending = 0
     /// Tasks not yet done (the loop keeps them alive); each knows its slot here, so removing one
     /// is a swap with the last.
     private(set) var tasks: [TaskObj] = []
+    /// Tasks not yet done.
+    var taskCount: Int { tasks.count }
     /// The pending tasks in creation order.
     var pendingTasks: [TaskObj] { tasks.sorted { $0.number < $1.number } }
 

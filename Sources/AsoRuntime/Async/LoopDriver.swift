@@ -67,6 +67,7 @@ final class LoopDriver {
     /// Ends the NIO loop: `withCurrentThreadAsEventLoop` returns.
     func stop() {
         runsForever = false
+        rt.host.token?.close()
         wake?.cancel()
         wake = nil
         // NIO starts the close from the queue given here. A serial queue of our own (not the
@@ -133,14 +134,16 @@ final class LoopDriver {
                     // While I/O is in flight the loop waits for it (or a timer): no jump, no deadlock.
                     let jumping = jumps && (target != nil || forever) && loop.pendingIO == 0
                     guard let next = loop.nextDeadline() else {
-                        if loop.clock.isVirtual && jumping { throw rt.deadlockError(loop) }
-                        // Nothing can wake a task but I/O, or nothing can ever: wait, as CPython does.
+                        // (Work of the host in flight, an async host function, may still wake one.)
+                        if loop.clock.isVirtual && jumping && loop.externalPending == 0 { throw rt.deadlockError(loop) }
+                        // Nothing can wake a task but I/O or the host's work, or nothing can ever:
+                        // wait, as CPython does.
                         return
                     }
                     // Nothing is ready and no I/O is in flight:
                     // a virtual clock moves to the deadline, the system clock waits for it.
                     let wait = next - loop.time()
-                    if wait > 0 && !(jumping && loop.clock.skip(to: next)) {
+                    if wait > 0 && !(jumping && loop.externalPending == 0 && loop.clock.skip(to: next)) {
                         let nanos = Int64(min(wait, 1e9) * 1e9) + 1
                         wake = nio.assumeIsolated().scheduleTask(in: .nanoseconds(nanos)) { [unowned self] in self.pump() }
                         return
@@ -184,15 +187,23 @@ extension Runtime {
     /// Runs `body` with the interpreter's thread turned into a SwiftNIO event loop; returns when
     /// `body`'s work calls `stop()` on the driver.
     func withNIOLoop(_ loop: EventLoop, _ body: @escaping (LoopDriver) -> Void) {
+        let outer = (host.token, host.driver)
         MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { nio in
             let driver = LoopDriver(rt: self, loop: loop, nio: nio)
             loop.nio = nio
             loop.wakeUp = { [unowned driver] in driver.kick() }
+            // Async host functions hand their results back through the token (Host/).
+            self.host.token = HostLoopToken(nio)
+            self.host.driver = driver
             // A signal raised on another thread wakes the loop where it waits.
             let wake = UnsafeTransfer(driver)
             self.signals.setWaker { nio.execute { wake.value.kick() } }
             nio.assumeIsolated().execute { body(driver) }
         }
         signals.setWaker(nil)
+        host.token = outer.0
+        host.driver = outer.1
+        // Results of async host functions still running can no longer arrive.
+        if outer.0 == nil { host.pending = [:] }
     }
 }

@@ -123,6 +123,9 @@ extension Runtime {
     func createTask(_ coro: Value, name: Value = .none, context: Value = .none, on target: EventLoop? = nil) throws -> TaskObj {
         guard let loop = target ?? loop else { throw runtimeError("no running event loop") }
         guard isCoroutine(coro), let object = coro.object else { throw typeError("a coroutine was expected, got \(try repr(coro))") }
+        if options.maxTasks > 0 && loop.taskCount >= options.maxTasks {
+            throw limitError(exc.runtimeError, "too many tasks (the limit is \(options.maxTasks))")
+        }
         tasksCreated += 1
         let task = heap.register(TaskObj(coro: object, number: tasksCreated, type: types.task))
         if !name.isNone { task.explicitName = newStr(try str(name)) }

@@ -138,7 +138,9 @@ extension Runtime {
                 if i > 0 { out += sep }
                 out += try str(v)
             }
-            writeOut(out + end)
+            out += end
+            try chargeOutput(out.utf8.count)
+            writeOut(out)
             if let flush = args.keyword("flush"), try truthy(flush) { flushOut() }
             return .none
         }

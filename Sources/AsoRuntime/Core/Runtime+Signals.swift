@@ -58,6 +58,15 @@ package final class SignalLine: @unchecked Sendable {
     }
 
     func setWaker(_ wake: (@Sendable () -> Void)?) { waker.withLock { $0 = wake } }
+
+    /// Raises the attention flag and wakes the interpreter's thread, with no signal pending (the
+    /// host's deadline or cancellation, Host/); safe from any thread.
+    package func wake() {
+        attention.pointee = true
+        sleeper.signal()
+        let wake = waker.withLock { $0 }
+        wake?()
+    }
 }
 
 /// What a signal does when it reaches the interpreter (`signal.signal`'s second argument).
@@ -87,6 +96,7 @@ extension Runtime {
         heap.requestFlag.pointee = false
         if heap.collectionRequested { collectGarbage() }
         if signals.hasPending { try handleSignals() }
+        if host.watching { try attendHost() }
     }
 
     /// The dispatch loop's safepoint, out of line (the loop's code stays small): saves the

@@ -143,6 +143,9 @@ package final class ExtensionContext {
 
     /// The SwiftNIO loop the interpreter's thread runs now (`asyncio.run`), nil outside one.
     package var eventLoop: NIOCore.EventLoop? { rt.loop?.nio }
+    /// Hosts the script may reach over the network: nil for any, empty for none (the host's
+    /// `Configuration.network`).
+    package var networkAllowList: [String]? { rt.options.networkAllowList }
     /// `os.environ` as the runtime was given it.
     package var environment: [String: String] { rt.options.environment }
     /// State an extension keeps per interpreter, by key.

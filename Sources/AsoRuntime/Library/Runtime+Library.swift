@@ -79,7 +79,7 @@ extension Runtime {
     /// then in each folder of `modulePath`, run as a new module; nil when there is no such file.
     func importSourceModule(_ name: String) throws -> ModuleObj? {
         let relative = name.split(separator: ".").joined(separator: "/") + ".aso"
-        for folder in [mainFolder] + options.modulePath {
+        for folder in (options.importsFromMainFolder ? [mainFolder] : []) + options.modulePath {
             let path = folder == "." ? relative : folder + "/" + relative
             guard let bytes = readSourceFile(path) else { continue }
             let code = try compileSource(bytes, file: path)
@@ -126,7 +126,7 @@ extension Runtime {
     }
 
     /// The bytes of a file, or nil if it cannot be read (missing, a directory, ...).
-    private func readSourceFile(_ path: String) -> [UInt8]? {
+    func readSourceFile(_ path: String) -> [UInt8]? {
         guard let f = fopen(path, "rb") else { return nil }
         defer { fclose(f) }
         var out: [UInt8] = []

@@ -35,6 +35,7 @@ extension Runtime {
     func makeRandomModule() -> ModuleObj {
         let m = newModule("random", file: nil)
         let gen = MersenneTwister()
+        if let seed = options.randomSeed { gen.seed(int: BigInt(seed)) }
         installRandomMethods(RandomMethodTable { name, body in
             m.set(name, self.native(name) { rt, args in try body(rt, gen, args) })
         })

@@ -68,6 +68,7 @@ extension Runtime {
             guard args.count == 2 else { throw rt.typeError("write() takes exactly one argument (\(max(0, args.count - 1)) given)") }
             guard let s = args[1].asStr else { throw rt.typeError("write() argument must be str, not \(rt.typeName(args[1]))") }
             let stream = args[0].asObject(.instance, InstanceObj.self)?.attributes["name"]?.asStr?.value
+            try rt.chargeOutput(s.value.utf8.count)
             if stream == "<stderr>" {
                 rt.writeErr(s.value)
             } else {
