@@ -118,8 +118,8 @@ enum HTTPCore {
                 throw ExtensionError("PermissionError", "network access to '\(host)' is not permitted by the host")
             }
         }
-        let (headFuture, head) = try context.startIO()
-        let (bodyFuture, bodyDone) = try context.startIO()
+        let (headFuture, head) = try context.startIO("an HTTP request (\(method) \(url))")
+        let (bodyFuture, bodyDone) = try context.startIO("the body of an HTTP response (\(method) \(url))")
         let s = state(context)
         let id = s.nextID
         s.nextID += 1

@@ -221,6 +221,8 @@ package final class Runtime {
     var extensionState: [String: AnyObject] = [:]
     /// Futures of extension work in flight (roots until the work completes).
     var extensionFutures: [ObjectIdentifier: FutureObj] = [:]
+    /// What the work behind some of those futures is (`:tasks` at the prompt shows it).
+    var ioDescriptions: [ObjectIdentifier: String] = [:]
 
     /// Roots registered by other parts (the event loop, the host's handles).
     var extraRoots: [(inout Tracer) -> Void] = []

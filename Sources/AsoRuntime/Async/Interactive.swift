@@ -329,6 +329,9 @@ package final class InteractiveLoop {
             } else if let w = task.waiter {
                 if let when = loop.deadline(of: w) {
                     out += ": sleeping, \(Self.seconds(when - now)) left"
+                } else if let io = rt.ioDescriptions[ObjectIdentifier(w)] {
+                    // Work of an extension in flight: it said what it is.
+                    out += ": waiting on \(io)"
                 } else if let part = libraryFrame(task) {
                     // A queue, lock, event, ... of the library: the method it waits in says which.
                     out += ": waiting in asyncio.\(part)"
