@@ -155,14 +155,15 @@ import Glibc
                     await asyncio.sleep(d)
                     print(tag, k)
             async def main():
-                await asyncio.gather(tick("a\(i)", 3, 0.03), tick("b\(i)", 2, 0.075))
+                await asyncio.gather(tick("a\(i)", 3, 0.3), tick("b\(i)", 2, 0.75))
                 print(len(asyncio.all_tasks()))
             asyncio.run(main())
             """)
             results[i].text = "\(r.status)|" + r.stdout
         }
         for i in 0..<2 {
-            // Deadlines 0.03, 0.06, 0.09 for a and 0.075, 0.15 for b (what python3 prints).
+            // Deadlines 0.3, 0.6, 0.9 for a and 0.75, 1.5 for b (what python3 prints): 150 ms apart at
+            // least, so a busy machine keeps the order.
             #expect(results[i].text == "0|a\(i) 0\na\(i) 1\nb\(i) 0\na\(i) 2\nb\(i) 1\n1\n")
         }
     }
