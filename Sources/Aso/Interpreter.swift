@@ -63,6 +63,12 @@ public struct Configuration: Sendable {
     public var importsFromScriptFolder = false
     /// Which hosts the script's network access may reach.
     public var network: NetworkAccess = .none
+    /// May the script send signals to processes with `os.kill` (other than to itself, which only
+    /// reaches the interpreter)? Off for embedders; the `aso` command turns it on.
+    public var processControl = false
+    /// Gives `input()` its lines (nil is end of file, `EOFError`). The default gives none; the
+    /// `aso` command reads the process's standard input.
+    public var standardInput: @Sendable () -> String? = { nil }
     /// Receives everything the script prints to standard output.
     public var standardOutput: @Sendable (String) -> Void = { print($0, terminator: "") }
     /// Receives tracebacks and everything the script writes to standard error.
@@ -154,6 +160,8 @@ public final class Interpreter: @unchecked Sendable {
         options.outputLimit = max(0, configuration.outputLimit ?? 0)
         options.maxTasks = max(0, configuration.maxTasks ?? 0)
         options.randomSeed = configuration.randomSeed
+        options.processControl = configuration.processControl
+        options.readLine = configuration.standardInput
         switch configuration.network {
         case .none: options.networkAllowList = []
         case .allowList(let hosts): options.networkAllowList = hosts

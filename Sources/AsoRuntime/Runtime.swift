@@ -51,6 +51,10 @@ package struct RuntimeOptions: Sendable {
     package var randomSeed: Int? = nil
     /// Hosts an HTTP client may reach: nil for any host, empty for none (no network).
     package var networkAllowList: [String]? = nil
+    /// May `os.kill` send signals to other processes (and to this one by the system)?
+    package var processControl = true
+    /// Where `input()` reads a line (nil: the process's standard input); returning nil is EOF.
+    package var readLine: (@Sendable () -> String?)? = nil
     /// What a signal whose disposition is `SIG_DFL` does when it reaches the interpreter (the
     /// `aso` command ends the process by it); nil: nothing.
     package var defaultSignalAction: (@Sendable (Int32) -> Void)? = nil

@@ -316,6 +316,8 @@ func sessionConfiguration(_ console: Console, virtualTime: Bool, arguments: [Str
     // The command line grants what a Python script may do: the network, imports from its folder.
     config.network = .unrestricted
     config.importsFromScriptFolder = true
+    config.processControl = true
+    config.standardInput = { readLine(strippingNewline: true) }
     config.arguments = arguments
     config.environment = env
     config.gcStress = env["ASO_GC_STRESS"] == "1"

@@ -74,6 +74,8 @@ func runProgram(_ file: String, _ arguments: [String], virtualTime: Bool = false
     // The command line grants what a Python script may do: the network, imports from its folder.
     config.network = .unrestricted
     config.importsFromScriptFolder = true
+    config.processControl = true
+    config.standardInput = { readLine(strippingNewline: true) }
     config.arguments = [file] + arguments
     config.environment = env
     config.gcStress = env["ASO_GC_STRESS"] == "1"

@@ -374,7 +374,8 @@ private final class Log: @unchecked Sendable {
         let (interp, _, _) = makeInterpreter { $0.timeLimit = 0.3 }
         for source in ["while True:\n    pass\n",
                        "try:\n    while True: pass\nexcept TimeoutError:\n    while True: pass\n",
-                       "import asyncio\nasyncio.run(asyncio.sleep(600))\n"] {
+                       "import asyncio\nasyncio.run(asyncio.sleep(600))\n",
+                       "import time\ntime.sleep(600)\n"] {
             do {
                 try interp.run(source: source)
                 Issue.record("no error")
@@ -437,6 +438,22 @@ private final class Log: @unchecked Sendable {
             $0.arguments = ["tool", "-v"]
         }
         try given.run(source: "import os, sys")
+        // No signals to other processes, no lines from the process's standard input.
+        do {
+            try closed.run(source: "os.kill(1, 0)")
+            Issue.record("os.kill allowed")
+        } catch {
+            #expect(error.exceptionType == "PermissionError")
+        }
+        do {
+            try closed.run(source: "input()")
+            Issue.record("input() read something")
+        } catch {
+            #expect(error.exceptionType == "EOFError")
+        }
+        let (fed, fedOut, _) = makeInterpreter { $0.standardInput = { "typed" } }
+        try fed.run(source: "print(input('> ').upper())")
+        #expect(fedOut.text == "> TYPED\n")
         #expect(try given.evaluate("(os.environ['MODE'], sys.argv)") == .tuple([.string("test"), .list(["tool", "-v"])]))
     }
 

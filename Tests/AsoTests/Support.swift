@@ -21,6 +21,8 @@ func runProgram(_ source: [UInt8], filename: String = "test.aso", configure: (in
     var config = Configuration()
     config.arguments = [filename]
     config.importsFromScriptFolder = true
+    config.processControl = true
+    config.standardInput = { readLine(strippingNewline: true) }
     config.standardOutput = { out.text += $0 }
     config.standardError = { err.text += $0 }
     configure(&config)

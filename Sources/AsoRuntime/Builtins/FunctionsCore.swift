@@ -12,7 +12,7 @@ extension Runtime {
             try rt.noKeywords(args, "input")
             try rt.checkCount(args.count, "input", min: 0, max: 1)
             if args.count == 1 { rt.writeOut(try rt.str(args[0])) }
-            guard let line = Swift.readLine(strippingNewline: true) else {
+            guard let line = rt.options.readLine.map({ $0() }) ?? Swift.readLine(strippingNewline: true) else {
                 throw rt.error(rt.exc.eofError, "EOF when reading a line")
             }
             return rt.newStr(line)

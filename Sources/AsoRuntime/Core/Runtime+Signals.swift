@@ -151,6 +151,7 @@ extension Runtime {
         let end = DispatchTime.now().uptimeNanoseconds &+ UInt64(seconds * 1e9)
         while true {
             if signals.hasPending { try handleSignals() }
+            if host.watching { try attendHostInterruption() }
             let now = DispatchTime.now().uptimeNanoseconds
             if now >= end { return }
             _ = signals.sleeper.wait(timeout: DispatchTime(uptimeNanoseconds: end))

@@ -596,6 +596,11 @@ extension Runtime {
         host.interruption.store(Interruption.none.rawValue, ordering: .sequentiallyConsistent)
     }
 
+    /// The host's cancellation or deadline, where code waits without a safepoint (`time.sleep`).
+    func attendHostInterruption() throws {
+        if host.interruption.load(ordering: .sequentiallyConsistent) != Interruption.none.rawValue { try attendHost() }
+    }
+
     /// At a safepoint with the attention flag up, during a host call: the host's cancellation,
     /// deadline and instruction budget.
     @inline(never)

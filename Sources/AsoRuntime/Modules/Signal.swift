@@ -140,6 +140,8 @@ extension Runtime {
                 try rt.signalSelf(s)
                 return .none
             }
+            // An embedding host may keep its scripts from signalling processes (Host/).
+            guard rt.options.processControl else { throw try rt.osError(EPERM) }
             if kill(p, s) != 0 { throw try rt.osError(errno) }
             return .none
         })
