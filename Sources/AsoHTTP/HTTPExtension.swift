@@ -64,6 +64,8 @@ enum HTTPCore {
         config.connectionPool.retryConnectionEstablishment = false
         config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 100
         config.httpVersion = .http1Only
+        // No tracing spans (a span per request costs as much as parsing the response head).
+        config.tracing.tracer = nil
         // HTTPS checks certificates against the system's roots, or against the file that
         // SSL_CERT_FILE names (as CPython's ssl module does).
         if let file = context.environment["SSL_CERT_FILE"], !file.isEmpty {
@@ -149,7 +151,10 @@ enum HTTPCore {
         let c = client(context, loop)
         s.inFlight[id] = delegate
         delegate.onDone = { [weak s] in s?.inFlight[id] = nil }
-        delegate.task = c.execute(request: request, delegate: delegate, eventLoop: .delegateAndChannel(on: loop),
+        // The client's group is this one loop, so its connections run on it too; they are the
+        // pool's general-purpose connections, parked and reused when idle (connections bound to a
+        // loop by `.delegateAndChannel` are closed as soon as no request waits for them).
+        delegate.task = c.execute(request: request, delegate: delegate, eventLoop: .delegate(on: loop),
                                   deadline: deadline)
         return .list([.int(id), headFuture, bodyFuture])
     }

@@ -225,8 +225,10 @@ package final class Runtime {
     var extensionState: [String: AnyObject] = [:]
     /// Futures of extension work in flight (roots until the work completes).
     var extensionFutures: [ObjectIdentifier: FutureObj] = [:]
-    /// What the work behind some of those futures is (`:tasks` at the prompt shows it).
+    /// What the work behind some of those futures is (`:tasks` at the prompt shows it); kept
+    /// only when `describesIO` (an interactive session), so a script pays nothing for it.
     var ioDescriptions: [ObjectIdentifier: String] = [:]
+    var describesIO = false
 
     /// Roots registered by other parts (the event loop, the host's handles).
     var extraRoots: [(inout Tracer) -> Void] = []

@@ -51,6 +51,8 @@ package final class InteractiveLoop {
     package init(runtime rt: Runtime, virtualTime: Bool) {
         self.rt = rt
         self.virtualTime = virtualTime
+        // `:tasks` says what I/O a task waits on.
+        rt.describesIO = true
         module = rt.newModule("__main__", file: nil)
         module.set("__builtins__", Value(rt.builtins))
         // `exit()` and `quit()`, which Python's prompt has (sys.exit's SystemExit ends the session).

@@ -64,6 +64,19 @@ final class LoopDriver {
     /// outside (an interactive session's input) that may have made tasks or timers.
     func kick() { pump() }
 
+    /// Runs the loop once the NIO loop has handled the events at hand: I/O completions (an HTTP
+    /// response) make their tasks ready together, as asyncio's selector does, and one pass then
+    /// runs them all, instead of a pass per completion inside the channel's read.
+    func kickSoon() {
+        if kickScheduled { return }
+        kickScheduled = true
+        nio.assumeIsolated().execute { [unowned self] in
+            self.kickScheduled = false
+            self.pump()
+        }
+    }
+    private var kickScheduled = false
+
     /// Ends the NIO loop: `withCurrentThreadAsEventLoop` returns.
     func stop() {
         runsForever = false
@@ -191,7 +204,7 @@ extension Runtime {
         MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { nio in
             let driver = LoopDriver(rt: self, loop: loop, nio: nio)
             loop.nio = nio
-            loop.wakeUp = { [unowned driver] in driver.kick() }
+            loop.wakeUp = { [unowned driver] in driver.kickSoon() }
             // Async host functions hand their results back through the token (Host/).
             self.host.token = HostLoopToken(nio)
             self.host.driver = driver

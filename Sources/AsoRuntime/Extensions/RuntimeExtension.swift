@@ -127,7 +127,7 @@ package final class IOCompletion {
         loop.pendingIO -= 1
         guard let rt, rt.loop === loop else { return }
         rt.extensionFutures[ObjectIdentifier(f)] = nil
-        rt.ioDescriptions[ObjectIdentifier(f)] = nil
+        if rt.describesIO { rt.ioDescriptions[ObjectIdentifier(f)] = nil }
         if !f.isDone {
             rt.tempRoots.append(Value(f))
             defer { rt.tempRoots.removeLast() }
@@ -155,12 +155,12 @@ package final class ExtensionContext {
 
     /// A future for the script to await and the completion that will give it its result.
     /// `description` says what the work is, for the prompt's `:tasks` ("an HTTP request GET URL").
-    package func startIO(_ description: String? = nil) throws -> (future: ExtensionValue, completion: IOCompletion) {
+    package func startIO(_ description: @autoclosure () -> String? = nil) throws -> (future: ExtensionValue, completion: IOCompletion) {
         guard let loop = rt.loop else { throw ExtensionError("RuntimeError", "no running event loop") }
         let f = rt.newFuture()
         // The loop holds the future until its work is done (the script may drop it).
         rt.extensionFutures[ObjectIdentifier(f)] = f
-        if let description { rt.ioDescriptions[ObjectIdentifier(f)] = description }
+        if rt.describesIO, let text = description() { rt.ioDescriptions[ObjectIdentifier(f)] = text }
         return (.object(ExtensionObject(Value(f))), IOCompletion(rt: rt, future: f, loop: loop))
     }
 
