@@ -23,6 +23,8 @@ public let runtimeExtension = RuntimeExtension(
         name: "aiohttp",
         functions: [("_request", { try HTTPCore.request($0, $1) }),
                     ("_cancel", { try HTTPCore.cancel($0, $1) }),
+                    ("_pool", { try HTTPCore.newPool($0, $1) }),
+                    ("_close_pool", { try HTTPCore.closePool($0, $1) }),
                     ("_max_body_size", { context, _ in .int(HTTPCore.maxBodySize(context)) })],
         sources: HTTPLibrary.sources)],
     builtins: [(name: "fetch", module: "aiohttp", attribute: "_fetch")])
@@ -30,12 +32,26 @@ public let runtimeExtension = RuntimeExtension(
 /// The default limit on a response body (64 MiB); `ASO_HTTP_MAX_BODY` (bytes) changes it.
 let defaultMaxBodySize = 64 << 20
 
-/// Per interpreter: the client of the running loop and the requests in flight.
+/// Per interpreter: the connection pools (one AsyncHTTPClient each) of the running loop, and the
+/// requests in flight. Pool 0 is the shared one (`fetch`, `aiohttp.request`); each connector
+/// (a session's own, by default) has a pool of its own, as aiohttp's connectors do.
 final class HTTPState {
-    var client: HTTPClient?
+    /// What each pool is (its settings outlive a loop: a session may be used by a later one).
+    var pools: [Int: PoolSettings] = [0: PoolSettings()]
+    /// The pools' clients on the running loop, made on first use.
+    var clients: [Int: HTTPClient] = [:]
     var clientLoop: ObjectIdentifier?
+    /// Clients closed while the loop runs, still shutting down (the loop's end waits for them).
+    var closing: [EventLoopFuture<Void>] = []
+    var nextPool = 1
     var nextID = 1
     var inFlight: [Int: RequestDelegate] = [:]
+}
+
+/// A pool's settings: aiohttp's `TCPConnector(limit_per_host=)` and a proxy.
+struct PoolSettings {
+    var perHostLimit = 0
+    var proxy: HTTPClient.Configuration.Proxy?
 }
 
 enum HTTPCore {
@@ -51,19 +67,116 @@ enum HTTPCore {
         return defaultMaxBodySize
     }
 
-    /// The client of the running loop (made on first use; shut down when the loop ends).
-    static func client(_ context: ExtensionContext, _ loop: NIOCore.EventLoop) -> HTTPClient {
+    /// `_pool(limit_per_host, proxy_url)` -> a new pool's number.
+    static func newPool(_ context: ExtensionContext, _ args: [ExtensionValue]) throws -> ExtensionValue {
+        guard args.count == 2, let perHost = args[0].int else { throw ExtensionError("TypeError", "_pool(limit_per_host, proxy)") }
+        var settings = PoolSettings(perHostLimit: max(0, perHost))
+        if let url = args[1].string { settings.proxy = try proxy(url) }
         let s = state(context)
-        let id = ObjectIdentifier(loop as AnyObject)
-        if let c = s.client, s.clientLoop == id { return c }
+        let id = s.nextPool
+        s.nextPool += 1
+        s.pools[id] = settings
+        return .int(id)
+    }
+
+    /// `_close_pool(n)`: closes the pool's connections (its requests in flight fail).
+    static func closePool(_ context: ExtensionContext, _ args: [ExtensionValue]) throws -> ExtensionValue {
+        guard args.count == 1, let id = args[0].int else { throw ExtensionError("TypeError", "_close_pool(n)") }
+        let s = state(context)
+        if id != 0 { s.pools[id] = nil }
+        if let c = s.clients.removeValue(forKey: id), let loop = context.eventLoop {
+            let done = loop.makePromise(of: Void.self)
+            c.shutdown(queue: .global()) { _ in loop.execute { done.succeed(()) } }
+            s.closing.append(done.futureResult)
+        }
+        return .none
+    }
+
+    /// A proxy URL (`http://[user:password@]host[:port]`) as AsyncHTTPClient's proxy setting.
+    static func proxy(_ url: String) throws -> HTTPClient.Configuration.Proxy {
+        guard let scheme = url.range(of: "://") else { throw ExtensionError("ValueError", "Only http proxies are supported") }
+        guard url[..<scheme.lowerBound].lowercased() == "http" else {
+            throw ExtensionError("ValueError", "Only http proxies are supported")
+        }
+        var rest = url[scheme.upperBound...]
+        if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
+        var authorization: HTTPClient.Authorization?
+        if let at = rest.lastIndex(of: "@") {
+            let credentials = rest[..<at]
+            let colon = credentials.firstIndex(of: ":") ?? credentials.endIndex
+            let user = credentials[..<colon]
+            let password = colon < credentials.endIndex ? credentials[credentials.index(after: colon)...] : ""
+            authorization = .basic(username: percentDecoded(user), password: percentDecoded(password))
+            rest = rest[rest.index(after: at)...]
+        }
+        var host = String(rest)
+        var port = 80
+        if let colon = rest.lastIndex(of: ":"), !rest.hasSuffix("]") {
+            guard let p = Int(rest[rest.index(after: colon)...]), (0...65535).contains(p) else {
+                throw ExtensionError("ValueError", "invalid proxy port in \(url)")
+            }
+            port = p
+            host = String(rest[..<colon])
+        }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ExtensionError("ValueError", "proxy URL has no host: \(url)") }
+        return .server(host: host, port: port, authorization: authorization)
+    }
+
+    /// `%XX` escapes decoded (as UTF-8); anything else as it is.
+    static func percentDecoded(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        var it = Array(text.utf8)[...]
+        while let b = it.popFirst() {
+            if b == UInt8(ascii: "%"), it.count >= 2,
+               let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(v)
+                it = it.dropFirst(2)
+            } else {
+                bytes.append(b)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Pool `id`'s client on the running loop (made on first use; shut down when the loop ends).
+    static func client(_ context: ExtensionContext, _ loop: NIOCore.EventLoop, pool id: Int) throws -> HTTPClient {
+        let s = state(context)
+        let loopID = ObjectIdentifier(loop as AnyObject)
+        if s.clientLoop != loopID {
+            s.clients = [:]
+            s.closing = []
+            s.clientLoop = loopID
+            context.onLoopEnd { [weak s] in
+                guard let s, s.clientLoop == loopID else { return loop.makeSucceededVoidFuture() }
+                let clients = s.clients.values
+                let closing = s.closing
+                s.clients = [:]
+                s.closing = []
+                s.clientLoop = nil
+                for d in s.inFlight.values { d.task?.cancel() }
+                s.inFlight = [:]
+                let shutdowns = clients.map { c -> EventLoopFuture<Void> in
+                    let done = loop.makePromise(of: Void.self)
+                    c.shutdown(queue: .global()) { _ in loop.execute { done.succeed(()) } }
+                    return done.futureResult
+                }
+                return EventLoopFuture.andAllComplete(shutdowns + closing, on: loop)
+            }
+        }
+        if let c = s.clients[id] { return c }
+        guard let settings = s.pools[id] else { throw ExtensionError("RuntimeError", "Session is closed") }
         var config = HTTPClient.Configuration()
         // Redirects are followed by the Python-facing part (aiohttp's rules and history).
         config.redirectConfiguration = .disallow
         config.decompression = .enabled(limit: .none)
         // A refused connection fails the request at once (aiohttp does not retry either).
         config.connectionPool.retryConnectionEstablishment = false
-        config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 100
+        // aiohttp's limit_per_host (0: none; the connector's total limit is the session's
+        // semaphore, so the pool never needs more than it per host).
+        config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = settings.perHostLimit > 0 ? settings.perHostLimit : 100
         config.httpVersion = .http1Only
+        config.proxy = settings.proxy
         // No tracing spans (a span per request costs as much as parsing the response head).
         config.tracing.tracer = nil
         // HTTPS checks certificates against the system's roots, or against the file that
@@ -74,29 +187,20 @@ enum HTTPCore {
             config.tlsConfiguration = tls
         }
         let c = HTTPClient(eventLoopGroup: loop, configuration: config)
-        s.client = c
-        s.clientLoop = id
-        context.onLoopEnd { [weak s] in
-            if let s, s.clientLoop == id {
-                s.client = nil
-                s.clientLoop = nil
-                for d in s.inFlight.values { d.task?.cancel() }
-                s.inFlight = [:]
-            }
-            let done = loop.makePromise(of: Void.self)
-            c.shutdown(queue: .global()) { _ in loop.execute { done.succeed(()) } }
-            return done.futureResult
-        }
+        s.clients[id] = c
         return c
     }
 
-    /// `_request(method, url, headers, body, timeout, max_size, verify)` ->
+    /// `_request(pool, method, url, headers, body, timeout, max_size, verify)` ->
     /// `[id, head_future, body_future]`; `verify` False skips checking the server's certificate
     /// (aiohttp's `ssl=False`).
     static func request(_ context: ExtensionContext, _ args: [ExtensionValue]) throws -> ExtensionValue {
-        guard args.count == 7, let method = args[0].string, let url = args[1].string,
-              let headerPairs = args[2].items else {
-            throw ExtensionError("TypeError", "_request(method, url, headers, body, timeout, max_size, verify)")
+        guard args.count == 8, let pool = args[0].int else {
+            throw ExtensionError("TypeError", "_request(pool, method, url, headers, body, timeout, max_size, verify)")
+        }
+        let args = Array(args.dropFirst())
+        guard let method = args[0].string, let url = args[1].string, let headerPairs = args[2].items else {
+            throw ExtensionError("TypeError", "_request(pool, method, url, headers, body, timeout, max_size, verify)")
         }
         guard let loop = context.eventLoop else { throw ExtensionError("RuntimeError", "no running event loop") }
         var headers = HTTPHeaders()
@@ -148,7 +252,7 @@ enum HTTPCore {
         if let seconds = args[4].double, seconds < 1e9 {
             deadline = .now() + .nanoseconds(Int64(max(0, seconds) * 1e9))
         }
-        let c = client(context, loop)
+        let c = try client(context, loop, pool: pool)
         s.inFlight[id] = delegate
         delegate.onDone = { [weak s] in s?.inFlight[id] = nil }
         // The client's group is this one loop, so its connections run on it too; they are the

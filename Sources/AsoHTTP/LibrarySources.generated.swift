@@ -16,7 +16,7 @@ enum HTTPLibrary {
 # hierarchy with aiohttp's messages, and the `fetch` builtin (`_fetch`). Cancelling the awaiting
 # task aborts the request (`_cancel`), which frees its connection.
 #
-# native: _request, _cancel, _max_body_size
+# native: _request, _cancel, _max_body_size, _pool, _close_pool
 
 import asyncio
 import json as _json
@@ -569,15 +569,51 @@ DEFAULT_TIMEOUT = ClientTimeout(total=300, sock_connect=30)
 
 
 class TCPConnector:
-    def __init__(self, limit=100, limit_per_host=0, ssl=True, force_close=False):
+    """A pool of connections of its own (the core's pool), shared by the sessions that use it."""
+
+    def __init__(self, limit=100, limit_per_host=0, ssl=True, force_close=False, **kwargs):
         self.limit = limit
         self.limit_per_host = limit_per_host
         self.ssl = ssl
         self.force_close = force_close
         self.closed = False
+        # The core's pools: one direct, one per proxy (a pool's proxy is one of its settings).
+        self._pools = {None: _pool(limit_per_host, None)}
+        self._limit = asyncio.Semaphore(limit) if limit else None
+
+    def _pool_for(self, proxy):
+        p = self._pools.get(proxy)
+        if p is None:
+            p = self._pools[proxy] = _pool(self.limit_per_host, proxy)
+        return p
 
     async def close(self):
-        self.closed = True
+        if not self.closed:
+            self.closed = True
+            for p in self._pools.values():
+                _close_pool(p)
+            self._pools = {}
+
+
+def _env_proxy(url):
+    # trust_env: the proxy the environment names for the URL's scheme, unless NO_PROXY covers its host.
+    import os
+    env = os.environ
+    name = "https_proxy" if url.scheme == "https" else "http_proxy"
+    proxy = env.get(name) or env.get(name.upper())
+    if not proxy:
+        return None
+    no_proxy = env.get("no_proxy") or env.get("NO_PROXY") or ""
+    host = (url.host or "").strip("[]")
+    for entry in no_proxy.replace(" ", "").split(","):
+        if not entry:
+            continue
+        if entry == "*":
+            return None
+        entry = entry.lower().lstrip(".")
+        if host == entry or host.endswith("." + entry):
+            return None
+    return proxy
 
 
 class RequestInfo:
@@ -915,7 +951,15 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
     while True:
         request_info = RequestInfo(target, method, all_headers, target)
         left = None if deadline is None else deadline - loop.time()
-        request_id, head_future, body_future = _request(method, str(target), all_headers._items, body, left,
+        if proxy is not None:
+            proxy = str(proxy)
+        if session is None:
+            pool = _pool_for(proxy)
+        else:
+            if proxy is None and session._trust_env:
+                proxy = _env_proxy(target)
+            pool = session._connector._pool_for(proxy)
+        request_id, head_future, body_future = _request(pool, method, str(target), all_headers._items, body, left,
                                                         max_size, verify)
         head = await _wait(head_future, request_id)
         if not head[0]:
@@ -977,15 +1021,13 @@ class ClientSession:
         if self._base_url is not None and not self._base_url.path.endswith("/"):
             raise ValueError("base_url must have a trailing '/'")
         self._connector = connector if connector is not None else TCPConnector()
+        self._connector_owner = connector_owner
+        self._trust_env = trust_env
         self._default_headers = CIMultiDict(headers) if headers else CIMultiDict()
         self._timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
         self._raise_for_status = raise_for_status
         self._json_serialize = json_serialize
         self._closed = False
-        self._limit = None
-        limit = self._connector.limit
-        if limit:
-            self._limit = asyncio.Semaphore(limit)
 
     @property
     def closed(self):
@@ -1006,9 +1048,10 @@ class ClientSession:
     async def _run(self, method, url, kwargs):
         if self._closed:
             raise RuntimeError("Session is closed")
-        if self._limit is None:
+        limit = self._connector._limit
+        if limit is None:
             return await _perform(self, method, url, **kwargs)
-        async with self._limit:
+        async with limit:
             return await _perform(self, method, url, **kwargs)
 
     def request(self, method, url, **kwargs):
@@ -1037,13 +1080,27 @@ class ClientSession:
         return _RequestContextManager(self._run("OPTIONS", url, kwargs))
 
     async def close(self):
-        self._closed = True
+        if not self._closed:
+            self._closed = True
+            if self._connector_owner:
+                await self._connector.close()
 
     async def __aenter__(self):
         return self
 
     async def __aexit__(self, exc_type, exc, tb):
         await self.close()
+
+
+# Without a session (`fetch`, `aiohttp.request`): the core's shared pool, or one per proxy.
+_proxy_pools = {None: 0}
+
+
+def _pool_for(proxy):
+    p = _proxy_pools.get(proxy)
+    if p is None:
+        p = _proxy_pools[proxy] = _pool(0, proxy)
+    return p
 
 
 def request(method, url, **kwargs):

@@ -25,6 +25,11 @@ the port. Endpoints (all GET unless said):
   /badjson               application/json that is not JSON
   /empty                 204 with no body
   /latin1                text/plain; charset=latin-1
+  /peer                  JSON: the client's port (the same port means the same connection)
+  /target                JSON: did the request come through a proxy, and the Proxy-Authorization
+                         header the proxy saw. This server is also the proxy, both ways: a request
+                         in absolute form (`GET http://...`), or CONNECT, after which the requests
+                         on that connection are tunnelled to this server.
 """
 import gzip
 import json
@@ -63,6 +68,14 @@ class Handler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
 
+    # Set by CONNECT for the rest of the connection: the Proxy-Authorization of the tunnel.
+    tunnel = None
+
+    def do_CONNECT(self):
+        self.tunnel = (self.headers.get("Proxy-Authorization"),)
+        self.send_response(200, "Connection established")
+        self.end_headers()
+
     def route(self):
         parts = urlsplit(self.path)
         path, query = parts.path, parse_qs(parts.query)
@@ -75,6 +88,14 @@ class Handler(BaseHTTPRequestHandler):
             self.send_body(code, f"status {code}".encode())
         elif path == "/json":
             self.send_json({"name": "aso", "items": [1, 2, 3], "ok": True, "nested": {"pi": 3.25, "none": None}})
+        elif path == "/target":
+            if self.tunnel is not None:
+                via, auth = True, self.tunnel[0]
+            else:
+                via, auth = self.path.startswith("http://"), self.headers.get("Proxy-Authorization")
+            self.send_json({"via_proxy": via, "proxy_authorization": auth})
+        elif path == "/peer":
+            self.send_json({"port": self.client_address[1]})
         elif path == "/echo":
             self.send_json({
                 "method": self.command,
