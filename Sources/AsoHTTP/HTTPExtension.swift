@@ -191,16 +191,15 @@ enum HTTPCore {
         return c
     }
 
-    /// `_request(pool, method, url, headers, body, timeout, max_size, verify)` ->
+    /// `_request(pool, method, url, headers, body, timeout, max_size, verify, sock_read)` ->
     /// `[id, head_future, body_future]`; `verify` False skips checking the server's certificate
     /// (aiohttp's `ssl=False`).
     static func request(_ context: ExtensionContext, _ args: [ExtensionValue]) throws -> ExtensionValue {
-        guard args.count == 8, let pool = args[0].int else {
-            throw ExtensionError("TypeError", "_request(pool, method, url, headers, body, timeout, max_size, verify)")
-        }
+        let usage = "_request(pool, method, url, headers, body, timeout, max_size, verify, sock_read)"
+        guard args.count == 9, let pool = args[0].int else { throw ExtensionError("TypeError", usage) }
         let args = Array(args.dropFirst())
         guard let method = args[0].string, let url = args[1].string, let headerPairs = args[2].items else {
-            throw ExtensionError("TypeError", "_request(pool, method, url, headers, body, timeout, max_size, verify)")
+            throw ExtensionError("TypeError", usage)
         }
         guard let loop = context.eventLoop else { throw ExtensionError("RuntimeError", "no running event loop") }
         var headers = HTTPHeaders()
@@ -230,6 +229,11 @@ enum HTTPCore {
         let id = s.nextID
         s.nextID += 1
         let delegate = RequestDelegate(head: head, body: bodyDone, maxSize: maxSize)
+        // aiohttp's sock_read: the longest wait for the head or for the next piece of the body.
+        if let seconds = args[7].double, seconds > 0, seconds < 1e9 {
+            delegate.readTimeout = .nanoseconds(Int64(seconds * 1e9))
+            delegate.loop = loop
+        }
         let request: HTTPClient.Request
         do {
             var tls: TLSConfiguration?
@@ -260,6 +264,7 @@ enum HTTPCore {
         // loop by `.delegateAndChannel` are closed as soon as no request waits for them).
         delegate.task = c.execute(request: request, delegate: delegate, eventLoop: .delegate(on: loop),
                                   deadline: deadline)
+        delegate.armReadTimer()
         return .list([.int(id), headFuture, bodyFuture])
     }
 
@@ -297,6 +302,21 @@ final class RequestDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
     var task: HTTPClient.Task<Void>?
     var onDone: (() -> Void)?
     var cancelled = false
+    /// sock_read: the request fails with a read timeout when nothing arrives for this long.
+    var readTimeout: TimeAmount?
+    var loop: EventLoop?
+    private var readTimer: Scheduled<Void>?
+
+    /// (Re)starts the sock_read timer: after the request is sent and after each piece received.
+    func armReadTimer() {
+        readTimer?.cancel()
+        guard let readTimeout, let loop, head != nil || body != nil else { return }
+        readTimer = loop.assumeIsolated().scheduleTask(in: readTimeout) { [weak self] in
+            guard let self else { return }
+            self.fail(kind: "read_timeout", message: "Timeout on reading data from socket")
+            self.task?.cancel()
+        }
+    }
 
     init(head: IOCompletion, body: IOCompletion, maxSize: Int) {
         self.head = head
@@ -313,6 +333,7 @@ final class RequestDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
         let version = "\(h.version.major).\(h.version.minor)"
         head?.complete(.list([.bool(true), .int(Int(h.status.code)), .str(h.status.reasonPhrase), .list(pairs), .str(version)]))
         head = nil
+        if readTimeout != nil { armReadTimer() }
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
@@ -321,6 +342,7 @@ final class RequestDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
             return task.eventLoop.makeFailedFuture(BodyTooLarge())
         }
         bytes.append(contentsOf: buffer.readableBytesView)
+        if readTimeout != nil { armReadTimer() }
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
@@ -331,6 +353,7 @@ final class RequestDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
 
     func didFinishRequest(task: HTTPClient.Task<Void>) throws {
         if head != nil { fail(kind: "disconnected", message: "Server disconnected") }
+        readTimer?.cancel()
         body?.complete(.list([.bool(true), .bytes(bytes)]))
         body = nil
         bytes = []
@@ -341,6 +364,7 @@ final class RequestDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
     /// Completes what is still pending with `[False, kind, message]`: the head when it has not
     /// arrived (and then the body with the same), else the body as an incomplete payload.
     func fail(kind: String, message: String) {
+        readTimer?.cancel()
         let failure = ExtensionValue.list([.bool(false), .str(cancelled ? "cancelled" : kind), .str(message)])
         if let h = head {
             head = nil
@@ -348,7 +372,7 @@ final class RequestDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
             body?.complete(failure)
         } else {
             // A body cut short: the message is how many bytes arrived.
-            let k = cancelled ? "cancelled" : (kind == "too_large" || kind == "timeout") ? kind : "payload"
+            let k = cancelled ? "cancelled" : ["too_large", "timeout", "read_timeout"].contains(kind) ? kind : "payload"
             body?.complete(.list([.bool(false), .str(k), .str(k == "payload" ? String(bytes.count) : message)]))
         }
         body = nil

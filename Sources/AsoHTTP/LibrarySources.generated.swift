@@ -24,8 +24,7 @@ import json as _json
 __version__ = "3.14.5-aso"
 
 
-# ---- exceptions (single inheritance: aiohttp's second bases, OSError, ValueError and
-# asyncio.TimeoutError, are not there) ----
+# ---- exceptions (with aiohttp's second bases: OSError, ValueError, asyncio.TimeoutError) ----
 
 class ClientError(Exception):
     pass
@@ -57,15 +56,16 @@ class ClientConnectionError(ClientError):
     pass
 
 
-class ClientOSError(ClientConnectionError):
+class ClientOSError(ClientConnectionError, OSError):
     pass
 
 
 class ClientConnectorError(ClientOSError):
-    def __init__(self, host, port, ssl, message):
+    def __init__(self, host, port, ssl, message, errno=None):
         self.host = host
         self.port = port
         self.ssl = ssl
+        self.errno = errno
         self.strerror = message
         self.args = (message,)
 
@@ -102,7 +102,7 @@ class ServerDisconnectedError(ServerConnectionError):
         self.message = message
 
 
-class ServerTimeoutError(ServerConnectionError):
+class ServerTimeoutError(ServerConnectionError, asyncio.TimeoutError):
     pass
 
 
@@ -118,7 +118,7 @@ class ClientPayloadError(ClientError):
     pass
 
 
-class InvalidURL(ClientError):
+class InvalidURL(ClientError, ValueError):
     def __init__(self, url, description=None):
         self._url = url
         self._description = description
@@ -859,9 +859,9 @@ def _payload_detail(message, response):
 
 def _error(kind, message, url):
     if kind == "dns":
-        return ClientConnectorDNSError(url.host, url.port, None, "Name or service not known")
+        return ClientConnectorDNSError(url.host, url.port, None, "Name or service not known", -2)
     if kind == "connect":
-        return ClientConnectorError(url.host, url.port, None, f"Connect call failed ('{url.host}', {url.port})")
+        return ClientConnectorError(url.host, url.port, None, f"Connect call failed ('{url.host}', {url.port})", 111)
     if kind == "certificate":
         return ClientConnectorCertificateError(url.host, url.port, True, "certificate verify failed: " + message)
     if kind == "connect_timeout":
@@ -944,6 +944,7 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
     if timeout is not None and timeout.total:
         deadline = loop.time() + timeout.total
     max_size = _max_body_size()
+    sock_read = timeout.sock_read if timeout is not None else None
     verify = ssl is not False
     if session is not None and session._connector.ssl is False:
         verify = False
@@ -960,7 +961,7 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
                 proxy = _env_proxy(target)
             pool = session._connector._pool_for(proxy)
         request_id, head_future, body_future = _request(pool, method, str(target), all_headers._items, body, left,
-                                                        max_size, verify)
+                                                        max_size, verify, sock_read)
         head = await _wait(head_future, request_id)
         if not head[0]:
             raise _error(head[1], head[2], target)

@@ -25,7 +25,8 @@ the port. Endpoints (all GET unless said):
   /badjson               application/json that is not JSON
   /empty                 204 with no body
   /latin1                text/plain; charset=latin-1
-  /peer                  JSON: the client's port (the same port means the same connection)
+  /peer?delay=S          JSON: the client's port (the same port means the same connection), after
+                         S seconds (0 by default)
   /target                JSON: did the request come through a proxy, and the Proxy-Authorization
                          header the proxy saw. This server is also the proxy, both ways: a request
                          in absolute form (`GET http://...`), or CONNECT, after which the requests
@@ -95,6 +96,7 @@ class Handler(BaseHTTPRequestHandler):
                 via, auth = self.path.startswith("http://"), self.headers.get("Proxy-Authorization")
             self.send_json({"via_proxy": via, "proxy_authorization": auth})
         elif path == "/peer":
+            time.sleep(float(query.get("delay", ["0"])[0]))
             self.send_json({"port": self.client_address[1]})
         elif path == "/echo":
             self.send_json({
