@@ -63,6 +63,9 @@ public struct Configuration: Sendable {
     public var importsFromScriptFolder = false
     /// Which hosts the script's network access may reach.
     public var network: NetworkAccess = .none
+    /// The largest HTTP response body the HTTP client accepts, in bytes (a larger one raises
+    /// `aiohttp.ResponseTooLargeError`); nil: the environment's `ASO_HTTP_MAX_BODY`, else 64 MiB.
+    public var maxResponseBodySize: Int? = nil
     /// May the script send signals to processes with `os.kill` (other than to itself, which only
     /// reaches the interpreter)? Off for embedders; the `aso` command turns it on.
     public var processControl = false
@@ -161,6 +164,7 @@ public final class Interpreter: @unchecked Sendable {
         options.maxTasks = max(0, configuration.maxTasks ?? 0)
         options.randomSeed = configuration.randomSeed
         options.processControl = configuration.processControl
+        options.maxResponseBodySize = configuration.maxResponseBodySize.map { max(0, $0) }
         options.readLine = configuration.standardInput
         switch configuration.network {
         case .none: options.networkAllowList = []

@@ -29,7 +29,8 @@ public let runtimeExtension = RuntimeExtension(
         sources: HTTPLibrary.sources)],
     builtins: [(name: "fetch", module: "aiohttp", attribute: "_fetch")])
 
-/// The default limit on a response body (64 MiB); `ASO_HTTP_MAX_BODY` (bytes) changes it.
+/// The default limit on a response body (64 MiB); `Configuration.maxResponseBodySize`, else
+/// `ASO_HTTP_MAX_BODY` (bytes), changes it.
 let defaultMaxBodySize = 64 << 20
 
 /// Per interpreter: the connection pools (one AsyncHTTPClient each) of the running loop, and the
@@ -63,6 +64,7 @@ enum HTTPCore {
     }
 
     static func maxBodySize(_ context: ExtensionContext) -> Int {
+        if let n = context.maxResponseBodySize { return n }
         if let text = context.environment["ASO_HTTP_MAX_BODY"], let n = Int(text), n >= 0 { return n }
         return defaultMaxBodySize
     }

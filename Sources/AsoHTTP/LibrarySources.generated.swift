@@ -22,6 +22,8 @@ import asyncio
 import json as _json
 
 __version__ = "3.14.5-aso"
+# The host's limit on a response body (bytes).
+_MAX_BODY = _max_body_size()
 
 
 # ---- exceptions (with aiohttp's second bases: OSError, ValueError, asyncio.TimeoutError) ----
@@ -257,6 +259,7 @@ class URL:
     @query_string.setter
     def query_string(self, value):
         self.raw_query_string = value
+        self._str = None
 
     @property
     def query(self):
@@ -317,6 +320,10 @@ class URL:
         return str(self)
 
     def __str__(self):
+        # Made once (URLs are immutable, as yarl's are; the query_string setter starts over).
+        s = self.__dict__.get("_str")
+        if s is not None:
+            return s
         if not self.scheme or self.host is None:
             return self._text
         s = self.scheme + "://" + self._authority() + self.path
@@ -324,6 +331,7 @@ class URL:
             s += "?" + self.raw_query_string
         if self.fragment:
             s += "#" + self.fragment
+        self._str = s
         return s
 
     def __repr__(self):
@@ -710,18 +718,17 @@ def _parse_content_type(value):
 
 
 class ClientResponse:
-    def __init__(self, method, url, request_info, history, head, body_future, request_id, deadline, session):
+    # What most scripts never look at (headers, version, content, request_info) is made on first
+    # use, from the core's head: a response costs a handful of attributes.
+    def __init__(self, method, url, request_headers, history, head, body_future, request_id, deadline, session):
         self.method = method
         self.url = url
         self.real_url = url
-        self.request_info = request_info
+        self._request_headers = request_headers
         self.history = history
         self.status = head[1]
         self.reason = head[2]
-        self.headers = _headers_of(head[3])
-        major, _, minor = head[4].partition(".")
-        self.version = HttpVersion(int(major), int(minor))
-        self.content = StreamReader(self)
+        self._head = head
         self._body_future = body_future
         self._id = request_id
         self._deadline = deadline
@@ -729,6 +736,38 @@ class ClientResponse:
         self._body = None
         self._released = False
         self._in_context = False
+
+    @property
+    def headers(self):
+        h = self.__dict__.get("_headers")
+        if h is None:
+            h = self._headers = _headers_of(self._head[3])
+        return h
+
+    @property
+    def version(self):
+        v = self.__dict__.get("_version")
+        if v is None:
+            major, _, minor = self._head[4].partition(".")
+            v = self._version = HttpVersion(int(major), int(minor))
+        return v
+
+    @property
+    def content(self):
+        c = self.__dict__.get("_content")
+        if c is None:
+            c = self._content = StreamReader(self)
+        return c
+
+    @property
+    def request_info(self):
+        r = self.__dict__.get("_request_info")
+        if r is None:
+            h = self._request_headers
+            if h is None:
+                h = self._request_headers = CIMultiDict()
+            r = self._request_info = RequestInfo(self.url, self.method, h, self.url)
+        return r
 
     @property
     def ok(self):
@@ -924,17 +963,22 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
     target = _checked_url(url)
     if params:
         target = target.update_query(params)
-    if session is not None and session._default_headers:
-        all_headers = CIMultiDict(session._default_headers)
+    default_headers = session._default_headers if session is not None else None
+    if default_headers is not None and not default_headers._items:
+        default_headers = None
+    if headers or default_headers is not None or data is not None or json is not None:
+        all_headers = CIMultiDict(default_headers) if default_headers else CIMultiDict()
+        if headers:
+            for k, v in (headers.items() if hasattr(headers, "items") else headers):
+                all_headers[k] = v
+        serialize = session._json_serialize if session is not None else _json.dumps
+        body, ctype = _body_and_type(data, json, serialize)
+        if ctype is not None and "Content-Type" not in all_headers:
+            all_headers["Content-Type"] = ctype
     else:
-        all_headers = CIMultiDict()
-    if headers:
-        for k, v in (headers.items() if hasattr(headers, "items") else headers):
-            all_headers[k] = v
-    serialize = session._json_serialize if session is not None else _json.dumps
-    body, ctype = _body_and_type(data, json, serialize)
-    if ctype is not None and "Content-Type" not in all_headers:
-        all_headers["Content-Type"] = ctype
+        # No headers and no body: nothing to build.
+        all_headers = None
+        body = None
     if timeout is None and session is not None:
         timeout = session._timeout
     elif isinstance(timeout, (int, float)):
@@ -943,14 +987,13 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
     loop = asyncio.get_running_loop()
     if timeout is not None and timeout.total:
         deadline = loop.time() + timeout.total
-    max_size = _max_body_size()
+    max_size = _MAX_BODY
     sock_read = timeout.sock_read if timeout is not None else None
     verify = ssl is not False
     if session is not None and session._connector.ssl is False:
         verify = False
     history = []
     while True:
-        request_info = RequestInfo(target, method, all_headers, target)
         left = None if deadline is None else deadline - loop.time()
         if proxy is not None:
             proxy = str(proxy)
@@ -960,12 +1003,13 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
             if proxy is None and session._trust_env:
                 proxy = _env_proxy(target)
             pool = session._connector._pool_for(proxy)
-        request_id, head_future, body_future = _request(pool, method, str(target), all_headers._items, body, left,
-                                                        max_size, verify, sock_read)
+        request_id, head_future, body_future = _request(pool, method, str(target),
+                                                        () if all_headers is None else all_headers._items,
+                                                        body, left, max_size, verify, sock_read)
         head = await _wait(head_future, request_id)
         if not head[0]:
             raise _error(head[1], head[2], target)
-        response = ClientResponse(method, target, request_info, tuple(history), head, body_future,
+        response = ClientResponse(method, target, all_headers, tuple(history), head, body_future,
                                   request_id, deadline, session)
         if allow_redirects and head[1] in _REDIRECTS and response.headers.get("Location") is not None:
             history.append(response)
@@ -981,7 +1025,8 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
             if (head[1] == 303 and method != "HEAD") or (head[1] in (301, 302) and method == "POST"):
                 method = "GET"
                 body = None
-                all_headers.pop("Content-Type", None)
+                if all_headers is not None:
+                    all_headers.pop("Content-Type", None)
             location = response.headers["Location"]
             nxt = target.join(location)
             if nxt.scheme not in ("http", "https"):

@@ -51,6 +51,8 @@ package struct RuntimeOptions: Sendable {
     package var randomSeed: Int? = nil
     /// Hosts an HTTP client may reach: nil for any host, empty for none (no network).
     package var networkAllowList: [String]? = nil
+    /// The largest HTTP response body an HTTP client extension accepts (nil: its own default).
+    package var maxResponseBodySize: Int? = nil
     /// May `os.kill` send signals to other processes (and to this one by the system)?
     package var processControl = true
     /// Where `input()` reads a line (nil: the process's standard input); returning nil is EOF.

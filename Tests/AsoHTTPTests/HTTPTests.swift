@@ -122,19 +122,23 @@ func offThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
 }
 
 func run(_ source: String, server: TestServer, environment: [String: String] = [:],
-         virtualTime: Bool = false) async -> Result {
+         virtualTime: Bool = false, maxResponseBodySize: Int? = nil) async -> Result {
     let url = server.url
-    return await offThread { runBlocking(source, url: url, environment: environment, virtualTime: virtualTime) }
+    return await offThread {
+        runBlocking(source, url: url, environment: environment, virtualTime: virtualTime,
+                    maxResponseBodySize: maxResponseBodySize)
+    }
 }
 
 func runBlocking(_ source: String, url: String, environment: [String: String], virtualTime: Bool,
-                 network: NetworkAccess = .unrestricted) -> Result {
+                 network: NetworkAccess = .unrestricted, maxResponseBodySize: Int? = nil) -> Result {
     let out = Output(), err = Output()
     var config = Configuration()
     config.network = network
     config.arguments = ["test.aso"]
     config.environment = environment.merging(["BASE": url]) { a, _ in a }
     config.virtualTime = virtualTime
+    config.maxResponseBodySize = maxResponseBodySize
     config.extensions = [AsoHTTP.runtimeExtension]
     config.standardOutput = { out.text += $0 }
     config.standardError = { err.text += $0 }
@@ -246,6 +250,18 @@ func runCommandBlocking(_ source: String, environment: [String: String]) -> (sta
         asyncio.run(main())
         """, server: server, environment: ["ASO_HTTP_MAX_BODY": "1000"])
         #expect(r.stdout == "ResponseTooLargeError Response body is larger than 1000 bytes\n1000\n")
+        // The host's Configuration sets the limit too, before the environment.
+        let c = await run("""
+        import asyncio, os
+        async def main():
+            print(len(await (await fetch(os.environ["BASE"] + "/bytes/1500")).read()))
+            try:
+                await fetch(os.environ["BASE"] + "/bytes/2500")
+            except Exception as e:
+                print(type(e).__name__, e)
+        asyncio.run(main())
+        """, server: server, environment: ["ASO_HTTP_MAX_BODY": "1000"], maxResponseBodySize: 2000)
+        #expect(c.stdout == "1500\nResponseTooLargeError Response body is larger than 2000 bytes\n")
     }
 
     @Test func virtualTimeWaitsForTheNetworkInsteadOfReportingADeadlock() async throws {

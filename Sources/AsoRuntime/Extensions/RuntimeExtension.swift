@@ -147,6 +147,8 @@ package final class ExtensionContext {
     /// Hosts the script may reach over the network: nil for any, empty for none (the host's
     /// `Configuration.network`).
     package var networkAllowList: [String]? { rt.options.networkAllowList }
+    /// The host's limit on an HTTP response body (`Configuration.maxResponseBodySize`), if it set one.
+    package var maxResponseBodySize: Int? { rt.options.maxResponseBodySize }
     /// `os.environ` as the runtime was given it.
     package var environment: [String: String] { rt.options.environment }
     /// State an extension keeps per interpreter, by key.
