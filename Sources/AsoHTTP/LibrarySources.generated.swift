@@ -736,6 +736,7 @@ class ClientResponse:
         self._body = None
         self._released = False
         self._in_context = False
+        self._slot = None
 
     @property
     def headers(self):
@@ -815,11 +816,20 @@ class ClientResponse:
         if self._body is None:
             if self._released:
                 raise ClientConnectionError("Connection closed")
-            result = await _wait(self._body_future, self._id)
+            try:
+                result = await _wait(self._body_future, self._id)
+            finally:
+                self._free_slot()
             if not result[0]:
                 raise _body_error(result[1], result[2], self)
             self._body = result[1]
         return self._body
+
+    def _free_slot(self):
+        slot = self._slot
+        if slot is not None:
+            self._slot = None
+            slot.release()
 
     async def text(self, encoding=None, errors="strict"):
         body = await self.read()
@@ -843,6 +853,7 @@ class ClientResponse:
             self._released = True
             if not self._body_future.done():
                 _cancel(self._id)
+            self._free_slot()
 
     def close(self):
         self.release()
@@ -1097,8 +1108,19 @@ class ClientSession:
         limit = self._connector._limit
         if limit is None:
             return await _perform(self, method, url, **kwargs)
-        async with limit:
-            return await _perform(self, method, url, **kwargs)
+        # The connector's limit counts connections in use, as aiohttp's does: a request holds its
+        # slot until its response is read or released.
+        await limit.acquire()
+        try:
+            response = await _perform(self, method, url, **kwargs)
+        except BaseException:
+            limit.release()
+            raise
+        if response._body is not None:
+            limit.release()
+        else:
+            response._slot = limit
+        return response
 
     def request(self, method, url, **kwargs):
         return _RequestContextManager(self._run(method, url, kwargs))
