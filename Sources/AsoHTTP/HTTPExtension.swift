@@ -25,6 +25,11 @@ public let runtimeExtension = RuntimeExtension(
                     ("_cancel", { try HTTPCore.cancel($0, $1) }),
                     ("_pool", { try HTTPCore.newPool($0, $1) }),
                     ("_close_pool", { try HTTPCore.closePool($0, $1) }),
+                    ("_at_main_task_end", { context, args in
+                        guard args.count == 1 else { throw ExtensionError("TypeError", "_at_main_task_end(callback)") }
+                        try context.atMainTaskEnd(args[0])
+                        return .none
+                    }),
                     ("_max_body_size", { context, _ in .int(HTTPCore.maxBodySize(context)) })],
         sources: HTTPLibrary.sources)],
     builtins: [(name: "fetch", module: "aiohttp", attribute: "_fetch")])

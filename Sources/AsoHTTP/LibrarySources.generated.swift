@@ -16,7 +16,7 @@ enum HTTPLibrary {
 # hierarchy with aiohttp's messages, and the `fetch` builtin (`_fetch`). Cancelling the awaiting
 # task aborts the request (`_cancel`), which frees its connection.
 #
-# native: _request, _cancel, _max_body_size, _pool, _close_pool
+# native: _request, _cancel, _max_body_size, _pool, _close_pool, _at_main_task_end
 
 import asyncio
 import json as _json
@@ -1071,6 +1071,8 @@ class _RequestContextManager:
 
 
 class ClientSession:
+    __module__ = "aiohttp.client"
+
     def __init__(self, base_url=None, *, connector=None, headers=None, timeout=None, raise_for_status=False,
                  json_serialize=_json.dumps, cookies=None, auth=None, connector_owner=True,
                  trust_env=False, read_bufsize=None, skip_auto_headers=None):
@@ -1085,6 +1087,17 @@ class ClientSession:
         self._raise_for_status = raise_for_status
         self._json_serialize = json_serialize
         self._closed = False
+        # aiohttp's warning for a session never closed, when the main task is over (aiohttp gives
+        # it when the session is collected: for a session of the main coroutine, the same moment).
+        try:
+            _at_main_task_end(self._check_closed)
+        except RuntimeError:
+            pass
+
+    def _check_closed(self):
+        if not self._closed:
+            asyncio.get_running_loop().call_exception_handler(
+                {"client_session": self, "message": "Unclosed client session"})
 
     @property
     def closed(self):

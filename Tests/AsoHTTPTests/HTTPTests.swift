@@ -295,7 +295,7 @@ func runCommandBlocking(_ source: String, environment: [String: String]) -> (sta
         async def main():
             failures = 0
             async with aiohttp.ClientSession() as s:
-                for i in range(300):
+                for i in range(1000):
                     try:
                         await s.get(os.environ["BASE"] + "/close")
                     except aiohttp.ServerDisconnectedError:
@@ -304,7 +304,25 @@ func runCommandBlocking(_ source: String, environment: [String: String]) -> (sta
                     print(failures, resp.status)
         asyncio.run(main())
         """, server: server)
-        #expect(r.stdout == "300 200\n")
+        #expect(r.stdout == "1000 200\n")
+    }
+
+    @Test func tenThousandRequestsAtOnce() async throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let r = await run("""
+        import asyncio, os, aiohttp
+        async def main():
+            async with aiohttp.ClientSession() as s:
+                async def one():
+                    async with s.get(os.environ["BASE"] + "/hello") as resp:
+                        return resp.status, await resp.text()
+                results = await asyncio.gather(*(one() for _ in range(10000)))
+                print(len(results), set(results))
+        asyncio.run(main())
+        """, server: server)
+        #expect(r.stderr == "")
+        #expect(r.stdout == "10000 {(200, 'Hello\\n')}\n")
     }
 
     @Test func cancellationAbortsTheRequest() async throws {

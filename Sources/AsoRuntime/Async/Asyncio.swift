@@ -184,9 +184,29 @@ extension Runtime {
         return try futureResult(task)
     }
 
+    /// What extensions asked to run when the main task is over (`ExtensionContext.atMainTaskEnd`);
+    /// a callback's exception goes to the loop's exception handler.
+    func runMainTaskEndCallbacks(_ l: EventLoop) {
+        let callbacks = l.mainTaskEndCallbacks
+        l.mainTaskEndCallbacks = []
+        tempRoots.append(contentsOf: callbacks)
+        defer { tempRoots.removeLast(callbacks.count) }
+        for c in callbacks {
+            do {
+                _ = try call(c, [])
+            } catch let err as ScriptError {
+                let context = newDict()
+                try? context.set(newStr("message"), newStr("Exception in callback \((try? repr(c)) ?? "?")"), self)
+                try? context.set(newStr("exception"), Value(err.exception), self)
+                try? callExceptionHandler(l, context)
+            } catch {}
+        }
+    }
+
     /// asyncio.run's second part: the tasks still pending are cancelled and run to their end.
     private func finishRun(_ driver: LoopDriver, _ outcome: RunOutcomeBox, _ error: Error?) {
         outcome.keep(error, self)
+        if let l = loop { runMainTaskEndCallbacks(l) }
         let rest: FutureObj?
         do {
             rest = try cancelRemainingTasks()

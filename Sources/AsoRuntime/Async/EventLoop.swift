@@ -183,6 +183,9 @@ final class EventLoop {
     var debug = false
     /// `loop.set_exception_handler()` (None: the default handler).
     var exceptionHandler: Value = .none
+    /// Called (no arguments) when `asyncio.run`'s main task has ended, before the remaining tasks
+    /// are cancelled: where an extension checks what the script left open (an unclosed session).
+    var mainTaskEndCallbacks: [Value] = []
 
     init(clock: LoopClock) {
         self.clock = clock
@@ -247,5 +250,6 @@ final class EventLoop {
         for task in tasks { t.mark(task) }
         t.mark(object)
         t.mark(exceptionHandler)
+        for c in mainTaskEndCallbacks { t.mark(c) }
     }
 }

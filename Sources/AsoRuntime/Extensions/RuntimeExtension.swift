@@ -166,6 +166,14 @@ package final class ExtensionContext {
         return (.object(ExtensionObject(Value(f))), IOCompletion(rt: rt, future: f, loop: loop))
     }
 
+    /// Calls the script callable `callback` (no arguments) when the running `asyncio.run`'s main
+    /// task has ended, before the tasks still pending are cancelled.
+    package func atMainTaskEnd(_ callback: ExtensionValue) throws {
+        guard let loop = rt.loop else { throw ExtensionError("RuntimeError", "no running event loop") }
+        guard case .object(let o) = callback else { throw ExtensionError("TypeError", "a callable is required") }
+        loop.mainTaskEndCallbacks.append(o.value)
+    }
+
     /// Runs `body` when the current loop ends, before its SwiftNIO loop shuts down; the loop
     /// shuts down once the future `body` returns is done.
     package func onLoopEnd(_ body: @escaping () -> EventLoopFuture<Void>) {

@@ -20,6 +20,8 @@ the port. Endpoints (all GET unless said):
   /close-mid-body        promises 100 bytes, sends 10, closes
   /close-no-response     closes without answering
   /garbage               answers with bytes that are not HTTP
+  /endless-headers       a status line, then header lines without end (until the client leaves)
+  /stall                 reads the request and never answers (until the client leaves)
   /bytes/N               N bytes (b"0123456789" repeated)
   /html                  text/html
   /badjson               application/json that is not JSON
@@ -158,6 +160,21 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/garbage":
             self.wfile.write(b"this is not HTTP at all\r\n\r\n")
             self.wfile.flush()
+            self.close_now()
+        elif path == "/endless-headers":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            try:
+                for i in range(1000000):
+                    self.wfile.write(b"X-Header-%d: %s\r\n" % (i, b"v" * 100))
+            except OSError:
+                pass
+            self.close_now()
+        elif path == "/stall":
+            try:
+                while self.rfile.read(1):
+                    pass
+            except OSError:
+                pass
             self.close_now()
         elif path.startswith("/bytes/"):
             n = int(path[len("/bytes/"):])
