@@ -56,7 +56,7 @@ func residentBytes() -> Int? {
 }
 
 if CommandLine.arguments.contains("--bench") {
-    func format(_ ns: Double) -> String { ns >= 1000 ? "\(Int(ns / 1000)) µs" : "\(Int(ns)) ns" }
+    func format(_ ns: Double) -> String { ns >= 1000 ? "\((ns / 100).rounded() / 10) µs" : "\(Int(ns)) ns" }
     let create = measure(50) { _ = Interpreter() }
     let createAndRun = try measure(50) {
         let i = Interpreter()

@@ -4,10 +4,17 @@
 // public API becomes a job on that thread's queue; the blocking forms wait for the job, the async
 // forms resume a continuation from it. A call made on the thread itself (a host function calling
 // back into its interpreter) runs at once.
+//
+// A call from another thread is a hand-off each way. Made with semaphores alone, each hand-off
+// puts a thread to sleep and wakes it (a system call and a context switch each, about 5 µs a
+// call); so each side first spins a little (`spin`, some tens of µs) on an atomic before it
+// sleeps: the thread for its next job, a caller for its answer. Back-to-back calls then never
+// sleep, and the semaphores' signal and wait find a count already there (no system call).
 
 import AsoRuntime
 import AsoSyntax
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -22,10 +29,13 @@ final class InterpreterThread: @unchecked Sendable {
     private let lock = HostLock()
     private var jobs: [(() -> Void)?] = []
     private let available = DispatchSemaphore(value: 0)
+    /// Jobs queued and not yet taken (what the thread spins on before it waits).
+    private let queued = Atomic<Int>(0)
     private var started = false
     private var stopped = false
     /// The thread, once it runs (compared with the caller's).
-    private var current: pthread_t?
+    /// The thread's identity once it runs (0 before and after), compared with the caller's.
+    private let current = Atomic<UInt>(0)
     private let ended = DispatchSemaphore(value: 0)
 
     /// Queues `job`; false when the thread has been stopped (or cannot be made).
@@ -40,7 +50,7 @@ final class InterpreterThread: @unchecked Sendable {
         guard accepted else { return false }
         if start {
             let spawned = startDetachedThread(stackSize: Interpreter.programStackSize) { [self] in
-                lock.withLock { current = pthread_self() }
+                current.store(currentThreadID(), ordering: .releasing)
                 loop()
             }
             if !spawned {
@@ -51,29 +61,30 @@ final class InterpreterThread: @unchecked Sendable {
                 return false
             }
         }
+        // The count first, then the flag the thread spins on: its wait then finds the count.
         available.signal()
+        queued.add(1, ordering: .releasing)
         return true
     }
 
     /// Is the caller the interpreter's thread?
     var isCurrent: Bool {
-        lock.withLock {
-            guard let current else { return false }
-            return pthread_equal(current, pthread_self()) != 0
-        }
+        current.load(ordering: .acquiring) == currentThreadID()
     }
 
     var isStopped: Bool { lock.withLock { stopped } }
 
     private func loop() {
         while true {
+            _ = spin(nanoseconds: 50_000) { queued.load(ordering: .acquiring) > 0 }
             available.wait()
             let next: (() -> Void)?? = lock.withLock { jobs.isEmpty ? nil : jobs.removeFirst() }
             guard let job = next else { continue }
+            queued.subtract(1, ordering: .relaxed)
             guard let job else { break }
             job()
         }
-        lock.withLock { current = nil }
+        current.store(0, ordering: .releasing)
         ended.signal()
     }
 
@@ -88,6 +99,7 @@ final class InterpreterThread: @unchecked Sendable {
         }
         guard running else { return }
         available.signal()
+        queued.add(1, ordering: .releasing)
         if wait && !isCurrent { ended.wait() }
     }
 }
@@ -96,12 +108,39 @@ final class InterpreterThread: @unchecked Sendable {
 final class Answer<T>: @unchecked Sendable {
     private var value: T?
     private let ready = DispatchSemaphore(value: 0)
+    private let done = Atomic<Bool>(false)
     func set(_ v: T) {
         value = v
+        // The count first, then the flag the caller spins on: its wait then finds the count.
         ready.signal()
+        done.store(true, ordering: .releasing)
     }
     func wait() -> T? {
+        _ = spin(nanoseconds: 50_000) { done.load(ordering: .acquiring) }
         ready.wait()
         return value
+    }
+}
+
+/// The calling thread's identity as a number (never 0).
+func currentThreadID() -> UInt {
+    #if canImport(Darwin)
+    return UInt(bitPattern: pthread_self())
+    #else
+    return UInt(pthread_self())
+    #endif
+}
+
+/// Spins until `ready` is true or `nanoseconds` have passed; whether it became true. After the
+/// first microseconds it yields the processor between looks, so that on a machine with more
+/// busy threads than cores the thread it waits for gets to run.
+func spin(nanoseconds: UInt64, until ready: () -> Bool) -> Bool {
+    if ready() { return true }
+    let start = DispatchTime.now().uptimeNanoseconds
+    while true {
+        for _ in 0..<32 where ready() { return true }
+        let waited = DispatchTime.now().uptimeNanoseconds &- start
+        if waited > nanoseconds { return ready() }
+        if waited > 2_000 { sched_yield() }
     }
 }

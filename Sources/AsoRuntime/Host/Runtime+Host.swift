@@ -290,19 +290,6 @@ extension Runtime {
         }
     }
 
-    /// The script values for host values, kept on `tempRoots` until `body` returns.
-    func withScriptValues<T>(_ hs: [HostValue], _ body: ([Value]) throws -> T) throws -> T {
-        let base = tempRoots.count
-        defer { tempRoots.removeSubrange(base...) }
-        var out: [Value] = []
-        out.reserveCapacity(hs.count)
-        for h in hs {
-            let v = try scriptValue(h)
-            tempRoots.append(v)
-            out.append(v)
-        }
-        return try body(out)
-    }
 
     // MARK: Exceptions for the host
 
@@ -406,21 +393,45 @@ extension Runtime {
     /// event loop of its own (with `asyncio.run`'s semantics), unless a loop runs already.
     package func hostCall(_ callable: HostValue, _ args: [HostValue], keywords: [(String, HostValue)] = [])
         throws(HostException) -> HostValue {
+        let f: Value
         do {
-            let f = try scriptValue(callable)
-            tempRoots.append(f)
-            defer { tempRoots.removeLast() }
-            return try withScriptValues(args + keywords.map(\.1)) { values in
-                let positional = Array(values.prefix(args.count))
-                let kw = zip(keywords, values.dropFirst(args.count)).map { (name: $0.0.0, value: $0.1) }
-                var result = try call(f, positional, keywords: kw)
-                if isCoroutine(result), loop == nil {
-                    tempRoots.append(result)
-                    defer { tempRoots.removeLast() }
-                    result = try asyncioRun(result)
-                }
-                return hostValue(result)
+            f = try scriptValue(callable)
+        } catch {
+            throw hostError(error)
+        }
+        tempRoots.append(f)
+        defer { tempRoots.removeLast() }
+        return try hostInvoke(f, args, keywords: keywords)
+    }
+
+    /// Calls `f` (rooted by the caller) with host values.
+    private func hostInvoke(_ f: Value, _ args: [HostValue], keywords: [(String, HostValue)])
+        throws(HostException) -> HostValue {
+        do {
+            let base = tempRoots.count
+            defer { tempRoots.removeSubrange(base...) }
+            var positional: [Value] = []
+            positional.reserveCapacity(args.count)
+            for h in args {
+                let v = try scriptValue(h)
+                tempRoots.append(v)
+                positional.append(v)
             }
+            var kw: [(name: String, value: Value)] = []
+            if !keywords.isEmpty {
+                kw.reserveCapacity(keywords.count)
+                for (name, h) in keywords {
+                    let v = try scriptValue(h)
+                    tempRoots.append(v)
+                    kw.append((name: name, value: v))
+                }
+            }
+            var result = try call(f, positional, keywords: kw)
+            if isCoroutine(result), loop == nil {
+                tempRoots.append(result)
+                result = try asyncioRun(result)
+            }
+            return hostValue(result)
         } catch {
             throw hostError(error)
         }
@@ -430,24 +441,32 @@ extension Runtime {
     package func hostCallGlobal(_ moduleName: String, _ name: String, _ args: [HostValue],
                                 keywords: [(String, HostValue)] = []) throws(HostException) -> HostValue {
         let module = hostModule(moduleName)
-        let parts = name.split(separator: ".").map(String.init)
-        guard let first = parts.first, var f = module.get(first) ?? builtins.get(first) ?? modules[first].map({ Value($0) }) else {
-            throw hostError(error(exc.nameError, "name '\(name)' is not defined"))
-        }
-        do {
-            for part in parts.dropFirst() {
-                guard let next = try findAttribute(f, part) else {
-                    throw attributeError("'\(typeName(f))' object has no attribute '\(part)'")
-                }
-                f = next
+        var f: Value
+        if !name.utf8.contains(UInt8(ascii: ".")) {
+            guard let g = module.get(name) ?? builtins.get(name) ?? modules[name].map({ Value($0) }) else {
+                throw hostError(error(exc.nameError, "name '\(name)' is not defined"))
             }
-        } catch {
-            throw hostError(error)
+            f = g
+        } else {
+            let parts = name.split(separator: ".").map(String.init)
+            guard let first = parts.first, let g = module.get(first) ?? builtins.get(first) ?? modules[first].map({ Value($0) }) else {
+                throw hostError(error(exc.nameError, "name '\(name)' is not defined"))
+            }
+            f = g
+            do {
+                for part in parts.dropFirst() {
+                    guard let next = try findAttribute(f, part) else {
+                        throw attributeError("'\(typeName(f))' object has no attribute '\(part)'")
+                    }
+                    f = next
+                }
+            } catch {
+                throw hostError(error)
+            }
         }
         tempRoots.append(f)
         defer { tempRoots.removeLast() }
-        let h = makeHandle(f)
-        return try hostCall(h, args, keywords: keywords)
+        return try hostInvoke(f, args, keywords: keywords)
     }
 
     // MARK: Host functions
