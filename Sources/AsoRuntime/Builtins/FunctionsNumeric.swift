@@ -144,6 +144,8 @@ extension Runtime {
         }
         if m.isZero { throw valueError("pow() 3rd argument cannot be 0") }
         let modulus = m.magnitude
+        // Everything is 0 modulo 1 (BigUInt's inverse would trap on it).
+        if modulus == 1 { return .int(0) }
         var baseMod = BigUInt((b % BigInt(modulus) + BigInt(modulus)) % BigInt(modulus))
         if e.signum() < 0 {
             guard let inverse = baseMod.inverse(modulus) else {
@@ -151,7 +153,7 @@ extension Runtime {
             }
             baseMod = inverse
         }
-        var r = modulus == 1 ? BigUInt(0) : baseMod.power(e.magnitude, modulus: modulus) % modulus
+        var r = baseMod.power(e.magnitude, modulus: modulus) % modulus
         // The result takes the modulus's sign, as `%` does.
         if m.signum() < 0 && !r.isZero { r = modulus - r; return makeInt(-BigInt(r)) }
         return makeInt(BigInt(r))
