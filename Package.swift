@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
     ],
     targets: [
         // Source locations, tokens, the lexer (INDENT/DEDENT), the AST, the parser and syntax errors.
@@ -44,12 +45,16 @@ let package = Package(
                                                 .product(name: "NIOSSL", package: "swift-nio-ssl")],
                 exclude: ["Library"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
+        // `hashlib` and `hmac` on swift-crypto, a runtime extension like the HTTP client (the
+        // language core and its tests never compile the crypto library).
+        .target(name: "AsoCrypto", dependencies: ["AsoRuntime", .product(name: "Crypto", package: "swift-crypto")],
+                exclude: ["Library"]),
         // GNU readline (libreadline-dev, installed by scripts/setup), for the interactive prompt. GPL-3.0:
         // only the `aso` executable links it, never the Aso library.
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
         // The command line: run, check, disasm, repl.
         // On Linux it allocates through mimalloc (Debian's libmimalloc-dev, installed by scripts/setup).
-        .executableTarget(name: "aso", dependencies: ["Aso", "AsoHTTP", "CReadline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        .executableTarget(name: "aso", dependencies: ["Aso", "AsoHTTP", "AsoCrypto", "CReadline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]),
 
         // A small application that embeds Aso (the README's example), built and run by the tests.

@@ -10,6 +10,7 @@
 // nothing is garbled. Every readline call happens on the main thread.
 
 import Aso
+import AsoCrypto
 import AsoHTTP
 @preconcurrency import CReadline
 
@@ -323,7 +324,7 @@ func sessionConfiguration(_ console: Console, virtualTime: Bool, arguments: [Str
     config.gcStress = env["ASO_GC_STRESS"] == "1"
     config.virtualTime = virtualTime || env["ASO_VIRTUAL_TIME"] == "1"
     config.modulePath = (env["ASOPATH"] ?? "").split(separator: ":").map(String.init)
-    config.extensions = [AsoHTTP.runtimeExtension]
+    config.extensions = [AsoHTTP.runtimeExtension, AsoCrypto.runtimeExtension]
     config.standardOutput = { console.write(1, $0) }
     config.standardError = { console.write(2, $0) }
     return config

@@ -1,6 +1,7 @@
 // The `aso` command: run, check and disassemble Aso programs, or type them at a prompt.
 
 import Aso
+import AsoCrypto
 import AsoHTTP
 import ArgumentParser
 
@@ -81,7 +82,7 @@ func runProgram(_ file: String, _ arguments: [String], virtualTime: Bool = false
     config.gcStress = env["ASO_GC_STRESS"] == "1"
     config.virtualTime = virtualTime || env["ASO_VIRTUAL_TIME"] == "1"
     config.modulePath = (env["ASOPATH"] ?? "").split(separator: ":").map(String.init)
-    config.extensions = [AsoHTTP.runtimeExtension]
+    config.extensions = [AsoHTTP.runtimeExtension, AsoCrypto.runtimeExtension]
     config.standardOutput = { FileOutput.standardOutput.write($0) }
     config.standardError = { FileOutput.standardError.write($0) }
     config.flushStandardOutput = { FileOutput.standardOutput.flush() }
