@@ -10462,7 +10462,7 @@ class ForwardRef(_Final):
         LibraryPart(
             module: "uuid",
             file: "uuid/uuid.aso",
-            names: ["RESERVED_NCS", "RFC_4122", "RESERVED_MICROSOFT", "RESERVED_FUTURE", "SafeUUID", "UUID", "uuid4", "getnode", "uuid1", "NAMESPACE_DNS", "NAMESPACE_URL", "NAMESPACE_OID", "NAMESPACE_X500"],
+            names: ["RESERVED_NCS", "RFC_4122", "RESERVED_MICROSOFT", "RESERVED_FUTURE", "SafeUUID", "UUID", "uuid3", "uuid5", "uuid4", "getnode", "uuid1", "NAMESPACE_DNS", "NAMESPACE_URL", "NAMESPACE_OID", "NAMESPACE_X500"],
             needs: [],
             native: [],
             source: #"""
@@ -10646,6 +10646,23 @@ class UUID:
 
 
 _int = int
+
+
+def uuid3(namespace, name):
+    # (hashlib is the AsoCrypto extension's: there when the host plugs it in, as `aso` does)
+    import hashlib
+    if isinstance(name, str):
+        name = bytes(name, "utf-8")
+    h = hashlib.md5(namespace.bytes + name, usedforsecurity=False).digest()
+    return UUID(bytes=h[:16], version=3)
+
+
+def uuid5(namespace, name):
+    import hashlib
+    if isinstance(name, str):
+        name = bytes(name, "utf-8")
+    h = hashlib.sha1(namespace.bytes + name, usedforsecurity=False).digest()
+    return UUID(bytes=h[:16], version=5)
 
 
 def uuid4():
