@@ -151,7 +151,7 @@ public final class InteractiveSession: @unchecked Sendable {
 
     private static func isCompound(_ s: Stmt) -> Bool {
         switch s.kind {
-        case .if, .while, .for, .functionDef, .classDef, .try, .with: return true
+        case .if, .while, .for, .functionDef, .classDef, .try, .with, .match: return true
         default: return false
         }
     }
