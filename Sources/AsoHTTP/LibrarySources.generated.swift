@@ -199,6 +199,8 @@ def _encode_query(params):
 class URL:
     """A parsed absolute URL (what aiohttp's yarl.URL gives the common part of)."""
 
+    _str = None  # str(self), made once
+
     def __init__(self, text):
         text = str(text)
         self._text = text
@@ -321,7 +323,7 @@ class URL:
 
     def __str__(self):
         # Made once (URLs are immutable, as yarl's are; the query_string setter starts over).
-        s = self.__dict__.get("_str")
+        s = self._str
         if s is not None:
             return s
         if not self.scheme or self.host is None:
@@ -720,6 +722,7 @@ def _parse_content_type(value):
 class ClientResponse:
     # What most scripts never look at (headers, version, content, request_info) is made on first
     # use, from the core's head: a response costs a handful of attributes.
+    _headers = _version = _content = _request_info = None
     def __init__(self, method, url, request_headers, history, head, body_future, request_id, deadline, session):
         self.method = method
         self.url = url
@@ -740,14 +743,14 @@ class ClientResponse:
 
     @property
     def headers(self):
-        h = self.__dict__.get("_headers")
+        h = self._headers
         if h is None:
             h = self._headers = _headers_of(self._head[3])
         return h
 
     @property
     def version(self):
-        v = self.__dict__.get("_version")
+        v = self._version
         if v is None:
             major, _, minor = self._head[4].partition(".")
             v = self._version = HttpVersion(int(major), int(minor))
@@ -755,14 +758,14 @@ class ClientResponse:
 
     @property
     def content(self):
-        c = self.__dict__.get("_content")
+        c = self._content
         if c is None:
             c = self._content = StreamReader(self)
         return c
 
     @property
     def request_info(self):
-        r = self.__dict__.get("_request_info")
+        r = self._request_info
         if r is None:
             h = self._request_headers
             if h is None:
