@@ -228,8 +228,9 @@ extension Runtime {
     func lessThan(_ a: Value, _ b: Value) throws -> Bool {
         if case .int(let x) = a, case .int(let y) = b { return x < y }
         if let x = a.asStr, let y = b.asStr { return x.value.unicodeScalars.lexicographicallyPrecedes(y.value.unicodeScalars) }
-        if case .bool(let r) = try compare(a, b, .lt) { return r }
-        return false
+        let r = try compare(a, b, .lt)
+        if case .bool(let t) = r { return t }
+        return try truthy(r)
     }
 
     /// Three-way order: -1, 0, 1, or 2 for "unordered" (a NaN); nil when the types do not order.
@@ -273,6 +274,9 @@ extension Runtime {
         if case .float(let d) = b, !d.isNaN, bigValue(a) != nil, d.isFinite {
             return -(try numericOrder(b, a))
         }
+        // An infinity is beyond every int, however large.
+        if case .float(let d) = a, d.isInfinite, bigValue(b) != nil { return d > 0 ? 1 : -1 }
+        if case .float(let d) = b, d.isInfinite, bigValue(a) != nil { return d > 0 ? -1 : 1 }
         guard let x = try floatValue(a), let y = try floatValue(b) else { return 2 }
         if x.isNaN || y.isNaN { return 2 }
         return x < y ? -1 : (x == y ? 0 : 1)
