@@ -158,6 +158,21 @@ extension Compiler {
         }
     }
 
+    /// Whether CPython's constant folding makes `e` a constant: a literal, a tuple of them, or
+    /// a sign on a number literal, like `-1` (other folded arithmetic is not recognised).
+    private func isFoldedConstant(_ e: Expr) -> Bool {
+        if constantValue(e) != nil { return true }
+        switch e.kind {
+        case .unary(let op, let v):
+            guard op != .not, case .constant(let c) = v.kind else { return false }
+            switch c {
+            case .int, .bigInt, .float: return true
+            default: return false
+            }
+        default: return false
+        }
+    }
+
     func binaryOperator(_ op: BinOp, inplace: Bool = false) -> BinaryOperator {
         let plain: BinaryOperator
         switch op {
@@ -264,6 +279,26 @@ extension Compiler {
     /// Lists, tuples and sets, with `*items` unpacked into them.
     private func display(_ items: [Expr], _ build: OpCode) throws {
         let hasStar = items.contains { if case .starred = $0.kind { return true } else { return false } }
+        if build == .buildSet && items.count > 2 && items.allSatisfy(isFoldedConstant) {
+            // CPython folds an all-constant set display into a frozenset constant (made from the
+            // items, then remade from that set's order when constants are merged) and merges it
+            // into a new set; colliding keys show the difference. Build the constant the same
+            // way: a set of the items, listed, re-added one by one, then merged.
+            emit(.buildSet, 0)
+            emit(.buildSet, 0)
+            emit(.buildList, 0)
+            if items.count <= 30 {
+                for i in items { try expr(i) }
+                emit(.buildSet, items.count)
+            } else {
+                emit(.buildSet, 0)
+                for i in items { try expr(i); emit(.setAdd, 1) }
+            }
+            emit(.listExtend, 1)
+            emit(.setUpdate, 1)
+            emit(.setUpdate, 1)
+            return
+        }
         if !hasStar && items.count <= 30 {
             for i in items { try expr(i) }
             emit(build, items.count)

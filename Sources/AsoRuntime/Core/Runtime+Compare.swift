@@ -274,6 +274,8 @@ extension Runtime {
         if case .float(let d) = b, !d.isNaN, bigValue(a) != nil, d.isFinite {
             return -(try numericOrder(b, a))
         }
+        if case .float(let d) = a, d.isNaN { return 2 }
+        if case .float(let d) = b, d.isNaN { return 2 }
         // An infinity is beyond every int, however large.
         if case .float(let d) = a, d.isInfinite, bigValue(b) != nil { return d > 0 ? 1 : -1 }
         if case .float(let d) = b, d.isInfinite, bigValue(a) != nil { return d > 0 ? -1 : 1 }
