@@ -358,9 +358,24 @@ extension Runtime {
                         throw typeError("unhashable type: '\(o.type.name)'")
                     }
                 }
-                return Int(bitPattern: UInt(bitPattern: u.toOpaque().hashValue) >> 4)
+                return identityHash(o)
             }
         }
+    }
+
+    /// The hash of an object hashed by identity: a serial number given on first use (kept in
+    /// the object's spare `aux32` word), so sets and dicts of such objects iterate in the same
+    /// order on every run; generators (whose `aux32` is taken) hash by address.
+    func identityHash(_ o: Obj) -> Int {
+        if o.kind == .generator {
+            return Int(bitPattern: UInt(bitPattern: ObjectIdentifier(o).hashValue) >> 4)
+        }
+        if o.aux32 == 0 {
+            identityHashSerial &+= 1
+            if identityHashSerial <= 0 { identityHashSerial = 1 }
+            o.aux32 = identityHashSerial
+        }
+        return Int(o.aux32)
     }
 
     func hashInt(_ i: Int) -> Int {
