@@ -98,7 +98,7 @@ extension Compiler {
         case .await(let v):
             let s = unit.scope
             if !(topLevelAwait && s.kind == .module) {
-                if !s.isFunctionLike { throw error("'await' outside function", e.loc) }
+                if !s.isFunctionLike { throw error("'await' outside function", e.loc, end: e.end) }
                 if !(s.isAsyncDef || s.kind == .comprehension) { throw error("'await' outside async function", e.loc) }
             }
             try expr(v)
@@ -107,13 +107,13 @@ extension Compiler {
             emitYieldFromLoop()
         case .yield(let v):
             let s = unit.scope
-            if !s.isFunctionLike { throw error("'yield' outside function", e.loc) }
+            if !s.isFunctionLike { throw error("'yield' outside function", e.loc, end: e.end) }
             if let v { try expr(v) } else { emitConst(.none) }
             if s.isAsyncDef { emit(.asyncGenWrap) }
             emit(.yieldValue)
         case .yieldFrom(let v):
             let s = unit.scope
-            if !s.isFunctionLike { throw error("'yield' outside function", e.loc) }
+            if !s.isFunctionLike { throw error("'yield' outside function", e.loc, end: e.end) }
             if s.isAsyncDef { throw error("'yield from' inside async function", e.loc) }
             try expr(v)
             emit(.getYieldFromIter)

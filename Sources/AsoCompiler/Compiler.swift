@@ -151,8 +151,10 @@ final class Compiler {
 
     // MARK: Errors
 
-    func error(_ message: String, _ loc: SourceLocation) -> SyntaxError {
-        SyntaxError(.syntax, message, at: loc, sourceLine: sourceLine(loc.line))
+    func error(_ message: String, _ loc: SourceLocation, end: SourceLocation? = nil) -> SyntaxError {
+        var e = SyntaxError(.syntax, message, at: loc, sourceLine: sourceLine(loc.line))
+        e.end = end
+        return e
     }
 
     func sourceLine(_ n: Int) -> String {
