@@ -43,8 +43,23 @@ extension Runtime {
             tempRoots.append(k)
         }
         if reverse { pairs.reverse() }
-        let less = sortComparison(pairs.map { $0.0 })
-        var sorter = TimSort(pairs, less: { try less($0.0, $1.0) })
+        let less: ((Value, Value), (Value, Value)) throws -> Bool
+        switch keyKind(pairs.lazy.map { $0.0 }) {
+        case .int:
+            less = { a, b in
+                if case .int(let x) = a.0, case .int(let y) = b.0 { return x < y }
+                return false
+            }
+        case .float:
+            less = { a, b in
+                if case .float(let x) = a.0, case .float(let y) = b.0 { return x < y }
+                return false
+            }
+        default:
+            let keyLess = sortComparison(pairs.map { $0.0 })
+            less = { try keyLess($0.0, $1.0) }
+        }
+        var sorter = TimSort(pairs, less: less)
         defer {
             items = sorter.a.map { $0.1 }
             if reverse { items.reverse() }
@@ -52,9 +67,16 @@ extension Runtime {
         try sorter.sort()
     }
 
-    /// The `<` the sort uses for `keys`: a direct one when every key is a float, or every key a
-    /// str (CPython's pre-sort type check does the same), else the full rich comparison.
+    /// The `<` the sort uses for `keys`: a direct one when every key is an int, every key a
+    /// float, or every key a str (CPython's pre-sort type check does the same), else the full
+    /// rich comparison.
     private func sortComparison(_ keys: [Value]) -> (Value, Value) throws -> Bool {
+        if keys.allSatisfy({ if case .int = $0 { return true } else { return false } }) {
+            return { a, b in
+                if case .int(let x) = a, case .int(let y) = b { return x < y }
+                return false
+            }
+        }
         if keys.allSatisfy({ if case .float = $0 { return true } else { return false } }) {
             return { a, b in
                 if case .float(let x) = a, case .float(let y) = b { return x < y }
@@ -68,6 +90,23 @@ extension Runtime {
             }
         }
         return { [unowned self] a, b in try self.lessThan(a, b) }
+    }
+
+    private enum KeyKind { case int, float, other }
+
+    /// Whether every key is an int, or every key a float.
+    private func keyKind<S: Sequence>(_ keys: S) -> KeyKind where S.Element == Value {
+        var kind: KeyKind? = nil
+        for k in keys {
+            let this: KeyKind
+            switch k {
+            case .int: this = .int
+            case .float: this = .float
+            default: return .other
+            }
+            if kind == nil { kind = this } else if kind != this { return .other }
+        }
+        return kind ?? .other
     }
 
     /// The plain ints of `items`, or nil when any item is something else.
