@@ -121,7 +121,7 @@ final class Compiler {
         do {
             top = try SymbolTableBuilder.build(module)
         } catch let e as ScopeError {
-            throw error(e.message, e.loc)
+            throw error(e.message, e.loc, end: e.end)
         }
         unit = Unit(scope: top, qualname: "<module>")
         var body = module.body[...]
