@@ -50,7 +50,12 @@ extension Compiler {
             return
         }
         // The positional tuple.
-        if hasStar {
+        var flags = 0
+        if hasStar, pushed == 0, args.count == 1, case .starred(let v) = args[0].kind {
+            // `f(*x)`: x as it is (callEx flag 2), as CPython passes it to CALL_FUNCTION_EX.
+            try expr(v)
+            flags = 2
+        } else if hasStar {
             var count = pushed
             var started = false
             for a in args {
@@ -95,6 +100,6 @@ extension Compiler {
         }
         try flushRun()
         span = callLoc
-        emit(.callEx, keywords.isEmpty ? 0 : 1)
+        emit(.callEx, (keywords.isEmpty ? 0 : 1) | flags)
     }
 }

@@ -98,7 +98,7 @@ extension Compiler {
         case .await(let v):
             let s = unit.scope
             if !(topLevelAwait && s.kind == .module) {
-                if !s.isFunctionLike { throw error("'await' outside function", e.loc) }
+                if !s.isFunctionLike { throw error("'await' outside function", e.loc, end: e.end) }
                 if !(s.isAsyncDef || s.kind == .comprehension) { throw error("'await' outside async function", e.loc) }
             }
             try expr(v)
@@ -107,13 +107,13 @@ extension Compiler {
             emitYieldFromLoop()
         case .yield(let v):
             let s = unit.scope
-            if !s.isFunctionLike { throw error("'yield' outside function", e.loc) }
+            if !s.isFunctionLike { throw error("'yield' outside function", e.loc, end: e.end) }
             if let v { try expr(v) } else { emitConst(.none) }
             if s.isAsyncDef { emit(.asyncGenWrap) }
             emit(.yieldValue)
         case .yieldFrom(let v):
             let s = unit.scope
-            if !s.isFunctionLike { throw error("'yield' outside function", e.loc) }
+            if !s.isFunctionLike { throw error("'yield' outside function", e.loc, end: e.end) }
             if s.isAsyncDef { throw error("'yield from' inside async function", e.loc) }
             try expr(v)
             emit(.getYieldFromIter)
@@ -155,6 +155,21 @@ extension Compiler {
             return .tuple(out)
         default:
             return nil
+        }
+    }
+
+    /// Whether CPython's constant folding makes `e` a constant: a literal, a tuple of them, or
+    /// a sign on a number literal, like `-1` (other folded arithmetic is not recognised).
+    private func isFoldedConstant(_ e: Expr) -> Bool {
+        if constantValue(e) != nil { return true }
+        switch e.kind {
+        case .unary(let op, let v):
+            guard op != .not, case .constant(let c) = v.kind else { return false }
+            switch c {
+            case .int, .bigInt, .float: return true
+            default: return false
+            }
+        default: return false
         }
     }
 
@@ -264,6 +279,26 @@ extension Compiler {
     /// Lists, tuples and sets, with `*items` unpacked into them.
     private func display(_ items: [Expr], _ build: OpCode) throws {
         let hasStar = items.contains { if case .starred = $0.kind { return true } else { return false } }
+        if build == .buildSet && items.count > 2 && items.allSatisfy(isFoldedConstant) {
+            // CPython folds an all-constant set display into a frozenset constant (made from the
+            // items, then remade from that set's order when constants are merged) and merges it
+            // into a new set; colliding keys show the difference. Build the constant the same
+            // way: a set of the items, listed, re-added one by one, then merged.
+            emit(.buildSet, 0)
+            emit(.buildSet, 0)
+            emit(.buildList, 0)
+            if items.count <= 30 {
+                for i in items { try expr(i) }
+                emit(.buildSet, items.count)
+            } else {
+                emit(.buildSet, 0)
+                for i in items { try expr(i); emit(.setAdd, 1) }
+            }
+            emit(.listExtend, 1)
+            emit(.setUpdate, 1)
+            emit(.setUpdate, 1)
+            return
+        }
         if !hasStar && items.count <= 30 {
             for i in items { try expr(i) }
             emit(build, items.count)

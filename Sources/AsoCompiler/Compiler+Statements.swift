@@ -188,9 +188,9 @@ extension Compiler {
 
     private func returnStmt(_ s: Stmt, _ value: Expr?) throws {
         let scope = unit.scope
-        guard scope.isFunctionLike else { throw error("'return' outside function", s.loc) }
+        guard scope.isFunctionLike else { throw error("'return' outside function", s.loc, end: s.end) }
         if value != nil && scope.isCoroutine && scope.isGenerator {
-            throw error("'return' with value in async generator", s.loc)
+            throw error("'return' with value in async generator", s.loc, end: s.end)
         }
         var preserve = false
         if let value {

@@ -178,7 +178,7 @@ extension Compiler {
         case .tuple(let items), .list(let items):
             for i in items { try delete(i) }
         default:
-            throw error("cannot delete \(exprName(t))", t.loc)
+            throw error("cannot delete \(exprName(t))", t.loc, end: t.end)
         }
     }
 }

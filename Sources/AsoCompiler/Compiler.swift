@@ -121,7 +121,7 @@ final class Compiler {
         do {
             top = try SymbolTableBuilder.build(module)
         } catch let e as ScopeError {
-            throw error(e.message, e.loc)
+            throw error(e.message, e.loc, end: e.end)
         }
         unit = Unit(scope: top, qualname: "<module>")
         var body = module.body[...]
@@ -151,8 +151,10 @@ final class Compiler {
 
     // MARK: Errors
 
-    func error(_ message: String, _ loc: SourceLocation) -> SyntaxError {
-        SyntaxError(.syntax, message, at: loc, sourceLine: sourceLine(loc.line))
+    func error(_ message: String, _ loc: SourceLocation, end: SourceLocation? = nil) -> SyntaxError {
+        var e = SyntaxError(.syntax, message, at: loc, sourceLine: sourceLine(loc.line))
+        e.end = end
+        return e
     }
 
     func sourceLine(_ n: Int) -> String {

@@ -105,12 +105,12 @@ final class SymbolTableBuilder {
         case .delete(let targets):
             for t in targets { try visitTarget(t) }
         case .global(let names):
-            for n in names { try declare(n, global: true, s.loc) }
+            for n in names { try declare(n, global: true, s.loc, s.end) }
         case .nonlocal(let names):
             if cur.kind == .module {
-                throw ScopeError(message: "nonlocal declaration not allowed at module level", loc: s.loc)
+                throw ScopeError(message: "nonlocal declaration not allowed at module level", loc: s.loc, end: s.end)
             }
-            for n in names { try declare(n, global: false, s.loc) }
+            for n in names { try declare(n, global: false, s.loc, s.end) }
         case .import(let aliases):
             for a in aliases {
                 let bound = a.asName ?? String(a.name.split(separator: ".", omittingEmptySubsequences: false).first ?? "")
@@ -167,7 +167,7 @@ final class SymbolTableBuilder {
         for s in body { try visit(s) }
     }
 
-    private func declare(_ n: String, global: Bool, _ loc: SourceLocation) throws {
+    private func declare(_ n: String, global: Bool, _ loc: SourceLocation, _ end: SourceLocation) throws {
         let f = cur.flags(of: n)
         let word = global ? "global" : "nonlocal"
         if !f.intersection([.param, .local, .use, .annotated]).isEmpty {
@@ -176,10 +176,10 @@ final class SymbolTableBuilder {
             else if f.contains(.use) { msg = "name '\(n)' is used prior to \(word) declaration" }
             else if f.contains(.annotated) { msg = "annotated name '\(n)' can't be \(word)" }
             else { msg = "name '\(n)' is assigned to before \(word) declaration" }
-            throw ScopeError(message: msg, loc: loc)
+            throw ScopeError(message: msg, loc: loc, end: end)
         }
         cur.add(n, global ? .global : .nonlocal)
-        if cur.declLocs[n] == nil { cur.declLocs[n] = loc }
+        if cur.declLocs[n] == nil { cur.declLocs[n] = loc; cur.declEnds[n] = end }
     }
 
     private func visitDefaults(_ a: Arguments) throws {

@@ -63,6 +63,8 @@ final class Scope {
     var comprehensionDescription = ""
     /// Where each name was first declared `global` or `nonlocal` (for error locations).
     var declLocs: [String: SourceLocation] = [:]
+    /// Where each of those statements ends (the error underlines the statement).
+    var declEnds: [String: SourceLocation] = [:]
 
     init(kind: Kind, name: String, loc: SourceLocation, isAsyncDef: Bool = false) {
         self.kind = kind; self.name = name; self.loc = loc; self.isAsyncDef = isAsyncDef
@@ -108,6 +110,7 @@ final class Scope {
 struct ScopeError: Error {
     var message: String
     var loc: SourceLocation
+    var end: SourceLocation? = nil
 }
 
 enum SymbolAnalysis {
@@ -176,7 +179,7 @@ enum SymbolAnalysis {
                                     _ global: inout Set<String>) throws {
         if f.contains(.global) {
             if f.contains(.nonlocal) {
-                throw ScopeError(message: "name '\(name)' is nonlocal and global", loc: s.declLocs[name] ?? s.loc)
+                throw ScopeError(message: "name '\(name)' is nonlocal and global", loc: s.declLocs[name] ?? s.loc, end: s.declEnds[name])
             }
             s.resolved[name] = .globalExplicit
             global.insert(name)
@@ -185,7 +188,7 @@ enum SymbolAnalysis {
         }
         if f.contains(.nonlocal) {
             guard let b = bound, b.contains(name) else {
-                throw ScopeError(message: "no binding for nonlocal '\(name)' found", loc: s.declLocs[name] ?? s.loc)
+                throw ScopeError(message: "no binding for nonlocal '\(name)' found", loc: s.declLocs[name] ?? s.loc, end: s.declEnds[name])
             }
             _ = b
             s.resolved[name] = .free

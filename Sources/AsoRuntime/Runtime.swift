@@ -220,6 +220,10 @@ package final class Runtime {
     var finishedWithException: [TaskObj] = []
     /// Runs the event loop's clock virtually (`aso run --virtual-time`).
     var virtualTime: Bool { options.virtualTime }
+    /// The last identity hash handed out (see `identityHash`).
+    var identityHashSerial: Int32 = 0
+    /// Set while an uncaught exception is printed: its last line gets CPython's "Did you mean".
+    var offerSuggestions = false
 
     /// Modules of runtime extensions by name, made on import (Extensions/RuntimeExtension.swift).
     var extensionModules: [String: ExtensionModule] = [:]

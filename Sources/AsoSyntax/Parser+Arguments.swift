@@ -37,7 +37,8 @@ extension Parser {
                     let generators = try comprehensionClauses()
                     let gen = Expr(.generatorExp(e, generators), openLoc, end: tok.end)
                     if count > 1 || !at(")") {
-                        throw error("Generator expression must be parenthesized", at: e.loc)
+                        throw error("Generator expression must be parenthesized", at: e.loc,
+                                    end: generators.last.map { $0.ifs.last?.end ?? $0.iter.end } ?? e.end)
                     }
                     args.append(gen)
                     continue

@@ -270,7 +270,7 @@ extension Parser {
         do { candidate = try starExpressions() } catch { pos = failed; try propagateSpecific(error) }
         pos = failed
         if let e = candidate, let bad = invalidTarget(e, delete: false, forTargets: true) {
-            throw error("cannot assign to \(exprName(bad))", at: bad.loc)
+            throw error("cannot assign to \(exprName(bad))", at: bad.loc, end: bad.end)
         }
         if let target = parsedTarget, startsExpression(tok) && tok.depth > 0 {
             var last = target

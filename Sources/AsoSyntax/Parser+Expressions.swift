@@ -51,7 +51,7 @@ extension Parser {
                 throw error("invalid syntax. Maybe you meant '==' or ':=' instead of '='?", at: e.loc)
             }
             if isBitwiseOrLevel(e) && !isExcludedFromHereMessage(e) {
-                throw error("cannot assign to \(exprName(e)) here. Maybe you meant '==' instead of '='?", at: e.loc)
+                throw error("cannot assign to \(exprName(e)) here. Maybe you meant '==' instead of '='?", at: e.loc, end: e.end)
             }
         }
         return e

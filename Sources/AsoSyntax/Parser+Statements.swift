@@ -134,9 +134,9 @@ extension Parser {
         if bareYield { throw error("assignment to yield expression not possible", at: target.loc) }
         guard let bad = invalidTarget(target, delete: false) else { return }
         if first && isBitwiseOrLevel(target) && !isExcludedFromHereMessage(target), try assignmentLooksIntended() {
-            throw error("cannot assign to \(exprName(target)) here. Maybe you meant '==' instead of '='?", at: target.loc)
+            throw error("cannot assign to \(exprName(target)) here. Maybe you meant '==' instead of '='?", at: target.loc, end: target.end)
         }
-        throw error("cannot assign to \(exprName(bad))", at: bad.loc)
+        throw error("cannot assign to \(exprName(bad))", at: bad.loc, end: bad.end)
     }
 
     static let augmentedOperators: [String: BinOp] = [

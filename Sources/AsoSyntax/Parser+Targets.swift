@@ -63,7 +63,7 @@ extension Parser {
     /// Throws "cannot assign to X" / "cannot delete X" for an invalid target.
     func checkTarget(_ e: Expr, delete: Bool) throws(SyntaxError) {
         guard let bad = invalidTarget(e, delete: delete) else { return }
-        throw error("cannot \(delete ? "delete" : "assign to") \(exprName(bad))", at: bad.loc)
+        throw error("cannot \(delete ? "delete" : "assign to") \(exprName(bad))", at: bad.loc, end: bad.end)
     }
 
     /// True for expressions CPython's `bitwise_or` can produce (no comparison, not, and/or, lambda, ...).

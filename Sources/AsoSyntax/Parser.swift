@@ -169,6 +169,14 @@ final class Parser {
     }
 
     /// A syntax error at `loc`, unless a lexer error takes precedence (CPython's rule).
+    /// `error(message, at:)` underlining `loc..<end`, as CPython's RAISE_SYNTAX_ERROR_KNOWN_RANGE
+    /// does (unless an earlier lexer error takes its place).
+    func error(_ message: String, at loc: SourceLocation, end: SourceLocation) -> SyntaxError {
+        var e = error(message, at: loc)
+        if e.message == message && fstring == nil { e.end = end }
+        return e
+    }
+
     func error(_ message: String, at loc: SourceLocation, kind: SyntaxError.Kind = .syntax) -> SyntaxError {
         if let lexError {
             // Reaching the lexer's error token raises it, as fetching it does in CPython.

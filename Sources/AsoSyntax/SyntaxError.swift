@@ -11,6 +11,9 @@ package struct SyntaxError: Error, Sendable, Equatable {
     package var sourceLine: String
     /// False for errors CPython reports without a `File` line (a file that is not valid UTF-8).
     package var hasLocation: Bool = true
+    /// Just after the offending range, when CPython underlines a range (`^^^^`) rather than one
+    /// character; a range running past its first line is underlined to that line's end.
+    package var end: SourceLocation? = nil
 
     package init(_ kind: Kind = .syntax, _ message: String, at location: SourceLocation, sourceLine: String) {
         self.kind = kind; self.message = message; self.location = location; self.sourceLine = sourceLine
@@ -28,9 +31,16 @@ package struct SyntaxError: Error, Sendable, Equatable {
         if !text.isEmpty {
             out += "    \(text)\n"
         }
-        if !text.isEmpty && location.column >= 1 {
+        // CPython prints no caret for a TabError or an unexpected indent (their offset is unset).
+        let caretless = kind == .tab || (kind == .indentation && message == "unexpected indent")
+        if !text.isEmpty && location.column >= 1 && !caretless {
             let caretColumn = max(1, min(location.column - removed, text.unicodeScalars.count + 1))
-            out += "    " + String(repeating: " ", count: caretColumn - 1) + "^\n"
+            var width = 1
+            if let end, end.line >= location.line {
+                let endColumn = end.line > location.line ? text.unicodeScalars.count + 1 + removed : end.column
+                width = max(1, min(endColumn - removed, text.unicodeScalars.count + 1) - caretColumn)
+            }
+            out += "    " + String(repeating: " ", count: caretColumn - 1) + String(repeating: "^", count: width) + "\n"
         }
         out += "\(kind.rawValue): \(message)\n"
         return out

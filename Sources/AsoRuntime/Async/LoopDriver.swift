@@ -157,7 +157,9 @@ final class LoopDriver {
                     // a virtual clock moves to the deadline, the system clock waits for it.
                     let wait = next - loop.time()
                     if wait > 0 && !(jumping && loop.externalPending == 0 && loop.clock.skip(to: next)) {
-                        let nanos = Int64(min(wait, 1e9) * 1e9) + 1
+                        // In whole milliseconds, rounded up, as asyncio's selector waits: the
+                        // timers due by then all run in the next iteration, as under CPython.
+                        let nanos = Int64((min(wait, 86400) * 1e3).rounded(.up)) * 1_000_000
                         wake = nio.assumeIsolated().scheduleTask(in: .nanoseconds(nanos)) { [unowned self] in self.pump() }
                         return
                     }

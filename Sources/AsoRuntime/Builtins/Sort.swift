@@ -1,19 +1,24 @@
 // Stable sorting with Python's rules, shared by `sorted()` and `list.sort()`.
 //
-// One idea: a merge sort over (key, value) pairs whose comparison may throw (a TypeError for
-// unorderable values, or whatever a key function raises); `reverse` keeps stability as CPython
-// does, by reversing, sorting, and reversing back.
+// The algorithm is CPython's timsort, step for step: natural runs (descending ones reversed),
+// short runs extended to `minrun` by binary insertion, the powersort merge order, and merges that
+// gallop once one side keeps winning. Following it exactly means the same `<` calls in the same
+// order, so a logging `__lt__` sees what it sees under CPython, and inconsistent orders (NaNs,
+// a `__lt__` that lies) give CPython's result. A comparison that raises leaves every item in the
+// list, in the order the sort had reached, as CPython does. `reverse` keeps stability by
+// reversing, sorting, and reversing back.
 
 extension Runtime {
-    /// Sorts `items` in place, stably; `key` (if not None) is called once per item.
+    /// Sorts `items` in place, stably; `key` (if not None) is called once per item, before any
+    /// comparison. When a comparison raises, `items` holds the partly sorted items.
     func sortValues(_ items: inout [Value], key: Value, reverse: Bool) throws {
         if items.count < 2 { return }
         if key.isNone, let ints = allInts(items) {
-            // Equal ints cannot be told apart, so an unstable native sort gives the same list.
+            // Equal ints cannot be told apart and comparing them runs no code, so any correct
+            // sort gives the same list.
             items = (reverse ? ints.sorted(by: >) : ints.sorted()).map { .int($0) }
             return
         }
-        var keys = items
         // The items, and the keys as they are made, stay rooted until the sort is done: the key
         // function and `__lt__` may run script code, which may collect.
         let rootBase = tempRoots.count
@@ -22,49 +27,86 @@ extension Runtime {
             if items.contains(where: { if case .object = $0 { return true } else { return false } }) {
                 tempRoots.append(contentsOf: items)
             }
-        } else {
-            tempRoots.append(contentsOf: items)
-            keys = []
-            keys.reserveCapacity(items.count)
-            for v in items {
-                let k = try call(key, [v])
-                keys.append(k)
-                tempRoots.append(k)
-            }
-        }
-        var idx = Array(0..<items.count)
-        if reverse { idx.reverse() }
-        var buf = idx
-        try mergeSort(&idx, &buf, 0, idx.count, keys)
-        if reverse { idx.reverse() }
-        items = idx.map { items[$0] }
-    }
-
-    private func mergeSort(_ a: inout [Int], _ buf: inout [Int], _ lo: Int, _ hi: Int, _ keys: [Value]) throws {
-        if hi - lo <= 8 {
-            // Insertion sort for short runs.
-            var i = lo + 1
-            while i < hi {
-                let x = a[i]
-                var j = i - 1
-                while j >= lo, try lessThan(keys[x], keys[a[j]]) { a[j + 1] = a[j]; j -= 1 }
-                a[j + 1] = x
-                i += 1
-            }
+            if reverse { items.reverse() }
+            defer { if reverse { items.reverse() } }
+            var sorter = TimSort(items, less: sortComparison(items))
+            defer { items = sorter.a }
+            try sorter.sort()
             return
         }
-        let mid = (lo + hi) / 2
-        try mergeSort(&a, &buf, lo, mid, keys)
-        try mergeSort(&a, &buf, mid, hi, keys)
-        if try !lessThan(keys[a[mid]], keys[a[mid - 1]]) { return }
-        var i = lo, j = mid, k = lo
-        while i < mid && j < hi {
-            if try lessThan(keys[a[j]], keys[a[i]]) { buf[k] = a[j]; j += 1 } else { buf[k] = a[i]; i += 1 }
-            k += 1
+        tempRoots.append(contentsOf: items)
+        var pairs: [(Value, Value)] = []
+        pairs.reserveCapacity(items.count)
+        for v in items {
+            let k = try call(key, [v])
+            pairs.append((k, v))
+            tempRoots.append(k)
         }
-        while i < mid { buf[k] = a[i]; i += 1; k += 1 }
-        while j < hi { buf[k] = a[j]; j += 1; k += 1 }
-        for t in lo..<hi { a[t] = buf[t] }
+        if reverse { pairs.reverse() }
+        let less: ((Value, Value), (Value, Value)) throws -> Bool
+        switch keyKind(pairs.lazy.map { $0.0 }) {
+        case .int:
+            less = { a, b in
+                if case .int(let x) = a.0, case .int(let y) = b.0 { return x < y }
+                return false
+            }
+        case .float:
+            less = { a, b in
+                if case .float(let x) = a.0, case .float(let y) = b.0 { return x < y }
+                return false
+            }
+        default:
+            let keyLess = sortComparison(pairs.map { $0.0 })
+            less = { try keyLess($0.0, $1.0) }
+        }
+        var sorter = TimSort(pairs, less: less)
+        defer {
+            items = sorter.a.map { $0.1 }
+            if reverse { items.reverse() }
+        }
+        try sorter.sort()
+    }
+
+    /// The `<` the sort uses for `keys`: a direct one when every key is an int, every key a
+    /// float, or every key a str (CPython's pre-sort type check does the same), else the full
+    /// rich comparison.
+    private func sortComparison(_ keys: [Value]) -> (Value, Value) throws -> Bool {
+        if keys.allSatisfy({ if case .int = $0 { return true } else { return false } }) {
+            return { a, b in
+                if case .int(let x) = a, case .int(let y) = b { return x < y }
+                return false
+            }
+        }
+        if keys.allSatisfy({ if case .float = $0 { return true } else { return false } }) {
+            return { a, b in
+                if case .float(let x) = a, case .float(let y) = b { return x < y }
+                return false
+            }
+        }
+        if keys.allSatisfy({ $0.asStr != nil }) {
+            return { a, b in
+                guard let x = a.asStr, let y = b.asStr else { return false }
+                return x.value.unicodeScalars.lexicographicallyPrecedes(y.value.unicodeScalars)
+            }
+        }
+        return { [unowned self] a, b in try self.lessThan(a, b) }
+    }
+
+    private enum KeyKind { case int, float, other }
+
+    /// Whether every key is an int, or every key a float.
+    private func keyKind<S: Sequence>(_ keys: S) -> KeyKind where S.Element == Value {
+        var kind: KeyKind? = nil
+        for k in keys {
+            let this: KeyKind
+            switch k {
+            case .int: this = .int
+            case .float: this = .float
+            default: return .other
+            }
+            if kind == nil { kind = this } else if kind != this { return .other }
+        }
+        return kind ?? .other
     }
 
     /// The plain ints of `items`, or nil when any item is something else.
@@ -76,5 +118,333 @@ extension Runtime {
             out.append(i)
         }
         return out
+    }
+}
+
+/// CPython's timsort (Objects/listsort.txt) over an array, with a `<` that may throw.
+struct TimSort<T> {
+    var a: [T]
+    let less: (T, T) throws -> Bool
+    private var tmp: [T] = []
+    private var minGallop = TimSort.minGallopStart
+    /// Pending runs: start, length, and powersort power.
+    private var runs: [(base: Int, len: Int, power: Int)] = []
+    private static var minGallopStart: Int { 7 }
+
+    init(_ a: [T], less: @escaping (T, T) throws -> Bool) {
+        self.a = a
+        self.less = less
+    }
+
+    mutating func sort() throws {
+        let n = a.count
+        if n < 2 { return }
+        let minrun = Self.minrun(n)
+        var lo = 0, remaining = n
+        while remaining > 0 {
+            var (len, descending) = try countRun(lo, lo + remaining)
+            if descending { a[lo..<(lo + len)].reverse() }
+            if len < minrun {
+                let force = remaining <= minrun ? remaining : minrun
+                try binarySort(lo, lo + force, lo + len)
+                len = force
+            }
+            try foundNewRun(len)
+            runs.append((lo, len, 0))
+            lo += len
+            remaining -= len
+        }
+        while runs.count > 1 {
+            var i = runs.count - 2
+            if i > 0 && runs[i - 1].len < runs[i + 1].len { i -= 1 }
+            try mergeAt(i)
+        }
+    }
+
+    private static func minrun(_ count: Int) -> Int {
+        var n = count, r = 0
+        while n >= 64 { r |= n & 1; n >>= 1 }
+        return n + r
+    }
+
+    /// The length of the run starting at `lo` (at least 2 when two items remain), and whether it
+    /// is strictly descending.
+    private func countRun(_ lo: Int, _ hi: Int) throws -> (Int, Bool) {
+        var i = lo + 1
+        if i == hi { return (1, false) }
+        var n = 2
+        if try less(a[i], a[i - 1]) {
+            i += 1
+            while i < hi {
+                if try !less(a[i], a[i - 1]) { break }
+                i += 1; n += 1
+            }
+            return (n, true)
+        }
+        i += 1
+        while i < hi {
+            if try less(a[i], a[i - 1]) { break }
+            i += 1; n += 1
+        }
+        return (n, false)
+    }
+
+    /// Sorts `a[lo..<hi]` by binary insertion, `a[lo..<start]` being sorted already.
+    private mutating func binarySort(_ lo: Int, _ hi: Int, _ startAt: Int) throws {
+        var start = startAt == lo ? startAt + 1 : startAt
+        while start < hi {
+            var l = lo, r = start
+            let pivot = a[r]
+            repeat {
+                let p = l + ((r - l) >> 1)
+                if try less(pivot, a[p]) { r = p } else { l = p + 1 }
+            } while l < r
+            var p = start
+            while p > l { a[p] = a[p - 1]; p -= 1 }
+            a[l] = pivot
+            start += 1
+        }
+    }
+
+    /// Powersort: merges pending runs whose power exceeds the new boundary's.
+    private mutating func foundNewRun(_ n2: Int) throws {
+        guard let last = runs.last else { return }
+        let power = Self.power(last.base, last.len, n2, a.count)
+        while runs.count > 1 && runs[runs.count - 2].power > power {
+            try mergeAt(runs.count - 2)
+        }
+        runs[runs.count - 1].power = power
+    }
+
+    private static func power(_ s1: Int, _ n1: Int, _ n2: Int, _ n: Int) -> Int {
+        var result = 0
+        var a = 2 * s1 + n1, b = a + n1 + n2
+        while true {
+            result += 1
+            if a >= n { a -= n; b -= n } else if b >= n { break }
+            a <<= 1
+            b <<= 1
+        }
+        return result
+    }
+
+    /// Merges pending runs `i` and `i + 1`.
+    private mutating func mergeAt(_ i: Int) throws {
+        let baseA = runs[i].base, lenA = runs[i].len
+        let baseB = runs[i + 1].base, lenB = runs[i + 1].len
+        runs[i].len = lenA + lenB
+        if i == runs.count - 3 { runs[i + 1] = runs[i + 2] }
+        runs.removeLast()
+        // Items of A already in place, and of B past A's end, need no merging.
+        let k = try gallopRight(a[baseB], a, baseA, lenA, 0)
+        let pa = baseA + k, na = lenA - k
+        if na == 0 { return }
+        let nb = try gallopLeft(a[pa + na - 1], a, baseB, lenB, lenB - 1)
+        if nb <= 0 { return }
+        if na <= nb { try mergeLo(pa, na, baseB, nb) } else { try mergeHi(pa, na, baseB, nb) }
+    }
+
+    /// Where `key` goes in the sorted `arr[base..<base+n]`, left of equal items, searching from `hint`.
+    private func gallopLeft(_ key: T, _ arr: [T], _ base: Int, _ n: Int, _ hint: Int) throws -> Int {
+        var lastofs = 0, ofs = 1
+        if try less(arr[base + hint], key) {
+            let maxofs = n - hint
+            while ofs < maxofs {
+                if try less(arr[base + hint + ofs], key) { lastofs = ofs; ofs = (ofs << 1) + 1 } else { break }
+            }
+            if ofs > maxofs { ofs = maxofs }
+            lastofs += hint
+            ofs += hint
+        } else {
+            let maxofs = hint + 1
+            while ofs < maxofs {
+                if try less(arr[base + hint - ofs], key) { break }
+                lastofs = ofs
+                ofs = (ofs << 1) + 1
+            }
+            if ofs > maxofs { ofs = maxofs }
+            let k = lastofs
+            lastofs = hint - ofs
+            ofs = hint - k
+        }
+        lastofs += 1
+        while lastofs < ofs {
+            let m = lastofs + ((ofs - lastofs) >> 1)
+            if try less(arr[base + m], key) { lastofs = m + 1 } else { ofs = m }
+        }
+        return ofs
+    }
+
+    /// Like `gallopLeft`, but right of equal items.
+    private func gallopRight(_ key: T, _ arr: [T], _ base: Int, _ n: Int, _ hint: Int) throws -> Int {
+        var lastofs = 0, ofs = 1
+        if try less(key, arr[base + hint]) {
+            let maxofs = hint + 1
+            while ofs < maxofs {
+                if try less(key, arr[base + hint - ofs]) { lastofs = ofs; ofs = (ofs << 1) + 1 } else { break }
+            }
+            if ofs > maxofs { ofs = maxofs }
+            let k = lastofs
+            lastofs = hint - ofs
+            ofs = hint - k
+        } else {
+            let maxofs = n - hint
+            while ofs < maxofs {
+                if try less(key, arr[base + hint + ofs]) { break }
+                lastofs = ofs
+                ofs = (ofs << 1) + 1
+            }
+            if ofs > maxofs { ofs = maxofs }
+            lastofs += hint
+            ofs += hint
+        }
+        lastofs += 1
+        while lastofs < ofs {
+            let m = lastofs + ((ofs - lastofs) >> 1)
+            if try less(key, arr[base + m]) { ofs = m } else { lastofs = m + 1 }
+        }
+        return ofs
+    }
+
+    /// Merges the adjacent runs `a[pa..<pa+na]` and `a[pb..<pb+nb]`, na <= nb, copying A aside.
+    private mutating func mergeLo(_ pa: Int, _ naStart: Int, _ pb: Int, _ nbStart: Int) throws {
+        tmp.removeAll(keepingCapacity: true)
+        tmp.append(contentsOf: a[pa..<(pa + naStart)])
+        var na = naStart, nb = nbStart
+        var dest = pa, ia = 0, ib = pb
+        var copyB = false
+        a[dest] = a[ib]; dest += 1; ib += 1; nb -= 1
+        do {
+            main: do {
+                if nb == 0 { break main }
+                if na == 1 { copyB = true; break main }
+                while true {
+                    var acount = 0, bcount = 0
+                    while true {
+                        if try less(a[ib], tmp[ia]) {
+                            a[dest] = a[ib]; dest += 1; ib += 1
+                            bcount += 1; acount = 0; nb -= 1
+                            if nb == 0 { break main }
+                            if bcount >= minGallop { break }
+                        } else {
+                            a[dest] = tmp[ia]; dest += 1; ia += 1
+                            acount += 1; bcount = 0; na -= 1
+                            if na == 1 { copyB = true; break main }
+                            if acount >= minGallop { break }
+                        }
+                    }
+                    minGallop += 1
+                    repeat {
+                        if minGallop > 1 { minGallop -= 1 }
+                        var k = try gallopRight(a[ib], tmp, ia, na, 0)
+                        acount = k
+                        if k != 0 {
+                            for j in 0..<k { a[dest + j] = tmp[ia + j] }
+                            dest += k; ia += k; na -= k
+                            if na == 1 { copyB = true; break main }
+                            // Impossible for a consistent order, but `<` may be anything.
+                            if na == 0 { break main }
+                        }
+                        a[dest] = a[ib]; dest += 1; ib += 1; nb -= 1
+                        if nb == 0 { break main }
+                        k = try gallopLeft(tmp[ia], a, ib, nb, 0)
+                        bcount = k
+                        if k != 0 {
+                            for j in 0..<k { a[dest + j] = a[ib + j] }
+                            dest += k; ib += k; nb -= k
+                            if nb == 0 { break main }
+                        }
+                        a[dest] = tmp[ia]; dest += 1; ia += 1; na -= 1
+                        if na == 1 { copyB = true; break main }
+                    } while acount >= Self.minGallopStart || bcount >= Self.minGallopStart
+                    minGallop += 1
+                }
+            }
+        } catch {
+            for j in 0..<na { a[dest + j] = tmp[ia + j] }
+            throw error
+        }
+        if copyB {
+            // The last item of A goes after the rest of B.
+            for j in 0..<nb { a[dest + j] = a[ib + j] }
+            a[dest + nb] = tmp[ia]
+        } else {
+            for j in 0..<na { a[dest + j] = tmp[ia + j] }
+        }
+    }
+
+    /// Merges the adjacent runs `a[pa..<pa+na]` and `a[pb..<pb+nb]`, na >= nb, copying B aside and
+    /// filling from the right.
+    private mutating func mergeHi(_ pa: Int, _ naStart: Int, _ pb: Int, _ nbStart: Int) throws {
+        tmp.removeAll(keepingCapacity: true)
+        tmp.append(contentsOf: a[pb..<(pb + nbStart)])
+        var na = naStart, nb = nbStart
+        var dest = pb + nb - 1, ia = pa + na - 1, ib = nb - 1
+        var copyA = false
+        a[dest] = a[ia]; dest -= 1; ia -= 1; na -= 1
+        do {
+            main: do {
+                if na == 0 { break main }
+                if nb == 1 { copyA = true; break main }
+                while true {
+                    var acount = 0, bcount = 0
+                    while true {
+                        if try less(tmp[ib], a[ia]) {
+                            a[dest] = a[ia]; dest -= 1; ia -= 1
+                            acount += 1; bcount = 0; na -= 1
+                            if na == 0 { break main }
+                            if acount >= minGallop { break }
+                        } else {
+                            a[dest] = tmp[ib]; dest -= 1; ib -= 1
+                            bcount += 1; acount = 0; nb -= 1
+                            if nb == 1 { copyA = true; break main }
+                            if bcount >= minGallop { break }
+                        }
+                    }
+                    minGallop += 1
+                    repeat {
+                        if minGallop > 1 { minGallop -= 1 }
+                        var k = try gallopRight(tmp[ib], a, pa, na, na - 1)
+                        k = na - k
+                        acount = k
+                        if k != 0 {
+                            dest -= k; ia -= k
+                            var j = k
+                            while j >= 1 { a[dest + j] = a[ia + j]; j -= 1 }
+                            na -= k
+                            if na == 0 { break main }
+                        }
+                        a[dest] = tmp[ib]; dest -= 1; ib -= 1; nb -= 1
+                        if nb == 1 { copyA = true; break main }
+                        k = try gallopLeft(a[ia], tmp, 0, nb, nb - 1)
+                        k = nb - k
+                        bcount = k
+                        if k != 0 {
+                            dest -= k; ib -= k
+                            for j in 1...k { a[dest + j] = tmp[ib + j] }
+                            nb -= k
+                            if nb == 1 { copyA = true; break main }
+                            // Impossible for a consistent order, but `<` may be anything.
+                            if nb == 0 { break main }
+                        }
+                        a[dest] = a[ia]; dest -= 1; ia -= 1; na -= 1
+                        if na == 0 { break main }
+                    } while acount >= Self.minGallopStart || bcount >= Self.minGallopStart
+                    minGallop += 1
+                }
+            }
+        } catch {
+            for j in 0..<nb { a[dest - (nb - 1) + j] = tmp[j] }
+            throw error
+        }
+        if copyA {
+            // The first item of B goes before the rest of A.
+            var j = 0
+            while j > -na { a[dest + j] = a[ia + j]; j -= 1 }
+            dest -= na; ia -= na
+            a[dest] = tmp[ib]
+        } else {
+            for j in 0..<nb { a[dest - (nb - 1) + j] = tmp[j] }
+        }
     }
 }

@@ -191,14 +191,22 @@ extension Runtime {
         if let m = obj.asObject(.boundMethod, BoundMethodObj.self), m.type === types.method {
             return noAttribute(m.function, name)
         }
+        let err: ScriptError
         if let m = obj.asModule {
             if initializingModules.contains(m.name) {
-                return attributeError("partially initialized module '\(m.name)' has no attribute '\(name)' (most likely due to a circular import)")
+                err = attributeError("partially initialized module '\(m.name)' has no attribute '\(name)' (most likely due to a circular import)")
+            } else {
+                err = attributeError("module '\(m.name)' has no attribute '\(name)'")
             }
-            return attributeError("module '\(m.name)' has no attribute '\(name)'")
+        } else if let t = obj.asType {
+            err = attributeError("type object '\(t.name)' has no attribute '\(name)'")
+        } else {
+            err = attributeError("'\(typeName(obj))' object has no attribute '\(name)'")
         }
-        if let t = obj.asType { return attributeError("type object '\(t.name)' has no attribute '\(name)'") }
-        return attributeError("'\(typeName(obj))' object has no attribute '\(name)'")
+        // For the "Did you mean" of an uncaught error (Runtime+Suggestions.swift).
+        err.exception.attributes[Runtime.attributeObjectKey] = obj
+        err.exception.attributes[Runtime.attributeNameKey] = newStr(name)
+        return err
     }
 
     /// The function to call for `obj.name(...)` with `obj` as first argument, when `name` is a method

@@ -602,6 +602,15 @@ extension Runtime {
             }
             return .none
         }
+        // BaseException's own __str__ and __repr__, reached through super() or the class.
+        for name in ["__str__", "__repr__"] {
+            exc.baseException.dict[name] = native(name, owner: "BaseException") { rt, args in
+                guard args.count == 1, let e = args[0].asException else {
+                    throw rt.typeError("descriptor '\(name)' of 'BaseException' object needs an argument")
+                }
+                return rt.newStr(name == "__str__" ? try rt.exceptionStr(e) : try rt.exceptionRepr(e))
+            }
+        }
         installObjectProtocol()
         builtins.set("__build_class__", native("__build_class__") { rt, args in try rt.buildClass(args) })
         builtins.set("super", Value(types.superType))

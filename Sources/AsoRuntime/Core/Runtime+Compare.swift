@@ -228,8 +228,9 @@ extension Runtime {
     func lessThan(_ a: Value, _ b: Value) throws -> Bool {
         if case .int(let x) = a, case .int(let y) = b { return x < y }
         if let x = a.asStr, let y = b.asStr { return x.value.unicodeScalars.lexicographicallyPrecedes(y.value.unicodeScalars) }
-        if case .bool(let r) = try compare(a, b, .lt) { return r }
-        return false
+        let r = try compare(a, b, .lt)
+        if case .bool(let t) = r { return t }
+        return try truthy(r)
     }
 
     /// Three-way order: -1, 0, 1, or 2 for "unordered" (a NaN); nil when the types do not order.
@@ -273,6 +274,11 @@ extension Runtime {
         if case .float(let d) = b, !d.isNaN, bigValue(a) != nil, d.isFinite {
             return -(try numericOrder(b, a))
         }
+        if case .float(let d) = a, d.isNaN { return 2 }
+        if case .float(let d) = b, d.isNaN { return 2 }
+        // An infinity is beyond every int, however large.
+        if case .float(let d) = a, d.isInfinite, bigValue(b) != nil { return d > 0 ? 1 : -1 }
+        if case .float(let d) = b, d.isInfinite, bigValue(a) != nil { return d > 0 ? -1 : 1 }
         guard let x = try floatValue(a), let y = try floatValue(b) else { return 2 }
         if x.isNaN || y.isNaN { return 2 }
         return x < y ? -1 : (x == y ? 0 : 1)
@@ -352,9 +358,24 @@ extension Runtime {
                         throw typeError("unhashable type: '\(o.type.name)'")
                     }
                 }
-                return Int(bitPattern: UInt(bitPattern: u.toOpaque().hashValue) >> 4)
+                return identityHash(o)
             }
         }
+    }
+
+    /// The hash of an object hashed by identity: a serial number given on first use (kept in
+    /// the object's spare `aux32` word), so sets and dicts of such objects iterate in the same
+    /// order on every run; generators (whose `aux32` is taken) hash by address.
+    func identityHash(_ o: Obj) -> Int {
+        if o.kind == .generator {
+            return Int(bitPattern: UInt(bitPattern: ObjectIdentifier(o).hashValue) >> 4)
+        }
+        if o.aux32 == 0 {
+            identityHashSerial &+= 1
+            if identityHashSerial <= 0 { identityHashSerial = 1 }
+            o.aux32 = identityHashSerial
+        }
+        return Int(o.aux32)
     }
 
     func hashInt(_ i: Int) -> Int {

@@ -163,7 +163,7 @@ extension Runtime {
             let msg = e.attributes["msg"].flatMap { $0.asStr?.value } ?? ""
             return out + "\(e.type.name): \(msg)\n"
         }
-        return exceptionLine(e) + "\n"
+        return exceptionLine(e) + (offerSuggestions ? suggestionSuffix(e) : "") + "\n"
     }
 
     /// `Type: message` (or `Type` alone), with the module prefix CPython shows for non-builtin classes.

@@ -177,8 +177,11 @@ extension Runtime {
     }
 
     private func assignSlice(_ l: ListObj, _ s: SliceObj, _ value: Value) throws {
-        let newItems = try iterateToArray(value)
         let (start, stop, step, count) = try sliceIndices(s, length: l.items.count)
+        if !isIterable(value) {
+            throw typeError(step == 1 ? "can only assign an iterable" : "must assign iterable to extended slice")
+        }
+        let newItems = try iterateToArray(value)
         if step == 1 {
             let hi = max(start, stop)
             l.items.replaceSubrange(start..<hi, with: newItems)

@@ -213,16 +213,34 @@ extension Runtime {
     func mergeMapping(into d: DictObj, _ m: Value, noDuplicates: Bool, callee: Value) throws {
         guard let src = m.asDict else {
             if noDuplicates {
-                throw typeError("\(calleeName(callee)) argument after ** must be a mapping, not \(typeName(m))")
+                throw typeError("\(try functionStr(callee)) argument after ** must be a mapping, not \(typeName(m))")
             }
             throw typeError("'\(typeName(m))' object is not a mapping")
         }
         for (k, v) in src.entries {
             if noDuplicates, try d.get(k, self) != nil {
-                throw typeError("\(calleeName(callee)) got multiple values for keyword argument '\(try str(k))'")
+                throw typeError("\(try functionStr(callee)) got multiple values for keyword argument '\(try str(k))'")
             }
             try d.set(k, v, self)
         }
+    }
+
+    /// How CPython names a callable in call errors (`_PyObject_FunctionStr`): `module.qualname()`,
+    /// without the module for builtins, else the callable's str.
+    func functionStr(_ v: Value) throws -> String {
+        if let b = v.asObject(.boundMethod, BoundMethodObj.self) { return try functionStr(b.function) }
+        if let f = v.asFunction {
+            let module = f.code.module.name
+            return module == "builtins" ? f.qualifiedName + "()" : "\(module).\(f.qualifiedName)()"
+        }
+        if let f = v.asObject(.native, NativeFunctionObj.self) {
+            return (f.owner.map { $0 + "." } ?? "") + f.name + "()"
+        }
+        if let t = v.asType {
+            if let m = t.moduleName, m != "builtins" { return "\(m).\(t.qualifiedName)()" }
+            return t.name + "()"
+        }
+        return try str(v)
     }
 
     func calleeName(_ v: Value) -> String {

@@ -136,7 +136,10 @@ extension Runtime {
                 return 1
             }
         }
-        writeErr(formatException(e))
+        offerSuggestions = true
+        let text = formatException(e)
+        offerSuggestions = false
+        writeErr(text)
         if e.type.isSubtype(of: exc.keyboardInterrupt) { endedByKeyboardInterrupt = true }
         return 1
     }

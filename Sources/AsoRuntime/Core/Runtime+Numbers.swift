@@ -148,7 +148,10 @@ extension Runtime {
         case .xor: return makeInt(x ^ y)
         case .lshift:
             if y.signum() < 0 { throw valueError("negative shift count") }
-            guard let n = Int(exactly: y), n < (1 << 32) else { throw overflowError("too many digits in integer") }
+            if x.isZero { return .int(0) }
+            guard let n = Int(exactly: y) else { throw overflowError("too many digits in integer") }
+            // CPython's allocation of the result fails first: a MemoryError.
+            if n >= (1 << 32) { throw memoryError() }
             try checkAllocation(n / 8 + x.bitWidth / 8, elementSize: 1)
             return makeInt(x << n)
         case .rshift:

@@ -52,6 +52,13 @@ extension Runtime {
         }
     }
 
+    /// `BaseException.__repr__`: the class name and the args.
+    func exceptionRepr(_ e: ExceptionObj) throws -> String {
+        let args = e.args.asTuple?.items ?? []
+        if args.count == 1 { return "\(e.type.name)(\(try repr(args[0])))" }
+        return e.type.name + (try repr(e.args))
+    }
+
     func address(_ o: Obj) -> String {
         "0x" + String(UInt(bitPattern: ObjectIdentifier(o).hashValue), radix: 16).leftPadded(12)
     }
@@ -113,11 +120,7 @@ extension Runtime {
             let m = unsafeDowncast(o, to: ModuleObj.self)
             if let f = m.file { return "<module '\(m.name)' from '\(f)'>" }
             return "<module '\(m.name)' (built-in)>"
-        case .exception:
-            let e = unsafeDowncast(o, to: ExceptionObj.self)
-            let args = e.args.asTuple?.items ?? []
-            if args.count == 1 { return "\(e.type.name)(\(try repr(args[0])))" }
-            return e.type.name + (try repr(e.args))
+        case .exception: return try exceptionRepr(unsafeDowncast(o, to: ExceptionObj.self))
         case .cell: return "<cell at \(address(o))>"
         case .code:
             let c = unsafeDowncast(o, to: CodeObj.self)

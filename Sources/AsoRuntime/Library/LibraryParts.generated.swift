@@ -235,8 +235,13 @@ def as_completed(fs, *, timeout=None):
         raise TypeError(f"expect an iterable of futures, not {type(fs).__name__}")
     loop = get_running_loop()
     todo = set()
-    for f in set(fs):
-        todo.add(ensure_future(f))
+    # (CPython iterates set(fs), whose order follows object addresses; the given order, without
+    # repeats, makes the same program start its tasks in the same order on every run.)
+    seen = set()
+    for f in fs:
+        if f not in seen:
+            seen.add(f)
+            todo.add(ensure_future(f))
     done = _DoneQueue()
     handle = [None]
 

@@ -436,7 +436,15 @@ extension Runtime {
             if arg & 1 != 0 { sp -= 1; kwv = sp.pointee }
             sp -= 1
             let tuple = sp.pointee
-            if let t = tuple.asTuple {
+            if arg & 2 != 0, tuple.asTuple == nil {
+                // `f(*x)` alone: x itself, which must be iterable (and is not ours to empty).
+                if !isIterable(tuple) {
+                    throw typeError("\(try functionStr((sp - 2).pointee)) argument after * must be an iterable, not \(typeName(tuple))")
+                }
+                tempRoots.append(tuple)
+                defer { tempRoots.removeLast() }
+                spill = try iterateToArray(tuple)
+            } else if let t = tuple.asTuple {
                 spill = t.items
                 spillTuple = tuple
             } else if let l = tuple.asList {

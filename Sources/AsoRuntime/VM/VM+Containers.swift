@@ -59,6 +59,7 @@ extension Runtime {
     /// `listExtend`: the items of `iterable` appended to `list` (`[*xs]`, `f(*xs)`).
     @inline(__always)
     func extendList(_ list: Value, _ iterable: Value) throws {
+        if !isIterable(iterable) { throw typeError("Value after * must be an iterable, not \(typeName(iterable))") }
         let items = try iterateToArray(iterable)
         guard let l = list.asList else { return }
         // An empty list takes the items' storage as it is (shared until either side changes: copy

@@ -34,7 +34,7 @@ extension Runtime {
 
     /// NameError for name `arg` of `code`.
     func notDefined(_ code: CodeObj, _ arg: Int) -> ScriptError {
-        error(exc.nameError, "name '\(code.code.names[arg])' is not defined")
+        nameErrorWithSuggestion(code.code.names[arg], code)
     }
 
     func unboundLocal(_ code: CodeObj, _ slot: Int) -> ScriptError {

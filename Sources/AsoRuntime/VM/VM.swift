@@ -423,8 +423,14 @@ extension Runtime {
                     case .setUpdate:
                         sp -= 1
                         Runtime.saveState(fp, ip, sp, fiber)
-                        let items = try iterateToArray(sp.pointee)
-                        if let s = (sp - arg).pointee.asSet { for v in items { try s.add(v, self) } }
+                        // CPython's set_update: a set merges table to table (its order shows).
+                        if let s = (sp - arg).pointee.asSet {
+                            tempRoots.append(sp.pointee)
+                            defer { tempRoots.removeLast() }
+                            try setUpdate(s, from: sp.pointee)
+                        } else {
+                            _ = try iterateToArray(sp.pointee)
+                        }
                     case .dictUpdate, .dictMerge:
                         sp -= 1
                         Runtime.saveState(fp, ip, sp, fiber)
