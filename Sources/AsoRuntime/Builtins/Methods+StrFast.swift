@@ -340,7 +340,7 @@ func withUTF8<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) 
 }
 
 /// The byte offset of the first occurrence of `p` in `s`.
-private func utf8Find(_ s: String, _ p: String) -> Int? {
+func utf8Find(_ s: String, _ p: String) -> Int? {
     withUTF8(s) { h in
         withUTF8(p) { q in
             if q.isEmpty { return 0 }
