@@ -283,9 +283,40 @@ extension Runtime {
 
 /// Builds a string from code points.
 func scalarString(_ s: ArraySlice<Unicode.Scalar>) -> String {
-    var v = String.UnicodeScalarView()
-    v.append(contentsOf: s)
-    return String(v)
+    // Two passes: the UTF-8 length, then the bytes written in place (no generic appends of
+    // scalars, and the string's storage is exactly its size).
+    var size = 0
+    for c in s {
+        let v = c.value
+        size &+= v < 0x80 ? 1 : v < 0x800 ? 2 : v < 0x10000 ? 3 : 4
+    }
+    if size == 0 { return "" }
+    return String(unsafeUninitializedCapacity: size) { out in
+        var i = 0
+        for c in s {
+            let v = c.value
+            if v < 0x80 {
+                out[i] = UInt8(truncatingIfNeeded: v)
+                i &+= 1
+            } else if v < 0x800 {
+                out[i] = UInt8(truncatingIfNeeded: 0xC0 | (v >> 6))
+                out[i &+ 1] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
+                i &+= 2
+            } else if v < 0x10000 {
+                out[i] = UInt8(truncatingIfNeeded: 0xE0 | (v >> 12))
+                out[i &+ 1] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F))
+                out[i &+ 2] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
+                i &+= 3
+            } else {
+                out[i] = UInt8(truncatingIfNeeded: 0xF0 | (v >> 18))
+                out[i &+ 1] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 12) & 0x3F))
+                out[i &+ 2] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F))
+                out[i &+ 3] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
+                i &+= 4
+            }
+        }
+        return i
+    }
 }
 
 /// The position of `p` in `s[lo..<hi]` (first or last), or -1.

@@ -75,20 +75,22 @@ extension Runtime {
                     }
                     fill = c
                 }
-                let s = rt.scalarsOf(me)
-                if width <= s.count { return me }
+                guard let str = me.asStr else { return me }
+                if width <= str.count { return me }
                 try rt.checkAllocation(width, elementSize: 4)
-                let total = width - s.count
+                let total = width - str.count
                 var left: Int
                 switch align {
                 case -1: left = 0
                 case 1: left = total
                 default: left = total / 2 + (total & width & 1)
                 }
-                var out = Scalars(repeating: fill, count: left)
-                out += s
-                out += Scalars(repeating: fill, count: total - left)
-                return rt.newStr(scalarString(out[...]))
+                // Built as UTF-8: the fill, the receiver's bytes as they are, the fill.
+                var out = UTF8Builder(capacity: str.value.utf8.count + total)
+                out.append(fill, count: left)
+                withUTF8(str.value) { out.append(bytes: $0) }
+                out.append(fill, count: total - left)
+                return out.bytes.withUnsafeBufferPointer { rt.newStr(utf8: $0, ascii: str.isASCII && fill.isASCII ? true : nil) }
             }
         }
         defineMethod(t, "zfill") { rt, me, a in

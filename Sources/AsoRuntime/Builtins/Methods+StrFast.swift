@@ -120,34 +120,168 @@ extension Runtime {
             }
         }
 
-        speedUp("strip") { rt, a in
-            guard a.count == 1, let me = a[0].asStr, me.isASCII else { return nil }
-            let u = Array(me.value.utf8)
-            var lo = 0, hi = u.count
-            while lo < hi && isASCIISpace(u[lo]) { lo += 1 }
-            while hi > lo && isASCIISpace(u[hi - 1]) { hi -= 1 }
-            if lo == 0 && hi == u.count { return a[0] }
-            return rt.newStr(String(decoding: u[lo..<hi], as: UTF8.self))
+        // strip/lstrip/rstrip of an ASCII string, of whitespace or of a set of ASCII characters:
+        // by bytes, on the string's own storage.
+        for (name, left, right) in [("strip", true, true), ("lstrip", true, false), ("rstrip", false, true)] {
+            speedUp(name) { rt, a in
+                guard a.count <= 2, let me = a[0].asStr, me.isASCII else { return nil }
+                var set = (UInt64(0), UInt64(0))
+                let whitespace = a.count == 1 || a[1].isNone
+                if !whitespace {
+                    guard let chars = a[1].asStr, chars.isASCII else { return nil }
+                    for b in chars.value.utf8 {
+                        if b < 64 { set.0 |= 1 &<< UInt64(b) } else { set.1 |= 1 &<< UInt64(b &- 64) }
+                    }
+                }
+                @inline(__always) func strips(_ b: UInt8) -> Bool {
+                    if whitespace { return isASCIISpace(b) }
+                    return b < 64 ? set.0 & (1 &<< UInt64(b)) != 0 : set.1 & (1 &<< UInt64(b &- 64)) != 0
+                }
+                return withUTF8(me.value) { u -> Value in
+                    var lo = 0, hi = u.count
+                    if left { while lo < hi && strips(u[lo]) { lo += 1 } }
+                    if right { while hi > lo && strips(u[hi - 1]) { hi -= 1 } }
+                    if lo == 0 && hi == u.count && me.type === rt.types.str { return a[0] }
+                    return rt.newStr(utf8: UnsafeBufferPointer(rebasing: u[lo..<hi]), ascii: true)
+                }
+            }
         }
 
-        speedUp("startswith") { _, a in
-            guard a.count == 2 else { return nil }
-            return a[0].withStr { me in a[1].withStr { p in Value.bool(me.value.utf8.starts(with: p.value.utf8)) } } ?? nil
+        // The character-class predicates of an ASCII string, by bytes (what each means for ASCII
+        // is what CPython's Unicode tables say for those code points).
+        let predicates: [(String, (UInt8) -> Bool)] = [
+            ("isdigit", { $0 >= 0x30 && $0 <= 0x39 }),
+            ("isdecimal", { $0 >= 0x30 && $0 <= 0x39 }),
+            ("isnumeric", { $0 >= 0x30 && $0 <= 0x39 }),
+            ("isalpha", { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
+            ("isalnum", { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || ($0 >= 0x30 && $0 <= 0x39) }),
+            ("isspace", isASCIISpace),
+        ]
+        for (name, test) in predicates {
+            speedUp(name) { _, a in
+                guard a.count == 1, let me = a[0].asStr, me.isASCII else { return nil }
+                return .bool(withUTF8(me.value) { u in !u.isEmpty && u.allSatisfy(test) })
+            }
         }
-        speedUp("endswith") { _, a in
-            guard a.count == 2 else { return nil }
-            return a[0].withStr { me in
-                a[1].withStr { p in Value.bool(me.value.utf8.reversed().starts(with: p.value.utf8.reversed())) }
-            } ?? nil
+        for (name, lower) in [("islower", true), ("isupper", false)] {
+            speedUp(name) { _, a in
+                guard a.count == 1, let me = a[0].asStr, me.isASCII else { return nil }
+                return .bool(withUTF8(me.value) { u -> Bool in
+                    var cased = false
+                    for b in u {
+                        if b >= 0x61 && b <= 0x7A {
+                            if !lower { return false }
+                            cased = true
+                        } else if b >= 0x41 && b <= 0x5A {
+                            if lower { return false }
+                            cased = true
+                        }
+                    }
+                    return cased
+                })
+            }
+        }
+
+        // With start/end bounds, an ASCII receiver is searched by bytes: its code point offsets
+        // are its byte offsets, and a needle's bytes can only match ASCII bytes if it is ASCII.
+        for (name, atStart) in [("startswith", true), ("endswith", false)] {
+            speedUp(name) { _, a in
+                guard a.count >= 2, a.count <= 4, let me = a[0].asStr, let p = a[1].asStr else { return nil }
+                if a.count == 2 {
+                    return .bool(withUTF8(me.value) { h in
+                        withUTF8(p.value) { q in
+                            q.count <= h.count && UnsafeBufferPointer(rebasing: atStart ? h[0..<q.count] : h[(h.count - q.count)...])
+                                .elementsEqual(q)
+                        }
+                    })
+                }
+                guard me.isASCII, let (lo, hi) = asciiBounds(a, from: 2, length: me.count) else { return nil }
+                return .bool(withUTF8(me.value) { h in
+                    withUTF8(p.value) { q in
+                        if hi - lo < q.count || lo > h.count { return false }
+                        return UnsafeBufferPointer(rebasing: atStart ? h[lo..<(lo + q.count)] : h[(hi - q.count)..<hi]).elementsEqual(q)
+                    }
+                })
+            }
         }
 
         speedUp("find") { _, a in
-            guard a.count == 2, let me = a[0].asStr, me.isASCII, let p = a[1].asStr, p.isASCII else { return nil }
+            guard a.count == 2, let me = a[0].asStr, me.isASCII, let p = a[1].asStr, p.isASCII else {
+                guard a.count >= 2, a.count <= 4, let me = a[0].asStr, me.isASCII, let p = a[1].asStr,
+                      let (lo, hi) = asciiBounds(a, from: 2, length: me.count) else { return nil }
+                return .int(findBytes(me.value, p.value, lo, hi, reverse: false))
+            }
             return .int(utf8Find(me.value, p.value) ?? -1)
         }
+        for (name, reverse, raises) in [("rfind", true, false), ("index", false, true), ("rindex", true, true)] {
+            speedUp(name) { _, a in
+                guard a.count >= 2, a.count <= 4, let me = a[0].asStr, me.isASCII, let p = a[1].asStr,
+                      let (lo, hi) = asciiBounds(a, from: 2, length: me.count) else { return nil }
+                let r = findBytes(me.value, p.value, lo, hi, reverse: reverse)
+                // A miss that raises goes to the general method, which owns the error.
+                return r < 0 && raises ? nil : .int(r)
+            }
+        }
         speedUp("count") { _, a in
-            guard a.count == 2, let me = a[0].asStr, let p = a[1].asStr, !p.value.isEmpty else { return nil }
+            guard a.count == 2, let me = a[0].asStr, let p = a[1].asStr, !p.value.isEmpty else {
+                guard a.count >= 2, a.count <= 4, let me = a[0].asStr, me.isASCII, let p = a[1].asStr,
+                      !p.value.isEmpty, let (lo, hi) = asciiBounds(a, from: 2, length: me.count) else { return nil }
+                var n = 0, i = lo
+                while true {
+                    let j = findBytes(me.value, p.value, i, hi, reverse: false)
+                    if j < 0 { break }
+                    n += 1
+                    i = j + p.value.utf8.count
+                }
+                return .int(n)
+            }
             return .int(forEachUTF8Piece(me.value, p.value) { _ in })
+        }
+    }
+}
+
+/// The start and end arguments at `a[k]` and `a[k + 1]` (when present: ints or None), adjusted as
+/// CPython's ADJUST_INDICES does for a string of `length` code points; nil for any other kind of
+/// argument (the general method handles `__index__` and the errors).
+private func asciiBounds(_ a: UnsafeBufferPointer<Value>, from k: Int, length: Int) -> (Int, Int)? {
+    func index(_ i: Int, _ d: Int) -> Int?? {
+        guard i < a.count else { return .some(d) }
+        switch a[i] {
+        case .none: return .some(d)
+        case .int(let v): return .some(v)
+        default: return .none
+        }
+    }
+    guard case .some(let lo?) = index(k, 0), case .some(let hi?) = index(k + 1, length) else { return nil }
+    var start = lo, end = hi
+    if end > length { end = length } else if end < 0 { end = max(0, end &+ length) }
+    if start < 0 { start = max(0, start &+ length) }
+    return (start, end)
+}
+
+/// `findScalars` over the UTF-8 bytes of an ASCII haystack (offsets are code point offsets).
+private func findBytes(_ s: String, _ p: String, _ lo: Int, _ hi: Int, reverse: Bool) -> Int {
+    withUTF8(s) { h in
+        withUTF8(p) { q in
+            let n = q.count
+            if lo > h.count || hi - lo < n { return -1 }
+            if n == 0 { return reverse ? hi : lo }
+            let first = q[0]
+            if reverse {
+                var i = hi - n
+                while i >= lo {
+                    if h[i] == first && UnsafeBufferPointer(rebasing: h[i..<(i + n)]).elementsEqual(q) { return i }
+                    i -= 1
+                }
+            } else {
+                var i = lo
+                let last = hi - n
+                while i <= last {
+                    if h[i] == first && UnsafeBufferPointer(rebasing: h[i..<(i + n)]).elementsEqual(q) { return i }
+                    i += 1
+                }
+            }
+            return -1
         }
     }
 }
@@ -206,7 +340,7 @@ func withUTF8<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) 
 }
 
 /// The byte offset of the first occurrence of `p` in `s`.
-private func utf8Find(_ s: String, _ p: String) -> Int? {
+func utf8Find(_ s: String, _ p: String) -> Int? {
     withUTF8(s) { h in
         withUTF8(p) { q in
             if q.isEmpty { return 0 }

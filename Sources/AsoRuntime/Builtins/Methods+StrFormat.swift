@@ -44,7 +44,14 @@ struct TemplateFormatter {
                 if i + 1 < s.count, s[i + 1] == "}" { out += "}"; i += 2; continue }
                 throw rt.valueError("Single '}' encountered in format string")
             }
-            if c != "{" { out.unicodeScalars.append(c); i += 1; continue }
+            if c != "{" {
+                // A run of literal text, copied at once (not appended scalar by scalar).
+                var j = i + 1
+                while j < s.count && s[j] != "{" && s[j] != "}" { j += 1 }
+                out += scalarString(s[i..<j])
+                i = j
+                continue
+            }
             if i + 1 < s.count, s[i + 1] == "{" { out += "{"; i += 2; continue }
             if i + 1 >= s.count { throw rt.valueError("Single '{' encountered in format string") }
             // Find the matching '}' (nested braces belong to the spec).

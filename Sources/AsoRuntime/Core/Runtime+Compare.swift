@@ -26,7 +26,7 @@ extension Runtime {
             }
             let x = u.takeUnretainedValue(), y = w.takeUnretainedValue()
             if x.kind == .str && y.kind == .str {
-                return unsafeDowncast(x, to: StrObj.self).value == unsafeDowncast(y, to: StrObj.self).value
+                return strEqual(unsafeDowncast(x, to: StrObj.self), unsafeDowncast(y, to: StrObj.self))
             }
             return try objectEquals(a, x, b, y)
         case (.object(let u), _), (_, .object(let u)):
@@ -227,7 +227,7 @@ extension Runtime {
     /// `a < b` for sorting.
     func lessThan(_ a: Value, _ b: Value) throws -> Bool {
         if case .int(let x) = a, case .int(let y) = b { return x < y }
-        if let x = a.asStr, let y = b.asStr { return x.value.unicodeScalars.lexicographicallyPrecedes(y.value.unicodeScalars) }
+        if let x = a.asStr, let y = b.asStr { return strOrder(x.value, y.value) < 0 }
         let r = try compare(a, b, .lt)
         if case .bool(let t) = r { return t }
         return try truthy(r)
@@ -246,9 +246,7 @@ extension Runtime {
         let x = u.takeUnretainedValue(), y = w.takeUnretainedValue()
         switch (x.kind, y.kind) {
         case (.str, .str):
-            let p = unsafeDowncast(x, to: StrObj.self).value, q = unsafeDowncast(y, to: StrObj.self).value
-            if p == q { return 0 }
-            return p.unicodeScalars.lexicographicallyPrecedes(q.unicodeScalars) ? -1 : 1
+            return strOrder(unsafeDowncast(x, to: StrObj.self).value, unsafeDowncast(y, to: StrObj.self).value)
         case (.list, .list):
             return try sequenceOrder(unsafeDowncast(x, to: ListObj.self).items, unsafeDowncast(y, to: ListObj.self).items)
         case (.tuple, .tuple):
@@ -480,5 +478,33 @@ extension Runtime {
         h ^= h &>> 33
         let r = Int(truncatingIfNeeded: h)
         return r == -1 ? -2 : r
+    }
+}
+
+/// Python's `==` on two strings: the same code points, compared as UTF-8 bytes (Swift's `==` on
+/// `String` is canonical equivalence, which would make "\u{E9}" equal "e\u{301}").
+@inline(__always) func strEqual(_ a: StrObj, _ b: StrObj) -> Bool {
+    if a.count != b.count { return false }
+    return withUTF8(a.value) { p in
+        withUTF8(b.value) { q in
+            guard p.count == q.count else { return false }
+            guard let x = p.baseAddress, let y = q.baseAddress else { return p.count == 0 }
+            return memcmp(x, y, p.count) == 0
+        }
+    }
+}
+
+/// -1, 0 or 1 as `p` orders before, equal to or after `q` by code points; UTF-8 bytes order as
+/// their code points do, so this compares bytes.
+func strOrder(_ p: String, _ q: String) -> Int {
+    withUTF8(p) { a in
+        withUTF8(q) { b in
+            let n = min(a.count, b.count)
+            if n > 0, let x = a.baseAddress, let y = b.baseAddress {
+                let c = memcmp(x, y, n)
+                if c != 0 { return c < 0 ? -1 : 1 }
+            }
+            return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+        }
     }
 }

@@ -244,8 +244,10 @@ extension Runtime {
                 guard let s = item.asStr else {
                     throw typeError("'in <string>' requires string as left operand, not \(typeName(item))")
                 }
+                // By UTF-8 bytes, which is by code points (Swift's `contains` compares Characters,
+                // so it would find "é" in "e\u{301}" and not "e" there).
                 let hay = unsafeDowncast(o, to: StrObj.self).value
-                return s.value.isEmpty || hay.contains(s.value)
+                return s.value.isEmpty || utf8Find(hay, s.value) != nil
             case .dict: return try unsafeDowncast(o, to: DictObj.self).get(item, self) != nil
             case .set, .frozenset: return try unsafeDowncast(o, to: SetObj.self).contains(item, self)
             case .range:

@@ -217,6 +217,12 @@ extension Runtime {
             }
             throw typeError("'\(typeName(m))' object is not a mapping")
         }
+        // Into an empty dict (`f(**d)`, `{**d}`): a copy of the table, its hashes kept, instead of
+        // hashing and inserting key by key.
+        if d.count == 0 && d.values.isEmpty {
+            d.copyContents(of: src)
+            return
+        }
         for (k, v) in src.entries {
             if noDuplicates, try d.get(k, self) != nil {
                 throw typeError("\(try functionStr(callee)) got multiple values for keyword argument '\(try str(k))'")

@@ -296,12 +296,35 @@ extension Runtime {
         }
     }
 
+    /// `s * n` (n >= 0, its size checked): the bytes copied in doubling blocks, not appended a
+    /// string at a time (Swift's `String(repeating:count:)` appends one copy per step).
+    private func repeatedStr(_ x: StrObj, _ n: Int) -> Value {
+        let size = x.value.utf8.count &* n
+        if size == 0 { return newASCIIStr("") }
+        if n == 1, x.type === types.str { return Value(x) }
+        let text = withUTF8(x.value) { unit in
+            String(unsafeUninitializedCapacity: size) { out in
+                guard let base = out.baseAddress, let src = unit.baseAddress else { return 0 }
+                base.initialize(from: src, count: unit.count)
+                var filled = unit.count
+                while filled < size {
+                    let chunk = min(filled, size &- filled)
+                    (base + filled).initialize(from: base, count: chunk)
+                    filled &+= chunk
+                }
+                return size
+            }
+        }
+        if x.isASCII { return newASCIIStr(text) }
+        return newStr(text)
+    }
+
     private func repeatSequence(_ s: Value, _ n0: Int, inplace: Bool) throws -> Value? {
         let n = max(0, n0)
         if let x = s.asStr {
             if n.multipliedReportingOverflow(by: x.value.utf8.count).overflow { throw overflowError("repeated string is too long") }
             try checkAllocation(n, elementSize: x.value.utf8.count)
-            return newStr(String(repeating: x.value, count: n))
+            return repeatedStr(x, n)
         }
         if let x = s.asList {
             try checkAllocation(n, elementSize: x.items.count * 16)

@@ -47,16 +47,62 @@ func layoutNumber(_ parts: NumberParts, spec: FormatSpec, groupSize: Int,
         default: lpad = padding
         }
     }
-    var out = String.UnicodeScalarView()
-    out.append(contentsOf: repeatElement(spec.fill, count: lpad))
+    var out = UTF8Builder(capacity: lpad + spad + rpad + nonDigits + grouped.count)
+    out.append(spec.fill, count: lpad)
     if let signChar { out.append(signChar) }
-    out.append(contentsOf: parts.prefix)
-    out.append(contentsOf: repeatElement(spec.fill, count: spad))
-    out.append(contentsOf: grouped)
+    out.append(parts.prefix[...])
+    out.append(spec.fill, count: spad)
+    out.append(grouped[...])
     if parts.hasDecimal { out.append(".") }
-    out.append(contentsOf: parts.remainder)
-    out.append(contentsOf: repeatElement(spec.fill, count: rpad))
-    return String(out)
+    out.append(parts.remainder[...])
+    out.append(spec.fill, count: rpad)
+    return out.string
+}
+
+/// Builds a string as UTF-8 bytes, a scalar at a time (an ASCII scalar is one byte stored), so
+/// formatting never goes through `String.UnicodeScalarView`'s generic appends.
+struct UTF8Builder {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    mutating func append(bytes more: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: more) }
+
+    @inline(__always) mutating func append(_ c: Unicode.Scalar) {
+        let v = c.value
+        if v < 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v))
+        } else if v < 0x800 {
+            bytes.append(UInt8(truncatingIfNeeded: 0xC0 | (v >> 6)))
+            bytes.append(UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F)))
+        } else if v < 0x10000 {
+            bytes.append(UInt8(truncatingIfNeeded: 0xE0 | (v >> 12)))
+            bytes.append(UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F)))
+            bytes.append(UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F)))
+        } else {
+            bytes.append(UInt8(truncatingIfNeeded: 0xF0 | (v >> 18)))
+            bytes.append(UInt8(truncatingIfNeeded: 0x80 | ((v >> 12) & 0x3F)))
+            bytes.append(UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F)))
+            bytes.append(UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F)))
+        }
+    }
+
+    /// `c` repeated `count` times (nothing when count <= 0).
+    @inline(__always) mutating func append(_ c: Unicode.Scalar, count: Int) {
+        guard count > 0 else { return }
+        if c.value < 0x80 {
+            bytes.append(contentsOf: repeatElement(UInt8(truncatingIfNeeded: c.value), count: count))
+        } else {
+            for _ in 0..<count { append(c) }
+        }
+    }
+
+    mutating func append(_ scalars: ArraySlice<Unicode.Scalar>) {
+        for c in scalars { append(c) }
+    }
+
+    var string: String { bytes.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) } }
 }
 
 /// CPython's `_PyUnicode_InsertThousandsGrouping`: groups from the right and, while `minWidth` is not
@@ -116,9 +162,9 @@ func padString(_ scalars: ArraySlice<Unicode.Scalar>, width: Int, align: Unicode
         lpad = (total - count) / 2
     }
     let rpad = total - count - lpad
-    var out = String.UnicodeScalarView()
-    out.append(contentsOf: repeatElement(fill, count: lpad))
-    out.append(contentsOf: scalars)
-    out.append(contentsOf: repeatElement(fill, count: rpad))
-    return String(out)
+    var out = UTF8Builder(capacity: total)
+    out.append(fill, count: lpad)
+    out.append(scalars)
+    out.append(fill, count: rpad)
+    return out.string
 }

@@ -193,6 +193,9 @@ func formatString(_ value: String, _ spec: String, typeName: String = "str") thr
         throw .valueError("'=' alignment not allowed in string format specifier")
     }
     try checkFormatWidth(format.width)
+    if format.precision < 0 && format.width <= value.utf8.count && format.width <= value.unicodeScalars.count {
+        return value
+    }
     let scalars = Array(value.unicodeScalars)
     var count = scalars.count
     if format.precision >= 0 && count >= format.precision { count = format.precision }

@@ -127,7 +127,13 @@ struct JSONEncoder {
 
     private mutating func appendString(_ s: Scalars) {
         out += "\""
-        for c in s {
+        // Runs of characters that need no escape are copied at once.
+        var run = 0
+        for (i, c) in s.enumerated() {
+            let plain = c.value >= 0x20 && c != "\"" && c != "\\" && !(ensureASCII && c.value >= 0x7F)
+            if plain { continue }
+            if run < i { out += scalarString(s[run..<i]) }
+            run = i + 1
             switch c {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
@@ -137,18 +143,15 @@ struct JSONEncoder {
             case "\u{08}": out += "\\b"
             case "\u{0C}": out += "\\f"
             default:
-                if c.value < 0x20 || (ensureASCII && c.value >= 0x7F) {
-                    if c.value >= 0x10000 {
-                        let v = c.value - 0x10000
-                        out += "\\u" + String(0xD800 + (v >> 10), radix: 16) + "\\u" + String(0xDC00 + (v & 0x3FF), radix: 16)
-                    } else {
-                        out += "\\u" + String(c.value, radix: 16).leftPadded(4)
-                    }
+                if c.value >= 0x10000 {
+                    let v = c.value - 0x10000
+                    out += "\\u" + String(0xD800 + (v >> 10), radix: 16) + "\\u" + String(0xDC00 + (v & 0x3FF), radix: 16)
                 } else {
-                    out.unicodeScalars.append(c)
+                    out += "\\u" + String(c.value, radix: 16).leftPadded(4)
                 }
             }
         }
+        if run < s.count { out += scalarString(s[run...]) }
         out += "\""
     }
 }

@@ -89,6 +89,11 @@ final class CodeObj: Obj {
     /// One entry per instruction; attribute loads, stores and method loads on instances remember
     /// there the receiver's shape and what it means for the instruction's name.
     let attrCache: UnsafeMutablePointer<AttrCacheEntry>
+    /// One pointer per instruction, nil until an attribute load there has seen instances of a
+    /// second shape: then `AttrPolyCache.ways` more (shape, slot) pairs, so a site that sees a few
+    /// classes (a method of a base class called on instances of its subclasses) still loads
+    /// with a comparison per way instead of looking the name up.
+    let attrPoly: UnsafeMutablePointer<UnsafeMutablePointer<AttrPolyWay>?>
 
     init(code: CodeObject, module: ModuleObj, consts: [Value], globalSlots: [Int32], builtinSlots: [Int32],
          names: [Value], type: TypeObject) {
@@ -114,6 +119,8 @@ final class CodeObj: Obj {
         methodCache.initialize(repeating: MethodCacheEntry(), count: max(1, code.code.count))
         attrCache = .allocate(capacity: max(1, code.code.count))
         attrCache.initialize(repeating: AttrCacheEntry(), count: max(1, code.code.count))
+        attrPoly = .allocate(capacity: max(1, code.code.count))
+        attrPoly.initialize(repeating: nil, count: max(1, code.code.count))
         frameSize = code.localNames.count + code.maxStackDepth
         isResumable = !code.flags.isDisjoint(with: [.generator, .coroutine, .asyncGenerator])
         isSimple = code.cellSlots.isEmpty && code.freeCount == 0 && code.keywordOnlyCount == 0
@@ -183,6 +190,8 @@ final class CodeObj: Obj {
         methodCache.deallocate()
         for i in 0..<max(1, code.code.count) { attrCache[i].releaseShapes() }
         attrCache.deallocate()
+        for i in 0..<max(1, code.code.count) { if let p = attrPoly[i] { AttrPolyCache.free(p) } }
+        attrPoly.deallocate()
         nameValues.deallocate()
     }
     override func trace(_ t: inout Tracer) {
@@ -308,6 +317,51 @@ struct AttrCacheEntry {
         shape = nil
         next = nil
         module = nil
+    }
+}
+
+/// One way of an attribute load's polymorphic cache (`CodeObj.attrPoly`): an instance of `shape`
+/// (retained while the entry names it, so its address is never reused) has the name in `slot`.
+struct AttrPolyWay {
+    var shape: UnsafeMutableRawPointer? = nil
+    var slot = 0
+}
+
+/// The polymorphic caches of attribute loads: `ways` pairs per instruction that needs them.
+enum AttrPolyCache {
+    static let ways = 4
+
+    /// The slot of the name for an instance whose shape is at `shape`, when a way knows it.
+    @inline(__always) static func slot(_ p: UnsafeMutablePointer<AttrPolyWay>, _ shape: UnsafeMutableRawPointer) -> Int? {
+        for i in 0..<ways where p[i].shape == shape { return p[i].slot }
+        return nil
+    }
+
+    /// Remembers (shape, slot) at `cell`, making the cache when it is nil; a full cache replaces
+    /// the way the shape's address picks.
+    static func learn(_ cell: UnsafeMutablePointer<UnsafeMutablePointer<AttrPolyWay>?>, _ shape: Shape, _ slot: Int) {
+        let p: UnsafeMutablePointer<AttrPolyWay>
+        if let q = cell.pointee {
+            p = q
+        } else {
+            p = .allocate(capacity: ways)
+            p.initialize(repeating: AttrPolyWay(), count: ways)
+            cell.pointee = p
+        }
+        let address = Unmanaged.passUnretained(shape).toOpaque()
+        var target = -1
+        for i in 0..<ways {
+            if p[i].shape == address { p[i].slot = slot; return }
+            if target < 0 && p[i].shape == nil { target = i }
+        }
+        if target < 0 { target = Int(UInt(bitPattern: address.hashValue) >> 4) & (ways - 1) }
+        if let old = p[target].shape { Unmanaged<Shape>.fromOpaque(old).release() }
+        p[target] = AttrPolyWay(shape: Unmanaged.passRetained(shape).toOpaque(), slot: slot)
+    }
+
+    static func free(_ p: UnsafeMutablePointer<AttrPolyWay>) {
+        for i in 0..<ways { if let s = p[i].shape { Unmanaged<Shape>.fromOpaque(s).release() } }
+        p.deallocate()
     }
 }
 

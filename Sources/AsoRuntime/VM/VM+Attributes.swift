@@ -24,6 +24,11 @@ extension Runtime {
             (sp - 1).pointee = v
             return
         }
+        // A site that has seen several shapes: its other ways.
+        if let p = code.attrPoly[ip &- 1], let v = Runtime.polyLoad(p, (sp - 1).pointee) {
+            (sp - 1).pointee = v
+            return
+        }
         if case .object(let u) = (sp - 1).pointee, let m = entry.pointee.module, m == u.toOpaque() {
             let v = Runtime.moduleSlot(m, entry.pointee.slot)
             if !v.isNull { (sp - 1).pointee = v; return }
@@ -31,7 +36,7 @@ extension Runtime {
         let obj = (sp - 1).pointee
         Runtime.saveState(fp, ip, sp, fiber)
         (sp - 1).pointee = try getAttribute(obj, code.nameValues[arg])
-        learnLoad(obj, code.nameValues[arg], (sp - 1).pointee, entry)
+        learnLoad(obj, code.nameValues[arg], (sp - 1).pointee, entry, poly: code.attrPoly + (ip &- 1))
     }
 
     /// `storeAttr`: `obj.name = value` for the two values at `sp` (value, then object; already popped).
@@ -149,12 +154,32 @@ extension Runtime {
     }
 
     /// After a `loadAttr` missed its cache: remember where an instance keeps the name, if it does.
-    func learnLoad(_ obj: Value, _ name: Value, _ value: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
+    func learnLoad(_ obj: Value, _ name: Value, _ value: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>,
+                   poly: UnsafeMutablePointer<UnsafeMutablePointer<AttrPolyWay>?>) {
         Runtime.learnModuleLoad(obj, name, value, entry)
         guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
               attributeHooks(inst.type) & TypeObject.hookGetattribute == 0, let n = name.asStr?.value else { return }
         let shape = inst.attributes.shape
-        if let slot = shape.slot(of: n) { entry.pointee.fill(shape: shape, slot: slot) }
+        guard let slot = shape.slot(of: n) else { return }
+        // The entry held another instance shape: the site is polymorphic, so keep both.
+        if let old = entry.pointee.shape, entry.pointee.next == nil, entry.pointee.method.isNull,
+           old != Unmanaged.passUnretained(shape).toOpaque() {
+            AttrPolyCache.learn(poly, Unmanaged<Shape>.fromOpaque(old).takeUnretainedValue(), entry.pointee.slot)
+            AttrPolyCache.learn(poly, shape, slot)
+        }
+        entry.pointee.fill(shape: shape, slot: slot)
+    }
+
+    /// An attribute load through the polymorphic ways of its site (see `CodeObj.attrPoly`).
+    @inline(never)
+    static func polyLoad(_ p: UnsafeMutablePointer<AttrPolyWay>, _ obj: Value) -> Value? {
+        guard case .object(let u) = obj else { return nil }
+        return u._withUnsafeGuaranteedRef { o -> Value? in
+            guard o.kind == .instance else { return nil }
+            let inst = unsafeDowncast(o, to: InstanceObj.self)
+            guard let slot = AttrPolyCache.slot(p, inst.attributes.shapeAddress) else { return nil }
+            return inst.attributes.slots[slot]
+        }
     }
 
     /// After a `storeAttr` missed its cache: remember a plain slot write, or a shared transition
