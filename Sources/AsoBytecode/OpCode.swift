@@ -218,6 +218,13 @@ package enum OpCode: UInt8, CaseIterable, Sendable {
     /// than to the event loop as an `await` step does. Emitted only in async generator code, right
     /// before `yieldValue`. `(v -- wrapped)`
     case asyncGenWrap
+    /// `except* T`: splits the exception on top by T (a bare exception that matches is wrapped in a
+    /// group); on a match the matching part becomes the handled exception. `(exc type -- rest match)`,
+    /// or `(exc type -- exc None)` when nothing matches.
+    case checkEgMatch
+    /// The end of `try ... except*`: what the clauses raised and left, put together as CPython's
+    /// PREP_RERAISE_STAR does (None when nothing is left). `(orig list -- exc)`
+    case prepReraiseStar
 
     // MARK: Fused instructions
     // The compiler never emits these. The runtime writes one over the first instruction of a

@@ -14,12 +14,12 @@ extension OpCode {
         case .nop, .swap, .deleteFast, .deleteDeref, .makeCell, .copyFreeVars, .deleteGlobal, .deleteName,
              .loadAttr, .unaryNegative, .unaryPositive, .unaryInvert, .unaryNot, .jump, .getIter,
              .listToTuple, .checkExcMatch, .yieldValue, .getYieldFromIter, .getAwaitable, .getAIter,
-             .returnGenerator, .asyncGenWrap:
+             .returnGenerator, .asyncGenWrap, .checkEgMatch:
             return 0
         case .popTop, .storeFast, .storeDeref, .storeGlobal, .storeName, .deleteAttr, .binarySubscr,
              .binaryOp, .compareOp, .isOp, .containsOp, .popJumpIfFalse, .popJumpIfTrue, .popJumpIfNone,
              .popJumpIfNotNone, .returnValue, .listAppend, .setAdd, .listExtend, .setUpdate, .dictUpdate,
-             .dictMerge, .popExcept, .reraise, .importName, .importStar, .printExpr:
+             .dictMerge, .popExcept, .reraise, .importName, .importStar, .printExpr, .prepReraiseStar:
             return -1
         case .copy, .loadConst, .pushNull, .loadFast, .loadDeref, .loadClosure, .loadGlobal, .loadName,
              .loadMethod, .pushExcInfo, .loadAssertionError, .beforeWith, .withExceptStart, .beforeAsyncWith,

@@ -18,7 +18,7 @@ extension Compiler {
         if handlers.isEmpty {
             try body(tryBody)
         } else {
-            try tryExcept(s, tryBody, handlers, orElse)
+            try tryExceptAny(s, tryBody, handlers, orElse)
         }
         popFBlock()
         unit.b.popHandler()
@@ -105,6 +105,100 @@ extension Compiler {
         emit(.reraise)
         popFBlock()
         unit.b.popHandler()
+        bind(cleanup)
+        emitPopExceptAndReraise()
+        bind(end)
+    }
+
+    /// `try ... except` or `try ... except*`.
+    func tryExceptAny(_ s: Stmt, _ tryBody: [Stmt], _ handlers: [ExceptHandler], _ orElse: [Stmt]) throws {
+        if handlers.first?.isStar == true {
+            try tryStarExcept(s, tryBody, handlers, orElse)
+        } else {
+            try tryExcept(s, tryBody, handlers, orElse)
+        }
+    }
+
+    /// `try ... except*` (CPython 3.11's compiler_try_star_except). The handler keeps
+    /// `[prev, orig, raised, rest]` on the stack: the original exception, the list of what the
+    /// clauses raised, and the part no clause has taken yet; each clause takes its part with
+    /// `checkEgMatch`, an exception inside a clause is appended to the list, and `prepReraiseStar`
+    /// makes what leaves the statement (if anything).
+    func tryStarExcept(_ s: Stmt, _ tryBody: [Stmt], _ handlers: [ExceptHandler], _ orElse: [Stmt]) throws {
+        let except = newLabel(), cleanup = newLabel(), end = newLabel(), reraiseStar = newLabel(), reraise = newLabel()
+        unit.b.pushHandler(except)
+        try pushFBlock(.tryExcept, s.loc)
+        try body(tryBody)
+        popFBlock()
+        unit.b.popHandler()
+        try body(orElse)
+        emitJump(.jump, end)
+
+        bind(except)
+        setSpan(s)
+        unit.b.pushHandler(cleanup)
+        emit(.pushExcInfo)
+        try pushFBlock(.exceptionGroupHandler, s.loc)
+        for (i, h) in handlers.enumerated() {
+            loc = h.loc
+            let noMatch = newLabel(), afterClause = newLabel(), cleanupEnd = newLabel()
+            if i == 0 {
+                emit(.copy, 1)
+                emit(.buildList, 0)
+                emit(.swap, 2)
+            }
+            if let t = h.type {
+                try expr(t)
+                loc = h.loc
+                emit(.checkEgMatch)
+                emit(.copy, 1)
+                emitJump(.popJumpIfNone, noMatch)
+            }
+            if let name = h.name { try nameOp(name, .store) } else { emit(.popTop) }
+            unit.b.pushHandler(cleanupEnd)
+            try pushFBlock(.handlerCleanup(h.name), h.loc)
+            try body(h.body)
+            popFBlock()
+            unit.b.popHandler()
+            if let name = h.name {
+                emitConst(.none)
+                try nameOp(name, .store)
+                try nameOp(name, .delete)
+            }
+            emitJump(.jump, afterClause)
+            // An exception inside the clause: unbind the name, add the exception to the list.
+            bind(cleanupEnd)
+            loc = h.loc
+            if let name = h.name {
+                emitConst(.none)
+                try nameOp(name, .store)
+                try nameOp(name, .delete)
+            }
+            emit(.listAppend, 2)
+            emitJump(.jump, afterClause)
+            bind(noMatch)
+            emit(.popTop)
+            bind(afterClause)
+            if i == handlers.count - 1 {
+                // What no clause took joins the list.
+                emit(.listAppend, 1)
+                emitJump(.jump, reraiseStar)
+            }
+        }
+        popFBlock()
+        bind(reraiseStar)
+        loc = handlers.last?.loc ?? s.loc
+        emit(.prepReraiseStar)
+        emit(.copy, 1)
+        emitJump(.popJumpIfNotNone, reraise)
+        unit.b.popHandler()
+        emit(.popTop)
+        emit(.popExcept)
+        emitJump(.jump, end)
+        bind(reraise)
+        emit(.swap, 2)
+        emit(.popExcept)
+        emit(.reraise)
         bind(cleanup)
         emitPopExceptAndReraise()
         bind(end)

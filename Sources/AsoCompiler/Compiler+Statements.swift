@@ -115,7 +115,7 @@ extension Compiler {
             try classDef(cd, s.loc)
         case .try(let tryBody, let handlers, let orElse, let finally):
             if finally.isEmpty {
-                try tryExcept(s, tryBody, handlers, orElse)
+                try tryExceptAny(s, tryBody, handlers, orElse)
             } else {
                 try tryFinally(s, tryBody, handlers, orElse, finally)
             }
@@ -271,6 +271,8 @@ extension Compiler {
         switch info.kind {
         case .whileLoop, .exceptionHandler, .asyncComprehensionGenerator:
             return
+        case .exceptionGroupHandler:
+            throw error("'break', 'continue' and 'return' cannot appear in an except* block", loc)
         case .forLoop:
             if preserveTOS { emit(.swap, 2) }
             emit(.popTop)

@@ -31,6 +31,8 @@ struct FBlock {
     enum Kind {
         case whileLoop, forLoop, tryExcept, finallyTry([Stmt]), finallyEnd, with(isAsync: Bool)
         case handlerCleanup(String?), popValue, exceptionHandler, asyncComprehensionGenerator
+        /// The clauses of `try ... except*`: no `break`, `continue` or `return` may leave them.
+        case exceptionGroupHandler
     }
     var kind: Kind
     var start: Label?

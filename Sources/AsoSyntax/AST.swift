@@ -166,8 +166,10 @@ package struct ExceptHandler: Sendable {
     package var name: String?
     package var body: [Stmt]
     package var loc: SourceLocation
-    package init(type: Expr?, name: String?, body: [Stmt], loc: SourceLocation) {
-        self.type = type; self.name = name; self.body = body; self.loc = loc
+    /// `except*` (PEP 654): every handler of one `try` has the same form.
+    package var isStar: Bool
+    package init(type: Expr?, name: String?, body: [Stmt], loc: SourceLocation, isStar: Bool = false) {
+        self.type = type; self.name = name; self.body = body; self.loc = loc; self.isStar = isStar
     }
 }
 

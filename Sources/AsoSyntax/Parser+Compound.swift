@@ -94,7 +94,7 @@ extension Parser {
         return stmtNode(.for(target: target, iter: iter, body: body, orElse: orElse, isAsync: isAsync), loc)
     }
 
-    /// try_stmt: 'try' &&':' block (except_block+ [else_block] [finally_block] | finally_block)
+    /// try_stmt: 'try' &&':' block (except_block+ [else_block] [finally_block] | except_star_block+ ... | finally_block)
     func tryStatement() throws(SyntaxError) -> Stmt {
         let t = next()
         try expectColon()
@@ -104,6 +104,11 @@ extension Parser {
             let e = next()
             var type: Expr?
             var name: String?
+            let isStar = accept("*")
+            if let first = handlers.first, first.isStar != isStar {
+                throw error("cannot have both 'except' and 'except*' on the same 'try'", at: e.loc)
+            }
+            if isStar && at(":") { throw error("expected one or more exception types", at: tok.loc) }
             if !at(":") {
                 type = try expression()
                 if at(",") { throw error("multiple exception types must be parenthesized", at: type?.loc ?? e.loc) }
@@ -111,7 +116,7 @@ extension Parser {
             }
             try expectColonBeforeNewline()
             let handlerBody = try block(after: "'except' statement", line: e.loc.line)
-            handlers.append(ExceptHandler(type: type, name: name, body: handlerBody, loc: e.loc))
+            handlers.append(ExceptHandler(type: type, name: name, body: handlerBody, loc: e.loc, isStar: isStar))
         }
         var orElse: [Stmt] = []
         if !handlers.isEmpty && atKeyword("else") { orElse = try elseBlock() }

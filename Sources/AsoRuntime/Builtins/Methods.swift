@@ -19,6 +19,7 @@ extension Runtime {
         installBytesMethods()
         installNumberMethods()
         installExceptionMethods()
+        installExceptionGroupMethods()
         installFastStrMethods()
         installFastDictGet()
     }

@@ -243,6 +243,7 @@ extension Runtime {
     /// `TypeObject.constructionPlain`).
     @inline(never) private func planConstruction(_ t: TypeObject) {
         var plain = t.type === types.type && !t.isSubtype(of: types.type) && t.construct == nil
+            && !t.isSubtype(of: exc.baseExceptionGroup)
         if plain, let n = t.lookup("__new__"), n.asObject(.native, NativeFunctionObj.self) == nil { plain = false }
         if plain {
             for c in t.mro where c.moduleName == nil && c !== types.object && !c.isException { plain = false }
@@ -273,6 +274,10 @@ extension Runtime {
         } else if t.moduleName == nil || t.construct != nil, let make = nativeConstructor(t) {
             let all = [Value(t)] + args
             return try all.withUnsafeBufferPointer { try make(self, Args(positional: $0, keywords: keywords)) }
+        } else if t.isSubtype(of: exc.baseExceptionGroup) {
+            // BaseExceptionGroup.__new__ checks and keeps the message and the exceptions.
+            let all = [Value(t)] + args
+            obj = try all.withUnsafeBufferPointer { try makeExceptionGroup(Args(positional: $0, keywords: keywords)) }
         } else if t.isException {
             obj = Value(heap.register(ExceptionObj(type: t, args: newTuple(args))))
         } else {

@@ -484,6 +484,18 @@ extension Runtime {
                     case .checkExcMatch:
                         let r = try exceptionMatches((sp - 2).pointee, (sp - 1).pointee)
                         (sp - 1).pointee = .bool(r)
+                    case .checkEgMatch:
+                        Runtime.saveState(fp, ip, sp, fiber)
+                        let (rest, match) = try exceptionGroupMatch((sp - 2).pointee, (sp - 1).pointee)
+                        if !match.isNone {
+                            (sp - 2).pointee = rest
+                            handledException = match
+                        }
+                        (sp - 1).pointee = match
+                    case .prepReraiseStar:
+                        sp -= 1
+                        Runtime.saveState(fp, ip, sp + 1, fiber)
+                        (sp - 1).pointee = try prepareReraiseStar((sp - 1).pointee, sp.pointee)
                     case .loadAssertionError:
                         sp.pointee = Value(exc.assertionError)
                         sp += 1
