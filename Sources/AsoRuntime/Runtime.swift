@@ -185,6 +185,7 @@ package final class Runtime {
         t.mark(handledException)
         if let done = sleepZeroDone { t.mark(done) }
         for case .call(let handler) in signalDispositions.values { t.mark(handler) }
+        for case .loopHandle(let handle, _) in signalDispositions.values { t.mark(handle) }
         if let runner = runnerInterrupt { t.mark(runner.task) }
         t.mark(all: tempRoots)
         activeFibers.forEach { $0.traceContents(&t) }

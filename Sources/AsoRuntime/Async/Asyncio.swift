@@ -371,6 +371,7 @@ extension Runtime {
         }
 
         installLoopMethods()
+        installLoopSignalMethods()
     }
 }
 

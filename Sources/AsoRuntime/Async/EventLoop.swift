@@ -138,6 +138,9 @@ final class EventLoop {
     let ready = ReadyQueue()
     /// The entry running now (taken off the queue, so rooted here until it has run).
     var current: ReadyItem?
+    /// Signals `add_signal_handler` handles that arrived: asyncio's self-pipe, read by a callback
+    /// the next iteration schedules (LoopSignals.swift).
+    var signalled: [Int32] = []
     /// Timers as a binary heap on (deadline, sequence).
     private var timers = TimerHeap()
     private var sequence = 0
@@ -195,7 +198,7 @@ final class EventLoop {
     /// `loop.time()`.
     func time() -> Double { clock.now() }
 
-    var hasReady: Bool { !ready.isEmpty }
+    var hasReady: Bool { !ready.isEmpty || !signalled.isEmpty }
 
     @inline(__always) func schedule(_ item: ReadyItem) { ready.append(item) }
 

@@ -42,6 +42,7 @@ extension Runtime {
         if l === loop { throw runtimeError("Cannot close a running event loop") }
         if l.closed { return }
         l.closed = true
+        removeLoopSignalHandlers(of: l)
         if case .object(let u) = l.object { knownLoops[ObjectIdentifier(u.takeUnretainedValue())] = nil }
         reportUnretrievedExceptions()
     }

@@ -481,6 +481,7 @@ extension Runtime {
 
     /// One iteration of the loop: the due timers and the ready work, in asyncio's order.
     func runOnce(_ loop: EventLoop) throws {
+        if !loop.signalled.isEmpty { scheduleSignalReader(loop) }
         var left = loop.beginIteration()
         defer { loop.current = nil }
         while left > 0, let item = loop.ready.popFirst() {

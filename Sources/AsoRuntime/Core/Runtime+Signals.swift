@@ -79,6 +79,8 @@ enum SignalDisposition {
     case keyboardInterrupt
     /// A callable of the script's, called with `(signum, frame)`.
     case call(Value)
+    /// `loop.add_signal_handler`: the handle to schedule on the loop (LoopSignals.swift).
+    case loopHandle(HandleObj, EventLoop)
 }
 
 /// asyncio.run's handler of the first Ctrl-C (3.11's `Runner._on_sigint`).
@@ -142,6 +144,8 @@ extension Runtime {
             throw ScriptError(exception: newException(exc.keyboardInterrupt, nil))
         case .call(let handler):
             _ = try call(handler, [.int(Int(n)), .none])
+        case .loopHandle(let handle, let loop):
+            scheduleLoopSignalHandle(n, handle, loop)
         }
     }
 

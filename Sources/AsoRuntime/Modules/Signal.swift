@@ -38,6 +38,9 @@ extension Runtime {
             throw ScriptError(exception: rt.newException(rt.exc.keyboardInterrupt, nil))
         }
         m.set("default_int_handler", defaultIntHandler)
+        // What getsignal says of a signal `loop.add_signal_handler` handles.
+        let loopHandlerNoop = native("_sighandler_noop") { _, _ in .none }
+        extraRoots.append { $0.mark(loopHandlerNoop) }
 
         /// The value `getsignal` and `signal` return for a disposition.
         func handlerValue(_ d: SignalDisposition) -> Value {
@@ -46,6 +49,7 @@ extension Runtime {
             case .ignore: return .int(1)
             case .keyboardInterrupt: return defaultIntHandler
             case .call(let f): return f
+            case .loopHandle: return loopHandlerNoop
             }
         }
         m.set("signal", native("signal") { rt, args in
