@@ -372,6 +372,7 @@ extension Runtime {
 
         installLoopMethods()
         installLoopSignalMethods()
+        installTaskStackMethods()
     }
 }
 

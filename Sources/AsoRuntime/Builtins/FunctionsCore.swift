@@ -127,11 +127,7 @@ extension Runtime {
         let sep = try text("sep", " "), end = try text("end", "\n")
         let items = Array(args.positional)
         var file = args.keyword("file") ?? .none
-        if file.isNone, let sys = modules["sys"], let out = sys.get("stdout"), let original = sys.get("__stdout__"),
-           !out.isNone, identity(out) != identity(original) {
-            // sys.stdout was replaced (contextlib.redirect_stdout, a test's capture): print goes there.
-            file = out
-        }
+        if file.isNone, let out = replacedStream("stdout") { file = out }
         if file.isNone {
             var out = ""
             for (i, v) in items.enumerated() {

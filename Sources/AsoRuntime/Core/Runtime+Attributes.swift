@@ -139,10 +139,15 @@ extension Runtime {
                 case "step": return .int(r.step)
                 default: break
                 }
+            case .other where o.type === types.frame || o.type === types.code:
+                if let v = frameAttribute(o, name) { return v }
             case .other where o.type === types.traceback:
                 let tb = unsafeDowncast(o, to: TracebackObj.self)
                 switch name {
                 case "tb_lineno": return .int(tb.line)
+                case "tb_frame":
+                    let entry = tb.entries[tb.position]
+                    return newFrame(entry.code, line: tb.line, module: nil)
                 case "tb_next":
                     if tb.next == nil, tb.position + 1 < tb.entries.count {
                         tb.next = heap.register(TracebackObj(entries: tb.entries, position: tb.position + 1, type: types.traceback))

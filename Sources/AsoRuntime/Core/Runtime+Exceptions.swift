@@ -145,7 +145,7 @@ extension Runtime {
     }
 
     /// The last part of a traceback: `Type: message`, or a syntax error's location and caret.
-    private func exceptionOnly(_ e: ExceptionObj) -> String {
+    func exceptionOnly(_ e: ExceptionObj) -> String {
         var out = ""
         if e.type.isSubtype(of: exc.syntaxError), let file = e.attributes["filename"]?.asStr?.value {
             let line = indexValue(e.attributes["lineno"] ?? .none) ?? 1

@@ -40,6 +40,7 @@ final class Types {
     let dictItemIterator: TypeObject
     let setIterator: TypeObject
     let traceback: TypeObject
+    let frame: TypeObject
     let bytesIterator: TypeObject
     let iterator: TypeObject
     let enumerate: TypeObject
@@ -109,6 +110,7 @@ final class Types {
         dictItemIterator = make("dict_itemiterator", object)
         setIterator = make("set_iterator", object)
         traceback = make("traceback", object)
+        frame = make("frame", object)
         bytesIterator = make("bytes_iterator", object)
         iterator = make("iterator", object)
         enumerate = make("enumerate", object)
