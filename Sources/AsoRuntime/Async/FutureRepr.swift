@@ -45,9 +45,14 @@ extension Runtime {
     }
 
     /// reprlib's shortening, as asyncio uses it for results (a long repr keeps its ends).
+    /// `reprlib.repr(v)`, as asyncio shows a result: long strings, numbers and containers cut
+    /// down with `...`.
     private func reprShortened(_ v: Value) throws -> String {
-        let r = try repr(v)
-        return r
+        let reprlib = Value(try loadModule("reprlib"))
+        guard let shorten = try findAttribute(reprlib, "repr") else { return try repr(v) }
+        tempRoots.append(shorten)
+        defer { tempRoots.removeLast() }
+        return try str(try call(shorten, [v]))
     }
 
     private func callbackRepr(_ c: FutureCallback) throws -> String {

@@ -37,6 +37,7 @@ extension Runtime {
         nativeModules["asyncio"] = { rt in rt.makeAsyncioModule() }
         nativeModules["signal"] = { rt in rt.makeSignalModule() }
         nativeModules["_aso"] = { rt in rt.makeAsoHelpersModule() }
+        nativeModules["builtins"] = { rt in rt.builtins }
     }
 
     /// Puts a method named `name` on `type`. `body` gets the receiver and the other arguments.

@@ -8501,6 +8501,166 @@ __getitem__ = getitem
 """#
         ),
         LibraryPart(
+            module: "reprlib",
+            file: "reprlib/reprlib.aso",
+            names: ["recursive_repr", "Repr", "aRepr", "repr"],
+            needs: [],
+            native: [],
+            source: #"""
+# The reprlib module, written in Aso: repr() with limits on sizes and nesting (3.11's
+# semantics), and the recursive_repr decorator. asyncio's future and task reprs shorten their
+# results with it.
+
+import builtins
+from itertools import islice
+
+__all__ = ["Repr", "repr", "recursive_repr"]
+
+
+def recursive_repr(fillvalue='...'):
+    'Decorator to make a repr function return fillvalue for a recursive call'
+
+    def decorating_function(user_function):
+        running = set()
+
+        def wrapper(self):
+            key = id(self)
+            if key in running:
+                return fillvalue
+            running.add(key)
+            try:
+                return user_function(self)
+            finally:
+                running.discard(key)
+
+        wrapper.__module__ = getattr(user_function, '__module__')
+        wrapper.__doc__ = getattr(user_function, '__doc__')
+        wrapper.__name__ = getattr(user_function, '__name__')
+        wrapper.__qualname__ = getattr(user_function, '__qualname__')
+        wrapper.__annotations__ = getattr(user_function, '__annotations__', {})
+        return wrapper
+
+    return decorating_function
+
+
+def _shorten(s, limit, fill):
+    """s cut down to `limit` characters around `fill`: its head and its tail kept."""
+    if len(s) <= limit:
+        return s
+    head = max(0, (limit - 3) // 2)
+    tail = max(0, limit - 3 - head)
+    return s[:head] + fill + s[len(s) - tail:]
+
+
+def _possibly_sorted(x):
+    try:
+        return sorted(x)
+    except Exception:
+        return list(x)
+
+
+class Repr:
+
+    def __init__(self):
+        self.fillvalue = '...'
+        self.maxlevel = 6
+        self.maxtuple = 6
+        self.maxlist = 6
+        self.maxarray = 5
+        self.maxdict = 4
+        self.maxset = 6
+        self.maxfrozenset = 6
+        self.maxdeque = 6
+        self.maxstring = 30
+        self.maxlong = 40
+        self.maxother = 30
+
+    def repr(self, x):
+        return self.repr1(x, self.maxlevel)
+
+    def repr1(self, x, level):
+        name = '_'.join(type(x).__name__.split())
+        method = getattr(self, 'repr_' + name, None)
+        if method is None:
+            return self.repr_instance(x, level)
+        return method(x, level)
+
+    def _repr_iterable(self, x, level, left, right, maxiter, trail=''):
+        n = len(x)
+        if level <= 0 and n:
+            inner = self.fillvalue
+        else:
+            pieces = [self.repr1(item, level - 1) for item in islice(x, maxiter)]
+            if n > maxiter:
+                pieces.append(self.fillvalue)
+            inner = ', '.join(pieces)
+            if n == 1 and trail:
+                right = trail + right
+        return left + inner + right
+
+    def repr_tuple(self, x, level):
+        return self._repr_iterable(x, level, '(', ')', self.maxtuple, ',')
+
+    def repr_list(self, x, level):
+        return self._repr_iterable(x, level, '[', ']', self.maxlist)
+
+    def repr_array(self, x, level):
+        if not x:
+            return "array('%s')" % x.typecode
+        return self._repr_iterable(x, level, "array('%s', [" % x.typecode, '])', self.maxarray)
+
+    def repr_set(self, x, level):
+        if not x:
+            return 'set()'
+        return self._repr_iterable(_possibly_sorted(x), level, '{', '}', self.maxset)
+
+    def repr_frozenset(self, x, level):
+        if not x:
+            return 'frozenset()'
+        return self._repr_iterable(_possibly_sorted(x), level, 'frozenset({', '})', self.maxfrozenset)
+
+    def repr_deque(self, x, level):
+        return self._repr_iterable(x, level, 'deque([', '])', self.maxdeque)
+
+    def repr_dict(self, x, level):
+        n = len(x)
+        if n == 0:
+            return '{}'
+        if level <= 0:
+            return '{' + self.fillvalue + '}'
+        pieces = []
+        for key in islice(_possibly_sorted(x), self.maxdict):
+            pieces.append(self.repr1(key, level - 1) + ': ' + self.repr1(x[key], level - 1))
+        if n > self.maxdict:
+            pieces.append(self.fillvalue)
+        return '{' + ', '.join(pieces) + '}'
+
+    def repr_str(self, x, level):
+        s = builtins.repr(x[:self.maxstring])
+        if len(s) > self.maxstring:
+            head = max(0, (self.maxstring - 3) // 2)
+            tail = max(0, self.maxstring - 3 - head)
+            s = builtins.repr(x[:head] + x[len(x) - tail:])
+            s = s[:head] + self.fillvalue + s[len(s) - tail:]
+        return s
+
+    def repr_int(self, x, level):
+        return _shorten(builtins.repr(x), self.maxlong, self.fillvalue)
+
+    def repr_instance(self, x, level):
+        try:
+            s = builtins.repr(x)
+        except Exception:
+            return '<%s instance at %#x>' % (x.__class__.__name__, id(x))
+        return _shorten(s, self.maxother, self.fillvalue)
+
+
+aRepr = Repr()
+repr = aRepr.repr
+
+"""#
+        ),
+        LibraryPart(
             module: "secrets",
             file: "secrets/secrets.aso",
             names: ["DEFAULT_ENTROPY", "token_bytes", "token_hex", "token_urlsafe", "randbits", "randbelow", "choice", "compare_digest", "SystemRandom"],
