@@ -336,7 +336,7 @@ extension Runtime {
             }
             return .int(before - f.callbacks.count)
         }
-        method("get_loop") { rt, _, _ in rt.loop?.object ?? .none }
+        method("get_loop") { rt, f, _ in f.ownerLoop?.object ?? rt.loop?.object ?? .none }
         method("get_name") { rt, f, _ in
             guard let task = Value(f).asTask else { throw rt.attributeError("'Future' object has no attribute 'get_name'") }
             return rt.taskName(task)

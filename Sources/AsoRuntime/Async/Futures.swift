@@ -128,6 +128,12 @@ class FutureObj: Obj {
         set { if extras != nil || newValue != nil { makeExtras().gatherChildren = newValue } }
     }
 
+    /// The loop the future was made for, when that is not the running loop (see `ownerLoop`).
+    final var ownerLoop: EventLoop? {
+        get { extras?.ownerLoop }
+        set { if extras != nil || newValue != nil { makeExtras().ownerLoop = newValue } }
+    }
+
     final func makeExtras() -> FutureExtras {
         if let e = extras { return e }
         let e = FutureExtras()
@@ -172,6 +178,9 @@ final class FutureExtras {
     var taskName: Value = .null
     /// A task's context (contextvars): a copy of the context current when it was made.
     var taskContext: Value = .none
+    /// The loop a future belongs to when it is not the loop that ran when it was made
+    /// (`other_loop.create_future()`): a task of another loop that awaits it fails.
+    weak var ownerLoop: EventLoop?
 
     func trace(_ t: inout Tracer) {
         for c in moreCallbacks { c.trace(&t) }

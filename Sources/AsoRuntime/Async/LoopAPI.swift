@@ -295,7 +295,11 @@ extension Runtime {
         // Nothing to finalise: no async generator outlives its loop here.
         method("shutdown_asyncgens") { rt, _, _ in rt.sleepZeroDone ?? .none }
         method("shutdown_default_executor") { rt, _, _ in rt.sleepZeroDone ?? .none }
-        method("create_future") { rt, _, _ in Value(rt.newFuture()) }
+        method("create_future") { rt, loop, _ in
+            let f = rt.newFuture()
+            if loop !== rt.loop { f.ownerLoop = loop }
+            return Value(f)
+        }
         method("create_task") { rt, loop, args in
             try rt.checkKeywords(args, ["name", "context"], "create_task")
             let coro = args.count > 1 ? args[1] : args.keyword("coro")

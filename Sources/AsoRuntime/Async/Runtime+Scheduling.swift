@@ -259,6 +259,10 @@ extension Runtime {
             } else if let f = y.asParkable, f.blocking {
                 if f === task {
                     scheduleStep(task, newException(exc.runtimeError, "Task cannot await on itself: \(try repr(Value(task)))"))
+                } else if let owner = f.ownerLoop, owner !== loopRef.takeUnretainedValue() {
+                    f.blocking = false
+                    scheduleStep(task, newException(exc.runtimeError,
+                        "Task \(try repr(Value(task))) got Future \(try repr(Value(f))) attached to a different loop"))
                 } else {
                     f.blocking = false
                     addDoneCallback(f, .wakeup(task))
@@ -349,19 +353,26 @@ extension Runtime {
                 if let f = seen?[u.toOpaque()] { g.children.append(f) }
                 continue
             }
-            let f = try ensureFuture(item)
+            let f = try ensureFuture(item, on: g.children.first?.ownerLoop)
             u._withUnsafeGuaranteedRef { $0.flags |= Obj.scanMarkFlag }
             seen?[u.toOpaque()] = f
             g.children.append(f)
             g.unique += 1
             addDoneCallback(f, .gather(g))
         }
+        // The outer future belongs to the children's loop (asyncio takes the first one's).
+        if let owner = g.children.first?.ownerLoop { outer.ownerLoop = owner }
         return outer
     }
 
     /// A future for an awaitable: futures as they are, coroutines wrapped in a task.
     func ensureFuture(_ v: Value, on target: EventLoop? = nil) throws -> FutureObj {
-        if let f = v.asFuture { return f }
+        if let f = v.asFuture {
+            if let owner = f.ownerLoop ?? loop, let t = target, owner !== t {
+                throw valueError("The future belongs to a different loop than the one specified as the loop argument")
+            }
+            return f
+        }
         if isCoroutine(v) { return try createTask(v, on: target) }
         throw typeError("An asyncio.Future, a coroutine or an awaitable is required")
     }

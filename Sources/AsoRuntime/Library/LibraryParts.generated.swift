@@ -96,7 +96,7 @@ async def wait_for(fut, timeout):
     if timeout is None:
         return await fut
     if timeout <= 0:
-        fut = ensure_future(fut)
+        fut = ensure_future(fut, loop=loop)
         if fut.done():
             return fut.result()
         await _cancel_and_wait(fut)
@@ -110,7 +110,7 @@ async def wait_for(fut, timeout):
     def wake(f):
         _release_waiter(waiter)
 
-    fut = ensure_future(fut)
+    fut = ensure_future(fut, loop=loop)
     fut.add_done_callback(wake)
     try:
         try:
