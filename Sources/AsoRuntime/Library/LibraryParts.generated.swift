@@ -8511,8 +8511,8 @@ __getitem__ = getitem
 # semantics), and the recursive_repr decorator. asyncio's future and task reprs shorten their
 # results with it.
 
-import builtins
-from itertools import islice
+import builtins as _builtins
+from itertools import islice as _islice
 
 __all__ = ["Repr", "repr", "recursive_repr"]
 
@@ -8590,7 +8590,7 @@ class Repr:
         if level <= 0 and n:
             inner = self.fillvalue
         else:
-            pieces = [self.repr1(item, level - 1) for item in islice(x, maxiter)]
+            pieces = [self.repr1(item, level - 1) for item in _islice(x, maxiter)]
             if n > maxiter:
                 pieces.append(self.fillvalue)
             inner = ', '.join(pieces)
@@ -8629,27 +8629,27 @@ class Repr:
         if level <= 0:
             return '{' + self.fillvalue + '}'
         pieces = []
-        for key in islice(_possibly_sorted(x), self.maxdict):
+        for key in _islice(_possibly_sorted(x), self.maxdict):
             pieces.append(self.repr1(key, level - 1) + ': ' + self.repr1(x[key], level - 1))
         if n > self.maxdict:
             pieces.append(self.fillvalue)
         return '{' + ', '.join(pieces) + '}'
 
     def repr_str(self, x, level):
-        s = builtins.repr(x[:self.maxstring])
+        s = _builtins.repr(x[:self.maxstring])
         if len(s) > self.maxstring:
             head = max(0, (self.maxstring - 3) // 2)
             tail = max(0, self.maxstring - 3 - head)
-            s = builtins.repr(x[:head] + x[len(x) - tail:])
+            s = _builtins.repr(x[:head] + x[len(x) - tail:])
             s = s[:head] + self.fillvalue + s[len(s) - tail:]
         return s
 
     def repr_int(self, x, level):
-        return _shorten(builtins.repr(x), self.maxlong, self.fillvalue)
+        return _shorten(_builtins.repr(x), self.maxlong, self.fillvalue)
 
     def repr_instance(self, x, level):
         try:
-            s = builtins.repr(x)
+            s = _builtins.repr(x)
         except Exception:
             return '<%s instance at %#x>' % (x.__class__.__name__, id(x))
         return _shorten(s, self.maxother, self.fillvalue)
