@@ -12,18 +12,11 @@ import AsoBytecode
 final class FrameObj: Obj {
     let code: CodeObject
     let line: Int
-    unowned(unsafe) let module: ModuleObj?
 
-    init(code: CodeObject, line: Int, module: ModuleObj?, type: TypeObject) {
+    init(code: CodeObject, line: Int, type: TypeObject) {
         self.code = code
         self.line = line
-        self.module = module
         super.init(kind: .other, type: type)
-    }
-
-    override func trace(_ t: inout Tracer) {
-        super.trace(&t)
-        if let m = module { t.mark(m) }
     }
 }
 
@@ -38,8 +31,8 @@ final class CodeInfoObj: Obj {
 }
 
 extension Runtime {
-    func newFrame(_ code: CodeObject, line: Int, module: ModuleObj?) -> Value {
-        Value(heap.register(FrameObj(code: code, line: line, module: module, type: types.frame)))
+    func newFrame(_ code: CodeObject, line: Int) -> Value {
+        Value(heap.register(FrameObj(code: code, line: line, type: types.frame)))
     }
 
     /// The attributes of frame and code objects, nil for any other object or name.
@@ -68,14 +61,13 @@ extension Runtime {
     func taskStack(_ task: TaskObj, limit: Int?) -> [Value] {
         if let g = task.coro.asObject(.generator, GeneratorObj.self), g.state != .finished {
             guard limit.map({ $0 > 0 }) ?? true else { return [] }
-            let code = g.function.code
-            return [newFrame(code.code, line: coroutineLine(g), module: code.module)]
+            return [newFrame(g.function.code.code, line: coroutineLine(g))]
         }
         guard let e = task.exception else { return [] }
         var frames: [Value] = []
         for entry in e.traceback.reversed() {
             if let l = limit, frames.count >= l { break }
-            frames.append(newFrame(entry.code, line: entry.code.location(at: entry.pc).line, module: nil))
+            frames.append(newFrame(entry.code, line: entry.code.location(at: entry.pc).line))
         }
         return frames
     }

@@ -147,7 +147,7 @@ extension Runtime {
                 case "tb_lineno": return .int(tb.line)
                 case "tb_frame":
                     let entry = tb.entries[tb.position]
-                    return newFrame(entry.code, line: tb.line, module: nil)
+                    return newFrame(entry.code, line: tb.line)
                 case "tb_next":
                     if tb.next == nil, tb.position + 1 < tb.entries.count {
                         tb.next = heap.register(TracebackObj(entries: tb.entries, position: tb.position + 1, type: types.traceback))
