@@ -12,7 +12,7 @@ extension Runtime {
                                           ["object", "encoding", "errors"], required: 0)
             if p[0].isNull { return rt.newStr("") }
             if p[1].isNull && p[2].isNull {
-                if let s = p[0].asStr { return Value(s) }
+                if let s = p[0].asStr, !s.isNativeSubclass { return Value(s) }
                 return rt.newStr(try rt.str(p[0]))
             }
             guard let b = p[0].asBytes else {
@@ -32,7 +32,7 @@ extension Runtime {
             try rt.noKeywords(args, "tuple")
             try rt.checkCount(args.count - 1, "tuple", min: 0, max: 1)
             if args.count == 1 { return rt.newTuple([]) }
-            if args[1].asTuple != nil { return args[1] }
+            if let t = args[1].asTuple, !t.isNativeSubclass { return args[1] }
             return rt.newTuple(try rt.collectValues(args[1]))
         }
         types.dict.construct = { rt, args in
@@ -54,7 +54,7 @@ extension Runtime {
         types.frozenset.construct = { rt, args in
             try rt.noKeywords(args, "frozenset")
             try rt.checkCount(args.count - 1, "frozenset", min: 0, max: 1)
-            if args.count == 2, args[1].object?.kind == .frozenset { return args[1] }
+            if args.count == 2, let o = args[1].object, o.kind == .frozenset, !o.isNativeSubclass { return args[1] }
             return Value(try rt.buildSet(args.count == 2 ? args[1] : nil, frozen: true))
         }
         types.bytes.construct = { rt, args in

@@ -74,11 +74,19 @@ extension Runtime {
         var bases: [TypeObject] = []
         for b in baseValues {
             guard let t = b.asType else { throw typeError("bases must be types") }
-            if t.moduleName == nil && !t.isException && t !== types.object && t !== types.type {
+            if t.moduleName == nil && !t.isException && t !== types.object && t !== types.type && !isSubclassableBuiltin(t) {
+                if t === types.bool || t === types.range || t === types.slice || t === types.function
+                    || t === types.none || t === types.generator {
+                    throw typeError("type '\(t.name)' is not an acceptable base type")
+                }
                 throw typeError("subclassing the builtin type '\(t.name)' is not supported")
             }
             if bases.contains(where: { $0 === t }) { throw typeError("duplicate base class \(t.name)") }
             bases.append(t)
+        }
+        let natives = bases.compactMap { nativeBase($0) }
+        if natives.contains(where: { $0 !== natives[0] }) || (!natives.isEmpty && bases.contains { $0.isException }) {
+            throw typeError("multiple bases have instance lay-out conflict")
         }
         if bases.count > 1 {
             // Two native layouts (two different builtin exception classes' instances are one
@@ -274,6 +282,8 @@ extension Runtime {
         } else if t.moduleName == nil || t.construct != nil, let make = nativeConstructor(t) {
             let all = [Value(t)] + args
             return try all.withUnsafeBufferPointer { try make(self, Args(positional: $0, keywords: keywords)) }
+        } else if let base = nativeBase(t) {
+            obj = try nativeNew(base, t, args, keywords: keywords)
         } else if t.isSubtype(of: exc.baseExceptionGroup) {
             // BaseExceptionGroup.__new__ checks and keeps the message and the exceptions.
             let all = [Value(t)] + args
@@ -289,6 +299,12 @@ extension Runtime {
         if let initFn = userMethod(obj, "__init__") {
             let r = try callFunction(initFn, [obj] + args, keywords: keywords)
             if !r.isNone { throw typeError("__init__() should return None, not '\(typeName(r))'") }
+        } else if let base = nativeBase(t) {
+            // list, dict and set fill the new object in their `__init__`; the others took the
+            // arguments in `__new__`.
+            if base === types.list || base === types.dict || base === types.set, let initFn = base.dict["__init__"] {
+                _ = try call(initFn, [obj] + args, keywords: keywords)
+            }
         } else if scriptNew == nil && t.isSubtype(of: types.type) {
             // type.__init__ accepts what type.__new__ did.
         } else if scriptNew == nil && !t.isException && (!args.isEmpty || !keywords.isEmpty) {
@@ -370,8 +386,8 @@ extension Runtime {
             for (k, v) in c.dict {
                 switch k {
                 case "__getattribute__": if v.asFunction != nil { h |= TypeObject.hookGetattribute }
-                case "__setattr__": if v.asFunction != nil { h |= TypeObject.hookSetattr }
-                case "__delattr__": if v.asFunction != nil { h |= TypeObject.hookDelattr }
+                case "__setattr__": if isCallableHook(v) { h |= TypeObject.hookSetattr }
+                case "__delattr__": if isCallableHook(v) { h |= TypeObject.hookDelattr }
                 default: break
                 }
                 if isDataDescriptor(v) { h |= TypeObject.hookDescriptor }
@@ -387,6 +403,11 @@ extension Runtime {
         t.hooks = h
         t.hooksEpoch = hot.pointee.typeEpoch
         return h
+    }
+
+    /// A script function, or a builtin method a class body names (`__setattr__ = dict.__setitem__`).
+    func isCallableHook(_ v: Value) -> Bool {
+        v.asFunction != nil || v.asObject(.native, NativeFunctionObj.self) != nil
     }
 
     /// A property, or an instance of a script class with `__set__` or `__delete__`.
@@ -432,7 +453,7 @@ extension Runtime {
 
     /// `__getattr__(obj, name)` when the class defines one; nil otherwise.
     func getattrFallback(_ obj: Value, _ t: TypeObject, _ name: String) throws -> Value? {
-        guard let f = t.lookup("__getattr__"), f.asFunction != nil else { return nil }
+        guard let f = t.lookup("__getattr__"), isCallableHook(f) else { return nil }
         return try call(f, [obj, intern(name)])
     }
 
@@ -491,7 +512,7 @@ extension Runtime {
         let t = typeOf(obj)
         let hooks = attributeHooks(t)
         if hooks == 0 { store(value); return }
-        if !generic, hooks & TypeObject.hookSetattr != 0, let f = t.lookup("__setattr__"), f.asFunction != nil {
+        if !generic, hooks & TypeObject.hookSetattr != 0, let f = t.lookup("__setattr__"), isCallableHook(f) {
             _ = try call(f, [obj, intern(name), value])
             return
         }
@@ -527,7 +548,7 @@ extension Runtime {
     func deleteHookedAttribute(_ obj: Value, _ name: String, generic: Bool = false) throws -> Bool {
         let t = typeOf(obj)
         let hooks = attributeHooks(t)
-        if !generic, hooks & TypeObject.hookDelattr != 0, let f = t.lookup("__delattr__"), f.asFunction != nil {
+        if !generic, hooks & TypeObject.hookDelattr != 0, let f = t.lookup("__delattr__"), isCallableHook(f) {
             _ = try call(f, [obj, intern(name)])
             return true
         }
@@ -680,6 +701,8 @@ extension Runtime {
             }
             if let i = args[0].asObject(.instance, InstanceObj.self), i.type.moduleName != nil {
                 try rt.setInstanceAttribute(args[0], n, args[2], generic: true) { i.attributes[n] = $0 }
+            } else if let s = rt.nativeSubclassInstance(args[0]) {
+                try rt.setInstanceAttribute(args[0], n, args[2], generic: true) { s.attributes[n] = $0 }
             } else if let t = args[0].asType {
                 try rt.setTypeAttribute(t, n, args[2])
             } else {
@@ -696,6 +719,11 @@ extension Runtime {
                 if i.attributes.removeValue(forKey: n) != nil { return .none }
                 throw rt.noAttribute(args[0], n)
             }
+            if let s = rt.nativeSubclassInstance(args[0]) {
+                if try rt.deleteHookedAttribute(args[0], n, generic: true) { return .none }
+                if s.attributes.removeValue(forKey: n) != nil { return .none }
+                throw rt.noAttribute(args[0], n)
+            }
             try rt.deleteAttribute(args[0], args[1])
             return .none
         }
@@ -705,6 +733,10 @@ extension Runtime {
             }
             if let i = args[0].asObject(.instance, InstanceObj.self), i.type.moduleName != nil {
                 if let v = try rt.genericInstanceAttribute(args[0], i.attributes, n, rt.attributeHooks(i.type)) { return v }
+                throw rt.noAttribute(args[0], n)
+            }
+            if let s = rt.nativeSubclassInstance(args[0]) {
+                if let v = try rt.genericInstanceAttribute(args[0], s.attributes, n, rt.attributeHooks(s.type)) { return v }
                 throw rt.noAttribute(args[0], n)
             }
             return try rt.getAttribute(args[0], args[1])

@@ -61,11 +61,14 @@ extension Runtime {
         return j
     }
 
-    func getItem(_ container: Value, _ key: Value) throws -> Value {
+    /// `container[key]`; `builtin` skips a script subclass's `__getitem__` (the base's own
+    /// method, as `dict.__getitem__` and `super().__getitem__` run it).
+    func getItem(_ container: Value, _ key: Value, builtin: Bool = false) throws -> Value {
         guard case .object(let u) = container else {
             throw typeError("'\(typeName(container))' object is not subscriptable")
         }
         let o = u.takeUnretainedValue()
+        if !builtin && o.isNativeSubclass, o.kind != .other, let r = try callUserMethod(container, "__getitem__", [key]) { return r }
         switch o.kind {
         case .list:
             let l = unsafeDowncast(o, to: ListObj.self)
@@ -92,6 +95,8 @@ extension Runtime {
         case .dict:
             let d = unsafeDowncast(o, to: DictObj.self)
             if let v = try d.get(key, self) { return v }
+            // A subclass's `__missing__` answers for absent keys (as dict.__getitem__ asks it).
+            if o.isNativeSubclass, let r = try callUserMethod(container, "__missing__", [key]) { return r }
             throw keyError(key)
         case .range:
             let r = unsafeDowncast(o, to: RangeObj.self)
@@ -142,15 +147,17 @@ extension Runtime {
         return out
     }
 
-    func setItem(_ container: Value, _ key: Value, _ value: Value) throws {
+    func setItem(_ container: Value, _ key: Value, _ value: Value, builtin: Bool = false) throws {
         // Fast path: dict[key] = value without reference counting on the dict.
-        if case .object(let u) = container, u._withUnsafeGuaranteedRef({ $0.kind == .dict }) {
+        if case .object(let u) = container, u._withUnsafeGuaranteedRef({ $0.kind == .dict && (builtin || !$0.isNativeSubclass) }) {
             let h = try hash(key)
             try Unmanaged<DictObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { try $0.set(key, hash: h, value, self) }
             return
         }
         if case .object(let u) = container {
             let o = u.takeUnretainedValue()
+            if !builtin && o.isNativeSubclass, o.kind != .other,
+               try callUserMethod(container, "__setitem__", [key, value]) != nil { return }
             switch o.kind {
             case .list:
                 let l = unsafeDowncast(o, to: ListObj.self)
@@ -194,9 +201,11 @@ extension Runtime {
         for v in newItems { l.items[i] = v; i += step }
     }
 
-    func deleteItem(_ container: Value, _ key: Value) throws {
+    func deleteItem(_ container: Value, _ key: Value, builtin: Bool = false) throws {
         if case .object(let u) = container {
             let o = u.takeUnretainedValue()
+            if !builtin && o.isNativeSubclass, o.kind != .other,
+               try callUserMethod(container, "__delitem__", [key]) != nil { return }
             switch o.kind {
             case .list:
                 let l = unsafeDowncast(o, to: ListObj.self)
@@ -230,9 +239,12 @@ extension Runtime {
     }
 
     /// `item in container`.
-    func contains(_ container: Value, _ item: Value) throws -> Bool {
+    func contains(_ container: Value, _ item: Value, builtin: Bool = false) throws -> Bool {
         if case .object(let u) = container {
             let o = u.takeUnretainedValue()
+            if !builtin && o.isNativeSubclass, o.kind != .other, let r = try callUserMethod(container, "__contains__", [item]) {
+                return try truthy(r)
+            }
             switch o.kind {
             case .list:
                 for v in unsafeDowncast(o, to: ListObj.self).items { if try v.isIdentical(to: item) || equals(v, item) { return true } }

@@ -56,6 +56,8 @@ extension Runtime {
         if isIntegral(a) && isIntegral(b) { return try intOp(bop, a, b) }
         if case .float = a, let y = try floatValue(b) { return try floatOp(bop, (try floatValue(a)) ?? 0, y, a, b, inplace) }
         if case .float = b, let x = try floatValue(a) { return try floatOp(bop, x, (try floatValue(b)) ?? 0, a, b, inplace) }
+        if isNativeSubclassValue(a) || isNativeSubclassValue(b),
+           let r = try userBinaryOp(bop, a, b, inplace: inplace) { return r }
         if let r = try sequenceOp(bop, a, b, inplace: inplace) { return r }
         if bop == .or, !(a.isNone && b.isNone), isUnionable(a), isUnionable(b) { return makeUnion(a, b) }
         if let r = try userBinaryOp(bop, a, b, inplace: inplace) { return r }

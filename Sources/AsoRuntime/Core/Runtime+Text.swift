@@ -63,8 +63,9 @@ extension Runtime {
         "0x" + String(UInt(bitPattern: ObjectIdentifier(o).hashValue), radix: 16).leftPadded(12)
     }
 
-    private func objectRepr(_ o: Obj) throws -> String {
-        if o.type.moduleName != nil, let r = try callUserMethod(Value(o), "__repr__", []) {
+    /// `repr(o)`; `builtin` skips a script subclass's `__repr__` (`list.__repr__(x)`).
+    func objectRepr(_ o: Obj, builtin: Bool = false) throws -> String {
+        if !builtin, o.type.moduleName != nil, let r = try callUserMethod(Value(o), "__repr__", []) {
             guard let s = r.asStr else { throw typeError("__repr__ returned non-string (type \(typeName(r)))") }
             return s.value
         }
@@ -86,10 +87,12 @@ extension Runtime {
         case .set, .frozenset:
             let s = unsafeDowncast(o, to: SetObj.self)
             let frozen = o.kind == .frozenset
-            if s.count == 0 { return frozen ? "frozenset()" : "set()" }
-            return try guarded(o, frozen ? "frozenset(...)" : "{...}") {
+            // A subclass's objects show its name, as `frozenset(...)` shows the type's.
+            let named: String? = o.isNativeSubclass ? o.type.name : (frozen ? "frozenset" : nil)
+            if s.count == 0 { return (named ?? "set") + "()" }
+            return try guarded(o, named.map { "\($0)(...)" } ?? "{...}") {
                 let body = "{" + (try s.liveKeys.map { try repr($0) }.joined(separator: ", ")) + "}"
-                return frozen ? "frozenset(\(body))" : body
+                return named.map { "\($0)(\(body))" } ?? body
             }
         case .range:
             let r = unsafeDowncast(o, to: RangeObj.self)

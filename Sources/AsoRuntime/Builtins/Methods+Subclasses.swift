@@ -1,0 +1,120 @@
+// The special methods of list, tuple, dict, set, frozenset, str and bytes that script
+// subclasses reach by name: `__new__`, `__init__`, `__getitem__`, `__setitem__`, `__len__`,
+// `__repr__`, ... (`super().__getitem__(k)`, `dict.__init__(self, ...)`,
+// `__getattr__ = dict.__getitem__`).
+//
+// One idea: each does what the builtin type does, never the subclass's override of the same
+// method (the operations' `builtin:` forms), so an override that calls its base does not call
+// itself.
+
+extension Runtime {
+    func installSubclassSupport() {
+        let containers: [TypeObject] = [types.list, types.tuple, types.dict, types.set, types.frozenset, types.str, types.bytes]
+        for t in containers {
+            let owner = t.name
+            t.dict["__new__"] = native("__new__", owner: owner) { [unowned t] rt, args in
+                guard args.count >= 1 else { throw rt.typeError("\(owner).__new__(): not enough arguments") }
+                guard let cls = args[0].asType else {
+                    throw rt.typeError("\(owner).__new__(X): X is not a type object (\(rt.typeName(args[0])))")
+                }
+                guard cls.isSubtype(of: t) else {
+                    throw rt.typeError("\(owner).__new__(\(cls.name)): \(cls.name) is not a subtype of \(owner)")
+                }
+                return try rt.nativeNew(t, cls, Array(args.positional.dropFirst()), keywords: args.keywords)
+            }
+            defineMethod(t, "__len__") { rt, me, a in
+                try a.none(rt)
+                return .int(try rt.length(me, builtin: true))
+            }
+            defineMethod(t, "__contains__") { rt, me, a in
+                .bool(try rt.contains(me, try a.one(rt), builtin: true))
+            }
+            defineMethod(t, "__iter__") { rt, me, a in
+                try a.none(rt)
+                return try rt.iterate(me, builtin: true)
+            }
+            defineMethod(t, "__repr__") { rt, me, a in
+                try a.none(rt)
+                guard case .object(let u) = me else { return .none }
+                return rt.newStr(try rt.objectRepr(u.takeUnretainedValue(), builtin: true))
+            }
+            defineMethod(t, "__eq__") { rt, me, a in
+                let other = try a.one(rt)
+                guard case .object(let u) = me, case .object(let w) = other else { return rt.notImplemented }
+                let x = u.takeUnretainedValue(), y = w.takeUnretainedValue()
+                guard rt.sameBuiltinFamily(x.kind, y.kind) else { return rt.notImplemented }
+                return .bool(try rt.builtinEquals(me, x, other, y))
+            }
+            defineMethod(t, "__ne__") { rt, me, a in
+                let other = try a.one(rt)
+                guard case .object(let u) = me, case .object(let w) = other else { return rt.notImplemented }
+                let x = u.takeUnretainedValue(), y = w.takeUnretainedValue()
+                guard rt.sameBuiltinFamily(x.kind, y.kind) else { return rt.notImplemented }
+                return .bool(!(try rt.builtinEquals(me, x, other, y)))
+            }
+            if t !== types.set && t !== types.frozenset {
+                defineMethod(t, "__getitem__") { rt, me, a in
+                    try rt.getItem(me, try a.one(rt), builtin: true)
+                }
+            }
+            if t === types.str || t === types.tuple || t === types.bytes || t === types.frozenset {
+                defineMethod(t, "__hash__") { rt, me, a in
+                    try a.none(rt)
+                    return .int(try rt.builtinHash(me))
+                }
+            }
+        }
+        for t in [types.list, types.dict] {
+            defineMethod(t, "__setitem__") { rt, me, a in
+                try a.noKeywords(rt)
+                if a.count != 2 { throw rt.typeError("expected 2 arguments, got \(a.count)") }
+                try rt.setItem(me, a[0], a[1], builtin: true)
+                return .none
+            }
+            defineMethod(t, "__delitem__") { rt, me, a in
+                try rt.deleteItem(me, try a.one(rt), builtin: true)
+                return .none
+            }
+        }
+        defineMethod(types.str, "__str__") { rt, me, a in
+            try a.none(rt)
+            guard let s = me.asStr else { return me }
+            return s.isNativeSubclass ? rt.newStr(s.value) : me
+        }
+        // __init__ of the mutable ones: list and set start again from the iterable; dict adds.
+        defineMethod(types.list, "__init__") { rt, me, a in
+            if !a.keywords.isEmpty { throw rt.typeError("list() takes no keyword arguments") }
+            if a.count > 1 { throw rt.typeError("list expected at most 1 argument, got \(a.count)") }
+            guard let l = me.asList else { return .none }
+            l.items = []
+            if a.count == 1 { l.items = try rt.collectValues(a[0]) }
+            return .none
+        }
+        defineMethod(types.set, "__init__") { rt, me, a in
+            let name = rt.typeName(me)
+            if !a.keywords.isEmpty { throw rt.typeError("\(name)() takes no keyword arguments") }
+            if a.count > 1 { throw rt.typeError("\(name) expected at most 1 argument, got \(a.count)") }
+            guard let s = me.asSet else { return .none }
+            s.table = SetTable()
+            s.version &+= 1
+            if a.count == 1 { try rt.setUpdate(s, from: a[0]) }
+            return .none
+        }
+        defineMethod(types.dict, "__init__") { rt, me, a in
+            if a.count > 1 { throw rt.typeError("dict expected at most 1 argument, got \(a.count)") }
+            guard let d = me.asDict else { return .none }
+            if a.count == 1 { try rt.dictUpdate(d, from: a[0]) }
+            for kw in a.keywords { try d.set(rt.intern(kw.name), kw.value, rt) }
+            return .none
+        }
+    }
+
+    /// Whether `==` between objects of these kinds is the builtin types' own business (so their
+    /// `__eq__` answers rather than returning NotImplemented).
+    func sameBuiltinFamily(_ a: ObjKind, _ b: ObjKind) -> Bool {
+        switch (a, b) {
+        case (.set, .set), (.set, .frozenset), (.frozenset, .set), (.frozenset, .frozenset): return true
+        default: return a == b
+        }
+    }
+}
