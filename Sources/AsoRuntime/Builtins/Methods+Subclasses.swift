@@ -7,8 +7,11 @@
 // method (the operations' `builtin:` forms), so an override that calls its base does not call
 // itself.
 
+import AsoBytecode
+
 extension Runtime {
     func installSubclassSupport() {
+        installNumberSubclassSupport()
         let containers: [TypeObject] = [types.list, types.tuple, types.dict, types.set, types.frozenset, types.str, types.bytes]
         for t in containers {
             let owner = t.name
@@ -106,6 +109,80 @@ extension Runtime {
             if a.count == 1 { try rt.dictUpdate(d, from: a[0]) }
             for kw in a.keywords { try d.set(rt.intern(kw.name), kw.value, rt) }
             return .none
+        }
+    }
+
+    /// `int.__new__`, `float.__new__` and the special methods of int and float that subclasses
+    /// call by name (`int.__or__(self, other)`, `super().__repr__()`): each works on the numbers
+    /// the operands hold (`defineMethod` unwraps the receiver), and returns NotImplemented for an
+    /// operand that is no number.
+    private func installNumberSubclassSupport() {
+        for t in [types.int, types.float] {
+            let owner = t.name
+            t.dict["__new__"] = native("__new__", owner: owner) { [unowned t] rt, args in
+                guard args.count >= 1 else { throw rt.typeError("\(owner).__new__(): not enough arguments") }
+                guard let cls = args[0].asType else {
+                    throw rt.typeError("\(owner).__new__(X): X is not a type object (\(rt.typeName(args[0])))")
+                }
+                guard cls.isSubtype(of: t) else {
+                    throw rt.typeError("\(owner).__new__(\(cls.name)): \(cls.name) is not a subtype of \(owner)")
+                }
+                return try rt.nativeNew(t, cls, Array(args.positional.dropFirst()), keywords: args.keywords)
+            }
+            let isInt = t === types.int
+            func isNumber(_ v: Value) -> Bool {
+                switch v {
+                case .int, .bool: return true
+                case .float: return !isInt
+                default: return isIntegral(v)
+                }
+            }
+            var operators: [(String, BinaryOperator)] = [("add", .add), ("sub", .subtract), ("mul", .multiply),
+                                                          ("truediv", .trueDivide), ("floordiv", .floorDivide),
+                                                          ("mod", .remainder), ("pow", .power)]
+            if isInt { operators += [("and", .and), ("or", .or), ("xor", .xor), ("lshift", .lshift), ("rshift", .rshift)] }
+            for (n, op) in operators {
+                defineMethod(t, "__\(n)__") { rt, me, a in
+                    let other = rt.plainNumber(try a.one(rt))
+                    guard isNumber(other) else { return rt.notImplemented }
+                    return try rt.binaryOp(op, me, other)
+                }
+                defineMethod(t, "__r\(n)__") { rt, me, a in
+                    let other = rt.plainNumber(try a.one(rt))
+                    guard isNumber(other) else { return rt.notImplemented }
+                    return try rt.binaryOp(op, other, me)
+                }
+            }
+            let comparisons: [(String, ComparisonOperator)] = [("eq", .eq), ("ne", .ne), ("lt", .lt), ("le", .le), ("gt", .gt), ("ge", .ge)]
+            for (n, op) in comparisons {
+                defineMethod(t, "__\(n)__") { rt, me, a in
+                    let other = rt.plainNumber(try a.one(rt))
+                    guard isNumber(other) || { if case .float = other { return true }; return false }() else { return rt.notImplemented }
+                    return try rt.compare(me, other, op)
+                }
+            }
+            defineMethod(t, "__neg__") { rt, me, a in try a.none(rt); return try rt.negate(me) }
+            defineMethod(t, "__pos__") { rt, me, a in try a.none(rt); return try rt.positive(me) }
+            defineMethod(t, "__abs__") { rt, me, a in
+                try a.none(rt)
+                if case .float(let d) = me { return .float(Swift.abs(d)) }
+                return try rt.truthy(try rt.compare(me, .int(0), .lt)) ? try rt.negate(me) : me
+            }
+            defineMethod(t, "__bool__") { rt, me, a in try a.none(rt); return .bool(try rt.truthy(me)) }
+            defineMethod(t, "__int__") { rt, me, a in try a.none(rt); return try rt.toInt(me) }
+            defineMethod(t, "__float__") { rt, me, a in try a.none(rt); return .float(try rt.toFloat(me)) }
+            defineMethod(t, "__hash__") { rt, me, a in try a.none(rt); return .int(try rt.hash(me)) }
+            defineMethod(t, "__repr__") { rt, me, a in try a.none(rt); return rt.newStr(try rt.repr(me)) }
+            defineMethod(t, "__format__") { rt, me, a in
+                guard let spec = try a.one(rt).asStr?.value else {
+                    throw rt.typeError("\(owner).__format__() argument must be str, not \(rt.typeName(a[0]))")
+                }
+                return rt.newStr(try rt.format(me, spec))
+            }
+            if isInt {
+                defineMethod(t, "__index__") { rt, me, a in try a.none(rt); return me }
+                defineMethod(t, "__invert__") { rt, me, a in try a.none(rt); return try rt.invert(me) }
+            }
         }
     }
 

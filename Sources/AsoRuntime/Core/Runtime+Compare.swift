@@ -28,12 +28,15 @@ extension Runtime {
             if x.kind == .str && y.kind == .str && (x.flags | y.flags) & Obj.subclassFlag == 0 {
                 return strEqual(unsafeDowncast(x, to: StrObj.self), unsafeDowncast(y, to: StrObj.self))
             }
-            if (x.flags | y.flags) & Obj.subclassFlag != 0, isUserInstance(a) || isUserInstance(b),
-               let r = try userEquals(a, b) { return r }
+            if (x.flags | y.flags) & Obj.subclassFlag != 0, isUserInstance(a) || isUserInstance(b) {
+                if let r = try userEquals(a, b) { return r }
+                if numberCore(a) != nil || numberCore(b) != nil { return try equals(plainNumber(a), plainNumber(b)) }
+            }
             return try builtinEquals(a, x, b, y)
         case (.object(let u), _), (_, .object(let u)):
             let o = u.takeUnretainedValue()
             if o.type.moduleName != nil, let r = try userEquals(a, b) { return r }
+            if let c = numberCore(Value(o)) { return try equals(c, a.object === o ? b : a) }
             if o.kind == .bigint {
                 let big = unsafeDowncast(o, to: BigIntObj.self).value
                 let other = a.object === o ? b : a
@@ -225,7 +228,10 @@ extension Runtime {
         case .ne: return try equality(a, b, negate: true)
         default: break
         }
-        if isNativeSubclassValue(a) || isNativeSubclassValue(b), let r = try userOrder(a, b, op) { return r }
+        if isNativeSubclassValue(a) || isNativeSubclassValue(b) {
+            if let r = try userOrder(a, b, op) { return r }
+            if numberCore(a) != nil || numberCore(b) != nil { return try compare(plainNumber(a), plainNumber(b), op) }
+        }
         if let r = try order(a, b) {
             switch op {
             case .lt: return .bool(r < 0)
@@ -255,7 +261,9 @@ extension Runtime {
             if isNativeSubclassValue(a) || isNativeSubclassValue(b) {
                 // The builtin base's own comparison (the script methods had their turn).
                 let r: Bool
-                if case .object(let u) = a, case .object(let w) = b {
+                if numberCore(a) != nil || numberCore(b) != nil {
+                    r = try equals(plainNumber(a), plainNumber(b))
+                } else if case .object(let u) = a, case .object(let w) = b {
                     r = try builtinEquals(a, u.takeUnretainedValue(), b, w.takeUnretainedValue())
                 } else {
                     r = try equals(a, b)
@@ -368,7 +376,10 @@ extension Runtime {
         case .null: return 0
         case .object(let u):
             let o = u.takeUnretainedValue()
-            if !builtin && o.isNativeSubclass, o.kind != .other, let h = try subclassHash(v, o.type) { return h }
+            if o.isNativeSubclass, o.kind != .other {
+                if !builtin, let h = try subclassHash(v, o.type) { return h }
+                if let c = numberCore(v) { return try hash(c) }
+            }
             switch o.kind {
             case .str:
                 let s = unsafeDowncast(o, to: StrObj.self)

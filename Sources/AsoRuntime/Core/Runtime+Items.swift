@@ -10,6 +10,7 @@ extension Runtime {
         case .bool(let b): return b ? 1 : 0
         default:
             if let b = bigValue(v) { return b.signum() < 0 ? Int.min + 1 : Int.max }
+            if let c = numberCore(v), isIntegral(c) { return indexValue(c) }
             return nil
         }
     }
@@ -17,6 +18,7 @@ extension Runtime {
     /// What a script class's `__index__` gives for `v` (an int, checked as CPython checks it);
     /// nil when `v`'s class has none.
     func indexFromDunder(_ v: Value) throws -> Value? {
+        if let c = numberCore(v), isIntegral(c), userMethod(v, "__index__") == nil { return c }
         guard case .object(let u) = v, u.takeUnretainedValue().kind == .instance, let f = userMethod(v, "__index__") else { return nil }
         let r = try callFunction(f, [v], keywords: [])
         guard isIntegral(r) else { throw typeError("__index__ returned non-int (type \(typeName(r)))") }

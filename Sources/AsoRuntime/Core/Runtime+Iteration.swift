@@ -275,6 +275,7 @@ extension Runtime {
                     return b
                 }
                 if userMethod(v, "__len__") != nil { return try length(v) > 0 }
+                if let c = numberCore(v) { return try truthy(c) }
             }
             switch o.kind {
             case .str: return unsafeDowncast(o, to: StrObj.self).count > 0

@@ -61,6 +61,9 @@ extension Runtime {
         if let r = try sequenceOp(bop, a, b, inplace: inplace) { return r }
         if bop == .or, !(a.isNone && b.isNone), isUnionable(a), isUnionable(b) { return makeUnion(a, b) }
         if let r = try userBinaryOp(bop, a, b, inplace: inplace) { return r }
+        // Instances of subclasses of int and float: the numbers they hold, once their classes'
+        // own methods have declined.
+        if numberCore(a) != nil || numberCore(b) != nil { return try binaryOp(op, plainNumber(a), plainNumber(b)) }
         throw unsupported(bop, a, b, inplace: inplace)
     }
 
@@ -406,6 +409,7 @@ extension Runtime {
         case .float(let d): return .float(-d)
         default:
             if let b = bigValue(v) { return makeInt(-b) }
+            if let c = numberCore(v) { return try negate(c) }
             throw typeError("bad operand type for unary -: '\(typeName(v))'")
         }
     }
@@ -417,6 +421,7 @@ extension Runtime {
         case .bool(let b): return .int(b ? 1 : 0)
         default:
             if bigValue(v) != nil { return v }
+            if let c = numberCore(v) { return try positive(c) }
             throw typeError("bad operand type for unary +: '\(typeName(v))'")
         }
     }
@@ -428,6 +433,7 @@ extension Runtime {
         case .bool(let b): return .int(b ? -2 : -1)
         default:
             if let b = bigValue(v) { return makeInt(-b - 1) }
+            if let c = numberCore(v) { return try invert(c) }
             throw typeError("bad operand type for unary ~: '\(typeName(v))'")
         }
     }

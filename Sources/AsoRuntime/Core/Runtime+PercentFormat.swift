@@ -102,11 +102,11 @@ extension Runtime {
             if align.isEmpty { align = ">" }
             return try format(newStr(s), align + w)
         case "d", "i", "u", "x", "X", "o":
-            var n = v
-            if case .float(let d) = v {
+            var n = plainNumber(v)
+            if case .float(let d) = n {
                 if d.isNaN { throw valueError("cannot convert float NaN to integer") }
                 if d.isInfinite { throw overflowError("cannot convert float infinity to integer") }
-                n = try call(Value(types.int), [v])
+                n = try call(Value(types.int), [n])
             }
             guard isIntegral(n) else {
                 let what = conv == "d" || conv == "i" || conv == "u" ? "a real number" : "an integer"
@@ -128,7 +128,7 @@ extension Runtime {
             }
             return try format(n.asPlainInt, spec + w + type)
         case "e", "E", "f", "F", "g", "G":
-            guard let d = try floatValue(v) else {
+            guard let d = try floatValue(plainNumber(v)) else {
                 throw typeError("must be real number, not \(typeName(v))")
             }
             var spec = align + sign + alt

@@ -9,8 +9,19 @@ extension Runtime {
     /// Whether script classes may derive from the builtin type `t`.
     func isSubclassableBuiltin(_ t: TypeObject) -> Bool {
         t === types.list || t === types.tuple || t === types.dict || t === types.set || t === types.frozenset
-            || t === types.str || t === types.bytes
+            || t === types.str || t === types.bytes || t === types.int || t === types.float
     }
+
+    /// The number an instance of a script subclass of int or float holds; nil for other values.
+    @inline(__always) func numberCore(_ v: Value) -> Value? {
+        guard case .object(let u) = v else { return nil }
+        let o = u.takeUnretainedValue()
+        guard o.kind == .instance, o.isNativeSubclass else { return nil }
+        return (o as? NumberSubObj)?.core
+    }
+
+    /// `v`, or the number it holds when it is an instance of a subclass of int or float.
+    @inline(__always) func plainNumber(_ v: Value) -> Value { numberCore(v) ?? v }
 
     /// The builtin type whose objects the instances of `t` are (list, tuple, dict, set,
     /// frozenset, str or bytes), nil for a class without one.
@@ -38,6 +49,9 @@ extension Runtime {
     /// A new instance of `cls` (a script subclass of the builtin type of `base`) holding what the
     /// builtin object `base` holds.
     func subclassInstance(_ cls: TypeObject, of base: Value) throws -> Value {
+        if isIntegral(base) || { if case .float = base { return true }; return false }() {
+            return Value(heap.register(NumberSubObj(type: cls, core: base.asPlainInt)))
+        }
         guard case .object(let u) = base else {
             throw typeError("cannot make a '\(cls.name)' instance from '\(typeName(base))'")
         }

@@ -136,6 +136,7 @@ extension Runtime {
             if let f = Value(o).asFuture { return try futureRepr(f) }
             return "<\(o.type.name) object at \(address(o))>"
         case .instance:
+            if let c = numberCore(Value(o)) { return try repr(c) }
             if o.type === types.notImplemented { return "NotImplemented" }
             if o.type === types.ellipsis { return "Ellipsis" }
             if o.type === types.unionType { return try unionRepr(unsafeDowncast(o, to: InstanceObj.self)) }
