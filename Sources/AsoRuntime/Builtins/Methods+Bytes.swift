@@ -44,9 +44,11 @@ extension Runtime {
                 out.append(UInt8(hi * 16 + lo))
                 i += 2
             }
+            // A subclass gets an instance of its own: `cls(b)`, as in CPython.
+            if let cls = args[0].asType, cls !== rt.types.bytes { return try rt.call(args[0], [rt.newBytes(out)]) }
             return rt.newBytes(out)
         }
-        t.dict["fromhex"] = Value(heap.register(BoundMethodObj(receiver: Value(t), function: fromhex, type: types.method)))
+        t.dict["fromhex"] = wrapMethod(types.classmethod, fromhex)
         for (name, upper) in [("upper", true), ("lower", false)] {
             defineMethod(t, name) { rt, me, a in
                 try a.none(rt)

@@ -67,6 +67,48 @@ extension Runtime {
                 }
             }
         }
+        // Operators: the builtin operation on plain copies of the operands, so that neither side's
+        // overrides run again (`str.__add__(self, other)` inside an `__add__`).
+        let sequenceOperators: [(String, BinaryOperator, Bool)] = [("__add__", .add, false), ("__mul__", .multiply, false),
+                                                                  ("__rmul__", .multiply, true)]
+        let setOperators: [(String, BinaryOperator, Bool)] = [("__or__", .or, false), ("__and__", .and, false),
+                                                             ("__sub__", .subtract, false), ("__xor__", .xor, false),
+                                                             ("__ror__", .or, true), ("__rand__", .and, true),
+                                                             ("__rsub__", .subtract, true), ("__rxor__", .xor, true)]
+        var operatorTable: [(TypeObject, [(String, BinaryOperator, Bool)])] = [
+            (types.list, sequenceOperators), (types.tuple, sequenceOperators), (types.bytes, sequenceOperators),
+            (types.str, sequenceOperators + [("__mod__", .remainder, false)]),
+            (types.set, setOperators), (types.frozenset, setOperators),
+        ]
+        operatorTable.append((types.dict, [("__or__", .or, false), ("__ror__", .or, true)]))
+        for (t, ops) in operatorTable {
+            for (name, op, reflected) in ops {
+                defineMethod(t, name) { rt, me, a in
+                    let other = rt.plainCopy(try a.one(rt))
+                    let mine = rt.plainCopy(me)
+                    rt.tempRoots.append(mine)
+                    rt.tempRoots.append(other)
+                    defer { rt.tempRoots.removeLast(2) }
+                    return try reflected ? rt.binaryOp(op, other, mine) : rt.binaryOp(op, mine, other)
+                }
+            }
+            let orders: [(String, ComparisonOperator)] = [("__lt__", .lt), ("__le__", .le), ("__gt__", .gt), ("__ge__", .ge)]
+            for (name, op) in orders where t !== types.dict {
+                defineMethod(t, name) { rt, me, a in
+                    let other = rt.plainCopy(try a.one(rt))
+                    let mine = rt.plainCopy(me)
+                    rt.tempRoots.append(mine)
+                    rt.tempRoots.append(other)
+                    defer { rt.tempRoots.removeLast(2) }
+                    return try rt.compare(mine, other, op)
+                }
+            }
+        }
+        defineMethod(types.list, "__iadd__") { rt, me, a in
+            let items = try rt.collectValues(try a.one(rt))
+            me.asList?.items.append(contentsOf: items)
+            return me
+        }
         for t in [types.list, types.dict] {
             defineMethod(t, "__setitem__") { rt, me, a in
                 try a.noKeywords(rt)
@@ -183,6 +225,27 @@ extension Runtime {
                 defineMethod(t, "__index__") { rt, me, a in try a.none(rt); return me }
                 defineMethod(t, "__invert__") { rt, me, a in try a.none(rt); return try rt.invert(me) }
             }
+        }
+    }
+
+    /// A builtin object with what an instance of a subclass of a builtin type holds (the value
+    /// itself for anything else).
+    func plainCopy(_ v: Value) -> Value {
+        guard case .object(let u) = v else { return v }
+        let o = u.takeUnretainedValue()
+        guard o.isNativeSubclass else { return v }
+        switch o.kind {
+        case .list: return newList(unsafeDowncast(o, to: ListObj.self).items)
+        case .tuple: return newTuple(unsafeDowncast(o, to: TupleObj.self).items)
+        case .str: return newStr(unsafeDowncast(o, to: StrObj.self).value)
+        case .bytes: return newBytes(unsafeDowncast(o, to: BytesObj.self).bytes)
+        case .dict: return Value(copyDict(unsafeDowncast(o, to: DictObj.self)))
+        case .set, .frozenset:
+            let s = newSet(frozen: o.kind == .frozenset)
+            s.table = unsafeDowncast(o, to: SetObj.self).table
+            return Value(s)
+        case .instance: return numberCore(v) ?? v
+        default: return v
         }
     }
 

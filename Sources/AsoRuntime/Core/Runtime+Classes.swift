@@ -382,7 +382,11 @@ extension Runtime {
         var slotted = true, sawSlots = false
         for c in t.mro {
             if c === types.object { continue }
-            if c.moduleName == nil { slotted = false; continue }
+            if c.moduleName == nil {
+                // A builtin base whose objects a script class may extend has no `__dict__` to give.
+                if !isSubclassableBuiltin(c) { slotted = false }
+                continue
+            }
             for (k, v) in c.dict {
                 switch k {
                 case "__getattribute__": if v.asFunction != nil { h |= TypeObject.hookGetattribute }

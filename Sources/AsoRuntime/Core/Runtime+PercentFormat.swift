@@ -36,8 +36,12 @@ extension Runtime {
                 }
                 guard j < chars.count else { throw valueError("incomplete format key") }
                 let k = newStr(String(key))
-                guard let v = try d.get(k, self) else { throw keyError(k) }
-                value = v
+                if d.isNativeSubclass {
+                    value = try getItem(args, k)   // the subclass's __getitem__ and __missing__
+                } else {
+                    guard let v = try d.get(k, self) else { throw keyError(k) }
+                    value = v
+                }
                 usedMapping = true
                 next = items.count  // after a key, the mapping is no longer a positional value
                 i = j + 1

@@ -3124,7 +3124,10 @@ class _InContext:
             native: [],
             source: #"""
 # The copy module, written in Aso: copy and deepcopy (with the memo), honouring __copy__ and
-# __deepcopy__; instances of a program's classes are copied attribute by attribute.
+# __deepcopy__; instances of a program's classes are copied attribute by attribute. Instances of
+# subclasses of the builtin types are remade as CPython's reduce protocol remakes them: `__new__`
+# with the value (tuple, str, bytes, int, float, frozenset), the class called with the items
+# (set), or an empty object filled through `append` (list) and `__setitem__` (dict).
 
 import _aso
 
@@ -3152,18 +3155,54 @@ def copy(x):
     return _copy_instance(x, False, None)
 
 
+def _plain(x):
+    if isinstance(x, tuple):
+        return tuple(x)
+    if isinstance(x, str):
+        return str.__str__(x)
+    if isinstance(x, bytes):
+        return bytes(x)
+    if isinstance(x, float):
+        return float(x)
+    if isinstance(x, int):
+        return int(x)
+    return frozenset(x)
+
+
 def _copy_instance(x, deep, memo):
     cls = type(x)
-    try:
-        y = _aso.new_instance(cls)
-    except TypeError:
-        raise Error(f"un(deep)copyable object of type {cls}") from None
+    if isinstance(x, (list, dict)):
+        y = cls.__new__(cls)
+    elif isinstance(x, set):
+        items = list(x)
+        if deep:
+            items = deepcopy(items, memo)
+        y = cls(items)
+    elif isinstance(x, (tuple, str, bytes, int, float, frozenset)):
+        args = (_plain(x),)
+        if deep:
+            args = deepcopy(args, memo)
+        y = cls.__new__(cls, *args)
+    else:
+        try:
+            y = _aso.new_instance(cls)
+        except TypeError:
+            raise Error(f"un(deep)copyable object of type {cls}") from None
     if memo is not None:
         memo[id(x)] = y
     for name, value in _aso.attributes(x).items():
         if deep:
             value = deepcopy(value, memo)
         _aso.set_attribute(y, name, value)
+    if isinstance(x, list):
+        for item in x:
+            y.append(deepcopy(item, memo) if deep else item)
+    elif isinstance(x, dict):
+        for key, value in x.items():
+            if deep:
+                key = deepcopy(key, memo)
+                value = deepcopy(value, memo)
+            y[key] = value
     return y
 
 
