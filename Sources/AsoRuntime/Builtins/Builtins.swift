@@ -23,6 +23,7 @@ extension Runtime {
         installExceptionConstructors()
         installMethods()
         installSubclassSupport()
+        installBytearray()
         installGeneratorMethods()
         installAsyncGeneratorMethods()
         installClassSupport()

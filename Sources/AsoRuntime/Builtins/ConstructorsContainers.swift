@@ -111,7 +111,10 @@ extension Runtime {
     }
 
     /// `bytes(source, encoding, errors)`; absent arguments are `.null`.
-    func bytesFrom(_ source: Value, encoding: Value, errors: Value) throws -> [UInt8] {
+    func bytesFrom(_ source: Value, encoding: Value, errors: Value, name: String = "bytes") throws -> [UInt8] {
+        // The arguments' types are checked first (`bytes(1, 2)` is about the encoding).
+        _ = try codecArgument(encoding, name, 2, dflt: "utf-8")
+        _ = try codecArgument(errors, name, 3, dflt: "strict")
         if source.isNull {
             if !encoding.isNull { throw typeError("encoding without a string argument") }
             if !errors.isNull { throw typeError("errors without a string argument") }
@@ -119,8 +122,8 @@ extension Runtime {
         }
         if let s = source.asStr {
             if encoding.isNull { throw typeError("string argument without an encoding") }
-            let enc = try codecArgument(encoding, "bytes", 2, dflt: "utf-8")
-            let err = try codecArgument(errors, "bytes", 3, dflt: "strict")
+            let enc = try codecArgument(encoding, name, 2, dflt: "utf-8")
+            let err = try codecArgument(errors, name, 3, dflt: "strict")
             return try encodeString(s.value, encoding: enc, errors: err)
         }
         if !encoding.isNull { throw typeError("encoding without a string argument") }
@@ -137,12 +140,12 @@ extension Runtime {
         default: break
         }
         guard isIterable(source) else {
-            throw typeError("cannot convert '\(typeName(source))' object to bytes")
+            throw typeError("cannot convert '\(typeName(source))' object to \(name)")
         }
         var out: [UInt8] = []
         for v in try collectValues(source) {
             let b = try integerOperand(v)
-            guard let x = UInt8(exactly: b) else { throw valueError("bytes must be in range(0, 256)") }
+            guard let x = UInt8(exactly: b) else { throw valueError(name == "bytes" ? "bytes must be in range(0, 256)" : "byte must be in range(0, 256)") }
             out.append(x)
         }
         return out

@@ -12,7 +12,8 @@ import AsoBytecode
 extension Runtime {
     func installSubclassSupport() {
         installNumberSubclassSupport()
-        let containers: [TypeObject] = [types.list, types.tuple, types.dict, types.set, types.frozenset, types.str, types.bytes]
+        let containers: [TypeObject] = [types.list, types.tuple, types.dict, types.set, types.frozenset, types.str, types.bytes,
+                                        types.bytearray]
         for t in containers {
             let owner = t.name
             t.dict["__new__"] = native("__new__", owner: owner) { [unowned t] rt, args in
@@ -77,6 +78,7 @@ extension Runtime {
                                                              ("__rsub__", .subtract, true), ("__rxor__", .xor, true)]
         var operatorTable: [(TypeObject, [(String, BinaryOperator, Bool)])] = [
             (types.list, sequenceOperators), (types.tuple, sequenceOperators), (types.bytes, sequenceOperators),
+            (types.bytearray, sequenceOperators),
             (types.str, sequenceOperators + [("__mod__", .remainder, false)]),
             (types.set, setOperators), (types.frozenset, setOperators),
         ]
@@ -109,7 +111,7 @@ extension Runtime {
             me.asList?.items.append(contentsOf: items)
             return me
         }
-        for t in [types.list, types.dict] {
+        for t in [types.list, types.dict, types.bytearray] {
             defineMethod(t, "__setitem__") { rt, me, a in
                 try a.noKeywords(rt)
                 if a.count != 2 { throw rt.typeError("expected 2 arguments, got \(a.count)") }

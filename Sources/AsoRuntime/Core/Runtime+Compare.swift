@@ -394,6 +394,7 @@ extension Runtime {
                 t.hashComputed = true
                 return h
             case .bytes:
+                if isBytearray(o) { throw typeError("unhashable type: 'bytearray'") }
                 return unsafeDowncast(o, to: BytesObj.self).bytes.withUnsafeBytes { Runtime.hashOfBytes($0) }
             case .frozenset:
                 var h: UInt64 = 0

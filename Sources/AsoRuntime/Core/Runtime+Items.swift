@@ -115,6 +115,10 @@ extension Runtime {
             return .int(r.element(try normalize(key, r.length, "range object", "range")))
         case .bytes:
             let b = unsafeDowncast(o, to: BytesObj.self)
+            if isBytearray(o) {
+                if let s = key.asObject(.slice, SliceObj.self) { return newBytearray(try sliced(b.bytes, s)) }
+                return .int(Int(b.bytes[try normalize(key, b.bytes.count, "bytearray", "bytearray")]))
+            }
             if let s = key.asObject(.slice, SliceObj.self) { return newBytes(try sliced(b.bytes, s)) }
             return .int(Int(b.bytes[try normalize(key, b.bytes.count, "index", "byte")]))
         case .type:
@@ -177,6 +181,9 @@ extension Runtime {
             case .dict:
                 try unsafeDowncast(o, to: DictObj.self).set(key, value, self)
                 return
+            case .bytes where isBytearray(o):
+                try bytearraySetItem(unsafeDowncast(o, to: BytesObj.self), key, value)
+                return
             case .instance:
                 if try callUserMethod(container, "__setitem__", [key, value]) != nil { return }
             default: break
@@ -231,6 +238,9 @@ extension Runtime {
                 return
             case .dict:
                 if try unsafeDowncast(o, to: DictObj.self).remove(key, self) == nil { throw keyError(key) }
+                return
+            case .bytes where isBytearray(o):
+                try bytearrayDeleteItem(unsafeDowncast(o, to: BytesObj.self), key)
                 return
             case .instance:
                 if try callUserMethod(container, "__delitem__", [key]) != nil { return }

@@ -71,6 +71,7 @@ extension Runtime {
         if op == .add, let _ = a.asStr { return typeError("can only concatenate str (not \"\(typeName(b))\") to str") }
         if op == .add, let _ = a.asList { return typeError("can only concatenate list (not \"\(typeName(b))\") to list") }
         if op == .add, let _ = a.asTuple { return typeError("can only concatenate tuple (not \"\(typeName(b))\") to tuple") }
+        if op == .add, a.asBytes != nil { return typeError("can't concat \(typeName(b)) to \(typeName(a))") }
         if op == .multiply, a.asStr != nil || a.asList != nil || a.asTuple != nil || a.asBytes != nil {
             return typeError("can't multiply sequence by non-int of type '\(typeName(b))'")
         }
@@ -247,7 +248,13 @@ extension Runtime {
                 return a
             }
             if let x = a.asTuple, let y = b.asTuple { return newTuple(x.items + y.items) }
-            if let x = a.asBytes, let y = b.asBytes { return newBytes(x.bytes + y.bytes) }
+            if let x = a.asBytes, let y = b.asBytes {
+                if isBytearray(x) {
+                    if inplace { x.bytes.append(contentsOf: y.bytes); return a }
+                    return newBytearray(x.bytes + y.bytes)
+                }
+                return newBytes(x.bytes + y.bytes)
+            }
         case .multiply:
             if let n = repeatCount(b) { return try repeatSequence(a, n, inplace: inplace) }
             if isSequenceForRepeat(a), let r = try indexFromDunder(b), let n = repeatCount(r) {
@@ -349,6 +356,10 @@ extension Runtime {
             try checkAllocation(n, elementSize: x.bytes.count)
             var out: [UInt8] = []
             for _ in 0..<n { out.append(contentsOf: x.bytes) }
+            if isBytearray(x) {
+                if inplace { x.bytes = out; return s }
+                return newBytearray(out)
+            }
             return newBytes(out)
         }
         return nil

@@ -72,7 +72,9 @@ extension Runtime {
         switch o.kind {
         case .str: return pyStringRepr(unsafeDowncast(o, to: StrObj.self).value)
         case .bigint: return try bigIntString(unsafeDowncast(o, to: BigIntObj.self).value)
-        case .bytes: return bytesRepr(unsafeDowncast(o, to: BytesObj.self).bytes)
+        case .bytes:
+            let r = bytesRepr(unsafeDowncast(o, to: BytesObj.self).bytes)
+            return isBytearray(o) ? "bytearray(\(r))" : r
         case .list:
             return try guarded(o, "[...]") { "[" + (try unsafeDowncast(o, to: ListObj.self).items.map { try repr($0) }.joined(separator: ", ")) + "]" }
         case .tuple:

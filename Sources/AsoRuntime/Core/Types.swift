@@ -15,6 +15,7 @@ final class Types {
     let complex: TypeObject
     let str: TypeObject
     let bytes: TypeObject
+    let bytearray: TypeObject
     let list: TypeObject
     let tuple: TypeObject
     let dict: TypeObject
@@ -78,6 +79,7 @@ final class Types {
         complex = make("complex", object)
         str = make("str", object)
         bytes = make("bytes", object)
+        bytearray = make("bytearray", object)
         list = make("list", object)
         tuple = make("tuple", object)
         dict = make("dict", object)
@@ -136,7 +138,7 @@ final class Types {
         unionType.moduleName = "types"
         genericAlias = make("GenericAlias", object)
         genericAlias.moduleName = "types"
-        all = [meta, object, int, bool, float, complex, str, bytes, list, tuple, dict, set, frozenset, range,
+        all = [meta, object, int, bool, float, complex, str, bytes, bytearray, list, tuple, dict, set, frozenset, range,
                slice, enumerate, zip, map, filter, reversed, generator, staticmethod, classmethod, property]
         every = made
     }

@@ -3147,7 +3147,7 @@ def copy(x):
         return x
     if cls is list:
         return x[:]
-    if cls is dict or cls is set:
+    if cls is dict or cls is set or cls is bytearray:
         return x.copy()
     copier = getattr(cls, '__copy__', None)
     if copier is not None:
@@ -3234,6 +3234,8 @@ def deepcopy(x, memo=None, _nil=[]):
             y[deepcopy(key, memo)] = deepcopy(value, memo)
     elif cls is set:
         y = set(deepcopy(a, memo) for a in x)
+    elif cls is bytearray:
+        y = bytearray(x)
     elif cls is frozenset:
         y = frozenset(deepcopy(a, memo) for a in x)
     else:

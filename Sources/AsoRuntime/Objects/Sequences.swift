@@ -44,8 +44,10 @@ final class BigIntObj: Obj {
     override var estimatedSize: Int { 48 + value.magnitude.words.count * 8 }
 }
 
+/// `bytes`, and `bytearray` (the same kind of object with the class `bytearray`, whose methods
+/// change `bytes`).
 class BytesObj: Obj {
-    final let bytes: [UInt8]
+    final var bytes: [UInt8]
     init(_ bytes: [UInt8], type: TypeObject) {
         self.bytes = bytes
         super.init(kind: .bytes, type: type)
