@@ -174,11 +174,12 @@ extension Runtime {
                 return try rt.nativeNew(t, cls, Array(args.positional.dropFirst()), keywords: args.keywords)
             }
             let isInt = t === types.int
-            func isNumber(_ v: Value) -> Bool {
+            // (Takes the runtime as an argument: a closure in a type's table must not keep it.)
+            let isNumber: (Runtime, Value) -> Bool = { rt, v in
                 switch v {
                 case .int, .bool: return true
                 case .float: return !isInt
-                default: return isIntegral(v)
+                default: return rt.isIntegral(v)
                 }
             }
             var operators: [(String, BinaryOperator)] = [("add", .add), ("sub", .subtract), ("mul", .multiply),
@@ -188,12 +189,12 @@ extension Runtime {
             for (n, op) in operators {
                 defineMethod(t, "__\(n)__") { rt, me, a in
                     let other = rt.plainNumber(try a.one(rt))
-                    guard isNumber(other) else { return rt.notImplemented }
+                    guard isNumber(rt, other) else { return rt.notImplemented }
                     return try rt.binaryOp(op, me, other)
                 }
                 defineMethod(t, "__r\(n)__") { rt, me, a in
                     let other = rt.plainNumber(try a.one(rt))
-                    guard isNumber(other) else { return rt.notImplemented }
+                    guard isNumber(rt, other) else { return rt.notImplemented }
                     return try rt.binaryOp(op, other, me)
                 }
             }
@@ -201,7 +202,7 @@ extension Runtime {
             for (n, op) in comparisons {
                 defineMethod(t, "__\(n)__") { rt, me, a in
                     let other = rt.plainNumber(try a.one(rt))
-                    guard isNumber(other) || { if case .float = other { return true }; return false }() else { return rt.notImplemented }
+                    guard isNumber(rt, other) || { if case .float = other { return true }; return false }() else { return rt.notImplemented }
                     return try rt.compare(me, other, op)
                 }
             }
