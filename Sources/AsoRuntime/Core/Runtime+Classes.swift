@@ -195,6 +195,15 @@ extension Runtime {
     /// The function a script class (or one of its script bases) defines for `name`, if any.
     func userMethod(_ v: Value, _ name: String) -> FunctionObj? {
         guard case .object(let u) = v else { return nil }
+        if let m = u.takeUnretainedValue().type.mroList {
+            // Several bases: the method resolution order, where a builtin class that has the
+            // method natively answers itself (`class C(str, Mixin)` keeps str's `__len__`).
+            for c in m {
+                guard let f = c.dict[name] else { continue }
+                return c.moduleName != nil ? f.asFunction : nil
+            }
+            return nil
+        }
         var t: TypeObject? = u.takeUnretainedValue().type
         while let c = t, c.moduleName != nil {
             if let f = c.dict[name] { return f.asFunction }

@@ -5690,9 +5690,11 @@ def _strptime_datetime(cls, data_string, format):
             source: #"""
 # The enum module, written in Aso: EnumType (the metaclass), Enum, IntEnum, StrEnum, Flag,
 # IntFlag, auto, unique, the functional API (Enum('Animal', 'ANT BEE')), with CPython 3.11's reprs,
-# str() and format() rules and messages. Aso cannot yet derive a class from int or str, so IntEnum,
-# StrEnum and IntFlag members are not int/str instances: they compare, hash, format and compute as
-# their values do, and pass other attribute lookups to their value.
+# str() and format() rules and messages. IntEnum, StrEnum and IntFlag members are not int/str
+# instances: they compare, hash, format and compute as their values do, and pass other attribute
+# lookups to their value. An enum that names a builtin type among its bases (`class
+# Color(str, Enum)`) makes its members instances of that type (`str.__new__(Color, value)`), and
+# takes Enum's `__repr__`, `__str__` and `__format__` in place of the type's, as CPython does.
 
 import types as _types
 
@@ -5737,6 +5739,14 @@ def _high_bit(value):
     return value.bit_length() - 1
 
 
+def _data_type(enum_class):
+    # The builtin type (str, int, float, ...) a class statement mixed into an enum, if any.
+    for base in enum_class.__mro__[1:]:
+        if base is not object and base.__module__ == 'builtins' and not isinstance(base, EnumType):
+            return base
+    return None
+
+
 class EnumType(type):
     def __new__(metacls, cls, bases, classdict, **kwds):
         for base in bases:
@@ -5761,6 +5771,11 @@ class EnumType(type):
             else:
                 candidates.append((key, value))
         enum_class = super().__new__(metacls, cls, bases, body, **kwds)
+        data_type = _data_type(enum_class)
+        if data_type is not None:
+            for name in ('__repr__', '__str__', '__format__'):
+                if name not in body:
+                    type.__setattr__(enum_class, name, getattr(Enum, name))
         type.__setattr__(enum_class, '_member_names_', [])
         type.__setattr__(enum_class, '_member_map_', {})
         type.__setattr__(enum_class, '_value2member_map_', {})
@@ -5787,7 +5802,12 @@ class EnumType(type):
                 if convert is not object and not isinstance(value, convert):
                     value = convert(*value) if isinstance(value, tuple) else convert(value)
                     last_values[-1] = value
-                enum_member = object.__new__(enum_class)
+                if data_type is not None:
+                    enum_member = data_type.__new__(enum_class, *(value if isinstance(value, tuple) else (value,)))
+                    if isinstance(value, tuple):
+                        value = data_type(*value)
+                else:
+                    enum_member = object.__new__(enum_class)
                 object.__setattr__(enum_member, '_value_', value)
                 object.__setattr__(enum_member, '_name_', name)
                 object.__setattr__(enum_member, '_sort_order_', len(enum_class._member_names_))
