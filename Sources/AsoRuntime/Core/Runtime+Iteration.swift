@@ -24,7 +24,9 @@ extension Runtime {
             case .list: return newIterator(.list(unsafeDowncast(o, to: ListObj.self)), type: types.listIterator)
             case .tuple: return newIterator(.tuple(unsafeDowncast(o, to: TupleObj.self)), type: types.tupleIterator)
             case .str: return newIterator(.str(unsafeDowncast(o, to: StrObj.self)), type: types.strIterator)
-            case .bytes: return newIterator(.bytes(unsafeDowncast(o, to: BytesObj.self)), type: types.bytesIterator)
+            case .bytes:
+                return newIterator(.bytes(unsafeDowncast(o, to: BytesObj.self)),
+                                   type: isBytearray(o) ? types.bytearrayIterator : types.bytesIterator)
             case .range:
                 let r = unsafeDowncast(o, to: RangeObj.self)
                 if let b = r.big { return bigRangeIterator(r, b, reversed: false) }

@@ -42,6 +42,7 @@ final class Types {
     let setIterator: TypeObject
     let traceback: TypeObject
     let bytesIterator: TypeObject
+    let bytearrayIterator: TypeObject
     let iterator: TypeObject
     let enumerate: TypeObject
     let zip: TypeObject
@@ -112,6 +113,7 @@ final class Types {
         setIterator = make("set_iterator", object)
         traceback = make("traceback", object)
         bytesIterator = make("bytes_iterator", object)
+        bytearrayIterator = make("bytearray_iterator", object)
         iterator = make("iterator", object)
         enumerate = make("enumerate", object)
         zip = make("zip", object)
