@@ -78,6 +78,7 @@ extension Runtime {
         default:
             if let b = bigValue(v) { return makeInt(BigInt(b.magnitude)) }
             if let m = instanceMethod(v, "__abs__") { return try call(m, [v]) }
+            if let f = userMethod(v, "__abs__") { return try callFunction(f, [v], keywords: []) }
             throw typeError("bad operand type for abs(): '\(typeName(v))'")
         }
     }
