@@ -697,6 +697,9 @@ extension Runtime {
             if t.moduleName == nil && !t.isException && t !== rt.types.object {
                 throw rt.typeError("object.__new__(\(t.name)) is not safe, use \(t.name).__new__()")
             }
+            if rt.nativeBase(t) != nil {
+                throw rt.typeError("object.__new__(\(t.name)) is not safe, use \(t.name).__new__()")
+            }
             let extra = args.count > 1 || !args.keywords.isEmpty
             if t.isException { return Value(rt.heap.register(ExceptionObj(type: t, args: rt.newTuple(Array(args.positional.dropFirst()))))) }
             if extra {

@@ -9,7 +9,7 @@ extension Runtime {
             guard args.count == 1, let t = args[0].asObject(.type, TypeObject.self) else {
                 throw rt.typeError("new_instance() takes a class")
             }
-            guard t.moduleName != nil, t.construct == nil, !t.isException else {
+            guard t.moduleName != nil, t.construct == nil, !t.isException, rt.nativeBase(t) == nil else {
                 throw rt.typeError("cannot create '\(t.name)' instances without calling them")
             }
             return Value(rt.heap.register(InstanceObj(type: t)))
