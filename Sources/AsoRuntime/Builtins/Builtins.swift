@@ -22,6 +22,8 @@ extension Runtime {
         installContainerConstructors()
         installExceptionConstructors()
         installMethods()
+        installSubclassSupport()
+        installBytearray()
         installGeneratorMethods()
         installAsyncGeneratorMethods()
         installClassSupport()
@@ -32,9 +34,12 @@ extension Runtime {
     }
 
     /// `len(v)`.
-    func length(_ v: Value) throws -> Int {
+    func length(_ v: Value, builtin: Bool = false) throws -> Int {
         if case .object(let u) = v {
             let o = u.takeUnretainedValue()
+            if !builtin && o.isNativeSubclass, o.kind != .other, let f = userMethod(v, "__len__") {
+                return try lengthFromDunder(try callFunction(f, [v], keywords: []))
+            }
             switch o.kind {
             case .str: return unsafeDowncast(o, to: StrObj.self).count
             case .list: return unsafeDowncast(o, to: ListObj.self).items.count

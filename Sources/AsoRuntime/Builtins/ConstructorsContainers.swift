@@ -12,7 +12,7 @@ extension Runtime {
                                           ["object", "encoding", "errors"], required: 0)
             if p[0].isNull { return rt.newStr("") }
             if p[1].isNull && p[2].isNull {
-                if let s = p[0].asStr { return Value(s) }
+                if let s = p[0].asStr, !s.isNativeSubclass { return Value(s) }
                 return rt.newStr(try rt.str(p[0]))
             }
             guard let b = p[0].asBytes else {
@@ -32,7 +32,7 @@ extension Runtime {
             try rt.noKeywords(args, "tuple")
             try rt.checkCount(args.count - 1, "tuple", min: 0, max: 1)
             if args.count == 1 { return rt.newTuple([]) }
-            if args[1].asTuple != nil { return args[1] }
+            if let t = args[1].asTuple, !t.isNativeSubclass { return args[1] }
             return rt.newTuple(try rt.collectValues(args[1]))
         }
         types.dict.construct = { rt, args in
@@ -54,7 +54,7 @@ extension Runtime {
         types.frozenset.construct = { rt, args in
             try rt.noKeywords(args, "frozenset")
             try rt.checkCount(args.count - 1, "frozenset", min: 0, max: 1)
-            if args.count == 2, args[1].object?.kind == .frozenset { return args[1] }
+            if args.count == 2, let o = args[1].object, o.kind == .frozenset, !o.isNativeSubclass { return args[1] }
             return Value(try rt.buildSet(args.count == 2 ? args[1] : nil, frozen: true))
         }
         types.bytes.construct = { rt, args in
@@ -111,7 +111,10 @@ extension Runtime {
     }
 
     /// `bytes(source, encoding, errors)`; absent arguments are `.null`.
-    func bytesFrom(_ source: Value, encoding: Value, errors: Value) throws -> [UInt8] {
+    func bytesFrom(_ source: Value, encoding: Value, errors: Value, name: String = "bytes") throws -> [UInt8] {
+        // The arguments' types are checked first (`bytes(1, 2)` is about the encoding).
+        _ = try codecArgument(encoding, name, 2, dflt: "utf-8")
+        _ = try codecArgument(errors, name, 3, dflt: "strict")
         if source.isNull {
             if !encoding.isNull { throw typeError("encoding without a string argument") }
             if !errors.isNull { throw typeError("errors without a string argument") }
@@ -119,8 +122,8 @@ extension Runtime {
         }
         if let s = source.asStr {
             if encoding.isNull { throw typeError("string argument without an encoding") }
-            let enc = try codecArgument(encoding, "bytes", 2, dflt: "utf-8")
-            let err = try codecArgument(errors, "bytes", 3, dflt: "strict")
+            let enc = try codecArgument(encoding, name, 2, dflt: "utf-8")
+            let err = try codecArgument(errors, name, 3, dflt: "strict")
             return try encodeString(s.value, encoding: enc, errors: err)
         }
         if !encoding.isNull { throw typeError("encoding without a string argument") }
@@ -137,12 +140,12 @@ extension Runtime {
         default: break
         }
         guard isIterable(source) else {
-            throw typeError("cannot convert '\(typeName(source))' object to bytes")
+            throw typeError("cannot convert '\(typeName(source))' object to \(name)")
         }
         var out: [UInt8] = []
         for v in try collectValues(source) {
             let b = try integerOperand(v)
-            guard let x = UInt8(exactly: b) else { throw valueError("bytes must be in range(0, 256)") }
+            guard let x = UInt8(exactly: b) else { throw valueError(name == "bytes" ? "bytes must be in range(0, 256)" : "byte must be in range(0, 256)") }
             out.append(x)
         }
         return out

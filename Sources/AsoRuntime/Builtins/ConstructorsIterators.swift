@@ -130,6 +130,10 @@ extension Runtime {
     func reversedIterator(_ seq: Value, listType: TypeObject, dictType: TypeObject) throws -> Value {
         if case .object(let u) = seq {
             let o = u.takeUnretainedValue()
+            // A subclass of a builtin sequence may say how it reverses.
+            if o.isNativeSubclass, o.kind != .other, o.kind != .instance, let f = userMethod(seq, "__reversed__") {
+                return try callFunction(f, [seq], keywords: [])
+            }
             switch o.kind {
             case .list: return newIterator(.reversedList(unsafeDowncast(o, to: ListObj.self)), type: listType)
             case .tuple:

@@ -88,6 +88,7 @@ extension Runtime {
             if isIntegral(v) { return v }
             if let s = v.asStr { return intValue(try converting { () throws(FormatError) in try parseInt(s.value, maxStrDigits: intMaxStrDigits) }) }
             if let b = v.asBytes { return try intFromBytes(b.bytes, base: 10) }
+            if let c = numberCore(v), userMethod(v, "__int__") == nil, userMethod(v, "__index__") == nil { return try toInt(c) }
             for method in ["__int__", "__index__"] {
                 if case .object(let u) = v, u.takeUnretainedValue().kind == .instance, let f = typeOf(v).lookup(method) {
                     let r = try call(f, [v])
@@ -134,6 +135,7 @@ extension Runtime {
                 }
                 return d
             }
+            if let c = numberCore(v), userMethod(v, "__float__") == nil { return try toFloat(c) }
             if case .object(let u) = v, u.takeUnretainedValue().kind == .instance, let f = typeOf(v).lookup("__float__") {
                 let r = try call(f, [v])
                 guard case .float(let d) = r else {

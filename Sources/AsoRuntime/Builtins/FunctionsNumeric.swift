@@ -25,7 +25,7 @@ extension Runtime {
             return try rt.modularPower(p[0], p[1], p[2])
         })
         builtins.set("chr", native("chr") { rt, args in
-            let v = try rt.exactlyOne(args, "chr")
+            let v = rt.plainNumber(try rt.exactlyOne(args, "chr"))
             let code: Int
             switch v {
             case .int(let i):
@@ -78,6 +78,7 @@ extension Runtime {
         default:
             if let b = bigValue(v) { return makeInt(BigInt(b.magnitude)) }
             if let m = instanceMethod(v, "__abs__") { return try call(m, [v]) }
+            if let f = userMethod(v, "__abs__") { return try callFunction(f, [v], keywords: []) }
             throw typeError("bad operand type for abs(): '\(typeName(v))'")
         }
     }
@@ -95,6 +96,7 @@ extension Runtime {
                 if let m = instanceMethod(number, "__round__") {
                     return try call(m, ndigits.isNone ? [number] : [number, ndigits])
                 }
+                if let c = numberCore(number) { return try roundValue(c, ndigits: ndigits) }
                 throw typeError("type \(typeName(number)) doesn't define __round__ method")
             }
             if ndigits.isNone { return makeInt(b) }
@@ -124,6 +126,7 @@ extension Runtime {
             // A class of the program: __divmod__, then the other operand's __rdivmod__.
             if let r = try callUserMethod(a, "__divmod__", [b]), !r.isIdentical(to: notImplemented) { return r }
             if let r = try callUserMethod(b, "__rdivmod__", [a]), !r.isIdentical(to: notImplemented) { return r }
+            if numberCore(a) != nil || numberCore(b) != nil { return try divmod(plainNumber(a), plainNumber(b)) }
             throw typeError("unsupported operand type(s) for divmod(): '\(typeName(a))' and '\(typeName(b))'")
         }
         do {

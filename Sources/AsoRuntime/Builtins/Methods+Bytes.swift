@@ -6,7 +6,11 @@
 
 extension Runtime {
     func installBytesMethods() {
-        let t = types.bytes
+        for t in [types.bytes, types.bytearray] { installBytesMethods(t) }
+    }
+
+    /// The methods of `t` (bytes or bytearray): what they make is of the receiver's type.
+    private func installBytesMethods(_ t: TypeObject) {
         defineMethod(t, "decode") { rt, me, a in
             let p = try a.parameters(rt, ["encoding", "errors"])
             let encoding = try p[0].map { v -> String in
@@ -44,15 +48,19 @@ extension Runtime {
                 out.append(UInt8(hi * 16 + lo))
                 i += 2
             }
+            // A subclass gets an instance of its own: `cls(b)`, as in CPython.
+            if let cls = args[0].asType, cls !== rt.types.bytes { return try rt.call(args[0], [rt.newBytes(out)]) }
             return rt.newBytes(out)
         }
-        t.dict["fromhex"] = Value(heap.register(BoundMethodObj(receiver: Value(t), function: fromhex, type: types.method)))
+        t.dict["fromhex"] = wrapMethod(types.classmethod, fromhex)
         for (name, upper) in [("upper", true), ("lower", false)] {
             defineMethod(t, name) { rt, me, a in
                 try a.none(rt)
-                return rt.newBytes((me.asBytes?.bytes ?? []).map { b in
-                    upper ? (b >= 0x61 && b <= 0x7A ? b - 32 : b) : (b >= 0x41 && b <= 0x5A ? b + 32 : b)
-                })
+                let changed: [UInt8] = (me.asBytes?.bytes ?? []).map { (b: UInt8) -> UInt8 in
+                    if upper { return b >= 0x61 && b <= 0x7A ? b - 32 : b }
+                    return b >= 0x41 && b <= 0x5A ? b + 32 : b
+                }
+                return rt.newBytes(changed, like: me)
             }
         }
         for (name, reverse) in [("find", false), ("rfind", true), ("index", false), ("rindex", true)] {
@@ -118,7 +126,7 @@ extension Runtime {
                     parts.append(s[lo..<hi]); lo = hi
                 }
             }
-            return rt.newList(parts.map { rt.newBytes(Array($0)) })
+            return rt.newList(parts.map { rt.newBytes(Array($0), like: me) })
         }
         defineMethod(t, "join") { rt, me, a in
             let items = try rt.iterateToArray(try a.one(rt))
@@ -131,7 +139,7 @@ extension Runtime {
                 if i > 0 { out += sep }
                 out += b
             }
-            return rt.newBytes(out)
+            return rt.newBytes(out, like: me)
         }
         for (name, left, right) in [("strip", true, true), ("lstrip", true, false), ("rstrip", false, true)] {
             defineMethod(t, name) { rt, me, a in
@@ -146,7 +154,7 @@ extension Runtime {
                 var lo = 0, hi = s.count
                 if left { while lo < hi && strip(s[lo]) { lo += 1 } }
                 if right { while hi > lo && strip(s[hi - 1]) { hi -= 1 } }
-                return rt.newBytes(Array(s[lo..<hi]))
+                return rt.newBytes(Array(s[lo..<hi]), like: me)
             }
         }
         defineMethod(t, "replace") { rt, me, a in
@@ -158,7 +166,7 @@ extension Runtime {
             if limit < 0 { limit = Int.max }
             let s = me.asBytes?.bytes ?? []
             let scalars = try rt.replaceScalars(s.map { Unicode.Scalar($0) }, old.map { Unicode.Scalar($0) }, new.map { Unicode.Scalar($0) }, limit)
-            return rt.newBytes(scalars.map { UInt8(truncatingIfNeeded: $0.value) })
+            return rt.newBytes(scalars.map { UInt8(truncatingIfNeeded: $0.value) }, like: me)
         }
     }
 

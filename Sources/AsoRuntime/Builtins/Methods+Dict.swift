@@ -1,8 +1,9 @@
 // dict methods: get, keys, values, items, pop, setdefault, update, copy, clear, popitem, fromkeys.
 //
-// One idea: `fromkeys` is a class method, so the type's table holds it already bound to `dict`
-// (a bound-method object): `dict.fromkeys(k)` and `{}.fromkeys(k)` both call it with the type
-// first. Everything else receives the dict itself as `args[0]`.
+// One idea: `fromkeys` is a class method (a `classmethod` in the type's table), so
+// `dict.fromkeys(k)`, `{}.fromkeys(k)` and `Sub.fromkeys(k)` call it with the class first; a
+// subclass's dict is made by calling the class and filled through its `__setitem__`. Everything
+// else receives the dict itself as `args[0]`.
 
 extension Runtime {
     func installDictMethods() {
@@ -79,13 +80,20 @@ extension Runtime {
             let keys = args[1]
             rt.tempRoots.append(value)
             defer { rt.tempRoots.removeLast() }
+            if let cls = args[0].asType, cls !== rt.types.dict {
+                let made = try rt.call(args[0], [])
+                rt.tempRoots.append(made)
+                defer { rt.tempRoots.removeLast() }
+                for k in try rt.iterateToArray(keys) { try rt.setItem(made, k, value) }
+                return made
+            }
             let d = rt.newDict()
             rt.tempRoots.append(Value(d))
             defer { rt.tempRoots.removeLast() }
             for k in try rt.iterateToArray(keys) { try d.set(k, value, rt) }
             return Value(d)
         }
-        t.dict["fromkeys"] = Value(heap.register(BoundMethodObj(receiver: Value(t), function: fromkeys, type: types.method)))
+        t.dict["fromkeys"] = wrapMethod(types.classmethod, fromkeys)
     }
 
     /// A shallow copy of a dict (keys, hashes and values as they are).

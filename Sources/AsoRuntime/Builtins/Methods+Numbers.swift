@@ -64,9 +64,11 @@ extension Runtime {
             if try p[2].map({ try rt.truthy($0) }) ?? false, let top = bytes.last, top & 0x80 != 0 {
                 v -= BigInt(1) << (bytes.count * 8)
             }
+            // A subclass gets an instance of its own: `cls(n)`, as in CPython.
+            if let cls = args[0].asType, cls !== rt.types.int { return try rt.call(args[0], [rt.makeInt(v)]) }
             return rt.makeInt(v)
         }
-        i.dict["from_bytes"] = Value(heap.register(BoundMethodObj(receiver: Value(i), function: fromBytes, type: types.method)))
+        i.dict["from_bytes"] = wrapMethod(types.classmethod, fromBytes)
 
         defineMethod(f, "is_integer") { rt, me, a in
             try a.none(rt)

@@ -45,11 +45,13 @@ extension Runtime {
     func defineMethod(_ type: TypeObject, _ name: String, also accepts: [TypeObject] = [], fastPath: NativeFastPath = .none,
                       _ body: @escaping (Runtime, Value, MethodArgs) throws -> Value) {
         let owner = type.name
+        // int and float methods work on the number an instance of a subclass holds.
+        let numeric = type === types.int || type === types.float
         type.dict[name] = native(name, owner: owner, fastPath: fastPath) { rt, args in
             guard args.count >= 1 else {
                 throw rt.typeError("unbound method \(owner).\(name)() needs an argument")
             }
-            let me = args[0]
+            let me = numeric ? rt.plainNumber(args[0]) : args[0]
             let t = rt.typeOf(me)
             if !t.isSubtype(of: type) && !accepts.contains(where: { t.isSubtype(of: $0) }) {
                 throw rt.typeError("descriptor '\(name)' for '\(owner)' objects doesn't apply to a '\(rt.typeName(me))' object")

@@ -163,6 +163,10 @@ extension Runtime {
                 case "step": return s.step
                 default: break
                 }
+            case .list, .tuple, .dict, .set, .frozenset, .str, .bytes:
+                if o.isNativeSubclass, let s = o as? NativeSubclassInstance {
+                    return try instanceAttribute(obj, s.attributes, name)
+                }
             default: break
             }
         }
@@ -245,6 +249,11 @@ extension Runtime {
             let o = u.takeUnretainedValue()
             switch o.kind {
             case .module: unsafeDowncast(o, to: ModuleObj.self).set(name, value); return
+            case .list, .tuple, .dict, .set, .frozenset, .str, .bytes:
+                if o.isNativeSubclass, let s = o as? NativeSubclassInstance {
+                    try setInstanceAttribute(obj, name, value) { s.attributes[name] = $0 }
+                    return
+                }
             case .instance:
                 let i = unsafeDowncast(o, to: InstanceObj.self)
                 try setInstanceAttribute(obj, name, value) { i.attributes[name] = $0 }
@@ -306,6 +315,11 @@ extension Runtime {
                 if unsafeDowncast(o, to: InstanceObj.self).attributes.removeValue(forKey: name) != nil { return }
             case .exception:
                 if unsafeDowncast(o, to: ExceptionObj.self).attributes.removeValue(forKey: name) != nil { return }
+            case .list, .tuple, .dict, .set, .frozenset, .str, .bytes:
+                if o.isNativeSubclass, let s = o as? NativeSubclassInstance {
+                    if try deleteHookedAttribute(obj, name) { return }
+                    if s.attributes.removeValue(forKey: name) != nil { return }
+                }
             case .function:
                 if let d = unsafeDowncast(o, to: FunctionObj.self).dict, try d.remove(nameValue, self) != nil { return }
             case .type:

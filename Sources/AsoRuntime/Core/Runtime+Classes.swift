@@ -74,11 +74,19 @@ extension Runtime {
         var bases: [TypeObject] = []
         for b in baseValues {
             guard let t = b.asType else { throw typeError("bases must be types") }
-            if t.moduleName == nil && !t.isException && t !== types.object && t !== types.type {
+            if t.moduleName == nil && !t.isException && t !== types.object && t !== types.type && !isSubclassableBuiltin(t) {
+                if t === types.bool || t === types.range || t === types.slice || t === types.function
+                    || t === types.none || t === types.generator {
+                    throw typeError("type '\(t.name)' is not an acceptable base type")
+                }
                 throw typeError("subclassing the builtin type '\(t.name)' is not supported")
             }
             if bases.contains(where: { $0 === t }) { throw typeError("duplicate base class \(t.name)") }
             bases.append(t)
+        }
+        let natives = bases.compactMap { nativeBase($0) }
+        if natives.contains(where: { $0 !== natives[0] }) || (!natives.isEmpty && bases.contains { $0.isException }) {
+            throw typeError("multiple bases have instance lay-out conflict")
         }
         if bases.count > 1 {
             // Two native layouts (two different builtin exception classes' instances are one
@@ -187,6 +195,15 @@ extension Runtime {
     /// The function a script class (or one of its script bases) defines for `name`, if any.
     func userMethod(_ v: Value, _ name: String) -> FunctionObj? {
         guard case .object(let u) = v else { return nil }
+        if let m = u.takeUnretainedValue().type.mroList {
+            // Several bases: the method resolution order, where a builtin class that has the
+            // method natively answers itself (`class C(str, Mixin)` keeps str's `__len__`).
+            for c in m {
+                guard let f = c.dict[name] else { continue }
+                return c.moduleName != nil ? f.asFunction : nil
+            }
+            return nil
+        }
         var t: TypeObject? = u.takeUnretainedValue().type
         while let c = t, c.moduleName != nil {
             if let f = c.dict[name] { return f.asFunction }
@@ -274,6 +291,8 @@ extension Runtime {
         } else if t.moduleName == nil || t.construct != nil, let make = nativeConstructor(t) {
             let all = [Value(t)] + args
             return try all.withUnsafeBufferPointer { try make(self, Args(positional: $0, keywords: keywords)) }
+        } else if let base = nativeBase(t) {
+            obj = try nativeNew(base, t, args, keywords: keywords)
         } else if t.isSubtype(of: exc.baseExceptionGroup) {
             // BaseExceptionGroup.__new__ checks and keeps the message and the exceptions.
             let all = [Value(t)] + args
@@ -289,6 +308,12 @@ extension Runtime {
         if let initFn = userMethod(obj, "__init__") {
             let r = try callFunction(initFn, [obj] + args, keywords: keywords)
             if !r.isNone { throw typeError("__init__() should return None, not '\(typeName(r))'") }
+        } else if let base = nativeBase(t) {
+            // list, dict and set fill the new object in their `__init__`; the others took the
+            // arguments in `__new__`.
+            if base === types.list || base === types.dict || base === types.set, let initFn = base.dict["__init__"] {
+                _ = try call(initFn, [obj] + args, keywords: keywords)
+            }
         } else if scriptNew == nil && t.isSubtype(of: types.type) {
             // type.__init__ accepts what type.__new__ did.
         } else if scriptNew == nil && !t.isException && (!args.isEmpty || !keywords.isEmpty) {
@@ -366,12 +391,16 @@ extension Runtime {
         var slotted = true, sawSlots = false
         for c in t.mro {
             if c === types.object { continue }
-            if c.moduleName == nil { slotted = false; continue }
+            if c.moduleName == nil {
+                // A builtin base whose objects a script class may extend has no `__dict__` to give.
+                if !isSubclassableBuiltin(c) { slotted = false }
+                continue
+            }
             for (k, v) in c.dict {
                 switch k {
                 case "__getattribute__": if v.asFunction != nil { h |= TypeObject.hookGetattribute }
-                case "__setattr__": if v.asFunction != nil { h |= TypeObject.hookSetattr }
-                case "__delattr__": if v.asFunction != nil { h |= TypeObject.hookDelattr }
+                case "__setattr__": if isCallableHook(v) { h |= TypeObject.hookSetattr }
+                case "__delattr__": if isCallableHook(v) { h |= TypeObject.hookDelattr }
                 default: break
                 }
                 if isDataDescriptor(v) { h |= TypeObject.hookDescriptor }
@@ -387,6 +416,11 @@ extension Runtime {
         t.hooks = h
         t.hooksEpoch = hot.pointee.typeEpoch
         return h
+    }
+
+    /// A script function, or a builtin method a class body names (`__setattr__ = dict.__setitem__`).
+    func isCallableHook(_ v: Value) -> Bool {
+        v.asFunction != nil || v.asObject(.native, NativeFunctionObj.self) != nil
     }
 
     /// A property, or an instance of a script class with `__set__` or `__delete__`.
@@ -432,7 +466,7 @@ extension Runtime {
 
     /// `__getattr__(obj, name)` when the class defines one; nil otherwise.
     func getattrFallback(_ obj: Value, _ t: TypeObject, _ name: String) throws -> Value? {
-        guard let f = t.lookup("__getattr__"), f.asFunction != nil else { return nil }
+        guard let f = t.lookup("__getattr__"), isCallableHook(f) else { return nil }
         return try call(f, [obj, intern(name)])
     }
 
@@ -491,7 +525,7 @@ extension Runtime {
         let t = typeOf(obj)
         let hooks = attributeHooks(t)
         if hooks == 0 { store(value); return }
-        if !generic, hooks & TypeObject.hookSetattr != 0, let f = t.lookup("__setattr__"), f.asFunction != nil {
+        if !generic, hooks & TypeObject.hookSetattr != 0, let f = t.lookup("__setattr__"), isCallableHook(f) {
             _ = try call(f, [obj, intern(name), value])
             return
         }
@@ -527,7 +561,7 @@ extension Runtime {
     func deleteHookedAttribute(_ obj: Value, _ name: String, generic: Bool = false) throws -> Bool {
         let t = typeOf(obj)
         let hooks = attributeHooks(t)
-        if !generic, hooks & TypeObject.hookDelattr != 0, let f = t.lookup("__delattr__"), f.asFunction != nil {
+        if !generic, hooks & TypeObject.hookDelattr != 0, let f = t.lookup("__delattr__"), isCallableHook(f) {
             _ = try call(f, [obj, intern(name)])
             return true
         }
@@ -663,6 +697,9 @@ extension Runtime {
             if t.moduleName == nil && !t.isException && t !== rt.types.object {
                 throw rt.typeError("object.__new__(\(t.name)) is not safe, use \(t.name).__new__()")
             }
+            if rt.nativeBase(t) != nil {
+                throw rt.typeError("object.__new__(\(t.name)) is not safe, use \(t.name).__new__()")
+            }
             let extra = args.count > 1 || !args.keywords.isEmpty
             if t.isException { return Value(rt.heap.register(ExceptionObj(type: t, args: rt.newTuple(Array(args.positional.dropFirst()))))) }
             if extra {
@@ -680,6 +717,8 @@ extension Runtime {
             }
             if let i = args[0].asObject(.instance, InstanceObj.self), i.type.moduleName != nil {
                 try rt.setInstanceAttribute(args[0], n, args[2], generic: true) { i.attributes[n] = $0 }
+            } else if let s = rt.nativeSubclassInstance(args[0]) {
+                try rt.setInstanceAttribute(args[0], n, args[2], generic: true) { s.attributes[n] = $0 }
             } else if let t = args[0].asType {
                 try rt.setTypeAttribute(t, n, args[2])
             } else {
@@ -696,6 +735,11 @@ extension Runtime {
                 if i.attributes.removeValue(forKey: n) != nil { return .none }
                 throw rt.noAttribute(args[0], n)
             }
+            if let s = rt.nativeSubclassInstance(args[0]) {
+                if try rt.deleteHookedAttribute(args[0], n, generic: true) { return .none }
+                if s.attributes.removeValue(forKey: n) != nil { return .none }
+                throw rt.noAttribute(args[0], n)
+            }
             try rt.deleteAttribute(args[0], args[1])
             return .none
         }
@@ -705,6 +749,10 @@ extension Runtime {
             }
             if let i = args[0].asObject(.instance, InstanceObj.self), i.type.moduleName != nil {
                 if let v = try rt.genericInstanceAttribute(args[0], i.attributes, n, rt.attributeHooks(i.type)) { return v }
+                throw rt.noAttribute(args[0], n)
+            }
+            if let s = rt.nativeSubclassInstance(args[0]) {
+                if let v = try rt.genericInstanceAttribute(args[0], s.attributes, n, rt.attributeHooks(s.type)) { return v }
                 throw rt.noAttribute(args[0], n)
             }
             return try rt.getAttribute(args[0], args[1])

@@ -25,13 +25,18 @@ extension Runtime {
                 return true
             }
             let x = u.takeUnretainedValue(), y = w.takeUnretainedValue()
-            if x.kind == .str && y.kind == .str {
+            if x.kind == .str && y.kind == .str && (x.flags | y.flags) & Obj.subclassFlag == 0 {
                 return strEqual(unsafeDowncast(x, to: StrObj.self), unsafeDowncast(y, to: StrObj.self))
             }
-            return try objectEquals(a, x, b, y)
+            if (x.flags | y.flags) & Obj.subclassFlag != 0, isUserInstance(a) || isUserInstance(b) {
+                if let r = try userEquals(a, b) { return r }
+                if numberCore(a) != nil || numberCore(b) != nil { return try equals(plainNumber(a), plainNumber(b)) }
+            }
+            return try builtinEquals(a, x, b, y)
         case (.object(let u), _), (_, .object(let u)):
             let o = u.takeUnretainedValue()
             if o.type.moduleName != nil, let r = try userEquals(a, b) { return r }
+            if let c = numberCore(Value(o)) { return try equals(c, a.object === o ? b : a) }
             if o.kind == .bigint {
                 let big = unsafeDowncast(o, to: BigIntObj.self).value
                 let other = a.object === o ? b : a
@@ -41,6 +46,15 @@ extension Runtime {
             return false
         default: return false
         }
+    }
+
+    /// `a == b` as the builtin types decide it, without a subclass's `__eq__` (`str.__eq__`,
+    /// `super().__eq__(other)`).
+    func builtinEquals(_ a: Value, _ x: Obj, _ b: Value, _ y: Obj) throws -> Bool {
+        if x.kind == .str && y.kind == .str {
+            return strEqual(unsafeDowncast(x, to: StrObj.self), unsafeDowncast(y, to: StrObj.self))
+        }
+        return try objectEquals(a, x, b, y)
     }
 
     private func intEqualsFloat(_ i: BigInt, _ d: Double) -> Bool {
@@ -145,9 +159,32 @@ extension Runtime {
                 if !r.isIdentical(to: notImplemented) { return r }
                 continue
             }
+            // A builtin base's `__ne__` (list.__ne__, ...) answers without the script `__eq__`.
+            if negate && isNativeSubclassValue(x) { continue }
             if let r = try callUserMethod(x, "__eq__", [y]), !r.isIdentical(to: notImplemented) {
                 return negate ? .bool(!(try truthy(r))) : r
             }
+        }
+        return nil
+    }
+
+    /// Whether `v` is an instance of a script subclass of list, tuple, dict, set, str or bytes.
+    func isNativeSubclassValue(_ v: Value) -> Bool {
+        guard case .object(let u) = v else { return false }
+        return u._withUnsafeGuaranteedRef { $0.kind != .other && $0.isNativeSubclass }
+    }
+
+    /// `a < b` (and the other orderings) through the script methods of subclasses of builtin
+    /// types, before the builtin ordering; nil when none answered.
+    private func userOrder(_ a: Value, _ b: Value, _ op: ComparisonOperator) throws -> Value? {
+        let names = ["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"]
+        let reflected = [4, 5, 2, 3, 0, 1]
+        let i = Int(op.rawValue)
+        let attempts = reflectedFirst(a, b)
+            ? [(b, names[reflected[i]], a), (a, names[i], b)]
+            : [(a, names[i], b), (b, names[reflected[i]], a)]
+        for (x, name, y) in attempts {
+            if let r = try callUserMethod(x, name, [y]), !r.isIdentical(to: notImplemented) { return r }
         }
         return nil
     }
@@ -191,6 +228,10 @@ extension Runtime {
         case .ne: return try equality(a, b, negate: true)
         default: break
         }
+        if isNativeSubclassValue(a) || isNativeSubclassValue(b) {
+            if let r = try userOrder(a, b, op) { return r }
+            if numberCore(a) != nil || numberCore(b) != nil { return try compare(plainNumber(a), plainNumber(b), op) }
+        }
         if let r = try order(a, b) {
             switch op {
             case .lt: return .bool(r < 0)
@@ -217,6 +258,18 @@ extension Runtime {
     private func equality(_ a: Value, _ b: Value, negate: Bool) throws -> Value {
         if isUserInstance(a) || isUserInstance(b) {
             if let r = try userRichEquals(a, b, negate: negate) { return r }
+            if isNativeSubclassValue(a) || isNativeSubclassValue(b) {
+                // The builtin base's own comparison (the script methods had their turn).
+                let r: Bool
+                if numberCore(a) != nil || numberCore(b) != nil {
+                    r = try equals(plainNumber(a), plainNumber(b))
+                } else if case .object(let u) = a, case .object(let w) = b {
+                    r = try builtinEquals(a, u.takeUnretainedValue(), b, w.takeUnretainedValue())
+                } else {
+                    r = try equals(a, b)
+                }
+                return .bool(negate ? !r : r)
+            }
             let same = a.isIdentical(to: b)
             return .bool(negate ? !same : same)
         }
@@ -311,7 +364,10 @@ extension Runtime {
 
     private static let modulus: UInt64 = (1 << 61) - 1
 
-    func hash(_ v: Value) throws -> Int {
+    /// The hash the builtin types give `v`, without a subclass's `__hash__` (`str.__hash__`).
+    func builtinHash(_ v: Value) throws -> Int { try hash(v, builtin: true) }
+
+    func hash(_ v: Value, builtin: Bool = false) throws -> Int {
         switch v {
         case .int(let i): return hashInt(i)
         case .bool(let b): return b ? 1 : 0
@@ -320,6 +376,10 @@ extension Runtime {
         case .null: return 0
         case .object(let u):
             let o = u.takeUnretainedValue()
+            if o.isNativeSubclass, o.kind != .other {
+                if !builtin, let h = try subclassHash(v, o.type) { return h }
+                if let c = numberCore(v) { return try hash(c) }
+            }
             switch o.kind {
             case .str:
                 let s = unsafeDowncast(o, to: StrObj.self)
@@ -334,6 +394,7 @@ extension Runtime {
                 t.hashComputed = true
                 return h
             case .bytes:
+                if isBytearray(o) { throw typeError("unhashable type: 'bytearray'") }
                 return unsafeDowncast(o, to: BytesObj.self).bytes.withUnsafeBytes { Runtime.hashOfBytes($0) }
             case .frozenset:
                 var h: UInt64 = 0
@@ -359,6 +420,24 @@ extension Runtime {
                 return identityHash(o)
             }
         }
+    }
+
+    /// The hash of an instance of a script subclass of a builtin type when its class says how
+    /// (a script `__hash__`, or `__hash__ = None`, as a class with `__eq__` alone gets); nil for
+    /// the base's hash.
+    private func subclassHash(_ v: Value, _ t: TypeObject) throws -> Int? {
+        var c: TypeObject? = t
+        while let k = c, k.moduleName != nil {
+            if let m = k.dict["__hash__"] {
+                if m.isNone { throw typeError("unhashable type: '\(t.name)'") }
+                guard m.asFunction != nil else { return nil }
+                let r = try call(m, [v])
+                guard let h = indexValue(r) else { throw typeError("__hash__ method should return an integer") }
+                return h == -1 ? -2 : h
+            }
+            c = k.base
+        }
+        return nil
     }
 
     /// The hash of an object hashed by identity: a serial number given on first use (kept in

@@ -42,14 +42,18 @@ extension Runtime {
             case .bool(let b): return spec.isEmpty ? (b ? "True" : "False") : try formatInt(b ? 1 : 0, spec, typeName: "bool")
             case .float(let d): return try formatFloat(d, spec)
             default:
-                if let s = v.asStr { return try formatString(s.value, spec) }
+                if let s = v.asStr, !s.isNativeSubclass { return try formatString(s.value, spec) }
                 if let b = v.asBigInt { return try formatInt(b.value, spec, maxStrDigits: intMaxStrDigits) }
                 if let f = userMethod(v, "__format__") {
                     let r = try callFunction(f, [v, newStr(spec)], keywords: [])
                     guard let s = r.asStr else { throw typeError("__format__ must return a str, not \(typeName(r))") }
                     return s.value
                 }
+                // int, float and str subclasses: their str() for an empty spec, as CPython's
+                // `__format__` of the base does, else the base's format.
                 if spec.isEmpty { return try str(v) }
+                if let c = numberCore(v) { return try format(c, spec) }
+                if let s = v.asStr { return try formatString(s.value, spec) }
                 throw typeError("unsupported format string passed to \(typeName(v)).__format__")
             }
         } catch let e as FormatError {

@@ -10,6 +10,7 @@ extension Runtime {
         case .bool(let b): return b ? 1 : 0
         default:
             if let b = bigValue(v) { return b.signum() < 0 ? Int.min + 1 : Int.max }
+            if let c = numberCore(v), isIntegral(c) { return indexValue(c) }
             return nil
         }
     }
@@ -17,6 +18,7 @@ extension Runtime {
     /// What a script class's `__index__` gives for `v` (an int, checked as CPython checks it);
     /// nil when `v`'s class has none.
     func indexFromDunder(_ v: Value) throws -> Value? {
+        if let c = numberCore(v), isIntegral(c), userMethod(v, "__index__") == nil { return c }
         guard case .object(let u) = v, u.takeUnretainedValue().kind == .instance, let f = userMethod(v, "__index__") else { return nil }
         let r = try callFunction(f, [v], keywords: [])
         guard isIntegral(r) else { throw typeError("__index__ returned non-int (type \(typeName(r)))") }
@@ -61,11 +63,14 @@ extension Runtime {
         return j
     }
 
-    func getItem(_ container: Value, _ key: Value) throws -> Value {
+    /// `container[key]`; `builtin` skips a script subclass's `__getitem__` (the base's own
+    /// method, as `dict.__getitem__` and `super().__getitem__` run it).
+    func getItem(_ container: Value, _ key: Value, builtin: Bool = false) throws -> Value {
         guard case .object(let u) = container else {
             throw typeError("'\(typeName(container))' object is not subscriptable")
         }
         let o = u.takeUnretainedValue()
+        if !builtin && o.isNativeSubclass, o.kind != .other, let r = try callUserMethod(container, "__getitem__", [key]) { return r }
         switch o.kind {
         case .list:
             let l = unsafeDowncast(o, to: ListObj.self)
@@ -92,6 +97,8 @@ extension Runtime {
         case .dict:
             let d = unsafeDowncast(o, to: DictObj.self)
             if let v = try d.get(key, self) { return v }
+            // A subclass's `__missing__` answers for absent keys (as dict.__getitem__ asks it).
+            if o.isNativeSubclass, let r = try callUserMethod(container, "__missing__", [key]) { return r }
             throw keyError(key)
         case .range:
             let r = unsafeDowncast(o, to: RangeObj.self)
@@ -108,6 +115,10 @@ extension Runtime {
             return .int(r.element(try normalize(key, r.length, "range object", "range")))
         case .bytes:
             let b = unsafeDowncast(o, to: BytesObj.self)
+            if isBytearray(o) {
+                if let s = key.asObject(.slice, SliceObj.self) { return newBytearray(try sliced(b.bytes, s)) }
+                return .int(Int(b.bytes[try normalize(key, b.bytes.count, "bytearray", "bytearray")]))
+            }
             if let s = key.asObject(.slice, SliceObj.self) { return newBytes(try sliced(b.bytes, s)) }
             return .int(Int(b.bytes[try normalize(key, b.bytes.count, "index", "byte")]))
         case .type:
@@ -142,15 +153,17 @@ extension Runtime {
         return out
     }
 
-    func setItem(_ container: Value, _ key: Value, _ value: Value) throws {
+    func setItem(_ container: Value, _ key: Value, _ value: Value, builtin: Bool = false) throws {
         // Fast path: dict[key] = value without reference counting on the dict.
-        if case .object(let u) = container, u._withUnsafeGuaranteedRef({ $0.kind == .dict }) {
+        if case .object(let u) = container, u._withUnsafeGuaranteedRef({ $0.kind == .dict && (builtin || !$0.isNativeSubclass) }) {
             let h = try hash(key)
             try Unmanaged<DictObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { try $0.set(key, hash: h, value, self) }
             return
         }
         if case .object(let u) = container {
             let o = u.takeUnretainedValue()
+            if !builtin && o.isNativeSubclass, o.kind != .other,
+               try callUserMethod(container, "__setitem__", [key, value]) != nil { return }
             switch o.kind {
             case .list:
                 let l = unsafeDowncast(o, to: ListObj.self)
@@ -167,6 +180,9 @@ extension Runtime {
                 return
             case .dict:
                 try unsafeDowncast(o, to: DictObj.self).set(key, value, self)
+                return
+            case .bytes where isBytearray(o):
+                try bytearraySetItem(unsafeDowncast(o, to: BytesObj.self), key, value)
                 return
             case .instance:
                 if try callUserMethod(container, "__setitem__", [key, value]) != nil { return }
@@ -194,9 +210,11 @@ extension Runtime {
         for v in newItems { l.items[i] = v; i += step }
     }
 
-    func deleteItem(_ container: Value, _ key: Value) throws {
+    func deleteItem(_ container: Value, _ key: Value, builtin: Bool = false) throws {
         if case .object(let u) = container {
             let o = u.takeUnretainedValue()
+            if !builtin && o.isNativeSubclass, o.kind != .other,
+               try callUserMethod(container, "__delitem__", [key]) != nil { return }
             switch o.kind {
             case .list:
                 let l = unsafeDowncast(o, to: ListObj.self)
@@ -221,6 +239,9 @@ extension Runtime {
             case .dict:
                 if try unsafeDowncast(o, to: DictObj.self).remove(key, self) == nil { throw keyError(key) }
                 return
+            case .bytes where isBytearray(o):
+                try bytearrayDeleteItem(unsafeDowncast(o, to: BytesObj.self), key)
+                return
             case .instance:
                 if try callUserMethod(container, "__delitem__", [key]) != nil { return }
             default: break
@@ -230,9 +251,12 @@ extension Runtime {
     }
 
     /// `item in container`.
-    func contains(_ container: Value, _ item: Value) throws -> Bool {
+    func contains(_ container: Value, _ item: Value, builtin: Bool = false) throws -> Bool {
         if case .object(let u) = container {
             let o = u.takeUnretainedValue()
+            if !builtin && o.isNativeSubclass, o.kind != .other, let r = try callUserMethod(container, "__contains__", [item]) {
+                return try truthy(r)
+            }
             switch o.kind {
             case .list:
                 for v in unsafeDowncast(o, to: ListObj.self).items { if try v.isIdentical(to: item) || equals(v, item) { return true } }

@@ -13,14 +13,20 @@ extension Runtime {
     }
 
     /// `iter(v)`.
-    func iterate(_ v: Value) throws -> Value {
+    func iterate(_ v: Value, builtin: Bool = false) throws -> Value {
         if case .object(let u) = v {
             let o = u.takeUnretainedValue()
+            if !builtin && o.isNativeSubclass, o.kind != .other, let r = try callUserMethod(v, "__iter__", []) {
+                guard isIterator(r) else { throw typeError("iter() returned non-iterator of type '\(typeName(r))'") }
+                return r
+            }
             switch o.kind {
             case .list: return newIterator(.list(unsafeDowncast(o, to: ListObj.self)), type: types.listIterator)
             case .tuple: return newIterator(.tuple(unsafeDowncast(o, to: TupleObj.self)), type: types.tupleIterator)
             case .str: return newIterator(.str(unsafeDowncast(o, to: StrObj.self)), type: types.strIterator)
-            case .bytes: return newIterator(.bytes(unsafeDowncast(o, to: BytesObj.self)), type: types.bytesIterator)
+            case .bytes:
+                return newIterator(.bytes(unsafeDowncast(o, to: BytesObj.self)),
+                                   type: isBytearray(o) ? types.bytearrayIterator : types.bytesIterator)
             case .range:
                 let r = unsafeDowncast(o, to: RangeObj.self)
                 if let b = r.big { return bigRangeIterator(r, b, reversed: false) }
@@ -173,8 +179,8 @@ extension Runtime {
     /// The values collected so far stay rooted (in a list on `tempRoots`), since producing the next
     /// one may run script code (a generator) and with it the collector.
     func iterateToArray(_ v: Value) throws -> [Value] {
-        if let l = v.asList { return l.items }
-        if let t = v.asTuple { return t.items }
+        if let l = v.asList, !l.isNativeSubclass || userMethod(v, "__iter__") == nil { return l.items }
+        if let t = v.asTuple, !t.isNativeSubclass || userMethod(v, "__iter__") == nil { return t.items }
         if let r = v.asObject(.range, RangeObj.self) { try checkAllocation(r.big == nil ? r.length : Int.max, elementSize: 16) }
         let it = try iterate(v)
         let acc = heap.register(ListObj([], type: types.list))
@@ -265,6 +271,14 @@ extension Runtime {
         case .float(let d): return d != 0
         case .object(let u):
             let o = u.takeUnretainedValue()
+            if o.isNativeSubclass, o.kind != .other {
+                if let r = try callUserMethod(v, "__bool__", []) {
+                    guard case .bool(let b) = r else { throw typeError("__bool__ should return bool, returned \(typeName(r))") }
+                    return b
+                }
+                if userMethod(v, "__len__") != nil { return try length(v) > 0 }
+                if let c = numberCore(v) { return try truthy(c) }
+            }
             switch o.kind {
             case .str: return unsafeDowncast(o, to: StrObj.self).count > 0
             case .list: return !unsafeDowncast(o, to: ListObj.self).items.isEmpty

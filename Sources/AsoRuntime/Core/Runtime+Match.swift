@@ -21,7 +21,7 @@ extension Runtime {
     /// The builtin classes whose class pattern with one positional sub-pattern matches the
     /// subject itself (`case int(n)`).
     private func matchesSelf(_ t: TypeObject) -> Bool {
-        t === types.bool || t === types.bytes || t === types.dict || t === types.float || t === types.frozenset
+        t === types.bool || t === types.bytes || t === types.bytearray || t === types.dict || t === types.float || t === types.frozenset
             || t === types.int || t === types.list || t === types.set || t === types.str || t === types.tuple
     }
 

@@ -56,9 +56,14 @@ extension Runtime {
         if isIntegral(a) && isIntegral(b) { return try intOp(bop, a, b) }
         if case .float = a, let y = try floatValue(b) { return try floatOp(bop, (try floatValue(a)) ?? 0, y, a, b, inplace) }
         if case .float = b, let x = try floatValue(a) { return try floatOp(bop, x, (try floatValue(b)) ?? 0, a, b, inplace) }
+        if isNativeSubclassValue(a) || isNativeSubclassValue(b),
+           let r = try userBinaryOp(bop, a, b, inplace: inplace) { return r }
         if let r = try sequenceOp(bop, a, b, inplace: inplace) { return r }
         if bop == .or, !(a.isNone && b.isNone), isUnionable(a), isUnionable(b) { return makeUnion(a, b) }
         if let r = try userBinaryOp(bop, a, b, inplace: inplace) { return r }
+        // Instances of subclasses of int and float: the numbers they hold, once their classes'
+        // own methods have declined.
+        if numberCore(a) != nil || numberCore(b) != nil { return try binaryOp(op, plainNumber(a), plainNumber(b)) }
         throw unsupported(bop, a, b, inplace: inplace)
     }
 
@@ -66,6 +71,7 @@ extension Runtime {
         if op == .add, let _ = a.asStr { return typeError("can only concatenate str (not \"\(typeName(b))\") to str") }
         if op == .add, let _ = a.asList { return typeError("can only concatenate list (not \"\(typeName(b))\") to list") }
         if op == .add, let _ = a.asTuple { return typeError("can only concatenate tuple (not \"\(typeName(b))\") to tuple") }
+        if op == .add, a.asBytes != nil { return typeError("can't concat \(typeName(b)) to \(typeName(a))") }
         if op == .multiply, a.asStr != nil || a.asList != nil || a.asTuple != nil || a.asBytes != nil {
             return typeError("can't multiply sequence by non-int of type '\(typeName(b))'")
         }
@@ -242,7 +248,13 @@ extension Runtime {
                 return a
             }
             if let x = a.asTuple, let y = b.asTuple { return newTuple(x.items + y.items) }
-            if let x = a.asBytes, let y = b.asBytes { return newBytes(x.bytes + y.bytes) }
+            if let x = a.asBytes, let y = b.asBytes {
+                if isBytearray(x) {
+                    if inplace { x.bytes.append(contentsOf: y.bytes); return a }
+                    return newBytearray(x.bytes + y.bytes)
+                }
+                return newBytes(x.bytes + y.bytes)
+            }
         case .multiply:
             if let n = repeatCount(b) { return try repeatSequence(a, n, inplace: inplace) }
             if isSequenceForRepeat(a), let r = try indexFromDunder(b), let n = repeatCount(r) {
@@ -344,6 +356,10 @@ extension Runtime {
             try checkAllocation(n, elementSize: x.bytes.count)
             var out: [UInt8] = []
             for _ in 0..<n { out.append(contentsOf: x.bytes) }
+            if isBytearray(x) {
+                if inplace { x.bytes = out; return s }
+                return newBytearray(out)
+            }
             return newBytes(out)
         }
         return nil
@@ -404,6 +420,7 @@ extension Runtime {
         case .float(let d): return .float(-d)
         default:
             if let b = bigValue(v) { return makeInt(-b) }
+            if let c = numberCore(v) { return try negate(c) }
             throw typeError("bad operand type for unary -: '\(typeName(v))'")
         }
     }
@@ -415,6 +432,7 @@ extension Runtime {
         case .bool(let b): return .int(b ? 1 : 0)
         default:
             if bigValue(v) != nil { return v }
+            if let c = numberCore(v) { return try positive(c) }
             throw typeError("bad operand type for unary +: '\(typeName(v))'")
         }
     }
@@ -426,6 +444,7 @@ extension Runtime {
         case .bool(let b): return .int(b ? -2 : -1)
         default:
             if let b = bigValue(v) { return makeInt(-b - 1) }
+            if let c = numberCore(v) { return try invert(c) }
             throw typeError("bad operand type for unary ~: '\(typeName(v))'")
         }
     }

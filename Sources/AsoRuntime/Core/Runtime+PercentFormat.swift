@@ -36,8 +36,12 @@ extension Runtime {
                 }
                 guard j < chars.count else { throw valueError("incomplete format key") }
                 let k = newStr(String(key))
-                guard let v = try d.get(k, self) else { throw keyError(k) }
-                value = v
+                if d.isNativeSubclass {
+                    value = try getItem(args, k)   // the subclass's __getitem__ and __missing__
+                } else {
+                    guard let v = try d.get(k, self) else { throw keyError(k) }
+                    value = v
+                }
                 usedMapping = true
                 next = items.count  // after a key, the mapping is no longer a positional value
                 i = j + 1
@@ -102,11 +106,11 @@ extension Runtime {
             if align.isEmpty { align = ">" }
             return try format(newStr(s), align + w)
         case "d", "i", "u", "x", "X", "o":
-            var n = v
-            if case .float(let d) = v {
+            var n = plainNumber(v)
+            if case .float(let d) = n {
                 if d.isNaN { throw valueError("cannot convert float NaN to integer") }
                 if d.isInfinite { throw overflowError("cannot convert float infinity to integer") }
-                n = try call(Value(types.int), [v])
+                n = try call(Value(types.int), [n])
             }
             guard isIntegral(n) else {
                 let what = conv == "d" || conv == "i" || conv == "u" ? "a real number" : "an integer"
@@ -128,7 +132,7 @@ extension Runtime {
             }
             return try format(n.asPlainInt, spec + w + type)
         case "e", "E", "f", "F", "g", "G":
-            guard let d = try floatValue(v) else {
+            guard let d = try floatValue(plainNumber(v)) else {
                 throw typeError("must be real number, not \(typeName(v))")
             }
             var spec = align + sign + alt

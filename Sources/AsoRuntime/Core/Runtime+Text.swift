@@ -63,15 +63,18 @@ extension Runtime {
         "0x" + String(UInt(bitPattern: ObjectIdentifier(o).hashValue), radix: 16).leftPadded(12)
     }
 
-    private func objectRepr(_ o: Obj) throws -> String {
-        if o.type.moduleName != nil, let r = try callUserMethod(Value(o), "__repr__", []) {
+    /// `repr(o)`; `builtin` skips a script subclass's `__repr__` (`list.__repr__(x)`).
+    func objectRepr(_ o: Obj, builtin: Bool = false) throws -> String {
+        if !builtin, o.type.moduleName != nil, let r = try callUserMethod(Value(o), "__repr__", []) {
             guard let s = r.asStr else { throw typeError("__repr__ returned non-string (type \(typeName(r)))") }
             return s.value
         }
         switch o.kind {
         case .str: return pyStringRepr(unsafeDowncast(o, to: StrObj.self).value)
         case .bigint: return try bigIntString(unsafeDowncast(o, to: BigIntObj.self).value)
-        case .bytes: return bytesRepr(unsafeDowncast(o, to: BytesObj.self).bytes)
+        case .bytes:
+            let r = bytesRepr(unsafeDowncast(o, to: BytesObj.self).bytes)
+            return isBytearray(o) ? "bytearray(\(r))" : r
         case .list:
             return try guarded(o, "[...]") { "[" + (try unsafeDowncast(o, to: ListObj.self).items.map { try repr($0) }.joined(separator: ", ")) + "]" }
         case .tuple:
@@ -86,10 +89,12 @@ extension Runtime {
         case .set, .frozenset:
             let s = unsafeDowncast(o, to: SetObj.self)
             let frozen = o.kind == .frozenset
-            if s.count == 0 { return frozen ? "frozenset()" : "set()" }
-            return try guarded(o, frozen ? "frozenset(...)" : "{...}") {
+            // A subclass's objects show its name, as `frozenset(...)` shows the type's.
+            let named: String? = o.isNativeSubclass ? o.type.name : (frozen ? "frozenset" : nil)
+            if s.count == 0 { return (named ?? "set") + "()" }
+            return try guarded(o, named.map { "\($0)(...)" } ?? "{...}") {
                 let body = "{" + (try s.liveKeys.map { try repr($0) }.joined(separator: ", ")) + "}"
-                return frozen ? "frozenset(\(body))" : body
+                return named.map { "\($0)(\(body))" } ?? body
             }
         case .range:
             let r = unsafeDowncast(o, to: RangeObj.self)
@@ -133,6 +138,7 @@ extension Runtime {
             if let f = Value(o).asFuture { return try futureRepr(f) }
             return "<\(o.type.name) object at \(address(o))>"
         case .instance:
+            if let c = numberCore(Value(o)) { return try repr(c) }
             if o.type === types.notImplemented { return "NotImplemented" }
             if o.type === types.ellipsis { return "Ellipsis" }
             if o.type === types.unionType { return try unionRepr(unsafeDowncast(o, to: InstanceObj.self)) }

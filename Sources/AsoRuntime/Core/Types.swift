@@ -15,6 +15,7 @@ final class Types {
     let complex: TypeObject
     let str: TypeObject
     let bytes: TypeObject
+    let bytearray: TypeObject
     let list: TypeObject
     let tuple: TypeObject
     let dict: TypeObject
@@ -42,6 +43,7 @@ final class Types {
     let traceback: TypeObject
     let frame: TypeObject
     let bytesIterator: TypeObject
+    let bytearrayIterator: TypeObject
     let iterator: TypeObject
     let enumerate: TypeObject
     let zip: TypeObject
@@ -79,6 +81,7 @@ final class Types {
         complex = make("complex", object)
         str = make("str", object)
         bytes = make("bytes", object)
+        bytearray = make("bytearray", object)
         list = make("list", object)
         tuple = make("tuple", object)
         dict = make("dict", object)
@@ -112,6 +115,7 @@ final class Types {
         traceback = make("traceback", object)
         frame = make("frame", object)
         bytesIterator = make("bytes_iterator", object)
+        bytearrayIterator = make("bytearray_iterator", object)
         iterator = make("iterator", object)
         enumerate = make("enumerate", object)
         zip = make("zip", object)
@@ -138,7 +142,7 @@ final class Types {
         unionType.moduleName = "types"
         genericAlias = make("GenericAlias", object)
         genericAlias.moduleName = "types"
-        all = [meta, object, int, bool, float, complex, str, bytes, list, tuple, dict, set, frozenset, range,
+        all = [meta, object, int, bool, float, complex, str, bytes, bytearray, list, tuple, dict, set, frozenset, range,
                slice, enumerate, zip, map, filter, reversed, generator, staticmethod, classmethod, property]
         every = made
     }

@@ -3124,7 +3124,10 @@ class _InContext:
             native: [],
             source: #"""
 # The copy module, written in Aso: copy and deepcopy (with the memo), honouring __copy__ and
-# __deepcopy__; instances of a program's classes are copied attribute by attribute.
+# __deepcopy__; instances of a program's classes are copied attribute by attribute. Instances of
+# subclasses of the builtin types are remade as CPython's reduce protocol remakes them: `__new__`
+# with the value (tuple, str, bytes, int, float, frozenset), the class called with the items
+# (set), or an empty object filled through `append` (list) and `__setitem__` (dict).
 
 import _aso
 
@@ -3144,7 +3147,7 @@ def copy(x):
         return x
     if cls is list:
         return x[:]
-    if cls is dict or cls is set:
+    if cls is dict or cls is set or cls is bytearray:
         return x.copy()
     copier = getattr(cls, '__copy__', None)
     if copier is not None:
@@ -3152,18 +3155,54 @@ def copy(x):
     return _copy_instance(x, False, None)
 
 
+def _plain(x):
+    if isinstance(x, tuple):
+        return tuple(x)
+    if isinstance(x, str):
+        return str.__str__(x)
+    if isinstance(x, bytes):
+        return bytes(x)
+    if isinstance(x, float):
+        return float(x)
+    if isinstance(x, int):
+        return int(x)
+    return frozenset(x)
+
+
 def _copy_instance(x, deep, memo):
     cls = type(x)
-    try:
-        y = _aso.new_instance(cls)
-    except TypeError:
-        raise Error(f"un(deep)copyable object of type {cls}") from None
+    if isinstance(x, (list, dict)):
+        y = cls.__new__(cls)
+    elif isinstance(x, set):
+        items = list(x)
+        if deep:
+            items = deepcopy(items, memo)
+        y = cls(items)
+    elif isinstance(x, (tuple, str, bytes, int, float, frozenset)):
+        args = (_plain(x),)
+        if deep:
+            args = deepcopy(args, memo)
+        y = cls.__new__(cls, *args)
+    else:
+        try:
+            y = _aso.new_instance(cls)
+        except TypeError:
+            raise Error(f"un(deep)copyable object of type {cls}") from None
     if memo is not None:
         memo[id(x)] = y
     for name, value in _aso.attributes(x).items():
         if deep:
             value = deepcopy(value, memo)
         _aso.set_attribute(y, name, value)
+    if isinstance(x, list):
+        for item in x:
+            y.append(deepcopy(item, memo) if deep else item)
+    elif isinstance(x, dict):
+        for key, value in x.items():
+            if deep:
+                key = deepcopy(key, memo)
+                value = deepcopy(value, memo)
+            y[key] = value
     return y
 
 
@@ -3195,6 +3234,8 @@ def deepcopy(x, memo=None, _nil=[]):
             y[deepcopy(key, memo)] = deepcopy(value, memo)
     elif cls is set:
         y = set(deepcopy(a, memo) for a in x)
+    elif cls is bytearray:
+        y = bytearray(x)
     elif cls is frozenset:
         y = frozenset(deepcopy(a, memo) for a in x)
     else:
@@ -5649,9 +5690,11 @@ def _strptime_datetime(cls, data_string, format):
             source: #"""
 # The enum module, written in Aso: EnumType (the metaclass), Enum, IntEnum, StrEnum, Flag,
 # IntFlag, auto, unique, the functional API (Enum('Animal', 'ANT BEE')), with CPython 3.11's reprs,
-# str() and format() rules and messages. Aso cannot yet derive a class from int or str, so IntEnum,
-# StrEnum and IntFlag members are not int/str instances: they compare, hash, format and compute as
-# their values do, and pass other attribute lookups to their value.
+# str() and format() rules and messages. IntEnum, StrEnum and IntFlag members are not int/str
+# instances: they compare, hash, format and compute as their values do, and pass other attribute
+# lookups to their value. An enum that names a builtin type among its bases (`class
+# Color(str, Enum)`) makes its members instances of that type (`str.__new__(Color, value)`), and
+# takes Enum's `__repr__`, `__str__` and `__format__` in place of the type's, as CPython does.
 
 import types as _types
 
@@ -5696,6 +5739,14 @@ def _high_bit(value):
     return value.bit_length() - 1
 
 
+def _data_type(enum_class):
+    # The builtin type (str, int, float, ...) a class statement mixed into an enum, if any.
+    for base in enum_class.__mro__[1:]:
+        if base is not object and base.__module__ == 'builtins' and not isinstance(base, EnumType):
+            return base
+    return None
+
+
 class EnumType(type):
     def __new__(metacls, cls, bases, classdict, **kwds):
         for base in bases:
@@ -5720,6 +5771,11 @@ class EnumType(type):
             else:
                 candidates.append((key, value))
         enum_class = super().__new__(metacls, cls, bases, body, **kwds)
+        data_type = _data_type(enum_class)
+        if data_type is not None:
+            for name in ('__repr__', '__str__', '__format__'):
+                if name not in body:
+                    type.__setattr__(enum_class, name, getattr(Enum, name))
         type.__setattr__(enum_class, '_member_names_', [])
         type.__setattr__(enum_class, '_member_map_', {})
         type.__setattr__(enum_class, '_value2member_map_', {})
@@ -5746,7 +5802,12 @@ class EnumType(type):
                 if convert is not object and not isinstance(value, convert):
                     value = convert(*value) if isinstance(value, tuple) else convert(value)
                     last_values[-1] = value
-                enum_member = object.__new__(enum_class)
+                if data_type is not None:
+                    enum_member = data_type.__new__(enum_class, *(value if isinstance(value, tuple) else (value,)))
+                    if isinstance(value, tuple):
+                        value = data_type(*value)
+                else:
+                    enum_member = object.__new__(enum_class)
                 object.__setattr__(enum_member, '_value_', value)
                 object.__setattr__(enum_member, '_name_', name)
                 object.__setattr__(enum_member, '_sort_order_', len(enum_class._member_names_))

@@ -9,24 +9,36 @@ extension Runtime {
             guard args.count == 1, let t = args[0].asObject(.type, TypeObject.self) else {
                 throw rt.typeError("new_instance() takes a class")
             }
-            guard t.moduleName != nil, t.construct == nil, !t.isException else {
+            guard t.moduleName != nil, t.construct == nil, !t.isException, rt.nativeBase(t) == nil else {
                 throw rt.typeError("cannot create '\(t.name)' instances without calling them")
             }
             return Value(rt.heap.register(InstanceObj(type: t)))
         })
         m.set("attributes", native("attributes") { rt, args in
-            guard args.count == 1, let i = args[0].asObject(.instance, InstanceObj.self) else {
-                return Value(rt.newDict())
-            }
             let d = rt.newDict()
-            for (k, v) in i.attributes { try d.set(rt.intern(k), v, rt) }
+            guard args.count == 1 else { return Value(d) }
+            let own: AttributeTable
+            if let i = args[0].asObject(.instance, InstanceObj.self) {
+                own = i.attributes
+            } else if let s = rt.nativeSubclassInstance(args[0]) {
+                own = s.attributes
+            } else {
+                return Value(d)
+            }
+            for (k, v) in own { try d.set(rt.intern(k), v, rt) }
             return Value(d)
         })
         m.set("set_attribute", native("set_attribute") { rt, args in
-            guard args.count == 3, let i = args[0].asObject(.instance, InstanceObj.self), let name = args[1].asStr else {
+            guard args.count == 3, let name = args[1].asStr else {
                 throw rt.typeError("set_attribute() takes an instance, a name and a value")
             }
-            i.attributes[name.value] = args[2]
+            if let i = args[0].asObject(.instance, InstanceObj.self) {
+                i.attributes[name.value] = args[2]
+            } else if let s = rt.nativeSubclassInstance(args[0]) {
+                s.attributes[name.value] = args[2]
+            } else {
+                throw rt.typeError("set_attribute() takes an instance, a name and a value")
+            }
             return .none
         })
         m.set("caller_outside", native("caller_outside") { rt, args in

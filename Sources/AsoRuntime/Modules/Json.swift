@@ -27,7 +27,17 @@ extension Runtime {
             guard args.count == 1 else {
                 throw rt.typeError(args.count == 0 ? "loads() missing 1 required positional argument: 's'" : "loads() takes 1 positional argument but \(args.count) were given")
             }
-            return try rt.jsonLoads(args[0], errorType: errorType)
+            var objectHook = Value.null, pairsHook = Value.null
+            for kw in args.keywords {
+                switch kw.name {
+                case "object_hook": objectHook = kw.value
+                case "object_pairs_hook": pairsHook = kw.value
+                case "cls", "parse_float", "parse_int", "parse_constant", "strict":
+                    throw rt.typeError("json.loads() argument '\(kw.name)' is not supported")
+                default: throw rt.typeError("JSONDecoder.__init__() got an unexpected keyword argument '\(kw.name)'")
+                }
+            }
+            return try rt.jsonLoads(args[0], errorType: errorType, objectHook: objectHook, pairsHook: pairsHook)
         })
         m.set("dumps", native("dumps") { rt, args in
             guard args.count == 1 else {

@@ -13,6 +13,10 @@ struct JSONParser {
     let rt: Runtime
     /// Raises JSONDecodeError(msg, doc, pos).
     let fail: (String, Int) -> ScriptError
+    /// `object_hook` and `object_pairs_hook` (`.null` when not given): what a JSON object
+    /// becomes (`json.loads(s, object_hook=AttrDict)`).
+    var objectHook: Value = .null
+    var pairsHook: Value = .null
 
     func skipSpace(_ i: Int) -> Int {
         var i = i
@@ -157,8 +161,17 @@ struct JSONParser {
         let d = rt.newDict()
         rt.tempRoots.append(Value(d))
         defer { rt.tempRoots.removeLast() }
+        // With object_pairs_hook, the pairs in order (duplicates kept), as a list of tuples.
+        let pairs = pairsHook.isNull ? nil : rt.newList([]).asList
+        if let p = pairs { rt.tempRoots.append(Value(p)) }
+        defer { if pairs != nil { rt.tempRoots.removeLast() } }
+        func finish(_ end: Int) throws -> (Value, Int) {
+            if let p = pairs { return (try rt.call(pairsHook, [Value(p)]), end) }
+            if !objectHook.isNull { return (try rt.call(objectHook, [Value(d)]), end) }
+            return (Value(d), end)
+        }
         var j = skipSpace(i)
-        if j < s.count, s[j] == "}" { return (Value(d), j + 1) }
+        if j < s.count, s[j] == "}" { return try finish(j + 1) }
         while true {
             guard j < s.count, s[j] == "\"" else { throw fail("Expecting property name enclosed in double quotes", j) }
             let (key, afterKey) = try string(j + 1)
@@ -169,9 +182,9 @@ struct JSONParser {
             rt.tempRoots.append(keyValue)
             defer { rt.tempRoots.removeLast() }
             let (v, end) = try value(j)
-            try d.set(keyValue, v, rt)
+            if let p = pairs { p.items.append(rt.newTuple([keyValue, v])) } else { try d.set(keyValue, v, rt) }
             j = skipSpace(end)
-            if j < s.count, s[j] == "}" { return (Value(d), j + 1) }
+            if j < s.count, s[j] == "}" { return try finish(j + 1) }
             guard j < s.count, s[j] == "," else { throw fail("Expecting ',' delimiter", j) }
             j = skipSpace(j + 1)
         }
@@ -180,7 +193,7 @@ struct JSONParser {
 
 extension Runtime {
     /// `json.loads(s)`.
-    func jsonLoads(_ doc: Value, errorType: TypeObject) throws -> Value {
+    func jsonLoads(_ doc: Value, errorType: TypeObject, objectHook: Value = .null, pairsHook: Value = .null) throws -> Value {
         let text: Scalars
         if let s = doc.asStr {
             text = s.scalars
@@ -189,9 +202,11 @@ extension Runtime {
         } else {
             throw typeError("the JSON object must be str, bytes or bytearray, not \(typeName(doc))")
         }
-        let parser = JSONParser(s: text, rt: self) { msg, pos in
+        var parser = JSONParser(s: text, rt: self) { msg, pos in
             ScriptError(exception: self.jsonDecodeError(errorType, msg, doc, text, pos))
         }
+        parser.objectHook = objectHook.isNone ? .null : objectHook
+        parser.pairsHook = pairsHook.isNone ? .null : pairsHook
         if let first = text.first, first == "\u{FEFF}" {
             throw parser.fail("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0)
         }

@@ -33,6 +33,8 @@ struct JSONEncoder {
         default:
             if let s = v.asStr { appendString(s.scalars); return }
             if rt.isIntegral(v) { out += try rt.repr(v); return }
+            // Subclasses of int and float: the number, as int.__repr__ and float.__repr__ write it.
+            if let c = rt.numberCore(v) { try encode(c, level: level); return }
             if let l = v.asList { try encodeArray(v, l.items, level: level); return }
             if let t = v.asTuple { try encodeArray(v, t.items, level: level); return }
             if let d = v.asDict { try encodeObject(v, d, level: level); return }
@@ -106,7 +108,8 @@ struct JSONEncoder {
         out += "{"
         newline(level + 1)
         var first = true
-        for (k, value) in entries {
+        for (entryKey, value) in entries {
+            let k = rt.plainNumber(entryKey)
             let key: String
             if let s = k.asStr { key = s.value }
             else if case .float(let f) = k { key = try floatText(f) }

@@ -20,6 +20,7 @@ extension Runtime {
     /// A float argument of a math function.
     func realArgument(_ v: Value) throws -> Double {
         if let d = try floatValue(v) { return d }
+        if let c = numberCore(v) { return try realArgument(c) }
         throw typeError("must be real number, not \(typeName(v))")
     }
 

@@ -4,10 +4,10 @@
 // with the other instances that got the same attributes in the same order (AttributeTable.swift).
 
 /// An instance of a class defined in script code (and of `object()`).
-final class InstanceObj: Obj {
+class InstanceObj: Obj {
     /// Instance attributes. (No dynamic exclusivity checks: the dispatch loop's cached reads and
     /// writes are the hot path, and no access to them overlaps another.)
-    @exclusivity(unchecked) var attributes: AttributeTable
+    @exclusivity(unchecked) final var attributes: AttributeTable
     init(type: TypeObject) {
         attributes = AttributeTable(root: type.instanceShape)
         super.init(kind: .instance, type: type)
@@ -15,5 +15,22 @@ final class InstanceObj: Obj {
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         for v in attributes.values { t.mark(v) }
+    }
+}
+
+/// An instance of a script subclass of `int` or `float` (`class Celsius(float)`): an instance
+/// whose number is `core` (an inline int or float, or a big int object). It has
+/// `Obj.subclassFlag`, which no other instance has, so the operations find its number after the
+/// class's own special methods.
+final class NumberSubObj: InstanceObj {
+    let core: Value
+    init(type: TypeObject, core: Value) {
+        self.core = core
+        super.init(type: type)
+        flags |= Obj.subclassFlag
+    }
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        t.mark(core)
     }
 }

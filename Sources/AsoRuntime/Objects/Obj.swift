@@ -69,8 +69,9 @@ struct Tracer {
             if o.marked { return false }
             o.marked = true
             // Strings, big ints and bytes refer only to their builtin type, which is a root:
-            // nothing to trace, so they never enter the work list.
-            return !o.kind.isLeaf
+            // nothing to trace, so they never enter the work list (unless they belong to a script
+            // subclass, whose class and attributes are traced).
+            return !o.kind.isLeaf || o.flags & 0x80 != 0
         }
         if fresh { pending.append(u) }
     }

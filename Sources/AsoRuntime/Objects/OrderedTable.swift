@@ -110,18 +110,18 @@ final class OrderedTable {
     }
 }
 
-final class DictObj: Obj {
+class DictObj: Obj {
     /// The keys and their probe index (a reference the dict never shares, so reading it needs
     /// no copy of its arrays).
-    @exclusivity(unchecked) private(set) var table = OrderedTable()
+    @exclusivity(unchecked) final private(set) var table = OrderedTable()
     /// `values[i]` belongs to `table.keys[i]` (meaningless for deleted entries).
-    @exclusivity(unchecked) var values: [Value] = []
+    @exclusivity(unchecked) final var values: [Value] = []
     /// Bumped whenever a key is added or removed, so iterators can detect a changed size.
-    @exclusivity(unchecked) var version = 0
+    @exclusivity(unchecked) final var version = 0
 
     init(type: TypeObject) { super.init(kind: .dict, type: type) }
 
-    var count: Int { table.count }
+    final var count: Int { table.count }
 
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
@@ -132,18 +132,18 @@ final class DictObj: Obj {
     }
     override var estimatedSize: Int { 64 + table.keys.capacity * 40 + table.indices.capacity * 4 }
 
-    func get(_ key: Value, _ rt: Runtime) throws -> Value? {
+    final func get(_ key: Value, _ rt: Runtime) throws -> Value? {
         let h = try rt.hash(key)
         if let ix = try table.find(key, hash: h, rt) { return values[ix] }
         return nil
     }
 
-    func set(_ key: Value, _ value: Value, _ rt: Runtime) throws {
+    final func set(_ key: Value, _ value: Value, _ rt: Runtime) throws {
         let h = try rt.hash(key)
         try set(key, hash: h, value, rt)
     }
 
-    func set(_ key: Value, hash h: Int, _ value: Value, _ rt: Runtime) throws {
+    final func set(_ key: Value, hash h: Int, _ value: Value, _ rt: Runtime) throws {
         switch try table.probe(key, hash: h, rt) {
         case .found(let ix): values[ix] = value
         case .missing(let slot):
@@ -154,7 +154,7 @@ final class DictObj: Obj {
     }
 
     /// Removes `key`; returns its value, or nil when absent.
-    func remove(_ key: Value, _ rt: Runtime) throws -> Value? {
+    final func remove(_ key: Value, _ rt: Runtime) throws -> Value? {
         let h = try rt.hash(key)
         guard let ix = try table.find(key, hash: h, rt) else { return nil }
         let v = values[ix]
@@ -165,29 +165,29 @@ final class DictObj: Obj {
         return v
     }
 
-    func compact() {
+    final func compact() {
         table.compact { from, to in values[to] = values[from] }
         values.removeLast(values.count - table.keys.count)
     }
 
-    func removeAll() {
+    final func removeAll() {
         table.removeAll(); values = []; version &+= 1
     }
 
     /// Makes this dict a copy of `other` (same entries and order).
-    func copyContents(of other: DictObj) {
+    final func copyContents(of other: DictObj) {
         table = other.table.copy()
         values = other.values
         version &+= 1
     }
 
     /// Live entries in order.
-    var entries: [(key: Value, value: Value)] {
+    final var entries: [(key: Value, value: Value)] {
         var out: [(key: Value, value: Value)] = []
         out.reserveCapacity(count)
         for (i, k) in table.keys.enumerated() where !k.isNull { out.append((k, values[i])) }
         return out
     }
-    var liveKeys: [Value] { table.keys.filter { !$0.isNull } }
+    final var liveKeys: [Value] { table.keys.filter { !$0.isNull } }
 }
 

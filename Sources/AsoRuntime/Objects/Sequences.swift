@@ -1,8 +1,8 @@
 // Lists, tuples, big ints and bytes: objects that are little more than their Swift storage.
 
-final class ListObj: Obj {
+class ListObj: Obj {
     /// The elements, in order.
-    @exclusivity(unchecked) var items: [Value]
+    @exclusivity(unchecked) final var items: [Value]
     init(_ items: [Value], type: TypeObject) {
         self.items = items
         super.init(kind: .list, type: type)
@@ -14,12 +14,12 @@ final class ListObj: Obj {
     override var estimatedSize: Int { 56 + items.capacity * MemoryLayout<Value>.stride }
 }
 
-final class TupleObj: Obj {
+class TupleObj: Obj {
     /// The elements; never changed after creation.
-    let items: [Value]
+    final let items: [Value]
     /// Cached hash (valid when `hashComputed`).
-    var cachedHash = 0
-    var hashComputed = false
+    final var cachedHash = 0
+    final var hashComputed = false
     init(_ items: [Value], type: TypeObject) {
         self.items = items
         super.init(kind: .tuple, type: type)
@@ -44,8 +44,10 @@ final class BigIntObj: Obj {
     override var estimatedSize: Int { 48 + value.magnitude.words.count * 8 }
 }
 
-final class BytesObj: Obj {
-    let bytes: [UInt8]
+/// `bytes`, and `bytearray` (the same kind of object with the class `bytearray`, whose methods
+/// change `bytes`).
+class BytesObj: Obj {
+    final var bytes: [UInt8]
     init(_ bytes: [UInt8], type: TypeObject) {
         self.bytes = bytes
         super.init(kind: .bytes, type: type)

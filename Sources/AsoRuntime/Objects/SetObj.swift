@@ -186,24 +186,24 @@ struct SetTable {
 }
 
 /// `set` and `frozenset` (kind tells which).
-final class SetObj: Obj {
-    var table = SetTable()
+class SetObj: Obj {
+    final var table = SetTable()
     /// Bumped when a key is added or removed, so iterators can detect a changed size.
-    var version = 0
+    final var version = 0
     init(frozen: Bool, type: TypeObject) { super.init(kind: frozen ? .frozenset : .set, type: type) }
-    var count: Int { table.count }
+    final var count: Int { table.count }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         for k in table.keys { t.mark(k) }
     }
     override var estimatedSize: Int { 64 + table.keys.capacity * 24 }
 
-    func contains(_ key: Value, _ rt: Runtime) throws -> Bool {
+    final func contains(_ key: Value, _ rt: Runtime) throws -> Bool {
         try table.find(key, hash: rt.hash(key), rt) != nil
     }
     /// Adds `key`; returns false if it was already present.
     @discardableResult
-    func add(_ key: Value, _ rt: Runtime) throws -> Bool {
+    final func add(_ key: Value, _ rt: Runtime) throws -> Bool {
         let h = try rt.hash(key)
         // Keys are compared (script code may run, and the collector with it) while the table is
         // only read; it is changed afterwards, with no script code running.
@@ -213,14 +213,14 @@ final class SetObj: Obj {
         return true
     }
     @discardableResult
-    func remove(_ key: Value, _ rt: Runtime) throws -> Bool {
+    final func remove(_ key: Value, _ rt: Runtime) throws -> Bool {
         guard let j = try table.find(key, hash: rt.hash(key), rt) else { return false }
         table.remove(at: j)
         version &+= 1
         return true
     }
     /// Adds every key of another set, as CPython's set_merge does.
-    func merge(_ other: SetObj, _ rt: Runtime) throws {
+    final func merge(_ other: SetObj, _ rt: Runtime) throws {
         if table.fill == 0 || other.table.count == 0 {
             try table.merge(other.table, rt)  // no key comparisons on these paths
         } else {
@@ -234,7 +234,7 @@ final class SetObj: Obj {
         }
         version &+= 1
     }
-    var liveKeys: [Value] { table.keys.filter { !$0.isNull } }
+    final var liveKeys: [Value] { table.keys.filter { !$0.isNull } }
 }
 
 extension Runtime {

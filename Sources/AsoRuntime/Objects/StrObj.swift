@@ -111,10 +111,10 @@ class StrObj: Obj {
 
 /// A string with non-ASCII text: it keeps its code points once they are first needed, so indexing
 /// it in a loop is O(1) per index.
-final class WideStrObj: StrObj {
-    private var scalarCache: [Unicode.Scalar]?
+class WideStrObj: StrObj {
+    private final var scalarCache: [Unicode.Scalar]?
 
-    var wideScalars: [Unicode.Scalar] {
+    final var wideScalars: [Unicode.Scalar] {
         if let c = scalarCache { return c }
         let c = Array(value.unicodeScalars)
         scalarCache = c
@@ -122,4 +122,22 @@ final class WideStrObj: StrObj {
     }
 
     override var estimatedSize: Int { estimatedBytes &+ 16 }
+}
+
+/// An instance of a script subclass of `str`: the text, and the instance's own attributes.
+/// (A `WideStrObj`, so that its code points can be kept whether or not it is ASCII.)
+final class StrSubObj: WideStrObj, NativeSubclassInstance {
+    @exclusivity(unchecked) var attributes: AttributeTable
+
+    init(_ value: String, type: TypeObject) {
+        let plain = StrObj.make(value, type: type)
+        attributes = AttributeTable(root: type.instanceShape)
+        super.init(value, count: plain.count, ascii: plain.isASCII, type: type)
+        flags |= Obj.subclassFlag
+    }
+
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        for v in attributes.values { t.mark(v) }
+    }
 }

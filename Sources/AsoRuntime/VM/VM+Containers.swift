@@ -8,7 +8,7 @@ extension Runtime {
     static func listItem(_ container: Value, _ key: Value, into slot: UnsafeMutablePointer<Value>) -> Bool {
         guard case .object(let u) = container, case .int(let i) = key,
               let v = u._withUnsafeGuaranteedRef({ o -> Value? in
-                  guard o.kind == .list else { return nil }
+                  guard o.kind == .list, !o.isNativeSubclass else { return nil }
                   let l = unsafeDowncast(o, to: ListObj.self)
                   return i >= 0 && i < l.items.count ? l.items[i] : nil
               }) else { return false }
