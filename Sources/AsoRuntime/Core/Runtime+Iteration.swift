@@ -172,7 +172,10 @@ extension Runtime {
     /// All values of an iterable.
     /// The values collected so far stay rooted (in a list on `tempRoots`), since producing the next
     /// one may run script code (a generator) and with it the collector.
-    func iterateToArray(_ v: Value) throws -> [Value] {
+    /// The items of `v`. With `lengthHint` (as `list()` and `tuple()`), an instance's `__len__`
+    /// is called once the iterator is made, as CPython asks it for a size: a negative or too
+    /// large result is an error, a TypeError from it is ignored.
+    func iterateToArray(_ v: Value, lengthHint: Bool = false) throws -> [Value] {
         if let l = v.asList { return l.items }
         if let t = v.asTuple { return t.items }
         if let r = v.asObject(.range, RangeObj.self) { try checkAllocation(r.big == nil ? r.length : Int.max, elementSize: 16) }
@@ -181,6 +184,11 @@ extension Runtime {
         tempRoots.append(it)
         tempRoots.append(Value(acc))
         defer { tempRoots.removeLast(2) }
+        if lengthHint, case .object(let u) = v, u.takeUnretainedValue().kind == .instance {
+            do {
+                if let r = try callUserMethod(v, "__len__", []) { _ = try lengthFromDunder(r) }
+            } catch let e as ScriptError where e.exception.type.isSubtype(of: exc.typeError) {}
+        }
         while let x = try next(it) {
             acc.items.append(x)
             if acc.items.count & 0xFFF == 0 { try checkAllocation(acc.items.count, elementSize: 16) }
