@@ -104,7 +104,7 @@ extension Runtime {
                 return .int((r != 0 && ((r < 0) != (y < 0))) ? r + y : r)
             case .trueDivide:
                 if y == 0 { throw zeroDivision("division by zero") }
-                if abs(x) < (1 << 53) && abs(y) < (1 << 53) { return .float(Double(x) / Double(y)) }
+                if x.magnitude < (1 << 53) && y.magnitude < (1 << 53) { return .float(Double(x) / Double(y)) }
             case .and: return .int(x & y)
             case .or: return .int(x | y)
             case .xor: return .int(x ^ y)
