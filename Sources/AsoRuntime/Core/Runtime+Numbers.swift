@@ -34,6 +34,23 @@ extension Runtime {
     }
 
     /// The value as a float for arithmetic, for floats and ints. Throws OverflowError for huge ints.
+    /// The float nearest to `b` (ties to even), as CPython converts: the top 64 bits, with a
+    /// sticky bit for any lower one, round correctly to 53; the scaling is then exact.
+    static func correctlyRounded(_ b: BigInt) -> Double {
+        let m = b.magnitude
+        let w = m.bitWidth
+        var d: Double
+        if w <= 64 {
+            d = Double(UInt64(truncatingIfNeeded: m))
+        } else {
+            let shift = w - 64
+            var top = UInt64(truncatingIfNeeded: m >> shift)
+            if m.trailingZeroBitCount < shift { top |= 1 }
+            d = Double(top) * pow(2.0, Double(shift))
+        }
+        return b.sign == .minus ? -d : d
+    }
+
     func floatValue(_ v: Value) throws -> Double? {
         switch v {
         case .float(let d): return d
@@ -42,7 +59,7 @@ extension Runtime {
         case .object(let u):
             let o = u.takeUnretainedValue()
             guard o.kind == .bigint else { return nil }
-            let d = Double(unsafeDowncast(o, to: BigIntObj.self).value)
+            let d = Runtime.correctlyRounded(unsafeDowncast(o, to: BigIntObj.self).value)
             if !d.isFinite { throw overflowError("int too large to convert to float") }
             return d
         default: return nil
