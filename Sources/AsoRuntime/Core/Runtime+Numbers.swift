@@ -174,6 +174,8 @@ extension Runtime {
         case .rshift:
             if y.signum() < 0 { throw valueError("negative shift count") }
             guard let n = Int(exactly: y) else { return .int(x.signum() < 0 ? -1 : 0) }
+            // Floor, as CPython: a negative number that loses a set bit rounds down.
+            if x.signum() < 0 { return makeInt(-((-x - 1) >> n) - 1) }
             return makeInt(x >> n)
         case .power:
             if y.signum() < 0 {
