@@ -110,15 +110,12 @@ extension Runtime {
     /// All values of an iterable, raising MemoryError instead of growing without bound. The values
     /// gathered so far stay rooted while the iterator runs script code.
     func collectValues(_ v: Value) throws -> [Value] {
-        // CPython asks a subclass of a builtin container for its length first (a length hint:
-        // a TypeError from its `__len__` is ignored).
-        if case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind != .other && $0.kind != .instance && $0.isNativeSubclass }),
-           let f = userMethod(v, "__len__") {
-            do {
-                _ = try lengthFromDunder(try callFunction(f, [v], keywords: []))
-            } catch let e as ScriptError where e.exception.type.isSubtype(of: exc.typeError) {}
-        }
-        return try iterateToArray(v)
+        // CPython asks a subclass of a builtin container for its length first.
+        let subclass: Bool
+        if case .object(let u) = v {
+            subclass = u._withUnsafeGuaranteedRef { $0.kind != .other && $0.kind != .instance && $0.isNativeSubclass }
+        } else { subclass = false }
+        return try iterateToArray(v, lengthHint: subclass)
     }
 
     /// The method `name` of a script-defined instance's class, or nil (for the builtins that

@@ -633,7 +633,23 @@ extension Runtime {
     }
 
     func installClassSupport() {
-        types.object.dict["__init__"] = native("__init__", owner: "object") { _, _ in .none }
+        types.object.dict["__init__"] = native("__init__", owner: "object") { rt, args in
+            // As CPython: arguments beyond the instance are an error when its class overrides
+            // __init__ (this one was reached through super()), or overrides neither __init__ nor
+            // __new__.
+            guard args.count > 1 || !args.keywords.isEmpty, args.count > 0 else { return .none }
+            let t = rt.typeOf(args[0])
+            // Built-in bases (list, dict, type, ...) take their arguments elsewhere here.
+            for c in t.mro where c.moduleName == nil && c !== rt.types.object { return .none }
+            let own = rt.types.object.dict["__init__"], ownNew = rt.types.object.dict["__new__"]
+            if let i = t.lookup("__init__"), let o = own, !i.isIdentical(to: o) {
+                throw rt.typeError("object.__init__() takes exactly one argument (the instance to initialize)")
+            }
+            if let n = t.lookup("__new__"), let o = ownNew, n.isIdentical(to: o) {
+                throw rt.typeError("\(t.name).__init__() takes exactly one argument (the instance to initialize)")
+            }
+            return .none
+        }
         exc.baseException.dict["__init__"] = native("__init__", owner: "BaseException") { rt, args in
             if let e = args.count > 0 ? args[0].asException : nil {
                 if !args.keywords.isEmpty { throw rt.typeError("\(e.type.name)() takes no keyword arguments") }

@@ -232,6 +232,18 @@ extension Runtime {
             if let r = try userOrder(a, b, op) { return r }
             if numberCore(a) != nil || numberCore(b) != nil { return try compare(plainNumber(a), plainNumber(b), op) }
         }
+        if case .object(let u) = a, case .object(let w) = b {
+            let x = u.takeUnretainedValue(), y = w.takeUnretainedValue()
+            switch (x.kind, y.kind) {
+            case (.list, .list):
+                return try sequenceCompare(unsafeDowncast(x, to: ListObj.self).items,
+                                           unsafeDowncast(y, to: ListObj.self).items, op)
+            case (.tuple, .tuple):
+                return try sequenceCompare(unsafeDowncast(x, to: TupleObj.self).items,
+                                           unsafeDowncast(y, to: TupleObj.self).items, op)
+            default: break
+            }
+        }
         if let r = try order(a, b) {
             switch op {
             case .lt: return .bool(r < 0)
@@ -300,10 +312,6 @@ extension Runtime {
         switch (x.kind, y.kind) {
         case (.str, .str):
             return strOrder(unsafeDowncast(x, to: StrObj.self).value, unsafeDowncast(y, to: StrObj.self).value)
-        case (.list, .list):
-            return try sequenceOrder(unsafeDowncast(x, to: ListObj.self).items, unsafeDowncast(y, to: ListObj.self).items)
-        case (.tuple, .tuple):
-            return try sequenceOrder(unsafeDowncast(x, to: TupleObj.self).items, unsafeDowncast(y, to: TupleObj.self).items)
         case (.bytes, .bytes):
             let p = unsafeDowncast(x, to: BytesObj.self).bytes, q = unsafeDowncast(y, to: BytesObj.self).bytes
             if p == q { return 0 }
@@ -335,16 +343,23 @@ extension Runtime {
         return x < y ? -1 : (x == y ? 0 : 1)
     }
 
-    private func sequenceOrder(_ x: [Value], _ y: [Value]) throws -> Int? {
+    /// Orders two lists or tuples as CPython does: the first items that differ (by `==`) decide,
+    /// compared with the operator itself (so its result and its error name that operator); when
+    /// one is a prefix of the other, the lengths decide.
+    private func sequenceCompare(_ x: [Value], _ y: [Value], _ op: ComparisonOperator) throws -> Value {
         try enterRecursion(" in comparison")
         defer { depth -= 1 }
         for i in 0..<min(x.count, y.count) where !x[i].isIdentical(to: y[i]) {
             if try equals(x[i], y[i]) { continue }
-            if try lessThan(x[i], y[i]) { return -1 }
-            if case .bool(true) = try compare(x[i], y[i], .gt) { return 1 }
-            return 2
+            return try compare(x[i], y[i], op)
         }
-        return x.count < y.count ? -1 : (x.count == y.count ? 0 : 1)
+        let p = x.count, q = y.count
+        switch op {
+        case .lt: return .bool(p < q)
+        case .le: return .bool(p <= q)
+        case .gt: return .bool(p > q)
+        default: return .bool(p >= q)
+        }
     }
 
     private func setCompare(_ x: SetObj, _ y: SetObj, _ op: ComparisonOperator) throws -> Bool {

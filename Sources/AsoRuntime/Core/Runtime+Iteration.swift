@@ -177,21 +177,41 @@ extension Runtime {
 
     /// All values of an iterable.
     /// The values collected so far stay rooted (in a list on `tempRoots`), since producing the next
-    /// one may run script code (a generator) and with it the collector.
-    func iterateToArray(_ v: Value) throws -> [Value] {
-        if let l = v.asList, !l.isNativeSubclass || userMethod(v, "__iter__") == nil { return l.items }
-        if let t = v.asTuple, !t.isNativeSubclass || userMethod(v, "__iter__") == nil { return t.items }
+    /// one may run script code (a generator) and with it the collector. With `lengthHint` (as
+    /// `list()` and `tuple()`), the object is asked for its size first (`askLengthHint`).
+    func iterateToArray(_ v: Value, lengthHint: Bool = false) throws -> [Value] {
+        if let l = v.asList, !l.isNativeSubclass || userMethod(v, "__iter__") == nil {
+            if lengthHint && l.isNativeSubclass { try askLengthHint(v) }
+            return l.items
+        }
+        if let t = v.asTuple, !t.isNativeSubclass || userMethod(v, "__iter__") == nil {
+            if lengthHint && t.isNativeSubclass { try askLengthHint(v) }
+            return t.items
+        }
         if let r = v.asObject(.range, RangeObj.self) { try checkAllocation(r.big == nil ? r.length : Int.max, elementSize: 16) }
         let it = try iterate(v)
         let acc = heap.register(ListObj([], type: types.list))
         tempRoots.append(it)
         tempRoots.append(Value(acc))
         defer { tempRoots.removeLast(2) }
+        if lengthHint { try askLengthHint(v) }
         while let x = try next(it) {
             acc.items.append(x)
             if acc.items.count & 0xFFF == 0 { try checkAllocation(acc.items.count, elementSize: 16) }
         }
         return acc.items
+    }
+
+    /// CPython asks a script object (an instance, or a subclass of a builtin container) for its
+    /// size before filling a list or tuple from it: a negative or too large `__len__` is an
+    /// error, a TypeError from it is ignored.
+    func askLengthHint(_ v: Value) throws {
+        guard case .object(let u) = v,
+              u._withUnsafeGuaranteedRef({ $0.kind == .instance || ($0.kind != .other && $0.isNativeSubclass) }),
+              let f = userMethod(v, "__len__") else { return }
+        do {
+            _ = try lengthFromDunder(try callFunction(f, [v], keywords: []))
+        } catch let e as ScriptError where e.exception.type.isSubtype(of: exc.typeError) {}
     }
 
     func unpack(_ v: Value, count: Int) throws -> [Value] {

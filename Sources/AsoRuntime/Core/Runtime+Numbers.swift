@@ -34,6 +34,23 @@ extension Runtime {
     }
 
     /// The value as a float for arithmetic, for floats and ints. Throws OverflowError for huge ints.
+    /// The float nearest to `b` (ties to even), as CPython converts: the top 64 bits, with a
+    /// sticky bit for any lower one, round correctly to 53; the scaling is then exact.
+    static func correctlyRounded(_ b: BigInt) -> Double {
+        let m = b.magnitude
+        let w = m.bitWidth
+        var d: Double
+        if w <= 64 {
+            d = Double(UInt64(truncatingIfNeeded: m))
+        } else {
+            let shift = w - 64
+            var top = UInt64(truncatingIfNeeded: m >> shift)
+            if m.trailingZeroBitCount < shift { top |= 1 }
+            d = Double(top) * pow(2.0, Double(shift))
+        }
+        return b.sign == .minus ? -d : d
+    }
+
     func floatValue(_ v: Value) throws -> Double? {
         switch v {
         case .float(let d): return d
@@ -42,7 +59,7 @@ extension Runtime {
         case .object(let u):
             let o = u.takeUnretainedValue()
             guard o.kind == .bigint else { return nil }
-            let d = Double(unsafeDowncast(o, to: BigIntObj.self).value)
+            let d = Runtime.correctlyRounded(unsafeDowncast(o, to: BigIntObj.self).value)
             if !d.isFinite { throw overflowError("int too large to convert to float") }
             return d
         default: return nil
@@ -110,7 +127,7 @@ extension Runtime {
                 return .int((r != 0 && ((r < 0) != (y < 0))) ? r + y : r)
             case .trueDivide:
                 if y == 0 { throw zeroDivision("division by zero") }
-                if abs(x) < (1 << 53) && abs(y) < (1 << 53) { return .float(Double(x) / Double(y)) }
+                if x.magnitude < (1 << 53) && y.magnitude < (1 << 53) { return .float(Double(x) / Double(y)) }
             case .and: return .int(x & y)
             case .or: return .int(x | y)
             case .xor: return .int(x ^ y)
@@ -163,6 +180,8 @@ extension Runtime {
         case .rshift:
             if y.signum() < 0 { throw valueError("negative shift count") }
             guard let n = Int(exactly: y) else { return .int(x.signum() < 0 ? -1 : 0) }
+            // Floor, as CPython: a negative number that loses a set bit rounds down.
+            if x.signum() < 0 { return makeInt(-((-x - 1) >> n) - 1) }
             return makeInt(x >> n)
         case .power:
             if y.signum() < 0 {

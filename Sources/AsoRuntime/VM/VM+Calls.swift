@@ -61,12 +61,6 @@ extension Runtime {
         if given > n {
             if hasVarArgs {
                 slots[varArgsSlot] = newTuple(Array(positional[n...]))
-            } else {
-                var kwOnlyGiven = 0
-                for kw in keywords {
-                    if let ix = names[n..<(n + code.keywordOnlyCount)].firstIndex(of: kw.name), ix >= n { kwOnlyGiven += 1 }
-                }
-                throw tooManyPositional(fn, given: given, kwOnlyGiven: kwOnlyGiven)
             }
         } else if hasVarArgs {
             slots[varArgsSlot] = newTuple([])
@@ -77,7 +71,6 @@ extension Runtime {
             kwDict = d
             slots[varKwSlot] = Value(d)
         }
-        var posOnlyAsKeyword: [String] = []
         for kw in keywords {
             var found = -1
             for i in code.positionalOnlyCount..<(n + code.keywordOnlyCount) where names[i] == kw.name { found = i; break }
@@ -88,9 +81,11 @@ extension Runtime {
                     try d.set(newStr(kw.name), kw.value, self)
                     continue
                 }
-                if names[0..<code.positionalOnlyCount].contains(kw.name) {
-                    posOnlyAsKeyword.append(kw.name)
-                    continue
+                // As CPython: at an unknown keyword, every positional-only parameter named by a
+                // keyword (in parameter order) is reported first.
+                let passed = names[0..<code.positionalOnlyCount].filter { p in keywords.contains { $0.name == p } }
+                if !passed.isEmpty {
+                    throw typeError("\(fn.qualifiedName)() got some positional-only arguments passed as keyword arguments: '\(passed.joined(separator: ", "))'")
                 }
                 throw typeError("\(fn.qualifiedName)() got an unexpected keyword argument '\(kw.name)'")
             }
@@ -99,9 +94,13 @@ extension Runtime {
             }
             slots[found] = kw.value
         }
-        if !posOnlyAsKeyword.isEmpty {
-            let list = posOnlyAsKeyword.map { "'\($0)'" }.joined(separator: ", ")
-            throw typeError("\(fn.qualifiedName)() got some positional-only arguments passed as keyword arguments: \(list)")
+        // Too many positional arguments is found after the keywords, as CPython finds it.
+        if given > n && !hasVarArgs {
+            var kwOnlyGiven = 0
+            for kw in keywords {
+                if let ix = names[n..<(n + code.keywordOnlyCount)].firstIndex(of: kw.name), ix >= n { kwOnlyGiven += 1 }
+            }
+            throw tooManyPositional(fn, given: given, kwOnlyGiven: kwOnlyGiven)
         }
         if given < n {
             let firstDefault = n - fn.defaults.count
