@@ -6,6 +6,11 @@
 // handles and native code's `tempRoots`). `ASO_GC_STRESS=1` collects at every safepoint so that a
 // missing root fails a test at once.
 
+#if canImport(Glibc)
+/// glibc's `int malloc_trim(size_t pad)` (not exported by Swift's Glibc module).
+@_silgen_name("malloc_trim") private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif
+
 final class Heap {
     /// Every live object, each retained once at registration and released by the sweep that finds
     /// it unmarked: the registry's references are what keep objects alive. Unmanaged, so moving
@@ -109,7 +114,13 @@ final class Heap {
             }
         }
         objects.removeLast(n - kept)
+        let freed = bytesInUse &- live
         bytesInUse = live
+        // A collection that freed much hands the allocator's free pages back to the system, so the
+        // process's resident size follows the live data rather than its past peak.
+        #if canImport(Glibc)
+        if !stress && freed > 16 << 20 { _ = glibcMallocTrim(0) }
+        #endif
         bytesSinceCollection = 0
         // Stress mode collects after (nearly) every allocation while the heap is small, and after
         // a 1/64 growth of a large one, so hostile programs still finish in linear time.
