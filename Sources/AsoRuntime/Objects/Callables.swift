@@ -89,10 +89,10 @@ final class CodeObj: Obj {
     /// One entry per instruction; attribute loads, stores and method loads on instances remember
     /// there the receiver's shape and what it means for the instruction's name.
     let attrCache: UnsafeMutablePointer<AttrCacheEntry>
-    /// One pointer per instruction, nil until an attribute load there has seen instances of a
-    /// second shape: then `AttrPolyCache.ways` more (shape, slot) pairs, so a site that sees a few
-    /// classes (a method of a base class called on instances of its subclasses) still loads
-    /// with a comparison per way instead of looking the name up.
+    /// One pointer per instruction, nil until an attribute load, store or method load there has
+    /// seen instances of a second shape: then `AttrPolyCache.ways` more entries, so a site that
+    /// sees a few classes (a method of a base class called on instances of its subclasses) still
+    /// answers with a comparison per way instead of looking the name up.
     let attrPoly: UnsafeMutablePointer<UnsafeMutablePointer<AttrPolyWay>?>
 
     init(code: CodeObject, module: ModuleObj, consts: [Value], globalSlots: [Int32], builtinSlots: [Int32],
@@ -201,6 +201,10 @@ final class CodeObj: Obj {
         for i in 0..<code.names.count { t.mark(nameValues[i]) }
         for i in 0..<code.code.count where methodCache[i].type != nil { t.mark(methodCache[i].method) }
         for i in 0..<code.code.count where attrCache[i].shape != nil { t.mark(attrCache[i].method) }
+        for i in 0..<code.code.count {
+            guard let p = attrPoly[i] else { continue }
+            for w in 0..<AttrPolyCache.ways { t.mark(p[w].method) }
+        }
     }
     override var estimatedSize: Int { 128 + code.code.count * 4 + constCount * 16 }
 }
@@ -320,26 +324,48 @@ struct AttrCacheEntry {
     }
 }
 
-/// One way of an attribute load's polymorphic cache (`CodeObj.attrPoly`): an instance of `shape`
-/// (retained while the entry names it, so its address is never reused) has the name in `slot`.
+/// One way of an attribute instruction's polymorphic cache (`CodeObj.attrPoly`), for instances
+/// of `shape` (retained while the way names it, so its address is never reused), with the same
+/// meanings as an `AttrCacheEntry`: a load or a store finds the name in `slot`; a store that adds
+/// the name moves the instance to `next`; a method load finds the class's function `method`.
+/// Stores and method loads hold while the type epoch is `epoch`.
 struct AttrPolyWay {
     var shape: UnsafeMutableRawPointer? = nil
     var slot = 0
+    var next: UnsafeMutableRawPointer? = nil
+    var epoch = 0
+    var method: Value = .null
+
+    /// Gives back the references the way holds and empties it.
+    mutating func clear() {
+        if let s = shape { Unmanaged<Shape>.fromOpaque(s).release() }
+        if let n = next { Unmanaged<Shape>.fromOpaque(n).release() }
+        self = AttrPolyWay()
+    }
 }
 
-/// The polymorphic caches of attribute loads: `ways` pairs per instruction that needs them.
+/// The polymorphic caches of attribute instructions: `ways` entries per instruction that needs them.
 enum AttrPolyCache {
     static let ways = 4
 
-    /// The slot of the name for an instance whose shape is at `shape`, when a way knows it.
-    @inline(__always) static func slot(_ p: UnsafeMutablePointer<AttrPolyWay>, _ shape: UnsafeMutableRawPointer) -> Int? {
-        for i in 0..<ways where p[i].shape == shape { return p[i].slot }
+    /// The way for an instance whose shape is at `shape`, when one knows it.
+    @inline(__always) static func way(_ p: UnsafeMutablePointer<AttrPolyWay>, _ shape: UnsafeMutableRawPointer) -> UnsafeMutablePointer<AttrPolyWay>? {
+        for i in 0..<ways where p[i].shape == shape { return p + i }
         return nil
     }
 
-    /// Remembers (shape, slot) at `cell`, making the cache when it is nil; a full cache replaces
-    /// the way the shape's address picks.
-    static func learn(_ cell: UnsafeMutablePointer<UnsafeMutablePointer<AttrPolyWay>?>, _ shape: Shape, _ slot: Int) {
+    /// Copies what an instruction's single entry knows into a way at `cell`.
+    static func learn(_ cell: UnsafeMutablePointer<UnsafeMutablePointer<AttrPolyWay>?>, _ entry: AttrCacheEntry) {
+        guard let s = entry.shape else { return }
+        learn(cell, Unmanaged<Shape>.fromOpaque(s).takeUnretainedValue(), entry.slot,
+              next: entry.next.map { Unmanaged<Shape>.fromOpaque($0).takeUnretainedValue() },
+              epoch: entry.epoch, method: entry.method)
+    }
+
+    /// Remembers a way for `shape` at `cell`, making the cache when it is nil; a full cache
+    /// replaces the way the shape's address picks.
+    static func learn(_ cell: UnsafeMutablePointer<UnsafeMutablePointer<AttrPolyWay>?>, _ shape: Shape, _ slot: Int,
+                      next: Shape? = nil, epoch: Int = 0, method: Value = .null) {
         let p: UnsafeMutablePointer<AttrPolyWay>
         if let q = cell.pointee {
             p = q
@@ -351,16 +377,18 @@ enum AttrPolyCache {
         let address = Unmanaged.passUnretained(shape).toOpaque()
         var target = -1
         for i in 0..<ways {
-            if p[i].shape == address { p[i].slot = slot; return }
+            if p[i].shape == address { target = i; break }
             if target < 0 && p[i].shape == nil { target = i }
         }
         if target < 0 { target = Int(UInt(bitPattern: address.hashValue) >> 4) & (ways - 1) }
-        if let old = p[target].shape { Unmanaged<Shape>.fromOpaque(old).release() }
-        p[target] = AttrPolyWay(shape: Unmanaged.passRetained(shape).toOpaque(), slot: slot)
+        let way = AttrPolyWay(shape: Unmanaged.passRetained(shape).toOpaque(), slot: slot,
+                              next: next.map { Unmanaged.passRetained($0).toOpaque() }, epoch: epoch, method: method)
+        p[target].clear()
+        p[target] = way
     }
 
     static func free(_ p: UnsafeMutablePointer<AttrPolyWay>) {
-        for i in 0..<ways { if let s = p[i].shape { Unmanaged<Shape>.fromOpaque(s).release() } }
+        for i in 0..<ways { p[i].clear() }
         p.deallocate()
     }
 }

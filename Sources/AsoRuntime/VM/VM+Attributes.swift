@@ -62,11 +62,15 @@ extension Runtime {
             }
             if done { return }
         }
+        // A site that has seen several shapes: its other ways.
+        if let p = code.attrPoly[ip &- 1], Runtime.polyStore(p, (sp + 1).pointee, sp.pointee, epoch: hot.pointee.typeEpoch) {
+            return
+        }
         let obj = (sp + 1).pointee
         let before = obj.asObject(.instance, InstanceObj.self)?.attributes.shape
         Runtime.saveState(fp, ip, sp + 2, fiber)
         try setAttribute(obj, code.nameValues[arg], sp.pointee)
-        if let before { learnStore(obj, code.nameValues[arg], before, entry) }
+        if let before { learnStore(obj, code.nameValues[arg], before, entry, poly: code.attrPoly + (ip &- 1)) }
     }
 
     /// `loadMethod` from its caches: replaces the object on top of the stack with the method
@@ -88,6 +92,12 @@ extension Runtime {
            }) {
             sp.pointee = obj
             (sp - 1).pointee = instanceEntry.pointee.method
+            return true
+        }
+        // An instance of a shape one of the site's other ways knows.
+        if let p = code.attrPoly[ip &- 1], let m = Runtime.polyMethod(p, obj, epoch: hot.pointee.typeEpoch) {
+            sp.pointee = obj
+            (sp - 1).pointee = m
             return true
         }
         // A module's global (`asyncio.sleep(...)`): its slot, as last time.
@@ -126,8 +136,15 @@ extension Runtime {
             // A method of a script class, not shadowed by an instance attribute:
             // call it with the instance, without making a bound method.
             if let inst = obj.asObject(.instance, InstanceObj.self) {
-                instanceEntry.pointee.fill(shape: inst.attributes.shape, slot: 0,
-                                           epoch: hot.pointee.typeEpoch, method: f)
+                let shape = inst.attributes.shape, epoch = hot.pointee.typeEpoch
+                // The entry held another shape: the site is polymorphic, so keep both.
+                if let old = instanceEntry.pointee.shape, !instanceEntry.pointee.method.isNull,
+                   old != Unmanaged.passUnretained(shape).toOpaque() {
+                    let poly = code.attrPoly + (ip &- 1)
+                    if instanceEntry.pointee.epoch == epoch { AttrPolyCache.learn(poly, instanceEntry.pointee) }
+                    AttrPolyCache.learn(poly, shape, 0, epoch: epoch, method: f)
+                }
+                instanceEntry.pointee.fill(shape: shape, slot: 0, epoch: epoch, method: f)
             }
             sp.pointee = obj
             (sp - 1).pointee = f
@@ -164,7 +181,7 @@ extension Runtime {
         // The entry held another instance shape: the site is polymorphic, so keep both.
         if let old = entry.pointee.shape, entry.pointee.next == nil, entry.pointee.method.isNull,
            old != Unmanaged.passUnretained(shape).toOpaque() {
-            AttrPolyCache.learn(poly, Unmanaged<Shape>.fromOpaque(old).takeUnretainedValue(), entry.pointee.slot)
+            AttrPolyCache.learn(poly, entry.pointee)
             AttrPolyCache.learn(poly, shape, slot)
         }
         entry.pointee.fill(shape: shape, slot: slot)
@@ -177,14 +194,47 @@ extension Runtime {
         return u._withUnsafeGuaranteedRef { o -> Value? in
             guard o.kind == .instance else { return nil }
             let inst = unsafeDowncast(o, to: InstanceObj.self)
-            guard let slot = AttrPolyCache.slot(p, inst.attributes.shapeAddress) else { return nil }
-            return inst.attributes.slots[slot]
+            guard let way = AttrPolyCache.way(p, inst.attributes.shapeAddress) else { return nil }
+            return inst.attributes.slots[way.pointee.slot]
+        }
+    }
+
+    /// An attribute store through the polymorphic ways of its site; false when none knows the
+    /// instance's shape in this type epoch.
+    @inline(never)
+    static func polyStore(_ p: UnsafeMutablePointer<AttrPolyWay>, _ obj: Value, _ value: Value, epoch: Int) -> Bool {
+        guard case .object(let u) = obj else { return false }
+        return u._withUnsafeGuaranteedRef { o -> Bool in
+            guard o.kind == .instance else { return false }
+            let inst = unsafeDowncast(o, to: InstanceObj.self)
+            guard let way = AttrPolyCache.way(p, inst.attributes.shapeAddress), way.pointee.epoch == epoch else { return false }
+            if let next = way.pointee.next {
+                inst.attributes.append(value, movingTo: next)
+            } else {
+                inst.attributes.set(slot: way.pointee.slot, value)
+            }
+            return true
+        }
+    }
+
+    /// A method load through the polymorphic ways of its site: the class's function for an
+    /// instance whose shape a way knows (in this type epoch).
+    @inline(never)
+    static func polyMethod(_ p: UnsafeMutablePointer<AttrPolyWay>, _ obj: Value, epoch: Int) -> Value? {
+        guard case .object(let u) = obj else { return nil }
+        return u._withUnsafeGuaranteedRef { o -> Value? in
+            guard o.kind == .instance else { return nil }
+            let inst = unsafeDowncast(o, to: InstanceObj.self)
+            guard let way = AttrPolyCache.way(p, inst.attributes.shapeAddress), way.pointee.epoch == epoch,
+                  !way.pointee.method.isNull else { return nil }
+            return way.pointee.method
         }
     }
 
     /// After a `storeAttr` missed its cache: remember a plain slot write, or a shared transition
     /// that added the name, when the class has no property that could intercept the store.
-    func learnStore(_ obj: Value, _ name: Value, _ before: Shape, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
+    func learnStore(_ obj: Value, _ name: Value, _ before: Shape, _ entry: UnsafeMutablePointer<AttrCacheEntry>,
+                    poly: UnsafeMutablePointer<UnsafeMutablePointer<AttrPolyWay>?>) {
         guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
               let n = name.asStr?.value else { return }
         let t = inst.type, epoch = hot.pointee.typeEpoch
@@ -195,11 +245,20 @@ extension Runtime {
         if hooks & TypeObject.hookDescriptor != 0, let d = t.lookup(n), isDataDescriptor(d) { return }
         let after = inst.attributes.shape
         guard let slot = after.slot(of: n) else { return }
+        let next: Shape?
         if after === before {
-            entry.pointee.fill(shape: after, slot: slot, epoch: epoch)
+            next = nil
         } else if before.isShared, after.isShared, slot == before.count, after.count == before.count + 1 {
-            entry.pointee.fill(shape: before, slot: slot, next: after, epoch: epoch)
+            next = after
+        } else {
+            return
         }
+        // The entry held another shape: the site is polymorphic, so keep both.
+        if let old = entry.pointee.shape, old != Unmanaged.passUnretained(before).toOpaque() {
+            if entry.pointee.epoch == epoch { AttrPolyCache.learn(poly, entry.pointee) }
+            AttrPolyCache.learn(poly, before, slot, next: next, epoch: epoch)
+        }
+        entry.pointee.fill(shape: before, slot: slot, next: next, epoch: epoch)
     }
 
     /// For `obj.name(...)` on an instance of a script class: the plain function the class defines,
