@@ -89,16 +89,21 @@ enum FloatDigits {
     /// dtoa mode 3: digits up to `n` (>= 0) places after the decimal point, correctly rounded.
     static func fixed(_ d: Double, _ n: Int) -> DecimalDigits {
         let places = max(n, 0)
-        let text = printf(d, format: "%.*f", precision: places, capacity: places + 340)
         var mantissa: [UInt8] = []
         var intCount = 0
-        var seenPoint = false
-        for c in text {
-            if c == 0x2e {
-                seenPoint = true
-            } else if c >= 0x30 && c <= 0x39 {
-                mantissa.append(c)
-                if !seenPoint { intCount += 1 }
+        if let scaled = scaledDigits(d.magnitude, places) {
+            mantissa = scaled
+            if mantissa.count <= places { mantissa.insert(contentsOf: repeatElement(0x30, count: places + 1 - mantissa.count), at: 0) }
+            intCount = mantissa.count - places
+        } else {
+            var seenPoint = false
+            for c in printf(d, format: "%.*f", precision: places, capacity: places + 340) {
+                if c == 0x2e {
+                    seenPoint = true
+                } else if c >= 0x30 && c <= 0x39 {
+                    mantissa.append(c)
+                    if !seenPoint { intCount += 1 }
+                }
             }
         }
         var result = normalize(mantissa, decpt: intCount, negative: d.sign == .minus, zeroDecpt: 1)
@@ -107,6 +112,57 @@ enum FloatDigits {
             result.decpt = -places
         }
         return result
+    }
+
+    /// The decimal digits of `a × 10^places` rounded half to even to an integer, computed from the
+    /// exact binary value (a = m × 2^e) in 128-bit arithmetic, as `%.*f` rounds; nil outside the
+    /// range that arithmetic covers (at most 17 places, a < 2^63), where `printf` answers.
+    static func scaledDigits(_ a: Double, _ places: Int) -> [UInt8]? {
+        guard a.isFinite, places <= 17, a < 9.2e18 else { return nil }
+        var p10: UInt64 = 1
+        for _ in 0..<places { p10 &*= 10 }
+        let m: UInt64, e: Int
+        if a.exponentBitPattern == 0 {
+            m = a.significandBitPattern
+            e = -1074
+        } else {
+            m = a.significandBitPattern | (1 << 52)
+            e = Int(a.exponentBitPattern) - 1075
+        }
+        var hi: UInt64, lo: UInt64
+        if e >= 0 {
+            // a itself is an integer below 2^63: exact.
+            (hi, lo) = (m << UInt64(e)).multipliedFullWidth(by: p10)
+        } else {
+            let (h, l) = m.multipliedFullWidth(by: p10)  // below 2^110
+            let k = -e
+            if k >= 112 {
+                // Below a half: rounds to zero.
+                (hi, lo) = (0, 0)
+            } else {
+                let rh: UInt64, rl: UInt64, hh: UInt64, hl: UInt64
+                if k >= 64 {
+                    (hi, lo) = (0, h >> UInt64(k - 64))
+                    (rh, rl) = (h & ((1 << UInt64(k - 64)) &- 1), l)
+                } else {
+                    (hi, lo) = (h >> UInt64(k), (l >> UInt64(k)) | (h << UInt64(64 - k)))
+                    (rh, rl) = (0, l & ((1 << UInt64(k)) &- 1))
+                }
+                (hh, hl) = k - 1 >= 64 ? (1 << UInt64(k - 65), 0) : (0, 1 << UInt64(k - 1))
+                let above = rh > hh || (rh == hh && rl > hl)
+                let tie = rh == hh && rl == hl
+                if above || (tie && lo & 1 == 1) {
+                    lo &+= 1
+                    if lo == 0 { hi &+= 1 }
+                }
+            }
+        }
+        if hi == 0 { return Array(String(lo).utf8) }
+        // hi < 2^57 < 10^19: one long division by 10^19 splits the number in two.
+        let big: UInt64 = 10_000_000_000_000_000_000
+        let (q, r) = big.dividingFullWidth((hi, lo))
+        let low = Array(String(r).utf8)
+        return Array(String(q).utf8) + Array(repeating: 0x30, count: 19 - low.count) + low
     }
 
     /// Strips leading and trailing zeros; an all-zero mantissa becomes "0" at `zeroDecpt`.
