@@ -113,11 +113,11 @@ package final class Runtime {
     /// Fibers currently running (innermost last); their stacks are roots.
     let activeFibers = FiberStack()
     /// Spare fibers for nested calls from native code.
-    var fiberPool: [Fiber] = []
+    @exclusivity(unchecked) var fiberPool: [Fiber] = []
     /// The exception being handled, per CPython's `sys.exc_info()` (`.none` when none).
     var handledException: Value = .none
     /// True while a nested (native-called) dispatch loop runs: such code cannot suspend.
-    var nestedRuns = 0
+    @exclusivity(unchecked) var nestedRuns = 0
     /// Where SwiftNIO starts closing this interpreter's event loops (made on first use).
     lazy var loopShutdownQueue = DispatchQueue(label: "aso.eventloop.shutdown")
     /// The finished awaitable that `await asyncio.sleep(0)` leaves in its `await` loop (once the

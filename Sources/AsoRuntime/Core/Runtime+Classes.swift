@@ -226,6 +226,12 @@ extension Runtime {
         return try callFunction(f, [v] + args, keywords: [])
     }
 
+    /// `callUserMethod` with one argument (an operator's other operand).
+    func callUserMethod(_ v: Value, _ name: String, _ arg: Value) throws -> Value? {
+        guard let f = userMethod(v, name) else { return nil }
+        return try callFunction(f, [v, arg], keywords: [])
+    }
+
     /// Instantiates a script class: the metaclass's `__call__` if it has one of its own, else
     /// `__new__` and `__init__`.
     func constructUserClass(_ t: TypeObject, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value {

@@ -153,15 +153,16 @@ extension Runtime {
     /// `a == b` (or `a != b` when `negate`) through script-defined `__eq__`/`__ne__`, with the
     /// result exactly as the method returned it; nil when no method answered.
     private func userRichEquals(_ a: Value, _ b: Value, negate: Bool) throws -> Value? {
-        let pairs = reflectedFirst(a, b) ? [(b, a), (a, b)] : [(a, b), (b, a)]
-        for (x, y) in pairs {
-            if negate, let r = try callUserMethod(x, "__ne__", [y]) {
+        let swapped = reflectedFirst(a, b)
+        for turn in 0..<2 {
+            let (x, y) = (turn == 0) != swapped ? (a, b) : (b, a)
+            if negate, let r = try callUserMethod(x, "__ne__", y) {
                 if !r.isIdentical(to: notImplemented) { return r }
                 continue
             }
             // A builtin base's `__ne__` (list.__ne__, ...) answers without the script `__eq__`.
             if negate && isNativeSubclassValue(x) { continue }
-            if let r = try callUserMethod(x, "__eq__", [y]), !r.isIdentical(to: notImplemented) {
+            if let r = try callUserMethod(x, "__eq__", y), !r.isIdentical(to: notImplemented) {
                 return negate ? .bool(!(try truthy(r))) : r
             }
         }
@@ -177,15 +178,13 @@ extension Runtime {
     /// `a < b` (and the other orderings) through the script methods of subclasses of builtin
     /// types, before the builtin ordering; nil when none answered.
     private func userOrder(_ a: Value, _ b: Value, _ op: ComparisonOperator) throws -> Value? {
-        let names = ["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"]
-        let reflected = [4, 5, 2, 3, 0, 1]
         let i = Int(op.rawValue)
-        let attempts = reflectedFirst(a, b)
-            ? [(b, names[reflected[i]], a), (a, names[i], b)]
-            : [(a, names[i], b), (b, names[reflected[i]], a)]
-        for (x, name, y) in attempts {
-            if let r = try callUserMethod(x, name, [y]), !r.isIdentical(to: notImplemented) { return r }
-        }
+        let mine = comparisonMethodNames[i], theirs = comparisonMethodNames[reflectedComparison[i]]
+        let swapped = reflectedFirst(a, b)
+        if let r = try callUserMethod(swapped ? b : a, swapped ? theirs : mine, swapped ? a : b),
+           !r.isIdentical(to: notImplemented) { return r }
+        if let r = try callUserMethod(swapped ? a : b, swapped ? mine : theirs, swapped ? b : a),
+           !r.isIdentical(to: notImplemented) { return r }
         return nil
     }
 
@@ -253,15 +252,7 @@ extension Runtime {
             }
         }
         if let x = a.asSet, let y = b.asSet { return .bool(try setCompare(x, y, op)) }
-        let names = ["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"]
-        let reflected = [4, 5, 2, 3, 0, 1]
-        let i = Int(op.rawValue)
-        let attempts = reflectedFirst(a, b)
-            ? [(b, names[reflected[i]], a), (a, names[i], b)]
-            : [(a, names[i], b), (b, names[reflected[i]], a)]
-        for (x, name, y) in attempts {
-            if let r = try callUserMethod(x, name, [y]), !r.isIdentical(to: notImplemented) { return r }
-        }
+        if let r = try userOrder(a, b, op) { return r }
         let sym = op.symbol
         throw typeError("'\(sym)' not supported between instances of '\(typeName(a))' and '\(typeName(b))'")
     }
@@ -602,3 +593,8 @@ func strOrder(_ p: String, _ q: String) -> Int {
         }
     }
 }
+
+/// The rich comparison methods by `ComparisonOperator.rawValue`, and the index of each one's
+/// reflection (`a < b` is `b > a`).
+private let comparisonMethodNames = ["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"]
+private let reflectedComparison = [4, 5, 2, 3, 0, 1]

@@ -70,7 +70,7 @@ extension Runtime {
             throw typeError("'\(typeName(container))' object is not subscriptable")
         }
         let o = u.takeUnretainedValue()
-        if !builtin && o.isNativeSubclass, o.kind != .other, let r = try callUserMethod(container, "__getitem__", [key]) { return r }
+        if !builtin && o.isNativeSubclass, o.kind != .other, let r = try callUserMethod(container, "__getitem__", key) { return r }
         switch o.kind {
         case .list:
             let l = unsafeDowncast(o, to: ListObj.self)
@@ -98,7 +98,7 @@ extension Runtime {
             let d = unsafeDowncast(o, to: DictObj.self)
             if let v = try d.get(key, self) { return v }
             // A subclass's `__missing__` answers for absent keys (as dict.__getitem__ asks it).
-            if o.isNativeSubclass, let r = try callUserMethod(container, "__missing__", [key]) { return r }
+            if o.isNativeSubclass, let r = try callUserMethod(container, "__missing__", key) { return r }
             throw keyError(key)
         case .range:
             let r = unsafeDowncast(o, to: RangeObj.self)
@@ -123,7 +123,7 @@ extension Runtime {
             return .int(Int(b.bytes[try normalize(key, b.bytes.count, "index", "byte")]))
         case .type:
             // The metaclass's `__getitem__`, then the class's `__class_getitem__`.
-            if let r = try callUserMethod(container, "__getitem__", [key]) { return r }
+            if let r = try callUserMethod(container, "__getitem__", key) { return r }
             let t = unsafeDowncast(o, to: TypeObject.self)
             if let cg = t.lookup("__class_getitem__") {
                 return try call(try bindClassAttribute(cg, instance: nil, owner: t), [key])
@@ -136,7 +136,7 @@ extension Runtime {
             // Other builtin classes: accepted and ignored.
             return container
         case .instance:
-            if let r = try callUserMethod(container, "__getitem__", [key]) { return r }
+            if let r = try callUserMethod(container, "__getitem__", key) { return r }
             throw typeError("'\(o.type.name)' object is not subscriptable")
         default:
             throw typeError("'\(o.type.name)' object is not subscriptable")
@@ -214,7 +214,7 @@ extension Runtime {
         if case .object(let u) = container {
             let o = u.takeUnretainedValue()
             if !builtin && o.isNativeSubclass, o.kind != .other,
-               try callUserMethod(container, "__delitem__", [key]) != nil { return }
+               try callUserMethod(container, "__delitem__", key) != nil { return }
             switch o.kind {
             case .list:
                 let l = unsafeDowncast(o, to: ListObj.self)
@@ -243,7 +243,7 @@ extension Runtime {
                 try bytearrayDeleteItem(unsafeDowncast(o, to: BytesObj.self), key)
                 return
             case .instance:
-                if try callUserMethod(container, "__delitem__", [key]) != nil { return }
+                if try callUserMethod(container, "__delitem__", key) != nil { return }
             default: break
             }
         }
@@ -254,7 +254,7 @@ extension Runtime {
     func contains(_ container: Value, _ item: Value, builtin: Bool = false) throws -> Bool {
         if case .object(let u) = container {
             let o = u.takeUnretainedValue()
-            if !builtin && o.isNativeSubclass, o.kind != .other, let r = try callUserMethod(container, "__contains__", [item]) {
+            if !builtin && o.isNativeSubclass, o.kind != .other, let r = try callUserMethod(container, "__contains__", item) {
                 return try truthy(r)
             }
             switch o.kind {
@@ -289,7 +289,7 @@ extension Runtime {
             case .other:
                 if let view = o as? DictViewObj, view.what == 0 { return try view.dict.get(item, self) != nil }
             case .instance, .type:
-                if let r = try callUserMethod(container, "__contains__", [item]) { return try truthy(r) }
+                if let r = try callUserMethod(container, "__contains__", item) { return try truthy(r) }
                 if userMethod(container, "__getitem__") != nil && userMethod(container, "__iter__") == nil {
                     var i = 0
                     while true {

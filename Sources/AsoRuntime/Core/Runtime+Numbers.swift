@@ -73,18 +73,40 @@ extension Runtime {
         if isIntegral(a) && isIntegral(b) { return try intOp(bop, a, b) }
         if case .float = a, let y = try floatValue(b) { return try floatOp(bop, (try floatValue(a)) ?? 0, y, a, b, inplace) }
         if case .float = b, let x = try floatValue(a) { return try floatOp(bop, x, (try floatValue(b)) ?? 0, a, b, inplace) }
-        if isNativeSubclassValue(a) || isNativeSubclassValue(b),
-           let r = try userBinaryOp(bop, a, b, inplace: inplace) { return r }
+        // An instance of a script class (or of a subclass of a builtin type) on either side: its
+        // methods first, as CPython's number slots come before a sequence's concat and repeat.
+        let scriptOperand = isScriptInstance(a) || isScriptInstance(b)
+        if scriptOperand, let r = try userBinaryOp(bop, a, b, inplace: inplace) { return r }
+        // A subclass of a builtin sequence that defines `__add__` or `__mul__` loses the
+        // builtin concatenation or repetition (CPython clears those slots).
+        if scriptOperand, bop == .add || bop == .multiply, isNativeSubclassValue(a),
+           userMethod(a, bop == .add ? "__add__" : "__mul__") != nil {
+            throw unsupported(bop, a, b, inplace: inplace, asSequence: false)
+        }
         if let r = try sequenceOp(bop, a, b, inplace: inplace) { return r }
         if bop == .or, !(a.isNone && b.isNone), isUnionable(a), isUnionable(b) { return makeUnion(a, b) }
-        if let r = try userBinaryOp(bop, a, b, inplace: inplace) { return r }
+        if !scriptOperand, let r = try userBinaryOp(bop, a, b, inplace: inplace) { return r }
         // Instances of subclasses of int and float: the numbers they hold, once their classes'
         // own methods have declined.
         if numberCore(a) != nil || numberCore(b) != nil { return try binaryOp(op, plainNumber(a), plainNumber(b)) }
         throw unsupported(bop, a, b, inplace: inplace)
     }
 
-    func unsupported(_ op: BinaryOperator, _ a: Value, _ b: Value, inplace: Bool) -> ScriptError {
+    /// An instance of a class written in script code, or of a script subclass of a builtin type.
+    @inline(__always) func isScriptInstance(_ v: Value) -> Bool {
+        guard case .object(let u) = v else { return false }
+        return u._withUnsafeGuaranteedRef { $0.kind == .instance || ($0.kind != .other && $0.isNativeSubclass) }
+    }
+
+    /// The TypeError of an operator no operand supports; `asSequence` false leaves out the
+    /// messages of sequence concatenation and repetition.
+    func unsupported(_ op: BinaryOperator, _ a: Value, _ b: Value, inplace: Bool, asSequence: Bool = true) -> ScriptError {
+        if asSequence { return sequenceUnsupported(op, a, b) ?? unsupported(op, a, b, inplace: inplace, asSequence: false) }
+        let sym = op == .power ? (inplace ? "**=" : "** or pow()") : op.symbol + (inplace ? "=" : "")
+        return typeError("unsupported operand type(s) for \(sym): '\(typeName(a))' and '\(typeName(b))'")
+    }
+
+    private func sequenceUnsupported(_ op: BinaryOperator, _ a: Value, _ b: Value) -> ScriptError? {
         if op == .add, let _ = a.asStr { return typeError("can only concatenate str (not \"\(typeName(b))\") to str") }
         if op == .add, let _ = a.asList { return typeError("can only concatenate list (not \"\(typeName(b))\") to list") }
         if op == .add, let _ = a.asTuple { return typeError("can only concatenate tuple (not \"\(typeName(b))\") to tuple") }
@@ -95,8 +117,7 @@ extension Runtime {
         if op == .multiply, b.asStr != nil || b.asList != nil || b.asTuple != nil || b.asBytes != nil {
             return typeError("can't multiply sequence by non-int of type '\(typeName(a))'")
         }
-        let sym = op == .power ? (inplace ? "**=" : "** or pow()") : op.symbol + (inplace ? "=" : "")
-        return typeError("unsupported operand type(s) for \(sym): '\(typeName(a))' and '\(typeName(b))'")
+        return nil
     }
 
     private func intOp(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
@@ -280,6 +301,9 @@ extension Runtime {
                 return try repeatSequence(a, n, inplace: inplace)
             }
             if let n = repeatCount(a), !isIntegral(b) { return try repeatSequence(b, n, inplace: false) }
+            if isSequenceForRepeat(b), let r = try indexFromDunder(a), let n = repeatCount(r) {
+                return try repeatSequence(b, n, inplace: false)
+            }
         case .remainder:
             if let s = a.asStr { return try percentFormat(s.value, b) }
         case .or, .and, .subtract, .xor:
@@ -413,21 +437,19 @@ extension Runtime {
 
     /// `__add__`/`__radd__`/`__iadd__` and the other operator methods of script classes.
     private func userBinaryOp(_ op: BinaryOperator, _ a: Value, _ b: Value, inplace: Bool) throws -> Value? {
-        let names = ["add", "and", "floordiv", "lshift", "matmul", "mul", "mod", "or", "pow", "rshift", "sub", "truediv", "xor"]
-        let n = names[Int(op.rawValue)]
-        if inplace, let r = try callUserMethod(a, "__i\(n)__", [b]), !r.isIdentical(to: notImplemented) { return r }
+        let names = operatorMethodNames[Int(op.plain.rawValue)]
+        if inplace, let r = try callUserMethod(a, names.inplace, b), !r.isIdentical(to: notImplemented) { return r }
         // CPython's order: the reflected method of a right operand whose class is a subclass that
         // overrides it goes first; operands of one class never try the reflected method.
         let ta = typeOf(a), tb = typeOf(b)
-        let reflected = "__r\(n)__"
         var tryReflected = ta !== tb
-        if tryReflected, tb.isSubtype(of: ta), let mine = tb.lookup(reflected),
-           !(ta.lookup(reflected)?.isIdentical(to: mine) ?? false) {
-            if let r = try callUserMethod(b, reflected, [a]), !r.isIdentical(to: notImplemented) { return r }
+        if tryReflected, tb.isSubtype(of: ta), let mine = tb.lookup(names.reflected),
+           !(ta.lookup(names.reflected)?.isIdentical(to: mine) ?? false) {
+            if let r = try callUserMethod(b, names.reflected, a), !r.isIdentical(to: notImplemented) { return r }
             tryReflected = false
         }
-        if let r = try callUserMethod(a, "__\(n)__", [b]), !r.isIdentical(to: notImplemented) { return r }
-        if tryReflected, let r = try callUserMethod(b, reflected, [a]), !r.isIdentical(to: notImplemented) { return r }
+        if let r = try callUserMethod(a, names.plain, b), !r.isIdentical(to: notImplemented) { return r }
+        if tryReflected, let r = try callUserMethod(b, names.reflected, a), !r.isIdentical(to: notImplemented) { return r }
         return nil
     }
 
@@ -468,6 +490,11 @@ extension Runtime {
         }
     }
 }
+
+/// The operator methods' names by `BinaryOperator.plain.rawValue`: `__add__`, `__radd__`, `__iadd__`, ...
+private let operatorMethodNames: [(plain: String, reflected: String, inplace: String)] =
+    ["add", "and", "floordiv", "lshift", "matmul", "mul", "mod", "or", "pow", "rshift", "sub", "truediv", "xor"]
+        .map { ("__\($0)__", "__r\($0)__", "__i\($0)__") }
 
 extension Value {
     /// Bools as ints (`True + 1`); other values unchanged.
