@@ -264,7 +264,7 @@ extension Runtime {
 
     /// Decides whether calling `t` can take `constructUserClass`'s direct path (see
     /// `TypeObject.constructionPlain`).
-    @inline(never) private func planConstruction(_ t: TypeObject) {
+    @inline(never) func planConstruction(_ t: TypeObject) {
         var plain = t.type === types.type && !t.isSubtype(of: types.type) && t.construct == nil
             && !t.isSubtype(of: exc.baseExceptionGroup)
         if plain, let n = t.lookup("__new__"), n.asObject(.native, NativeFunctionObj.self) == nil { plain = false }

@@ -80,6 +80,9 @@ enum FrameExit: UInt8 {
     /// Like `toCaller`, and marks finished the coroutine object in `namespace`: a coroutine that was
     /// made first and awaited later, whose frame moved onto its awaiter's fiber.
     case finishAwaited
+    /// Like `toCaller`, for the `__init__` of a class being called: the caller gets the new
+    /// instance held in `namespace`, and a TypeError when `__init__` returned anything but None.
+    case initialized
 }
 
 /// A fiber is an object (kind `.other`, no type, never registered with the heap) so that a

@@ -376,16 +376,33 @@ extension Runtime {
     /// caller's; the caller's code is returned.
     @inline(__always)
     func popFrame(_ fiber: Fiber, _ result: Value, _ fp: inout UnsafeMutablePointer<Frame>, _ ip: inout Int,
-                  _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) -> Unmanaged<CodeObj>? {
+                  _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) throws -> Unmanaged<CodeObj>? {
         hot.pointee.depth &-= 1
         let returnSlot = fp.pointee.returnSlot
+        var result = result
         if fp.pointee.exit != .toCaller {
-            if fp.pointee.exit == .toHost {
+            switch fp.pointee.exit {
+            case .toHost:
                 fiber.sp = fp.pointee.base
                 fiber.pop()
                 return nil
+            case .finishAwaited:
+                finishAwaited(fp.pointee.namespace)
+            case .initialized:
+                if result.isNone {
+                    result = fp.pointee.namespace
+                } else {
+                    // Raised in the caller, at its call, as CPython does once `__init__` returned.
+                    fiber.pop()
+                    fp -= 1
+                    ip = fp.pointee.ip
+                    locals = fiber.stack + fp.pointee.base
+                    sp = fiber.stack + returnSlot
+                    throw typeError("__init__() should return None, not '\(typeName(result))'")
+                }
+            case .toCaller:
+                break
             }
-            finishAwaited(fp.pointee.namespace)
         }
         fiber.pop()
         let slot = fiber.stack + returnSlot
@@ -505,6 +522,26 @@ extension Runtime {
             calleeSlot.pointee = makeGeneratorFast(fn, argStart, origin: fp.pointee.code.takeUnretainedValue(), pc: ip &- 1)
             return .returned(top: calleeSlot - fiber.stack + 1)
         }
+        // A class whose instances are made plainly, with `__init__` written in script code: the
+        // instance goes in as its first argument, and `__init__` runs in a frame of this loop
+        // (not a nested run) that hands the instance to the caller when it returns.
+        var initializing: Value = .null
+        if selfSlot.isNullValue, case .object(let u) = callee,
+           u._withUnsafeGuaranteedRef({ $0.kind == .type }) {
+            let t = unsafeDowncast(u.takeUnretainedValue(), to: TypeObject.self)
+            if t.constructionEpoch != hot.pointee.typeEpoch { planConstruction(t) }
+            if t.constructionPlain, !t.isException, let initFn = t.constructionInit, !initFn.code.isResumable {
+                initializing = Value(heap.register(InstanceObj(type: t)))
+                if let s = spill {
+                    spill = [initializing] + s
+                } else {
+                    selfSlot.pointee = initializing
+                    argStart = selfSlot
+                    nargs += 1
+                }
+                callee = Value(initFn)
+            }
+        }
         if let fn = callee.asFunction, !fn.code.isResumable {
             let callee = fn.code
             let base = argStart - fiber.stack
@@ -531,7 +568,8 @@ extension Runtime {
             depth += 1
             _ = fiber.push(Frame(code: Unmanaged.passUnretained(callee), function: Value(fn),
                                  ip: 0, base: base, sp: base + callee.localCount,
-                                 returnSlot: calleeIndex, namespace: .null, exit: .toCaller))
+                                 returnSlot: calleeIndex, namespace: initializing,
+                                 exit: initializing.isNull ? .toCaller : .initialized))
             return .pushedFrame
         } else {
             Runtime.saveState(fp, ip, sp, fiber)

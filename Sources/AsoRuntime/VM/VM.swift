@@ -264,7 +264,7 @@ extension Runtime {
                     case .returnValue:
                         sp -= 1
                         let result = sp.pointee
-                        guard let caller = popFrame(fiber, result, &fp, &ip, &locals, &sp) else { return .returned(result) }
+                        guard let caller = try popFrame(fiber, result, &fp, &ip, &locals, &sp) else { return .returned(result) }
                         code = caller.takeUnretainedValue()
                         words = code.words
                         consts = code.consts
