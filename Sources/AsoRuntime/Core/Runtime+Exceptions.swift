@@ -44,9 +44,17 @@ extension Runtime {
 
     /// The full report CPython prints for an uncaught exception, chained causes and contexts first.
     func formatException(_ e: ExceptionObj) -> String {
+        formatExceptionParts(e).joined()
+    }
+
+    /// The report in the pieces traceback.format_exception returns: the chain messages, each
+    /// traceback's header, one piece per frame, one per line of the exception itself. `chain`
+    /// false leaves out causes and contexts; `limit` keeps that many frames of each traceback
+    /// (the outermost ones; the innermost ones when negative).
+    func formatExceptionParts(_ e: ExceptionObj, chain: Bool = true, limit: Int? = nil) -> [String] {
         var seen = Set<ObjectIdentifier>()
-        var ctx = GroupPrintContext()
-        var out = ""
+        var ctx = GroupPrintContext(chain: chain, limit: limit)
+        var out: [String] = []
         formatChain(e, &seen, &ctx, &out)
         return out
     }
@@ -54,33 +62,55 @@ extension Runtime {
     /// Where a traceback being printed is inside exception groups (traceback.py's
     /// _ExceptionPrintContext): each level of nesting indents its lines and puts a margin before them.
     private struct GroupPrintContext {
+        var chain = true
+        var limit: Int? = nil
         var depth = 0
         var needClose = false
         var indent: String { String(repeating: " ", count: 2 * depth) }
 
-        /// `text` with every line indented for the current depth (textwrap.indent of every line).
-        func emit(_ text: String, margin: String = "|", into out: inout String) {
-            if depth == 0 { out += text; return }
+        /// `text` as one piece, with every line indented for the current depth (textwrap.indent
+        /// of every line).
+        func emit(_ text: String, margin: String = "|", into out: inout [String]) {
+            if depth == 0 { out.append(text); return }
             let prefix = indent + margin + " "
+            var piece = "", line = ""
+            for ch in text {
+                line.append(ch)
+                if ch == "\n" { piece += prefix + line; line = "" }
+            }
+            if !line.isEmpty { piece += prefix + line }
+            out.append(piece)
+        }
+
+        /// Each line of `text` as a piece of its own.
+        func emitLines(_ text: String, into out: inout [String]) {
             var line = ""
             for ch in text {
                 line.append(ch)
-                if ch == "\n" { out += prefix + line; line = "" }
+                if ch == "\n" { emit(line, into: &out); line = "" }
             }
-            if !line.isEmpty { out += prefix + line }
+            if !line.isEmpty { emit(line, into: &out) }
+        }
+
+        /// The frames of a traceback (outermost first) that `limit` keeps.
+        func limited(_ entries: [TracebackEntry]) -> [TracebackEntry] {
+            guard let limit else { return entries }
+            return limit >= 0 ? Array(entries.prefix(limit)) : Array(entries.suffix(-limit))
         }
     }
 
     /// One exception and what it was raised from or during, oldest first (TracebackException.format).
     private func formatChain(_ e: ExceptionObj, _ seen: inout Set<ObjectIdentifier>, _ ctx: inout GroupPrintContext,
-                             _ out: inout String) {
+                             _ out: inout [String]) {
         var chain: [(message: String?, exception: ExceptionObj)] = []
         var current: ExceptionObj? = e
         seen.insert(ObjectIdentifier(e))
         while let x = current {
             var message: String? = nil
             current = nil
-            if let c = x.cause.asException, !seen.contains(ObjectIdentifier(c)) {
+            if !ctx.chain {
+                // Only the exception itself.
+            } else if let c = x.cause.asException, !seen.contains(ObjectIdentifier(c)) {
                 message = "\nThe above exception was the direct cause of the following exception:\n\n"
                 current = c
             } else if !x.suppressContext, let c = x.context.asException, !seen.contains(ObjectIdentifier(c)) {
@@ -93,11 +123,12 @@ extension Runtime {
         for (message, x) in chain.reversed() {
             if let message { ctx.emit(message, into: &out) }
             guard x.type.isSubtype(of: exc.baseExceptionGroup), let members = x.attributes["exceptions"]?.asTuple?.items else {
-                if !x.traceback.isEmpty {
+                let frames = ctx.limited(x.traceback.reversed())
+                if !frames.isEmpty {
                     ctx.emit("Traceback (most recent call last):\n", into: &out)
-                    ctx.emit(formatFrames(x.traceback.reversed()), into: &out)
+                    for piece in framePieces(frames) { ctx.emit(piece, into: &out) }
                 }
-                ctx.emit(exceptionOnly(x), into: &out)
+                ctx.emitLines(exceptionOnly(x), into: &out)
                 continue
             }
             formatGroup(x, members, &seen, &ctx, &out)
@@ -107,7 +138,7 @@ extension Runtime {
     /// An exception group, boxed as CPython prints it: its own traceback, then each member in a
     /// numbered frame (15 at most, then "and N more exceptions"), 10 levels of nesting at most.
     private func formatGroup(_ x: ExceptionObj, _ members: [Value], _ seen: inout Set<ObjectIdentifier>,
-                             _ ctx: inout GroupPrintContext, _ out: inout String) {
+                             _ ctx: inout GroupPrintContext, _ out: inout [String]) {
         let maxWidth = 15, maxDepth = 10
         if ctx.depth > maxDepth {
             ctx.emit("... (max_group_depth is \(maxDepth))\n", into: &out)
@@ -115,11 +146,12 @@ extension Runtime {
         }
         let topLevel = ctx.depth == 0
         if topLevel { ctx.depth += 1 }
-        if !x.traceback.isEmpty {
+        let frames = ctx.limited(x.traceback.reversed())
+        if !frames.isEmpty {
             ctx.emit("Exception Group Traceback (most recent call last):\n", margin: topLevel ? "+" : "|", into: &out)
-            ctx.emit(formatFrames(x.traceback.reversed()), into: &out)
+            for piece in framePieces(frames) { ctx.emit(piece, into: &out) }
         }
-        ctx.emit(exceptionOnly(x), into: &out)
+        ctx.emitLines(exceptionOnly(x), into: &out)
         let n = members.count <= maxWidth ? members.count : maxWidth + 1
         ctx.needClose = false
         for i in 0..<n {
@@ -127,7 +159,7 @@ extension Runtime {
             if last { ctx.needClose = true }
             let truncated = i >= maxWidth
             let title = truncated ? "..." : "\(i + 1)"
-            out += ctx.indent + (i == 0 ? "+-" : "  ") + "+---------------- \(title) ----------------\n"
+            out.append(ctx.indent + (i == 0 ? "+-" : "  ") + "+---------------- \(title) ----------------\n")
             ctx.depth += 1
             if truncated {
                 let remaining = members.count - maxWidth
@@ -136,7 +168,7 @@ extension Runtime {
                 formatChain(member, &seen, &ctx, &out)
             }
             if last && ctx.needClose {
-                out += ctx.indent + "+------------------------------------\n"
+                out.append(ctx.indent + "+------------------------------------\n")
                 ctx.needClose = false
             }
             ctx.depth -= 1
@@ -174,13 +206,15 @@ extension Runtime {
         return msg.isEmpty ? name : "\(name): \(msg)"
     }
 
-    private func formatFrames(_ entries: [TracebackEntry]) -> String {
-        var out = ""
+    /// One piece per frame (its `File` line, source line and markers), and a piece for each
+    /// "[Previous line repeated ...]" note, as traceback.StackSummary.format gives them.
+    func framePieces(_ entries: [TracebackEntry]) -> [String] {
+        var pieces: [String] = []
         var last: (String, Int, String)? = nil
         var repeats = 0
         func flushRepeats() {
             if repeats > 3 {
-                out += "  [Previous line repeated \(repeats - 3) more time\(repeats - 3 == 1 ? "" : "s")]\n"
+                pieces.append("  [Previous line repeated \(repeats - 3) more time\(repeats - 3 == 1 ? "" : "s")]\n")
             }
         }
         for entry in entries {
@@ -194,7 +228,7 @@ extension Runtime {
                 repeats = 1
                 last = key
             }
-            out += "  File \"\(entry.code.filename)\", line \(line), in \(entry.code.name)\n"
+            var out = "  File \"\(entry.code.filename)\", line \(line), in \(entry.code.name)\n"
             if let src = rawSourceLine(entry.code.filename, line) {
                 let text = Array(src.unicodeScalars)
                 let indent = text.prefix(while: Runtime.isBlank).count
@@ -208,9 +242,10 @@ extension Runtime {
                     }
                 }
             }
+            pieces.append(out)
         }
         flushRepeats()
-        return out
+        return pieces
     }
 
     private static func isBlank(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" || c == "\u{0C}" }

@@ -9743,6 +9743,316 @@ tzname = (_zone_info()[1], _zone_info()[1])
 """#
         ),
         LibraryPart(
+            module: "traceback",
+            file: "traceback/traceback.aso",
+            names: ["format_exception", "print_exception", "format_exception_only", "format_exc", "print_exc", "print_last", "format_tb", "print_tb", "walk_tb", "walk_stack", "clear_frames", "FrameSummary", "StackSummary", "extract_tb", "format_list", "print_list", "extract_stack", "format_stack", "print_stack", "TracebackException"],
+            needs: [],
+            native: [],
+            source: #"""
+# The traceback module, written in Aso: printing and formatting exceptions and stacks as the
+# interpreter reports them (3.11's API). The text comes from the runtime's own traceback
+# printer, so it is the same as an uncaught exception's, source lines and markers included.
+
+import sys as _sys
+import _aso
+
+__all__ = ['extract_stack', 'extract_tb', 'format_exception',
+           'format_exception_only', 'format_list', 'format_stack',
+           'format_tb', 'print_exc', 'format_exc', 'print_exception',
+           'print_last', 'print_stack', 'print_tb', 'clear_frames',
+           'FrameSummary', 'StackSummary', 'TracebackException',
+           'walk_stack', 'walk_tb']
+
+_sentinel = object()
+_THIS_FILE = 'traceback/traceback.aso'
+
+
+def _parse_value_tb(exc, value, tb):
+    if (value is _sentinel) != (tb is _sentinel):
+        raise ValueError("Both or neither of value and tb must be given")
+    if value is tb is _sentinel:
+        if exc is not None:
+            if isinstance(exc, BaseException):
+                return exc, exc.__traceback__
+            raise TypeError(f'Exception expected for value, {type(exc).__name__} found')
+        else:
+            return None, None
+    return value, tb
+
+
+def _print_pieces(pieces, file):
+    if file is None:
+        file = _sys.stderr
+    for piece in pieces:
+        print(piece, file=file, end="")
+
+
+def format_exception(exc, /, value=_sentinel, tb=_sentinel, limit=None, chain=True):
+    value, tb = _parse_value_tb(exc, value, tb)
+    if value is None:
+        return ["NoneType: None\n"]
+    if tb is None:
+        return format_exception_only(value)
+    return _aso.format_exception_parts(value, limit, chain)
+
+
+def print_exception(exc, /, value=_sentinel, tb=_sentinel, limit=None, file=None, chain=True):
+    _print_pieces(format_exception(exc, value, tb, limit=limit, chain=chain), file)
+
+
+def format_exception_only(exc, /, value=_sentinel):
+    if value is _sentinel:
+        value = exc
+    if value is None:
+        return ["NoneType: None\n"]
+    if not isinstance(value, BaseException):
+        return [f"{type(value).__name__}: {value}\n"]
+    return _aso.format_exception_only(value).splitlines(keepends=True)
+
+
+def format_exc(limit=None, chain=True):
+    return "".join(format_exception(*_sys.exc_info(), limit=limit, chain=chain))
+
+
+def print_exc(limit=None, file=None, chain=True):
+    print_exception(*_sys.exc_info(), limit=limit, file=file, chain=chain)
+
+
+def print_last(limit=None, file=None, chain=True):
+    if not hasattr(_sys, "last_type"):
+        raise ValueError("no last exception")
+    print_exception(_sys.last_type, _sys.last_value, _sys.last_traceback, limit, file, chain)
+
+
+def format_tb(tb, limit=None):
+    if tb is None:
+        return []
+    return _aso.format_tb(tb, limit)
+
+
+def print_tb(tb, limit=None, file=None):
+    _print_pieces(format_tb(tb, limit), file)
+
+
+def walk_tb(tb):
+    while tb is not None:
+        yield tb.tb_frame, tb.tb_lineno
+        tb = tb.tb_next
+
+
+def walk_stack(f):
+    raise NotImplementedError("traceback.walk_stack: frame objects of running code are not available in Aso")
+
+
+def clear_frames(tb):
+    "Clear all references to local variables in the frames of a traceback."
+    return None
+
+
+class FrameSummary:
+    """Information about a single frame from a traceback."""
+
+    __slots__ = ('filename', 'lineno', 'end_lineno', 'colno', 'end_colno', 'name', '_line', 'locals')
+
+    def __init__(self, filename, lineno, name, *, lookup_line=True, locals=None, line=None,
+                 end_lineno=None, colno=None, end_colno=None):
+        self.filename = filename
+        self.lineno = lineno
+        self.end_lineno = end_lineno
+        self.colno = colno
+        self.end_colno = end_colno
+        self.name = name
+        self._line = line
+        self.locals = {k: repr(v) for k, v in locals.items()} if locals else None
+        if lookup_line:
+            self.line
+
+    def __eq__(self, other):
+        if isinstance(other, FrameSummary):
+            return (self.filename == other.filename and self.lineno == other.lineno and
+                    self.name == other.name and self.locals == other.locals)
+        if isinstance(other, tuple):
+            return (self.filename, self.lineno, self.name, self.line) == other
+        return NotImplemented
+
+    def __getitem__(self, pos):
+        return (self.filename, self.lineno, self.name, self.line)[pos]
+
+    def __iter__(self):
+        return iter([self.filename, self.lineno, self.name, self.line])
+
+    def __repr__(self):
+        return "<FrameSummary file {filename}, line {lineno} in {name}>".format(
+            filename=self.filename, lineno=self.lineno, name=self.name)
+
+    def __len__(self):
+        return 4
+
+    @property
+    def line(self):
+        if self._line is None:
+            if self.lineno is None:
+                return None
+            self._line = _aso.source_line(self.filename, self.lineno)
+        return self._line
+
+
+class StackSummary(list):
+    """A list of FrameSummary objects, representing a stack of frames."""
+
+    @classmethod
+    def extract(klass, frame_gen, *, limit=None, lookup_lines=True, capture_locals=False):
+        result = klass()
+        for f, lineno in frame_gen:
+            if limit is not None and limit >= 0 and len(result) >= limit:
+                break
+            code = f.f_code
+            result.append(FrameSummary(code.co_filename, lineno, code.co_name, lookup_line=lookup_lines))
+        if limit is not None and limit < 0:
+            result = klass(result[limit:])
+        return result
+
+    @classmethod
+    def from_list(klass, a_list):
+        result = klass()
+        for frame in a_list:
+            if isinstance(frame, FrameSummary):
+                result.append(frame)
+            else:
+                filename, lineno, name, line = frame
+                result.append(FrameSummary(filename, lineno, name, line=line))
+        return result
+
+    def format_frame_summary(self, frame_summary):
+        row = ['  File "{}", line {}, in {}\n'.format(
+            frame_summary.filename, frame_summary.lineno, frame_summary.name)]
+        if frame_summary.line:
+            row.append('    {}\n'.format(frame_summary.line.strip()))
+        if frame_summary.locals:
+            for name, value in sorted(frame_summary.locals.items()):
+                row.append('    {name} = {value}\n'.format(name=name, value=value))
+        return ''.join(row)
+
+    def format(self):
+        result = []
+        last_file = last_line = last_name = None
+        count = 0
+        for frame_summary in self:
+            if (last_file is None or last_file != frame_summary.filename or
+                    last_line is None or last_line != frame_summary.lineno or
+                    last_name is None or last_name != frame_summary.name):
+                if count > 3:
+                    count -= 3
+                    result.append(f'  [Previous line repeated {count} more '
+                                  f'time{"s" if count > 1 else ""}]\n')
+                last_file = frame_summary.filename
+                last_line = frame_summary.lineno
+                last_name = frame_summary.name
+                count = 0
+            count += 1
+            if count > 3:
+                continue
+            result.append(self.format_frame_summary(frame_summary))
+        if count > 3:
+            count -= 3
+            result.append(f'  [Previous line repeated {count} more '
+                          f'time{"s" if count > 1 else ""}]\n')
+        return result
+
+
+def extract_tb(tb, limit=None):
+    return StackSummary.extract(walk_tb(tb), limit=limit)
+
+
+def format_list(extracted_list):
+    return StackSummary.from_list(extracted_list).format()
+
+
+def print_list(extracted_list, file=None):
+    _print_pieces(format_list(extracted_list), file)
+
+
+def extract_stack(f=None, limit=None):
+    # The running frames, outermost first, without extract_stack's own.
+    frames = _aso.stack()[:-1]
+    while frames and frames[-1][0] == _THIS_FILE:
+        frames.pop()
+    if limit is not None:
+        frames = frames[-limit:] if limit >= 0 else frames[:-limit]
+    return StackSummary.from_list([(file, line, name, None) for file, line, name in frames])
+
+
+def format_stack(f=None, limit=None):
+    return format_list(extract_stack(f, limit=limit))
+
+
+def print_stack(f=None, limit=None, file=None):
+    _print_pieces(format_stack(f, limit=limit), file)
+
+
+class TracebackException:
+    """An exception ready for rendering (3.11's class, formatted by the runtime's printer)."""
+
+    def __init__(self, exc_type, exc_value, exc_traceback, *, limit=None, lookup_lines=True,
+                 capture_locals=False, compact=False, max_group_width=15, max_group_depth=10,
+                 _seen=None):
+        self.exc_type = exc_type
+        self._value = exc_value
+        self._limit = limit
+        self.stack = StackSummary.extract(walk_tb(exc_traceback), limit=limit)
+        self._str = str(exc_value) if exc_value is not None else "None"
+        self.__notes__ = getattr(exc_value, "__notes__", None)
+        self.__suppress_context__ = exc_value.__suppress_context__ if exc_value is not None else False
+        if _seen is None:
+            _seen = {id(exc_value)}
+        cause = exc_value.__cause__ if exc_value is not None else None
+        context = exc_value.__context__ if exc_value is not None else None
+        self.__cause__ = None
+        self.__context__ = None
+        if cause is not None and id(cause) not in _seen:
+            _seen.add(id(cause))
+            self.__cause__ = TracebackException(type(cause), cause, cause.__traceback__, limit=limit, _seen=_seen)
+        if context is not None and id(context) not in _seen:
+            _seen.add(id(context))
+            self.__context__ = TracebackException(type(context), context, context.__traceback__, limit=limit, _seen=_seen)
+        if exc_type is not None and issubclass(exc_type, SyntaxError):
+            self.filename = exc_value.filename
+            lno = exc_value.lineno
+            self.lineno = str(lno) if lno is not None else None
+            self.text = exc_value.text
+            self.offset = exc_value.offset
+            self.msg = exc_value.msg
+
+    @classmethod
+    def from_exception(cls, exc, *args, **kwargs):
+        return cls(type(exc), exc, exc.__traceback__, *args, **kwargs)
+
+    def __eq__(self, other):
+        if isinstance(other, TracebackException):
+            return self.__dict__ == other.__dict__
+        return NotImplemented
+
+    def __str__(self):
+        return self._str
+
+    def format_exception_only(self):
+        if self._value is None:
+            yield from format_exception_only(self.exc_type, None) if self.exc_type is not None else ["NoneType: None\n"]
+            return
+        yield from format_exception_only(self._value)
+
+    def format(self, *, chain=True, _ctx=None):
+        if self._value is None:
+            yield from self.format_exception_only()
+            return
+        yield from _aso.format_exception_parts(self._value, self._limit, chain)
+
+    def print(self, *, file=None, chain=True):
+        _print_pieces(self.format(chain=chain), file)
+
+"""#
+        ),
+        LibraryPart(
             module: "types",
             file: "types/types.aso",
             names: ["FunctionType", "LambdaType", "MethodType", "BuiltinFunctionType", "BuiltinMethodType", "ModuleType", "GeneratorType", "AsyncGeneratorType", "NoneType", "EllipsisType", "NotImplementedType", "CoroutineType", "SimpleNamespace", "MappingProxyType", "coroutine", "DynamicClassAttribute", "new_class", "resolve_bases"],

@@ -61,10 +61,59 @@ extension Runtime {
             }
             return .none
         })
+        m.set("stack", native("stack") { rt, args in
+            // (filename, line, function name) of every running frame, outermost first
+            // (traceback.extract_stack).
+            var fibers: [Fiber] = []
+            rt.activeFibers.forEach { fibers.append($0) }
+            var frames: [Value] = []
+            for fiber in fibers {
+                for i in 0..<fiber.frameCount {
+                    let frame = fiber.frames[i]
+                    let code = frame.code.takeUnretainedValue().code
+                    let line = code.location(at: max(0, frame.ip - 1)).line
+                    frames.append(rt.newTuple([rt.newStr(code.filename), .int(line), rt.newStr(code.name)]))
+                }
+            }
+            return rt.newList(frames)
+        })
         m.set("format_exception", native("format_exception") { rt, args in
             // The traceback text CPython's traceback.format_exception gives for an exception.
             guard args.count == 1, let e = args[0].asException else { throw rt.typeError("format_exception() takes an exception") }
             return rt.newStr(rt.formatException(e))
+        })
+        m.set("format_exception_parts", native("format_exception_parts") { rt, args in
+            // traceback.format_exception's list: (exception, limit or None, chain).
+            guard args.count == 3, let e = args[0].asException else {
+                throw rt.typeError("format_exception_parts() takes an exception, a limit and a flag")
+            }
+            let limit = args[1].isNone ? nil : try rt.intArgument(args[1])
+            let parts = rt.formatExceptionParts(e, chain: try rt.truthy(args[2]), limit: limit)
+            return rt.newList(parts.map { rt.newStr($0) })
+        })
+        m.set("format_exception_only", native("format_exception_only") { rt, args in
+            guard args.count == 1, let e = args[0].asException else { throw rt.typeError("format_exception_only() takes an exception") }
+            return rt.newStr(rt.exceptionOnly(e))
+        })
+        m.set("format_tb", native("format_tb") { rt, args in
+            // traceback.format_tb's list for a traceback object: (tb, limit or None).
+            guard args.count == 2, case .object(let u) = args[0], let tb = u.takeUnretainedValue() as? TracebackObj else {
+                throw rt.typeError("format_tb() takes a traceback and a limit")
+            }
+            var entries = Array(tb.entries[tb.position...])
+            if !args[1].isNone {
+                let limit = try rt.intArgument(args[1])
+                entries = limit >= 0 ? Array(entries.prefix(limit)) : Array(entries.suffix(-limit))
+            }
+            return rt.newList(rt.framePieces(entries).map { rt.newStr($0) })
+        })
+        m.set("source_line", native("source_line") { rt, args in
+            // The source line `line` of a loaded file, stripped (as linecache and FrameSummary
+            // give it); "" when unknown.
+            guard args.count == 2, let file = args[0].asStr?.value else { throw rt.typeError("source_line() takes a file name and a line") }
+            let line = try rt.intArgument(args[1])
+            let text = rt.rawSourceLine(file, line) ?? ""
+            return rt.newStr(text.trimmingCharacters(in: " \t\r\n\u{0C}\u{0B}"))
         })
         m.set("urandom", native("urandom") { rt, args in
             // `n` bytes from the system's secure generator (uuid4, secrets).

@@ -60,7 +60,12 @@ extension Runtime {
         m.set("exc_info", native("exc_info") { rt, _ in
             let e = rt.handledException
             if e.isNone || e.isNull { return rt.newTuple([.none, .none, .none]) }
-            return rt.newTuple([Value(rt.typeOf(e)), e, .none])
+            return rt.newTuple([Value(rt.typeOf(e)), e, try rt.getAttribute(e, rt.newStr("__traceback__"))])
+        })
+        m.set("exception", native("exception") { rt, args in
+            try rt.checkCount(args.count, "exception", min: 0, max: 0)
+            let e = rt.handledException
+            return e.isNull ? Value.none : e
         })
         let fileType = heap.register(TypeObject(name: "TextIOWrapper", base: types.object, isException: false, metatype: types.type))
         fileType.moduleName = "_io"
