@@ -27,15 +27,15 @@ enum Value {
     }
 
     /// The object as a given subclass, if it is one (checked by `kind`, not by a dynamic cast).
+    /// (The kind is read without retaining the object: a miss costs no reference counting.)
     @inline(__always) func asObject<T: Obj>(_ kind: ObjKind, _: T.Type) -> T? {
-        if case .object(let u) = self {
-            let o = u.takeUnretainedValue()
-            if o.kind == kind { return unsafeDowncast(o, to: T.self) }
+        if case .object(let u) = self, u._withUnsafeGuaranteedRef({ $0.kind == kind }) {
+            return unsafeDowncast(u.takeUnretainedValue(), to: T.self)
         }
         return nil
     }
 
-    var asStr: StrObj? { asObject(.str, StrObj.self) }
+    @inline(__always) var asStr: StrObj? { asObject(.str, StrObj.self) }
 
     /// Runs `body` with the string this value holds, without retaining it; nil for other values.
     /// (The value must be kept alive by its owner for the duration, as stack slots and locals are.)
@@ -46,22 +46,21 @@ enum Value {
             return try body(unsafeDowncast(o, to: StrObj.self))
         }
     }
-    var asList: ListObj? { asObject(.list, ListObj.self) }
-    var asTuple: TupleObj? { asObject(.tuple, TupleObj.self) }
-    var asDict: DictObj? { asObject(.dict, DictObj.self) }
+    @inline(__always) var asList: ListObj? { asObject(.list, ListObj.self) }
+    @inline(__always) var asTuple: TupleObj? { asObject(.tuple, TupleObj.self) }
+    @inline(__always) var asDict: DictObj? { asObject(.dict, DictObj.self) }
     var asSet: SetObj? {
-        if case .object(let u) = self {
-            let o = u.takeUnretainedValue()
-            if o.kind == .set || o.kind == .frozenset { return unsafeDowncast(o, to: SetObj.self) }
+        if case .object(let u) = self, u._withUnsafeGuaranteedRef({ $0.kind == .set || $0.kind == .frozenset }) {
+            return unsafeDowncast(u.takeUnretainedValue(), to: SetObj.self)
         }
         return nil
     }
-    var asBigInt: BigIntObj? { asObject(.bigint, BigIntObj.self) }
-    var asType: TypeObject? { asObject(.type, TypeObject.self) }
-    var asFunction: FunctionObj? { asObject(.function, FunctionObj.self) }
-    var asException: ExceptionObj? { asObject(.exception, ExceptionObj.self) }
-    var asModule: ModuleObj? { asObject(.module, ModuleObj.self) }
-    var asBytes: BytesObj? { asObject(.bytes, BytesObj.self) }
+    @inline(__always) var asBigInt: BigIntObj? { asObject(.bigint, BigIntObj.self) }
+    @inline(__always) var asType: TypeObject? { asObject(.type, TypeObject.self) }
+    @inline(__always) var asFunction: FunctionObj? { asObject(.function, FunctionObj.self) }
+    @inline(__always) var asException: ExceptionObj? { asObject(.exception, ExceptionObj.self) }
+    @inline(__always) var asModule: ModuleObj? { asObject(.module, ModuleObj.self) }
+    @inline(__always) var asBytes: BytesObj? { asObject(.bytes, BytesObj.self) }
 
     /// Identity, as Python's `is`.
     @inline(__always) func isIdentical(to other: Value) -> Bool {

@@ -48,7 +48,7 @@ extension Runtime {
     /// at `slots` (which the caller has filled with `.null`). `positional` must not overlap `slots`.
     func bindArguments(_ fn: FunctionObj, positional: UnsafeBufferPointer<Value>,
                        keywords: [(name: String, value: Value)], into slots: UnsafeMutablePointer<Value>) throws {
-        let code = fn.code.code
+        unowned(unsafe) let code = fn.code.code
         let n = code.argCount
         let given = positional.count
         let hasVarArgs = code.flags.contains(.varArgs)
@@ -441,12 +441,18 @@ extension Runtime {
         defer { temporaryList?.items = [] }
         if case .callKw = op {
             sp -= 1
-            let names = sp.pointee.asTuple?.items ?? []
-            argc -= names.count
-            for (i, n) in names.enumerated() {
-                keywords.append(((n.asStr?.value) ?? "", (sp - names.count + i).pointee))
+            // The names tuple is a constant of the calling code (no reference counting).
+            var count = 0
+            if case .object(let u) = sp.pointee, u._withUnsafeGuaranteedRef({ $0.kind == .tuple }) {
+                unowned(unsafe) let names = unsafeDowncast(u.takeUnretainedValue(), to: TupleObj.self)
+                count = names.items.count
+                keywords.reserveCapacity(count)
+                for i in 0..<count {
+                    keywords.append((names.items[i].withStr { $0.value } ?? "", (sp - count + i).pointee))
+                }
             }
-            sp -= names.count
+            argc -= count
+            sp -= count
         } else if case .callEx = op {
             var kwv: Value = .null
             if arg & 1 != 0 { sp -= 1; kwv = sp.pointee }
@@ -471,9 +477,11 @@ extension Runtime {
                 spill = try iterateToArray(tuple)
             }
             if let d = kwv.asDict {
-                for (k, v) in d.entries {
-                    guard let ks = k.asStr else { throw typeError("keywords must be strings") }
-                    keywords.append((ks.value, v))
+                keywords.reserveCapacity(d.count)
+                let keys = d.table.keys
+                for i in 0..<keys.count where !keys[i].isNull {
+                    guard let ks = keys[i].asStr else { throw typeError("keywords must be strings") }
+                    keywords.append((ks.value, d.values[i]))
                 }
             }
             argc = 0
@@ -542,8 +550,12 @@ extension Runtime {
                 callee = Value(initFn)
             }
         }
-        if let fn = callee.asFunction, !fn.code.isResumable {
-            let callee = fn.code
+        if case .object(let fu) = callee, fu._withUnsafeGuaranteedRef({ $0.kind == .function }),
+           unsafeDowncast(fu.takeUnretainedValue(), to: FunctionObj.self).code.isResumable == false {
+            // (References without reference counting: the function is on the stack, or held by
+            // the class on the stack whose `__init__` it is.)
+            unowned(unsafe) let fn = unsafeDowncast(fu.takeUnretainedValue(), to: FunctionObj.self)
+            unowned(unsafe) let callee = fn.code
             let base = argStart - fiber.stack
             // Offsets, not pointers: growing the stack below moves it.
             let calleeIndex = calleeSlot - fiber.stack
@@ -558,10 +570,19 @@ extension Runtime {
             if spill == nil && keywords.isEmpty && callee.isSimple && nargs == callee.code.argCount {
                 var i = nargs
                 while i < callee.localCount { slots[i] = .null; i &+= 1 }
-            } else {
-                let args = spill ?? Array(UnsafeBufferPointer(start: fiber.stack + base, count: nargs))
+            } else if let args = spill {
                 for i in 0..<callee.localCount { slots[i] = .null }
                 try args.withUnsafeBufferPointer { try bindArguments(fn, positional: $0, keywords: keywords, into: slots) }
+            } else {
+                // The arguments are where the callee's locals start: copied aside (on the
+                // native stack) before the locals are cleared and bound.
+                try withUnsafeTemporaryAllocation(of: Value.self, capacity: max(nargs, 1)) { buffer in
+                    guard let args = buffer.baseAddress else { return }
+                    for i in 0..<nargs { (args + i).initialize(to: slots[i]) }
+                    for i in 0..<callee.localCount { slots[i] = .null }
+                    try bindArguments(fn, positional: UnsafeBufferPointer(start: args, count: nargs),
+                                      keywords: keywords, into: slots)
+                }
             }
             fp.pointee.ip = ip
             fp.pointee.sp = calleeIndex

@@ -21,9 +21,28 @@ extension Runtime {
     func copyFreeVariables(_ count: Int, _ fp: UnsafeMutablePointer<Frame>, _ codeRef: Unmanaged<CodeObj>,
                            _ locals: UnsafeMutablePointer<Value>) {
         unowned(unsafe) let code = codeRef.takeUnretainedValue()
-        guard let fn = fp.pointee.function.asFunction else { return }
+        guard case .object(let u) = fp.pointee.function, u._withUnsafeGuaranteedRef({ $0.kind == .function }) else { return }
         let first = code.localCount - count
-        for i in 0..<min(count, fn.closure.count) { locals[first + i] = fn.closure[i] }
+        u._withUnsafeGuaranteedRef { o in
+            unowned(unsafe) let fn = unsafeDowncast(o, to: FunctionObj.self)
+            for i in 0..<min(count, fn.closure.count) { locals[first + i] = fn.closure[i] }
+        }
+    }
+
+    /// The contents of the cell in a cell or free variable's slot (no reference counting: the
+    /// slot holds the cell).
+    @inline(__always) func cellContents(_ v: Value) -> Value {
+        if case .object(let u) = v {
+            return u._withUnsafeGuaranteedRef { unsafeDowncast($0, to: CellObj.self).contents }
+        }
+        return .null
+    }
+
+    /// Sets the contents of the cell in a cell or free variable's slot.
+    @inline(__always) func setCellContents(_ v: Value, _ contents: Value) {
+        if case .object(let u) = v {
+            u._withUnsafeGuaranteedRef { unsafeDowncast($0, to: CellObj.self).contents = contents }
+        }
     }
 
     /// The cell in a cell or free variable's slot.

@@ -130,13 +130,13 @@ extension Runtime {
                         if locals[arg].isNull { throw unboundLocal(code, arg) }
                         locals[arg] = .null
                     case .loadDeref:
-                        let v = cell(locals[arg]).contents
+                        let v = cellContents(locals[arg])
                         if v.isNull { throw unboundDeref(code, arg) }
                         sp.pointee = v
                         sp += 1
                     case .storeDeref:
                         sp -= 1
-                        cell(locals[arg]).contents = sp.pointee
+                        setCellContents(locals[arg], sp.pointee)
                     case .deleteDeref:
                         let c = cell(locals[arg])
                         if c.contents.isNull { throw unboundDeref(code, arg) }
