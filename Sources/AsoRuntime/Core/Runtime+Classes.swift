@@ -195,7 +195,24 @@ extension Runtime {
     /// The function a script class (or one of its script bases) defines for `name`, if any.
     func userMethod(_ v: Value, _ name: String) -> FunctionObj? {
         guard case .object(let u) = v else { return nil }
-        if let m = u.takeUnretainedValue().type.mroList {
+        unowned(unsafe) let t = u._withUnsafeGuaranteedRef { $0.type }
+        // A builtin class with one base has no script methods: no lookup at all.
+        if t.moduleName == nil && t.mroList == nil { return nil }
+        let epoch = hot.pointee.typeEpoch
+        if t.userMethodEpoch == epoch {
+            if let hit = t.userMethodCache[name] { return hit.asFunction }
+        } else {
+            t.userMethodCache.removeAll(keepingCapacity: true)
+            t.userMethodEpoch = epoch
+        }
+        let f = userMethodLookup(t, name)
+        t.userMethodCache[name] = f.map { Value($0) } ?? .null
+        return f
+    }
+
+    /// `userMethod` without its cache: the class's script-defined function `name`, if any.
+    private func userMethodLookup(_ type: TypeObject, _ name: String) -> FunctionObj? {
+        if let m = type.mroList {
             // Several bases: the method resolution order, where a builtin class that has the
             // method natively answers itself (`class C(str, Mixin)` keeps str's `__len__`).
             for c in m {
@@ -204,7 +221,7 @@ extension Runtime {
             }
             return nil
         }
-        var t: TypeObject? = u.takeUnretainedValue().type
+        var t: TypeObject? = type
         while let c = t, c.moduleName != nil {
             if let f = c.dict[name] { return f.asFunction }
             t = c.base

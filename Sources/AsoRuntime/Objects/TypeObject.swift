@@ -32,6 +32,11 @@ final class TypeObject: Obj {
     /// or a native base (so an instance or exception object is made directly), and the script
     /// `__init__` it would call (nil when there is none).
     var constructionEpoch = -1
+    /// `Runtime.userMethod`'s answers for instances of this class, by name, as of type epoch
+    /// `userMethodEpoch` (`.null`: no script method). Not traced: an entry is read only in the
+    /// epoch it was made in, while the class dicts that hold its function are unchanged.
+    var userMethodCache: [String: Value] = [:]
+    var userMethodEpoch = -1
     var constructionPlain = false
     unowned(unsafe) var constructionInit: FunctionObj?
     /// The names a class body's `__slots__` lists (nil: no `__slots__`).
