@@ -274,6 +274,8 @@ def as_completed(fs, *, timeout=None):
 
 
 class Timeout:
+    __module__ = "asyncio.timeouts"
+
     def __init__(self, when):
         self._state = "created"
         self._handle = None
@@ -340,6 +342,8 @@ def timeout_at(when):
 class TaskGroup:
     # Tasks started in the block are awaited when it ends; the first failure cancels the rest,
     # and the failures leave together in an exception group.
+    __module__ = "asyncio.taskgroups"
+
     def __init__(self):
         self._entered = False
         self._exiting = False
@@ -806,6 +810,9 @@ class BoundedSemaphore(Semaphore):
 # needs: asyncio/conditions.aso
 # native: _Fifo, _QueueCore, _new_future, _await_fast, _native_core
 
+_GenericAlias = type(list[int])  # types.GenericAlias, for __class_getitem__
+
+
 class QueueEmpty(Exception):
     __module__ = "asyncio.queues"
 
@@ -823,6 +830,7 @@ class QueueShutDown(Exception):
 @_native_core("_core")
 class Queue:
     __module__ = "asyncio.queues"
+    __class_getitem__ = classmethod(_GenericAlias)
 
     # Which container the items are kept in: 0 FIFO, 1 LIFO, 2 heap (see _QueueCore).
     _mode = 0
@@ -1394,11 +1402,15 @@ insort = insort_right
 # with their mixin methods. isinstance() of a builtin value against them is not supported yet (Aso
 # has no metaclasses, so no __instancecheck__): they are for deriving from.
 
+_GenericAlias = type(list[int])  # types.GenericAlias, for __class_getitem__
+
+
 class Hashable:
     pass
 
 
 class Awaitable:
+    __class_getitem__ = classmethod(_GenericAlias)
     pass
 
 
@@ -1407,6 +1419,7 @@ class Coroutine(Awaitable):
 
 
 class AsyncIterable:
+    __class_getitem__ = classmethod(_GenericAlias)
     pass
 
 
@@ -1420,6 +1433,7 @@ class AsyncGenerator(AsyncIterator):
 
 
 class Iterable:
+    __class_getitem__ = classmethod(_GenericAlias)
     pass
 
 
@@ -1442,6 +1456,7 @@ class Sized:
 
 
 class Container:
+    __class_getitem__ = classmethod(_GenericAlias)
     pass
 
 
@@ -1450,6 +1465,7 @@ class Callable:
 
 
 class Collection(Sized):
+    __class_getitem__ = classmethod(_GenericAlias)
     pass
 
 
@@ -1567,6 +1583,7 @@ class MutableMapping(Mapping):
 
 
 class MappingView(Sized):
+    __class_getitem__ = classmethod(_GenericAlias)
     pass
 
 
@@ -1674,7 +1691,11 @@ class MutableSequence(Sequence):
 import sys as _sys
 
 
+_GenericAlias = type(list[int])  # types.GenericAlias, for __class_getitem__
+
+
 class deque:
+    __class_getitem__ = classmethod(_GenericAlias)
     def __init__(self, iterable=(), maxlen=None):
         if maxlen is not None:
             if not isinstance(maxlen, int):
@@ -1852,6 +1873,7 @@ class deque:
 
 
 class _Mapping:
+    __class_getitem__ = classmethod(_GenericAlias)
     # A mapping over a dict `self._data`: what defaultdict, Counter, OrderedDict and UserDict share.
     def __len__(self):
         return len(self._data)
@@ -2186,6 +2208,7 @@ class UserDict(_Mapping):
 
 
 class ChainMap:
+    __class_getitem__ = classmethod(_GenericAlias)
     def __init__(self, *maps):
         self.maps = list(maps) or [{}]
 
@@ -2275,6 +2298,7 @@ class ChainMap:
 
 
 class UserList:
+    __class_getitem__ = classmethod(_GenericAlias)
     def __init__(self, initlist=None):
         self.data = []
         if initlist is not None:
@@ -2943,8 +2967,11 @@ class AsyncExitStack(_BaseExitStack):
 _MISSING = object()
 
 
+_GenericAlias = type(list[int])  # types.GenericAlias, for __class_getitem__
+
+
 class Context:
-    __module__ = "contextvars"
+    __module__ = "_contextvars"
 
     def __init__(self):
         self._vars = {}
@@ -3008,7 +3035,8 @@ def copy_context():
 
 
 class ContextVar:
-    __module__ = "contextvars"
+    __module__ = "_contextvars"
+    __class_getitem__ = classmethod(_GenericAlias)
 
     def __init__(self, name, *, default=_MISSING):
         if not isinstance(name, str):
@@ -3083,7 +3111,8 @@ class _TokenMissing:
 
 
 class Token:
-    __module__ = "contextvars"
+    __module__ = "_contextvars"
+    __class_getitem__ = classmethod(_GenericAlias)
     MISSING = _TokenMissing()
 
     def __init__(self, context, var, old):
@@ -6337,6 +6366,9 @@ WRAPPER_ASSIGNMENTS = ('__module__', '__name__', '__qualname__', '__doc__', '__a
 WRAPPER_UPDATES = ('__dict__',)
 
 
+_GenericAlias = type(list[int])  # types.GenericAlias, for __class_getitem__
+
+
 def update_wrapper(wrapper, wrapped, assigned=WRAPPER_ASSIGNMENTS, updated=WRAPPER_UPDATES):
     for attr in assigned:
         try:
@@ -6387,6 +6419,7 @@ def reduce(function, sequence, initial=_initial_missing):
 
 
 class partial:
+    __class_getitem__ = classmethod(_GenericAlias)
     def __init__(self, func, *args, **keywords):
         if not callable(func):
             raise TypeError("the first argument must be callable")
@@ -6410,6 +6443,7 @@ class partial:
 
 
 class partialmethod:
+    __class_getitem__ = classmethod(_GenericAlias)
     def __init__(self, func, *args, **keywords):
         self.func = func
         self.args = args
@@ -6681,6 +6715,7 @@ _NOT_FOUND = object()
 
 
 class cached_property:
+    __class_getitem__ = classmethod(_GenericAlias)
     """A non-data descriptor: the first read computes the value and stores it on the instance,
     where later reads find it; `del obj.name` forgets it."""
 
@@ -7114,6 +7149,9 @@ class BytesIO(_Memory):
             source: #"""
 # The itertools module, written in Aso: every function of Python 3.11's module, lazy as CPython's.
 
+_GenericAlias = type(list[int])  # types.GenericAlias, for __class_getitem__
+
+
 class count:
     def __init__(self, start=0, step=1):
         for v in (start, step):
@@ -7190,6 +7228,7 @@ def accumulate(iterable, func=None, *, initial=None):
 
 
 class chain:
+    __class_getitem__ = classmethod(_GenericAlias)
     def __init__(self, *iterables):
         self._gen = chain._run(iter(iterables))
 
@@ -9745,15 +9784,19 @@ tzname = (_zone_info()[1], _zone_info()[1])
         LibraryPart(
             module: "types",
             file: "types/types.aso",
-            names: ["FunctionType", "LambdaType", "MethodType", "BuiltinFunctionType", "BuiltinMethodType", "ModuleType", "GeneratorType", "AsyncGeneratorType", "NoneType", "EllipsisType", "NotImplementedType", "CoroutineType", "SimpleNamespace", "MappingProxyType", "coroutine", "DynamicClassAttribute", "new_class", "resolve_bases"],
+            names: ["FunctionType", "LambdaType", "MethodType", "BuiltinFunctionType", "BuiltinMethodType", "ModuleType", "GeneratorType", "AsyncGeneratorType", "NoneType", "EllipsisType", "NotImplementedType", "GenericAlias", "UnionType", "TracebackType", "FrameType", "CodeType", "CoroutineType", "SimpleNamespace", "MappingProxyType", "coroutine", "DynamicClassAttribute", "new_class", "resolve_bases"],
             needs: [],
             native: [],
             source: #"""
 # The types module, written in Aso: the types of the interpreter's objects by name,
-# SimpleNamespace, MappingProxyType, coroutine, new_class-free helpers.
+# SimpleNamespace, MappingProxyType, coroutine, new_class-free helpers. (CellType and the
+# descriptor types, WrapperDescriptorType and the like, are not here: Aso has no such objects.)
 
 import sys as _sys
 import _aso
+
+
+_GenericAlias = type(list[int])  # types.GenericAlias, for __class_getitem__
 
 
 def _f():
@@ -9784,6 +9827,19 @@ AsyncGeneratorType = type(_ag())
 NoneType = type(None)
 EllipsisType = type(Ellipsis)
 NotImplementedType = type(NotImplemented)
+GenericAlias = type(list[int])
+UnionType = type(int | str)
+
+
+def _traceback_types():
+    try:
+        raise TypeError
+    except TypeError as e:
+        tb = e.__traceback__
+        return type(tb), type(tb.tb_frame), type(tb.tb_frame.f_code)
+
+
+TracebackType, FrameType, CodeType = _traceback_types()
 
 
 def _make_coroutine_type():
@@ -9821,6 +9877,7 @@ class SimpleNamespace:
 
 
 class MappingProxyType:
+    __class_getitem__ = classmethod(_GenericAlias)
     def __init__(self, mapping):
         if isinstance(mapping, (list, tuple, str)) or not (isinstance(mapping, dict) or hasattr(mapping, '__getitem__')):
             raise TypeError(f"mappingproxy() argument must be a mapping, not {type(mapping).__name__}")
