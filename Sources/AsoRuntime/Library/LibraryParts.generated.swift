@@ -51,6 +51,119 @@ annotations = _Feature((3, 7, 0, "beta", 1), None, 0x1000000)
 """#
         ),
         LibraryPart(
+            module: "abc",
+            file: "abc/abc.aso",
+            names: ["abstractmethod", "ABCMeta", "ABC", "get_cache_token", "update_abstractmethods"],
+            needs: [],
+            native: [],
+            source: #"""
+# The abc module, written in Aso: ABCMeta (abstract methods, `register`, `__subclasshook__`, and
+# isinstance/issubclass answered through them), ABC and abstractmethod.
+#
+# One idea: as in CPython's Lib/_py_abc.py, a class records the names of its abstract methods
+# when it is made; calling a class that still has some raises CPython's TypeError. An ABC answers
+# issubclass() from its `__subclasshook__`, then its bases, then the classes registered with it
+# and with its subclasses (held strongly here; CPython holds them weakly and caches answers).
+
+
+def abstractmethod(funcobj):
+    funcobj.__isabstractmethod__ = True
+    return funcobj
+
+
+def _is_abstract(value):
+    if getattr(value, "__isabstractmethod__", False):
+        return True
+    if isinstance(value, property):
+        return any(getattr(f, "__isabstractmethod__", False) for f in (value.fget, value.fset, value.fdel))
+    if isinstance(value, (classmethod, staticmethod)):
+        return getattr(value.__func__, "__isabstractmethod__", False)
+    return False
+
+
+class ABCMeta(type):
+    def __new__(mcls, name, bases, namespace, /, **kwargs):
+        cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        abstracts = {key for key, value in namespace.items() if _is_abstract(value)}
+        for base in bases:
+            for key in getattr(base, "__abstractmethods__", ()):
+                if _is_abstract(getattr(cls, key, None)):
+                    abstracts.add(key)
+        cls.__abstractmethods__ = frozenset(abstracts)
+        cls._abc_registry = []
+        cls._abc_subclasses = []
+        for base in bases:
+            subclasses = getattr(base, "_abc_subclasses", None)
+            if subclasses is not None:
+                subclasses.append(cls)
+        return cls
+
+    def __call__(cls, *args, **kwargs):
+        abstracts = cls.__abstractmethods__
+        if abstracts:
+            names = sorted(abstracts)
+            s = "s" if len(names) > 1 else ""
+            raise TypeError(f"Can't instantiate abstract class {cls.__name__} "
+                            f"with abstract method{s} {', '.join(names)}")
+        return super().__call__(*args, **kwargs)
+
+    def register(cls, subclass):
+        if not isinstance(subclass, type):
+            raise TypeError("Can only register classes")
+        if issubclass(subclass, cls):
+            return subclass
+        if issubclass(cls, subclass):
+            raise RuntimeError("Refusing to create an inheritance cycle")
+        cls._abc_registry.append(subclass)
+        return subclass
+
+    def __instancecheck__(cls, instance):
+        return cls.__subclasscheck__(type(instance))
+
+    def __subclasscheck__(cls, subclass):
+        if not isinstance(subclass, type):
+            raise TypeError("issubclass() arg 1 must be a class")
+        hook = getattr(cls, "__subclasshook__", None)
+        if hook is not None:
+            ok = hook(subclass)
+            if ok is not NotImplemented:
+                return bool(ok)
+        if cls in subclass.__mro__:
+            return True
+        for registered in cls._abc_registry:
+            if issubclass(subclass, registered):
+                return True
+        for sub in cls._abc_subclasses:
+            if issubclass(subclass, sub):
+                return True
+        return False
+
+
+class ABC(metaclass=ABCMeta):
+    __slots__ = ()
+
+
+def get_cache_token():
+    return 0
+
+
+def update_abstractmethods(cls):
+    if not hasattr(cls, "__abstractmethods__"):
+        return cls
+    abstracts = set()
+    for scls in cls.__bases__:
+        for name in getattr(scls, "__abstractmethods__", ()):
+            if _is_abstract(getattr(cls, name, None)):
+                abstracts.add(name)
+    for name, value in cls.__dict__.items():
+        if _is_abstract(value):
+            abstracts.add(name)
+    cls.__abstractmethods__ = frozenset(abstracts)
+    return cls
+
+"""#
+        ),
+        LibraryPart(
             module: "asyncio",
             file: "asyncio/combinators.aso",
             names: ["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED", "wait_for", "shield", "wait", "as_completed", "Timeout", "timeout", "timeout_at", "TaskGroup"],
@@ -1399,17 +1512,142 @@ insort = insort_right
             native: [],
             source: #"""
 # collections.abc, written in Aso: the abstract base classes as classes a program can derive from,
-# with their mixin methods. isinstance() of a builtin value against them is not supported yet (Aso
-# has no metaclasses, so no __instancecheck__): they are for deriving from.
+# with their mixin methods, and classes of abc.ABCMeta, so isinstance() and issubclass() answer
+# as CPython's do: the one-method ABCs (Iterable, Sized, Hashable, ...) by the methods a class
+# defines, the builtin classes as CPython registers them (list is a MutableSequence, dict_keys a
+# KeysView), and a program's classes by inheritance or `register`.
+
+from abc import ABCMeta as _ABCMeta
 
 _GenericAlias = type(list[int])  # types.GenericAlias, for __class_getitem__
 
 
-class Hashable:
+def _builtin_types():
+    def g():
+        yield 1
+
+    async def c():
+        pass
+
+    async def ag():
+        yield 1
+
+    coro = c()
+    samples = {"list": [], "tuple": (), "str": "", "bytes": b"", "bytearray": bytearray(), "dict": {},
+               "set": set(), "frozenset": frozenset(), "range": range(0), "dict_keys": {}.keys(),
+               "dict_values": {}.values(), "dict_items": {}.items(), "list_iterator": iter([]),
+               "tuple_iterator": iter(()), "str_ascii_iterator": iter(""), "range_iterator": iter(range(0)),
+               "dict_keyiterator": iter({}), "dict_valueiterator": iter({}.values()),
+               "dict_itemiterator": iter({}.items()), "set_iterator": iter(set()), "bytes_iterator": iter(b""),
+               "bytearray_iterator": iter(bytearray()), "enumerate": enumerate([]), "zip": zip(),
+               "map": map(len, []), "filter": filter(None, []), "reversed": reversed([]), "generator": g(),
+               "coroutine": coro, "async_generator": ag(), "int": 1, "float": 1.0, "bool": True,
+               "NoneType": None, "function": g, "builtin_function_or_method": len, "type": int,
+               "object": object()}
+    coro.close()
+    return {name: type(value) for name, value in samples.items()}
+
+
+# Which builtin classes are instances of each ABC in CPython 3.11 (by their methods or because
+# collections.abc registers them).
+_COLLECTIONS = "list tuple str bytes bytearray dict set frozenset range dict_keys dict_values dict_items"
+_ITERATORS = ("list_iterator tuple_iterator str_ascii_iterator range_iterator dict_keyiterator "
+              "dict_valueiterator dict_itemiterator set_iterator bytes_iterator bytearray_iterator "
+              "enumerate zip map filter reversed generator")
+_BUILTIN_NAMES = {
+    "Awaitable": "coroutine",
+    "Coroutine": "coroutine",
+    "AsyncIterable": "async_generator",
+    "AsyncIterator": "async_generator",
+    "AsyncGenerator": "async_generator",
+    "Hashable": ("tuple str bytes frozenset range dict_values int float bool NoneType function "
+                 "builtin_function_or_method type object coroutine async_generator " + _ITERATORS),
+    "Iterable": _COLLECTIONS + " " + _ITERATORS,
+    "Iterator": _ITERATORS,
+    "Generator": "generator",
+    "Reversible": "list tuple str bytes bytearray dict range dict_keys dict_values dict_items",
+    "Sized": _COLLECTIONS,
+    "Container": _COLLECTIONS,
+    "Callable": "function builtin_function_or_method type",
+    "Collection": _COLLECTIONS,
+    "Set": "set frozenset dict_keys dict_items",
+    "MutableSet": "set",
+    "Mapping": "dict",
+    "MutableMapping": "dict",
+    "MappingView": "dict_keys dict_values dict_items",
+    "KeysView": "dict_keys",
+    "ItemsView": "dict_items",
+    "ValuesView": "dict_values",
+    "Sequence": "list tuple str bytes bytearray range",
+    "MutableSequence": "list bytearray",
+    "ByteString": "bytes bytearray",
+}
+_TYPES = _builtin_types()
+_BUILTIN = {abc: frozenset(_TYPES[n] for n in names.split()) for abc, names in _BUILTIN_NAMES.items()}
+_ALL_BUILTIN = frozenset(_TYPES.values())
+
+# The methods that make a class an instance of the one-trick ABCs (their __subclasshook__).
+_METHODS = {
+    "Hashable": ("__hash__",),
+    "Awaitable": ("__await__",),
+    "Coroutine": ("send", "throw", "close", "__await__"),
+    "AsyncIterable": ("__aiter__",),
+    "AsyncIterator": ("__anext__", "__aiter__"),
+    "AsyncGenerator": ("__aiter__", "__anext__", "asend", "athrow", "aclose"),
+    "Iterable": ("__iter__",),
+    "Iterator": ("__iter__", "__next__"),
+    "Reversible": ("__reversed__", "__iter__"),
+    "Generator": ("__iter__", "__next__", "send", "throw", "close"),
+    "Sized": ("__len__",),
+    "Container": ("__contains__",),
+    "Collection": ("__len__", "__iter__", "__contains__"),
+    "Callable": ("__call__",),
+}
+
+
+def _subclasshook(cls, C):
+    name = cls.__name__
+    if _ABCS.get(name) is not cls:
+        return NotImplemented
+    builtin = _BUILTIN.get(name, ())
+    mro = C.__mro__
+    if name == "Hashable":
+        # The nearest class that says: a `__hash__` of None (list, or a class with `__eq__`
+        # only) makes it unhashable.
+        for B in mro:
+            if B in _ALL_BUILTIN:
+                return True if B in builtin else NotImplemented
+            namespace = B.__dict__
+            if "__hash__" in namespace:
+                return True if namespace["__hash__"] is not None else NotImplemented
+        return NotImplemented
+    for B in mro:
+        if B in builtin:
+            return True
+    methods = _METHODS.get(name)
+    if methods is None:
+        return NotImplemented
+    for method in methods:
+        for B in mro:
+            if B in _ALL_BUILTIN:
+                continue
+            namespace = B.__dict__
+            if method in namespace:
+                if namespace[method] is None:
+                    return NotImplemented
+                break
+        else:
+            return NotImplemented
+    return True
+
+
+class Hashable(metaclass=_ABCMeta):
+    __subclasshook__ = classmethod(_subclasshook)
     pass
 
 
-class Awaitable:
+class Awaitable(metaclass=_ABCMeta):
+    __subclasshook__ = classmethod(_subclasshook)
     __class_getitem__ = classmethod(_GenericAlias)
     pass
 
@@ -1418,7 +1656,8 @@ class Coroutine(Awaitable):
     pass
 
 
-class AsyncIterable:
+class AsyncIterable(metaclass=_ABCMeta):
+    __subclasshook__ = classmethod(_subclasshook)
     __class_getitem__ = classmethod(_GenericAlias)
     pass
 
@@ -1432,7 +1671,8 @@ class AsyncGenerator(AsyncIterator):
     pass
 
 
-class Iterable:
+class Iterable(metaclass=_ABCMeta):
+    __subclasshook__ = classmethod(_subclasshook)
     __class_getitem__ = classmethod(_GenericAlias)
     pass
 
@@ -1451,20 +1691,23 @@ class Generator(Iterator):
         return self.send(None)
 
 
-class Sized:
+class Sized(metaclass=_ABCMeta):
+    __subclasshook__ = classmethod(_subclasshook)
     pass
 
 
-class Container:
+class Container(metaclass=_ABCMeta):
+    __subclasshook__ = classmethod(_subclasshook)
     __class_getitem__ = classmethod(_GenericAlias)
     pass
 
 
-class Callable:
+class Callable(metaclass=_ABCMeta):
+    __subclasshook__ = classmethod(_subclasshook)
     pass
 
 
-class Collection(Sized):
+class Collection(Sized, Iterable, Container):
     __class_getitem__ = classmethod(_GenericAlias)
     pass
 
@@ -1587,19 +1830,19 @@ class MappingView(Sized):
     pass
 
 
-class KeysView(MappingView):
+class KeysView(MappingView, Set):
     pass
 
 
-class ItemsView(MappingView):
+class ItemsView(MappingView, Set):
     pass
 
 
-class ValuesView(MappingView):
+class ValuesView(MappingView, Collection):
     pass
 
 
-class Sequence(Reversible):
+class Sequence(Reversible, Collection):
     def __iter__(self):
         i = 0
         try:
@@ -1673,6 +1916,9 @@ class MutableSequence(Sequence):
     def __iadd__(self, values):
         self.extend(values)
         return self
+
+
+_ABCS = {name: value for name, value in globals().items() if isinstance(value, _ABCMeta)}
 
 """#
         ),
@@ -6762,6 +7008,12 @@ class _SingleDispatch:
         return _find_impl(cls, self.registry)
 
     def register(self, cls, func=None):
+        if func is None and not isinstance(cls, type) and getattr(cls, "__annotations__", None):
+            # `@register` on a function: the class is its first parameter's annotation.
+            func = cls
+            argname, cls = next(iter(func.__annotations__.items()))
+            if not isinstance(cls, type):
+                raise TypeError(f"Invalid annotation for {argname!r}. {cls!r} is not a class.")
         if not isinstance(cls, type):
             raise TypeError(
                 f"Invalid first argument to `register()`: {cls!r}. "
