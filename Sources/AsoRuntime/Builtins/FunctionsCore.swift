@@ -196,6 +196,10 @@ extension Runtime {
             for item in tuple.items where try isInstance(obj, item) { return true }
             return false
         }
+        // Any other object whose class defines `__instancecheck__` (typing's aliases).
+        if let hook = userMethod(info, "__instancecheck__") {
+            return try truthy(try callFunction(hook, [info, obj], keywords: []))
+        }
         return try matchesClassInfo(typeOf(obj), info, isinstance: true)
     }
 
@@ -212,6 +216,9 @@ extension Runtime {
             defer { depth -= 1 }
             for item in tuple.items where try isSubclass(cls, item) { return true }
             return false
+        }
+        if let hook = userMethod(info, "__subclasscheck__") {
+            return try truthy(try callFunction(hook, [info, Value(cls)], keywords: []))
         }
         return try matchesClassInfo(cls, info, isinstance: false)
     }

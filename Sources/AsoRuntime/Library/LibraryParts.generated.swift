@@ -10306,6 +10306,14 @@ class _SpecialForm(_Final):
     def __ror__(self, other):
         return Union[other, self]
 
+    def __instancecheck__(self, obj):
+        raise TypeError(f"{self} cannot be used with isinstance()")
+
+    def __subclasscheck__(self, cls):
+        if self._name == "Any":
+            return False  # Any is a class in 3.11: no class is a subclass of it
+        raise TypeError(f"{self} cannot be used with issubclass()")
+
 
 class _GenericAlias(_Final):
     # `List[int]`: the origin (`list`), the arguments, and the name typing prints (`List`).
@@ -10356,6 +10364,12 @@ class _GenericAlias(_Final):
     def __mro_entries__(self, bases):
         return (self.__origin__,)
 
+    def __instancecheck__(self, obj):
+        return self.__subclasscheck__(type(obj))
+
+    def __subclasscheck__(self, cls):
+        raise TypeError("Subscripted generics cannot be used with class and instance checks")
+
 
 class _SpecialGenericAlias(_Final):
     # The bare `List`, `Dict`, `Iterable`, ...: subscripting gives a _GenericAlias.
@@ -10388,6 +10402,16 @@ class _SpecialGenericAlias(_Final):
     def __hash__(self):
         return hash(self._name)
 
+    def __instancecheck__(self, obj):
+        return self.__subclasscheck__(type(obj))
+
+    def __subclasscheck__(self, cls):
+        if isinstance(cls, _SpecialGenericAlias):
+            return issubclass(cls.__origin__, self.__origin__)
+        if not isinstance(cls, _GenericAlias):
+            return issubclass(cls, self.__origin__)
+        raise TypeError("Subscripted generics cannot be used with class and instance checks")
+
     def __or__(self, other):
         return Union[self, other]
 
@@ -10412,6 +10436,15 @@ class _UnionGenericAlias(_GenericAlias):
 
     def __hash__(self):
         return hash(frozenset(self.__args__))
+
+    def __instancecheck__(self, obj):
+        return self.__subclasscheck__(type(obj))
+
+    def __subclasscheck__(self, cls):
+        for arg in self.__args__:
+            if issubclass(cls, arg):
+                return True
+        return False
 
 
 class _CallableGenericAlias(_GenericAlias):
@@ -10648,10 +10681,67 @@ class Generic:
         return cls
 
 
-class Protocol(Generic):
-    """Base class for protocol classes. Aso checks no structure: a protocol is a plain base."""
+_SPECIAL_NAMES = frozenset({
+    '__abstractmethods__', '__annotations__', '__dict__', '__doc__', '__init__', '__module__', '__new__',
+    '__slots__', '__subclasshook__', '__weakref__', '__class_getitem__', '__qualname__', '__parameters__',
+    '__orig_bases__', '__init_subclass__', '__match_args__', '_is_protocol', '_is_runtime_protocol',
+    '__protocol_attrs__', '__non_callable_proto_members__', '__type_params__', '__classcell__',
+})
+
+
+def _protocol_attrs(cls):
+    """The members a protocol asks for: what its protocol classes define or annotate."""
+    attrs = set()
+    for base in cls.__mro__[:-1]:
+        if base.__name__ in ('Protocol', 'Generic'):
+            continue
+        annotations = base.__dict__.get('__annotations__', {})
+        for attr in list(base.__dict__.keys()) + list(annotations.keys()):
+            if not attr.startswith('_abc_') and attr not in _SPECIAL_NAMES:
+                attrs.add(attr)
+    return attrs
+
+
+class _ProtocolMeta(type):
+    # isinstance() against a @runtime_checkable protocol checks that the object has every member
+    # (a method member must not be None); other protocols refuse, as in CPython 3.11.
+    def __instancecheck__(cls, instance):
+        if cls.__dict__.get('_is_protocol', False) and cls is not Protocol:
+            if not cls.__dict__.get('_is_runtime_protocol', False):
+                raise TypeError("Instance and class checks can only be used with"
+                                " @runtime_checkable protocols")
+            for attr in _protocol_attrs(cls):
+                if not hasattr(instance, attr):
+                    return False
+                if callable(getattr(cls, attr, None)) and getattr(instance, attr) is None:
+                    return False
+            return True
+        return type(instance) in cls.__mro__ or cls in type(instance).__mro__
+
+    def __subclasscheck__(cls, other):
+        if cls.__dict__.get('_is_protocol', False) and cls is not Protocol:
+            if not cls.__dict__.get('_is_runtime_protocol', False):
+                raise TypeError("Instance and class checks can only be used with"
+                                " @runtime_checkable protocols")
+            if not isinstance(other, type):
+                raise TypeError('issubclass() arg 1 must be a class')
+            for attr in _protocol_attrs(cls):
+                if not any(attr in base.__dict__ for base in other.__mro__):
+                    return False
+            return True
+        return cls in other.__mro__
+
+
+class Protocol(Generic, metaclass=_ProtocolMeta):
+    """Base class for protocol classes: isinstance() against a @runtime_checkable one checks
+    that the object has the protocol's members."""
     __slots__ = ()
     _is_protocol = True
+
+    def __init_subclass__(cls, *args, **kwargs):
+        super().__init_subclass__(*args, **kwargs)
+        if '_is_protocol' not in cls.__dict__:
+            cls._is_protocol = any(b is Protocol for b in cls.__bases__)
 
 
 def _generic_getitem(self, params):
@@ -10659,6 +10749,10 @@ def _generic_getitem(self, params):
 
 
 def runtime_checkable(cls):
+    if not cls.__dict__.get('_is_protocol', False):
+        raise TypeError('@runtime_checkable can be only applied to protocol classes,'
+                        f' got {cls!r}')
+    cls._is_runtime_protocol = True
     return cls
 
 
@@ -10711,32 +10805,60 @@ Pattern = _SpecialGenericAlias(_PatternStandIn, 1, name='Pattern')
 Match = _SpecialGenericAlias(_PatternStandIn, 1, name='Match')
 
 
+@runtime_checkable
 class SupportsInt(Protocol):
     __slots__ = ()
 
+    def __int__(self):
+        pass
 
+
+@runtime_checkable
 class SupportsFloat(Protocol):
     __slots__ = ()
 
+    def __float__(self):
+        pass
 
+
+@runtime_checkable
 class SupportsComplex(Protocol):
     __slots__ = ()
 
+    def __complex__(self):
+        pass
 
+
+@runtime_checkable
 class SupportsBytes(Protocol):
     __slots__ = ()
 
+    def __bytes__(self):
+        pass
 
+
+@runtime_checkable
 class SupportsIndex(Protocol):
     __slots__ = ()
 
+    def __index__(self):
+        pass
 
+
+@runtime_checkable
 class SupportsAbs(Protocol):
     __slots__ = ()
 
+    def __abs__(self):
+        pass
 
+
+@runtime_checkable
 class SupportsRound(Protocol):
     __slots__ = ()
+
+    def __round__(self, ndigits=0):
+        pass
 
 
 class IO(Generic):
