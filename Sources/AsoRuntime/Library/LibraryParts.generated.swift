@@ -756,6 +756,46 @@ class Barrier:
         ),
         LibraryPart(
             module: "asyncio",
+            file: "asyncio/exceptions.aso",
+            names: ["SendfileNotAvailableError", "IncompleteReadError", "LimitOverrunError"],
+            needs: [],
+            native: [],
+            source: #"""
+# asyncio's exceptions of the streams and sendfile APIs, written in Aso (as Lib/asyncio/exceptions.py
+# defines them): Aso has no streams, but programs name these classes in `except` clauses.
+
+
+class SendfileNotAvailableError(RuntimeError):
+    __module__ = "asyncio.exceptions"
+
+
+class IncompleteReadError(EOFError):
+    __module__ = "asyncio.exceptions"
+
+    def __init__(self, partial, expected):
+        r_expected = 'undefined' if expected is None else repr(expected)
+        super().__init__(f'{len(partial)} bytes read on a total of {r_expected} expected bytes')
+        self.partial = partial
+        self.expected = expected
+
+    def __reduce__(self):
+        return type(self), (self.partial, self.expected)
+
+
+class LimitOverrunError(Exception):
+    __module__ = "asyncio.exceptions"
+
+    def __init__(self, message, consumed):
+        super().__init__(message)
+        self.consumed = consumed
+
+    def __reduce__(self):
+        return type(self), (self.args[0], self.consumed)
+
+"""#
+        ),
+        LibraryPart(
+            module: "asyncio",
             file: "asyncio/locks.aso",
             names: ["Lock", "Semaphore", "BoundedSemaphore"],
             needs: [],
