@@ -46,7 +46,9 @@ final class FileOutput: @unchecked Sendable {
     static let standardOutput = FileOutput(fd: 1, bufferLimit: 1 << 16)
     static let standardError = FileOutput(fd: 2, bufferLimit: 0)
     private let fd: Int32
-    private let bufferLimit: Int
+    private var bufferLimit: Int
+    /// Written out at every newline (standard output on a terminal, as CPython's is).
+    private var lineBuffered = false
     private var buffer: [UInt8] = []
 
     init(fd: Int32, bufferLimit: Int) {
@@ -54,10 +56,21 @@ final class FileOutput: @unchecked Sendable {
         self.bufferLimit = bufferLimit
     }
 
+    /// How standard output is buffered, as CPython decides it: written through at every write
+    /// when `unbuffered` (`PYTHONUNBUFFERED` set and not empty, or `-u`), at every newline on a
+    /// terminal, else in blocks (and by `print(..., flush=True)`, `sys.stdout.flush()` and at exit).
+    func configureBuffering(unbuffered: Bool) {
+        if unbuffered {
+            bufferLimit = 0
+        } else if isatty(fd) != 0 {
+            lineBuffered = true
+        }
+    }
+
     func write(_ s: String) {
         if fd == 2 { FileOutput.standardOutput.flush() }
         buffer.append(contentsOf: s.utf8)
-        if buffer.count > bufferLimit { flush() }
+        if buffer.count > bufferLimit || (lineBuffered && s.utf8.contains(10)) { flush() }
     }
 
     func flush() {

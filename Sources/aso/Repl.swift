@@ -426,7 +426,7 @@ func runRepl(virtualTime: Bool, first: FirstProgram? = nil) -> Int32 {
     sigemptyset(&blocked)
     for sig in handled { sigaddset(&blocked, sig) }
     pthread_sigmask(SIG_BLOCK, &blocked, nil)
-    session.start(program: first?.source, filename: first?.file ?? "<string>")
+    session.start(program: first?.source, filename: first.map { scriptPath($0.file) } ?? "<string>")
     pthread_sigmask(SIG_UNBLOCK, &blocked, nil)
     repl.showPrompt()
     while !repl.quitting {
@@ -480,7 +480,7 @@ func runPipedRepl(virtualTime: Bool, first: FirstProgram?) -> Int32 {
     let console = Console(wakeFD: -1)
     let session = InteractiveSession(configuration: sessionConfiguration(console, virtualTime: virtualTime,
                                                                          arguments: first.map { [$0.file] + $0.arguments } ?? [""]))
-    session.start(program: first?.source, filename: first?.file ?? "<string>")
+    session.start(program: first?.source, filename: first.map { scriptPath($0.file) } ?? "<string>")
     var lines: [String] = []
     var status: Int32 = 0
     var pendingBytes: [UInt8] = []

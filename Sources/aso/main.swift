@@ -49,6 +49,9 @@ struct Run: ParsableCommand {
     @Flag(name: .customShort("i"), help: "Then open the interactive prompt in the program's globals (as python -i does).")
     var interactive = false
 
+    @Flag(name: .customShort("u"), help: "Write standard output unbuffered, as python -u does (also when PYTHONUNBUFFERED is set).")
+    var unbuffered = false
+
     @Argument(help: "The program file, or - for standard input.")
     var file: String
 
@@ -56,7 +59,7 @@ struct Run: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
-        guard interactive else { return try runProgram(file, arguments, virtualTime: virtualTime) }
+        guard interactive else { return try runProgram(file, arguments, virtualTime: virtualTime, unbuffered: unbuffered) }
         if file == "-" {
             FileOutput.standardError.write("aso: -i needs a program file (standard input is the prompt's)\n")
             throw ExitCode(2)
@@ -67,10 +70,22 @@ struct Run: ParsableCommand {
     }
 }
 
+/// The main script's file name as CPython 3.11 gives it (`__file__`, code objects, tracebacks):
+/// a relative path joined to the current directory, not otherwise normalised (`./x.py` stays
+/// `/cwd/./x.py`). `sys.argv[0]` keeps the path as typed.
+func scriptPath(_ file: String) -> String {
+    if file.hasPrefix("/") { return file }
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    guard getcwd(&buffer, buffer.count) != nil else { return file }
+    let folder = String(cString: buffer)
+    return folder.hasSuffix("/") ? folder + file : folder + "/" + file
+}
+
 /// `aso run [--virtual-time] FILE ARGS...`.
-func runProgram(_ file: String, _ arguments: [String], virtualTime: Bool = false) throws {
+func runProgram(_ file: String, _ arguments: [String], virtualTime: Bool = false, unbuffered: Bool = false) throws {
     let source = try readProgram(file)
     let env = environmentVariables()
+    FileOutput.standardOutput.configureBuffering(unbuffered: unbuffered || !(env["PYTHONUNBUFFERED"] ?? "").isEmpty)
     var config = Configuration()
     // The command line grants what a Python script may do: the network, imports from its folder.
     config.network = .unrestricted
@@ -93,7 +108,7 @@ func runProgram(_ file: String, _ arguments: [String], virtualTime: Bool = false
     let interpreter = Interpreter(configuration: config)
     relay?.target = interpreter
     relay?.relay(SIGINT)
-    let status = interpreter.runProgram(source: source, filename: file == "-" ? "<stdin>" : file)
+    let status = interpreter.runProgram(source: source, filename: file == "-" ? "<stdin>" : scriptPath(file))
     // An uncaught KeyboardInterrupt ends the process by SIGINT, as CPython's does.
     if interpreter.endedByKeyboardInterrupt { endBySignal(SIGINT) }
     // The process ends now: leave the heap to the operating system rather than free every

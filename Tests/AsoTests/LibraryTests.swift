@@ -34,13 +34,27 @@ import Testing
 
     @Test func thereAreParts() {
         #expect(LibraryPart.all.filter { $0.module == "asyncio" }.map(\.file) == [
-            "asyncio/combinators.aso", "asyncio/conditions.aso", "asyncio/locks.aso", "asyncio/queues.aso",
-            "asyncio/runners.aso"])
+            "asyncio/combinators.aso", "asyncio/conditions.aso", "asyncio/exceptions.aso", "asyncio/locks.aso",
+            "asyncio/queues.aso", "asyncio/runners.aso"])
         #expect(LibraryPart.byModule["contextvars"] != nil)
         // Modules written wholly in Aso, and one part of a native module (time).
-        for module in ["functools", "typing", "collections", "collections.abc", "contextlib", "itertools", "time"] {
+        for module in ["functools", "typing", "collections", "collections.abc", "abc", "contextlib", "itertools", "time"] {
             #expect(LibraryPart.byModule[module] != nil, "\(module)")
         }
+    }
+
+    @Test func asyncioSubmodulesHoldAsynciosOwnObjects() throws {
+        let (rt, m) = try Self.module("asyncio")
+        // Looked up as an attribute, a submodule is made and bound in asyncio.
+        let exceptions = try #require(try rt.findAttribute(Value(m), "exceptions")?.asModule)
+        #expect(exceptions.name == "asyncio.exceptions")
+        #expect(rt.modules["asyncio.exceptions"] === exceptions)
+        let cancelled = try #require(try rt.findAttribute(Value(exceptions), "CancelledError"))
+        #expect(cancelled.isIdentical(to: try #require(try rt.findAttribute(Value(m), "CancelledError"))))
+        // Imported by name, the same module; a name that is no submodule stays missing.
+        #expect(try rt.loadModule("asyncio.exceptions") === exceptions)
+        let missing = try rt.findAttribute(Value(m), "coroutine")
+        #expect(missing.map { _ in false } ?? true)
     }
 
     @Test func aModuleWrittenInAsoCompilesNothingUntilANameIsUsed() throws {

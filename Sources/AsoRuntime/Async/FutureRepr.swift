@@ -7,7 +7,9 @@ extension Runtime {
         let isTask = Value(f).asTask
         var info: [String] = []
         switch f.state {
-        case .pending: info.append("pending")
+        // A task whose cancellation was requested and not taken back (`cancelling()` > 0) says
+        // so while it is not done, as asyncio's `_task_repr_info` does.
+        case .pending: info.append((isTask?.cancelRequests ?? 0) > 0 ? "cancelling" : "pending")
         case .cancelled: info.append("cancelled")
         case .finished: info.append("finished")
         }

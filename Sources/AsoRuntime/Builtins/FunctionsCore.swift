@@ -62,13 +62,13 @@ extension Runtime {
         builtins.set("isinstance", native("isinstance") { rt, args in
             try rt.noKeywords(args, "isinstance")
             try rt.checkCount(args.count, "isinstance", min: 2, max: 2)
-            return .bool(try rt.matchesClassInfo(rt.typeOf(args[0]), args[1], isinstance: true))
+            return .bool(try rt.isInstance(args[0], args[1]))
         })
         builtins.set("issubclass", native("issubclass") { rt, args in
             try rt.noKeywords(args, "issubclass")
             try rt.checkCount(args.count, "issubclass", min: 2, max: 2)
             guard let cls = args[0].asType else { throw rt.typeError("issubclass() arg 1 must be a class") }
-            return .bool(try rt.matchesClassInfo(cls, args[1], isinstance: false))
+            return .bool(try rt.isSubclass(cls, args[1]))
         })
     }
 
@@ -178,6 +178,49 @@ extension Runtime {
         case .instance: return o.type.lookup("__call__") != nil
         default: return false
         }
+    }
+
+    /// `isinstance(obj, info)`: a class whose metaclass defines `__instancecheck__` decides for
+    /// itself (`abc.ABCMeta`), except for an object of exactly that class, as in CPython.
+    func isInstance(_ obj: Value, _ info: Value) throws -> Bool {
+        if let t = info.asType {
+            if t.type !== types.type, let hook = userMethod(info, "__instancecheck__") {
+                if typeOf(obj) === t { return true }
+                return try truthy(try callFunction(hook, [info, obj], keywords: []))
+            }
+            return typeOf(obj).isSubtype(of: t)
+        }
+        if let tuple = info.asTuple {
+            try enterRecursion(" in __instancecheck__")
+            defer { depth -= 1 }
+            for item in tuple.items where try isInstance(obj, item) { return true }
+            return false
+        }
+        // Any other object whose class defines `__instancecheck__` (typing's aliases).
+        if let hook = userMethod(info, "__instancecheck__") {
+            return try truthy(try callFunction(hook, [info, obj], keywords: []))
+        }
+        return try matchesClassInfo(typeOf(obj), info, isinstance: true)
+    }
+
+    /// `issubclass(cls, info)`: a class whose metaclass defines `__subclasscheck__` decides.
+    func isSubclass(_ cls: TypeObject, _ info: Value) throws -> Bool {
+        if let t = info.asType {
+            if t.type !== types.type, let hook = userMethod(info, "__subclasscheck__") {
+                return try truthy(try callFunction(hook, [info, Value(cls)], keywords: []))
+            }
+            return cls.isSubtype(of: t)
+        }
+        if let tuple = info.asTuple {
+            try enterRecursion(" in __subclasscheck__")
+            defer { depth -= 1 }
+            for item in tuple.items where try isSubclass(cls, item) { return true }
+            return false
+        }
+        if let hook = userMethod(info, "__subclasscheck__") {
+            return try truthy(try callFunction(hook, [info, Value(cls)], keywords: []))
+        }
+        return try matchesClassInfo(cls, info, isinstance: false)
     }
 
     /// `isinstance`/`issubclass` against a class or a (nested) tuple of classes, checked in order.

@@ -85,6 +85,9 @@ extension Runtime {
         var names = Set<String>()
         if let m = v.asModule {
             for (k, _) in m.boundNames { names.insert(k) }
+            // Names that are there on first use: the library parts' and asyncio's submodules.
+            for part in LibraryPart.byModule[m.name] ?? [] { names.formUnion(part.names) }
+            names.formUnion(lazyModuleAttributes(m))
         } else if let t = v.asType {
             for c in t.mro { names.formUnion(c.dict.keys) }
             names.formUnion(["__class__", "__doc__", "__module__"])

@@ -40,6 +40,7 @@ extension Runtime {
                 let m = unsafeDowncast(o, to: ModuleObj.self)
                 if let v = m.get(name) { return v }
                 if try loadLibraryPart(m, defining: name), let v = m.get(name) { return v }
+                if let v = try lazyModuleAttribute(m, name) { return v }
                 if name == "__name__" { return newStr(m.name) }
                 if name == "__dict__" {
                     let d = newDict()
@@ -59,7 +60,7 @@ extension Runtime {
                 if let v = t.lookup(name) { return try bindClassAttribute(v, instance: nil, owner: t) }
                 switch name {
                 case "__name__", "__qualname__": return newStr(t.name)
-                case "__module__": return newStr(t.moduleName ?? "builtins")
+                case "__module__": return newStr(t.moduleName ?? t.nativeModuleName ?? "builtins")
                 case "__base__": return t.base.map { Value($0) } ?? Value.none
                 case "__bases__": return newTuple(t.bases.map { Value($0) })
                 case "__mro__": return newTuple(t.mro.map { Value($0) })

@@ -128,13 +128,8 @@ extension Runtime {
             if let cg = t.lookup("__class_getitem__") {
                 return try call(try bindClassAttribute(cg, instance: nil, owner: t), [key])
             }
-            if t.moduleName != nil { throw typeError("type '\(t.name)' is not subscriptable") }
-            if t === types.list || t === types.dict || t === types.tuple || t === types.set || t === types.frozenset
-                || t === types.type {
-                return makeGenericAlias(t, key)
-            }
-            // Other builtin classes: accepted and ignored.
-            return container
+            if t === types.type || isNativeGeneric(t) { return makeGenericAlias(container, key) }
+            throw typeError("type '\(t.name)' is not subscriptable")
         case .instance:
             if let r = try callUserMethod(container, "__getitem__", key) { return r }
             throw typeError("'\(o.type.name)' object is not subscriptable")

@@ -75,6 +75,7 @@ extension Runtime {
             return m
         }
         if let ext = extensionModules[name] { return try loadExtensionModule(ext) }
+        if let m = try makeAsyncioSubmodule(name) { return m }
         if let m = try importSourceModule(name) { return m }
         let missing = newException(exc.moduleNotFoundError, "No module named '\(name)'")
         missing.attributes["name"] = newStr(name)

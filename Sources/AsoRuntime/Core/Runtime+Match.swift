@@ -113,7 +113,8 @@ extension Runtime {
         let positional = d[2].asTuple?.items ?? []
         let names = (d[3].asTuple?.items ?? []).compactMap { $0.asStr?.value }
         let keywordPatterns = d[4].asTuple?.items ?? []
-        guard typeOf(subject).isSubtype(of: cls) else { return false }
+        // As isinstance(): a metaclass's `__instancecheck__` answers (`case Mapping():`).
+        guard try isInstance(subject, values[ci]) else { return false }
         var attributes: [(String, Value)] = []
         if !positional.isEmpty {
             let ownMatchArgs = try findAttribute(Value(cls), "__match_args__")

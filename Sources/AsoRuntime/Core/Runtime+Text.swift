@@ -119,7 +119,7 @@ extension Runtime {
             return "<bound method>"
         case .type:
             let t = unsafeDowncast(o, to: TypeObject.self)
-            if let m = t.moduleName { return "<class '\(m).\(t.qualifiedName)'>" }
+            if let m = t.moduleName ?? t.nativeModuleName { return "<class '\(m).\(t.qualifiedName)'>" }
             return "<class '\(t.name)'>"
         case .module:
             let m = unsafeDowncast(o, to: ModuleObj.self)

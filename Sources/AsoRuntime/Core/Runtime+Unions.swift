@@ -12,10 +12,10 @@ extension Runtime {
         return t === types.unionType || t === types.genericAlias
     }
 
-    /// `list[int]`: a generic alias of a builtin class.
-    func makeGenericAlias(_ origin: TypeObject, _ key: Value) -> Value {
+    /// `list[int]`: a generic alias of a class (`types.GenericAlias(origin, args)`).
+    func makeGenericAlias(_ origin: Value, _ key: Value) -> Value {
         let g = heap.register(InstanceObj(type: types.genericAlias))
-        g.attributes["__origin__"] = Value(origin)
+        g.attributes["__origin__"] = origin
         g.attributes["__args__"] = key.asTuple != nil ? key : newTuple([key])
         return Value(g)
     }
@@ -25,7 +25,7 @@ extension Runtime {
     func typeReprForAlias(_ v: Value) throws -> String {
         if let t = v.asType {
             if t === types.none { return "None" }
-            if let module = t.moduleName { return "\(module).\(t.qualifiedName)" }
+            if let module = t.moduleName ?? t.nativeModuleName { return "\(module).\(t.qualifiedName)" }
             return t.qualifiedName
         }
         if v.isIdentical(to: ellipsis) { return "..." }
@@ -67,7 +67,22 @@ extension Runtime {
         try (u.attributes["__args__"]?.asTuple?.items ?? []).map { try typeReprForAlias($0) }.joined(separator: " | ")
     }
 
+    /// Whether subscribing class `t` makes a generic alias natively, as CPython's builtin and
+    /// `_asyncio` classes with a `__class_getitem__` do (their subclasses too).
+    func isNativeGeneric(_ t: TypeObject) -> Bool {
+        t.mro.contains { c in
+            c === types.list || c === types.dict || c === types.tuple || c === types.set || c === types.frozenset
+                || c === types.enumerate || c === types.future || c === types.asyncGenerator
+                || c === exc.baseExceptionGroup || c === exc.exceptionGroup
+        }
+    }
+
     func installUnionType() {
+        types.genericAlias.construct = { rt, args in
+            try rt.noKeywords(args, "GenericAlias")
+            try rt.checkCount(args.count - 1, "GenericAlias", min: 2, max: 2)
+            return rt.makeGenericAlias(args[1], args[2])
+        }
         types.genericAlias.dict["__call__"] = native("__call__", owner: "types.GenericAlias") { rt, args in
             guard args.count >= 1, let g = args[0].asObject(.instance, InstanceObj.self), let origin = g.attributes["__origin__"] else {
                 throw rt.typeError("descriptor '__call__' requires a 'types.GenericAlias' object")

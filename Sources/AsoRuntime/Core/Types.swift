@@ -137,7 +137,18 @@ final class Types {
         coroutineWrapper = make("coroutine_wrapper", object)
         handle = make("Handle", object)
         timerHandle = make("TimerHandle", handle)
-        eventLoop = make("_UnixSelectorEventLoop", object)
+        abstractEventLoop = make("AbstractEventLoop", object)
+        baseEventLoop = make("BaseEventLoop", abstractEventLoop)
+        eventLoop = make("_UnixSelectorEventLoop", baseEventLoop)
+        // asyncio's classes name the modules CPython defines them in (`<class '_asyncio.Task'>`).
+        future.nativeModuleName = "_asyncio"
+        task.nativeModuleName = "_asyncio"
+        gatheringFuture.nativeModuleName = "asyncio.tasks"
+        handle.nativeModuleName = "asyncio.events"
+        timerHandle.nativeModuleName = "asyncio.events"
+        eventLoop.nativeModuleName = "asyncio.unix_events"
+        abstractEventLoop.nativeModuleName = "asyncio.events"
+        baseEventLoop.nativeModuleName = "asyncio.base_events"
         unionType = make("UnionType", object)
         unionType.moduleName = "types"
         genericAlias = make("GenericAlias", object)
@@ -156,6 +167,8 @@ final class Types {
     let genericAlias: TypeObject
     // asyncio's classes.
     let coroutine, future, task, gatheringFuture, handle, timerHandle, eventLoop: TypeObject
+    /// The bases of the event loop's class, as asyncio names them (for `isinstance` and annotations).
+    let abstractEventLoop, baseEventLoop: TypeObject
     /// What `coroutine.__await__()` returns: an iterator that drives the coroutine.
     let coroutineWrapper: TypeObject
     /// The class of native coroutines (`asyncio.sleep(...)`): also named `coroutine`, without

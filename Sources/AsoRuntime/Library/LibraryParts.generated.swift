@@ -51,6 +51,119 @@ annotations = _Feature((3, 7, 0, "beta", 1), None, 0x1000000)
 """#
         ),
         LibraryPart(
+            module: "abc",
+            file: "abc/abc.aso",
+            names: ["abstractmethod", "ABCMeta", "ABC", "get_cache_token", "update_abstractmethods"],
+            needs: [],
+            native: [],
+            source: #"""
+# The abc module, written in Aso: ABCMeta (abstract methods, `register`, `__subclasshook__`, and
+# isinstance/issubclass answered through them), ABC and abstractmethod.
+#
+# One idea: as in CPython's Lib/_py_abc.py, a class records the names of its abstract methods
+# when it is made; calling a class that still has some raises CPython's TypeError. An ABC answers
+# issubclass() from its `__subclasshook__`, then its bases, then the classes registered with it
+# and with its subclasses (held strongly here; CPython holds them weakly and caches answers).
+
+
+def abstractmethod(funcobj):
+    funcobj.__isabstractmethod__ = True
+    return funcobj
+
+
+def _is_abstract(value):
+    if getattr(value, "__isabstractmethod__", False):
+        return True
+    if isinstance(value, property):
+        return any(getattr(f, "__isabstractmethod__", False) for f in (value.fget, value.fset, value.fdel))
+    if isinstance(value, (classmethod, staticmethod)):
+        return getattr(value.__func__, "__isabstractmethod__", False)
+    return False
+
+
+class ABCMeta(type):
+    def __new__(mcls, name, bases, namespace, /, **kwargs):
+        cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        abstracts = {key for key, value in namespace.items() if _is_abstract(value)}
+        for base in bases:
+            for key in getattr(base, "__abstractmethods__", ()):
+                if _is_abstract(getattr(cls, key, None)):
+                    abstracts.add(key)
+        cls.__abstractmethods__ = frozenset(abstracts)
+        cls._abc_registry = []
+        cls._abc_subclasses = []
+        for base in bases:
+            subclasses = getattr(base, "_abc_subclasses", None)
+            if subclasses is not None:
+                subclasses.append(cls)
+        return cls
+
+    def __call__(cls, *args, **kwargs):
+        abstracts = cls.__abstractmethods__
+        if abstracts:
+            names = sorted(abstracts)
+            s = "s" if len(names) > 1 else ""
+            raise TypeError(f"Can't instantiate abstract class {cls.__name__} "
+                            f"with abstract method{s} {', '.join(names)}")
+        return super().__call__(*args, **kwargs)
+
+    def register(cls, subclass):
+        if not isinstance(subclass, type):
+            raise TypeError("Can only register classes")
+        if issubclass(subclass, cls):
+            return subclass
+        if issubclass(cls, subclass):
+            raise RuntimeError("Refusing to create an inheritance cycle")
+        cls._abc_registry.append(subclass)
+        return subclass
+
+    def __instancecheck__(cls, instance):
+        return cls.__subclasscheck__(type(instance))
+
+    def __subclasscheck__(cls, subclass):
+        if not isinstance(subclass, type):
+            raise TypeError("issubclass() arg 1 must be a class")
+        hook = getattr(cls, "__subclasshook__", None)
+        if hook is not None:
+            ok = hook(subclass)
+            if ok is not NotImplemented:
+                return bool(ok)
+        if cls in subclass.__mro__:
+            return True
+        for registered in cls._abc_registry:
+            if issubclass(subclass, registered):
+                return True
+        for sub in cls._abc_subclasses:
+            if issubclass(subclass, sub):
+                return True
+        return False
+
+
+class ABC(metaclass=ABCMeta):
+    __slots__ = ()
+
+
+def get_cache_token():
+    return 0
+
+
+def update_abstractmethods(cls):
+    if not hasattr(cls, "__abstractmethods__"):
+        return cls
+    abstracts = set()
+    for scls in cls.__bases__:
+        for name in getattr(scls, "__abstractmethods__", ()):
+            if _is_abstract(getattr(cls, name, None)):
+                abstracts.add(name)
+    for name, value in cls.__dict__.items():
+        if _is_abstract(value):
+            abstracts.add(name)
+    cls.__abstractmethods__ = frozenset(abstracts)
+    return cls
+
+"""#
+        ),
+        LibraryPart(
             module: "asyncio",
             file: "asyncio/combinators.aso",
             names: ["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED", "wait_for", "shield", "wait", "as_completed", "Timeout", "timeout", "timeout_at", "TaskGroup"],
@@ -274,6 +387,8 @@ def as_completed(fs, *, timeout=None):
 
 
 class Timeout:
+    __module__ = "asyncio.timeouts"
+
     def __init__(self, when):
         self._state = "created"
         self._handle = None
@@ -340,6 +455,8 @@ def timeout_at(when):
 class TaskGroup:
     # Tasks started in the block are awaited when it ends; the first failure cancels the rest,
     # and the failures leave together in an exception group.
+    __module__ = "asyncio.taskgroups"
+
     def __init__(self):
         self._entered = False
         self._exiting = False
@@ -639,6 +756,46 @@ class Barrier:
         ),
         LibraryPart(
             module: "asyncio",
+            file: "asyncio/exceptions.aso",
+            names: ["SendfileNotAvailableError", "IncompleteReadError", "LimitOverrunError"],
+            needs: [],
+            native: [],
+            source: #"""
+# asyncio's exceptions of the streams and sendfile APIs, written in Aso (as Lib/asyncio/exceptions.py
+# defines them): Aso has no streams, but programs name these classes in `except` clauses.
+
+
+class SendfileNotAvailableError(RuntimeError):
+    __module__ = "asyncio.exceptions"
+
+
+class IncompleteReadError(EOFError):
+    __module__ = "asyncio.exceptions"
+
+    def __init__(self, partial, expected):
+        r_expected = 'undefined' if expected is None else repr(expected)
+        super().__init__(f'{len(partial)} bytes read on a total of {r_expected} expected bytes')
+        self.partial = partial
+        self.expected = expected
+
+    def __reduce__(self):
+        return type(self), (self.partial, self.expected)
+
+
+class LimitOverrunError(Exception):
+    __module__ = "asyncio.exceptions"
+
+    def __init__(self, message, consumed):
+        super().__init__(message)
+        self.consumed = consumed
+
+    def __reduce__(self):
+        return type(self), (self.args[0], self.consumed)
+
+"""#
+        ),
+        LibraryPart(
+            module: "asyncio",
             file: "asyncio/locks.aso",
             names: ["Lock", "Semaphore", "BoundedSemaphore"],
             needs: [],
@@ -806,6 +963,9 @@ class BoundedSemaphore(Semaphore):
 # needs: asyncio/conditions.aso
 # native: _Fifo, _QueueCore, _new_future, _await_fast, _native_core
 
+_GenericAlias = type(list[int])  # types.GenericAlias, for __class_getitem__
+
+
 class QueueEmpty(Exception):
     __module__ = "asyncio.queues"
 
@@ -823,6 +983,7 @@ class QueueShutDown(Exception):
 @_native_core("_core")
 class Queue:
     __module__ = "asyncio.queues"
+    __class_getitem__ = classmethod(_GenericAlias)
 
     # Which container the items are kept in: 0 FIFO, 1 LIFO, 2 heap (see _QueueCore).
     _mode = 0
@@ -1391,14 +1552,143 @@ insort = insort_right
             native: [],
             source: #"""
 # collections.abc, written in Aso: the abstract base classes as classes a program can derive from,
-# with their mixin methods. isinstance() of a builtin value against them is not supported yet (Aso
-# has no metaclasses, so no __instancecheck__): they are for deriving from.
+# with their mixin methods, and classes of abc.ABCMeta, so isinstance() and issubclass() answer
+# as CPython's do: the one-method ABCs (Iterable, Sized, Hashable, ...) by the methods a class
+# defines, the builtin classes as CPython registers them (list is a MutableSequence, dict_keys a
+# KeysView), and a program's classes by inheritance or `register`.
 
-class Hashable:
+from abc import ABCMeta as _ABCMeta
+
+_GenericAlias = type(list[int])  # types.GenericAlias, for __class_getitem__
+
+
+def _builtin_types():
+    def g():
+        yield 1
+
+    async def c():
+        pass
+
+    async def ag():
+        yield 1
+
+    coro = c()
+    samples = {"list": [], "tuple": (), "str": "", "bytes": b"", "bytearray": bytearray(), "dict": {},
+               "set": set(), "frozenset": frozenset(), "range": range(0), "dict_keys": {}.keys(),
+               "dict_values": {}.values(), "dict_items": {}.items(), "list_iterator": iter([]),
+               "tuple_iterator": iter(()), "str_ascii_iterator": iter(""), "range_iterator": iter(range(0)),
+               "dict_keyiterator": iter({}), "dict_valueiterator": iter({}.values()),
+               "dict_itemiterator": iter({}.items()), "set_iterator": iter(set()), "bytes_iterator": iter(b""),
+               "bytearray_iterator": iter(bytearray()), "enumerate": enumerate([]), "zip": zip(),
+               "map": map(len, []), "filter": filter(None, []), "reversed": reversed([]), "generator": g(),
+               "coroutine": coro, "async_generator": ag(), "int": 1, "float": 1.0, "bool": True,
+               "NoneType": None, "function": g, "builtin_function_or_method": len, "type": int,
+               "object": object()}
+    coro.close()
+    return {name: type(value) for name, value in samples.items()}
+
+
+# Which builtin classes are instances of each ABC in CPython 3.11 (by their methods or because
+# collections.abc registers them).
+_COLLECTIONS = "list tuple str bytes bytearray dict set frozenset range dict_keys dict_values dict_items"
+_ITERATORS = ("list_iterator tuple_iterator str_ascii_iterator range_iterator dict_keyiterator "
+              "dict_valueiterator dict_itemiterator set_iterator bytes_iterator bytearray_iterator "
+              "enumerate zip map filter reversed generator")
+_BUILTIN_NAMES = {
+    "Awaitable": "coroutine",
+    "Coroutine": "coroutine",
+    "AsyncIterable": "async_generator",
+    "AsyncIterator": "async_generator",
+    "AsyncGenerator": "async_generator",
+    "Hashable": ("tuple str bytes frozenset range dict_values int float bool NoneType function "
+                 "builtin_function_or_method type object coroutine async_generator " + _ITERATORS),
+    "Iterable": _COLLECTIONS + " " + _ITERATORS,
+    "Iterator": _ITERATORS,
+    "Generator": "generator",
+    "Reversible": "list tuple str bytes bytearray dict range dict_keys dict_values dict_items",
+    "Sized": _COLLECTIONS,
+    "Container": _COLLECTIONS,
+    "Callable": "function builtin_function_or_method type",
+    "Collection": _COLLECTIONS,
+    "Set": "set frozenset dict_keys dict_items",
+    "MutableSet": "set",
+    "Mapping": "dict",
+    "MutableMapping": "dict",
+    "MappingView": "dict_keys dict_values dict_items",
+    "KeysView": "dict_keys",
+    "ItemsView": "dict_items",
+    "ValuesView": "dict_values",
+    "Sequence": "list tuple str bytes bytearray range",
+    "MutableSequence": "list bytearray",
+    "ByteString": "bytes bytearray",
+}
+_TYPES = _builtin_types()
+_BUILTIN = {abc: frozenset(_TYPES[n] for n in names.split()) for abc, names in _BUILTIN_NAMES.items()}
+_ALL_BUILTIN = frozenset(_TYPES.values())
+
+# The methods that make a class an instance of the one-trick ABCs (their __subclasshook__).
+_METHODS = {
+    "Hashable": ("__hash__",),
+    "Awaitable": ("__await__",),
+    "Coroutine": ("send", "throw", "close", "__await__"),
+    "AsyncIterable": ("__aiter__",),
+    "AsyncIterator": ("__anext__", "__aiter__"),
+    "AsyncGenerator": ("__aiter__", "__anext__", "asend", "athrow", "aclose"),
+    "Iterable": ("__iter__",),
+    "Iterator": ("__iter__", "__next__"),
+    "Reversible": ("__reversed__", "__iter__"),
+    "Generator": ("__iter__", "__next__", "send", "throw", "close"),
+    "Sized": ("__len__",),
+    "Container": ("__contains__",),
+    "Collection": ("__len__", "__iter__", "__contains__"),
+    "Callable": ("__call__",),
+}
+
+
+def _subclasshook(cls, C):
+    name = cls.__name__
+    if _ABCS.get(name) is not cls:
+        return NotImplemented
+    builtin = _BUILTIN.get(name, ())
+    mro = C.__mro__
+    if name == "Hashable":
+        # The nearest class that says: a `__hash__` of None (list, or a class with `__eq__`
+        # only) makes it unhashable.
+        for B in mro:
+            if B in _ALL_BUILTIN:
+                return True if B in builtin else NotImplemented
+            namespace = B.__dict__
+            if "__hash__" in namespace:
+                return True if namespace["__hash__"] is not None else NotImplemented
+        return NotImplemented
+    for B in mro:
+        if B in builtin:
+            return True
+    methods = _METHODS.get(name)
+    if methods is None:
+        return NotImplemented
+    for method in methods:
+        for B in mro:
+            if B in _ALL_BUILTIN:
+                continue
+            namespace = B.__dict__
+            if method in namespace:
+                if namespace[method] is None:
+                    return NotImplemented
+                break
+        else:
+            return NotImplemented
+    return True
+
+
+class Hashable(metaclass=_ABCMeta):
+    __subclasshook__ = classmethod(_subclasshook)
     pass
 
 
-class Awaitable:
+class Awaitable(metaclass=_ABCMeta):
+    __subclasshook__ = classmethod(_subclasshook)
+    __class_getitem__ = classmethod(_GenericAlias)
     pass
 
 
@@ -1406,7 +1696,9 @@ class Coroutine(Awaitable):
     pass
 
 
-class AsyncIterable:
+class AsyncIterable(metaclass=_ABCMeta):
+    __subclasshook__ = classmethod(_subclasshook)
+    __class_getitem__ = classmethod(_GenericAlias)
     pass
 
 
@@ -1419,7 +1711,9 @@ class AsyncGenerator(AsyncIterator):
     pass
 
 
-class Iterable:
+class Iterable(metaclass=_ABCMeta):
+    __subclasshook__ = classmethod(_subclasshook)
+    __class_getitem__ = classmethod(_GenericAlias)
     pass
 
 
@@ -1437,19 +1731,24 @@ class Generator(Iterator):
         return self.send(None)
 
 
-class Sized:
+class Sized(metaclass=_ABCMeta):
+    __subclasshook__ = classmethod(_subclasshook)
     pass
 
 
-class Container:
+class Container(metaclass=_ABCMeta):
+    __subclasshook__ = classmethod(_subclasshook)
+    __class_getitem__ = classmethod(_GenericAlias)
     pass
 
 
-class Callable:
+class Callable(metaclass=_ABCMeta):
+    __subclasshook__ = classmethod(_subclasshook)
     pass
 
 
-class Collection(Sized):
+class Collection(Sized, Iterable, Container):
+    __class_getitem__ = classmethod(_GenericAlias)
     pass
 
 
@@ -1567,22 +1866,23 @@ class MutableMapping(Mapping):
 
 
 class MappingView(Sized):
+    __class_getitem__ = classmethod(_GenericAlias)
     pass
 
 
-class KeysView(MappingView):
+class KeysView(MappingView, Set):
     pass
 
 
-class ItemsView(MappingView):
+class ItemsView(MappingView, Set):
     pass
 
 
-class ValuesView(MappingView):
+class ValuesView(MappingView, Collection):
     pass
 
 
-class Sequence(Reversible):
+class Sequence(Reversible, Collection):
     def __iter__(self):
         i = 0
         try:
@@ -1657,6 +1957,9 @@ class MutableSequence(Sequence):
         self.extend(values)
         return self
 
+
+_ABCS = {name: value for name, value in globals().items() if isinstance(value, _ABCMeta)}
+
 """#
         ),
         LibraryPart(
@@ -1674,7 +1977,11 @@ class MutableSequence(Sequence):
 import sys as _sys
 
 
+_GenericAlias = type(list[int])  # types.GenericAlias, for __class_getitem__
+
+
 class deque:
+    __class_getitem__ = classmethod(_GenericAlias)
     def __init__(self, iterable=(), maxlen=None):
         if maxlen is not None:
             if not isinstance(maxlen, int):
@@ -1852,6 +2159,7 @@ class deque:
 
 
 class _Mapping:
+    __class_getitem__ = classmethod(_GenericAlias)
     # A mapping over a dict `self._data`: what defaultdict, Counter, OrderedDict and UserDict share.
     def __len__(self):
         return len(self._data)
@@ -2186,6 +2494,7 @@ class UserDict(_Mapping):
 
 
 class ChainMap:
+    __class_getitem__ = classmethod(_GenericAlias)
     def __init__(self, *maps):
         self.maps = list(maps) or [{}]
 
@@ -2275,6 +2584,7 @@ class ChainMap:
 
 
 class UserList:
+    __class_getitem__ = classmethod(_GenericAlias)
     def __init__(self, initlist=None):
         self.data = []
         if initlist is not None:
@@ -2943,8 +3253,11 @@ class AsyncExitStack(_BaseExitStack):
 _MISSING = object()
 
 
+_GenericAlias = type(list[int])  # types.GenericAlias, for __class_getitem__
+
+
 class Context:
-    __module__ = "contextvars"
+    __module__ = "_contextvars"
 
     def __init__(self):
         self._vars = {}
@@ -3008,7 +3321,8 @@ def copy_context():
 
 
 class ContextVar:
-    __module__ = "contextvars"
+    __module__ = "_contextvars"
+    __class_getitem__ = classmethod(_GenericAlias)
 
     def __init__(self, name, *, default=_MISSING):
         if not isinstance(name, str):
@@ -3083,7 +3397,8 @@ class _TokenMissing:
 
 
 class Token:
-    __module__ = "contextvars"
+    __module__ = "_contextvars"
+    __class_getitem__ = classmethod(_GenericAlias)
     MISSING = _TokenMissing()
 
     def __init__(self, context, var, old):
@@ -6337,6 +6652,9 @@ WRAPPER_ASSIGNMENTS = ('__module__', '__name__', '__qualname__', '__doc__', '__a
 WRAPPER_UPDATES = ('__dict__',)
 
 
+_GenericAlias = type(list[int])  # types.GenericAlias, for __class_getitem__
+
+
 def update_wrapper(wrapper, wrapped, assigned=WRAPPER_ASSIGNMENTS, updated=WRAPPER_UPDATES):
     for attr in assigned:
         try:
@@ -6387,6 +6705,7 @@ def reduce(function, sequence, initial=_initial_missing):
 
 
 class partial:
+    __class_getitem__ = classmethod(_GenericAlias)
     def __init__(self, func, *args, **keywords):
         if not callable(func):
             raise TypeError("the first argument must be callable")
@@ -6410,6 +6729,7 @@ class partial:
 
 
 class partialmethod:
+    __class_getitem__ = classmethod(_GenericAlias)
     def __init__(self, func, *args, **keywords):
         self.func = func
         self.args = args
@@ -6681,6 +7001,7 @@ _NOT_FOUND = object()
 
 
 class cached_property:
+    __class_getitem__ = classmethod(_GenericAlias)
     """A non-data descriptor: the first read computes the value and stores it on the instance,
     where later reads find it; `del obj.name` forgets it."""
 
@@ -6727,6 +7048,12 @@ class _SingleDispatch:
         return _find_impl(cls, self.registry)
 
     def register(self, cls, func=None):
+        if func is None and not isinstance(cls, type) and getattr(cls, "__annotations__", None):
+            # `@register` on a function: the class is its first parameter's annotation.
+            func = cls
+            argname, cls = next(iter(func.__annotations__.items()))
+            if not isinstance(cls, type):
+                raise TypeError(f"Invalid annotation for {argname!r}. {cls!r} is not a class.")
         if not isinstance(cls, type):
             raise TypeError(
                 f"Invalid first argument to `register()`: {cls!r}. "
@@ -7114,6 +7441,9 @@ class BytesIO(_Memory):
             source: #"""
 # The itertools module, written in Aso: every function of Python 3.11's module, lazy as CPython's.
 
+_GenericAlias = type(list[int])  # types.GenericAlias, for __class_getitem__
+
+
 class count:
     def __init__(self, start=0, step=1):
         for v in (start, step):
@@ -7190,6 +7520,7 @@ def accumulate(iterable, func=None, *, initial=None):
 
 
 class chain:
+    __class_getitem__ = classmethod(_GenericAlias)
     def __init__(self, *iterables):
         self._gen = chain._run(iter(iterables))
 
@@ -10055,15 +10386,19 @@ class TracebackException:
         LibraryPart(
             module: "types",
             file: "types/types.aso",
-            names: ["FunctionType", "LambdaType", "MethodType", "BuiltinFunctionType", "BuiltinMethodType", "ModuleType", "GeneratorType", "AsyncGeneratorType", "NoneType", "EllipsisType", "NotImplementedType", "CoroutineType", "SimpleNamespace", "MappingProxyType", "coroutine", "DynamicClassAttribute", "new_class", "resolve_bases"],
+            names: ["FunctionType", "LambdaType", "MethodType", "BuiltinFunctionType", "BuiltinMethodType", "ModuleType", "GeneratorType", "AsyncGeneratorType", "NoneType", "EllipsisType", "NotImplementedType", "GenericAlias", "UnionType", "TracebackType", "FrameType", "CodeType", "CoroutineType", "SimpleNamespace", "MappingProxyType", "coroutine", "DynamicClassAttribute", "new_class", "resolve_bases"],
             needs: [],
             native: [],
             source: #"""
 # The types module, written in Aso: the types of the interpreter's objects by name,
-# SimpleNamespace, MappingProxyType, coroutine, new_class-free helpers.
+# SimpleNamespace, MappingProxyType, coroutine, new_class-free helpers. (CellType and the
+# descriptor types, WrapperDescriptorType and the like, are not here: Aso has no such objects.)
 
 import sys as _sys
 import _aso
+
+
+_GenericAlias = type(list[int])  # types.GenericAlias, for __class_getitem__
 
 
 def _f():
@@ -10094,6 +10429,19 @@ AsyncGeneratorType = type(_ag())
 NoneType = type(None)
 EllipsisType = type(Ellipsis)
 NotImplementedType = type(NotImplemented)
+GenericAlias = type(list[int])
+UnionType = type(int | str)
+
+
+def _traceback_types():
+    try:
+        raise TypeError
+    except TypeError as e:
+        tb = e.__traceback__
+        return type(tb), type(tb.tb_frame), type(tb.tb_frame.f_code)
+
+
+TracebackType, FrameType, CodeType = _traceback_types()
 
 
 def _make_coroutine_type():
@@ -10131,6 +10479,7 @@ class SimpleNamespace:
 
 
 class MappingProxyType:
+    __class_getitem__ = classmethod(_GenericAlias)
     def __init__(self, mapping):
         if isinstance(mapping, (list, tuple, str)) or not (isinstance(mapping, dict) or hasattr(mapping, '__getitem__')):
             raise TypeError(f"mappingproxy() argument must be a mapping, not {type(mapping).__name__}")
@@ -10307,6 +10656,14 @@ class _SpecialForm(_Final):
     def __ror__(self, other):
         return Union[other, self]
 
+    def __instancecheck__(self, obj):
+        raise TypeError(f"{self} cannot be used with isinstance()")
+
+    def __subclasscheck__(self, cls):
+        if self._name == "Any":
+            return False  # Any is a class in 3.11: no class is a subclass of it
+        raise TypeError(f"{self} cannot be used with issubclass()")
+
 
 class _GenericAlias(_Final):
     # `List[int]`: the origin (`list`), the arguments, and the name typing prints (`List`).
@@ -10357,6 +10714,12 @@ class _GenericAlias(_Final):
     def __mro_entries__(self, bases):
         return (self.__origin__,)
 
+    def __instancecheck__(self, obj):
+        return self.__subclasscheck__(type(obj))
+
+    def __subclasscheck__(self, cls):
+        raise TypeError("Subscripted generics cannot be used with class and instance checks")
+
 
 class _SpecialGenericAlias(_Final):
     # The bare `List`, `Dict`, `Iterable`, ...: subscripting gives a _GenericAlias.
@@ -10389,6 +10752,16 @@ class _SpecialGenericAlias(_Final):
     def __hash__(self):
         return hash(self._name)
 
+    def __instancecheck__(self, obj):
+        return self.__subclasscheck__(type(obj))
+
+    def __subclasscheck__(self, cls):
+        if isinstance(cls, _SpecialGenericAlias):
+            return issubclass(cls.__origin__, self.__origin__)
+        if not isinstance(cls, _GenericAlias):
+            return issubclass(cls, self.__origin__)
+        raise TypeError("Subscripted generics cannot be used with class and instance checks")
+
     def __or__(self, other):
         return Union[self, other]
 
@@ -10413,6 +10786,15 @@ class _UnionGenericAlias(_GenericAlias):
 
     def __hash__(self):
         return hash(frozenset(self.__args__))
+
+    def __instancecheck__(self, obj):
+        return self.__subclasscheck__(type(obj))
+
+    def __subclasscheck__(self, cls):
+        for arg in self.__args__:
+            if issubclass(cls, arg):
+                return True
+        return False
 
 
 class _CallableGenericAlias(_GenericAlias):
@@ -10649,10 +11031,67 @@ class Generic:
         return cls
 
 
-class Protocol(Generic):
-    """Base class for protocol classes. Aso checks no structure: a protocol is a plain base."""
+_SPECIAL_NAMES = frozenset({
+    '__abstractmethods__', '__annotations__', '__dict__', '__doc__', '__init__', '__module__', '__new__',
+    '__slots__', '__subclasshook__', '__weakref__', '__class_getitem__', '__qualname__', '__parameters__',
+    '__orig_bases__', '__init_subclass__', '__match_args__', '_is_protocol', '_is_runtime_protocol',
+    '__protocol_attrs__', '__non_callable_proto_members__', '__type_params__', '__classcell__',
+})
+
+
+def _protocol_attrs(cls):
+    """The members a protocol asks for: what its protocol classes define or annotate."""
+    attrs = set()
+    for base in cls.__mro__[:-1]:
+        if base.__name__ in ('Protocol', 'Generic'):
+            continue
+        annotations = base.__dict__.get('__annotations__', {})
+        for attr in list(base.__dict__.keys()) + list(annotations.keys()):
+            if not attr.startswith('_abc_') and attr not in _SPECIAL_NAMES:
+                attrs.add(attr)
+    return attrs
+
+
+class _ProtocolMeta(type):
+    # isinstance() against a @runtime_checkable protocol checks that the object has every member
+    # (a method member must not be None); other protocols refuse, as in CPython 3.11.
+    def __instancecheck__(cls, instance):
+        if cls.__dict__.get('_is_protocol', False) and cls is not Protocol:
+            if not cls.__dict__.get('_is_runtime_protocol', False):
+                raise TypeError("Instance and class checks can only be used with"
+                                " @runtime_checkable protocols")
+            for attr in _protocol_attrs(cls):
+                if not hasattr(instance, attr):
+                    return False
+                if callable(getattr(cls, attr, None)) and getattr(instance, attr) is None:
+                    return False
+            return True
+        return type(instance) in cls.__mro__ or cls in type(instance).__mro__
+
+    def __subclasscheck__(cls, other):
+        if cls.__dict__.get('_is_protocol', False) and cls is not Protocol:
+            if not cls.__dict__.get('_is_runtime_protocol', False):
+                raise TypeError("Instance and class checks can only be used with"
+                                " @runtime_checkable protocols")
+            if not isinstance(other, type):
+                raise TypeError('issubclass() arg 1 must be a class')
+            for attr in _protocol_attrs(cls):
+                if not any(attr in base.__dict__ for base in other.__mro__):
+                    return False
+            return True
+        return cls in other.__mro__
+
+
+class Protocol(Generic, metaclass=_ProtocolMeta):
+    """Base class for protocol classes: isinstance() against a @runtime_checkable one checks
+    that the object has the protocol's members."""
     __slots__ = ()
     _is_protocol = True
+
+    def __init_subclass__(cls, *args, **kwargs):
+        super().__init_subclass__(*args, **kwargs)
+        if '_is_protocol' not in cls.__dict__:
+            cls._is_protocol = any(b is Protocol for b in cls.__bases__)
 
 
 def _generic_getitem(self, params):
@@ -10660,6 +11099,10 @@ def _generic_getitem(self, params):
 
 
 def runtime_checkable(cls):
+    if not cls.__dict__.get('_is_protocol', False):
+        raise TypeError('@runtime_checkable can be only applied to protocol classes,'
+                        f' got {cls!r}')
+    cls._is_runtime_protocol = True
     return cls
 
 
@@ -10712,32 +11155,60 @@ Pattern = _SpecialGenericAlias(_PatternStandIn, 1, name='Pattern')
 Match = _SpecialGenericAlias(_PatternStandIn, 1, name='Match')
 
 
+@runtime_checkable
 class SupportsInt(Protocol):
     __slots__ = ()
 
+    def __int__(self):
+        pass
 
+
+@runtime_checkable
 class SupportsFloat(Protocol):
     __slots__ = ()
 
+    def __float__(self):
+        pass
 
+
+@runtime_checkable
 class SupportsComplex(Protocol):
     __slots__ = ()
 
+    def __complex__(self):
+        pass
 
+
+@runtime_checkable
 class SupportsBytes(Protocol):
     __slots__ = ()
 
+    def __bytes__(self):
+        pass
 
+
+@runtime_checkable
 class SupportsIndex(Protocol):
     __slots__ = ()
 
+    def __index__(self):
+        pass
 
+
+@runtime_checkable
 class SupportsAbs(Protocol):
     __slots__ = ()
 
+    def __abs__(self):
+        pass
 
+
+@runtime_checkable
 class SupportsRound(Protocol):
     __slots__ = ()
+
+    def __round__(self, ndigits=0):
+        pass
 
 
 class IO(Generic):

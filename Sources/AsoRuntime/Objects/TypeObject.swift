@@ -23,6 +23,9 @@ final class TypeObject: Obj {
     let isException: Bool
     /// The module name shown in `<class 'module.Name'>` (nil for builtins).
     var moduleName: String?
+    /// The module a native class names in its repr and `__module__` when that is not
+    /// `builtins` (`_asyncio` for `Task`); unlike `moduleName`, it leaves the class native.
+    var nativeModuleName: String?
     /// The attribute hooks this class or a base defines (`TypeObject.hook...` bits), as of type
     /// epoch `hooksEpoch`, so that loads and stores on instances of classes without any skip
     /// looking for them (see `Runtime.attributeHooks`).
