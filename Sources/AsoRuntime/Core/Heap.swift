@@ -21,7 +21,7 @@ final class Heap {
     /// Bytes registered since the last collection.
     @exclusivity(unchecked) private var bytesSinceCollection = 0
     /// The allocation volume that triggers the next collection.
-    @exclusivity(unchecked) private var threshold = 8 << 20
+    @exclusivity(unchecked) private var threshold = 2 << 20
     /// The "attention at the next safepoint" flag (a pointer, so the dispatch loop reads it without
     /// an exclusivity check). Allocation raises it to ask for a collection; an interruption (a
     /// signal, Runtime+Signals.swift) raises it too. `Runtime.attend()` lowers it and does the work.
@@ -124,7 +124,7 @@ final class Heap {
         bytesSinceCollection = 0
         // Stress mode collects after (nearly) every allocation while the heap is small, and after
         // a 1/64 growth of a large one, so hostile programs still finish in linear time.
-        threshold = stress ? live >> 6 : max(8 << 20, live)
+        threshold = stress ? live >> 6 : max(2 << 20, live)
         collectionRequested = false
         collections += 1
     }
