@@ -226,8 +226,14 @@ final class EventLoop {
     /// One iteration of `_run_once` after its wait: moves the due timers to the ready queue and
     /// returns how many entries to run in this iteration (what is ready now; what they schedule
     /// waits for the next iteration).
+    /// Set for one iteration after a virtual clock jumped to a deadline: the timers due within
+    /// that much more run with it, as CPython's would after a selector wait in whole milliseconds
+    /// (rounded up) found them due together.
+    var jumpSlack = 0.0
+
     func beginIteration() -> Int {
-        let end = time() + 1e-9
+        let end = time() + 1e-9 + jumpSlack
+        jumpSlack = 0
         // (Written as asyncio's `if handle._when >= end_time: break`, so a NaN deadline is due now.)
         while let first = timers.first, !(first.when >= end) {
             if let timer = popTimer(), !timer.isCancelled { ready.append(timer.item) }

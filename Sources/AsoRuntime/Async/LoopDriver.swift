@@ -156,7 +156,9 @@ final class LoopDriver {
                     // Nothing is ready and no I/O is in flight:
                     // a virtual clock moves to the deadline, the system clock waits for it.
                     let wait = next - loop.time()
-                    if wait > 0 && !(jumping && loop.externalPending == 0 && loop.clock.skip(to: next)) {
+                    if wait > 0 && jumping && loop.externalPending == 0 && loop.clock.skip(to: next) {
+                        loop.jumpSlack = 0.001
+                    } else if wait > 0 {
                         // In whole milliseconds, rounded up, as asyncio's selector waits: the
                         // timers due by then all run in the next iteration, as under CPython.
                         let nanos = Int64((min(wait, 86400) * 1e3).rounded(.up)) * 1_000_000
