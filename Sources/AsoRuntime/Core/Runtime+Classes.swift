@@ -13,7 +13,8 @@ extension Runtime {
         guard args.count >= 2, let body = args[0].asFunction, let name = args[1].asStr?.value else {
             throw typeError("__build_class__: func must be a function")
         }
-        let baseValues = Array(args.positional.dropFirst(2))
+        let originalBases = Array(args.positional.dropFirst(2))
+        let baseValues = try resolvedBases(originalBases)
         var keywords = args.keywords
         var explicitMeta: Value?
         if let i = keywords.firstIndex(where: { $0.name == "metaclass" }) {
@@ -43,6 +44,9 @@ extension Runtime {
         tempRoots.append(Value(ns))
         defer { tempRoots.removeLast() }
         let cell = try callFunction(body, [], keywords: [], namespace: Value(ns))
+        if baseValues.count != originalBases.count || zip(baseValues, originalBases).contains(where: { !$0.isIdentical(to: $1) }) {
+            try ns.set(newStr("__orig_bases__"), newTuple(originalBases), self)
+        }
         let cls: Value
         if meta === types.type {
             cls = Value(try makeClass(meta: meta, name: name, bases: baseValues, namespace: ns, keywords: keywords))
@@ -51,6 +55,26 @@ extension Runtime {
         }
         if let c = cell.asObject(.cell, CellObj.self), c.contents.isNull || c.contents.isNone { c.contents = cls }
         return cls
+    }
+
+    /// The bases of a class statement with each base that is not a class replaced by what its
+    /// `__mro_entries__(bases)` returns (`class Box(Generic[T])`: the alias stands for Generic).
+    private func resolvedBases(_ bases: [Value]) throws -> [Value] {
+        guard bases.contains(where: { $0.asType == nil }) else { return bases }
+        let original = newTuple(bases)
+        tempRoots.append(original)
+        defer { tempRoots.removeLast() }
+        var out: [Value] = []
+        for b in bases {
+            guard b.asType == nil, let entries = try findAttribute(b, "__mro_entries__") else {
+                out.append(b)
+                continue
+            }
+            let r = try call(entries, [original])
+            guard let t = r.asTuple else { throw typeError("__mro_entries__ must return a tuple") }
+            out.append(contentsOf: t.items)
+        }
+        return out
     }
 
     /// The most derived of `meta` and the metaclasses of `bases` (CPython's

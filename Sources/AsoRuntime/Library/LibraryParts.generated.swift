@@ -10696,7 +10696,18 @@ class _GenericAlias(_Final):
     def __call__(self, *args, **kwargs):
         if not self._inst:
             raise TypeError(f"Type {self._name} cannot be instantiated; use {self.__origin__.__name__}() instead")
-        return self.__origin__(*args, **kwargs)
+        result = self.__origin__(*args, **kwargs)
+        try:
+            result.__orig_class__ = self
+        except Exception:
+            pass
+        return result
+
+    def __getattr__(self, attr):
+        # `Box[int].make()`: what is not a dunder comes from the origin, as in CPython.
+        if attr.startswith('__') and attr.endswith('__'):
+            raise AttributeError(attr)
+        return getattr(self.__origin__, attr)
 
     def __getitem__(self, params):
         if not isinstance(params, tuple):
@@ -10712,6 +10723,22 @@ class _GenericAlias(_Final):
         return Union[other, self]
 
     def __mro_entries__(self, bases):
+        if self._name:
+            # A generic builtin or ABC (`List[int]`): the class, and Generic unless a later
+            # base brings it.
+            res = [] if self.__origin__ in bases else [self.__origin__]
+            i = bases.index(self)
+            for b in bases[i + 1:]:
+                if isinstance(b, _GenericAlias) or (isinstance(b, type) and issubclass(b, Generic)):
+                    break
+            else:
+                res.append(Generic)
+            return tuple(res)
+        if self.__origin__ is Generic:
+            i = bases.index(self)
+            for b in bases[i + 1:]:
+                if isinstance(b, _GenericAlias) and b is not self:
+                    return ()
         return (self.__origin__,)
 
     def __instancecheck__(self, obj):
@@ -10744,7 +10771,18 @@ class _SpecialGenericAlias(_Final):
     def __call__(self, *args, **kwargs):
         if not self._inst:
             raise TypeError(f"Type {self._name} cannot be instantiated; use {self.__origin__.__name__}() instead")
-        return self.__origin__(*args, **kwargs)
+        result = self.__origin__(*args, **kwargs)
+        try:
+            result.__orig_class__ = self
+        except Exception:
+            pass
+        return result
+
+    def __getattr__(self, attr):
+        # `Box[int].make()`: what is not a dunder comes from the origin, as in CPython.
+        if attr.startswith('__') and attr.endswith('__'):
+            raise AttributeError(attr)
+        return getattr(self.__origin__, attr)
 
     def __eq__(self, other):
         return self is other
@@ -11022,13 +11060,31 @@ AnyStr.__module__ = 'typing'
 
 
 class Generic:
-    """Abstract base class for generic types. `Generic[T]` is Generic itself in Aso, so that a
-    class may name it as its base."""
+    """Abstract base class for generic types. `Generic[T]` and `Box[int]` are aliases (their
+    base, in a class statement, is the class itself); calling `Box[int](...)` makes a Box."""
     __slots__ = ()
     _is_protocol = False
 
     def __class_getitem__(cls, params):
-        return cls
+        if not isinstance(params, tuple):
+            params = (params,)
+        if not params and cls is not Generic and cls.__name__ != 'Protocol':
+            raise TypeError(f"Parameter list to {cls.__qualname__}[...] cannot be empty")
+        return _GenericAlias(cls, params)
+
+    def __init_subclass__(cls, *args, **kwargs):
+        super().__init_subclass__(*args, **kwargs)
+        # The type variables the class is generic in: those of its Generic[...] base, else those
+        # of its generic bases in order.
+        tvars = []
+        for base in cls.__dict__.get('__orig_bases__', ()):
+            if isinstance(base, _GenericAlias) and base.__origin__ is Generic:
+                tvars = list(base.__parameters__)
+                break
+            for t in getattr(base, '__parameters__', ()):
+                if t not in tvars:
+                    tvars.append(t)
+        cls.__parameters__ = tuple(tvars)
 
 
 _SPECIAL_NAMES = frozenset({
