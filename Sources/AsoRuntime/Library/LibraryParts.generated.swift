@@ -469,14 +469,27 @@ class TaskGroup:
         self._base_error = None
         self._on_completed_fut = None
 
+    def __repr__(self):
+        parts = [""]
+        if self._tasks:
+            parts.append(f"tasks={len(self._tasks)}")
+        if self._errors:
+            parts.append(f"errors={len(self._errors)}")
+        if self._aborting:
+            parts.append("cancelling")
+        elif self._entered:
+            parts.append("entered")
+        return "<TaskGroup" + " ".join(parts) + ">"
+
     async def __aenter__(self):
         if self._entered:
-            raise RuntimeError("TaskGroup has been already entered")
-        self._entered = True
-        self._loop = get_running_loop()
+            raise RuntimeError(f"TaskGroup {self!r} has already been entered")
+        if self._loop is None:
+            self._loop = get_running_loop()
         self._parent_task = current_task()
         if self._parent_task is None:
-            raise RuntimeError("TaskGroup cannot determine the parent task")
+            raise RuntimeError(f"TaskGroup {self!r} cannot determine the parent task")
+        self._entered = True
         return self
 
     async def __aexit__(self, et, exc, tb):
@@ -512,11 +525,11 @@ class TaskGroup:
 
     def create_task(self, coro, *, name=None, context=None):
         if not self._entered:
-            raise RuntimeError("TaskGroup has not been entered")
+            raise RuntimeError(f"TaskGroup {self!r} has not been entered")
         if self._exiting and not self._tasks:
-            raise RuntimeError("TaskGroup is finished")
+            raise RuntimeError(f"TaskGroup {self!r} is finished")
         if self._aborting:
-            raise RuntimeError("TaskGroup is shutting down")
+            raise RuntimeError(f"TaskGroup {self!r} is shutting down")
         task = self._loop.create_task(coro, name=name)
         if task.done():
             self._on_task_done(task)
