@@ -10678,7 +10678,27 @@ class _SpecialForm(_Final):
         raise TypeError(f"{self} cannot be used with issubclass()")
 
 
-class _GenericAlias(_Final):
+class _BaseGenericAlias(_Final):
+    # What the bare and the subscripted aliases share: calling one makes an instance of the
+    # origin (noting the alias in `__orig_class__`), and other attributes come from the origin.
+    def __call__(self, *args, **kwargs):
+        if not self._inst:
+            raise TypeError(f"Type {self._name} cannot be instantiated; use {self.__origin__.__name__}() instead")
+        result = self.__origin__(*args, **kwargs)
+        try:
+            result.__orig_class__ = self
+        except Exception:
+            pass
+        return result
+
+    def __getattr__(self, attr):
+        # `Box[int].make()`: what is not a dunder comes from the origin, as in CPython.
+        if attr.startswith('__') and attr.endswith('__'):
+            raise AttributeError(attr)
+        return getattr(self.__origin__, attr)
+
+
+class _GenericAlias(_BaseGenericAlias):
     # `List[int]`: the origin (`list`), the arguments, and the name typing prints (`List`).
     def __init__(self, origin, args, name=None, inst=True, special=None):
         if not isinstance(args, tuple):
@@ -10705,22 +10725,6 @@ class _GenericAlias(_Final):
 
     def __hash__(self):
         return hash((self.__origin__, self.__args__))
-
-    def __call__(self, *args, **kwargs):
-        if not self._inst:
-            raise TypeError(f"Type {self._name} cannot be instantiated; use {self.__origin__.__name__}() instead")
-        result = self.__origin__(*args, **kwargs)
-        try:
-            result.__orig_class__ = self
-        except Exception:
-            pass
-        return result
-
-    def __getattr__(self, attr):
-        # `Box[int].make()`: what is not a dunder comes from the origin, as in CPython.
-        if attr.startswith('__') and attr.endswith('__'):
-            raise AttributeError(attr)
-        return getattr(self.__origin__, attr)
 
     def __getitem__(self, params):
         if not isinstance(params, tuple):
@@ -10761,7 +10765,7 @@ class _GenericAlias(_Final):
         raise TypeError("Subscripted generics cannot be used with class and instance checks")
 
 
-class _SpecialGenericAlias(_Final):
+class _SpecialGenericAlias(_BaseGenericAlias):
     # The bare `List`, `Dict`, `Iterable`, ...: subscripting gives a _GenericAlias.
     def __init__(self, origin, nparams, inst=True, name=None):
         self.__origin__ = origin
@@ -10780,22 +10784,6 @@ class _SpecialGenericAlias(_Final):
             raise TypeError(f"Too {'many' if len(params) > n else 'few'} arguments for {self};"
                             f" actual {len(params)}, expected {n}")
         return _GenericAlias(self.__origin__, params, self._name, self._inst)
-
-    def __call__(self, *args, **kwargs):
-        if not self._inst:
-            raise TypeError(f"Type {self._name} cannot be instantiated; use {self.__origin__.__name__}() instead")
-        result = self.__origin__(*args, **kwargs)
-        try:
-            result.__orig_class__ = self
-        except Exception:
-            pass
-        return result
-
-    def __getattr__(self, attr):
-        # `Box[int].make()`: what is not a dunder comes from the origin, as in CPython.
-        if attr.startswith('__') and attr.endswith('__'):
-            raise AttributeError(attr)
-        return getattr(self.__origin__, attr)
 
     def __eq__(self, other):
         return self is other
