@@ -111,11 +111,7 @@ extension Runtime {
     /// gathered so far stay rooted while the iterator runs script code.
     func collectValues(_ v: Value) throws -> [Value] {
         // CPython asks a subclass of a builtin container for its length first.
-        let subclass: Bool
-        if case .object(let u) = v {
-            subclass = u._withUnsafeGuaranteedRef { $0.kind != .other && $0.kind != .instance && $0.isNativeSubclass }
-        } else { subclass = false }
-        return try iterateToArray(v, lengthHint: subclass)
+        return try iterateToArray(v, lengthHint: isNativeSubclassValue(v))
     }
 
     /// The method `name` of a script-defined instance's class, or nil (for the builtins that

@@ -206,9 +206,7 @@ extension Runtime {
     /// size before filling a list or tuple from it: a negative or too large `__len__` is an
     /// error, a TypeError from it is ignored.
     func askLengthHint(_ v: Value) throws {
-        guard case .object(let u) = v,
-              u._withUnsafeGuaranteedRef({ $0.kind == .instance || ($0.kind != .other && $0.isNativeSubclass) }),
-              let f = userMethod(v, "__len__") else { return }
+        guard isScriptInstance(v), let f = userMethod(v, "__len__") else { return }
         do {
             _ = try lengthFromDunder(try callFunction(f, [v], keywords: []))
         } catch let e as ScriptError where e.exception.type.isSubtype(of: exc.typeError) {}
