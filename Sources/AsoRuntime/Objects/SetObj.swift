@@ -96,7 +96,8 @@ struct SetTable {
                 }
                 if !k.isNull && hashes[j] == hash {
                     if try isKey(k) { return false }
-                } else if k.isNull && hashes[j] == -1 && freeSlot < 0 {
+                } else if k.isNull && hashes[j] == -1 {
+                    // CPython's set keeps the last dummy of the probe path, not the first.
                     freeSlot = j
                 }
                 if probes == 0 { break }
