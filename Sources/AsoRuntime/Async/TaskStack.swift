@@ -56,6 +56,37 @@ extension Runtime {
         }
     }
 
+    /// The introspection attributes of generators, coroutines and async generators (`gi_frame`,
+    /// `cr_await`, `ag_code`, ..., `__name__`), nil for any other name.
+    func generatorAttribute(_ g: GeneratorObj, _ name: String) -> Value? {
+        if name == "__name__" { return newStr(g.function.name) }
+        if name == "__qualname__" { return newStr(g.function.qualifiedName) }
+        let prefix: String
+        if g.type === types.coroutine { prefix = "cr_" } else if g.type === types.generator { prefix = "gi_" } else { prefix = "ag_" }
+        guard name.hasPrefix(prefix) else { return nil }
+        switch name.dropFirst(3) {
+        case "running": return .bool(g.state == .running)
+        case "suspended" where prefix == "gi_": return .bool(g.state == .suspended || g.state == .delegated)
+        case "code": return Value(heap.register(CodeInfoObj(code: g.function.code.code, type: types.code)))
+        case "frame": return g.state == .finished ? .none : newFrame(g.function.code.code, line: coroutineLine(g))
+        case "yieldfrom" where prefix == "gi_", "await" where prefix != "gi_": return delegatedTo(g) ?? Value.none
+        case "origin" where prefix == "cr_": return Value.none
+        default: return nil
+        }
+    }
+
+    /// What a suspended generator or coroutine is delegating to (`yield from`, `await`): the
+    /// iterator its frame keeps below the delegation loop's value, nil when it is not in one.
+    private func delegatedTo(_ g: GeneratorObj) -> Value? {
+        guard g.state == .suspended, g.fiber.frameCount > 0 else { return nil }
+        let frame = g.fiber.frames[0]
+        if g.fiber.frameCount > 1 {
+            // An awaited coroutine's frame runs above this one; `send` left `(it v)` here.
+            return frame.sp >= 2 ? g.fiber.stack[frame.sp - 2] : nil
+        }
+        return delegation(g)?.iterator
+    }
+
     /// base_tasks' `_task_get_stack`: the frames, outermost first, at most `limit` of them (the
     /// innermost ones for a suspended task, the outermost ones of a traceback).
     func taskStack(_ task: TaskObj, limit: Int?) -> [Value] {

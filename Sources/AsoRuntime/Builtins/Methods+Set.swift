@@ -26,10 +26,10 @@ extension Runtime {
         }
         defineMethod(t, "pop") { rt, me, a in
             try a.none(rt)
-            guard let s = me.asSet, let k = s.table.keys.first(where: { !$0.isNull }) else {
+            guard let s = me.asSet, let k = s.table.popAny() else {
                 throw rt.error(rt.exc.keyError, "pop from an empty set")
             }
-            try s.remove(k, rt)
+            s.version &+= 1
             return k
         }
         defineMethod(t, "clear") { rt, me, a in
@@ -47,20 +47,29 @@ extension Runtime {
             try a.noKeywords(rt)
             guard let s = me.asSet else { return .none }
             let result = try rt.setIntersection(s, a.array, frozen: false)
-            rt.replaceSetContents(s, with: result)
+            if result !== s { s.replaceContents(with: result.table) }
             return .none
         }
         defineMethod(t, "difference_update") { rt, me, a in
             try a.noKeywords(rt)
             guard let s = me.asSet else { return .none }
-            for other in a.array { for k in try rt.iterateToArray(other) { try s.remove(k, rt) } }
+            for other in a.array { try rt.setDifferenceUpdate(s, other) }
             return .none
         }
         defineMethod(t, "symmetric_difference_update") { rt, me, a in
             let other = try a.one(rt)
             guard let s = me.asSet else { return .none }
-            let o = try rt.newSetFrom(try rt.iterateToArray(other))
-            for k in o.liveKeys { if try s.contains(k, rt) { try s.remove(k, rt) } else { try s.add(k, rt) } }
+            if other.isIdentical(to: me) {
+                s.table.removeAll()
+                s.version &+= 1
+                return .none
+            }
+            // A dict's keys are toggled in its order; other iterables become a set first.
+            let source = try other.asDict.map { Value($0) } ?? Value(rt.setOperand(other))
+            rt.tempRoots.append(source)
+            defer { rt.tempRoots.removeLast() }
+            let keys = source.asDict?.liveKeys ?? source.asSet?.liveKeys ?? []
+            for k in keys { if try !s.remove(k, rt) { try s.add(k, rt) } }
             return .none
         }
         for ty in [types.set, types.frozenset] {
@@ -92,23 +101,25 @@ extension Runtime {
         defineMethod(t, "difference") { rt, me, a in
             try a.noKeywords(rt)
             guard let s = me.asSet else { return .none }
-            var r = s
-            for other in a.array {
-                let o = try rt.setOperand(other)
-                rt.tempRoots.append(Value(o))
-                defer { rt.tempRoots.removeLast() }
-                r = try rt.setDifference(r, o, frozen: s.kind == .frozenset)
-            }
-            if r === s { r = try rt.copySet(s, frozen: s.kind == .frozenset) }
+            let frozen = s.kind == .frozenset
+            guard let first = a.array.first else { return Value(try rt.copySet(s, frozen: frozen)) }
+            let r = try rt.setDifference(s, first, frozen: frozen)
+            rt.tempRoots.append(Value(r))
+            defer { rt.tempRoots.removeLast() }
+            for other in a.array.dropFirst() { try rt.setDifferenceUpdate(r, other) }
             return Value(r)
         }
         defineMethod(t, "symmetric_difference") { rt, me, a in
             let other = try a.one(rt)
             guard let s = me.asSet else { return .none }
-            let o = try rt.newSetFrom(try rt.iterateToArray(other))
-            rt.tempRoots.append(Value(o))
+            // CPython's set_symmetric_difference: a new set made from the operand, with each key
+            // of the receiver toggled in it.
+            let r = rt.newSet(frozen: s.kind == .frozenset)
+            rt.tempRoots.append(Value(r))
             defer { rt.tempRoots.removeLast() }
-            return try rt.setOperation(.xor, s, o, inplace: false)
+            try rt.setUpdate(r, from: other)
+            try rt.toggleKeys(of: s, in: r)
+            return Value(r)
         }
         defineMethod(t, "issubset") { rt, me, a in
             let other = try a.one(rt)
@@ -138,21 +149,18 @@ extension Runtime {
     }
 
 
+    /// CPython's set_intersection_multi: a copy without operands, else each operand in turn
+    /// intersected with the result so far (the receiver itself for the first).
     private func setIntersection(_ s: SetObj, _ others: [Value], frozen: Bool) throws -> SetObj {
-        var keys = s.liveKeys
+        guard !others.isEmpty else { return try copySet(s, frozen: frozen) }
+        var r = s
+        tempRoots.append(Value(s))
+        let slot = tempRoots.count - 1
+        defer { tempRoots.removeLast() }
         for other in others {
-            let o = try setOperand(other)
-            tempRoots.append(Value(o))
-            defer { tempRoots.removeLast() }
-            keys = try keys.filter { try o.contains($0, self) }
+            r = try setIntersection(r, with: other, frozen: frozen)
+            tempRoots[slot] = Value(r)
         }
-        let r = newSet(frozen: frozen)
-        for k in keys { try r.add(k, self) }
         return r
-    }
-
-    private func replaceSetContents(_ s: SetObj, with r: SetObj) {
-        s.table = r.table
-        s.version &+= 1
     }
 }

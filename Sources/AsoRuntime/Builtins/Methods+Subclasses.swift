@@ -246,6 +246,7 @@ extension Runtime {
         case .set, .frozenset:
             let s = newSet(frozen: o.kind == .frozenset)
             s.table = unsafeDowncast(o, to: SetObj.self).table
+            s.table.finger = 0
             return Value(s)
         case .instance: return numberCore(v) ?? v
         default: return v

@@ -115,6 +115,8 @@ extension Runtime {
                 default:
                     if let v = try findAttribute(m.function, name) { return v }
                 }
+            case .generator:
+                if let v = generatorAttribute(unsafeDowncast(o, to: GeneratorObj.self), name) { return v }
             case .native:
                 let f = unsafeDowncast(o, to: NativeFunctionObj.self)
                 if name == "__name__" || name == "__qualname__" { return newStr(f.name) }

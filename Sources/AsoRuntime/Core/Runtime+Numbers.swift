@@ -413,11 +413,10 @@ extension Runtime {
         if inplace {
             switch op {
             case .or: try x.merge(y, self)
-            case .subtract: for k in y.liveKeys { try x.remove(k, self) }
+            case .subtract: try setDifferenceUpdate(x, Value(y))
             case .and:
                 let r = try setIntersection(x, y, frozen: frozen)
-                x.table = r.table
-                x.version &+= 1
+                x.replaceContents(with: r.table)
             case .xor:
                 for k in y.liveKeys { if try x.contains(k, self) { try x.remove(k, self) } else { try x.add(k, self) } }
             default: break
@@ -430,7 +429,7 @@ extension Runtime {
             try r.merge(y, self)
             return Value(r)
         case .and: return Value(try setIntersection(x, y, frozen: frozen))
-        case .subtract: return Value(try setDifference(x, y, frozen: frozen))
+        case .subtract: return Value(try setDifference(x, Value(y), frozen: frozen))
         default: return Value(try setSymmetricDifference(x, y, frozen: frozen))
         }
     }

@@ -67,6 +67,7 @@ extension Runtime {
         case .set, .frozenset:
             let s = SetSubObj(frozen: o.kind == .frozenset, type: cls)
             s.table = unsafeDowncast(o, to: SetObj.self).table
+            s.table.finger = 0
             made = s
         case .str: made = StrSubObj(unsafeDowncast(o, to: StrObj.self).value, type: cls)
         case .bytes: made = BytesSubObj(unsafeDowncast(o, to: BytesObj.self).bytes, type: cls)

@@ -16,6 +16,8 @@ struct SetTable {
     var count = 0
     /// Live keys plus dummies.
     var fill = 0
+    /// Where `popAny` starts looking (CPython's search finger): one past the last slot popped.
+    var finger = 0
 
     static let minSize = 8
     static let linearProbes = 9
@@ -139,6 +141,8 @@ struct SetTable {
     mutating func resize(_ minUsed: Int) {
         var size = SetTable.minSize
         while size <= minUsed { size <<= 1 }
+        // A small table without dummies stays as it is.
+        if size == SetTable.minSize && keys.count == size && fill == count { return }
         let oldKeys = keys, oldHashes = hashes
         keys = [Value](repeating: .null, count: size)
         hashes = [Int](repeating: 0, count: size)
@@ -176,6 +180,24 @@ struct SetTable {
         if (fill + n) * 5 >= mask * 3 { resize((count + n) * 2) }
     }
 
+    /// Removes and returns the key `set.pop()` takes: the first live slot at or after the finger,
+    /// wrapping around; nil when the set is empty.
+    mutating func popAny() -> Value? {
+        if count == 0 { return nil }
+        let size = keys.count
+        var j = finger & mask
+        for _ in 0..<size {
+            if !keys[j].isNull {
+                let key = keys[j]
+                remove(at: j)
+                finger = j &+ 1
+                return key
+            }
+            j = j == mask ? 0 : j + 1
+        }
+        return nil
+    }
+
     mutating func removeAll() {
         keys = []; hashes = []; count = 0; fill = 0
     }
@@ -189,6 +211,15 @@ struct SetTable {
 /// `set` and `frozenset` (kind tells which).
 class SetObj: Obj {
     final var table = SetTable()
+
+    /// Takes another table's keys, as CPython's set_swap_bodies does for in-place operators: the
+    /// pop finger stays this set's own.
+    final func replaceContents(with other: SetTable) {
+        let finger = table.finger
+        table = other
+        table.finger = finger
+        version &+= 1
+    }
     /// Bumped when a key is added or removed, so iterators can detect a changed size.
     final var version = 0
     init(frozen: Bool, type: TypeObject) { super.init(kind: frozen ? .frozenset : .set, type: type) }
@@ -222,12 +253,13 @@ class SetObj: Obj {
     }
     /// Adds every key of another set, as CPython's set_merge does.
     final func merge(_ other: SetObj, _ rt: Runtime) throws {
-        if table.fill == 0 || other.table.count == 0 {
-            try table.merge(other.table, rt)  // no key comparisons on these paths
+        if other === self || other.table.count == 0 { return }
+        // One resize first; a table left without keys or dummies then takes the other's slots
+        // with no key comparisons.
+        table.reserve(adding: other.table.count)
+        if table.fill == 0 {
+            try table.merge(other.table, rt)
         } else {
-            if (table.fill + other.table.count) * 5 >= table.mask * 3 {
-                table.resize((table.count + other.table.count) * 2)
-            }
             let keys = other.table.keys, hashes = other.table.hashes
             for i in 0..<keys.count where !keys[i].isNull {
                 if try table.find(keys[i], hash: hashes[i], rt) == nil { table.insertAbsent(keys[i], hash: hashes[i]) }
@@ -261,33 +293,90 @@ extension Runtime {
         return r
     }
 
-    /// `a & b`: walks the smaller set, in its table order.
+    /// `a & b`: walks the smaller set, in its table order (CPython's set_intersection).
     func setIntersection(_ a: SetObj, _ b: SetObj, frozen: Bool) throws -> SetObj {
+        if a === b { return try copySet(a, frozen: frozen) }
         let r = newSet(frozen: frozen)
         let (small, large) = b.count > a.count ? (a, b) : (b, a)
         for k in small.liveKeys where try large.contains(k, self) { try r.add(k, self) }
         return r
     }
 
-    /// `a - b`: a copy of `a` less `b` when `b` is small, else `a`'s keys not in `b`.
-    func setDifference(_ a: SetObj, _ b: SetObj, frozen: Bool) throws -> SetObj {
-        if (a.count >> 2) > b.count {
-            let r = try copySet(a, frozen: frozen)
-            for k in b.liveKeys { try r.remove(k, self) }
+    /// `s.intersection(other)` for any iterable: a set goes the way of `&`; another iterable's
+    /// items found in `s` are added in its order (its objects, not `s`'s), until all of `s` is found.
+    func setIntersection(_ s: SetObj, with other: Value, frozen: Bool) throws -> SetObj {
+        if let o = other.asSet { return try setIntersection(s, o, frozen: frozen) }
+        let r = newSet(frozen: frozen)
+        tempRoots.append(Value(r))
+        defer { tempRoots.removeLast() }
+        let it = try iterate(other)
+        tempRoots.append(it)
+        defer { tempRoots.removeLast() }
+        while let v = try next(it) {
+            if try s.contains(v, self) {
+                try r.add(v, self)
+                if r.count >= s.count { break }
+            }
+        }
+        return r
+    }
+
+    /// `s - other` (CPython's set_difference): a copy of `s` less `other` when `other` is small or
+    /// not a set or dict, else the keys of `s` not in `other`, added to a new set in table order.
+    func setDifference(_ s: SetObj, _ other: Value, frozen: Bool) throws -> SetObj {
+        let otherSize: Int
+        if let o = other.asSet { otherSize = o.count } else if let d = other.asDict { otherSize = d.count } else { otherSize = -1 }
+        if otherSize < 0 || (s.count >> 2) > otherSize {
+            let r = try copySet(s, frozen: frozen)
+            tempRoots.append(Value(r))
+            defer { tempRoots.removeLast() }
+            try setDifferenceUpdate(r, other)
             return r
         }
         let r = newSet(frozen: frozen)
-        for k in a.liveKeys where !(try b.contains(k, self)) { try r.add(k, self) }
+        if let d = other.asDict {
+            for k in s.liveKeys where try d.table.find(k, hash: hash(k), self) == nil { try r.add(k, self) }
+        } else if let o = other.asSet {
+            for k in s.liveKeys where !(try o.contains(k, self)) { try r.add(k, self) }
+        }
         return r
+    }
+
+    /// `s -= other`, `s.difference_update(other)` (CPython's set_difference_update_internal):
+    /// discards `other`'s keys (a set more than 8 times larger is first cut down to the common
+    /// keys), then rebuilds the table when more than a quarter of it is dummies.
+    func setDifferenceUpdate(_ s: SetObj, _ other: Value) throws {
+        if let o = other.asSet {
+            if o === s {
+                s.table.removeAll()
+                s.version &+= 1
+                return
+            }
+            let source = (o.count >> 3) > s.count ? try setIntersection(s, o, frozen: false) : o
+            for k in source.liveKeys { try s.remove(k, self) }
+        } else {
+            let it = try iterate(other)
+            tempRoots.append(it)
+            defer { tempRoots.removeLast() }
+            while let v = try next(it) { try s.remove(v, self) }
+        }
+        if s.table.fill - s.table.count > s.table.mask / 4 {
+            s.table.resize(s.count > 50000 ? s.count * 2 : s.count * 4)
+            s.version &+= 1
+        }
     }
 
     /// `a ^ b`: a copy of `b`, then each key of `a` toggled in it.
     func setSymmetricDifference(_ a: SetObj, _ b: SetObj, frozen: Bool) throws -> SetObj {
         let r = newSet(frozen: frozen)
         try r.merge(b, self)
-        for k in a.liveKeys {
-            if try r.contains(k, self) { try r.remove(k, self) } else { try r.add(k, self) }
-        }
+        try toggleKeys(of: a, in: r)
         return r
+    }
+
+    /// Removes from `target` each key of `source` it holds and adds the others, in `source`'s
+    /// table order.
+    func toggleKeys(of source: SetObj, in target: SetObj) throws {
+        for k in source.liveKeys where try !target.remove(k, self) { try target.add(k, self) }
     }
 }

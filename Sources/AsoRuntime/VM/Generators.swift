@@ -143,7 +143,9 @@ extension Runtime {
     func resume(_ g: GeneratorObj, sending v: Value) throws -> ResumeResult {
         switch g.state {
         case .running, .delegated: throw alreadyExecuting(g)
-        case .finished: return .returned(.none)
+        case .finished:
+            if g.type === types.coroutine { throw runtimeError("cannot reuse already awaited coroutine") }
+            return .returned(.none)
         case .created:
             if !v.isNone { throw typeError("can't send non-None value to a just-started generator") }
             return try resume(g, .fresh)
@@ -156,6 +158,8 @@ extension Runtime {
     func resumeThrowing(_ g: GeneratorObj, _ e: ExceptionObj) throws -> ResumeResult {
         switch g.state {
         case .running, .delegated: throw alreadyExecuting(g)
+        case .finished where g.type === types.coroutine:
+            throw runtimeError("cannot reuse already awaited coroutine")
         case .finished, .created:
             g.state = .finished
             throw ScriptError(exception: e)
