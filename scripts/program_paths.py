@@ -23,6 +23,7 @@ def normalised_stderr(err, folder):
         return f'File "{file}"'
     text = err.decode("utf-8", errors="surrogateescape")
     text = re.sub(r'File "([^"]*)"', name, text)
-    # Warnings name their file at the start of a line ("path:line: RuntimeWarning: ...").
-    text = re.sub(r'(?m)^' + re.escape(folder + os.sep), "", text)
+    # Warnings name their file at the start of a line ("path:line: RuntimeWarning: ..."), and
+    # reprs inside a line ("coro=<f() running at path:line>").
+    text = text.replace(folder + os.sep, "")
     return text.encode("utf-8", errors="surrogateescape")

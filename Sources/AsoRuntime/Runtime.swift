@@ -214,8 +214,11 @@ package final class Runtime {
     var neverAwaited: [String] = []
     /// The "never awaited" warnings written so far (each place warns once).
     var warnedNeverAwaited = Set<String>()
-    /// Tasks made so far (for their default names, `Task-N`).
+    /// Tasks made so far (their order; also their default names, `Task-N`, while no task was named).
     var tasksCreated = 0
+    /// The number in the last default task name (`Task-<n>`): CPython counts only the tasks made
+    /// without a name.
+    var taskNamesNumbered = 0
     /// Tasks that ended with an exception, checked at the end of `asyncio.run` for ones whose
     /// exception nobody retrieved.
     var finishedWithException: [TaskObj] = []

@@ -26,6 +26,28 @@ extension Runtime {
             if rt.loop == nil { _ = try rt.getEventLoop() }
             return Value(rt.newFuture())
         }
+        // `Task(coro, *, loop=None, name=None, context=None)`: scheduled on `loop`, else the
+        // running loop, else the current one; named at once.
+        types.task.construct = { rt, args in
+            try rt.checkKeywords(args, ["coro", "loop", "name", "context"], "Task")
+            // (The requested class comes first.)
+            let positional = Array(args.positional.dropFirst())
+            guard let coro = positional.first ?? args.keyword("coro") else {
+                throw rt.typeError("Task.__init__() missing required argument 'coro' (pos 1)")
+            }
+            if positional.count > 1 {
+                throw rt.typeError("Task.__init__() takes at most 1 positional argument (\(positional.count) given)")
+            }
+            var target = rt.loop
+            if let l = args.keyword("loop"), !l.isNone {
+                guard let given = rt.eventLoop(of: l) else { throw rt.runtimeError("Event loop is closed") }
+                target = given
+            } else if target == nil {
+                target = rt.eventLoop(of: try rt.getEventLoop())
+            }
+            return Value(try rt.createTask(coro, name: args.keyword("name") ?? .none,
+                                           context: args.keyword("context") ?? .none, on: target))
+        }
 
         m.set("run", native("run") { rt, args in
             try rt.checkKeywords(args, ["debug"], "run")
@@ -49,7 +71,11 @@ extension Runtime {
                 return .none
             }
             let coro = args.count == 1 ? args[0] : (args.keyword("coro") ?? .none)
-            return Value(try rt.createTask(coro, name: args.keyword("name") ?? .none, context: args.keyword("context") ?? .none))
+            // As 3.11's asyncio.create_task: the task takes a default name (and its number), then
+            // the name given. (`loop.create_task(name=)` names it at once.)
+            let task = try rt.createTask(coro, context: args.keyword("context") ?? .none)
+            if let name = args.keyword("name"), !name.isNone { task.explicitName = rt.newStr(try rt.str(name)) }
+            return Value(task)
         })
         m.set("ensure_future", native("ensure_future") { rt, args in
             try rt.checkKeywords(args, ["loop"], "ensure_future")
@@ -145,6 +171,7 @@ extension Runtime {
             // (The Runner's shutdown_asyncgens and shutdown_default_executor are tasks too: they
             // take the next two task numbers.)
             tasksCreated += 2
+            taskNamesNumbered += 2
             try? closeLoop(loop)
             policyLoop = Value.none
         }

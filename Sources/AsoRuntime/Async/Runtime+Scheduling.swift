@@ -128,7 +128,14 @@ extension Runtime {
         }
         tasksCreated += 1
         let task = heap.register(TaskObj(coro: object, number: tasksCreated, type: types.task))
-        if !name.isNone { task.explicitName = newStr(try str(name)) }
+        if !name.isNone {
+            task.explicitName = newStr(try str(name))
+        } else {
+            taskNamesNumbered += 1
+            // The default name is made when asked for, from the task's number, while no task has
+            // been named (the two counts agree); after that it is made now.
+            if taskNamesNumbered != tasksCreated { task.explicitName = newStr("Task-\(taskNamesNumbered)") }
+        }
         if !context.isNone {
             task.context = context
         } else if contextsUsed {
@@ -540,6 +547,38 @@ extension Runtime {
             writeErr("Task exception was never retrieved\nfuture: <Task finished name='\(name)' coro=\(coro) exception=\(exRepr)>\n"
                      + formatException(e))
         }
+    }
+
+    /// At exit, what CPython's finalizer of a task that never finished writes: "Task was
+    /// destroyed but it is pending!" and the task's repr, for each task of a loop that was closed
+    /// or left with it pending (`asyncio.run` finishes every task of its own loop). A task of a
+    /// closed loop is garbage in a cycle with its coroutine, which CPython's collector closes
+    /// first: its repr shows the coroutine done.
+    func pendingTaskReports() -> String {
+        var pending: [TaskObj] = []
+        heap.forEachObject { o in
+            guard o.kind == .other, o.flags & Obj.taskFlag != 0 else { return }
+            let task = unsafeDowncast(o, to: TaskObj.self)
+            if !task.isDone { pending.append(task) }
+        }
+        if pending.isEmpty { return "" }
+        var open = Set<ObjectIdentifier>()
+        for l in knownLoops.values { for t in l.tasks { open.insert(ObjectIdentifier(t)) } }
+        if let l = loop { for t in l.tasks { open.insert(ObjectIdentifier(t)) } }
+        // Garbage (tasks of closed loops) goes first. (CPython's order among them follows its
+        // collector's lists; here it is the order the tasks were made.)
+        let ordered = pending.filter { !open.contains(ObjectIdentifier($0)) }.sorted { $0.number < $1.number }
+            + pending.filter { open.contains(ObjectIdentifier($0)) }.sorted { $0.number < $1.number }
+        var text = ""
+        for task in ordered {
+            let coroutineDone = !open.contains(ObjectIdentifier(task))
+            let g = task.coro.asObject(.generator, GeneratorObj.self)
+            let saved = g?.state
+            if coroutineDone, let g { g.state = .finished }
+            text += "Task was destroyed but it is pending!\ntask: \((try? futureRepr(task)) ?? "?")\n"
+            if let g, let saved { g.state = saved }
+        }
+        return text
     }
 
     /// `<f() done, defined at file:line>` / `<f() running at file:line>`, as task reprs show coroutines.

@@ -24,7 +24,7 @@ extension Runtime {
         installFastDictGet()
     }
 
-    /// Installs the native modules (math, time, json, sys, os). Call once from `installBuiltins()`.
+    /// Installs the native modules (math, time, json, sys, os, gc, ...). Call once from `installBuiltins()`.
     func installNativeModules() {
         nativeModules["math"] = { rt in rt.makeMathModule() }
         nativeModules["contextvars"] = { rt in rt.makeContextvarsModule() }
@@ -36,6 +36,7 @@ extension Runtime {
         nativeModules["random"] = { rt in rt.makeRandomModule() }
         nativeModules["asyncio"] = { rt in rt.makeAsyncioModule() }
         nativeModules["signal"] = { rt in rt.makeSignalModule() }
+        nativeModules["gc"] = { rt in rt.makeGcModule() }
         nativeModules["_aso"] = { rt in rt.makeAsoHelpersModule() }
         nativeModules["builtins"] = { rt in rt.builtins }
     }

@@ -70,6 +70,12 @@ final class Heap {
         if bytesSinceCollection > threshold { collectionRequested = true; requestFlag.pointee = true }
     }
 
+    /// Asks for a full collection at the next safepoint (`gc.collect()`).
+    func requestCollection() {
+        collectionRequested = true
+        requestFlag.pointee = true
+    }
+
     /// Would an allocation of `bytes` more exceed the memory limit?
     func wouldExceedLimit(_ bytes: Int) -> Bool {
         bytes < 0 || bytes > memoryLimit || bytesInUse > memoryLimit - bytes

@@ -113,14 +113,21 @@ extension Runtime {
         case .returned, .yielded, .parked: status = 0
         case .raised(let e): status = reportUncaught(e)
         }
-        // At exit every object goes: what is garbage now would have gone already in CPython (its
-        // warning names the line that made it); what is still alive gets the shutdown warning.
-        // (A collection only when there is such a coroutine: a large heap takes a while.)
-        if hasCoroutinesNeverStarted() {
-            collectGarbage()
-            noteCoroutinesNeverStarted(atExit: true)
-        }
+        // At exit every object goes. Tasks still pending are reported as CPython's finalizers
+        // report them (taken before the collection below frees the ones that are garbage, and
+        // before never-started coroutines are marked finished). Of the coroutines never started,
+        // what is garbage now would have gone already in CPython (its warning names the line
+        // that made it); what is still alive gets the shutdown warning. (A collection only when
+        // there is such a coroutine: a large heap takes a while.)
+        let destroyedTasks = pendingTaskReports()
+        let neverStarted = hasCoroutinesNeverStarted()
+        if neverStarted { collectGarbage() }
         reportNeverAwaited()
+        if !destroyedTasks.isEmpty { writeErr(destroyedTasks) }
+        if neverStarted {
+            noteCoroutinesNeverStarted(atExit: true)
+            reportNeverAwaited()
+        }
         return status
     }
 

@@ -530,7 +530,13 @@ class TaskGroup:
             raise RuntimeError(f"TaskGroup {self!r} is finished")
         if self._aborting:
             raise RuntimeError(f"TaskGroup {self!r} is shutting down")
-        task = self._loop.create_task(coro, name=name)
+        # As 3.11 does: the task takes a default name (and its number) before it is renamed.
+        if context is None:
+            task = self._loop.create_task(coro)
+        else:
+            task = self._loop.create_task(coro, context=context)
+        if name is not None:
+            task.set_name(name)
         if task.done():
             self._on_task_done(task)
         else:
