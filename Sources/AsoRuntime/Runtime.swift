@@ -156,6 +156,7 @@ package final class Runtime {
         notImplemented = Value(heap.register(InstanceObj(type: types.notImplemented)))
         ellipsis = Value(heap.register(InstanceObj(type: types.ellipsis)))
         installBuiltins()
+        heap.beforeSweep = { [unowned self] t in self.keepDestroyedTasks(&t) }
         heap.onFreeGenerator = { [unowned self] o in
             // Only called for generator-kind objects, which are GeneratorObj.
             let g = unsafeDowncast(o, to: GeneratorObj.self)
@@ -179,6 +180,7 @@ package final class Runtime {
         t.mark(currentContext)
         t.mark(copyContextFunction)
         for task in finishedWithException { t.mark(task) }
+        for task in destroyedTasks { t.mark(task) }
         for o in interned.values { t.mark(o) }
         t.mark(notImplemented)
         t.mark(ellipsis)
@@ -219,6 +221,10 @@ package final class Runtime {
     /// The number in the last default task name (`Task-<n>`): CPython counts only the tasks made
     /// without a name.
     var taskNamesNumbered = 0
+    /// Pending tasks of closed loops (not traced: the collector may find them garbage).
+    var orphanedTasks: [Unmanaged<TaskObj>] = []
+    /// Tasks of `orphanedTasks` the last collection found garbage, kept to be reported.
+    var destroyedTasks: [TaskObj] = []
     /// Tasks that ended with an exception, checked at the end of `asyncio.run` for ones whose
     /// exception nobody retrieved.
     var finishedWithException: [TaskObj] = []
@@ -249,6 +255,7 @@ package final class Runtime {
     func collectGarbage() {
         heap.collect { t in traceRoots(&t) }
         reportNeverAwaited()
+        reportDestroyedTasks()
     }
 
     /// Warnings for unawaited coroutines freed by the last collection (written after the sweep).

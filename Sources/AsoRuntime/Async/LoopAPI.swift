@@ -44,6 +44,8 @@ extension Runtime {
         l.closed = true
         removeLoopSignalHandlers(of: l)
         if case .object(let u) = l.object { knownLoops[ObjectIdentifier(u.takeUnretainedValue())] = nil }
+        // Its pending tasks are no longer the loop's: the collector may find them garbage.
+        for task in l.tasks where !task.isDone { orphanedTasks.append(Unmanaged.passUnretained(task)) }
         reportUnretrievedExceptions()
     }
 

@@ -570,15 +570,48 @@ extension Runtime {
         let ordered = pending.filter { !open.contains(ObjectIdentifier($0)) }.sorted { $0.number < $1.number }
             + pending.filter { open.contains(ObjectIdentifier($0)) }.sorted { $0.number < $1.number }
         var text = ""
-        for task in ordered {
-            let coroutineDone = !open.contains(ObjectIdentifier(task))
-            let g = task.coro.asObject(.generator, GeneratorObj.self)
-            let saved = g?.state
-            if coroutineDone, let g { g.state = .finished }
-            text += "Task was destroyed but it is pending!\ntask: \((try? futureRepr(task)) ?? "?")\n"
-            if let g, let saved { g.state = saved }
-        }
+        for task in ordered { text += destroyedTaskReport(task, coroutineDone: !open.contains(ObjectIdentifier(task))) }
+        // Reported once: nothing runs after this but the exit's own collection.
+        for task in ordered { task.state = .cancelled }
+        orphanedTasks = []
         return text
+    }
+
+    /// The collector's hook before it sweeps: a pending task of a closed loop that is garbage is
+    /// kept for one more collection, to be reported ("Task was destroyed but it is pending!") as
+    /// CPython's finalizer reports it when its cycle is collected.
+    func keepDestroyedTasks(_ t: inout Tracer) {
+        var kept: [Unmanaged<TaskObj>] = []
+        for u in orphanedTasks {
+            let task = u.takeUnretainedValue()
+            if task.isDone { continue }
+            if task.marked { kept.append(u); continue }
+            t.mark(task)
+            destroyedTasks.append(task)
+        }
+        orphanedTasks = kept
+    }
+
+    /// Reports the tasks `keepDestroyedTasks` kept; they are garbage from now on.
+    func reportDestroyedTasks() {
+        guard !destroyedTasks.isEmpty else { return }
+        let tasks = destroyedTasks
+        destroyedTasks = []
+        var text = ""
+        for task in tasks { text += destroyedTaskReport(task, coroutineDone: true) }
+        // Unreachable now: marked done so nothing reports it again.
+        for task in tasks { task.state = .cancelled }
+        writeErr(text)
+    }
+
+    /// "Task was destroyed but it is pending!" and the task's repr (with its coroutine shown done
+    /// when it went in a cycle with the task: CPython's collector closes the coroutine first).
+    private func destroyedTaskReport(_ task: TaskObj, coroutineDone: Bool) -> String {
+        let g = task.coro.asObject(.generator, GeneratorObj.self)
+        let saved = g?.state
+        if coroutineDone, let g { g.state = .finished }
+        defer { if let g, let saved { g.state = saved } }
+        return "Task was destroyed but it is pending!\ntask: \((try? futureRepr(task)) ?? "?")\n"
     }
 
     /// `<f() done, defined at file:line>` / `<f() running at file:line>`, as task reprs show coroutines.

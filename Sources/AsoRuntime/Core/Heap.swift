@@ -85,6 +85,10 @@ final class Heap {
     /// to be freed: the runtime notes coroutines that were never awaited.
     var onFreeGenerator: ((Obj) -> Void)?
 
+    /// Called after marking, before the sweep: may mark more objects (which then survive this
+    /// collection), as finalizers that resurrect what they report on.
+    var beforeSweep: ((inout Tracer) -> Void)?
+
     /// Every registered object (for the end-of-run report of unawaited coroutines).
     func forEachObject(_ body: (Obj) -> Void) {
         for u in objects { u._withUnsafeGuaranteedRef(body) }
@@ -96,6 +100,10 @@ final class Heap {
         t.pending.reserveCapacity(256)
         roots(&t)
         while let u = t.pending.popLast() { u._withUnsafeGuaranteedRef { $0.trace(&t) } }
+        if let hook = beforeSweep {
+            hook(&t)
+            while let u = t.pending.popLast() { u._withUnsafeGuaranteedRef { $0.trace(&t) } }
+        }
         var live = 0
         var kept = 0
         let n = objects.count
