@@ -26,7 +26,16 @@ extension Parser {
         guard tok.kind == .newline else {
             if let last = result.last, case .expr(let e) = last.kind, case .name(let n) = e.kind,
                n == "print" || n == "exec", startsExpression(tok), tok.kind != .error {
-                throw error("Missing parentheses in call to '\(n)'. Did you mean \(n)(...)?", at: e.loc)
+                // CPython underlines from the name to the end of the expressions after it.
+                let message = "Missing parentheses in call to '\(n)'. Did you mean \(n)(...)?"
+                let saved = pos
+                if let rest = try? starExpressions() {
+                    let end = rest.end
+                    pos = saved
+                    throw error(message, at: e.loc, end: end)
+                }
+                pos = saved
+                throw error(message, at: e.loc)
             }
             throw invalidSyntax()
         }
