@@ -80,9 +80,20 @@ extension Interpreter {
     /// Runs `body` on the interpreter's thread and waits for it (at once when called there).
     func perform<T>(_ body: @escaping () throws(AsoError) -> T) -> Result<T, AsoError> {
         if thread.isCurrent { return Result { () throws(AsoError) -> T in try body() } }
-        let answer = Answer<Result<T, AsoError>>()
         let rt = runtime
         let (budget, limit) = callLimits
+        // Through the slot when it is free (no allocation), else through the queue.
+        var result: Result<T, AsoError>?
+        switch thread.runInSlot({
+            rt.beginHostCall(budget: budget, timeLimit: limit)
+            result = Result { () throws(AsoError) -> T in try body() }
+            rt.endHostCall()
+        }) {
+        case .ran: return result ?? .failure(.shutDown)
+        case .refused: return .failure(.shutDown)
+        case .busy: break
+        }
+        let answer = Answer<Result<T, AsoError>>()
         guard thread.submit({
             rt.beginHostCall(budget: budget, timeLimit: limit)
             let r = Result { () throws(AsoError) -> T in try body() }
