@@ -469,31 +469,34 @@ extension Runtime {
         switch h.work {
         case .callback(let c, let f):
             switch c {
-            case .call(let fn): try callLogging(fn, [Value(f)])
+            case .call(let fn): try callLogging(fn, [Value(f)], h)
             case .wakeup(let task): try wakeTask(task, f)
             case .gather(let g): try gatherChildDone(g, f)
             }
-        case .call(let fn, let args): try callLogging(fn, args)
+        case .call(let fn, let args): try callLogging(fn, args, h)
         }
     }
 
-    /// Runs a callback; an exception it raises is reported and the loop goes on (SystemExit and
-    /// KeyboardInterrupt end the loop), as the loop's default exception handler does.
-    private func callLogging(_ fn: Value, _ args: [Value]) throws {
+    /// Runs a handle's callback; an exception it raises is reported and the loop goes on
+    /// (SystemExit and KeyboardInterrupt end the loop), as Handle._run does: the loop's exception
+    /// handler gets the message ("Exception in callback cb(args) at file:line"), the exception
+    /// and the handle; the default handler writes them, with a `handle:` line.
+    private func callLogging(_ fn: Value, _ args: [Value], _ h: HandleObj) throws {
         do {
             _ = try call(fn, args)
         } catch let err as ScriptError {
             let e = err.exception
             if e.type.isSubtype(of: exc.systemExit) || e.type.isSubtype(of: exc.keyboardInterrupt) { throw err }
-            let name = (try? findAttribute(fn, "__qualname__")).flatMap { $0?.asStr?.value } ?? typeName(fn)
+            let message = "Exception in callback " + ((try? callbackSource(fn, args)) ?? typeName(fn))
             if let loop, !loop.exceptionHandler.isNone {
                 let context = newDict()
-                try context.set(newStr("message"), newStr("Exception in callback \(name)()"), self)
+                try context.set(newStr("message"), newStr(message), self)
                 try context.set(newStr("exception"), Value(e), self)
+                try context.set(newStr("handle"), Value(h), self)
                 try callExceptionHandler(loop, context)
                 return
             }
-            writeErr("Exception in callback \(name)()\n" + formatException(e))
+            writeErr(message + "\nhandle: " + ((try? handleRepr(h)) ?? "?") + "\n" + formatException(e))
         }
     }
 
