@@ -482,21 +482,24 @@ extension Runtime {
     /// handler gets the message ("Exception in callback cb(args) at file:line"), the exception
     /// and the handle; the default handler writes them, with a `handle:` line.
     private func callLogging(_ fn: Value, _ args: [Value], _ h: HandleObj) throws {
+        // (Taken off the ready queue, the handle is kept alive here for the report.)
+        tempRoots.append(Value(h))
+        defer { tempRoots.removeLast() }
         do {
             _ = try call(fn, args)
         } catch let err as ScriptError {
             let e = err.exception
             if e.type.isSubtype(of: exc.systemExit) || e.type.isSubtype(of: exc.keyboardInterrupt) { throw err }
+            // (The report runs script code, reprlib's: the exception is kept alive meanwhile.)
+            let context = newDict()
+            tempRoots.append(Value(context))
+            defer { tempRoots.removeLast() }
+            try context.set(newStr("message"), Value.none, self)  // (its place: asyncio's order)
+            try context.set(newStr("exception"), Value(e), self)
             let message = "Exception in callback " + ((try? callbackSource(fn, args)) ?? typeName(fn))
-            if let loop, !loop.exceptionHandler.isNone {
-                let context = newDict()
-                try context.set(newStr("message"), newStr(message), self)
-                try context.set(newStr("exception"), Value(e), self)
-                try context.set(newStr("handle"), Value(h), self)
-                try callExceptionHandler(loop, context)
-                return
-            }
-            writeErr(message + "\nhandle: " + ((try? handleRepr(h)) ?? "?") + "\n" + formatException(e))
+            try context.set(newStr("message"), newStr(message), self)
+            try context.set(newStr("handle"), Value(h), self)
+            if let loop { try callExceptionHandler(loop, context) } else { try defaultExceptionHandler(context) }
         }
     }
 
