@@ -61,14 +61,79 @@ extension Runtime {
         switch c {
         case .wakeup: return "Task.task_wakeup()"
         case .gather: return "gather.<locals>._done_callback()"
-        case .call(let fn):
-            if let f = fn.asFunction {
-                let code = f.code.code
-                return "\(f.qualifiedName)() at \(code.filename):\(code.firstLine)"
-            }
-            if let q = try findAttribute(fn, "__qualname__")?.asStr?.value { return q + "()" }
-            return try repr(fn)
+        case .call(let fn): return try callbackSource(fn, [])
         }
+    }
+
+    /// format_helpers' `_format_callback_source`: the callback's name, its arguments (each as
+    /// `reprlib.repr` shows it) and, for a function, ` at file:line` of its definition. A
+    /// `functools.partial` shows the function it wraps, with the partial's arguments.
+    func callbackSource(_ fn: Value, _ args: [Value]) throws -> String {
+        var fn = fn, args = args, keywords: [(String, Value)] = [], suffix = ""
+        var source = fn
+        if isPartial(fn), let inner = try findAttribute(fn, "func") {
+            // The call's own arguments come after the partial's.
+            suffix = try formatArguments(args, [])
+            args = try findAttribute(fn, "args").map { try iterateToArray($0) } ?? []
+            if let kw = try findAttribute(fn, "keywords")?.asDict {
+                for k in kw.liveKeys { keywords.append((try str(k), try kw.get(k, self) ?? .none)) }
+            }
+            fn = inner
+            source = inner
+            while isPartial(source), let deeper = try findAttribute(source, "func") { source = deeper }
+        }
+        var text: String
+        if let q = try findAttribute(fn, "__qualname__")?.asStr?.value, !q.isEmpty {
+            text = q
+        } else if let n = try findAttribute(fn, "__name__")?.asStr?.value, !n.isEmpty {
+            text = n
+        } else {
+            text = try repr(fn)
+        }
+        text += try formatArguments(args, keywords) + suffix
+        if let f = source.asFunction {
+            let code = f.code.code
+            text += " at \(code.filename):\(code.firstLine)"
+        }
+        return text
+    }
+
+    private func isPartial(_ v: Value) -> Bool {
+        let t = typeOf(v)
+        return t.name == "partial" && t.moduleName == "functools"
+    }
+
+    /// `(a, b, k=v)`, each value as `reprlib.repr` shows it.
+    private func formatArguments(_ args: [Value], _ keywords: [(String, Value)]) throws -> String {
+        var items = try args.map { try reprShortened($0) }
+        for (k, v) in keywords { items.append(k + "=" + (try reprShortened(v))) }
+        return "(" + items.joined(separator: ", ") + ")"
+    }
+
+    /// A handle's callback and its arguments.
+    func handleCall(_ h: HandleObj) -> (Value, [Value])? {
+        switch h.work {
+        case .call(let fn, let args): return (fn, args)
+        case .callback(.call(let fn), let f): return (fn, [Value(f)])
+        case .callback: return nil
+        }
+    }
+
+    /// `<Handle cb(args) at file:line>`, `<TimerHandle when=12.5 cb() at ...>`, `<Handle cancelled>`
+    /// (a cancelled handle forgets its callback).
+    func handleRepr(_ h: HandleObj) throws -> String {
+        var info = [h.when == nil ? "Handle" : "TimerHandle"]
+        if h.cancelled { info.append("cancelled") }
+        if let when = h.when { info.append("when=" + (try repr(.float(when)))) }
+        if !h.cancelled {
+            switch h.work {
+            case .callback(.wakeup, let f): info.append("Task.task_wakeup(" + (try reprShortened(Value(f))) + ")")
+            case .callback(.gather, let f): info.append("gather.<locals>._done_callback(" + (try reprShortened(Value(f))) + ")")
+            default:
+                if let (fn, args) = handleCall(h) { info.append(try callbackSource(fn, args)) }
+            }
+        }
+        return "<" + info.joined(separator: " ") + ">"
     }
 
     /// The line a suspended coroutine's own frame is at (its first line before it starts).

@@ -469,31 +469,37 @@ extension Runtime {
         switch h.work {
         case .callback(let c, let f):
             switch c {
-            case .call(let fn): try callLogging(fn, [Value(f)])
+            case .call(let fn): try callLogging(fn, [Value(f)], h)
             case .wakeup(let task): try wakeTask(task, f)
             case .gather(let g): try gatherChildDone(g, f)
             }
-        case .call(let fn, let args): try callLogging(fn, args)
+        case .call(let fn, let args): try callLogging(fn, args, h)
         }
     }
 
-    /// Runs a callback; an exception it raises is reported and the loop goes on (SystemExit and
-    /// KeyboardInterrupt end the loop), as the loop's default exception handler does.
-    private func callLogging(_ fn: Value, _ args: [Value]) throws {
+    /// Runs a handle's callback; an exception it raises is reported and the loop goes on
+    /// (SystemExit and KeyboardInterrupt end the loop), as Handle._run does: the loop's exception
+    /// handler gets the message ("Exception in callback cb(args) at file:line"), the exception
+    /// and the handle; the default handler writes them, with a `handle:` line.
+    private func callLogging(_ fn: Value, _ args: [Value], _ h: HandleObj) throws {
+        // (Taken off the ready queue, the handle is kept alive here for the report.)
+        tempRoots.append(Value(h))
+        defer { tempRoots.removeLast() }
         do {
             _ = try call(fn, args)
         } catch let err as ScriptError {
             let e = err.exception
             if e.type.isSubtype(of: exc.systemExit) || e.type.isSubtype(of: exc.keyboardInterrupt) { throw err }
-            let name = (try? findAttribute(fn, "__qualname__")).flatMap { $0?.asStr?.value } ?? typeName(fn)
-            if let loop, !loop.exceptionHandler.isNone {
-                let context = newDict()
-                try context.set(newStr("message"), newStr("Exception in callback \(name)()"), self)
-                try context.set(newStr("exception"), Value(e), self)
-                try callExceptionHandler(loop, context)
-                return
-            }
-            writeErr("Exception in callback \(name)()\n" + formatException(e))
+            // (The report runs script code, reprlib's: the exception is kept alive meanwhile.)
+            let context = newDict()
+            tempRoots.append(Value(context))
+            defer { tempRoots.removeLast() }
+            try context.set(newStr("message"), Value.none, self)  // (its place: asyncio's order)
+            try context.set(newStr("exception"), Value(e), self)
+            let message = "Exception in callback " + ((try? callbackSource(fn, args)) ?? typeName(fn))
+            try context.set(newStr("message"), newStr(message), self)
+            try context.set(newStr("handle"), Value(h), self)
+            if let loop { try callExceptionHandler(loop, context) } else { try defaultExceptionHandler(context) }
         }
     }
 

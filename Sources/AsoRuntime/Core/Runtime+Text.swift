@@ -136,6 +136,7 @@ extension Runtime {
                 return o.type.name + "([" + (try items.map { try repr($0) }.joined(separator: ", ")) + "])"
             }
             if let f = Value(o).asFuture { return try futureRepr(f) }
+            if let h = o as? HandleObj { return try handleRepr(h) }
             return "<\(o.type.name) object at \(address(o))>"
         case .instance:
             if let c = numberCore(Value(o)) { return try repr(c) }
