@@ -38,13 +38,7 @@ extension Runtime {
             if positional.count > 1 {
                 throw rt.typeError("Task.__init__() takes at most 1 positional argument (\(positional.count) given)")
             }
-            var target = rt.loop
-            if let l = args.keyword("loop"), !l.isNone {
-                guard let given = rt.eventLoop(of: l) else { throw rt.runtimeError("Event loop is closed") }
-                target = given
-            } else if target == nil {
-                target = rt.eventLoop(of: try rt.getEventLoop())
-            }
+            let target = try rt.loopArgument(args) ?? rt.loop ?? rt.eventLoop(of: try rt.getEventLoop())
             return Value(try rt.createTask(coro, name: args.keyword("name") ?? .none,
                                            context: args.keyword("context") ?? .none, on: target))
         }
@@ -80,11 +74,8 @@ extension Runtime {
         m.set("ensure_future", native("ensure_future") { rt, args in
             try rt.checkKeywords(args, ["loop"], "ensure_future")
             try rt.checkCount(args.count, "ensure_future", min: 1, max: 1)
-            var on: EventLoop? = nil
-            if let l = args.keyword("loop"), !l.isNone {
-                guard let found = rt.eventLoop(of: l) else { throw rt.runtimeError("Event loop is closed") }
-                on = found
-            } else if rt.loop == nil, rt.isCoroutine(args[0]) {
+            var on = try rt.loopArgument(args)
+            if on == nil, rt.loop == nil, rt.isCoroutine(args[0]) {
                 on = rt.eventLoop(of: try rt.getEventLoop())
             }
             return Value(try rt.ensureFuture(args[0], on: on))

@@ -17,6 +17,14 @@ extension Runtime {
         return loop
     }
 
+    /// The loop a `loop=` keyword names: nil when none is given; "Event loop is closed" when it
+    /// names a closed one.
+    func loopArgument(_ args: Args) throws -> EventLoop? {
+        guard let l = args.keyword("loop"), !l.isNone else { return nil }
+        guard let given = eventLoop(of: l) else { throw runtimeError("Event loop is closed") }
+        return given
+    }
+
     /// The loop a loop object names; nil once it is closed.
     func eventLoop(of v: Value) -> EventLoop? {
         guard case .object(let u) = v else { return nil }

@@ -573,14 +573,11 @@ extension Runtime {
         if let l = loop { for t in l.tasks { open.insert(ObjectIdentifier(t)) } }
         // Garbage (tasks of closed loops) goes first. (CPython's order among them follows its
         // collector's lists; here it is the order the tasks were made.)
-        let ordered = pending.filter { !open.contains(ObjectIdentifier($0)) }.sorted { $0.number < $1.number }
-            + pending.filter { open.contains(ObjectIdentifier($0)) }.sorted { $0.number < $1.number }
-        var text = ""
-        for task in ordered { text += destroyedTaskReport(task, coroutineDone: !open.contains(ObjectIdentifier(task))) }
-        // Reported once: nothing runs after this but the exit's own collection.
-        for task in ordered { task.state = .cancelled }
+        let isOpen = { (t: TaskObj) in open.contains(ObjectIdentifier(t)) ? 1 : 0 }
+        let ordered = pending.sorted { (isOpen($0), $0.number) < (isOpen($1), $1.number) }
+        // (Nothing runs after this but the exit's own collection, which must not report them again.)
         orphanedTasks = []
-        return text
+        return destroyedTasksReport(ordered) { isOpen($0) == 0 }
     }
 
     /// The collector's hook before it sweeps: a pending task of a closed loop that is garbage is
@@ -603,21 +600,23 @@ extension Runtime {
         guard !destroyedTasks.isEmpty else { return }
         let tasks = destroyedTasks
         destroyedTasks = []
-        var text = ""
-        for task in tasks { text += destroyedTaskReport(task, coroutineDone: true) }
-        // Unreachable now: marked done so nothing reports it again.
-        for task in tasks { task.state = .cancelled }
-        writeErr(text)
+        writeErr(destroyedTasksReport(tasks) { _ in true })
     }
 
-    /// "Task was destroyed but it is pending!" and the task's repr (with its coroutine shown done
-    /// when it went in a cycle with the task: CPython's collector closes the coroutine first).
-    private func destroyedTaskReport(_ task: TaskObj, coroutineDone: Bool) -> String {
-        let g = task.coro.asObject(.generator, GeneratorObj.self)
-        let saved = g?.state
-        if coroutineDone, let g { g.state = .finished }
-        defer { if let g, let saved { g.state = saved } }
-        return "Task was destroyed but it is pending!\ntask: \((try? futureRepr(task)) ?? "?")\n"
+    /// "Task was destroyed but it is pending!" and the repr of each task (with its coroutine shown
+    /// done when it went in a cycle with the task: CPython's collector closes the coroutine
+    /// first). The tasks are marked done, so that nothing reports them again.
+    private func destroyedTasksReport(_ tasks: [TaskObj], coroutineDone: (TaskObj) -> Bool) -> String {
+        var text = ""
+        for task in tasks {
+            let g = task.coro.asObject(.generator, GeneratorObj.self)
+            let saved = g?.state
+            if coroutineDone(task), let g { g.state = .finished }
+            text += "Task was destroyed but it is pending!\ntask: \((try? futureRepr(task)) ?? "?")\n"
+            if let g, let saved { g.state = saved }
+        }
+        for task in tasks { task.state = .cancelled }
+        return text
     }
 
     /// `<f() done, defined at file:line>` / `<f() running at file:line>`, as task reprs show coroutines.

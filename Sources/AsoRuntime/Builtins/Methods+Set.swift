@@ -34,7 +34,7 @@ extension Runtime {
         }
         defineMethod(t, "clear") { rt, me, a in
             try a.none(rt)
-            if let s = me.asSet { s.table.removeAll(); s.version &+= 1 }
+            me.asSet?.removeAll()
             return .none
         }
         defineMethod(t, "update") { rt, me, a in
@@ -60,16 +60,14 @@ extension Runtime {
             let other = try a.one(rt)
             guard let s = me.asSet else { return .none }
             if other.isIdentical(to: me) {
-                s.table.removeAll()
-                s.version &+= 1
+                s.removeAll()
                 return .none
             }
             // A dict's keys are toggled in its order; other iterables become a set first.
             let source = try other.asDict.map { Value($0) } ?? Value(rt.setOperand(other))
             rt.tempRoots.append(source)
             defer { rt.tempRoots.removeLast() }
-            let keys = source.asDict?.liveKeys ?? source.asSet?.liveKeys ?? []
-            for k in keys { if try !s.remove(k, rt) { try s.add(k, rt) } }
+            try rt.toggle(source.asDict?.liveKeys ?? source.asSet?.liveKeys ?? [], in: s)
             return .none
         }
         for ty in [types.set, types.frozenset] {
@@ -118,7 +116,7 @@ extension Runtime {
             rt.tempRoots.append(Value(r))
             defer { rt.tempRoots.removeLast() }
             try rt.setUpdate(r, from: other)
-            try rt.toggleKeys(of: s, in: r)
+            try rt.toggle(s.liveKeys, in: r)
             return Value(r)
         }
         defineMethod(t, "issubset") { rt, me, a in

@@ -417,8 +417,7 @@ extension Runtime {
             case .and:
                 let r = try setIntersection(x, y, frozen: frozen)
                 x.replaceContents(with: r.table)
-            case .xor:
-                for k in y.liveKeys { if try x.contains(k, self) { try x.remove(k, self) } else { try x.add(k, self) } }
+            case .xor: try toggle(y.liveKeys, in: x)
             default: break
             }
             return Value(x)

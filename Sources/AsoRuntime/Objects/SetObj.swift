@@ -222,6 +222,12 @@ class SetObj: Obj {
     }
     /// Bumped when a key is added or removed, so iterators can detect a changed size.
     final var version = 0
+
+    /// `clear()`: no keys, and the small table again.
+    final func removeAll() {
+        table.removeAll()
+        version &+= 1
+    }
     init(frozen: Bool, type: TypeObject) { super.init(kind: frozen ? .frozenset : .set, type: type) }
     final var count: Int { table.count }
     override func trace(_ t: inout Tracer) {
@@ -347,11 +353,7 @@ extension Runtime {
     /// keys), then rebuilds the table when more than a quarter of it is dummies.
     func setDifferenceUpdate(_ s: SetObj, _ other: Value) throws {
         if let o = other.asSet {
-            if o === s {
-                s.table.removeAll()
-                s.version &+= 1
-                return
-            }
+            if o === s { return s.removeAll() }
             let source = (o.count >> 3) > s.count ? try setIntersection(s, o, frozen: false) : o
             for k in source.liveKeys { try s.remove(k, self) }
         } else {
@@ -370,13 +372,13 @@ extension Runtime {
     func setSymmetricDifference(_ a: SetObj, _ b: SetObj, frozen: Bool) throws -> SetObj {
         let r = newSet(frozen: frozen)
         try r.merge(b, self)
-        try toggleKeys(of: a, in: r)
+        try toggle(a.liveKeys, in: r)
         return r
     }
 
-    /// Removes from `target` each key of `source` it holds and adds the others, in `source`'s
-    /// table order.
-    func toggleKeys(of source: SetObj, in target: SetObj) throws {
-        for k in source.liveKeys where try !target.remove(k, self) { try target.add(k, self) }
+    /// Removes from `target` each of `keys` it holds and adds the others, in order (the loop of
+    /// CPython's set_symmetric_difference_update).
+    func toggle(_ keys: [Value], in target: SetObj) throws {
+        for k in keys where try !target.remove(k, self) { try target.add(k, self) }
     }
 }
