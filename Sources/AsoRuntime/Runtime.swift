@@ -149,6 +149,7 @@ package final class Runtime {
         hot = .allocate(capacity: 1)
         hot.initialize(to: HotCounters(depth: 0, recursionLimit: options.recursionLimit))
         heap = Heap(stress: options.gcStress, memoryLimit: options.memoryLimit)
+        heap.leakReport = writeErr
         signals = SignalLine(attention: heap.requestFlag)
         types = Types(heap: heap)
         exc = ExceptionTypes(heap: heap, types: types)
@@ -179,6 +180,8 @@ package final class Runtime {
         if let p = policyLoop { t.mark(p) }
         t.mark(currentContext)
         t.mark(copyContextFunction)
+        // (A task whose exception was retrieved since is no longer kept for the report.)
+        finishedWithException.removeAll { !$0.logTraceback }
         for task in finishedWithException { t.mark(task) }
         for task in destroyedTasks { t.mark(task) }
         for o in interned.values { t.mark(o) }

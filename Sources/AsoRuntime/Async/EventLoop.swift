@@ -254,6 +254,11 @@ final class EventLoop {
     func trace(_ t: inout Tracer) {
         ready.forEach { $0.trace(&t) }
         current?.trace(&t)
+        // Timers no longer wanted (a cancelled handle, the sleep of a task that was cancelled) are
+        // dropped here rather than kept until their deadline, so a long sleep that was cancelled
+        // does not keep its task and coroutine alive (as CPython clears a cancelled handle and
+        // purges its timer heap).
+        timers.removeAll { $0.isCancelled }
         timers.forEach { t.mark($0.target) }
         t.mark(currentTask)
         for task in tasks { t.mark(task) }

@@ -264,10 +264,14 @@ final class TaskObj: FutureObj {
 }
 
 /// The shared state of one `gather` call.
+///
+/// Its references to the outer future and the children are unowned: the collector owns those
+/// objects, and the outer future keeps this state (`gatherChildren`), so a strong reference back
+/// would be a cycle that reference counting never frees (every gather would leak its children).
 final class GatherState {
-    let outer: FutureObj
+    unowned(unsafe) let outer: FutureObj
     /// One per argument (a repeated awaitable is here each time).
-    var children: [FutureObj] = []
+    var children: UnownedArray<FutureObj> = UnownedArray()
     /// Distinct children, each counted by `finished` once.
     var unique = 0
     var finished = 0
@@ -283,6 +287,18 @@ final class GatherState {
         t.mark(outer)
         for c in children { t.mark(c) }
     }
+}
+
+/// An array of objects the collector owns, held without reference counting (each element stays
+/// valid while the holder traces it).
+struct UnownedArray<T: AnyObject>: RandomAccessCollection {
+    private var refs: [Unmanaged<T>] = []
+    init() {}
+    var startIndex: Int { 0 }
+    var endIndex: Int { refs.count }
+    subscript(i: Int) -> T { refs[i].takeUnretainedValue() }
+    mutating func append(_ o: T) { refs.append(Unmanaged.passUnretained(o)) }
+    mutating func reserveCapacity(_ n: Int) { refs.reserveCapacity(n) }
 }
 
 /// `asyncio.sleep(0)`: one bare yield (the task runs again on the next iteration), then the result.

@@ -313,7 +313,7 @@ extension Runtime {
     private func finishTask(_ task: TaskObj) {
         guard let loop else { return }
         loop.removeTask(task)
-        if task.exception != nil { finishedWithException.append(task) }
+        if task.exception != nil && task.logTraceback { finishedWithException.append(task) }
     }
 
     /// Task.__wakeup: the future the task waited on is done.

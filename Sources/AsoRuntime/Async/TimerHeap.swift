@@ -44,28 +44,53 @@ struct TimerHeap {
         guard count > 0 else { return nil }
         let top = self[0]
         count &-= 1
-        if count > 0 {
-            // Sift down the last entry from the root.
-            let e = self[count]
-            var i = 0
-            while true {
-                let l = 2 &* i &+ 1
-                if l >= count { break }
-                var m = l
-                let r = l &+ 1
-                if r < count && TimerHeap.earlier(self[r], self[l]) { m = r }
-                let c = self[m]
-                if !TimerHeap.earlier(c, e) { break }
-                self[i] = c
-                i = m
-            }
-            self[i] = e
+        if count > 0 { siftDown(self[count], from: 0) }
+        freeSpareBlocks()
+        return top
+    }
+
+    /// Puts `e` at `i` or below, moving earlier children up into the hole.
+    private func siftDown(_ e: TimerEntry, from start: Int) {
+        var i = start
+        while true {
+            let l = 2 &* i &+ 1
+            if l >= count { break }
+            var m = l
+            let r = l &+ 1
+            if r < count && TimerHeap.earlier(self[r], self[l]) { m = r }
+            let c = self[m]
+            if !TimerHeap.earlier(c, e) { break }
+            self[i] = c
+            i = m
         }
-        // Keep one spare block beyond the one in use; free the rest.
+        self[i] = e
+    }
+
+    /// Keeps one spare block beyond the ones in use; frees the rest.
+    private mutating func freeSpareBlocks() {
         while blocks.count > 1 && (blocks.count &- 2) &* TimerHeap.blockSize > count {
             blocks.removeLast().deallocate()
         }
-        return top
+    }
+
+    /// Drops the entries `unwanted` picks and restores the heap order (the order in which the rest
+    /// pop is unchanged: it is a total order on (deadline, sequence)).
+    mutating func removeAll(where unwanted: (TimerEntry) -> Bool) {
+        var kept = 0
+        for i in 0..<count {
+            let e = self[i]
+            if unwanted(e) { continue }
+            self[kept] = e
+            kept &+= 1
+        }
+        if kept == count { return }
+        count = kept
+        var i = count / 2
+        while i > 0 {
+            i &-= 1
+            siftDown(self[i], from: i)
+        }
+        freeSpareBlocks()
     }
 
     func forEach(_ body: (TimerEntry) -> Void) {

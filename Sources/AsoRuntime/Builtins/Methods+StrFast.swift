@@ -11,10 +11,11 @@ extension Runtime {
     /// `dict.get(key[, default])` without reference counting on the dict; other shapes of call go to
     /// the general method.
     func installFastDictGet() {
-        guard let general = types.dict.dict["get"]?.asObject(.native, NativeFunctionObj.self) else { return }
+        // (The general method's function, not its object, which is garbage once replaced.)
+        guard let general = types.dict.dict["get"]?.asObject(.native, NativeFunctionObj.self)?.fn else { return }
         types.dict.dict["get"] = native("get", owner: "dict") { rt, args in
             guard args.keywords.isEmpty, args.count == 2 || args.count == 3, case .object(let u) = args[0],
-                  u._withUnsafeGuaranteedRef({ $0.kind == .dict }) else { return try general.fn(rt, args) }
+                  u._withUnsafeGuaranteedRef({ $0.kind == .dict }) else { return try general(rt, args) }
             let key = args[1]
             let fallback = args.count == 3 ? args[2] : Value.none
             let h = try rt.hash(key)
@@ -32,13 +33,13 @@ extension Runtime {
         /// A fast path that returns nil must not have run script code (the arguments live on the
         /// caller's stack and are handed on as they are).
         func speedUp(_ name: String, _ fast: @escaping (Runtime, UnsafeBufferPointer<Value>) throws -> Value?) {
-            guard let general = t.dict[name]?.asObject(.native, NativeFunctionObj.self) else { return }
+            guard let general = t.dict[name]?.asObject(.native, NativeFunctionObj.self)?.fn else { return }
             t.dict[name] = native(name, owner: "str") { rt, args in
                 if args.keywords.isEmpty, args.count >= 1, args[0].withStr({ _ in true }) == true,
                    let r = try fast(rt, args.positional) {
                     return r
                 }
-                return try general.fn(rt, args)
+                return try general(rt, args)
             }
         }
 

@@ -211,6 +211,20 @@ class Fiber: Obj {
         }
     }
 
+    /// Gives back the block of a fiber that will run no more (a finished generator or coroutine,
+    /// which a task or a `gather` may keep for a long time), keeping room for one frame and slot.
+    final func shrinkToMinimum() {
+        guard frameCount == 0, capacity > 1 || frameCapacity > 1 else { return }
+        let (f, s) = Fiber.allocateBlock(frames: 1, slots: 1)
+        s.initialize(to: .null)
+        UnsafeMutableRawPointer(frames).deallocate()
+        frames = f
+        stack = s
+        frameCapacity32 = 1
+        capacity32 = 1
+        sp = 0
+    }
+
     /// Clears the stack slots above `from` (so stale values do not stay reachable).
     final func clear(from: Int, to: Int) {
         var i = from

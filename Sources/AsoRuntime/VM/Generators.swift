@@ -55,7 +55,13 @@ final class GeneratorObj: Fiber {
         super.trace(&t)
         t.mark(function)
         if let o = origin { t.mark(o.code.takeUnretainedValue()) }
-        if state != .finished { traceContents(&t) }
+        if state != .finished {
+            traceContents(&t)
+        } else {
+            // A finished generator's frames are gone (as CPython drops a finished coroutine's
+            // frame); a collection is a safepoint, where nothing reads its stack any more.
+            shrinkToMinimum()
+        }
     }
 }
 
