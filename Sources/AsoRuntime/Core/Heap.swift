@@ -26,8 +26,12 @@ final class Heap {
     @exclusivity(unchecked) private(set) var bytesInUse = 0
     /// Bytes registered since the last collection.
     @exclusivity(unchecked) private var bytesSinceCollection = 0
+    /// The least allocation volume between two collections (see docs/architecture.md for why
+    /// 512 KiB: the counted bytes leave out part of what the allocator hands out, so each counted
+    /// byte of garbage costs about two of resident memory).
+    static let floor = 512 << 10
     /// The allocation volume that triggers the next collection.
-    @exclusivity(unchecked) private var threshold = 2 << 20
+    @exclusivity(unchecked) private var threshold = Heap.floor
     /// The "attention at the next safepoint" flag (a pointer, so the dispatch loop reads it without
     /// an exclusivity check). Allocation raises it to ask for a collection; an interruption (a
     /// signal, Runtime+Signals.swift) raises it too. `Runtime.attend()` lowers it and does the work.
@@ -165,7 +169,7 @@ final class Heap {
         bytesSinceCollection = 0
         // Stress mode collects after (nearly) every allocation while the heap is small, and after
         // a 1/64 growth of a large one, so hostile programs still finish in linear time.
-        threshold = stress ? live >> 6 : max(2 << 20, live)
+        threshold = stress ? live >> 6 : max(Heap.floor, live)
         collectionRequested = false
         collections += 1
     }
