@@ -51,7 +51,7 @@ extension Runtime {
         if total > params.count {
             throw typeError("\(name)() takes at most \(params.count) argument\(params.count == 1 ? "" : "s") (\(total) given)")
         }
-        var slots = [Value](repeating: .null, count: params.count)
+        var slots = [Value](filledWith: .null, count: params.count)
         for (i, v) in positional.enumerated() { slots[i] = v }
         for kw in keywords {
             guard let i = params.firstIndex(of: kw.name), i >= positionalOnly else {

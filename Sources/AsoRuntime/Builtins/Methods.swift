@@ -124,7 +124,7 @@ struct MethodArgs {
             if positionalMax == 0 { throw rt.typeError("\(name)() takes no positional arguments") }
             throw rt.typeError("\(name)() takes at most \(positionalMax) argument\(positionalMax == 1 ? "" : "s") (\(count) given)")
         }
-        var out = [Value?](repeating: nil, count: names.count)
+        var out = [Value?](filledWith: nil, count: names.count)
         for i in 0..<count { out[i] = self[i] }
         for kw in keywords {
             guard let ix = names.firstIndex(of: kw.name) else {

@@ -44,3 +44,16 @@ extension Runtime {
         return Value(heap.register(f))
     }
 }
+
+extension Array {
+    /// `count` copies of `value`, as `Array(repeating:count:)` makes them, but by a path the
+    /// compiler specializes for the element type. (`Array(repeating:count:)` allocates through an
+    /// unspecialized function of the standard library that looks up the array's generic metadata in
+    /// the runtime's hash table on every call: a few percent of a program that makes many small
+    /// sets or dicts.)
+    @inline(__always) init(filledWith value: Element, count: Int) {
+        self.init()
+        reserveCapacity(count)
+        for _ in 0..<count { append(value) }
+    }
+}

@@ -48,7 +48,7 @@ extension Runtime {
         if b.count < a.count { swap(&a, &b) }
         if (b.count - a.count) * 2 > maxCost { return maxCost + 1 }
         let aa = Array(a), bb = Array(b)
-        var buffer = [Int](repeating: 0, count: aa.count)
+        var buffer = [Int](filledWith: 0, count: aa.count)
         var tmp = 2
         for i in 0..<aa.count { buffer[i] = tmp; tmp += 2 }
         var result = 0

@@ -130,7 +130,7 @@ extension Runtime {
             throw typeError("\(name)() takes from \(required + 1) to \(params.count + 1) positional arguments but \(given) were given")
         }
         let all = params + keywordOnly
-        var slots = [Value](repeating: .null, count: all.count)
+        var slots = [Value](filledWith: .null, count: all.count)
         for i in 0..<args.count { slots[i] = args[i] }
         for kw in args.keywords {
             guard let i = all.firstIndex(of: kw.name) else {

@@ -72,7 +72,7 @@ final class OrderedTable {
     func rebuildIndex(minimum: Int) {
         var size = 8
         while size * 2 <= minimum * 3 { size <<= 1 }
-        indices = [Int32](repeating: -1, count: size)
+        indices = [Int32](filledWith: -1, count: size)
         let mask = size - 1
         for ix in 0..<keys.count where !keys[ix].isNull {
             let h = hashes[ix]

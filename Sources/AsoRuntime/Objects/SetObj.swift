@@ -26,8 +26,8 @@ struct SetTable {
 
     private mutating func ensureAllocated() {
         if keys.isEmpty {
-            keys = [Value](repeating: .null, count: SetTable.minSize)
-            hashes = [Int](repeating: 0, count: SetTable.minSize)
+            keys = [Value](filledWith: .null, count: SetTable.minSize)
+            hashes = [Int](filledWith: 0, count: SetTable.minSize)
         }
     }
 
@@ -144,8 +144,8 @@ struct SetTable {
         // A small table without dummies stays as it is.
         if size == SetTable.minSize && keys.count == size && fill == count { return }
         let oldKeys = keys, oldHashes = hashes
-        keys = [Value](repeating: .null, count: size)
-        hashes = [Int](repeating: 0, count: size)
+        keys = [Value](filledWith: .null, count: size)
+        hashes = [Int](filledWith: 0, count: size)
         fill = count
         for i in 0..<oldKeys.count where !oldKeys[i].isNull { insertClean(oldKeys[i], hash: oldHashes[i]) }
     }
