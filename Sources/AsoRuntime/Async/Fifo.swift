@@ -111,7 +111,7 @@ extension Runtime {
             iterate: { rt, o in
                 guard o.flags & Obj.fifoFlag != 0 else { return rt.newIterator(.exhausted) }
                 let copy = rt.heap.register(TupleObj(Array(unsafeDowncast(o, to: FifoObj.self).live), type: rt.types.tuple))
-                return rt.newIterator(.tuple(copy), type: rt.types.tupleIterator)
+                return rt.newIterator(.tuple(Ref(copy)), type: rt.types.tupleIterator)
             })
         t.construct = { rt, args in
             guard args.count > 0, let type = args[0].asType else { throw rt.typeError("cannot create '_Fifo' instances") }

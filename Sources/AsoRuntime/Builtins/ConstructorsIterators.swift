@@ -135,7 +135,7 @@ extension Runtime {
                 return try callFunction(f, [seq], keywords: [])
             }
             switch o.kind {
-            case .list: return newIterator(.reversedList(unsafeDowncast(o, to: ListObj.self)), type: listType)
+            case .list: return newIterator(.reversedList(Ref(unsafeDowncast(o, to: ListObj.self))), type: listType)
             case .tuple:
                 return newIterator(.values(unsafeDowncast(o, to: TupleObj.self).items.reversed()), type: types.reversed)
             case .str:

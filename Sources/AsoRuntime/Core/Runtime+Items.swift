@@ -69,6 +69,27 @@ extension Runtime {
         guard case .object(let u) = container else {
             throw typeError("'\(typeName(container))' object is not subscriptable")
         }
+        // Fast paths, borrowing the container (no reference counting): a dict's key, an in-range
+        // index of a list or tuple, for objects of the builtin types themselves.
+        let fast = try u._withUnsafeGuaranteedRef { o -> Value? in
+            guard o.flags & Obj.subclassFlag == 0 else { return nil }
+            switch o.kind {
+            case .dict:
+                if let v = try unsafeDowncast(o, to: DictObj.self).get(key, self) { return v }
+                throw keyError(key)
+            case .list:
+                guard case .int(let i) = key else { return nil }
+                let l = unsafeDowncast(o, to: ListObj.self)
+                return i >= 0 && i < l.items.count ? l.items[i] : nil
+            case .tuple:
+                guard case .int(let i) = key else { return nil }
+                let t = unsafeDowncast(o, to: TupleObj.self)
+                return i >= 0 && i < t.items.count ? t.items[i] : nil
+            default:
+                return nil
+            }
+        }
+        if let fast { return fast }
         let o = u.takeUnretainedValue()
         if !builtin && o.isNativeSubclass, o.kind != .other, let r = try callUserMethod(container, "__getitem__", key) { return r }
         switch o.kind {

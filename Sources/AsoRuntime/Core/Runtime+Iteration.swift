@@ -21,22 +21,22 @@ extension Runtime {
                 return r
             }
             switch o.kind {
-            case .list: return newIterator(.list(unsafeDowncast(o, to: ListObj.self)), type: types.listIterator)
-            case .tuple: return newIterator(.tuple(unsafeDowncast(o, to: TupleObj.self)), type: types.tupleIterator)
-            case .str: return newIterator(.str(unsafeDowncast(o, to: StrObj.self)), type: types.strIterator)
+            case .list: return newIterator(.list(Ref(unsafeDowncast(o, to: ListObj.self))), type: types.listIterator)
+            case .tuple: return newIterator(.tuple(Ref(unsafeDowncast(o, to: TupleObj.self))), type: types.tupleIterator)
+            case .str: return newIterator(.str(Ref(unsafeDowncast(o, to: StrObj.self))), type: types.strIterator)
             case .bytes:
-                return newIterator(.bytes(unsafeDowncast(o, to: BytesObj.self)),
+                return newIterator(.bytes(Ref(unsafeDowncast(o, to: BytesObj.self))),
                                    type: isBytearray(o) ? types.bytearrayIterator : types.bytesIterator)
             case .range:
                 let r = unsafeDowncast(o, to: RangeObj.self)
                 if let b = r.big { return bigRangeIterator(r, b, reversed: false) }
-                return newIterator(.range(r), type: types.rangeIterator)
+                return newIterator(.range(Ref(r)), type: types.rangeIterator)
             case .dict:
                 let d = unsafeDowncast(o, to: DictObj.self)
-                return newIterator(.dict(d, what: 0, version: d.version), type: types.dictKeyIterator)
+                return newIterator(.dict(Ref(d), what: 0, version: d.version), type: types.dictKeyIterator)
             case .set, .frozenset:
                 let s = unsafeDowncast(o, to: SetObj.self)
-                return newIterator(.set(s, version: s.version), type: types.setIterator)
+                return newIterator(.set(Ref(s), version: s.version), type: types.setIterator)
             case .iterator: return v
             case .generator where o.type === types.generator: return v
             case .other where o.type === types.coroutineWrapper: return v
@@ -69,7 +69,7 @@ extension Runtime {
     /// `iter(view)` for a dict view: an iterator over the dict's keys, values or items.
     func iterateDictView(_ view: DictViewObj) -> Value {
         let t = [types.dictKeyIterator, types.dictValueIterator, types.dictItemIterator][view.what]
-        return newIterator(.dict(view.dict, what: view.what, version: view.dict.version), type: t)
+        return newIterator(.dict(Ref(view.dict), what: view.what, version: view.dict.version), type: t)
     }
 
     /// Whether `v` is an iterator: it has a `__next__`.
@@ -126,46 +126,53 @@ extension Runtime {
     func next(_ it: IterObj) throws -> Value? {
         let i = it.index
         switch it.source {
-        case .list(let l):
+        case .list(let r):
+            let l = r.object
             if i < l.items.count { it.index = i + 1; return l.items[i] }
-        case .reversedList(let l):
+        case .reversedList(let r):
+            let l = r.object
             let j = l.items.count - 1 - i
             if j >= 0 { it.index = i + 1; return l.items[j] }
-        case .tuple(let t):
+        case .tuple(let r):
+            let t = r.object
             if i < t.items.count { it.index = i + 1; return t.items[i] }
-        case .str(let s):
+        case .str(let r):
+            let s = r.object
             if i < s.count { it.index = i + 1; return intern(s.character(at: i)) }
-        case .bytes(let b):
+        case .bytes(let r):
+            let b = r.object
             if i < b.bytes.count { it.index = i + 1; return .int(Int(b.bytes[i])) }
         case .range(let r):
-            if i < r.length { it.index = i + 1; return .int(r.element(i)) }
+            if i < r.object.length { it.index = i + 1; return .int(r.object.element(i)) }
         case .values(let vs):
             if i < vs.count { it.index = i + 1; return vs[i] }
-        case .dict(let d, let what, let version):
+        case .dict(let r, let what, let version):
+            let d = r.object
             if d.version != version {
                 it.source = .exhausted
                 throw runtimeError("dictionary changed size during iteration")
             }
             var j = i
-            let keys = d.table.keys
-            while j < keys.count && keys[j].isNull { j += 1 }
-            if j < keys.count {
+            let n = d.table.keys.count
+            while j < n && d.table.keys[j].isNull { j += 1 }
+            if j < n {
                 it.index = j + 1
                 switch what {
-                case 0: return keys[j]
+                case 0: return d.table.keys[j]
                 case 1: return d.values[j]
-                default: return newTuple([keys[j], d.values[j]])
+                default: return newTuple([d.table.keys[j], d.values[j]])
                 }
             }
-        case .set(let s, let version):
+        case .set(let r, let version):
+            let s = r.object
             if s.version != version {
                 it.source = .exhausted
                 throw runtimeError("Set changed size during iteration")
             }
             var j = i
-            let keys = s.table.keys
-            while j < keys.count && keys[j].isNull { j += 1 }
-            if j < keys.count { it.index = j + 1; return keys[j] }
+            let n = s.table.keys.count
+            while j < n && s.table.keys[j].isNull { j += 1 }
+            if j < n { it.index = j + 1; return s.table.keys[j] }
         case .native(let next, _):
             if let v = try next(self) { return v }
         case .exhausted:

@@ -6,21 +6,23 @@
 
 /// The iterators of builtin containers and of native helpers (map, zip, enumerate, ...).
 final class IterObj: Obj {
+    /// (The containers are held as `Ref`s: the iterator traces them, and stepping it does no
+    /// reference counting.)
     enum Source {
-        case list(ListObj)
-        case tuple(TupleObj)
-        case str(StrObj)
-        case bytes(BytesObj)
-        case range(RangeObj)
+        case list(Ref<ListObj>)
+        case tuple(Ref<TupleObj>)
+        case str(Ref<StrObj>)
+        case bytes(Ref<BytesObj>)
+        case range(Ref<RangeObj>)
         /// Keys (0), values (1) or items (2) of a dict; `version` detects a change of size.
-        case dict(DictObj, what: Int, version: Int)
-        case set(SetObj, version: Int)
+        case dict(Ref<DictObj>, what: Int, version: Int)
+        case set(Ref<SetObj>, version: Int)
         /// A sequence of values computed up front.
         case values([Value])
         /// Computed on demand; `traced` holds values the closure refers to (for the collector).
         case native(next: (Runtime) throws -> Value?, traced: [Value])
         /// `reversed(list)`.
-        case reversedList(ListObj)
+        case reversedList(Ref<ListObj>)
         /// Finished.
         case exhausted
     }
@@ -34,16 +36,23 @@ final class IterObj: Obj {
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         switch source {
-        case .list(let o), .reversedList(let o): t.mark(o)
-        case .tuple(let o): t.mark(o)
-        case .str(let o): t.mark(o)
-        case .bytes(let o): t.mark(o)
-        case .range(let o): t.mark(o)
-        case .dict(let o, _, _): t.mark(o)
-        case .set(let o, _): t.mark(o)
+        case .list(let o), .reversedList(let o): t.mark(o.object)
+        case .tuple(let o): t.mark(o.object)
+        case .str(let o): t.mark(o.object)
+        case .bytes(let o): t.mark(o.object)
+        case .range(let o): t.mark(o.object)
+        case .dict(let o, _, _): t.mark(o.object)
+        case .set(let o, _): t.mark(o.object)
         case .values(let vs): t.mark(all: vs)
         case .native(_, let vs): t.mark(all: vs)
         case .exhausted: break
         }
     }
+}
+
+/// A reference to an object that whoever holds the `Ref` traces (so the collector keeps the object
+/// alive), held without reference counting: copying a `Ref` is copying a pointer.
+struct Ref<T: AnyObject> {
+    unowned(unsafe) let object: T
+    @inline(__always) init(_ object: T) { self.object = object }
 }

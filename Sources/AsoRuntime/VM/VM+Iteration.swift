@@ -21,31 +21,36 @@ extension Runtime {
             sp -= 1
             return false
         }
-        if let it = (sp - 1).pointee.asObject(.iterator, IterObj.self) {
-            switch it.source {
-            case .list(let l):
-                if it.index < l.items.count {
-                    sp.pointee = l.items[it.index]
-                    it.index &+= 1
-                    sp += 1
-                    return true
+        // Builtin iterators, borrowed (the iterator is on the stack).
+        if case .object(let u) = (sp - 1).pointee, u._withUnsafeGuaranteedRef({ $0.kind == .iterator }) {
+            let top = sp
+            let v = try Unmanaged<IterObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { it -> Value? in
+                switch it.source {
+                case .list(let r):
+                    let l = r.object
+                    if it.index < l.items.count {
+                        let v = l.items[it.index]
+                        it.index &+= 1
+                        return v
+                    }
+                case .range(let r):
+                    if it.index < r.object.length {
+                        let v = Value.int(r.object.element(it.index))
+                        it.index &+= 1
+                        return v
+                    }
+                default:
+                    Runtime.saveState(fp, ip, top, fiber)
+                    if let v = try next(it) { return v }
                 }
-            case .range(let r):
-                if it.index < r.length {
-                    sp.pointee = .int(r.element(it.index))
-                    it.index &+= 1
-                    sp += 1
-                    return true
-                }
-            default:
-                Runtime.saveState(fp, ip, sp, fiber)
-                if let v = try next(it) {
-                    sp.pointee = v
-                    sp += 1
-                    return true
-                }
+                it.source = .exhausted
+                return nil
             }
-            it.source = .exhausted
+            if let v {
+                sp.pointee = v
+                sp += 1
+                return true
+            }
             sp -= 1
             return false
         }
