@@ -83,10 +83,11 @@ extension Runtime {
                 return false
             }
         }
-        if keys.allSatisfy({ $0.asStr != nil }) {
+        // Strings of the builtin type (a subclass may define `__lt__`): by their UTF-8 bytes, whose
+        // order is the order of their code points, borrowed.
+        if keys.allSatisfy({ v in v.withStr({ $0.flags & Obj.subclassFlag == 0 }) == true }) {
             return { a, b in
-                guard let x = a.asStr, let y = b.asStr else { return false }
-                return x.value.unicodeScalars.lexicographicallyPrecedes(y.value.unicodeScalars)
+                a.withStr { x in b.withStr { y in strOrder(x.value, y.value) < 0 } ?? false } ?? false
             }
         }
         return { [unowned self] a, b in try self.lessThan(a, b) }

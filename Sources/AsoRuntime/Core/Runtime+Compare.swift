@@ -24,10 +24,15 @@ extension Runtime {
                 // NaN-free identity shortcut, as CPython's containers do.
                 return true
             }
-            let x = u.takeUnretainedValue(), y = w.takeUnretainedValue()
-            if x.kind == .str && y.kind == .str && (x.flags | y.flags) & Obj.subclassFlag == 0 {
-                return strEqual(unsafeDowncast(x, to: StrObj.self), unsafeDowncast(y, to: StrObj.self))
+            // Two strings of the builtin type, compared borrowed (no reference counting).
+            let strings = u._withUnsafeGuaranteedRef { x in
+                w._withUnsafeGuaranteedRef { y -> Bool? in
+                    guard x.kind == .str && y.kind == .str && (x.flags | y.flags) & Obj.subclassFlag == 0 else { return nil }
+                    return strEqual(unsafeDowncast(x, to: StrObj.self), unsafeDowncast(y, to: StrObj.self))
+                }
             }
+            if let strings { return strings }
+            let x = u.takeUnretainedValue(), y = w.takeUnretainedValue()
             if (x.flags | y.flags) & Obj.subclassFlag != 0, isUserInstance(a) || isUserInstance(b) {
                 if let r = try userEquals(a, b) { return r }
                 if numberCore(a) != nil || numberCore(b) != nil { return try equals(plainNumber(a), plainNumber(b)) }
@@ -228,20 +233,56 @@ extension Runtime {
         default: break
         }
         if isNativeSubclassValue(a) || isNativeSubclassValue(b) {
-            if let r = try userOrder(a, b, op) { return r }
+            if let r = try subclassOrder(a, b, op) { return r }
             if numberCore(a) != nil || numberCore(b) != nil { return try compare(plainNumber(a), plainNumber(b), op) }
         }
-        if case .object(let u) = a, case .object(let w) = b {
-            let x = u.takeUnretainedValue(), y = w.takeUnretainedValue()
-            switch (x.kind, y.kind) {
-            case (.list, .list):
-                return try sequenceCompare(unsafeDowncast(x, to: ListObj.self).items,
-                                           unsafeDowncast(y, to: ListObj.self).items, op)
-            case (.tuple, .tuple):
-                return try sequenceCompare(unsafeDowncast(x, to: TupleObj.self).items,
-                                           unsafeDowncast(y, to: TupleObj.self).items, op)
-            default: break
+        if let r = try builtinOrder(a, b, op) { return r }
+        if let r = try userOrder(a, b, op) { return r }
+        let sym = op.symbol
+        throw typeError("'\(sym)' not supported between instances of '\(typeName(a))' and '\(typeName(b))'")
+    }
+
+    /// An order between instances of script subclasses of builtin types, as CPython's rich
+    /// comparison finds it: each operand's method in turn (the reflected one first when the right
+    /// operand's class is a subclass of the left's), where a method the script class does not
+    /// define is the builtin base's (`str.__lt__` for a subclass of str that defines only `__gt__`).
+    private func subclassOrder(_ a: Value, _ b: Value, _ op: ComparisonOperator) throws -> Value? {
+        let i = Int(op.rawValue), j = reflectedComparison[i]
+        let swapped = reflectedFirst(a, b)
+        for (x, y, k) in swapped ? [(b, a, j), (a, b, i)] : [(a, b, i), (b, a, j)] {
+            if let f = userMethod(x, comparisonMethodNames[k]) {
+                let r = try callFunction(f, [x, y], keywords: [])
+                if !r.isIdentical(to: notImplemented) { return r }
+            } else if isNativeSubclassValue(x), numberCore(x) == nil, let kop = ComparisonOperator(rawValue: UInt32(k)),
+                      let r = try builtinOrder(x, y, kop) {
+                return r
             }
+        }
+        return nil
+    }
+
+    /// `<`, `<=`, `>`, `>=` as the builtin types order themselves (numbers, strings, bytes,
+    /// tuples, lists, sets); nil for operands they do not order.
+    private func builtinOrder(_ a: Value, _ b: Value, _ op: ComparisonOperator) throws -> Value? {
+        if case .object(let u) = a, case .object(let w) = b {
+            // Borrowed: both are the caller's (on a stack or in a container it holds). A tuple's
+            // items never change, so they are read in place; a list's are copied, since a
+            // comparison may run script code that changes the list.
+            let r = try u._withUnsafeGuaranteedRef { x in
+                try w._withUnsafeGuaranteedRef { y -> Value? in
+                    switch (x.kind, y.kind) {
+                    case (.list, .list):
+                        let p = unsafeDowncast(x, to: ListObj.self).items, q = unsafeDowncast(y, to: ListObj.self).items
+                        return try p.withUnsafeBufferPointer { p in try q.withUnsafeBufferPointer { q in try sequenceCompare(p, q, op) } }
+                    case (.tuple, .tuple):
+                        return try unsafeDowncast(x, to: TupleObj.self).items.withUnsafeBufferPointer { p in
+                            try unsafeDowncast(y, to: TupleObj.self).items.withUnsafeBufferPointer { q in try sequenceCompare(p, q, op) }
+                        }
+                    default: return nil
+                    }
+                }
+            }
+            if let r { return r }
         }
         if let r = try order(a, b) {
             switch op {
@@ -252,9 +293,7 @@ extension Runtime {
             }
         }
         if let x = a.asSet, let y = b.asSet { return .bool(try setCompare(x, y, op)) }
-        if let r = try userOrder(a, b, op) { return r }
-        let sym = op.symbol
-        throw typeError("'\(sym)' not supported between instances of '\(typeName(a))' and '\(typeName(b))'")
+        return nil
     }
 
     /// `a == b`, or `a != b` when `negate`.
@@ -283,7 +322,10 @@ extension Runtime {
     /// `a < b` for sorting.
     func lessThan(_ a: Value, _ b: Value) throws -> Bool {
         if case .int(let x) = a, case .int(let y) = b { return x < y }
-        if let x = a.asStr, let y = b.asStr { return strOrder(x.value, y.value) < 0 }
+        // Two strings of the builtin type (a subclass may order itself), borrowed.
+        if let r = a.withStr({ x in
+            b.withStr { y in (x.flags | y.flags) & Obj.subclassFlag == 0 ? strOrder(x.value, y.value) < 0 : nil } ?? nil
+        }), let r { return r }
         let r = try compare(a, b, .lt)
         if case .bool(let t) = r { return t }
         return try truthy(r)
@@ -337,7 +379,7 @@ extension Runtime {
     /// Orders two lists or tuples as CPython does: the first items that differ (by `==`) decide,
     /// compared with the operator itself (so its result and its error name that operator); when
     /// one is a prefix of the other, the lengths decide.
-    private func sequenceCompare(_ x: [Value], _ y: [Value], _ op: ComparisonOperator) throws -> Value {
+    private func sequenceCompare(_ x: UnsafeBufferPointer<Value>, _ y: UnsafeBufferPointer<Value>, _ op: ComparisonOperator) throws -> Value {
         try enterRecursion(" in comparison")
         defer { depth -= 1 }
         for i in 0..<min(x.count, y.count) where !x[i].isIdentical(to: y[i]) {
@@ -381,6 +423,21 @@ extension Runtime {
         case .none: return 0x5f3759df
         case .null: return 0
         case .object(let u):
+            // A string or a tuple whose hash is known, borrowed (no reference counting).
+            let known = u._withUnsafeGuaranteedRef { o -> Int? in
+                guard o.flags & Obj.subclassFlag == 0 else { return nil }
+                if o.kind == .str {
+                    let s = unsafeDowncast(o, to: StrObj.self)
+                    if !s.hashComputed { s.cachedHash = hashString(s.value); s.hashComputed = true }
+                    return s.cachedHash
+                }
+                if o.kind == .tuple {
+                    let t = unsafeDowncast(o, to: TupleObj.self)
+                    return t.hashComputed ? t.cachedHash : nil
+                }
+                return nil
+            }
+            if let known { return known }
             let o = u.takeUnretainedValue()
             if o.isNativeSubclass, o.kind != .other {
                 if !builtin, let h = try subclassHash(v, o.type) { return h }
