@@ -17,6 +17,15 @@ struct JSONParser {
     /// becomes (`json.loads(s, object_hook=AttrDict)`).
     var objectHook: Value = .null
     var pairsHook: Value = .null
+    /// The keys seen so far, one string object per text (CPython's scanner memoizes keys the same
+    /// way, so a thousand objects with the same keys share them). The list keeps them alive while
+    /// the document is parsed (a hook may drop the dict a key went into).
+    let keys = KeyMemo()
+
+    final class KeyMemo {
+        var table: [String: Value] = [:]
+        var list: ListObj?
+    }
 
     func skipSpace(_ i: Int) -> Int {
         var i = i
@@ -178,9 +187,14 @@ struct JSONParser {
             j = skipSpace(afterKey)
             guard j < s.count, s[j] == ":" else { throw fail("Expecting ':' delimiter", j) }
             j = skipSpace(j + 1)
-            let keyValue = rt.newStr(key)
-            rt.tempRoots.append(keyValue)
-            defer { rt.tempRoots.removeLast() }
+            let keyValue: Value
+            if let known = keys.table[key] {
+                keyValue = known
+            } else {
+                keyValue = rt.newStr(key)
+                keys.table[key] = keyValue
+                keys.list?.items.append(keyValue)
+            }
             let (v, end) = try value(j)
             if let p = pairs { p.items.append(rt.newTuple([keyValue, v])) } else { try d.set(keyValue, v, rt) }
             j = skipSpace(end)
@@ -210,6 +224,10 @@ extension Runtime {
         if let first = text.first, first == "\u{FEFF}" {
             throw parser.fail("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0)
         }
+        let memo = newList([])
+        parser.keys.list = memo.asList
+        tempRoots.append(memo)
+        defer { tempRoots.removeLast() }
         let start = parser.skipSpace(0)
         let (v, end) = try parser.value(start)
         let after = parser.skipSpace(end)
