@@ -158,13 +158,13 @@ class Fiber: Obj {
     final func reserve(_ needed: Int, frames extra: Int = 0) -> Bool {
         let moreFrames = frameCount + extra > frameCapacity
         if needed <= capacity && !moreFrames { return false }
+        // Half as much again, or what is needed: a coroutine's fiber grows once or twice, when
+        // it first awaits a chain of calls, and then stays as it is while the task waits (a
+        // doubling would leave a pending task with up to half of its block unused).
         var n = capacity
-        while n < needed { n *= 2 }
+        if needed > capacity { n = max(needed, capacity + capacity / 2) }
         var f = frameCapacity
-        if moreFrames {
-            f = max(f * 2, 4)
-            while f < frameCount + extra { f *= 2 }
-        }
+        if moreFrames { f = max(frameCount + extra, f + f / 2, 2) }
         regrow(frames: f, slots: n)
         return true
     }
@@ -173,7 +173,7 @@ class Fiber: Obj {
     @discardableResult
     final func reserveFrame() -> Bool {
         if frameCount < frameCapacity { return false }
-        regrow(frames: frameCapacity * 2, slots: capacity)
+        regrow(frames: frameCapacity + max(1, frameCapacity / 2), slots: capacity)
         return true
     }
 
