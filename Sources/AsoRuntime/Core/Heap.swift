@@ -136,6 +136,8 @@ final class Heap {
         let n = objects.count
         // (Stress mode only: what the sweep released, to check that it was freed.)
         var doomed: [WeakObj] = []
+        // (Loaded once: reading the closure per object would retain its context each time.)
+        let freeGenerator = onFreeGenerator
         objects.withUnsafeMutableBufferPointer { buf in
             for i in 0..<n {
                 let u = buf[i]
@@ -145,7 +147,7 @@ final class Heap {
                     return o.kind == .str ? unsafeDowncast(o, to: StrObj.self).estimatedBytes : o.estimatedSize
                 }
                 if size < 0 {
-                    if let hook = onFreeGenerator, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
+                    if u._withUnsafeGuaranteedRef({ $0.kind == .generator }), let hook = freeGenerator {
                         u._withUnsafeGuaranteedRef(hook)
                     }
                     if stress { doomed.append(WeakObj(u.takeUnretainedValue())) }

@@ -29,11 +29,16 @@ class Obj {
     @exclusivity(unchecked) final var aux32: Int32 = 0
     /// The object's class (`type(x)`); nil only inside the bootstrap of the `type` type itself.
     /// Types are never freed while an object of theirs is alive, since `trace` marks it.
-    unowned(unsafe) var typeRef: TypeObject?
+    final var typeRef: TypeObject? {
+        @inline(__always) get { typeBits?.takeUnretainedValue() }
+        @inline(__always) set { typeBits = newValue.map { Unmanaged.passUnretained($0) } }
+    }
+    /// `typeRef` as stored: unmanaged, so the collector reads it without reference counting.
+    @exclusivity(unchecked) private final var typeBits: Unmanaged<TypeObject>?
 
     init(kind: ObjKind, type: TypeObject?) {
         self.kind = kind
-        self.typeRef = type
+        self.typeBits = type.map { Unmanaged.passUnretained($0) }
     }
 
     /// The object's class. Set for every object once the runtime's types are bootstrapped.
@@ -41,7 +46,7 @@ class Obj {
 
     /// Reports every value and object this object refers to. Subclasses call super.
     func trace(_ t: inout Tracer) {
-        if let ty = typeRef { t.mark(Unmanaged<Obj>.passUnretained(ty)) }
+        if let ty = typeBits { t.mark(Unmanaged<Obj>.fromOpaque(ty.toOpaque())) }
     }
 
     /// An estimate of the object's size in bytes, for the collector's pacing and memory limit.
