@@ -289,18 +289,6 @@ final class GatherState {
     }
 }
 
-/// An array of objects the collector owns, held without reference counting (each element stays
-/// valid while the holder traces it).
-struct UnownedArray<T: AnyObject>: RandomAccessCollection {
-    private var refs: [Unmanaged<T>] = []
-    init() {}
-    var startIndex: Int { 0 }
-    var endIndex: Int { refs.count }
-    subscript(i: Int) -> T { refs[i].takeUnretainedValue() }
-    mutating func append(_ o: T) { refs.append(Unmanaged.passUnretained(o)) }
-    mutating func reserveCapacity(_ n: Int) { refs.reserveCapacity(n) }
-}
-
 /// `asyncio.sleep(0)`: one bare yield (the task runs again on the next iteration), then the result.
 final class SleepZeroAwait: AwaitObj {
     var yielded = false

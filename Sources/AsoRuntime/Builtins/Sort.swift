@@ -83,12 +83,9 @@ extension Runtime {
                 return false
             }
         }
-        // Strings of the builtin type (a subclass may define `__lt__`): by their UTF-8 bytes, whose
-        // order is the order of their code points, borrowed.
+        // Strings of the builtin type (a subclass may define `__lt__`).
         if keys.allSatisfy({ v in v.withStr({ $0.flags & Obj.subclassFlag == 0 }) == true }) {
-            return { a, b in
-                a.withStr { x in b.withStr { y in strOrder(x.value, y.value) < 0 } ?? false } ?? false
-            }
+            return { a, b in (plainStrOrder(a, b) ?? 0) < 0 }
         }
         return { [unowned self] a, b in try self.lessThan(a, b) }
     }

@@ -111,7 +111,12 @@ final class Heap {
     /// the corpus run in stress mode fails.
     private func checkFreed(_ released: [WeakObj]) {
         var kinds: [String: Int] = [:]
-        for w in released { if let o = w.object { kinds[String(describing: Swift.type(of: o)) + ((o as? NativeFunctionObj).map { "(\($0.name))" } ?? ""), default: 0] += 1 } }
+        for w in released {
+            guard let o = w.object else { continue }
+            // (A native function is named, since many share the class.)
+            let name = (o as? NativeFunctionObj).map { "(\($0.name))" } ?? ""
+            kinds[String(describing: Swift.type(of: o)) + name, default: 0] += 1
+        }
         if kinds.isEmpty { return }
         var text = "aso: leak check: objects outlived the sweep that released them:"
         for (name, n) in kinds.sorted(by: { $0.key < $1.key }) { text += " \(n) \(name)" }

@@ -322,10 +322,7 @@ extension Runtime {
     /// `a < b` for sorting.
     func lessThan(_ a: Value, _ b: Value) throws -> Bool {
         if case .int(let x) = a, case .int(let y) = b { return x < y }
-        // Two strings of the builtin type (a subclass may order itself), borrowed.
-        if let r = a.withStr({ x in
-            b.withStr { y in (x.flags | y.flags) & Obj.subclassFlag == 0 ? strOrder(x.value, y.value) < 0 : nil } ?? nil
-        }), let r { return r }
+        if let r = plainStrOrder(a, b) { return r < 0 }
         let r = try compare(a, b, .lt)
         if case .bool(let t) = r { return t }
         return try truthy(r)
@@ -426,11 +423,7 @@ extension Runtime {
             // A string or a tuple whose hash is known, borrowed (no reference counting).
             let known = u._withUnsafeGuaranteedRef { o -> Int? in
                 guard o.flags & Obj.subclassFlag == 0 else { return nil }
-                if o.kind == .str {
-                    let s = unsafeDowncast(o, to: StrObj.self)
-                    if !s.hashComputed { s.cachedHash = hashString(s.value); s.hashComputed = true }
-                    return s.cachedHash
-                }
+                if o.kind == .str { return strHash(unsafeDowncast(o, to: StrObj.self)) }
                 if o.kind == .tuple {
                     let t = unsafeDowncast(o, to: TupleObj.self)
                     return t.hashComputed ? t.cachedHash : nil
@@ -444,10 +437,7 @@ extension Runtime {
                 if let c = numberCore(v) { return try hash(c) }
             }
             switch o.kind {
-            case .str:
-                let s = unsafeDowncast(o, to: StrObj.self)
-                if !s.hashComputed { s.cachedHash = hashString(s.value); s.hashComputed = true }
-                return s.cachedHash
+            case .str: return strHash(unsafeDowncast(o, to: StrObj.self))
             case .bigint: return hashBig(unsafeDowncast(o, to: BigIntObj.self).value)
             case .tuple:
                 let t = unsafeDowncast(o, to: TupleObj.self)
@@ -483,6 +473,12 @@ extension Runtime {
                 return identityHash(o)
             }
         }
+    }
+
+    /// A string's hash, computed once and kept in the string.
+    @inline(__always) private func strHash(_ s: StrObj) -> Int {
+        if !s.hashComputed { s.cachedHash = hashString(s.value); s.hashComputed = true }
+        return s.cachedHash
     }
 
     /// The hash of an instance of a script subclass of a builtin type when its class says how
@@ -634,6 +630,14 @@ extension Runtime {
             return memcmp(x, y, p.count) == 0
         }
     }
+}
+
+/// `strOrder` of two strings of the builtin type, borrowed (no reference counting); nil unless
+/// both are such strings (a script subclass may order itself).
+func plainStrOrder(_ a: Value, _ b: Value) -> Int? {
+    a.withStr { x in
+        b.withStr { y in (x.flags | y.flags) & Obj.subclassFlag == 0 ? strOrder(x.value, y.value) : nil } ?? nil
+    } ?? nil
 }
 
 /// -1, 0 or 1 as `p` orders before, equal to or after `q` by code points; UTF-8 bytes order as

@@ -49,10 +49,3 @@ final class IterObj: Obj {
         }
     }
 }
-
-/// A reference to an object that whoever holds the `Ref` traces (so the collector keeps the object
-/// alive), held without reference counting: copying a `Ref` is copying a pointer.
-struct Ref<T: AnyObject> {
-    unowned(unsafe) let object: T
-    @inline(__always) init(_ object: T) { self.object = object }
-}

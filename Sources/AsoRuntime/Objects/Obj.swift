@@ -60,6 +60,25 @@ class Obj {
     }
 }
 
+/// A reference to an object that whoever holds the `Ref` traces (so the collector keeps the object
+/// alive), held without reference counting: copying a `Ref` is copying a pointer. Native
+/// structures that refer to heap objects hold them this way (docs/architecture.md).
+struct Ref<T: AnyObject> {
+    unowned(unsafe) let object: T
+    @inline(__always) init(_ object: T) { self.object = object }
+}
+
+/// An array of `Ref`s that reads as an array of the objects.
+struct UnownedArray<T: AnyObject>: RandomAccessCollection {
+    private var refs: [Ref<T>] = []
+    init() {}
+    var startIndex: Int { 0 }
+    var endIndex: Int { refs.count }
+    subscript(i: Int) -> T { refs[i].object }
+    mutating func append(_ o: T) { refs.append(Ref(o)) }
+    mutating func reserveCapacity(_ n: Int) { refs.reserveCapacity(n) }
+}
+
 /// The mark phase's work list: marks are set when an object is first seen and its children are
 /// traced later, so deep structures never recurse on the Swift stack.
 struct Tracer {
