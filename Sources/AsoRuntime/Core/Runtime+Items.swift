@@ -78,12 +78,20 @@ extension Runtime {
                 if let v = try unsafeDowncast(o, to: DictObj.self).get(key, self) { return v }
                 throw keyError(key)
             case .list:
-                guard case .int(let i) = key else { return nil }
                 let l = unsafeDowncast(o, to: ListObj.self)
+                guard case .int(var i) = key else {
+                    if let s = key.asObject(.slice, SliceObj.self) { return newList(try sliced(l.items, s)) }
+                    return nil
+                }
+                if i < 0 { i &+= l.items.count }
                 return i >= 0 && i < l.items.count ? l.items[i] : nil
             case .tuple:
-                guard case .int(let i) = key else { return nil }
                 let t = unsafeDowncast(o, to: TupleObj.self)
+                guard case .int(var i) = key else {
+                    if let s = key.asObject(.slice, SliceObj.self) { return newTuple(try sliced(t.items, s)) }
+                    return nil
+                }
+                if i < 0 { i &+= t.items.count }
                 return i >= 0 && i < t.items.count ? t.items[i] : nil
             default:
                 return nil
@@ -176,6 +184,16 @@ extension Runtime {
             try Unmanaged<DictObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { try $0.set(key, hash: h, value, self) }
             return
         }
+        // A list's item at an int index in range, borrowed too.
+        if case .object(let u) = container, case .int(var i) = key,
+           u._withUnsafeGuaranteedRef({ o -> Bool in
+               guard o.kind == .list, builtin || !o.isNativeSubclass else { return false }
+               let l = unsafeDowncast(o, to: ListObj.self)
+               if i < 0 { i &+= l.items.count }
+               guard i >= 0 && i < l.items.count else { return false }
+               l.items[i] = value
+               return true
+           }) { return }
         if case .object(let u) = container {
             let o = u.takeUnretainedValue()
             if !builtin && o.isNativeSubclass, o.kind != .other,

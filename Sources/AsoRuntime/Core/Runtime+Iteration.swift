@@ -127,27 +127,27 @@ extension Runtime {
         let i = it.index
         switch it.source {
         case .list(let r):
-            let l = r.object
+            unowned(unsafe) let l = r.object
             if i < l.items.count { it.index = i + 1; return l.items[i] }
         case .reversedList(let r):
-            let l = r.object
+            unowned(unsafe) let l = r.object
             let j = l.items.count - 1 - i
             if j >= 0 { it.index = i + 1; return l.items[j] }
         case .tuple(let r):
-            let t = r.object
+            unowned(unsafe) let t = r.object
             if i < t.items.count { it.index = i + 1; return t.items[i] }
         case .str(let r):
-            let s = r.object
+            unowned(unsafe) let s = r.object
             if i < s.count { it.index = i + 1; return intern(s.character(at: i)) }
         case .bytes(let r):
-            let b = r.object
+            unowned(unsafe) let b = r.object
             if i < b.bytes.count { it.index = i + 1; return .int(Int(b.bytes[i])) }
         case .range(let r):
             if i < r.object.length { it.index = i + 1; return .int(r.object.element(i)) }
         case .values(let vs):
             if i < vs.count { it.index = i + 1; return vs[i] }
         case .dict(let r, let what, let version):
-            let d = r.object
+            unowned(unsafe) let d = r.object
             if d.version != version {
                 it.source = .exhausted
                 throw runtimeError("dictionary changed size during iteration")
@@ -164,7 +164,7 @@ extension Runtime {
                 }
             }
         case .set(let r, let version):
-            let s = r.object
+            unowned(unsafe) let s = r.object
             if s.version != version {
                 it.source = .exhausted
                 throw runtimeError("Set changed size during iteration")

@@ -43,6 +43,8 @@ class Obj {
 
     /// The object's class. Set for every object once the runtime's types are bootstrapped.
     @inline(__always) var type: TypeObject { typeRef.unsafelyUnwrapped }
+    /// The class's address, read without reference counting (an identity for caches).
+    @inline(__always) final var typeAddress: UnsafeMutableRawPointer? { typeBits?.toOpaque() }
 
     /// Reports every value and object this object refers to. Subclasses call super.
     func trace(_ t: inout Tracer) {

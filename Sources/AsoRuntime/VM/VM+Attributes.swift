@@ -279,7 +279,7 @@ extension Runtime {
             return u._withUnsafeGuaranteedRef { o -> UnsafeMutableRawPointer? in
                 switch o.kind {
                 case .module, .type, .instance, .function, .exception: return nil
-                default: return Unmanaged.passUnretained(o.type).toOpaque()
+                default: return o.typeAddress
                 }
             }
         case .int: return Unmanaged.passUnretained(types.int).toOpaque()

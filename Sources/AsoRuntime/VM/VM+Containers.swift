@@ -16,6 +16,29 @@ extension Runtime {
         return true
     }
 
+    /// `unpackSequence` of a tuple or list of the builtin types holding exactly `count` items,
+    /// without reference counting: the items go to `slot` upwards, last item first (the first on
+    /// top, as the instruction leaves them); false for anything else (then `unpack`). The source
+    /// may be in `slot` itself: nothing is freed before the next safepoint.
+    @inline(__always)
+    static func unpackInPlace(_ v: Value, count: Int, into slot: UnsafeMutablePointer<Value>) -> Bool {
+        guard case .object(let u) = v else { return false }
+        return u._withUnsafeGuaranteedRef { o -> Bool in
+            guard o.flags & Obj.subclassFlag == 0 else { return false }
+            let copy = { (items: UnsafeBufferPointer<Value>) -> Bool in
+                guard items.count == count else { return false }
+                var i = 0
+                while i < count { slot[i] = items[count &- 1 &- i]; i &+= 1 }
+                return true
+            }
+            switch o.kind {
+            case .tuple: return unsafeDowncast(o, to: TupleObj.self).items.withUnsafeBufferPointer(copy)
+            case .list: return unsafeDowncast(o, to: ListObj.self).items.withUnsafeBufferPointer(copy)
+            default: return false
+            }
+        }
+    }
+
     /// `buildString`: the `count` pieces of an f-string at `items` joined (pieces are strings,
     /// or ints and floats left as they are by `formatValue`).
     @inline(__always)

@@ -27,7 +27,7 @@ extension Runtime {
             let v = try Unmanaged<IterObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { it -> Value? in
                 switch it.source {
                 case .list(let r):
-                    let l = r.object
+                    unowned(unsafe) let l = r.object
                     if it.index < l.items.count {
                         let v = l.items[it.index]
                         it.index &+= 1

@@ -445,6 +445,7 @@ extension Runtime {
                         (sp - 1).pointee = newTuple((sp - 1).pointee.asList?.items ?? [])
                     case .unpackSequence:
                         sp -= 1
+                        if Runtime.unpackInPlace(sp.pointee, count: arg, into: sp) { sp += arg; continue }
                         Runtime.saveState(fp, ip, sp + 1, fiber)
                         let items = try unpack(sp.pointee, count: arg)
                         for v in items.reversed() { sp.pointee = v; sp += 1 }
