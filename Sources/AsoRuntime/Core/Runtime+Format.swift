@@ -1,4 +1,7 @@
 // f-string and `format()` support: conversions and format specs.
+// The one idea: ints, floats and plain strs are formatted straight into a UTF-8 byte buffer from
+// the spec's bytes (`appendFormat`), which `str.format`, f-strings and `format()` share; any other
+// object goes through its `__format__`.
 
 extension Runtime {
     /// `formatValue`: applies `!s`/`!r`/`!a` then the format spec.
@@ -10,28 +13,55 @@ extension Runtime {
             default: break
             }
         }
-        var x = v
+        // A conversion leaves a plain str, kept as text until it is formatted.
+        var converted: String?
         switch conversion {
-        case 1: x = newStr(try str(v))
-        case 2: x = newStr(try repr(v))
-        case 3: x = newStr(asciiRepr(try repr(v)))
+        case 1: converted = try str(v)
+        case 2: converted = try repr(v)
+        case 3: converted = asciiRepr(try repr(v))
         default: break
         }
-        let specText = spec.asStr?.value ?? ""
-        if specText.isEmpty, let s = x.asStr { return Value(s) }
-        return newStr(try format(x, specText))
+        guard let specStr = spec.asStr, specStr.count > 0 else {
+            if let converted { return newStr(converted) }
+            if let s = v.asStr { return Value(s) }
+            return newStr(try format(v, ""))
+        }
+        var out = UTF8Builder(capacity: 32)
+        try withUTF8(specStr.value) { spec in
+            if let converted {
+                try appendFormattedStr(converted, spec: spec, into: &out)
+            } else {
+                try appendFormat(v, spec: spec, into: &out)
+            }
+        }
+        return out.bytes.withUnsafeBufferPointer { newStr(utf8: $0, ascii: nil) }
     }
 
     /// `ascii()`: repr with non-ASCII characters escaped.
     func asciiRepr(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            if c.isASCII { out.unicodeScalars.append(c) }
-            else if c.value <= 0xff { out += "\\x" + String(c.value, radix: 16).leftPadded(2) }
-            else if c.value <= 0xffff { out += "\\u" + String(c.value, radix: 16).leftPadded(4) }
-            else { out += "\\U" + String(c.value, radix: 16).leftPadded(8) }
+        withUTF8(s) { bytes in
+            var out = UTF8Builder(capacity: bytes.count)
+            var i = 0
+            while i < bytes.count {
+                if bytes[i] < 0x80 {
+                    out.append(byte: bytes[i])
+                    i += 1
+                    continue
+                }
+                let (c, length) = decodeUTF8Scalar(bytes, at: i)
+                i += length
+                let (escape, digits): (UInt8, Int) = c.value <= 0xff ? (0x78, 2) : c.value <= 0xffff ? (0x75, 4) : (0x55, 8)
+                out.append(byte: 0x5C)  // backslash
+                out.append(byte: escape)
+                var shift = (digits - 1) * 4
+                while shift >= 0 {
+                    let nibble = UInt8(truncatingIfNeeded: (c.value >> UInt32(shift)) & 0xF)
+                    out.append(byte: nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
+                    shift -= 4
+                }
+            }
+            return out.string
         }
-        return out
     }
 
     /// `format(v, spec)`.
@@ -58,6 +88,51 @@ extension Runtime {
             }
         } catch let e as FormatError {
             throw scriptError(e)
+        }
+    }
+
+    /// Appends `format(v, spec)` to `out`, the spec given as UTF-8 bytes: ints, bools, floats and
+    /// plain strs without any intermediate string, everything else through `format(_:_:)`.
+    func appendFormat(_ v: Value, spec: UnsafeBufferPointer<UInt8>, into out: inout UTF8Builder) throws {
+        do {
+            switch v {
+            case .int(let i):
+                return try appendFormattedInt(.small(i), spec: spec, typeName: "int",
+                                              maxStrDigits: intMaxStrDigits, into: &out)
+            case .bool(let b):
+                if spec.isEmpty { return out.append(b ? "True" : "False") }
+                return try appendFormattedInt(.small(b ? 1 : 0), spec: spec, typeName: "bool",
+                                              maxStrDigits: intMaxStrDigits, into: &out)
+            case .float(let d):
+                return try appendFormattedFloat(d, spec: spec, typeName: "float", into: &out)
+            default:
+                if let s = v.asStr, !s.isNativeSubclass {
+                    let ascii = s.isASCII, count = s.count
+                    return try withUTF8(s.value) { text in
+                        try appendFormattedString(text, count: ascii ? text.count : count, spec: spec,
+                                                  typeName: "str", into: &out)
+                    }
+                }
+                if let b = v.asBigInt {
+                    return try appendFormattedInt(.big(b.value), spec: spec, typeName: "int",
+                                                  maxStrDigits: intMaxStrDigits, into: &out)
+                }
+            }
+        } catch let e as FormatError {
+            throw scriptError(e)
+        }
+        out.append(try format(v, String(decoding: spec, as: UTF8.self)))
+    }
+
+    /// Appends `format(s, spec)` for the text `s` of a plain str (a `!s`/`!r`/`!a` conversion).
+    func appendFormattedStr(_ s: String, spec: UnsafeBufferPointer<UInt8>, into out: inout UTF8Builder) throws {
+        do {
+            try withFormatUTF8(s) { (text) throws(FormatError) in
+                try appendFormattedString(text, count: utf8CodePointCount(text), spec: spec,
+                                          typeName: "str", into: &out)
+            }
+        } catch {
+            throw scriptError(error)
         }
     }
 
