@@ -46,7 +46,7 @@ extension Runtime {
             let obj = args[0]
             var indent: String? = nil
             var separators: (String, String)? = nil
-            var flags: [String: Bool] = ["skipkeys": false, "ensure_ascii": true, "check_circular": true, "allow_nan": true, "sort_keys": false]
+            var skipKeys = false, ensureASCII = true, allowNaN = true, sortKeys = false
             var defaultFn: Value = .none
             for kw in args.keywords {
                 switch kw.name {
@@ -66,25 +66,27 @@ extension Runtime {
                     separators = (a.value, b.value)
                 case "default": defaultFn = kw.value
                 case "cls": if !kw.value.isNone { throw rt.typeError("json.dumps(cls=...) is not supported") }
-                default:
-                    guard flags[kw.name] != nil else {
-                        throw rt.typeError("JSONEncoder.__init__() got an unexpected keyword argument '\(kw.name)'")
-                    }
-                    flags[kw.name] = try rt.truthy(kw.value)
+                case "skipkeys": skipKeys = try rt.truthy(kw.value)
+                case "ensure_ascii": ensureASCII = try rt.truthy(kw.value)
+                case "allow_nan": allowNaN = try rt.truthy(kw.value)
+                case "sort_keys": sortKeys = try rt.truthy(kw.value)
+                // (Containers are always checked; the flag's truth is still read.)
+                case "check_circular": _ = try rt.truthy(kw.value)
+                default: throw rt.typeError("JSONEncoder.__init__() got an unexpected keyword argument '\(kw.name)'")
                 }
             }
             let seps = separators ?? (indent == nil ? (", ", ": ") : (",", ": "))
             var enc = JSONEncoder(rt: rt, indent: indent, itemSeparator: seps.0, keySeparator: seps.1)
-            enc.sortKeys = flags["sort_keys"] ?? false
-            enc.skipKeys = flags["skipkeys"] ?? false
-            enc.ensureASCII = flags["ensure_ascii"] ?? true
-            enc.allowNaN = flags["allow_nan"] ?? true
+            enc.sortKeys = sortKeys
+            enc.skipKeys = skipKeys
+            enc.ensureASCII = ensureASCII
+            enc.allowNaN = allowNaN
             enc.defaultFn = defaultFn
             rt.tempRoots.append(obj)
             rt.tempRoots.append(defaultFn)
             defer { rt.tempRoots.removeLast(2) }
             try enc.encode(obj, level: 0)
-            return rt.newStr(enc.out)
+            return enc.result()
         })
         return m
     }
