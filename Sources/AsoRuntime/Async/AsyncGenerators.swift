@@ -7,6 +7,15 @@
 // StopAsyncIteration, which ends an `async for`.
 
 extension Runtime {
+    /// `asyncGenWrap`: `v` marked as a value the async generator yields to its consumer. (Out of
+    /// the dispatch loop: code inlined there, even on paths that seldom run, moves its hot paths.)
+    @inline(never)
+    func wrapAsyncYield(_ v: Value) -> Value {
+        let wrapped = heap.register(InstanceObj(type: types.asyncGenWrapped))
+        wrapped.attributes["value"] = v
+        return Value(wrapped)
+    }
+
     /// The value a marked yield carries, or nil for a yield from an inner `await`.
     private func unwrapAsyncYield(_ v: Value) -> Value? {
         guard let w = v.asObject(.instance, InstanceObj.self), w.type === types.asyncGenWrapped else { return nil }

@@ -226,6 +226,8 @@ extension Runtime {
 
     /// Rich comparison for `compareOp`.
     func compare(_ a: Value, _ b: Value, _ op: ComparisonOperator) throws -> Value {
+        // Floats, and a float with a machine int, first (the dispatch loop does two ints itself).
+        if let r = Runtime.floatCompare(a, b, op) { return .bool(r) }
         // (Cases matched, not compared: `==` on an enum of another module is a witness call.)
         switch op {
         case .eq: return try equality(a, b, negate: false)
@@ -350,9 +352,25 @@ extension Runtime {
         }
     }
 
+    /// An outcome of `floatIntOutcome` as `order` gives it: -1, 0, 1, or 2 for unordered.
+    static func order(of outcome: UInt32) -> Int {
+        switch outcome {
+        case 1: return -1
+        case 2: return 0
+        case 4: return 1
+        default: return 2
+        }
+    }
+
     private func isFloat(_ v: Value) -> Bool { if case .float = v { return true }; return false }
 
     private func numericOrder(_ a: Value, _ b: Value) throws -> Int {
+        // A float and a machine int, or two floats: no big int needed.
+        if case .float(let d) = a, case .int(let i) = b { return Runtime.order(of: Runtime.floatIntOutcome(d, i)) }
+        if case .int(let i) = a, case .float(let d) = b {
+            let r = Runtime.order(of: Runtime.floatIntOutcome(d, i))
+            return r == 2 ? 2 : -r
+        }
         // Compare exactly when an int is involved and the float is integral.
         if case .float(let d) = a, !d.isNaN, let y = bigValue(b), d.isFinite {
             let fl = BigInt(d.rounded(.down))

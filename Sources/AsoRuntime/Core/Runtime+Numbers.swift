@@ -68,6 +68,11 @@ extension Runtime {
 
     /// `a op b`; the helpers below take the plain operator and whether it was the in-place form.
     func binaryOp(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
+        // A float with a machine int first: the int converted to the nearest float, as CPython's
+        // float arithmetic converts it (the dispatch loop does two ints and two floats itself).
+        var r = Value.none
+        if case .float(let x) = a, case .int(let y) = b, Runtime.floatArithmetic(op, x, Double(y), into: &r) { return r }
+        if case .int(let x) = a, case .float(let y) = b, Runtime.floatArithmetic(op, Double(x), y, into: &r) { return r }
         let bop = op.plain
         let inplace = op.isInplace
         if isIntegral(a) && isIntegral(b) { return try intOp(bop, a, b) }

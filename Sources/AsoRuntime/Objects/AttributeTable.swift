@@ -18,8 +18,16 @@ final class Shape {
     private var transitions: [String: Shape] = [:]
     /// False for a table's private shape (changed in place, never a transition's target).
     let isShared: Bool
+    /// For a shared shape below a root, its root (nil for a root and for private shapes).
+    /// Unmanaged: the root keeps its children, not the other way round.
+    private var rootRef: Unmanaged<Shape>?
+    /// On a root: the most names any shared shape under it holds, so a new table from the root
+    /// reserves its slots at once (an instance's attributes are one allocation, not a growth
+    /// per attribute). At most `reserveLimit`.
+    private(set) var expectedSlots = 0
 
     static let sharedLimit = 64
+    static let reserveLimit = 16
     private static let linearLimit = 8
     private static let transitionLimit = 64
 
@@ -66,6 +74,11 @@ final class Shape {
             return Shape(names: grown, shared: false)
         }
         let s = Shape(names: grown, shared: true)
+        let root = rootRef ?? Unmanaged.passUnretained(self)
+        s.rootRef = root
+        root._withUnsafeGuaranteedRef { r in
+            if grown.count > r.expectedSlots && grown.count <= Shape.reserveLimit { r.expectedSlots = grown.count }
+        }
         transitions[name] = s
         return s
     }
@@ -87,8 +100,12 @@ struct AttributeTable: Sequence {
     /// Values by slot.
     private(set) var slots: [Value] = []
 
-    /// An empty table starting at `root` (a class's shared root shape).
-    init(root: Shape) { shapeRef = .passUnretained(root) }
+    /// An empty table starting at `root` (a class's shared root shape), with room for as many
+    /// attributes as tables from that root have had.
+    init(root: Shape) {
+        shapeRef = .passUnretained(root)
+        if root.expectedSlots > 0 { slots.reserveCapacity(root.expectedSlots) }
+    }
 
     /// An empty table with a private shape (objects without a class root of their own).
     init() {

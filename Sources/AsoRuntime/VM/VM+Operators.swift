@@ -121,12 +121,50 @@ extension Runtime {
         return try truthy(v)
     }
 
-    /// `x <op> y` for ints without a branch on `op`: each operator is the set of outcomes (less,
-    /// equal, greater) it accepts, a nibble at its number (CPython's: < <= == != > >=).
+    /// `x <op> y` for ints without a branch on `op` (see `accepts`).
     @inline(__always)
     static func intCompare(_ x: Int, _ y: Int, _ op: ComparisonOperator) -> Bool {
-        let outcome: UInt32 = x < y ? 1 : (x == y ? 2 : 4)
-        let accepted: UInt32 = 0x64_5231   // nibbles by op: < 1, <= 3, == 2, != 5, > 4, >= 6
+        accepts(op, x < y ? 1 : (x == y ? 2 : 4))
+    }
+
+    /// Whether `op` holds for an outcome of comparing two numbers: 1 less, 2 equal, 4 greater,
+    /// 8 unordered (a NaN: only `!=` holds). Each operator is the set of outcomes it accepts, a
+    /// nibble at its number (CPython's order: < <= == != > >=).
+    @inline(__always)
+    static func accepts(_ op: ComparisonOperator, _ outcome: UInt32) -> Bool {
+        let accepted: UInt32 = 0x64_D231   // nibbles by op: < 1, <= 3, == 2, != 13, > 4, >= 6
         return (accepted &>> (UInt32(op.number) &<< 2)) & outcome != 0
     }
+
+    /// `a <op> b` when one operand is a float and the other a float or a machine int, compared
+    /// exactly as CPython compares them (an int is not rounded to a float first); nil otherwise.
+    @inline(__always)
+    static func floatCompare(_ a: Value, _ b: Value, _ op: ComparisonOperator) -> Bool? {
+        switch (a, b) {
+        case let (.float(x), .float(y)): return accepts(op, x < y ? 1 : (x == y ? 2 : (x > y ? 4 : 8)))
+        case let (.float(x), .int(y)): return accepts(op, floatIntOutcome(x, y))
+        case let (.int(x), .float(y)):
+            let o = floatIntOutcome(y, x)
+            return accepts(op, o == 1 ? 4 : (o == 4 ? 1 : o))
+        default: return nil
+        }
+    }
+
+    /// The outcome (as `accepts` reads it) of comparing the float `d` with the int `i` exactly.
+    static func floatIntOutcome(_ d: Double, _ i: Int) -> UInt32 {
+        if d.isNaN { return 8 }
+        // Every int of at most 53 bits is a float exactly.
+        if i.magnitude <= 1 << 53 {
+            let y = Double(i)
+            return d < y ? 1 : (d == y ? 2 : 4)
+        }
+        if d >= 0x1p63 { return 4 }
+        if d < -0x1p63 { return 1 }
+        // Within Int's range: the whole part decides, then the fraction.
+        let whole = d.rounded(.down)
+        let w = Int(whole)
+        if w != i { return w < i ? 1 : 4 }
+        return d > whole ? 4 : 2
+    }
+
 }

@@ -557,9 +557,7 @@ extension Runtime {
                         sp -= 1
                     case .asyncGenWrap:
                         // Marks a value an async generator yields to its consumer (not to the loop).
-                        let wrapped = heap.register(InstanceObj(type: types.asyncGenWrapped))
-                        wrapped.attributes["value"] = (sp - 1).pointee
-                        (sp - 1).pointee = Value(wrapped)
+                        (sp - 1).pointee = wrapAsyncYield((sp - 1).pointee)
                     case .beforeWith, .beforeAsyncWith:
                         if try enterWith(op.number == OpCode.beforeAsyncWith.number, fiber, Unmanaged.passUnretained(code), words, fp, ip, &locals, &sp) {
                             // A coroutine `__aenter__`'s frame was pushed: it runs now.
