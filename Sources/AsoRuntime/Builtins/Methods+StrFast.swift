@@ -333,11 +333,13 @@ private func forEachUTF8Piece(_ s: String, _ sep: String, _ body: (UnsafeBufferP
     }
 }
 
-/// Runs `body` on the UTF-8 bytes of `s`, in place when the string is stored contiguously.
+/// Runs `body` on the UTF-8 bytes of `s`, in place when the string is stored contiguously; the
+/// body's error, typed or not, passes through.
 @inline(__always)
-func withUTF8<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-    if let r = try s.utf8.withContiguousStorageIfAvailable(body) { return r }
-    return try Array(s.utf8).withUnsafeBufferPointer(body)
+func withUTF8<R, E: Error>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+    let r = s.utf8.withContiguousStorageIfAvailable { buf in Result { () throws(E) -> R in try body(buf) } }
+        ?? Array(s.utf8).withUnsafeBufferPointer { buf in Result { () throws(E) -> R in try body(buf) } }
+    return try r.get()
 }
 
 /// The byte offset of the first occurrence of `p` in `s`.

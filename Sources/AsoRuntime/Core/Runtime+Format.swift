@@ -127,7 +127,7 @@ extension Runtime {
     /// Appends `format(s, spec)` for the text `s` of a plain str (a `!s`/`!r`/`!a` conversion).
     func appendFormattedStr(_ s: String, spec: UnsafeBufferPointer<UInt8>, into out: inout UTF8Builder) throws {
         do {
-            try withFormatUTF8(s) { (text) throws(FormatError) in
+            try withUTF8(s) { (text) throws(FormatError) in
                 try appendFormattedString(text, count: utf8CodePointCount(text), spec: spec,
                                           typeName: "str", into: &out)
             }

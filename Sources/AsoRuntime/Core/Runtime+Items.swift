@@ -63,6 +63,18 @@ extension Runtime {
         return j
     }
 
+    /// `items[key]` of a list's or tuple's items for an int in range (negative from the end), or a
+    /// new sequence (`make`) for a slice; nil for anything else (then the general path's errors).
+    @inline(__always)
+    private func sequenceItem(_ items: [Value], _ key: Value, _ make: ([Value]) -> Value) throws -> Value? {
+        if case .int(var i) = key {
+            if i < 0 { i &+= items.count }
+            return i >= 0 && i < items.count ? items[i] : nil
+        }
+        if let s = key.asObject(.slice, SliceObj.self) { return make(try sliced(items, s)) }
+        return nil
+    }
+
     /// `container[key]`; `builtin` skips a script subclass's `__getitem__` (the base's own
     /// method, as `dict.__getitem__` and `super().__getitem__` run it).
     func getItem(_ container: Value, _ key: Value, builtin: Bool = false) throws -> Value {
@@ -78,21 +90,9 @@ extension Runtime {
                 if let v = try unsafeDowncast(o, to: DictObj.self).get(key, self) { return v }
                 throw keyError(key)
             case .list:
-                let l = unsafeDowncast(o, to: ListObj.self)
-                guard case .int(var i) = key else {
-                    if let s = key.asObject(.slice, SliceObj.self) { return newList(try sliced(l.items, s)) }
-                    return nil
-                }
-                if i < 0 { i &+= l.items.count }
-                return i >= 0 && i < l.items.count ? l.items[i] : nil
+                return try sequenceItem(unsafeDowncast(o, to: ListObj.self).items, key) { newList($0) }
             case .tuple:
-                let t = unsafeDowncast(o, to: TupleObj.self)
-                guard case .int(var i) = key else {
-                    if let s = key.asObject(.slice, SliceObj.self) { return newTuple(try sliced(t.items, s)) }
-                    return nil
-                }
-                if i < 0 { i &+= t.items.count }
-                return i >= 0 && i < t.items.count ? t.items[i] : nil
+                return try sequenceItem(unsafeDowncast(o, to: TupleObj.self).items, key) { newTuple($0) }
             default:
                 return nil
             }

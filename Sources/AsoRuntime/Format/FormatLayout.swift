@@ -244,12 +244,3 @@ func utf8Offset(_ s: UnsafeBufferPointer<UInt8>, codePoints n: Int) -> Int {
     return s.count
 }
 
-/// Runs `body` on the UTF-8 bytes of `s` (in place when it is stored contiguously), passing its
-/// typed error through.
-@inline(__always)
-func withFormatUTF8<R, E: Error>(_ s: String,
-                                 _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
-    let r = s.utf8.withContiguousStorageIfAvailable { buf in Result { () throws(E) -> R in try body(buf) } }
-        ?? Array(s.utf8).withUnsafeBufferPointer { buf in Result { () throws(E) -> R in try body(buf) } }
-    return try r.get()
-}

@@ -34,7 +34,7 @@ struct FormatSpec: Equatable {
     /// Parses `spec` for an object of Python type `typeName`.
     static func parse(_ spec: String, defaultType: Unicode.Scalar?, defaultAlign: Unicode.Scalar,
                       typeName: String) throws(FormatError) -> FormatSpec {
-        try withFormatUTF8(spec) { (s) throws(FormatError) in
+        try withUTF8(spec) { (s) throws(FormatError) in
             try parse(s, defaultType: defaultType, defaultAlign: defaultAlign, typeName: typeName)
         }
     }

@@ -37,7 +37,7 @@ func formatFloat(_ value: Double, _ spec: String, typeName: String = "float") th
 /// `format(value, spec)` for a str; `typeName` names the type in errors.
 func formatString(_ value: String, _ spec: String, typeName: String = "str") throws(FormatError) -> String {
     if spec.isEmpty { return value }
-    return try withFormatUTF8(value) { (text) throws(FormatError) in
+    return try withUTF8(value) { (text) throws(FormatError) in
         try formatted(spec) { (s, out) throws(FormatError) in
             try appendFormattedString(text, count: utf8CodePointCount(text), spec: s, typeName: typeName,
                                       into: &out)
@@ -50,7 +50,7 @@ private func formatted(_ spec: String,
                        _ body: (UnsafeBufferPointer<UInt8>, inout UTF8Builder) throws(FormatError) -> Void)
     throws(FormatError) -> String {
     var out = UTF8Builder(capacity: 16)
-    try withFormatUTF8(spec) { (s) throws(FormatError) in try body(s, &out) }
+    try withUTF8(spec) { (s) throws(FormatError) in try body(s, &out) }
     return out.string
 }
 
@@ -111,7 +111,7 @@ private func appendFormattedInteger(_ value: ExactInteger, _ format: FormatSpec,
         }
         // Lone surrogates cannot live in a Swift string; they become U+FFFD.
         let scalar = Unicode.Scalar(UInt32(code)) ?? "\u{FFFD}"
-        try withFormatUTF8(String(scalar)) { (text) throws(FormatError) in
+        try withUTF8(String(scalar)) { (text) throws(FormatError) in
             let parts = NumberParts(negative: false, digits: 0..<0, remainder: 0..<text.count)
             try layoutNumber(text, parts, spec: format, groupSize: size, separator: separator, into: &out)
         }
@@ -139,7 +139,7 @@ private func appendFormattedInteger(_ value: ExactInteger, _ format: FormatSpec,
         digitText = try magnitudeDigits(v.magnitude, radix: radix, uppercase: upper,
                                         maxStrDigits: maxStrDigits)
     }
-    try withFormatUTF8(digitText) { (text) throws(FormatError) in
+    try withUTF8(digitText) { (text) throws(FormatError) in
         let parts = NumberParts(negative: negative, prefix: prefix, digits: 0..<text.count,
                                 remainder: text.count..<text.count)
         try layoutNumber(text, parts, spec: format, groupSize: size, separator: separator, into: &out)
@@ -203,7 +203,7 @@ private func appendFormattedFloat(_ value: Double, _ format: FormatSpec,
     }
     let (size, separator) = groupingFor(format, type: format.type)
     let number = doubleToString(val, code: type, precision: precision, flags: flags)
-    try withFormatUTF8(number) { (text) throws(FormatError) in
+    try withUTF8(number) { (text) throws(FormatError) in
         let end = text.count
         var index = 0
         var negative = false

@@ -203,11 +203,7 @@ struct JSONEncoder {
     /// `s` as a JSON string, quoted and escaped.
     private mutating func appendString(_ s: String) {
         out.append(UInt8(ascii: "\""))
-        let done: Void? = s.utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
-        if done == nil {
-            var copy = s
-            copy.withUTF8 { appendEscaped($0) }
-        }
+        withUTF8(s) { appendEscaped($0) }
         out.append(UInt8(ascii: "\""))
     }
 
@@ -254,15 +250,8 @@ struct JSONEncoder {
     /// The escape of the non-ASCII code point whose UTF-8 sequence starts at `i`; returns the index
     /// after the sequence.
     private mutating func appendCodePointEscape(_ p: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
-        let lead = p[i]
-        let length = lead >= 0xF0 ? 4 : (lead >= 0xE0 ? 3 : 2)
-        // (Swift strings hold valid UTF-8, so the sequence is complete; this guards the reads.)
-        guard length <= p.count - i else {
-            appendUnicodeEscape(0xFFFD)
-            return p.count
-        }
-        var c = UInt32(lead & (0x7F >> length))
-        for k in 1..<length { c = c << 6 | UInt32(p[i + k] & 0x3F) }
+        let (scalar, length) = decodeUTF8Scalar(p, at: i)
+        let c = scalar.value
         if c >= 0x10000 {
             let v = c - 0x10000
             appendUnicodeEscape(0xD800 + (v >> 10))
