@@ -161,7 +161,7 @@ package final class Runtime {
         heap.onFreeGenerator = { [unowned self] o in
             // Only called for generator-kind objects, which are GeneratorObj.
             let g = unsafeDowncast(o, to: GeneratorObj.self)
-            guard g.state == .created, g.type === self.types.coroutine else { return }
+            guard g.state == .created, g.hasType(self.types.coroutine) else { return }
             self.neverAwaited.append(self.neverAwaitedWarning(g))
         }
     }

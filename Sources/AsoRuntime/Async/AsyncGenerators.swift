@@ -18,7 +18,7 @@ extension Runtime {
 
     /// The value a marked yield carries, or nil for a yield from an inner `await`.
     private func unwrapAsyncYield(_ v: Value) -> Value? {
-        guard let w = v.asObject(.instance, InstanceObj.self), w.type === types.asyncGenWrapped else { return nil }
+        guard let w = v.asObject(.instance, InstanceObj.self), w.hasType(types.asyncGenWrapped) else { return nil }
         return w.attributes["value"] ?? Value.none
     }
 
@@ -94,7 +94,7 @@ extension Runtime {
         let t = types.asyncGenerator
         func method(_ name: String, _ body: @escaping (Runtime, GeneratorObj, Args) throws -> Value) {
             t.dict[name] = native(name, owner: "async_generator") { rt, args in
-                guard args.count >= 1, let g = args[0].asObject(.generator, GeneratorObj.self), g.type === rt.types.asyncGenerator else {
+                guard args.count >= 1, let g = args[0].asObject(.generator, GeneratorObj.self), g.hasType(rt.types.asyncGenerator) else {
                     throw rt.typeError("descriptor '\(name)' requires an 'async_generator' object")
                 }
                 return try body(rt, g, args)

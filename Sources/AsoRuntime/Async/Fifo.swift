@@ -6,7 +6,7 @@
 // truth are answered natively too, so `while waiters:` runs no script code.
 
 final class FifoObj: Obj {
-    init(type: TypeObject) {
+    init(type: __shared TypeObject) {
         super.init(kind: .other, type: type)
         flags = Obj.fifoFlag
     }

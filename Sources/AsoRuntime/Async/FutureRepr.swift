@@ -42,7 +42,7 @@ extension Runtime {
                 info.append("wait_for=<Future pending cb=[Task.task_wakeup()]>")
             }
         }
-        let name = isTask != nil ? "Task" : (f.type === types.future || f.flags & Obj.futureFlag == 0 ? "Future" : f.type.name)
+        let name = isTask != nil ? "Task" : (f.hasType(types.future) || f.flags & Obj.futureFlag == 0 ? "Future" : f.type.name)
         return "<\(name) " + info.joined(separator: " ") + ">"
     }
 

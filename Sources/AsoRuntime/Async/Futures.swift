@@ -76,7 +76,7 @@ class FutureObj: Obj {
     /// What few futures need, kept apart so that a plain future stays small.
     final var extras: FutureExtras?
 
-    init(type: TypeObject) {
+    init(type: __shared TypeObject) {
         super.init(kind: .other, type: type)
         flags = Obj.futureFlag | Obj.parkableFlag | Obj.awaitableFlag
     }
@@ -236,7 +236,7 @@ final class TaskObj: FutureObj {
     /// Parked on nothing (the task is stepping).
     func unpark() { parkedOn = 0 }
 
-    init(coro: Obj, number: Int, type: TypeObject) {
+    init(coro: Obj, number: Int, type: __shared TypeObject) {
         self.coroObj = coro
         self.number = number
         super.init(type: type)
@@ -294,7 +294,7 @@ final class SleepZeroAwait: AwaitObj {
     var yielded = false
     let result: Value
 
-    init(result: Value, type: TypeObject) {
+    init(result: Value, type: __shared TypeObject) {
         self.result = result
         super.init(type: type)
     }
@@ -331,7 +331,7 @@ final class SleepAwait: FutureObj {
     let delay: Double
 
     /// The sleep's result waits in the future's own `result` (read only once the future is done).
-    init(delay: Double, result: Value, type: TypeObject) {
+    init(delay: Double, result: Value, type: __shared TypeObject) {
         self.delay = delay
         super.init(type: type)
         self.result = result
@@ -366,7 +366,7 @@ final class HandleObj: Obj {
     /// The deadline of a timer handle.
     let when: Double?
 
-    init(_ work: Work, when: Double?, type: TypeObject) {
+    init(_ work: Work, when: Double?, type: __shared TypeObject) {
         self.work = work
         self.when = when
         super.init(kind: .other, type: type)

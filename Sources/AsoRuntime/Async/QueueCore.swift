@@ -25,7 +25,7 @@ final class QueueCore: Obj {
     let queueEmpty: Value, queueFull: Value, queueShutDown: Value
 
     init(mode: Mode, limit: Int, items: FifoObj, getters: FifoObj, putters: FifoObj, finished: Value,
-         errors: (empty: Value, full: Value, shutDown: Value), type: TypeObject) {
+         errors: (empty: Value, full: Value, shutDown: Value), type: __shared TypeObject) {
         self.mode = mode
         self.items = items
         self.limit = limit

@@ -163,8 +163,8 @@ extension Runtime {
     }
 
     func isCoroutine(_ v: Value) -> Bool {
-        if let g = v.asObject(.generator, GeneratorObj.self) { return g.type === types.coroutine }
-        if case .object(let u) = v { return u.takeUnretainedValue().type === types.nativeCoroutine }
+        if let g = v.asObject(.generator, GeneratorObj.self) { return g.hasType(types.coroutine) }
+        if case .object(let u) = v { return u._withUnsafeGuaranteedRef { $0.hasType(types.nativeCoroutine) } }
         return false
     }
 

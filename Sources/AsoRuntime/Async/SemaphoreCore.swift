@@ -10,7 +10,7 @@ final class SemaphoreCore: Obj {
     /// The waiting futures, oldest first.
     let waiters: FifoObj
 
-    init(value: Int, waiters: FifoObj, type: TypeObject) {
+    init(value: Int, waiters: FifoObj, type: __shared TypeObject) {
         self.value = value
         self.waiters = waiters
         super.init(kind: .other, type: type)

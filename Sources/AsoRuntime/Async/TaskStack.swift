@@ -13,7 +13,7 @@ final class FrameObj: Obj {
     let code: CodeObject
     let line: Int
 
-    init(code: CodeObject, line: Int, type: TypeObject) {
+    init(code: CodeObject, line: Int, type: __shared TypeObject) {
         self.code = code
         self.line = line
         super.init(kind: .other, type: type)
@@ -24,7 +24,7 @@ final class FrameObj: Obj {
 final class CodeInfoObj: Obj {
     let code: CodeObject
 
-    init(code: CodeObject, type: TypeObject) {
+    init(code: CodeObject, type: __shared TypeObject) {
         self.code = code
         super.init(kind: .other, type: type)
     }
@@ -62,7 +62,7 @@ extension Runtime {
         if name == "__name__" { return newStr(g.function.name) }
         if name == "__qualname__" { return newStr(g.function.qualifiedName) }
         let prefix: String
-        if g.type === types.coroutine { prefix = "cr_" } else if g.type === types.generator { prefix = "gi_" } else { prefix = "ag_" }
+        if g.hasType(types.coroutine) { prefix = "cr_" } else if g.hasType(types.generator) { prefix = "gi_" } else { prefix = "ag_" }
         guard name.hasPrefix(prefix) else { return nil }
         switch name.dropFirst(3) {
         case "running": return .bool(g.state == .running)

@@ -35,30 +35,34 @@ extension Runtime {
 
     /// `len(v)`.
     func length(_ v: Value, builtin: Bool = false) throws -> Int {
-        if case .object(let u) = v {
-            let o = u.takeUnretainedValue()
-            if !builtin && o.isNativeSubclass, o.kind != .other, let f = userMethod(v, "__len__") {
-                return try lengthFromDunder(try callFunction(f, [v], keywords: []))
-            }
-            switch o.kind {
-            case .str: return unsafeDowncast(o, to: StrObj.self).count
-            case .list: return unsafeDowncast(o, to: ListObj.self).items.count
-            case .tuple: return unsafeDowncast(o, to: TupleObj.self).items.count
-            case .dict: return unsafeDowncast(o, to: DictObj.self).count
-            case .set, .frozenset: return unsafeDowncast(o, to: SetObj.self).count
-            case .bytes: return unsafeDowncast(o, to: BytesObj.self).bytes.count
-            case .range:
-                let r = unsafeDowncast(o, to: RangeObj.self)
-                if let b = r.big { return try bigRangeLength(b) }
-                return r.length
-            case .other:
-                if let slots = o.type.containerSlots { return slots.length(o) }
-            case .instance:
-                if let m = instanceMethod(v, "__len__") { return try lengthFromDunder(try call(m, [v])) }
-            case .type:
-                if let f = userMethod(v, "__len__") { return try lengthFromDunder(try callFunction(f, [v], keywords: [])) }
-            default: break
-            }
+        if case .object(let u) = v,
+           // (Borrowed: `v` keeps the object alive; a local would retain it.)
+           let n = try u._withUnsafeGuaranteedRef({ o -> Int? in
+                if !builtin && o.isNativeSubclass, o.kind != .other, let f = userMethod(v, "__len__") {
+                    return try lengthFromDunder(try callFunction(f, [v], keywords: []))
+                }
+                switch o.kind {
+                case .str: return unsafeDowncast(o, to: StrObj.self).count
+                case .list: return unsafeDowncast(o, to: ListObj.self).items.count
+                case .tuple: return unsafeDowncast(o, to: TupleObj.self).items.count
+                case .dict: return unsafeDowncast(o, to: DictObj.self).count
+                case .set, .frozenset: return unsafeDowncast(o, to: SetObj.self).count
+                case .bytes: return unsafeDowncast(o, to: BytesObj.self).bytes.count
+                case .range:
+                    let r = unsafeDowncast(o, to: RangeObj.self)
+                    if let b = r.big { return try bigRangeLength(b) }
+                    return r.length
+                case .other:
+                    if let slots = o.type.containerSlots { return slots.length(o) }
+                case .instance:
+                    if let m = instanceMethod(v, "__len__") { return try lengthFromDunder(try call(m, [v])) }
+                case .type:
+                    if let f = userMethod(v, "__len__") { return try lengthFromDunder(try callFunction(f, [v], keywords: [])) }
+                default: break
+                }
+                return nil
+           }) {
+            return n
         }
         throw typeError("object of type '\(typeName(v))' has no len()")
     }

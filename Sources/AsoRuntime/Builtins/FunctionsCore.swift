@@ -226,11 +226,11 @@ extension Runtime {
     /// `isinstance`/`issubclass` against a class or a (nested) tuple of classes, checked in order.
     func matchesClassInfo(_ cls: TypeObject, _ info: Value, isinstance: Bool) throws -> Bool {
         if let t = info.asType { return cls.isSubtype(of: t) }
-        if let g = info.asObject(.instance, InstanceObj.self), g.type === types.genericAlias {
+        if let g = info.asObject(.instance, InstanceObj.self), g.hasType(types.genericAlias) {
             throw typeError(isinstance ? "isinstance() argument 2 cannot be a parameterized generic"
                                        : "issubclass() argument 2 cannot be a parameterized generic")
         }
-        if let u = info.asObject(.instance, InstanceObj.self), u.type === types.unionType {
+        if let u = info.asObject(.instance, InstanceObj.self), u.hasType(types.unionType) {
             for m in unionMembers(info) where try matchesClassInfo(cls, m, isinstance: isinstance) { return true }
             return false
         }

@@ -142,7 +142,7 @@ extension Runtime {
                     var lo = 0, hi = u.count
                     if left { while lo < hi && strips(u[lo]) { lo += 1 } }
                     if right { while hi > lo && strips(u[hi - 1]) { hi -= 1 } }
-                    if lo == 0 && hi == u.count && me.type === rt.types.str { return a[0] }
+                    if lo == 0 && hi == u.count && me.hasType(rt.types.str) { return a[0] }
                     return rt.newStr(utf8: UnsafeBufferPointer(rebasing: u[lo..<hi]), ascii: true)
                 }
             }

@@ -48,14 +48,19 @@ extension Runtime {
         let owner = type.name
         // int and float methods work on the number an instance of a subclass holds.
         let numeric = type === types.int || type === types.float
+        // A receiver of the type itself passes on its class's address, read without reference
+        // counting; others are checked against the type's subclasses and `accepts`.
+        let exact = Unmanaged.passUnretained(type).toOpaque()
         type.dict[name] = native(name, owner: owner, fastPath: fastPath) { rt, args in
             guard args.count >= 1 else {
                 throw rt.typeError("unbound method \(owner).\(name)() needs an argument")
             }
             let me = numeric ? rt.plainNumber(args[0]) : args[0]
-            let t = rt.typeOf(me)
-            if !t.isSubtype(of: type) && !accepts.contains(where: { t.isSubtype(of: $0) }) {
-                throw rt.typeError("descriptor '\(name)' for '\(owner)' objects doesn't apply to a '\(rt.typeName(me))' object")
+            if rt.typeKey(me) != exact {
+                let t = rt.typeOf(me)
+                if !t.isSubtype(of: type) && !accepts.contains(where: { t.isSubtype(of: $0) }) {
+                    throw rt.typeError("descriptor '\(name)' for '\(owner)' objects doesn't apply to a '\(rt.typeName(me))' object")
+                }
             }
             return try body(rt, me, MethodArgs(args: args, name: name, owner: owner))
         }

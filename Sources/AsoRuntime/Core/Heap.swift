@@ -62,15 +62,17 @@ final class Heap {
     /// How many objects are registered (for tests and statistics).
     var objectCount: Int { objects.count }
 
-    /// Registers a new object; the heap now owns it.
+    /// Registers a new object; the heap now owns it. (The caller's reference becomes the
+    /// registry's: consumed, not retained and released.)
     @inline(__always) @discardableResult
-    func register<T: Obj>(_ o: T) -> T {
-        objects.append(Unmanaged.passRetained(o))
-        let size = o.estimatedSize
+    func register<T: Obj>(_ o: consuming T) -> T {
+        let u = Unmanaged.passRetained(consume o)
+        objects.append(Unmanaged<Obj>.fromOpaque(u.toOpaque()))
+        let size = u._withUnsafeGuaranteedRef { $0.estimatedSize }
         bytesInUse &+= size
         bytesSinceCollection &+= size
         if bytesSinceCollection > threshold { collectionRequested = true; requestFlag.pointee = true }
-        return o
+        return u.takeUnretainedValue()
     }
 
     /// Accounts for memory an object acquired after registration (a list that grew, ...).

@@ -110,7 +110,7 @@ extension Runtime {
                 let m = unsafeDowncast(o, to: BoundMethodObj.self)
                 switch name {
                 case "__self__": return m.receiver
-                case "__func__" where o.type === types.method: return m.function
+                case "__func__" where o.hasType(types.method): return m.function
                 case "__class__": return Value(o.type)
                 default:
                     if let v = try findAttribute(m.function, name) { return v }
@@ -122,7 +122,7 @@ extension Runtime {
                 if name == "__name__" || name == "__qualname__" { return newStr(f.name) }
             case .instance:
                 let i = unsafeDowncast(o, to: InstanceObj.self)
-                if o.type === types.superType { return try superAttribute(i, name) }
+                if o.hasType(types.superType) { return try superAttribute(i, name) }
                 if o.type.moduleName != nil { return try instanceAttribute(obj, i.attributes, name) }
                 _ = attributeHooks(o.type)
                 if let v = i.attributes[name] { return v }
@@ -142,9 +142,9 @@ extension Runtime {
                 case "step": return .int(r.step)
                 default: break
                 }
-            case .other where o.type === types.frame || o.type === types.code:
+            case .other where o.hasType(types.frame) || o.hasType(types.code):
                 if let v = frameAttribute(o, name) { return v }
-            case .other where o.type === types.traceback:
+            case .other where o.hasType(types.traceback):
                 let tb = unsafeDowncast(o, to: TracebackObj.self)
                 switch name {
                 case "tb_lineno": return .int(tb.line)
@@ -200,7 +200,7 @@ extension Runtime {
 
     func noAttribute(_ obj: Value, _ name: String) -> ScriptError {
         // A method looks names up on its function last, so CPython's error names the function.
-        if let m = obj.asObject(.boundMethod, BoundMethodObj.self), m.type === types.method {
+        if let m = obj.asObject(.boundMethod, BoundMethodObj.self), m.hasType(types.method) {
             return noAttribute(m.function, name)
         }
         let err: ScriptError

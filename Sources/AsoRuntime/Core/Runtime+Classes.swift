@@ -143,7 +143,7 @@ extension Runtime {
             }
             cls.dict[key] = value
             if let p = v.asObject(.instance, InstanceObj.self) {
-                if p.type === types.property {
+                if p.hasType(types.property) {
                     if p.attributes[Runtime.propertyNameKey] == nil { p.attributes[Runtime.propertyNameKey] = k }
                 } else {
                     named.append((key, v))
@@ -173,7 +173,7 @@ extension Runtime {
         let mro = cls.mro
         for c in mro.dropFirst() {
             guard let f = c.dict["__init_subclass__"] else { continue }
-            if let w = f.asObject(.instance, InstanceObj.self), w.type === types.classmethod, let fn = w.attributes["__func__"] {
+            if let w = f.asObject(.instance, InstanceObj.self), w.hasType(types.classmethod), let fn = w.attributes["__func__"] {
                 _ = try call(fn, [Value(cls)], keywords: keywords)
             } else if !keywords.isEmpty {
                 throw typeError("\(name).__init_subclass__() takes no keyword arguments")
@@ -219,19 +219,20 @@ extension Runtime {
     /// The function a script class (or one of its script bases) defines for `name`, if any.
     func userMethod(_ v: Value, _ name: String) -> FunctionObj? {
         guard case .object(let u) = v else { return nil }
-        unowned(unsafe) let t = u._withUnsafeGuaranteedRef { $0.type }
-        // A builtin class with one base has no script methods: no lookup at all.
-        if t.moduleName == nil && t.mroList == nil { return nil }
-        let epoch = hot.pointee.typeEpoch
-        if t.userMethodEpoch == epoch {
-            if let hit = t.userMethodCache[name] { return hit.asFunction }
-        } else {
-            t.userMethodCache.removeAll(keepingCapacity: true)
-            t.userMethodEpoch = epoch
+        return u._withUnsafeGuaranteedRef { $0.typeUnmanaged }._withUnsafeGuaranteedRef { t -> FunctionObj? in
+            // A builtin class with one base has no script methods: no lookup at all.
+            if t.moduleName == nil && t.mroList == nil { return nil }
+            let epoch = hot.pointee.typeEpoch
+            if t.userMethodEpoch == epoch {
+                if let hit = t.userMethodCache[name] { return hit.asFunction }
+            } else {
+                t.userMethodCache.removeAll(keepingCapacity: true)
+                t.userMethodEpoch = epoch
+            }
+            let f = userMethodLookup(t, name)
+            t.userMethodCache[name] = f.map { Value($0) } ?? .null
+            return f
         }
-        let f = userMethodLookup(t, name)
-        t.userMethodCache[name] = f.map { Value($0) } ?? .null
-        return f
     }
 
     /// `userMethod` without its cache: the class's script-defined function `name`, if any.
@@ -306,7 +307,7 @@ extension Runtime {
     /// Decides whether calling `t` can take `constructUserClass`'s direct path (see
     /// `TypeObject.constructionPlain`).
     @inline(never) func planConstruction(_ t: TypeObject) {
-        var plain = t.type === types.type && !t.isSubtype(of: types.type) && t.construct == nil
+        var plain = t.hasType(types.type) && !t.isSubtype(of: types.type) && t.construct == nil
             && !t.isSubtype(of: exc.baseExceptionGroup)
         if plain, let n = t.lookup("__new__"), n.asObject(.native, NativeFunctionObj.self) == nil { plain = false }
         if plain {
@@ -326,7 +327,7 @@ extension Runtime {
     func defaultTypeCall(_ t: TypeObject, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value {
         let newFn = t.lookup("__new__")
         let scriptNew = newFn.flatMap { v -> Value? in
-            if let w = v.asObject(.instance, InstanceObj.self), w.type === types.staticmethod { return w.attributes["__func__"] }
+            if let w = v.asObject(.instance, InstanceObj.self), w.hasType(types.staticmethod) { return w.attributes["__func__"] }
             return v.asFunction != nil ? v : nil
         }
         let obj: Value
@@ -473,7 +474,7 @@ extension Runtime {
     /// A property, or an instance of a script class with `__set__` or `__delete__`.
     func isDataDescriptor(_ v: Value) -> Bool {
         guard let i = v.asObject(.instance, InstanceObj.self) else { return false }
-        if i.type === types.property { return true }
+        if i.hasType(types.property) { return true }
         return i.type.moduleName != nil && (i.type.lookup("__set__") != nil || i.type.lookup("__delete__") != nil)
     }
 
@@ -540,12 +541,12 @@ extension Runtime {
     /// What `instance.attr` or `Class.attr` gives for a class attribute `v`.
     func bindClassAttribute(_ v: Value, instance: Value?, owner: TypeObject) throws -> Value {
         if let wrapper = v.asObject(.instance, InstanceObj.self) {
-            if wrapper.type === types.staticmethod { return wrapper.attributes["__func__"] ?? .none }
-            if wrapper.type === types.classmethod {
+            if wrapper.hasType(types.staticmethod) { return wrapper.attributes["__func__"] ?? .none }
+            if wrapper.hasType(types.classmethod) {
                 return Value(heap.register(BoundMethodObj(receiver: Value(owner), function: wrapper.attributes["__func__"] ?? .none,
                                                           type: types.method)))
             }
-            if wrapper.type === types.property {
+            if wrapper.hasType(types.property) {
                 guard let obj = instance else { return v }
                 guard let getter = wrapper.attributes["fget"], !getter.isNone else {
                     throw attributeError("\(propertyLabel(wrapper)) of '\(typeOf(obj).name)' object has no getter")
@@ -577,7 +578,7 @@ extension Runtime {
             return
         }
         if hooks & TypeObject.hookDescriptor != 0, let d = t.lookup(name), let p = d.asObject(.instance, InstanceObj.self) {
-            if p.type === types.property {
+            if p.hasType(types.property) {
                 guard let setter = p.attributes["fset"], !setter.isNone else {
                     throw attributeError("\(propertyLabel(p)) of '\(t.name)' object has no setter")
                 }
@@ -614,7 +615,7 @@ extension Runtime {
         }
         guard hooks & TypeObject.hookDescriptor != 0, let d = t.lookup(name),
               let p = d.asObject(.instance, InstanceObj.self) else { return false }
-        if p.type === types.property {
+        if p.hasType(types.property) {
             guard let deleter = p.attributes["fdel"], !deleter.isNone else {
                 throw attributeError("\(propertyLabel(p)) of '\(t.name)' object has no deleter")
             }
@@ -663,10 +664,21 @@ extension Runtime {
         } else {
             start = c
         }
-        let mro = start.mro
-        guard let at = mro.firstIndex(where: { $0 === c }) else { return nil }
-        for x in mro[(at + 1)...] {
-            guard let v = x.dict[name] else { continue }
+        // The class after `c` in `start`'s method resolution order that has the name (a chain of
+        // single bases is walked as it is, without building the order as an array).
+        var owner: TypeObject? = nil
+        var found: Value? = nil
+        if let mro = start.mroList {
+            guard let at = mro.firstIndex(where: { $0 === c }) else { return nil }
+            for x in mro[(at + 1)...] { if let v = x.dict[name] { owner = x; found = v; break } }
+        } else {
+            var t: TypeObject? = start
+            while let x = t, x !== c { t = x.base }
+            guard t != nil else { return nil }
+            t = c.base
+            while let x = t { if let v = x.dict[name] { owner = x; found = v; break }; t = x.base }
+        }
+        if owner != nil, let v = found {
             if v.asObject(.native, NativeFunctionObj.self) != nil {
                 // `__new__` is a static method: never bound.
                 if name == "__new__" { return v }

@@ -32,12 +32,16 @@ extension Runtime {
                 }
             }
             if let strings { return strings }
-            let x = u.takeUnretainedValue(), y = w.takeUnretainedValue()
-            if (x.flags | y.flags) & Obj.subclassFlag != 0, isUserInstance(a) || isUserInstance(b) {
-                if let r = try userEquals(a, b) { return r }
-                if numberCore(a) != nil || numberCore(b) != nil { return try equals(plainNumber(a), plainNumber(b)) }
+            // (Borrowed: `a` and `b` keep both alive; locals would retain them.)
+            return try u._withUnsafeGuaranteedRef { x in
+                try w._withUnsafeGuaranteedRef { y in
+                    if (x.flags | y.flags) & Obj.subclassFlag != 0, isUserInstance(a) || isUserInstance(b) {
+                        if let r = try userEquals(a, b) { return r }
+                        if numberCore(a) != nil || numberCore(b) != nil { return try equals(plainNumber(a), plainNumber(b)) }
+                    }
+                    return try builtinEquals(a, x, b, y)
+                }
             }
-            return try builtinEquals(a, x, b, y)
         case (.object(let u), _), (_, .object(let u)):
             let o = u.takeUnretainedValue()
             if o.type.moduleName != nil, let r = try userEquals(a, b) { return r }
@@ -109,7 +113,7 @@ extension Runtime {
         case (.boundMethod, .boundMethod):
             let p = unsafeDowncast(x, to: BoundMethodObj.self), q = unsafeDowncast(y, to: BoundMethodObj.self)
             return p.receiver.isIdentical(to: q.receiver) && p.function.isIdentical(to: q.function)
-        case (.other, .other) where x.type === types.dictKeys || x.type === types.dictItems:
+        case (.other, .other) where x.hasType(types.dictKeys) || x.hasType(types.dictItems):
             return try equals(Value(newSetFrom(try iterateToArray(a))), Value(newSetFrom(try iterateToArray(b))))
         default:
             if let r = try viewOrAliasEquals(a, x, b, y) { return r }
@@ -131,10 +135,10 @@ extension Runtime {
             tempRoots.append(Value(sy))
             defer { tempRoots.removeLast() }
             return try equals(Value(sx), Value(sy))
-        case (.instance, .instance) where x.type === types.unionType && y.type === types.unionType:
+        case (.instance, .instance) where x.hasType(types.unionType) && y.hasType(types.unionType):
             let mx = unionMembers(a), my = unionMembers(b)
             return mx.count == my.count && mx.allSatisfy { m in my.contains { $0.isIdentical(to: m) } }
-        case (.instance, .instance) where x.type === types.genericAlias && y.type === types.genericAlias:
+        case (.instance, .instance) where x.hasType(types.genericAlias) && y.hasType(types.genericAlias):
             let gx = unsafeDowncast(x, to: InstanceObj.self), gy = unsafeDowncast(y, to: InstanceObj.self)
             return try equals(gx.attributes["__origin__"] ?? .none, gy.attributes["__origin__"] ?? .none)
                 && equals(gx.attributes["__args__"] ?? .none, gy.attributes["__args__"] ?? .none)
@@ -196,8 +200,9 @@ extension Runtime {
     /// Whether `v` is an instance of a class written in script code.
     private func isUserInstance(_ v: Value) -> Bool {
         guard case .object(let u) = v else { return false }
-        let t = u.takeUnretainedValue().type
-        return t.moduleName != nil && t !== types.unionType && t !== types.genericAlias
+        return u._withUnsafeGuaranteedRef { $0.typeUnmanaged }._withUnsafeGuaranteedRef { t in
+            t.moduleName != nil && t !== types.unionType && t !== types.genericAlias
+        }
     }
 
     func newSetFrom(_ items: [Value]) throws -> SetObj {
@@ -476,7 +481,7 @@ extension Runtime {
                 return Int(truncatingIfNeeded: h)
             case .list, .dict, .set:
                 throw typeError("unhashable type: '\(o.type.name)'")
-            case .other where o.type === types.dictKeys || o.type === types.dictValues || o.type === types.dictItems:
+            case .other where o.hasType(types.dictKeys) || o.hasType(types.dictValues) || o.hasType(types.dictItems):
                 throw typeError("unhashable type: '\(o.type.name)'")
             default:
                 if o.type.moduleName != nil {
@@ -639,6 +644,27 @@ extension Runtime {
 
 /// Python's `==` on two strings: the same code points, compared as UTF-8 bytes (Swift's `==` on
 /// `String` is canonical equivalence, which would make "\u{E9}" equal "e\u{301}").
+/// `a == b` when no script code can take part (ints, floats, bools, None, the same object, two
+/// strings of the builtin type), without reference counting; nil when it takes the runtime's
+/// `equals` (instances, subclasses, containers, big ints, an int against a float).
+@inline(__always) func plainEquals(_ a: Value, _ b: Value) -> Bool? {
+    switch (a, b) {
+    case let (.int(x), .int(y)): return x == y
+    case let (.float(x), .float(y)): return x == y
+    case let (.bool(x), .bool(y)): return x == y
+    case (.none, .none): return true
+    case (.object(let u), .object(let w)):
+        if u.toOpaque() == w.toOpaque() { return true }
+        return u._withUnsafeGuaranteedRef { x in
+            w._withUnsafeGuaranteedRef { y -> Bool? in
+                guard x.kind == .str && y.kind == .str && (x.flags | y.flags) & Obj.subclassFlag == 0 else { return nil }
+                return strEqual(unsafeDowncast(x, to: StrObj.self), unsafeDowncast(y, to: StrObj.self))
+            }
+        }
+    default: return nil
+    }
+}
+
 @inline(__always) func strEqual(_ a: StrObj, _ b: StrObj) -> Bool {
     if a.count != b.count { return false }
     return withUTF8(a.value) { p in

@@ -44,8 +44,9 @@ extension Runtime {
         }
     }
 
-    /// The class of a value (`type(v)`).
-    func typeOf(_ v: Value) -> TypeObject {
+    /// The class of a value (`type(v)`). (Inlined, so that a caller that only compares or reads
+    /// the class can do without the retain a returned reference costs.)
+    @inline(__always) func typeOf(_ v: Value) -> TypeObject {
         switch v {
         case .none: return types.none
         case .bool: return types.bool

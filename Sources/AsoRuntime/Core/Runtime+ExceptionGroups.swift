@@ -47,7 +47,7 @@ extension Runtime {
     func groupMatcher(_ v: Value) throws -> GroupMatcher {
         if v.asType == nil && isCallable(v) { return .predicate(v) }
         if let t = v.asType, t.isException { return .types(v) }
-        if let tuple = v.asTuple, tuple.type === types.tuple,
+        if let tuple = v.asTuple, tuple.hasType(types.tuple),
            tuple.items.allSatisfy({ $0.asType?.isException == true }) {
             return .types(v)
         }

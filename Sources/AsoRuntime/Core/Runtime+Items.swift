@@ -65,13 +65,17 @@ extension Runtime {
 
     /// `items[key]` of a list's or tuple's items for an int in range (negative from the end), or a
     /// new sequence (`make`) for a slice; nil for anything else (then the general path's errors).
+    /// (The int case reads the borrowed buffer: passing the array itself to a call that is not
+    /// inlined would retain it.)
     @inline(__always)
-    private func sequenceItem(_ items: [Value], _ key: Value, _ make: ([Value]) -> Value) throws -> Value? {
+    private func sequenceItem(_ items: borrowing [Value], _ key: Value, _ make: ([Value]) -> Value) throws -> Value? {
         if case .int(var i) = key {
-            if i < 0 { i &+= items.count }
-            return i >= 0 && i < items.count ? items[i] : nil
+            return items.withUnsafeBufferPointer { b in
+                if i < 0 { i &+= b.count }
+                return i >= 0 && i < b.count ? b[i] : nil
+            }
         }
-        if let s = key.asObject(.slice, SliceObj.self) { return make(try sliced(items, s)) }
+        if let s = key.asObject(.slice, SliceObj.self) { return make(try sliced(copy items, s)) }
         return nil
     }
 
@@ -286,55 +290,59 @@ extension Runtime {
 
     /// `item in container`.
     func contains(_ container: Value, _ item: Value, builtin: Bool = false) throws -> Bool {
-        if case .object(let u) = container {
-            let o = u.takeUnretainedValue()
-            if !builtin && o.isNativeSubclass, o.kind != .other, let r = try callUserMethod(container, "__contains__", item) {
-                return try truthy(r)
-            }
-            switch o.kind {
-            case .list:
-                for v in unsafeDowncast(o, to: ListObj.self).items { if try v.isIdentical(to: item) || equals(v, item) { return true } }
-                return false
-            case .tuple:
-                for v in unsafeDowncast(o, to: TupleObj.self).items { if try v.isIdentical(to: item) || equals(v, item) { return true } }
-                return false
-            case .str:
-                guard let s = item.asStr else {
-                    throw typeError("'in <string>' requires string as left operand, not \(typeName(item))")
+        if case .object(let u) = container,
+           // (Borrowed: the caller's value keeps the object alive; a local would retain it.)
+           let found = try u._withUnsafeGuaranteedRef({ o -> Bool? in
+                if !builtin && o.isNativeSubclass, o.kind != .other, let r = try callUserMethod(container, "__contains__", item) {
+                    return try truthy(r)
                 }
-                // By UTF-8 bytes, which is by code points (Swift's `contains` compares Characters,
-                // so it would find "é" in "e\u{301}" and not "e" there).
-                let hay = unsafeDowncast(o, to: StrObj.self).value
-                return s.value.isEmpty || utf8Find(hay, s.value) != nil
-            case .dict: return try unsafeDowncast(o, to: DictObj.self).get(item, self) != nil
-            case .set, .frozenset: return try unsafeDowncast(o, to: SetObj.self).contains(item, self)
-            case .range:
-                let r = unsafeDowncast(o, to: RangeObj.self)
-                if let b = r.big { return bigRangeContains(b, item) }
-                guard isIntegral(item) || { if case .float = item { return true }; return false }() else { return false }
-                guard let i = indexValue(item), (try? equals(item, .int(i))) == true else { return false }
-                if r.step > 0 { return i >= r.start && i < r.stop && (i - r.start) % r.step == 0 }
-                return i <= r.start && i > r.stop && (r.start - i) % (-r.step) == 0
-            case .bytes:
-                let b = unsafeDowncast(o, to: BytesObj.self).bytes
-                if let i = indexValue(item) { return i >= 0 && i < 256 && b.contains(UInt8(i)) }
-                if let n = item.asBytes { return n.bytes.isEmpty || containsSubsequence(b, n.bytes) }
-                throw typeError("a bytes-like object is required, not '\(typeName(item))'")
-            case .other:
-                if let view = o as? DictViewObj, view.what == 0 { return try view.dict.get(item, self) != nil }
-            case .instance, .type:
-                if let r = try callUserMethod(container, "__contains__", item) { return try truthy(r) }
-                if userMethod(container, "__getitem__") != nil && userMethod(container, "__iter__") == nil {
-                    var i = 0
-                    while true {
-                        let v: Value
-                        do { v = try getItem(container, .int(i)) } catch let e as ScriptError where e.exception.type.isSubtype(of: exc.indexError) { return false }
-                        if try v.isIdentical(to: item) || equals(v, item) { return true }
-                        i += 1
+                switch o.kind {
+                case .list:
+                    for v in unsafeDowncast(o, to: ListObj.self).items { if try v.isIdentical(to: item) || equals(v, item) { return true } }
+                    return false
+                case .tuple:
+                    for v in unsafeDowncast(o, to: TupleObj.self).items { if try v.isIdentical(to: item) || equals(v, item) { return true } }
+                    return false
+                case .str:
+                    guard let s = item.asStr else {
+                        throw typeError("'in <string>' requires string as left operand, not \(typeName(item))")
                     }
+                    // By UTF-8 bytes, which is by code points (Swift's `contains` compares Characters,
+                    // so it would find "é" in "e\u{301}" and not "e" there).
+                    let hay = unsafeDowncast(o, to: StrObj.self).value
+                    return s.value.isEmpty || utf8Find(hay, s.value) != nil
+                case .dict: return try unsafeDowncast(o, to: DictObj.self).get(item, self) != nil
+                case .set, .frozenset: return try unsafeDowncast(o, to: SetObj.self).contains(item, self)
+                case .range:
+                    let r = unsafeDowncast(o, to: RangeObj.self)
+                    if let b = r.big { return bigRangeContains(b, item) }
+                    guard isIntegral(item) || { if case .float = item { return true }; return false }() else { return false }
+                    guard let i = indexValue(item), (try? equals(item, .int(i))) == true else { return false }
+                    if r.step > 0 { return i >= r.start && i < r.stop && (i - r.start) % r.step == 0 }
+                    return i <= r.start && i > r.stop && (r.start - i) % (-r.step) == 0
+                case .bytes:
+                    let b = unsafeDowncast(o, to: BytesObj.self).bytes
+                    if let i = indexValue(item) { return i >= 0 && i < 256 && b.contains(UInt8(i)) }
+                    if let n = item.asBytes { return n.bytes.isEmpty || containsSubsequence(b, n.bytes) }
+                    throw typeError("a bytes-like object is required, not '\(typeName(item))'")
+                case .other:
+                    if let view = o as? DictViewObj, view.what == 0 { return try view.dict.get(item, self) != nil }
+                case .instance, .type:
+                    if let r = try callUserMethod(container, "__contains__", item) { return try truthy(r) }
+                    if userMethod(container, "__getitem__") != nil && userMethod(container, "__iter__") == nil {
+                        var i = 0
+                        while true {
+                            let v: Value
+                            do { v = try getItem(container, .int(i)) } catch let e as ScriptError where e.exception.type.isSubtype(of: exc.indexError) { return false }
+                            if try v.isIdentical(to: item) || equals(v, item) { return true }
+                            i += 1
+                        }
+                    }
+                default: break
                 }
-            default: break
-            }
+                return nil
+           }) {
+            return found
         }
         guard isIterable(container) else {
             throw typeError("argument of type '\(typeName(container))' is not iterable")

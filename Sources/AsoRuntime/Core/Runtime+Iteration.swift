@@ -4,7 +4,7 @@ extension Runtime {
     func isIterable(_ v: Value) -> Bool {
         guard case .object(let u) = v else { return false }
         switch u.takeUnretainedValue().kind {
-        case .generator: return u.takeUnretainedValue().type === types.generator
+        case .generator: return u._withUnsafeGuaranteedRef { $0.hasType(types.generator) }
         case .list, .tuple, .str, .bytes, .dict, .set, .frozenset, .range, .iterator: return true
         case .other: return u.takeUnretainedValue().type.containerSlots != nil
         case .instance, .type: return userMethod(v, "__iter__") != nil || userMethod(v, "__next__") != nil || userMethod(v, "__getitem__") != nil
@@ -14,54 +14,58 @@ extension Runtime {
 
     /// `iter(v)`.
     func iterate(_ v: Value, builtin: Bool = false) throws -> Value {
-        if case .object(let u) = v {
-            let o = u.takeUnretainedValue()
-            if !builtin && o.isNativeSubclass, o.kind != .other, let r = try callUserMethod(v, "__iter__", []) {
-                guard isIterator(r) else { throw typeError("iter() returned non-iterator of type '\(typeName(r))'") }
-                return r
-            }
-            switch o.kind {
-            case .list: return newIterator(.list(Ref(unsafeDowncast(o, to: ListObj.self))), type: types.listIterator)
-            case .tuple: return newIterator(.tuple(Ref(unsafeDowncast(o, to: TupleObj.self))), type: types.tupleIterator)
-            case .str: return newIterator(.str(Ref(unsafeDowncast(o, to: StrObj.self))), type: types.strIterator)
-            case .bytes:
-                return newIterator(.bytes(Ref(unsafeDowncast(o, to: BytesObj.self))),
-                                   type: isBytearray(o) ? types.bytearrayIterator : types.bytesIterator)
-            case .range:
-                let r = unsafeDowncast(o, to: RangeObj.self)
-                if let b = r.big { return bigRangeIterator(r, b, reversed: false) }
-                return newIterator(.range(Ref(r)), type: types.rangeIterator)
-            case .dict:
-                let d = unsafeDowncast(o, to: DictObj.self)
-                return newIterator(.dict(Ref(d), what: 0, version: d.version), type: types.dictKeyIterator)
-            case .set, .frozenset:
-                let s = unsafeDowncast(o, to: SetObj.self)
-                return newIterator(.set(Ref(s), version: s.version), type: types.setIterator)
-            case .iterator: return v
-            case .generator where o.type === types.generator: return v
-            case .other where o.type === types.coroutineWrapper: return v
-            case .instance, .type:
-                if let r = try callUserMethod(v, "__iter__", []) {
+        if case .object(let u) = v,
+           // (Borrowed: `v` keeps the object alive; a local would retain it.)
+           let r = try u._withUnsafeGuaranteedRef({ o -> Value? in
+                if !builtin && o.isNativeSubclass, o.kind != .other, let r = try callUserMethod(v, "__iter__", []) {
                     guard isIterator(r) else { throw typeError("iter() returned non-iterator of type '\(typeName(r))'") }
                     return r
                 }
-                if userMethod(v, "__getitem__") != nil {
-                    // The old sequence protocol: __getitem__(0), (1), ... until IndexError.
-                    var i = 0
-                    return newIterator(.native(next: { rt in
-                        do {
-                            let x = try rt.getItem(v, .int(i))
-                            i += 1
-                            return x
-                        } catch let e as ScriptError where e.exception.type.isSubtype(of: rt.exc.indexError) {
-                            return nil
-                        }
-                    }, traced: [v]), type: types.iterator)
+                switch o.kind {
+                case .list: return newIterator(.list(Ref(unsafeDowncast(o, to: ListObj.self))), type: types.listIterator)
+                case .tuple: return newIterator(.tuple(Ref(unsafeDowncast(o, to: TupleObj.self))), type: types.tupleIterator)
+                case .str: return newIterator(.str(Ref(unsafeDowncast(o, to: StrObj.self))), type: types.strIterator)
+                case .bytes:
+                    return newIterator(.bytes(Ref(unsafeDowncast(o, to: BytesObj.self))),
+                                       type: isBytearray(o) ? types.bytearrayIterator : types.bytesIterator)
+                case .range:
+                    let r = unsafeDowncast(o, to: RangeObj.self)
+                    if let b = r.big { return bigRangeIterator(r, b, reversed: false) }
+                    return newIterator(.range(Ref(r)), type: types.rangeIterator)
+                case .dict:
+                    let d = unsafeDowncast(o, to: DictObj.self)
+                    return newIterator(.dict(Ref(d), what: 0, version: d.version), type: types.dictKeyIterator)
+                case .set, .frozenset:
+                    let s = unsafeDowncast(o, to: SetObj.self)
+                    return newIterator(.set(Ref(s), version: s.version), type: types.setIterator)
+                case .iterator: return v
+                case .generator where o.hasType(types.generator): return v
+                case .other where o.hasType(types.coroutineWrapper): return v
+                case .instance, .type:
+                    if let r = try callUserMethod(v, "__iter__", []) {
+                        guard isIterator(r) else { throw typeError("iter() returned non-iterator of type '\(typeName(r))'") }
+                        return r
+                    }
+                    if userMethod(v, "__getitem__") != nil {
+                        // The old sequence protocol: __getitem__(0), (1), ... until IndexError.
+                        var i = 0
+                        return newIterator(.native(next: { rt in
+                            do {
+                                let x = try rt.getItem(v, .int(i))
+                                i += 1
+                                return x
+                            } catch let e as ScriptError where e.exception.type.isSubtype(of: rt.exc.indexError) {
+                                return nil
+                            }
+                        }, traced: [v]), type: types.iterator)
+                    }
+                case .other:
+                    if let slots = o.type.containerSlots { return slots.iterate(self, o) }
+                default: break
                 }
-            case .other:
-                if let slots = o.type.containerSlots { return slots.iterate(self, o) }
-            default: break
-            }
+                return nil
+           }) {
+            return r
         }
         throw typeError("'\(typeName(v))' object is not iterable")
     }
@@ -78,7 +82,7 @@ extension Runtime {
         switch u.takeUnretainedValue().kind {
         case .iterator, .generator: return true
         case .instance: return userMethod(v, "__next__") != nil
-        case .other: return u.takeUnretainedValue().type === types.coroutineWrapper
+        case .other: return u._withUnsafeGuaranteedRef { $0.hasType(types.coroutineWrapper) }
         default: return false
         }
     }
@@ -127,52 +131,57 @@ extension Runtime {
         let i = it.index
         switch it.source {
         case .list(let r):
-            unowned(unsafe) let l = r.object
-            if i < l.items.count { it.index = i + 1; return l.items[i] }
+            if let v = r.borrow({ l in i < l.items.count ? l.items[i] : nil }) { it.index = i + 1; return v }
         case .reversedList(let r):
-            unowned(unsafe) let l = r.object
-            let j = l.items.count - 1 - i
-            if j >= 0 { it.index = i + 1; return l.items[j] }
+            if let v = r.borrow({ l -> Value? in
+                let j = l.items.count - 1 - i
+                return j >= 0 ? l.items[j] : nil
+            }) { it.index = i + 1; return v }
         case .tuple(let r):
-            unowned(unsafe) let t = r.object
-            if i < t.items.count { it.index = i + 1; return t.items[i] }
+            if let v = r.borrow({ t in i < t.items.count ? t.items[i] : nil }) { it.index = i + 1; return v }
         case .str(let r):
-            unowned(unsafe) let s = r.object
-            if i < s.count { it.index = i + 1; return intern(s.character(at: i)) }
+            if let c = r.borrow({ s in i < s.count ? s.character(at: i) : nil }) { it.index = i + 1; return intern(c) }
         case .bytes(let r):
-            unowned(unsafe) let b = r.object
-            if i < b.bytes.count { it.index = i + 1; return .int(Int(b.bytes[i])) }
+            if let v = r.borrow({ b in i < b.bytes.count ? Value.int(Int(b.bytes[i])) : nil }) { it.index = i + 1; return v }
         case .range(let r):
-            if i < r.object.length { it.index = i + 1; return .int(r.object.element(i)) }
+            if let v = r.borrow({ g in i < g.length ? Value.int(g.element(i)) : nil }) { it.index = i + 1; return v }
         case .values(let vs):
             if i < vs.count { it.index = i + 1; return vs[i] }
         case .dict(let r, let what, let version):
-            unowned(unsafe) let d = r.object
-            if d.version != version {
+            var changed = false
+            let hit = r.borrow { d -> (index: Int, key: Value, value: Value)? in
+                if d.version != version { changed = true; return nil }
+                var j = i
+                let n = d.table.keys.count
+                while j < n && d.table.keys[j].isNull { j += 1 }
+                return j < n ? (j, d.table.keys[j], d.values[j]) : nil
+            }
+            if changed {
                 it.source = .exhausted
                 throw runtimeError("dictionary changed size during iteration")
             }
-            var j = i
-            let n = d.table.keys.count
-            while j < n && d.table.keys[j].isNull { j += 1 }
-            if j < n {
-                it.index = j + 1
+            if let hit {
+                it.index = hit.index + 1
                 switch what {
-                case 0: return d.table.keys[j]
-                case 1: return d.values[j]
-                default: return newTuple([d.table.keys[j], d.values[j]])
+                case 0: return hit.key
+                case 1: return hit.value
+                default: return newTuple([hit.key, hit.value])
                 }
             }
         case .set(let r, let version):
-            unowned(unsafe) let s = r.object
-            if s.version != version {
+            var changed = false
+            let hit = r.borrow { s -> (index: Int, key: Value)? in
+                if s.version != version { changed = true; return nil }
+                var j = i
+                let n = s.table.keys.count
+                while j < n && s.table.keys[j].isNull { j += 1 }
+                return j < n ? (j, s.table.keys[j]) : nil
+            }
+            if changed {
                 it.source = .exhausted
                 throw runtimeError("Set changed size during iteration")
             }
-            var j = i
-            let n = s.table.keys.count
-            while j < n && s.table.keys[j].isNull { j += 1 }
-            if j < n { it.index = j + 1; return s.table.keys[j] }
+            if let hit { it.index = hit.index + 1; return hit.key }
         case .native(let next, _):
             if let v = try next(self) { return v }
         case .exhausted:

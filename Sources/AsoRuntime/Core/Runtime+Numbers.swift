@@ -361,7 +361,7 @@ extension Runtime {
     private func repeatedStr(_ x: StrObj, _ n: Int) -> Value {
         let size = x.value.utf8.count &* n
         if size == 0 { return newASCIIStr("") }
-        if n == 1, x.type === types.str { return Value(x) }
+        if n == 1, x.hasType(types.str) { return Value(x) }
         let text = withUTF8(x.value) { unit in
             String(unsafeUninitializedCapacity: size) { out in
                 guard let base = out.baseAddress, let src = unit.baseAddress else { return 0 }

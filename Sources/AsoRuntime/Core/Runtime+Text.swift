@@ -131,7 +131,7 @@ extension Runtime {
             let c = unsafeDowncast(o, to: CodeObj.self)
             return "<code object \(c.code.name) at \(address(o)), file \"\(c.code.filename)\", line \(c.code.firstLine)>"
         case .other:
-            if o.type === types.dictKeys || o.type === types.dictValues || o.type === types.dictItems {
+            if o.hasType(types.dictKeys) || o.hasType(types.dictValues) || o.hasType(types.dictItems) {
                 let items = try iterateToArray(Value(o))
                 return o.type.name + "([" + (try items.map { try repr($0) }.joined(separator: ", ")) + "])"
             }
@@ -140,11 +140,11 @@ extension Runtime {
             return "<\(o.type.name) object at \(address(o))>"
         case .instance:
             if let c = numberCore(Value(o)) { return try repr(c) }
-            if o.type === types.notImplemented { return "NotImplemented" }
-            if o.type === types.ellipsis { return "Ellipsis" }
-            if o.type === types.unionType { return try unionRepr(unsafeDowncast(o, to: InstanceObj.self)) }
-            if o.type === types.genericAlias { return try genericAliasRepr(unsafeDowncast(o, to: InstanceObj.self)) }
-            if o.type === types.eventLoop { return loopRepr(Value(o)) }
+            if o.hasType(types.notImplemented) { return "NotImplemented" }
+            if o.hasType(types.ellipsis) { return "Ellipsis" }
+            if o.hasType(types.unionType) { return try unionRepr(unsafeDowncast(o, to: InstanceObj.self)) }
+            if o.hasType(types.genericAlias) { return try genericAliasRepr(unsafeDowncast(o, to: InstanceObj.self)) }
+            if o.hasType(types.eventLoop) { return loopRepr(Value(o)) }
             return "<\(o.type.moduleName.map { $0 + "." } ?? "")\(o.type.qualifiedName) object at \(address(o))>"
         case .iterator:
             return "<\(o.type.name) object at \(address(o))>"

@@ -42,7 +42,7 @@ extension Runtime {
 
     /// The members of a union, or `[v]` for anything else.
     func unionMembers(_ v: Value) -> [Value] {
-        if let u = v.asObject(.instance, InstanceObj.self), u.type === types.unionType {
+        if let u = v.asObject(.instance, InstanceObj.self), u.hasType(types.unionType) {
             return u.attributes["__args__"]?.asTuple?.items ?? []
         }
         return [v]

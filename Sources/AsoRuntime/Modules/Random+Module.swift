@@ -28,7 +28,7 @@ struct RandomMethodTable {
 /// An instance of `random.Random`: its own generator.
 final class RandomObj: Obj {
     let gen = MersenneTwister()
-    init(type: TypeObject) { super.init(kind: .other, type: type) }
+    init(type: __shared TypeObject) { super.init(kind: .other, type: type) }
 }
 
 extension Runtime {

@@ -25,7 +25,7 @@ extension Obj {
 /// state machine. `resume` gets nil when resumed normally and the exception when one is thrown in;
 /// it yields what the task should wait for, or returns the `await`'s value.
 class AwaitObj: Obj {
-    init(type: TypeObject) {
+    init(type: __shared TypeObject) {
         super.init(kind: .other, type: type)
         flags = Obj.awaitableFlag
     }
@@ -38,7 +38,7 @@ final class ClosureAwait: AwaitObj {
     /// Values the step closure refers to (for the collector).
     let traced: [Value]
 
-    init(traced: [Value], type: TypeObject, step: @escaping Step) {
+    init(traced: [Value], type: __shared TypeObject, step: @escaping Step) {
         self.step = step
         self.traced = traced
         super.init(type: type)

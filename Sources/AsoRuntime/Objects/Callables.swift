@@ -31,7 +31,7 @@ final class NativeFunctionObj: Obj {
     /// For methods: the type that defines it (`'list'` in `<method 'append' of 'list' objects>`).
     let owner: String?
     let fn: NativeFn
-    init(name: String, owner: String?, type: TypeObject, fn: @escaping NativeFn) {
+    init(name: String, owner: String?, type: __shared TypeObject, fn: @escaping NativeFn) {
         self.name = name
         self.owner = owner
         self.fn = fn
@@ -96,7 +96,7 @@ final class CodeObj: Obj {
     let attrPoly: UnsafeMutablePointer<UnsafeMutablePointer<AttrPolyWay>?>
 
     init(code: CodeObject, module: ModuleObj, consts: [Value], globalSlots: [Int32], builtinSlots: [Int32],
-         names: [Value], type: TypeObject) {
+         names: [Value], type: __shared TypeObject) {
         self.code = code
         self.module = module
         words = .allocate(capacity: max(1, code.code.count))
@@ -213,6 +213,9 @@ final class CodeObj: Obj {
 final class FunctionObj: Obj {
     /// The code; kept alive by `trace` (unowned so the call fast path does no reference counting).
     unowned(unsafe) let code: CodeObj
+    /// `code` for borrowed access (`codeRef._withUnsafeGuaranteedRef`): reading `code` into a
+    /// local, even through a borrowed function, retains it.
+    @inline(__always) final var codeRef: Unmanaged<CodeObj> { Unmanaged.passUnretained(code) }
     var name: String
     var qualifiedName: String
     /// Defaults of the last `defaults.count` positional parameters.
@@ -226,7 +229,7 @@ final class FunctionObj: Obj {
     /// `__annotations__`: the dict `def` made, or null until a program asks (then an empty one).
     var annotations: Value = .null
 
-    init(code: CodeObj, defaults: [Value], kwDefaults: [(String, Value)], closure: [Value], type: TypeObject) {
+    init(code: CodeObj, defaults: [Value], kwDefaults: [(String, Value)], closure: [Value], type: __shared TypeObject) {
         self.code = code
         self.name = code.code.name
         self.qualifiedName = code.code.qualifiedName
@@ -250,7 +253,7 @@ final class FunctionObj: Obj {
 final class BoundMethodObj: Obj {
     let receiver: Value
     let function: Value
-    init(receiver: Value, function: Value, type: TypeObject) {
+    init(receiver: Value, function: Value, type: __shared TypeObject) {
         self.receiver = receiver
         self.function = function
         super.init(kind: .boundMethod, type: type)
@@ -266,7 +269,7 @@ final class BoundMethodObj: Obj {
 final class CellObj: Obj {
     /// The variable's value, or `.null` when unbound.
     var contents: Value
-    init(_ contents: Value, type: TypeObject) {
+    init(_ contents: Value, type: __shared TypeObject) {
         self.contents = contents
         super.init(kind: .cell, type: type)
     }

@@ -9,7 +9,7 @@ final class DictViewObj: Obj {
     let dict: DictObj
     /// 0 keys, 1 values, 2 items.
     let what: Int
-    init(dict: DictObj, what: Int, type: TypeObject) {
+    init(dict: DictObj, what: Int, type: __shared TypeObject) {
         self.dict = dict
         self.what = what
         super.init(kind: .other, type: type)

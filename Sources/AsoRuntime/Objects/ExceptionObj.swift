@@ -28,7 +28,7 @@ final class ExceptionObj: Obj {
     /// Other attributes (`e.code` of SystemExit, user attributes, ...).
     @exclusivity(unchecked) var attributes: AttributeTable
 
-    init(type: TypeObject, args: Value) {
+    init(type: __shared TypeObject, args: Value) {
         self.args = args
         self.attributes = AttributeTable(root: type.instanceShape)
         super.init(kind: .exception, type: type)
@@ -59,7 +59,7 @@ final class TracebackObj: Obj {
     /// The next (inner) traceback object, made on first use.
     var next: TracebackObj?
 
-    init(entries: [TracebackEntry], position: Int, type: TypeObject) {
+    init(entries: [TracebackEntry], position: Int, type: __shared TypeObject) {
         self.entries = entries
         self.position = position
         super.init(kind: .other, type: type)

@@ -8,7 +8,7 @@ class InstanceObj: Obj {
     /// Instance attributes. (No dynamic exclusivity checks: the dispatch loop's cached reads and
     /// writes are the hot path, and no access to them overlaps another.)
     @exclusivity(unchecked) final var attributes: AttributeTable
-    init(type: TypeObject) {
+    init(type: __shared TypeObject) {
         attributes = AttributeTable(root: type.instanceShape)
         super.init(kind: .instance, type: type)
     }
@@ -24,7 +24,7 @@ class InstanceObj: Obj {
 /// class's own special methods.
 final class NumberSubObj: InstanceObj {
     let core: Value
-    init(type: TypeObject, core: Value) {
+    init(type: __shared TypeObject, core: Value) {
         self.core = core
         super.init(type: type)
         flags |= Obj.subclassFlag

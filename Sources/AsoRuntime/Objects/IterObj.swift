@@ -29,7 +29,7 @@ final class IterObj: Obj {
     var source: Source
     /// Position within the source.
     var index = 0
-    init(_ source: Source, type: TypeObject) {
+    init(_ source: Source, type: __shared TypeObject) {
         self.source = source
         super.init(kind: .iterator, type: type)
     }

@@ -18,7 +18,7 @@ final class ModuleObj: Obj {
     /// The file the module was loaded from, if any.
     var file: String?
 
-    init(name: String, type: TypeObject) {
+    init(name: String, type: __shared TypeObject) {
         self.name = name
         capacity = 64
         storage = .allocate(capacity: 1)

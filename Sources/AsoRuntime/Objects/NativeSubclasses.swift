@@ -23,7 +23,7 @@ extension Obj {
 
 final class ListSubObj: ListObj, NativeSubclassInstance {
     @exclusivity(unchecked) var attributes: AttributeTable
-    override init(_ items: [Value], type: TypeObject) {
+    override init(_ items: [Value], type: __shared TypeObject) {
         attributes = AttributeTable(root: type.instanceShape)
         super.init(items, type: type)
         flags |= Obj.subclassFlag
@@ -36,7 +36,7 @@ final class ListSubObj: ListObj, NativeSubclassInstance {
 
 final class TupleSubObj: TupleObj, NativeSubclassInstance {
     @exclusivity(unchecked) var attributes: AttributeTable
-    override init(_ items: [Value], type: TypeObject) {
+    override init(_ items: [Value], type: __shared TypeObject) {
         attributes = AttributeTable(root: type.instanceShape)
         super.init(items, type: type)
         flags |= Obj.subclassFlag
@@ -49,7 +49,7 @@ final class TupleSubObj: TupleObj, NativeSubclassInstance {
 
 final class DictSubObj: DictObj, NativeSubclassInstance {
     @exclusivity(unchecked) var attributes: AttributeTable
-    override init(type: TypeObject) {
+    override init(type: __shared TypeObject) {
         attributes = AttributeTable(root: type.instanceShape)
         super.init(type: type)
         flags |= Obj.subclassFlag
@@ -62,7 +62,7 @@ final class DictSubObj: DictObj, NativeSubclassInstance {
 
 final class SetSubObj: SetObj, NativeSubclassInstance {
     @exclusivity(unchecked) var attributes: AttributeTable
-    override init(frozen: Bool, type: TypeObject) {
+    override init(frozen: Bool, type: __shared TypeObject) {
         attributes = AttributeTable(root: type.instanceShape)
         super.init(frozen: frozen, type: type)
         flags |= Obj.subclassFlag
@@ -75,7 +75,7 @@ final class SetSubObj: SetObj, NativeSubclassInstance {
 
 final class BytesSubObj: BytesObj, NativeSubclassInstance {
     @exclusivity(unchecked) var attributes: AttributeTable
-    override init(_ bytes: [UInt8], type: TypeObject) {
+    override init(_ bytes: [UInt8], type: __shared TypeObject) {
         attributes = AttributeTable(root: type.instanceShape)
         super.init(bytes, type: type)
         flags |= Obj.subclassFlag

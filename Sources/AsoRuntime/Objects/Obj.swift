@@ -36,7 +36,7 @@ class Obj {
     /// `typeRef` as stored: unmanaged, so the collector reads it without reference counting.
     @exclusivity(unchecked) private final var typeBits: Unmanaged<TypeObject>?
 
-    init(kind: ObjKind, type: TypeObject?) {
+    init(kind: ObjKind, type: __shared TypeObject?) {
         self.kind = kind
         self.typeBits = type.map { Unmanaged.passUnretained($0) }
     }
@@ -45,6 +45,13 @@ class Obj {
     @inline(__always) var type: TypeObject { typeRef.unsafelyUnwrapped }
     /// The class's address, read without reference counting (an identity for caches).
     @inline(__always) final var typeAddress: UnsafeMutableRawPointer? { typeBits?.toOpaque() }
+    /// Whether the object's class is `t` (compared by address, without reference counting).
+    @inline(__always) final func hasType(_ t: TypeObject) -> Bool {
+        typeBits?.toOpaque() == Unmanaged.passUnretained(t).toOpaque()
+    }
+    /// The class as stored, for borrowed access (`typeUnmanaged._withUnsafeGuaranteedRef`):
+    /// reading `type` into a local retains the class, this does not.
+    @inline(__always) final var typeUnmanaged: Unmanaged<TypeObject> { typeBits.unsafelyUnwrapped }
 
     /// Reports every value and object this object refers to. Subclasses call super.
     func trace(_ t: inout Tracer) {
@@ -68,6 +75,11 @@ class Obj {
 struct Ref<T: AnyObject> {
     unowned(unsafe) let object: T
     @inline(__always) init(_ object: T) { self.object = object }
+    /// Runs `body` with the object, without reference counting. (Reading `object` into a local,
+    /// even an `unowned(unsafe)` one, retains and releases it around each use.)
+    @inline(__always) func borrow<R>(_ body: (T) throws -> R) rethrows -> R {
+        try Unmanaged.passUnretained(object)._withUnsafeGuaranteedRef(body)
+    }
 }
 
 /// An array of `Ref`s that reads as an array of the objects.

@@ -23,6 +23,42 @@ final class OrderedTable {
     @inline(__always)
     func probe(_ key: Value, hash: Int, _ rt: Runtime) throws -> Probe {
         if indices.isEmpty { return .missing(slot: -1) }
+        if let p = probeBorrowed(key, hash: hash) { return p }
+        return try probeCalling(key, hash: hash, rt)
+    }
+
+    /// `probe` over the borrowed arrays (no reference counting), for keys whose equality runs no
+    /// script code (`plainEquals`); nil when a candidate needs the runtime's `equals`, which may
+    /// run `__eq__` and change this table under the borrowed pointers.
+    @inline(__always)
+    private func probeBorrowed(_ key: Value, hash: Int) -> Probe? {
+        indices.withUnsafeBufferPointer { ind in
+            hashes.withUnsafeBufferPointer { hs in
+                keys.withUnsafeBufferPointer { ks -> Probe? in
+                    let mask = ind.count - 1
+                    var i = hash & mask
+                    var perturb = UInt(bitPattern: hash)
+                    while true {
+                        let ix = Int(ind[i])
+                        if ix < 0 { return .missing(slot: i) }
+                        if hs[ix] == hash {
+                            let k = ks[ix]
+                            if !k.isNull {
+                                if k.isIdentical(to: key) { return .found(ix) }
+                                guard let same = plainEquals(k, key) else { return nil }
+                                if same { return .found(ix) }
+                            }
+                        }
+                        perturb >>= 5
+                        i = (i &* 5 &+ Int(truncatingIfNeeded: perturb) &+ 1) & mask
+                    }
+                }
+            }
+        }
+    }
+
+    /// `probe` through the runtime's `equals`, re-reading the arrays after each comparison.
+    private func probeCalling(_ key: Value, hash: Int, _ rt: Runtime) throws -> Probe {
         let mask = indices.count - 1
         var i = hash & mask
         var perturb = UInt(bitPattern: hash)
@@ -119,7 +155,7 @@ class DictObj: Obj {
     /// Bumped whenever a key is added or removed, so iterators can detect a changed size.
     @exclusivity(unchecked) final var version = 0
 
-    init(type: TypeObject) { super.init(kind: .dict, type: type) }
+    init(type: __shared TypeObject) { super.init(kind: .dict, type: type) }
 
     final var count: Int { table.count }
 

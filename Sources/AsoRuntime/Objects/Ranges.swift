@@ -28,7 +28,7 @@ final class RangeObj: Obj {
     /// Set instead of the Int fields when the bounds or the length do not fit in `Int`.
     let big: BigRange?
 
-    init(start: Int, stop: Int, step: Int, type: TypeObject) {
+    init(start: Int, stop: Int, step: Int, type: __shared TypeObject) {
         self.start = start; self.stop = stop; self.step = step
         var n = 0
         if step > 0, start < stop {
@@ -41,7 +41,7 @@ final class RangeObj: Obj {
         super.init(kind: .range, type: type)
     }
 
-    init(big: BigRange, type: TypeObject) {
+    init(big: BigRange, type: __shared TypeObject) {
         start = 0; stop = 0; step = 1; length = 0
         self.big = big
         super.init(kind: .range, type: type)
@@ -62,7 +62,7 @@ final class RangeObj: Obj {
 
 final class SliceObj: Obj {
     let start: Value, stop: Value, step: Value
-    init(start: Value, stop: Value, step: Value, type: TypeObject) {
+    init(start: Value, stop: Value, step: Value, type: __shared TypeObject) {
         self.start = start; self.stop = stop; self.step = step
         super.init(kind: .slice, type: type)
     }

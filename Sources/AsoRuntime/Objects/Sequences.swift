@@ -3,7 +3,7 @@
 class ListObj: Obj {
     /// The elements, in order.
     @exclusivity(unchecked) final var items: [Value]
-    init(_ items: [Value], type: TypeObject) {
+    init(_ items: [Value], type: __shared TypeObject) {
         self.items = items
         super.init(kind: .list, type: type)
     }
@@ -20,13 +20,13 @@ class TupleObj: Obj {
     /// Cached hash (valid when `hashComputed`).
     final var cachedHash = 0
     final var hashComputed = false
-    init(_ items: [Value], type: TypeObject) {
+    init(_ items: [Value], type: __shared TypeObject) {
         self.items = items
         super.init(kind: .tuple, type: type)
     }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        for v in items { t.mark(v) }
+        items.withUnsafeBufferPointer { for v in $0 { t.mark(v) } }
     }
     override var estimatedSize: Int { 56 + items.count * MemoryLayout<Value>.stride }
 }
@@ -37,7 +37,7 @@ import BigInt
 /// in `Value.int` instead, so two equal ints never differ in representation.
 final class BigIntObj: Obj {
     let value: BigInt
-    init(_ value: BigInt, type: TypeObject) {
+    init(_ value: BigInt, type: __shared TypeObject) {
         self.value = value
         super.init(kind: .bigint, type: type)
     }
@@ -48,7 +48,7 @@ final class BigIntObj: Obj {
 /// change `bytes`).
 class BytesObj: Obj {
     final var bytes: [UInt8]
-    init(_ bytes: [UInt8], type: TypeObject) {
+    init(_ bytes: [UInt8], type: __shared TypeObject) {
         self.bytes = bytes
         super.init(kind: .bytes, type: type)
     }

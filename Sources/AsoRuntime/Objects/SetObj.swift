@@ -34,6 +34,49 @@ struct SetTable {
     /// The slot holding `key`, if present.
     func find(_ key: Value, hash: Int, _ rt: Runtime) throws -> Int? {
         if keys.isEmpty { return nil }
+        switch findBorrowed(key, hash: hash) {
+        case .found(let slot): return slot
+        case .absent: return nil
+        case .undecided: return try findCalling(key, hash: hash, rt)
+        }
+    }
+
+    private enum Lookup { case found(Int), absent, undecided }
+
+    /// `find` over the borrowed arrays (no reference counting) for keys whose equality runs no
+    /// script code (`plainEquals`); undecided when a candidate needs the runtime's `equals`.
+    @inline(__always)
+    private func findBorrowed(_ key: Value, hash: Int) -> Lookup {
+        keys.withUnsafeBufferPointer { ks in
+            hashes.withUnsafeBufferPointer { hs -> Lookup in
+                let mask = ks.count - 1
+                var perturb = UInt(bitPattern: hash)
+                var i = Int(UInt(bitPattern: hash) & UInt(mask))
+                while true {
+                    var probes = i + SetTable.linearProbes <= mask ? SetTable.linearProbes : 0
+                    var j = i
+                    while true {
+                        let k = ks[j]
+                        if k.isNull {
+                            if hs[j] == 0 { return .absent }
+                        } else if hs[j] == hash {
+                            if k.isIdentical(to: key) { return .found(j) }
+                            guard let same = plainEquals(k, key) else { return .undecided }
+                            if same { return .found(j) }
+                        }
+                        if probes == 0 { break }
+                        probes -= 1
+                        j += 1
+                    }
+                    perturb >>= 5
+                    i = (i &* 5 &+ 1 &+ Int(bitPattern: perturb)) & mask
+                }
+            }
+        }
+    }
+
+    /// `find` through the runtime's `equals`, re-reading the arrays after each comparison.
+    private func findCalling(_ key: Value, hash: Int, _ rt: Runtime) throws -> Int? {
         let mask = self.mask
         var perturb = UInt(bitPattern: hash)
         var i = Int(UInt(bitPattern: hash) & UInt(mask))
@@ -228,7 +271,7 @@ class SetObj: Obj {
         table.removeAll()
         version &+= 1
     }
-    init(frozen: Bool, type: TypeObject) { super.init(kind: frozen ? .frozenset : .set, type: type) }
+    init(frozen: Bool, type: __shared TypeObject) { super.init(kind: frozen ? .frozenset : .set, type: type) }
     final var count: Int { table.count }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)

@@ -24,7 +24,7 @@ class StrObj: Obj {
     }
 
     /// A string of `count` code points; ASCII when `ascii`. Use `make` unless both are known.
-    fileprivate init(_ value: String, count: Int, ascii: Bool, type: TypeObject) {
+    fileprivate init(_ value: String, count: Int, ascii: Bool, type: __shared TypeObject) {
         self.value = value
         self.count = count
         super.init(kind: .str, type: type)
@@ -129,7 +129,7 @@ class WideStrObj: StrObj {
 final class StrSubObj: WideStrObj, NativeSubclassInstance {
     @exclusivity(unchecked) var attributes: AttributeTable
 
-    init(_ value: String, type: TypeObject) {
+    init(_ value: String, type: __shared TypeObject) {
         let plain = StrObj.make(value, type: type)
         attributes = AttributeTable(root: type.instanceShape)
         super.init(value, count: plain.count, ascii: plain.isASCII, type: type)

@@ -69,7 +69,7 @@ final class TypeObject: Obj {
     /// `Queue`), as the class declared it with `@_native_core`; see `declaredNativeCore`.
     var nativeCore: String?
 
-    init(name: String, base: TypeObject?, isException: Bool, metatype: TypeObject?) {
+    init(name: String, base: TypeObject?, isException: Bool, metatype: __shared TypeObject?) {
         self.name = name
         self.base = base
         self.isException = isException

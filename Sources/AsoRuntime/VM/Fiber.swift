@@ -116,7 +116,7 @@ class Fiber: Obj {
         @inline(__always) set { sp32 = Int32(truncatingIfNeeded: newValue) }
     }
 
-    init(capacity: Int = 1024, frameCapacity: Int = 32, kind: ObjKind = .other, type: TypeObject? = nil) {
+    init(capacity: Int = 1024, frameCapacity: Int = 32, kind: ObjKind = .other, type: __shared TypeObject? = nil) {
         let slots = max(1, capacity), frameSlots = max(1, frameCapacity)
         (frames, stack) = Fiber.allocateBlock(frames: frameSlots, slots: slots)
         capacity32 = Int32(truncatingIfNeeded: slots)

@@ -40,7 +40,7 @@ final class GeneratorObj: Fiber {
     }
 
     /// A generator for `function` whose block has room for `capacity` slots and one frame.
-    init(capacity: Int, function: FunctionObj, type: TypeObject) {
+    init(capacity: Int, function: FunctionObj, type: __shared TypeObject) {
         self.function = function
         super.init(capacity: capacity, frameCapacity: 1, kind: .generator, type: type)
         state = .created
@@ -69,10 +69,11 @@ extension Runtime {
     /// Calling a simple generator or coroutine function with exactly its positional arguments
     /// (`CodeObj.resumableArgCount`): copies them into a new suspended frame.
     func makeGeneratorFast(_ fn: FunctionObj, _ args: UnsafeMutablePointer<Value>, origin: CodeObj, pc: Int) -> Value {
-        let code = fn.code
         let fiber = unregisteredGenerator(fn)
-        let n = code.argCount
-        for i in 0..<code.localCount { fiber.stack[i] = i < n ? args[i] : .null }
+        fn.codeRef._withUnsafeGuaranteedRef { code in
+            let n = code.argCount
+            for i in 0..<code.localCount { fiber.stack[i] = i < n ? args[i] : .null }
+        }
         return newGenerator(fn, fiber, origin: (Unmanaged.passUnretained(origin), pc))
     }
 
@@ -85,7 +86,7 @@ extension Runtime {
         _ = g.push(Frame(code: Unmanaged.passUnretained(code), function: Value(fn), ip: 0, base: 0,
                          sp: code.localCount, returnSlot: 0, namespace: .null, exit: .toHost))
         heap.register(g)
-        if g.type === types.coroutine { g.origin = origin }
+        if g.hasType(types.coroutine) { g.origin = origin }
         return Value(g)
     }
 
@@ -122,7 +123,7 @@ extension Runtime {
     }
 
     /// The class of what calling `fn`'s code makes.
-    func resumableType(_ code: CodeObj) -> TypeObject {
+    @inline(__always) func resumableType(_ code: CodeObj) -> TypeObject {
         let flags = code.code.flags
         if flags.contains(.asyncGenerator) { return types.asyncGenerator }
         return flags.contains(.coroutine) ? types.coroutine : types.generator
@@ -150,7 +151,7 @@ extension Runtime {
         switch g.state {
         case .running, .delegated: throw alreadyExecuting(g)
         case .finished:
-            if g.type === types.coroutine { throw runtimeError("cannot reuse already awaited coroutine") }
+            if g.hasType(types.coroutine) { throw runtimeError("cannot reuse already awaited coroutine") }
             return .returned(.none)
         case .created:
             if !v.isNone { throw typeError("can't send non-None value to a just-started generator") }
@@ -164,7 +165,7 @@ extension Runtime {
     func resumeThrowing(_ g: GeneratorObj, _ e: ExceptionObj) throws -> ResumeResult {
         switch g.state {
         case .running, .delegated: throw alreadyExecuting(g)
-        case .finished where g.type === types.coroutine:
+        case .finished where g.hasType(types.coroutine):
             throw runtimeError("cannot reuse already awaited coroutine")
         case .finished, .created:
             g.state = .finished
@@ -301,7 +302,9 @@ extension Runtime {
     /// A new generator or coroutine for `fn`, not yet given to the heap. Most run one frame, so
     /// its stack starts at the frame's size and grows on demand.
     private func unregisteredGenerator(_ fn: FunctionObj) -> GeneratorObj {
-        GeneratorObj(capacity: fn.code.frameSize, function: fn, type: resumableType(fn.code))
+        fn.codeRef._withUnsafeGuaranteedRef { code in
+            GeneratorObj(capacity: code.frameSize, function: fn, type: resumableType(code))
+        }
     }
 
     /// `g.close()`: raises GeneratorExit inside a suspended generator.
@@ -395,7 +398,7 @@ extension Runtime {
 
     /// "generator already executing" / "coroutine already executing".
     func alreadyExecuting(_ g: GeneratorObj) -> ScriptError {
-        valueError(g.type === types.coroutine ? "coroutine already executing" : "generator already executing")
+        valueError(g.hasType(types.coroutine) ? "coroutine already executing" : "generator already executing")
     }
 
     /// A StopIteration carrying a generator's return value (no args when it is None).

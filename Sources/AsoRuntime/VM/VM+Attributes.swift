@@ -11,66 +11,68 @@ extension Runtime {
     @inline(__always)
     func cachedLoadAttr(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
                         _ sp: UnsafeMutablePointer<Value>) throws {
-        unowned(unsafe) let code = codeRef.takeUnretainedValue()
-        // Inline cache: an instance of the shape seen last has the name in a known slot.
-        let entry = code.attrCache + (ip &- 1)
-        if case .object(let u) = (sp - 1).pointee, let s = entry.pointee.shape,
-           let v = u._withUnsafeGuaranteedRef({ o -> Value? in
-               guard o.kind == .instance else { return nil }
-               let inst = unsafeDowncast(o, to: InstanceObj.self)
-               guard inst.attributes.shapeAddress == s else { return nil }
-               return inst.attributes.slots[entry.pointee.slot]
-           }) {
-            (sp - 1).pointee = v
-            return
+        try codeRef._withUnsafeGuaranteedRef { code in
+            // Inline cache: an instance of the shape seen last has the name in a known slot.
+            let entry = code.attrCache + (ip &- 1)
+            if case .object(let u) = (sp - 1).pointee, let s = entry.pointee.shape,
+               let v = u._withUnsafeGuaranteedRef({ o -> Value? in
+                   guard o.kind == .instance else { return nil }
+                   let inst = unsafeDowncast(o, to: InstanceObj.self)
+                   guard inst.attributes.shapeAddress == s else { return nil }
+                   return inst.attributes.slots[entry.pointee.slot]
+               }) {
+                (sp - 1).pointee = v
+                return
+            }
+            // A site that has seen several shapes: its other ways.
+            if let p = code.attrPoly[ip &- 1], let v = Runtime.polyLoad(p, (sp - 1).pointee) {
+                (sp - 1).pointee = v
+                return
+            }
+            if case .object(let u) = (sp - 1).pointee, let m = entry.pointee.module, m == u.toOpaque() {
+                let v = Runtime.moduleSlot(m, entry.pointee.slot)
+                if !v.isNull { (sp - 1).pointee = v; return }
+            }
+            let obj = (sp - 1).pointee
+            Runtime.saveState(fp, ip, sp, fiber)
+            (sp - 1).pointee = try getAttribute(obj, code.nameValues[arg])
+            learnLoad(obj, code.nameValues[arg], (sp - 1).pointee, entry, poly: code.attrPoly + (ip &- 1))
         }
-        // A site that has seen several shapes: its other ways.
-        if let p = code.attrPoly[ip &- 1], let v = Runtime.polyLoad(p, (sp - 1).pointee) {
-            (sp - 1).pointee = v
-            return
-        }
-        if case .object(let u) = (sp - 1).pointee, let m = entry.pointee.module, m == u.toOpaque() {
-            let v = Runtime.moduleSlot(m, entry.pointee.slot)
-            if !v.isNull { (sp - 1).pointee = v; return }
-        }
-        let obj = (sp - 1).pointee
-        Runtime.saveState(fp, ip, sp, fiber)
-        (sp - 1).pointee = try getAttribute(obj, code.nameValues[arg])
-        learnLoad(obj, code.nameValues[arg], (sp - 1).pointee, entry, poly: code.attrPoly + (ip &- 1))
     }
 
     /// `storeAttr`: `obj.name = value` for the two values at `sp` (value, then object; already popped).
     @inline(__always)
     func cachedStoreAttr(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
                          _ sp: UnsafeMutablePointer<Value>) throws {
-        unowned(unsafe) let code = codeRef.takeUnretainedValue()
-        // Inline cache: writing a known slot, or adding the name by a known transition.
-        let entry = code.attrCache + (ip &- 1)
-        if case .object(let u) = (sp + 1).pointee, let s = entry.pointee.shape,
-           entry.pointee.epoch == hot.pointee.typeEpoch {
-            let value = sp.pointee
-            let done = u._withUnsafeGuaranteedRef { o -> Bool in
-                guard o.kind == .instance else { return false }
-                let inst = unsafeDowncast(o, to: InstanceObj.self)
-                guard inst.attributes.shapeAddress == s else { return false }
-                if let next = entry.pointee.next {
-                    inst.attributes.append(value, movingTo: next)
-                } else {
-                    inst.attributes.set(slot: entry.pointee.slot, value)
+        try codeRef._withUnsafeGuaranteedRef { code in
+            // Inline cache: writing a known slot, or adding the name by a known transition.
+            let entry = code.attrCache + (ip &- 1)
+            if case .object(let u) = (sp + 1).pointee, let s = entry.pointee.shape,
+               entry.pointee.epoch == hot.pointee.typeEpoch {
+                let value = sp.pointee
+                let done = u._withUnsafeGuaranteedRef { o -> Bool in
+                    guard o.kind == .instance else { return false }
+                    let inst = unsafeDowncast(o, to: InstanceObj.self)
+                    guard inst.attributes.shapeAddress == s else { return false }
+                    if let next = entry.pointee.next {
+                        inst.attributes.append(value, movingTo: next)
+                    } else {
+                        inst.attributes.set(slot: entry.pointee.slot, value)
+                    }
+                    return true
                 }
-                return true
+                if done { return }
             }
-            if done { return }
+            // A site that has seen several shapes: its other ways.
+            if let p = code.attrPoly[ip &- 1], Runtime.polyStore(p, (sp + 1).pointee, sp.pointee, epoch: hot.pointee.typeEpoch) {
+                return
+            }
+            let obj = (sp + 1).pointee
+            let before = obj.asObject(.instance, InstanceObj.self)?.attributes.shape
+            Runtime.saveState(fp, ip, sp + 2, fiber)
+            try setAttribute(obj, code.nameValues[arg], sp.pointee)
+            if let before { learnStore(obj, code.nameValues[arg], before, entry, poly: code.attrPoly + (ip &- 1)) }
         }
-        // A site that has seen several shapes: its other ways.
-        if let p = code.attrPoly[ip &- 1], Runtime.polyStore(p, (sp + 1).pointee, sp.pointee, epoch: hot.pointee.typeEpoch) {
-            return
-        }
-        let obj = (sp + 1).pointee
-        let before = obj.asObject(.instance, InstanceObj.self)?.attributes.shape
-        Runtime.saveState(fp, ip, sp + 2, fiber)
-        try setAttribute(obj, code.nameValues[arg], sp.pointee)
-        if let before { learnStore(obj, code.nameValues[arg], before, entry, poly: code.attrPoly + (ip &- 1)) }
     }
 
     /// `loadMethod` from its caches: replaces the object on top of the stack with the method
@@ -79,81 +81,83 @@ extension Runtime {
     /// counts one more slot.
     @inline(__always)
     func cachedLoadMethod(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ ip: Int, _ sp: UnsafeMutablePointer<Value>) -> Bool {
-        unowned(unsafe) let code = codeRef.takeUnretainedValue()
-        // Top slot first: see pushExcInfo.
-        let obj = (sp - 1).pointee
-        // An instance of the shape seen last (so without the name of its own) and
-        // an unchanged class: the same function again.
-        let instanceEntry = code.attrCache + (ip &- 1)
-        if case .object(let u) = obj, let s = instanceEntry.pointee.shape,
-           instanceEntry.pointee.epoch == hot.pointee.typeEpoch,
-           u._withUnsafeGuaranteedRef({ o in
-               o.kind == .instance && unsafeDowncast(o, to: InstanceObj.self).attributes.shapeAddress == s
-           }) {
-            sp.pointee = obj
-            (sp - 1).pointee = instanceEntry.pointee.method
-            return true
-        }
-        // An instance of a shape one of the site's other ways knows.
-        if let p = code.attrPoly[ip &- 1], let m = Runtime.polyMethod(p, obj, epoch: hot.pointee.typeEpoch) {
-            sp.pointee = obj
-            (sp - 1).pointee = m
-            return true
-        }
-        // A module's global (`asyncio.sleep(...)`): its slot, as last time.
-        if case .object(let u) = obj, let m = instanceEntry.pointee.module, m == u.toOpaque() {
-            let v = Runtime.moduleSlot(m, instanceEntry.pointee.slot)
-            if !v.isNull {
-                // Top slot first (see pushExcInfo).
-                sp.pointee = .null
-                (sp - 1).pointee = v
+        return codeRef._withUnsafeGuaranteedRef { code in
+            // Top slot first: see pushExcInfo.
+            let obj = (sp - 1).pointee
+            // An instance of the shape seen last (so without the name of its own) and
+            // an unchanged class: the same function again.
+            let instanceEntry = code.attrCache + (ip &- 1)
+            if case .object(let u) = obj, let s = instanceEntry.pointee.shape,
+               instanceEntry.pointee.epoch == hot.pointee.typeEpoch,
+               u._withUnsafeGuaranteedRef({ o in
+                   o.kind == .instance && unsafeDowncast(o, to: InstanceObj.self).attributes.shapeAddress == s
+               }) {
+                sp.pointee = obj
+                (sp - 1).pointee = instanceEntry.pointee.method
                 return true
             }
+            // An instance of a shape one of the site's other ways knows.
+            if let p = code.attrPoly[ip &- 1], let m = Runtime.polyMethod(p, obj, epoch: hot.pointee.typeEpoch) {
+                sp.pointee = obj
+                (sp - 1).pointee = m
+                return true
+            }
+            // A module's global (`asyncio.sleep(...)`): its slot, as last time.
+            if case .object(let u) = obj, let m = instanceEntry.pointee.module, m == u.toOpaque() {
+                let v = Runtime.moduleSlot(m, instanceEntry.pointee.slot)
+                if !v.isNull {
+                    // Top slot first (see pushExcInfo).
+                    sp.pointee = .null
+                    (sp - 1).pointee = v
+                    return true
+                }
+            }
+            // A receiver of the class seen last (`xs.append(x)`), the class unchanged.
+            let entry = code.methodCache + (ip &- 1)
+            let typeKey = typeKey(obj)
+            if typeKey != nil && entry.pointee.type == typeKey && entry.pointee.epoch == hot.pointee.typeEpoch {
+                sp.pointee = obj
+                (sp - 1).pointee = entry.pointee.method
+                return true
+            }
+            return false
         }
-        // A receiver of the class seen last (`xs.append(x)`), the class unchanged.
-        let entry = code.methodCache + (ip &- 1)
-        let typeKey = typeKey(obj)
-        if typeKey != nil && entry.pointee.type == typeKey && entry.pointee.epoch == hot.pointee.typeEpoch {
-            sp.pointee = obj
-            (sp - 1).pointee = entry.pointee.method
-            return true
-        }
-        return false
     }
 
     /// `loadMethod` when no cache answered: looks the name up (and fills the caches).
     @inline(__always)
     func lookUpMethod(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
                       _ sp: UnsafeMutablePointer<Value>) throws {
-        unowned(unsafe) let code = codeRef.takeUnretainedValue()
-        let obj = (sp - 1).pointee
-        let instanceEntry = code.attrCache + (ip &- 1)
-        if let m = methodLookup(obj, code.nameValues[arg]) {
-            code.methodCache[ip &- 1] = MethodCacheEntry(type: typeKey(obj), epoch: hot.pointee.typeEpoch, method: m)
-            sp.pointee = obj
-            (sp - 1).pointee = m
-        } else if let f = plainClassMethod(obj, code.nameValues[arg]) {
-            // A method of a script class, not shadowed by an instance attribute:
-            // call it with the instance, without making a bound method.
-            if let inst = obj.asObject(.instance, InstanceObj.self) {
-                let shape = inst.attributes.shape, epoch = hot.pointee.typeEpoch
-                // The entry held another shape: the site is polymorphic, so keep both.
-                if let old = instanceEntry.pointee.shape, !instanceEntry.pointee.method.isNull,
-                   old != Unmanaged.passUnretained(shape).toOpaque() {
-                    let poly = code.attrPoly + (ip &- 1)
-                    if instanceEntry.pointee.epoch == epoch { AttrPolyCache.learn(poly, instanceEntry.pointee) }
-                    AttrPolyCache.learn(poly, shape, 0, epoch: epoch, method: f)
+        try codeRef._withUnsafeGuaranteedRef { code in
+            let obj = (sp - 1).pointee
+            let instanceEntry = code.attrCache + (ip &- 1)
+            if let m = methodLookup(obj, code.nameValues[arg]) {
+                code.methodCache[ip &- 1] = MethodCacheEntry(type: typeKey(obj), epoch: hot.pointee.typeEpoch, method: m)
+                sp.pointee = obj
+                (sp - 1).pointee = m
+            } else if let f = plainClassMethod(obj, code.nameValues[arg]) {
+                // A method of a script class, not shadowed by an instance attribute:
+                // call it with the instance, without making a bound method.
+                if let inst = obj.asObject(.instance, InstanceObj.self) {
+                    let shape = inst.attributes.shape, epoch = hot.pointee.typeEpoch
+                    // The entry held another shape: the site is polymorphic, so keep both.
+                    if let old = instanceEntry.pointee.shape, !instanceEntry.pointee.method.isNull,
+                       old != Unmanaged.passUnretained(shape).toOpaque() {
+                        let poly = code.attrPoly + (ip &- 1)
+                        if instanceEntry.pointee.epoch == epoch { AttrPolyCache.learn(poly, instanceEntry.pointee) }
+                        AttrPolyCache.learn(poly, shape, 0, epoch: epoch, method: f)
+                    }
+                    instanceEntry.pointee.fill(shape: shape, slot: 0, epoch: epoch, method: f)
                 }
-                instanceEntry.pointee.fill(shape: shape, slot: 0, epoch: epoch, method: f)
+                sp.pointee = obj
+                (sp - 1).pointee = f
+            } else {
+                Runtime.saveState(fp, ip, sp, fiber)
+                let attr = try getAttribute(obj, code.nameValues[arg])
+                sp.pointee = .null
+                (sp - 1).pointee = attr
+                Runtime.learnModuleLoad(obj, code.nameValues[arg], attr, instanceEntry)
             }
-            sp.pointee = obj
-            (sp - 1).pointee = f
-        } else {
-            Runtime.saveState(fp, ip, sp, fiber)
-            let attr = try getAttribute(obj, code.nameValues[arg])
-            sp.pointee = .null
-            (sp - 1).pointee = attr
-            Runtime.learnModuleLoad(obj, code.nameValues[arg], attr, instanceEntry)
         }
     }
 

@@ -48,74 +48,75 @@ extension Runtime {
     /// at `slots` (which the caller has filled with `.null`). `positional` must not overlap `slots`.
     func bindArguments(_ fn: FunctionObj, positional: UnsafeBufferPointer<Value>,
                        keywords: [(name: String, value: Value)], into slots: UnsafeMutablePointer<Value>) throws {
-        unowned(unsafe) let code = fn.code.code
-        let n = code.argCount
-        let given = positional.count
-        let hasVarArgs = code.flags.contains(.varArgs)
-        let hasVarKw = code.flags.contains(.varKeywords)
-        let varArgsSlot = n + code.keywordOnlyCount
-        let varKwSlot = varArgsSlot + (hasVarArgs ? 1 : 0)
-        let names = code.localNames
+        try Unmanaged.passUnretained(fn.code.code)._withUnsafeGuaranteedRef { code in
+            let n = code.argCount
+            let given = positional.count
+            let hasVarArgs = code.flags.contains(.varArgs)
+            let hasVarKw = code.flags.contains(.varKeywords)
+            let varArgsSlot = n + code.keywordOnlyCount
+            let varKwSlot = varArgsSlot + (hasVarArgs ? 1 : 0)
+            let names = code.localNames
 
-        for i in 0..<min(given, n) { slots[i] = positional[i] }
-        if given > n {
-            if hasVarArgs {
-                slots[varArgsSlot] = newTuple(Array(positional[n...]))
-            }
-        } else if hasVarArgs {
-            slots[varArgsSlot] = newTuple([])
-        }
-        var kwDict: DictObj?
-        if hasVarKw {
-            let d = newDict()
-            kwDict = d
-            slots[varKwSlot] = Value(d)
-        }
-        for kw in keywords {
-            var found = -1
-            for i in code.positionalOnlyCount..<(n + code.keywordOnlyCount) where names[i] == kw.name { found = i; break }
-            if found < 0 {
-                if let d = kwDict {
-                    // (Not interned: the keys may be data, `f(**rows)`, and the interned table keeps
-                    // every string it holds.)
-                    try d.set(newStr(kw.name), kw.value, self)
-                    continue
+            for i in 0..<min(given, n) { slots[i] = positional[i] }
+            if given > n {
+                if hasVarArgs {
+                    slots[varArgsSlot] = newTuple(Array(positional[n...]))
                 }
-                // As CPython: at an unknown keyword, every positional-only parameter named by a
-                // keyword (in parameter order) is reported first.
-                let passed = names[0..<code.positionalOnlyCount].filter { p in keywords.contains { $0.name == p } }
-                if !passed.isEmpty {
-                    throw typeError("\(fn.qualifiedName)() got some positional-only arguments passed as keyword arguments: '\(passed.joined(separator: ", "))'")
-                }
-                throw typeError("\(fn.qualifiedName)() got an unexpected keyword argument '\(kw.name)'")
+            } else if hasVarArgs {
+                slots[varArgsSlot] = newTuple([])
             }
-            if !slots[found].isNull {
-                throw typeError("\(fn.qualifiedName)() got multiple values for argument '\(kw.name)'")
+            var kwDict: DictObj?
+            if hasVarKw {
+                let d = newDict()
+                kwDict = d
+                slots[varKwSlot] = Value(d)
             }
-            slots[found] = kw.value
-        }
-        // Too many positional arguments is found after the keywords, as CPython finds it.
-        if given > n && !hasVarArgs {
-            var kwOnlyGiven = 0
             for kw in keywords {
-                if let ix = names[n..<(n + code.keywordOnlyCount)].firstIndex(of: kw.name), ix >= n { kwOnlyGiven += 1 }
+                var found = -1
+                for i in code.positionalOnlyCount..<(n + code.keywordOnlyCount) where names[i] == kw.name { found = i; break }
+                if found < 0 {
+                    if let d = kwDict {
+                        // (Not interned: the keys may be data, `f(**rows)`, and the interned table keeps
+                        // every string it holds.)
+                        try d.set(newStr(kw.name), kw.value, self)
+                        continue
+                    }
+                    // As CPython: at an unknown keyword, every positional-only parameter named by a
+                    // keyword (in parameter order) is reported first.
+                    let passed = names[0..<code.positionalOnlyCount].filter { p in keywords.contains { $0.name == p } }
+                    if !passed.isEmpty {
+                        throw typeError("\(fn.qualifiedName)() got some positional-only arguments passed as keyword arguments: '\(passed.joined(separator: ", "))'")
+                    }
+                    throw typeError("\(fn.qualifiedName)() got an unexpected keyword argument '\(kw.name)'")
+                }
+                if !slots[found].isNull {
+                    throw typeError("\(fn.qualifiedName)() got multiple values for argument '\(kw.name)'")
+                }
+                slots[found] = kw.value
             }
-            throw tooManyPositional(fn, given: given, kwOnlyGiven: kwOnlyGiven)
-        }
-        if given < n {
-            let firstDefault = n - fn.defaults.count
-            var missing: [String] = []
-            for i in given..<n where slots[i].isNull {
-                if i >= firstDefault { slots[i] = fn.defaults[i - firstDefault] } else { missing.append(names[i]) }
+            // Too many positional arguments is found after the keywords, as CPython finds it.
+            if given > n && !hasVarArgs {
+                var kwOnlyGiven = 0
+                for kw in keywords {
+                    if let ix = names[n..<(n + code.keywordOnlyCount)].firstIndex(of: kw.name), ix >= n { kwOnlyGiven += 1 }
+                }
+                throw tooManyPositional(fn, given: given, kwOnlyGiven: kwOnlyGiven)
             }
-            if !missing.isEmpty { throw missingArguments(fn, missing, kind: "positional") }
-        }
-        if code.keywordOnlyCount > 0 {
-            var missing: [String] = []
-            for i in n..<(n + code.keywordOnlyCount) where slots[i].isNull {
-                if let d = fn.kwDefaults.first(where: { $0.0 == names[i] }) { slots[i] = d.1 } else { missing.append(names[i]) }
+            if given < n {
+                let firstDefault = n - fn.defaults.count
+                var missing: [String] = []
+                for i in given..<n where slots[i].isNull {
+                    if i >= firstDefault { slots[i] = fn.defaults[i - firstDefault] } else { missing.append(names[i]) }
+                }
+                if !missing.isEmpty { throw missingArguments(fn, missing, kind: "positional") }
             }
-            if !missing.isEmpty { throw missingArguments(fn, missing, kind: "keyword-only") }
+            if code.keywordOnlyCount > 0 {
+                var missing: [String] = []
+                for i in n..<(n + code.keywordOnlyCount) where slots[i].isNull {
+                    if let d = fn.kwDefaults.first(where: { $0.0 == names[i] }) { slots[i] = d.1 } else { missing.append(names[i]) }
+                }
+                if !missing.isEmpty { throw missingArguments(fn, missing, kind: "keyword-only") }
+            }
         }
     }
 
@@ -287,57 +288,58 @@ extension Runtime {
     func callFunctionFast(_ u: Unmanaged<Obj>, _ arg: Int, _ fiber: Fiber, _ codeRef: Unmanaged<CodeObj>, _ words: UnsafeMutablePointer<UInt32>,
                           _ fp: inout UnsafeMutablePointer<Frame>, _ ip: inout Int,
                           _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) throws -> DispatchStep {
-        unowned(unsafe) let code = codeRef.takeUnretainedValue()
-        var calleeSlot = sp - arg - 2
-        let cu = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
-        var argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
-        let nargs = Runtime.slotIndex(sp, in: argStart)
-        var (fast, nlocals, fsize) = cu._withUnsafeGuaranteedRef { c in
-            (c.fastArgCount == nargs, c.localCount, c.frameSize)
-        }
-        let calleeIndex = Runtime.slotIndex(calleeSlot, in: fiber.stack)
-        let base = Runtime.slotIndex(argStart, in: fiber.stack)
-        var resumeAt = ip
-        if !fast {
-            switch try awaitedCall(cu, calleeSlot, argStart, nargs, base: base, frameEnd: base &+ fsize,
-                                   fiber, codeRef, words, &fp, &ip, &locals, &sp) {
-            case .notAwaited:
-                break
-            case .done:
+        return try codeRef._withUnsafeGuaranteedRef { code in
+            var calleeSlot = sp - arg - 2
+            let cu = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
+            var argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
+            let nargs = Runtime.slotIndex(sp, in: argStart)
+            var (fast, nlocals, fsize) = cu._withUnsafeGuaranteedRef { c in
+                (c.fastArgCount == nargs, c.localCount, c.frameSize)
+            }
+            let calleeIndex = Runtime.slotIndex(calleeSlot, in: fiber.stack)
+            let base = Runtime.slotIndex(argStart, in: fiber.stack)
+            var resumeAt = ip
+            if !fast {
+                switch try awaitedCall(cu, calleeSlot, argStart, nargs, base: base, frameEnd: base &+ fsize,
+                                       fiber, codeRef, words, &fp, &ip, &locals, &sp) {
+                case .notAwaited:
+                    break
+                case .done:
+                    return .safepoint
+                case .push(let exit):
+                    fast = true
+                    resumeAt = exit
+                    calleeSlot = fiber.stack + calleeIndex   // the fiber may have grown
+                    argStart = fiber.stack + base
+                }
+            }
+            if fast && hot.pointee.depth < hot.pointee.recursionLimit && base &+ fsize < fiber.capacity
+                && fiber.frameCount < fiber.frameCapacity {
+                var i = nargs
+                while i < nlocals { argStart[i] = .null; i &+= 1 }
+                fp.pointee.ip = resumeAt
+                fp.pointee.sp = calleeIndex
+                hot.pointee.depth &+= 1
+                fp = fiber.pushUnchecked(Frame(code: cu, function: calleeSlot.pointee, ip: 0, base: base, sp: 0,
+                                               returnSlot: calleeIndex, namespace: .null, exit: .toCaller))
+                ip = 0
+                locals = argStart
+                sp = argStart + nlocals
+                return .entered(cu)
+            }
+            if cu._withUnsafeGuaranteedRef({ $0.resumableArgCount == nargs }) {
+                // A generator or coroutine: a new suspended frame, nothing runs.
+                // (Locals copied first: a closure capturing the loop's `var`s would make every entry
+                // to the loop pay for exclusivity checks.)
+                let origin = code, pc = ip &- 1
+                calleeSlot.pointee = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                    makeGeneratorFast($0, argStart, origin: origin, pc: pc)
+                }
+                sp = calleeSlot + 1
                 return .safepoint
-            case .push(let exit):
-                fast = true
-                resumeAt = exit
-                calleeSlot = fiber.stack + calleeIndex   // the fiber may have grown
-                argStart = fiber.stack + base
             }
+            return try callSlowly(.call, arg, fiber, fp, ip, &locals, &sp)
         }
-        if fast && hot.pointee.depth < hot.pointee.recursionLimit && base &+ fsize < fiber.capacity
-            && fiber.frameCount < fiber.frameCapacity {
-            var i = nargs
-            while i < nlocals { argStart[i] = .null; i &+= 1 }
-            fp.pointee.ip = resumeAt
-            fp.pointee.sp = calleeIndex
-            hot.pointee.depth &+= 1
-            fp = fiber.pushUnchecked(Frame(code: cu, function: calleeSlot.pointee, ip: 0, base: base, sp: 0,
-                                           returnSlot: calleeIndex, namespace: .null, exit: .toCaller))
-            ip = 0
-            locals = argStart
-            sp = argStart + nlocals
-            return .entered(cu)
-        }
-        if cu._withUnsafeGuaranteedRef({ $0.resumableArgCount == nargs }) {
-            // A generator or coroutine: a new suspended frame, nothing runs.
-            // (Locals copied first: a closure capturing the loop's `var`s would make every entry
-            // to the loop pay for exclusivity checks.)
-            let origin = code, pc = ip &- 1
-            calleeSlot.pointee = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
-                makeGeneratorFast($0, argStart, origin: origin, pc: pc)
-            }
-            sp = calleeSlot + 1
-            return .safepoint
-        }
-        return try callSlowly(.call, arg, fiber, fp, ip, &locals, &sp)
     }
 
     /// A plain `call` of native function `u` (on the stack at `sp - arg - 2`): called in place on the
@@ -423,6 +425,16 @@ extension Runtime {
         case returned(top: Int)
     }
 
+    /// A bound method's function and receiver, read without reference counting; nil for other values.
+    @inline(__always) func boundMethodParts(_ v: Value) -> (function: Value, receiver: Value)? {
+        guard case .object(let u) = v else { return nil }
+        return u._withUnsafeGuaranteedRef { o in
+            guard o.kind == .boundMethod else { return nil }
+            let bm = unsafeDowncast(o, to: BoundMethodObj.self)
+            return (bm.function, bm.receiver)
+        }
+    }
+
     /// `call`/`callKw`/`callEx` beyond the two fast paths: keyword and spilled arguments, bound
     /// methods, classes, generators. Kept out of the dispatch loop so the loop's hot paths keep
     /// their registers.
@@ -444,11 +456,13 @@ extension Runtime {
             // The names tuple is a constant of the calling code (no reference counting).
             var count = 0
             if case .object(let u) = sp.pointee, u._withUnsafeGuaranteedRef({ $0.kind == .tuple }) {
-                unowned(unsafe) let names = unsafeDowncast(u.takeUnretainedValue(), to: TupleObj.self)
-                count = names.items.count
-                keywords.reserveCapacity(count)
-                for i in 0..<count {
-                    keywords.append((names.items[i].withStr { $0.value } ?? "", (sp - count + i).pointee))
+                u._withUnsafeGuaranteedRef { o in
+                    let names = unsafeDowncast(o, to: TupleObj.self)
+                    count = names.items.count
+                    keywords.reserveCapacity(count)
+                    for i in 0..<count {
+                        keywords.append((names.items[i].withStr { $0.value } ?? "", (sp - count + i).pointee))
+                    }
                 }
             }
             argc -= count
@@ -513,21 +527,30 @@ extension Runtime {
             if pushed { return .pushedFrame }
         }
         // Unwrap bound methods into (function, self) in place when there is room.
-        if let bm = callee.asObject(.boundMethod, BoundMethodObj.self), spill == nil, selfSlot.isNullValue {
+        if let bm = boundMethodParts(callee), spill == nil, selfSlot.isNullValue {
             callee = bm.function
             selfSlot.pointee = bm.receiver
             calleeSlot.pointee = callee
             argStart = selfSlot
             nargs += 1
-        } else if let bm = callee.asObject(.boundMethod, BoundMethodObj.self), let s = spill {
+        } else if let bm = boundMethodParts(callee), let s = spill {
             callee = bm.function
             spill = [bm.receiver] + s
         }
         if spill != nil, !selfSlot.isNullValue { spill = [selfSlot.pointee] + (spill ?? []) }
-        if spill == nil, keywords.isEmpty, let fn = callee.asFunction, fn.code.resumableArgCount == nargs {
+        if spill == nil, keywords.isEmpty, case .object(let fu) = callee,
+           fu._withUnsafeGuaranteedRef({ o in
+               o.kind == .function
+                   && unsafeDowncast(o, to: FunctionObj.self).codeRef._withUnsafeGuaranteedRef { $0.resumableArgCount } == nargs
+           }) {
             // A generator or coroutine method (`obj.method()`): a new suspended frame
             // from the arguments in place, as the fast path makes one for a plain function.
-            calleeSlot.pointee = makeGeneratorFast(fn, argStart, origin: fp.pointee.code.takeUnretainedValue(), pc: ip &- 1)
+            let made = fu._withUnsafeGuaranteedRef { o in
+                fp.pointee.code._withUnsafeGuaranteedRef { origin in
+                    makeGeneratorFast(unsafeDowncast(o, to: FunctionObj.self), argStart, origin: origin, pc: ip &- 1)
+                }
+            }
+            calleeSlot.pointee = made
             return .returned(top: calleeSlot - fiber.stack + 1)
         }
         // A class whose instances are made plainly, with `__init__` written in script code: the
@@ -551,47 +574,50 @@ extension Runtime {
             }
         }
         if case .object(let fu) = callee, fu._withUnsafeGuaranteedRef({ $0.kind == .function }),
-           unsafeDowncast(fu.takeUnretainedValue(), to: FunctionObj.self).code.isResumable == false {
+           fu._withUnsafeGuaranteedRef({ unsafeDowncast($0, to: FunctionObj.self).codeRef._withUnsafeGuaranteedRef { !$0.isResumable } }) {
             // (References without reference counting: the function is on the stack, or held by
             // the class on the stack whose `__init__` it is.)
-            unowned(unsafe) let fn = unsafeDowncast(fu.takeUnretainedValue(), to: FunctionObj.self)
-            unowned(unsafe) let callee = fn.code
-            let base = argStart - fiber.stack
-            // Offsets, not pointers: growing the stack below moves it.
-            let calleeIndex = calleeSlot - fiber.stack
-            if hot.pointee.depth >= hot.pointee.recursionLimit {
-                throw error(exc.recursionError, "maximum recursion depth exceeded")
-            }
-            Runtime.saveState(fp, ip, sp, fiber)
-            if fiber.reserve(base + callee.frameSize + 1) {
-                fp = fiber.frames + (fiber.frameCount - 1)
-            }
-            let slots = fiber.stack + base
-            if spill == nil && keywords.isEmpty && callee.isSimple && nargs == callee.code.argCount {
-                var i = nargs
-                while i < callee.localCount { slots[i] = .null; i &+= 1 }
-            } else if let args = spill {
-                for i in 0..<callee.localCount { slots[i] = .null }
-                try args.withUnsafeBufferPointer { try bindArguments(fn, positional: $0, keywords: keywords, into: slots) }
-            } else {
-                // The arguments are where the callee's locals start: copied aside (on the
-                // native stack) before the locals are cleared and bound.
-                try withUnsafeTemporaryAllocation(of: Value.self, capacity: max(nargs, 1)) { buffer in
-                    guard let args = buffer.baseAddress else { return }
-                    for i in 0..<nargs { (args + i).initialize(to: slots[i]) }
-                    for i in 0..<callee.localCount { slots[i] = .null }
-                    try bindArguments(fn, positional: UnsafeBufferPointer(start: args, count: nargs),
-                                      keywords: keywords, into: slots)
+            return try fu._withUnsafeGuaranteedRef { o -> GeneralCall in
+                let fn = unsafeDowncast(o, to: FunctionObj.self)
+                return try fn.codeRef._withUnsafeGuaranteedRef { callee -> GeneralCall in
+                    let base = argStart - fiber.stack
+                    // Offsets, not pointers: growing the stack below moves it.
+                    let calleeIndex = calleeSlot - fiber.stack
+                    if hot.pointee.depth >= hot.pointee.recursionLimit {
+                        throw error(exc.recursionError, "maximum recursion depth exceeded")
+                    }
+                    Runtime.saveState(fp, ip, sp, fiber)
+                    if fiber.reserve(base + callee.frameSize + 1) {
+                        fp = fiber.frames + (fiber.frameCount - 1)
+                    }
+                    let slots = fiber.stack + base
+                    if spill == nil && keywords.isEmpty && callee.isSimple && nargs == callee.code.argCount {
+                        var i = nargs
+                        while i < callee.localCount { slots[i] = .null; i &+= 1 }
+                    } else if let args = spill {
+                        for i in 0..<callee.localCount { slots[i] = .null }
+                        try args.withUnsafeBufferPointer { try bindArguments(fn, positional: $0, keywords: keywords, into: slots) }
+                    } else {
+                        // The arguments are where the callee's locals start: copied aside (on the
+                        // native stack) before the locals are cleared and bound.
+                        try withUnsafeTemporaryAllocation(of: Value.self, capacity: max(nargs, 1)) { buffer in
+                            guard let args = buffer.baseAddress else { return }
+                            for i in 0..<nargs { (args + i).initialize(to: slots[i]) }
+                            for i in 0..<callee.localCount { slots[i] = .null }
+                            try bindArguments(fn, positional: UnsafeBufferPointer(start: args, count: nargs),
+                                              keywords: keywords, into: slots)
+                        }
+                    }
+                    fp.pointee.ip = ip
+                    fp.pointee.sp = calleeIndex
+                    depth += 1
+                    _ = fiber.push(Frame(code: Unmanaged.passUnretained(callee), function: Value(fn),
+                                         ip: 0, base: base, sp: base + callee.localCount,
+                                         returnSlot: calleeIndex, namespace: initializing,
+                                         exit: initializing.isNull ? .toCaller : .initialized))
+                    return .pushedFrame
                 }
             }
-            fp.pointee.ip = ip
-            fp.pointee.sp = calleeIndex
-            depth += 1
-            _ = fiber.push(Frame(code: Unmanaged.passUnretained(callee), function: Value(fn),
-                                 ip: 0, base: base, sp: base + callee.localCount,
-                                 returnSlot: calleeIndex, namespace: initializing,
-                                 exit: initializing.isNull ? .toCaller : .initialized))
-            return .pushedFrame
         } else {
             Runtime.saveState(fp, ip, sp, fiber)
             // Keyword values and spilled arguments are off the stack now: root them

@@ -27,16 +27,15 @@ extension Runtime {
             let v = try Unmanaged<IterObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { it -> Value? in
                 switch it.source {
                 case .list(let r):
-                    unowned(unsafe) let l = r.object
-                    if it.index < l.items.count {
-                        let v = l.items[it.index]
-                        it.index &+= 1
+                    let i = it.index
+                    if let v = r.borrow({ l in i < l.items.count ? l.items[i] : nil }) {
+                        it.index = i &+ 1
                         return v
                     }
                 case .range(let r):
-                    if it.index < r.object.length {
-                        let v = Value.int(r.object.element(it.index))
-                        it.index &+= 1
+                    let i = it.index
+                    if let v = r.borrow({ g in i < g.length ? Value.int(g.element(i)) : nil }) {
+                        it.index = i &+ 1
                         return v
                     }
                 default:

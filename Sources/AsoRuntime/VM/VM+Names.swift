@@ -8,24 +8,29 @@ extension Runtime {
     /// `loadName`: the frame's namespace (a class body), then the module's globals, then builtins.
     @inline(__always)
     func lookUpName(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ fp: UnsafeMutablePointer<Frame>) throws -> Value {
-        unowned(unsafe) let code = codeRef.takeUnretainedValue()
-        if let d = fp.pointee.namespace.asDict, let v = try d.get(code.nameValues[arg], self) { return v }
-        var v = code.module.storage.pointee[Int(code.globalSlots[arg])]
-        if v.isNull, code.builtinSlots[arg] >= 0 { v = builtins.storage.pointee[Int(code.builtinSlots[arg])] }
-        if v.isNull { throw notDefined(code, arg) }
-        return v
+        return try codeRef._withUnsafeGuaranteedRef { code in
+            if let d = fp.pointee.namespace.asDict, let v = try d.get(code.nameValues[arg], self) { return v }
+            var v = code.module.storage.pointee[Int(code.globalSlots[arg])]
+            if v.isNull, code.builtinSlots[arg] >= 0 { v = builtins.storage.pointee[Int(code.builtinSlots[arg])] }
+            if v.isNull { throw notDefined(code, arg) }
+            return v
+        }
     }
 
-    /// `copyFreeVars`: the function's closure cells into the last `count` locals.
-    @inline(__always)
+    /// `copyFreeVars`: the function's closure cells into the last `count` locals. (Not inlined:
+    /// inside the dispatch loop the compiler retains the cell array around every read.)
+    @inline(never)
     func copyFreeVariables(_ count: Int, _ fp: UnsafeMutablePointer<Frame>, _ codeRef: Unmanaged<CodeObj>,
                            _ locals: UnsafeMutablePointer<Value>) {
-        unowned(unsafe) let code = codeRef.takeUnretainedValue()
-        guard case .object(let u) = fp.pointee.function, u._withUnsafeGuaranteedRef({ $0.kind == .function }) else { return }
-        let first = code.localCount - count
-        u._withUnsafeGuaranteedRef { o in
-            unowned(unsafe) let fn = unsafeDowncast(o, to: FunctionObj.self)
-            for i in 0..<min(count, fn.closure.count) { locals[first + i] = fn.closure[i] }
+        codeRef._withUnsafeGuaranteedRef { code in
+            guard case .object(let u) = fp.pointee.function, u._withUnsafeGuaranteedRef({ $0.kind == .function }) else { return }
+            let first = code.localCount - count
+            u._withUnsafeGuaranteedRef { o in
+                let fn = unsafeDowncast(o, to: FunctionObj.self)
+                fn.closure.withUnsafeBufferPointer { cells in
+                    for i in 0..<min(count, cells.count) { locals[first + i] = cells[i] }
+                }
+            }
         }
     }
 
