@@ -28,12 +28,19 @@ extension Runtime {
 
     /// `except T:` matching, with T a class or a tuple of classes.
     func exceptionMatches(_ e: Value, _ t: Value) throws -> Bool {
-        let cls = typeOf(e)
-        if let ty = t.asType {
+        // A class (the usual `except E:`), compared borrowed: no reference counting.
+        if case .object(let tu) = t, let verdict = try tu._withUnsafeGuaranteedRef({ o -> Bool? in
+            guard o.kind == .type else { return nil }
+            let ty = unsafeDowncast(o, to: TypeObject.self)
             guard ty.isException else {
                 throw typeError("catching classes that do not inherit from BaseException is not allowed")
             }
-            return cls.isSubtype(of: ty)
+            if case .object(let eu) = e {
+                return eu._withUnsafeGuaranteedRef { $0.typeUnmanaged }._withUnsafeGuaranteedRef { $0.isSubtype(of: ty) }
+            }
+            return typeOf(e).isSubtype(of: ty)
+        }) {
+            return verdict
         }
         if let tup = t.asTuple {
             for x in tup.items where try exceptionMatches(e, x) { return true }

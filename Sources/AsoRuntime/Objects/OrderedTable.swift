@@ -27,50 +27,54 @@ final class OrderedTable {
         return try probeCalling(key, hash: hash, rt)
     }
 
+    /// The probe table's slots for `hash`, in CPython's order: `visit` answers for each slot, or
+    /// nil to go on. (Inlined into each caller, so a caller whose `visit` makes no calls walks
+    /// borrowed arrays with no reference counting.)
+    @inline(__always)
+    private static func probeSequence<R>(_ hash: Int, mask: Int, _ visit: (Int) throws -> R?) rethrows -> R {
+        var i = hash & mask
+        var perturb = UInt(bitPattern: hash)
+        while true {
+            if let r = try visit(i) { return r }
+            perturb >>= 5
+            i = (i &* 5 &+ Int(truncatingIfNeeded: perturb) &+ 1) & mask
+        }
+    }
+
+    private enum Borrowed { case answer(Probe), undecided }
+
     /// `probe` over the borrowed arrays (no reference counting), for keys whose equality runs no
     /// script code (`plainEquals`); nil when a candidate needs the runtime's `equals`, which may
     /// run `__eq__` and change this table under the borrowed pointers.
     @inline(__always)
     private func probeBorrowed(_ key: Value, hash: Int) -> Probe? {
-        indices.withUnsafeBufferPointer { ind in
+        let outcome = indices.withUnsafeBufferPointer { ind in
             hashes.withUnsafeBufferPointer { hs in
-                keys.withUnsafeBufferPointer { ks -> Probe? in
-                    let mask = ind.count - 1
-                    var i = hash & mask
-                    var perturb = UInt(bitPattern: hash)
-                    while true {
+                keys.withUnsafeBufferPointer { ks in
+                    OrderedTable.probeSequence(hash, mask: ind.count - 1) { i -> Borrowed? in
                         let ix = Int(ind[i])
-                        if ix < 0 { return .missing(slot: i) }
-                        if hs[ix] == hash {
-                            let k = ks[ix]
-                            if !k.isNull {
-                                if k.isIdentical(to: key) { return .found(ix) }
-                                guard let same = plainEquals(k, key) else { return nil }
-                                if same { return .found(ix) }
-                            }
-                        }
-                        perturb >>= 5
-                        i = (i &* 5 &+ Int(truncatingIfNeeded: perturb) &+ 1) & mask
+                        if ix < 0 { return .answer(.missing(slot: i)) }
+                        let k = ks[ix]
+                        guard hs[ix] == hash, !k.isNull else { return nil }
+                        if k.isIdentical(to: key) { return .answer(.found(ix)) }
+                        guard let same = plainEquals(k, key) else { return .undecided }
+                        return same ? .answer(.found(ix)) : nil
                     }
                 }
             }
         }
+        if case .answer(let p) = outcome { return p }
+        return nil
     }
 
     /// `probe` through the runtime's `equals`, re-reading the arrays after each comparison.
     private func probeCalling(_ key: Value, hash: Int, _ rt: Runtime) throws -> Probe {
-        let mask = indices.count - 1
-        var i = hash & mask
-        var perturb = UInt(bitPattern: hash)
-        while true {
+        try OrderedTable.probeSequence(hash, mask: indices.count - 1) { i -> Probe? in
             let ix = Int(indices[i])
             if ix < 0 { return .missing(slot: i) }
-            if hashes[ix] == hash {
-                let k = keys[ix]
-                if !k.isNull, try k.isIdentical(to: key) || rt.equals(k, key) { return .found(ix) }
-            }
-            perturb >>= 5
-            i = (i &* 5 &+ Int(truncatingIfNeeded: perturb) &+ 1) & mask
+            guard hashes[ix] == hash else { return nil }
+            let k = keys[ix]
+            return try !k.isNull && (k.isIdentical(to: key) || rt.equals(k, key)) ? .found(ix) : nil
         }
     }
 
@@ -111,13 +115,7 @@ final class OrderedTable {
         indices = [Int32](filledWith: -1, count: size)
         let mask = size - 1
         for ix in 0..<keys.count where !keys[ix].isNull {
-            let h = hashes[ix]
-            var i = h & mask
-            var perturb = UInt(bitPattern: h)
-            while indices[i] >= 0 {
-                perturb >>= 5
-                i = (i &* 5 &+ Int(truncatingIfNeeded: perturb) &+ 1) & mask
-            }
+            let i = OrderedTable.probeSequence(hashes[ix], mask: mask) { i in indices[i] < 0 ? i : nil }
             indices[i] = Int32(truncatingIfNeeded: ix)
         }
     }

@@ -43,54 +43,18 @@ struct SetTable {
 
     private enum Lookup { case found(Int), absent, undecided }
 
-    /// `find` over the borrowed arrays (no reference counting) for keys whose equality runs no
-    /// script code (`plainEquals`); undecided when a candidate needs the runtime's `equals`.
+    /// The slots `hash` probes, in CPython's order (a few linear steps, then a perturbed jump):
+    /// `visit` answers for each slot, or nil to go on. (Inlined into each caller, so a caller whose
+    /// `visit` makes no calls walks borrowed arrays with no reference counting.)
     @inline(__always)
-    private func findBorrowed(_ key: Value, hash: Int) -> Lookup {
-        keys.withUnsafeBufferPointer { ks in
-            hashes.withUnsafeBufferPointer { hs -> Lookup in
-                let mask = ks.count - 1
-                var perturb = UInt(bitPattern: hash)
-                var i = Int(UInt(bitPattern: hash) & UInt(mask))
-                while true {
-                    var probes = i + SetTable.linearProbes <= mask ? SetTable.linearProbes : 0
-                    var j = i
-                    while true {
-                        let k = ks[j]
-                        if k.isNull {
-                            if hs[j] == 0 { return .absent }
-                        } else if hs[j] == hash {
-                            if k.isIdentical(to: key) { return .found(j) }
-                            guard let same = plainEquals(k, key) else { return .undecided }
-                            if same { return .found(j) }
-                        }
-                        if probes == 0 { break }
-                        probes -= 1
-                        j += 1
-                    }
-                    perturb >>= 5
-                    i = (i &* 5 &+ 1 &+ Int(bitPattern: perturb)) & mask
-                }
-            }
-        }
-    }
-
-    /// `find` through the runtime's `equals`, re-reading the arrays after each comparison.
-    private func findCalling(_ key: Value, hash: Int, _ rt: Runtime) throws -> Int? {
-        let mask = self.mask
+    private static func probeSlots<R>(_ hash: Int, mask: Int, _ visit: (Int) throws -> R?) rethrows -> R {
         var perturb = UInt(bitPattern: hash)
         var i = Int(UInt(bitPattern: hash) & UInt(mask))
         while true {
             var probes = i + SetTable.linearProbes <= mask ? SetTable.linearProbes : 0
             var j = i
             while true {
-                let k = keys[j]
-                if k.isNull {
-                    if hashes[j] == 0 { return nil }
-                } else if hashes[j] == hash {
-                    if k.isIdentical(to: key) { return j }
-                    if try rt.equals(k, key) { return j }
-                }
+                if let r = try visit(j) { return r }
                 if probes == 0 { break }
                 probes -= 1
                 j += 1
@@ -98,6 +62,36 @@ struct SetTable {
             perturb >>= 5
             i = (i &* 5 &+ 1 &+ Int(bitPattern: perturb)) & mask
         }
+    }
+
+    /// `find` over the borrowed arrays (no reference counting) for keys whose equality runs no
+    /// script code (`plainEquals`); undecided when a candidate needs the runtime's `equals`.
+    @inline(__always)
+    private func findBorrowed(_ key: Value, hash: Int) -> Lookup {
+        keys.withUnsafeBufferPointer { ks in
+            hashes.withUnsafeBufferPointer { hs -> Lookup in
+                SetTable.probeSlots(hash, mask: ks.count - 1) { j -> Lookup? in
+                    let k = ks[j]
+                    if k.isNull { return hs[j] == 0 ? .absent : nil }
+                    guard hs[j] == hash else { return nil }
+                    if k.isIdentical(to: key) { return .found(j) }
+                    guard let same = plainEquals(k, key) else { return .undecided }
+                    return same ? .found(j) : nil
+                }
+            }
+        }
+    }
+
+    /// `find` through the runtime's `equals`, re-reading the arrays after each comparison.
+    private func findCalling(_ key: Value, hash: Int, _ rt: Runtime) throws -> Int? {
+        let found = try SetTable.probeSlots(hash, mask: mask) { j -> Lookup? in
+            let k = keys[j]
+            if k.isNull { return hashes[j] == 0 ? .absent : nil }
+            guard hashes[j] == hash else { return nil }
+            return try k.isIdentical(to: key) || rt.equals(k, key) ? .found(j) : nil
+        }
+        if case .found(let j) = found { return j }
+        return nil
     }
 
     /// Adds `key` unless present; returns true when it was added.

@@ -123,16 +123,22 @@ final class TypeObject: Obj {
     /// place a builtin class has two bases).
     var virtualBase: TypeObject?
 
-    /// `issubclass(self, other)`.
+    /// `issubclass(self, other)`. (Walks the classes borrowed: holding each in a local would
+    /// retain and release it.)
     func isSubtype(of other: TypeObject) -> Bool {
         if let m = mroList {
-            for c in m where c === other || c.virtualBase === other { return true }
-            return false
+            return m.withUnsafeBufferPointer { classes in
+                for c in classes where c === other || c.virtualBase === other { return true }
+                return false
+            }
         }
-        var t: TypeObject? = self
+        var t: Unmanaged<TypeObject>? = Unmanaged.passUnretained(self)
         while let c = t {
-            if c === other || c.virtualBase === other { return true }
-            t = c.base
+            let (hit, next) = c._withUnsafeGuaranteedRef { x in
+                (x === other || x.virtualBase === other, x.base.map { Unmanaged.passUnretained($0) })
+            }
+            if hit { return true }
+            t = next
         }
         return false
     }
