@@ -30,30 +30,28 @@ extension Runtime {
                      _ nargs: Int, base: Int, frameEnd: Int, _ fiber: Fiber, _ codeRef: Unmanaged<CodeObj>, _ words: UnsafeMutablePointer<UInt32>,
                      _ fp: inout UnsafeMutablePointer<Frame>, _ ip: inout Int,
                      _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) throws -> AwaitedCall {
-        return try codeRef._withUnsafeGuaranteedRef { code in
-            guard cu._withUnsafeGuaranteedRef({ $0.awaitArgCount == nargs }), let exit = Runtime.awaitExit(words, ip, code) else {
-                return .notAwaited
-            }
-            if cu._withUnsafeGuaranteedRef({ $0.awaitFast != .none }) {
-                Runtime.saveState(fp, ip, sp, fiber)
-                if let v = try awaitWithoutWaiting(cu, argStart) {
-                    // Done without waiting: the `await`'s value, at its exit.
-                    calleeSlot.pointee = v
-                    sp = calleeSlot + 1
-                    ip = exit
-                    return .done
-                }
-            }
-            if frameEnd >= fiber.capacity || fiber.frameCount >= fiber.frameCapacity {
-                // A task's fiber starts small: grow it (frames and stack move).
-                Runtime.saveState(fp, ip, sp, fiber)
-                fiber.reserve(frameEnd &+ 1, frames: 1)
-                fp = fiber.frames + (fiber.frameCount &- 1)
-                locals = fiber.stack + fp.pointee.base
-                sp = fiber.stack + base + nargs
-            }
-            return .push(resumeAt: exit)
+        guard cu._withUnsafeGuaranteedRef({ $0.awaitArgCount == nargs }), let exit = codeRef._withUnsafeGuaranteedRef({ Runtime.awaitExit(words, ip, $0) }) else {
+            return .notAwaited
         }
+        if cu._withUnsafeGuaranteedRef({ $0.awaitFast != .none }) {
+            Runtime.saveState(fp, ip, sp, fiber)
+            if let v = try awaitWithoutWaiting(cu, argStart) {
+                // Done without waiting: the `await`'s value, at its exit.
+                calleeSlot.pointee = v
+                sp = calleeSlot + 1
+                ip = exit
+                return .done
+            }
+        }
+        if frameEnd >= fiber.capacity || fiber.frameCount >= fiber.frameCapacity {
+            // A task's fiber starts small: grow it (frames and stack move).
+            Runtime.saveState(fp, ip, sp, fiber)
+            fiber.reserve(frameEnd &+ 1, frames: 1)
+            fp = fiber.frames + (fiber.frameCount &- 1)
+            locals = fiber.stack + fp.pointee.base
+            sp = fiber.stack + base + nargs
+        }
+        return .push(resumeAt: exit)
     }
 
     /// A call of `asyncio.sleep` (NativeFastPath.asyncioSleep) with one argument, `delay`, when
@@ -64,23 +62,21 @@ extension Runtime {
     func awaitSleep(_ delay: Value, _ calleeSlot: UnsafeMutablePointer<Value>, _ fiber: Fiber, _ codeRef: Unmanaged<CodeObj>,
                     _ words: UnsafeMutablePointer<UInt32>, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
                     _ sp: inout UnsafeMutablePointer<Value>) -> RunOutcome? {
-        return codeRef._withUnsafeGuaranteedRef { code in
-            guard let done = sleepZeroDone, Runtime.awaitYield(words, ip, code) else { return nil }
-            let outcome: RunOutcome
-            if Runtime.isNonPositive(delay) {
-                // `await asyncio.sleep(0)`: the one bare yield of asyncio's `__sleep0`.
-                outcome = .yielded(.none)
-            } else if let d = Runtime.positiveDelay(delay), sleepTask(on: fiber, delay: d) {
-                // `await asyncio.sleep(d)` in a task's own chain: the task is parked on a timer of its own.
-                outcome = .parked
-            } else {
-                return nil
-            }
-            calleeSlot.pointee = done
-            sp = calleeSlot + 1
-            Runtime.saveState(fp, ip &+ 4, sp, fiber)
-            return outcome
+        guard let done = sleepZeroDone, codeRef._withUnsafeGuaranteedRef({ Runtime.awaitYield(words, ip, $0) }) else { return nil }
+        let outcome: RunOutcome
+        if Runtime.isNonPositive(delay) {
+            // `await asyncio.sleep(0)`: the one bare yield of asyncio's `__sleep0`.
+            outcome = .yielded(.none)
+        } else if let d = Runtime.positiveDelay(delay), sleepTask(on: fiber, delay: d) {
+            // `await asyncio.sleep(d)` in a task's own chain: the task is parked on a timer of its own.
+            outcome = .parked
+        } else {
+            return nil
         }
+        calleeSlot.pointee = done
+        sp = calleeSlot + 1
+        Runtime.saveState(fp, ip &+ 4, sp, fiber)
+        return outcome
     }
 
     /// `send`: sends the value on top of the stack to the iterator below it. Its next value

@@ -288,58 +288,56 @@ extension Runtime {
     func callFunctionFast(_ u: Unmanaged<Obj>, _ arg: Int, _ fiber: Fiber, _ codeRef: Unmanaged<CodeObj>, _ words: UnsafeMutablePointer<UInt32>,
                           _ fp: inout UnsafeMutablePointer<Frame>, _ ip: inout Int,
                           _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) throws -> DispatchStep {
-        return try codeRef._withUnsafeGuaranteedRef { code in
-            var calleeSlot = sp - arg - 2
-            let cu = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
-            var argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
-            let nargs = Runtime.slotIndex(sp, in: argStart)
-            var (fast, nlocals, fsize) = cu._withUnsafeGuaranteedRef { c in
-                (c.fastArgCount == nargs, c.localCount, c.frameSize)
-            }
-            let calleeIndex = Runtime.slotIndex(calleeSlot, in: fiber.stack)
-            let base = Runtime.slotIndex(argStart, in: fiber.stack)
-            var resumeAt = ip
-            if !fast {
-                switch try awaitedCall(cu, calleeSlot, argStart, nargs, base: base, frameEnd: base &+ fsize,
-                                       fiber, codeRef, words, &fp, &ip, &locals, &sp) {
-                case .notAwaited:
-                    break
-                case .done:
-                    return .safepoint
-                case .push(let exit):
-                    fast = true
-                    resumeAt = exit
-                    calleeSlot = fiber.stack + calleeIndex   // the fiber may have grown
-                    argStart = fiber.stack + base
-                }
-            }
-            if fast && hot.pointee.depth < hot.pointee.recursionLimit && base &+ fsize < fiber.capacity
-                && fiber.frameCount < fiber.frameCapacity {
-                var i = nargs
-                while i < nlocals { argStart[i] = .null; i &+= 1 }
-                fp.pointee.ip = resumeAt
-                fp.pointee.sp = calleeIndex
-                hot.pointee.depth &+= 1
-                fp = fiber.pushUnchecked(Frame(code: cu, function: calleeSlot.pointee, ip: 0, base: base, sp: 0,
-                                               returnSlot: calleeIndex, namespace: .null, exit: .toCaller))
-                ip = 0
-                locals = argStart
-                sp = argStart + nlocals
-                return .entered(cu)
-            }
-            if cu._withUnsafeGuaranteedRef({ $0.resumableArgCount == nargs }) {
-                // A generator or coroutine: a new suspended frame, nothing runs.
-                // (Locals copied first: a closure capturing the loop's `var`s would make every entry
-                // to the loop pay for exclusivity checks.)
-                let origin = code, pc = ip &- 1
-                calleeSlot.pointee = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
-                    makeGeneratorFast($0, argStart, origin: origin, pc: pc)
-                }
-                sp = calleeSlot + 1
-                return .safepoint
-            }
-            return try callSlowly(.call, arg, fiber, fp, ip, &locals, &sp)
+        var calleeSlot = sp - arg - 2
+        let cu = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
+        var argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
+        let nargs = Runtime.slotIndex(sp, in: argStart)
+        var (fast, nlocals, fsize) = cu._withUnsafeGuaranteedRef { c in
+            (c.fastArgCount == nargs, c.localCount, c.frameSize)
         }
+        let calleeIndex = Runtime.slotIndex(calleeSlot, in: fiber.stack)
+        let base = Runtime.slotIndex(argStart, in: fiber.stack)
+        var resumeAt = ip
+        if !fast {
+            switch try awaitedCall(cu, calleeSlot, argStart, nargs, base: base, frameEnd: base &+ fsize,
+                                   fiber, codeRef, words, &fp, &ip, &locals, &sp) {
+            case .notAwaited:
+                break
+            case .done:
+                return .safepoint
+            case .push(let exit):
+                fast = true
+                resumeAt = exit
+                calleeSlot = fiber.stack + calleeIndex   // the fiber may have grown
+                argStart = fiber.stack + base
+            }
+        }
+        if fast && hot.pointee.depth < hot.pointee.recursionLimit && base &+ fsize < fiber.capacity
+            && fiber.frameCount < fiber.frameCapacity {
+            var i = nargs
+            while i < nlocals { argStart[i] = .null; i &+= 1 }
+            fp.pointee.ip = resumeAt
+            fp.pointee.sp = calleeIndex
+            hot.pointee.depth &+= 1
+            fp = fiber.pushUnchecked(Frame(code: cu, function: calleeSlot.pointee, ip: 0, base: base, sp: 0,
+                                           returnSlot: calleeIndex, namespace: .null, exit: .toCaller))
+            ip = 0
+            locals = argStart
+            sp = argStart + nlocals
+            return .entered(cu)
+        }
+        if cu._withUnsafeGuaranteedRef({ $0.resumableArgCount == nargs }) {
+            // A generator or coroutine: a new suspended frame, nothing runs.
+            // (Locals copied first: a closure capturing the loop's `var`s would make every entry
+            // to the loop pay for exclusivity checks.)
+            let pc = ip &- 1
+            calleeSlot.pointee = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { fn in
+                codeRef._withUnsafeGuaranteedRef { origin in makeGeneratorFast(fn, argStart, origin: origin, pc: pc) }
+            }
+            sp = calleeSlot + 1
+            return .safepoint
+        }
+        return try callSlowly(.call, arg, fiber, fp, ip, &locals, &sp)
     }
 
     /// A plain `call` of native function `u` (on the stack at `sp - arg - 2`): called in place on the

@@ -11,37 +11,35 @@ extension Runtime {
     func enterWith(_ async: Bool, _ fiber: Fiber, _ codeRef: Unmanaged<CodeObj>, _ words: UnsafeMutablePointer<UInt32>,
                    _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
                    _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) throws -> Bool {
-        return try codeRef._withUnsafeGuaranteedRef { code in
-            Runtime.saveState(fp, ip, sp, fiber)
-            let mgr = (sp - 1).pointee
-            let (enterName, exitName, kind) = async
-                ? ("__aenter__", "__aexit__", "asynchronous context manager") : ("__enter__", "__exit__", "context manager")
-            let (rawEnter, rawExit) = contextMethods(typeOf(mgr), async: async, enterName, exitName)
-            guard let rawEnter else {
-                throw typeError("'\(typeName(mgr))' object does not support the \(kind) protocol")
-            }
-            let owner = typeOf(mgr)
-            guard let rawExit else {
-                throw typeError("'\(typeName(mgr))' object does not support the \(kind) protocol (missed \(exitName) method)")
-            }
-            (sp - 1).pointee = try bindClassAttribute(rawExit, instance: mgr, owner: owner)
-            if async, let fn = rawEnter.asFunction, fn.code.awaitArgCount == 1, let exit = Runtime.awaitExit(words, ip, code) {
-                // `__aenter__` is a plain coroutine method: its frame runs at once.
-                sp.pointee = .none
-                Runtime.saveState(fp, ip, sp + 1, fiber)
-                try pushAwaited(fn, receiver: mgr, on: fiber, resultSlot: sp - fiber.stack, resumeAt: exit)
-                return true
-            }
-            sp.pointee = try bindClassAttribute(rawEnter, instance: mgr, owner: owner)
-            Runtime.saveState(fp, ip, sp + 1, fiber)
-            let top = sp - fiber.stack
-            let entered = try call(sp.pointee, [])
-            locals = fiber.stack + fp.pointee.base
-            sp = fiber.stack + top
-            sp.pointee = entered
-            sp += 1
-            return false
+        Runtime.saveState(fp, ip, sp, fiber)
+        let mgr = (sp - 1).pointee
+        let (enterName, exitName, kind) = async
+            ? ("__aenter__", "__aexit__", "asynchronous context manager") : ("__enter__", "__exit__", "context manager")
+        let (rawEnter, rawExit) = contextMethods(typeOf(mgr), async: async, enterName, exitName)
+        guard let rawEnter else {
+            throw typeError("'\(typeName(mgr))' object does not support the \(kind) protocol")
         }
+        let owner = typeOf(mgr)
+        guard let rawExit else {
+            throw typeError("'\(typeName(mgr))' object does not support the \(kind) protocol (missed \(exitName) method)")
+        }
+        (sp - 1).pointee = try bindClassAttribute(rawExit, instance: mgr, owner: owner)
+        if async, let fn = rawEnter.asFunction, fn.code.awaitArgCount == 1, let exit = codeRef._withUnsafeGuaranteedRef({ Runtime.awaitExit(words, ip, $0) }) {
+            // `__aenter__` is a plain coroutine method: its frame runs at once.
+            sp.pointee = .none
+            Runtime.saveState(fp, ip, sp + 1, fiber)
+            try pushAwaited(fn, receiver: mgr, on: fiber, resultSlot: sp - fiber.stack, resumeAt: exit)
+            return true
+        }
+        sp.pointee = try bindClassAttribute(rawEnter, instance: mgr, owner: owner)
+        Runtime.saveState(fp, ip, sp + 1, fiber)
+        let top = sp - fiber.stack
+        let entered = try call(sp.pointee, [])
+        locals = fiber.stack + fp.pointee.base
+        sp = fiber.stack + top
+        sp.pointee = entered
+        sp += 1
+        return false
     }
 
     /// `withExceptStart`: `exit(type(e), e, e.__traceback__)` for the exception being handled.
