@@ -641,11 +641,16 @@ extension Runtime {
         var cls: TypeObject?, this: Value = .null
         if args.count == 2 {
             cls = args[0].asType
+            if cls == nil { throw typeError("super() argument 1 must be a type, not \(typeName(args[0]))") }
             this = args[1]
         } else {
             (cls, this) = superArgumentsOfRunningFrame()
         }
         guard let c = cls, !this.isNull else { throw runtimeError("super(): no arguments") }
+        // As CPython: the second argument is an instance of the class or a subclass of it.
+        if !typeOf(this).isSubtype(of: c) && !(this.asType?.isSubtype(of: c) ?? false) {
+            throw typeError("super(type, obj): obj must be an instance or subtype of type")
+        }
         let s = heap.register(InstanceObj(type: types.superType))
         s.attributes["__thisclass__"] = Value(c)
         s.attributes["__self__"] = this

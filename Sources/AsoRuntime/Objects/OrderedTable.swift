@@ -67,15 +67,26 @@ final class OrderedTable {
         return nil
     }
 
-    /// `probe` through the runtime's `equals`, re-reading the arrays after each comparison.
+    /// `probe` through the runtime's `equals`. A key's `__eq__` may change the table (clear it,
+    /// remove the entry, make it grow): then the search starts again, as CPython's does.
     private func probeCalling(_ key: Value, hash: Int, _ rt: Runtime) throws -> Probe {
-        try OrderedTable.probeSequence(hash, mask: indices.count - 1) { i -> Probe? in
+        let mask = indices.count - 1
+        var changed = false
+        let found = try OrderedTable.probeSequence(hash, mask: mask) { i -> Probe? in
             let ix = Int(indices[i])
             if ix < 0 { return .missing(slot: i) }
             guard hashes[ix] == hash else { return nil }
             let k = keys[ix]
-            return try !k.isNull && (k.isIdentical(to: key) || rt.equals(k, key)) ? .found(ix) : nil
+            if k.isNull { return nil }
+            if k.isIdentical(to: key) { return .found(ix) }
+            let same = try rt.equals(k, key)
+            if indices.count - 1 != mask || ix >= keys.count || !keys[ix].isIdentical(to: k) {
+                changed = true
+                return .missing(slot: -1)
+            }
+            return same ? .found(ix) : nil
         }
+        return changed ? try probe(key, hash: hash, rt) : found
     }
 
     @inline(__always)

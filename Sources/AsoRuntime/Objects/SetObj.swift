@@ -82,16 +82,24 @@ struct SetTable {
         }
     }
 
-    /// `find` through the runtime's `equals`, re-reading the arrays after each comparison.
+    /// `find` through the runtime's `equals`. A key's `__eq__` may change the set (clear it,
+    /// remove the key, make it grow): then the search starts again, as CPython's does.
     private func findCalling(_ key: Value, hash: Int, _ rt: Runtime) throws -> Int? {
+        let mask = self.mask
         let found = try SetTable.probeSlots(hash, mask: mask) { j -> Lookup? in
             let k = keys[j]
             if k.isNull { return hashes[j] == 0 ? .absent : nil }
             guard hashes[j] == hash else { return nil }
-            return try k.isIdentical(to: key) || rt.equals(k, key) ? .found(j) : nil
+            if k.isIdentical(to: key) { return .found(j) }
+            let same = try rt.equals(k, key)
+            if keys.count - 1 != mask || !keys[j].isIdentical(to: k) { return .undecided }
+            return same ? .found(j) : nil
         }
-        if case .found(let j) = found { return j }
-        return nil
+        switch found {
+        case .found(let j): return j
+        case .absent: return nil
+        case .undecided: return try find(key, hash: hash, rt)
+        }
     }
 
     /// Adds `key` unless present; returns true when it was added.
