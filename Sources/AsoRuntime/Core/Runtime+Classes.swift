@@ -671,19 +671,18 @@ extension Runtime {
         }
         // The class after `c` in `start`'s method resolution order that has the name (a chain of
         // single bases is walked as it is, without building the order as an array).
-        var owner: TypeObject? = nil
         var found: Value? = nil
         if let mro = start.mroList {
             guard let at = mro.firstIndex(where: { $0 === c }) else { return nil }
-            for x in mro[(at + 1)...] { if let v = x.dict[name] { owner = x; found = v; break } }
+            for x in mro[(at + 1)...] { if let v = x.dict[name] { found = v; break } }
         } else {
             var t: TypeObject? = start
             while let x = t, x !== c { t = x.base }
             guard t != nil else { return nil }
             t = c.base
-            while let x = t { if let v = x.dict[name] { owner = x; found = v; break }; t = x.base }
+            while let x = t { if let v = x.dict[name] { found = v; break }; t = x.base }
         }
-        if owner != nil, let v = found {
+        if let v = found {
             if v.asObject(.native, NativeFunctionObj.self) != nil {
                 // `__new__` is a static method: never bound.
                 if name == "__new__" { return v }
