@@ -52,6 +52,15 @@ final class HTTPState {
     var nextPool = 1
     var nextID = 1
     var inFlight: [Int: RequestDelegate] = [:]
+    /// Requests as parsed before, by method, URL and certificate checking: a request to a URL
+    /// seen before copies one and sets its headers and body instead of parsing the URL again.
+    var parsed: [ParsedKey: HTTPClient.Request] = [:]
+}
+
+struct ParsedKey: Hashable {
+    var method: String
+    var url: String
+    var verify: Bool
 }
 
 /// A pool's settings: aiohttp's `TCPConnector(limit_per_host=)` and a proxy.
@@ -241,21 +250,30 @@ enum HTTPCore {
             delegate.readTimeout = .nanoseconds(Int64(seconds * 1e9))
             delegate.loop = loop
         }
-        let request: HTTPClient.Request
-        do {
-            var tls: TLSConfiguration?
-            if case .bool(false) = args[6] {
-                var t = TLSConfiguration.makeClientConfiguration()
-                t.certificateVerification = .none
-                tls = t
+        var request: HTTPClient.Request
+        let verify: Bool
+        if case .bool(false) = args[6] { verify = false } else { verify = true }
+        let key = ParsedKey(method: method, url: url, verify: verify)
+        if let known = s.parsed[key] {
+            request = known
+            request.headers = headers
+            request.body = body
+        } else {
+            do {
+                var tls: TLSConfiguration?
+                if !verify {
+                    var t = TLSConfiguration.makeClientConfiguration()
+                    t.certificateVerification = .none
+                    tls = t
+                }
+                request = try HTTPClient.Request(url: url, method: HTTPMethod(rawValue: method), headers: headers, body: body,
+                                                 tlsConfiguration: tls)
+            } catch {
+                delegate.fail(kind: "invalid_url", message: "\(error)")
+                return .list([.int(id), headFuture, bodyFuture])
             }
-            request = try HTTPClient.Request(url: url, method: HTTPMethod(rawValue: method), headers: headers, body: body,
-                                             tlsConfiguration: tls)
-        } catch let e as ExtensionError {
-            throw e
-        } catch {
-            delegate.fail(kind: "invalid_url", message: "\(error)")
-            return .list([.int(id), headFuture, bodyFuture])
+            if s.parsed.count >= 256 { s.parsed.removeAll(keepingCapacity: true) }
+            s.parsed[key] = request
         }
         // The time left of the request's total timeout: AsyncHTTPClient fails the request with
         // `deadlineExceeded` when it is over (head or body), which the script sees as a timeout.
@@ -292,10 +310,12 @@ struct BodyTooLarge: Error {}
 extension String {
     /// Without the spaces and tabs at either end.
     func trimmingBlanks() -> String {
-        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !blank($0) }), let last = lastIndex(where: { !blank($0) }) else { return "" }
-        if first == startIndex && last == index(before: endIndex) { return self }
-        return String(self[first...last])
+        let bytes = utf8
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        guard let first = bytes.first, let last = bytes.last else { return self }
+        if !blank(first) && !blank(last) { return self }
+        guard let start = bytes.firstIndex(where: { !blank($0) }), let end = bytes.lastIndex(where: { !blank($0) }) else { return "" }
+        return String(self[start...end])
     }
 }
 

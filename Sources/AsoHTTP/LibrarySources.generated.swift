@@ -819,8 +819,14 @@ class ClientResponse:
         if self._body is None:
             if self._released:
                 raise ClientConnectionError("Connection closed")
+            fut = self._body_future
             try:
-                result = await _wait(self._body_future, self._id)
+                result = await fut
+            except BaseException:
+                # Cancelling the waiting task aborts the request.
+                if not fut.done():
+                    _cancel(self._id)
+                raise
             finally:
                 self._free_slot()
             if not result[0]:
@@ -934,17 +940,6 @@ def _error(kind, message, url):
     return ClientConnectionError(message)
 
 
-async def _wait(fut, request_id):
-    # Waits for one of the core's futures; cancelling the waiting task aborts the request. (The
-    # total timeout is the core's: the request fails with kind "timeout" when it is over.)
-    try:
-        return await fut
-    except BaseException:
-        if not fut.done():
-            _cancel(request_id)
-        raise
-
-
 # ---- requests ----
 
 def _body_and_type(data, json, json_serialize):
@@ -997,10 +992,11 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
         timeout = session._timeout
     elif isinstance(timeout, (int, float)):
         timeout = ClientTimeout(total=timeout)
-    deadline = None
+    deadline = left = None
     loop = asyncio.get_running_loop()
     if timeout is not None and timeout.total:
-        deadline = loop.time() + timeout.total
+        left = timeout.total
+        deadline = loop.time() + left
     max_size = _MAX_BODY
     sock_read = timeout.sock_read if timeout is not None else None
     verify = ssl is not False
@@ -1008,7 +1004,9 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
         verify = False
     history = []
     while True:
-        left = None if deadline is None else deadline - loop.time()
+        if history and deadline is not None:
+            # What is left of the total timeout after the redirects so far.
+            left = deadline - loop.time()
         if proxy is not None:
             proxy = str(proxy)
         if session is None:
@@ -1020,7 +1018,14 @@ async def _perform(session, method, url, params=None, data=None, json=None, head
         request_id, head_future, body_future = _request(pool, method, str(target),
                                                         () if all_headers is None else all_headers._items,
                                                         body, left, max_size, verify, sock_read)
-        head = await _wait(head_future, request_id)
+        try:
+            head = await head_future
+        except BaseException:
+            # Cancelling the waiting task aborts the request, which frees its connection. (The
+            # total timeout is the core's: the request fails with kind "timeout" when it is over.)
+            if not head_future.done():
+                _cancel(request_id)
+            raise
         if not head[0]:
             raise _error(head[1], head[2], target)
         response = ClientResponse(method, target, all_headers, tuple(history), head, body_future,
