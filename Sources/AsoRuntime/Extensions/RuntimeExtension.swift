@@ -240,6 +240,8 @@ extension Runtime {
         }
     }
 
+    /// The script value of an extension's value. (What it makes needs no rooting: a collection
+    /// happens only at a safepoint of the dispatch loop, and nothing here reaches one.)
     func scriptValue(_ v: ExtensionValue) throws -> Value {
         switch v {
         case .none: return .none
@@ -248,20 +250,18 @@ extension Runtime {
         case .float(let d): return .float(d)
         case .str(let s): return newStr(s)
         case .bytes(let b): return newBytes(b)
-        case .list(let items), .tuple(let items):
-            let isTuple: Bool
-            if case .tuple = v { isTuple = true } else { isTuple = false }
-            var out: [Value] = []
-            out.reserveCapacity(items.count)
-            let base = tempRoots.count
-            defer { tempRoots.removeSubrange(base...) }
-            for item in items {
-                let x = try scriptValue(item)
-                tempRoots.append(x)
-                out.append(x)
-            }
-            return isTuple ? newTuple(out) : newList(out)
+        case .list(let items):
+            return newList(try scriptValues(items))
+        case .tuple(let items):
+            return newTuple(try scriptValues(items))
         case .object(let o): return o.value
         }
+    }
+
+    private func scriptValues(_ items: [ExtensionValue]) throws -> [Value] {
+        var out: [Value] = []
+        out.reserveCapacity(items.count)
+        for i in items.indices { out.append(try scriptValue(items[i])) }
+        return out
     }
 }
