@@ -265,13 +265,18 @@ extension Runtime {
         entry.pointee.fill(shape: before, slot: slot, next: next, epoch: epoch)
     }
 
-    /// For `obj.name(...)` on an instance of a script class: the plain function the class defines,
-    /// when the instance has no attribute of that name.
+    /// For `obj.name(...)` on an instance: the plain function a script class defines, or the native
+    /// method of a builtin class (`loop.time()`), when the instance has no attribute of that name.
+    /// (A native function in a script class's dict is not a method, as in CPython; `super()`
+    /// objects look names up elsewhere.)
     @inline(__always) func plainClassMethod(_ obj: Value, _ nameValue: Value) -> Value? {
-        guard let i = obj.asObject(.instance, InstanceObj.self), i.type.moduleName != nil,
+        guard let i = obj.asObject(.instance, InstanceObj.self),
               attributeHooks(i.type) & TypeObject.hookGetattribute == 0,
               let name = nameValue.asStr?.value, i.attributes[name] == nil,
-              let f = i.type.lookup(name), f.asFunction != nil else { return nil }
+              let f = i.type.lookup(name) else { return nil }
+        if i.type.moduleName != nil { return f.asFunction != nil ? f : nil }
+        guard !i.hasType(types.superType), case .object(let u) = f,
+              u._withUnsafeGuaranteedRef({ $0.kind == .native }) else { return nil }
         return f
     }
 
