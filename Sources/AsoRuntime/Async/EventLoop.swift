@@ -261,7 +261,7 @@ final class EventLoop {
         timers.removeAll { $0.isCancelled }
         timers.forEach { t.mark($0.target) }
         t.mark(currentTask)
-        for task in tasks { t.mark(task) }
+        tasks.withUnsafeBufferPointer { b in for task in b { t.mark(unmanaged: Unmanaged.passUnretained(task)) } }
         t.mark(object)
         t.mark(exceptionHandler)
         for c in mainTaskEndCallbacks { t.mark(c) }

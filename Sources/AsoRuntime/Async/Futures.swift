@@ -196,10 +196,10 @@ extension FutureCallback {
     func trace(_ t: inout Tracer) {
         switch self {
         case .call(let v): t.mark(v)
-        case .wakeup(let task): t.mark(task)
+        case .wakeup(let task): t.mark(unmanaged: Unmanaged.passUnretained(task))
         // The outer future traces the gather's children (`gatherChildren`): tracing them again
         // from every child would make a collection quadratic in the number of children.
-        case .gather(let g): t.mark(g.outer)
+        case .gather(let g): t.mark(unmanaged: Unmanaged.passUnretained(g.outer))
         }
     }
 }
@@ -284,8 +284,8 @@ final class GatherState {
     }
 
     func trace(_ t: inout Tracer) {
-        t.mark(outer)
-        for c in children { t.mark(c) }
+        t.mark(unmanaged: Unmanaged.passUnretained(outer))
+        children.forEachUnmanaged { t.mark(unmanaged: $0) }
     }
 }
 

@@ -90,6 +90,10 @@ struct UnownedArray<T: AnyObject>: RandomAccessCollection {
     var endIndex: Int { refs.count }
     subscript(i: Int) -> T { refs[i].object }
     mutating func append(_ o: T) { refs.append(Ref(o)) }
+    /// Each element, unmanaged (no reference counting).
+    @inline(__always) func forEachUnmanaged(_ body: (Unmanaged<T>) -> Void) {
+        refs.withUnsafeBufferPointer { b in for r in b { body(Unmanaged.passUnretained(r.object)) } }
+    }
     mutating func reserveCapacity(_ n: Int) { refs.reserveCapacity(n) }
 }
 
@@ -114,6 +118,8 @@ struct Tracer {
         if fresh { pending.append(u) }
     }
     @inline(__always) mutating func mark(_ o: Obj) { mark(Unmanaged.passUnretained(o)) }
+    /// Marks an object held unmanaged (no reference counting, unlike `takeUnretainedValue()`).
+    @inline(__always) mutating func mark<T: Obj>(unmanaged u: Unmanaged<T>) { mark(Unmanaged<Obj>.fromOpaque(u.toOpaque())) }
     mutating func mark(_ o: Obj?) { if let o { mark(o) } }
     mutating func mark<S: Sequence>(all values: S) where S.Element == Value {
         for v in values { mark(v) }

@@ -204,10 +204,10 @@ class Fiber: Obj {
     final func traceContents(_ t: inout Tracer) {
         for i in 0..<sp { t.mark(stack[i]) }
         for i in 0..<frameCount {
-            let f = frames[i]
-            t.mark(f.code.takeUnretainedValue())
-            t.mark(f.function)
-            t.mark(f.namespace)
+            let f = frames + i
+            t.mark(unmanaged: f.pointee.code)
+            t.mark(f.pointee.function)
+            t.mark(f.pointee.namespace)
         }
     }
 

@@ -54,7 +54,7 @@ final class GeneratorObj: Fiber {
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         t.mark(function)
-        if let o = origin { t.mark(o.code.takeUnretainedValue()) }
+        if let o = originCode { t.mark(unmanaged: o) }
         if state != .finished {
             traceContents(&t)
         } else {
