@@ -15,8 +15,10 @@ final class GeneratorObj: Fiber {
     enum State: Int { case created, suspended, running, delegated, finished }
     /// The generator function's frame and value stack: the generator is its own fiber.
     var fiber: Fiber { @inline(__always) get { self } }
-    /// The function that made it (for its name).
-    let function: FunctionObj
+    /// The function that made it (for its name). Unmanaged, kept alive by `trace`: making and
+    /// freeing a coroutine does no reference counting for it.
+    var function: FunctionObj { functionRef.takeUnretainedValue() }
+    private let functionRef: Unmanaged<FunctionObj>
     /// Where it was made (code and instruction), for "coroutine ... was never awaited".
     /// (Unmanaged, kept alive by `trace`: making a coroutine does no reference counting for it.)
     var origin: (code: Unmanaged<CodeObj>, pc: Int)? {
@@ -40,8 +42,8 @@ final class GeneratorObj: Fiber {
     }
 
     /// A generator for `function` whose block has room for `capacity` slots and one frame.
-    init(capacity: Int, function: FunctionObj, type: __shared TypeObject) {
-        self.function = function
+    init(capacity: Int, function: __shared FunctionObj, type: __shared TypeObject) {
+        functionRef = .passUnretained(function)
         super.init(capacity: capacity, frameCapacity: 1, kind: .generator, type: type)
         state = .created
     }
@@ -53,7 +55,7 @@ final class GeneratorObj: Fiber {
 
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        t.mark(function)
+        t.mark(unmanaged: functionRef)
         if let o = originCode { t.mark(unmanaged: o) }
         if state != .finished {
             traceContents(&t)
