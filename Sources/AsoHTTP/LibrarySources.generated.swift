@@ -961,107 +961,6 @@ def _body_and_type(data, json, json_serialize):
 _REDIRECTS = (301, 302, 303, 307, 308)
 
 
-async def _perform(session, method, url, params=None, data=None, json=None, headers=None,
-                   timeout=None, allow_redirects=True, max_redirects=10, raise_for_status=None,
-                   read_until_eof=True, ssl=True, proxy=None, cookies=None, auth=None,
-                   skip_auto_headers=None, compress=None, chunked=None, expect100=False,
-                   read_bufsize=None, server_hostname=None, trace_request_ctx=None):
-    method = method.upper()
-    if session is not None and session._base_url is not None and isinstance(url, str) and "://" not in url:
-        url = session._base_url.join(url)
-    target = _checked_url(url)
-    if params:
-        target = target.update_query(params)
-    default_headers = session._default_headers if session is not None else None
-    if default_headers is not None and not default_headers._items:
-        default_headers = None
-    if headers or default_headers is not None or data is not None or json is not None:
-        all_headers = CIMultiDict(default_headers) if default_headers else CIMultiDict()
-        if headers:
-            for k, v in (headers.items() if hasattr(headers, "items") else headers):
-                all_headers[k] = v
-        serialize = session._json_serialize if session is not None else _json.dumps
-        body, ctype = _body_and_type(data, json, serialize)
-        if ctype is not None and "Content-Type" not in all_headers:
-            all_headers["Content-Type"] = ctype
-    else:
-        # No headers and no body: nothing to build.
-        all_headers = None
-        body = None
-    if timeout is None and session is not None:
-        timeout = session._timeout
-    elif isinstance(timeout, (int, float)):
-        timeout = ClientTimeout(total=timeout)
-    deadline = left = None
-    loop = asyncio.get_running_loop()
-    if timeout is not None and timeout.total:
-        left = timeout.total
-        deadline = loop.time() + left
-    max_size = _MAX_BODY
-    sock_read = timeout.sock_read if timeout is not None else None
-    verify = ssl is not False
-    if session is not None and session._connector.ssl is False:
-        verify = False
-    history = []
-    while True:
-        if history and deadline is not None:
-            # What is left of the total timeout after the redirects so far.
-            left = deadline - loop.time()
-        if proxy is not None:
-            proxy = str(proxy)
-        if session is None:
-            pool = _pool_for(proxy)
-        else:
-            if proxy is None and session._trust_env:
-                proxy = _env_proxy(target)
-            pool = session._connector._pool_for(proxy)
-        request_id, head_future, body_future = _request(pool, method, str(target),
-                                                        () if all_headers is None else all_headers._items,
-                                                        body, left, max_size, verify, sock_read)
-        try:
-            head = await head_future
-        except BaseException:
-            # Cancelling the waiting task aborts the request, which frees its connection. (The
-            # total timeout is the core's: the request fails with kind "timeout" when it is over.)
-            if not head_future.done():
-                _cancel(request_id)
-            raise
-        if not head[0]:
-            raise _error(head[1], head[2], target)
-        response = ClientResponse(method, target, all_headers, tuple(history), head, body_future,
-                                  request_id, deadline, session)
-        if allow_redirects and head[1] in _REDIRECTS and response.headers.get("Location") is not None:
-            history.append(response)
-            if max_redirects and len(history) >= max_redirects:
-                response.release()
-                raise TooManyRedirects(history[0].request_info, tuple(history))
-            # aiohttp reads the body of a redirect before following it.
-            try:
-                await response.read()
-            except ClientError:
-                pass
-            response.release()
-            if (head[1] == 303 and method != "HEAD") or (head[1] in (301, 302) and method == "POST"):
-                method = "GET"
-                body = None
-                if all_headers is not None:
-                    all_headers.pop("Content-Type", None)
-            location = response.headers["Location"]
-            nxt = target.join(location)
-            if nxt.scheme not in ("http", "https"):
-                raise NonHttpUrlClientError(nxt)
-            target = nxt
-            continue
-        check = raise_for_status
-        if check is None and session is not None:
-            check = session._raise_for_status
-        if check is True:
-            response.raise_for_status()
-        elif check:
-            await check(response)
-        return response
-
-
 class _RequestContextManager:
     def __init__(self, coro):
         self._coro = coro
@@ -1123,50 +1022,152 @@ class ClientSession:
     def connector(self):
         return self._connector
 
-    async def _run(self, method, url, kwargs):
-        if self._closed:
-            raise RuntimeError("Session is closed")
-        limit = self._connector._limit
-        if limit is None:
-            return await _perform(self, method, url, **kwargs)
-        # The connector's limit counts connections in use, as aiohttp's does: a request holds its
+    # aiohttp's ClientSession._request. `session` is None for a request without a session (`fetch`,
+    # aiohttp.request); inside, `_request` is the core's native function (a global).
+    async def _request(session, method, url, params=None, data=None, json=None, headers=None,
+                           timeout=None, allow_redirects=True, max_redirects=10, raise_for_status=None,
+                           read_until_eof=True, ssl=True, proxy=None, cookies=None, auth=None,
+                           skip_auto_headers=None, compress=None, chunked=None, expect100=False,
+                           read_bufsize=None, server_hostname=None, trace_request_ctx=None):
+        # A session's connector limits the connections in use, as aiohttp's does: a request holds its
         # slot until its response is read or released.
-        await limit.acquire()
+        limit = None
+        if session is not None:
+            if session._closed:
+                raise RuntimeError("Session is closed")
+            limit = session._connector._limit
+            if limit is not None:
+                await limit.acquire()
         try:
-            response = await _perform(self, method, url, **kwargs)
+            method = method.upper()
+            if session is not None and session._base_url is not None and isinstance(url, str) and "://" not in url:
+                url = session._base_url.join(url)
+            target = _checked_url(url)
+            if params:
+                target = target.update_query(params)
+            default_headers = session._default_headers if session is not None else None
+            if default_headers is not None and not default_headers._items:
+                default_headers = None
+            if headers or default_headers is not None or data is not None or json is not None:
+                all_headers = CIMultiDict(default_headers) if default_headers else CIMultiDict()
+                if headers:
+                    for k, v in (headers.items() if hasattr(headers, "items") else headers):
+                            all_headers[k] = v
+                serialize = session._json_serialize if session is not None else _json.dumps
+                body, ctype = _body_and_type(data, json, serialize)
+                if ctype is not None and "Content-Type" not in all_headers:
+                    all_headers["Content-Type"] = ctype
+            else:
+                # No headers and no body: nothing to build.
+                all_headers = None
+                body = None
+            if timeout is None and session is not None:
+                timeout = session._timeout
+            elif isinstance(timeout, (int, float)):
+                timeout = ClientTimeout(total=timeout)
+            deadline = left = None
+            loop = asyncio.get_running_loop()
+            if timeout is not None and timeout.total:
+                left = timeout.total
+                deadline = loop.time() + left
+            max_size = _MAX_BODY
+            sock_read = timeout.sock_read if timeout is not None else None
+            verify = ssl is not False
+            if session is not None and session._connector.ssl is False:
+                verify = False
+            history = []
+            while True:
+                if history and deadline is not None:
+                    # What is left of the total timeout after the redirects so far.
+                    left = deadline - loop.time()
+                if proxy is not None:
+                    proxy = str(proxy)
+                if session is None:
+                    pool = _pool_for(proxy)
+                else:
+                    if proxy is None and session._trust_env:
+                            proxy = _env_proxy(target)
+                    pool = session._connector._pool_for(proxy)
+                request_id, head_future, body_future = _request(pool, method, str(target),
+                                                                    () if all_headers is None else all_headers._items,
+                                                                    body, left, max_size, verify, sock_read)
+                try:
+                    head = await head_future
+                except BaseException:
+                    # Cancelling the waiting task aborts the request, which frees its connection. (The
+                    # total timeout is the core's: the request fails with kind "timeout" when it is over.)
+                    if not head_future.done():
+                            _cancel(request_id)
+                    raise
+                if not head[0]:
+                    raise _error(head[1], head[2], target)
+                response = ClientResponse(method, target, all_headers, tuple(history), head, body_future,
+                                              request_id, deadline, session)
+                if allow_redirects and head[1] in _REDIRECTS and response.headers.get("Location") is not None:
+                    history.append(response)
+                    if max_redirects and len(history) >= max_redirects:
+                            response.release()
+                            raise TooManyRedirects(history[0].request_info, tuple(history))
+                    # aiohttp reads the body of a redirect before following it.
+                    try:
+                            await response.read()
+                    except ClientError:
+                            pass
+                    response.release()
+                    if (head[1] == 303 and method != "HEAD") or (head[1] in (301, 302) and method == "POST"):
+                            method = "GET"
+                            body = None
+                            if all_headers is not None:
+                                all_headers.pop("Content-Type", None)
+                    location = response.headers["Location"]
+                    nxt = target.join(location)
+                    if nxt.scheme not in ("http", "https"):
+                            raise NonHttpUrlClientError(nxt)
+                    target = nxt
+                    continue
+                check = raise_for_status
+                if check is None and session is not None:
+                    check = session._raise_for_status
+                if check is True:
+                    response.raise_for_status()
+                elif check:
+                    await check(response)
+                break
         except BaseException:
-            limit.release()
+            if limit is not None:
+                limit.release()
             raise
-        if response._body is not None:
-            limit.release()
-        else:
-            response._slot = limit
+        if limit is not None:
+            if response._body is not None:
+                limit.release()
+            else:
+                response._slot = limit
         return response
 
     def request(self, method, url, **kwargs):
-        return _RequestContextManager(self._run(method, url, kwargs))
+        return _RequestContextManager(self._request(method, url, **kwargs))
 
     def get(self, url, **kwargs):
-        return _RequestContextManager(self._run("GET", url, kwargs))
+        return _RequestContextManager(self._request("GET", url, **kwargs))
 
     def post(self, url, **kwargs):
-        return _RequestContextManager(self._run("POST", url, kwargs))
+        return _RequestContextManager(self._request("POST", url, **kwargs))
 
     def put(self, url, **kwargs):
-        return _RequestContextManager(self._run("PUT", url, kwargs))
+        return _RequestContextManager(self._request("PUT", url, **kwargs))
 
     def patch(self, url, **kwargs):
-        return _RequestContextManager(self._run("PATCH", url, kwargs))
+        return _RequestContextManager(self._request("PATCH", url, **kwargs))
 
     def delete(self, url, **kwargs):
-        return _RequestContextManager(self._run("DELETE", url, kwargs))
+        return _RequestContextManager(self._request("DELETE", url, **kwargs))
 
     def head(self, url, **kwargs):
         kwargs.setdefault("allow_redirects", False)
-        return _RequestContextManager(self._run("HEAD", url, kwargs))
+        return _RequestContextManager(self._request("HEAD", url, **kwargs))
 
     def options(self, url, **kwargs):
-        return _RequestContextManager(self._run("OPTIONS", url, kwargs))
+        return _RequestContextManager(self._request("OPTIONS", url, **kwargs))
 
     async def close(self):
         if not self._closed:
@@ -1193,7 +1194,7 @@ def _pool_for(proxy):
 
 
 def request(method, url, **kwargs):
-    return _RequestContextManager(_perform(None, method, url, **kwargs))
+    return _RequestContextManager(ClientSession._request(None, method, url, **kwargs))
 
 
 async def _fetch(url, method="GET", headers=None, body=None, json=None, timeout=None):
@@ -1201,7 +1202,7 @@ async def _fetch(url, method="GET", headers=None, body=None, json=None, timeout=
     data = body
     if isinstance(timeout, (int, float)):
         timeout = ClientTimeout(total=timeout)
-    response = await _perform(None, method, url, data=data, json=json, headers=headers, timeout=timeout)
+    response = await ClientSession._request(None, method, url, data=data, json=json, headers=headers, timeout=timeout)
     try:
         await response.read()
     finally:
