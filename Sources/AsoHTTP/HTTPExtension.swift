@@ -357,7 +357,7 @@ final class RequestDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
         for (name, value) in h.headers {
             pairs.append(.tuple([.str(name), .str(value.trimmingBlanks())]))
         }
-        let version = "\(h.version.major).\(h.version.minor)"
+        let version = h.version == .http1_1 ? "1.1" : "\(h.version.major).\(h.version.minor)"
         head?.complete(.list([.bool(true), .int(Int(h.status.code)), .str(h.status.reasonPhrase), .list(pairs), .str(version)]))
         head = nil
         if readTimeout != nil { armReadTimer() }
