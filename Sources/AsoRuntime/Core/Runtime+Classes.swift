@@ -560,7 +560,9 @@ extension Runtime {
         if let obj = instance, v.asFunction != nil {
             return Value(heap.register(BoundMethodObj(receiver: obj, function: v, type: types.method)))
         }
-        if let obj = instance, v.asObject(.native, NativeFunctionObj.self) != nil {
+        // A method of a builtin class binds (it has an owner: `list.append`); a builtin function
+        // kept in a class (`size = len`) does not, as in CPython, where it is no descriptor.
+        if let obj = instance, let f = v.asObject(.native, NativeFunctionObj.self), f.owner != nil {
             return Value(heap.register(BoundMethodObj(receiver: obj, function: v, type: types.builtinFunction)))
         }
         return v
