@@ -273,7 +273,12 @@ enum HTTPCore {
                 return .list([.int(id), headFuture, bodyFuture])
             }
             if s.parsed.count >= 256 { s.parsed.removeAll(keepingCapacity: true) }
-            s.parsed[key] = request
+            // Kept without this request's headers and body (a large upload stays no longer than
+            // its request).
+            var template = request
+            template.headers = HTTPHeaders()
+            template.body = nil
+            s.parsed[key] = template
         }
         // The time left of the request's total timeout: AsyncHTTPClient fails the request with
         // `deadlineExceeded` when it is over (head or body), which the script sees as a timeout.

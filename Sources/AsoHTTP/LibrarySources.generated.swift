@@ -959,6 +959,7 @@ def _body_and_type(data, json, json_serialize):
 
 
 _REDIRECTS = (301, 302, 303, 307, 308)
+_POST_METHODS = ("PATCH", "POST", "PUT")
 
 
 class _RequestContextManager:
@@ -1025,10 +1026,10 @@ class ClientSession:
     # aiohttp's ClientSession._request. `session` is None for a request without a session (`fetch`,
     # aiohttp.request); inside, `_request` is the core's native function (a global).
     async def _request(session, method, url, params=None, data=None, json=None, headers=None,
-                           timeout=None, allow_redirects=True, max_redirects=10, raise_for_status=None,
-                           read_until_eof=True, ssl=True, proxy=None, cookies=None, auth=None,
-                           skip_auto_headers=None, compress=None, chunked=None, expect100=False,
-                           read_bufsize=None, server_hostname=None, trace_request_ctx=None):
+                       timeout=None, allow_redirects=True, max_redirects=10, raise_for_status=None,
+                       read_until_eof=True, ssl=True, proxy=None, cookies=None, auth=None,
+                       skip_auto_headers=None, compress=None, chunked=None, expect100=False,
+                       read_bufsize=None, server_hostname=None, trace_request_ctx=None):
         # A session's connector limits the connections in use, as aiohttp's does: a request holds its
         # slot until its response is read or released.
         limit = None
@@ -1052,7 +1053,7 @@ class ClientSession:
                 all_headers = CIMultiDict(default_headers) if default_headers else CIMultiDict()
                 if headers:
                     for k, v in (headers.items() if hasattr(headers, "items") else headers):
-                            all_headers[k] = v
+                        all_headers[k] = v
                 serialize = session._json_serialize if session is not None else _json.dumps
                 body, ctype = _body_and_type(data, json, serialize)
                 if ctype is not None and "Content-Type" not in all_headers:
@@ -1061,6 +1062,13 @@ class ClientSession:
                 # No headers and no body: nothing to build.
                 all_headers = None
                 body = None
+            # aiohttp's default content type for the methods that send a body, sent or not.
+            if method in _POST_METHODS and not (skip_auto_headers and any(
+                    h.lower() == "content-type" for h in skip_auto_headers)):
+                if all_headers is None:
+                    all_headers = CIMultiDict()
+                if "Content-Type" not in all_headers:
+                    all_headers["Content-Type"] = "application/octet-stream"
             if timeout is None and session is not None:
                 timeout = session._timeout
             elif isinstance(timeout, (int, float)):
@@ -1086,43 +1094,43 @@ class ClientSession:
                     pool = _pool_for(proxy)
                 else:
                     if proxy is None and session._trust_env:
-                            proxy = _env_proxy(target)
+                        proxy = _env_proxy(target)
                     pool = session._connector._pool_for(proxy)
                 request_id, head_future, body_future = _request(pool, method, str(target),
-                                                                    () if all_headers is None else all_headers._items,
-                                                                    body, left, max_size, verify, sock_read)
+                                                                () if all_headers is None else all_headers._items,
+                                                                body, left, max_size, verify, sock_read)
                 try:
                     head = await head_future
                 except BaseException:
                     # Cancelling the waiting task aborts the request, which frees its connection. (The
                     # total timeout is the core's: the request fails with kind "timeout" when it is over.)
                     if not head_future.done():
-                            _cancel(request_id)
+                        _cancel(request_id)
                     raise
                 if not head[0]:
                     raise _error(head[1], head[2], target)
                 response = ClientResponse(method, target, all_headers, tuple(history), head, body_future,
-                                              request_id, deadline, session)
+                                          request_id, deadline, session)
                 if allow_redirects and head[1] in _REDIRECTS and response.headers.get("Location") is not None:
                     history.append(response)
                     if max_redirects and len(history) >= max_redirects:
-                            response.release()
-                            raise TooManyRedirects(history[0].request_info, tuple(history))
+                        response.release()
+                        raise TooManyRedirects(history[0].request_info, tuple(history))
                     # aiohttp reads the body of a redirect before following it.
                     try:
-                            await response.read()
+                        await response.read()
                     except ClientError:
-                            pass
+                        pass
                     response.release()
                     if (head[1] == 303 and method != "HEAD") or (head[1] in (301, 302) and method == "POST"):
-                            method = "GET"
-                            body = None
-                            if all_headers is not None:
-                                all_headers.pop("Content-Type", None)
+                        method = "GET"
+                        body = None
+                        if all_headers is not None:
+                            all_headers.pop("Content-Type", None)
                     location = response.headers["Location"]
                     nxt = target.join(location)
                     if nxt.scheme not in ("http", "https"):
-                            raise NonHttpUrlClientError(nxt)
+                        raise NonHttpUrlClientError(nxt)
                     target = nxt
                     continue
                 check = raise_for_status
