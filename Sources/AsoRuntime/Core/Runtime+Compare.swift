@@ -642,8 +642,6 @@ extension Runtime {
     }
 }
 
-/// Python's `==` on two strings: the same code points, compared as UTF-8 bytes (Swift's `==` on
-/// `String` is canonical equivalence, which would make "\u{E9}" equal "e\u{301}").
 /// `a == b` when no script code can take part (ints, floats, bools, None, the same object, two
 /// strings of the builtin type), without reference counting; nil when it takes the runtime's
 /// `equals` (instances, subclasses, containers, big ints, an int against a float).
@@ -665,6 +663,8 @@ extension Runtime {
     }
 }
 
+/// Python's `==` on two strings: the same code points, compared as UTF-8 bytes (Swift's `==` on
+/// `String` is canonical equivalence, which would make "\u{E9}" equal "e\u{301}").
 @inline(__always) func strEqual(_ a: StrObj, _ b: StrObj) -> Bool {
     if a.count != b.count { return false }
     return withUTF8(a.value) { p in

@@ -12,6 +12,16 @@ extension Runtime {
         }
     }
 
+    /// The index of the first live entry (not a deleted key) of a dict's or set's keys at or
+    /// after `i`, nil when there is none.
+    @inline(__always) static func liveEntry(_ keys: [Value], from i: Int) -> Int? {
+        keys.withUnsafeBufferPointer { ks in
+            var j = i
+            while j < ks.count && ks[j].isNull { j += 1 }
+            return j < ks.count ? j : nil
+        }
+    }
+
     /// `iter(v)`.
     func iterate(_ v: Value, builtin: Bool = false) throws -> Value {
         if case .object(let u) = v,
@@ -151,10 +161,7 @@ extension Runtime {
             var changed = false
             let hit = r.borrow { d -> (index: Int, key: Value, value: Value)? in
                 if d.version != version { changed = true; return nil }
-                var j = i
-                let n = d.table.keys.count
-                while j < n && d.table.keys[j].isNull { j += 1 }
-                return j < n ? (j, d.table.keys[j], d.values[j]) : nil
+                return Runtime.liveEntry(d.table.keys, from: i).map { ($0, d.table.keys[$0], d.values[$0]) }
             }
             if changed {
                 it.source = .exhausted
@@ -172,10 +179,7 @@ extension Runtime {
             var changed = false
             let hit = r.borrow { s -> (index: Int, key: Value)? in
                 if s.version != version { changed = true; return nil }
-                var j = i
-                let n = s.table.keys.count
-                while j < n && s.table.keys[j].isNull { j += 1 }
-                return j < n ? (j, s.table.keys[j]) : nil
+                return Runtime.liveEntry(s.table.keys, from: i).map { ($0, s.table.keys[$0]) }
             }
             if changed {
                 it.source = .exhausted

@@ -128,11 +128,8 @@ package final class IOCompletion {
         guard let rt, rt.loop === loop else { return }
         rt.extensionFutures[ObjectIdentifier(f)] = nil
         if rt.describesIO { rt.ioDescriptions[ObjectIdentifier(f)] = nil }
-        if !f.isDone {
-            rt.tempRoots.append(Value(f))
-            defer { rt.tempRoots.removeLast() }
-            if let v = try? rt.scriptValue(value) { try? rt.setFutureResult(f, v) }
-        }
+        // (No rooting: neither the conversion nor setting the result reaches a safepoint.)
+        if !f.isDone, let v = try? rt.scriptValue(value) { try? rt.setFutureResult(f, v) }
         loop.wakeUp?()
     }
 }

@@ -267,8 +267,8 @@ extension Runtime {
 
     /// For `obj.name(...)` on an instance: the plain function a script class defines, or the native
     /// method of a builtin class (`loop.time()`), when the instance has no attribute of that name.
-    /// (A native function in a script class's dict is not a method, as in CPython; `super()`
-    /// objects look names up elsewhere.)
+    /// (A native function found through a script class takes the general path, which binds only
+    /// methods of builtin classes; `super()` objects look names up elsewhere.)
     @inline(__always) func plainClassMethod(_ obj: Value, _ nameValue: Value) -> Value? {
         guard let i = obj.asObject(.instance, InstanceObj.self),
               attributeHooks(i.type) & TypeObject.hookGetattribute == 0,

@@ -536,18 +536,15 @@ extension Runtime {
             spill = [bm.receiver] + s
         }
         if spill != nil, !selfSlot.isNullValue { spill = [selfSlot.pointee] + (spill ?? []) }
+        // A generator or coroutine method (`obj.method()`): a new suspended frame from the
+        // arguments in place, as the fast path makes one for a plain function.
         if spill == nil, keywords.isEmpty, case .object(let fu) = callee,
-           fu._withUnsafeGuaranteedRef({ o in
-               o.kind == .function
-                   && unsafeDowncast(o, to: FunctionObj.self).codeRef._withUnsafeGuaranteedRef { $0.resumableArgCount } == nargs
+           let made = fu._withUnsafeGuaranteedRef({ o -> Value? in
+               guard o.kind == .function else { return nil }
+               let fn = unsafeDowncast(o, to: FunctionObj.self)
+               guard fn.codeRef._withUnsafeGuaranteedRef({ $0.resumableArgCount }) == nargs else { return nil }
+               return fp.pointee.code._withUnsafeGuaranteedRef { makeGeneratorFast(fn, argStart, origin: $0, pc: ip &- 1) }
            }) {
-            // A generator or coroutine method (`obj.method()`): a new suspended frame
-            // from the arguments in place, as the fast path makes one for a plain function.
-            let made = fu._withUnsafeGuaranteedRef { o in
-                fp.pointee.code._withUnsafeGuaranteedRef { origin in
-                    makeGeneratorFast(unsafeDowncast(o, to: FunctionObj.self), argStart, origin: origin, pc: ip &- 1)
-                }
-            }
             calleeSlot.pointee = made
             return .returned(top: calleeSlot - fiber.stack + 1)
         }
