@@ -172,7 +172,7 @@ extension Runtime {
         if let m = try context.get(newStr("message"), self), try truthy(m) { message = try str(m) }
         var lines = [message]
         var keys: [String] = []
-        for k in context.table.keys {
+        for k in context.liveKeys {
             if let s = k.asStr?.value, s != "message", s != "exception" { keys.append(s) }
         }
         for k in keys.sorted() {

@@ -62,10 +62,10 @@ extension Runtime {
         defineMethod(t, "popitem") { rt, me, a in
             try a.none(rt)
             guard let d = me.asDict else { return .none }
-            guard let ix = d.table.keys.lastIndex(where: { !$0.isNull }) else {
+            guard let ix = d.lastLive else {
                 throw rt.error(rt.exc.keyError, "popitem(): dictionary is empty")
             }
-            let k = d.table.keys[ix], v = d.values[ix]
+            let k = d.key(at: ix), v = d.value(at: ix)
             let pair = rt.newTuple([k, v])
             _ = try d.remove(k, rt)
             return pair
@@ -99,8 +99,7 @@ extension Runtime {
     /// A shallow copy of a dict (keys, hashes and values as they are).
     func copyDict(_ d: DictObj) -> DictObj {
         let c = newDict()
-        c.copyContents(of: d)
-        if c.table.count != c.table.keys.count { c.compact() }
+        c.copyContents(of: d, self)
         return c
     }
 

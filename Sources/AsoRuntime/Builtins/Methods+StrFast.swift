@@ -20,8 +20,8 @@ extension Runtime {
             let fallback = args.count == 3 ? args[2] : Value.none
             let h = try rt.hash(key)
             let found = try Unmanaged<DictObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { d -> Value? in
-                guard let ix = try d.table.find(key, hash: h, rt) else { return nil }
-                return d.values[ix]
+                guard let ix = try d.find(key, hash: h, rt) else { return nil }
+                return d.value(at: ix)
             }
             return found ?? fallback
         }

@@ -410,7 +410,7 @@ extension Runtime {
         let copy = newDict()
         tempRoots.append(Value(copy))
         defer { tempRoots.removeLast() }
-        copy.copyContents(of: ns)
+        copy.copyContents(of: ns, self)
         if try copy.get(intern("__module__"), self) == nil {
             let module = activeModuleName() ?? "__main__"
             try copy.set(intern("__module__"), newStr(module), self)

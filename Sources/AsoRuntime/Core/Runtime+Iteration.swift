@@ -161,7 +161,7 @@ extension Runtime {
             var changed = false
             let hit = r.borrow { d -> (index: Int, key: Value, value: Value)? in
                 if d.version != version { changed = true; return nil }
-                return Runtime.liveEntry(d.table.keys, from: i).map { ($0, d.table.keys[$0], d.values[$0]) }
+                return d.nextLive(from: i).map { ($0, d.key(at: $0), d.value(at: $0)) }
             }
             if changed {
                 it.source = .exhausted
@@ -263,8 +263,8 @@ extension Runtime {
         }
         // Into an empty dict (`f(**d)`, `{**d}`): a copy of the table, its hashes kept, instead of
         // hashing and inserting key by key.
-        if d.count == 0 && d.values.isEmpty {
-            d.copyContents(of: src)
+        if d.entryCount == 0 {
+            d.copyContents(of: src, self)
             return
         }
         for (k, v) in src.entries {

@@ -62,7 +62,7 @@ extension Runtime {
         case .tuple: made = TupleSubObj(unsafeDowncast(o, to: TupleObj.self).items, type: cls)
         case .dict:
             let d = DictSubObj(type: cls)
-            d.copyContents(of: unsafeDowncast(o, to: DictObj.self))
+            d.copyContents(of: unsafeDowncast(o, to: DictObj.self), self)
             made = d
         case .set, .frozenset:
             let s = SetSubObj(frozen: o.kind == .frozenset, type: cls)

@@ -118,11 +118,13 @@ struct JSONEncoder {
         if d.count == 0 { appendLiteral("{}"); return }
         try enter(v)
         defer { leave(v) }
-        // A snapshot of the entries (copies of the dict's arrays, shared until the dict changes);
-        // deleted entries hold `.null` keys.
-        var keys = d.table.keys
-        var values = d.values
-        if sortKeys {
+        // A snapshot of the entries (encoding a value may run script code that changes the dict).
+        var keys: [Value], values: [Value]
+        if !sortKeys {
+            let entries = d.entries
+            keys = entries.map(\.key)
+            values = entries.map(\.value)
+        } else {
             var sorted = d.liveKeys
             try rt.sortValues(&sorted, key: .none, reverse: false)
             var sortedValues: [Value] = []
@@ -134,7 +136,7 @@ struct JSONEncoder {
         out.append(UInt8(ascii: "{"))
         try newline(level + 1)
         var first = true
-        for (i, entryKey) in keys.enumerated() where !entryKey.isNull {
+        for (i, entryKey) in keys.enumerated() {
             let k = rt.plainNumber(entryKey)
             if !isKeyType(k) {
                 if skipKeys { continue }

@@ -15,7 +15,7 @@ final class IterObj: Obj {
         case bytes(Ref<BytesObj>)
         case range(Ref<RangeObj>)
         /// Keys (0), values (1) or items (2) of a dict; `version` detects a change of size.
-        case dict(Ref<DictObj>, what: Int, version: Int)
+        case dict(Ref<DictObj>, what: Int, version: Int32)
         case set(Ref<SetObj>, version: Int)
         /// A sequence of values computed up front.
         case values([Value])

@@ -386,7 +386,7 @@ extension Runtime {
         }
         let r = newSet(frozen: frozen)
         if let d = other.asDict {
-            for k in s.liveKeys where try d.table.find(k, hash: hash(k), self) == nil { try r.add(k, self) }
+            for k in s.liveKeys where try d.find(k, hash: hash(k), self) == nil { try r.add(k, self) }
         } else if let o = other.asSet {
             for k in s.liveKeys where !(try o.contains(k, self)) { try r.add(k, self) }
         }

@@ -490,10 +490,9 @@ extension Runtime {
             }
             if let d = kwv.asDict {
                 keywords.reserveCapacity(d.count)
-                let keys = d.table.keys
-                for i in 0..<keys.count where !keys[i].isNull {
-                    guard let ks = keys[i].asStr else { throw typeError("keywords must be strings") }
-                    keywords.append((ks.value, d.values[i]))
+                for (k, v) in d.entries {
+                    guard let ks = k.asStr else { throw typeError("keywords must be strings") }
+                    keywords.append((ks.value, v))
                 }
             }
             argc = 0

@@ -1,0 +1,314 @@
+// Dicts: entries in insertion order plus an open-addressing index over them, in one block of raw
+// memory that the dict owns.
+//
+// One idea: as CPython's, a dict's storage is a probe table of entry numbers followed by the
+// entries themselves (hash, key, value), in insertion order, which is also the iteration order.
+// Deleting an entry leaves `.null` in its key (a tombstone the probe walks past); growing
+// compacts. The block is plain memory (values are POD), so reading it costs no reference
+// counting, copying a dict is one `memcpy`, and a small dict is two allocations (the object and
+// its block). Hashing and equality come from the runtime, since they follow Python's rules
+// (1 == 1.0 == True) and may call script code, so every lookup can throw.
+
+/// One entry of a dict: the key's hash, the key (`.null` once deleted) and its value.
+struct DictEntry {
+    var hash: Int
+    var key: Value
+    var value: Value
+}
+
+class DictObj: Obj {
+    /// The probe table (`indexSize` Int32s: -1 empty, otherwise an entry number) followed by room
+    /// for `capacity` entries; nil until the first entry is added.
+    @exclusivity(unchecked) private final var storage: UnsafeMutableRawPointer?
+    /// Slots in the probe table: a power of two, at least 8 (0 without storage).
+    @exclusivity(unchecked) private final var indexSize: Int32 = 0
+    /// Entries used, deleted ones included (the next entry goes at this number).
+    @exclusivity(unchecked) private final var used: Int32 = 0
+    /// Live (non-deleted) entries.
+    @exclusivity(unchecked) private final var live: Int32 = 0
+    /// Bumped whenever a key is added or removed, so iterators can detect a changed size.
+    @exclusivity(unchecked) final var version: Int32 = 0
+
+    init(type: __shared TypeObject) { super.init(kind: .dict, type: type) }
+
+    deinit { storage?.deallocate() }
+
+    /// The number of items (`len(d)`).
+    @inline(__always) final var count: Int { Int(live) }
+    /// Entry numbers in use, deleted ones included: iteration walks `0..<entryCount`.
+    @inline(__always) final var entryCount: Int { Int(used) }
+
+    /// Entries a probe table of `size` slots holds (two thirds of it, as CPython's).
+    @inline(__always) private static func capacity(_ size: Int) -> Int { (size << 1) / 3 }
+    /// Bytes of the block for a probe table of `size` slots.
+    @inline(__always) private static func blockBytes(_ size: Int) -> Int {
+        size &* MemoryLayout<Int32>.stride &+ capacity(size) &* MemoryLayout<DictEntry>.stride
+    }
+
+    @inline(__always) private final var indices: UnsafeMutablePointer<Int32> {
+        storage.unsafelyUnwrapped.assumingMemoryBound(to: Int32.self)
+    }
+    /// The entries (valid for `0..<entryCount`).
+    @inline(__always) final var entryBase: UnsafeMutablePointer<DictEntry> {
+        (storage.unsafelyUnwrapped + Int(indexSize) &* MemoryLayout<Int32>.stride).assumingMemoryBound(to: DictEntry.self)
+    }
+
+    /// The key of entry `i` (0 <= i < entryCount; `.null` when deleted).
+    @inline(__always) final func key(at i: Int) -> Value { entryBase[i].key }
+    /// The value of entry `i` (0 <= i < entryCount).
+    @inline(__always) final func value(at i: Int) -> Value { entryBase[i].value }
+    /// Replaces the value of the live entry `i`.
+    @inline(__always) final func setValue(at i: Int, _ v: Value) { entryBase[i].value = v }
+
+    /// The first live entry at or after `i`, if any.
+    @inline(__always) final func nextLive(from i: Int) -> Int? {
+        var j = i
+        let n = Int(used)
+        if j >= n { return nil }
+        let e = entryBase
+        while j < n && e[j].key.isNull { j &+= 1 }
+        return j < n ? j : nil
+    }
+
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        let n = Int(used)
+        if n == 0 { return }
+        let e = entryBase
+        for i in 0..<n where !e[i].key.isNull {
+            t.mark(e[i].key)
+            t.mark(e[i].value)
+        }
+    }
+    override var estimatedSize: Int { 64 &+ DictObj.blockBytes(Int(indexSize)) }
+
+    // MARK: Probing
+
+    enum Probe { case found(Int), missing(slot: Int) }
+
+    /// The probe table's slots for `hash`, in CPython's order: `visit` answers for each slot, or
+    /// nil to go on. (Inlined into each caller, so a caller whose `visit` makes no calls walks
+    /// the block with no reference counting.)
+    @inline(__always)
+    private static func probeSequence<R>(_ hash: Int, mask: Int, _ visit: (Int) throws -> R?) rethrows -> R {
+        var i = hash & mask
+        var perturb = UInt(bitPattern: hash)
+        while true {
+            if let r = try visit(i) { return r }
+            perturb >>= 5
+            i = (i &* 5 &+ Int(truncatingIfNeeded: perturb) &+ 1) & mask
+        }
+    }
+
+    private enum Borrowed { case answer(Probe), undecided }
+
+    /// Finds `key` (with precomputed `hash`): its entry, or the empty probe slot where it would go
+    /// (-1 when the dict has no storage).
+    @inline(__always)
+    final func probe(_ key: Value, hash: Int, _ rt: Runtime) throws -> Probe {
+        if storage == nil { return .missing(slot: -1) }
+        if let p = probePlain(key, hash: hash) { return p }
+        return try probeCalling(key, hash: hash, rt)
+    }
+
+    /// `probe` for keys whose equality runs no script code (`plainEquals`); nil when a candidate
+    /// needs the runtime's `equals`, which may run `__eq__` and change this dict.
+    @inline(__always)
+    private final func probePlain(_ key: Value, hash: Int) -> Probe? {
+        let ind = indices, es = entryBase
+        let outcome = DictObj.probeSequence(hash, mask: Int(indexSize) &- 1) { i -> Borrowed? in
+            let ix = Int(ind[i])
+            if ix < 0 { return .answer(.missing(slot: i)) }
+            let e = es + ix
+            guard e.pointee.hash == hash else { return nil }
+            let k = e.pointee.key
+            if k.isNull { return nil }
+            if k.isIdentical(to: key) { return .answer(.found(ix)) }
+            guard let same = plainEquals(k, key) else { return .undecided }
+            return same ? .answer(.found(ix)) : nil
+        }
+        if case .answer(let p) = outcome { return p }
+        return nil
+    }
+
+    /// `probe` through the runtime's `equals`. A key's `__eq__` may change the dict (clear it,
+    /// remove the entry, make it grow): then the search starts again, as CPython's does.
+    private final func probeCalling(_ key: Value, hash: Int, _ rt: Runtime) throws -> Probe {
+        let block = storage
+        let mask = Int(indexSize) &- 1
+        var changed = false
+        let found = try DictObj.probeSequence(hash, mask: mask) { i -> Probe? in
+            let ix = Int(indices[i])
+            if ix < 0 { return .missing(slot: i) }
+            guard entryBase[ix].hash == hash else { return nil }
+            let k = entryBase[ix].key
+            if k.isNull { return nil }
+            if k.isIdentical(to: key) { return .found(ix) }
+            let same = try rt.equals(k, key)
+            if storage != block || Int(indexSize) &- 1 != mask || ix >= Int(used) || !entryBase[ix].key.isIdentical(to: k) {
+                changed = true
+                return .missing(slot: -1)
+            }
+            return same ? .found(ix) : nil
+        }
+        return changed ? try probe(key, hash: hash, rt) : found
+    }
+
+    /// The entry of `key` (with precomputed `hash`), if present.
+    @inline(__always)
+    final func find(_ key: Value, hash: Int, _ rt: Runtime) throws -> Int? {
+        if case .found(let ix) = try probe(key, hash: hash, rt) { return ix }
+        return nil
+    }
+
+    // MARK: Reading and writing
+
+    final func get(_ key: Value, _ rt: Runtime) throws -> Value? {
+        let h = try rt.hash(key)
+        if let ix = try find(key, hash: h, rt) { return entryBase[ix].value }
+        return nil
+    }
+
+    final func set(_ key: Value, _ value: Value, _ rt: Runtime) throws {
+        let h = try rt.hash(key)
+        try set(key, hash: h, value, rt)
+    }
+
+    final func set(_ key: Value, hash h: Int, _ value: Value, _ rt: Runtime) throws {
+        switch try probe(key, hash: h, rt) {
+        case .found(let ix): entryBase[ix].value = value
+        case .missing(let slot): append(key, hash: h, value, slot: slot, rt)
+        }
+    }
+
+    /// Adds an entry for a key known to be absent; `slot` is the empty probe slot `probe` found
+    /// for it (-1: none known).
+    private final func append(_ key: Value, hash: Int, _ value: Value, slot: Int, _ rt: Runtime?) {
+        var slot = slot
+        if storage == nil || Int(used) >= DictObj.capacity(Int(indexSize)) {
+            // CPython's growth: a table for three times the live entries (which compacts).
+            let before = DictObj.blockBytes(Int(indexSize))
+            var size = 8
+            while size < Int(live) &* 3 { size <<= 1 }
+            resize(slots: size)
+            rt?.heap.grew(by: DictObj.blockBytes(Int(indexSize)) &- before)
+            slot = -1
+        }
+        if slot < 0 {
+            let ind = indices
+            slot = DictObj.probeSequence(hash, mask: Int(indexSize) &- 1) { i in ind[i] < 0 ? i : nil }
+        }
+        let ix = Int(used)
+        (entryBase + ix).initialize(to: DictEntry(hash: hash, key: key, value: value))
+        indices[slot] = Int32(truncatingIfNeeded: ix)
+        used &+= 1
+        live &+= 1
+        version &+= 1
+    }
+
+    /// The probe table's size for `n` entries: the smallest power of two, at least 8, that holds them.
+    private static func slots(for n: Int) -> Int {
+        var size = 8
+        while DictObj.capacity(size) < n { size <<= 1 }
+        return size
+    }
+
+    /// Moves the live entries, in order, into a new block with a probe table of `size` slots
+    /// (a power of two that holds them).
+    private final func resize(slots size: Int) {
+        let block = UnsafeMutableRawPointer.allocate(byteCount: DictObj.blockBytes(size), alignment: 8)
+        let ind = block.assumingMemoryBound(to: Int32.self)
+        ind.initialize(repeating: -1, count: size)
+        let es = (block + size &* MemoryLayout<Int32>.stride).assumingMemoryBound(to: DictEntry.self)
+        var j = 0
+        if let old = storage {
+            let from = entryBase
+            for i in 0..<Int(used) where !from[i].key.isNull {
+                (es + j).initialize(to: from[i])
+                j &+= 1
+            }
+            old.deallocate()
+        }
+        let mask = size &- 1
+        for ix in 0..<j {
+            let i = DictObj.probeSequence(es[ix].hash, mask: mask) { i in ind[i] < 0 ? i : nil }
+            ind[i] = Int32(truncatingIfNeeded: ix)
+        }
+        storage = block
+        indexSize = Int32(truncatingIfNeeded: size)
+        used = Int32(truncatingIfNeeded: j)
+    }
+
+    /// Removes `key`; returns its value, or nil when absent.
+    final func remove(_ key: Value, _ rt: Runtime) throws -> Value? {
+        let h = try rt.hash(key)
+        guard let ix = try find(key, hash: h, rt) else { return nil }
+        let e = entryBase + ix
+        let v = e.pointee.value
+        e.pointee.key = .null
+        e.pointee.value = .null
+        live &-= 1
+        version &+= 1
+        // Many tombstones: compact, so that iteration and probing do not walk them.
+        if used > 16 && live &* 2 < used { compact() }
+        return v
+    }
+
+    /// Removes the tombstones (entry numbers change; the order stays).
+    final func compact() {
+        if storage == nil || live == used { return }
+        resize(slots: DictObj.slots(for: Int(live)))
+    }
+
+    final func removeAll() {
+        storage?.deallocate()
+        storage = nil
+        indexSize = 0; used = 0; live = 0
+        version &+= 1
+    }
+
+    /// Makes this dict a copy of `other` (same entries and order; its tombstones dropped).
+    final func copyContents(of other: DictObj, _ rt: Runtime) {
+        let before = DictObj.blockBytes(Int(indexSize))
+        removeAll()
+        defer { rt.heap.grew(by: DictObj.blockBytes(Int(indexSize)) &- before) }
+        guard let from = other.storage else { return }
+        if other.live != other.used {
+            // (Entry by entry, which leaves the tombstones out.)
+            resize(slots: DictObj.slots(for: Int(other.live)))
+            for i in 0..<Int(other.used) where !other.entryBase[i].key.isNull {
+                let e = other.entryBase[i]
+                append(e.key, hash: e.hash, e.value, slot: -1, nil)
+            }
+            return
+        }
+        let bytes = DictObj.blockBytes(Int(other.indexSize))
+        let block = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 8)
+        block.copyMemory(from: from, byteCount: bytes)
+        storage = block
+        indexSize = other.indexSize
+        used = other.used
+        live = other.live
+    }
+
+    /// The last live entry, if any (`popitem`).
+    final var lastLive: Int? {
+        var i = Int(used) &- 1
+        while i >= 0 && entryBase[i].key.isNull { i &-= 1 }
+        return i >= 0 ? i : nil
+    }
+
+    /// Live entries in order.
+    final var entries: [(key: Value, value: Value)] {
+        var out: [(key: Value, value: Value)] = []
+        out.reserveCapacity(count)
+        for i in 0..<Int(used) where !entryBase[i].key.isNull { out.append((entryBase[i].key, entryBase[i].value)) }
+        return out
+    }
+    final var liveKeys: [Value] {
+        var out: [Value] = []
+        out.reserveCapacity(count)
+        for i in 0..<Int(used) where !entryBase[i].key.isNull { out.append(entryBase[i].key) }
+        return out
+    }
+}
