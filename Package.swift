@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(name: "EmbedDemo", dependencies: ["Aso"], path: "Examples/EmbedDemo"),
 
         .testTarget(name: "AsoSyntaxTests", dependencies: ["AsoSyntax"]),
-        .testTarget(name: "AsoRuntimeTests", dependencies: ["AsoRuntime", "AsoBytecode"]),
+        .testTarget(name: "AsoRuntimeTests", dependencies: ["AsoRuntime", "AsoBytecode", .product(name: "BigInt", package: "BigInt")]),
         .testTarget(name: "AsoHTTPTests", dependencies: ["Aso", "AsoHTTP",
                                                         .product(name: "NIOCore", package: "swift-nio"),
                                                         .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -12,6 +12,44 @@ extension Runtime {
         return Value(heap.register(BigIntObj(b, type: types.int)))
     }
 
+    /// An int value from the kernels' form, inline when it fits.
+    @inline(__always) func makeInt(_ w: BigWords) -> Value {
+        if let i = w.int { return .int(i) }
+        return Value(heap.register(BigIntObj(words: w.words, negative: w.negative, type: types.int)))
+    }
+
+    /// The value in the kernels' form, for ints, bools and big ints.
+    func bigWords(_ v: Value) -> BigWords? {
+        switch v {
+        case .int(let i): return BigWords(i)
+        case .bool(let b): return BigWords(b ? 1 : 0)
+        case .object(let u):
+            return u._withUnsafeGuaranteedRef { o in o.kind == .bigint ? unsafeDowncast(o, to: BigIntObj.self).words : nil }
+        default: return nil
+        }
+    }
+
+    /// `+`, `-`, `*`, `//` and `%` of two ints of which one at least is big, on the words
+    /// (`BigKernels`); nil for other operators and operands.
+    private func wordArithmetic(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value? {
+        switch op {
+        case .add, .subtract, .multiply, .floorDivide, .remainder: break
+        default: return nil
+        }
+        guard let x = bigWords(a), let y = bigWords(b) else { return nil }
+        switch op {
+        case .add: return makeInt(BigKernels.add(x, y))
+        case .subtract: return makeInt(BigKernels.subtract(x, y))
+        case .multiply:
+            try checkAllocation((x.words.count &+ y.words.count) &* 8, elementSize: 1)
+            return makeInt(BigKernels.multiply(x, y))
+        default:
+            if y.words.isEmpty { throw zeroDivision(op == .remainder ? "integer modulo by zero" : "integer division or modulo by zero") }
+            let (q, r) = BigKernels.floorDivMod(x, y)
+            return makeInt(op == .floorDivide ? q : r)
+        }
+    }
+
     /// The value as a big int, for ints and bools.
     func bigValue(_ v: Value) -> BigInt? {
         switch v {
@@ -178,6 +216,7 @@ extension Runtime {
             default: break   // `@` (never an in-place form: `binaryOp` passes the plain operator)
             }
         }
+        if let v = try wordArithmetic(op, a, b) { return v }
         guard let x = bigValue(a), let y = bigValue(b) else { throw unsupported(op, a, b, inplace: false) }
         switch op {
         case .add: return makeInt(x + y)
