@@ -653,16 +653,13 @@ extension Runtime {
         if !typeOf(this).isSubtype(of: c) && !(this.asType?.isSubtype(of: c) ?? false) {
             throw typeError("super(type, obj): obj must be an instance or subtype of type")
         }
-        let s = heap.register(InstanceObj(type: types.superType))
-        s.attributes["__thisclass__"] = Value(c)
-        s.attributes["__self__"] = this
-        return Value(s)
+        return Value(heap.register(SuperObj(thisClass: c, this: this, type: types.superType)))
     }
 
-    /// `super().name`: looks along the method resolution order of the receiver's class (or of
-    /// the receiver, for a class method), past the class that called super().
-    func superAttribute(_ s: InstanceObj, _ name: String) throws -> Value? {
-        guard let c = s.attributes["__thisclass__"]?.asType, let this = s.attributes["__self__"] else { return nil }
+    /// What `super().name` finds: the value in the class after the caller's in the receiver's
+    /// method resolution order, and the class whose order was searched; nil when no class has it.
+    func superLookup(_ s: SuperObj, _ name: String) -> (value: Value, start: TypeObject)? {
+        let c = s.thisClass.object, this = s.this
         let start: TypeObject
         if typeOf(this).isSubtype(of: c) {
             start = typeOf(this)
@@ -673,18 +670,25 @@ extension Runtime {
         }
         // The class after `c` in `start`'s method resolution order that has the name (a chain of
         // single bases is walked as it is, without building the order as an array).
-        var found: Value? = nil
         if let mro = start.mroList {
             guard let at = mro.firstIndex(where: { $0 === c }) else { return nil }
-            for x in mro[(at + 1)...] { if let v = x.dict[name] { found = v; break } }
-        } else {
-            var t: TypeObject? = start
-            while let x = t, x !== c { t = x.base }
-            guard t != nil else { return nil }
-            t = c.base
-            while let x = t { if let v = x.dict[name] { found = v; break }; t = x.base }
+            for x in mro[(at + 1)...] { if let v = x.dict[name] { return (v, start) } }
+            return nil
         }
-        if let v = found {
+        var t: TypeObject? = start
+        while let x = t, x !== c { t = x.base }
+        guard t != nil else { return nil }
+        t = c.base
+        while let x = t { if let v = x.dict[name] { return (v, start) }; t = x.base }
+        return nil
+    }
+
+    /// `super().name`: looks along the method resolution order of the receiver's class (or of
+    /// the receiver, for a class method), past the class that called super().
+    func superAttribute(_ i: InstanceObj, _ name: String) throws -> Value? {
+        guard let s = i as? SuperObj else { return nil }
+        let this = s.this
+        if let (v, start) = superLookup(s, name) {
             if v.asObject(.native, NativeFunctionObj.self) != nil {
                 // `__new__` is a static method: never bound.
                 if name == "__new__" { return v }
@@ -693,8 +697,13 @@ extension Runtime {
             let instance: Value? = start === typeOf(this) ? this : nil
             return try bindClassAttribute(v, instance: instance, owner: start)
         }
-        if name == "__class__" { return Value(types.superType) }
-        return nil
+        switch name {
+        case "__class__": return Value(types.superType)
+        case "__thisclass__": return Value(s.thisClass.object)
+        case "__self__": return this
+        case "__self_class__": return Value(this.asType.flatMap { t in t.isSubtype(of: s.thisClass.object) ? t : nil } ?? typeOf(this))
+        default: return nil
+        }
     }
 
     func installClassSupport() {

@@ -18,6 +18,28 @@ class InstanceObj: Obj {
     }
 }
 
+/// A `super()` object: the class whose method called it and the receiver, as fields (a script
+/// reads them as `__thisclass__` and `__self__`). Tagged in `aux8`, so the method cache finds it
+/// without a dynamic cast.
+final class SuperObj: InstanceObj {
+    let thisClass: Ref<TypeObject>
+    let this: Value
+    static let tag: UInt8 = 2
+
+    init(thisClass: TypeObject, this: Value, type: __shared TypeObject) {
+        self.thisClass = Ref(thisClass)
+        self.this = this
+        super.init(type: type)
+        aux8 = SuperObj.tag
+    }
+
+    override func trace(_ t: inout Tracer) {
+        super.trace(&t)
+        t.mark(Value(thisClass.object))
+        t.mark(this)
+    }
+}
+
 /// An instance of a script subclass of `int` or `float` (`class Celsius(float)`): an instance
 /// whose number is `core` (an inline int or float, or a big int object). It has
 /// `Obj.subclassFlag`, which no other instance has, so the operations find its number after the

@@ -88,11 +88,18 @@ extension Runtime {
             // an unchanged class: the same function again.
             let instanceEntry = code.attrCache + (ip &- 1)
             if case .object(let u) = obj, let s = instanceEntry.pointee.shape,
-               instanceEntry.pointee.epoch == hot.pointee.typeEpoch,
+               instanceEntry.pointee.epoch == hot.pointee.typeEpoch, instanceEntry.pointee.next == nil,
                u._withUnsafeGuaranteedRef({ o in
                    o.kind == .instance && unsafeDowncast(o, to: InstanceObj.self).attributes.shapeAddress == s
                }) {
                 sp.pointee = obj
+                (sp - 1).pointee = instanceEntry.pointee.method
+                return true
+            }
+            // `super().name(...)`: the method found last time for the same calling class and
+            // receiver class (see `learnSuperMethod`).
+            if instanceEntry.pointee.next != nil, let this = cachedSuperReceiver(obj, instanceEntry) {
+                sp.pointee = this
                 (sp - 1).pointee = instanceEntry.pointee.method
                 return true
             }
@@ -131,7 +138,10 @@ extension Runtime {
         try codeRef._withUnsafeGuaranteedRef { code in
             let obj = (sp - 1).pointee
             let instanceEntry = code.attrCache + (ip &- 1)
-            if let m = methodLookup(obj, code.nameValues[arg]) {
+            if let this = learnSuperMethod(obj, code.nameValues[arg], instanceEntry) {
+                sp.pointee = this
+                (sp - 1).pointee = instanceEntry.pointee.method
+            } else if let m = methodLookup(obj, code.nameValues[arg]) {
                 code.methodCache[ip &- 1] = MethodCacheEntry(type: typeKey(obj), epoch: hot.pointee.typeEpoch, method: m)
                 sp.pointee = obj
                 (sp - 1).pointee = m
@@ -142,7 +152,7 @@ extension Runtime {
                     let shape = inst.attributes.shape, epoch = hot.pointee.typeEpoch
                     // The entry held another shape: the site is polymorphic, so keep both.
                     if let old = instanceEntry.pointee.shape, !instanceEntry.pointee.method.isNull,
-                       old != Unmanaged.passUnretained(shape).toOpaque() {
+                       instanceEntry.pointee.next == nil, old != Unmanaged.passUnretained(shape).toOpaque() {
                         let poly = code.attrPoly + (ip &- 1)
                         if instanceEntry.pointee.epoch == epoch { AttrPolyCache.learn(poly, instanceEntry.pointee) }
                         AttrPolyCache.learn(poly, shape, 0, epoch: epoch, method: f)
@@ -159,6 +169,38 @@ extension Runtime {
                 Runtime.learnModuleLoad(obj, code.nameValues[arg], attr, instanceEntry)
             }
         }
+    }
+
+    /// The receiver of a `super()` object whose calling class and receiver class are those of
+    /// `entry` (filled by `learnSuperMethod`) in this type epoch; nil otherwise. (Out of line, so
+    /// that the method cache's instance path stays small enough to inline.)
+    @inline(never)
+    func cachedSuperReceiver(_ obj: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) -> Value? {
+        guard let thisShape = entry.pointee.next, let shape = entry.pointee.shape,
+              entry.pointee.epoch == hot.pointee.typeEpoch, case .object(let u) = obj else { return nil }
+        return u._withUnsafeGuaranteedRef { o -> Value? in
+            guard o.kind == .instance, o.aux8 == SuperObj.tag else { return nil }
+            let sup = unsafeDowncast(o, to: SuperObj.self)
+            guard sup.thisClass.borrow({ Unmanaged.passUnretained($0.instanceShape).toOpaque() }) == thisShape,
+                  Unmanaged.passUnretained(typeOf(sup.this).instanceShape).toOpaque() == shape else { return nil }
+            return sup.this
+        }
+    }
+
+    /// `super().name(...)` where the name is a plain function (or a builtin class's method) and the
+    /// receiver an instance of the class whose order was searched: fills `entry` with the method,
+    /// keyed by the root shapes of the receiver's class (`shape`) and of the calling class
+    /// (`next`, which no instance method entry sets), and returns the receiver to call it with.
+    /// Nil for anything else (the general path binds or fails as CPython's `super` does).
+    func learnSuperMethod(_ obj: Value, _ nameValue: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) -> Value? {
+        guard case .object(let u) = obj, u._withUnsafeGuaranteedRef({ $0.kind == .instance && $0.aux8 == SuperObj.tag }),
+              let name = nameValue.asStr?.value, name != "__new__" else { return nil }
+        let s = unsafeDowncast(u.takeUnretainedValue(), to: SuperObj.self)
+        guard let (v, start) = superLookup(s, name), start === typeOf(s.this), case .object(let f) = v,
+              f._withUnsafeGuaranteedRef({ $0.kind == .function || $0.kind == .native }) else { return nil }
+        entry.pointee.fill(shape: start.instanceShape, slot: 0, next: s.thisClass.object.instanceShape,
+                           epoch: hot.pointee.typeEpoch, method: v)
+        return s.this
     }
 
     /// The value in global slot `slot` of a module (from an attribute cache entry).
