@@ -268,7 +268,13 @@ extension Runtime {
                 case "__cause__": e.cause = value; e.suppressContext = true
                 case "__context__": e.context = value
                 case "__suppress_context__": e.suppressContext = try truthy(value)
-                default: e.attributes[name] = value
+                default:
+                    // A script class's `__setattr__`, properties and descriptors come first.
+                    if o.type.moduleName != nil {
+                        try setInstanceAttribute(obj, name, value) { e.attributes[name] = $0 }
+                    } else {
+                        e.attributes[name] = value
+                    }
                 }
                 return
             case .function:

@@ -68,7 +68,7 @@ extension Runtime {
                 return
             }
             let obj = (sp + 1).pointee
-            let before = obj.asObject(.instance, InstanceObj.self)?.attributes.shape
+            let before = obj.asObject(.instance, InstanceObj.self)?.attributes.shape ?? Runtime.exceptionShape(obj)
             Runtime.saveState(fp, ip, sp + 2, fiber)
             try setAttribute(obj, code.nameValues[arg], sp.pointee)
             if let before { learnStore(obj, code.nameValues[arg], before, entry, poly: code.attrPoly + (ip &- 1)) }
@@ -220,6 +220,13 @@ extension Runtime {
     func learnLoad(_ obj: Value, _ name: Value, _ value: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>,
                    poly: UnsafeMutablePointer<UnsafeMutablePointer<AttrPolyWay>?>) {
         Runtime.learnModuleLoad(obj, name, value, entry)
+        if let shape = Runtime.exceptionShape(obj) {
+            if attributeHooks(typeOf(obj)) & TypeObject.hookGetattribute == 0, let n = name.asStr?.value,
+               let slot = shape.slot(of: n) {
+                AttrPolyCache.learn(poly, shape, slot)
+            }
+            return
+        }
         guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
               attributeHooks(inst.type) & TypeObject.hookGetattribute == 0, let n = name.asStr?.value else { return }
         let shape = inst.attributes.shape
@@ -233,15 +240,32 @@ extension Runtime {
         entry.pointee.fill(shape: shape, slot: slot)
     }
 
+    /// `body` with the attribute table of an instance or an exception, the objects whose
+    /// attributes the caches serve; nil for other objects. (An exception's site is learned into
+    /// the polymorphic ways only, so the one-entry paths stay the instances' own.)
+    @inline(__always)
+    static func withCachedAttributes<R>(_ o: Obj, _ body: (inout AttributeTable) -> R?) -> R? {
+        switch o.kind {
+        case .instance: return body(&unsafeDowncast(o, to: InstanceObj.self).attributes)
+        case .exception: return body(&unsafeDowncast(o, to: ExceptionObj.self).attributes)
+        default: return nil
+        }
+    }
+
+    /// An exception's attribute shape (for the caches), nil for other values.
+    static func exceptionShape(_ v: Value) -> Shape? {
+        v.asObject(.exception, ExceptionObj.self)?.attributes.shape
+    }
+
     /// An attribute load through the polymorphic ways of its site (see `CodeObj.attrPoly`).
     @inline(never)
     static func polyLoad(_ p: UnsafeMutablePointer<AttrPolyWay>, _ obj: Value) -> Value? {
         guard case .object(let u) = obj else { return nil }
         return u._withUnsafeGuaranteedRef { o -> Value? in
-            guard o.kind == .instance else { return nil }
-            let inst = unsafeDowncast(o, to: InstanceObj.self)
-            guard let way = AttrPolyCache.way(p, inst.attributes.shapeAddress) else { return nil }
-            return inst.attributes.slots[way.pointee.slot]
+            Runtime.withCachedAttributes(o) { attributes -> Value? in
+                guard let way = AttrPolyCache.way(p, attributes.shapeAddress) else { return nil }
+                return attributes.slots[way.pointee.slot]
+            }
         }
     }
 
@@ -251,15 +275,15 @@ extension Runtime {
     static func polyStore(_ p: UnsafeMutablePointer<AttrPolyWay>, _ obj: Value, _ value: Value, epoch: Int) -> Bool {
         guard case .object(let u) = obj else { return false }
         return u._withUnsafeGuaranteedRef { o -> Bool in
-            guard o.kind == .instance else { return false }
-            let inst = unsafeDowncast(o, to: InstanceObj.self)
-            guard let way = AttrPolyCache.way(p, inst.attributes.shapeAddress), way.pointee.epoch == epoch else { return false }
-            if let next = way.pointee.next {
-                inst.attributes.append(value, movingTo: next)
-            } else {
-                inst.attributes.set(slot: way.pointee.slot, value)
-            }
-            return true
+            Runtime.withCachedAttributes(o) { attributes -> Bool? in
+                guard let way = AttrPolyCache.way(p, attributes.shapeAddress), way.pointee.epoch == epoch else { return nil }
+                if let next = way.pointee.next {
+                    attributes.append(value, movingTo: next)
+                } else {
+                    attributes.set(slot: way.pointee.slot, value)
+                }
+                return true
+            } ?? false
         }
     }
 
@@ -281,22 +305,27 @@ extension Runtime {
     /// that added the name, when the class has no property that could intercept the store.
     func learnStore(_ obj: Value, _ name: Value, _ before: Shape, _ entry: UnsafeMutablePointer<AttrCacheEntry>,
                     poly: UnsafeMutablePointer<UnsafeMutablePointer<AttrPolyWay>?>) {
-        guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
+        let exceptionAfter = Runtime.exceptionShape(obj)
+        let instance = obj.asObject(.instance, InstanceObj.self)
+        guard exceptionAfter != nil || (instance != nil && !(instance?.hasType(types.superType) ?? true)),
               let n = name.asStr?.value else { return }
-        let t = inst.type, epoch = hot.pointee.typeEpoch
+        let t = typeOf(obj), epoch = hot.pointee.typeEpoch
         // (A class with properties caches the stores of names that are not properties: the entry
         // is good until a class changes, which bumps the epoch.)
         let hooks = attributeHooks(t)
         if hooks & TypeObject.hookSetattr != 0 { return }
         if hooks & TypeObject.hookDescriptor != 0, let d = t.lookup(n), isDataDescriptor(d) { return }
-        let after = inst.attributes.shape
-        guard let slot = after.slot(of: n) else { return }
+        guard let after = exceptionAfter ?? instance?.attributes.shape, let slot = after.slot(of: n) else { return }
         let next: Shape?
         if after === before {
             next = nil
         } else if before.isShared, after.isShared, slot == before.count, after.count == before.count + 1 {
             next = after
         } else {
+            return
+        }
+        if exceptionAfter != nil {
+            AttrPolyCache.learn(poly, before, slot, next: next, epoch: epoch)
             return
         }
         // The entry held another shape: the site is polymorphic, so keep both.
