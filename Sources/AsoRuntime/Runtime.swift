@@ -100,6 +100,8 @@ package final class Runtime {
     var ellipsis: Value = .none
     /// Interned strings (names, constants, one-character strings); see `intern`.
     var interned: [String: StrObj] = [:]
+    /// The one-character ASCII strings by code (interned, so rooted there), made on first use.
+    var asciiCharacters = [Value](repeating: .null, count: 128)
     /// Counters the dispatch loop touches on every call, behind a pointer so that updating them
     /// needs no exclusivity check.
     let hot: UnsafeMutablePointer<HotCounters>

@@ -144,7 +144,7 @@ extension Runtime {
                 return newIterator(.native(next: { rt in
                     if i <= 0 { return nil }
                     i -= 1
-                    return rt.intern(s.character(at: i))
+                    return rt.character(s, at: i)
                 }, traced: [seq]), type: types.reversed)
             case .bytes:
                 return newIterator(.values(unsafeDowncast(o, to: BytesObj.self).bytes.reversed().map { .int(Int($0)) }),

@@ -74,7 +74,11 @@ extension Runtime {
             guard let me = a[0].asStr else { return nil }
             if a.count == 1 || (a.count == 2 && a[1].isNone) {
                 guard me.isASCII else { return nil }
-                return rt.newList(asciiWhitespaceSplit(me.value).map { rt.newStr($0) })
+                var parts: [Value] = []
+                withUTF8(me.value) { bytes in
+                    forEachASCIIWord(bytes) { parts.append(rt.newStr(utf8: $0, ascii: true)) }
+                }
+                return rt.newList(parts)
             }
             guard a.count == 2, let sep = a[1].asStr, !sep.value.isEmpty else { return nil }
             var parts: [Value] = []
@@ -289,22 +293,18 @@ private func findBytes(_ s: String, _ p: String, _ lo: Int, _ hi: Int, reverse: 
 
 private func isASCIISpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F) }
 
-/// `s.split()` for an ASCII string: runs of whitespace separate, leading/trailing ignored.
-private func asciiWhitespaceSplit(_ s: String) -> [String] {
-    var out: [String] = []
-    var u = Array(s.utf8)
-    let n = u.count
-    u.withUnsafeMutableBufferPointer { b in
-        var i = 0
-        while i < n {
-            while i < n && isASCIISpace(b[i]) { i += 1 }
-            if i == n { break }
-            let start = i
-            while i < n && !isASCIISpace(b[i]) { i += 1 }
-            out.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
-        }
+/// `s.split()` for an ASCII string: calls `body` with each run of non-whitespace bytes (runs of
+/// whitespace separate; leading and trailing whitespace is ignored).
+private func forEachASCIIWord(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    let n = b.count
+    var i = 0
+    while i < n {
+        while i < n && isASCIISpace(b[i]) { i &+= 1 }
+        if i == n { break }
+        let start = i
+        while i < n && !isASCIISpace(b[i]) { i &+= 1 }
+        body(UnsafeBufferPointer(rebasing: b[start..<i]))
     }
-    return out
 }
 
 /// Calls `body` with each piece of `s` between occurrences of the non-empty separator `sep`

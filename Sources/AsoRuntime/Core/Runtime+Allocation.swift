@@ -18,6 +18,20 @@ extension Runtime {
         return newStr(s)
     }
 
+    /// `s[i]` (0 <= i < s.count): the interned one-character string; for an ASCII string, by
+    /// its byte, without hashing the text.
+    @inline(__always) func character(_ s: StrObj, at i: Int) -> Value {
+        if s.isASCII {
+            let b = Int(withUTF8(s.value) { $0[i] } & 0x7F)
+            let known = asciiCharacters[b]
+            if !known.isNull { return known }
+            let made = intern(String(UnicodeScalar(UInt8(b))))
+            asciiCharacters[b] = made
+            return made
+        }
+        return intern(s.character(at: i))
+    }
+
     /// A string shared by every use of the same text (for names and constants).
     func intern(_ s: String) -> Value {
         if let o = interned[s] { return Value(o) }

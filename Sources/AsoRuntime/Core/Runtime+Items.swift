@@ -126,7 +126,7 @@ extension Runtime {
                 return newStr(String(out))
             }
             let i = try normalize(key, str.count, "string", "str")
-            return intern(str.character(at: i))
+            return character(str, at: i)
         case .dict:
             let d = unsafeDowncast(o, to: DictObj.self)
             if let v = try d.get(key, self) { return v }

@@ -150,7 +150,7 @@ extension Runtime {
         case .tuple(let r):
             if let v = r.borrow({ t in i < t.items.count ? t.items[i] : nil }) { it.index = i + 1; return v }
         case .str(let r):
-            if let c = r.borrow({ s in i < s.count ? s.character(at: i) : nil }) { it.index = i + 1; return intern(c) }
+            if let c = r.borrow({ s in i < s.count ? character(s, at: i) : nil }) { it.index = i + 1; return c }
         case .bytes(let r):
             if let v = r.borrow({ b in i < b.bytes.count ? Value.int(Int(b.bytes[i])) : nil }) { it.index = i + 1; return v }
         case .range(let r):
