@@ -76,6 +76,17 @@ extension Runtime {
     /// `min(...)` (`<`) and `max(...)` (`>`): one iterable or several arguments,
     /// with `key=` and (for an iterable) `default=`.
     func minMax(_ args: Args, _ name: String, op: ComparisonOperator) throws -> Value {
+        // `max(a, b)`, `min(lo, x, hi)`: the arguments compared in place.
+        if args.keywords.isEmpty && args.count >= 2 {
+            // (Rooted: a comparison may run script code, and a native's caller may hold the
+            // arguments only in Swift.)
+            let base = tempRoots.count
+            tempRoots.append(contentsOf: args.positional)
+            defer { tempRoots.removeLast(tempRoots.count - base) }
+            var best = args[0]
+            for i in 1..<args.count where try truthy(try compare(args[i], best, op)) { best = args[i] }
+            return best
+        }
         try checkKeywords(args, ["key", "default"], name)
         if args.count == 0 { throw typeError("\(name) expected at least 1 argument, got 0") }
         let key = args.keyword("key") ?? .none

@@ -17,6 +17,12 @@ extension Runtime {
             if let v = own { return v }
         }
         let name = nameValue.asStr?.value ?? ""
+        // A function's own attribute (`wrapper.calls`), looked up by the name's string object;
+        // the dunder names are the function's fields first.
+        if let f = obj.asObject(.function, FunctionObj.self), let d = f.dict, !name.hasPrefix("__"),
+           let v = try d.get(nameValue, self) {
+            return v
+        }
         if let v = try findAttribute(obj, name) { return v }
         throw noAttribute(obj, name)
     }
