@@ -1,13 +1,21 @@
-// Dicts: entries in insertion order plus an open-addressing index over them, in one block of raw
+// Dicts: entries in insertion order plus an open-addressing index over them, in two blocks of raw
 // memory that the dict owns.
 //
-// One idea: as CPython's, a dict's storage is a probe table of entry numbers followed by the
-// entries themselves (hash, key, value), in insertion order, which is also the iteration order.
-// Deleting an entry leaves `.null` in its key (a tombstone the probe walks past); growing
-// compacts. The block is plain memory (values are POD), so reading it costs no reference
-// counting, copying a dict is one `memcpy`, and a small dict is two allocations (the object and
-// its block). Hashing and equality come from the runtime, since they follow Python's rules
-// (1 == 1.0 == True) and may call script code, so every lookup can throw.
+// One idea: as CPython's, a dict's storage is a probe table of entry numbers and the entries
+// themselves (hash, key, value), in insertion order, which is also the iteration order. Deleting
+// an entry leaves `.null` in its key (a tombstone the probe walks past); rebuilding the probe
+// table compacts. The blocks are plain memory (values are POD), so reading them costs no
+// reference counting and copying a dict is a `memcpy`. The entries grow by `realloc` as they are
+// added (by half again, up to what the probe table allows), apart from the probe table, so a
+// dict holds little more than its entries and growing a large one moves no memory twice.
+// Hashing and equality come from the runtime, since they follow Python's rules (1 == 1.0 ==
+// True) and may call script code, so every lookup can throw.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One entry of a dict: the key's hash, the key (`.null` once deleted) and its value.
 struct DictEntry {
@@ -17,11 +25,15 @@ struct DictEntry {
 }
 
 class DictObj: Obj {
-    /// The probe table (`indexSize` Int32s: -1 empty, otherwise an entry number) followed by room
-    /// for `capacity` entries; nil until the first entry is added.
-    @exclusivity(unchecked) private final var storage: UnsafeMutableRawPointer?
+    /// The probe table: `indexSize` Int32s, -1 empty, otherwise an entry number; nil until the
+    /// first entry is added (then `entryBlock` is nil too).
+    @exclusivity(unchecked) private final var indexBlock: UnsafeMutablePointer<Int32>?
+    /// Room for `entryCapacity` entries.
+    @exclusivity(unchecked) private final var entryBlock: UnsafeMutablePointer<DictEntry>?
     /// Slots in the probe table: a power of two, at least 8 (0 without storage).
     @exclusivity(unchecked) private final var indexSize: Int32 = 0
+    /// Entries the entry block has room for (at most `capacity(indexSize)`).
+    @exclusivity(unchecked) private final var entryCapacity: Int32 = 0
     /// Entries used, deleted ones included (the next entry goes at this number).
     @exclusivity(unchecked) private final var used: Int32 = 0
     /// Live (non-deleted) entries.
@@ -31,7 +43,10 @@ class DictObj: Obj {
 
     init(type: __shared TypeObject) { super.init(kind: .dict, type: type) }
 
-    deinit { storage?.deallocate() }
+    deinit {
+        free(indexBlock)
+        free(entryBlock)
+    }
 
     /// The number of items (`len(d)`).
     @inline(__always) final var count: Int { Int(live) }
@@ -40,17 +55,25 @@ class DictObj: Obj {
 
     /// Entries a probe table of `size` slots holds (two thirds of it, as CPython's).
     @inline(__always) private static func capacity(_ size: Int) -> Int { (size << 1) / 3 }
-    /// Bytes of the block for a probe table of `size` slots.
-    @inline(__always) private static func blockBytes(_ size: Int) -> Int {
-        size &* MemoryLayout<Int32>.stride &+ capacity(size) &* MemoryLayout<DictEntry>.stride
+    /// Bytes of the two blocks.
+    @inline(__always) private final var storageBytes: Int {
+        Int(indexSize) &* MemoryLayout<Int32>.stride &+ Int(entryCapacity) &* MemoryLayout<DictEntry>.stride
     }
 
-    @inline(__always) private final var indices: UnsafeMutablePointer<Int32> {
-        storage.unsafelyUnwrapped.assumingMemoryBound(to: Int32.self)
-    }
+    @inline(__always) private final var indices: UnsafeMutablePointer<Int32> { indexBlock.unsafelyUnwrapped }
     /// The entries (valid for `0..<entryCount`).
-    @inline(__always) final var entryBase: UnsafeMutablePointer<DictEntry> {
-        (storage.unsafelyUnwrapped + Int(indexSize) &* MemoryLayout<Int32>.stride).assumingMemoryBound(to: DictEntry.self)
+    @inline(__always) final var entryBase: UnsafeMutablePointer<DictEntry> { entryBlock.unsafelyUnwrapped }
+
+    /// `block` resized to `bytes` (a new block for nil). Memory the system cannot give stops the
+    /// process as the standard library's allocation does.
+    private static func reallocate(_ block: UnsafeMutableRawPointer?, _ bytes: Int, keeping kept: Int) -> UnsafeMutableRawPointer {
+        if let b = realloc(block, bytes) { return b }
+        let b = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 16)
+        if let old = block {
+            b.copyMemory(from: old, byteCount: kept)
+            free(old)
+        }
+        return b
     }
 
     /// The key of entry `i` (0 <= i < entryCount; `.null` when deleted).
@@ -80,7 +103,7 @@ class DictObj: Obj {
             t.mark(e[i].value)
         }
     }
-    override var estimatedSize: Int { 64 &+ DictObj.blockBytes(Int(indexSize)) }
+    override var estimatedSize: Int { 80 &+ storageBytes }
 
     // MARK: Probing
 
@@ -106,7 +129,7 @@ class DictObj: Obj {
     /// (-1 when the dict has no storage).
     @inline(__always)
     final func probe(_ key: Value, hash: Int, _ rt: Runtime) throws -> Probe {
-        if storage == nil { return .missing(slot: -1) }
+        if indexBlock == nil { return .missing(slot: -1) }
         if let p = probePlain(key, hash: hash) { return p }
         return try probeCalling(key, hash: hash, rt)
     }
@@ -134,7 +157,7 @@ class DictObj: Obj {
     /// `probe` through the runtime's `equals`. A key's `__eq__` may change the dict (clear it,
     /// remove the entry, make it grow): then the search starts again, as CPython's does.
     private final func probeCalling(_ key: Value, hash: Int, _ rt: Runtime) throws -> Probe {
-        let block = storage
+        let block = indexBlock, entries = entryBlock
         let mask = Int(indexSize) &- 1
         var changed = false
         let found = try DictObj.probeSequence(hash, mask: mask) { i -> Probe? in
@@ -145,7 +168,7 @@ class DictObj: Obj {
             if k.isNull { return nil }
             if k.isIdentical(to: key) { return .found(ix) }
             let same = try rt.equals(k, key)
-            if storage != block || Int(indexSize) &- 1 != mask || ix >= Int(used) || !entryBase[ix].key.isIdentical(to: k) {
+            if indexBlock != block || entryBlock != entries || Int(indexSize) &- 1 != mask || ix >= Int(used) || !entryBase[ix].key.isIdentical(to: k) {
                 changed = true
                 return .missing(slot: -1)
             }
@@ -185,15 +208,20 @@ class DictObj: Obj {
     /// for it (-1: none known).
     private final func append(_ key: Value, hash: Int, _ value: Value, slot: Int, _ rt: Runtime?) {
         var slot = slot
-        if storage == nil || Int(used) >= DictObj.capacity(Int(indexSize)) {
-            // CPython's growth: a table for three times the live entries (which compacts).
-            let before = DictObj.blockBytes(Int(indexSize))
+        let before = storageBytes
+        if indexBlock == nil || Int(used) >= DictObj.capacity(Int(indexSize)) {
+            // CPython's growth: a probe table for three times the live entries (which compacts).
             var size = 8
             while size < Int(live) &* 3 { size <<= 1 }
-            resize(slots: size)
-            rt?.heap.grew(by: DictObj.blockBytes(Int(indexSize)) &- before)
+            rebuildIndex(slots: size)
             slot = -1
         }
+        if Int(used) >= Int(entryCapacity) {
+            // Half as many again, within what the probe table allows.
+            let room = min(DictObj.capacity(Int(indexSize)), max(Int(used) &+ Int(used) >> 1, 4))
+            reserveEntries(max(room, Int(used) &+ 1))
+        }
+        rt?.heap.grew(by: storageBytes &- before)
         if slot < 0 {
             let ind = indices
             slot = DictObj.probeSequence(hash, mask: Int(indexSize) &- 1) { i in ind[i] < 0 ? i : nil }
@@ -206,6 +234,14 @@ class DictObj: Obj {
         version &+= 1
     }
 
+    /// Makes room for `n` entries in the entry block (`n >= used`).
+    private final func reserveEntries(_ n: Int) {
+        let stride = MemoryLayout<DictEntry>.stride
+        let raw = DictObj.reallocate(entryBlock.map { UnsafeMutableRawPointer($0) }, n &* stride, keeping: Int(used) &* stride)
+        entryBlock = raw.bindMemory(to: DictEntry.self, capacity: n)
+        entryCapacity = Int32(truncatingIfNeeded: n)
+    }
+
     /// The probe table's size for `n` entries: the smallest power of two, at least 8, that holds them.
     private static func slots(for n: Int) -> Int {
         var size = 8
@@ -213,30 +249,31 @@ class DictObj: Obj {
         return size
     }
 
-    /// Moves the live entries, in order, into a new block with a probe table of `size` slots
-    /// (a power of two that holds them).
-    private final func resize(slots size: Int) {
-        let block = UnsafeMutableRawPointer.allocate(byteCount: DictObj.blockBytes(size), alignment: 8)
-        let ind = block.assumingMemoryBound(to: Int32.self)
-        ind.initialize(repeating: -1, count: size)
-        let es = (block + size &* MemoryLayout<Int32>.stride).assumingMemoryBound(to: DictEntry.self)
+    /// Compacts the entries (in order, without tombstones) and makes a new probe table of `size`
+    /// slots (a power of two that holds them).
+    private final func rebuildIndex(slots size: Int) {
         var j = 0
-        if let old = storage {
-            let from = entryBase
-            for i in 0..<Int(used) where !from[i].key.isNull {
-                (es + j).initialize(to: from[i])
+        if let es = entryBlock {
+            for i in 0..<Int(used) where !es[i].key.isNull {
+                if i != j { es[j] = es[i] }
                 j &+= 1
             }
-            old.deallocate()
         }
+        free(indexBlock)
+        let ind = DictObj.reallocate(nil, size &* MemoryLayout<Int32>.stride, keeping: 0)
+            .bindMemory(to: Int32.self, capacity: size)
+        ind.initialize(repeating: -1, count: size)
         let mask = size &- 1
-        for ix in 0..<j {
-            let i = DictObj.probeSequence(es[ix].hash, mask: mask) { i in ind[i] < 0 ? i : nil }
-            ind[i] = Int32(truncatingIfNeeded: ix)
+        if let es = entryBlock {
+            for ix in 0..<j {
+                let i = DictObj.probeSequence(es[ix].hash, mask: mask) { i in ind[i] < 0 ? i : nil }
+                ind[i] = Int32(truncatingIfNeeded: ix)
+            }
         }
-        storage = block
+        indexBlock = ind
         indexSize = Int32(truncatingIfNeeded: size)
         used = Int32(truncatingIfNeeded: j)
+        // (Never more room than the new table allows; the block may be larger.)
     }
 
     /// Removes `key`; returns its value, or nil when absent.
@@ -256,36 +293,45 @@ class DictObj: Obj {
 
     /// Removes the tombstones (entry numbers change; the order stays).
     final func compact() {
-        if storage == nil || live == used { return }
-        resize(slots: DictObj.slots(for: Int(live)))
+        if indexBlock == nil || live == used { return }
+        rebuildIndex(slots: DictObj.slots(for: Int(live)))
     }
 
     final func removeAll() {
-        storage?.deallocate()
-        storage = nil
-        indexSize = 0; used = 0; live = 0
+        free(indexBlock)
+        free(entryBlock)
+        indexBlock = nil
+        entryBlock = nil
+        indexSize = 0; entryCapacity = 0; used = 0; live = 0
         version &+= 1
     }
 
     /// Makes this dict a copy of `other` (same entries and order; its tombstones dropped).
     final func copyContents(of other: DictObj, _ rt: Runtime) {
-        let before = DictObj.blockBytes(Int(indexSize))
+        let before = storageBytes
         removeAll()
-        defer { rt.heap.grew(by: DictObj.blockBytes(Int(indexSize)) &- before) }
-        guard let from = other.storage else { return }
+        defer { rt.heap.grew(by: storageBytes &- before) }
+        guard let fromIndex = other.indexBlock, let fromEntries = other.entryBlock else { return }
+        let n = Int(other.live)
+        reserveEntries(max(n, 1))
         if other.live != other.used {
             // (Entry by entry, which leaves the tombstones out.)
-            resize(slots: DictObj.slots(for: Int(other.live)))
-            for i in 0..<Int(other.used) where !other.entryBase[i].key.isNull {
-                let e = other.entryBase[i]
-                append(e.key, hash: e.hash, e.value, slot: -1, nil)
+            var j = 0
+            for i in 0..<Int(other.used) where !fromEntries[i].key.isNull {
+                (entryBase + j).initialize(to: fromEntries[i])
+                j &+= 1
             }
+            used = Int32(truncatingIfNeeded: j)
+            live = used
+            rebuildIndex(slots: DictObj.slots(for: j))
             return
         }
-        let bytes = DictObj.blockBytes(Int(other.indexSize))
-        let block = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 8)
-        block.copyMemory(from: from, byteCount: bytes)
-        storage = block
+        entryBase.initialize(from: fromEntries, count: n)
+        let size = Int(other.indexSize)
+        let ind = DictObj.reallocate(nil, size &* MemoryLayout<Int32>.stride, keeping: 0)
+            .bindMemory(to: Int32.self, capacity: size)
+        ind.initialize(from: fromIndex, count: size)
+        indexBlock = ind
         indexSize = other.indexSize
         used = other.used
         live = other.live
