@@ -110,28 +110,40 @@ enum BigKernels {
         return 0
     }
 
+    /// `l ± s` word by word into `out` (`l.count >= s.count`, `out` at least `l.count` long),
+    /// the carry or borrow rippling through `l`'s rest; returns the last carry or borrow.
+    @inline(__always)
+    private static func carryChain(_ l: UnsafeBufferPointer<Word>, _ s: UnsafeBufferPointer<Word>,
+                                   _ out: UnsafeMutableBufferPointer<Word>, subtract: Bool) -> Word {
+        @inline(__always) func step(_ x: Word, _ y: Word) -> (Word, Bool) {
+            subtract ? x.subtractingReportingOverflow(y) : x.addingReportingOverflow(y)
+        }
+        let n = l.count, m = s.count
+        var carry: Word = 0
+        var i = 0
+        while i < m {
+            let (r1, o1) = step(l[i], s[i])
+            let (r2, o2) = step(r1, carry)
+            out[i] = r2
+            carry = (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+            i &+= 1
+        }
+        while i < n {
+            let (r1, o1) = step(l[i], carry)
+            out[i] = r1
+            carry = o1 ? 1 : 0
+            i &+= 1
+        }
+        return carry
+    }
+
     static func addMagnitudes(_ a: [Word], _ b: [Word]) -> [Word] {
         let (long, short) = a.count >= b.count ? (a, b) : (b, a)
-        let n = long.count, m = short.count
+        let n = long.count
         return [Word](unsafeUninitializedCapacity: n &+ 1) { out, initialized in
             long.withUnsafeBufferPointer { l in
                 short.withUnsafeBufferPointer { s in
-                    var carry: Word = 0
-                    var i = 0
-                    while i < m {
-                        let (s1, o1) = l[i].addingReportingOverflow(s[i])
-                        let (s2, o2) = s1.addingReportingOverflow(carry)
-                        out[i] = s2
-                        carry = (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
-                        i &+= 1
-                    }
-                    // The carry ripples into the longer number's rest.
-                    while i < n {
-                        let (s1, o1) = l[i].addingReportingOverflow(carry)
-                        out[i] = s1
-                        carry = o1 ? 1 : 0
-                        i &+= 1
-                    }
+                    let carry = carryChain(l, s, out, subtract: false)
                     out[n] = carry
                     initialized = carry == 0 ? n : n &+ 1
                 }
@@ -141,26 +153,12 @@ enum BigKernels {
 
     /// `a - b` for `a >= b`.
     static func subtractMagnitudes(_ a: [Word], _ b: [Word]) -> [Word] {
-        let n = a.count, m = b.count
+        let n = a.count
         var top = 0
         let d = [Word](unsafeUninitializedCapacity: n) { out, initialized in
             a.withUnsafeBufferPointer { l in
                 b.withUnsafeBufferPointer { s in
-                    var borrow: Word = 0
-                    var i = 0
-                    while i < m {
-                        let (d1, b1) = l[i].subtractingReportingOverflow(s[i])
-                        let (d2, b2) = d1.subtractingReportingOverflow(borrow)
-                        out[i] = d2
-                        borrow = (b1 ? 1 : 0) &+ (b2 ? 1 : 0)
-                        i &+= 1
-                    }
-                    while i < n {
-                        let (d1, b1) = l[i].subtractingReportingOverflow(borrow)
-                        out[i] = d1
-                        borrow = b1 ? 1 : 0
-                        i &+= 1
-                    }
+                    _ = carryChain(l, s, out, subtract: true)
                     // Without the leading zero words.
                     top = n
                     while top > 0 && out[top &- 1] == 0 { top &-= 1 }
