@@ -48,11 +48,7 @@ enum BigKernels {
     static let schoolbookLimit = 48
 
     /// The words of a magnitude in the package's form, least significant first, no leading zeros.
-    static func words(_ x: BigUInt) -> [Word] {
-        var w = Array(x.words)
-        while let last = w.last, last == 0 { w.removeLast() }
-        return w
-    }
+    static func words(_ x: BigUInt) -> [Word] { trimmed(Array(x.words)) }
 
     /// `a` with its leading zero words removed.
     @inline(__always) private static func trimmed(_ a: [Word]) -> [Word] {

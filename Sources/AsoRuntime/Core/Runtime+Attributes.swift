@@ -239,6 +239,24 @@ extension Runtime {
         return nil
     }
 
+    /// `e.name = value` for an exception `e` (the value `obj`): its fields, else its own
+    /// attributes, where a script class's `__setattr__` (unless `generic`: `object.__setattr__`),
+    /// properties and descriptors come first.
+    func setExceptionAttribute(_ e: ExceptionObj, _ obj: Value, _ name: String, _ value: Value, generic: Bool = false) throws {
+        switch name {
+        case "args": e.args = newTuple(try iterateToArray(value))
+        case "__cause__": e.cause = value; e.suppressContext = true
+        case "__context__": e.context = value
+        case "__suppress_context__": e.suppressContext = try truthy(value)
+        default:
+            if e.type.moduleName != nil {
+                try setInstanceAttribute(obj, name, value, generic: generic) { e.attributes[name] = $0 }
+            } else {
+                e.attributes[name] = value
+            }
+        }
+    }
+
     func setAttribute(_ obj: Value, _ nameValue: Value, _ value: Value) throws {
         // Fast path: an instance of a class without properties, written without reference counting.
         if case .object(let u) = obj, case .object(let n) = nameValue {
@@ -268,20 +286,7 @@ extension Runtime {
                 try setInstanceAttribute(obj, name, value) { i.attributes[name] = $0 }
                 return
             case .exception:
-                let e = unsafeDowncast(o, to: ExceptionObj.self)
-                switch name {
-                case "args": e.args = newTuple(try iterateToArray(value))
-                case "__cause__": e.cause = value; e.suppressContext = true
-                case "__context__": e.context = value
-                case "__suppress_context__": e.suppressContext = try truthy(value)
-                default:
-                    // A script class's `__setattr__`, properties and descriptors come first.
-                    if o.type.moduleName != nil {
-                        try setInstanceAttribute(obj, name, value) { e.attributes[name] = $0 }
-                    } else {
-                        e.attributes[name] = value
-                    }
-                }
+                try setExceptionAttribute(unsafeDowncast(o, to: ExceptionObj.self), obj, name, value)
                 return
             case .function:
                 let f = unsafeDowncast(o, to: FunctionObj.self)

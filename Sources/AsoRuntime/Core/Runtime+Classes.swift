@@ -809,8 +809,8 @@ extension Runtime {
                 try rt.setInstanceAttribute(args[0], n, args[2], generic: true) { i.attributes[n] = $0 }
             } else if let s = rt.nativeSubclassInstance(args[0]) {
                 try rt.setInstanceAttribute(args[0], n, args[2], generic: true) { s.attributes[n] = $0 }
-            } else if let e = args[0].asException, e.type.moduleName != nil, !ExceptionObj.fieldNames.contains(n) {
-                try rt.setInstanceAttribute(args[0], n, args[2], generic: true) { e.attributes[n] = $0 }
+            } else if let e = args[0].asException {
+                try rt.setExceptionAttribute(e, args[0], n, args[2], generic: true)
             } else if let t = args[0].asType {
                 try rt.setTypeAttribute(t, n, args[2])
             } else {

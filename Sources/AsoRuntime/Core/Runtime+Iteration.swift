@@ -12,8 +12,8 @@ extension Runtime {
         }
     }
 
-    /// The index of the first live entry (not a deleted key) of a dict's or set's keys at or
-    /// after `i`, nil when there is none.
+    /// The index of the first live entry (not a deleted key) of a set's keys at or after `i`, nil
+    /// when there is none. (A dict's: `DictObj.nextLive`.)
     @inline(__always) static func liveEntry(_ keys: [Value], from i: Int) -> Int? {
         keys.withUnsafeBufferPointer { ks in
             var j = i

@@ -119,24 +119,16 @@ struct JSONEncoder {
         try enter(v)
         defer { leave(v) }
         // A snapshot of the entries (encoding a value may run script code that changes the dict).
-        var keys: [Value], values: [Value]
-        if !sortKeys {
-            let entries = d.entries
-            keys = entries.map(\.key)
-            values = entries.map(\.value)
-        } else {
+        var entries = d.entries
+        if sortKeys {
             var sorted = d.liveKeys
             try rt.sortValues(&sorted, key: .none, reverse: false)
-            var sortedValues: [Value] = []
-            sortedValues.reserveCapacity(sorted.count)
-            for k in sorted { sortedValues.append(try d.get(k, rt) ?? .none) }
-            keys = sorted
-            values = sortedValues
+            entries = try sorted.map { k in (k, try d.get(k, rt) ?? .none) }
         }
         out.append(UInt8(ascii: "{"))
         try newline(level + 1)
         var first = true
-        for (i, entryKey) in keys.enumerated() {
+        for (entryKey, value) in entries {
             let k = rt.plainNumber(entryKey)
             if !isKeyType(k) {
                 if skipKeys { continue }
@@ -146,7 +138,7 @@ struct JSONEncoder {
             first = false
             try appendKey(k)
             out.append(contentsOf: keySeparator)
-            try encode(values[i], level: level + 1)
+            try encode(value, level: level + 1)
         }
         try newline(level)
         out.append(UInt8(ascii: "}"))

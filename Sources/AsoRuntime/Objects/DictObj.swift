@@ -80,8 +80,6 @@ class DictObj: Obj {
     @inline(__always) final func key(at i: Int) -> Value { entryBase[i].key }
     /// The value of entry `i` (0 <= i < entryCount).
     @inline(__always) final func value(at i: Int) -> Value { entryBase[i].value }
-    /// Replaces the value of the live entry `i`.
-    @inline(__always) final func setValue(at i: Int, _ v: Value) { entryBase[i].value = v }
 
     /// The first live entry at or after `i`, if any.
     @inline(__always) final func nextLive(from i: Int) -> Int? {
@@ -222,10 +220,7 @@ class DictObj: Obj {
             reserveEntries(max(room, Int(used) &+ 1))
         }
         rt?.heap.grew(by: storageBytes &- before)
-        if slot < 0 {
-            let ind = indices
-            slot = DictObj.probeSequence(hash, mask: Int(indexSize) &- 1) { i in ind[i] < 0 ? i : nil }
-        }
+        if slot < 0 { slot = DictObj.emptySlot(hash, indices, size: Int(indexSize)) }
         let ix = Int(used)
         (entryBase + ix).initialize(to: DictEntry(hash: hash, key: key, value: value))
         indices[slot] = Int32(truncatingIfNeeded: ix)
@@ -263,17 +258,18 @@ class DictObj: Obj {
         let ind = DictObj.reallocate(nil, size &* MemoryLayout<Int32>.stride, keeping: 0)
             .bindMemory(to: Int32.self, capacity: size)
         ind.initialize(repeating: -1, count: size)
-        let mask = size &- 1
         if let es = entryBlock {
-            for ix in 0..<j {
-                let i = DictObj.probeSequence(es[ix].hash, mask: mask) { i in ind[i] < 0 ? i : nil }
-                ind[i] = Int32(truncatingIfNeeded: ix)
-            }
+            for ix in 0..<j { ind[DictObj.emptySlot(es[ix].hash, ind, size: size)] = Int32(truncatingIfNeeded: ix) }
         }
         indexBlock = ind
         indexSize = Int32(truncatingIfNeeded: size)
         used = Int32(truncatingIfNeeded: j)
-        // (Never more room than the new table allows; the block may be larger.)
+    }
+
+    /// The first empty slot on `hash`'s probe sequence in a probe table of `size` slots.
+    @inline(__always)
+    private static func emptySlot(_ hash: Int, _ ind: UnsafeMutablePointer<Int32>, size: Int) -> Int {
+        probeSequence(hash, mask: size &- 1) { i in ind[i] < 0 ? i : nil }
     }
 
     /// Removes `key`; returns its value, or nil when absent.

@@ -28,9 +28,6 @@ final class ExceptionObj: Obj {
     /// Other attributes (`e.code` of SystemExit, user attributes, ...).
     @exclusivity(unchecked) var attributes: AttributeTable
 
-    /// The attributes kept in fields rather than in `attributes`.
-    static let fieldNames: Set<String> = ["args", "__cause__", "__context__", "__suppress_context__", "__traceback__"]
-
     init(type: __shared TypeObject, args: Value) {
         self.args = args
         self.attributes = AttributeTable(root: type.instanceShape)

@@ -19,7 +19,8 @@ class InstanceObj: Obj {
 }
 
 /// A `super()` object: the class whose method called it and the receiver, as fields (a script
-/// reads them as `__thisclass__` and `__self__`). Tagged in `aux8`, so the method cache finds it
+/// reads them as `__thisclass__` and `__self__`). Tagged in `aux8` (a tag among instances; the
+/// queue and semaphore cores' tags are among `.other` objects), so the method cache finds it
 /// without a dynamic cast.
 final class SuperObj: InstanceObj {
     let thisClass: Ref<TypeObject>

@@ -305,17 +305,23 @@ extension Runtime {
     /// that added the name, when the class has no property that could intercept the store.
     func learnStore(_ obj: Value, _ name: Value, _ before: Shape, _ entry: UnsafeMutablePointer<AttrCacheEntry>,
                     poly: UnsafeMutablePointer<UnsafeMutablePointer<AttrPolyWay>?>) {
-        let exceptionAfter = Runtime.exceptionShape(obj)
-        let instance = obj.asObject(.instance, InstanceObj.self)
-        guard exceptionAfter != nil || (instance != nil && !(instance?.hasType(types.superType) ?? true)),
-              let n = name.asStr?.value else { return }
+        // Instances and exceptions (whose sites are learned into the polymorphic ways only).
+        let after: Shape, isException: Bool
+        if let s = Runtime.exceptionShape(obj) {
+            (after, isException) = (s, true)
+        } else if let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType {
+            (after, isException) = (inst.attributes.shape, false)
+        } else {
+            return
+        }
+        guard let n = name.asStr?.value else { return }
         let t = typeOf(obj), epoch = hot.pointee.typeEpoch
         // (A class with properties caches the stores of names that are not properties: the entry
         // is good until a class changes, which bumps the epoch.)
         let hooks = attributeHooks(t)
         if hooks & TypeObject.hookSetattr != 0 { return }
         if hooks & TypeObject.hookDescriptor != 0, let d = t.lookup(n), isDataDescriptor(d) { return }
-        guard let after = exceptionAfter ?? instance?.attributes.shape, let slot = after.slot(of: n) else { return }
+        guard let slot = after.slot(of: n) else { return }
         let next: Shape?
         if after === before {
             next = nil
@@ -324,7 +330,7 @@ extension Runtime {
         } else {
             return
         }
-        if exceptionAfter != nil {
+        if isException {
             AttrPolyCache.learn(poly, before, slot, next: next, epoch: epoch)
             return
         }
