@@ -90,7 +90,7 @@ extension Runtime {
                 try a.counted(rt, 1, 3)
                 let s = me.asBytes?.bytes ?? []
                 let (lo, hi) = try rt.adjustIndices(a.count > 1 ? a[1] : nil, a.count > 2 ? a[2] : nil, s.count)
-                let candidates = a[0].asTuple?.items ?? [a[0]]
+                let candidates = a[0].asTuple.map { Array($0.items) } ?? [a[0]]
                 for c in candidates {
                     guard let p = c.asBytes?.bytes else {
                         throw rt.typeError("\(name) first arg must be bytes or a tuple of bytes, not \(rt.typeName(c))")

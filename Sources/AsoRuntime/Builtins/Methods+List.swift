@@ -140,7 +140,7 @@ extension Runtime {
         let t = types.tuple
         defineMethod(t, "index") { rt, me, a in
             try a.positional(rt, 1, 3)
-            let items = me.asTuple?.items ?? []
+            let items = me.asTuple?.items ?? .empty
             let v = a[0]
             var lo = 0, hi = Int.max
             if a.count > 1 { lo = try rt.sliceIndexArgument(a[1]) }
@@ -158,7 +158,7 @@ extension Runtime {
         defineMethod(t, "count") { rt, me, a in
             let v = try a.one(rt)
             var n = 0
-            for x in me.asTuple?.items ?? [] where try x.isIdentical(to: v) || rt.equals(x, v) { n += 1 }
+            for x in me.asTuple?.items ?? .empty where try x.isIdentical(to: v) || rt.equals(x, v) { n += 1 }
             return .int(n)
         }
     }

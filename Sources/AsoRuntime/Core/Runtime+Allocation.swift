@@ -42,6 +42,11 @@ extension Runtime {
 
     @inline(__always) func newList(_ items: [Value]) -> Value { Value(heap.register(ListObj(items, type: types.list))) }
     @inline(__always) func newTuple(_ items: [Value]) -> Value { Value(heap.register(TupleObj(items, type: types.tuple))) }
+    @inline(__always) func newTuple(_ items: UnsafeBufferPointer<Value>) -> Value {
+        Value(heap.register(TupleObj(items, type: types.tuple)))
+    }
+    /// A pair, made without an array.
+    @inline(__always) func newTuple(_ a: Value, _ b: Value) -> Value { Value(heap.register(TupleObj(a, b, type: types.tuple))) }
     func newDict() -> DictObj { heap.register(DictObj(type: types.dict)) }
     func newSet(frozen: Bool = false) -> SetObj {
         heap.register(SetObj(frozen: frozen, type: frozen ? types.frozenset : types.set))

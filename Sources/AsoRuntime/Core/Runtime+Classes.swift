@@ -401,7 +401,7 @@ extension Runtime {
         guard let ns = args[2].asDict else {
             throw typeError("type.__new__() argument 3 must be dict, not \(typeName(args[2]))")
         }
-        let winner = try winningMetaclass(meta, bases.items)
+        let winner = try winningMetaclass(meta, Array(bases.items))
         if winner !== meta, winner.moduleName != nil, let f = winner.lookup("__new__"), f.asObject(.instance, InstanceObj.self) != nil {
             // A more derived metaclass with a `__new__` of its own makes the class (CPython's rule).
             let r = try call(Value(winner), args, keywords: keywords)
@@ -418,7 +418,7 @@ extension Runtime {
         if try copy.get(intern("__qualname__"), self) == nil {
             try copy.set(intern("__qualname__"), args[0], self)
         }
-        return try makeClass(meta: winner, name: name, bases: bases.items, namespace: copy, keywords: keywords)
+        return try makeClass(meta: winner, name: name, bases: Array(bases.items), namespace: copy, keywords: keywords)
     }
 
     /// The `__name__` of the module whose code runs now, if any.

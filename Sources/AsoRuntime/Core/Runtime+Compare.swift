@@ -211,7 +211,13 @@ extension Runtime {
         return s
     }
 
+    /// Two lists' items equal? (The arrays are copies, held here: a comparison that changes a list
+    /// leaves the buffers compared in place.)
     private func sequenceEquals(_ x: [Value], _ y: [Value]) throws -> Bool {
+        try x.withUnsafeBufferPointer { p in try y.withUnsafeBufferPointer { q in try sequenceEquals(p, q) } }
+    }
+
+    private func sequenceEquals(_ x: UnsafeBufferPointer<Value>, _ y: UnsafeBufferPointer<Value>) throws -> Bool {
         if x.count != y.count { return false }
         try enterRecursion(" in comparison")
         defer { depth -= 1 }
@@ -584,7 +590,7 @@ extension Runtime {
     }
 
     /// CPython 3.11's tuple hash (xxHash-based).
-    private func hashTuple(_ items: [Value]) throws -> Int {
+    private func hashTuple(_ items: UnsafeBufferPointer<Value>) throws -> Int {
         try enterRecursion("")
         defer { depth -= 1 }
         let p1: UInt64 = 11400714785074694791, p2: UInt64 = 14029467366897019727, p5: UInt64 = 2870177450012600261

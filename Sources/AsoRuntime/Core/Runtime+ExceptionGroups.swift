@@ -18,7 +18,7 @@ extension Runtime {
 
     func isExceptionGroup(_ e: ExceptionObj) -> Bool { e.type.isSubtype(of: exc.baseExceptionGroup) }
 
-    func groupMembers(_ e: ExceptionObj) -> [Value] { e.attributes["exceptions"]?.asTuple?.items ?? [] }
+    func groupMembers(_ e: ExceptionObj) -> [Value] { e.attributes["exceptions"]?.tupleArray ?? [] }
 
     func installExceptionGroupMethods() {
         let base = exc.baseExceptionGroup
@@ -91,7 +91,7 @@ extension Runtime {
         g.suppressContext = true   // PyException_SetCause sets it, whatever the cause
         if let notes = orig.attributes["__notes__"] {
             if let l = notes.asList { g.attributes["__notes__"] = newList(l.items) }
-            else if let t = notes.asTuple { g.attributes["__notes__"] = newList(t.items) }
+            else if let t = notes.asTuple { g.attributes["__notes__"] = newList(Array(t.items)) }
         }
         return g
     }
@@ -99,7 +99,7 @@ extension Runtime {
     /// `checkEgMatch`: the part of `e` an `except* T` clause takes, and what is left for the next
     /// clauses; `match` is None when nothing matches.
     func exceptionGroupMatch(_ e: Value, _ t: Value) throws -> (rest: Value, match: Value) {
-        for item in t.asTuple?.items ?? [t] {
+        for item in t.tupleArray ?? [t] {
             guard let cls = item.asType, cls.isException else {
                 throw typeError("catching classes that do not inherit from BaseException is not allowed")
             }

@@ -129,7 +129,7 @@ extension Runtime {
         }
         for (message, x) in chain.reversed() {
             if let message { ctx.emit(message, into: &out) }
-            guard x.type.isSubtype(of: exc.baseExceptionGroup), let members = x.attributes["exceptions"]?.asTuple?.items else {
+            guard x.type.isSubtype(of: exc.baseExceptionGroup), let members = x.attributes["exceptions"]?.tupleArray else {
                 let frames = ctx.limited(x.traceback.reversed())
                 if !frames.isEmpty {
                     ctx.emit("Traceback (most recent call last):\n", into: &out)

@@ -79,6 +79,17 @@ extension Runtime {
         return nil
     }
 
+    /// `sequenceItem` of a tuple's elements.
+    @inline(__always)
+    private func sequenceItem(_ b: UnsafeBufferPointer<Value>, _ key: Value, _ make: ([Value]) -> Value) throws -> Value? {
+        if case .int(var i) = key {
+            if i < 0 { i &+= b.count }
+            return i >= 0 && i < b.count ? b[i] : nil
+        }
+        if let s = key.asObject(.slice, SliceObj.self) { return make(try sliced(b, s)) }
+        return nil
+    }
+
     /// `container[key]`; `builtin` skips a script subclass's `__getitem__` (the base's own
     /// method, as `dict.__getitem__` and `super().__getitem__` run it).
     func getItem(_ container: Value, _ key: Value, builtin: Bool = false) throws -> Value {
@@ -169,6 +180,16 @@ extension Runtime {
         default:
             throw typeError("'\(o.type.name)' object is not subscriptable")
         }
+    }
+
+    func sliced(_ items: UnsafeBufferPointer<Value>, _ s: SliceObj) throws -> [Value] {
+        let (start, stop, step, count) = try sliceIndices(s, length: items.count)
+        if step == 1 { return start < stop ? Array(items[start..<stop]) : [] }
+        var out: [Value] = []
+        out.reserveCapacity(count)
+        var i = start
+        for _ in 0..<count { out.append(items[i]); i += step }
+        return out
     }
 
     func sliced<T>(_ items: [T], _ s: SliceObj) throws -> [T] {

@@ -206,7 +206,7 @@ extension Runtime {
         }
         if let t = v.asTuple, !t.isNativeSubclass || userMethod(v, "__iter__") == nil {
             if lengthHint && t.isNativeSubclass { try askLengthHint(v) }
-            return t.items
+            return Array(t.items)
         }
         if let r = v.asObject(.range, RangeObj.self) { try checkAllocation(r.big == nil ? r.length : Int.max, elementSize: 16) }
         let it = try iterate(v)

@@ -133,7 +133,7 @@ extension Runtime {
 
     func reportUncaught(_ e: ExceptionObj) -> Int32 {
         if e.type.isSubtype(of: exc.systemExit) {
-            let args = e.args.asTuple?.items ?? []
+            let args = e.args.tupleArray ?? []
             let code = args.count == 1 ? args[0] : (args.isEmpty ? Value.none : e.args)
             switch code {
             case .none: return 0

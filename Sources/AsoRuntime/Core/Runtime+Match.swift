@@ -9,7 +9,7 @@ extension Runtime {
     func installMatcher() {
         // `" match"(subject, description, names, values)`: None, or the captured values.
         builtins.set(" match", native(" match") { rt, args in
-            guard args.count == 4, let names = args[2].asTuple?.items, let values = args[3].asTuple?.items else {
+            guard args.count == 4, let names = args[2].tupleArray, let values = args[3].tupleArray else {
                 throw rt.typeError("match: bad arguments")
             }
             var captures: [String: Value] = [:]
@@ -26,7 +26,7 @@ extension Runtime {
     }
 
     func matchPattern(_ subject: Value, _ desc: Value, _ values: [Value], _ caps: inout [String: Value]) throws -> Bool {
-        guard let d = desc.asTuple?.items, let tag = d.first?.asStr?.value else { return false }
+        guard let d = desc.tupleArray, let tag = d.first?.asStr?.value else { return false }
         func value(_ i: Value) -> Value {
             guard case .int(let k) = i, k >= 0, k < values.count else { return .none }
             return values[k]
@@ -43,7 +43,7 @@ extension Runtime {
             if d.count > 2, let n = d[2].asStr?.value { caps[n] = subject }
             return true
         case "o":
-            for alt in d[1].asTuple?.items ?? [] {
+            for alt in d[1].tupleArray ?? [] {
                 var trial = caps
                 if try matchPattern(subject, alt, values, &trial) {
                     caps = trial
@@ -52,7 +52,7 @@ extension Runtime {
             }
             return false
         case "q":
-            return try matchSequence(subject, d[1].asTuple?.items ?? [], values, &caps)
+            return try matchSequence(subject, d[1].tupleArray ?? [], values, &caps)
         case "m":
             return try matchMapping(subject, d, values, &caps)
         case "k":
@@ -83,11 +83,11 @@ extension Runtime {
 
     private func matchMapping(_ subject: Value, _ d: [Value], _ values: [Value], _ caps: inout [String: Value]) throws -> Bool {
         guard let dict = subject.asDict else { return false }
-        let keys = (d[1].asTuple?.items ?? []).map { i -> Value in
+        let keys = (d[1].tupleArray ?? []).map { i -> Value in
             guard case .int(let k) = i, k >= 0, k < values.count else { return .none }
             return values[k]
         }
-        let patterns = d[2].asTuple?.items ?? []
+        let patterns = d[2].tupleArray ?? []
         if dict.count < keys.count { return false }
         for (k, p) in zip(keys, patterns) {
             guard let v = try dict.get(k, self) else { return false }
@@ -110,9 +110,9 @@ extension Runtime {
     private func matchClass(_ subject: Value, _ d: [Value], _ values: [Value], _ caps: inout [String: Value]) throws -> Bool {
         guard case .int(let ci) = d[1], ci >= 0, ci < values.count else { return false }
         guard let cls = values[ci].asType else { throw typeError("called match pattern must be a type") }
-        let positional = d[2].asTuple?.items ?? []
-        let names = (d[3].asTuple?.items ?? []).compactMap { $0.asStr?.value }
-        let keywordPatterns = d[4].asTuple?.items ?? []
+        let positional = d[2].tupleArray ?? []
+        let names = (d[3].tupleArray ?? []).compactMap { $0.asStr?.value }
+        let keywordPatterns = d[4].tupleArray ?? []
         // As isinstance(): a metaclass's `__instancecheck__` answers (`case Mapping():`).
         guard try isInstance(subject, values[ci]) else { return false }
         var attributes: [(String, Value)] = []
@@ -125,7 +125,7 @@ extension Runtime {
                 if !(try matchPattern(subject, positional[0], values, &caps)) { return false }
             } else {
                 let matchArgs = ownMatchArgs ?? newTuple([])
-                guard let list = matchArgs.asTuple?.items else {
+                guard let list = matchArgs.tupleArray else {
                     throw typeError("\(cls.name).__match_args__ must be a tuple (got \(typeName(matchArgs)))")
                 }
                 if positional.count > list.count {

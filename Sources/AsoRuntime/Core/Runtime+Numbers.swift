@@ -331,7 +331,13 @@ extension Runtime {
                 x.items.append(contentsOf: items)
                 return a
             }
-            if let x = a.asTuple, let y = b.asTuple { return newTuple(x.items + y.items) }
+            if let x = a.asTuple, let y = b.asTuple {
+                let p = x.items, q = y.items
+                return Value(heap.register(TupleObj(count: p.count &+ q.count, type: types.tuple) { out in
+                    if let s = p.baseAddress { out.update(from: s, count: p.count) }
+                    if let s = q.baseAddress { (out + p.count).update(from: s, count: q.count) }
+                }))
+            }
             if let x = a.asBytes, let y = b.asBytes {
                 if isBytearray(x) {
                     if inplace { x.bytes.append(contentsOf: y.bytes); return a }

@@ -10,7 +10,7 @@ extension Runtime {
         var out = String.UnicodeScalarView()
         let mapping = args.asDict
         var items: [Value]
-        if let t = args.asTuple { items = t.items } else { items = [args] }
+        if let t = args.asTuple { items = Array(t.items) } else { items = [args] }
         // A mapping is also the one positional value: '%r' % {'k': 1} prints the dict, as in CPython.
         var next = 0
         var usedMapping = false

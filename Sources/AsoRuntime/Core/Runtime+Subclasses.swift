@@ -59,7 +59,7 @@ extension Runtime {
         let made: Obj
         switch o.kind {
         case .list: made = ListSubObj(unsafeDowncast(o, to: ListObj.self).items, type: cls)
-        case .tuple: made = TupleSubObj(unsafeDowncast(o, to: TupleObj.self).items, type: cls)
+        case .tuple: made = TupleSubObj(Array(unsafeDowncast(o, to: TupleObj.self).items), type: cls)
         case .dict:
             let d = DictSubObj(type: cls)
             d.copyContents(of: unsafeDowncast(o, to: DictObj.self), self)

@@ -44,7 +44,7 @@ extension Runtime {
             }
             if !number.isNone && !strerror.isNone { return "[Errno \(try str(number))] \(try str(strerror))" }
         }
-        let args = e.args.asTuple?.items ?? []
+        let args = e.args.tupleArray ?? []
         switch args.count {
         case 0: return ""
         case 1: return e.type.isSubtype(of: exc.keyError) ? try repr(args[0]) : try str(args[0])
@@ -54,7 +54,7 @@ extension Runtime {
 
     /// `BaseException.__repr__`: the class name and the args.
     func exceptionRepr(_ e: ExceptionObj) throws -> String {
-        let args = e.args.asTuple?.items ?? []
+        let args = e.args.tupleArray ?? []
         if args.count == 1 { return "\(e.type.name)(\(try repr(args[0])))" }
         return e.type.name + (try repr(e.args))
     }

@@ -35,7 +35,7 @@ extension Runtime {
     /// The repr of a generic alias: `list[int]`, `dict[str, list[int]]`, `tuple[()]`.
     func genericAliasRepr(_ g: InstanceObj) throws -> String {
         let origin = try typeReprForAlias(g.attributes["__origin__"] ?? .none)
-        let args = g.attributes["__args__"]?.asTuple?.items ?? []
+        let args = g.attributes["__args__"]?.tupleArray ?? []
         if args.isEmpty { return origin + "[()]" }
         return origin + "[" + (try args.map { try typeReprForAlias($0) }.joined(separator: ", ")) + "]"
     }
@@ -43,7 +43,7 @@ extension Runtime {
     /// The members of a union, or `[v]` for anything else.
     func unionMembers(_ v: Value) -> [Value] {
         if let u = v.asObject(.instance, InstanceObj.self), u.hasType(types.unionType) {
-            return u.attributes["__args__"]?.asTuple?.items ?? []
+            return u.attributes["__args__"]?.tupleArray ?? []
         }
         return [v]
     }
@@ -64,7 +64,7 @@ extension Runtime {
 
     /// The repr of a union: its members as `typing` writes them, joined by ` | `.
     func unionRepr(_ u: InstanceObj) throws -> String {
-        try (u.attributes["__args__"]?.asTuple?.items ?? []).map { try typeReprForAlias($0) }.joined(separator: " | ")
+        try (u.attributes["__args__"]?.tupleArray ?? []).map { try typeReprForAlias($0) }.joined(separator: " | ")
     }
 
     /// Whether subscribing class `t` makes a generic alias natively, as CPython's builtin and

@@ -14,21 +14,83 @@ class ListObj: Obj {
     override var estimatedSize: Int { 56 + items.capacity * MemoryLayout<Value>.stride }
 }
 
+/// A tuple: its elements in one block of raw memory the tuple owns (values are POD), so reading
+/// them costs no reference counting and a tuple is two allocations (CPython's is one).
+///
+/// `items` is a view of that block, valid while the tuple lives: whoever reads it holds the tuple
+/// (a root, a traced field or a value on a stack), as for every object this runtime borrows.
 class TupleObj: Obj {
-    /// The elements; never changed after creation.
-    final let items: [Value]
+    /// The elements (nil when there are none).
+    private final let base: UnsafeMutablePointer<Value>?
+    /// How many elements.
+    final let count: Int
     /// Cached hash (valid when `hashComputed`).
     final var cachedHash = 0
     final var hashComputed = false
-    init(_ items: [Value], type: __shared TypeObject) {
-        self.items = items
+
+    /// A tuple of `items`.
+    init(_ items: __shared [Value], type: __shared TypeObject) {
+        let n = items.count
+        count = n
+        base = TupleObj.allocate(n)
+        if let b = base { items.withUnsafeBufferPointer { b.update(from: $0.baseAddress.unsafelyUnwrapped, count: n) } }
         super.init(kind: .tuple, type: type)
     }
+    /// A tuple of the elements of `items`.
+    init(_ items: UnsafeBufferPointer<Value>, type: __shared TypeObject) {
+        count = items.count
+        base = TupleObj.allocate(count)
+        if let b = base { b.update(from: items.baseAddress.unsafelyUnwrapped, count: count) }
+        super.init(kind: .tuple, type: type)
+    }
+    /// A tuple of `count` elements that `fill` writes (every one of them, in order, from the
+    /// pointer it is given).
+    init(count: Int, type: __shared TypeObject, fill: (UnsafeMutablePointer<Value>) throws -> Void) rethrows {
+        self.count = count
+        base = TupleObj.allocate(count)
+        if let b = base {
+            do { try fill(b) } catch { b.deallocate(); throw error }
+        }
+        super.init(kind: .tuple, type: type)
+    }
+    /// A pair.
+    init(_ a: Value, _ b: Value, type: __shared TypeObject) {
+        count = 2
+        let p = TupleObj.allocate(2).unsafelyUnwrapped
+        p.initialize(to: a)
+        (p + 1).initialize(to: b)
+        base = p
+        super.init(kind: .tuple, type: type)
+    }
+    deinit { base?.deallocate() }
+
+    /// A block for `n` values (nil for none). Memory the system cannot give stops the process, as
+    /// the standard library's allocation does.
+    @inline(__always) private static func allocate(_ n: Int) -> UnsafeMutablePointer<Value>? {
+        if n <= 0 { return nil }
+        return UnsafeMutablePointer<Value>.allocate(capacity: n)
+    }
+
+    /// The elements, borrowed from the tuple (see the type's note).
+    @inline(__always) final var items: UnsafeBufferPointer<Value> { UnsafeBufferPointer(start: base, count: count) }
+
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        items.withUnsafeBufferPointer { for v in $0 { t.mark(v) } }
+        for v in items { t.mark(v) }
     }
-    override var estimatedSize: Int { 56 + items.count * MemoryLayout<Value>.stride }
+    override var estimatedSize: Int { 64 &+ count &* MemoryLayout<Value>.stride }
+}
+
+extension UnsafeBufferPointer where Element == Value {
+    /// No values (what a missing tuple's `items` reads as).
+    @inline(__always) static var empty: Self { Self(start: nil, count: 0) }
+}
+
+extension UnsafeBufferPointer {
+    /// The buffer itself (so code written for arrays reads a tuple's `items` the same way).
+    @inline(__always) func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        try body(self)
+    }
 }
 
 import BigInt

@@ -479,7 +479,7 @@ extension Runtime {
                 defer { tempRoots.removeLast() }
                 spill = try iterateToArray(tuple)
             } else if let t = tuple.asTuple {
-                spill = t.items
+                spill = Array(t.items)
                 spillTuple = tuple
             } else if let l = tuple.asList {
                 spill = l.items

@@ -97,14 +97,14 @@ extension Runtime {
         sp -= 1
         guard let c = sp.pointee.asObject(.code, CodeObj.self) else { throw runtimeError("bad code constant") }
         var closure: [Value] = [], kwDefaults: [(String, Value)] = [], defaults: [Value] = []
-        if arg & 8 != 0 { sp -= 1; closure = sp.pointee.asTuple?.items ?? [] }
+        if arg & 8 != 0 { sp -= 1; closure = sp.pointee.tupleArray ?? [] }
         var annotations = Value.null
         if arg & 4 != 0 { sp -= 1; annotations = sp.pointee }
         if arg & 2 != 0 {
             sp -= 1
             for (k, v) in sp.pointee.asDict?.entries ?? [] { kwDefaults.append((k.asStr?.value ?? "", v)) }
         }
-        if arg & 1 != 0 { sp -= 1; defaults = sp.pointee.asTuple?.items ?? [] }
+        if arg & 1 != 0 { sp -= 1; defaults = sp.pointee.tupleArray ?? [] }
         let f = heap.register(FunctionObj(code: c, defaults: defaults, kwDefaults: kwDefaults,
                                           closure: closure, type: types.function))
         f.annotations = annotations
