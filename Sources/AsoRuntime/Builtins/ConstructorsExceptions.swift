@@ -91,7 +91,7 @@ extension Runtime {
         if cls.isSubtype(of: exc.exceptionGroup) && !allExceptions {
             throw typeError("Cannot nest BaseExceptions in an ExceptionGroup")
         }
-        let e = heap.register(ExceptionObj(type: cls, args: newTuple([args[1], args[2]])))
+        let e = heap.register(ExceptionObj(type: cls, args: newTuple(args[1], args[2])))
         e.attributes["message"] = Value(message)
         e.attributes["exceptions"] = newTuple(items)
         return Value(e)

@@ -31,7 +31,7 @@ extension Runtime {
                     let (n, o) = small.addingReportingOverflow(1)
                     if o { count = BigInt(small) + 1 } else { small = n }
                 }
-                return rt.newTuple([index, v])
+                return rt.newTuple(index, v)
             }, traced: [it]), type: rt.types.enumerate)
         }
         types.zip.construct = { rt, args in

@@ -119,7 +119,7 @@ extension Runtime {
         if isIntegral(a) && isIntegral(b) {
             let q = try binaryOp(.floorDivide, a, b)
             let r = try binaryOp(.remainder, a, b)
-            return newTuple([q, r])
+            return newTuple(q, r)
         }
         let isNumber = { (v: Value) -> Bool in if case .float = v { return true }; return self.isIntegral(v) }
         guard isNumber(a), isNumber(b), let x = try floatValue(a), let y = try floatValue(b) else {
@@ -131,7 +131,7 @@ extension Runtime {
         }
         do {
             let (q, r) = try floatDivmod(x, y)
-            return newTuple([.float(q), .float(r)])
+            return newTuple(.float(q), .float(r))
         } catch { throw scriptError(error) }
     }
 

@@ -66,7 +66,7 @@ extension Runtime {
                 throw rt.error(rt.exc.keyError, "popitem(): dictionary is empty")
             }
             let k = d.key(at: ix), v = d.value(at: ix)
-            let pair = rt.newTuple([k, v])
+            let pair = rt.newTuple(k, v)
             _ = try d.remove(k, rt)
             return pair
         }

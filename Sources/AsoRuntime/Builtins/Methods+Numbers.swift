@@ -25,7 +25,7 @@ extension Runtime {
         }
         defineMethod(i, "as_integer_ratio") { rt, me, a in
             try a.none(rt)
-            return rt.newTuple([me.asPlainInt, .int(1)])
+            return rt.newTuple(me.asPlainInt, .int(1))
         }
         defineMethod(i, "to_bytes") { rt, me, a in
             let p = try a.parameters(rt, ["length", "byteorder", "signed"], keywordOnly: 1)
@@ -90,7 +90,7 @@ extension Runtime {
             if d.isNaN { throw rt.valueError("cannot convert NaN to integer ratio") }
             if d.isInfinite { throw rt.overflowError("cannot convert Infinity to integer ratio") }
             let (n, den) = exactRatio(d)
-            return rt.newTuple([rt.makeInt(n), rt.makeInt(den)])
+            return rt.newTuple(rt.makeInt(n), rt.makeInt(den))
         }
     }
 

@@ -31,7 +31,7 @@ extension Runtime {
             let matcher = try rt.groupMatcher(try a.one(rt))
             guard let e = me.asException else { return .none }
             let (match, rest) = try rt.splitGroup(e, matcher, wantRest: true)
-            return rt.newTuple([match.map { Value($0) } ?? .none, rest.map { Value($0) } ?? .none])
+            return rt.newTuple(match.map { Value($0) } ?? .none, rest.map { Value($0) } ?? .none)
         }
         defineMethod(base, "subgroup") { rt, me, a in
             let matcher = try rt.groupMatcher(try a.one(rt))

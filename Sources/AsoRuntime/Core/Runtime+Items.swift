@@ -81,12 +81,12 @@ extension Runtime {
 
     /// `sequenceItem` of a tuple's elements.
     @inline(__always)
-    private func sequenceItem(_ b: UnsafeBufferPointer<Value>, _ key: Value, _ make: ([Value]) -> Value) throws -> Value? {
+    private func sequenceItem(_ b: UnsafeBufferPointer<Value>, _ key: Value) throws -> Value? {
         if case .int(var i) = key {
             if i < 0 { i &+= b.count }
             return i >= 0 && i < b.count ? b[i] : nil
         }
-        if let s = key.asObject(.slice, SliceObj.self) { return make(try sliced(b, s)) }
+        if let s = key.asObject(.slice, SliceObj.self) { return try slicedTuple(b, s) }
         return nil
     }
 
@@ -107,7 +107,7 @@ extension Runtime {
             case .list:
                 return try sequenceItem(unsafeDowncast(o, to: ListObj.self).items, key) { newList($0) }
             case .tuple:
-                return try sequenceItem(unsafeDowncast(o, to: TupleObj.self).items, key) { newTuple($0) }
+                return try sequenceItem(unsafeDowncast(o, to: TupleObj.self).items, key)
             default:
                 return nil
             }
@@ -123,7 +123,7 @@ extension Runtime {
             return l.items[try normalize(key, l.items.count, "list", "list")]
         case .tuple:
             let t = unsafeDowncast(o, to: TupleObj.self)
-            if let s = key.asObject(.slice, SliceObj.self) { return newTuple(try sliced(t.items, s)) }
+            if let s = key.asObject(.slice, SliceObj.self) { return try slicedTuple(t.items, s) }
             return t.items[try normalize(key, t.items.count, "tuple", "tuple")]
         case .str:
             let str = unsafeDowncast(o, to: StrObj.self)
@@ -182,14 +182,13 @@ extension Runtime {
         }
     }
 
-    func sliced(_ items: UnsafeBufferPointer<Value>, _ s: SliceObj) throws -> [Value] {
-        let (start, stop, step, count) = try sliceIndices(s, length: items.count)
-        if step == 1 { return start < stop ? Array(items[start..<stop]) : [] }
-        var out: [Value] = []
-        out.reserveCapacity(count)
-        var i = start
-        for _ in 0..<count { out.append(items[i]); i += step }
-        return out
+    /// `t[s]` of a tuple's elements: a new tuple, written in place.
+    func slicedTuple(_ items: UnsafeBufferPointer<Value>, _ s: SliceObj) throws -> Value {
+        let (start, _, step, count) = try sliceIndices(s, length: items.count)
+        return Value(heap.register(TupleObj(count: count, type: types.tuple) { out in
+            var i = start
+            for k in 0..<count { (out + k).initialize(to: items[i]); i &+= step }
+        }))
     }
 
     func sliced<T>(_ items: [T], _ s: SliceObj) throws -> [T] {

@@ -172,7 +172,7 @@ extension Runtime {
                 switch what {
                 case 0: return hit.key
                 case 1: return hit.value
-                default: return newTuple([hit.key, hit.value])
+                default: return newTuple(hit.key, hit.value)
                 }
             }
         case .set(let r, let version):

@@ -116,7 +116,7 @@ extension Runtime {
     func syntaxErrorObject(_ e: CompileError, file: String, text: String) -> ExceptionObj {
         let t = exc.byName[e.kind] ?? exc.syntaxError
         let details = newTuple([newStr(file), .int(e.line), .int(e.column), newStr(text)])
-        let x = heap.register(ExceptionObj(type: t, args: newTuple([newStr(e.message), details])))
+        let x = heap.register(ExceptionObj(type: t, args: newTuple(newStr(e.message), details)))
         x.attributes["msg"] = newStr(e.message)
         x.attributes["filename"] = newStr(file)
         x.attributes["lineno"] = .int(e.line)

@@ -196,7 +196,7 @@ struct JSONParser {
                 keys.list?.items.append(keyValue)
             }
             let (v, end) = try value(j)
-            if let p = pairs { p.items.append(rt.newTuple([keyValue, v])) } else { try d.set(keyValue, v, rt) }
+            if let p = pairs { p.items.append(rt.newTuple(keyValue, v)) } else { try d.set(keyValue, v, rt) }
             j = skipSpace(end)
             if j < s.count, s[j] == "}" { return try finish(j + 1) }
             guard j < s.count, s[j] == "," else { throw fail("Expecting ',' delimiter", j) }

@@ -153,15 +153,15 @@ extension Runtime {
         }
         one("frexp") { rt, v in
             let d = try rt.realArgument(v)
-            if d == 0 || !d.isFinite { return rt.newTuple([.float(d), .int(0)]) }
+            if d == 0 || !d.isFinite { return rt.newTuple(.float(d), .int(0)) }
             let e = Int(d.exponent) + 1
-            return rt.newTuple([.float(d / pow(2.0, Double(e))), .int(e)])
+            return rt.newTuple(.float(d / pow(2.0, Double(e))), .int(e))
         }
         one("modf") { rt, v in
             let d = try rt.realArgument(v)
-            if d.isInfinite { return rt.newTuple([.float(copysign(0, d)), .float(d)]) }
+            if d.isInfinite { return rt.newTuple(.float(copysign(0, d)), .float(d)) }
             let i = d.rounded(.towardZero)
-            return rt.newTuple([.float(copysign(d - i, d)), .float(i)])
+            return rt.newTuple(.float(copysign(d - i, d)), .float(i))
         }
         installMathAggregates(m)
         return m

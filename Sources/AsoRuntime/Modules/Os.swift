@@ -70,14 +70,14 @@ extension Runtime {
         })
         strFn("basename") { s in self.newStr(String(s[(s.lastIndex(of: "/").map { s.index(after: $0) } ?? s.startIndex)...])) }
         strFn("dirname") { s in self.newStr(splitPath(s).0) }
-        strFn("split") { s in let (h, t) = splitPath(s); return self.newTuple([self.newStr(h), self.newStr(t)]) }
+        strFn("split") { s in let (h, t) = splitPath(s); return self.newTuple(self.newStr(h), self.newStr(t)) }
         strFn("splitext") { s in
             let base = s[(s.lastIndex(of: "/").map { s.index(after: $0) } ?? s.startIndex)...]
             let stripped = base.drop(while: { $0 == "." })
             if let dot = stripped.lastIndex(of: ".") {
-                return self.newTuple([self.newStr(String(s[..<dot])), self.newStr(String(s[dot...]))])
+                return self.newTuple(self.newStr(String(s[..<dot])), self.newStr(String(s[dot...])))
             }
-            return self.newTuple([self.newStr(s), self.newStr("")])
+            return self.newTuple(self.newStr(s), self.newStr(""))
         }
         strFn("isabs") { s in .bool(s.hasPrefix("/")) }
         strFn("exists") { s in .bool(access(s, F_OK) == 0) }

@@ -60,7 +60,7 @@ extension Runtime {
             for i in 0..<min(given, n) { slots[i] = positional[i] }
             if given > n {
                 if hasVarArgs {
-                    slots[varArgsSlot] = newTuple(Array(positional[n...]))
+                    slots[varArgsSlot] = newTuple(UnsafeBufferPointer(rebasing: positional[n...]))
                 }
             } else if hasVarArgs {
                 slots[varArgsSlot] = newTuple([])

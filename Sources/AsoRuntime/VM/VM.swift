@@ -375,9 +375,9 @@ extension Runtime {
                         if try !forIterNext(fiber, fp, ip, &sp) { ip = arg }
 
                     case .buildTuple:
-                        let items = Array(UnsafeBufferPointer(start: sp - arg, count: arg))
+                        let made = newTuple(UnsafeBufferPointer(start: sp - arg, count: arg))
                         sp -= arg
-                        sp.pointee = newTuple(items)
+                        sp.pointee = made
                         sp += 1
                     case .buildList:
                         let items = Array(UnsafeBufferPointer(start: sp - arg, count: arg))
