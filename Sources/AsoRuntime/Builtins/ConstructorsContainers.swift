@@ -26,14 +26,14 @@ extension Runtime {
             try rt.noKeywords(args, "list")
             try rt.checkCount(args.count - 1, "list", min: 0, max: 1)
             if args.count == 1 { return rt.newList([]) }
-            return rt.newList(try rt.iterateToArray(args[1], lengthHint: true))
+            return Value(try rt.iterateToList(args[1], lengthHint: true))
         }
         types.tuple.construct = { rt, args in
             try rt.noKeywords(args, "tuple")
             try rt.checkCount(args.count - 1, "tuple", min: 0, max: 1)
             if args.count == 1 { return rt.newTuple([]) }
             if let t = args[1].asTuple, !t.isNativeSubclass { return args[1] }
-            return rt.newTuple(try rt.iterateToArray(args[1], lengthHint: true))
+            return rt.newTuple(try rt.iterateToList(args[1], lengthHint: true).items.buffer)
         }
         types.dict.construct = { rt, args in
             try rt.checkCount(args.count - 1, "dict", min: 0, max: 1)

@@ -39,13 +39,13 @@ extension Runtime {
             let key = args.keyword("key") ?? .none
             let reverse = try args.keyword("reverse").map { try rt.integerOperand($0).signum() != 0 } ?? false
             let source = args[0]
-            let list = rt.heap.register(ListObj(try rt.collectValues(source), type: rt.types.list))
+            let list = try rt.iterateToList(source, lengthHint: rt.isNativeSubclassValue(source))
             rt.tempRoots.append(Value(list))
             rt.tempRoots.append(key)
             defer { rt.tempRoots.removeLast(2) }
-            var items = list.items
+            var items = list.items.array
             try rt.sortValues(&items, key: key, reverse: reverse)
-            list.items = items
+            list.items.replaceAll(with: items)
             return Value(list)
         })
     }

@@ -93,18 +93,18 @@ extension Runtime {
                 return try rt.truthy(v)
             } ?? false
             // CPython empties the list while sorting, so changes made by key functions are detected.
-            var items = l.items
-            l.items = []
+            var items = l.items.array
+            l.items.removeAll()
             rt.tempRoots.append(contentsOf: items)
             defer { rt.tempRoots.removeLast(items.count) }
             do {
                 try rt.sortValues(&items, key: p[0] ?? .none, reverse: reverse)
             } catch {
-                if l.items.isEmpty { l.items = items }
+                if l.items.isEmpty { l.items.replaceAll(with: items) }
                 throw error
             }
             let modified = !l.items.isEmpty
-            l.items = items
+            l.items.replaceAll(with: items)
             if modified { throw rt.valueError("list modified during sort") }
             return .none
         }
@@ -115,7 +115,7 @@ extension Runtime {
         }
         defineMethod(t, "copy") { rt, me, a in
             try a.none(rt)
-            return rt.newList(me.asList?.items ?? [])
+            return rt.newList(me.asList?.items.array ?? [])
         }
         defineMethod(t, "clear") { rt, me, a in
             try a.none(rt)

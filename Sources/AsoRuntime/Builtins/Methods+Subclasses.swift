@@ -133,8 +133,8 @@ extension Runtime {
             if !a.keywords.isEmpty { throw rt.typeError("list() takes no keyword arguments") }
             if a.count > 1 { throw rt.typeError("list expected at most 1 argument, got \(a.count)") }
             guard let l = me.asList else { return .none }
-            l.items = []
-            if a.count == 1 { l.items = try rt.collectValues(a[0]) }
+            l.items.replaceAll(with: [])
+            if a.count == 1 { l.items.replaceAll(with: try rt.collectValues(a[0])) }
             return .none
         }
         defineMethod(types.set, "__init__") { rt, me, a in
@@ -238,7 +238,7 @@ extension Runtime {
         let o = u.takeUnretainedValue()
         guard o.isNativeSubclass else { return v }
         switch o.kind {
-        case .list: return newList(unsafeDowncast(o, to: ListObj.self).items)
+        case .list: return newList(unsafeDowncast(o, to: ListObj.self).items.array)
         case .tuple: return newTuple(unsafeDowncast(o, to: TupleObj.self).items)
         case .str: return newStr(unsafeDowncast(o, to: StrObj.self).value)
         case .bytes: return newBytes(unsafeDowncast(o, to: BytesObj.self).bytes)

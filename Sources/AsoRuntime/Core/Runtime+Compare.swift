@@ -76,7 +76,7 @@ extension Runtime {
         case (.bigint, .bigint):
             return unsafeDowncast(x, to: BigIntObj.self).value == unsafeDowncast(y, to: BigIntObj.self).value
         case (.list, .list):
-            return try sequenceEquals(unsafeDowncast(x, to: ListObj.self).items, unsafeDowncast(y, to: ListObj.self).items)
+            return try listEquals(unsafeDowncast(x, to: ListObj.self), unsafeDowncast(y, to: ListObj.self))
         case (.tuple, .tuple):
             return try sequenceEquals(unsafeDowncast(x, to: TupleObj.self).items, unsafeDowncast(y, to: TupleObj.self).items)
         case (.bytes, .bytes):
@@ -211,10 +211,19 @@ extension Runtime {
         return s
     }
 
-    /// Two lists' items equal? (The arrays are copies, held here: a comparison that changes a list
-    /// leaves the buffers compared in place.)
-    private func sequenceEquals(_ x: [Value], _ y: [Value]) throws -> Bool {
-        try x.withUnsafeBufferPointer { p in try y.withUnsafeBufferPointer { q in try sequenceEquals(p, q) } }
+    /// Two lists' items equal? (An `__eq__` may change either list: as CPython's, the loop reads
+    /// the counts and the items again at each step.)
+    private func listEquals(_ x: ListObj, _ y: ListObj) throws -> Bool {
+        if x.items.count != y.items.count { return false }
+        try enterRecursion(" in comparison")
+        defer { depth -= 1 }
+        var i = 0
+        while i < x.items.count && i < y.items.count {
+            let a = x.items[i], b = y.items[i]
+            if !a.isIdentical(to: b), try !equals(a, b) { return false }
+            i &+= 1
+        }
+        return x.items.count == y.items.count
     }
 
     private func sequenceEquals(_ x: UnsafeBufferPointer<Value>, _ y: UnsafeBufferPointer<Value>) throws -> Bool {
@@ -279,14 +288,13 @@ extension Runtime {
     private func builtinOrder(_ a: Value, _ b: Value, _ op: ComparisonOperator) throws -> Value? {
         if case .object(let u) = a, case .object(let w) = b {
             // Borrowed: both are the caller's (on a stack or in a container it holds). A tuple's
-            // items never change, so they are read in place; a list's are copied, since a
-            // comparison may run script code that changes the list.
+            // items never change, so they are read in place; a list's are read by index, the
+            // counts again at each step, since a comparison may run script code that changes it.
             let r = try u._withUnsafeGuaranteedRef { x in
                 try w._withUnsafeGuaranteedRef { y -> Value? in
                     switch (x.kind, y.kind) {
                     case (.list, .list):
-                        let p = unsafeDowncast(x, to: ListObj.self).items, q = unsafeDowncast(y, to: ListObj.self).items
-                        return try p.withUnsafeBufferPointer { p in try q.withUnsafeBufferPointer { q in try sequenceCompare(p, q, op) } }
+                        return try listCompare(unsafeDowncast(x, to: ListObj.self), unsafeDowncast(y, to: ListObj.self), op)
                     case (.tuple, .tuple):
                         return try unsafeDowncast(x, to: TupleObj.self).items.withUnsafeBufferPointer { p in
                             try unsafeDowncast(y, to: TupleObj.self).items.withUnsafeBufferPointer { q in try sequenceCompare(p, q, op) }
@@ -413,6 +421,28 @@ extension Runtime {
             return try compare(x[i], y[i], op)
         }
         let p = x.count, q = y.count
+        switch op {
+        case .lt: return .bool(p < q)
+        case .le: return .bool(p <= q)
+        case .gt: return .bool(p > q)
+        default: return .bool(p >= q)
+        }
+    }
+
+    /// `sequenceCompare` of two lists, which an `__eq__` may change (as CPython's `list_richcompare`).
+    private func listCompare(_ x: ListObj, _ y: ListObj, _ op: ComparisonOperator) throws -> Value {
+        try enterRecursion(" in comparison")
+        defer { depth -= 1 }
+        var i = 0
+        while i < x.items.count && i < y.items.count {
+            let a = x.items[i], b = y.items[i]
+            if !a.isIdentical(to: b), try !equals(a, b) {
+                if i >= x.items.count || i >= y.items.count { break }
+                return try compare(a, b, op)
+            }
+            i &+= 1
+        }
+        let p = x.items.count, q = y.items.count
         switch op {
         case .lt: return .bool(p < q)
         case .le: return .bool(p <= q)

@@ -90,7 +90,7 @@ extension Runtime {
         g.cause = orig.cause
         g.suppressContext = true   // PyException_SetCause sets it, whatever the cause
         if let notes = orig.attributes["__notes__"] {
-            if let l = notes.asList { g.attributes["__notes__"] = newList(l.items) }
+            if let l = notes.asList { g.attributes["__notes__"] = newList(l.items.array) }
             else if let t = notes.asTuple { g.attributes["__notes__"] = newList(Array(t.items)) }
         }
         return g
@@ -121,7 +121,7 @@ extension Runtime {
     /// `prepReraiseStar` (_PyExc_PrepReraiseStar): what leaves a `try ... except*` statement, from
     /// the original exception and the list of what each clause raised or left (None for nothing).
     func prepareReraiseStar(_ orig: Value, _ list: Value) throws -> Value {
-        let items = list.asList?.items ?? []
+        let items = list.listArray ?? []
         if items.isEmpty { return .none }
         guard let o = orig.asException, isExceptionGroup(o) else {
             // A bare exception was wrapped: one clause at most ran.

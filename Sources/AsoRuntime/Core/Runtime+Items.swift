@@ -63,23 +63,30 @@ extension Runtime {
         return j
     }
 
-    /// `items[key]` of a list's or tuple's items for an int in range (negative from the end), or a
-    /// new sequence (`make`) for a slice; nil for anything else (then the general path's errors).
-    /// (The int case reads the borrowed buffer: passing the array itself to a call that is not
-    /// inlined would retain it.)
+    /// `l[key]` for an int in range (negative from the end), or a new list for a slice; nil for
+    /// anything else (then the general path's errors).
     @inline(__always)
-    private func sequenceItem(_ items: borrowing [Value], _ key: Value, _ make: ([Value]) -> Value) throws -> Value? {
+    private func listItem(_ l: ListObj, _ key: Value) throws -> Value? {
         if case .int(var i) = key {
-            return items.withUnsafeBufferPointer { b in
-                if i < 0 { i &+= b.count }
-                return i >= 0 && i < b.count ? b[i] : nil
-            }
+            let n = l.items.count
+            if i < 0 { i &+= n }
+            return i >= 0 && i < n ? l.items[i] : nil
         }
-        if let s = key.asObject(.slice, SliceObj.self) { return make(try sliced(copy items, s)) }
+        if let s = key.asObject(.slice, SliceObj.self) { return try slicedList(l, s) }
         return nil
     }
 
-    /// `sequenceItem` of a tuple's elements.
+    /// `l[s]`: a new list, written in place.
+    func slicedList(_ l: ListObj, _ s: SliceObj) throws -> Value {
+        let (start, _, step, count) = try sliceIndices(s, length: l.items.count)
+        var out = ValueVector(capacity: count)
+        // (sliceIndices may run `__index__`, which may change the list: indices are checked.)
+        var i = start
+        for _ in 0..<count where i >= 0 && i < l.items.count { out.append(l.items[i]); i &+= step }
+        return Value(heap.register(ListObj(taking: out, type: types.list)))
+    }
+
+    /// `listItem` of a tuple's elements.
     @inline(__always)
     private func sequenceItem(_ b: UnsafeBufferPointer<Value>, _ key: Value) throws -> Value? {
         if case .int(var i) = key {
@@ -105,7 +112,7 @@ extension Runtime {
                 if let v = try unsafeDowncast(o, to: DictObj.self).get(key, self) { return v }
                 throw keyError(key)
             case .list:
-                return try sequenceItem(unsafeDowncast(o, to: ListObj.self).items, key) { newList($0) }
+                return try listItem(unsafeDowncast(o, to: ListObj.self), key)
             case .tuple:
                 return try sequenceItem(unsafeDowncast(o, to: TupleObj.self).items, key)
             default:
@@ -119,7 +126,7 @@ extension Runtime {
         case .list:
             let l = unsafeDowncast(o, to: ListObj.self)
             if case .int(let i) = key, i >= 0, i < l.items.count { return l.items[i] }
-            if let s = key.asObject(.slice, SliceObj.self) { return newList(try sliced(l.items, s)) }
+            if let s = key.asObject(.slice, SliceObj.self) { return try slicedList(l, s) }
             return l.items[try normalize(key, l.items.count, "list", "list")]
         case .tuple:
             let t = unsafeDowncast(o, to: TupleObj.self)
@@ -255,6 +262,20 @@ extension Runtime {
         if !isIterable(value) {
             throw typeError(step == 1 ? "can only assign an iterable" : "must assign iterable to extended slice")
         }
+        if step == 1, case .object(let u) = value {
+            // A list's or tuple's items go in as they are (the vector copies its own first).
+            let done = u._withUnsafeGuaranteedRef { o -> Bool in
+                guard o.flags & Obj.subclassFlag == 0 else { return false }
+                let hi = max(start, stop)
+                switch o.kind {
+                case .list: l.items.replaceSubrange(start..<hi, with: unsafeDowncast(o, to: ListObj.self).items.buffer)
+                case .tuple: l.items.replaceSubrange(start..<hi, with: unsafeDowncast(o, to: TupleObj.self).items)
+                default: return false
+                }
+                return true
+            }
+            if done { return }
+        }
         let newItems = try iterateToArray(value)
         if step == 1 {
             let hi = max(start, stop)
@@ -282,7 +303,7 @@ extension Runtime {
                     var drop = Set<Int>()
                     var i = start
                     for _ in 0..<count { drop.insert(i); i += step }
-                    l.items = l.items.enumerated().filter { !drop.contains($0.offset) }.map { $0.element }
+                    l.items.replaceAll(with: l.items.array.enumerated().filter { !drop.contains($0.offset) }.map { $0.element })
                     return
                 }
                 guard indexValue(key) != nil else {
@@ -318,7 +339,14 @@ extension Runtime {
                 }
                 switch o.kind {
                 case .list:
-                    for v in unsafeDowncast(o, to: ListObj.self).items { if try v.isIdentical(to: item) || equals(v, item) { return true } }
+                    let l = unsafeDowncast(o, to: ListObj.self)
+                    // (An `__eq__` may change the list: the count is read again at each step.)
+                    var i = 0
+                    while i < l.items.count {
+                        let v = l.items[i]
+                        if try v.isIdentical(to: item) || equals(v, item) { return true }
+                        i &+= 1
+                    }
                     return false
                 case .tuple:
                     for v in unsafeDowncast(o, to: TupleObj.self).items { if try v.isIdentical(to: item) || equals(v, item) { return true } }

@@ -202,11 +202,25 @@ extension Runtime {
     func iterateToArray(_ v: Value, lengthHint: Bool = false) throws -> [Value] {
         if let l = v.asList, !l.isNativeSubclass || userMethod(v, "__iter__") == nil {
             if lengthHint && l.isNativeSubclass { try askLengthHint(v) }
-            return l.items
+            return l.items.array
         }
         if let t = v.asTuple, !t.isNativeSubclass || userMethod(v, "__iter__") == nil {
             if lengthHint && t.isNativeSubclass { try askLengthHint(v) }
             return Array(t.items)
+        }
+        return try iterateToList(v, lengthHint: lengthHint).items.array
+    }
+
+    /// A new list of all values of an iterable (`list(v)`), as `iterateToArray` collects them. It
+    /// is registered but not rooted: the caller roots it before the next safepoint.
+    func iterateToList(_ v: Value, lengthHint: Bool = false) throws -> ListObj {
+        if let l = v.asList, !l.isNativeSubclass || userMethod(v, "__iter__") == nil {
+            if lengthHint && l.isNativeSubclass { try askLengthHint(v) }
+            return heap.register(ListObj(l.items.buffer, type: types.list))
+        }
+        if let t = v.asTuple, !t.isNativeSubclass || userMethod(v, "__iter__") == nil {
+            if lengthHint && t.isNativeSubclass { try askLengthHint(v) }
+            return heap.register(ListObj(t.items, type: types.list))
         }
         if let r = v.asObject(.range, RangeObj.self) { try checkAllocation(r.big == nil ? r.length : Int.max, elementSize: 16) }
         let it = try iterate(v)
@@ -219,7 +233,7 @@ extension Runtime {
             acc.items.append(x)
             if acc.items.count & 0xFFF == 0 { try checkAllocation(acc.items.count, elementSize: 16) }
         }
-        return acc.items
+        return acc
     }
 
     /// CPython asks a script object (an instance, or a subclass of a builtin container) for its

@@ -323,8 +323,11 @@ extension Runtime {
                 return newStr(x.value + y.value)
             }
             if let x = a.asList, let y = b.asList {
-                if inplace { x.items.append(contentsOf: y.items); return a }
-                return newList(x.items + y.items)
+                if inplace { x.items.append(contentsOf: y.items.buffer); return a }
+                var out = ValueVector(capacity: x.items.count &+ y.items.count)
+                out.append(contentsOf: x.items.buffer)
+                out.append(contentsOf: y.items.buffer)
+                return Value(heap.register(ListObj(taking: out, type: types.list)))
             }
             if inplace, let x = a.asList {
                 let items = try iterateToArray(b)
@@ -435,8 +438,8 @@ extension Runtime {
             try checkAllocation(n, elementSize: x.items.count * 16)
             var out: [Value] = []
             out.reserveCapacity(n * x.items.count)
-            for _ in 0..<n { out.append(contentsOf: x.items) }
-            if inplace { x.items = out; return s }
+            for _ in 0..<n { out.append(contentsOf: x.items.buffer) }
+            if inplace { x.items.replaceAll(with: out); return s }
             return newList(out)
         }
         if let x = s.asTuple {

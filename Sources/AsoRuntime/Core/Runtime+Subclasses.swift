@@ -58,7 +58,7 @@ extension Runtime {
         let o = u.takeUnretainedValue()
         let made: Obj
         switch o.kind {
-        case .list: made = ListSubObj(unsafeDowncast(o, to: ListObj.self).items, type: cls)
+        case .list: made = ListSubObj(unsafeDowncast(o, to: ListObj.self).items.array, type: cls)
         case .tuple: made = TupleSubObj(Array(unsafeDowncast(o, to: TupleObj.self).items), type: cls)
         case .dict:
             let d = DictSubObj(type: cls)

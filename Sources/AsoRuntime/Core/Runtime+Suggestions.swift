@@ -99,7 +99,7 @@ extension Runtime {
         }
         if e.type.isSubtype(of: exc.attributeError), let obj = e.attributes[Runtime.attributeObjectKey],
            let name = e.attributes[Runtime.attributeNameKey]?.asStr?.value,
-           let dirFn = builtins.get("dir"), let listed = try? call(dirFn, [obj]), let items = listed.asList?.items {
+           let dirFn = builtins.get("dir"), let listed = try? call(dirFn, [obj]), let items = listed.listArray {
             let names = items.compactMap { $0.asStr?.value }
             if let s = Runtime.suggestion(for: name, among: names) { return ". Did you mean: '\(s)'?" }
         }

@@ -76,7 +76,7 @@ extension Runtime {
             let r = bytesRepr(unsafeDowncast(o, to: BytesObj.self).bytes)
             return isBytearray(o) ? "bytearray(\(r))" : r
         case .list:
-            return try guarded(o, "[...]") { "[" + (try unsafeDowncast(o, to: ListObj.self).items.map { try repr($0) }.joined(separator: ", ")) + "]" }
+            return try guarded(o, "[...]") { "[" + (try unsafeDowncast(o, to: ListObj.self).items.array.map { try repr($0) }.joined(separator: ", ")) + "]" }
         case .tuple:
             let items = unsafeDowncast(o, to: TupleObj.self).items
             if items.count == 1 { return try guarded(o, "(...)") { "(" + (try repr(items[0])) + ",)" } }

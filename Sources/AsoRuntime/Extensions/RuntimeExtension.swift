@@ -231,7 +231,7 @@ extension Runtime {
         case .object:
             if let s = v.asStr { return .str(s.value) }
             if let b = v.asBytes { return .bytes(b.bytes) }
-            if let l = v.asList { return .list(try l.items.map { try extensionValue($0) }) }
+            if let l = v.asList { return .list(try l.items.array.map { try extensionValue($0) }) }
             if let t = v.asTuple { return .list(try t.items.map { try extensionValue($0) }) }
             return .object(ExtensionObject(v))
         }

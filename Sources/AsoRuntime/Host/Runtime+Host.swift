@@ -232,7 +232,7 @@ extension Runtime {
                 let id = ObjectIdentifier(o)
                 guard visiting.insert(id).inserted, visiting.count < 1000 else { return makeHandle(v) }
                 defer { visiting.remove(id) }
-                if let l = v.asList { return .list(l.items.map { hostValue($0, &visiting) }) }
+                if let l = v.asList { return .list(l.items.array.map { hostValue($0, &visiting) }) }
                 if let t = v.asTuple { return .tuple(t.items.map { hostValue($0, &visiting) }) }
                 if let d = v.asDict {
                     return .dict(d.entries.map { (key: hostValue($0.key, &visiting), value: hostValue($0.value, &visiting)) })
@@ -270,7 +270,7 @@ extension Runtime {
             defer { tempRoots.removeLast() }
             list.items.reserveCapacity(items.count)
             for item in items { list.items.append(try scriptValue(item)) }
-            if case .tuple = h { return newTuple(list.items) }
+            if case .tuple = h { return newTuple(list.items.buffer) }
             return Value(list)
         case .dict(let pairs):
             let d = newDict()

@@ -54,7 +54,7 @@ struct JSONEncoder {
             else if rt.isIntegral(v) { out.append(contentsOf: try rt.repr(v).utf8) }
             // Subclasses of int and float: the number, as int.__repr__ and float.__repr__ write it.
             else if let c = rt.numberCore(v) { try encode(c, level: level); return }
-            else if let l = v.asList { try encodeArray(v, l.items, level: level); return }
+            else if let l = v.asList { try encodeArray(v, l.items.array, level: level); return }
             else if let t = v.asTuple { try encodeArray(v, Array(t.items), level: level); return }
             else if let d = v.asDict { try encodeObject(v, d, level: level); return }
             else {

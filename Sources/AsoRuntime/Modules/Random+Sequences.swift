@@ -58,7 +58,7 @@ extension Runtime {
         try withRootedList { held in
             for i in stride(from: n - 1, through: 1, by: -1) {
                 let j = gen.below(i + 1)
-                held.items = [try getItem(x, .int(j))]
+                held.items.replaceAll(with: [try getItem(x, .int(j))])
                 held.items.append(try getItem(x, .int(i)))
                 try setItem(x, .int(i), held.items[0])
                 try setItem(x, .int(j), held.items[1])
@@ -97,8 +97,8 @@ extension Runtime {
         return try withRootedList { result in
             if Double(n) <= setsize {
                 // An n-length list is smaller than a k-length set. Invariant: non-selected at pool[0 : n-i].
-                result.items = try iterateToArray(population)
-                var pool = result.items
+                result.items.replaceAll(with: try iterateToArray(population))
+                var pool = result.items.array
                 guard pool.count == n else { throw runtimeError("sequence changed size during sample") }
                 var picked: [Value] = []
                 picked.reserveCapacity(k)
@@ -107,7 +107,7 @@ extension Runtime {
                     picked.append(pool[j])
                     pool[j] = pool[n - i - 1]
                 }
-                result.items = picked
+                result.items.replaceAll(with: picked)
             } else {
                 var selected = Set<Int>()
                 for _ in 0..<k {
@@ -117,36 +117,36 @@ extension Runtime {
                     result.items.append(try getItem(population, .int(j)))
                 }
             }
-            return newList(result.items)
+            return newList(result.items.array)
         }
     }
 
     /// `sample(population, k, counts=...)`: a sample of `range(total)` mapped through `bisect`.
     private func sampleWithCounts(_ gen: MersenneTwister, _ population: Value, _ n: Int, _ k: Value, _ counts: Value) throws -> Value {
         try withRootedList { cum in
-            cum.items = try accumulate(counts, into: cum)
+            cum.items.replaceAll(with: try accumulate(counts, into: cum))
             if cum.items.count != n { throw valueError("The number of counts does not match the population") }
             guard let total = cum.items.popLast() else { throw indexError("pop from empty list") }
             guard isIntegral(total) else { throw typeError("Counts must be integers") }
             if (bigValue(total) ?? 0).signum() <= 0 { throw valueError("Total of counts must be greater than zero") }
             guard let rangeType = builtins.get("range") else { throw runtimeError("no range") }
-            let bounds = cum.items
+            let bounds = cum.items.array
             let selections = try sample(gen, try call(rangeType, [total]), k, counts: .none)
-            guard let picks = selections.asList?.items else { return selections }
+            guard let picks = selections.listArray else { return selections }
             return try withRootedList { out in
                 out.items.append(selections)
                 for s in picks {
                     let i = try bisectRight(bounds, s, hi: bounds.count)
                     out.items.append(try getItem(population, .int(i)))
                 }
-                return newList(Array(out.items.dropFirst()))
+                return newList(Array(out.items.array.dropFirst()))
             }
         }
     }
 
     /// `list(itertools.accumulate(values))`, with the partial sums kept in `held`.
     private func accumulate(_ values: Value, into held: ListObj) throws -> [Value] {
-        held.items = try iterateToArray(values)
+        held.items.replaceAll(with: try iterateToArray(values))
         var sums: [Value] = []
         sums.reserveCapacity(held.items.count)
         for i in 0..<held.items.count {
@@ -186,7 +186,7 @@ extension Runtime {
                         let i = Int((gen.random() * nf).rounded(.down))
                         held.items.append(try getItem(population, .int(i)))
                     }
-                    return newList(held.items)
+                    return newList(held.items.array)
                 }
                 if !isIterable(weights), isIntegral(weights) {
                     throw typeError("The number of choices must be a keyword argument: k=\(try repr(weights))")
@@ -196,7 +196,7 @@ extension Runtime {
                 if !weights.isNone { throw typeError("Cannot specify both weights and cumulative weights") }
                 cum = try iterateToArray(cumWeights)
             }
-            held.items = cum
+            held.items.replaceAll(with: cum)
             if cum.count != n { throw valueError("The number of weights does not match the population") }
             guard let last = cum.last else { throw indexError("list index out of range") }
             let totalValue = try binaryOp(.add, last, .float(0))
@@ -212,7 +212,7 @@ extension Runtime {
                 let i = try bisectRight(cum, .float(gen.random() * total), hi: n - 1)
                 held.items.append(try getItem(population, .int(i)))
             }
-            return newList(Array(held.items[base...]))
+            return newList(Array(held.items.buffer[base...]))
         }
     }
 

@@ -64,18 +64,6 @@ class DictObj: Obj {
     /// The entries (valid for `0..<entryCount`).
     @inline(__always) final var entryBase: UnsafeMutablePointer<DictEntry> { entryBlock.unsafelyUnwrapped }
 
-    /// `block` resized to `bytes` (a new block for nil). Memory the system cannot give stops the
-    /// process as the standard library's allocation does.
-    private static func reallocate(_ block: UnsafeMutableRawPointer?, _ bytes: Int, keeping kept: Int) -> UnsafeMutableRawPointer {
-        if let b = realloc(block, bytes) { return b }
-        let b = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 16)
-        if let old = block {
-            b.copyMemory(from: old, byteCount: kept)
-            free(old)
-        }
-        return b
-    }
-
     /// The key of entry `i` (0 <= i < entryCount; `.null` when deleted).
     @inline(__always) final func key(at i: Int) -> Value { entryBase[i].key }
     /// The value of entry `i` (0 <= i < entryCount).
@@ -232,7 +220,7 @@ class DictObj: Obj {
     /// Makes room for `n` entries in the entry block (`n >= used`).
     private final func reserveEntries(_ n: Int) {
         let stride = MemoryLayout<DictEntry>.stride
-        let raw = DictObj.reallocate(entryBlock.map { UnsafeMutableRawPointer($0) }, n &* stride, keeping: Int(used) &* stride)
+        let raw = reallocateBlock(entryBlock.map { UnsafeMutableRawPointer($0) }, n &* stride, keeping: Int(used) &* stride)
         entryBlock = raw.bindMemory(to: DictEntry.self, capacity: n)
         entryCapacity = Int32(truncatingIfNeeded: n)
     }
@@ -255,7 +243,7 @@ class DictObj: Obj {
             }
         }
         free(indexBlock)
-        let ind = DictObj.reallocate(nil, size &* MemoryLayout<Int32>.stride, keeping: 0)
+        let ind = reallocateBlock(nil, size &* MemoryLayout<Int32>.stride, keeping: 0)
             .bindMemory(to: Int32.self, capacity: size)
         ind.initialize(repeating: -1, count: size)
         if let es = entryBlock {
@@ -324,7 +312,7 @@ class DictObj: Obj {
         }
         entryBase.initialize(from: fromEntries, count: n)
         let size = Int(other.indexSize)
-        let ind = DictObj.reallocate(nil, size &* MemoryLayout<Int32>.stride, keeping: 0)
+        let ind = reallocateBlock(nil, size &* MemoryLayout<Int32>.stride, keeping: 0)
             .bindMemory(to: Int32.self, capacity: size)
         ind.initialize(from: fromIndex, count: size)
         indexBlock = ind

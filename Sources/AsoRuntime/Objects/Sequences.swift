@@ -1,17 +1,27 @@
 // Lists, tuples, big ints and bytes: objects that are little more than their Swift storage.
 
+/// A list: its elements in a growable block of raw memory the list owns (`ValueVector`).
 class ListObj: Obj {
     /// The elements, in order.
-    @exclusivity(unchecked) final var items: [Value]
-    init(_ items: [Value], type: __shared TypeObject) {
+    @exclusivity(unchecked) final var items: ValueVector
+    init(_ items: __shared [Value], type: __shared TypeObject) {
+        self.items = ValueVector(items)
+        super.init(kind: .list, type: type)
+    }
+    init(_ items: UnsafeBufferPointer<Value>, type: __shared TypeObject) {
+        self.items = ValueVector(items)
+        super.init(kind: .list, type: type)
+    }
+    /// A list that takes `items` as its elements.
+    init(taking items: consuming ValueVector, type: __shared TypeObject) {
         self.items = items
         super.init(kind: .list, type: type)
     }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        items.withUnsafeBufferPointer { for v in $0 { t.mark(v) } }
+        for v in items.buffer { t.mark(v) }
     }
-    override var estimatedSize: Int { 56 + items.capacity * MemoryLayout<Value>.stride }
+    override var estimatedSize: Int { 64 &+ items.capacity &* MemoryLayout<Value>.stride }
 }
 
 /// A tuple: its elements in one block of raw memory the tuple owns (values are POD), so reading

@@ -48,6 +48,8 @@ enum Value {
     }
     @inline(__always) var asList: ListObj? { asObject(.list, ListObj.self) }
     @inline(__always) var asTuple: TupleObj? { asObject(.tuple, TupleObj.self) }
+    /// A list's elements copied into an array (for code off the hot paths that wants one).
+    var listArray: [Value]? { asList.map { $0.items.array } }
     /// A tuple's elements copied into an array (for code off the hot paths that wants one).
     var tupleArray: [Value]? { asTuple.map { Array($0.items) } }
     @inline(__always) var asDict: DictObj? { asObject(.dict, DictObj.self) }

@@ -448,7 +448,7 @@ extension Runtime {
         var spillTuple: Value = .null
         /// The star call's own list (see `listToTuple`), emptied once the call no longer needs it.
         var temporaryList: ListObj? = nil
-        defer { temporaryList?.items = [] }
+        defer { temporaryList?.items.removeAll() }
         if case .callKw = op {
             sp -= 1
             // The names tuple is a constant of the calling code (no reference counting).
@@ -482,7 +482,7 @@ extension Runtime {
                 spill = Array(t.items)
                 spillTuple = tuple
             } else if let l = tuple.asList {
-                spill = l.items
+                spill = l.items.array
                 spillTuple = tuple
                 temporaryList = l
             } else {

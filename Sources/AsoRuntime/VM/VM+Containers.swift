@@ -87,7 +87,7 @@ extension Runtime {
         guard let l = list.asList else { return }
         // An empty list takes the items' storage as it is (shared until either side changes: copy
         // on write).
-        if l.items.isEmpty { l.items = items } else { l.items.append(contentsOf: items) }
+        if l.items.isEmpty { l.items.replaceAll(with: items) } else { l.items.append(contentsOf: items) }
     }
 
     /// `makeFunction`: a function from the code object on top of the stack and, below it, what

@@ -380,9 +380,9 @@ extension Runtime {
                         sp.pointee = made
                         sp += 1
                     case .buildList:
-                        let items = Array(UnsafeBufferPointer(start: sp - arg, count: arg))
+                        let made = Value(heap.register(ListObj(UnsafeBufferPointer(start: sp - arg, count: arg), type: types.list)))
                         sp -= arg
-                        sp.pointee = newList(items)
+                        sp.pointee = made
                         sp += 1
                     case .buildSet:
                         Runtime.saveState(fp, ip, sp, fiber)
@@ -442,7 +442,7 @@ extension Runtime {
                         // its items and frees them once the arguments are bound. (A tuple would
                         // stay until the next collection; the list is the compiler's own temporary.)
                         if ip < code.wordCount, words[ip] & 0xFF == OpCode.callEx.number { break }
-                        (sp - 1).pointee = newTuple((sp - 1).pointee.asList?.items ?? [])
+                        (sp - 1).pointee = newTuple((sp - 1).pointee.asList?.items.buffer ?? .empty)
                     case .unpackSequence:
                         sp -= 1
                         if Runtime.unpackInPlace(sp.pointee, count: arg, into: sp) { sp += arg; continue }
