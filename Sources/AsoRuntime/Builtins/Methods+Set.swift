@@ -47,7 +47,7 @@ extension Runtime {
             try a.noKeywords(rt)
             guard let s = me.asSet else { return .none }
             let result = try rt.setIntersection(s, a.array, frozen: false)
-            if result !== s { s.replaceContents(with: result.table) }
+            if result !== s { s.replaceContents(takingFrom: result) }
             return .none
         }
         defineMethod(t, "difference_update") { rt, me, a in

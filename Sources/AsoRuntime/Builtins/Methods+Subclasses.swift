@@ -245,7 +245,7 @@ extension Runtime {
         case .dict: return Value(copyDict(unsafeDowncast(o, to: DictObj.self)))
         case .set, .frozenset:
             let s = newSet(frozen: o.kind == .frozenset)
-            s.table = unsafeDowncast(o, to: SetObj.self).table
+            s.table = unsafeDowncast(o, to: SetObj.self).table.copy()
             s.table.finger = 0
             return Value(s)
         case .instance: return numberCore(v) ?? v

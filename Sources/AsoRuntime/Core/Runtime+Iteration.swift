@@ -12,16 +12,6 @@ extension Runtime {
         }
     }
 
-    /// The index of the first live entry (not a deleted key) of a set's keys at or after `i`, nil
-    /// when there is none. (A dict's: `DictObj.nextLive`.)
-    @inline(__always) static func liveEntry(_ keys: [Value], from i: Int) -> Int? {
-        keys.withUnsafeBufferPointer { ks in
-            var j = i
-            while j < ks.count && ks[j].isNull { j += 1 }
-            return j < ks.count ? j : nil
-        }
-    }
-
     /// `iter(v)`.
     func iterate(_ v: Value, builtin: Bool = false) throws -> Value {
         if case .object(let u) = v,
@@ -179,7 +169,7 @@ extension Runtime {
             var changed = false
             let hit = r.borrow { s -> (index: Int, key: Value)? in
                 if s.version != version { changed = true; return nil }
-                return Runtime.liveEntry(s.table.keys, from: i).map { ($0, s.table.keys[$0]) }
+                return s.table.nextLive(from: i).map { ($0, s.table.key(at: $0)) }
             }
             if changed {
                 it.source = .exhausted

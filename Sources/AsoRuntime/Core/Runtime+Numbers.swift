@@ -469,7 +469,7 @@ extension Runtime {
             case .subtract: try setDifferenceUpdate(x, Value(y))
             case .and:
                 let r = try setIntersection(x, y, frozen: frozen)
-                x.replaceContents(with: r.table)
+                x.replaceContents(takingFrom: r)
             case .xor: try toggle(y.liveKeys, in: x)
             default: break
             }

@@ -66,7 +66,7 @@ extension Runtime {
             made = d
         case .set, .frozenset:
             let s = SetSubObj(frozen: o.kind == .frozenset, type: cls)
-            s.table = unsafeDowncast(o, to: SetObj.self).table
+            s.table = unsafeDowncast(o, to: SetObj.self).table.copy()
             s.table.finger = 0
             made = s
         case .str: made = StrSubObj(unsafeDowncast(o, to: StrObj.self).value, type: cls)

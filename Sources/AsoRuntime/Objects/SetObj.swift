@@ -7,11 +7,28 @@
 // merge paths for copies and unions. With CPython's hash for ints, floats and tuples, sets of
 // those print in CPython's order.
 
-struct SetTable {
-    /// The slots. `.null` marks an empty slot or a dummy (then `hashes[i] == -1`).
-    var keys: [Value] = []
-    /// The hash of each slot's key (0 for empty slots, -1 for dummies).
-    var hashes: [Int] = []
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One slot of a set's table, as CPython's `setentry`: the key's hash and the key. An empty slot
+/// holds `.null` with hash 0; a dummy (a removed key) `.null` with hash -1.
+struct SetEntry {
+    var hash: Int
+    var key: Value
+}
+
+/// A set's hash table, in one block of raw memory the set owns (values are POD, so reading and
+/// moving slots costs no reference counting). Noncopyable: `copy()` makes a second table. Its
+/// methods never run script code; what compares keys with `__eq__` is `SetObj`'s, which reads the
+/// table again after each comparison.
+struct SetTable: ~Copyable {
+    /// `size` slots; nil until the first key goes in.
+    private var block: UnsafeMutablePointer<SetEntry>?
+    /// Slots: a power of two, at least 8 (0 before the first key).
+    private(set) var size = 0
     /// Live keys.
     var count = 0
     /// Live keys plus dummies.
@@ -22,251 +39,238 @@ struct SetTable {
     static let minSize = 8
     static let linearProbes = 9
 
-    var mask: Int { keys.count - 1 }
+    init() {}
+    deinit { free(block) }
+
+    /// A table with the same slots (CPython's set_copy shape, a `memcpy`).
+    func copy() -> SetTable {
+        var t = SetTable()
+        if let b = block {
+            let n = SetTable.allocate(size)
+            n.update(from: b, count: size)
+            t.block = n
+            t.size = size
+        }
+        t.count = count
+        t.fill = fill
+        return t
+    }
+
+    @inline(__always) var mask: Int { size &- 1 }
+    /// The key in slot `j` (`.null` when empty or a dummy); 0 <= j < size.
+    @inline(__always) func key(at j: Int) -> Value { block.unsafelyUnwrapped[j].key }
+    @inline(__always) func hash(at j: Int) -> Int { block.unsafelyUnwrapped[j].hash }
+    /// The first slot at or after `i` that holds a key.
+    @inline(__always) func nextLive(from i: Int) -> Int? {
+        guard let b = block else { return nil }
+        var j = i
+        while j < size { if !b[j].key.isNull { return j }; j &+= 1 }
+        return nil
+    }
+    /// Every key, in table order.
+    var liveKeys: [Value] {
+        var out: [Value] = []
+        out.reserveCapacity(count)
+        forEachLive { _, k in out.append(k) }
+        return out
+    }
+    @inline(__always) func forEachLive(_ body: (Int, Value) throws -> Void) rethrows {
+        guard let b = block else { return }
+        for j in 0..<size where !b[j].key.isNull { try body(b[j].hash, b[j].key) }
+    }
+
+    private static func allocate(_ n: Int) -> UnsafeMutablePointer<SetEntry> {
+        reallocateBlock(nil, n &* MemoryLayout<SetEntry>.stride, keeping: 0).assumingMemoryBound(to: SetEntry.self)
+    }
+    /// A block of `n` empty slots.
+    private static func emptySlots(_ n: Int) -> UnsafeMutablePointer<SetEntry> {
+        let b = allocate(n)
+        b.initialize(repeating: SetEntry(hash: 0, key: .null), count: n)
+        return b
+    }
 
     private mutating func ensureAllocated() {
-        if keys.isEmpty {
-            keys = [Value](filledWith: .null, count: SetTable.minSize)
-            hashes = [Int](filledWith: 0, count: SetTable.minSize)
+        if block == nil {
+            block = SetTable.emptySlots(SetTable.minSize)
+            size = SetTable.minSize
         }
     }
 
-    /// The slot holding `key`, if present.
-    func find(_ key: Value, hash: Int, _ rt: Runtime) throws -> Int? {
-        if keys.isEmpty { return nil }
-        switch findBorrowed(key, hash: hash) {
-        case .found(let slot): return slot
-        case .absent: return nil
-        case .undecided: return try findCalling(key, hash: hash, rt)
-        }
-    }
-
-    private enum Lookup { case found(Int), absent, undecided }
+    enum Lookup { case found(Int), absent, undecided }
 
     /// The slots `hash` probes, in CPython's order (a few linear steps, then a perturbed jump):
-    /// `visit` answers for each slot, or nil to go on. (Inlined into each caller, so a caller whose
-    /// `visit` makes no calls walks borrowed arrays with no reference counting.)
+    /// `visit` answers for each slot, or nil to go on.
     @inline(__always)
-    private static func probeSlots<R>(_ hash: Int, mask: Int, _ visit: (Int) throws -> R?) rethrows -> R {
+    static func probeSlots<R>(_ hash: Int, mask: Int, _ visit: (Int) throws -> R?) rethrows -> R {
         var perturb = UInt(bitPattern: hash)
         var i = Int(UInt(bitPattern: hash) & UInt(mask))
         while true {
-            var probes = i + SetTable.linearProbes <= mask ? SetTable.linearProbes : 0
+            var probes = i &+ SetTable.linearProbes <= mask ? SetTable.linearProbes : 0
             var j = i
             while true {
                 if let r = try visit(j) { return r }
                 if probes == 0 { break }
-                probes -= 1
-                j += 1
+                probes &-= 1
+                j &+= 1
             }
             perturb >>= 5
             i = (i &* 5 &+ 1 &+ Int(bitPattern: perturb)) & mask
         }
     }
 
-    /// `find` over the borrowed arrays (no reference counting) for keys whose equality runs no
-    /// script code (`plainEquals`); undecided when a candidate needs the runtime's `equals`.
+    /// The slot of `key` for keys whose equality runs no script code (`plainEquals`); undecided
+    /// when a candidate needs the runtime's `equals`.
     @inline(__always)
-    private func findBorrowed(_ key: Value, hash: Int) -> Lookup {
-        keys.withUnsafeBufferPointer { ks in
-            hashes.withUnsafeBufferPointer { hs -> Lookup in
-                SetTable.probeSlots(hash, mask: ks.count - 1) { j -> Lookup? in
-                    let k = ks[j]
-                    if k.isNull { return hs[j] == 0 ? .absent : nil }
-                    guard hs[j] == hash else { return nil }
-                    if k.isIdentical(to: key) { return .found(j) }
-                    guard let same = plainEquals(k, key) else { return .undecided }
-                    return same ? .found(j) : nil
-                }
-            }
-        }
-    }
-
-    /// `find` through the runtime's `equals`. A key's `__eq__` may change the set (clear it,
-    /// remove the key, make it grow): then the search starts again, as CPython's does.
-    private func findCalling(_ key: Value, hash: Int, _ rt: Runtime) throws -> Int? {
-        let mask = self.mask
-        let found = try SetTable.probeSlots(hash, mask: mask) { j -> Lookup? in
-            let k = keys[j]
-            if k.isNull { return hashes[j] == 0 ? .absent : nil }
-            guard hashes[j] == hash else { return nil }
-            if k.isIdentical(to: key) { return .found(j) }
-            let same = try rt.equals(k, key)
-            if keys.count - 1 != mask || !keys[j].isIdentical(to: k) { return .undecided }
+    func findPlain(_ key: Value, hash: Int) -> Lookup {
+        guard let b = block else { return .absent }
+        return SetTable.probeSlots(hash, mask: mask) { j -> Lookup? in
+            let e = b[j]
+            if e.key.isNull { return e.hash == 0 ? .absent : nil }
+            guard e.hash == hash else { return nil }
+            if e.key.isIdentical(to: key) { return .found(j) }
+            guard let same = plainEquals(e.key, key) else { return .undecided }
             return same ? .found(j) : nil
         }
-        switch found {
-        case .found(let j): return j
-        case .absent: return nil
-        case .undecided: return try find(key, hash: hash, rt)
-        }
     }
 
-    /// Adds `key` unless present; returns true when it was added.
-    mutating func add(_ key: Value, hash: Int, _ rt: Runtime) throws -> Bool {
-        try insert(key, hash: hash) { k in try k.isIdentical(to: key) || rt.equals(k, key) }
-    }
-
-    /// Adds `key`, known not to be present (`find` said so): the slot `add` would choose, without
-    /// comparing keys, so no script code runs while the table is being changed.
+    /// Adds `key`, known not to be present (a lookup said so): the slot CPython's set_add_entry
+    /// would choose (the last dummy of the probe path, else the empty slot that ends it).
     mutating func insertAbsent(_ key: Value, hash: Int) {
-        _ = insert(key, hash: hash) { _ in false }
-    }
-
-    /// The probe of `add`: true when `key` went in, false when a key with the same hash that
-    /// `isKey` accepts is there already.
-    @inline(__always)
-    private mutating func insert(_ key: Value, hash: Int, isKey: (Value) throws -> Bool) rethrows -> Bool {
         ensureAllocated()
-        let mask = self.mask
-        var perturb = UInt(bitPattern: hash)
-        var i = Int(UInt(bitPattern: hash) & UInt(mask))
+        let b = block.unsafelyUnwrapped
         var freeSlot = -1
-        while true {
-            var probes = i + SetTable.linearProbes <= mask ? SetTable.linearProbes : 0
-            var j = i
-            while true {
-                let k = keys[j]
-                if k.isNull && hashes[j] == 0 {
-                    if freeSlot >= 0 {
-                        keys[freeSlot] = key
-                        hashes[freeSlot] = hash
-                        count += 1
-                        return true
-                    }
-                    keys[j] = key
-                    hashes[j] = hash
-                    fill += 1
-                    count += 1
-                    if fill * 5 >= mask * 3 { resize(count > 50000 ? count * 2 : count * 4) }
-                    return true
-                }
-                if !k.isNull && hashes[j] == hash {
-                    if try isKey(k) { return false }
-                } else if k.isNull && hashes[j] == -1 {
-                    // CPython's set keeps the last dummy of the probe path, not the first.
-                    freeSlot = j
-                }
-                if probes == 0 { break }
-                probes -= 1
-                j += 1
+        let empty = SetTable.probeSlots(hash, mask: mask) { j -> Int? in
+            let e = b[j]
+            if e.key.isNull {
+                if e.hash == 0 { return j }
+                freeSlot = j
             }
-            perturb >>= 5
-            i = (i &* 5 &+ 1 &+ Int(bitPattern: perturb)) & mask
+            return nil
         }
+        if freeSlot >= 0 {
+            b[freeSlot] = SetEntry(hash: hash, key: key)
+            count &+= 1
+            return
+        }
+        b[empty] = SetEntry(hash: hash, key: key)
+        fill &+= 1
+        count &+= 1
+        if fill &* 5 >= mask &* 3 { resize(count > 50000 ? count &* 2 : count &* 4) }
     }
 
     /// Removes the key in slot `j` (leaving a dummy).
     mutating func remove(at j: Int) {
-        keys[j] = .null
-        hashes[j] = -1
-        count -= 1
+        block.unsafelyUnwrapped[j] = SetEntry(hash: -1, key: .null)
+        count &-= 1
     }
 
     /// Inserts into a table known to hold neither `key` nor dummies in its probe path.
-    private mutating func insertClean(_ key: Value, hash: Int) {
-        let mask = self.mask
+    private static func insertClean(_ b: UnsafeMutablePointer<SetEntry>, mask: Int, _ key: Value, hash: Int) {
         var perturb = UInt(bitPattern: hash)
         var i = Int(UInt(bitPattern: hash) & UInt(mask))
         while true {
-            if keys[i].isNull && hashes[i] == 0 { break }
+            if b[i].key.isNull && b[i].hash == 0 { break }
             var found = -1
-            if i + SetTable.linearProbes <= mask {
-                for j in (i + 1)...(i + SetTable.linearProbes) where keys[j].isNull && hashes[j] == 0 { found = j; break }
+            if i &+ SetTable.linearProbes <= mask {
+                var j = i &+ 1
+                while j <= i &+ SetTable.linearProbes {
+                    if b[j].key.isNull && b[j].hash == 0 { found = j; break }
+                    j &+= 1
+                }
             }
             if found >= 0 { i = found; break }
             perturb >>= 5
             i = (i &* 5 &+ 1 &+ Int(bitPattern: perturb)) & mask
         }
-        keys[i] = key
-        hashes[i] = hash
+        b[i] = SetEntry(hash: hash, key: key)
     }
 
     /// CPython's set_table_resize: a new table with room for more than `minUsed` keys.
     mutating func resize(_ minUsed: Int) {
-        var size = SetTable.minSize
-        while size <= minUsed { size <<= 1 }
+        var n = SetTable.minSize
+        while n <= minUsed { n <<= 1 }
         // A small table without dummies stays as it is.
-        if size == SetTable.minSize && keys.count == size && fill == count { return }
-        let oldKeys = keys, oldHashes = hashes
-        keys = [Value](filledWith: .null, count: size)
-        hashes = [Int](filledWith: 0, count: size)
+        if n == SetTable.minSize && size == n && fill == count { return }
+        let old = block, oldSize = size
+        let b = SetTable.emptySlots(n)
+        block = b
+        size = n
         fill = count
-        for i in 0..<oldKeys.count where !oldKeys[i].isNull { insertClean(oldKeys[i], hash: oldHashes[i]) }
+        if let old {
+            for i in 0..<oldSize where !old[i].key.isNull { SetTable.insertClean(b, mask: n &- 1, old[i].key, hash: old[i].hash) }
+            free(old)
+        }
     }
 
-    /// CPython's set_merge: adds every key of `other` (in its table order).
-    mutating func merge(_ other: SetTable, _ rt: Runtime) throws {
-        if other.count == 0 { return }
-        if keys.isEmpty || (fill + other.count) * 5 >= mask * 3 {
+    /// CPython's set_merge into a table with no keys and no dummies: every key of `other`, in its
+    /// table order, with no comparisons.
+    mutating func mergeIntoEmpty(_ other: borrowing SetTable) {
+        guard other.count > 0, let ob = other.block else { return }
+        if (fill &+ other.count) &* 5 >= mask &* 3 || block == nil {
             ensureAllocated()
-            if (fill + other.count) * 5 >= mask * 3 { resize((count + other.count) * 2) }
+            if (fill &+ other.count) &* 5 >= mask &* 3 { resize((count &+ other.count) &* 2) }
         }
-        if fill == 0 && mask == other.mask && other.fill == other.count {
-            keys = other.keys
-            hashes = other.hashes
-            fill = other.fill
-            count = other.count
-            return
+        if size == other.size && other.fill == other.count {
+            block.unsafelyUnwrapped.update(from: ob, count: size)
+        } else {
+            let b = block.unsafelyUnwrapped
+            for i in 0..<other.size where !ob[i].key.isNull { SetTable.insertClean(b, mask: mask, ob[i].key, hash: ob[i].hash) }
         }
-        if fill == 0 {
-            for i in 0..<other.keys.count where !other.keys[i].isNull { insertClean(other.keys[i], hash: other.hashes[i]) }
-            fill = other.count
-            count = other.count
-            return
-        }
-        for i in 0..<other.keys.count where !other.keys[i].isNull { _ = try add(other.keys[i], hash: other.hashes[i], rt) }
+        fill = other.count
+        count = other.count
     }
 
     /// Resizes ahead of adding `n` keys, as CPython does before a bulk update from a dict.
     mutating func reserve(adding n: Int) {
         if n == 0 { return }
         ensureAllocated()
-        if (fill + n) * 5 >= mask * 3 { resize((count + n) * 2) }
+        if (fill &+ n) &* 5 >= mask &* 3 { resize((count &+ n) &* 2) }
     }
 
     /// Removes and returns the key `set.pop()` takes: the first live slot at or after the finger,
     /// wrapping around; nil when the set is empty.
     mutating func popAny() -> Value? {
-        if count == 0 { return nil }
-        let size = keys.count
+        guard count > 0, let b = block else { return nil }
         var j = finger & mask
         for _ in 0..<size {
-            if !keys[j].isNull {
-                let key = keys[j]
+            if !b[j].key.isNull {
+                let key = b[j].key
                 remove(at: j)
                 finger = j &+ 1
                 return key
             }
-            j = j == mask ? 0 : j + 1
+            j = j == mask ? 0 : j &+ 1
         }
         return nil
     }
 
     mutating func removeAll() {
-        keys = []; hashes = []; count = 0; fill = 0
+        free(block)
+        block = nil
+        size = 0; count = 0; fill = 0
     }
 
-    /// Drops dummies (rebuilding the table); the closure is kept for signature compatibility.
-    mutating func compact(_ moved: (Int, Int) -> Void) {
-        if fill != count { resize(count > 50000 ? count * 2 : count * 4) }
+    /// Marks every key for the collector.
+    func trace(_ t: inout Tracer) {
+        forEachLive { _, k in t.mark(k) }
     }
 }
 
 /// `set` and `frozenset` (kind tells which).
 class SetObj: Obj {
-    final var table = SetTable()
+    @exclusivity(unchecked) final var table = SetTable()
 
-    /// Takes another table's keys, as CPython's set_swap_bodies does for in-place operators: the
-    /// pop finger stays this set's own.
-    final func replaceContents(with other: SetTable) {
+    /// Takes the table of `other` (a set made for the purpose, left empty), as CPython's
+    /// set_swap_bodies does for in-place operators: the pop finger stays this set's own.
+    final func replaceContents(takingFrom other: SetObj) {
         let finger = table.finger
-        table = other
+        swap(&table, &other.table)
+        other.removeAll()
         table.finger = finger
         version &+= 1
     }
     /// Bumped when a key is added or removed, so iterators can detect a changed size.
-    final var version = 0
+    @exclusivity(unchecked) final var version = 0
 
     /// `clear()`: no keys, and the small table again.
     final func removeAll() {
@@ -277,27 +281,58 @@ class SetObj: Obj {
     final var count: Int { table.count }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        for k in table.keys { t.mark(k) }
+        table.trace(&t)
     }
-    override var estimatedSize: Int { 64 + table.keys.capacity * 24 }
+    override var estimatedSize: Int { 64 &+ table.size &* MemoryLayout<SetEntry>.stride }
+
+    /// The slot holding `key`, if present. A key's `__eq__` may change the set (clear it, remove
+    /// the key, make it grow): the table is read again after each comparison, and the search
+    /// starts again when it changed, as CPython's does.
+    final func find(_ key: Value, hash: Int, _ rt: Runtime) throws -> Int? {
+        switch table.findPlain(key, hash: hash) {
+        case .found(let j): return j
+        case .absent: return nil
+        case .undecided: break
+        }
+        let mask = table.mask
+        let found = try SetTable.probeSlots(hash, mask: mask) { j -> SetTable.Lookup? in
+            if table.mask != mask { return .undecided }
+            let k = table.key(at: j)
+            if k.isNull { return table.hash(at: j) == 0 ? .absent : nil }
+            guard table.hash(at: j) == hash else { return nil }
+            if k.isIdentical(to: key) { return .found(j) }
+            let same = try rt.equals(k, key)
+            if table.mask != mask || !table.key(at: j).isIdentical(to: k) { return .undecided }
+            return same ? .found(j) : nil
+        }
+        switch found {
+        case .found(let j): return j
+        case .absent: return nil
+        case .undecided: return try find(key, hash: hash, rt)
+        }
+    }
 
     final func contains(_ key: Value, _ rt: Runtime) throws -> Bool {
-        try table.find(key, hash: rt.hash(key), rt) != nil
+        try find(key, hash: rt.hash(key), rt) != nil
     }
     /// Adds `key`; returns false if it was already present.
     @discardableResult
     final func add(_ key: Value, _ rt: Runtime) throws -> Bool {
-        let h = try rt.hash(key)
-        // Keys are compared (script code may run, and the collector with it) while the table is
-        // only read; it is changed afterwards, with no script code running.
-        if try table.find(key, hash: h, rt) != nil { return false }
+        try add(key, hash: rt.hash(key), rt)
+    }
+    /// Adds `key` of hash `h`; returns false if it was already present. Keys are compared (script
+    /// code may run, and the collector with it) while the table is only read; it is changed
+    /// afterwards, with no script code running.
+    @discardableResult
+    final func add(_ key: Value, hash h: Int, _ rt: Runtime) throws -> Bool {
+        if try find(key, hash: h, rt) != nil { return false }
         table.insertAbsent(key, hash: h)
         version &+= 1
         return true
     }
     @discardableResult
     final func remove(_ key: Value, _ rt: Runtime) throws -> Bool {
-        guard let j = try table.find(key, hash: rt.hash(key), rt) else { return false }
+        guard let j = try find(key, hash: rt.hash(key), rt) else { return false }
         table.remove(at: j)
         version &+= 1
         return true
@@ -309,16 +344,21 @@ class SetObj: Obj {
         // with no key comparisons.
         table.reserve(adding: other.table.count)
         if table.fill == 0 {
-            try table.merge(other.table, rt)
+            table.mergeIntoEmpty(other.table)
         } else {
-            let keys = other.table.keys, hashes = other.table.hashes
-            for i in 0..<keys.count where !keys[i].isNull {
-                if try table.find(keys[i], hash: hashes[i], rt) == nil { table.insertAbsent(keys[i], hash: hashes[i]) }
-            }
+            // (Keys copied out first: comparing may run script code that changes `other`.)
+            // They stay rooted while compared.
+            var pairs: [(Int, Value)] = []
+            pairs.reserveCapacity(other.table.count)
+            other.table.forEachLive { h, k in pairs.append((h, k)) }
+            let rootBase = rt.tempRoots.count
+            defer { rt.tempRoots.removeLast(rt.tempRoots.count - rootBase) }
+            for (_, k) in pairs { rt.tempRoots.append(k) }
+            for (h, k) in pairs where try find(k, hash: h, rt) == nil { table.insertAbsent(k, hash: h) }
         }
         version &+= 1
     }
-    final var liveKeys: [Value] { table.keys.filter { !$0.isNull } }
+    final var liveKeys: [Value] { table.liveKeys }
 }
 
 extension Runtime {
