@@ -31,7 +31,10 @@ let package = Package(
         .target(name: "AsoRuntime", dependencies: ["AsoBytecode", .product(name: "BigInt", package: "BigInt"),
                                                    .product(name: "NIOCore", package: "swift-nio"),
                                                    .product(name: "NIOPosix", package: "swift-nio")],
-                exclude: ["Library/asyncio", "Library/__future__", "Library/abc", "Library/base64", "Library/bisect", "Library/collections", "Library/contextlib", "Library/contextvars", "Library/copy", "Library/dataclasses", "Library/datetime", "Library/enum", "Library/functools", "Library/heapq", "Library/io", "Library/itertools", "Library/keyword", "Library/logging", "Library/operator", "Library/reprlib", "Library/secrets", "Library/statistics", "Library/string", "Library/textwrap", "Library/time", "Library/traceback", "Library/types", "Library/typing", "Library/uuid"]),
+                exclude: ["Library/asyncio", "Library/__future__", "Library/abc", "Library/base64", "Library/bisect", "Library/collections", "Library/contextlib", "Library/contextvars", "Library/copy", "Library/dataclasses", "Library/datetime", "Library/enum", "Library/functools", "Library/heapq", "Library/io", "Library/itertools", "Library/keyword", "Library/logging", "Library/operator", "Library/reprlib", "Library/secrets", "Library/statistics", "Library/string", "Library/textwrap", "Library/time", "Library/traceback", "Library/types", "Library/typing", "Library/uuid"],
+                // Release builds leave out the run-time exclusivity checks (docs/architecture.md, "Exclusivity");
+                // debug builds, which the corpus also runs, keep them.
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         // The public embedding API: Interpreter, Configuration, values and errors.
         .target(name: "Aso", dependencies: ["AsoSyntax", "AsoBytecode", "AsoCompiler", "AsoRuntime"]),
         // The HTTP client (`fetch` and the `aiohttp` module) on AsyncHTTPClient, bound to the

@@ -159,8 +159,8 @@ package final class Runtime {
         notImplemented = Value(heap.register(InstanceObj(type: types.notImplemented)))
         ellipsis = Value(heap.register(InstanceObj(type: types.ellipsis)))
         installBuiltins()
-        heap.beforeSweep = { [unowned self] t in self.keepDestroyedTasks(&t) }
-        heap.onFreeGenerator = { [unowned self] o in
+        heap.beforeSweep = { [unowned(unsafe) self] t in self.keepDestroyedTasks(&t) }
+        heap.onFreeGenerator = { [unowned(unsafe) self] o in
             // Only called for generator-kind objects, which are GeneratorObj.
             let g = unsafeDowncast(o, to: GeneratorObj.self)
             guard g.state == .created, g.hasType(self.types.coroutine) else { return }

@@ -87,7 +87,9 @@ extension Runtime {
         if keys.allSatisfy({ v in v.withStr({ $0.flags & Obj.subclassFlag == 0 }) == true }) {
             return { a, b in (plainStrOrder(a, b) ?? 0) < 0 }
         }
-        return { [unowned self] a, b in try self.lessThan(a, b) }
+        // (The runtime outlives the sort; held unmanaged, so a comparison does no reference counting.)
+        let me = Unmanaged.passUnretained(self)
+        return { a, b in try me._withUnsafeGuaranteedRef { try $0.lessThan(a, b) } }
     }
 
     private enum KeyKind { case int, float, other }

@@ -359,15 +359,19 @@ extension Runtime {
         if case .float = a, isIntegral(b) || isFloat(b) { return try numericOrder(a, b) }
         if case .float = b, isIntegral(a) { return try numericOrder(a, b) }
         guard case .object(let u) = a, case .object(let w) = b else { return nil }
-        let x = u.takeUnretainedValue(), y = w.takeUnretainedValue()
-        switch (x.kind, y.kind) {
-        case (.str, .str):
-            return strOrder(unsafeDowncast(x, to: StrObj.self).value, unsafeDowncast(y, to: StrObj.self).value)
-        case (.bytes, .bytes):
-            let p = unsafeDowncast(x, to: BytesObj.self).bytes, q = unsafeDowncast(y, to: BytesObj.self).bytes
-            if p == q { return 0 }
-            return p.lexicographicallyPrecedes(q) ? -1 : 1
-        default: return nil
+        // (Borrowed: both are the caller's.)
+        return u._withUnsafeGuaranteedRef { x in
+            w._withUnsafeGuaranteedRef { y -> Int? in
+                switch (x.kind, y.kind) {
+                case (.str, .str):
+                    return strOrder(unsafeDowncast(x, to: StrObj.self).value, unsafeDowncast(y, to: StrObj.self).value)
+                case (.bytes, .bytes):
+                    let p = unsafeDowncast(x, to: BytesObj.self).bytes, q = unsafeDowncast(y, to: BytesObj.self).bytes
+                    if p == q { return 0 }
+                    return p.lexicographicallyPrecedes(q) ? -1 : 1
+                default: return nil
+                }
+            }
         }
     }
 

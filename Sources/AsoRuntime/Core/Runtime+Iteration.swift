@@ -108,13 +108,19 @@ extension Runtime {
     }
 
     func next(_ v: Value) throws -> Value? {
-        if case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind == .generator }) {
-            let generatorType = types.generator
-            if !u._withUnsafeGuaranteedRef({ $0.typeRef === generatorType }) {
-                throw typeError("'\(typeName(v))' object is not an iterator")
+        if case .object(let u) = v {
+            // (Borrowed: the caller holds the iterator.)
+            switch u._withUnsafeGuaranteedRef({ $0.kind }) {
+            case .generator:
+                if !u._withUnsafeGuaranteedRef({ $0.hasType(types.generator) }) {
+                    throw typeError("'\(typeName(v))' object is not an iterator")
+                }
+                if case .yielded(let x) = try resumeGenerator(u) { return x }
+                return nil
+            case .iterator:
+                return try u._withUnsafeGuaranteedRef { try next(unsafeDowncast($0, to: IterObj.self)) }
+            default: break
             }
-            if case .yielded(let x) = try resumeGenerator(u) { return x }
-            return nil
         }
         if userMethod(v, "__next__") != nil {
             do { return try callUserMethod(v, "__next__", []) } catch let e as ScriptError where e.exception.type.isSubtype(of: exc.stopIteration) {

@@ -45,10 +45,17 @@ extension Runtime {
         // function's entry, before its first instruction: that one is placed at the first.)
         var ip = max(ip, 1)
         var e: ExceptionObj
-        if let r = error as? Reraise {
+        var reraised = false
+        // (A raise, the common case, is tried first: each failed cast is a dynamic cast's cost.)
+        if let se = error as? ScriptError {
+            e = se.exception
+        } else if let r = error as? Reraise {
             e = r.exception
+            reraised = true
         } else {
-            if let se = error as? ScriptError { e = se.exception } else { e = newException(exc.runtimeError, "\(error)") }
+            e = newException(exc.runtimeError, "\(error)")
+        }
+        if !reraised {
             e.traceback.append(TracebackEntry(code: fiber.frames[fiber.frameCount - 1].code.takeUnretainedValue().code, pc: ip - 1))
             if case .object = handledException, !handledException.isIdentical(to: Value(e)), e.context.isNone {
                 e.context = handledException
