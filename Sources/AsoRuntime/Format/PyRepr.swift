@@ -5,6 +5,7 @@
 
 /// Python's `repr(s)` for a str: quotes, escapes and all.
 func pyStringRepr(_ s: String) -> String {
+    if let r = asciiStringRepr(s) { return r }
     var hasSingle = false
     var hasDouble = false
     for u in s.unicodeScalars {
@@ -40,6 +41,37 @@ func pyStringRepr(_ s: String) -> String {
     }
     out.append(quote)
     return String(out)
+}
+
+/// `pyStringRepr` of an all-ASCII string, written as bytes; nil when `s` is not all ASCII.
+private func asciiStringRepr(_ s: String) -> String? {
+    withUTF8(s) { b -> String? in
+        var hasSingle = false, hasDouble = false
+        for c in b {
+            if c >= 0x80 { return nil }
+            if c == UInt8(ascii: "'") { hasSingle = true } else if c == UInt8(ascii: "\"") { hasDouble = true }
+        }
+        let quote = (hasSingle && !hasDouble) ? UInt8(ascii: "\"") : UInt8(ascii: "'")
+        let backslash = UInt8(ascii: "\\")
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count &+ 2)
+        out.append(quote)
+        for c in b {
+            switch c {
+            case quote, backslash: out.append(backslash); out.append(c)
+            case UInt8(ascii: "\t"): out.append(backslash); out.append(UInt8(ascii: "t"))
+            case UInt8(ascii: "\n"): out.append(backslash); out.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"): out.append(backslash); out.append(UInt8(ascii: "r"))
+            case 0..<0x20, 0x7f:
+                let hi = c >> 4, lo = c & 0xf
+                out.append(backslash); out.append(UInt8(ascii: "x"))
+                out.append(hi < 10 ? 48 &+ hi : 87 &+ hi); out.append(lo < 10 ? 48 &+ lo : 87 &+ lo)
+            default: out.append(c)
+            }
+        }
+        out.append(quote)
+        return String(decoding: out, as: UTF8.self)
+    }
 }
 
 /// `repr(s)` cut to at most `maxLength` code points, as CPython's `%.200R` does in messages.
