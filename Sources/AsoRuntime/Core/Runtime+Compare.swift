@@ -695,12 +695,45 @@ extension Runtime {
         if u.toOpaque() == w.toOpaque() { return true }
         return u._withUnsafeGuaranteedRef { x in
             w._withUnsafeGuaranteedRef { y -> Bool? in
-                guard x.kind == .str && y.kind == .str && (x.flags | y.flags) & Obj.subclassFlag == 0 else { return nil }
-                return strEqual(unsafeDowncast(x, to: StrObj.self), unsafeDowncast(y, to: StrObj.self))
+                guard x.kind == y.kind && (x.flags | y.flags) & Obj.subclassFlag == 0 else { return nil }
+                switch x.kind {
+                case .str: return strEqual(unsafeDowncast(x, to: StrObj.self), unsafeDowncast(y, to: StrObj.self))
+                case .tuple: return plainTupleEquals(unsafeDowncast(x, to: TupleObj.self), unsafeDowncast(y, to: TupleObj.self))
+                default: return nil
+                }
             }
         }
     default: return nil
     }
+}
+
+/// `plainEquals` of two builtin tuples, item by item up to the first pair that differs (as
+/// CPython's tuple comparison stops there): nil when a pair before it needs more than a plain
+/// comparison (a nested tuple, a number of another type, an object with `__eq__`).
+@inline(never) func plainTupleEquals(_ x: TupleObj, _ y: TupleObj) -> Bool? {
+    let p = x.items, q = y.items
+    if p.count != q.count { return false }
+    for i in 0..<p.count {
+        let same: Bool?
+        switch (p[i], q[i]) {
+        case let (.int(a), .int(b)): same = a == b
+        case let (.float(a), .float(b)): same = a == b
+        case let (.bool(a), .bool(b)): same = a == b
+        case (.none, .none): same = true
+        case (.object(let u), .object(let w)):
+            if u.toOpaque() == w.toOpaque() { continue }
+            same = u._withUnsafeGuaranteedRef { a in
+                w._withUnsafeGuaranteedRef { b -> Bool? in
+                    guard a.kind == .str && b.kind == .str && (a.flags | b.flags) & Obj.subclassFlag == 0 else { return nil }
+                    return strEqual(unsafeDowncast(a, to: StrObj.self), unsafeDowncast(b, to: StrObj.self))
+                }
+            }
+        default: same = nil
+        }
+        guard let same else { return nil }
+        if !same { return false }
+    }
+    return true
 }
 
 /// Python's `==` on two strings: the same code points, compared as UTF-8 bytes (Swift's `==` on
