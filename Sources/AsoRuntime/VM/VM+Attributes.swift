@@ -92,8 +92,18 @@ extension Runtime {
                u._withUnsafeGuaranteedRef({ o in
                    o.kind == .instance && unsafeDowncast(o, to: InstanceObj.self).attributes.shapeAddress == s
                }) {
-                sp.pointee = obj
-                (sp - 1).pointee = instanceEntry.pointee.method
+                let m = instanceEntry.pointee.method
+                if m.isNull {
+                    // The instance's own attribute (`self.callback()`, see learnOwnCallable): its
+                    // value, called without the instance.
+                    sp.pointee = .null
+                    (sp - 1).pointee = u._withUnsafeGuaranteedRef {
+                        unsafeDowncast($0, to: InstanceObj.self).attributes.slots[instanceEntry.pointee.slot]
+                    }
+                } else {
+                    sp.pointee = obj
+                    (sp - 1).pointee = m
+                }
                 return true
             }
             // `super().name(...)`: the method found last time for the same calling class and
@@ -167,8 +177,23 @@ extension Runtime {
                 sp.pointee = .null
                 (sp - 1).pointee = attr
                 Runtime.learnModuleLoad(obj, code.nameValues[arg], attr, instanceEntry)
+                learnOwnCallable(obj, code.nameValues[arg], instanceEntry)
             }
         }
+    }
+
+    /// `obj.name(...)` where the name is the instance's own attribute and its class has none of
+    /// that name (`self.callback()`, a bound method kept in an attribute as asyncio's `Condition`
+    /// keeps its lock's `acquire`): the entry remembers the shape and the slot, with no method, so
+    /// the next call at the site reads the slot (`cachedLoadMethod`) instead of looking the name
+    /// up. The type epoch guards against the class gaining the name later.
+    func learnOwnCallable(_ obj: Value, _ name: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) {
+        guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
+              attributeHooks(inst.type) & TypeObject.hookGetattribute == 0, let n = name.asStr?.value,
+              inst.type.lookup(n) == nil else { return }
+        let shape = inst.attributes.shape
+        guard let slot = shape.slot(of: n) else { return }
+        entry.pointee.fill(shape: shape, slot: slot, epoch: hot.pointee.typeEpoch)
     }
 
     /// The receiver of a `super()` object whose calling class and receiver class are those of
