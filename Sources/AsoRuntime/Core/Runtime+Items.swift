@@ -54,6 +54,7 @@ extension Runtime {
     }
 
     private func normalize(_ key: Value, _ count: Int, _ what: String, _ container: String) throws -> Int {
+        if key.asBigInt != nil { throw indexError("cannot fit 'int' into an index-sized integer") }
         guard let i = try indexValue(key) ?? indexThroughDunder(key) else {
             if container == "str" { throw typeError("string indices must be integers, not '\(typeName(key))'") }
             throw typeError("\(container) indices must be integers or slices, not \(typeName(key))")
@@ -104,7 +105,7 @@ extension Runtime {
             throw typeError("'\(typeName(container))' object is not subscriptable")
         }
         // Fast paths, borrowing the container (no reference counting): a dict's key, an in-range
-        // index of a list or tuple, for objects of the builtin types themselves.
+        // index of a list, tuple or ASCII string, for objects of the builtin types themselves.
         let fast = try u._withUnsafeGuaranteedRef { o -> Value? in
             guard o.flags & Obj.subclassFlag == 0 else { return nil }
             switch o.kind {
@@ -115,6 +116,13 @@ extension Runtime {
                 return try listItem(unsafeDowncast(o, to: ListObj.self), key)
             case .tuple:
                 return try sequenceItem(unsafeDowncast(o, to: TupleObj.self).items, key)
+            case .str:
+                // An ASCII string's character at an int index in range (a tokenizer's `s[i]`).
+                guard case .int(var i) = key else { return nil }
+                let s = unsafeDowncast(o, to: StrObj.self)
+                guard s.isASCII else { return nil }
+                if i < 0 { i &+= s.count }
+                return i >= 0 && i < s.count ? character(s, at: i) : nil
             default:
                 return nil
             }
