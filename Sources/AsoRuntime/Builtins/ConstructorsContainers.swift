@@ -33,6 +33,7 @@ extension Runtime {
             try rt.checkCount(args.count - 1, "tuple", min: 0, max: 1)
             if args.count == 1 { return rt.newTuple([]) }
             if let t = args[1].asTuple, !t.isNativeSubclass { return args[1] }
+            if let items = try rt.sequenceItems(args[1], lengthHint: true) { return rt.newTuple(items) }
             return rt.newTuple(try rt.iterateToList(args[1], lengthHint: true).items.buffer)
         }
         types.dict.construct = { rt, args in

@@ -296,9 +296,8 @@ extension Runtime {
                     case (.list, .list):
                         return try listCompare(unsafeDowncast(x, to: ListObj.self), unsafeDowncast(y, to: ListObj.self), op)
                     case (.tuple, .tuple):
-                        return try unsafeDowncast(x, to: TupleObj.self).items.withUnsafeBufferPointer { p in
-                            try unsafeDowncast(y, to: TupleObj.self).items.withUnsafeBufferPointer { q in try sequenceCompare(p, q, op) }
-                        }
+                        return try sequenceCompare(unsafeDowncast(x, to: TupleObj.self).items,
+                                                   unsafeDowncast(y, to: TupleObj.self).items, op)
                     default: return nil
                     }
                 }
@@ -683,9 +682,22 @@ extension Runtime {
 }
 
 /// `a == b` when no script code can take part (ints, floats, bools, None, the same object, two
-/// strings of the builtin type), without reference counting; nil when it takes the runtime's
-/// `equals` (instances, subclasses, containers, big ints, an int against a float).
+/// strings of the builtin type, two builtin tuples of such items), without reference counting;
+/// nil when it takes the runtime's `equals` (instances, subclasses, other containers, big ints,
+/// an int against a float).
 @inline(__always) func plainEquals(_ a: Value, _ b: Value) -> Bool? {
+    if let same = plainItemEquals(a, b) { return same }
+    guard case .object(let u) = a, case .object(let w) = b else { return nil }
+    return u._withUnsafeGuaranteedRef { x in
+        w._withUnsafeGuaranteedRef { y -> Bool? in
+            guard x.kind == .tuple && y.kind == .tuple && (x.flags | y.flags) & Obj.subclassFlag == 0 else { return nil }
+            return plainTupleEquals(unsafeDowncast(x, to: TupleObj.self), unsafeDowncast(y, to: TupleObj.self))
+        }
+    }
+}
+
+/// `plainEquals` without tuples: ints, floats, bools, None, the same object, two builtin strings.
+@inline(__always) func plainItemEquals(_ a: Value, _ b: Value) -> Bool? {
     switch (a, b) {
     case let (.int(x), .int(y)): return x == y
     case let (.float(x), .float(y)): return x == y
@@ -695,12 +707,8 @@ extension Runtime {
         if u.toOpaque() == w.toOpaque() { return true }
         return u._withUnsafeGuaranteedRef { x in
             w._withUnsafeGuaranteedRef { y -> Bool? in
-                guard x.kind == y.kind && (x.flags | y.flags) & Obj.subclassFlag == 0 else { return nil }
-                switch x.kind {
-                case .str: return strEqual(unsafeDowncast(x, to: StrObj.self), unsafeDowncast(y, to: StrObj.self))
-                case .tuple: return plainTupleEquals(unsafeDowncast(x, to: TupleObj.self), unsafeDowncast(y, to: TupleObj.self))
-                default: return nil
-                }
+                guard x.kind == .str && y.kind == .str && (x.flags | y.flags) & Obj.subclassFlag == 0 else { return nil }
+                return strEqual(unsafeDowncast(x, to: StrObj.self), unsafeDowncast(y, to: StrObj.self))
             }
         }
     default: return nil
@@ -708,29 +716,13 @@ extension Runtime {
 }
 
 /// `plainEquals` of two builtin tuples, item by item up to the first pair that differs (as
-/// CPython's tuple comparison stops there): nil when a pair before it needs more than a plain
-/// comparison (a nested tuple, a number of another type, an object with `__eq__`).
+/// CPython's tuple comparison stops there): nil when a pair before it needs more than
+/// `plainItemEquals` (a nested tuple, a number of another type, an object with `__eq__`).
 @inline(never) func plainTupleEquals(_ x: TupleObj, _ y: TupleObj) -> Bool? {
     let p = x.items, q = y.items
     if p.count != q.count { return false }
     for i in 0..<p.count {
-        let same: Bool?
-        switch (p[i], q[i]) {
-        case let (.int(a), .int(b)): same = a == b
-        case let (.float(a), .float(b)): same = a == b
-        case let (.bool(a), .bool(b)): same = a == b
-        case (.none, .none): same = true
-        case (.object(let u), .object(let w)):
-            if u.toOpaque() == w.toOpaque() { continue }
-            same = u._withUnsafeGuaranteedRef { a in
-                w._withUnsafeGuaranteedRef { b -> Bool? in
-                    guard a.kind == .str && b.kind == .str && (a.flags | b.flags) & Obj.subclassFlag == 0 else { return nil }
-                    return strEqual(unsafeDowncast(a, to: StrObj.self), unsafeDowncast(b, to: StrObj.self))
-                }
-            }
-        default: same = nil
-        }
-        guard let same else { return nil }
+        guard let same = plainItemEquals(p[i], q[i]) else { return nil }
         if !same { return false }
     }
     return true

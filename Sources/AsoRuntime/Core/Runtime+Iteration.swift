@@ -127,10 +127,7 @@ extension Runtime {
                 return nil
             }
         }
-        guard let it = v.asObject(.iterator, IterObj.self) else {
-            throw typeError("'\(typeName(v))' object is not an iterator")
-        }
-        return try next(it)
+        throw typeError("'\(typeName(v))' object is not an iterator")
     }
 
     func next(_ it: IterObj) throws -> Value? {
@@ -196,28 +193,28 @@ extension Runtime {
     /// one may run script code (a generator) and with it the collector. With `lengthHint` (as
     /// `list()` and `tuple()`), the object is asked for its size first (`askLengthHint`).
     func iterateToArray(_ v: Value, lengthHint: Bool = false) throws -> [Value] {
+        if let items = try sequenceItems(v, lengthHint: lengthHint) { return Array(items) }
+        return try iterateToList(v, lengthHint: lengthHint).items.array
+    }
+
+    /// The items of a list or tuple that iterates as itself (not a subclass with an `__iter__` of
+    /// its own), borrowed until the list changes; nil for anything else.
+    func sequenceItems(_ v: Value, lengthHint: Bool) throws -> UnsafeBufferPointer<Value>? {
         if let l = v.asList, !l.isNativeSubclass || userMethod(v, "__iter__") == nil {
             if lengthHint && l.isNativeSubclass { try askLengthHint(v) }
-            return l.items.array
+            return l.items.buffer
         }
         if let t = v.asTuple, !t.isNativeSubclass || userMethod(v, "__iter__") == nil {
             if lengthHint && t.isNativeSubclass { try askLengthHint(v) }
-            return Array(t.items)
+            return t.items
         }
-        return try iterateToList(v, lengthHint: lengthHint).items.array
+        return nil
     }
 
     /// A new list of all values of an iterable (`list(v)`), as `iterateToArray` collects them. It
     /// is registered but not rooted: the caller roots it before the next safepoint.
     func iterateToList(_ v: Value, lengthHint: Bool = false) throws -> ListObj {
-        if let l = v.asList, !l.isNativeSubclass || userMethod(v, "__iter__") == nil {
-            if lengthHint && l.isNativeSubclass { try askLengthHint(v) }
-            return heap.register(ListObj(l.items.buffer, type: types.list))
-        }
-        if let t = v.asTuple, !t.isNativeSubclass || userMethod(v, "__iter__") == nil {
-            if lengthHint && t.isNativeSubclass { try askLengthHint(v) }
-            return heap.register(ListObj(t.items, type: types.list))
-        }
+        if let items = try sequenceItems(v, lengthHint: lengthHint) { return heap.register(ListObj(items, type: types.list)) }
         if let r = v.asObject(.range, RangeObj.self) { try checkAllocation(r.big == nil ? r.length : Int.max, elementSize: 16) }
         let it = try iterate(v)
         let acc = heap.register(ListObj([], type: types.list))

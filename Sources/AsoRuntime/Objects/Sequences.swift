@@ -40,17 +40,14 @@ class TupleObj: Obj {
 
     /// A tuple of `items`.
     init(_ items: __shared [Value], type: __shared TypeObject) {
-        let n = items.count
-        count = n
-        base = TupleObj.allocate(n)
-        if let b = base { items.withUnsafeBufferPointer { b.update(from: $0.baseAddress.unsafelyUnwrapped, count: n) } }
+        count = items.count
+        base = items.withUnsafeBufferPointer(TupleObj.copy)
         super.init(kind: .tuple, type: type)
     }
     /// A tuple of the elements of `items`.
     init(_ items: UnsafeBufferPointer<Value>, type: __shared TypeObject) {
         count = items.count
-        base = TupleObj.allocate(count)
-        if let b = base { b.update(from: items.baseAddress.unsafelyUnwrapped, count: count) }
+        base = TupleObj.copy(items)
         super.init(kind: .tuple, type: type)
     }
     /// A tuple of `count` elements that `fill` writes (every one of them, in order, from the
@@ -81,6 +78,13 @@ class TupleObj: Obj {
         return UnsafeMutablePointer<Value>.allocate(capacity: n)
     }
 
+    /// A new block holding `items` (nil for none).
+    private static func copy(_ items: UnsafeBufferPointer<Value>) -> UnsafeMutablePointer<Value>? {
+        guard let b = allocate(items.count) else { return nil }
+        b.update(from: items.baseAddress.unsafelyUnwrapped, count: items.count)
+        return b
+    }
+
     /// The elements, borrowed from the tuple (see the type's note).
     @inline(__always) final var items: UnsafeBufferPointer<Value> { UnsafeBufferPointer(start: base, count: count) }
 
@@ -96,12 +100,6 @@ extension UnsafeBufferPointer where Element == Value {
     @inline(__always) static var empty: Self { Self(start: nil, count: 0) }
 }
 
-extension UnsafeBufferPointer {
-    /// The buffer itself (so code written for arrays reads a tuple's `items` the same way).
-    @inline(__always) func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
-        try body(self)
-    }
-}
 
 import BigInt
 

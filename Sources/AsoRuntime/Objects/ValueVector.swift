@@ -42,25 +42,22 @@ struct ValueVector: ~Copyable {
     init(_ items: UnsafeBufferPointer<Value>) {
         count = items.count
         capacity = items.count
-        base = nil
-        if count > 0 {
-            let b = ValueVector.block(nil, count, keeping: 0)
-            b.update(from: items.baseAddress.unsafelyUnwrapped, count: count)
-            base = b
-        }
+        base = ValueVector.copy(items)
     }
 
     /// A copy of `items`.
     init(_ items: __shared [Value]) {
-        let n = items.count
-        count = n
-        capacity = n
-        base = nil
-        if n > 0 {
-            let b = ValueVector.block(nil, n, keeping: 0)
-            items.withUnsafeBufferPointer { b.update(from: $0.baseAddress.unsafelyUnwrapped, count: n) }
-            base = b
-        }
+        count = items.count
+        capacity = items.count
+        base = items.withUnsafeBufferPointer(ValueVector.copy)
+    }
+
+    /// A new block holding `items` (nil for none).
+    private static func copy(_ items: UnsafeBufferPointer<Value>) -> UnsafeMutablePointer<Value>? {
+        guard let src = items.baseAddress, items.count > 0 else { return nil }
+        let b = block(nil, items.count, keeping: 0)
+        b.update(from: src, count: items.count)
+        return b
     }
 
     /// Room for `capacity` values, none set.
@@ -85,10 +82,6 @@ struct ValueVector: ~Copyable {
     @inline(__always) var mutableBuffer: UnsafeMutableBufferPointer<Value> { UnsafeMutableBufferPointer(start: base, count: count) }
     /// A copy of the values.
     var array: [Value] { Array(buffer) }
-    @inline(__always) var first: Value? { count > 0 ? base.unsafelyUnwrapped[0] : nil }
-    @inline(__always) var last: Value? { count > 0 ? base.unsafelyUnwrapped[count &- 1] : nil }
-    /// Indices `0..<count`, for loops that index (and so re-read nothing they hold).
-    @inline(__always) var indices: Range<Int> { 0..<count }
 
     @inline(__always) subscript(i: Int) -> Value {
         get {
@@ -99,13 +92,6 @@ struct ValueVector: ~Copyable {
             precondition(i >= 0 && i < count, "list index out of range")
             base.unsafelyUnwrapped[i] = newValue
         }
-    }
-
-    @inline(__always) func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Value>) throws -> R) rethrows -> R {
-        try body(buffer)
-    }
-    @inline(__always) mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Value>) throws -> R) rethrows -> R {
-        try body(mutableBuffer)
     }
 
     // MARK: Changing
@@ -182,13 +168,8 @@ struct ValueVector: ~Copyable {
         return base.unsafelyUnwrapped[count]
     }
 
-    mutating func removeLast(_ n: Int) {
-        precondition(n >= 0 && n <= count, "list index out of range")
-        count &-= n
-    }
-
     mutating func removeSubrange(_ range: Range<Int>) {
-        replaceSubrange(range, with: UnsafeBufferPointer(start: nil, count: 0))
+        replaceSubrange(range, with: .empty)
     }
 
     /// Empties the vector; its block is freed unless `keepingCapacity`.

@@ -32,8 +32,8 @@ extension Runtime {
                 return true
             }
             switch o.kind {
-            case .tuple: return unsafeDowncast(o, to: TupleObj.self).items.withUnsafeBufferPointer(copy)
-            case .list: return unsafeDowncast(o, to: ListObj.self).items.withUnsafeBufferPointer(copy)
+            case .tuple: return copy(unsafeDowncast(o, to: TupleObj.self).items)
+            case .list: return copy(unsafeDowncast(o, to: ListObj.self).items.buffer)
             default: return false
             }
         }
