@@ -13,24 +13,15 @@ extension Runtime {
             let p = try rt.bindParameters(Array(args.positional.dropFirst()), args.keywords, "enumerate",
                                           ["iterable", "start"], required: 0)
             if p[0].isNull { throw rt.typeError("enumerate() missing required argument 'iterable'") }
-            var count: BigInt? = nil
-            var small = 0
-            if !p[1].isNull {
-                let b = try rt.integerOperand(p[1])
-                if let i = Int(exactly: b) { small = i } else { count = b }
-            }
+            var start = BigInt(0)
+            if !p[1].isNull { start = try rt.integerOperand(p[1]) }
             let it = try rt.iterate(p[0])
+            if let small = Int(exactly: start) { return rt.newIterator(.enumerate(it, start: small), type: rt.types.enumerate) }
+            var count = start
             return rt.newIterator(.native(next: { rt in
                 guard let v = try rt.next(it) else { return nil }
-                let index: Value
-                if let c = count {
-                    index = rt.makeInt(c)
-                    count = c + 1
-                } else {
-                    index = .int(small)
-                    let (n, o) = small.addingReportingOverflow(1)
-                    if o { count = BigInt(small) + 1 } else { small = n }
-                }
+                let index = rt.makeInt(count)
+                count += 1
                 return rt.newTuple(index, v)
             }, traced: [it]), type: rt.types.enumerate)
         }
@@ -46,23 +37,9 @@ extension Runtime {
                 iterators.append(it)
                 rt.tempRoots.append(it)
             }
-            let its = iterators
-            var finished = its.isEmpty
-            return rt.newIterator(.native(next: { rt in
-                if finished { return nil }
-                var row: [Value] = []
-                row.reserveCapacity(its.count)
-                // Values already taken stay rooted while the next iterator may run script code.
-                let base = rt.tempRoots.count
-                defer { rt.tempRoots.removeLast(rt.tempRoots.count - base) }
-                for (i, it) in its.enumerated() {
-                    if let v = try rt.next(it) { row.append(v); rt.tempRoots.append(v); continue }
-                    finished = true
-                    if strict { try rt.zipStrictCheck(its, exhausted: i) }
-                    return nil
-                }
-                return rt.newTuple(row)
-            }, traced: its), type: rt.types.zip)
+            if iterators.isEmpty { return rt.newIterator(.exhausted, type: rt.types.zip) }
+            let its = rt.heap.register(TupleObj(iterators, type: rt.types.tuple))
+            return rt.newIterator(.zip(Ref(its), strict: strict), type: rt.types.zip)
         }
         types.map.construct = { rt, args in
             try rt.noKeywords(args, "map")
@@ -114,8 +91,27 @@ extension Runtime {
         }
     }
 
+    /// The next row of a zip over the iterators `its` (into `row`, one slot per iterator), or
+    /// false when one is exhausted: then `it` is exhausted too, and with `strict` the others
+    /// must be. (Values already taken stay rooted while the next iterator may run script code.)
+    func zipRow(_ it: IterObj, _ its: UnsafeBufferPointer<Value>, strict: Bool, into row: UnsafeMutablePointer<Value>) throws -> Bool {
+        let base = tempRoots.count
+        defer { tempRoots.removeLast(tempRoots.count - base) }
+        for i in 0..<its.count {
+            if let v = try next(its[i]) {
+                row[i] = v
+                tempRoots.append(v)
+                continue
+            }
+            it.source = .exhausted
+            if strict { try zipStrictCheck(its, exhausted: i) }
+            return false
+        }
+        return true
+    }
+
     /// `zip(..., strict=True)` found iterator `exhausted` empty: the others must be empty too.
-    private func zipStrictCheck(_ its: [Value], exhausted i: Int) throws {
+    private func zipStrictCheck(_ its: UnsafeBufferPointer<Value>, exhausted i: Int) throws {
         if i > 0 {
             let plural = i == 1 ? " " : "s 1-"
             throw valueError("zip() argument \(i + 1) is shorter than argument\(plural)\(i)")

@@ -1,5 +1,7 @@
 // Iteration: `iter()`, `next()`, draining an iterable, and unpacking into targets.
 
+import BigInt
+
 extension Runtime {
     func isIterable(_ v: Value) -> Bool {
         guard case .object(let u) = v else { return false }
@@ -151,21 +153,11 @@ extension Runtime {
         case .values(let vs):
             if i < vs.count { it.index = i + 1; return vs[i] }
         case .dict(let r, let what, let version):
-            var changed = false
-            let hit = r.borrow { d -> (index: Int, key: Value, value: Value)? in
-                if d.version != version { changed = true; return nil }
-                return d.nextLive(from: i).map { ($0, d.key(at: $0), d.value(at: $0)) }
-            }
-            if changed {
-                it.source = .exhausted
-                throw runtimeError("dictionary changed size during iteration")
-            }
-            if let hit {
-                it.index = hit.index + 1
+            if let (key, value) = try nextDictEntry(it, r, version) {
                 switch what {
-                case 0: return hit.key
-                case 1: return hit.value
-                default: return newTuple(hit.key, hit.value)
+                case 0: return key
+                case 1: return value
+                default: return newTuple(key, value)
                 }
             }
         case .set(let r, let version):
@@ -179,6 +171,18 @@ extension Runtime {
                 throw runtimeError("Set changed size during iteration")
             }
             if let hit { it.index = hit.index + 1; return hit.key }
+        case .enumerate(let inner, let start):
+            if let v = try next(inner) {
+                it.index = i + 1
+                return newTuple(Runtime.enumerateCount(start, i, self), v)
+            }
+        case .zip(let r, let strict):
+            let n = r.borrow { $0.count }
+            return try withUnsafeTemporaryAllocation(of: Value.self, capacity: n) { row -> Value? in
+                guard let p = row.baseAddress,
+                      try r.borrow({ try zipRow(it, $0.items, strict: strict, into: p) }) else { return nil }
+                return newTuple(UnsafeBufferPointer(start: p, count: n))
+            }
         case .native(let next, _):
             if let v = try next(self) { return v }
         case .exhausted:
@@ -186,6 +190,61 @@ extension Runtime {
         }
         it.source = .exhausted
         return nil
+    }
+
+    /// The next entry of a dict iterator from its position (nil at the end), which it moves past.
+    /// Throws when the dict changed size since the iterator was made.
+    @inline(__always)
+    private func nextDictEntry(_ it: IterObj, _ r: Ref<DictObj>, _ version: Int32) throws -> (Value, Value)? {
+        let i = it.index
+        var changed = false
+        let hit = r.borrow { d -> (index: Int, key: Value, value: Value)? in
+            if d.version != version { changed = true; return nil }
+            return d.nextLive(from: i).map { ($0, d.key(at: $0), d.value(at: $0)) }
+        }
+        if changed {
+            it.source = .exhausted
+            throw runtimeError("dictionary changed size during iteration")
+        }
+        guard let hit else { return nil }
+        it.index = hit.index + 1
+        return (hit.key, hit.value)
+    }
+
+    /// The count enumerate gives the item at `index` of an enumeration from `start`.
+    @inline(__always)
+    static func enumerateCount(_ start: Int, _ index: Int, _ rt: Runtime) -> Value {
+        let (n, overflow) = start.addingReportingOverflow(index)
+        return overflow ? rt.makeInt(BigInt(start) + BigInt(index)) : .int(n)
+    }
+
+    /// `for a, b in it`: the next item of an iterator that would make a new pair for it
+    /// (enumerate, a zip of two, a dict's items), as its two halves, without making the pair;
+    /// `.other` for any other iterator (which `next` serves).
+    enum PairStep { case pair(Value, Value), done, other }
+
+    func nextPair(_ it: IterObj) throws -> PairStep {
+        let i = it.index
+        switch it.source {
+        case .enumerate(let inner, let start):
+            if let v = try next(inner) {
+                it.index = i + 1
+                return .pair(Runtime.enumerateCount(start, i, self), v)
+            }
+        case .zip(let r, let strict):
+            guard r.borrow({ $0.count }) == 2 else { return .other }
+            return try withUnsafeTemporaryAllocation(of: Value.self, capacity: 2) { row -> PairStep in
+                guard let p = row.baseAddress,
+                      try r.borrow({ try zipRow(it, $0.items, strict: strict, into: p) }) else { return .done }
+                return .pair(p[0], p[1])
+            }
+        case .dict(let r, 2, let version):
+            if let (key, value) = try nextDictEntry(it, r, version) { return .pair(key, value) }
+        default:
+            return .other
+        }
+        it.source = .exhausted
+        return .done
     }
 
     /// All values of an iterable.

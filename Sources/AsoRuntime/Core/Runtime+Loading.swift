@@ -13,8 +13,9 @@ extension Runtime {
         let globalSlots = code.names.map { Int32(module.slot(for: $0)) }
         let builtinSlots = code.names.map { Int32(builtins.slot(for: $0)) }
         let names = code.names.map { intern($0) }
+        let parameters = code.localNames.prefix(code.argCount + code.keywordOnlyCount).map { intern($0) }
         return heap.register(CodeObj(code: code, module: module, consts: consts, globalSlots: globalSlots,
-                                     builtinSlots: builtinSlots, names: names, type: types.code))
+                                     builtinSlots: builtinSlots, names: names, parameterNames: parameters, type: types.code))
     }
 
     private func constantValue(_ c: CodeConstant, _ module: ModuleObj) -> Value {

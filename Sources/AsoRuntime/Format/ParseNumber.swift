@@ -73,8 +73,9 @@ func parseInt(_ s: String, base: Int = 10,
     if base != 0 && (base < 2 || base > 36) {
         throw .valueError("int() base must be >= 2 and <= 36, or 0")
     }
-    let invalid = FormatError.valueError(intParseErrorMessage(s, base: base))
-    guard let text = asciiNumberText(s) else { throw invalid }
+    // (The message is built only when it is thrown: most texts parse.)
+    func invalid() -> FormatError { .valueError(intParseErrorMessage(s, base: base)) }
+    guard let text = asciiNumberText(s) else { throw invalid() }
     let n = text.count
     var i = 0
     while i < n && isAsciiSpace(text[i]) { i += 1 }
@@ -107,14 +108,14 @@ func parseInt(_ s: String, base: Int = 10,
             if at(i) == 0x5f { i += 1 }
         }
     }
-    if at(i) == 0x5f { throw invalid }
+    if at(i) == 0x5f { throw invalid() }
 
     var digits: [UInt8] = []
     var previous: UInt8 = 0
     while i < n {
         let c = text[i]
         if c == 0x5f {
-            if previous == 0x5f { throw invalid }
+            if previous == 0x5f { throw invalid() }
         } else if let v = digitValue(c), v < radix {
             digits.append(c)
         } else {
@@ -123,27 +124,27 @@ func parseInt(_ s: String, base: Int = 10,
         previous = c
         i += 1
     }
-    if previous == 0x5f { throw invalid }
+    if previous == 0x5f { throw invalid() }
     let powerOfTwo = radix & (radix - 1) == 0
     if !powerOfTwo && maxStrDigits > 0 && digits.count > maxStrDigits {
         throw .valueError("Exceeds the limit (\(maxStrDigits) digits) for integer string conversion: "
             + "value has \(digits.count) digits; use sys.set_int_max_str_digits() to increase the limit")
     }
     while i < n && isAsciiSpace(text[i]) { i += 1 }
-    guard !digits.isEmpty, i == n else { throw invalid }
+    guard !digits.isEmpty, i == n else { throw invalid() }
 
     let value = try digitsToInteger(digits, radix: radix, negative: negative, invalid: invalid)
-    if errorIfNonzero && value != .small(0) { throw invalid }
+    if errorIfNonzero && value != .small(0) { throw invalid() }
     return value
 }
 
 /// Converts validated ASCII digits, staying in machine ints while they fit.
 private func digitsToInteger(_ digits: [UInt8], radix: Int, negative: Bool,
-                             invalid: FormatError) throws(FormatError) -> ExactInteger {
+                             invalid: () -> FormatError) throws(FormatError) -> ExactInteger {
     var small = 0
     var fits = true
     for c in digits {
-        guard let v = digitValue(c) else { throw invalid }
+        guard let v = digitValue(c) else { throw invalid() }
         let (m, o1) = small.multipliedReportingOverflow(by: radix)
         let (a, o2) = m.addingReportingOverflow(v)
         if o1 || o2 {
@@ -169,7 +170,7 @@ private func digitsToInteger(_ digits: [UInt8], radix: Int, negative: Bool,
         var chunk: UInt64 = 0
         var power: UInt64 = 1
         for c in digits[index..<end] {
-            guard let v = digitValue(c) else { throw invalid }
+            guard let v = digitValue(c) else { throw invalid() }
             chunk = chunk &* UInt64(radix) &+ UInt64(v)
             power = power &* UInt64(radix)
         }

@@ -56,6 +56,17 @@ final class CodeObj: Obj {
     let builtinSlots: UnsafeMutablePointer<Int32>
     /// The names as interned string objects (for attribute lookups).
     let nameValues: UnsafeMutablePointer<Value>
+    /// The names of the parameters that keywords can name (positional, then keyword-only), as
+    /// interned string objects: a keyword call's names are interned constants too, so a keyword
+    /// finds its parameter by identity.
+    let parameterNames: UnsafeMutablePointer<Value>
+    let parameterCount: Int
+    /// `code.positionalOnlyCount` and `code.keywordOnlyCount`, kept here for keyword binding.
+    let positionalOnlyCount: Int
+    let keywordOnlyCount: Int
+    /// Whether the code takes `*args`, and `**kwargs`.
+    let hasVarArgs: Bool
+    let hasVarKeywords: Bool
     /// Instructions in `words`.
     let wordCount: Int
     /// Local slots + maximum stack depth: the value-stack space a frame of this code needs.
@@ -63,10 +74,14 @@ final class CodeObj: Obj {
     let localCount: Int
     /// Positional parameters (`code.argCount`), kept here for the call fast path.
     let argCount: Int
-    /// True when a call can bind arguments by a plain copy: no cells, no *args/**kwargs, no kw-only.
+    /// True when a call can bind arguments by a plain copy: no *args/**kwargs, no kw-only. (Cells
+    /// and free variables need nothing from the call: the code's first instructions, `makeCell`
+    /// and `copyFreeVars`, make them in the frame whichever way its arguments were bound.)
     let isSimple: Bool
     /// True for generator, coroutine and async generator code: calling it makes a suspendable object.
     let isResumable: Bool
+    /// The local slot of the `__class__` cell (what zero-argument `super()` reads), or -1.
+    let classCellSlot: Int
     /// `argCount` when a call with exactly that many positional arguments can take the fast path
     /// (simple and not resumable), else -1: the call fast path's one test.
     let fastArgCount: Int
@@ -96,7 +111,7 @@ final class CodeObj: Obj {
     let attrPoly: UnsafeMutablePointer<UnsafeMutablePointer<AttrPolyWay>?>
 
     init(code: CodeObject, module: ModuleObj, consts: [Value], globalSlots: [Int32], builtinSlots: [Int32],
-         names: [Value], type: __shared TypeObject) {
+         names: [Value], parameterNames: [Value], type: __shared TypeObject) {
         self.code = code
         self.module = module
         words = .allocate(capacity: max(1, code.code.count))
@@ -113,6 +128,13 @@ final class CodeObj: Obj {
         self.builtinSlots.initialize(from: builtinSlots, count: builtinSlots.count)
         nameValues = .allocate(capacity: max(1, names.count))
         nameValues.initialize(from: names, count: names.count)
+        parameterCount = parameterNames.count
+        positionalOnlyCount = code.positionalOnlyCount
+        keywordOnlyCount = code.keywordOnlyCount
+        hasVarArgs = code.flags.contains(.varArgs)
+        hasVarKeywords = code.flags.contains(.varKeywords)
+        self.parameterNames = .allocate(capacity: max(1, parameterNames.count))
+        self.parameterNames.initialize(from: parameterNames, count: parameterNames.count)
         localCount = code.localNames.count
         argCount = code.argCount
         methodCache = .allocate(capacity: max(1, code.code.count))
@@ -122,13 +144,14 @@ final class CodeObj: Obj {
         attrPoly = .allocate(capacity: max(1, code.code.count))
         attrPoly.initialize(repeating: nil, count: max(1, code.code.count))
         frameSize = code.localNames.count + code.maxStackDepth
+        classCellSlot = code.localNames.lastIndex(of: "__class__") ?? -1
         isResumable = !code.flags.isDisjoint(with: [.generator, .coroutine, .asyncGenerator])
-        isSimple = code.cellSlots.isEmpty && code.freeCount == 0 && code.keywordOnlyCount == 0
+        isSimple = code.keywordOnlyCount == 0
             && !code.flags.contains(.varArgs) && !code.flags.contains(.varKeywords)
             && !code.flags.contains(.generator) && !code.flags.contains(.coroutine)
             && !code.flags.contains(.asyncGenerator)
         fastArgCount = isSimple && !isResumable ? code.argCount : -1
-        let simpleResumable = code.cellSlots.isEmpty && code.freeCount == 0 && code.keywordOnlyCount == 0
+        let simpleResumable = code.keywordOnlyCount == 0
             && !code.flags.contains(.varArgs) && !code.flags.contains(.varKeywords) && isResumable
             && !code.flags.contains(.asyncGenerator)
         resumableArgCount = simpleResumable ? code.argCount : -1
@@ -193,12 +216,14 @@ final class CodeObj: Obj {
         for i in 0..<max(1, code.code.count) { if let p = attrPoly[i] { AttrPolyCache.free(p) } }
         attrPoly.deallocate()
         nameValues.deallocate()
+        parameterNames.deallocate()
     }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         t.mark(module)
         for i in 0..<constCount { t.mark(consts[i]) }
         for i in 0..<code.names.count { t.mark(nameValues[i]) }
+        for i in 0..<parameterCount { t.mark(parameterNames[i]) }
         for i in 0..<code.code.count where methodCache[i].type != nil { t.mark(methodCache[i].method) }
         for i in 0..<code.code.count where attrCache[i].shape != nil { t.mark(attrCache[i].method) }
         for i in 0..<code.code.count {
@@ -220,6 +245,19 @@ final class FunctionObj: Obj {
     var qualifiedName: String
     /// Defaults of the last `defaults.count` positional parameters.
     var defaults: [Value]
+
+    /// A call of simple code (`CodeObj.isSimple`) with `nargs` positional arguments, fewer than
+    /// its `argCount` parameters, in `slots`: copies in the defaults of the parameters after them
+    /// and returns true, or false (nothing written) when one of those has no default.
+    @inline(__always) final func bindDefaults(after nargs: Int, of argCount: Int, into slots: UnsafeMutablePointer<Value>) -> Bool {
+        defaults.withUnsafeBufferPointer { d in
+            let first = argCount &- d.count
+            guard nargs >= first else { return false }
+            var i = nargs
+            while i < argCount { slots[i] = d[i &- first]; i &+= 1 }
+            return true
+        }
+    }
     /// Defaults of keyword-only parameters, by name.
     var kwDefaults: [(String, Value)]
     /// The closure cells, one per free variable of the code.
@@ -298,6 +336,9 @@ struct AttrCacheEntry {
     /// `loadAttr`/`loadMethod` on a module (`asyncio.sleep`): the module (retained, so the address
     /// stays its own) whose global slot `slot` holds the name.
     private(set) var module: UnsafeMutableRawPointer? = nil
+    /// `slot` of a `super()` method entry that serves every receiver class whose order is a chain
+    /// of single bases (see `Runtime.learnSuperMethod`).
+    static let superAnyChain = 1
 
     mutating func fill(module m: ModuleObj, slot: Int) {
         let p = Unmanaged.passRetained(m).toOpaque()

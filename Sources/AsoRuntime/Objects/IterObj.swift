@@ -17,6 +17,11 @@ final class IterObj: Obj {
         /// Keys (0), values (1) or items (2) of a dict; `version` detects a change of size.
         case dict(Ref<DictObj>, what: Int, version: Int32)
         case set(Ref<SetObj>, version: Int)
+        /// `enumerate(inner, start)` with a start that is a machine int: the count of the item at
+        /// `index` is `start + index`.
+        case enumerate(Value, start: Int)
+        /// `zip(...)`: the iterators (a tuple of them), and zip's `strict`.
+        case zip(Ref<TupleObj>, strict: Bool)
         /// A sequence of values computed up front.
         case values([Value])
         /// Computed on demand; `traced` holds values the closure refers to (for the collector).
@@ -43,6 +48,8 @@ final class IterObj: Obj {
         case .range(let o): t.mark(o.object)
         case .dict(let o, _, _): t.mark(o.object)
         case .set(let o, _): t.mark(o.object)
+        case .enumerate(let inner, _): t.mark(inner)
+        case .zip(let o, _): t.mark(o.object)
         case .values(let vs): t.mark(all: vs)
         case .native(_, let vs): t.mark(all: vs)
         case .exhausted: break

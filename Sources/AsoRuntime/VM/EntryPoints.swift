@@ -43,8 +43,8 @@ extension Runtime {
     func superArgumentsOfRunningFrame() -> (cls: TypeObject?, this: Value) {
         guard let fiber = activeFibers.last, fiber.frameCount > 0 else { return (nil, .null) }
         let f = fiber.frames[fiber.frameCount - 1]
-        let code = f.code.takeUnretainedValue()
-        guard let i = code.code.localNames.lastIndex(of: "__class__"), code.localCount > 0 else { return (nil, .null) }
+        let i = f.code._withUnsafeGuaranteedRef { $0.classCellSlot }
+        guard i >= 0 else { return (nil, .null) }
         let slot = fiber.stack[f.base + i]
         var this = fiber.stack[f.base]
         if let c = this.asObject(.cell, CellObj.self) { this = c.contents }

@@ -197,8 +197,10 @@ extension Runtime {
     }
 
     /// The receiver of a `super()` object whose calling class and receiver class are those of
-    /// `entry` (filled by `learnSuperMethod`) in this type epoch; nil otherwise. (Out of line, so
-    /// that the method cache's instance path stays small enough to inline.)
+    /// `entry` (filled by `learnSuperMethod`) in this type epoch; nil otherwise. An entry whose
+    /// `slot` is `AttrCacheEntry.superAnyChain` takes a receiver of any class whose order is a
+    /// chain of single bases through the calling class. (Out of line, so that the method cache's
+    /// instance path stays small enough to inline.)
     @inline(never)
     func cachedSuperReceiver(_ obj: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) -> Value? {
         guard let thisShape = entry.pointee.next, let shape = entry.pointee.shape,
@@ -206,9 +208,14 @@ extension Runtime {
         return u._withUnsafeGuaranteedRef { o -> Value? in
             guard o.kind == .instance, o.aux8 == SuperObj.tag else { return nil }
             let sup = unsafeDowncast(o, to: SuperObj.self)
-            guard sup.thisClass.borrow({ Unmanaged.passUnretained($0.instanceShape).toOpaque() }) == thisShape,
-                  Unmanaged.passUnretained(typeOf(sup.this).instanceShape).toOpaque() == shape else { return nil }
-            return sup.this
+            return sup.thisClass.borrow { c -> Value? in
+                guard Unmanaged.passUnretained(c.instanceShape).toOpaque() == thisShape else { return nil }
+                let receiverType = typeOf(sup.this)
+                if Unmanaged.passUnretained(receiverType.instanceShape).toOpaque() == shape { return sup.this }
+                guard entry.pointee.slot == AttrCacheEntry.superAnyChain, receiverType.mroList == nil,
+                      receiverType.isSubtype(of: c) else { return nil }
+                return sup.this
+            }
         }
     }
 
@@ -216,6 +223,10 @@ extension Runtime {
     /// receiver an instance of the class whose order was searched: fills `entry` with the method,
     /// keyed by the root shapes of the receiver's class (`shape`) and of the calling class
     /// (`next`, which no instance method entry sets), and returns the receiver to call it with.
+    /// When the receiver's class order is a chain of single bases, what follows the calling class
+    /// in it is the calling class's own chain of bases, the same for every receiver class: then
+    /// the entry serves them all (`slot` is `superAnyChain`), so a base class's `__init__` that
+    /// calls `super().__init__` for instances of several subclasses stays cached.
     /// Nil for anything else (the general path binds or fails as CPython's `super` does).
     func learnSuperMethod(_ obj: Value, _ nameValue: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) -> Value? {
         guard case .object(let u) = obj, u._withUnsafeGuaranteedRef({ $0.kind == .instance && $0.aux8 == SuperObj.tag }),
@@ -223,7 +234,8 @@ extension Runtime {
         let s = unsafeDowncast(u.takeUnretainedValue(), to: SuperObj.self)
         guard let (v, start) = superLookup(s, name), start === typeOf(s.this), case .object(let f) = v,
               f._withUnsafeGuaranteedRef({ $0.kind == .function || $0.kind == .native }) else { return nil }
-        entry.pointee.fill(shape: start.instanceShape, slot: 0, next: s.thisClass.object.instanceShape,
+        entry.pointee.fill(shape: start.instanceShape, slot: start.mroList == nil ? AttrCacheEntry.superAnyChain : 0,
+                           next: s.thisClass.object.instanceShape,
                            epoch: hot.pointee.typeEpoch, method: v)
         return s.this
     }

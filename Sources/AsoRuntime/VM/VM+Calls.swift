@@ -120,6 +120,140 @@ extension Runtime {
         }
     }
 
+    /// A call of script function `fn` with positional arguments `positional` and keywords
+    /// `names` (string values) with values `values`, bound into the locals `slots`. The arguments
+    /// may already sit there (a `callKw`'s positional arguments in `slots`, its keyword values
+    /// right after them): everything is read before the slots it is in are written. Taken when
+    /// the binding is plain: no more positional arguments than parameters unless the function
+    /// takes `*args`; each keyword names a distinct parameter not given positionally (found by
+    /// identity, as parameter names and a call's keyword names are interned, else by text) or
+    /// goes to `**kwargs`; every parameter left without a value has a default. Returns false,
+    /// having written nothing, otherwise: the general binder then takes the call, and raises
+    /// what CPython raises.
+    func bindPlainly(_ fn: FunctionObj, _ code: CodeObj, _ slots: UnsafeMutablePointer<Value>,
+                     positional: UnsafeBufferPointer<Value>, names: UnsafeBufferPointer<Value>,
+                     values: UnsafePointer<Value>) throws -> Bool {
+        let n = positional.count, k = names.count
+        let argCount = code.argCount, end = argCount + code.keywordOnlyCount
+        if n > argCount && !code.hasVarArgs { return false }
+        let filled = min(n, argCount)
+        // Per keyword: its parameter, or -1 for `**kwargs`.
+        return try withUnsafeTemporaryAllocation(of: Int.self, capacity: max(k, 1)) { targetBuffer -> Bool in
+            guard let targets = targetBuffer.baseAddress else { return false }
+            @inline(__always) func target(_ j: Int) -> Int { targets[j] }
+            // Plan: the parameter of each keyword, and whether every parameter gets a value.
+            let firstDefault = argCount - fn.defaults.count
+            var requiredNamed = 0
+            for j in 0..<k {
+                let found = parameterIndex(code, names[j], from: code.positionalOnlyCount, to: end)
+                if found < 0 {
+                    // (A plain string, so that adding it to the dict runs no script code.)
+                    guard code.hasVarKeywords, let name = names[j].asObject(.str, StrObj.self), !name.isNativeSubclass else { return false }
+                } else {
+                    if found < filled { return false }
+                    for m in 0..<j where target(m) == found { return false }
+                    if found < firstDefault { requiredNamed &+= 1 }
+                }
+                targets[j] = found
+            }
+            guard requiredNamed == max(0, firstDefault - filled) else { return false }
+            var keywordOnlyDefaults = 0
+            if end > argCount {
+                for i in argCount..<end where !(0..<k).contains(where: { target($0) == i }) {
+                    guard kwDefault(fn, code, i) != nil else { return false }
+                    keywordOnlyDefaults &+= 1
+                }
+            }
+            // Bind: first what is read from slots that get written (the extra positional
+            // arguments, the keyword values), then the locals.
+            let extra: Value = code.hasVarArgs
+                ? newTuple(n > argCount ? UnsafeBufferPointer(rebasing: positional[argCount...]) : .empty) : .null
+            try withUnsafeTemporaryAllocation(of: Value.self, capacity: max(k, 1)) { keptBuffer in
+                guard let kept = keptBuffer.baseAddress else { return }
+                for j in 0..<k { (kept + j).initialize(to: values[j]) }
+                if positional.baseAddress != UnsafePointer(slots) {
+                    for i in 0..<filled { slots[i] = positional[i] }
+                }
+                for i in filled..<code.localCount { slots[i] = .null }
+                for j in 0..<k where target(j) >= 0 { slots[target(j)] = kept[j] }
+                if code.hasVarKeywords {
+                    let d = newDict()
+                    slots[end + (code.hasVarArgs ? 1 : 0)] = Value(d)
+                    for j in 0..<k where target(j) < 0 { try d.set(names[j], kept[j], self) }
+                }
+            }
+            if filled < argCount {
+                fn.defaults.withUnsafeBufferPointer { d in
+                    for i in filled..<argCount where slots[i].isNull { slots[i] = d[i &- firstDefault] }
+                }
+            }
+            if keywordOnlyDefaults > 0 {
+                for i in argCount..<end where slots[i].isNull { slots[i] = kwDefault(fn, code, i) ?? .none }
+            }
+            if code.hasVarArgs { slots[end] = extra }
+            return true
+        }
+    }
+
+    /// The index of the parameter of `code` named `name` among `from..<to`, or -1: by identity,
+    /// else by text.
+    @inline(__always)
+    private func parameterIndex(_ code: CodeObj, _ name: Value, from: Int, to end: Int) -> Int {
+        let names = code.parameterNames
+        if case .object(let wanted) = name {
+            let key = wanted.toOpaque()
+            var i = from
+            while i < end {
+                if case .object(let u) = names[i], u.toOpaque() == key { return i }
+                i &+= 1
+            }
+        }
+        return parameterIndexByText(names, name, from: from, to: end)
+    }
+
+    @inline(never)
+    private func parameterIndexByText(_ names: UnsafeMutablePointer<Value>, _ name: Value, from: Int, to end: Int) -> Int {
+        for i in from..<max(from, end) where plainItemEquals(names[i], name) == true { return i }
+        return -1
+    }
+
+    /// The default of keyword-only parameter `i` of `fn`, if it has one.
+    private func kwDefault(_ fn: FunctionObj, _ code: CodeObj, _ i: Int) -> Value? {
+        guard let name = code.parameterNames[i].asStr?.value else { return nil }
+        return fn.kwDefaults.first(where: { $0.0 == name })?.1
+    }
+
+    /// `body` with the keyword names of a call: a `callKw`'s names, else a `**` dict's keys.
+    @inline(__always)
+    private func withKeywordNames<R>(_ names: UnsafeBufferPointer<Value>, _ dictKeywords: [Value]?,
+                                     _ body: (UnsafeBufferPointer<Value>) throws -> R) rethrows -> R {
+        if !names.isEmpty || dictKeywords == nil { return try body(names) }
+        return try withDictKeywords(dictKeywords) { n, _ in try body(n) }
+    }
+
+    /// `body` with the keys and the values of a `**` dict as `callGeneral` keeps them (the keys,
+    /// then the values, in one array); empty buffers for none.
+    @inline(__always)
+    private func withDictKeywords<R>(_ kv: [Value]?, _ body: (UnsafeBufferPointer<Value>, UnsafeBufferPointer<Value>) throws -> R) rethrows -> R {
+        guard let kv else { return try body(.empty, .empty) }
+        return try kv.withUnsafeBufferPointer { b in
+            let m = b.count / 2
+            return try body(UnsafeBufferPointer(rebasing: b[0..<m]), UnsafeBufferPointer(rebasing: b[m...]))
+        }
+    }
+
+    /// Keyword arguments as the general call paths take them: the names `names` (strings, else
+    /// CPython's TypeError) and their values at `values`.
+    func keywordList(_ names: UnsafeBufferPointer<Value>, _ values: UnsafePointer<Value>) throws -> [(name: String, value: Value)] {
+        var list: [(name: String, value: Value)] = []
+        list.reserveCapacity(names.count)
+        for i in 0..<names.count {
+            guard let name = names[i].asStr?.value else { throw typeError("keywords must be strings") }
+            list.append((name, values[i]))
+        }
+        return list
+    }
+
     private func tooManyPositional(_ fn: FunctionObj, given: Int, kwOnlyGiven: Int) -> ScriptError {
         let n = fn.code.code.argCount
         let defaults = fn.defaults.count
@@ -200,7 +334,8 @@ extension Runtime {
         let slots = fiber.stack
         for i in 0..<code.localCount { slots[i] = .null }
         try args.withUnsafeBufferPointer { buf in
-            if code.isSimple && keywords.isEmpty && buf.count == code.code.argCount {
+            if code.isSimple && keywords.isEmpty && buf.count <= code.argCount
+                && (buf.count == code.argCount || fn.bindDefaults(after: buf.count, of: code.argCount, into: slots)) {
                 for i in 0..<buf.count { slots[i] = buf[i] }
             } else {
                 try bindArguments(fn, positional: buf, keywords: keywords, into: slots)
@@ -449,22 +584,20 @@ extension Runtime {
         /// The star call's own list (see `listToTuple`), emptied once the call no longer needs it.
         var temporaryList: ListObj? = nil
         defer { temporaryList?.items.removeAll() }
+        // `callKw`: the keyword names (interned string constants, a tuple of the calling code,
+        // borrowed); their values are on the stack right above the positional arguments.
+        // `keywords` (names as Swift strings) is made only for callees that are not script
+        // functions: a script function's parameters are bound from the names as they are.
+        var keywordNames = UnsafeBufferPointer<Value>.empty
+        // `callEx` with `**`: the dict's keys and values.
+        var dictKeywords: [Value]? = nil   // the keys, then the values
         if case .callKw = op {
             sp -= 1
-            // The names tuple is a constant of the calling code (no reference counting).
-            var count = 0
             if case .object(let u) = sp.pointee, u._withUnsafeGuaranteedRef({ $0.kind == .tuple }) {
-                u._withUnsafeGuaranteedRef { o in
-                    let names = unsafeDowncast(o, to: TupleObj.self)
-                    count = names.items.count
-                    keywords.reserveCapacity(count)
-                    for i in 0..<count {
-                        keywords.append((names.items[i].withStr { $0.value } ?? "", (sp - count + i).pointee))
-                    }
-                }
+                keywordNames = u._withUnsafeGuaranteedRef { unsafeDowncast($0, to: TupleObj.self).items }
             }
-            argc -= count
-            sp -= count
+            argc -= keywordNames.count
+            sp -= keywordNames.count
         } else if case .callEx = op {
             var kwv: Value = .null
             if arg & 1 != 0 { sp -= 1; kwv = sp.pointee }
@@ -488,21 +621,27 @@ extension Runtime {
             } else {
                 spill = try iterateToArray(tuple)
             }
-            if let d = kwv.asDict {
-                keywords.reserveCapacity(d.count)
-                for (k, v) in d.entries {
-                    guard let ks = k.asStr else { throw typeError("keywords must be strings") }
-                    keywords.append((ks.value, v))
+            if let d = kwv.asDict, d.count > 0 {
+                let m = d.count
+                var kv = [Value](repeating: .null, count: 2 * m)
+                var i = 0, j = 0
+                while j < m, let e = d.nextLive(from: i) {
+                    kv[j] = d.key(at: e)
+                    kv[m + j] = d.value(at: e)
+                    i = e &+ 1
+                    j &+= 1
                 }
+                dictKeywords = kv
             }
             argc = 0
         }
+        let keywordCount = keywordNames.count + (dictKeywords?.count ?? 0) / 2
         let calleeSlot = sp - argc - 2
         var callee = calleeSlot.pointee
         let selfSlot = calleeSlot + 1
         var argStart = selfSlot.isNullValue ? selfSlot + 1 : selfSlot
         var nargs = sp - argStart
-        if spill == nil, keywords.isEmpty, !selfSlot.isNullValue, case .object(let u) = callee,
+        if spill == nil, keywordCount == 0, !selfSlot.isNullValue, case .object(let u) = callee,
            u._withUnsafeGuaranteedRef({ $0.kind == .boundMethod }) {
             // `await obj.method(...)` through a bound method with no free slot before the
             // arguments (`__aexit__(None, None, None)` of `async with`): the coroutine's frame is
@@ -537,7 +676,7 @@ extension Runtime {
         if spill != nil, !selfSlot.isNullValue { spill = [selfSlot.pointee] + (spill ?? []) }
         // A generator or coroutine method (`obj.method()`): a new suspended frame from the
         // arguments in place, as the fast path makes one for a plain function.
-        if spill == nil, keywords.isEmpty, case .object(let fu) = callee,
+        if spill == nil, keywordCount == 0, case .object(let fu) = callee,
            let made = fu._withUnsafeGuaranteedRef({ o -> Value? in
                guard o.kind == .function else { return nil }
                let fn = unsafeDowncast(o, to: FunctionObj.self)
@@ -555,8 +694,14 @@ extension Runtime {
            u._withUnsafeGuaranteedRef({ $0.kind == .type }) {
             let t = unsafeDowncast(u.takeUnretainedValue(), to: TypeObject.self)
             if t.constructionEpoch != hot.pointee.typeEpoch { planConstruction(t) }
-            if t.constructionPlain, !t.isException, let initFn = t.constructionInit, !initFn.code.isResumable {
-                initializing = Value(heap.register(InstanceObj(type: t)))
+            if t.constructionPlain, let initFn = t.constructionInit, !initFn.code.isResumable {
+                if t.isException {
+                    // BaseException.__new__ keeps the positional arguments as `args`.
+                    let args = spill.map { newTuple($0) } ?? newTuple(UnsafeBufferPointer(start: argStart, count: nargs))
+                    initializing = Value(heap.register(ExceptionObj(type: t, args: args)))
+                } else {
+                    initializing = Value(heap.register(InstanceObj(type: t)))
+                }
                 if let s = spill {
                     spill = [initializing] + s
                 } else {
@@ -585,21 +730,42 @@ extension Runtime {
                         fp = fiber.frames + (fiber.frameCount - 1)
                     }
                     let slots = fiber.stack + base
-                    if spill == nil && keywords.isEmpty && callee.isSimple && nargs == callee.code.argCount {
-                        var i = nargs
+                    if spill == nil && keywordCount == 0 && callee.isSimple && nargs <= callee.argCount
+                        && (nargs == callee.argCount || fn.bindDefaults(after: nargs, of: callee.argCount, into: slots)) {
+                        var i = max(nargs, callee.argCount)
                         while i < callee.localCount { slots[i] = .null; i &+= 1 }
-                    } else if let args = spill {
-                        for i in 0..<callee.localCount { slots[i] = .null }
-                        try args.withUnsafeBufferPointer { try bindArguments(fn, positional: $0, keywords: keywords, into: slots) }
+                    } else if spill == nil && dictKeywords == nil,
+                              try bindPlainly(fn, callee, slots, positional: UnsafeBufferPointer(start: slots, count: nargs),
+                                              names: keywordNames, values: slots + nargs) {
+                        // (Bound where the arguments were.)
                     } else {
-                        // The arguments are where the callee's locals start: copied aside (on the
-                        // native stack) before the locals are cleared and bound.
-                        try withUnsafeTemporaryAllocation(of: Value.self, capacity: max(nargs, 1)) { buffer in
+                        // The arguments and keyword values (some of which sit where the callee's
+                        // locals start) are copied aside, on the native stack, before the locals
+                        // are cleared and bound.
+                        let positionalCount = spill?.count ?? nargs
+                        try withUnsafeTemporaryAllocation(of: Value.self, capacity: max(positionalCount + keywordCount, 1)) { buffer in
                             guard let args = buffer.baseAddress else { return }
-                            for i in 0..<nargs { (args + i).initialize(to: slots[i]) }
-                            for i in 0..<callee.localCount { slots[i] = .null }
-                            try bindArguments(fn, positional: UnsafeBufferPointer(start: args, count: nargs),
-                                              keywords: keywords, into: slots)
+                            if let s = spill {
+                                s.withUnsafeBufferPointer { for i in 0..<positionalCount { (args + i).initialize(to: $0[i]) } }
+                            } else {
+                                for i in 0..<nargs { (args + i).initialize(to: slots[i]) }
+                            }
+                            let values = args + positionalCount
+                            if !keywordNames.isEmpty {
+                                for j in 0..<keywordNames.count { (values + j).initialize(to: slots[nargs + j]) }
+                            } else {
+                                withDictKeywords(dictKeywords) { _, v in for j in 0..<v.count { (values + j).initialize(to: v[j]) } }
+                            }
+                            let positional = UnsafeBufferPointer(start: args, count: positionalCount)
+                            try withKeywordNames(keywordNames, dictKeywords) { names in
+                                if spill == nil && dictKeywords == nil {
+                                    // (`bindPlainly` said no above.)
+                                } else if try bindPlainly(fn, callee, slots, positional: positional, names: names, values: values) {
+                                    return
+                                }
+                                for i in 0..<callee.localCount { slots[i] = .null }
+                                try bindArguments(fn, positional: positional, keywords: keywordList(names, values), into: slots)
+                            }
                         }
                     }
                     fp.pointee.ip = ip
@@ -614,6 +780,13 @@ extension Runtime {
             }
         } else {
             Runtime.saveState(fp, ip, sp, fiber)
+            if !keywordNames.isEmpty {
+                keywords = try keywordList(keywordNames, argStart + nargs)
+            } else if dictKeywords != nil {
+                keywords = try withDictKeywords(dictKeywords) { names, values in
+                    try keywordList(names, values.baseAddress.unsafelyUnwrapped)
+                }
+            }
             // Keyword values and spilled arguments are off the stack now: root them
             // while the callee runs (it may run script code and collect). A bound method's
             // receiver added to the spill stays on the stack, in the callee's slot.

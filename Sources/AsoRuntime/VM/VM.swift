@@ -372,7 +372,7 @@ extension Runtime {
                         Runtime.saveState(fp, ip, sp, fiber)
                         (sp - 1).pointee = try iterate((sp - 1).pointee)
                     case .forIter:
-                        if try !forIterNext(fiber, fp, ip, &sp) { ip = arg }
+                        if try !forIterNext(fiber, fp, words, &ip, &sp) { ip = arg }
 
                     case .buildTuple:
                         let made = newTuple(UnsafeBufferPointer(start: sp - arg, count: arg))
