@@ -5,7 +5,11 @@ import AsoBytecode
 
 extension Runtime {
     /// The instruction word `unpackSequence 2`.
-    @inline(__always) static var unpackPairWord: UInt32 { UInt32(OpCode.unpackSequence.rawValue) | 2 << 8 }
+    /// (The opcode's byte read by a bit cast, as the dispatch loop decodes it: `rawValue` of an
+    /// enum of another module is a call.)
+    @inline(__always) static var unpackPairWord: UInt32 {
+        UInt32(unsafeBitCast(OpCode.unpackSequence, to: UInt8.self)) | 2 << 8
+    }
 
     /// `forIter`: pushes the next item of the iterator on top of the stack and returns true, or
     /// pops the exhausted iterator and returns false (the loop then jumps past the body).

@@ -14,26 +14,44 @@ struct Reraise: Error, @unchecked Sendable {
 }
 
 extension Runtime {
-    /// `raiseVarargs`: what `raise` (`argc` 0: the exception being handled), `raise e` (1) or
-    /// `raise e from cause` (2) throws; the operands are at `operands`.
-    func raiseError(_ argc: Int, _ operands: UnsafeMutablePointer<Value>) throws -> any Error {
+    /// `raiseVarargs`: the exception `raise` (`argc` 0: the exception being handled, re-raised),
+    /// `raise e` (1) or `raise e from cause` (2) raises; the operands are at `operands`. Throws
+    /// what the statement raises instead (a TypeError for a value that is no exception).
+    func raisedException(_ argc: Int, _ operands: UnsafeMutablePointer<Value>) throws -> (ExceptionObj, reraised: Bool) {
         switch argc {
         case 0:
-            guard let e = handledException.asException else { return runtimeError("No active exception to reraise") }
-            return Reraise(exception: e)
+            guard let e = handledException.asException else { throw runtimeError("No active exception to reraise") }
+            return (e, true)
         case 1:
-            return ScriptError(exception: try makeRaisable(operands.pointee))
+            return (try makeRaisable(operands.pointee), false)
         default:
             let e = try makeRaisable(operands.pointee)
             try setCause(e, (operands + 1).pointee)
-            return ScriptError(exception: e)
+            return (e, false)
         }
     }
 
     /// `reraise`: the exception `v` (an `except` or `finally` block's) raised again as it is.
-    func reraiseError(_ v: Value) -> any Error {
-        guard let e = v.asException else { return runtimeError("reraise of a non-exception") }
-        return Reraise(exception: e)
+    func reraisedException(_ v: Value) throws -> ExceptionObj {
+        guard let e = v.asException else { throw runtimeError("reraise of a non-exception") }
+        return e
+    }
+
+    /// `raise` and `reraise` in the dispatch loop: the exception goes straight to `unwind`, not
+    /// through a Swift `throw` (which boxes an error that `unwind` then casts back). True when a
+    /// handler took it (the loop reloads the top frame's state), false when it escaped the
+    /// entry frame (`escaped` is set).
+    @inline(never)
+    func raiseInLoop(_ op: OpCode, _ arg: Int, _ sp: UnsafeMutablePointer<Value>, at ip: Int, _ fiber: Fiber,
+                     escaped: inout ExceptionObj?) throws -> Bool {
+        let e: ExceptionObj, reraised: Bool
+        if case .reraise = op {
+            (e, reraised) = (try reraisedException(sp.pointee), true)
+        } else {
+            (e, reraised) = try raisedException(arg, sp)
+        }
+        escaped = unwind(exception: e, reraised: reraised, at: ip, fiber)
+        return escaped == nil
     }
 
     /// Unwinds `fiber` for `error`, thrown at the instruction before `ip` of its top frame: nil when
@@ -41,20 +59,19 @@ extension Runtime {
     /// exception pushed), or the exception that escaped the entry frame (popped).
     @inline(__always)
     func unwind(_ error: any Error, at ip: Int, _ fiber: Fiber) -> ExceptionObj? {
+        // (A raise, the common case, is tried first: each failed cast is a dynamic cast's cost.)
+        if let se = error as? ScriptError { return unwind(exception: se.exception, reraised: false, at: ip, fiber) }
+        if let r = error as? Reraise { return unwind(exception: r.exception, reraised: true, at: ip, fiber) }
+        return unwind(exception: newException(exc.runtimeError, "\(error)"), reraised: false, at: ip, fiber)
+    }
+
+    /// `unwind` for the exception `raised`, re-raised as it is when `reraised` (no traceback
+    /// entry, no context).
+    func unwind(exception raised: ExceptionObj, reraised: Bool, at ip: Int, _ fiber: Fiber) -> ExceptionObj? {
         // (`ip` is past the instruction that raised, except for a signal's handler that raised at a
         // function's entry, before its first instruction: that one is placed at the first.)
         var ip = max(ip, 1)
-        var e: ExceptionObj
-        var reraised = false
-        // (A raise, the common case, is tried first: each failed cast is a dynamic cast's cost.)
-        if let se = error as? ScriptError {
-            e = se.exception
-        } else if let r = error as? Reraise {
-            e = r.exception
-            reraised = true
-        } else {
-            e = newException(exc.runtimeError, "\(error)")
-        }
+        var e = raised
         if !reraised {
             e.traceback.append(TracebackEntry(code: fiber.frames[fiber.frameCount - 1].code.takeUnretainedValue().code, pc: ip - 1))
             if case .object = handledException, !handledException.isIdentical(to: Value(e)), e.context.isNone {

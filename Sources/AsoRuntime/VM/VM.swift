@@ -464,12 +464,11 @@ extension Runtime {
                         Runtime.saveState(fp, ip, sp, fiber)
                         (sp - 1).pointee = try formatValue((sp - 1).pointee, conversion: arg & 3, spec: spec)
 
-                    case .raiseVarargs:
-                        sp -= arg
-                        throw try raiseError(arg, sp)
-                    case .reraise:
-                        sp -= 1
-                        throw reraiseError(sp.pointee)
+                    case .raiseVarargs, .reraise:
+                        if case .reraise = op { sp -= 1 } else { sp -= arg }
+                        var escaped: ExceptionObj? = nil
+                        if try !raiseInLoop(op, arg, sp, at: ip, fiber, escaped: &escaped), let e = escaped { return .raised(e) }
+                        (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
                     case .pushExcInfo:
                         // Stores in this order (top slot first): with the other order the
                         // optimizer of Swift 6.3 has been seen to drop the lower store.
