@@ -73,6 +73,8 @@ extension Runtime {
         var ip = max(ip, 1)
         var e = raised
         if !reraised {
+            // (Room for a few frames at once: an exception usually crosses several.)
+            if e.traceback.isEmpty { e.traceback.reserveCapacity(4) }
             e.traceback.append(TracebackEntry(code: fiber.frames[fiber.frameCount - 1].code.takeUnretainedValue().code, pc: ip - 1))
             if case .object = handledException, !handledException.isIdentical(to: Value(e)), e.context.isNone {
                 e.context = handledException
