@@ -280,12 +280,7 @@ extension Runtime {
         if t.constructionEpoch != hot.pointee.typeEpoch { planConstruction(t) }
         if t.constructionPlain {
             // The common case, decided once per type epoch: no __new__, metaclass or native base.
-            let obj: Value
-            if t.isException {
-                obj = Value(heap.register(ExceptionObj(type: t, args: newTuple(args))))
-            } else {
-                obj = Value(heap.register(InstanceObj(type: t)))
-            }
+            let obj = args.withUnsafeBufferPointer { plainInstance(of: t, positional: $0) }
             if let initFn = t.constructionInit {
                 tempRoots.append(obj)
                 defer { tempRoots.removeLast() }
@@ -302,6 +297,14 @@ extension Runtime {
             return try callFunction(f, [Value(t)] + args, keywords: keywords)
         }
         return try defaultTypeCall(t, args, keywords: keywords)
+    }
+
+    /// A new object of a class whose instances are made plainly (`TypeObject.constructionPlain`):
+    /// an exception keeps the positional arguments as `args`, as `BaseException.__new__` does.
+    @inline(__always)
+    func plainInstance(of t: TypeObject, positional: UnsafeBufferPointer<Value>) -> Value {
+        if t.isException { return Value(heap.register(ExceptionObj(type: t, args: newTuple(positional)))) }
+        return Value(heap.register(InstanceObj(type: t)))
     }
 
     /// Decides whether calling `t` can take `constructUserClass`'s direct path (see

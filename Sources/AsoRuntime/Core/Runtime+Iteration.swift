@@ -177,12 +177,7 @@ extension Runtime {
                 return newTuple(Runtime.enumerateCount(start, i, self), v)
             }
         case .zip(let r, let strict):
-            let n = r.borrow { $0.count }
-            return try withUnsafeTemporaryAllocation(of: Value.self, capacity: n) { row -> Value? in
-                guard let p = row.baseAddress,
-                      try r.borrow({ try zipRow(it, $0.items, strict: strict, into: p) }) else { return nil }
-                return newTuple(UnsafeBufferPointer(start: p, count: n))
-            }
+            return try withZipRow(it, r, strict) { newTuple($0) }
         case .native(let next, _):
             if let v = try next(self) { return v }
         case .exhausted:
@@ -211,6 +206,18 @@ extension Runtime {
         return (hit.key, hit.value)
     }
 
+    /// `body` with the next row of a zip over the iterators in `r` (see `zipRow`); nil when the
+    /// zip is exhausted.
+    private func withZipRow<R>(_ it: IterObj, _ r: Ref<TupleObj>, _ strict: Bool,
+                               _ body: (UnsafeBufferPointer<Value>) -> R) throws -> R? {
+        let n = r.borrow { $0.count }
+        return try withUnsafeTemporaryAllocation(of: Value.self, capacity: n) { row -> R? in
+            guard let p = row.baseAddress,
+                  try r.borrow({ try zipRow(it, $0.items, strict: strict, into: p) }) else { return nil }
+            return body(UnsafeBufferPointer(start: p, count: n))
+        }
+    }
+
     /// The count enumerate gives the item at `index` of an enumeration from `start`.
     @inline(__always)
     static func enumerateCount(_ start: Int, _ index: Int, _ rt: Runtime) -> Value {
@@ -233,11 +240,7 @@ extension Runtime {
             }
         case .zip(let r, let strict):
             guard r.borrow({ $0.count }) == 2 else { return .other }
-            return try withUnsafeTemporaryAllocation(of: Value.self, capacity: 2) { row -> PairStep in
-                guard let p = row.baseAddress,
-                      try r.borrow({ try zipRow(it, $0.items, strict: strict, into: p) }) else { return .done }
-                return .pair(p[0], p[1])
-            }
+            return try withZipRow(it, r, strict) { .pair($0[0], $0[1]) } ?? .done
         case .dict(let r, 2, let version):
             if let (key, value) = try nextDictEntry(it, r, version) { return .pair(key, value) }
         default:

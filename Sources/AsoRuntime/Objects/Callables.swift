@@ -146,14 +146,10 @@ final class CodeObj: Obj {
         frameSize = code.localNames.count + code.maxStackDepth
         classCellSlot = code.localNames.lastIndex(of: "__class__") ?? -1
         isResumable = !code.flags.isDisjoint(with: [.generator, .coroutine, .asyncGenerator])
-        isSimple = code.keywordOnlyCount == 0
-            && !code.flags.contains(.varArgs) && !code.flags.contains(.varKeywords)
-            && !code.flags.contains(.generator) && !code.flags.contains(.coroutine)
-            && !code.flags.contains(.asyncGenerator)
-        fastArgCount = isSimple && !isResumable ? code.argCount : -1
-        let simpleResumable = code.keywordOnlyCount == 0
-            && !code.flags.contains(.varArgs) && !code.flags.contains(.varKeywords) && isResumable
-            && !code.flags.contains(.asyncGenerator)
+        let plainParameters = keywordOnlyCount == 0 && !hasVarArgs && !hasVarKeywords
+        isSimple = plainParameters && !isResumable
+        fastArgCount = isSimple ? code.argCount : -1
+        let simpleResumable = plainParameters && isResumable && !code.flags.contains(.asyncGenerator)
         resumableArgCount = simpleResumable ? code.argCount : -1
         awaitArgCount = simpleResumable && code.flags.contains(.coroutine) ? code.argCount : -1
         super.init(kind: .code, type: type)
@@ -260,6 +256,8 @@ final class FunctionObj: Obj {
     }
     /// Defaults of keyword-only parameters, by name.
     var kwDefaults: [(String, Value)]
+    /// The default of the keyword-only parameter `name`, if it has one.
+    final func kwDefault(named name: String) -> Value? { kwDefaults.first(where: { $0.0 == name })?.1 }
     /// The closure cells, one per free variable of the code.
     let closure: [Value]
     /// Attributes set on the function (`f.calls = 0`), created on first use.

@@ -113,7 +113,7 @@ extension Runtime {
             if code.keywordOnlyCount > 0 {
                 var missing: [String] = []
                 for i in n..<(n + code.keywordOnlyCount) where slots[i].isNull {
-                    if let d = fn.kwDefaults.first(where: { $0.0 == names[i] }) { slots[i] = d.1 } else { missing.append(names[i]) }
+                    if let d = fn.kwDefault(named: names[i]) { slots[i] = d } else { missing.append(names[i]) }
                 }
                 if !missing.isEmpty { throw missingArguments(fn, missing, kind: "keyword-only") }
             }
@@ -140,7 +140,6 @@ extension Runtime {
         // Per keyword: its parameter, or -1 for `**kwargs`.
         return try withUnsafeTemporaryAllocation(of: Int.self, capacity: max(k, 1)) { targetBuffer -> Bool in
             guard let targets = targetBuffer.baseAddress else { return false }
-            @inline(__always) func target(_ j: Int) -> Int { targets[j] }
             // Plan: the parameter of each keyword, and whether every parameter gets a value.
             let firstDefault = argCount - fn.defaults.count
             var requiredNamed = 0
@@ -151,7 +150,7 @@ extension Runtime {
                     guard code.hasVarKeywords, let name = names[j].asObject(.str, StrObj.self), !name.isNativeSubclass else { return false }
                 } else {
                     if found < filled { return false }
-                    for m in 0..<j where target(m) == found { return false }
+                    for m in 0..<j where targets[m] == found { return false }
                     if found < firstDefault { requiredNamed &+= 1 }
                 }
                 targets[j] = found
@@ -159,7 +158,7 @@ extension Runtime {
             guard requiredNamed == max(0, firstDefault - filled) else { return false }
             var keywordOnlyDefaults = 0
             if end > argCount {
-                for i in argCount..<end where !(0..<k).contains(where: { target($0) == i }) {
+                for i in argCount..<end where !(0..<k).contains(where: { targets[$0] == i }) {
                     guard kwDefault(fn, code, i) != nil else { return false }
                     keywordOnlyDefaults &+= 1
                 }
@@ -175,11 +174,11 @@ extension Runtime {
                     for i in 0..<filled { slots[i] = positional[i] }
                 }
                 for i in filled..<code.localCount { slots[i] = .null }
-                for j in 0..<k where target(j) >= 0 { slots[target(j)] = kept[j] }
+                for j in 0..<k where targets[j] >= 0 { slots[targets[j]] = kept[j] }
                 if code.hasVarKeywords {
                     let d = newDict()
                     slots[end + (code.hasVarArgs ? 1 : 0)] = Value(d)
-                    for j in 0..<k where target(j) < 0 { try d.set(names[j], kept[j], self) }
+                    for j in 0..<k where targets[j] < 0 { try d.set(names[j], kept[j], self) }
                 }
             }
             if filled < argCount {
@@ -219,16 +218,7 @@ extension Runtime {
 
     /// The default of keyword-only parameter `i` of `fn`, if it has one.
     private func kwDefault(_ fn: FunctionObj, _ code: CodeObj, _ i: Int) -> Value? {
-        guard let name = code.parameterNames[i].asStr?.value else { return nil }
-        return fn.kwDefaults.first(where: { $0.0 == name })?.1
-    }
-
-    /// `body` with the keyword names of a call: a `callKw`'s names, else a `**` dict's keys.
-    @inline(__always)
-    private func withKeywordNames<R>(_ names: UnsafeBufferPointer<Value>, _ dictKeywords: [Value]?,
-                                     _ body: (UnsafeBufferPointer<Value>) throws -> R) rethrows -> R {
-        if !names.isEmpty || dictKeywords == nil { return try body(names) }
-        return try withDictKeywords(dictKeywords) { n, _ in try body(n) }
+        code.parameterNames[i].asStr.flatMap { fn.kwDefault(named: $0.value) }
     }
 
     /// `body` with the keys and the values of a `**` dict as `callGeneral` keeps them (the keys,
@@ -695,13 +685,8 @@ extension Runtime {
             let t = unsafeDowncast(u.takeUnretainedValue(), to: TypeObject.self)
             if t.constructionEpoch != hot.pointee.typeEpoch { planConstruction(t) }
             if t.constructionPlain, let initFn = t.constructionInit, !initFn.code.isResumable {
-                if t.isException {
-                    // BaseException.__new__ keeps the positional arguments as `args`.
-                    let args = spill.map { newTuple($0) } ?? newTuple(UnsafeBufferPointer(start: argStart, count: nargs))
-                    initializing = Value(heap.register(ExceptionObj(type: t, args: args)))
-                } else {
-                    initializing = Value(heap.register(InstanceObj(type: t)))
-                }
+                initializing = spill?.withUnsafeBufferPointer { plainInstance(of: t, positional: $0) }
+                    ?? plainInstance(of: t, positional: UnsafeBufferPointer(start: argStart, count: nargs))
                 if let s = spill {
                     spill = [initializing] + s
                 } else {
@@ -730,42 +715,43 @@ extension Runtime {
                         fp = fiber.frames + (fiber.frameCount - 1)
                     }
                     let slots = fiber.stack + base
+                    // The arguments are on the stack where the callee's locals start (no `*`
+                    // spill, no `**` dict): they can be bound where they are.
+                    let inPlace = spill == nil && dictKeywords == nil
                     if spill == nil && keywordCount == 0 && callee.isSimple && nargs <= callee.argCount
                         && (nargs == callee.argCount || fn.bindDefaults(after: nargs, of: callee.argCount, into: slots)) {
                         var i = max(nargs, callee.argCount)
                         while i < callee.localCount { slots[i] = .null; i &+= 1 }
-                    } else if spill == nil && dictKeywords == nil,
+                    } else if inPlace,
                               try bindPlainly(fn, callee, slots, positional: UnsafeBufferPointer(start: slots, count: nargs),
                                               names: keywordNames, values: slots + nargs) {
                         // (Bound where the arguments were.)
                     } else {
-                        // The arguments and keyword values (some of which sit where the callee's
-                        // locals start) are copied aside, on the native stack, before the locals
-                        // are cleared and bound.
+                        // The arguments, keyword values and (for `**`) keyword names, some of
+                        // which sit where the callee's locals start, are copied aside on the
+                        // native stack before the locals are cleared and bound.
                         let positionalCount = spill?.count ?? nargs
-                        try withUnsafeTemporaryAllocation(of: Value.self, capacity: max(positionalCount + keywordCount, 1)) { buffer in
+                        try withUnsafeTemporaryAllocation(of: Value.self, capacity: max(positionalCount + 2 * keywordCount, 1)) { buffer in
                             guard let args = buffer.baseAddress else { return }
+                            let values = args + positionalCount, dictNames = values + keywordCount
                             if let s = spill {
                                 s.withUnsafeBufferPointer { for i in 0..<positionalCount { (args + i).initialize(to: $0[i]) } }
                             } else {
                                 for i in 0..<nargs { (args + i).initialize(to: slots[i]) }
                             }
-                            let values = args + positionalCount
-                            if !keywordNames.isEmpty {
-                                for j in 0..<keywordNames.count { (values + j).initialize(to: slots[nargs + j]) }
-                            } else {
-                                withDictKeywords(dictKeywords) { _, v in for j in 0..<v.count { (values + j).initialize(to: v[j]) } }
-                            }
-                            let positional = UnsafeBufferPointer(start: args, count: positionalCount)
-                            try withKeywordNames(keywordNames, dictKeywords) { names in
-                                if spill == nil && dictKeywords == nil {
-                                    // (`bindPlainly` said no above.)
-                                } else if try bindPlainly(fn, callee, slots, positional: positional, names: names, values: values) {
-                                    return
+                            for j in 0..<keywordNames.count { (values + j).initialize(to: slots[nargs + j]) }
+                            withDictKeywords(dictKeywords) { n, v in
+                                for j in 0..<v.count {
+                                    (values + j).initialize(to: v[j])
+                                    (dictNames + j).initialize(to: n[j])
                                 }
-                                for i in 0..<callee.localCount { slots[i] = .null }
-                                try bindArguments(fn, positional: positional, keywords: keywordList(names, values), into: slots)
                             }
+                            let names = dictKeywords == nil ? keywordNames : UnsafeBufferPointer(start: dictNames, count: keywordCount)
+                            let positional = UnsafeBufferPointer(start: args, count: positionalCount)
+                            // (The binding in place above has said no already.)
+                            if try !inPlace && bindPlainly(fn, callee, slots, positional: positional, names: names, values: values) { return }
+                            for i in 0..<callee.localCount { slots[i] = .null }
+                            try bindArguments(fn, positional: positional, keywords: keywordList(names, values), into: slots)
                         }
                     }
                     fp.pointee.ip = ip
