@@ -550,10 +550,11 @@ class CIMultiDictProxy(CIMultiDict):
         CIMultiDict.__init__(self, data)
 
 
-def _headers_of(pairs):
-    # The core's list of (name, value) tuples, taken as it is.
+def _headers_of(text):
+    # The core's headers: names and values by turns, each ending in a newline.
+    parts = text.split("\n")
     h = CIMultiDictProxy()
-    h._items = pairs
+    h._items = [(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
     return h
 
 
@@ -783,11 +784,11 @@ class ClientResponse:
 
     @property
     def content_type(self):
-        return _parse_content_type(self.headers.get("Content-Type"))[0]
+        return _parse_content_type(self._head[5])[0]
 
     @property
     def charset(self):
-        return _parse_content_type(self.headers.get("Content-Type"))[1].get("charset")
+        return _parse_content_type(self._head[5])[1].get("charset")
 
     @property
     def content_length(self):
@@ -847,7 +848,7 @@ class ClientResponse:
     async def json(self, *, encoding=None, loads=_json.loads, content_type="application/json"):
         body = await self.read()
         if content_type:
-            ctype = self.headers.get("Content-Type", "").lower()
+            ctype = (self._head[5] or "").lower()
             if content_type not in ctype and not ("json" in content_type and "json" in ctype):
                 raise ContentTypeError(self.request_info, self.history, status=self.status,
                                        message="Attempt to decode JSON with unexpected mimetype: " + ctype,

@@ -79,6 +79,23 @@ extension Runtime {
         return newGenerator(fn, fiber, origin: (Unmanaged.passUnretained(origin), pc))
     }
 
+    /// Calling a generator or coroutine function with arguments that need binding (keywords,
+    /// defaults, `*args`, `**kwargs`): they are bound straight into the new frame's slots, by
+    /// `bindPlainly` when the call is plain, else by the general binder (which raises CPython's
+    /// errors). `names` are the keyword names (string values) with their values at `values`.
+    func makeGenerator(_ fn: FunctionObj, positional: UnsafeBufferPointer<Value>, names: UnsafeBufferPointer<Value>,
+                       values: UnsafePointer<Value>, origin: (code: Unmanaged<CodeObj>, pc: Int)) throws -> Value {
+        let g = unregisteredGenerator(fn)
+        try fn.codeRef._withUnsafeGuaranteedRef { code in
+            let slots = g.stack
+            if try !bindPlainly(fn, code, slots, positional: positional, names: names, values: values) {
+                for i in 0..<code.localCount { slots[i] = .null }
+                try bindArguments(fn, positional: positional, keywords: keywordList(names, values), into: slots)
+            }
+        }
+        return newGenerator(fn, g, origin: origin)
+    }
+
     /// The generator, coroutine or async generator for `fn`, whose arguments are already in the
     /// first slots of its stack: its frame is pushed, suspended before its first instruction, and
     /// the heap takes it.

@@ -697,6 +697,30 @@ extension Runtime {
                 callee = Value(initFn)
             }
         }
+        // A generator or coroutine function whose arguments need binding: bound into the new
+        // frame's slots from where they are (the stack, the `*` spill, the `**` dict).
+        if case .object(let fu) = callee, fu._withUnsafeGuaranteedRef({ $0.kind == .function }),
+           fu._withUnsafeGuaranteedRef({ unsafeDowncast($0, to: FunctionObj.self).codeRef._withUnsafeGuaranteedRef { $0.isResumable } }) {
+            Runtime.saveState(fp, ip, sp, fiber)
+            let origin = (code: fp.pointee.code, pc: ip &- 1)
+            // (The function is on the stack: used without reference counting.)
+            let made = try fu._withUnsafeGuaranteedRef { o -> Value in
+                let fn = unsafeDowncast(o, to: FunctionObj.self)
+                return try withDictKeywords(dictKeywords) { dictNames, dictValues -> Value in
+                    let names = dictKeywords == nil ? keywordNames : dictNames
+                    let values = dictKeywords == nil ? UnsafePointer(argStart + nargs) : dictValues.baseAddress ?? UnsafePointer(argStart)
+                    if let s = spill {
+                        return try s.withUnsafeBufferPointer {
+                            try makeGenerator(fn, positional: $0, names: names, values: values, origin: origin)
+                        }
+                    }
+                    return try makeGenerator(fn, positional: UnsafeBufferPointer(start: argStart, count: nargs),
+                                             names: names, values: values, origin: origin)
+                }
+            }
+            calleeSlot.pointee = made
+            return .returned(top: calleeSlot - fiber.stack + 1)
+        }
         if case .object(let fu) = callee, fu._withUnsafeGuaranteedRef({ $0.kind == .function }),
            fu._withUnsafeGuaranteedRef({ unsafeDowncast($0, to: FunctionObj.self).codeRef._withUnsafeGuaranteedRef { !$0.isResumable } }) {
             // (References without reference counting: the function is on the stack, or held by
