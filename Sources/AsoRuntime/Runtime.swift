@@ -114,6 +114,10 @@ package final class Runtime {
     @exclusivity(unchecked) var tempRoots: [Value] = []
     /// Fibers currently running (innermost last); their stacks are roots.
     let activeFibers = FiberStack()
+    /// A native consumer draining a plain generator (`Runtime.forEachValue`): the generator's
+    /// fiber and what takes its values. A `yield` of that fiber offers the value to `take` and,
+    /// when it is taken, goes on in the same run instead of leaving it.
+    @exclusivity(unchecked) var generatorSink: (fiber: UnsafeMutableRawPointer, take: (Value) -> Bool)? = nil
     /// Spare fibers for nested calls from native code.
     @exclusivity(unchecked) var fiberPool: [Fiber] = []
     /// The exception being handled, per CPython's `sys.exc_info()` (`.none` when none).

@@ -23,15 +23,23 @@ extension Runtime {
             let it = try rt.iterate(try rt.exactlyOne(args, "any"))
             rt.tempRoots.append(it)
             defer { rt.tempRoots.removeLast() }
-            while let v = try rt.next(it) { if try rt.truthy(v) { return .bool(true) } }
-            return .bool(false)
+            var found = false
+            try rt.forEachValue(it, take: { v in rt.plainTruth(v) == false }) { v in
+                if try rt.truthy(v) { found = true; return false }
+                return true
+            }
+            return .bool(found)
         })
         builtins.set("all", native("all") { rt, args in
             let it = try rt.iterate(try rt.exactlyOne(args, "all"))
             rt.tempRoots.append(it)
             defer { rt.tempRoots.removeLast() }
-            while let v = try rt.next(it) { if try !rt.truthy(v) { return .bool(false) } }
-            return .bool(true)
+            var all = true
+            try rt.forEachValue(it, take: { v in rt.plainTruth(v) == true }) { v in
+                if try !rt.truthy(v) { all = false; return false }
+                return true
+            }
+            return .bool(all)
         })
         builtins.set("sorted", native("sorted") { rt, args in
             try rt.checkCount(args.count, "sorted", min: 1, max: 1)
@@ -60,15 +68,19 @@ extension Runtime {
         defer { tempRoots.removeLast(2) }
         let rootIndex = tempRoots.count - 1
         var total = start
-        while let v = try next(it) {
-            // Fast paths: machine ints without overflow, floats with plain addition.
+        // Machine ints without overflow and floats with plain addition are added where the
+        // values come from (no script code: see forEachValue); the rest by `+`.
+        try forEachValue(it, take: { v in
             if case .int(let x) = total, case .int(let y) = v {
                 let (r, o) = x.addingReportingOverflow(y)
-                if !o { total = .int(r); continue }
+                if !o { total = .int(r); return true }
             }
-            if case .float(let x) = total, case .float(let y) = v { total = .float(x + y); continue }
+            if case .float(let x) = total, case .float(let y) = v { total = .float(x + y); return true }
+            return false
+        }) { v in
             total = try binaryOp(.add, total, v)
             tempRoots[rootIndex] = total
+            return true
         }
         return total
     }

@@ -132,6 +132,39 @@ extension Runtime {
         throw typeError("'\(typeName(v))' object is not an iterator")
     }
 
+    /// Each value of iterator `it`, in order: offered to `take` first, then, when `take` does
+    /// not take it, to `body`, which returns false to stop. For a plain generator, `take` runs
+    /// inside the generator's own run (`Runtime.generatorSink`): the values it takes cost no
+    /// return to native code and no resumption. So `take` must run no script code, throw
+    /// nothing and keep what it takes rooted; `body` runs between resumptions, as a `next`
+    /// loop's body would.
+    func forEachValue(_ it: Value, take: (Value) -> Bool, _ body: (Value) throws -> Bool) throws {
+        if case .object(let u) = it, u._withUnsafeGuaranteedRef({ $0.kind == .generator && $0.hasType(types.generator) }) {
+            // (Borrowed: the caller holds the iterator.)
+            try Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { g in
+                try withoutActuallyEscaping(take) { take in
+                    while true {
+                        let outer = generatorSink
+                        generatorSink = (u.toOpaque(), take)
+                        let step: ResumeResult
+                        do {
+                            step = try resume(g, sending: .none)
+                        } catch {
+                            generatorSink = outer
+                            throw error
+                        }
+                        generatorSink = outer
+                        guard case .yielded(let v) = step, try body(v) else { return }
+                    }
+                }
+            }
+            return
+        }
+        while let v = try next(it) {
+            if !take(v), try !body(v) { return }
+        }
+    }
+
     func next(_ it: IterObj) throws -> Value? {
         let i = it.index
         switch it.source {
@@ -284,9 +317,15 @@ extension Runtime {
         tempRoots.append(Value(acc))
         defer { tempRoots.removeLast(2) }
         if lengthHint { try askLengthHint(v) }
-        while let x = try next(it) {
+        // (The list is rooted; every 4096th item is checked against the memory limit outside.)
+        try forEachValue(it, take: { x in
+            if (acc.items.count &+ 1) & 0xFFF == 0 { return false }
+            acc.items.append(x)
+            return true
+        }) { x in
             acc.items.append(x)
             if acc.items.count & 0xFFF == 0 { try checkAllocation(acc.items.count, elementSize: 16) }
+            return true
         }
         return acc
     }
@@ -370,6 +409,18 @@ extension Runtime {
     }
 
     /// Python truthiness.
+    /// The truth of None, a bool, an int or a float (nil for anything else): what `truthy`
+    /// says of them, known without running script code.
+    @inline(__always) func plainTruth(_ v: Value) -> Bool? {
+        switch v {
+        case .none, .null: return false
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .float(let d): return d != 0
+        default: return nil
+        }
+    }
+
     func truthy(_ v: Value) throws -> Bool {
         switch v {
         case .none, .null: return false

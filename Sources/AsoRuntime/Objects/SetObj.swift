@@ -374,7 +374,27 @@ extension Runtime {
         let it = try iterate(other)
         tempRoots.append(it)
         defer { tempRoots.removeLast() }
-        while let v = try next(it) { try s.add(v, self) }
+        // While the set holds only numbers, None and exact strings, adding one of those runs no
+        // script code (no `__hash__` or `__eq__` of a script object): it is added where the
+        // value comes from (see forEachValue).
+        var plain = s.count == 0
+        try forEachValue(it, take: { v in
+            guard plain, isPlainKey(v) else { return false }
+            return (try? s.add(v, self)) != nil
+        }) { v in
+            if !isPlainKey(v) { plain = false }
+            try s.add(v, self)
+            return true
+        }
+    }
+
+    /// A number, None or an exact string: hashed and compared without script code.
+    @inline(__always) func isPlainKey(_ v: Value) -> Bool {
+        switch v {
+        case .int, .float, .bool, .none: return true
+        case .object(let u): return u._withUnsafeGuaranteedRef { $0.kind == .str && !$0.isNativeSubclass }
+        default: return false
+        }
     }
 
     /// A new set (or frozenset) holding a copy of `s`, made as CPython's set_copy makes it.

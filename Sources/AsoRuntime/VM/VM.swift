@@ -525,6 +525,13 @@ extension Runtime {
                     case .yieldValue:
                         sp -= 1
                         let v = sp.pointee
+                        if let sink = generatorSink, sink.fiber == Unmanaged.passUnretained(fiber).toOpaque(), sink.take(v) {
+                            // Taken by the native consumer draining this generator: resumed with
+                            // None, as its `next` would.
+                            sp.pointee = .none
+                            sp += 1
+                            break
+                        }
                         Runtime.saveState(fp, ip, sp, fiber)
                         return .yielded(v)
                     case .getYieldFromIter:
