@@ -408,7 +408,6 @@ extension Runtime {
         return typeName(v) + " object"
     }
 
-    /// Python truthiness.
     /// The truth of None, a bool, an int or a float (nil for anything else): what `truthy`
     /// says of them, known without running script code.
     @inline(__always) func plainTruth(_ v: Value) -> Bool? {
@@ -421,6 +420,7 @@ extension Runtime {
         }
     }
 
+    /// Python truthiness.
     func truthy(_ v: Value) throws -> Bool {
         switch v {
         case .none, .null: return false
