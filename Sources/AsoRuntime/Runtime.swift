@@ -261,8 +261,10 @@ package final class Runtime {
     let host = HostState()
 
     /// Runs a collection now.
-    func collectGarbage() {
-        heap.collect { t in traceRoots(&t) }
+    /// Collects garbage now: a full collection, or the one the heap's pacing asks for when
+    /// `full` is false (the safepoints' collections).
+    func collectGarbage(full: Bool = true) {
+        heap.collect(full: full) { t in traceRoots(&t) }
         reportNeverAwaited()
         reportDestroyedTasks()
     }

@@ -588,7 +588,7 @@ extension Runtime {
         for u in orphanedTasks {
             let task = u.takeUnretainedValue()
             if task.isDone { continue }
-            if task.marked { kept.append(u); continue }
+            if t.survives(task) { kept.append(u); continue }
             t.mark(task)
             destroyedTasks.append(task)
         }

@@ -10,8 +10,8 @@ extension Runtime {
         defineMethod(t, "append", fastPath: .listAppend) { rt, me, a in
             let v = try a.one(rt)
             guard let l = me.asList else { return .none }
-            l.items.append(v)
-            rt.heap.grew(by: MemoryLayout<Value>.stride)
+            l.append(v)
+            rt.heap.grew(by: MemoryLayout<Value>.stride, l)
             return .none
         }
         defineMethod(t, "extend") { rt, me, a in
@@ -20,7 +20,7 @@ extension Runtime {
             let items = try rt.iterateToArray(v)
             try rt.checkAllocation(l.items.count + items.count, elementSize: MemoryLayout<Value>.stride)
             l.items.append(contentsOf: items)
-            rt.heap.grew(by: items.count * MemoryLayout<Value>.stride)
+            rt.heap.grew(by: items.count * MemoryLayout<Value>.stride, l)
             return .none
         }
         defineMethod(t, "insert") { rt, me, a in

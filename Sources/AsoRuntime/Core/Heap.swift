@@ -1,10 +1,16 @@
-// The heap: owns every object and frees the unreachable ones (mark and sweep).
+// The heap: owns every object and frees the unreachable ones (mark and sweep, in two generations).
 //
 // One idea: allocation only *requests* a collection (when the bytes allocated since the last one
 // pass a threshold); the collection itself runs at a safepoint of the dispatch loop, where every
 // live value sits in a root (fiber stacks and frames, modules, the runtime's tables, the host's
 // handles and native code's `tempRoots`). `ASO_GC_STRESS=1` collects at every safepoint so that a
 // missing root fails a test at once.
+//
+// Most collections are young: they free only objects made since the last collection and trace
+// neither old objects nor what those hold, except the old objects that may hold young ones: those
+// a write barrier remembered (lists, dicts, sets, instances, cells: `Obj.writeBarrier`) and those
+// without barriers, which every young collection traces (`scanned`). A full collection, when the
+// heap has grown by half since the last one, frees old garbage too. (docs/architecture.md)
 
 #if canImport(Glibc)
 /// glibc's `int malloc_trim(size_t pad)` (not exported by Swift's Glibc module).
@@ -26,6 +32,30 @@ final class Heap {
     @exclusivity(unchecked) private(set) var bytesInUse = 0
     /// Bytes registered since the last collection.
     @exclusivity(unchecked) private var bytesSinceCollection = 0
+    /// `objects[youngStart...]` are the young objects, registered since the last collection.
+    @exclusivity(unchecked) private var youngStart = 0
+    /// Old objects a write barrier noted since the last collection (`Obj.gcRemembered` set).
+    @exclusivity(unchecked) private var remembered: [Unmanaged<Obj>] = []
+    /// Old objects without write barriers, traced by every young collection (their
+    /// `Obj.gcRemembered` stays set, so barriers pass them by); rebuilt by each full collection.
+    @exclusivity(unchecked) private var scanned: [Unmanaged<Obj>] = []
+    /// Estimated bytes of `scanned` (a young collection's fixed work, for the pacing).
+    @exclusivity(unchecked) private var scannedBytes = 0
+    /// Estimated bytes of the old objects: what the last collection found, and the growth of old
+    /// objects reported since (`grew`). A young collection adds its survivors' bytes.
+    @exclusivity(unchecked) private var settledBytes = 0
+    /// Estimated bytes of the remembered objects the last young collection traced.
+    @exclusivity(unchecked) private var rememberedBytes = 0
+    /// `bytesInUse` above which the next collection is full.
+    @exclusivity(unchecked) private var fullThreshold = Heap.floor
+    /// The next collection is full (`gc.collect()`).
+    @exclusivity(unchecked) private var fullRequested = false
+    /// The Swift classes whose objects have write barriers (`hasBarriers`), looked up once.
+    private let exactClasses = (list: ObjectIdentifier(ListObj.self), tuple: ObjectIdentifier(TupleObj.self),
+                                dict: ObjectIdentifier(DictObj.self), set: ObjectIdentifier(SetObj.self),
+                                instance: ObjectIdentifier(InstanceObj.self))
+    /// Young collections so far (for tests and statistics).
+    private(set) var youngCollections = 0
     /// The least allocation volume between two collections (see docs/architecture.md for why
     /// 512 KiB: the counted bytes leave out part of what the allocator hands out, so each counted
     /// byte of garbage costs about two of resident memory).
@@ -68,24 +98,50 @@ final class Heap {
     func register<T: Obj>(_ o: consuming T) -> T {
         let u = Unmanaged.passRetained(consume o)
         objects.append(Unmanaged<Obj>.fromOpaque(u.toOpaque()))
-        let size = u._withUnsafeGuaranteedRef { $0.estimatedSize }
+        let size = u._withUnsafeGuaranteedRef { o -> Int in
+            if o.kind == .type { unsafeDowncast(o, to: TypeObject.self).heapRef = Unmanaged.passUnretained(self) }
+            return o.estimatedSize
+        }
         bytesInUse &+= size
         bytesSinceCollection &+= size
         if bytesSinceCollection > threshold { collectionRequested = true; requestFlag.pointee = true }
         return u.takeUnretainedValue()
     }
 
-    /// Accounts for memory an object acquired after registration (a list that grew, ...).
-    @inline(__always) func grew(by bytes: Int) {
+    /// Accounts for memory `o` acquired after registration (a list that grew, ...).
+    @inline(__always) func grew(by bytes: Int, _ o: Obj) {
         bytesInUse &+= bytes
         bytesSinceCollection &+= bytes
+        if o.gcBits & Obj.gcOld != 0 { settledBytes &+= bytes }
         if bytesSinceCollection > threshold { collectionRequested = true; requestFlag.pointee = true }
     }
 
     /// Asks for a full collection at the next safepoint (`gc.collect()`).
     func requestCollection() {
+        fullRequested = true
         collectionRequested = true
         requestFlag.pointee = true
+    }
+
+    /// Notes an old object that a write barrier caught (`Obj.writeBarrier`).
+    func remember(_ o: Obj) {
+        remembered.append(Unmanaged.passUnretained(o))
+    }
+
+    /// Whether a young collection may leave `o` alone once it is old: every reference it holds
+    /// is fixed when it is made, or every store of one runs the write barrier. (By exact class: a
+    /// Swift subclass, such as a script subclass of `list` with its attributes, has no barriers.)
+    private func hasBarriers(_ o: Obj) -> Bool {
+        switch o.kind {
+        case .str, .bigint, .bytes: return o.kind == .bigint || o.flags & Obj.subclassFlag == 0
+        case .list: return ObjectIdentifier(Swift.type(of: o)) == exactClasses.list
+        case .tuple: return ObjectIdentifier(Swift.type(of: o)) == exactClasses.tuple
+        case .dict: return ObjectIdentifier(Swift.type(of: o)) == exactClasses.dict
+        case .set, .frozenset: return ObjectIdentifier(Swift.type(of: o)) == exactClasses.set
+        case .instance: return ObjectIdentifier(Swift.type(of: o)) == exactClasses.instance
+        case .cell, .boundMethod, .slice, .range: return true
+        default: return false
+        }
     }
 
     /// Would an allocation of `bytes` more exceed the memory limit?
@@ -128,58 +184,150 @@ final class Heap {
     /// Where the leak check reports (the interpreter's standard error).
     var leakReport: (String) -> Void = { _ in }
 
-    /// Marks from `roots` and frees everything else.
-    func collect(roots: (inout Tracer) -> Void) {
-        var t = Tracer()
+    /// Collects: young or full as the pacing says (full when `full`). Marks from `roots` and
+    /// frees what is not reached.
+    func collect(full: Bool = false, roots: (inout Tracer) -> Void) {
+        // Stress mode checks young collections against a full traversal at every safepoint, with
+        // a full collection at every eighth.
+        let isFull = full || fullRequested || bytesInUse > fullThreshold || (stress && collections % 8 == 7)
+        if isFull { collectFull(roots: roots) } else { collectYoung(roots: roots) }
+        fullRequested = false
+        bytesSinceCollection = 0
+        // The next young collection comes after as many bytes again as the old objects the last
+        // one traced (the scanned ones, and the remembered ones: a large old dict that keeps
+        // growing is traced whole by each), so that the work stays in proportion to the
+        // allocation, as with a single generation; at least the floor. Stress mode
+        // collects after (nearly) every allocation while the heap is small, and after a 1/64
+        // growth of a large one, so hostile programs still finish in linear time.
+        threshold = stress ? bytesInUse >> 6 : max(Heap.floor, scannedBytes &+ rememberedBytes)
+        collectionRequested = false
+        collections += 1
+    }
+
+    /// Marks what `roots` and then the pending objects reach, with the collector's hook between.
+    private func markAll(_ t: inout Tracer, roots: (inout Tracer) -> Void, young: Bool = false) {
         t.pending.reserveCapacity(256)
         roots(&t)
+        if young {
+            for u in scanned { u._withUnsafeGuaranteedRef { $0.trace(&t) } }
+            var bytes = 0
+            for u in remembered {
+                bytes &+= u._withUnsafeGuaranteedRef { $0.traceRemembered(&t) }
+            }
+            rememberedBytes = bytes
+        }
         while let u = t.pending.popLast() { u._withUnsafeGuaranteedRef { $0.trace(&t) } }
+    }
+
+    private func runBeforeSweep(_ t: inout Tracer) {
         if let hook = beforeSweep {
             hook(&t)
             while let u = t.pending.popLast() { u._withUnsafeGuaranteedRef { $0.trace(&t) } }
         }
+    }
+
+    /// A full collection: marks everything reachable and frees the rest, old or young.
+    private func collectFull(roots: (inout Tracer) -> Void) {
+        var t = Tracer()
+        markAll(&t, roots: roots)
+        runBeforeSweep(&t)
+        // (The sweep sets every survivor's bits afresh.)
+        remembered.removeAll(keepingCapacity: true)
+        rememberedBytes = 0
+        scanned.removeAll(keepingCapacity: true)
+        scannedBytes = 0
+        let live = sweep(from: 0)
+        bytesInUse = live
+        settledBytes = live
+        // Old garbage may pile up to half the live data again before the next full collection.
+        fullThreshold = live &+ max(Heap.floor, live >> 1)
+    }
+
+    /// A young collection: marks the young objects reachable from the roots, the remembered and
+    /// the scanned objects; frees the other young ones; the survivors are old from now on.
+    private func collectYoung(roots: (inout Tracer) -> Void) {
+        var t = Tracer(markBit: Obj.gcMarked, stopBits: Obj.gcMarked | Obj.gcOld)
+        markAll(&t, roots: roots, young: true)
+        runBeforeSweep(&t)
+        if stress { checkYoung(roots: roots) }
+        for u in remembered { u._withUnsafeGuaranteedRef { $0.gcBits &= ~Obj.gcRemembered } }
+        remembered.removeAll(keepingCapacity: true)
+        youngCollections += 1
+        settledBytes &+= sweep(from: youngStart)
+        bytesInUse = settledBytes
+    }
+
+    /// Stress mode's check of a young collection: every young object reachable from the roots
+    /// (through old objects or not) must have been marked; one that was not would be freed while
+    /// an old object still refers to it, because a store into that object missed its write
+    /// barrier. Reported on stderr like the leak check, so the corpus run in stress mode fails.
+    private func checkYoung(roots: (inout Tracer) -> Void) {
+        var t = Tracer(markBit: Obj.gcChecked, stopBits: Obj.gcChecked)
+        markAll(&t, roots: roots)
+        var kinds: [String: Int] = [:]
+        objects.withUnsafeBufferPointer { buf in
+            for (i, u) in buf.enumerated() {
+                u._withUnsafeGuaranteedRef { o in
+                    if i >= youngStart && o.gcBits & (Obj.gcChecked | Obj.gcMarked) == Obj.gcChecked {
+                        kinds[String(describing: Swift.type(of: o)), default: 0] += 1
+                    }
+                    o.gcBits &= ~Obj.gcChecked
+                }
+            }
+        }
+        if kinds.isEmpty { return }
+        var text = "aso: collector check: young objects reachable only through an old object that no barrier remembered:"
+        for (name, n) in kinds.sorted(by: { $0.key < $1.key }) { text += " \(n) \(name)" }
+        leakReport(text + "\n")
+    }
+
+    /// Frees the unmarked objects of `objects[start...]` and makes the marked ones old (noting
+    /// those without barriers in `scanned`); returns the bytes of the survivors.
+    private func sweep(from start: Int) -> Int {
         var live = 0
-        var kept = 0
+        var kept = start
         let n = objects.count
         // (Stress mode only: what the sweep released, to check that it was freed.)
         var doomed: [WeakObj] = []
         // (Loaded once: reading the closure per object would retain its context each time.)
         let freeGenerator = onFreeGenerator
         objects.withUnsafeMutableBufferPointer { buf in
-            for i in 0..<n {
+            for i in start..<n {
                 let u = buf[i]
-                let size = u._withUnsafeGuaranteedRef { o -> Int in
-                    if !o.marked { return -1 }
-                    o.marked = false
-                    return o.kind == .str ? unsafeDowncast(o, to: StrObj.self).estimatedBytes : o.estimatedSize
+                let survives = u._withUnsafeGuaranteedRef { o -> Bool in
+                    if o.gcBits & Obj.gcMarked == 0 { return false }
+                    let size = o.kind == .str ? unsafeDowncast(o, to: StrObj.self).estimatedBytes : o.estimatedSize
+                    live &+= size
+                    if hasBarriers(o) {
+                        o.gcBits = Obj.gcOld
+                    } else {
+                        o.gcBits = Obj.gcOld | Obj.gcRemembered
+                        scanned.append(u)
+                        scannedBytes &+= size
+                    }
+                    return true
                 }
-                if size < 0 {
+                if survives {
+                    buf[kept] = u
+                    kept &+= 1
+                } else {
                     if u._withUnsafeGuaranteedRef({ $0.kind == .generator }), let hook = freeGenerator {
                         u._withUnsafeGuaranteedRef(hook)
                     }
                     if stress { doomed.append(WeakObj(u.takeUnretainedValue())) }
                     u.release()
-                } else {
-                    live &+= size
-                    buf[kept] = u
-                    kept &+= 1
                 }
             }
         }
         objects.removeLast(n - kept)
+        youngStart = objects.count
         if stress { checkFreed(doomed) }
-        let freed = bytesInUse &- live
-        bytesInUse = live
-        // A collection that freed much hands the allocator's free pages back to the system, so the
-        // process's resident size follows the live data rather than its past peak.
+        // A full collection that freed much hands the allocator's free pages back to the system,
+        // so the process's resident size follows the live data rather than its past peak.
         #if canImport(Glibc)
-        if !stress && freed > 16 << 20 { _ = glibcMallocTrim(0) }
+        if !stress && start == 0 && bytesInUse &- live > 16 << 20 { _ = glibcMallocTrim(0) }
         #endif
-        bytesSinceCollection = 0
-        // Stress mode collects after (nearly) every allocation while the heap is small, and after
-        // a 1/64 growth of a large one, so hostile programs still finish in linear time.
-        threshold = stress ? live >> 6 : max(Heap.floor, live)
-        collectionRequested = false
-        collections += 1
+        return live
     }
 }
+

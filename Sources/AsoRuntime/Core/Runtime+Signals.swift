@@ -96,7 +96,7 @@ extension Runtime {
     @inline(never)
     func attend() throws {
         heap.requestFlag.pointee = false
-        if heap.collectionRequested { collectGarbage() }
+        if heap.collectionRequested { collectGarbage(full: false) }
         if signals.hasPending { try handleSignals() }
         if host.watching { try attendHost() }
     }

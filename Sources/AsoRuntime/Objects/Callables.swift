@@ -303,10 +303,14 @@ final class BoundMethodObj: Obj {
 
 /// A variable shared between a function and the closures that capture it.
 final class CellObj: Obj {
-    /// The variable's value, or `.null` when unbound.
-    var contents: Value
+    /// The variable's value, or `.null` when unbound. (Stores run the write barrier.)
+    var contents: Value {
+        @inline(__always) get { storedContents }
+        @inline(__always) set { writeBarrier(); storedContents = newValue }
+    }
+    @exclusivity(unchecked) private var storedContents: Value
     init(_ contents: Value, type: __shared TypeObject) {
-        self.contents = contents
+        storedContents = contents
         super.init(kind: .cell, type: type)
     }
     override func trace(_ t: inout Tracer) {

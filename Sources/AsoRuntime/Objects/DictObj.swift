@@ -38,6 +38,9 @@ class DictObj: Obj {
     @exclusivity(unchecked) private final var used: Int32 = 0
     /// Live (non-deleted) entries.
     @exclusivity(unchecked) private final var live: Int32 = 0
+    /// While the dict is remembered: the entries before this number are as the last collection
+    /// found them (only new keys came since), so a young collection traces from here.
+    @exclusivity(unchecked) private final var changedFrom: Int32 = 0
     /// Bumped whenever a key is added or removed, so iterators can detect a changed size.
     @exclusivity(unchecked) final var version: Int32 = 0
 
@@ -90,6 +93,29 @@ class DictObj: Obj {
         }
     }
     override var estimatedSize: Int { 80 &+ storageBytes }
+
+    /// The write barrier, before a reference is stored in entry `ix` or later.
+    @inline(__always) private final func changedEntry(_ ix: Int32) {
+        if gcBits & Obj.gcOld == 0 { return }
+        if gcBits & Obj.gcRemembered == 0 {
+            changedFrom = ix
+            rememberWrite()
+        } else if ix < changedFrom {
+            changedFrom = ix
+        }
+    }
+    override func traceRemembered(_ t: inout Tracer) -> Int {
+        super.trace(&t)
+        let n = Int(used)
+        if n == 0 { return 80 }
+        let e = entryBase
+        let from = min(Int(changedFrom), n)
+        for i in from..<n where !e[i].key.isNull {
+            t.mark(e[i].key)
+            t.mark(e[i].value)
+        }
+        return 80 &+ (n &- from) &* MemoryLayout<DictEntry>.stride
+    }
 
     // MARK: Probing
 
@@ -185,7 +211,9 @@ class DictObj: Obj {
 
     final func set(_ key: Value, hash h: Int, _ value: Value, _ rt: Runtime) throws {
         switch try probe(key, hash: h, rt) {
-        case .found(let ix): entryBase[ix].value = value
+        case .found(let ix):
+            if case .object = value { changedEntry(0) }
+            entryBase[ix].value = value
         case .missing(let slot): append(key, hash: h, value, slot: slot, rt)
         }
     }
@@ -207,7 +235,8 @@ class DictObj: Obj {
             let room = min(DictObj.capacity(Int(indexSize)), max(Int(used) &+ Int(used) >> 1, 4))
             reserveEntries(max(room, Int(used) &+ 1))
         }
-        rt?.heap.grew(by: storageBytes &- before)
+        rt?.heap.grew(by: storageBytes &- before, self)
+        if key.isObject || value.isObject { changedEntry(used) }
         if slot < 0 { slot = DictObj.emptySlot(hash, indices, size: Int(indexSize)) }
         let ix = Int(used)
         (entryBase + ix).initialize(to: DictEntry(hash: hash, key: key, value: value))
@@ -235,6 +264,8 @@ class DictObj: Obj {
     /// Compacts the entries (in order, without tombstones) and makes a new probe table of `size`
     /// slots (a power of two that holds them).
     private final func rebuildIndex(slots size: Int) {
+        // (Entries move down: a young collection traces them all.)
+        if gcBits & Obj.gcRemembered != 0 { changedFrom = 0 }
         var j = 0
         if let es = entryBlock {
             for i in 0..<Int(used) where !es[i].key.isNull {
@@ -294,7 +325,8 @@ class DictObj: Obj {
     final func copyContents(of other: DictObj, _ rt: Runtime) {
         let before = storageBytes
         removeAll()
-        defer { rt.heap.grew(by: storageBytes &- before) }
+        changedEntry(0)
+        defer { rt.heap.grew(by: storageBytes &- before, self) }
         guard let fromIndex = other.indexBlock, let fromEntries = other.entryBlock else { return }
         let n = Int(other.live)
         reserveEntries(max(n, 1))

@@ -5,16 +5,21 @@
 
 /// An instance of a class defined in script code (and of `object()`).
 class InstanceObj: Obj {
-    /// Instance attributes. (No dynamic exclusivity checks: the dispatch loop's cached reads and
-    /// writes are the hot path, and no access to them overlaps another.)
-    @exclusivity(unchecked) final var attributes: AttributeTable
+    /// Instance attributes. Every change goes through `_modify`, which runs the write barrier.
+    final var attributes: AttributeTable {
+        @inline(__always) _read { yield storedAttributes }
+        @inline(__always) _modify { writeBarrier(); yield &storedAttributes }
+    }
+    /// (No dynamic exclusivity checks: the dispatch loop's cached reads and writes are the hot
+    /// path, and no access to them overlaps another.)
+    @exclusivity(unchecked) private final var storedAttributes: AttributeTable
     init(type: __shared TypeObject) {
-        attributes = AttributeTable(root: type.instanceShape)
+        storedAttributes = AttributeTable(root: type.instanceShape)
         super.init(kind: .instance, type: type)
     }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        for v in attributes.values { t.mark(v) }
+        for v in storedAttributes.values { t.mark(v) }
     }
 }
 

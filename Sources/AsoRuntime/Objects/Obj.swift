@@ -17,9 +17,9 @@ enum ObjKind: UInt8 {
 class Obj {
     /// What the object is, for fast checks; fixed at creation.
     let kind: ObjKind
-    /// Set by the collector's mark phase; false between collections. (Declared beside `kind` so
-    /// the two bytes share one word of the object.)
-    var marked = false
+    /// The collector's bits (`Obj.gc...`, Heap.swift): marked, old, remembered, checked.
+    /// (Declared beside `kind` so the two bytes share one word of the object.)
+    @exclusivity(unchecked) final var gcBits: UInt8 = 0
     /// Bits a kind of object may use for itself (strings keep "ASCII" and "hash computed" here).
     var flags: UInt8 = 0
     /// A byte and a word a kind of object may use for itself. They fill the padding between
@@ -31,7 +31,7 @@ class Obj {
     /// Types are never freed while an object of theirs is alive, since `trace` marks it.
     final var typeRef: TypeObject? {
         @inline(__always) get { typeBits?.takeUnretainedValue() }
-        @inline(__always) set { typeBits = newValue.map { Unmanaged.passUnretained($0) } }
+        @inline(__always) set { writeBarrier(); typeBits = newValue.map { Unmanaged.passUnretained($0) } }
     }
     /// `typeRef` as stored: unmanaged, so the collector reads it without reference counting.
     @exclusivity(unchecked) private final var typeBits: Unmanaged<TypeObject>?
@@ -52,6 +52,39 @@ class Obj {
     /// The class as stored, for borrowed access (`typeUnmanaged._withUnsafeGuaranteedRef`):
     /// reading `type` into a local retains the class, this does not.
     @inline(__always) final var typeUnmanaged: Unmanaged<TypeObject> { typeBits.unsafelyUnwrapped }
+
+    // MARK: The collector's bits and the write barrier
+
+    /// Reached by the mark phase of the collection in progress.
+    static let gcMarked: UInt8 = 1
+    /// Survived a collection: a young collection neither traces nor frees it.
+    static let gcOld: UInt8 = 2
+    /// Old and in the heap's remembered set (written since the last collection), or old and
+    /// traced by every young collection (an object without write barriers).
+    static let gcRemembered: UInt8 = 4
+    /// Reached by stress mode's check of a young collection.
+    static let gcChecked: UInt8 = 8
+
+    /// The write barrier: called before a reference is stored into the object. An old object
+    /// that is not yet remembered joins the heap's remembered set, so the next young collection
+    /// traces it (the young object stored in it is then kept). One test of a byte when the object
+    /// is young or already remembered.
+    @inline(__always) final func writeBarrier() {
+        if gcBits & (Obj.gcOld | Obj.gcRemembered) == Obj.gcOld { rememberWrite() }
+    }
+    @inline(never) final func rememberWrite() {
+        gcBits |= Obj.gcRemembered
+        // (Every object that has barriers has a class; the class knows its heap.)
+        typeBits?._withUnsafeGuaranteedRef { $0.heapRef?._withUnsafeGuaranteedRef { $0.remember(self) } }
+    }
+
+    /// What a young collection traces of an old object the write barrier remembered: all of it,
+    /// unless the object knows which part changed (a list or dict that only grew). Returns an
+    /// estimate of the bytes it went through (the collector's pacing).
+    func traceRemembered(_ t: inout Tracer) -> Int {
+        trace(&t)
+        return estimatedSize
+    }
 
     /// Reports every value and object this object refers to. Subclasses call super.
     func trace(_ t: inout Tracer) {
@@ -102,14 +135,28 @@ struct UnownedArray<T: AnyObject>: RandomAccessCollection {
 struct Tracer {
     /// Objects marked but not yet traced (unmanaged: the heap's registry keeps them alive).
     var pending: [Unmanaged<Obj>] = []
+    /// The bit this traversal sets (`Obj.gcMarked`, or stress mode's `Obj.gcChecked`).
+    let markBit: UInt8
+    /// The bits that stop it: its own mark, and in a young collection `Obj.gcOld` too (an old
+    /// object is neither traced nor freed there).
+    let stopBits: UInt8
+
+    /// A traversal of a full collection.
+    init() { markBit = Obj.gcMarked; stopBits = Obj.gcMarked }
+    init(markBit: UInt8, stopBits: UInt8) { self.markBit = markBit; self.stopBits = stopBits }
+
+    /// Whether `o` survives the collection under way as things stand: marked, or old in a young
+    /// collection.
+    func survives(_ o: Obj) -> Bool { o.gcBits & stopBits != 0 }
 
     @inline(__always) mutating func mark(_ v: Value) {
         if case .object(let u) = v { mark(u) }
     }
     @inline(__always) mutating func mark(_ u: Unmanaged<Obj>) {
+        let (bit, stop) = (markBit, stopBits)
         let fresh = u._withUnsafeGuaranteedRef { o -> Bool in
-            if o.marked { return false }
-            o.marked = true
+            if o.gcBits & stop != 0 { return false }
+            o.gcBits |= bit
             // Strings, big ints and bytes refer only to their builtin type, which is a root:
             // nothing to trace, so they never enter the work list (unless they belong to a script
             // subclass, whose class and attributes are traced).

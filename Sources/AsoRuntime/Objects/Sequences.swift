@@ -2,24 +2,55 @@
 
 /// A list: its elements in a growable block of raw memory the list owns (`ValueVector`).
 class ListObj: Obj {
-    /// The elements, in order.
-    @exclusivity(unchecked) final var items: ValueVector
+    /// The elements, in order. Every change goes through `_modify`, which runs the write barrier
+    /// (and, for an old list, has the next young collection trace every element).
+    final var items: ValueVector {
+        @inline(__always) _read { yield storedItems }
+        @inline(__always) _modify {
+            if gcBits & Obj.gcOld != 0 {
+                changedFrom = 0
+                writeBarrier()
+            }
+            yield &storedItems
+        }
+    }
+    @exclusivity(unchecked) private final var storedItems: ValueVector
+    /// While the list is remembered: the elements before this index are as the last collection
+    /// found them (only appends came since), so a young collection traces from here.
+    @exclusivity(unchecked) private final var changedFrom = 0
+
+    /// `items.append(v)`, with a write barrier that lets a young collection trace only what was
+    /// appended to an old list (none at all for a number or None).
+    @inline(__always) final func append(_ v: Value) {
+        if case .object = v, gcBits & (Obj.gcOld | Obj.gcRemembered) == Obj.gcOld {
+            changedFrom = storedItems.count
+            rememberWrite()
+        }
+        storedItems.append(v)
+    }
+    override func traceRemembered(_ t: inout Tracer) -> Int {
+        super.trace(&t)
+        let b = storedItems.buffer
+        let from = min(changedFrom, b.count)
+        for i in from..<b.count { t.mark(b[i]) }
+        return 64 &+ (b.count &- from) &* MemoryLayout<Value>.stride
+    }
     init(_ items: __shared [Value], type: __shared TypeObject) {
-        self.items = ValueVector(items)
+        storedItems = ValueVector(items)
         super.init(kind: .list, type: type)
     }
     init(_ items: UnsafeBufferPointer<Value>, type: __shared TypeObject) {
-        self.items = ValueVector(items)
+        storedItems = ValueVector(items)
         super.init(kind: .list, type: type)
     }
     /// A list that takes `items` as its elements.
     init(taking items: consuming ValueVector, type: __shared TypeObject) {
-        self.items = items
+        storedItems = items
         super.init(kind: .list, type: type)
     }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        for v in items.buffer { t.mark(v) }
+        for v in storedItems.buffer { t.mark(v) }
     }
     override var estimatedSize: Int { 64 &+ items.capacity &* MemoryLayout<Value>.stride }
 }

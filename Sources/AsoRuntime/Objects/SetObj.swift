@@ -258,7 +258,12 @@ struct SetTable: ~Copyable {
 
 /// `set` and `frozenset` (kind tells which).
 class SetObj: Obj {
-    @exclusivity(unchecked) final var table = SetTable()
+    /// The keys. Every change goes through `_modify`, which runs the write barrier.
+    final var table: SetTable {
+        @inline(__always) _read { yield storedTable }
+        @inline(__always) _modify { writeBarrier(); yield &storedTable }
+    }
+    @exclusivity(unchecked) private final var storedTable = SetTable()
 
     /// Takes the table of `other` (a set made for the purpose, left empty), as CPython's
     /// set_swap_bodies does for in-place operators: the pop finger stays this set's own.
@@ -281,7 +286,7 @@ class SetObj: Obj {
     final var count: Int { table.count }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        table.trace(&t)
+        storedTable.trace(&t)
     }
     override var estimatedSize: Int { 64 &+ table.size &* MemoryLayout<SetEntry>.stride }
 

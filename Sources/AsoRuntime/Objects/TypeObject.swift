@@ -59,6 +59,9 @@ final class TypeObject: Obj {
     /// bound), as of type epoch `contextEpoch` (index 0 for `with`, 1 for `async with`).
     var contextMethods: [(enter: Value?, exit: Value?)] = [(nil, nil), (nil, nil)]
     var contextEpoch = [-1, -1]
+    /// The heap the class belongs to (set when it is registered), where the write barrier of
+    /// its instances remembers them. Unmanaged: the heap outlives its objects.
+    var heapRef: Unmanaged<Heap>?
     /// The shared root shape of this class's instances' attributes.
     let instanceShape = Shape()
     /// How `len()`, truth and `iter()` treat this class's native objects (kind `.other`); nil for

@@ -19,6 +19,8 @@ enum Value {
 
     @inline(__always) var isNull: Bool { if case .null = self { return true }; return false }
     @inline(__always) var isNone: Bool { if case .none = self { return true }; return false }
+    /// Whether the value refers to a heap object (what a write barrier must see).
+    @inline(__always) var isObject: Bool { if case .object = self { return true }; return false }
 
     /// The object this value refers to, or nil for inline values.
     @inline(__always) var object: Obj? {

@@ -281,6 +281,15 @@ extension Runtime {
     /// attributes the caches serve; nil for other objects. (An exception's site is learned into
     /// the polymorphic ways only, so the one-entry paths stay the instances' own.)
     @inline(__always)
+    static func readCachedAttributes<R>(_ o: Obj, _ body: (borrowing AttributeTable) -> R?) -> R? {
+        switch o.kind {
+        case .instance: return body(unsafeDowncast(o, to: InstanceObj.self).attributes)
+        case .exception: return body(unsafeDowncast(o, to: ExceptionObj.self).attributes)
+        default: return nil
+        }
+    }
+    /// `readCachedAttributes` for a change (through the object's write barrier).
+    @inline(__always)
     static func withCachedAttributes<R>(_ o: Obj, _ body: (inout AttributeTable) -> R?) -> R? {
         switch o.kind {
         case .instance: return body(&unsafeDowncast(o, to: InstanceObj.self).attributes)
@@ -299,7 +308,7 @@ extension Runtime {
     static func polyLoad(_ p: UnsafeMutablePointer<AttrPolyWay>, _ obj: Value) -> Value? {
         guard case .object(let u) = obj else { return nil }
         return u._withUnsafeGuaranteedRef { o -> Value? in
-            Runtime.withCachedAttributes(o) { attributes -> Value? in
+            Runtime.readCachedAttributes(o) { attributes -> Value? in
                 guard let way = AttrPolyCache.way(p, attributes.shapeAddress) else { return nil }
                 return attributes.slots[way.pointee.slot]
             }

@@ -483,7 +483,7 @@ extension Runtime {
         Runtime.saveState(fp, ip, sp, fiber)
         let result: Value
         if fastPath == .listAppend, nargs == 2, let l = argStart.pointee.asList {
-            l.items.append((argStart + 1).pointee)
+            l.append((argStart + 1).pointee)
             result = .none
         } else {
             result = try nf._withUnsafeGuaranteedRef { f in
@@ -810,7 +810,7 @@ extension Runtime {
                 result = try call(callee, s, keywords: keywords)
             } else if let nf = callee.asObject(.native, NativeFunctionObj.self) {
                 if nf.fastPath == .listAppend, nargs == 2, keywords.isEmpty, let l = argStart.pointee.asList {
-                    l.items.append((argStart + 1).pointee)
+                    l.append((argStart + 1).pointee)
                     result = .none
                 } else {
                     result = try nf.fn(self, Args(positional: UnsafeBufferPointer(start: argStart, count: nargs), keywords: keywords))

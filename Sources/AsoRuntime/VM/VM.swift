@@ -407,7 +407,7 @@ extension Runtime {
                         sp += 1
                     case .listAppend:
                         sp -= 1
-                        (sp - arg).pointee.asList?.items.append(sp.pointee)
+                        (sp - arg).pointee.asList?.append(sp.pointee)
                     case .setAdd:
                         sp -= 1
                         Runtime.saveState(fp, ip, sp + 1, fiber)
