@@ -260,7 +260,6 @@ package final class Runtime {
     /// What an embedding host registered: handles, async calls in flight (Host/).
     let host = HostState()
 
-    /// Runs a collection now.
     /// Collects garbage now: a full collection, or the one the heap's pacing asks for when
     /// `full` is false (the safepoints' collections).
     func collectGarbage(full: Bool = true) {

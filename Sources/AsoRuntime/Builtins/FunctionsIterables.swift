@@ -20,26 +20,10 @@ extension Runtime {
         builtins.set("min", native("min") { rt, args in try rt.minMax(args, "min", op: .lt) })
         builtins.set("max", native("max") { rt, args in try rt.minMax(args, "max", op: .gt) })
         builtins.set("any", native("any") { rt, args in
-            let it = try rt.iterate(try rt.exactlyOne(args, "any"))
-            rt.tempRoots.append(it)
-            defer { rt.tempRoots.removeLast() }
-            var found = false
-            try rt.forEachValue(it, take: { v in rt.plainTruth(v) == false }) { v in
-                if try rt.truthy(v) { found = true; return false }
-                return true
-            }
-            return .bool(found)
+            .bool(try rt.findsTruth(true, in: try rt.exactlyOne(args, "any")))
         })
         builtins.set("all", native("all") { rt, args in
-            let it = try rt.iterate(try rt.exactlyOne(args, "all"))
-            rt.tempRoots.append(it)
-            defer { rt.tempRoots.removeLast() }
-            var all = true
-            try rt.forEachValue(it, take: { v in rt.plainTruth(v) == true }) { v in
-                if try !rt.truthy(v) { all = false; return false }
-                return true
-            }
-            return .bool(all)
+            .bool(try !rt.findsTruth(false, in: try rt.exactlyOne(args, "all")))
         })
         builtins.set("sorted", native("sorted") { rt, args in
             try rt.checkCount(args.count, "sorted", min: 1, max: 1)
@@ -56,6 +40,21 @@ extension Runtime {
             list.items.replaceAll(with: items)
             return Value(list)
         })
+    }
+
+    /// Whether some value of `iterable` has truth `wanted` (`any` looks for a true one, `all`
+    /// for a false one). Values whose truth needs no script code are passed over where they
+    /// come from (see forEachValue).
+    func findsTruth(_ wanted: Bool, in iterable: Value) throws -> Bool {
+        let it = try iterate(iterable)
+        tempRoots.append(it)
+        defer { tempRoots.removeLast() }
+        var found = false
+        try forEachValue(it, take: { v in plainTruth(v) == !wanted }) { v in
+            if try truthy(v) == wanted { found = true; return false }
+            return true
+        }
+        return found
     }
 
     /// `sum(iterable, start)`.

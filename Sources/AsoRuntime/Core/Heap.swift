@@ -133,7 +133,7 @@ final class Heap {
     /// Swift subclass, such as a script subclass of `list` with its attributes, has no barriers.)
     private func hasBarriers(_ o: Obj) -> Bool {
         switch o.kind {
-        case .str, .bigint, .bytes: return o.kind == .bigint || o.flags & Obj.subclassFlag == 0
+        case .str, .bigint, .bytes: return o.flags & Obj.subclassFlag == 0
         case .list: return ObjectIdentifier(Swift.type(of: o)) == exactClasses.list
         case .tuple: return ObjectIdentifier(Swift.type(of: o)) == exactClasses.tuple
         case .dict: return ObjectIdentifier(Swift.type(of: o)) == exactClasses.dict
@@ -194,9 +194,9 @@ final class Heap {
         fullRequested = false
         bytesSinceCollection = 0
         // The next young collection comes after as many bytes again as the old objects the last
-        // one traced (the scanned ones, and the remembered ones: a large old dict that keeps
-        // growing is traced whole by each), so that the work stays in proportion to the
-        // allocation, as with a single generation; at least the floor. Stress mode
+        // one traced (the scanned ones, and what it went through of the remembered ones), so
+        // that the work stays in proportion to the allocation, as with a single generation; at
+        // least the floor. Stress mode
         // collects after (nearly) every allocation while the heap is small, and after a 1/64
         // growth of a large one, so hostile programs still finish in linear time.
         threshold = stress ? bytesInUse >> 6 : max(Heap.floor, scannedBytes &+ rememberedBytes)
@@ -204,7 +204,8 @@ final class Heap {
         collections += 1
     }
 
-    /// Marks what `roots` and then the pending objects reach, with the collector's hook between.
+    /// Marks what `roots` reach and, in a young collection, what the scanned and remembered old
+    /// objects reach.
     private func markAll(_ t: inout Tracer, roots: (inout Tracer) -> Void, young: Bool = false) {
         t.pending.reserveCapacity(256)
         roots(&t)
