@@ -116,8 +116,10 @@ package final class Runtime {
     let activeFibers = FiberStack()
     /// A native consumer draining a plain generator (`Runtime.forEachValue`): the generator's
     /// fiber and what takes its values. A `yield` of that fiber offers the value to `take` and,
-    /// when it is taken, goes on in the same run instead of leaving it.
-    @exclusivity(unchecked) var generatorSink: (fiber: UnsafeMutableRawPointer, take: (Value) -> Bool)? = nil
+    /// when it is taken, goes on in the same run instead of leaving it. (`take` in a box held
+    /// unmanaged: a closure stored, copied or called from a pointer costs a retain and a release
+    /// of its context; one read from a constant of a borrowed object does not.)
+    @exclusivity(unchecked) var generatorSink: (fiber: UnsafeMutableRawPointer, take: Unmanaged<ValueSink>)? = nil
     /// Spare fibers for nested calls from native code.
     @exclusivity(unchecked) var fiberPool: [Fiber] = []
     /// The exception being handled, per CPython's `sys.exc_info()` (`.none` when none).

@@ -183,6 +183,14 @@ extension Runtime {
     /// `isinstance(obj, info)`: a class whose metaclass defines `__instancecheck__` decides for
     /// itself (`abc.ABCMeta`), except for an object of exactly that class, as in CPython.
     func isInstance(_ obj: Value, _ info: Value) throws -> Bool {
+        // A class whose metaclass is `type` (the usual case), borrowed: no reference counting.
+        if case .object(let u) = info, u._withUnsafeGuaranteedRef({ $0.kind == .type }),
+           let verdict = Unmanaged<TypeObject>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef({ t -> Bool? in
+               guard t.hasType(types.type) else { return nil }
+               return withTypeOf(obj) { $0.isSubtype(of: t) }
+           }) {
+            return verdict
+        }
         if let t = info.asType {
             if t.type !== types.type, let hook = userMethod(info, "__instancecheck__") {
                 if typeOf(obj) === t { return true }

@@ -376,6 +376,28 @@ extension Runtime {
     }
 
     /// The native constructor a type or its nearest base has (`int`, `ValueError`, ...).
+    /// The class whose native constructor makes instances of the class `v` (the class itself or
+    /// a base), borrowed; nil when `v` is no class, or a script class without a builtin base
+    /// (`constructUserClass` makes those), or has no native constructor. The constructor takes
+    /// the class first, then the call's arguments.
+    func nativeConstructorOwner(_ v: Value) -> Unmanaged<TypeObject>? {
+        guard case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind == .type }) else { return nil }
+        return Unmanaged<TypeObject>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { t -> Unmanaged<TypeObject>? in
+            if t.construct != nil { return Unmanaged.passUnretained(t) }
+            if t.moduleName != nil { return nil }
+            if let m = t.mroList {
+                return m.withUnsafeBufferPointer { b in b.first(where: { $0.construct != nil }).map { Unmanaged.passUnretained($0) } }
+            }
+            var c = t.base.map { Unmanaged.passUnretained($0) }
+            while let ty = c {
+                let (found, next) = ty._withUnsafeGuaranteedRef { ($0.construct != nil, $0.base.map { Unmanaged.passUnretained($0) }) }
+                if found { return ty }
+                c = next
+            }
+            return nil
+        }
+    }
+
     func nativeConstructor(_ t: TypeObject) -> NativeFn? {
         if let m = t.mroList {
             for c in m { if let make = c.construct { return make } }
@@ -643,20 +665,25 @@ extension Runtime {
 
     /// `super()` inside a method: the calling frame's class cell and first argument.
     func superObject(_ args: Args) throws -> Value {
-        var cls: TypeObject?, this: Value = .null
+        // (Classes borrowed: the first argument is the caller's, the `__class__` cell the frame's.)
+        var cls: Unmanaged<TypeObject>?, this: Value = .null
         if args.count == 2 {
-            cls = args[0].asType
-            if cls == nil { throw typeError("super() argument 1 must be a type, not \(typeName(args[0]))") }
+            guard case .object(let u) = args[0], u._withUnsafeGuaranteedRef({ $0.kind == .type }) else {
+                throw typeError("super() argument 1 must be a type, not \(typeName(args[0]))")
+            }
+            cls = Unmanaged.fromOpaque(u.toOpaque())
             this = args[1]
         } else {
             (cls, this) = superArgumentsOfRunningFrame()
         }
         guard let c = cls, !this.isNull else { throw runtimeError("super(): no arguments") }
-        // As CPython: the second argument is an instance of the class or a subclass of it.
-        if !typeOf(this).isSubtype(of: c) && !(this.asType?.isSubtype(of: c) ?? false) {
-            throw typeError("super(type, obj): obj must be an instance or subtype of type")
+        return try c._withUnsafeGuaranteedRef { c in
+            // As CPython: the second argument is an instance of the class or a subclass of it.
+            if !withTypeOf(this, { $0.isSubtype(of: c) }) && !(this.asType?.isSubtype(of: c) ?? false) {
+                throw typeError("super(type, obj): obj must be an instance or subtype of type")
+            }
+            return Value(heap.register(SuperObj(thisClass: c, this: this, type: types.superType)))
         }
-        return Value(heap.register(SuperObj(thisClass: c, this: this, type: types.superType)))
     }
 
     /// What `super().name` finds: the value in the class after the caller's in the receiver's
@@ -728,9 +755,12 @@ extension Runtime {
             return .none
         }
         exc.baseException.dict["__init__"] = native("__init__", owner: "BaseException") { rt, args in
-            if let e = args.count > 0 ? args[0].asException : nil {
-                if !args.keywords.isEmpty { throw rt.typeError("\(e.type.name)() takes no keyword arguments") }
-                e.args = rt.newTuple(Array(args.positional.dropFirst()))
+            // (Borrowed: the instance is the caller's argument.)
+            if args.count > 0 {
+                try args[0].withObject(.exception, ExceptionObj.self) { e in
+                    if !args.keywords.isEmpty { throw rt.typeError("\(e.type.name)() takes no keyword arguments") }
+                    e.args = rt.newTuple(UnsafeBufferPointer(rebasing: args.positional.dropFirst()))
+                }
             }
             return .none
         }

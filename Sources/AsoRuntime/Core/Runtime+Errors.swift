@@ -57,6 +57,12 @@ extension Runtime {
         }
     }
 
+    /// Runs `body` with the class of `v`, borrowed (no reference counting).
+    @inline(__always) func withTypeOf<R>(_ v: Value, _ body: (TypeObject) throws -> R) rethrows -> R {
+        if case .object(let u) = v { return try u._withUnsafeGuaranteedRef { $0.typeUnmanaged }._withUnsafeGuaranteedRef(body) }
+        return try body(typeOf(v))
+    }
+
     /// The message of an exception (`str(e)`), without raising.
     func exceptionMessage(_ e: ExceptionObj) -> String {
         (try? str(Value(e))) ?? "<exception str() failed>"

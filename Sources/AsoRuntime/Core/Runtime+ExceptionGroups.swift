@@ -157,7 +157,7 @@ extension Runtime {
         }
         guard sameNotes, a.cause.isIdentical(to: b.cause), a.context.isIdentical(to: b.context),
               a.traceback.count == b.traceback.count else { return false }
-        for (x, y) in zip(a.traceback, b.traceback) where x.code !== y.code || x.pc != y.pc { return false }
+        for (x, y) in zip(a.traceback, b.traceback) where x.codeRef.toOpaque() != y.codeRef.toOpaque() || x.pc != y.pc { return false }
         return true
     }
 }

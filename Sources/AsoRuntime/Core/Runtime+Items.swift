@@ -73,8 +73,7 @@ extension Runtime {
             if i < 0 { i &+= n }
             return i >= 0 && i < n ? l.items[i] : nil
         }
-        if let s = key.asObject(.slice, SliceObj.self) { return try slicedList(l, s) }
-        return nil
+        return try key.withObject(.slice, SliceObj.self) { try slicedList(l, $0) }
     }
 
     /// `l[s]`: a new list, written in place.
@@ -94,8 +93,7 @@ extension Runtime {
             if i < 0 { i &+= b.count }
             return i >= 0 && i < b.count ? b[i] : nil
         }
-        if let s = key.asObject(.slice, SliceObj.self) { return try slicedTuple(b, s) }
-        return nil
+        return try key.withObject(.slice, SliceObj.self) { try slicedTuple(b, $0) }
     }
 
     /// `container[key]`; `builtin` skips a script subclass's `__getitem__` (the base's own
@@ -128,17 +126,22 @@ extension Runtime {
             }
         }
         if let fast { return fast }
-        let o = u.takeUnretainedValue()
+        // (Borrowed: the caller holds the container.)
+        return try u._withUnsafeGuaranteedRef { try getItemSlowly($0, container, key, builtin: builtin) }
+    }
+
+    /// `getItem` past its fast paths.
+    private func getItemSlowly(_ o: Obj, _ container: Value, _ key: Value, builtin: Bool) throws -> Value {
         if !builtin && o.isNativeSubclass, o.kind != .other, let r = try callUserMethod(container, "__getitem__", key) { return r }
         switch o.kind {
         case .list:
             let l = unsafeDowncast(o, to: ListObj.self)
             if case .int(let i) = key, i >= 0, i < l.items.count { return l.items[i] }
-            if let s = key.asObject(.slice, SliceObj.self) { return try slicedList(l, s) }
+            if let v = try key.withObject(.slice, SliceObj.self, { try slicedList(l, $0) }) { return v }
             return l.items[try normalize(key, l.items.count, "list", "list")]
         case .tuple:
             let t = unsafeDowncast(o, to: TupleObj.self)
-            if let s = key.asObject(.slice, SliceObj.self) { return try slicedTuple(t.items, s) }
+            if let v = try key.withObject(.slice, SliceObj.self, { try slicedTuple(t.items, $0) }) { return v }
             return t.items[try normalize(key, t.items.count, "tuple", "tuple")]
         case .str:
             let str = unsafeDowncast(o, to: StrObj.self)
@@ -233,36 +236,45 @@ extension Runtime {
                l.items[i] = value
                return true
            }) { return }
-        if case .object(let u) = container {
-            let o = u.takeUnretainedValue()
-            if !builtin && o.isNativeSubclass, o.kind != .other,
-               try callUserMethod(container, "__setitem__", [key, value]) != nil { return }
-            switch o.kind {
-            case .list:
-                let l = unsafeDowncast(o, to: ListObj.self)
-                if case .int(let i) = key, i >= 0, i < l.items.count { l.items[i] = value; return }
-                if let s = key.asObject(.slice, SliceObj.self) { return try assignSlice(l, s, value) }
-                guard indexValue(key) != nil else {
-                    throw typeError("list indices must be integers or slices, not \(typeName(key))")
-                }
-                let count = l.items.count
-                guard let i = indexValue(key), (i < 0 ? i &+ count : i) >= 0, (i < 0 ? i &+ count : i) < count else {
-                    throw indexError("list assignment index out of range")
-                }
-                l.items[i < 0 ? i + count : i] = value
-                return
-            case .dict:
-                try unsafeDowncast(o, to: DictObj.self).set(key, value, self)
-                return
-            case .bytes where isBytearray(o):
-                try bytearraySetItem(unsafeDowncast(o, to: BytesObj.self), key, value)
-                return
-            case .instance:
-                if try callUserMethod(container, "__setitem__", [key, value]) != nil { return }
-            default: break
-            }
+        // (Borrowed: the caller holds the container.)
+        if case .object(let u) = container, try u._withUnsafeGuaranteedRef({ try setItemSlowly($0, container, key, value, builtin: builtin) }) {
+            return
         }
         throw typeError("'\(typeName(container))' object does not support item assignment")
+    }
+
+    /// `setItem` past its fast paths: false when the object has no item assignment.
+    private func setItemSlowly(_ o: Obj, _ container: Value, _ key: Value, _ value: Value, builtin: Bool) throws -> Bool {
+        if !builtin && o.isNativeSubclass, o.kind != .other,
+           try callUserMethod(container, "__setitem__", [key, value]) != nil { return true }
+        switch o.kind {
+        case .list:
+            let l = unsafeDowncast(o, to: ListObj.self)
+            if case .int(let i) = key, i >= 0, i < l.items.count { l.items[i] = value; return true }
+            if case .object(let k) = key, k._withUnsafeGuaranteedRef({ $0.kind == .slice }) {
+                try Unmanaged<SliceObj>.fromOpaque(k.toOpaque())._withUnsafeGuaranteedRef { try assignSlice(l, $0, value) }
+                return true
+            }
+            guard indexValue(key) != nil else {
+                throw typeError("list indices must be integers or slices, not \(typeName(key))")
+            }
+            let count = l.items.count
+            guard let i = indexValue(key), (i < 0 ? i &+ count : i) >= 0, (i < 0 ? i &+ count : i) < count else {
+                throw indexError("list assignment index out of range")
+            }
+            l.items[i < 0 ? i + count : i] = value
+            return true
+        case .dict:
+            try unsafeDowncast(o, to: DictObj.self).set(key, value, self)
+            return true
+        case .bytes where isBytearray(o):
+            try bytearraySetItem(unsafeDowncast(o, to: BytesObj.self), key, value)
+            return true
+        case .instance:
+            return try callUserMethod(container, "__setitem__", [key, value]) != nil
+        default:
+            return false
+        }
     }
 
     private func assignSlice(_ l: ListObj, _ s: SliceObj, _ value: Value) throws {

@@ -139,13 +139,16 @@ extension Runtime {
     /// nothing and keep what it takes rooted; `body` runs between resumptions, as a `next`
     /// loop's body would.
     func forEachValue(_ it: Value, take: (Value) -> Bool, _ body: (Value) throws -> Bool) throws {
+        // (The sink is released before `withoutActuallyEscaping` ends: nothing else keeps it.)
         if case .object(let u) = it, u._withUnsafeGuaranteedRef({ $0.kind == .generator && $0.hasType(types.generator) }) {
             // (Borrowed: the caller holds the iterator.)
             try Unmanaged<GeneratorObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { g in
                 try withoutActuallyEscaping(take) { take in
+                    let sink = ValueSink(take)
+                    defer { withExtendedLifetime(sink) {} }
                     while true {
                         let outer = generatorSink
-                        generatorSink = (u.toOpaque(), take)
+                        generatorSink = (u.toOpaque(), Unmanaged.passUnretained(sink))
                         let step: ResumeResult
                         do {
                             step = try resume(g, sending: .none)
@@ -465,4 +468,10 @@ extension Runtime {
             }
         }
     }
+}
+
+/// What takes the values of a generator drained by native code (`Runtime.generatorSink`).
+final class ValueSink {
+    let take: (Value) -> Bool
+    init(_ take: @escaping (Value) -> Bool) { self.take = take }
 }

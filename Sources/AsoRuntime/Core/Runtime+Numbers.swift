@@ -315,38 +315,52 @@ extension Runtime {
         }
     }
 
+    /// `x + y` (`x += y` when `inplace`; `a` is `x`) of two strings, lists, tuples or bytes of
+    /// the same kind; nil for other operands.
+    private func concatenate(_ x: Obj, _ y: Obj, _ a: Value, inplace: Bool) throws -> Value? {
+        guard x.kind == y.kind else { return nil }
+        switch x.kind {
+        case .str:
+            let x = unsafeDowncast(x, to: StrObj.self), y = unsafeDowncast(y, to: StrObj.self)
+            try checkAllocation(x.value.utf8.count + y.value.utf8.count, elementSize: 1)
+            return newStr(x.value + y.value)
+        case .list:
+            let x = unsafeDowncast(x, to: ListObj.self), y = unsafeDowncast(y, to: ListObj.self)
+            if inplace { x.items.append(contentsOf: y.items.buffer); return a }
+            var out = ValueVector(capacity: x.items.count &+ y.items.count)
+            out.append(contentsOf: x.items.buffer)
+            out.append(contentsOf: y.items.buffer)
+            return Value(heap.register(ListObj(taking: out, type: types.list)))
+        case .tuple:
+            let p = unsafeDowncast(x, to: TupleObj.self).items, q = unsafeDowncast(y, to: TupleObj.self).items
+            return Value(heap.register(TupleObj(count: p.count &+ q.count, type: types.tuple) { out in
+                if let s = p.baseAddress { out.update(from: s, count: p.count) }
+                if let s = q.baseAddress { (out + p.count).update(from: s, count: q.count) }
+            }))
+        case .bytes:
+            let x = unsafeDowncast(x, to: BytesObj.self), y = unsafeDowncast(y, to: BytesObj.self)
+            if isBytearray(x) {
+                if inplace { x.bytes.append(contentsOf: y.bytes); return a }
+                return newBytearray(x.bytes + y.bytes)
+            }
+            return newBytes(x.bytes + y.bytes)
+        default:
+            return nil
+        }
+    }
+
     private func sequenceOp(_ op: BinaryOperator, _ a: Value, _ b: Value, inplace: Bool) throws -> Value? {
         switch op {
         case .add:
-            if let x = a.asStr, let y = b.asStr {
-                try checkAllocation(x.value.utf8.count + y.value.utf8.count, elementSize: 1)
-                return newStr(x.value + y.value)
-            }
-            if let x = a.asList, let y = b.asList {
-                if inplace { x.items.append(contentsOf: y.items.buffer); return a }
-                var out = ValueVector(capacity: x.items.count &+ y.items.count)
-                out.append(contentsOf: x.items.buffer)
-                out.append(contentsOf: y.items.buffer)
-                return Value(heap.register(ListObj(taking: out, type: types.list)))
+            // (Both borrowed: the caller holds the operands.)
+            if case .object(let ua) = a, case .object(let ub) = b,
+               let r = try ua._withUnsafeGuaranteedRef({ x in try ub._withUnsafeGuaranteedRef { y in try concatenate(x, y, a, inplace: inplace) } }) {
+                return r
             }
             if inplace, let x = a.asList {
                 let items = try iterateToArray(b)
                 x.items.append(contentsOf: items)
                 return a
-            }
-            if let x = a.asTuple, let y = b.asTuple {
-                let p = x.items, q = y.items
-                return Value(heap.register(TupleObj(count: p.count &+ q.count, type: types.tuple) { out in
-                    if let s = p.baseAddress { out.update(from: s, count: p.count) }
-                    if let s = q.baseAddress { (out + p.count).update(from: s, count: q.count) }
-                }))
-            }
-            if let x = a.asBytes, let y = b.asBytes {
-                if isBytearray(x) {
-                    if inplace { x.bytes.append(contentsOf: y.bytes); return a }
-                    return newBytearray(x.bytes + y.bytes)
-                }
-                return newBytes(x.bytes + y.bytes)
             }
         case .multiply:
             if let n = repeatCount(b) { return try repeatSequence(a, n, inplace: inplace) }
@@ -360,7 +374,14 @@ extension Runtime {
         case .remainder:
             if let s = a.asStr { return try percentFormat(s.value, b) }
         case .or, .and, .subtract, .xor:
-            if let x = a.asSet, let y = b.asSet { return try setOperation(op, x, y, inplace: inplace) }
+            // (Both borrowed: the caller holds the operands.)
+            if case .object(let ua) = a, case .object(let ub) = b,
+               let r = try ua._withUnsafeGuaranteedRef({ x in try ub._withUnsafeGuaranteedRef { y -> Value? in
+                   guard x.kind == .set || x.kind == .frozenset, y.kind == .set || y.kind == .frozenset else { return nil }
+                   return try setOperation(op, unsafeDowncast(x, to: SetObj.self), unsafeDowncast(y, to: SetObj.self), inplace: inplace)
+               } }) {
+                return r
+            }
             if isSetLikeView(a) || isSetLikeView(b) {
                 // Keys and items views combine with any iterable into a set, as CPython's do.
                 guard isIterable(a) && isIterable(b) else { return nil }

@@ -6,10 +6,24 @@
 
 import AsoBytecode
 
-/// One line of a traceback: the code and the instruction that was executing.
+/// One line of a traceback: the code and the instruction that was executing. The code object
+/// is held unmanaged (appending an entry costs no reference counting): whoever holds the entry
+/// traces it (`ExceptionObj`, `TracebackObj`).
 struct TracebackEntry {
-    let code: CodeObject
+    let codeRef: Unmanaged<CodeObj>
     let pc: Int
+    init(_ code: Unmanaged<CodeObj>, pc: Int) {
+        self.codeRef = code
+        self.pc = pc
+    }
+    /// The compiled code (for printing: a strong reference).
+    var code: CodeObject { codeRef._withUnsafeGuaranteedRef { $0.code } }
+}
+
+extension Tracer {
+    mutating func mark(entries: [TracebackEntry]) {
+        entries.withUnsafeBufferPointer { for e in $0 { mark(unmanaged: e.codeRef) } }
+    }
 }
 
 final class ExceptionObj: Obj {
@@ -40,6 +54,7 @@ final class ExceptionObj: Obj {
         t.mark(cause)
         t.mark(context)
         if let tb = tracebackObject { t.mark(tb.object) }
+        t.mark(entries: traceback)
         for v in attributes.values { t.mark(v) }
     }
 }
@@ -70,5 +85,6 @@ final class TracebackObj: Obj {
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         t.mark(next)
+        t.mark(entries: entries)
     }
 }

@@ -37,6 +37,13 @@ enum Value {
         return nil
     }
 
+    /// Runs `body` with the object as a given subclass, without retaining it, when it is one
+    /// (checked by `kind`); nil otherwise. (The value's owner keeps the object alive.)
+    @inline(__always) func withObject<T: Obj, R>(_ kind: ObjKind, _: T.Type, _ body: (T) throws -> R) rethrows -> R? {
+        guard case .object(let u) = self, u._withUnsafeGuaranteedRef({ $0.kind == kind }) else { return nil }
+        return try Unmanaged<T>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef(body)
+    }
+
     @inline(__always) var asStr: StrObj? { asObject(.str, StrObj.self) }
 
     /// Runs `body` with the string this value holds, without retaining it; nil for other values.

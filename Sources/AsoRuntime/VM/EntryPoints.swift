@@ -40,14 +40,20 @@ extension Runtime {
 
     /// Zero-argument `super()`: the `__class__` cell and the first argument of the running script
     /// frame (either may be missing: nil and `.null`).
-    func superArgumentsOfRunningFrame() -> (cls: TypeObject?, this: Value) {
-        guard let fiber = activeFibers.last, fiber.frameCount > 0 else { return (nil, .null) }
-        let f = fiber.frames[fiber.frameCount - 1]
-        let i = f.code._withUnsafeGuaranteedRef { $0.classCellSlot }
-        guard i >= 0 else { return (nil, .null) }
-        let slot = fiber.stack[f.base + i]
-        var this = fiber.stack[f.base]
-        if let c = this.asObject(.cell, CellObj.self) { this = c.contents }
-        return (slot.asObject(.cell, CellObj.self)?.contents.asType ?? slot.asType, this)
+    func superArgumentsOfRunningFrame() -> (cls: Unmanaged<TypeObject>?, this: Value) {
+        // (Unmanaged: the class is in the frame's `__class__` cell.)
+        guard let fiber = activeFibers.last.map({ Unmanaged.passUnretained($0) }) else { return (nil, .null) }
+        return fiber._withUnsafeGuaranteedRef { fiber in
+            guard fiber.frameCount > 0 else { return (nil, .null) }
+            let f = fiber.frames[fiber.frameCount - 1]
+            let i = f.code._withUnsafeGuaranteedRef { $0.classCellSlot }
+            guard i >= 0 else { return (nil, .null) }
+            var slot = fiber.stack[f.base + i]
+            var this = fiber.stack[f.base]
+            if let c = Runtime.cellContents(of: this) { this = c }
+            if let c = Runtime.cellContents(of: slot) { slot = c }
+            guard case .object(let u) = slot, u._withUnsafeGuaranteedRef({ $0.kind == .type }) else { return (nil, this) }
+            return (Unmanaged.fromOpaque(u.toOpaque()), this)
+        }
     }
 }

@@ -210,11 +210,12 @@ extension Runtime {
             let sup = unsafeDowncast(o, to: SuperObj.self)
             return sup.thisClass.borrow { c -> Value? in
                 guard Unmanaged.passUnretained(c.instanceShape).toOpaque() == thisShape else { return nil }
-                let receiverType = typeOf(sup.this)
-                if Unmanaged.passUnretained(receiverType.instanceShape).toOpaque() == shape { return sup.this }
-                guard entry.pointee.slot == AttrCacheEntry.superAnyChain, receiverType.mroList == nil,
-                      receiverType.isSubtype(of: c) else { return nil }
-                return sup.this
+                return withTypeOf(sup.this) { receiverType -> Value? in
+                    if Unmanaged.passUnretained(receiverType.instanceShape).toOpaque() == shape { return sup.this }
+                    guard entry.pointee.slot == AttrCacheEntry.superAnyChain, receiverType.mroList == nil,
+                          receiverType.isSubtype(of: c) else { return nil }
+                    return sup.this
+                }
             }
         }
     }

@@ -272,31 +272,35 @@ extension Runtime {
     /// Calls any callable from native code. Script functions run on a nested dispatch loop,
     /// which cannot suspend.
     func call(_ callable: Value, _ args: [Value], keywords: [(name: String, value: Value)] = []) throws -> Value {
-        switch callable {
-        case .object(let u):
-            let o = u.takeUnretainedValue()
-            switch o.kind {
-            case .native:
-                let nf = unsafeDowncast(o, to: NativeFunctionObj.self)
-                return try args.withUnsafeBufferPointer { try nf.fn(self, Args(positional: $0, keywords: keywords)) }
-            case .function:
-                return try callFunction(unsafeDowncast(o, to: FunctionObj.self), args, keywords: keywords)
-            case .boundMethod:
-                let bm = unsafeDowncast(o, to: BoundMethodObj.self)
-                return try call(bm.function, [bm.receiver] + args, keywords: keywords)
-            case .type:
-                let t = unsafeDowncast(o, to: TypeObject.self)
-                return try construct(t, args, keywords: keywords)
-            case .instance:
-                if let f = userMethod(callable, "__call__") { return try callFunction(f, [callable] + args, keywords: keywords) }
-                if let f = o.type.lookup("__call__"), f.asObject(.native, NativeFunctionObj.self) != nil {
-                    return try call(f, [callable] + args, keywords: keywords)
-                }
-            default: break
-            }
-        default: break
+        // (Borrowed: the caller holds the callable.)
+        if case .object(let u) = callable, let r = try u._withUnsafeGuaranteedRef({ try callObject($0, callable, args, keywords: keywords) }) {
+            return r
         }
         throw typeError("'\(typeName(callable))' object is not callable")
+    }
+
+    /// `call` of an object: nil when it is not callable.
+    private func callObject(_ o: Obj, _ callable: Value, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value? {
+        switch o.kind {
+        case .native:
+            let nf = unsafeDowncast(o, to: NativeFunctionObj.self)
+            return try args.withUnsafeBufferPointer { try nf.fn(self, Args(positional: $0, keywords: keywords)) }
+        case .function:
+            return try callFunction(unsafeDowncast(o, to: FunctionObj.self), args, keywords: keywords)
+        case .boundMethod:
+            let bm = unsafeDowncast(o, to: BoundMethodObj.self)
+            return try call(bm.function, [bm.receiver] + args, keywords: keywords)
+        case .type:
+            return try construct(unsafeDowncast(o, to: TypeObject.self), args, keywords: keywords)
+        case .instance:
+            if let f = userMethod(callable, "__call__") { return try callFunction(f, [callable] + args, keywords: keywords) }
+            if let f = o.type.lookup("__call__"), f.asObject(.native, NativeFunctionObj.self) != nil {
+                return try call(f, [callable] + args, keywords: keywords)
+            }
+            return nil
+        default:
+            return nil
+        }
     }
 
     /// Instantiates a type: `int("3")`, `ValueError("x")`, ...
@@ -305,10 +309,15 @@ extension Runtime {
         if t.moduleName != nil && t.construct == nil {
             return try constructUserClass(t, args, keywords: keywords)
         }
-        if let make = nativeConstructor(t) {
+        if let owner = nativeConstructorOwner(Value(t)) {
             // The constructor receives the requested type first, so subclasses get their own class.
-            let all = [Value(t)] + args
-            return try all.withUnsafeBufferPointer { try make(self, Args(positional: $0, keywords: keywords)) }
+            return try withUnsafeTemporaryAllocation(of: Value.self, capacity: args.count &+ 1) { b in
+                let all = b.baseAddress.unsafelyUnwrapped
+                all.initialize(to: Value(t))
+                args.withUnsafeBufferPointer { if let p = $0.baseAddress { (all + 1).initialize(from: p, count: $0.count) } }
+                let a = Args(positional: UnsafeBufferPointer(start: all, count: args.count &+ 1), keywords: keywords)
+                return try owner._withUnsafeGuaranteedRef { try $0.construct.unsafelyUnwrapped(self, a) }
+            }
         }
         throw typeError("cannot create '\(t.name)' instances")
     }
@@ -680,22 +689,25 @@ extension Runtime {
         // instance goes in as its first argument, and `__init__` runs in a frame of this loop
         // (not a nested run) that hands the instance to the caller when it returns.
         var initializing: Value = .null
+        // (The class is borrowed: it is on the stack, and holds its `__init__`.)
         if selfSlot.isNullValue, case .object(let u) = callee,
-           u._withUnsafeGuaranteedRef({ $0.kind == .type }) {
-            let t = unsafeDowncast(u.takeUnretainedValue(), to: TypeObject.self)
-            if t.constructionEpoch != hot.pointee.typeEpoch { planConstruction(t) }
-            if t.constructionPlain, let initFn = t.constructionInit, !initFn.code.isResumable {
-                initializing = spill?.withUnsafeBufferPointer { plainInstance(of: t, positional: $0) }
-                    ?? plainInstance(of: t, positional: UnsafeBufferPointer(start: argStart, count: nargs))
-                if let s = spill {
-                    spill = [initializing] + s
-                } else {
-                    selfSlot.pointee = initializing
-                    argStart = selfSlot
-                    nargs += 1
-                }
-                callee = Value(initFn)
+           u._withUnsafeGuaranteedRef({ $0.kind == .type }),
+           let initFn = Unmanaged<TypeObject>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef({ t -> Value? in
+               if t.constructionEpoch != hot.pointee.typeEpoch { planConstruction(t) }
+               guard t.constructionPlain, let f = t.constructionInit.map({ Unmanaged.passUnretained($0) }),
+                     !f._withUnsafeGuaranteedRef({ $0.codeRef._withUnsafeGuaranteedRef { $0.isResumable } }) else { return nil }
+               initializing = spill?.withUnsafeBufferPointer { plainInstance(of: t, positional: $0) }
+                   ?? plainInstance(of: t, positional: UnsafeBufferPointer(start: argStart, count: nargs))
+               return .object(Unmanaged<Obj>.fromOpaque(f.toOpaque()))
+           }) {
+            if let s = spill {
+                spill = [initializing] + s
+            } else {
+                selfSlot.pointee = initializing
+                argStart = selfSlot
+                nargs += 1
             }
+            callee = initFn
         }
         // A generator or coroutine function whose arguments need binding: bound into the new
         // frame's slots from where they are (the stack, the `*` spill, the `**` dict).
@@ -808,6 +820,12 @@ extension Runtime {
             let result: Value
             if let s = spill {
                 result = try call(callee, s, keywords: keywords)
+            } else if selfSlot.isNullValue, let owner = nativeConstructorOwner(callee) {
+                // A builtin class (or a script subclass of one): its constructor takes the class
+                // and the arguments where they are, the class in the free slot before them.
+                selfSlot.pointee = callee
+                let all = Args(positional: UnsafeBufferPointer(start: selfSlot, count: nargs &+ 1), keywords: keywords)
+                result = try owner._withUnsafeGuaranteedRef { try $0.construct.unsafelyUnwrapped(self, all) }
             } else if let nf = callee.asObject(.native, NativeFunctionObj.self) {
                 if nf.fastPath == .listAppend, nargs == 2, keywords.isEmpty, let l = argStart.pointee.asList {
                     l.append((argStart + 1).pointee)

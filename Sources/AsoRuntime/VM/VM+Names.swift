@@ -43,6 +43,12 @@ extension Runtime {
         return .null
     }
 
+    /// The contents of `v` when it is a cell (borrowed); nil for anything else.
+    @inline(__always) static func cellContents(of v: Value) -> Value? {
+        guard case .object(let u) = v else { return nil }
+        return u._withUnsafeGuaranteedRef { $0.kind == .cell ? unsafeDowncast($0, to: CellObj.self).contents : nil }
+    }
+
     /// Sets the contents of the cell in a cell or free variable's slot.
     @inline(__always) func setCellContents(_ v: Value, _ contents: Value) {
         if case .object(let u) = v {

@@ -16,25 +16,28 @@ struct Reraise: Error, @unchecked Sendable {
 extension Runtime {
     /// `raiseVarargs`: the exception `raise` (`argc` 0: the exception being handled, re-raised),
     /// `raise e` (1) or `raise e from cause` (2) raises; the operands are at `operands`. Throws
-    /// what the statement raises instead (a TypeError for a value that is no exception).
-    func raisedException(_ argc: Int, _ operands: UnsafeMutablePointer<Value>) throws -> (ExceptionObj, reraised: Bool) {
+    /// what the statement raises instead (a TypeError for a value that is no exception). The
+    /// exception is unmanaged: it is on the stack, or the handled one, or just made (and no
+    /// collection runs before `unwind` stores it).
+    func raisedException(_ argc: Int, _ operands: UnsafeMutablePointer<Value>) throws -> (Unmanaged<ExceptionObj>, reraised: Bool) {
         switch argc {
         case 0:
-            guard let e = handledException.asException else { throw runtimeError("No active exception to reraise") }
+            guard let e = Runtime.exception(in: handledException) else { throw runtimeError("No active exception to reraise") }
             return (e, true)
         case 1:
-            return (try makeRaisable(operands.pointee), false)
+            if let e = Runtime.exception(in: operands.pointee) { return (e, false) }
+            return (Unmanaged.passUnretained(try makeRaisable(operands.pointee)), false)
         default:
             let e = try makeRaisable(operands.pointee)
             try setCause(e, (operands + 1).pointee)
-            return (e, false)
+            return (Unmanaged.passUnretained(e), false)
         }
     }
 
-    /// `reraise`: the exception `v` (an `except` or `finally` block's) raised again as it is.
-    func reraisedException(_ v: Value) throws -> ExceptionObj {
-        guard let e = v.asException else { throw runtimeError("reraise of a non-exception") }
-        return e
+    /// The exception `v` is, unmanaged (no reference counting); nil when it is none.
+    @inline(__always) static func exception(in v: Value) -> Unmanaged<ExceptionObj>? {
+        guard case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind == .exception }) else { return nil }
+        return Unmanaged.fromOpaque(u.toOpaque())
     }
 
     /// `raise` and `reraise` in the dispatch loop: the exception goes straight to `unwind`, not
@@ -44,13 +47,15 @@ extension Runtime {
     @inline(never)
     func raiseInLoop(_ op: OpCode, _ arg: Int, _ sp: UnsafeMutablePointer<Value>, at ip: Int, _ fiber: Fiber,
                      escaped: inout ExceptionObj?) throws -> Bool {
-        let e: ExceptionObj, reraised: Bool
+        let e: Unmanaged<ExceptionObj>, reraised: Bool
         if case .reraise = op {
-            (e, reraised) = (try reraisedException(sp.pointee), true)
+            // `reraise`: the exception of an `except` or `finally` block raised again as it is.
+            guard let x = Runtime.exception(in: sp.pointee) else { throw runtimeError("reraise of a non-exception") }
+            (e, reraised) = (x, true)
         } else {
             (e, reraised) = try raisedException(arg, sp)
         }
-        escaped = unwind(exception: e, reraised: reraised, at: ip, fiber)
+        escaped = e._withUnsafeGuaranteedRef { unwind(exception: $0, reraised: reraised, at: ip, fiber) }
         return escaped == nil
     }
 
@@ -66,26 +71,32 @@ extension Runtime {
     }
 
     /// `unwind` for the exception `raised`, re-raised as it is when `reraised` (no traceback
-    /// entry, no context).
+    /// entry, no context). (Objects are used borrowed throughout: the exception is the caller's,
+    /// the code objects are the frames'.)
     func unwind(exception raised: ExceptionObj, reraised: Bool, at ip: Int, _ fiber: Fiber) -> ExceptionObj? {
         // (`ip` is past the instruction that raised, except for a signal's handler that raised at a
         // function's entry, before its first instruction: that one is placed at the first.)
         var ip = max(ip, 1)
-        var e = raised
+        var e = Unmanaged.passUnretained(raised)
         if !reraised {
-            // (Room for a few frames at once: an exception usually crosses several.)
-            if e.traceback.isEmpty { e.traceback.reserveCapacity(4) }
-            e.traceback.append(TracebackEntry(code: fiber.frames[fiber.frameCount - 1].code.takeUnretainedValue().code, pc: ip - 1))
-            if case .object = handledException, !handledException.isIdentical(to: Value(e)), e.context.isNone {
-                e.context = handledException
+            let top = fiber.frames[fiber.frameCount - 1].code
+            e._withUnsafeGuaranteedRef { x in
+                // (Room for a few frames at once: an exception usually crosses several.)
+                if x.traceback.isEmpty { x.traceback.reserveCapacity(4) }
+                x.traceback.append(TracebackEntry(top, pc: ip - 1))
+                if case .object(let h) = handledException, h.toOpaque() != e.toOpaque(), x.context.isNone {
+                    x.context = handledException
+                }
             }
         }
         while true {
             let fp = fiber.frames + (fiber.frameCount - 1)
-            let code = fp.pointee.code.takeUnretainedValue()
-            if let h = code.code.handler(at: ip - 1) {
-                let sp = fiber.stack + fp.pointee.base + code.localCount + h.depth
-                sp.pointee = Value(e)
+            let handler = fp.pointee.code._withUnsafeGuaranteedRef { c in
+                c.code.handler(at: ip - 1).map { (target: $0.target, depth: $0.depth, locals: c.localCount) }
+            }
+            if let h = handler {
+                let sp = fiber.stack + fp.pointee.base + h.locals + h.depth
+                sp.pointee = .object(Unmanaged<Obj>.fromOpaque(e.toOpaque()))
                 Runtime.saveState(fp, h.target, sp + 1, fiber)
                 return nil
             }
@@ -94,14 +105,19 @@ extension Runtime {
             fiber.pop()
             if f.exit == .toHost {
                 fiber.sp = f.base
-                return e
+                return e.takeUnretainedValue()
             }
             // A coroutine frame run on its awaiter's fiber ends here, as its own would.
             if f.exit == .finishAwaited { finishAwaited(f.namespace) }
-            if code.code.flags.contains(.coroutine) { e = leakedStopIteration(e, code.code.flags) }
+            let flags = f.code._withUnsafeGuaranteedRef { $0.code.flags }
+            if flags.contains(.coroutine) {
+                // (Unmanaged like the rest: no collection runs before it is stored in a frame
+                // or returned, since the collector runs only at safepoints.)
+                e = Unmanaged.passUnretained(e._withUnsafeGuaranteedRef { leakedStopIteration($0, flags) })
+            }
             let caller = fiber.frames[fiber.frameCount - 1]
             ip = caller.ip
-            e.traceback.append(TracebackEntry(code: caller.code.takeUnretainedValue().code, pc: ip - 1))
+            e._withUnsafeGuaranteedRef { $0.traceback.append(TracebackEntry(caller.code, pc: ip - 1)) }
         }
     }
 }
