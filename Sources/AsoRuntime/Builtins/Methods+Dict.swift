@@ -8,21 +8,18 @@
 extension Runtime {
     func installDictMethods() {
         let t = types.dict
-        defineMethod(t, "get") { rt, me, a in
+        defineMethod(t, "get", receiver: DictObj.self, kind: .dict) { rt, me, d, a in
             try a.positional(rt, 1, 2)
-            guard let d = me.asDict else { return .none }
             return try d.get(a[0], rt) ?? (a.count == 2 ? a[1] : .none)
         }
         for (name, what, type) in [("keys", 0, types.dictKeys), ("values", 1, types.dictValues), ("items", 2, types.dictItems)] {
-            defineMethod(t, name) { rt, me, a in
+            defineMethod(t, name, receiver: DictObj.self, kind: .dict) { rt, me, d, a in
                 try a.none(rt)
-                guard let d = me.asDict else { return .none }
                 return Value(rt.heap.register(DictViewObj(dict: d, what: what, type: type)))
             }
         }
-        defineMethod(t, "pop") { rt, me, a in
+        defineMethod(t, "pop", receiver: DictObj.self, kind: .dict) { rt, me, d, a in
             try a.positional(rt, 1, 2)
-            guard let d = me.asDict else { return .none }
             let key = a[0]
             if d.count == 0 {
                 if a.count == 2 { return a[1] }
@@ -32,26 +29,23 @@ extension Runtime {
             if a.count == 2 { return a[1] }
             throw rt.keyError(key)
         }
-        defineMethod(t, "setdefault") { rt, me, a in
+        defineMethod(t, "setdefault", receiver: DictObj.self, kind: .dict) { rt, me, d, a in
             try a.positional(rt, 1, 2)
-            guard let d = me.asDict else { return .none }
             let key = a[0], dflt = a.count == 2 ? a[1] : .none
             if let v = try d.get(key, rt) { return v }
             try d.set(key, dflt, rt)
             return dflt
         }
-        defineMethod(t, "update") { rt, me, a in
+        defineMethod(t, "update", receiver: DictObj.self, kind: .dict) { rt, me, d, a in
             if a.count > 1 { throw rt.typeError("update expected at most 1 argument, got \(a.count)") }
-            guard let d = me.asDict else { return .none }
             let src: Value? = a.count == 1 ? a[0] : nil
             let keywords = a.keywords
             if let src { try rt.dictUpdate(d, from: src) }
             for kw in keywords { try d.set(rt.intern(kw.name), kw.value, rt) }
             return .none
         }
-        defineMethod(t, "copy") { rt, me, a in
+        defineMethod(t, "copy", receiver: DictObj.self, kind: .dict) { rt, me, d, a in
             try a.none(rt)
-            guard let d = me.asDict else { return .none }
             return Value(rt.copyDict(d))
         }
         defineMethod(t, "clear") { rt, me, a in
@@ -59,9 +53,8 @@ extension Runtime {
             me.asDict?.removeAll()
             return .none
         }
-        defineMethod(t, "popitem") { rt, me, a in
+        defineMethod(t, "popitem", receiver: DictObj.self, kind: .dict) { rt, me, d, a in
             try a.none(rt)
-            guard let d = me.asDict else { return .none }
             guard let ix = d.lastLive else {
                 throw rt.error(rt.exc.keyError, "popitem(): dictionary is empty")
             }

@@ -7,34 +7,30 @@
 extension Runtime {
     func installListMethods() {
         let t = types.list
-        defineMethod(t, "append", fastPath: .listAppend) { rt, me, a in
+        defineMethod(t, "append", receiver: ListObj.self, kind: .list, fastPath: .listAppend) { rt, me, l, a in
             let v = try a.one(rt)
-            guard let l = me.asList else { return .none }
             l.append(v)
             rt.heap.grew(by: MemoryLayout<Value>.stride, l)
             return .none
         }
-        defineMethod(t, "extend") { rt, me, a in
+        defineMethod(t, "extend", receiver: ListObj.self, kind: .list) { rt, me, l, a in
             let v = try a.one(rt)
-            guard let l = me.asList else { return .none }
             let items = try rt.iterateToArray(v)
             try rt.checkAllocation(l.items.count + items.count, elementSize: MemoryLayout<Value>.stride)
             l.items.append(contentsOf: items)
             rt.heap.grew(by: items.count * MemoryLayout<Value>.stride, l)
             return .none
         }
-        defineMethod(t, "insert") { rt, me, a in
+        defineMethod(t, "insert", receiver: ListObj.self, kind: .list) { rt, me, l, a in
             try a.positional(rt, 2, 2)
-            guard let l = me.asList else { return .none }
             var i = try rt.machineIntOperand(a[0])
             let n = l.items.count
             if i < 0 { i = max(0, i &+ n) } else if i > n { i = n }
             l.items.insert(a[1], at: i)
             return .none
         }
-        defineMethod(t, "pop") { rt, me, a in
+        defineMethod(t, "pop", receiver: ListObj.self, kind: .list) { rt, me, l, a in
             try a.positional(rt, 0, 1)
-            guard let l = me.asList else { return .none }
             var i = a.count == 1 ? try rt.machineIntOperand(a[0]) : -1
             if l.items.isEmpty { throw rt.indexError("pop from empty list") }
             if i < 0 { i = i &+ l.items.count }
@@ -42,9 +38,8 @@ extension Runtime {
             if i == l.items.count - 1 { return l.items.removeLast() }
             return l.items.remove(at: i)
         }
-        defineMethod(t, "remove") { rt, me, a in
+        defineMethod(t, "remove", receiver: ListObj.self, kind: .list) { rt, me, l, a in
             let v = try a.one(rt)
-            guard let l = me.asList else { return .none }
             var i = 0
             while i < l.items.count {
                 let x = l.items[i]
@@ -56,9 +51,8 @@ extension Runtime {
             }
             throw rt.valueError("list.remove(x): x not in list")
         }
-        defineMethod(t, "index") { rt, me, a in
+        defineMethod(t, "index", receiver: ListObj.self, kind: .list) { rt, me, l, a in
             try a.positional(rt, 1, 3)
-            guard let l = me.asList else { return .none }
             let v = a[0]
             var lo = 0, hi = Int.max
             if a.count > 1 { lo = try rt.sliceIndexArgument(a[1]) }
@@ -74,9 +68,8 @@ extension Runtime {
             }
             throw rt.valueError("\(try rt.repr(v)) is not in list")
         }
-        defineMethod(t, "count") { rt, me, a in
+        defineMethod(t, "count", receiver: ListObj.self, kind: .list) { rt, me, l, a in
             let v = try a.one(rt)
-            guard let l = me.asList else { return .none }
             var n = 0, i = 0
             while i < l.items.count {
                 let x = l.items[i]
@@ -85,9 +78,8 @@ extension Runtime {
             }
             return .int(n)
         }
-        defineMethod(t, "sort") { rt, me, a in
+        defineMethod(t, "sort", receiver: ListObj.self, kind: .list) { rt, me, l, a in
             let p = try a.parameters(rt, ["key", "reverse"], keywordOnly: 2)
-            guard let l = me.asList else { return .none }
             let reverse = try p[1].map { v -> Bool in
                 if case .float = v { throw rt.typeError("'float' object cannot be interpreted as an integer") }
                 return try rt.truthy(v)

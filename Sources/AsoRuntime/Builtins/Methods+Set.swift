@@ -8,57 +8,52 @@
 extension Runtime {
     func installSetMethods() {
         let t = types.set
-        defineMethod(t, "add") { rt, me, a in
+        defineMethod(t, "add", receiver: SetObj.self, kind: .set) { rt, _, s, a in
             let v = try a.one(rt)
-            try me.asSet?.add(v, rt)
+            try s.add(v, rt)
             return .none
         }
-        defineMethod(t, "remove") { rt, me, a in
+        defineMethod(t, "remove", receiver: SetObj.self, kind: .set) { rt, me, s, a in
             let v = try a.one(rt)
-            guard let s = me.asSet else { return .none }
             if try !s.remove(v, rt) { throw rt.keyError(v) }
             return .none
         }
-        defineMethod(t, "discard") { rt, me, a in
+        defineMethod(t, "discard", receiver: SetObj.self, kind: .set) { rt, _, s, a in
             let v = try a.one(rt)
-            try me.asSet?.remove(v, rt)
+            try s.remove(v, rt)
             return .none
         }
-        defineMethod(t, "pop") { rt, me, a in
+        defineMethod(t, "pop", receiver: SetObj.self, kind: .set) { rt, _, s, a in
             try a.none(rt)
-            guard let s = me.asSet, let k = s.table.popAny() else {
+            guard let k = s.table.popAny() else {
                 throw rt.error(rt.exc.keyError, "pop from an empty set")
             }
             s.version &+= 1
             return k
         }
-        defineMethod(t, "clear") { rt, me, a in
+        defineMethod(t, "clear", receiver: SetObj.self, kind: .set) { rt, _, s, a in
             try a.none(rt)
-            me.asSet?.removeAll()
+            s.removeAll()
             return .none
         }
-        defineMethod(t, "update") { rt, me, a in
+        defineMethod(t, "update", receiver: SetObj.self, kind: .set) { rt, me, s, a in
             try a.noKeywords(rt)
-            guard let s = me.asSet else { return .none }
             for other in a.array { try rt.setUpdate(s, from: other) }
             return .none
         }
-        defineMethod(t, "intersection_update") { rt, me, a in
+        defineMethod(t, "intersection_update", receiver: SetObj.self, kind: .set) { rt, me, s, a in
             try a.noKeywords(rt)
-            guard let s = me.asSet else { return .none }
             let result = try rt.setIntersection(s, a.array, frozen: false)
             if result !== s { s.replaceContents(takingFrom: result) }
             return .none
         }
-        defineMethod(t, "difference_update") { rt, me, a in
+        defineMethod(t, "difference_update", receiver: SetObj.self, kind: .set) { rt, me, s, a in
             try a.noKeywords(rt)
-            guard let s = me.asSet else { return .none }
             for other in a.array { try rt.setDifferenceUpdate(s, other) }
             return .none
         }
-        defineMethod(t, "symmetric_difference_update") { rt, me, a in
+        defineMethod(t, "symmetric_difference_update", receiver: SetObj.self, kind: .set) { rt, me, s, a in
             let other = try a.one(rt)
-            guard let s = me.asSet else { return .none }
             if other.isIdentical(to: me) {
                 s.removeAll()
                 return .none
@@ -76,29 +71,25 @@ extension Runtime {
     }
 
     private func installSetQueries(_ t: TypeObject) {
-        defineMethod(t, "copy") { rt, me, a in
+        defineMethod(t, "copy", receiver: SetObj.self, kind: .set) { rt, me, s, a in
             try a.none(rt)
-            guard let s = me.asSet else { return .none }
             if s.kind == .frozenset { return me }
             return Value(try rt.copySet(s, frozen: false))
         }
-        defineMethod(t, "union") { rt, me, a in
+        defineMethod(t, "union", receiver: SetObj.self, kind: .set) { rt, me, s, a in
             try a.noKeywords(rt)
-            guard let s = me.asSet else { return .none }
             let r = try rt.copySet(s, frozen: s.kind == .frozenset)
             rt.tempRoots.append(Value(r))
             defer { rt.tempRoots.removeLast() }
             for other in a.array { try rt.setUpdate(r, from: other) }
             return Value(r)
         }
-        defineMethod(t, "intersection") { rt, me, a in
+        defineMethod(t, "intersection", receiver: SetObj.self, kind: .set) { rt, me, s, a in
             try a.noKeywords(rt)
-            guard let s = me.asSet else { return .none }
             return Value(try rt.setIntersection(s, a.array, frozen: s.kind == .frozenset))
         }
-        defineMethod(t, "difference") { rt, me, a in
+        defineMethod(t, "difference", receiver: SetObj.self, kind: .set) { rt, me, s, a in
             try a.noKeywords(rt)
-            guard let s = me.asSet else { return .none }
             let frozen = s.kind == .frozenset
             guard let first = a.array.first else { return Value(try rt.copySet(s, frozen: frozen)) }
             let r = try rt.setDifference(s, first, frozen: frozen)
@@ -107,9 +98,8 @@ extension Runtime {
             for other in a.array.dropFirst() { try rt.setDifferenceUpdate(r, other) }
             return Value(r)
         }
-        defineMethod(t, "symmetric_difference") { rt, me, a in
+        defineMethod(t, "symmetric_difference", receiver: SetObj.self, kind: .set) { rt, me, s, a in
             let other = try a.one(rt)
-            guard let s = me.asSet else { return .none }
             // CPython's set_symmetric_difference: a new set made from the operand, with each key
             // of the receiver toggled in it.
             let r = rt.newSet(frozen: s.kind == .frozenset)
@@ -119,22 +109,19 @@ extension Runtime {
             try rt.toggle(s.liveKeys, in: r)
             return Value(r)
         }
-        defineMethod(t, "issubset") { rt, me, a in
+        defineMethod(t, "issubset", receiver: SetObj.self, kind: .set) { rt, me, s, a in
             let other = try a.one(rt)
-            guard let s = me.asSet else { return .none }
             let o = try rt.setOperand(other)
             for k in s.liveKeys where !(try o.contains(k, rt)) { return .bool(false) }
             return .bool(true)
         }
-        defineMethod(t, "issuperset") { rt, me, a in
+        defineMethod(t, "issuperset", receiver: SetObj.self, kind: .set) { rt, me, s, a in
             let other = try a.one(rt)
-            guard let s = me.asSet else { return .none }
             for k in try rt.iterateToArray(other) where !(try s.contains(k, rt)) { return .bool(false) }
             return .bool(true)
         }
-        defineMethod(t, "isdisjoint") { rt, me, a in
+        defineMethod(t, "isdisjoint", receiver: SetObj.self, kind: .set) { rt, me, s, a in
             let other = try a.one(rt)
-            guard let s = me.asSet else { return .none }
             for k in try rt.iterateToArray(other) where try s.contains(k, rt) { return .bool(false) }
             return .bool(true)
         }

@@ -67,6 +67,21 @@ extension Runtime {
     }
 }
 
+extension Runtime {
+    /// `defineMethod` for a receiver that is a `T` (a list, dict, set or frozenset, ...: any
+    /// object whose kind is `kind`, or a frozenset where `kind` is `.set`), which `body` gets
+    /// borrowed beside the receiver's value: no reference counting of the receiver.
+    func defineMethod<T: Obj>(_ type: TypeObject, _ name: String, receiver: T.Type, kind: ObjKind, also accepts: [TypeObject] = [],
+                              fastPath: NativeFastPath = .none, _ body: @escaping (Runtime, Value, T, MethodArgs) throws -> Value) {
+        defineMethod(type, name, also: accepts, fastPath: fastPath) { rt, me, a in
+            guard case .object(let u) = me, u._withUnsafeGuaranteedRef({ $0.kind == kind || (kind == .set && $0.kind == .frozenset) }) else {
+                return .none
+            }
+            return try Unmanaged<T>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { try body(rt, me, $0, a) }
+        }
+    }
+}
+
 /// The arguments of a method call after the receiver.
 struct MethodArgs {
     let args: Args

@@ -73,10 +73,10 @@ extension Runtime {
     func makeGeneratorFast(_ fn: FunctionObj, _ args: UnsafeMutablePointer<Value>, origin: CodeObj, pc: Int) -> Value {
         let fiber = unregisteredGenerator(fn)
         fn.codeRef._withUnsafeGuaranteedRef { code in
-            let n = code.argCount
-            for i in 0..<code.localCount { fiber.stack[i] = i < n ? args[i] : .null }
+            let n = code.argCount, stack = fiber.stack
+            for i in 0..<code.localCount { stack[i] = i < n ? args[i] : .null }
         }
-        return newGenerator(fn, fiber, origin: (Unmanaged.passUnretained(origin), pc))
+        return newGenerator(fn, consume fiber, origin: (Unmanaged.passUnretained(origin), pc))
     }
 
     /// Calling a generator or coroutine function with arguments that need binding (keywords,
@@ -93,20 +93,22 @@ extension Runtime {
                 try bindArguments(fn, positional: positional, keywords: keywordList(names, values), into: slots)
             }
         }
-        return newGenerator(fn, g, origin: origin)
+        return newGenerator(fn, consume g, origin: origin)
     }
 
     /// The generator, coroutine or async generator for `fn`, whose arguments are already in the
     /// first slots of its stack: its frame is pushed, suspended before its first instruction, and
     /// the heap takes it.
-    private func newGenerator(_ fn: FunctionObj, _ g: GeneratorObj, origin: (code: Unmanaged<CodeObj>, pc: Int)?) -> Value {
-        let code = fn.code
-        g.sp = code.localCount
-        _ = g.push(Frame(code: Unmanaged.passUnretained(code), function: Value(fn), ip: 0, base: 0,
-                         sp: code.localCount, returnSlot: 0, namespace: .null, exit: .toHost))
-        heap.register(g)
-        if g.hasType(types.coroutine) { g.origin = origin }
-        return Value(g)
+    private func newGenerator(_ fn: FunctionObj, _ g: consuming GeneratorObj, origin: (code: Unmanaged<CodeObj>, pc: Int)?) -> Value {
+        // (The generator is the caller's to give: the heap takes it without reference counting.)
+        let locals = fn.codeRef._withUnsafeGuaranteedRef { $0.localCount }
+        Unmanaged.passUnretained(g)._withUnsafeGuaranteedRef { g in
+            g.sp = locals
+            _ = g.push(Frame(code: fn.codeRef, function: Value(fn), ip: 0, base: 0,
+                             sp: locals, returnSlot: 0, namespace: .null, exit: .toHost))
+            if g.hasType(types.coroutine) { g.origin = origin }
+        }
+        return Value(heap.register(g))
     }
 
     /// The instruction of the running script frame (the call being made).
@@ -162,7 +164,7 @@ extension Runtime {
                 try bindArguments(fn, positional: buf, keywords: keywords, into: fiber.stack)
             }
         }
-        return newGenerator(fn, fiber, origin: callerPosition())
+        return newGenerator(fn, consume fiber, origin: callerPosition())
     }
 
     /// `next(g)` / `g.send(v)`: runs the generator to its next yield or its end.
@@ -322,7 +324,9 @@ extension Runtime {
     /// its stack starts at the frame's size and grows on demand.
     private func unregisteredGenerator(_ fn: FunctionObj) -> GeneratorObj {
         fn.codeRef._withUnsafeGuaranteedRef { code in
-            GeneratorObj(capacity: code.frameSize, function: fn, type: resumableType(code))
+            Unmanaged.passUnretained(resumableType(code))._withUnsafeGuaranteedRef {
+                GeneratorObj(capacity: code.frameSize, function: fn, type: $0)
+            }
         }
     }
 
