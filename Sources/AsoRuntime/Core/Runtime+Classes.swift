@@ -235,6 +235,43 @@ extension Runtime {
         }
     }
 
+    /// `userMethod` for a special method given by number (`SpecialMethod`): the same answer
+    /// from a per-class table (no name is hashed), unmanaged (the class dict holds it).
+    func userMethod(_ v: Value, special i: Int) -> Unmanaged<FunctionObj>? {
+        guard case .object(let u) = v else { return nil }
+        return u._withUnsafeGuaranteedRef { $0.typeUnmanaged }._withUnsafeGuaranteedRef { t -> Unmanaged<FunctionObj>? in
+            if t.moduleName == nil && t.mroList == nil { return nil }
+            let epoch = hot.pointee.typeEpoch
+            let table: UnsafeMutablePointer<Value>
+            if let m = t.specialMethods {
+                table = m
+                if t.specialMethodsEpoch != epoch { table.update(repeating: .null, count: SpecialMethod.count) }
+            } else {
+                table = .allocate(capacity: SpecialMethod.count)
+                table.initialize(repeating: .null, count: SpecialMethod.count)
+                t.specialMethods = table
+            }
+            t.specialMethodsEpoch = epoch
+            if case .null = table[i] {
+                table[i] = userMethodLookup(t, SpecialMethod.names[i]).map { Value($0) } ?? .none
+            }
+            guard case .object(let f) = table[i] else { return nil }
+            return Unmanaged.fromOpaque(f.toOpaque())
+        }
+    }
+
+    /// `callUserMethod` with one argument, for a special method given by number: nothing is
+    /// hashed, retained or put in an array.
+    func callUserMethod(_ v: Value, special i: Int, _ arg: Value) throws -> Value? {
+        guard let f = userMethod(v, special: i) else { return nil }
+        return try withUnsafeTemporaryAllocation(of: Value.self, capacity: 2) { b in
+            let p = b.baseAddress.unsafelyUnwrapped
+            p.initialize(to: v)
+            (p + 1).initialize(to: arg)
+            return try f._withUnsafeGuaranteedRef { try callFunction($0, UnsafeBufferPointer(start: p, count: 2)) }
+        }
+    }
+
     /// `userMethod` without its cache: the class's script-defined function `name`, if any.
     private func userMethodLookup(_ type: TypeObject, _ name: String) -> FunctionObj? {
         if let m = type.mroList {

@@ -155,8 +155,7 @@ extension Runtime {
 
     /// Whether `b`'s class is a strict subclass of `a`'s: then its reflected method is tried first.
     private func reflectedFirst(_ a: Value, _ b: Value) -> Bool {
-        let ta = typeOf(a), tb = typeOf(b)
-        return ta !== tb && tb.isSubtype(of: ta)
+        withTypeOf(a) { ta in withTypeOf(b) { tb in ta !== tb && tb.isSubtype(of: ta) } }
     }
 
     /// `a == b` (or `a != b` when `negate`) through script-defined `__eq__`/`__ne__`, with the
@@ -165,13 +164,13 @@ extension Runtime {
         let swapped = reflectedFirst(a, b)
         for turn in 0..<2 {
             let (x, y) = (turn == 0) != swapped ? (a, b) : (b, a)
-            if negate, let r = try callUserMethod(x, "__ne__", y) {
+            if negate, let r = try callUserMethod(x, special: SpecialMethod.comparison(3), y) {
                 if !r.isIdentical(to: notImplemented) { return r }
                 continue
             }
             // A builtin base's `__ne__` (list.__ne__, ...) answers without the script `__eq__`.
             if negate && isNativeSubclassValue(x) { continue }
-            if let r = try callUserMethod(x, "__eq__", y), !r.isIdentical(to: notImplemented) {
+            if let r = try callUserMethod(x, special: SpecialMethod.comparison(2), y), !r.isIdentical(to: notImplemented) {
                 return negate ? .bool(!(try truthy(r))) : r
             }
         }
@@ -188,11 +187,11 @@ extension Runtime {
     /// types, before the builtin ordering; nil when none answered.
     private func userOrder(_ a: Value, _ b: Value, _ op: ComparisonOperator) throws -> Value? {
         let i = Int(op.rawValue)
-        let mine = comparisonMethodNames[i], theirs = comparisonMethodNames[reflectedComparison[i]]
+        let mine = SpecialMethod.comparison(i), theirs = SpecialMethod.comparison(reflectedComparison[i])
         let swapped = reflectedFirst(a, b)
-        if let r = try callUserMethod(swapped ? b : a, swapped ? theirs : mine, swapped ? a : b),
+        if let r = try callUserMethod(swapped ? b : a, special: swapped ? theirs : mine, swapped ? a : b),
            !r.isIdentical(to: notImplemented) { return r }
-        if let r = try callUserMethod(swapped ? a : b, swapped ? mine : theirs, swapped ? b : a),
+        if let r = try callUserMethod(swapped ? a : b, special: swapped ? mine : theirs, swapped ? b : a),
            !r.isIdentical(to: notImplemented) { return r }
         return nil
     }

@@ -509,20 +509,26 @@ extension Runtime {
 
     /// `__add__`/`__radd__`/`__iadd__` and the other operator methods of script classes.
     private func userBinaryOp(_ op: BinaryOperator, _ a: Value, _ b: Value, inplace: Bool) throws -> Value? {
-        let names = operatorMethodNames[Int(op.plain.rawValue)]
-        if inplace, let r = try callUserMethod(a, names.inplace, b), !r.isIdentical(to: notImplemented) { return r }
+        let plain = SpecialMethod.binary(op, 0), reflected = SpecialMethod.binary(op, 1)
+        if inplace, let r = try callUserMethod(a, special: SpecialMethod.binary(op, 2), b), !r.isIdentical(to: notImplemented) { return r }
         // CPython's order: the reflected method of a right operand whose class is a subclass that
         // overrides it goes first; operands of one class never try the reflected method.
-        let ta = typeOf(a), tb = typeOf(b)
-        var tryReflected = ta !== tb
-        if tryReflected, tb.isSubtype(of: ta), let mine = tb.lookup(names.reflected),
-           !(ta.lookup(names.reflected)?.isIdentical(to: mine) ?? false) {
-            if let r = try callUserMethod(b, names.reflected, a), !r.isIdentical(to: notImplemented) { return r }
+        var tryReflected = withTypeOf(a) { ta in withTypeOf(b) { tb in ta !== tb } }
+        if tryReflected, try reflectedGoesFirst(a, b, SpecialMethod.names[reflected]) {
+            if let r = try callUserMethod(b, special: reflected, a), !r.isIdentical(to: notImplemented) { return r }
             tryReflected = false
         }
-        if let r = try callUserMethod(a, names.plain, b), !r.isIdentical(to: notImplemented) { return r }
-        if tryReflected, let r = try callUserMethod(b, names.reflected, a), !r.isIdentical(to: notImplemented) { return r }
+        if let r = try callUserMethod(a, special: plain, b), !r.isIdentical(to: notImplemented) { return r }
+        if tryReflected, let r = try callUserMethod(b, special: reflected, a), !r.isIdentical(to: notImplemented) { return r }
         return nil
+    }
+
+    /// Whether the class of `b` is a subclass of the class of `a` that has a reflected method
+    /// `name` of its own (not the one it inherits from the class of `a`).
+    private func reflectedGoesFirst(_ a: Value, _ b: Value, _ name: String) throws -> Bool {
+        let ta = typeOf(a), tb = typeOf(b)
+        guard tb.isSubtype(of: ta), let mine = tb.lookup(name) else { return false }
+        return !(ta.lookup(name)?.isIdentical(to: mine) ?? false)
     }
 
     func negate(_ v: Value) throws -> Value {
@@ -564,9 +570,20 @@ extension Runtime {
 }
 
 /// The operator methods' names by `BinaryOperator.plain.rawValue`: `__add__`, `__radd__`, `__iadd__`, ...
-private let operatorMethodNames: [(plain: String, reflected: String, inplace: String)] =
-    ["add", "and", "floordiv", "lshift", "matmul", "mul", "mod", "or", "pow", "rshift", "sub", "truediv", "xor"]
-        .map { ("__\($0)__", "__r\($0)__", "__i\($0)__") }
+/// The special methods the interpreter looks up by number (`Runtime.userMethod(_:special:)`):
+/// for each binary operator in `BinaryOperator` order its plain, reflected and in-place method,
+/// then the six comparisons in `ComparisonOperator` order.
+enum SpecialMethod {
+    static let names: [String] =
+        ["add", "and", "floordiv", "lshift", "matmul", "mul", "mod", "or", "pow", "rshift", "sub", "truediv", "xor"]
+            .flatMap { ["__\($0)__", "__r\($0)__", "__i\($0)__"] }
+        + ["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"]
+    static let count = names.count
+    /// `op`'s plain (`variant` 0), reflected (1) or in-place (2) method.
+    @inline(__always) static func binary(_ op: BinaryOperator, _ variant: Int) -> Int { Int(op.plain.rawValue) &* 3 &+ variant }
+    /// The comparison `op` (`ComparisonOperator`'s raw value).
+    @inline(__always) static func comparison(_ op: Int) -> Int { 39 &+ op }
+}
 
 extension Value {
     /// Bools as ints (`True + 1`); other values unchanged.

@@ -40,6 +40,11 @@ final class TypeObject: Obj {
     /// epoch it was made in, while the class dicts that hold its function are unchanged.
     var userMethodCache: [String: Value] = [:]
     var userMethodEpoch = -1
+    /// The same answers for the special methods the interpreter calls by number
+    /// (`SpecialMethod`), as of type epoch `specialMethodsEpoch`: no name is hashed. (Allocated
+    /// on first use; `.null`: not looked up yet, `.none`: no script method.)
+    var specialMethods: UnsafeMutablePointer<Value>? = nil
+    var specialMethodsEpoch = -1
     var constructionPlain = false
     unowned(unsafe) var constructionInit: FunctionObj?
     /// The names a class body's `__slots__` lists (nil: no `__slots__`).
@@ -78,6 +83,7 @@ final class TypeObject: Obj {
         self.isException = isException
         super.init(kind: .type, type: metatype)
     }
+    deinit { specialMethods?.deallocate() }
 
     override func trace(_ t: inout Tracer) {
         super.trace(&t)

@@ -323,6 +323,27 @@ extension Runtime {
     }
 
     /// Runs a script function to completion on a nested fiber.
+    /// `callFunction` with positional arguments only, from a buffer (nothing retained: the
+    /// caller holds the function and the arguments).
+    func callFunction(_ fn: FunctionObj, _ args: UnsafeBufferPointer<Value>) throws -> Value {
+        try fn.codeRef._withUnsafeGuaranteedRef { code in
+            if code.isResumable { return try makeGenerator(fn, Array(args), keywords: []) }
+            let fiber = fiberPool.popLast() ?? Fiber(capacity: 256)
+            defer { fiber.sp = 0; fiber.frameCount = 0; fiberPool.append(fiber) }
+            fiber.reserve(code.frameSize + 1)
+            let slots = fiber.stack
+            for i in 0..<code.localCount { slots[i] = .null }
+            if code.isSimple && args.count <= code.argCount
+                && (args.count == code.argCount || fn.bindDefaults(after: args.count, of: code.argCount, into: slots)) {
+                for i in 0..<args.count { slots[i] = args[i] }
+            } else {
+                try bindArguments(fn, positional: args, keywords: [], into: slots)
+            }
+            fiber.sp = code.localCount
+            return try runEntry(fiber, code: code, function: Value(fn), namespace: .null)
+        }
+    }
+
     func callFunction(_ fn: FunctionObj, _ args: [Value], keywords: [(name: String, value: Value)],
                       namespace: Value = .null) throws -> Value {
         let code = fn.code
