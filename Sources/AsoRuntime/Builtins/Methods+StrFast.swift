@@ -32,19 +32,20 @@ extension Runtime {
         /// Replaces method `name` with `fast`, which returns nil to defer to the general method.
         /// A fast path that returns nil must not have run script code (the arguments live on the
         /// caller's stack and are handed on as they are).
-        func speedUp(_ name: String, _ fast: @escaping (Runtime, UnsafeBufferPointer<Value>) throws -> Value?) {
+        /// (`fast` gets the receiver borrowed, as its third argument: no reference counting.)
+        func speedUp(_ name: String, _ fast: @escaping (Runtime, UnsafeBufferPointer<Value>, StrObj) throws -> Value?) {
             guard let general = t.dict[name]?.asObject(.native, NativeFunctionObj.self)?.fn else { return }
             t.dict[name] = native(name, owner: "str") { rt, args in
-                if args.keywords.isEmpty, args.count >= 1, args[0].withStr({ _ in true }) == true,
-                   let r = try fast(rt, args.positional) {
+                if args.keywords.isEmpty, args.count >= 1,
+                   let r = try args[0].withStr({ me in try fast(rt, args.positional, me) }) ?? nil {
                     return r
                 }
                 return try general(rt, args)
             }
         }
 
-        speedUp("join") { rt, a in
-            guard a.count == 2, let sep = a[0].asStr, rt.isIterable(a[1]) else { return nil }
+        speedUp("join") { rt, a, sep in
+            guard a.count == 2, rt.isIterable(a[1]) else { return nil }
             let items = try rt.iterateToArray(a[1])
             let sepCount = sep.value.utf8.count
             var total = 0
@@ -70,8 +71,7 @@ extension Runtime {
             return out.withUnsafeBufferPointer { rt.newStr(utf8: $0, ascii: ascii) }
         }
 
-        speedUp("split") { rt, a in
-            guard let me = a[0].asStr else { return nil }
+        speedUp("split") { rt, a, me in
             if a.count == 1 || (a.count == 2 && a[1].isNone) {
                 guard me.isASCII else { return nil }
                 var parts: [Value] = []
@@ -87,8 +87,8 @@ extension Runtime {
             return rt.newList(parts)
         }
 
-        speedUp("replace") { rt, a in
-            guard a.count == 3, let me = a[0].asStr, let old = a[1].asStr, let new = a[2].asStr,
+        speedUp("replace") { rt, a, me in
+            guard a.count == 3, let old = a[1].asStr, let new = a[2].asStr,
                   !old.value.isEmpty else { return nil }
             let found = forEachUTF8Piece(me.value, old.value) { _ in }
             if found == 0 { return a[0] }
@@ -110,8 +110,8 @@ extension Runtime {
         }
 
         for (name, upper) in [("upper", true), ("lower", false)] {
-            speedUp(name) { rt, a in
-                guard a.count == 1, let me = a[0].asStr, me.isASCII else { return nil }
+            speedUp(name) { rt, a, me in
+                guard a.count == 1, me.isASCII else { return nil }
                 let text = withUTF8(me.value) { source in
                     String(unsafeUninitializedCapacity: source.count) { out in
                         for (i, b) in source.enumerated() {
@@ -128,8 +128,8 @@ extension Runtime {
         // strip/lstrip/rstrip of an ASCII string, of whitespace or of a set of ASCII characters:
         // by bytes, on the string's own storage.
         for (name, left, right) in [("strip", true, true), ("lstrip", true, false), ("rstrip", false, true)] {
-            speedUp(name) { rt, a in
-                guard a.count <= 2, let me = a[0].asStr, me.isASCII else { return nil }
+            speedUp(name) { rt, a, me in
+                guard a.count <= 2, me.isASCII else { return nil }
                 var set = (UInt64(0), UInt64(0))
                 let whitespace = a.count == 1 || a[1].isNone
                 if !whitespace {
@@ -163,14 +163,14 @@ extension Runtime {
             ("isspace", isASCIISpace),
         ]
         for (name, test) in predicates {
-            speedUp(name) { _, a in
-                guard a.count == 1, let me = a[0].asStr, me.isASCII else { return nil }
+            speedUp(name) { _, a, me in
+                guard a.count == 1, me.isASCII else { return nil }
                 return .bool(withUTF8(me.value) { u in !u.isEmpty && u.allSatisfy(test) })
             }
         }
         for (name, lower) in [("islower", true), ("isupper", false)] {
-            speedUp(name) { _, a in
-                guard a.count == 1, let me = a[0].asStr, me.isASCII else { return nil }
+            speedUp(name) { _, a, me in
+                guard a.count == 1, me.isASCII else { return nil }
                 return .bool(withUTF8(me.value) { u -> Bool in
                     var cased = false
                     for b in u {
@@ -190,8 +190,8 @@ extension Runtime {
         // With start/end bounds, an ASCII receiver is searched by bytes: its code point offsets
         // are its byte offsets, and a needle's bytes can only match ASCII bytes if it is ASCII.
         for (name, atStart) in [("startswith", true), ("endswith", false)] {
-            speedUp(name) { _, a in
-                guard a.count >= 2, a.count <= 4, let me = a[0].asStr, let p = a[1].asStr else { return nil }
+            speedUp(name) { _, a, me in
+                guard a.count >= 2, a.count <= 4, let p = a[1].asStr else { return nil }
                 if a.count == 2 {
                     return .bool(withUTF8(me.value) { h in
                         withUTF8(p.value) { q in
@@ -210,26 +210,26 @@ extension Runtime {
             }
         }
 
-        speedUp("find") { _, a in
-            guard a.count == 2, let me = a[0].asStr, me.isASCII, let p = a[1].asStr, p.isASCII else {
-                guard a.count >= 2, a.count <= 4, let me = a[0].asStr, me.isASCII, let p = a[1].asStr,
+        speedUp("find") { _, a, me in
+            guard a.count == 2, me.isASCII, let p = a[1].asStr, p.isASCII else {
+                guard a.count >= 2, a.count <= 4, me.isASCII, let p = a[1].asStr,
                       let (lo, hi) = asciiBounds(a, from: 2, length: me.count) else { return nil }
                 return .int(findBytes(me.value, p.value, lo, hi, reverse: false))
             }
             return .int(utf8Find(me.value, p.value) ?? -1)
         }
         for (name, reverse, raises) in [("rfind", true, false), ("index", false, true), ("rindex", true, true)] {
-            speedUp(name) { _, a in
-                guard a.count >= 2, a.count <= 4, let me = a[0].asStr, me.isASCII, let p = a[1].asStr,
+            speedUp(name) { _, a, me in
+                guard a.count >= 2, a.count <= 4, me.isASCII, let p = a[1].asStr,
                       let (lo, hi) = asciiBounds(a, from: 2, length: me.count) else { return nil }
                 let r = findBytes(me.value, p.value, lo, hi, reverse: reverse)
                 // A miss that raises goes to the general method, which owns the error.
                 return r < 0 && raises ? nil : .int(r)
             }
         }
-        speedUp("count") { _, a in
-            guard a.count == 2, let me = a[0].asStr, let p = a[1].asStr, !p.value.isEmpty else {
-                guard a.count >= 2, a.count <= 4, let me = a[0].asStr, me.isASCII, let p = a[1].asStr,
+        speedUp("count") { _, a, me in
+            guard a.count == 2, let p = a[1].asStr, !p.value.isEmpty else {
+                guard a.count >= 2, a.count <= 4, me.isASCII, let p = a[1].asStr,
                       !p.value.isEmpty, let (lo, hi) = asciiBounds(a, from: 2, length: me.count) else { return nil }
                 var n = 0, i = lo
                 while true {

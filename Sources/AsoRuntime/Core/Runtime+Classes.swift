@@ -358,7 +358,7 @@ extension Runtime {
         if case .object(let u)? = t.lookup("__init__"), u.takeUnretainedValue().kind == .function {
             initFn = unsafeDowncast(u.takeUnretainedValue(), to: FunctionObj.self)
         }
-        t.constructionInit = initFn
+        t.constructionInitRef = initFn.map { Unmanaged.passUnretained($0) }
         t.constructionEpoch = hot.pointee.typeEpoch
     }
 

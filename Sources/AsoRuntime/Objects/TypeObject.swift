@@ -46,7 +46,9 @@ final class TypeObject: Obj {
     var specialMethods: UnsafeMutablePointer<Value>? = nil
     var specialMethodsEpoch = -1
     var constructionPlain = false
-    unowned(unsafe) var constructionInit: FunctionObj?
+    /// (Unmanaged: read without reference counting; the class dict holds the function.)
+    var constructionInitRef: Unmanaged<FunctionObj>?
+    var constructionInit: FunctionObj? { constructionInitRef?.takeUnretainedValue() }
     /// The names a class body's `__slots__` lists (nil: no `__slots__`).
     var slotNames: [String]?
     var hooksEpoch = -1

@@ -715,7 +715,7 @@ extension Runtime {
            u._withUnsafeGuaranteedRef({ $0.kind == .type }),
            let initFn = Unmanaged<TypeObject>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef({ t -> Value? in
                if t.constructionEpoch != hot.pointee.typeEpoch { planConstruction(t) }
-               guard t.constructionPlain, let f = t.constructionInit.map({ Unmanaged.passUnretained($0) }),
+               guard t.constructionPlain, let f = t.constructionInitRef,
                      !f._withUnsafeGuaranteedRef({ $0.codeRef._withUnsafeGuaranteedRef { $0.isResumable } }) else { return nil }
                initializing = spill?.withUnsafeBufferPointer { plainInstance(of: t, positional: $0) }
                    ?? plainInstance(of: t, positional: UnsafeBufferPointer(start: argStart, count: nargs))
