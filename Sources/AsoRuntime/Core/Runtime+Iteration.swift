@@ -470,6 +470,13 @@ extension Runtime {
     }
 }
 
+extension Runtime {
+    /// Whether the generator sink `sink` takes `v` (out of line: the dispatch loop stays small).
+    @inline(never) static func offer(_ v: Value, to sink: Unmanaged<ValueSink>) -> Bool {
+        sink._withUnsafeGuaranteedRef { $0.take(v) }
+    }
+}
+
 /// What takes the values of a generator drained by native code (`Runtime.generatorSink`).
 final class ValueSink {
     let take: (Value) -> Bool

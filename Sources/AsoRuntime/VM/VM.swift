@@ -525,7 +525,7 @@ extension Runtime {
                     case .yieldValue:
                         sp -= 1
                         let v = sp.pointee
-                        if let sink = generatorSink, sink.fiber == Unmanaged.passUnretained(fiber).toOpaque(), sink.take._withUnsafeGuaranteedRef({ $0.take(v) }) {
+                        if let sink = generatorSink, sink.fiber == Unmanaged.passUnretained(fiber).toOpaque(), Runtime.offer(v, to: sink.take) {
                             // Taken by the native consumer draining this generator: resumed with
                             // None, as its `next` would.
                             sp.pointee = .none
