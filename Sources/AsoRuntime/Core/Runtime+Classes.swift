@@ -260,6 +260,14 @@ extension Runtime {
         }
     }
 
+    /// `callUserMethod` with no argument, for a special method given by number.
+    func callUserMethod(_ v: Value, special i: Int) throws -> Value? {
+        guard let f = userMethod(v, special: i) else { return nil }
+        return try withUnsafePointer(to: v) { p in
+            try f._withUnsafeGuaranteedRef { try callFunction($0, UnsafeBufferPointer(start: p, count: 1)) }
+        }
+    }
+
     /// `callUserMethod` with one argument, for a special method given by number: nothing is
     /// hashed, retained or put in an array.
     func callUserMethod(_ v: Value, special i: Int, _ arg: Value) throws -> Value? {
@@ -273,7 +281,7 @@ extension Runtime {
     }
 
     /// `userMethod` without its cache: the class's script-defined function `name`, if any.
-    private func userMethodLookup(_ type: TypeObject, _ name: String) -> FunctionObj? {
+    func userMethodLookup(_ type: TypeObject, _ name: String) -> FunctionObj? {
         if let m = type.mroList {
             // Several bases: the method resolution order, where a builtin class that has the
             // method natively answers itself (`class C(str, Mixin)` keeps str's `__len__`).

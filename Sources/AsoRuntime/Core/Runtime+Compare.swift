@@ -523,16 +523,41 @@ extension Runtime {
                 throw typeError("unhashable type: '\(o.type.name)'")
             default:
                 if o.type.moduleName != nil {
-                    if let r = try callUserMethod(v, "__hash__", []) {
-                        guard let h = indexValue(r) else { throw typeError("__hash__ method should return an integer") }
-                        return h == -1 ? -2 : h
-                    }
-                    if o.type.lookup("__hash__")?.isNone == true || userMethod(v, "__eq__") != nil {
+                    switch hashPlan(o.typeUnmanaged) {
+                    case .script:
+                        if let r = try callUserMethod(v, special: SpecialMethod.hash) {
+                            guard let h = indexValue(r) else { throw typeError("__hash__ method should return an integer") }
+                            return h == -1 ? -2 : h
+                        }
+                    case .unhashable:
                         throw typeError("unhashable type: '\(o.type.name)'")
+                    case .identity:
+                        break
                     }
                 }
                 return identityHash(o)
             }
+        }
+    }
+
+    /// How instances of the script class `t` hash, as of this type epoch: by their script
+    /// `__hash__`, by identity, or not at all (`__hash__ = None`, or an `__eq__` without a
+    /// `__hash__`). Decided once per class and epoch: no name is looked up per hash.
+    private func hashPlan(_ t: Unmanaged<TypeObject>) -> TypeObject.HashPlan {
+        t._withUnsafeGuaranteedRef { t in
+            let epoch = hot.pointee.typeEpoch
+            if t.hashPlanEpoch == epoch { return t.hashPlan }
+            let plan: TypeObject.HashPlan
+            if userMethodLookup(t, "__hash__") != nil {
+                plan = .script
+            } else if t.lookup("__hash__")?.isNone == true || userMethodLookup(t, "__eq__") != nil {
+                plan = .unhashable
+            } else {
+                plan = .identity
+            }
+            t.hashPlan = plan
+            t.hashPlanEpoch = epoch
+            return plan
         }
     }
 

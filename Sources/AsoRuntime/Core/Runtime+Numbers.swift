@@ -572,13 +572,15 @@ extension Runtime {
 /// The operator methods' names by `BinaryOperator.plain.rawValue`: `__add__`, `__radd__`, `__iadd__`, ...
 /// The special methods the interpreter looks up by number (`Runtime.userMethod(_:special:)`):
 /// for each binary operator in `BinaryOperator` order its plain, reflected and in-place method,
-/// then the six comparisons in `ComparisonOperator` order.
+/// then the six comparisons in `ComparisonOperator` order, then `__hash__`.
 enum SpecialMethod {
     static let names: [String] =
         ["add", "and", "floordiv", "lshift", "matmul", "mul", "mod", "or", "pow", "rshift", "sub", "truediv", "xor"]
             .flatMap { ["__\($0)__", "__r\($0)__", "__i\($0)__"] }
-        + ["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"]
+        + ["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__", "__hash__"]
     static let count = names.count
+    /// `__hash__`.
+    static let hash = 45
     /// `op`'s plain (`variant` 0), reflected (1) or in-place (2) method.
     @inline(__always) static func binary(_ op: BinaryOperator, _ variant: Int) -> Int { Int(op.plain.rawValue) &* 3 &+ variant }
     /// The comparison `op` (`ComparisonOperator`'s raw value).

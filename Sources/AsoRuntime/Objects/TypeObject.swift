@@ -45,6 +45,10 @@ final class TypeObject: Obj {
     /// on first use; `.null`: not looked up yet, `.none`: no script method.)
     var specialMethods: UnsafeMutablePointer<Value>? = nil
     var specialMethodsEpoch = -1
+    /// How instances hash (`Runtime.hashPlan`), as of type epoch `hashPlanEpoch`.
+    enum HashPlan: UInt8 { case identity, script, unhashable }
+    var hashPlan = HashPlan.identity
+    var hashPlanEpoch = -1
     var constructionPlain = false
     /// (Unmanaged: read without reference counting; the class dict holds the function.)
     var constructionInitRef: Unmanaged<FunctionObj>?
