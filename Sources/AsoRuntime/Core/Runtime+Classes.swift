@@ -384,9 +384,8 @@ extension Runtime {
         } else if t.isSubtype(of: types.type) {
             if args.count == 1 && keywords.isEmpty && t === types.type { return Value(typeOf(args[0])) }
             obj = Value(try typeNew(t, args, keywords: keywords))
-        } else if t.moduleName == nil || t.construct != nil, let make = nativeConstructor(t) {
-            let all = [Value(t)] + args
-            return try all.withUnsafeBufferPointer { try make(self, Args(positional: $0, keywords: keywords)) }
+        } else if let owner = nativeConstructorOwner(Value(t)) {
+            return try constructNatively(owner, t, args, keywords: keywords)
         } else if let base = nativeBase(t) {
             obj = try nativeNew(base, t, args, keywords: keywords)
         } else if t.isSubtype(of: exc.baseExceptionGroup) {
@@ -441,19 +440,6 @@ extension Runtime {
             }
             return nil
         }
-    }
-
-    func nativeConstructor(_ t: TypeObject) -> NativeFn? {
-        if let m = t.mroList {
-            for c in m { if let make = c.construct { return make } }
-            return nil
-        }
-        var c: TypeObject? = t
-        while let ty = c {
-            if let make = ty.construct { return make }
-            c = ty.base
-        }
-        return nil
     }
 
     /// `type(name, bases, dict, **kwargs)` and `type.__new__`: checks the arguments as CPython

@@ -271,7 +271,7 @@ extension Runtime {
         let i = Int(op.rawValue), j = reflectedComparison[i]
         let swapped = reflectedFirst(a, b)
         for (x, y, k) in swapped ? [(b, a, j), (a, b, i)] : [(a, b, i), (b, a, j)] {
-            if let f = userMethod(x, comparisonMethodNames[k]) {
+            if let f = userMethod(x, SpecialMethod.names[SpecialMethod.comparison(k)]) {
                 let r = try callFunction(f, [x, y], keywords: [])
                 if !r.isIdentical(to: notImplemented) { return r }
             } else if isNativeSubclassValue(x), numberCore(x) == nil, let kop = ComparisonOperator(rawValue: UInt32(k)),
@@ -788,7 +788,6 @@ func strOrder(_ p: String, _ q: String) -> Int {
     }
 }
 
-/// The rich comparison methods by `ComparisonOperator.rawValue`, and the index of each one's
-/// reflection (`a < b` is `b > a`).
-private let comparisonMethodNames = ["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"]
+/// The index of each comparison's reflection, by `ComparisonOperator.rawValue` (`a < b` is
+/// `b > a`).
 private let reflectedComparison = [4, 5, 2, 3, 0, 1]

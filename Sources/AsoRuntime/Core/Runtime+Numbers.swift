@@ -579,12 +579,14 @@ enum SpecialMethod {
             .flatMap { ["__\($0)__", "__r\($0)__", "__i\($0)__"] }
         + ["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__", "__hash__"]
     static let count = names.count
-    /// `__hash__`.
-    static let hash = 45
+    /// Where the comparisons start: after the three methods of each binary operator.
+    private static let comparisons = 13 * 3
+    /// `__hash__`, after the six comparisons.
+    static let hash = comparisons + 6
     /// `op`'s plain (`variant` 0), reflected (1) or in-place (2) method.
     @inline(__always) static func binary(_ op: BinaryOperator, _ variant: Int) -> Int { Int(op.plain.rawValue) &* 3 &+ variant }
     /// The comparison `op` (`ComparisonOperator`'s raw value).
-    @inline(__always) static func comparison(_ op: Int) -> Int { 39 &+ op }
+    @inline(__always) static func comparison(_ op: Int) -> Int { comparisons &+ op }
 }
 
 extension Value {

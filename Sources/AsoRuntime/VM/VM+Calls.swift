@@ -309,17 +309,21 @@ extension Runtime {
         if t.moduleName != nil && t.construct == nil {
             return try constructUserClass(t, args, keywords: keywords)
         }
-        if let owner = nativeConstructorOwner(Value(t)) {
-            // The constructor receives the requested type first, so subclasses get their own class.
-            return try withUnsafeTemporaryAllocation(of: Value.self, capacity: args.count &+ 1) { b in
-                let all = b.baseAddress.unsafelyUnwrapped
-                all.initialize(to: Value(t))
-                args.withUnsafeBufferPointer { if let p = $0.baseAddress { (all + 1).initialize(from: p, count: $0.count) } }
-                let a = Args(positional: UnsafeBufferPointer(start: all, count: args.count &+ 1), keywords: keywords)
-                return try owner._withUnsafeGuaranteedRef { try $0.construct.unsafelyUnwrapped(self, a) }
-            }
-        }
+        if let owner = nativeConstructorOwner(Value(t)) { return try constructNatively(owner, t, args, keywords: keywords) }
         throw typeError("cannot create '\(t.name)' instances")
+    }
+
+    /// An instance of `t` made by the native constructor of `owner` (`nativeConstructorOwner`),
+    /// which receives the requested type first, so subclasses get their own class.
+    func constructNatively(_ owner: Unmanaged<TypeObject>, _ t: TypeObject, _ args: [Value],
+                           keywords: [(name: String, value: Value)]) throws -> Value {
+        try withUnsafeTemporaryAllocation(of: Value.self, capacity: args.count &+ 1) { b in
+            let all = b.baseAddress.unsafelyUnwrapped
+            all.initialize(to: Value(t))
+            args.withUnsafeBufferPointer { if let p = $0.baseAddress { (all + 1).initialize(from: p, count: $0.count) } }
+            let a = Args(positional: UnsafeBufferPointer(start: all, count: args.count &+ 1), keywords: keywords)
+            return try owner._withUnsafeGuaranteedRef { try $0.construct.unsafelyUnwrapped(self, a) }
+        }
     }
 
     /// Runs a script function to completion on a nested fiber.
