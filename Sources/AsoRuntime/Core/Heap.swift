@@ -26,8 +26,8 @@ struct WeakObj {
 final class Heap {
     /// Every live object, each retained once at registration and released by the sweep that finds
     /// it unmarked: the registry's references are what keep objects alive. Unmanaged, so moving
-    /// survivors during the sweep does no reference counting.
-    @exclusivity(unchecked) private var objects: [Unmanaged<Obj>] = []
+    /// survivors during the sweep does no reference counting (ObjectRegistry.swift).
+    @exclusivity(unchecked) private var objects = ObjectRegistry()
     /// Estimated bytes held by registered objects (updated at registration and at each sweep).
     @exclusivity(unchecked) private(set) var bytesInUse = 0
     /// Bytes registered since the last collection.
@@ -81,11 +81,10 @@ final class Heap {
         requestFlag = .allocate(capacity: 1)
         requestFlag.initialize(to: false)
         if stress { threshold = 0 }
-        objects.reserveCapacity(1024)
     }
 
     deinit {
-        for u in objects { u.release() }
+        objects.forEach { $0.release() }
         requestFlag.deallocate()
     }
 
@@ -159,7 +158,7 @@ final class Heap {
 
     /// Every registered object (for the end-of-run report of unawaited coroutines).
     func forEachObject(_ body: (Obj) -> Void) {
-        for u in objects { u._withUnsafeGuaranteedRef(body) }
+        objects.forEach { $0._withUnsafeGuaranteedRef(body) }
     }
 
     /// Stress mode's leak check: every object the sweep released must be gone once all of them
@@ -266,15 +265,15 @@ final class Heap {
         var t = Tracer(markBit: Obj.gcChecked, stopBits: Obj.gcChecked)
         markAll(&t, roots: roots)
         var kinds: [String: Int] = [:]
-        objects.withUnsafeBufferPointer { buf in
-            for (i, u) in buf.enumerated() {
-                u._withUnsafeGuaranteedRef { o in
-                    if i >= youngStart && o.gcBits & (Obj.gcChecked | Obj.gcMarked) == Obj.gcChecked {
-                        kinds[String(describing: Swift.type(of: o)), default: 0] += 1
-                    }
-                    o.gcBits &= ~Obj.gcChecked
+        var i = 0
+        objects.forEach { u in
+            u._withUnsafeGuaranteedRef { o in
+                if i >= youngStart && o.gcBits & (Obj.gcChecked | Obj.gcMarked) == Obj.gcChecked {
+                    kinds[String(describing: Swift.type(of: o)), default: 0] += 1
                 }
+                o.gcBits &= ~Obj.gcChecked
             }
+            i += 1
         }
         if kinds.isEmpty { return }
         var text = "aso: collector check: young objects reachable only through an old object that no barrier remembered:"
@@ -286,41 +285,33 @@ final class Heap {
     /// those without barriers in `scanned`); returns the bytes of the survivors.
     private func sweep(from start: Int) -> Int {
         var live = 0
-        var kept = start
-        let n = objects.count
         // (Stress mode only: what the sweep released, to check that it was freed.)
         var doomed: [WeakObj] = []
         // (Loaded once: reading the closure per object would retain its context each time.)
         let freeGenerator = onFreeGenerator
-        objects.withUnsafeMutableBufferPointer { buf in
-            for i in start..<n {
-                let u = buf[i]
-                let survives = u._withUnsafeGuaranteedRef { o -> Bool in
-                    if o.gcBits & Obj.gcMarked == 0 { return false }
-                    let size = o.kind == .str ? unsafeDowncast(o, to: StrObj.self).estimatedBytes : o.estimatedSize
-                    live &+= size
-                    if hasBarriers(o) {
-                        o.gcBits = Obj.gcOld
-                    } else {
-                        o.gcBits = Obj.gcOld | Obj.gcRemembered
-                        scanned.append(u)
-                        scannedBytes &+= size
-                    }
-                    return true
-                }
-                if survives {
-                    buf[kept] = u
-                    kept &+= 1
+        objects.filter(from: start) { u in
+            let survives = u._withUnsafeGuaranteedRef { o -> Bool in
+                if o.gcBits & Obj.gcMarked == 0 { return false }
+                let size = o.kind == .str ? unsafeDowncast(o, to: StrObj.self).estimatedBytes : o.estimatedSize
+                live &+= size
+                if hasBarriers(o) {
+                    o.gcBits = Obj.gcOld
                 } else {
-                    if u._withUnsafeGuaranteedRef({ $0.kind == .generator }), let hook = freeGenerator {
-                        u._withUnsafeGuaranteedRef(hook)
-                    }
-                    if stress { doomed.append(WeakObj(u.takeUnretainedValue())) }
-                    u.release()
+                    o.gcBits = Obj.gcOld | Obj.gcRemembered
+                    scanned.append(u)
+                    scannedBytes &+= size
                 }
+                return true
             }
+            if !survives {
+                if u._withUnsafeGuaranteedRef({ $0.kind == .generator }), let hook = freeGenerator {
+                    u._withUnsafeGuaranteedRef(hook)
+                }
+                if stress { doomed.append(WeakObj(u.takeUnretainedValue())) }
+                u.release()
+            }
+            return survives
         }
-        objects.removeLast(n - kept)
         youngStart = objects.count
         if stress { checkFreed(doomed) }
         // A full collection that freed much hands the allocator's free pages back to the system,

@@ -481,15 +481,10 @@ extension Runtime {
         case .none: return 0x5f3759df
         case .null: return 0
         case .object(let u):
-            // A string or a tuple whose hash is known, borrowed (no reference counting).
+            // A string, borrowed (no reference counting).
             let known = u._withUnsafeGuaranteedRef { o -> Int? in
-                guard o.flags & Obj.subclassFlag == 0 else { return nil }
-                if o.kind == .str { return strHash(unsafeDowncast(o, to: StrObj.self)) }
-                if o.kind == .tuple {
-                    let t = unsafeDowncast(o, to: TupleObj.self)
-                    return t.hashComputed ? t.cachedHash : nil
-                }
-                return nil
+                guard o.flags & Obj.subclassFlag == 0, o.kind == .str else { return nil }
+                return strHash(unsafeDowncast(o, to: StrObj.self))
             }
             if let known { return known }
             let o = u.takeUnretainedValue()
@@ -501,12 +496,7 @@ extension Runtime {
             case .str: return strHash(unsafeDowncast(o, to: StrObj.self))
             case .bigint: return hashBig(unsafeDowncast(o, to: BigIntObj.self).value)
             case .tuple:
-                let t = unsafeDowncast(o, to: TupleObj.self)
-                if t.hashComputed { return t.cachedHash }
-                let h = try hashTuple(t.items)
-                t.cachedHash = h
-                t.hashComputed = true
-                return h
+                return try hashTuple(unsafeDowncast(o, to: TupleObj.self).items)
             case .bytes:
                 if isBytearray(o) { throw typeError("unhashable type: 'bytearray'") }
                 return unsafeDowncast(o, to: BytesObj.self).bytes.withUnsafeBytes { Runtime.hashOfBytes($0) }

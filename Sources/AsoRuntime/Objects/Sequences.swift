@@ -65,9 +65,8 @@ class TupleObj: Obj {
     private final let base: UnsafeMutablePointer<Value>?
     /// How many elements.
     final let count: Int
-    /// Cached hash (valid when `hashComputed`).
-    final var cachedHash = 0
-    final var hashComputed = false
+    // (No cached hash, as CPython's: a tuple is 48 bytes, and the tuples hashed most, keys made
+    // for one lookup, are hashed once; dicts and sets keep their keys' hashes.)
 
     /// A tuple of `items`.
     init(_ items: __shared [Value], type: __shared TypeObject) {
@@ -123,7 +122,7 @@ class TupleObj: Obj {
         super.trace(&t)
         for v in items { t.mark(v) }
     }
-    override var estimatedSize: Int { 64 &+ count &* MemoryLayout<Value>.stride }
+    override var estimatedSize: Int { 48 &+ count &* MemoryLayout<Value>.stride }
 }
 
 extension UnsafeBufferPointer where Element == Value {
