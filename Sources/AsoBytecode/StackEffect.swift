@@ -55,6 +55,8 @@ extension OpCode {
             return 1 - 2 * n
         case .buildSlice:
             return 1 - n
+        case .binarySlice:
+            return -2
         case .unpackSequence:
             return n - 1
         case .unpackEx:

@@ -46,8 +46,16 @@ extension Compiler {
             emit(.loadAttr, nameIndex(attr))
         case .subscript(let obj, let index):
             try expr(obj)
-            try expr(index)
-            emit(.binarySubscr)
+            if case .slice(let lower, let upper, nil) = index.kind {
+                // (`x[a:b]`, the common slice, makes no slice object: binarySlice.)
+                for part in [lower, upper] {
+                    if let part { try expr(part) } else { emitConst(.none) }
+                }
+                emit(.binarySlice)
+            } else {
+                try expr(index)
+                emit(.binarySubscr)
+            }
         case .slice(let lower, let upper, let step):
             for part in [lower, upper] {
                 if let part { try expr(part) } else { emitConst(.none) }

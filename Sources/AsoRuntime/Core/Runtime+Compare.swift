@@ -507,7 +507,8 @@ extension Runtime {
                     h ^= ((x ^ 89869747) ^ (x << 16)) &* 3644798167
                 }
                 return Int(truncatingIfNeeded: h)
-            case .list, .dict, .set:
+            case .list, .dict, .set, .slice:
+                // (Slices are unhashable in 3.11: `d[1:2]` of a dict is a TypeError.)
                 throw typeError("unhashable type: '\(o.type.name)'")
             case .other where o.hasType(types.dictKeys) || o.hasType(types.dictValues) || o.hasType(types.dictItems):
                 throw typeError("unhashable type: '\(o.type.name)'")

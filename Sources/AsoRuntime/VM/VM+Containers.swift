@@ -2,6 +2,64 @@
 // build instructions make from stack slots (f-strings, sets, dicts, `[*xs]`, functions).
 
 extension Runtime {
+    /// `container[lower:upper]` of a list, tuple or str of the builtin types with int or None
+    /// bounds, with no slice object (`binarySlice`); nil for anything else (then `sliceSlowly`).
+    /// A whole tuple or str is itself, as in CPython.
+    @inline(__always)
+    func slice(_ container: Value, _ lower: Value, _ upper: Value) -> Value? {
+        guard case .object(let u) = container else { return nil }
+        return u._withUnsafeGuaranteedRef { o -> Value? in
+            guard !o.isNativeSubclass else { return nil }
+            switch o.kind {
+            case .list:
+                let l = unsafeDowncast(o, to: ListObj.self)
+                let items = l.items.buffer
+                guard let (a, b) = Runtime.sliceBounds(lower, upper, length: items.count) else { return nil }
+                return Value(heap.register(ListObj(taking: ValueVector(UnsafeBufferPointer(rebasing: items[a..<b])), type: types.list)))
+            case .tuple:
+                let items = unsafeDowncast(o, to: TupleObj.self).items
+                guard let (a, b) = Runtime.sliceBounds(lower, upper, length: items.count) else { return nil }
+                if a == 0 && b == items.count { return container }
+                return newTuple(UnsafeBufferPointer(rebasing: items[a..<b]))
+            case .str:
+                let s = unsafeDowncast(o, to: StrObj.self)
+                guard let (a, b) = Runtime.sliceBounds(lower, upper, length: s.count) else { return nil }
+                if a == 0 && b == s.count { return container }
+                if !s.isASCII { return newStr(s.substring(a, b)) }
+                if b &- a == 1 { return character(s, at: a) }
+                return withUTF8(s.value) { newStr(utf8: UnsafeBufferPointer(rebasing: $0[a..<b]), ascii: true) }
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// The start and end of `[lower:upper]` in a sequence of `length` items (as `slice.indices`
+    /// with step 1, the end at least the start); nil unless both are ints or None.
+    @inline(__always)
+    static func sliceBounds(_ lower: Value, _ upper: Value, length n: Int) -> (Int, Int)? {
+        @inline(__always) func bound(_ v: Value, _ missing: Int) -> Int? {
+            switch v {
+            case .none: return missing
+            case .int(let i):
+                if i < 0 { return max(i &+ n, 0) }
+                return min(i, n)
+            default: return nil
+            }
+        }
+        guard let a = bound(lower, 0), let b = bound(upper, n) else { return nil }
+        return (a, max(a, b))
+    }
+
+    /// `binarySlice` of anything else: `base[0][base[1]:base[2]]` through a slice object (left in
+    /// `base[1]`, so that it is rooted while `__getitem__` runs), the result in `base[0]`.
+    @inline(never)
+    func sliceSlowly(_ base: UnsafeMutablePointer<Value>) throws {
+        (base + 1).pointee = Value(heap.register(SliceObj(start: (base + 1).pointee, stop: (base + 2).pointee,
+                                                          step: .none, type: types.slice)))
+        base.pointee = try getItem(base.pointee, (base + 1).pointee)
+    }
+
     /// `container[key]` of a list and an int in range, without reference counting, written to
     /// `slot`; false for anything else (then `getItem`).
     @inline(__always)

@@ -209,6 +209,14 @@ extension Runtime {
                         if Runtime.listItem((sp - 1).pointee, sp.pointee, into: sp - 1) { continue }
                         Runtime.saveState(fp, ip, sp + 1, fiber)
                         (sp - 1).pointee = try getItem((sp - 1).pointee, sp.pointee)
+                    case .binarySlice:
+                        sp -= 2
+                        if let v = slice((sp - 1).pointee, sp.pointee, (sp + 1).pointee) {
+                            (sp - 1).pointee = v
+                            continue
+                        }
+                        Runtime.saveState(fp, ip, sp + 2, fiber)
+                        try sliceSlowly(sp - 1)
                     case .storeSubscr:
                         sp -= 3
                         Runtime.saveState(fp, ip, sp + 3, fiber)
