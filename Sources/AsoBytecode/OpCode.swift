@@ -70,6 +70,10 @@ package enum OpCode: UInt8, CaseIterable, Sendable {
     case binarySlice
     /// `(v container key -- )` container[key] = v
     case storeSubscr
+    /// `container[lower:upper] = v`, without a slice object when the container is a list and v a
+    /// list or tuple (of the builtin types) and the bounds are ints or None.
+    /// `(v container lower upper -- )`
+    case storeSlice
     /// `(container key -- )` del container[key]
     case deleteSubscr
     /// Calls with `arg` positional arguments. `(callable selfOrNull a1 ... aN -- result)`; when

@@ -57,6 +57,8 @@ extension OpCode {
             return 1 - n
         case .binarySlice:
             return -2
+        case .storeSlice:
+            return -4
         case .unpackSequence:
             return n - 1
         case .unpackEx:

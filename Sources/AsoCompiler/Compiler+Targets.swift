@@ -84,9 +84,18 @@ extension Compiler {
             emit(.storeAttr, nameIndex(attr))
         case .subscript(let obj, let index):
             try expr(obj)
-            try expr(index)
-            setSpan(t)
-            emit(.storeSubscr)
+            if case .slice(let lower, let upper, nil) = index.kind {
+                // (`x[a:b] = v` makes no slice object: storeSlice.)
+                for part in [lower, upper] {
+                    if let part { try expr(part) } else { emitConst(.none) }
+                }
+                setSpan(t)
+                emit(.storeSlice)
+            } else {
+                try expr(index)
+                setSpan(t)
+                emit(.storeSubscr)
+            }
         case .tuple(let items), .list(let items):
             try unpack(items, t.loc)
             for item in items {

@@ -51,6 +51,37 @@ extension Runtime {
         return (a, max(a, b))
     }
 
+    /// `container[lower:upper] = value` (`storeSlice`; `slots` holds the value, the container
+    /// and the bounds) of a list with a list or tuple of the builtin types and int or None bounds,
+    /// with no slice object; false for anything else (then `storeSliceSlowly`).
+    @inline(__always)
+    static func storeSlice(_ slots: UnsafeMutablePointer<Value>) -> Bool {
+        guard case .object(let lu) = slots[1], case .object(let vu) = slots[0] else { return false }
+        return lu._withUnsafeGuaranteedRef { lo -> Bool in
+            guard lo.kind == .list, !lo.isNativeSubclass else { return false }
+            let l = unsafeDowncast(lo, to: ListObj.self)
+            guard let (a, b) = Runtime.sliceBounds(slots[2], slots[3], length: l.items.count) else { return false }
+            return vu._withUnsafeGuaranteedRef { vo -> Bool in
+                guard !vo.isNativeSubclass else { return false }
+                // (The vector copies the source first when it is the list itself.)
+                switch vo.kind {
+                case .list: l.items.replaceSubrange(a..<b, with: unsafeDowncast(vo, to: ListObj.self).items.buffer)
+                case .tuple: l.items.replaceSubrange(a..<b, with: unsafeDowncast(vo, to: TupleObj.self).items)
+                default: return false
+                }
+                return true
+            }
+        }
+    }
+
+    /// `storeSlice` of anything else, through a slice object (left in `slots[2]`, rooted while
+    /// `__setitem__` runs).
+    @inline(never)
+    func storeSliceSlowly(_ slots: UnsafeMutablePointer<Value>) throws {
+        slots[2] = Value(heap.register(SliceObj(start: slots[2], stop: slots[3], step: .none, type: types.slice)))
+        try setItem(slots[1], slots[2], slots[0])
+    }
+
     /// `binarySlice` of anything else: `base[0][base[1]:base[2]]` through a slice object (left in
     /// `base[1]`, so that it is rooted while `__getitem__` runs), the result in `base[0]`.
     @inline(never)

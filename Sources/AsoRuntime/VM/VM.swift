@@ -217,6 +217,11 @@ extension Runtime {
                         }
                         Runtime.saveState(fp, ip, sp + 2, fiber)
                         try sliceSlowly(sp - 1)
+                    case .storeSlice:
+                        sp -= 4
+                        if Runtime.storeSlice(sp) { continue }
+                        Runtime.saveState(fp, ip, sp + 4, fiber)
+                        try storeSliceSlowly(sp)
                     case .storeSubscr:
                         sp -= 3
                         Runtime.saveState(fp, ip, sp + 3, fiber)
