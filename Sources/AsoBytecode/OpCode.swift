@@ -65,8 +65,9 @@ package enum OpCode: UInt8, CaseIterable, Sendable {
     case loadMethod
     /// `(container key -- container[key])`
     case binarySubscr
-    /// `container[lower:upper]`, without a slice object when the container is a list, tuple or
-    /// str and the bounds are ints or None. `(container lower upper -- container[lower:upper])`
+    /// `container[lower:upper]` (`arg` 2) or `container[lower:upper:step]` (`arg` 3), without a
+    /// slice object when the container is a list, tuple or str and the bounds and step are ints
+    /// or None. `(container lower upper [step] -- container[lower:upper:step])`
     case binarySlice
     /// `(v container key -- )` container[key] = v
     case storeSubscr

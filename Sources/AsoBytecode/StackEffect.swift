@@ -56,7 +56,7 @@ extension OpCode {
         case .buildSlice:
             return 1 - n
         case .binarySlice:
-            return -2
+            return -n
         case .storeSlice:
             return -4
         case .unpackSequence:
@@ -103,7 +103,7 @@ extension OpCode {
         case .loadFast, .storeFast, .deleteFast, .loadDeref, .storeDeref, .deleteDeref, .loadClosure, .makeCell:
             return .local
         case .copy, .swap, .call, .callKw, .callEx, .binaryOp, .compareOp, .isOp, .containsOp, .buildTuple,
-             .buildList, .buildSet, .buildMap, .buildString, .buildSlice, .listAppend, .setAdd, .mapAdd,
+             .buildList, .buildSet, .buildMap, .buildString, .buildSlice, .binarySlice, .listAppend, .setAdd, .mapAdd,
              .listExtend, .setUpdate, .dictUpdate, .dictMerge, .unpackSequence, .unpackEx, .formatValue,
              .makeFunction, .raiseVarargs, .getAwaitable, .copyFreeVars:
             return .plain

@@ -46,12 +46,13 @@ extension Compiler {
             emit(.loadAttr, nameIndex(attr))
         case .subscript(let obj, let index):
             try expr(obj)
-            if case .slice(let lower, let upper, nil) = index.kind {
-                // (`x[a:b]`, the common slice, makes no slice object: binarySlice.)
+            if case .slice(let lower, let upper, let step) = index.kind {
+                // (`x[a:b]` and `x[a:b:c]` make no slice object: binarySlice.)
                 for part in [lower, upper] {
                     if let part { try expr(part) } else { emitConst(.none) }
                 }
-                emit(.binarySlice)
+                if let step { try expr(step) }
+                emit(.binarySlice, step == nil ? 2 : 3)
             } else {
                 try expr(index)
                 emit(.binarySubscr)

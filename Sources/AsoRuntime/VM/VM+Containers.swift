@@ -2,53 +2,80 @@
 // build instructions make from stack slots (f-strings, sets, dicts, `[*xs]`, functions).
 
 extension Runtime {
-    /// `container[lower:upper]` of a list, tuple or str of the builtin types with int or None
-    /// bounds, with no slice object (`binarySlice`); nil for anything else (then `sliceSlowly`).
-    /// A whole tuple or str is itself, as in CPython.
+    /// `container[lower:upper:step]` of a list, tuple or str of the builtin types with int or
+    /// None bounds and step, with no slice object (`binarySlice`); nil for anything else (then
+    /// `sliceSlowly`). A whole tuple or str is itself, as in CPython.
     @inline(__always)
-    func slice(_ container: Value, _ lower: Value, _ upper: Value) -> Value? {
+    func slice(_ container: Value, _ lower: Value, _ upper: Value, _ step: Value) -> Value? {
         guard case .object(let u) = container else { return nil }
         return u._withUnsafeGuaranteedRef { o -> Value? in
             guard !o.isNativeSubclass else { return nil }
             switch o.kind {
             case .list:
-                let l = unsafeDowncast(o, to: ListObj.self)
-                let items = l.items.buffer
-                guard let (a, b) = Runtime.sliceBounds(lower, upper, length: items.count) else { return nil }
-                return Value(heap.register(ListObj(taking: ValueVector(UnsafeBufferPointer(rebasing: items[a..<b])), type: types.list)))
+                let items = unsafeDowncast(o, to: ListObj.self).items.buffer
+                guard let r = Runtime.sliceRange(lower, upper, step, length: items.count) else { return nil }
+                if r.step == 1 {
+                    return Value(heap.register(ListObj(taking: ValueVector(UnsafeBufferPointer(rebasing: items[r.start..<r.start &+ r.count])),
+                                                       type: types.list)))
+                }
+                var out = ValueVector(capacity: r.count)
+                var i = r.start
+                for _ in 0..<r.count { out.append(items[i]); i &+= r.step }
+                return Value(heap.register(ListObj(taking: out, type: types.list)))
             case .tuple:
                 let items = unsafeDowncast(o, to: TupleObj.self).items
-                guard let (a, b) = Runtime.sliceBounds(lower, upper, length: items.count) else { return nil }
-                if a == 0 && b == items.count { return container }
-                return newTuple(UnsafeBufferPointer(rebasing: items[a..<b]))
+                guard let r = Runtime.sliceRange(lower, upper, step, length: items.count) else { return nil }
+                if r.step == 1 && r.count == items.count { return container }
+                return Value(heap.register(TupleObj(count: r.count, type: types.tuple) { p in
+                    var i = r.start
+                    for k in 0..<r.count { (p + k).initialize(to: items[i]); i &+= r.step }
+                }))
             case .str:
                 let s = unsafeDowncast(o, to: StrObj.self)
-                guard let (a, b) = Runtime.sliceBounds(lower, upper, length: s.count) else { return nil }
-                if a == 0 && b == s.count { return container }
-                if !s.isASCII { return newStr(s.substring(a, b)) }
-                if b &- a == 1 { return character(s, at: a) }
-                return withUTF8(s.value) { newStr(utf8: UnsafeBufferPointer(rebasing: $0[a..<b]), ascii: true) }
+                guard let r = Runtime.sliceRange(lower, upper, step, length: s.count) else { return nil }
+                if r.step == 1 && r.count == s.count { return container }
+                if r.count == 1 { return character(s, at: r.start) }
+                if !s.isASCII {
+                    return r.step == 1 ? newStr(s.substring(r.start, r.start &+ r.count)) : nil
+                }
+                return withUTF8(s.value) { bytes -> Value in
+                    if r.step == 1 { return newStr(utf8: UnsafeBufferPointer(rebasing: bytes[r.start..<r.start &+ r.count]), ascii: true) }
+                    let text = String(unsafeUninitializedCapacity: r.count) { out in
+                        var i = r.start
+                        for k in 0..<r.count { out[k] = bytes[i]; i &+= r.step }
+                        return r.count
+                    }
+                    return Value(heap.register(StrObj.make(ascii: text, count: r.count, type: types.str)))
+                }
             default:
                 return nil
             }
         }
     }
 
-    /// The start and end of `[lower:upper]` in a sequence of `length` items (as `slice.indices`
-    /// with step 1, the end at least the start); nil unless both are ints or None.
+    /// The items `[lower:upper:step]` takes from a sequence of `length` items, as
+    /// `slice.indices`: the first index, the step and how many; nil unless the bounds are ints or
+    /// None and the step an int other than 0 (and Int.min) or None.
     @inline(__always)
-    static func sliceBounds(_ lower: Value, _ upper: Value, length n: Int) -> (Int, Int)? {
+    static func sliceRange(_ lower: Value, _ upper: Value, _ step: Value, length n: Int) -> (start: Int, step: Int, count: Int)? {
+        let st: Int
+        switch step {
+        case .none: st = 1
+        case .int(let i) where i != 0 && i != .min: st = i
+        default: return nil
+        }
         @inline(__always) func bound(_ v: Value, _ missing: Int) -> Int? {
             switch v {
             case .none: return missing
             case .int(let i):
-                if i < 0 { return max(i &+ n, 0) }
-                return min(i, n)
+                if i < 0 { return i &+ n >= 0 ? i &+ n : (st < 0 ? -1 : 0) }
+                return i < n ? i : (st < 0 ? n &- 1 : n)
             default: return nil
             }
         }
-        guard let a = bound(lower, 0), let b = bound(upper, n) else { return nil }
-        return (a, max(a, b))
+        guard let start = bound(lower, st < 0 ? n &- 1 : 0), let stop = bound(upper, st < 0 ? -1 : n) else { return nil }
+        if st < 0 { return (start, st, stop < start ? (start &- stop &- 1) / (0 &- st) &+ 1 : 0) }
+        return (start, st, start < stop ? (stop &- start &- 1) / st &+ 1 : 0)
     }
 
     /// `container[lower:upper] = value` (`storeSlice`; `slots` holds the value, the container
@@ -60,7 +87,8 @@ extension Runtime {
         return lu._withUnsafeGuaranteedRef { lo -> Bool in
             guard lo.kind == .list, !lo.isNativeSubclass else { return false }
             let l = unsafeDowncast(lo, to: ListObj.self)
-            guard let (a, b) = Runtime.sliceBounds(slots[2], slots[3], length: l.items.count) else { return false }
+            guard let r = Runtime.sliceRange(slots[2], slots[3], .none, length: l.items.count) else { return false }
+            let a = r.start, b = r.start &+ r.count
             return vu._withUnsafeGuaranteedRef { vo -> Bool in
                 guard !vo.isNativeSubclass else { return false }
                 // (The vector copies the source first when it is the list itself.)
@@ -82,12 +110,12 @@ extension Runtime {
         try setItem(slots[1], slots[2], slots[0])
     }
 
-    /// `binarySlice` of anything else: `base[0][base[1]:base[2]]` through a slice object (left in
-    /// `base[1]`, so that it is rooted while `__getitem__` runs), the result in `base[0]`.
+    /// `binarySlice` of anything else: `base[0][base[1]:base[2]:step]` through a slice object
+    /// (left in `base[1]`, so that it is rooted while `__getitem__` runs), the result in `base[0]`.
     @inline(never)
-    func sliceSlowly(_ base: UnsafeMutablePointer<Value>) throws {
+    func sliceSlowly(_ base: UnsafeMutablePointer<Value>, step: Value) throws {
         (base + 1).pointee = Value(heap.register(SliceObj(start: (base + 1).pointee, stop: (base + 2).pointee,
-                                                          step: .none, type: types.slice)))
+                                                          step: step, type: types.slice)))
         base.pointee = try getItem(base.pointee, (base + 1).pointee)
     }
 

@@ -210,13 +210,14 @@ extension Runtime {
                         Runtime.saveState(fp, ip, sp + 1, fiber)
                         (sp - 1).pointee = try getItem((sp - 1).pointee, sp.pointee)
                     case .binarySlice:
-                        sp -= 2
-                        if let v = slice((sp - 1).pointee, sp.pointee, (sp + 1).pointee) {
+                        sp -= arg
+                        let step = arg == 3 ? (sp + 2).pointee : .none
+                        if let v = slice((sp - 1).pointee, sp.pointee, (sp + 1).pointee, step) {
                             (sp - 1).pointee = v
                             continue
                         }
-                        Runtime.saveState(fp, ip, sp + 2, fiber)
-                        try sliceSlowly(sp - 1)
+                        Runtime.saveState(fp, ip, sp + arg, fiber)
+                        try sliceSlowly(sp - 1, step: step)
                     case .storeSlice:
                         sp -= 4
                         if Runtime.storeSlice(sp) { continue }
