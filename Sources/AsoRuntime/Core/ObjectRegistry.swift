@@ -70,13 +70,17 @@ struct ObjectRegistry: ~Copyable {
 
     /// Calls `body` with each entry from index `start` on, in order.
     @inline(__always) func forEach(from start: Int = 0, _ body: (Entry) throws -> Void) rethrows {
+        try walk(from: start, upTo: count) { try body($0.pointee) }
+    }
+
+    /// Calls `body` with the address of each entry of `start..<end`, in order, block by block.
+    @inline(__always) private func walk(from start: Int, upTo end: Int, _ body: (UnsafeMutablePointer<Entry>) throws -> Void) rethrows {
         var i = start
-        while i < count {
-            let block = blocks[i >> ObjectRegistry.blockShift]
-            let end = min(count, (i | (ObjectRegistry.blockSize - 1)) + 1)
-            var p = block + (i & (ObjectRegistry.blockSize - 1))
-            while i < end {
-                try body(p.pointee)
+        while i < end {
+            let blockEnd = min(end, (i | (ObjectRegistry.blockSize - 1)) + 1)
+            var p = blocks[i >> ObjectRegistry.blockShift] + (i & (ObjectRegistry.blockSize - 1))
+            while i < blockEnd {
+                try body(p)
                 p += 1
                 i += 1
             }
@@ -90,26 +94,17 @@ struct ObjectRegistry: ~Copyable {
         var kept = start
         var write = blocks[0]  // (set before the first write: kept <= read index)
         var writeOffset = -1
-        var i = start
-        let n = count
-        while i < n {
-            let block = blocks[i >> ObjectRegistry.blockShift]
-            let end = min(n, (i | (ObjectRegistry.blockSize - 1)) + 1)
-            var p = block + (i & (ObjectRegistry.blockSize - 1))
-            while i < end {
-                let e = p.pointee
-                if keep(e) {
-                    if writeOffset < 0 || writeOffset == ObjectRegistry.blockSize {
-                        write = blocks[kept >> ObjectRegistry.blockShift]
-                        writeOffset = kept & (ObjectRegistry.blockSize - 1)
-                    }
-                    write[writeOffset] = e
-                    writeOffset += 1
-                    kept += 1
-                }
-                p += 1
-                i += 1
+        let table = blocks
+        walk(from: start, upTo: count) { p in
+            let e = p.pointee
+            guard keep(e) else { return }
+            if writeOffset < 0 || writeOffset == ObjectRegistry.blockSize {
+                write = table[kept >> ObjectRegistry.blockShift]
+                writeOffset = kept & (ObjectRegistry.blockSize - 1)
             }
+            write[writeOffset] = e
+            writeOffset += 1
+            kept += 1
         }
         count = kept
         // Blocks past the one the next entry goes in, but for one in reserve, go back.
