@@ -166,8 +166,13 @@ extension Runtime {
             let r = unsafeDowncast(o, to: RangeObj.self)
             if let b = r.big { return try bigRangeItem(r, b, key) }
             if let s = key.asObject(.slice, SliceObj.self) {
-                let (start, stop, step, _) = try sliceIndices(s, length: r.length)
                 let b = BigRange(start: BigInt(r.start), stop: BigInt(r.stop), step: BigInt(r.step))
+                // (A bound or step past a machine int is taken exactly: range(0, 16, 2)[::2**70]
+                // steps by 2**71, where `sliceIndices` would clamp it.)
+                if s.start.asBigInt != nil || s.stop.asBigInt != nil || s.step.asBigInt != nil {
+                    return try bigRangeItem(r, b, key)
+                }
+                let (start, stop, step, _) = try sliceIndices(s, length: r.length)
                 return Value(heap.register(RangeObj.make(b.element(BigInt(start)), b.element(BigInt(stop)),
                                                          b.step * BigInt(step), type: types.range)))
             }
