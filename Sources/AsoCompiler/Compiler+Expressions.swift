@@ -48,9 +48,7 @@ extension Compiler {
             try expr(obj)
             if case .slice(let lower, let upper, let step) = index.kind {
                 // (`x[a:b]` and `x[a:b:c]` make no slice object: binarySlice.)
-                for part in [lower, upper] {
-                    if let part { try expr(part) } else { emitConst(.none) }
-                }
+                try sliceBounds(lower, upper)
                 if let step { try expr(step) }
                 emit(.binarySlice, step == nil ? 2 : 3)
             } else {
@@ -58,9 +56,7 @@ extension Compiler {
                 emit(.binarySubscr)
             }
         case .slice(let lower, let upper, let step):
-            for part in [lower, upper] {
-                if let part { try expr(part) } else { emitConst(.none) }
-            }
+            try sliceBounds(lower, upper)
             if let step { try expr(step); emit(.buildSlice, 3) } else { emit(.buildSlice, 2) }
         case .call(let function, let args, let keywords):
             try call(e, function, args, keywords)
@@ -355,5 +351,14 @@ extension Compiler {
             }
         }
         if pending > 0 || !haveDict { flush() }
+    }
+}
+
+extension Compiler {
+    /// Pushes a slice's lower and upper bounds, None for one left out.
+    func sliceBounds(_ lower: Expr?, _ upper: Expr?) throws {
+        for part in [lower, upper] {
+            if let part { try expr(part) } else { emitConst(.none) }
+        }
     }
 }

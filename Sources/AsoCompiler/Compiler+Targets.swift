@@ -86,9 +86,7 @@ extension Compiler {
             try expr(obj)
             if case .slice(let lower, let upper, nil) = index.kind {
                 // (`x[a:b] = v` makes no slice object: storeSlice.)
-                for part in [lower, upper] {
-                    if let part { try expr(part) } else { emitConst(.none) }
-                }
+                try sliceBounds(lower, upper)
                 setSpan(t)
                 emit(.storeSlice)
             } else {
