@@ -167,9 +167,14 @@ extension Runtime {
             // arguments, the keyword values), then the locals.
             let extra: Value = code.hasVarArgs
                 ? newTuple(n > argCount ? UnsafeBufferPointer(rebasing: positional[argCount...]) : .empty) : .null
-            try withUnsafeTemporaryAllocation(of: Value.self, capacity: max(k, 1)) { keptBuffer in
+            try withUnsafeTemporaryAllocation(of: Value.self, capacity: max(2 * k, 1)) { keptBuffer in
                 guard let kept = keptBuffer.baseAddress else { return }
-                for j in 0..<k { (kept + j).initialize(to: values[j]) }
+                // (The names too: a `**` dict's keys sit on the stack, in the callee's locals.)
+                let keptNames = kept + k
+                for j in 0..<k {
+                    (kept + j).initialize(to: values[j])
+                    (keptNames + j).initialize(to: names[j])
+                }
                 if positional.baseAddress != UnsafePointer(slots) {
                     for i in 0..<filled { slots[i] = positional[i] }
                 }
@@ -178,7 +183,7 @@ extension Runtime {
                 if code.hasVarKeywords {
                     let d = newDict()
                     slots[end + (code.hasVarArgs ? 1 : 0)] = Value(d)
-                    for j in 0..<k where targets[j] < 0 { try d.set(names[j], kept[j], self) }
+                    for j in 0..<k where targets[j] < 0 { try d.set(keptNames[j], kept[j], self) }
                 }
             }
             if filled < argCount {
@@ -221,15 +226,50 @@ extension Runtime {
         code.parameterNames[i].asStr.flatMap { fn.kwDefault(named: $0.value) }
     }
 
-    /// `body` with the keys and the values of a `**` dict as `callGeneral` keeps them (the keys,
-    /// then the values, in one array); empty buffers for none.
-    @inline(__always)
-    private func withDictKeywords<R>(_ kv: [Value]?, _ body: (UnsafeBufferPointer<Value>, UnsafeBufferPointer<Value>) throws -> R) rethrows -> R {
-        guard let kv else { return try body(.empty, .empty) }
-        return try kv.withUnsafeBufferPointer { b in
-            let m = b.count / 2
-            return try body(UnsafeBufferPointer(rebasing: b[0..<m]), UnsafeBufferPointer(rebasing: b[m...]))
+    /// `callEx` (`f(*args)`, `f(*args, **kwargs)`): the positional items, then the `**` dict's
+    /// values, then its keys, written on the stack from where the `*` value was, so that the call
+    /// goes on as a `call` or `callKw` with its arguments in place (no array, no tuple is made).
+    /// Returns the offset just past the positional items, and the counts.
+    private func spreadArguments(_ arg: Int, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
+                                 _ sp: UnsafeMutablePointer<Value>,
+                                 temporaryList: inout ListObj?) throws -> (end: Int, count: Int, keywords: Int) {
+        // (The `*` value and the dict stay on the stack, rooted, until their items are copied.)
+        Runtime.saveState(fp, ip, sp, fiber)
+        let hasDict = arg & 1 != 0
+        let start = (hasDict ? sp - 2 : sp - 1) - fiber.stack
+        let star = fiber.stack[start]
+        let dict = hasDict ? (sp - 1).pointee.asDict : nil
+        var iterated: [Value] = []
+        let borrowed = try sequenceItems(star, lengthHint: false)
+        if borrowed != nil {
+            // The compiler's own list for `f(a, *b)` (not `f(*x)`, flag 2): emptied after the call.
+            if arg & 2 == 0, let l = star.asList { temporaryList = l }
+        } else {
+            if !isIterable(star) {
+                throw typeError("\(try functionStr(fiber.stack[start - 2])) argument after * must be an iterable, not \(typeName(star))")
+            }
+            iterated = try iterateToArray(star)
         }
+        let n = borrowed?.count ?? iterated.count, m = dict?.count ?? 0
+        fiber.reserve(start + n + 2 * m + 1)
+        let base = fiber.stack + start
+        // (Nothing runs between here and the copies: the items borrowed from the tuple or the
+        // list stay as they are.)
+        if let items = borrowed {
+            if let src = items.baseAddress, n > 0 { base.update(from: src, count: n) }
+        } else {
+            iterated.withUnsafeBufferPointer { if let src = $0.baseAddress, n > 0 { base.update(from: src, count: n) } }
+        }
+        if let d = dict, m > 0 {
+            var i = 0, j = 0
+            while j < m, let e = d.nextLive(from: i) {
+                base[n + j] = d.value(at: e)
+                base[n + m + j] = d.key(at: e)
+                i = e &+ 1
+                j &+= 1
+            }
+        }
+        return (start + n, n, m)
     }
 
     /// Keyword arguments as the general call paths take them: the names `names` (strings, else
@@ -423,6 +463,12 @@ extension Runtime {
         case .pushedFrame:
             return .reload
         case .returned(let top):
+            if fiber.frames + (fiber.frameCount &- 1) != fp {
+                // The stack grew and moved (`f(*xs)` spreads its arguments on it): the loop
+                // reloads its state from the frame.
+                Runtime.saveState(fiber.frames + (fiber.frameCount &- 1), ip, fiber.stack + top, fiber)
+                return .reload
+            }
             locals = fiber.stack + fp.pointee.base
             sp = fiber.stack + top
             // A safepoint: calls that make objects (classes, generators, coroutines) and never
@@ -602,19 +648,17 @@ extension Runtime {
         var sp = spIn
         var keywords: [(name: String, value: Value)] = []
         var argc = arg
-        var spill: [Value]? = nil
-        /// The tuple or list `spill` came from, when it is one (rooting it roots the arguments).
-        var spillTuple: Value = .null
         /// The star call's own list (see `listToTuple`), emptied once the call no longer needs it.
         var temporaryList: ListObj? = nil
         defer { temporaryList?.items.removeAll() }
-        // `callKw`: the keyword names (interned string constants, a tuple of the calling code,
-        // borrowed); their values are on the stack right above the positional arguments.
-        // `keywords` (names as Swift strings) is made only for callees that are not script
-        // functions: a script function's parameters are bound from the names as they are.
+        // The keyword names: for `callKw`, interned string constants (a tuple of the calling
+        // code, borrowed), their values on the stack right above the positional arguments; for
+        // `callEx`, the keys of the `**` dict, on the stack above the values (at `namesOffset`:
+        // growing the stack moves them). `keywords` (names as Swift strings) is made only for
+        // callees that are not script functions: a script function's parameters are bound from
+        // the names as they are.
         var keywordNames = UnsafeBufferPointer<Value>.empty
-        // `callEx` with `**`: the dict's keys and values.
-        var dictKeywords: [Value]? = nil   // the keys, then the values
+        var namesOffset = -1
         if case .callKw = op {
             sp -= 1
             if case .object(let u) = sp.pointee, u._withUnsafeGuaranteedRef({ $0.kind == .tuple }) {
@@ -623,49 +667,22 @@ extension Runtime {
             argc -= keywordNames.count
             sp -= keywordNames.count
         } else if case .callEx = op {
-            var kwv: Value = .null
-            if arg & 1 != 0 { sp -= 1; kwv = sp.pointee }
-            sp -= 1
-            let tuple = sp.pointee
-            if arg & 2 != 0, tuple.asTuple == nil {
-                // `f(*x)` alone: x itself, which must be iterable (and is not ours to empty).
-                if !isIterable(tuple) {
-                    throw typeError("\(try functionStr((sp - 2).pointee)) argument after * must be an iterable, not \(typeName(tuple))")
-                }
-                tempRoots.append(tuple)
-                defer { tempRoots.removeLast() }
-                spill = try iterateToArray(tuple)
-            } else if let t = tuple.asTuple {
-                spill = Array(t.items)
-                spillTuple = tuple
-            } else if let l = tuple.asList {
-                spill = l.items.array
-                spillTuple = tuple
-                temporaryList = l
-            } else {
-                spill = try iterateToArray(tuple)
+            let spread = try spreadArguments(arg, fiber, fp, ip, sp, temporaryList: &temporaryList)
+            fp = fiber.frames + (fiber.frameCount - 1)
+            sp = fiber.stack + spread.end
+            argc = spread.count
+            if spread.keywords > 0 {
+                namesOffset = spread.end + spread.keywords
+                keywordNames = UnsafeBufferPointer(start: fiber.stack + namesOffset, count: spread.keywords)
             }
-            if let d = kwv.asDict, d.count > 0 {
-                let m = d.count
-                var kv = [Value](repeating: .null, count: 2 * m)
-                var i = 0, j = 0
-                while j < m, let e = d.nextLive(from: i) {
-                    kv[j] = d.key(at: e)
-                    kv[m + j] = d.value(at: e)
-                    i = e &+ 1
-                    j &+= 1
-                }
-                dictKeywords = kv
-            }
-            argc = 0
         }
-        let keywordCount = keywordNames.count + (dictKeywords?.count ?? 0) / 2
+        let keywordCount = keywordNames.count
         let calleeSlot = sp - argc - 2
         var callee = calleeSlot.pointee
         let selfSlot = calleeSlot + 1
         var argStart = selfSlot.isNullValue ? selfSlot + 1 : selfSlot
         var nargs = sp - argStart
-        if spill == nil, keywordCount == 0, !selfSlot.isNullValue, case .object(let u) = callee,
+        if keywordCount == 0, !selfSlot.isNullValue, case .object(let u) = callee,
            u._withUnsafeGuaranteedRef({ $0.kind == .boundMethod }) {
             // `await obj.method(...)` through a bound method with no free slot before the
             // arguments (`__aexit__(None, None, None)` of `async with`): the coroutine's frame is
@@ -687,20 +704,16 @@ extension Runtime {
             if pushed { return .pushedFrame }
         }
         // Unwrap bound methods into (function, self) in place when there is room.
-        if let bm = boundMethodParts(callee), spill == nil, selfSlot.isNullValue {
+        if let bm = boundMethodParts(callee), selfSlot.isNullValue {
             callee = bm.function
             selfSlot.pointee = bm.receiver
             calleeSlot.pointee = callee
             argStart = selfSlot
             nargs += 1
-        } else if let bm = boundMethodParts(callee), let s = spill {
-            callee = bm.function
-            spill = [bm.receiver] + s
         }
-        if spill != nil, !selfSlot.isNullValue { spill = [selfSlot.pointee] + (spill ?? []) }
         // A generator or coroutine method (`obj.method()`): a new suspended frame from the
         // arguments in place, as the fast path makes one for a plain function.
-        if spill == nil, keywordCount == 0, case .object(let fu) = callee,
+        if keywordCount == 0, case .object(let fu) = callee,
            let made = fu._withUnsafeGuaranteedRef({ o -> Value? in
                guard o.kind == .function else { return nil }
                let fn = unsafeDowncast(o, to: FunctionObj.self)
@@ -721,21 +734,16 @@ extension Runtime {
                if t.constructionEpoch != hot.pointee.typeEpoch { planConstruction(t) }
                guard t.constructionPlain, let f = t.constructionInitRef,
                      !f._withUnsafeGuaranteedRef({ $0.codeRef._withUnsafeGuaranteedRef { $0.isResumable } }) else { return nil }
-               initializing = spill?.withUnsafeBufferPointer { plainInstance(of: t, positional: $0) }
-                   ?? plainInstance(of: t, positional: UnsafeBufferPointer(start: argStart, count: nargs))
+               initializing = plainInstance(of: t, positional: UnsafeBufferPointer(start: argStart, count: nargs))
                return .object(Unmanaged<Obj>.fromOpaque(f.toOpaque()))
            }) {
-            if let s = spill {
-                spill = [initializing] + s
-            } else {
-                selfSlot.pointee = initializing
-                argStart = selfSlot
-                nargs += 1
-            }
+            selfSlot.pointee = initializing
+            argStart = selfSlot
+            nargs += 1
             callee = initFn
         }
         // A generator or coroutine function whose arguments need binding: bound into the new
-        // frame's slots from where they are (the stack, the `*` spill, the `**` dict).
+        // frame's slots from where they are.
         if case .object(let fu) = callee, fu._withUnsafeGuaranteedRef({ $0.kind == .function }),
            fu._withUnsafeGuaranteedRef({ unsafeDowncast($0, to: FunctionObj.self).codeRef._withUnsafeGuaranteedRef { $0.isResumable } }) {
             Runtime.saveState(fp, ip, sp, fiber)
@@ -743,17 +751,8 @@ extension Runtime {
             // (The function is on the stack: used without reference counting.)
             let made = try fu._withUnsafeGuaranteedRef { o -> Value in
                 let fn = unsafeDowncast(o, to: FunctionObj.self)
-                return try withDictKeywords(dictKeywords) { dictNames, dictValues -> Value in
-                    let names = dictKeywords == nil ? keywordNames : dictNames
-                    let values = dictKeywords == nil ? UnsafePointer(argStart + nargs) : dictValues.baseAddress ?? UnsafePointer(argStart)
-                    if let s = spill {
-                        return try s.withUnsafeBufferPointer {
-                            try makeGenerator(fn, positional: $0, names: names, values: values, origin: origin)
-                        }
-                    }
-                    return try makeGenerator(fn, positional: UnsafeBufferPointer(start: argStart, count: nargs),
-                                             names: names, values: values, origin: origin)
-                }
+                return try makeGenerator(fn, positional: UnsafeBufferPointer(start: argStart, count: nargs),
+                                         names: keywordNames, values: argStart + nargs, origin: origin)
             }
             calleeSlot.pointee = made
             return .returned(top: calleeSlot - fiber.stack + 1)
@@ -774,45 +773,28 @@ extension Runtime {
                     Runtime.saveState(fp, ip, sp, fiber)
                     if fiber.reserve(base + callee.frameSize + 1) {
                         fp = fiber.frames + (fiber.frameCount - 1)
+                        if namesOffset >= 0 { keywordNames = UnsafeBufferPointer(start: fiber.stack + namesOffset, count: keywordCount) }
                     }
                     let slots = fiber.stack + base
-                    // The arguments are on the stack where the callee's locals start (no `*`
-                    // spill, no `**` dict): they can be bound where they are.
-                    let inPlace = spill == nil && dictKeywords == nil
-                    if spill == nil && keywordCount == 0 && callee.isSimple && nargs <= callee.argCount
+                    // The arguments are on the stack where the callee's locals start: they are
+                    // bound where they are.
+                    if keywordCount == 0 && callee.isSimple && nargs <= callee.argCount
                         && (nargs == callee.argCount || fn.bindDefaults(after: nargs, of: callee.argCount, into: slots)) {
                         var i = max(nargs, callee.argCount)
                         while i < callee.localCount { slots[i] = .null; i &+= 1 }
-                    } else if inPlace,
-                              try bindPlainly(fn, callee, slots, positional: UnsafeBufferPointer(start: slots, count: nargs),
+                    } else if try bindPlainly(fn, callee, slots, positional: UnsafeBufferPointer(start: slots, count: nargs),
                                               names: keywordNames, values: slots + nargs) {
                         // (Bound where the arguments were.)
                     } else {
-                        // The arguments, keyword values and (for `**`) keyword names, some of
-                        // which sit where the callee's locals start, are copied aside on the
-                        // native stack before the locals are cleared and bound.
-                        let positionalCount = spill?.count ?? nargs
-                        try withUnsafeTemporaryAllocation(of: Value.self, capacity: max(positionalCount + 2 * keywordCount, 1)) { buffer in
+                        // The general binder, which raises what CPython raises. The arguments,
+                        // keyword values and (for `**`) keyword names sit where the callee's
+                        // locals start: they are read into a list first, then the locals cleared.
+                        let keywords = try keywordList(keywordNames, slots + nargs)
+                        try withUnsafeTemporaryAllocation(of: Value.self, capacity: max(nargs, 1)) { buffer in
                             guard let args = buffer.baseAddress else { return }
-                            let values = args + positionalCount, dictNames = values + keywordCount
-                            if let s = spill {
-                                s.withUnsafeBufferPointer { for i in 0..<positionalCount { (args + i).initialize(to: $0[i]) } }
-                            } else {
-                                for i in 0..<nargs { (args + i).initialize(to: slots[i]) }
-                            }
-                            for j in 0..<keywordNames.count { (values + j).initialize(to: slots[nargs + j]) }
-                            withDictKeywords(dictKeywords) { n, v in
-                                for j in 0..<v.count {
-                                    (values + j).initialize(to: v[j])
-                                    (dictNames + j).initialize(to: n[j])
-                                }
-                            }
-                            let names = dictKeywords == nil ? keywordNames : UnsafeBufferPointer(start: dictNames, count: keywordCount)
-                            let positional = UnsafeBufferPointer(start: args, count: positionalCount)
-                            // (The binding in place above has said no already.)
-                            if try !inPlace && bindPlainly(fn, callee, slots, positional: positional, names: names, values: values) { return }
+                            for i in 0..<nargs { (args + i).initialize(to: slots[i]) }
                             for i in 0..<callee.localCount { slots[i] = .null }
-                            try bindArguments(fn, positional: positional, keywords: keywordList(names, values), into: slots)
+                            try bindArguments(fn, positional: UnsafeBufferPointer(start: args, count: nargs), keywords: keywords, into: slots)
                         }
                     }
                     fp.pointee.ip = ip
@@ -829,23 +811,13 @@ extension Runtime {
             Runtime.saveState(fp, ip, sp, fiber)
             if !keywordNames.isEmpty {
                 keywords = try keywordList(keywordNames, argStart + nargs)
-            } else if dictKeywords != nil {
-                keywords = try withDictKeywords(dictKeywords) { names, values in
-                    try keywordList(names, values.baseAddress.unsafelyUnwrapped)
-                }
             }
-            // Keyword values and spilled arguments are off the stack now: root them
-            // while the callee runs (it may run script code and collect). A bound method's
-            // receiver added to the spill stays on the stack, in the callee's slot.
-            let spillRoots = spillTuple.isNull ? (spill?.count ?? 0) : 1
-            let rooted = spillRoots + keywords.count
-            if !spillTuple.isNull { tempRoots.append(spillTuple) } else if let s = spill { tempRoots.append(contentsOf: s) }
+            // Keyword values are above the stack's top now: root them while the callee runs (it
+            // may run script code and collect).
             for k in keywords { tempRoots.append(k.value) }
-            defer { tempRoots.removeLast(rooted) }
+            defer { tempRoots.removeLast(keywords.count) }
             let result: Value
-            if let s = spill {
-                result = try call(callee, s, keywords: keywords)
-            } else if selfSlot.isNullValue, let owner = nativeConstructorOwner(callee) {
+            if selfSlot.isNullValue, let owner = nativeConstructorOwner(callee) {
                 // A builtin class (or a script subclass of one): its constructor takes the class
                 // and the arguments where they are, the class in the free slot before them.
                 selfSlot.pointee = callee
