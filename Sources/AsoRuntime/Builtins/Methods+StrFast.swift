@@ -45,46 +45,28 @@ extension Runtime {
         }
 
         speedUp("join") { rt, a, sep in
-            guard a.count == 2, rt.isIterable(a[1]) else { return nil }
+            guard a.count == 2 else { return nil }
+            // A list or tuple's items borrowed (joining runs no script code), else collected.
+            if let items = try rt.sequenceItems(a[1], lengthHint: false) { return try rt.join(items, separator: sep) }
+            guard rt.isIterable(a[1]) else { return nil }
             let items = try rt.iterateToArray(a[1])
-            let sepCount = sep.value.utf8.count
-            var total = 0
-            var ascii = sep.isASCII
-            for (i, v) in items.enumerated() {
-                guard let n = v.withStr({ s -> Int in
-                    ascii = ascii && s.isASCII
-                    return s.value.utf8.count
-                }) else {
-                    throw rt.typeError("sequence item \(i): expected str instance, \(rt.typeName(v)) found")
-                }
-                total += n + sepCount
-            }
-            try rt.checkAllocation(total, elementSize: 1)
-            var out: [UInt8] = []
-            out.reserveCapacity(total)
-            withUTF8(sep.value) { sepBytes in
-                for (i, v) in items.enumerated() {
-                    if i > 0 { out.append(contentsOf: sepBytes) }
-                    v.withStr { s in withUTF8(s.value) { out.append(contentsOf: $0) } }
-                }
-            }
-            return out.withUnsafeBufferPointer { rt.newStr(utf8: $0, ascii: ascii) }
+            return try items.withUnsafeBufferPointer { try rt.join($0, separator: sep) }
         }
 
         speedUp("split") { rt, a, me in
+            // The pieces go straight into the new list's vector.
+            var parts = ValueVector()
             if a.count == 1 || (a.count == 2 && a[1].isNone) {
                 guard me.isASCII else { return nil }
-                var parts: [Value] = []
                 withUTF8(me.value) { bytes in
                     forEachASCIIWord(bytes) { parts.append(rt.newStr(utf8: $0, ascii: true)) }
                 }
-                return rt.newList(parts)
+            } else {
+                guard a.count == 2, let sep = a[1].asStr, !sep.value.isEmpty else { return nil }
+                let ascii: Bool? = me.isASCII ? true : nil
+                forEachUTF8Piece(me.value, sep.value) { parts.append(rt.newStr(utf8: $0, ascii: ascii)) }
             }
-            guard a.count == 2, let sep = a[1].asStr, !sep.value.isEmpty else { return nil }
-            var parts: [Value] = []
-            let ascii: Bool? = me.isASCII ? true : nil
-            forEachUTF8Piece(me.value, sep.value) { parts.append(rt.newStr(utf8: $0, ascii: ascii)) }
-            return rt.newList(parts)
+            return Value(rt.heap.register(ListObj(taking: parts, type: rt.types.list)))
         }
 
         speedUp("replace") { rt, a, me in
@@ -292,6 +274,48 @@ private func findBytes(_ s: String, _ p: String, _ lo: Int, _ hi: Int, reverse: 
 }
 
 private func isASCIISpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F) }
+
+extension Runtime {
+    /// `sep.join(items)`: the text measured first (and each item checked to be a str), then
+    /// written once into the new string's storage.
+    func join(_ items: UnsafeBufferPointer<Value>, separator sep: StrObj) throws -> Value {
+        let sepBytes = sep.value.utf8.count
+        var total = 0
+        var ascii = sep.isASCII
+        for (i, v) in items.enumerated() {
+            guard let n = v.withStr({ s -> Int in
+                ascii = ascii && s.isASCII
+                return s.value.utf8.count
+            }) else {
+                throw typeError("sequence item \(i): expected str instance, \(typeName(v)) found")
+            }
+            total &+= n
+        }
+        if items.count > 1 { total &+= sepBytes &* (items.count &- 1) }
+        try checkAllocation(total, elementSize: 1)
+        if items.count == 1, let only = items[0].asStr, !only.isNativeSubclass { return items[0] }
+        let text = withUTF8(sep.value) { separator in
+            String(unsafeUninitializedCapacity: total) { out -> Int in
+                guard let base = out.baseAddress else { return 0 }
+                var at = 0
+                for (i, v) in items.enumerated() {
+                    if i > 0, let s = separator.baseAddress, sepBytes > 0 {
+                        (base + at).update(from: s, count: sepBytes)
+                        at &+= sepBytes
+                    }
+                    v.withStr { s in
+                        withUTF8(s.value) { b in
+                            if let p = b.baseAddress, b.count > 0 { (base + at).update(from: p, count: b.count) }
+                            at &+= b.count
+                        }
+                    }
+                }
+                return at
+            }
+        }
+        return ascii ? newASCIIStr(text) : newStr(text)
+    }
+}
 
 /// `s.split()` for an ASCII string: calls `body` with each run of non-whitespace bytes (runs of
 /// whitespace separate; leading and trailing whitespace is ignored).
