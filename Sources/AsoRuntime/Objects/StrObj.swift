@@ -44,6 +44,12 @@ class StrObj: Obj {
         StrObj(value, count: count, ascii: true, type: type)
     }
 
+    /// A string whose length in code points and ASCII-ness the caller knows (`x + y` from its
+    /// operands'): not measured again.
+    static func make(_ value: String, count: Int, ascii: Bool, type: TypeObject) -> StrObj {
+        ascii ? StrObj(value, count: count, ascii: true, type: type) : WideStrObj(value, count: count, ascii: false, type: type)
+    }
+
     override var estimatedSize: Int { estimatedBytes }
     /// `estimatedSize` without dynamic dispatch (the sweep reads it for every live string).
     @inline(__always) final var estimatedBytes: Int { 64 &+ value.utf8.count }
