@@ -262,7 +262,7 @@ extension Runtime {
         if case .object(let u) = obj, case .object(let n) = nameValue {
             let epoch = hot.pointee.typeEpoch
             let done = u._withUnsafeGuaranteedRef { o -> Bool in
-                guard o.kind == .instance, o.type.hooksEpoch == epoch, o.type.hooks == 0 else { return false }
+                guard o.kind == .instance, o.type.hooksEpoch == epoch, o.type.hooks == 0, !o.hasType(types.property) else { return false }
                 return n._withUnsafeGuaranteedRef { nameObj -> Bool in
                     guard nameObj.kind == .str else { return false }
                     unsafeDowncast(o, to: InstanceObj.self).attributes[unsafeDowncast(nameObj, to: StrObj.self).value] = value
@@ -283,6 +283,11 @@ extension Runtime {
                 }
             case .instance:
                 let i = unsafeDowncast(o, to: InstanceObj.self)
+                if i.hasType(types.property) && name != "__doc__" {
+                    // A property's accessors are fixed (the attribute caches keep its getter).
+                    if ["fget", "fset", "fdel", "__isabstractmethod__"].contains(name) { throw attributeError("readonly attribute") }
+                    throw attributeError("'property' object has no attribute '\(name)'")
+                }
                 try setInstanceAttribute(obj, name, value) { i.attributes[name] = $0 }
                 return
             case .exception:

@@ -564,7 +564,14 @@ extension Runtime {
                 throw e
             }
         }
-        if let v = try genericInstanceAttribute(obj, own, name, hooks) { return v }
+        do {
+            if let v = try genericInstanceAttribute(obj, own, name, hooks) { return v }
+        } catch let e as ScriptError where e.exception.type.isSubtype(of: exc.attributeError) {
+            // (A property's getter or a descriptor's `__get__` that raises AttributeError: as
+            // CPython, `__getattr__` is asked next.)
+            if let v = try getattrFallback(obj, t, name) { return v }
+            throw e
+        }
         return try getattrFallback(obj, t, name)
     }
 

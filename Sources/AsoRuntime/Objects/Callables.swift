@@ -221,7 +221,7 @@ final class CodeObj: Obj {
         for i in 0..<code.names.count { t.mark(nameValues[i]) }
         for i in 0..<parameterCount { t.mark(parameterNames[i]) }
         for i in 0..<code.code.count where methodCache[i].type != nil { t.mark(methodCache[i].method) }
-        for i in 0..<code.code.count where attrCache[i].shape != nil { t.mark(attrCache[i].method) }
+        for i in 0..<code.code.count where attrCache[i].shape != nil || attrCache[i].next != nil { t.mark(attrCache[i].method) }
         for i in 0..<code.code.count {
             guard let p = attrPoly[i] else { continue }
             for w in 0..<AttrPolyCache.ways { t.mark(p[w].method) }
@@ -358,6 +358,19 @@ struct AttrCacheEntry {
         self.slot = slot
         self.epoch = epoch
         self.method = method
+    }
+
+    /// `loadAttr` of a property whose getter is a plain script function: instances of `shape` get
+    /// the attribute by running `getter` (kept in `method`) while the type epoch is `epoch`. The
+    /// shape is kept in `next`, which a load does not use otherwise, so the slot paths (which test
+    /// `shape`) pass the entry by.
+    mutating func fill(propertyOf shape: Shape, getter: Value, epoch: Int) {
+        let s = Unmanaged.passRetained(shape).toOpaque()
+        releaseShapes()
+        self.next = s
+        self.slot = 0
+        self.epoch = epoch
+        self.method = getter
     }
 
     mutating func releaseShapes() {

@@ -10,8 +10,8 @@ extension Runtime {
     /// `loadAttr`: replaces the object on top of the stack with its attribute `names[arg]`.
     @inline(__always)
     func cachedLoadAttr(_ arg: Int, _ codeRef: Unmanaged<CodeObj>, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
-                        _ sp: UnsafeMutablePointer<Value>) throws {
-        try codeRef._withUnsafeGuaranteedRef { code in
+                        _ sp: UnsafeMutablePointer<Value>) throws -> Bool {
+        try codeRef._withUnsafeGuaranteedRef { code -> Bool in
             // Inline cache: an instance of the shape seen last has the name in a known slot.
             let entry = code.attrCache + (ip &- 1)
             if case .object(let u) = (sp - 1).pointee, let s = entry.pointee.shape,
@@ -22,22 +22,72 @@ extension Runtime {
                    return inst.attributes.slots[entry.pointee.slot]
                }) {
                 (sp - 1).pointee = v
-                return
+                return false
             }
             // A site that has seen several shapes: its other ways.
             if let p = code.attrPoly[ip &- 1], let v = Runtime.polyLoad(p, (sp - 1).pointee) {
                 (sp - 1).pointee = v
-                return
+                return false
             }
             if case .object(let u) = (sp - 1).pointee, let m = entry.pointee.module, m == u.toOpaque() {
                 let v = Runtime.moduleSlot(m, entry.pointee.slot)
-                if !v.isNull { (sp - 1).pointee = v; return }
+                if !v.isNull { (sp - 1).pointee = v; return false }
+            }
+            // A property with a plain getter, for an instance of the shape seen last.
+            if let s = entry.pointee.next, entry.pointee.epoch == hot.pointee.typeEpoch, case .object(let u) = (sp - 1).pointee,
+               u._withUnsafeGuaranteedRef({ $0.kind == .instance && unsafeDowncast($0, to: InstanceObj.self).attributes.shapeAddress == s }),
+               try pushGetter(entry.pointee.method, fiber, fp, ip, sp) {
+                return true
             }
             let obj = (sp - 1).pointee
             Runtime.saveState(fp, ip, sp, fiber)
+            if let getter = learnProperty(obj, code.nameValues[arg], entry), try pushGetter(getter, fiber, fp, ip, sp) {
+                return true
+            }
             (sp - 1).pointee = try getAttribute(obj, code.nameValues[arg])
             learnLoad(obj, code.nameValues[arg], (sp - 1).pointee, entry, poly: code.attrPoly + (ip &- 1))
+            return false
         }
+    }
+
+    /// A property's getter for `loadAttr` of `name` on `obj`, learned into `entry`, when the getter
+    /// can run as a frame of the loop: an instance (not `super()`) of a class without
+    /// `__getattribute__` or `__getattr__` (which would see an AttributeError the getter raises),
+    /// whose attribute is a `property` whose getter is a plain script function of one argument.
+    private func learnProperty(_ obj: Value, _ name: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) -> Value? {
+        guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
+              attributeHooks(inst.type) & TypeObject.hookGetattribute == 0, let n = name.asStr?.value,
+              let p = inst.type.lookup(n)?.asObject(.instance, InstanceObj.self), p.hasType(types.property),
+              let getter = p.attributes["fget"], let f = getter.asFunction, f.code.fastArgCount == 1,
+              inst.type.lookup("__getattr__") == nil else { return nil }
+        entry.pointee.fill(propertyOf: inst.attributes.shape, getter: getter, epoch: hot.pointee.typeEpoch)
+        return getter
+    }
+
+    /// Pushes a frame for property getter `getter` (a plain script function of one argument) with
+    /// the receiver at `sp - 1`, whose slot gets the result when the frame returns; false (nothing
+    /// done) at the recursion limit, where the general path raises.
+    @inline(never)
+    private func pushGetter(_ getter: Value, _ fiber: Fiber, _ fp: UnsafeMutablePointer<Frame>, _ ip: Int,
+                            _ sp: UnsafeMutablePointer<Value>) throws -> Bool {
+        guard case .object(let g) = getter, hot.pointee.depth < hot.pointee.recursionLimit else { return false }
+        let cu = Unmanaged<FunctionObj>.fromOpaque(g.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
+        let (nlocals, fsize) = cu._withUnsafeGuaranteedRef { ($0.localCount, $0.frameSize) }
+        let returnSlot = (sp - 1) - fiber.stack
+        let base = returnSlot &+ 1
+        let receiver = (sp - 1).pointee
+        // (The caller's state first: growing the fiber moves its frames.)
+        Runtime.saveState(fp, ip, sp, fiber)
+        fp.pointee.sp = returnSlot
+        fiber.reserve(base &+ fsize &+ 1, frames: 1)
+        let slots = fiber.stack + base
+        slots[0] = receiver
+        var i = 1
+        while i < nlocals { slots[i] = .null; i &+= 1 }
+        hot.pointee.depth &+= 1
+        _ = fiber.push(Frame(code: cu, function: getter, ip: 0, base: base, sp: base &+ nlocals,
+                             returnSlot: returnSlot, namespace: .null, exit: .toCaller))
+        return true
     }
 
     /// `storeAttr`: `obj.name = value` for the two values at `sp` (value, then object; already popped).

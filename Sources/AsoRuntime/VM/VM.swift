@@ -191,7 +191,11 @@ extension Runtime {
                         }
 
                     case .loadAttr:
-                        try cachedLoadAttr(arg, Unmanaged.passUnretained(code), fiber, fp, ip, sp)
+                        if try cachedLoadAttr(arg, Unmanaged.passUnretained(code), fiber, fp, ip, sp) {
+                            // A property's getter: the loop goes on in its frame.
+                            (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
+                            if collectionRequested.pointee { try safepoint(fp, ip, sp, fiber) }
+                        }
                     case .storeAttr:
                         sp -= 2
                         try cachedStoreAttr(arg, Unmanaged.passUnretained(code), fiber, fp, ip, sp)
