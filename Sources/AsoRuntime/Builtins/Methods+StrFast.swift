@@ -7,6 +7,12 @@
 // arguments, start/end bounds, tuples, non-ASCII case mapping, errors) to the general method
 // installed before it, which owns the exact semantics and messages.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension Runtime {
     /// `dict.get(key[, default])` without reference counting on the dict; other shapes of call go to
     /// the general method.
@@ -72,23 +78,33 @@ extension Runtime {
         speedUp("replace") { rt, a, me in
             guard a.count == 3, let old = a[1].asStr, let new = a[2].asStr,
                   !old.value.isEmpty else { return nil }
-            let found = forEachUTF8Piece(me.value, old.value) { _ in }
-            if found == 0 { return a[0] }
-            let oldCount = old.value.utf8.count, newCount = new.value.utf8.count
-            let size = me.value.utf8.count + found * max(0, newCount - oldCount)
-            try rt.checkAllocation(size, elementSize: 1)
-            var out: [UInt8] = []
-            out.reserveCapacity(size)
-            withUTF8(new.value) { replacement in
-                var first = true
-                forEachUTF8Piece(me.value, old.value) { piece in
-                    if !first { out.append(contentsOf: replacement) }
-                    first = false
-                    out.append(contentsOf: piece)
+            return try withUTF8(me.value) { h throws -> Value in
+                try withUTF8(old.value) { p throws -> Value in
+                    let found = forEachOccurrence(h, p) { _ in }
+                    if found == 0 { return me.hasType(rt.types.str) ? a[0] : rt.newStr(me.value) }
+                    return try withUTF8(new.value) { r throws -> Value in
+                        let size = h.count &+ found &* (r.count &- p.count)
+                        try rt.checkAllocation(size, elementSize: 1)
+                        // (Written once into the new string's storage, piece by piece.)
+                        let text = String(unsafeUninitializedCapacity: size) { out -> Int in
+                            guard let o = out.baseAddress else { return 0 }
+                            var at = 0, start = 0
+                            func put(_ from: UnsafePointer<UInt8>?, _ n: Int) {
+                                if let f = from, n > 0 { (o + at).update(from: f, count: n) }
+                                at &+= n
+                            }
+                            forEachOccurrence(h, p) { i in
+                                put(h.baseAddress.map { $0 + start }, i &- start)
+                                put(r.baseAddress, r.count)
+                                start = i &+ p.count
+                            }
+                            put(h.baseAddress.map { $0 + start }, h.count &- start)
+                            return at
+                        }
+                        return me.isASCII && new.isASCII ? rt.newASCIIStr(text) : rt.newStr(text)
+                    }
                 }
             }
-            let ascii: Bool? = me.isASCII && new.isASCII ? true : nil
-            return out.withUnsafeBufferPointer { rt.newStr(utf8: $0, ascii: ascii) }
         }
 
         for (name, upper) in [("upper", true), ("lower", false)] {
@@ -331,27 +347,52 @@ private func forEachASCIIWord(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBu
     }
 }
 
+/// The first occurrence of the non-empty `p` in `h` at or after `from`, by bytes (`memchr` for
+/// its first byte, then `memcmp`), or -1.
+@inline(__always)
+func firstOccurrence(_ h: UnsafeBufferPointer<UInt8>, _ p: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+    let m = p.count
+    guard let hb = h.baseAddress, let pb = p.baseAddress, m > 0 else { return -1 }
+    let first = Int32(pb[0])
+    var i = from
+    let last = h.count &- m
+    while i <= last {
+        guard let hit = memchr(hb + i, first, last &- i &+ 1) else { return -1 }
+        let j = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - hb
+        if m == 1 || memcmp(hb + j + 1, pb + 1, m &- 1) == 0 { return j }
+        i = j &+ 1
+    }
+    return -1
+}
+
+/// Calls `body` with the offset of each occurrence of the non-empty `p` in `h` (left to right,
+/// not overlapping); returns how many there were.
+@discardableResult
+@inline(__always)
+func forEachOccurrence(_ h: UnsafeBufferPointer<UInt8>, _ p: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) -> Int {
+    var i = 0, found = 0
+    while true {
+        let j = firstOccurrence(h, p, from: i)
+        if j < 0 { return found }
+        body(j)
+        found &+= 1
+        i = j &+ p.count
+    }
+}
+
 /// Calls `body` with each piece of `s` between occurrences of the non-empty separator `sep`
 /// (found left to right, by UTF-8 bytes), and returns how many occurrences there were.
 @discardableResult
 private func forEachUTF8Piece(_ s: String, _ sep: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Int {
     withUTF8(s) { h in
         withUTF8(sep) { p in
-            let n = h.count, m = p.count
-            guard m > 0 else { body(h); return 0 }
-            let first = p[0]
-            var start = 0, i = 0, found = 0
-            while i &+ m <= n {
-                if h[i] == first && UnsafeBufferPointer(rebasing: h[i..<(i &+ m)]).elementsEqual(p) {
-                    body(UnsafeBufferPointer(rebasing: h[start..<i]))
-                    found &+= 1
-                    i &+= m
-                    start = i
-                } else {
-                    i &+= 1
-                }
+            guard !p.isEmpty else { body(h); return 0 }
+            var start = 0
+            let found = forEachOccurrence(h, p) { i in
+                body(UnsafeBufferPointer(rebasing: h[start..<i]))
+                start = i &+ p.count
             }
-            body(UnsafeBufferPointer(rebasing: h[start..<n]))
+            body(UnsafeBufferPointer(rebasing: h[start..<h.count]))
             return found
         }
     }
@@ -371,11 +412,8 @@ func utf8Find(_ s: String, _ p: String) -> Int? {
     withUTF8(s) { h in
         withUTF8(p) { q in
             if q.isEmpty { return 0 }
-            if q.count > h.count { return nil }
-            for i in 0...(h.count - q.count) where h[i] == q[0] && UnsafeBufferPointer(rebasing: h[i..<(i + q.count)]).elementsEqual(q) {
-                return i
-            }
-            return nil
+            let i = firstOccurrence(h, q, from: 0)
+            return i < 0 ? nil : i
         }
     }
 }
