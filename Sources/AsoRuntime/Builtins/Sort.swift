@@ -29,9 +29,12 @@ extension Runtime {
             }
             if reverse { items.reverse() }
             defer { if reverse { items.reverse() } }
-            var sorter = TimSort(items, less: sortComparison(items))
-            defer { items = sorter.a }
-            try sorter.sort()
+            switch orderKind(items) {
+            case .int: try timSort(&items, IntOrder())
+            case .float: try timSort(&items, FloatOrder())
+            case .str: try timSort(&items, StrOrder())
+            case .rich: try timSort(&items, RichOrder(runtime: Unmanaged.passUnretained(self)))
+            }
             return
         }
         tempRoots.append(contentsOf: items)
@@ -43,70 +46,46 @@ extension Runtime {
             tempRoots.append(k)
         }
         if reverse { pairs.reverse() }
-        let less: ((Value, Value), (Value, Value)) throws -> Bool
-        switch keyKind(pairs.lazy.map { $0.0 }) {
-        case .int:
-            less = { a, b in
-                if case .int(let x) = a.0, case .int(let y) = b.0 { return x < y }
-                return false
-            }
-        case .float:
-            less = { a, b in
-                if case .float(let x) = a.0, case .float(let y) = b.0 { return x < y }
-                return false
-            }
-        default:
-            let keyLess = sortComparison(pairs.map { $0.0 })
-            less = { try keyLess($0.0, $1.0) }
-        }
-        var sorter = TimSort(pairs, less: less)
         defer {
-            items = sorter.a.map { $0.1 }
+            items = pairs.map { $0.1 }
             if reverse { items.reverse() }
         }
+        switch orderKind(pairs.lazy.map { $0.0 }) {
+        case .int: try timSort(&pairs, KeyOrder(IntOrder()))
+        case .float: try timSort(&pairs, KeyOrder(FloatOrder()))
+        case .str: try timSort(&pairs, KeyOrder(StrOrder()))
+        case .rich: try timSort(&pairs, KeyOrder(RichOrder(runtime: Unmanaged.passUnretained(self))))
+        }
+    }
+
+    /// `items` sorted in place by `order` (partly sorted when a comparison raises).
+    private func timSort<O: SortOrder>(_ items: inout [O.Item], _ order: O) throws {
+        // (The items are moved in and out, not copied: the sorter owns their array alone.)
+        var sorter = TimSort([], order: order)
+        swap(&sorter.a, &items)
+        defer { swap(&sorter.a, &items) }
         try sorter.sort()
     }
 
-    /// The `<` the sort uses for `keys`: a direct one when every key is an int, every key a
-    /// float, or every key a str (CPython's pre-sort type check does the same), else the full
-    /// rich comparison.
-    private func sortComparison(_ keys: [Value]) -> (Value, Value) throws -> Bool {
-        if keys.allSatisfy({ if case .int = $0 { return true } else { return false } }) {
-            return { a, b in
-                if case .int(let x) = a, case .int(let y) = b { return x < y }
-                return false
-            }
-        }
-        if keys.allSatisfy({ if case .float = $0 { return true } else { return false } }) {
-            return { a, b in
-                if case .float(let x) = a, case .float(let y) = b { return x < y }
-                return false
-            }
-        }
-        // Strings of the builtin type (a subclass may define `__lt__`).
-        if keys.allSatisfy({ v in v.withStr({ $0.flags & Obj.subclassFlag == 0 }) == true }) {
-            return { a, b in (plainStrOrder(a, b) ?? 0) < 0 }
-        }
-        // (The runtime outlives the sort; held unmanaged, so a comparison does no reference counting.)
-        let me = Unmanaged.passUnretained(self)
-        return { a, b in try me._withUnsafeGuaranteedRef { try $0.lessThan(a, b) } }
-    }
+    private enum OrderKind { case int, float, str, rich }
 
-    private enum KeyKind { case int, float, other }
-
-    /// Whether every key is an int, or every key a float.
-    private func keyKind<S: Sequence>(_ keys: S) -> KeyKind where S.Element == Value {
-        var kind: KeyKind? = nil
+    /// Which `<` the sort uses for `keys`: a direct one when every key is an int, every key a
+    /// float, or every key a str of the builtin type (CPython's pre-sort type check does the
+    /// same; a subclass may define `__lt__`), else the full rich comparison.
+    private func orderKind<S: Sequence>(_ keys: S) -> OrderKind where S.Element == Value {
+        var kind: OrderKind? = nil
         for k in keys {
-            let this: KeyKind
+            let this: OrderKind
             switch k {
             case .int: this = .int
             case .float: this = .float
-            default: return .other
+            default:
+                guard k.withStr({ $0.flags & Obj.subclassFlag == 0 }) == true else { return .rich }
+                this = .str
             }
-            if kind == nil { kind = this } else if kind != this { return .other }
+            if kind == nil { kind = this } else if kind != this { return .rich }
         }
-        return kind ?? .other
+        return kind ?? .rich
     }
 
     /// The plain ints of `items`, or nil when any item is something else.
@@ -121,25 +100,78 @@ extension Runtime {
     }
 }
 
+/// A sort's `<` (which may throw). Each kind of order is its own type, so the sort is compiled
+/// once per order with the comparison inlined (no closure call per comparison).
+protocol SortOrder {
+    associatedtype Item
+    func less(_ a: Item, _ b: Item) throws -> Bool
+}
+
+/// Plain ints.
+struct IntOrder: SortOrder {
+    @inline(__always) func less(_ a: Value, _ b: Value) -> Bool {
+        if case .int(let x) = a, case .int(let y) = b { return x < y }
+        return false
+    }
+}
+
+/// Plain floats.
+struct FloatOrder: SortOrder {
+    @inline(__always) func less(_ a: Value, _ b: Value) -> Bool {
+        if case .float(let x) = a, case .float(let y) = b { return x < y }
+        return false
+    }
+}
+
+/// Strings of the builtin type, by code points.
+struct StrOrder: SortOrder {
+    @inline(__always) func less(_ a: Value, _ b: Value) -> Bool { (plainStrOrder(a, b) ?? 0) < 0 }
+}
+
+/// Python's `<` (which may run `__lt__`). The runtime outlives the sort; held unmanaged, so a
+/// comparison does no reference counting.
+struct RichOrder: SortOrder {
+    let runtime: Unmanaged<Runtime>
+    func less(_ a: Value, _ b: Value) throws -> Bool { try runtime._withUnsafeGuaranteedRef { try $0.lessThan(a, b) } }
+}
+
+/// (key, item) pairs by their keys.
+struct KeyOrder<Base: SortOrder>: SortOrder where Base.Item == Value {
+    let base: Base
+    init(_ base: Base) { self.base = base }
+    @inline(__always) func less(_ a: (Value, Value), _ b: (Value, Value)) throws -> Bool { try base.less(a.0, b.0) }
+}
+
 /// CPython's timsort (Objects/listsort.txt) over an array, with a `<` that may throw.
-struct TimSort<T> {
+struct TimSort<Order: SortOrder> {
+    typealias T = Order.Item
     var a: [T]
-    let less: (T, T) throws -> Bool
+    let order: Order
     private var tmp: [T] = []
     private var minGallop = TimSort.minGallopStart
     /// Pending runs: start, length, and powersort power.
     private var runs: [(base: Int, len: Int, power: Int)] = []
     private static var minGallopStart: Int { 7 }
 
-    init(_ a: [T], less: @escaping (T, T) throws -> Bool) {
+    init(_ a: [T], order: Order) {
         self.a = a
-        self.less = less
+        self.order = order
     }
+
+    @inline(__always) private func less(_ x: T, _ y: T) throws -> Bool { try order.less(x, y) }
 
     mutating func sort() throws {
         let n = a.count
         if n < 2 { return }
         let minrun = Self.minrun(n)
+        if n < 64 {
+            // One run, extended to the whole array by binary insertion: nothing to merge (as
+            // CPython, whose minrun is then the length itself).
+            let (len, descending) = try countRun(0, n)
+            if descending { a[0..<len].reverse() }
+            if len < n { try binarySort(0, n, len) }
+            return
+        }
         var lo = 0, remaining = n
         while remaining > 0 {
             var (len, descending) = try countRun(lo, lo + remaining)

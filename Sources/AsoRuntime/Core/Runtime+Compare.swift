@@ -767,16 +767,23 @@ func plainStrOrder(_ a: Value, _ b: Value) -> Int? {
 /// -1, 0 or 1 as `p` orders before, equal to or after `q` by code points; UTF-8 bytes order as
 /// their code points do, so this compares bytes.
 func strOrder(_ p: String, _ q: String) -> Int {
-    withUTF8(p) { a in
-        withUTF8(q) { b in
-            let n = min(a.count, b.count)
-            if n > 0, let x = a.baseAddress, let y = b.baseAddress {
-                let c = memcmp(x, y, n)
-                if c != 0 { return c < 0 ? -1 : 1 }
-            }
-            return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
-        }
+    // (The bytes in place, without `withUTF8`'s error plumbing: a comparison cannot fail.)
+    if let r = p.utf8.withContiguousStorageIfAvailable({ a in q.utf8.withContiguousStorageIfAvailable { b in byteOrder(a, b) } }),
+       let r {
+        return r
     }
+    return withUTF8(p) { a in withUTF8(q) { b in byteOrder(a, b) } }
+}
+
+/// -1, 0 or 1 as the bytes `a` order before, equal to or after `b`.
+@inline(__always)
+private func byteOrder(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+    let n = min(a.count, b.count)
+    if n > 0, let x = a.baseAddress, let y = b.baseAddress {
+        let c = memcmp(x, y, n)
+        if c != 0 { return c < 0 ? -1 : 1 }
+    }
+    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
 }
 
 /// The index of each comparison's reflection, by `ComparisonOperator.rawValue` (`a < b` is
