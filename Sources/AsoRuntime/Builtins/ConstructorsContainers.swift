@@ -8,6 +8,15 @@
 extension Runtime {
     func installContainerConstructors() {
         types.str.construct = { rt, args in
+            // `str(x)`: no binding of the three parameters.
+            if args.keywords.isEmpty, args.count == 2 {
+                switch args[1] {
+                case .int(let n): return rt.newASCIIStr(decimalString(n))
+                case let v:
+                    if let s = v.asStr, !s.isNativeSubclass { return v }
+                    return rt.newStr(try rt.str(v))
+                }
+            }
             let p = try rt.bindParameters(Array(args.positional.dropFirst()), args.keywords, "str",
                                           ["object", "encoding", "errors"], required: 0)
             if p[0].isNull { return rt.newStr("") }

@@ -10,6 +10,16 @@ import BigInt
 extension Runtime {
     func installIteratorConstructors() {
         types.enumerate.construct = { rt, args in
+            // `enumerate(xs)` and `enumerate(xs, n)` with a machine int: no binding, no big int.
+            if args.keywords.isEmpty, args.count == 2 || args.count == 3 {
+                var start = 0
+                if args.count == 3 {
+                    if case .int(let n) = args[2] { start = n } else { start = Int.min }
+                }
+                if start != Int.min {
+                    return rt.newIterator(.enumerate(try rt.iterate(args[1]), start: start), type: rt.types.enumerate)
+                }
+            }
             let p = try rt.bindParameters(Array(args.positional.dropFirst()), args.keywords, "enumerate",
                                           ["iterable", "start"], required: 0)
             if p[0].isNull { throw rt.typeError("enumerate() missing required argument 'iterable'") }

@@ -8,7 +8,7 @@ extension Runtime {
     func formatValue(_ v: Value, conversion: Int, spec: Value) throws -> Value {
         if conversion == 0, spec.isNull {
             switch v {
-            case .int(let i): return newStr(String(i))
+            case .int(let i): return newASCIIStr(decimalString(i))
             case .object(let u) where u.takeUnretainedValue().kind == .str: return v
             default: break
             }

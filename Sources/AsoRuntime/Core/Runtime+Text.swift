@@ -1,11 +1,31 @@
 // `repr()` and `str()` of every builtin value, as CPython prints them.
 
+/// The decimal digits of `n` (what `str(n)` gives), written backwards into a buffer on the
+/// stack: a number of up to 15 characters is a Swift small string, with no allocation.
+func decimalString(_ n: Int) -> String {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf -> String in
+        guard let base = buf.baseAddress else { return String(n) }
+        var m = n.magnitude
+        var i = 20
+        repeat {
+            i &-= 1
+            base[i] = UInt8(truncatingIfNeeded: 48 &+ m % 10)
+            m /= 10
+        } while m > 0
+        if n < 0 {
+            i &-= 1
+            base[i] = 45
+        }
+        return String(decoding: UnsafeBufferPointer(start: base + i, count: 20 &- i), as: UTF8.self)
+    }
+}
+
 extension Runtime {
     func repr(_ v: Value) throws -> String {
         switch v {
         case .none: return "None"
         case .bool(let b): return b ? "True" : "False"
-        case .int(let i): return String(i)
+        case .int(let i): return decimalString(i)
         case .float(let d): return floatRepr(d)
         case .null: return "<NULL>"
         case .object(let u): return try objectRepr(u.takeUnretainedValue())

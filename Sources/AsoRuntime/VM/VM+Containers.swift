@@ -164,7 +164,7 @@ extension Runtime {
         var ascii = true   // numbers are; a string piece says so itself
         for i in 0..<count {
             switch items[i] {
-            case .int(let n): text.append(String(n))
+            case .int(let n): text.append(decimalString(n))
             case .float(let d): text.append(floatRepr(d))
             case let v:
                 v.withStr {
