@@ -13,6 +13,7 @@ extension Runtime {
             if args.count == 0 {
                 throw rt.typeError("sum() takes at least 1 positional argument (0 given)")
             }
+            if args.keywords.isEmpty && args.count <= 2 { return try rt.sum(args[0], start: args.count == 2 ? args[1] : .int(0)) }
             let p = try rt.bindParameters(Array(args.positional), args.keywords, "sum", ["iterable", "start"],
                                           required: 1, positionalOnly: 1)
             return try rt.sum(p[0], start: p[1].isNull ? .int(0) : p[1])
@@ -61,6 +62,28 @@ extension Runtime {
     func sum(_ iterable: Value, start: Value) throws -> Value {
         if start.asStr != nil { throw typeError("sum() can't sum strings [use ''.join(seq) instead]") }
         if start.asBytes != nil { throw typeError("sum() can't sum bytes [use b''.join(seq) instead]") }
+        // A list or tuple of machine ints (or of floats), added where the items are, with no
+        // iterator; anything else (or an overflow) starts again below, the general way.
+        if let items = try sequenceItems(iterable, lengthHint: false) {
+            var total = start
+            var plain = true
+            for v in items {
+                if case .int(let x) = total, case .int(let y) = v {
+                    let (r, o) = x.addingReportingOverflow(y)
+                    if !o { total = .int(r); continue }
+                } else if case .float(let x) = total, case .float(let y) = v {
+                    total = .float(x + y)
+                    continue
+                } else if case .int(let x) = total, case .float(let y) = v {
+                    // (As CPython: the int so far, rounded to a float, then floats.)
+                    total = .float(Double(x) + y)
+                    continue
+                }
+                plain = false
+                break
+            }
+            if plain { return total }
+        }
         let it = try iterate(iterable)
         tempRoots.append(it)
         tempRoots.append(start)
