@@ -146,6 +146,8 @@ struct KeyOrder<Base: SortOrder>: SortOrder where Base.Item == Value {
 struct TimSort<Order: SortOrder> {
     typealias T = Order.Item
     var a: [T]
+    /// (Called as `order.less`, never through a method of the sorter: from a mutating method that
+    /// would copy the sorter, retaining its arrays, at every comparison.)
     let order: Order
     private var tmp: [T] = []
     private var minGallop = TimSort.minGallopStart
@@ -157,8 +159,6 @@ struct TimSort<Order: SortOrder> {
         self.a = a
         self.order = order
     }
-
-    @inline(__always) private func less(_ x: T, _ y: T) throws -> Bool { try order.less(x, y) }
 
     mutating func sort() throws {
         let n = a.count
@@ -205,17 +205,17 @@ struct TimSort<Order: SortOrder> {
         var i = lo + 1
         if i == hi { return (1, false) }
         var n = 2
-        if try less(a[i], a[i - 1]) {
+        if try order.less(a[i], a[i - 1]) {
             i += 1
             while i < hi {
-                if try !less(a[i], a[i - 1]) { break }
+                if try !order.less(a[i], a[i - 1]) { break }
                 i += 1; n += 1
             }
             return (n, true)
         }
         i += 1
         while i < hi {
-            if try less(a[i], a[i - 1]) { break }
+            if try order.less(a[i], a[i - 1]) { break }
             i += 1; n += 1
         }
         return (n, false)
@@ -229,7 +229,7 @@ struct TimSort<Order: SortOrder> {
             let pivot = a[r]
             repeat {
                 let p = l + ((r - l) >> 1)
-                if try less(pivot, a[p]) { r = p } else { l = p + 1 }
+                if try order.less(pivot, a[p]) { r = p } else { l = p + 1 }
             } while l < r
             var p = start
             while p > l { a[p] = a[p - 1]; p -= 1 }
@@ -279,10 +279,10 @@ struct TimSort<Order: SortOrder> {
     /// Where `key` goes in the sorted `arr[base..<base+n]`, left of equal items, searching from `hint`.
     private func gallopLeft(_ key: T, _ arr: [T], _ base: Int, _ n: Int, _ hint: Int) throws -> Int {
         var lastofs = 0, ofs = 1
-        if try less(arr[base + hint], key) {
+        if try order.less(arr[base + hint], key) {
             let maxofs = n - hint
             while ofs < maxofs {
-                if try less(arr[base + hint + ofs], key) { lastofs = ofs; ofs = (ofs << 1) + 1 } else { break }
+                if try order.less(arr[base + hint + ofs], key) { lastofs = ofs; ofs = (ofs << 1) + 1 } else { break }
             }
             if ofs > maxofs { ofs = maxofs }
             lastofs += hint
@@ -290,7 +290,7 @@ struct TimSort<Order: SortOrder> {
         } else {
             let maxofs = hint + 1
             while ofs < maxofs {
-                if try less(arr[base + hint - ofs], key) { break }
+                if try order.less(arr[base + hint - ofs], key) { break }
                 lastofs = ofs
                 ofs = (ofs << 1) + 1
             }
@@ -302,7 +302,7 @@ struct TimSort<Order: SortOrder> {
         lastofs += 1
         while lastofs < ofs {
             let m = lastofs + ((ofs - lastofs) >> 1)
-            if try less(arr[base + m], key) { lastofs = m + 1 } else { ofs = m }
+            if try order.less(arr[base + m], key) { lastofs = m + 1 } else { ofs = m }
         }
         return ofs
     }
@@ -310,10 +310,10 @@ struct TimSort<Order: SortOrder> {
     /// Like `gallopLeft`, but right of equal items.
     private func gallopRight(_ key: T, _ arr: [T], _ base: Int, _ n: Int, _ hint: Int) throws -> Int {
         var lastofs = 0, ofs = 1
-        if try less(key, arr[base + hint]) {
+        if try order.less(key, arr[base + hint]) {
             let maxofs = hint + 1
             while ofs < maxofs {
-                if try less(key, arr[base + hint - ofs]) { lastofs = ofs; ofs = (ofs << 1) + 1 } else { break }
+                if try order.less(key, arr[base + hint - ofs]) { lastofs = ofs; ofs = (ofs << 1) + 1 } else { break }
             }
             if ofs > maxofs { ofs = maxofs }
             let k = lastofs
@@ -322,7 +322,7 @@ struct TimSort<Order: SortOrder> {
         } else {
             let maxofs = n - hint
             while ofs < maxofs {
-                if try less(key, arr[base + hint + ofs]) { break }
+                if try order.less(key, arr[base + hint + ofs]) { break }
                 lastofs = ofs
                 ofs = (ofs << 1) + 1
             }
@@ -333,7 +333,7 @@ struct TimSort<Order: SortOrder> {
         lastofs += 1
         while lastofs < ofs {
             let m = lastofs + ((ofs - lastofs) >> 1)
-            if try less(key, arr[base + m]) { ofs = m } else { lastofs = m + 1 }
+            if try order.less(key, arr[base + m]) { ofs = m } else { lastofs = m + 1 }
         }
         return ofs
     }
@@ -353,7 +353,7 @@ struct TimSort<Order: SortOrder> {
                 while true {
                     var acount = 0, bcount = 0
                     while true {
-                        if try less(a[ib], tmp[ia]) {
+                        if try order.less(a[ib], tmp[ia]) {
                             a[dest] = a[ib]; dest += 1; ib += 1
                             bcount += 1; acount = 0; nb -= 1
                             if nb == 0 { break main }
@@ -421,7 +421,7 @@ struct TimSort<Order: SortOrder> {
                 while true {
                     var acount = 0, bcount = 0
                     while true {
-                        if try less(tmp[ib], a[ia]) {
+                        if try order.less(tmp[ib], a[ia]) {
                             a[dest] = a[ia]; dest -= 1; ia -= 1
                             acount += 1; bcount = 0; na -= 1
                             if na == 0 { break main }
