@@ -5,9 +5,9 @@
 // else is a fresh object; nothing is freed but by the collector.
 
 extension Runtime {
-    @inline(__always) func newStr(_ s: String) -> Value { Value(heap.register(StrObj.make(s, type: types.str))) }
+    @inline(__always) func newStr(_ s: __owned String) -> Value { Value(heap.register(StrObj.make(s, type: types.str))) }
     /// A new string whose text the caller knows to be all ASCII (it is not measured again).
-    @inline(__always) func newASCIIStr(_ s: String) -> Value {
+    @inline(__always) func newASCIIStr(_ s: __owned String) -> Value {
         Value(heap.register(StrObj.make(ascii: s, count: s.utf8.count, type: types.str)))
     }
     /// A new string from UTF-8 bytes; `ascii: true` when the caller knows them all ASCII (then they

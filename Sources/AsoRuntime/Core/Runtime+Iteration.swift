@@ -298,6 +298,17 @@ extension Runtime {
     /// The items of a list or tuple that iterates as itself (not a subclass with an `__iter__` of
     /// its own), borrowed until the list changes; nil for anything else.
     func sequenceItems(_ v: Value, lengthHint: Bool) throws -> UnsafeBufferPointer<Value>? {
+        // An exact list or tuple, borrowed (no reference counting).
+        if case .object(let u) = v, let items = u._withUnsafeGuaranteedRef({ o -> UnsafeBufferPointer<Value>? in
+            guard o.flags & Obj.subclassFlag == 0 else { return nil }
+            switch o.kind {
+            case .list: return unsafeDowncast(o, to: ListObj.self).items.buffer
+            case .tuple: return unsafeDowncast(o, to: TupleObj.self).items
+            default: return nil
+            }
+        }) {
+            return items
+        }
         if let l = v.asList, !l.isNativeSubclass || userMethod(v, "__iter__") == nil {
             if lengthHint && l.isNativeSubclass { try askLengthHint(v) }
             return l.items.buffer

@@ -32,7 +32,7 @@ class StrObj: Obj {
     }
 
     /// A string object for `value`: measured, and a `WideStrObj` when it is not all ASCII.
-    static func make(_ value: String, type: TypeObject) -> StrObj {
+    static func make(_ value: __owned String, type: TypeObject) -> StrObj {
         let measured = value.utf8.withContiguousStorageIfAvailable(StrObj.measure)
             ?? StrObj.measure(UnsafeBufferPointer(start: nil, count: 0), slow: value)
         if measured.ascii { return StrObj(value, count: measured.count, ascii: true, type: type) }
@@ -40,13 +40,13 @@ class StrObj: Obj {
     }
 
     /// A string whose text the caller knows to be ASCII, `count` bytes long.
-    static func make(ascii value: String, count: Int, type: TypeObject) -> StrObj {
+    static func make(ascii value: __owned String, count: Int, type: TypeObject) -> StrObj {
         StrObj(value, count: count, ascii: true, type: type)
     }
 
     /// A string whose length in code points and ASCII-ness the caller knows (`x + y` from its
     /// operands'): not measured again.
-    static func make(_ value: String, count: Int, ascii: Bool, type: TypeObject) -> StrObj {
+    static func make(_ value: __owned String, count: Int, ascii: Bool, type: TypeObject) -> StrObj {
         ascii ? StrObj(value, count: count, ascii: true, type: type) : WideStrObj(value, count: count, ascii: false, type: type)
     }
 
