@@ -6,24 +6,21 @@
 // the codecs in ConstructorsCodecs.swift.
 
 extension Runtime {
+    /// `str(v)`: a plain str as it is, an int's digits, else `str()`'s text.
+    func strObject(_ v: Value) throws -> Value {
+        if case .int(let n) = v { return newASCIIStr(decimalString(n)) }
+        if let s = v.asStr, !s.isNativeSubclass { return v }
+        return newStr(try str(v))
+    }
+
     func installContainerConstructors() {
         types.str.construct = { rt, args in
             // `str(x)`: no binding of the three parameters.
-            if args.keywords.isEmpty, args.count == 2 {
-                switch args[1] {
-                case .int(let n): return rt.newASCIIStr(decimalString(n))
-                case let v:
-                    if let s = v.asStr, !s.isNativeSubclass { return v }
-                    return rt.newStr(try rt.str(v))
-                }
-            }
+            if args.keywords.isEmpty, args.count == 2 { return try rt.strObject(args[1]) }
             let p = try rt.bindParameters(Array(args.positional.dropFirst()), args.keywords, "str",
                                           ["object", "encoding", "errors"], required: 0)
             if p[0].isNull { return rt.newStr("") }
-            if p[1].isNull && p[2].isNull {
-                if let s = p[0].asStr, !s.isNativeSubclass { return Value(s) }
-                return rt.newStr(try rt.str(p[0]))
-            }
+            if p[1].isNull && p[2].isNull { return try rt.strObject(p[0]) }
             guard let b = p[0].asBytes else {
                 throw rt.typeError("decoding to str: need a bytes-like object, \(rt.typeName(p[0])) found")
             }

@@ -68,19 +68,8 @@ extension Runtime {
             var total = start
             var plain = true
             for v in items {
-                if case .int(let x) = total, case .int(let y) = v {
-                    let (r, o) = x.addingReportingOverflow(y)
-                    if !o { total = .int(r); continue }
-                } else if case .float(let x) = total, case .float(let y) = v {
-                    total = .float(x + y)
-                    continue
-                } else if case .int(let x) = total, case .float(let y) = v {
-                    // (As CPython: the int so far, rounded to a float, then floats.)
-                    total = .float(Double(x) + y)
-                    continue
-                }
-                plain = false
-                break
+                guard let t = Runtime.plainSum(total, v) else { plain = false; break }
+                total = t
             }
             if plain { return total }
         }
@@ -93,18 +82,29 @@ extension Runtime {
         // Machine ints without overflow and floats with plain addition are added where the
         // values come from (no script code: see forEachValue); the rest by `+`.
         try forEachValue(it, take: { v in
-            if case .int(let x) = total, case .int(let y) = v {
-                let (r, o) = x.addingReportingOverflow(y)
-                if !o { total = .int(r); return true }
-            }
-            if case .float(let x) = total, case .float(let y) = v { total = .float(x + y); return true }
-            return false
+            guard let t = Runtime.plainSum(total, v) else { return false }
+            total = t
+            return true
         }) { v in
             total = try binaryOp(.add, total, v)
             tempRoots[rootIndex] = total
             return true
         }
         return total
+    }
+
+    /// `total + v` for machine ints that do not overflow and for floats (an int total meeting a
+    /// float becomes a float first, as in CPython's `sum`); nil for anything else.
+    @inline(__always)
+    static func plainSum(_ total: Value, _ v: Value) -> Value? {
+        switch (total, v) {
+        case let (.int(x), .int(y)):
+            let (r, o) = x.addingReportingOverflow(y)
+            return o ? nil : .int(r)
+        case let (.float(x), .float(y)): return .float(x + y)
+        case let (.int(x), .float(y)): return .float(Double(x) + y)
+        default: return nil
+        }
     }
 
     /// `min(...)` (`<`) and `max(...)` (`>`): one iterable or several arguments,

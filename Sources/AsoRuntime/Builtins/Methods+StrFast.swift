@@ -276,15 +276,9 @@ private func findBytes(_ s: String, _ p: String, _ lo: Int, _ hi: Int, reverse: 
                     if h[i] == first && UnsafeBufferPointer(rebasing: h[i..<(i + n)]).elementsEqual(q) { return i }
                     i -= 1
                 }
-            } else {
-                var i = lo
-                let last = hi - n
-                while i <= last {
-                    if h[i] == first && UnsafeBufferPointer(rebasing: h[i..<(i + n)]).elementsEqual(q) { return i }
-                    i += 1
-                }
+                return -1
             }
-            return -1
+            return firstOccurrence(UnsafeBufferPointer(rebasing: h[..<hi]), q, from: lo)
         }
     }
 }

@@ -54,10 +54,11 @@ extension Runtime {
     /// can run as a frame of the loop: an instance (not `super()`) of a class without
     /// `__getattribute__` or `__getattr__` (which would see an AttributeError the getter raises),
     /// whose attribute is a `property` whose getter is a plain script function of one argument.
+    /// (A class without data descriptors has no property: it is passed by without a lookup.)
     private func learnProperty(_ obj: Value, _ name: Value, _ entry: UnsafeMutablePointer<AttrCacheEntry>) -> Value? {
         guard let inst = obj.asObject(.instance, InstanceObj.self), inst.type !== types.superType,
-              attributeHooks(inst.type) & TypeObject.hookGetattribute == 0, let n = name.asStr?.value,
-              let p = inst.type.lookup(n)?.asObject(.instance, InstanceObj.self), p.hasType(types.property),
+              attributeHooks(inst.type) & (TypeObject.hookGetattribute | TypeObject.hookDescriptor) == TypeObject.hookDescriptor,
+              let n = name.asStr?.value, let p = inst.type.lookup(n)?.asObject(.instance, InstanceObj.self), p.hasType(types.property),
               let getter = p.attributes["fget"], let f = getter.asFunction, f.code.fastArgCount == 1,
               inst.type.lookup("__getattr__") == nil else { return nil }
         entry.pointee.fill(propertyOf: inst.attributes.shape, getter: getter, epoch: hot.pointee.typeEpoch)
