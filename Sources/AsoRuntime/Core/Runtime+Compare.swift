@@ -418,16 +418,33 @@ extension Runtime {
     private func sequenceCompare(_ x: UnsafeBufferPointer<Value>, _ y: UnsafeBufferPointer<Value>, _ op: ComparisonOperator) throws -> Value {
         try enterRecursion(" in comparison")
         defer { depth -= 1 }
-        for i in 0..<min(x.count, y.count) where !x[i].isIdentical(to: y[i]) {
-            if try equals(x[i], y[i]) { continue }
-            return try compare(x[i], y[i], op)
+        for i in 0..<min(x.count, y.count) {
+            let a = x[i], b = y[i]
+            // Machine ints and builtin strings, the usual items of keys (a heap's `(cost, node)`,
+            // coordinates, records sorted by several fields), decide here: no call of `equals`
+            // and `compare`, whose answers for them these are.
+            if case .int(let p) = a, case .int(let q) = b {
+                if p == q { continue }
+                return .bool(Runtime.ordered(p, q, op))
+            }
+            if let r = plainStrOrder(a, b) {
+                if r == 0 { continue }
+                return .bool(Runtime.ordered(r, 0, op))
+            }
+            if a.isIdentical(to: b) { continue }
+            if try equals(a, b) { continue }
+            return try compare(a, b, op)
         }
-        let p = x.count, q = y.count
+        return .bool(Runtime.ordered(x.count, y.count, op))
+    }
+
+    /// `p op q` for one of the orderings (`<`, `<=`, `>`, `>=`).
+    @inline(__always) static func ordered(_ p: Int, _ q: Int, _ op: ComparisonOperator) -> Bool {
         switch op {
-        case .lt: return .bool(p < q)
-        case .le: return .bool(p <= q)
-        case .gt: return .bool(p > q)
-        default: return .bool(p >= q)
+        case .lt: return p < q
+        case .le: return p <= q
+        case .gt: return p > q
+        default: return p >= q
         }
     }
 
@@ -444,13 +461,7 @@ extension Runtime {
             }
             i &+= 1
         }
-        let p = x.items.count, q = y.items.count
-        switch op {
-        case .lt: return .bool(p < q)
-        case .le: return .bool(p <= q)
-        case .gt: return .bool(p > q)
-        default: return .bool(p >= q)
-        }
+        return .bool(Runtime.ordered(x.items.count, y.items.count, op))
     }
 
     private func setCompare(_ x: SetObj, _ y: SetObj, _ op: ComparisonOperator) throws -> Bool {

@@ -159,8 +159,10 @@ struct Tracer {
             o.gcBits |= bit
             // Strings, big ints and bytes refer only to their builtin type, which is a root:
             // nothing to trace, so they never enter the work list (unless they belong to a script
-            // subclass, whose class and attributes are traced).
-            return !o.kind.isLeaf || o.flags & 0x80 != 0
+            // subclass, whose class and attributes are traced); nor does a builtin tuple that an
+            // earlier trace found holds no object.
+            if o.flags & Obj.subclassFlag != 0 { return true }
+            return !(o.kind.isLeaf || o.kind == .tuple && o.flags & TupleObj.atomicFlag != 0)
         }
         if fresh { pending.append(u) }
     }

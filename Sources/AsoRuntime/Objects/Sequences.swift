@@ -1,5 +1,11 @@
 // Lists, tuples, big ints and bytes: objects that are little more than their Swift storage.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A list: its elements in a growable block of raw memory the list owns (`ValueVector`).
 class ListObj: Obj {
     /// The elements, in order. Every change goes through `_modify`, which runs the write barrier
@@ -86,7 +92,7 @@ class TupleObj: Obj {
         self.count = count
         base = TupleObj.allocate(count)
         if let b = base {
-            do { try fill(b) } catch { b.deallocate(); throw error }
+            do { try fill(b) } catch { free(b); throw error }
         }
         super.init(kind: .tuple, type: type)
     }
@@ -99,13 +105,15 @@ class TupleObj: Obj {
         base = p
         super.init(kind: .tuple, type: type)
     }
-    deinit { base?.deallocate() }
+    deinit { free(base) }
 
-    /// A block for `n` values (nil for none). Memory the system cannot give stops the process, as
-    /// the standard library's allocation does.
+    /// A block for `n` values (nil for none), from `malloc` as a list's (`reallocateBlock`):
+    /// `UnsafeMutablePointer.allocate` takes the runtime's aligned path (`posix_memalign`), about
+    /// twice the instructions. Memory the system cannot give stops the process, as the standard
+    /// library's allocation does.
     @inline(__always) private static func allocate(_ n: Int) -> UnsafeMutablePointer<Value>? {
         if n <= 0 { return nil }
-        return UnsafeMutablePointer<Value>.allocate(capacity: n)
+        return reallocateBlock(nil, n &* MemoryLayout<Value>.stride, keeping: 0).assumingMemoryBound(to: Value.self)
     }
 
     /// A new block holding `items` (nil for none).
@@ -118,9 +126,16 @@ class TupleObj: Obj {
     /// The elements, borrowed from the tuple (see the type's note).
     @inline(__always) final var items: UnsafeBufferPointer<Value> { UnsafeBufferPointer(start: base, count: count) }
 
+    /// Set by `trace` on a tuple that refers to no object (a tuple of numbers): as its items never
+    /// change, later traversals mark it without tracing it (`Tracer.mark`), as CPython's collector
+    /// stops tracking such tuples.
+    static let atomicFlag: UInt8 = 1
+
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        for v in items { t.mark(v) }
+        var refers = false
+        for v in items { if case .object(let u) = v { refers = true; t.mark(u) } }
+        if !refers { flags |= TupleObj.atomicFlag }
     }
     override var estimatedSize: Int { 48 &+ count &* MemoryLayout<Value>.stride }
 }
