@@ -19,7 +19,7 @@ private func int(_ v: Value?) -> Int? {
     var c = AttributeTable(root: root)
     c["y"] = .int(5); c["x"] = .int(6)
     #expect(c.shape !== a.shape)
-    #expect(Array(c.map(\.0)) == ["y", "x"])
+    #expect(c.pairs.map(\.0) == ["y", "x"])
 }
 
 @Test func manyNamesMoveToAPrivateShape() {
@@ -40,15 +40,17 @@ private func int(_ v: Value?) -> Int? {
 
 @Test func manyBranchesFromOneShapeGoPrivate() {
     let root = Shape()
-    var tables: [AttributeTable] = []
+    var shared: [Bool] = []
+    var value150: Int?
     for i in 0..<200 {
         var t = AttributeTable(root: root)
         t["n\(i)"] = .int(i)
-        tables.append(t)
+        shared.append(t.shape.isShared)
+        if i == 150 { value150 = int(t["n150"]) }
     }
-    #expect(tables.prefix(64).allSatisfy { $0.shape.isShared })
-    #expect(tables.suffix(100).allSatisfy { !$0.shape.isShared })
-    #expect(int(tables[150]["n150"]) == 150)
+    #expect(shared.prefix(64).allSatisfy { $0 })
+    #expect(shared.suffix(100).allSatisfy { !$0 })
+    #expect(value150 == 150)
 }
 
 @Test func deletingGivesAPrivateShapeInOrder() {
@@ -60,6 +62,24 @@ private func int(_ v: Value?) -> Int? {
     #expect(t.shape !== shared && !t.shape.isShared)
     #expect(t["b"] == nil && int(t["c"]) == 3)
     t["b"] = .int(4)
-    #expect(Array(t.map(\.0)) == ["a", "c", "b"])
+    #expect(t.pairs.map(\.0) == ["a", "c", "b"])
     #expect(int(t["b"]) == 4)
+}
+
+@Test func slotsGrowPastTheReservationAndCloseUpOnDeletion() {
+    let root = Shape()
+    var first = AttributeTable(root: root)
+    first["a"] = .int(0); first["b"] = .int(1)
+    // A later table reserves what the first had, then grows block by block.
+    var t = AttributeTable(root: root)
+    for i in 0..<40 { t["k\(i)"] = .int(i * 3) }
+    #expect(t.count == 40 && t.buffer.count == 40)
+    #expect((0..<40).allSatisfy { int(t["k\($0)"]) == $0 * 3 })
+    for i in stride(from: 0, to: 40, by: 4) { #expect(int(t.removeValue(forKey: "k\(i)")) == i * 3) }
+    #expect(t.count == 30)
+    #expect(t.pairs.map(\.0).first == "k1" && t.pairs.map(\.0).last == "k39")
+    #expect(t.values.compactMap { int($0) } == (0..<40).filter { $0 % 4 != 0 }.map { $0 * 3 })
+    t["k0"] = .int(-1)
+    #expect(t.pairs.last?.0 == "k0" && int(t[slot: 30]) == -1)
+    #expect(int(first["b"]) == 1)
 }

@@ -301,8 +301,7 @@ package final class InteractiveLoop {
             case .type:
                 type = unsafeDowncast(o, to: TypeObject.self)
             case .instance:
-                let attributes = unsafeDowncast(o, to: InstanceObj.self).attributes
-                for (name, value) in zip(attributes.shape.names, attributes.values) where !value.isNull { names.append(name) }
+                for (name, value) in unsafeDowncast(o, to: InstanceObj.self).attributes.pairs where !value.isNull { names.append(name) }
             default:
                 break
             }

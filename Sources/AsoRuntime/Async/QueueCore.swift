@@ -300,7 +300,7 @@ extension Runtime {
                     c.awaitFastShape = shape
                     c.awaitFastSlot = i
                 }
-                return inst.attributes.slots[c.awaitFastSlot]
+                return inst.attributes[slot: c.awaitFastSlot]
             }
             guard let core else { return nil }
             switch c.awaitFast {

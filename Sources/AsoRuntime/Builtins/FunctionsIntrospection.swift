@@ -93,9 +93,9 @@ extension Runtime {
             names.formUnion(["__class__", "__doc__", "__module__"])
         } else {
             if let i = v.asObject(.instance, InstanceObj.self) {
-                for (k, _) in i.attributes { names.insert(k) }
+                for (k, _) in i.attributes.pairs { names.insert(k) }
             } else if let e = v.asException {
-                for (k, _) in e.attributes { names.insert(k) }
+                for (k, _) in e.attributes.pairs { names.insert(k) }
                 names.formUnion(["args", "__cause__", "__context__", "__suppress_context__", "__traceback__"])
             } else if let fn = v.asFunction, let d = fn.dict {
                 for k in d.liveKeys { if let s = k.asStr?.value { names.insert(s) } }

@@ -553,7 +553,7 @@ extension Runtime {
     /// Looks a name up on an instance: `__getattribute__` if the class has its own, else its
     /// data descriptors, its own attributes, then its class (binding functions, unwrapping
     /// staticmethod/classmethod/property, calling `__get__`); `__getattr__` when all miss.
-    func instanceAttribute(_ obj: Value, _ own: AttributeTable, _ name: String) throws -> Value? {
+    func instanceAttribute(_ obj: Value, _ own: borrowing AttributeTable, _ name: String) throws -> Value? {
         let t = typeOf(obj)
         let hooks = attributeHooks(t)
         if hooks & TypeObject.hookGetattribute != 0, let ga = t.lookup("__getattribute__"), ga.asFunction != nil {
@@ -583,7 +583,7 @@ extension Runtime {
 
     /// `object.__getattribute__`: data descriptors of the class, the instance's own attributes,
     /// then the class's.
-    func genericInstanceAttribute(_ obj: Value, _ own: AttributeTable, _ name: String, _ hooks: UInt8) throws -> Value? {
+    func genericInstanceAttribute(_ obj: Value, _ own: borrowing AttributeTable, _ name: String, _ hooks: UInt8) throws -> Value? {
         let t = typeOf(obj)
         if hooks & TypeObject.hookDescriptor != 0, let d = t.lookup(name), isDataDescriptor(d) {
             return try bindClassAttribute(d, instance: obj, owner: t)
@@ -593,7 +593,7 @@ extension Runtime {
             if name == "__class__" { return Value(t) }
             if name == "__dict__" && hooks & TypeObject.hookSlots == 0 {
                 let d = newDict()
-                for (k, x) in own { try d.set(intern(k), x, self) }
+                for (k, x) in own.pairs { try d.set(intern(k), x, self) }
                 return Value(d)
             }
             return nil

@@ -17,11 +17,11 @@ extension Runtime {
         m.set("attributes", native("attributes") { rt, args in
             let d = rt.newDict()
             guard args.count == 1 else { return Value(d) }
-            let own: AttributeTable
+            let own: [(String, Value)]
             if let i = args[0].asObject(.instance, InstanceObj.self) {
-                own = i.attributes
+                own = i.attributes.pairs
             } else if let s = rt.nativeSubclassInstance(args[0]) {
-                own = s.attributes
+                own = s.attributes.pairs
             } else {
                 return Value(d)
             }

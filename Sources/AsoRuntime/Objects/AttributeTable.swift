@@ -9,6 +9,12 @@
 // branches, moves to a private shape of its own that is changed in place (dictionary mode), so
 // hostile programs cannot make the shape tree grow without bound.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 final class Shape {
     /// Names by slot, in insertion order.
     private(set) var names: [String]
@@ -91,20 +97,32 @@ final class Shape {
     }
 }
 
-struct AttributeTable: Sequence {
+/// An object's attribute table: its shape and the values by slot, in a block of raw memory the
+/// table owns (values are POD). Noncopyable, as a list's `ValueVector`: a copy could grow the block
+/// and leave the owner's pointer dangling, so the compiler refuses every copy; the owner reads it
+/// borrowed and changes it in place.
+///
+/// (A Swift array was a header of 32 bytes and an object of its own, freed through the reference
+/// counting runtime: an instance with two attributes was three blocks, 64 + 64 bytes; it is now
+/// two, 64 + 32.)
+struct AttributeTable: ~Copyable {
     /// Where each name lives. Unmanaged: the shape tree is kept by the object's class (its root
     /// shape), and a private shape by the `privateShape` reference.
     private(set) var shapeRef: Unmanaged<Shape>
     /// Keeps a private shape alive (nil while the shape is shared).
     private var privateShape: Shape?
-    /// Values by slot.
-    private(set) var slots: [Value] = []
+    /// Room for `capacity` values, the first `count` of them set; nil when the capacity is 0.
+    private var base: UnsafeMutablePointer<Value>?
+    /// How many attributes.
+    private(set) var count: Int32 = 0
+    /// How many values fit before the block grows.
+    private var capacity: Int32 = 0
 
     /// An empty table starting at `root` (a class's shared root shape), with room for as many
     /// attributes as tables from that root have had.
     init(root: Shape) {
         shapeRef = .passUnretained(root)
-        if root.expectedSlots > 0 { slots.reserveCapacity(root.expectedSlots) }
+        if root.expectedSlots > 0 { reserve(root.expectedSlots) }
     }
 
     /// An empty table with a private shape (objects without a class root of their own).
@@ -114,6 +132,8 @@ struct AttributeTable: Sequence {
         privateShape = s
     }
 
+    deinit { free(base) }
+
     var shape: Shape {
         get { shapeRef.takeUnretainedValue() }
         set { shapeRef = .passUnretained(newValue) }
@@ -121,21 +141,49 @@ struct AttributeTable: Sequence {
     /// The shape's identity, as the dispatch loop's caches compare it.
     @inline(__always) var shapeAddress: UnsafeMutableRawPointer { shapeRef.toOpaque() }
 
-    var isEmpty: Bool { slots.isEmpty }
-    var values: [Value] { slots }
+    var isEmpty: Bool { count == 0 }
+    /// The values by slot, borrowed: valid until the table changes.
+    @inline(__always) var buffer: UnsafeBufferPointer<Value> { UnsafeBufferPointer(start: base, count: Int(count)) }
+    /// The values by slot (a copy).
+    var values: [Value] { Array(buffer) }
+    /// (name, value) pairs in slot order (a copy).
+    var pairs: [(String, Value)] { Array(zip(shape.names, buffer)) }
+
+    /// The value in slot `i` (the caller checked the shape, which proves `i` in range).
+    @inline(__always) subscript(slot i: Int) -> Value { base.unsafelyUnwrapped[i] }
 
     subscript(name: String) -> Value? {
         get {
             guard let i = shape.slot(of: name) else { return nil }
-            return slots[i]
+            return self[slot: i]
         }
         set {
             if let i = shape.slot(of: name) {
-                if let v = newValue { slots[i] = v } else { removeSlot(i) }
+                if let v = newValue { set(slot: i, v) } else { removeSlot(i) }
             } else if let v = newValue {
                 add(name, v)
             }
         }
+    }
+
+    /// Room for at least `n` values.
+    private mutating func reserve(_ n: Int) {
+        let kept = Int(count) &* MemoryLayout<Value>.stride
+        base = reallocateBlock(base.map { UnsafeMutableRawPointer($0) }, n &* MemoryLayout<Value>.stride, keeping: kept)
+            .assumingMemoryBound(to: Value.self)
+        capacity = Int32(truncatingIfNeeded: n)
+    }
+
+    /// Appends a value in the next slot.
+    @inline(__always) private mutating func push(_ v: Value) {
+        if count == capacity { grow() }
+        (base.unsafelyUnwrapped + Int(count)).initialize(to: v)
+        count &+= 1
+    }
+
+    @inline(never) private mutating func grow() {
+        let n = Int(capacity)
+        reserve(n < 4 ? 4 : n &+ n / 2)
     }
 
     /// Appends a new attribute (the caller checked that `name` is absent).
@@ -143,27 +191,25 @@ struct AttributeTable: Sequence {
         let next = shape.adding(name)
         if !next.isShared { privateShape = next }
         shape = next
-        slots.append(v)
+        push(v)
     }
 
-    /// Writes slot `i` (the caller checked the shape).
-    /// (Through the buffer: the shape proved `i` in range, and a range check the optimizer does not
-    /// inline into the dispatch loop costs a call per store.)
+    /// Writes slot `i` (the caller checked the shape, which proves `i` in range).
     @inline(__always) mutating func set(slot i: Int, _ v: Value) {
-        slots.withUnsafeMutableBufferPointer { $0[i] = v }
+        base.unsafelyUnwrapped[i] = v
     }
 
     /// Adds an attribute whose shared child shape the caller already knows (a cached transition
     /// from the current shape).
     @inline(__always) mutating func append(_ v: Value, movingTo next: UnsafeMutableRawPointer) {
         shapeRef = Unmanaged.fromOpaque(next)
-        slots.append(v)
+        push(v)
     }
 
     @discardableResult
     mutating func removeValue(forKey name: String) -> Value? {
         guard let i = shape.slot(of: name) else { return nil }
-        let v = slots[i]
+        let v = self[slot: i]
         removeSlot(i)
         return v
     }
@@ -172,8 +218,10 @@ struct AttributeTable: Sequence {
         let next = shape.removing(at: i)
         privateShape = next
         shape = next
-        slots.remove(at: i)
+        let b = base.unsafelyUnwrapped
+        let n = Int(count)
+        var j = i
+        while j &+ 1 < n { b[j] = b[j &+ 1]; j &+= 1 }
+        count &-= 1
     }
-
-    func makeIterator() -> Zip2Sequence<[String], [Value]>.Iterator { zip(shape.names, slots).makeIterator() }
 }

@@ -55,7 +55,7 @@ final class ExceptionObj: Obj {
         t.mark(context)
         if let tb = tracebackObject { t.mark(tb.object) }
         t.mark(entries: traceback)
-        for v in attributes.values { t.mark(v) }
+        for v in attributes.buffer { t.mark(v) }
     }
 }
 

@@ -19,7 +19,7 @@ class InstanceObj: Obj {
     }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        for v in storedAttributes.values { t.mark(v) }
+        for v in storedAttributes.buffer { t.mark(v) }
     }
 }
 

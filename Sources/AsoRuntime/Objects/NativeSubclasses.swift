@@ -30,7 +30,7 @@ final class ListSubObj: ListObj, NativeSubclassInstance {
     }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        for v in attributes.values { t.mark(v) }
+        for v in attributes.buffer { t.mark(v) }
     }
 }
 
@@ -43,7 +43,7 @@ final class TupleSubObj: TupleObj, NativeSubclassInstance {
     }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        for v in attributes.values { t.mark(v) }
+        for v in attributes.buffer { t.mark(v) }
     }
 }
 
@@ -56,7 +56,7 @@ final class DictSubObj: DictObj, NativeSubclassInstance {
     }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        for v in attributes.values { t.mark(v) }
+        for v in attributes.buffer { t.mark(v) }
     }
 }
 
@@ -69,7 +69,7 @@ final class SetSubObj: SetObj, NativeSubclassInstance {
     }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        for v in attributes.values { t.mark(v) }
+        for v in attributes.buffer { t.mark(v) }
     }
 }
 
@@ -82,6 +82,6 @@ final class BytesSubObj: BytesObj, NativeSubclassInstance {
     }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        for v in attributes.values { t.mark(v) }
+        for v in attributes.buffer { t.mark(v) }
     }
 }

@@ -144,6 +144,6 @@ final class StrSubObj: WideStrObj, NativeSubclassInstance {
 
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
-        for v in attributes.values { t.mark(v) }
+        for v in attributes.buffer { t.mark(v) }
     }
 }

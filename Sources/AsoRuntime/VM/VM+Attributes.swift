@@ -19,7 +19,7 @@ extension Runtime {
                    guard o.kind == .instance else { return nil }
                    let inst = unsafeDowncast(o, to: InstanceObj.self)
                    guard inst.attributes.shapeAddress == s else { return nil }
-                   return inst.attributes.slots[entry.pointee.slot]
+                   return inst.attributes[slot: entry.pointee.slot]
                }) {
                 (sp - 1).pointee = v
                 return false
@@ -149,7 +149,7 @@ extension Runtime {
                     // value, called without the instance.
                     sp.pointee = .null
                     (sp - 1).pointee = u._withUnsafeGuaranteedRef {
-                        unsafeDowncast($0, to: InstanceObj.self).attributes.slots[instanceEntry.pointee.slot]
+                        unsafeDowncast($0, to: InstanceObj.self).attributes[slot: instanceEntry.pointee.slot]
                     }
                 } else {
                     sp.pointee = obj
@@ -362,7 +362,7 @@ extension Runtime {
         return u._withUnsafeGuaranteedRef { o -> Value? in
             Runtime.readCachedAttributes(o) { attributes -> Value? in
                 guard let way = AttrPolyCache.way(p, attributes.shapeAddress) else { return nil }
-                return attributes.slots[way.pointee.slot]
+                return attributes[slot: way.pointee.slot]
             }
         }
     }
