@@ -589,9 +589,10 @@ extension Runtime {
 
     /// The hash of an object hashed by identity: a serial number given on first use (kept in
     /// the object's spare `aux32` word), so sets and dicts of such objects iterate in the same
-    /// order on every run; generators (whose `aux32` is taken) hash by address.
+    /// order on every run; generators and strings (whose `aux32` is taken: a str subclass may hash
+    /// by identity) hash by address.
     func identityHash(_ o: Obj) -> Int {
-        if o.kind == .generator {
+        if o.kind == .generator || o.kind == .str {
             return Int(bitPattern: UInt(bitPattern: ObjectIdentifier(o).hashValue) >> 4)
         }
         if o.aux32 == 0 {

@@ -7,13 +7,20 @@
 class StrObj: Obj {
     /// The text. Immutable.
     final let value: String
-    /// Number of code points (Python's `len`).
-    final let count: Int
     /// Cached hash (valid when `hashComputed`).
     final var cachedHash = 0
 
-    // Two flags live in `Obj.flags`, so a string is 64 bytes: header, text, length and hash.
+    // Two flags live in `Obj.flags`, and the length in the spare word `Obj.aux32`, so a string is
+    // 56 bytes: header, text and hash.
     private static let asciiFlag: UInt8 = 1, hashFlag: UInt8 = 2
+
+    /// Number of code points (Python's `len`), kept in `aux32`; a string of 2^31 code points or
+    /// more (-1 there) counts them again each time.
+    @inline(__always) final var count: Int {
+        let c = aux32
+        return c >= 0 ? Int(c) : longCount
+    }
+    @inline(never) private final var longCount: Int { isASCII ? value.utf8.count : value.unicodeScalars.count }
 
     /// True when every scalar is ASCII (then byte offsets are code point offsets).
     @inline(__always) final var isASCII: Bool { flags & StrObj.asciiFlag != 0 }
@@ -26,8 +33,8 @@ class StrObj: Obj {
     /// A string of `count` code points; ASCII when `ascii`. Use `make` unless both are known.
     fileprivate init(_ value: String, count: Int, ascii: Bool, type: __shared TypeObject) {
         self.value = value
-        self.count = count
         super.init(kind: .str, type: type)
+        aux32 = count <= Int(Int32.max) ? Int32(truncatingIfNeeded: count) : -1
         if ascii { flags = StrObj.asciiFlag }
     }
 
@@ -52,7 +59,7 @@ class StrObj: Obj {
 
     override var estimatedSize: Int { estimatedBytes }
     /// `estimatedSize` without dynamic dispatch (the sweep reads it for every live string).
-    @inline(__always) final var estimatedBytes: Int { 64 &+ value.utf8.count }
+    @inline(__always) final var estimatedBytes: Int { 56 &+ value.utf8.count }
 
     /// Whether UTF-8 bytes are all ASCII, and how many code points they hold.
     /// (Eight bytes at a time: a continuation byte is one whose top bit is set and next bit clear.)
