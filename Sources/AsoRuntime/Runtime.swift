@@ -98,6 +98,8 @@ package final class Runtime {
     /// The singletons `NotImplemented` and `Ellipsis`.
     var notImplemented: Value = .none
     var ellipsis: Value = .none
+    /// The empty tuple: every `()` is this one, as in CPython.
+    var emptyTuple: Value = .none
     /// Interned strings (names, constants, one-character strings); see `intern`.
     var interned: [String: StrObj] = [:]
     /// The one-character ASCII strings by code (interned, so rooted there), made on first use.
@@ -164,6 +166,7 @@ package final class Runtime {
         builtins = heap.register(ModuleObj(name: "builtins", type: types.module))
         notImplemented = Value(heap.register(InstanceObj(type: types.notImplemented)))
         ellipsis = Value(heap.register(InstanceObj(type: types.ellipsis)))
+        emptyTuple = Value(heap.register(TupleObj(count: 0, type: types.tuple) { _ in }))
         installBuiltins()
         heap.beforeSweep = { [unowned(unsafe) self] t in self.keepDestroyedTasks(&t) }
         heap.onFreeGenerator = { [unowned(unsafe) self] o in
@@ -195,6 +198,7 @@ package final class Runtime {
         for o in interned.values { t.mark(o) }
         t.mark(notImplemented)
         t.mark(ellipsis)
+        t.mark(emptyTuple)
         t.mark(handledException)
         if let done = sleepZeroDone { t.mark(done) }
         for case .call(let handler) in signalDispositions.values { t.mark(handler) }

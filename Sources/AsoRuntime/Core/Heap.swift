@@ -85,7 +85,82 @@ final class Heap {
 
     deinit {
         objects.forEach { $0.release() }
+        for k in 0..<Heap.pooledTupleSizes {
+            for i in 0..<Int(tuplePoolCounts[k]) { tuplePool[k &* Heap.tuplePoolDepth &+ i].release() }
+        }
+        tuplePool.deallocate()
+        tuplePoolCounts.deallocate()
         requestFlag.deallocate()
+    }
+
+    // MARK: The pool of dead tuples
+
+    /// Tuples of 1 to `pooledTupleSizes` items the sweep found dead are kept here (at most
+    /// `tuplePoolDepth` of each size), each with its block, and the next tuple of that size is
+    /// one of them made new (`TupleObj.revive`): no allocation and no freeing, which cost a tuple
+    /// more than its whole use (as CPython's tuple free lists). Never in stress mode, where a
+    /// freed object must be gone so that a use after its death fails.
+    /// The pool holds at most `pooledBytesLimit` counted bytes (as much as the nursery: a young
+    /// collection refills it with what the program just let go, and the next cycle's tuples come
+    /// from it), so what it keeps from being freed stays small.
+    static let pooledTupleSizes = 8
+    static let tuplePoolDepth = 4096
+    static let pooledBytesLimit = Heap.floor
+    /// Counted bytes of the tuples in the pool.
+    @exclusivity(unchecked) private var pooledBytes = 0
+    /// `pooledTupleSizes` stacks of `tuplePoolDepth` entries; the registry's reference to each
+    /// pooled tuple is kept (released when the heap goes).
+    private let tuplePool = UnsafeMutablePointer<Unmanaged<TupleObj>>.allocate(capacity: Heap.pooledTupleSizes * Heap.tuplePoolDepth)
+    /// How many tuples each stack holds.
+    private let tuplePoolCounts: UnsafeMutablePointer<Int32> = {
+        let p = UnsafeMutablePointer<Int32>.allocate(capacity: Heap.pooledTupleSizes)
+        p.initialize(repeating: 0, count: Heap.pooledTupleSizes)
+        return p
+    }()
+
+    /// A dead tuple of `count` items to make new, taken from the pool (nil when it has none).
+    @inline(__always) func pooledTuple(_ count: Int) -> Unmanaged<TupleObj>? {
+        let k = count &- 1
+        guard UInt(bitPattern: k) < UInt(Heap.pooledTupleSizes) else { return nil }
+        let n = tuplePoolCounts[k]
+        if n == 0 { return nil }
+        tuplePoolCounts[k] = n &- 1
+        pooledBytes &-= 48 &+ count &* MemoryLayout<Value>.stride
+        return tuplePool[k &* Heap.tuplePoolDepth &+ Int(n &- 1)]
+    }
+
+    /// Gives back a pooled tuple that was not made new after all.
+    func unpoolTuple(_ u: Unmanaged<TupleObj>, _ count: Int) {
+        let k = count &- 1
+        tuplePool[k &* Heap.tuplePoolDepth &+ Int(tuplePoolCounts[k])] = u
+        tuplePoolCounts[k] &+= 1
+        pooledBytes &+= 48 &+ count &* MemoryLayout<Value>.stride
+    }
+
+    /// Registers a tuple made new from the pool (its reference is the registry's already).
+    @inline(__always) func registerRevived(_ u: Unmanaged<TupleObj>) -> Value {
+        objects.append(Unmanaged<Obj>.fromOpaque(u.toOpaque()))
+        let size = u._withUnsafeGuaranteedRef { 48 &+ $0.count &* MemoryLayout<Value>.stride }
+        bytesInUse &+= size
+        bytesSinceCollection &+= size
+        if bytesSinceCollection > threshold { collectionRequested = true; requestFlag.pointee = true }
+        return .object(Unmanaged<Obj>.fromOpaque(u.toOpaque()))
+    }
+
+    /// Keeps a tuple the sweep found dead in the pool, if it is a builtin tuple of a pooled size
+    /// and the pool has room; false when the sweep should release it.
+    @inline(__always) private func poolTuple(_ o: Obj) -> Bool {
+        guard !stress, ObjectIdentifier(Swift.type(of: o)) == exactClasses.tuple else { return false }
+        let t = unsafeDowncast(o, to: TupleObj.self)
+        let k = t.count &- 1
+        guard UInt(bitPattern: k) < UInt(Heap.pooledTupleSizes) else { return false }
+        let n = Int(tuplePoolCounts[k])
+        let size = 48 &+ t.count &* MemoryLayout<Value>.stride
+        if n == Heap.tuplePoolDepth || pooledBytes &+ size > Heap.pooledBytesLimit { return false }
+        tuplePool[k &* Heap.tuplePoolDepth &+ n] = Unmanaged.passUnretained(t)
+        tuplePoolCounts[k] &+= 1
+        pooledBytes &+= size
+        return true
     }
 
     /// How many objects are registered (for tests and statistics).
@@ -304,7 +379,9 @@ final class Heap {
                 return true
             }
             if !survives {
-                if u._withUnsafeGuaranteedRef({ $0.kind == .generator }), let hook = freeGenerator {
+                let kind = u._withUnsafeGuaranteedRef { $0.kind }
+                if kind == .tuple && u._withUnsafeGuaranteedRef(poolTuple) { return false }
+                if kind == .generator, let hook = freeGenerator {
                     u._withUnsafeGuaranteedRef(hook)
                 }
                 if stress { doomed.append(WeakObj(u.takeUnretainedValue())) }

@@ -41,12 +41,32 @@ extension Runtime {
     }
 
     @inline(__always) func newList(_ items: [Value]) -> Value { Value(heap.register(ListObj(items, type: types.list))) }
-    @inline(__always) func newTuple(_ items: [Value]) -> Value { Value(heap.register(TupleObj(items, type: types.tuple))) }
+    @inline(__always) func newTuple(_ items: [Value]) -> Value {
+        items.withUnsafeBufferPointer { newTuple($0) }
+    }
     @inline(__always) func newTuple(_ items: UnsafeBufferPointer<Value>) -> Value {
-        Value(heap.register(TupleObj(items, type: types.tuple)))
+        makeTuple(count: items.count) { p in if let s = items.baseAddress { p.initialize(from: s, count: items.count) } }
     }
     /// A pair, made without an array.
-    @inline(__always) func newTuple(_ a: Value, _ b: Value) -> Value { Value(heap.register(TupleObj(a, b, type: types.tuple))) }
+    @inline(__always) func newTuple(_ a: Value, _ b: Value) -> Value {
+        makeTuple(count: 2) { p in p.initialize(to: a); (p + 1).initialize(to: b) }
+    }
+    /// A tuple of `count` items that `fill` writes (every one, in order): a dead one from the
+    /// heap's pool made new when there is one (Heap.swift), else a new one; the empty tuple is
+    /// always the same one.
+    @inline(__always) func makeTuple(count: Int, _ fill: (UnsafeMutablePointer<Value>) throws -> Void) rethrows -> Value {
+        if count == 0 && !emptyTuple.isNone { return emptyTuple }
+        if let u = heap.pooledTuple(count) {
+            do {
+                try u._withUnsafeGuaranteedRef { try $0.revive(type: types.tuple, fill) }
+            } catch {
+                heap.unpoolTuple(u, count)
+                throw error
+            }
+            return heap.registerRevived(u)
+        }
+        return Value(heap.register(try TupleObj(count: count, type: types.tuple, fill: fill)))
+    }
     func newDict() -> DictObj { heap.register(DictObj(type: types.dict)) }
     func newSet(frozen: Bool = false) -> SetObj {
         heap.register(SetObj(frozen: frozen, type: frozen ? types.frozenset : types.set))

@@ -208,10 +208,10 @@ extension Runtime {
     /// `t[s]` of a tuple's elements: a new tuple, written in place.
     func slicedTuple(_ items: UnsafeBufferPointer<Value>, _ s: SliceObj) throws -> Value {
         let (start, _, step, count) = try sliceIndices(s, length: items.count)
-        return Value(heap.register(TupleObj(count: count, type: types.tuple) { out in
+        return makeTuple(count: count) { out in
             var i = start
             for k in 0..<count { (out + k).initialize(to: items[i]); i &+= step }
-        }))
+        }
     }
 
     func sliced<T>(_ items: [T], _ s: SliceObj) throws -> [T] {

@@ -334,10 +334,10 @@ extension Runtime {
             return Value(heap.register(ListObj(taking: out, type: types.list)))
         case .tuple:
             let p = unsafeDowncast(x, to: TupleObj.self).items, q = unsafeDowncast(y, to: TupleObj.self).items
-            return Value(heap.register(TupleObj(count: p.count &+ q.count, type: types.tuple) { out in
+            return makeTuple(count: p.count &+ q.count) { out in
                 if let s = p.baseAddress { out.update(from: s, count: p.count) }
                 if let s = q.baseAddress { (out + p.count).update(from: s, count: q.count) }
-            }))
+            }
         case .bytes:
             let x = unsafeDowncast(x, to: BytesObj.self), y = unsafeDowncast(y, to: BytesObj.self)
             if isBytearray(x) {

@@ -67,10 +67,11 @@ class ListObj: Obj {
 /// `items` is a view of that block, valid while the tuple lives: whoever reads it holds the tuple
 /// (a root, a traced field or a value on a stack), as for every object this runtime borrows.
 class TupleObj: Obj {
-    /// The elements (nil when there are none).
-    private final let base: UnsafeMutablePointer<Value>?
+    /// The elements (nil when there are none). (Variables only for the heap's pool of dead
+    /// tuples, `revive`: a tuple's items never change while it is alive.)
+    @exclusivity(unchecked) private final var base: UnsafeMutablePointer<Value>?
     /// How many elements.
-    final let count: Int
+    @exclusivity(unchecked) private(set) final var count: Int
     // (No cached hash, as CPython's: a tuple is 48 bytes, and the tuples hashed most, keys made
     // for one lookup, are hashed once; dicts and sets keep their keys' hashes.)
 
@@ -125,6 +126,18 @@ class TupleObj: Obj {
 
     /// The elements, borrowed from the tuple (see the type's note).
     @inline(__always) final var items: UnsafeBufferPointer<Value> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// A dead tuple from the heap's pool (`Heap.pooledTuple`) made new: the items are written by
+    /// `fill` (every one, as for `init(count:type:fill:)`) into the block it kept, and the object's
+    /// bits are those of a new one. When `fill` throws, the tuple is still dead.
+    @inline(__always) final func revive(type: __shared TypeObject, _ fill: (UnsafeMutablePointer<Value>) throws -> Void) rethrows {
+        try fill(base.unsafelyUnwrapped)
+        gcBits = 0
+        flags = 0
+        aux8 = 0
+        aux32 = 0
+        typeRef = type
+    }
 
     /// Set by `trace` on a tuple that refers to no object (a tuple of numbers): as its items never
     /// change, later traversals mark it without tracing it (`Tracer.mark`), as CPython's collector

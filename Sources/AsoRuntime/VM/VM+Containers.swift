@@ -26,10 +26,10 @@ extension Runtime {
                 let items = unsafeDowncast(o, to: TupleObj.self).items
                 guard let r = Runtime.sliceRange(lower, upper, step, length: items.count) else { return nil }
                 if r.step == 1 && r.count == items.count { return container }
-                return Value(heap.register(TupleObj(count: r.count, type: types.tuple) { p in
+                return makeTuple(count: r.count) { p in
                     var i = r.start
                     for k in 0..<r.count { (p + k).initialize(to: items[i]); i &+= r.step }
-                }))
+                }
             case .str:
                 let s = unsafeDowncast(o, to: StrObj.self)
                 guard let r = Runtime.sliceRange(lower, upper, step, length: s.count) else { return nil }
