@@ -72,7 +72,7 @@ extension Runtime {
                 let ascii: Bool? = me.isASCII ? true : nil
                 forEachUTF8Piece(me.value, sep.value) { parts.append(rt.newStr(utf8: $0, ascii: ascii)) }
             }
-            return Value(rt.heap.register(ListObj(taking: parts, type: rt.types.list)))
+            return rt.makeList(taking: parts)
         }
 
         speedUp("replace") { rt, a, me in

@@ -85,82 +85,108 @@ final class Heap {
 
     deinit {
         objects.forEach { $0.release() }
-        for k in 0..<Heap.pooledTupleSizes {
-            for i in 0..<Int(tuplePoolCounts[k]) { tuplePool[k &* Heap.tuplePoolDepth &+ i].release() }
+        for k in 0..<Heap.poolCount {
+            for i in 0..<Int(poolCounts[k]) { pools[k &* Heap.poolDepth &+ i].release() }
         }
-        tuplePool.deallocate()
-        tuplePoolCounts.deallocate()
+        pools.deallocate()
+        poolCounts.deallocate()
         requestFlag.deallocate()
     }
 
-    // MARK: The pool of dead tuples
+    // MARK: The pools of dead objects
 
-    /// Tuples of 1 to `pooledTupleSizes` items the sweep found dead are kept here (at most
-    /// `tuplePoolDepth` of each size), each with its block, and the next tuple of that size is
-    /// one of them made new (`TupleObj.revive`): no allocation and no freeing, which cost a tuple
-    /// more than its whole use (as CPython's tuple free lists). Never in stress mode, where a
-    /// freed object must be gone so that a use after its death fails.
-    /// The pool holds at most `pooledBytesLimit` counted bytes (as much as the nursery: a young
-    /// collection refills it with what the program just let go, and the next cycle's tuples come
-    /// from it), so what it keeps from being freed stays small.
+    /// Builtin tuples of 1 to 8 items and builtin lists the sweep found dead are kept here (at
+    /// most `poolDepth` of each kind: one pool per tuple size, one for lists), and the next object
+    /// of that kind is one of them made new (`TupleObj.revive`, `ListObj.revive`): no allocation
+    /// and no freeing, which cost such an object more than its whole use (as CPython's free lists).
+    /// A tuple keeps its block of items (its size is the pool's), a list gives its block back.
+    /// The pools hold at most `pooledBytesLimit` counted bytes (as much as the nursery: a young
+    /// collection refills them with what the program just let go, and the next cycle's objects
+    /// come from there), so what they keep from being freed stays small. Never in stress mode,
+    /// where a dead object must be gone so that a use after its death fails.
     static let pooledTupleSizes = 8
-    static let tuplePoolDepth = 4096
+    /// The pool of lists.
+    static let listPool = Heap.pooledTupleSizes
+    static let poolCount = Heap.pooledTupleSizes + 1
+    static let poolDepth = 4096
     static let pooledBytesLimit = Heap.floor
-    /// Counted bytes of the tuples in the pool.
+    /// Counted bytes of the objects in the pools.
     @exclusivity(unchecked) private var pooledBytes = 0
-    /// `pooledTupleSizes` stacks of `tuplePoolDepth` entries; the registry's reference to each
-    /// pooled tuple is kept (released when the heap goes).
-    private let tuplePool = UnsafeMutablePointer<Unmanaged<TupleObj>>.allocate(capacity: Heap.pooledTupleSizes * Heap.tuplePoolDepth)
-    /// How many tuples each stack holds.
-    private let tuplePoolCounts: UnsafeMutablePointer<Int32> = {
-        let p = UnsafeMutablePointer<Int32>.allocate(capacity: Heap.pooledTupleSizes)
-        p.initialize(repeating: 0, count: Heap.pooledTupleSizes)
+    /// `poolCount` stacks of `poolDepth` entries; the registry's reference to each pooled object
+    /// is kept (released when the heap goes).
+    private let pools = UnsafeMutablePointer<Unmanaged<Obj>>.allocate(capacity: Heap.poolCount * Heap.poolDepth)
+    /// How many objects each stack holds.
+    private let poolCounts: UnsafeMutablePointer<Int32> = {
+        let p = UnsafeMutablePointer<Int32>.allocate(capacity: Heap.poolCount)
+        p.initialize(repeating: 0, count: Heap.poolCount)
         return p
     }()
 
-    /// A dead tuple of `count` items to make new, taken from the pool (nil when it has none).
+    /// The counted bytes of an object of pool `k` (the tuple sizes, then lists).
+    @inline(__always) private static func pooledSize(_ k: Int) -> Int {
+        k == Heap.listPool ? 64 : 48 &+ (k &+ 1) &* MemoryLayout<Value>.stride
+    }
+
+    /// A dead object of pool `k` to make new (nil when the pool has none).
+    @inline(__always) func pooled(_ k: Int) -> Unmanaged<Obj>? {
+        let n = poolCounts[k]
+        if n == 0 { return nil }
+        poolCounts[k] = n &- 1
+        pooledBytes &-= Heap.pooledSize(k)
+        return pools[k &* Heap.poolDepth &+ Int(n &- 1)]
+    }
+
+    /// A dead tuple of `count` items to make new (nil when its pool has none, or it has no pool).
     @inline(__always) func pooledTuple(_ count: Int) -> Unmanaged<TupleObj>? {
         let k = count &- 1
-        guard UInt(bitPattern: k) < UInt(Heap.pooledTupleSizes) else { return nil }
-        let n = tuplePoolCounts[k]
-        if n == 0 { return nil }
-        tuplePoolCounts[k] = n &- 1
-        pooledBytes &-= 48 &+ count &* MemoryLayout<Value>.stride
-        return tuplePool[k &* Heap.tuplePoolDepth &+ Int(n &- 1)]
+        guard UInt(bitPattern: k) < UInt(Heap.pooledTupleSizes), let u = pooled(k) else { return nil }
+        return Unmanaged<TupleObj>.fromOpaque(u.toOpaque())
+    }
+
+    /// Puts a dead object in pool `k`; false when the pools are full.
+    @inline(__always) private func pool(_ u: Unmanaged<Obj>, _ k: Int) -> Bool {
+        let n = Int(poolCounts[k])
+        let size = Heap.pooledSize(k)
+        if n == Heap.poolDepth || pooledBytes &+ size > Heap.pooledBytesLimit { return false }
+        pools[k &* Heap.poolDepth &+ n] = u
+        poolCounts[k] &+= 1
+        pooledBytes &+= size
+        return true
     }
 
     /// Gives back a pooled tuple that was not made new after all.
     func unpoolTuple(_ u: Unmanaged<TupleObj>, _ count: Int) {
-        let k = count &- 1
-        tuplePool[k &* Heap.tuplePoolDepth &+ Int(tuplePoolCounts[k])] = u
-        tuplePoolCounts[k] &+= 1
-        pooledBytes &+= 48 &+ count &* MemoryLayout<Value>.stride
+        _ = pool(Unmanaged<Obj>.fromOpaque(u.toOpaque()), count &- 1)
     }
 
-    /// Registers a tuple made new from the pool (its reference is the registry's already).
-    @inline(__always) func registerRevived(_ u: Unmanaged<TupleObj>) -> Value {
-        objects.append(Unmanaged<Obj>.fromOpaque(u.toOpaque()))
-        let size = u._withUnsafeGuaranteedRef { 48 &+ $0.count &* MemoryLayout<Value>.stride }
+    /// Registers an object made new from a pool (its reference is the registry's already).
+    @inline(__always) func registerRevived<T: Obj>(_ u: Unmanaged<T>, size: Int) -> Value {
+        let o = Unmanaged<Obj>.fromOpaque(u.toOpaque())
+        objects.append(o)
         bytesInUse &+= size
         bytesSinceCollection &+= size
         if bytesSinceCollection > threshold { collectionRequested = true; requestFlag.pointee = true }
-        return .object(Unmanaged<Obj>.fromOpaque(u.toOpaque()))
+        return .object(o)
     }
 
-    /// Keeps a tuple the sweep found dead in the pool, if it is a builtin tuple of a pooled size
-    /// and the pool has room; false when the sweep should release it.
-    @inline(__always) private func poolTuple(_ o: Obj) -> Bool {
-        guard !stress, ObjectIdentifier(Swift.type(of: o)) == exactClasses.tuple else { return false }
-        let t = unsafeDowncast(o, to: TupleObj.self)
-        let k = t.count &- 1
-        guard UInt(bitPattern: k) < UInt(Heap.pooledTupleSizes) else { return false }
-        let n = Int(tuplePoolCounts[k])
-        let size = 48 &+ t.count &* MemoryLayout<Value>.stride
-        if n == Heap.tuplePoolDepth || pooledBytes &+ size > Heap.pooledBytesLimit { return false }
-        tuplePool[k &* Heap.tuplePoolDepth &+ n] = Unmanaged.passUnretained(t)
-        tuplePoolCounts[k] &+= 1
-        pooledBytes &+= size
-        return true
+    /// Keeps an object the sweep found dead in its pool, if it has one (a builtin tuple of a pooled
+    /// size or a builtin list) and the pool has room; false when the sweep should release it.
+    @inline(__always) private func poolDead(_ u: Unmanaged<Obj>) -> Bool {
+        if stress { return false }
+        return u._withUnsafeGuaranteedRef { o -> Bool in
+            switch o.kind {
+            case .tuple:
+                guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.tuple else { return false }
+                let k = unsafeDowncast(o, to: TupleObj.self).count &- 1
+                return UInt(bitPattern: k) < UInt(Heap.pooledTupleSizes) && pool(u, k)
+            case .list:
+                guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.list, pool(u, Heap.listPool) else { return false }
+                unsafeDowncast(o, to: ListObj.self).emptyForPool()
+                return true
+            default:
+                return false
+            }
+        }
     }
 
     /// How many objects are registered (for tests and statistics).
@@ -379,9 +405,8 @@ final class Heap {
                 return true
             }
             if !survives {
-                let kind = u._withUnsafeGuaranteedRef { $0.kind }
-                if kind == .tuple && u._withUnsafeGuaranteedRef(poolTuple) { return false }
-                if kind == .generator, let hook = freeGenerator {
+                if poolDead(u) { return false }
+                if u._withUnsafeGuaranteedRef({ $0.kind == .generator }), let hook = freeGenerator {
                     u._withUnsafeGuaranteedRef(hook)
                 }
                 if stress { doomed.append(WeakObj(u.takeUnretainedValue())) }

@@ -40,13 +40,37 @@ extension Runtime {
         return Value(o)
     }
 
-    @inline(__always) func newList(_ items: [Value]) -> Value { Value(heap.register(ListObj(items, type: types.list))) }
+    @inline(__always) func newList(_ items: [Value]) -> Value { makeList(taking: ValueVector(items)) }
+    /// A list of the values of `items`.
+    @inline(__always) func newList(_ items: UnsafeBufferPointer<Value>) -> Value { makeList(taking: ValueVector(items)) }
+    /// A list that takes `items` as its elements: a dead one from the heap's pool made new when
+    /// there is one (Heap.swift), else a new one.
+    @inline(__always) func makeList(taking items: consuming ValueVector) -> Value {
+        Value(makeListObject(taking: items))
+    }
+    /// `makeList(taking:)` as an object.
+    @inline(__always) func makeListObject(taking items: consuming ValueVector) -> ListObj {
+        if let u = heap.pooled(Heap.listPool) {
+            let list = Unmanaged<ListObj>.fromOpaque(u.toOpaque())
+            let size = list._withUnsafeGuaranteedRef { l -> Int in
+                l.revive(taking: &items, type: types.list)
+                return 64 &+ l.items.capacity &* MemoryLayout<Value>.stride
+            }
+            _ = heap.registerRevived(list, size: size)
+            return list.takeUnretainedValue()
+        }
+        return heap.register(ListObj(taking: items, type: types.list))
+    }
+    /// `newList` for the dispatch loop, kept out of it.
+    @inline(never) func listOutOfLine(_ items: UnsafeBufferPointer<Value>) -> Value { newList(items) }
     @inline(__always) func newTuple(_ items: [Value]) -> Value {
         items.withUnsafeBufferPointer { newTuple($0) }
     }
     @inline(__always) func newTuple(_ items: UnsafeBufferPointer<Value>) -> Value {
         makeTuple(count: items.count) { p in if let s = items.baseAddress { p.initialize(from: s, count: items.count) } }
     }
+    /// `newTuple` for the dispatch loop, kept out of it (its pool path would grow the loop).
+    @inline(never) func tupleOutOfLine(_ items: UnsafeBufferPointer<Value>) -> Value { newTuple(items) }
     /// A pair, made without an array.
     @inline(__always) func newTuple(_ a: Value, _ b: Value) -> Value {
         makeTuple(count: 2) { p in p.initialize(to: a); (p + 1).initialize(to: b) }
@@ -63,7 +87,7 @@ extension Runtime {
                 heap.unpoolTuple(u, count)
                 throw error
             }
-            return heap.registerRevived(u)
+            return heap.registerRevived(u, size: 48 &+ count &* MemoryLayout<Value>.stride)
         }
         return Value(heap.register(try TupleObj(count: count, type: types.tuple, fill: fill)))
     }

@@ -83,7 +83,7 @@ extension Runtime {
         // (sliceIndices may run `__index__`, which may change the list: indices are checked.)
         var i = start
         for _ in 0..<count where i >= 0 && i < l.items.count { out.append(l.items[i]); i &+= step }
-        return Value(heap.register(ListObj(taking: out, type: types.list)))
+        return makeList(taking: out)
     }
 
     /// `listItem` of a tuple's elements.

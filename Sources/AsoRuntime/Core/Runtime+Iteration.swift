@@ -323,10 +323,10 @@ extension Runtime {
     /// A new list of all values of an iterable (`list(v)`), as `iterateToArray` collects them. It
     /// is registered but not rooted: the caller roots it before the next safepoint.
     func iterateToList(_ v: Value, lengthHint: Bool = false) throws -> ListObj {
-        if let items = try sequenceItems(v, lengthHint: lengthHint) { return heap.register(ListObj(items, type: types.list)) }
+        if let items = try sequenceItems(v, lengthHint: lengthHint) { return makeListObject(taking: ValueVector(items)) }
         if let r = v.asObject(.range, RangeObj.self) { try checkAllocation(r.big == nil ? r.length : Int.max, elementSize: 16) }
         let it = try iterate(v)
-        let acc = heap.register(ListObj([], type: types.list))
+        let acc = makeListObject(taking: ValueVector())
         tempRoots.append(it)
         tempRoots.append(Value(acc))
         defer { tempRoots.removeLast(2) }

@@ -331,7 +331,7 @@ extension Runtime {
             var out = ValueVector(capacity: x.items.count &+ y.items.count)
             out.append(contentsOf: x.items.buffer)
             out.append(contentsOf: y.items.buffer)
-            return Value(heap.register(ListObj(taking: out, type: types.list)))
+            return makeList(taking: out)
         case .tuple:
             let p = unsafeDowncast(x, to: TupleObj.self).items, q = unsafeDowncast(y, to: TupleObj.self).items
             return makeTuple(count: p.count &+ q.count) { out in

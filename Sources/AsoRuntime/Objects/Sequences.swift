@@ -54,6 +54,22 @@ class ListObj: Obj {
         storedItems = items
         super.init(kind: .list, type: type)
     }
+    /// A dead list the heap keeps in its pool gives its block back.
+    final func emptyForPool() {
+        storedItems = ValueVector()
+    }
+    /// A dead list from the heap's pool made new, with `items` as its elements and the bits of a
+    /// new object.
+    @inline(__always) final func revive(taking items: inout ValueVector, type: __shared TypeObject) {
+        storedItems = items
+        items = ValueVector()
+        changedFrom = 0
+        gcBits = 0
+        flags = 0
+        aux8 = 0
+        aux32 = 0
+        typeRef = type
+    }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         for v in storedItems.buffer { t.mark(v) }

@@ -15,13 +15,12 @@ extension Runtime {
                 let items = unsafeDowncast(o, to: ListObj.self).items.buffer
                 guard let r = Runtime.sliceRange(lower, upper, step, length: items.count) else { return nil }
                 if r.step == 1 {
-                    return Value(heap.register(ListObj(taking: ValueVector(UnsafeBufferPointer(rebasing: items[r.start..<r.start &+ r.count])),
-                                                       type: types.list)))
+                    return makeList(taking: ValueVector(UnsafeBufferPointer(rebasing: items[r.start..<r.start &+ r.count])))
                 }
                 var out = ValueVector(capacity: r.count)
                 var i = r.start
                 for _ in 0..<r.count { out.append(items[i]); i &+= r.step }
-                return Value(heap.register(ListObj(taking: out, type: types.list)))
+                return makeList(taking: out)
             case .tuple:
                 let items = unsafeDowncast(o, to: TupleObj.self).items
                 guard let r = Runtime.sliceRange(lower, upper, step, length: items.count) else { return nil }

@@ -393,12 +393,12 @@ extension Runtime {
                         if try !forIterNext(fiber, fp, words, &ip, &sp) { ip = arg }
 
                     case .buildTuple:
-                        let made = newTuple(UnsafeBufferPointer(start: sp - arg, count: arg))
+                        let made = tupleOutOfLine(UnsafeBufferPointer(start: sp - arg, count: arg))
                         sp -= arg
                         sp.pointee = made
                         sp += 1
                     case .buildList:
-                        let made = Value(heap.register(ListObj(UnsafeBufferPointer(start: sp - arg, count: arg), type: types.list)))
+                        let made = listOutOfLine(UnsafeBufferPointer(start: sp - arg, count: arg))
                         sp -= arg
                         sp.pointee = made
                         sp += 1
@@ -460,7 +460,7 @@ extension Runtime {
                         // its items and frees them once the arguments are bound. (A tuple would
                         // stay until the next collection; the list is the compiler's own temporary.)
                         if ip < code.wordCount, words[ip] & 0xFF == OpCode.callEx.number { break }
-                        (sp - 1).pointee = newTuple((sp - 1).pointee.asList?.items.buffer ?? .empty)
+                        (sp - 1).pointee = tupleOutOfLine((sp - 1).pointee.asList?.items.buffer ?? .empty)
                     case .unpackSequence:
                         sp -= 1
                         if Runtime.unpackInPlace(sp.pointee, count: arg, into: sp) { sp += arg; continue }
