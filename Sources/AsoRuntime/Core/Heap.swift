@@ -95,11 +95,13 @@ final class Heap {
 
     // MARK: The pools of dead objects
 
-    /// Builtin tuples of 1 to 8 items and builtin lists the sweep found dead are kept here (at
-    /// most `poolDepth` of each kind: one pool per tuple size, one for lists), and the next object
-    /// of that kind is one of them made new (`TupleObj.revive`, `ListObj.revive`): no allocation
-    /// and no freeing, which cost such an object more than its whole use (as CPython's free lists).
-    /// A tuple keeps its block of items (its size is the pool's), a list gives its block back.
+    /// Builtin tuples of 1 to 8 items, builtin lists and builtin iterators the sweep found dead
+    /// are kept here (at most `poolDepth` of each kind: one pool per tuple size, one for lists,
+    /// one for iterators), and the next object of that kind is one of them made new
+    /// (`TupleObj.revive`, `ListObj.revive`, `IterObj.revive`): no allocation and no freeing,
+    /// which cost such an object more than its whole use (as CPython's free lists). A tuple keeps
+    /// its block of items (its size is the pool's), a list gives its block back, an iterator
+    /// forgets its source.
     /// The pools hold at most `pooledBytesLimit` counted bytes (as much as the nursery: a young
     /// collection refills them with what the program just let go, and the next cycle's objects
     /// come from there), so what they keep from being freed stays small. Never in stress mode,
@@ -107,7 +109,9 @@ final class Heap {
     static let pooledTupleSizes = 8
     /// The pool of lists.
     static let listPool = Heap.pooledTupleSizes
-    static let poolCount = Heap.pooledTupleSizes + 1
+    /// The pool of iterators.
+    static let iteratorPool = Heap.pooledTupleSizes + 1
+    static let poolCount = Heap.pooledTupleSizes + 2
     static let poolDepth = 4096
     static let pooledBytesLimit = Heap.floor
     /// Counted bytes of the objects in the pools.
@@ -124,7 +128,7 @@ final class Heap {
 
     /// The counted bytes of an object of pool `k` (the tuple sizes, then lists).
     @inline(__always) private static func pooledSize(_ k: Int) -> Int {
-        k == Heap.listPool ? 64 : 48 &+ (k &+ 1) &* MemoryLayout<Value>.stride
+        k >= Heap.listPool ? 64 : 48 &+ (k &+ 1) &* MemoryLayout<Value>.stride
     }
 
     /// A dead object of pool `k` to make new (nil when the pool has none).
@@ -182,6 +186,11 @@ final class Heap {
             case .list:
                 guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.list, pool(u, Heap.listPool) else { return false }
                 unsafeDowncast(o, to: ListObj.self).emptyForPool()
+                return true
+            case .iterator:
+                // (IterObj is final: every object of this kind is one.)
+                guard pool(u, Heap.iteratorPool) else { return false }
+                unsafeDowncast(o, to: IterObj.self).source = .exhausted
                 return true
             default:
                 return false

@@ -97,7 +97,13 @@ extension Runtime {
     }
     func newBytes(_ b: [UInt8]) -> Value { Value(heap.register(BytesObj(b, type: types.bytes))) }
     func newIterator(_ source: IterObj.Source, type: TypeObject? = nil) -> Value {
-        Value(heap.register(IterObj(source, type: type ?? types.iterator)))
+        let type = type ?? types.iterator
+        if let u = heap.pooled(Heap.iteratorPool) {
+            let it = Unmanaged<IterObj>.fromOpaque(u.toOpaque())
+            it._withUnsafeGuaranteedRef { $0.revive(source, type: type) }
+            return heap.registerRevived(it, size: 48)
+        }
+        return Value(heap.register(IterObj(source, type: type)))
     }
 
     /// A native function object.

@@ -38,6 +38,16 @@ final class IterObj: Obj {
         self.source = source
         super.init(kind: .iterator, type: type)
     }
+    /// A dead iterator from the heap's pool made new, over `source`, with the bits of a new object.
+    @inline(__always) func revive(_ source: Source, type: __shared TypeObject) {
+        self.source = source
+        index = 0
+        gcBits = 0
+        flags = 0
+        aux8 = 0
+        aux32 = 0
+        typeRef = type
+    }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
         switch source {

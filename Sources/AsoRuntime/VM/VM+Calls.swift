@@ -362,7 +362,7 @@ extension Runtime {
             all.initialize(to: Value(t))
             args.withUnsafeBufferPointer { if let p = $0.baseAddress { (all + 1).initialize(from: p, count: $0.count) } }
             let a = Args(positional: UnsafeBufferPointer(start: all, count: args.count &+ 1), keywords: keywords)
-            return try owner._withUnsafeGuaranteedRef { try $0.construct.unsafelyUnwrapped(self, a) }
+            return try owner._withUnsafeGuaranteedRef { try Runtime.construct($0, self, a) }
         }
     }
 
@@ -638,6 +638,14 @@ extension Runtime {
         }
     }
 
+    /// Calls the constructor of `owner` (a class `nativeConstructorOwner` found, which has one).
+    /// (Unwrapped by pattern: `construct.unsafelyUnwrapped(...)` made a reabstraction thunk, an
+    /// allocation, at every call.)
+    @inline(__always) static func construct(_ owner: TypeObject, _ rt: Runtime, _ args: Args) throws -> Value {
+        guard let construct = owner.construct else { return .none }
+        return try construct(rt, args)
+    }
+
     /// `call`/`callKw`/`callEx` beyond the two fast paths: keyword and spilled arguments, bound
     /// methods, classes, generators. Kept out of the dispatch loop so the loop's hot paths keep
     /// their registers.
@@ -822,7 +830,7 @@ extension Runtime {
                 // and the arguments where they are, the class in the free slot before them.
                 selfSlot.pointee = callee
                 let all = Args(positional: UnsafeBufferPointer(start: selfSlot, count: nargs &+ 1), keywords: keywords)
-                result = try owner._withUnsafeGuaranteedRef { try $0.construct.unsafelyUnwrapped(self, all) }
+                result = try owner._withUnsafeGuaranteedRef { try Runtime.construct($0, self, all) }
             } else if let nf = callee.asObject(.native, NativeFunctionObj.self) {
                 if nf.fastPath == .listAppend, nargs == 2, keywords.isEmpty, let l = argStart.pointee.asList {
                     l.append((argStart + 1).pointee)
