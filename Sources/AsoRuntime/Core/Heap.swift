@@ -95,13 +95,12 @@ final class Heap {
 
     // MARK: The pools of dead objects
 
-    /// Builtin tuples of 1 to 8 items, builtin lists and builtin iterators the sweep found dead
+    /// Builtin tuples of 1 to 8 items, builtin lists, dicts and iterators the sweep found dead
     /// are kept here (at most `poolDepth` of each kind: one pool per tuple size, one for lists,
-    /// one for iterators), and the next object of that kind is one of them made new
-    /// (`TupleObj.revive`, `ListObj.revive`, `IterObj.revive`): no allocation and no freeing,
-    /// which cost such an object more than its whole use (as CPython's free lists). A tuple keeps
-    /// its block of items (its size is the pool's), a list gives its block back, an iterator
-    /// forgets its source.
+    /// dicts and iterators each), and the next object of that kind is one of them made new
+    /// (`revive`): no allocation and no freeing, which cost such an object more than its whole
+    /// use (as CPython's free lists). A tuple keeps its block of items (its size is the pool's), a
+    /// list gives its block back, a dict keeps the smallest blocks, an iterator forgets its source.
     /// The pools hold at most `pooledBytesLimit` counted bytes (as much as the nursery: a young
     /// collection refills them with what the program just let go, and the next cycle's objects
     /// come from there), so what they keep from being freed stays small. Never in stress mode,
@@ -111,7 +110,9 @@ final class Heap {
     static let listPool = Heap.pooledTupleSizes
     /// The pool of iterators.
     static let iteratorPool = Heap.pooledTupleSizes + 1
-    static let poolCount = Heap.pooledTupleSizes + 2
+    /// The pool of dicts.
+    static let dictPool = Heap.pooledTupleSizes + 2
+    static let poolCount = Heap.pooledTupleSizes + 3
     static let poolDepth = 4096
     static let pooledBytesLimit = Heap.floor
     /// Counted bytes of the objects in the pools.
@@ -128,7 +129,8 @@ final class Heap {
 
     /// The counted bytes of an object of pool `k` (the tuple sizes, then lists).
     @inline(__always) private static func pooledSize(_ k: Int) -> Int {
-        k >= Heap.listPool ? 64 : 48 &+ (k &+ 1) &* MemoryLayout<Value>.stride
+        k == Heap.dictPool ? 80 &+ 8 &* MemoryLayout<Int32>.stride &+ 5 &* MemoryLayout<DictEntry>.stride
+            : k >= Heap.listPool ? 64 : 48 &+ (k &+ 1) &* MemoryLayout<Value>.stride
     }
 
     /// A dead object of pool `k` to make new (nil when the pool has none).
@@ -186,6 +188,10 @@ final class Heap {
             case .list:
                 guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.list, pool(u, Heap.listPool) else { return false }
                 unsafeDowncast(o, to: ListObj.self).emptyForPool()
+                return true
+            case .dict:
+                guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.dict, pool(u, Heap.dictPool) else { return false }
+                unsafeDowncast(o, to: DictObj.self).emptyForPool()
                 return true
             case .iterator:
                 // (IterObj is final: every object of this kind is one.)

@@ -91,7 +91,19 @@ extension Runtime {
         }
         return Value(heap.register(try TupleObj(count: count, type: types.tuple, fill: fill)))
     }
-    func newDict() -> DictObj { heap.register(DictObj(type: types.dict)) }
+    /// A new empty dict: a dead one from the heap's pool made new when there is one.
+    func newDict() -> DictObj {
+        if let u = heap.pooled(Heap.dictPool) {
+            let d = Unmanaged<DictObj>.fromOpaque(u.toOpaque())
+            let size = d._withUnsafeGuaranteedRef { d -> Int in
+                d.revive(type: types.dict)
+                return d.estimatedSize
+            }
+            _ = heap.registerRevived(d, size: size)
+            return d.takeUnretainedValue()
+        }
+        return heap.register(DictObj(type: types.dict))
+    }
     func newSet(frozen: Bool = false) -> SetObj {
         heap.register(SetObj(frozen: frozen, type: frozen ? types.frozenset : types.set))
     }

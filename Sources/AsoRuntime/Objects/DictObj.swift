@@ -312,6 +312,28 @@ class DictObj: Obj {
         rebuildIndex(slots: DictObj.slots(for: Int(live)))
     }
 
+    /// A dead dict the heap keeps in its pool: empty, keeping its blocks when they are the
+    /// smallest (a probe table of 8 slots), so the dict it becomes adds its first keys without
+    /// allocating; larger blocks are given back.
+    final func emptyForPool() {
+        if indexSize == 8, let ind = indexBlock {
+            ind.update(repeating: -1, count: 8)
+            used = 0; live = 0
+        } else {
+            removeAll()
+        }
+        changedFrom = 0
+        version = 0
+    }
+    /// A dead dict from the heap's pool made new (empty), with the bits of a new object.
+    @inline(__always) final func revive(type: __shared TypeObject) {
+        gcBits = 0
+        flags = 0
+        aux8 = 0
+        aux32 = 0
+        typeRef = type
+    }
+
     final func removeAll() {
         free(indexBlock)
         free(entryBlock)
