@@ -5,16 +5,30 @@
 // else is a fresh object; nothing is freed but by the collector.
 
 extension Runtime {
-    @inline(__always) func newStr(_ s: __owned String) -> Value { Value(heap.register(StrObj.make(s, type: types.str))) }
+    @inline(__always) func newStr(_ s: __owned String) -> Value {
+        let m = StrObj.measured(s)
+        return makeStr(s, count: m.count, ascii: m.ascii)
+    }
     /// A new string whose text the caller knows to be all ASCII (it is not measured again).
     @inline(__always) func newASCIIStr(_ s: __owned String) -> Value {
-        Value(heap.register(StrObj.make(ascii: s, count: s.utf8.count, type: types.str)))
+        makeStr(s, count: s.utf8.count, ascii: true)
+    }
+    /// A new builtin string of `value`, `count` code points long and all ASCII when `ascii` (as
+    /// the caller measured it): an ASCII one is a dead string from the heap's pool made new when
+    /// there is one (Heap.swift).
+    @inline(__always) func makeStr(_ value: __owned String, count: Int, ascii: Bool) -> Value {
+        if ascii, let u = heap.pooled(Heap.strPool) {
+            let s = Unmanaged<StrObj>.fromOpaque(u.toOpaque())
+            s._withUnsafeGuaranteedRef { $0.revive(value, count: count, type: types.str) }
+            return heap.registerRevived(s, size: 56 &+ count)
+        }
+        return Value(heap.register(StrObj.make(value, count: count, ascii: ascii, type: types.str)))
     }
     /// A new string from UTF-8 bytes; `ascii: true` when the caller knows them all ASCII (then they
     /// are not measured again).
     @inline(__always) func newStr(utf8 bytes: UnsafeBufferPointer<UInt8>, ascii: Bool?) -> Value {
         let s = String(decoding: bytes, as: UTF8.self)
-        if ascii == true { return Value(heap.register(StrObj.make(ascii: s, count: bytes.count, type: types.str))) }
+        if ascii == true { return makeStr(s, count: bytes.count, ascii: true) }
         return newStr(s)
     }
 

@@ -323,8 +323,7 @@ extension Runtime {
         case .str:
             let x = unsafeDowncast(x, to: StrObj.self), y = unsafeDowncast(y, to: StrObj.self)
             try checkAllocation(x.value.utf8.count + y.value.utf8.count, elementSize: 1)
-            return Value(heap.register(StrObj.make(x.value + y.value, count: x.count &+ y.count,
-                                                   ascii: x.isASCII && y.isASCII, type: types.str)))
+            return makeStr(x.value + y.value, count: x.count &+ y.count, ascii: x.isASCII && y.isASCII)
         case .list:
             let x = unsafeDowncast(x, to: ListObj.self), y = unsafeDowncast(y, to: ListObj.self)
             if inplace { x.items.append(contentsOf: y.items.buffer); return a }

@@ -5,8 +5,9 @@
 // are indexed. The hash is computed once and cached.
 
 class StrObj: Obj {
-    /// The text. Immutable.
-    final let value: String
+    /// The text. Immutable while the string lives (a variable only for the heap's pool of dead
+    /// strings, `revive`).
+    @exclusivity(unchecked) final private(set) var value: String
     /// Cached hash (valid when `hashComputed`).
     final var cachedHash = 0
 
@@ -40,10 +41,29 @@ class StrObj: Obj {
 
     /// A string object for `value`: measured, and a `WideStrObj` when it is not all ASCII.
     static func make(_ value: __owned String, type: TypeObject) -> StrObj {
-        let measured = value.utf8.withContiguousStorageIfAvailable(StrObj.measure)
-            ?? StrObj.measure(UnsafeBufferPointer(start: nil, count: 0), slow: value)
+        let measured = StrObj.measured(value)
         if measured.ascii { return StrObj(value, count: measured.count, ascii: true, type: type) }
         return WideStrObj(value, count: measured.count, ascii: false, type: type)
+    }
+
+    /// Whether `value` is all ASCII, and how many code points it holds.
+    @inline(__always) static func measured(_ value: String) -> (ascii: Bool, count: Int) {
+        value.utf8.withContiguousStorageIfAvailable(StrObj.measure)
+            ?? StrObj.measure(UnsafeBufferPointer(start: nil, count: 0), slow: value)
+    }
+
+    /// A dead string the heap keeps in its pool gives its text back.
+    final func emptyForPool() { value = "" }
+    /// A dead ASCII string from the heap's pool made new: `value`, of `count` bytes, with the bits
+    /// of a new object.
+    @inline(__always) final func revive(_ value: __owned String, count: Int, type: __shared TypeObject) {
+        self.value = value
+        cachedHash = 0
+        gcBits = 0
+        flags = StrObj.asciiFlag
+        aux8 = 0
+        aux32 = count <= Int(Int32.max) ? Int32(truncatingIfNeeded: count) : -1
+        typeRef = type
     }
 
     /// A string whose text the caller knows to be ASCII, `count` bytes long.

@@ -44,7 +44,7 @@ extension Runtime {
                         for k in 0..<r.count { out[k] = bytes[i]; i &+= r.step }
                         return r.count
                     }
-                    return Value(heap.register(StrObj.make(ascii: text, count: r.count, type: types.str)))
+                    return makeStr(text, count: r.count, ascii: true)
                 }
             default:
                 return nil
