@@ -74,7 +74,7 @@ extension Runtime {
             if cls === rt.types.object && (args.count > 1 || !args.keywords.isEmpty) {
                 throw rt.typeError("object() takes no arguments")
             }
-            return Value(rt.heap.register(InstanceObj(type: cls)))
+            return rt.newInstance(of: cls)
         }
     }
 

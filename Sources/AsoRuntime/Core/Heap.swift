@@ -95,13 +95,13 @@ final class Heap {
 
     // MARK: The pools of dead objects
 
-    /// Builtin tuples of 1 to 8 items, builtin lists, dicts, iterators and ASCII strings the
-    /// sweep found dead are kept here (at most `poolDepth` of each kind: one pool per tuple size,
+    /// Builtin tuples of 1 to 8 items, builtin lists, dicts, iterators, ASCII strings and
+    /// instances of script classes the sweep found dead are kept here (at most `poolDepth` of each kind: one pool per tuple size,
     /// one for each other kind), and the next object of that kind is one of them made new
     /// (`revive`): no allocation and no freeing, which cost such an object more than its whole
     /// use (as CPython's free lists). A tuple keeps its block of items (its size is the pool's), a
     /// list gives its block back, a dict keeps the smallest blocks, an iterator forgets its source,
-    /// an ASCII string its text.
+    /// an ASCII string its text, an instance its attributes (keeping a small block of slots).
     /// The pools hold at most `pooledBytesLimit` counted bytes (as much as the nursery: a young
     /// collection refills them with what the program just let go, and the next cycle's objects
     /// come from there), so what they keep from being freed stays small. Never in stress mode,
@@ -115,7 +115,9 @@ final class Heap {
     static let dictPool = Heap.pooledTupleSizes + 2
     /// The pool of ASCII strings.
     static let strPool = Heap.pooledTupleSizes + 3
-    static let poolCount = Heap.pooledTupleSizes + 4
+    /// The pool of instances of script classes.
+    static let instancePool = Heap.pooledTupleSizes + 4
+    static let poolCount = Heap.pooledTupleSizes + 5
     static let poolDepth = 16384
     static let pooledBytesLimit = Heap.floor
     /// Counted bytes of the objects in the pools.
@@ -132,7 +134,7 @@ final class Heap {
 
     /// The counted bytes of an object of pool `k` (the tuple sizes, then lists).
     @inline(__always) private static func pooledSize(_ k: Int) -> Int {
-        k == Heap.strPool ? 56 : k == Heap.dictPool ? 80 &+ 8 &* MemoryLayout<Int32>.stride &+ 5 &* MemoryLayout<DictEntry>.stride
+        k == Heap.strPool ? 56 : k == Heap.instancePool ? 128 : k == Heap.dictPool ? 80 &+ 8 &* MemoryLayout<Int32>.stride &+ 5 &* MemoryLayout<DictEntry>.stride
             : k >= Heap.listPool ? 64 : 48 &+ (k &+ 1) &* MemoryLayout<Value>.stride
     }
 
@@ -197,6 +199,10 @@ final class Heap {
                 guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.str, unsafeDowncast(o, to: StrObj.self).isASCII,
                       pool(u, Heap.strPool) else { return false }
                 unsafeDowncast(o, to: StrObj.self).emptyForPool()
+                return true
+            case .instance:
+                guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.instance, pool(u, Heap.instancePool) else { return false }
+                unsafeDowncast(o, to: InstanceObj.self).emptyForPool()
                 return true
             case .dict:
                 guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.dict, pool(u, Heap.dictPool) else { return false }

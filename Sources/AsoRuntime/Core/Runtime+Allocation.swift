@@ -105,6 +105,16 @@ extension Runtime {
         }
         return Value(heap.register(try TupleObj(count: count, type: types.tuple, fill: fill)))
     }
+    /// A new instance of the script class `t` (no attributes yet): a dead one from the heap's pool
+    /// made new when there is one.
+    @inline(__always) func newInstance(of t: TypeObject) -> Value {
+        if let u = heap.pooled(Heap.instancePool) {
+            let i = Unmanaged<InstanceObj>.fromOpaque(u.toOpaque())
+            i._withUnsafeGuaranteedRef { $0.revive(type: t) }
+            return heap.registerRevived(i, size: 48)
+        }
+        return Value(heap.register(InstanceObj(type: t)))
+    }
     /// A new empty dict: a dead one from the heap's pool made new when there is one.
     func newDict() -> DictObj {
         if let u = heap.pooled(Heap.dictPool) {

@@ -349,7 +349,7 @@ extension Runtime {
     @inline(__always)
     func plainInstance(of t: TypeObject, positional: UnsafeBufferPointer<Value>) -> Value {
         if t.isException { return Value(heap.register(ExceptionObj(type: t, args: newTuple(positional)))) }
-        return Value(heap.register(InstanceObj(type: t)))
+        return newInstance(of: t)
     }
 
     /// Decides whether calling `t` can take `constructUserClass`'s direct path (see
@@ -395,7 +395,7 @@ extension Runtime {
         } else if t.isException {
             obj = Value(heap.register(ExceptionObj(type: t, args: newTuple(args))))
         } else {
-            obj = Value(heap.register(InstanceObj(type: t)))
+            obj = newInstance(of: t)
         }
         tempRoots.append(obj)
         defer { tempRoots.removeLast() }
@@ -870,7 +870,7 @@ extension Runtime {
                     throw rt.typeError("\(t.name)() takes no arguments")
                 }
             }
-            return Value(rt.heap.register(InstanceObj(type: t)))
+            return rt.newInstance(of: t)
         }
         types.object.dict["__setattr__"] = native("__setattr__", owner: "object") { rt, args in
             guard args.count == 3, let n = args[1].asStr?.value else {

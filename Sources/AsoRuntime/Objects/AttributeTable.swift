@@ -134,6 +134,24 @@ struct AttributeTable: ~Copyable {
 
     deinit { free(base) }
 
+    /// The table of a dead object the heap keeps in its pool: no attributes and no private shape;
+    /// the block kept when it is small.
+    mutating func emptyForPool() {
+        privateShape = nil
+        count = 0
+        if capacity > Int32(Shape.reserveLimit) {
+            free(base)
+            base = nil
+            capacity = 0
+        }
+    }
+
+    /// The table of a pooled object made new: empty, from `root` (as `init(root:)`).
+    @inline(__always) mutating func restart(root: Shape) {
+        shapeRef = .passUnretained(root)
+        if root.expectedSlots > Int(capacity) { reserve(root.expectedSlots) }
+    }
+
     var shape: Shape {
         get { shapeRef.takeUnretainedValue() }
         set { shapeRef = .passUnretained(newValue) }

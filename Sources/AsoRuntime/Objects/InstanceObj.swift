@@ -21,6 +21,17 @@ class InstanceObj: Obj {
         super.trace(&t)
         for v in storedAttributes.buffer { t.mark(v) }
     }
+    /// A dead instance the heap keeps in its pool forgets its attributes.
+    final func emptyForPool() { storedAttributes.emptyForPool() }
+    /// A dead instance from the heap's pool made new, of class `type`, with the bits of a new object.
+    @inline(__always) final func revive(type: __shared TypeObject) {
+        storedAttributes.restart(root: type.instanceShape)
+        gcBits = 0
+        flags = 0
+        aux8 = 0
+        aux32 = 0
+        typeRef = type
+    }
 }
 
 /// A `super()` object: the class whose method called it and the receiver, as fields (a script
