@@ -51,7 +51,7 @@ final class Heap {
     /// The next collection is full (`gc.collect()`).
     @exclusivity(unchecked) private var fullRequested = false
     /// The Swift classes whose objects have write barriers (`hasBarriers`), looked up once.
-    private let exactClasses = (str: ObjectIdentifier(StrObj.self), list: ObjectIdentifier(ListObj.self), tuple: ObjectIdentifier(TupleObj.self),
+    private let exactClasses = (list: ObjectIdentifier(ListObj.self), tuple: ObjectIdentifier(TupleObj.self),
                                 dict: ObjectIdentifier(DictObj.self), set: ObjectIdentifier(SetObj.self),
                                 instance: ObjectIdentifier(InstanceObj.self))
     /// Young collections so far (for tests and statistics).
@@ -95,13 +95,14 @@ final class Heap {
 
     // MARK: The pools of dead objects
 
-    /// Builtin tuples of 1 to 8 items, builtin lists, dicts, iterators, ASCII strings and
-    /// instances of script classes the sweep found dead are kept here (at most `poolDepth` of each kind: one pool per tuple size,
+    /// Builtin tuples of 1 to 8 items, builtin lists, dicts and iterators, and instances of
+    /// script classes the sweep found dead are kept here (at most `poolDepth` of each kind: one pool per tuple size,
     /// one for each other kind), and the next object of that kind is one of them made new
     /// (`revive`): no allocation and no freeing, which cost such an object more than its whole
     /// use (as CPython's free lists). A tuple keeps its block of items (its size is the pool's), a
     /// list gives its block back, a dict keeps the smallest blocks, an iterator forgets its source,
-    /// an ASCII string its text, an instance its attributes (keeping a small block of slots).
+    /// an instance its attributes (keeping a small block of slots). Strings are not pooled: their
+    /// text would have to be a variable, which costs a retain wherever it is read (StrObj.swift).
     /// The pools hold at most `pooledBytesLimit` counted bytes (as much as the nursery: a young
     /// collection refills them with what the program just let go, and the next cycle's objects
     /// come from there), so what they keep from being freed stays small. Never in stress mode,
@@ -113,11 +114,9 @@ final class Heap {
     static let iteratorPool = Heap.pooledTupleSizes + 1
     /// The pool of dicts.
     static let dictPool = Heap.pooledTupleSizes + 2
-    /// The pool of ASCII strings.
-    static let strPool = Heap.pooledTupleSizes + 3
     /// The pool of instances of script classes.
-    static let instancePool = Heap.pooledTupleSizes + 4
-    static let poolCount = Heap.pooledTupleSizes + 5
+    static let instancePool = Heap.pooledTupleSizes + 3
+    static let poolCount = Heap.pooledTupleSizes + 4
     static let poolDepth = 16384
     static let pooledBytesLimit = Heap.floor
     /// Counted bytes of the objects in the pools.
@@ -134,7 +133,7 @@ final class Heap {
 
     /// The counted bytes of an object of pool `k` (the tuple sizes, then lists).
     @inline(__always) private static func pooledSize(_ k: Int) -> Int {
-        k == Heap.strPool ? 56 : k == Heap.instancePool ? 128 : k == Heap.dictPool ? 80 &+ 8 &* MemoryLayout<Int32>.stride &+ 5 &* MemoryLayout<DictEntry>.stride
+        k == Heap.instancePool ? 128 : k == Heap.dictPool ? 80 &+ 8 &* MemoryLayout<Int32>.stride &+ 5 &* MemoryLayout<DictEntry>.stride
             : k >= Heap.listPool ? 64 : 48 &+ (k &+ 1) &* MemoryLayout<Value>.stride
     }
 
@@ -193,12 +192,6 @@ final class Heap {
             case .list:
                 guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.list, pool(u, Heap.listPool) else { return false }
                 unsafeDowncast(o, to: ListObj.self).emptyForPool()
-                return true
-            case .str:
-                // (Only ASCII strings of the exact class: a pooled string is made new as one.)
-                guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.str, unsafeDowncast(o, to: StrObj.self).isASCII,
-                      pool(u, Heap.strPool) else { return false }
-                unsafeDowncast(o, to: StrObj.self).emptyForPool()
                 return true
             case .instance:
                 guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.instance, pool(u, Heap.instancePool) else { return false }

@@ -14,15 +14,9 @@ extension Runtime {
         makeStr(s, count: s.utf8.count, ascii: true)
     }
     /// A new builtin string of `value`, `count` code points long and all ASCII when `ascii` (as
-    /// the caller measured it): an ASCII one is a dead string from the heap's pool made new when
-    /// there is one (Heap.swift).
+    /// the caller measured it).
     @inline(__always) func makeStr(_ value: __owned String, count: Int, ascii: Bool) -> Value {
-        if ascii, let u = heap.pooled(Heap.strPool) {
-            let s = Unmanaged<StrObj>.fromOpaque(u.toOpaque())
-            s._withUnsafeGuaranteedRef { $0.revive(value, count: count, type: types.str) }
-            return heap.registerRevived(s, size: 56 &+ count)
-        }
-        return Value(heap.register(StrObj.make(value, count: count, ascii: ascii, type: types.str)))
+        Value(heap.register(StrObj.make(value, count: count, ascii: ascii, type: types.str)))
     }
     /// A new string from UTF-8 bytes; `ascii: true` when the caller knows them all ASCII (then they
     /// are not measured again).
