@@ -96,10 +96,10 @@ final class Heap {
     // MARK: The pools of dead objects
 
     /// Builtin tuples of 1 to 8 items, builtin lists, dicts and iterators, and instances of
-    /// script classes the sweep found dead are kept here (at most `poolDepth` of each kind: one pool per tuple size,
-    /// one for each other kind), and the next object of that kind is one of them made new
-    /// (`revive`): no allocation and no freeing, which cost such an object more than its whole
-    /// use (as CPython's free lists). A tuple keeps its block of items (its size is the pool's), a
+    /// script classes the sweep found dead are kept here (at most `poolDepth` of each kind: one
+    /// pool per tuple size, one for each other kind), and the next object of that kind is one of
+    /// them made new (`revive`, `Obj.renew`): no allocation and no freeing, which cost such an
+    /// object more than its whole use (as CPython's free lists). A tuple keeps its block of items (its size is the pool's), a
     /// list gives its block back, a dict keeps the smallest blocks, an iterator forgets its source,
     /// an instance its attributes (keeping a small block of slots). Strings are not pooled: their
     /// text would have to be a variable, which costs a retain wherever it is read (StrObj.swift).
@@ -131,7 +131,7 @@ final class Heap {
         return p
     }()
 
-    /// The counted bytes of an object of pool `k` (the tuple sizes, then lists).
+    /// The counted bytes of an object of pool `k` (for the pools' budget).
     @inline(__always) private static func pooledSize(_ k: Int) -> Int {
         k == Heap.instancePool ? 128 : k == Heap.dictPool ? 80 &+ 8 &* MemoryLayout<Int32>.stride &+ 5 &* MemoryLayout<DictEntry>.stride
             : k >= Heap.listPool ? 64 : 48 &+ (k &+ 1) &* MemoryLayout<Value>.stride
@@ -179,8 +179,8 @@ final class Heap {
         return .object(o)
     }
 
-    /// Keeps an object the sweep found dead in its pool, if it has one (a builtin tuple of a pooled
-    /// size or a builtin list) and the pool has room; false when the sweep should release it.
+    /// Keeps an object the sweep found dead in its pool, if its kind has one (by exact class) and
+    /// the pool has room; false when the sweep should release it.
     @inline(__always) private func poolDead(_ u: Unmanaged<Obj>) -> Bool {
         if stress { return false }
         return u._withUnsafeGuaranteedRef { o -> Bool in

@@ -114,7 +114,7 @@ extension Runtime {
         if let u = heap.pooled(Heap.dictPool) {
             let d = Unmanaged<DictObj>.fromOpaque(u.toOpaque())
             let size = d._withUnsafeGuaranteedRef { d -> Int in
-                d.revive(type: types.dict)
+                d.renew(type: types.dict)
                 return d.estimatedSize
             }
             _ = heap.registerRevived(d, size: size)

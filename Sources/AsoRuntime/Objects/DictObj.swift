@@ -325,15 +325,6 @@ class DictObj: Obj {
         changedFrom = 0
         version = 0
     }
-    /// A dead dict from the heap's pool made new (empty), with the bits of a new object.
-    @inline(__always) final func revive(type: __shared TypeObject) {
-        gcBits = 0
-        flags = 0
-        aux8 = 0
-        aux32 = 0
-        typeRef = type
-    }
-
     final func removeAll() {
         free(indexBlock)
         free(entryBlock)

@@ -26,11 +26,7 @@ class InstanceObj: Obj {
     /// A dead instance from the heap's pool made new, of class `type`, with the bits of a new object.
     @inline(__always) final func revive(type: __shared TypeObject) {
         storedAttributes.restart(root: type.instanceShape)
-        gcBits = 0
-        flags = 0
-        aux8 = 0
-        aux32 = 0
-        typeRef = type
+        renew(type: type)
     }
 }
 

@@ -42,11 +42,7 @@ final class IterObj: Obj {
     @inline(__always) func revive(_ source: Source, type: __shared TypeObject) {
         self.source = source
         index = 0
-        gcBits = 0
-        flags = 0
-        aux8 = 0
-        aux32 = 0
-        typeRef = type
+        renew(type: type)
     }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)

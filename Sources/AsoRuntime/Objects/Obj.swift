@@ -86,6 +86,16 @@ class Obj {
         return estimatedSize
     }
 
+    /// A dead object from the heap's pools made new (`Heap.pooled`): the collector's bits, the
+    /// flags and the spare words of a new object, and its class.
+    @inline(__always) final func renew(type: __shared TypeObject) {
+        gcBits = 0
+        flags = 0
+        aux8 = 0
+        aux32 = 0
+        typeRef = type
+    }
+
     /// Reports every value and object this object refers to. Subclasses call super.
     func trace(_ t: inout Tracer) {
         if let ty = typeBits { t.mark(Unmanaged<Obj>.fromOpaque(ty.toOpaque())) }

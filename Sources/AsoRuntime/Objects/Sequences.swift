@@ -64,11 +64,7 @@ class ListObj: Obj {
         storedItems = items
         items = ValueVector()
         changedFrom = 0
-        gcBits = 0
-        flags = 0
-        aux8 = 0
-        aux32 = 0
-        typeRef = type
+        renew(type: type)
     }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
@@ -148,11 +144,7 @@ class TupleObj: Obj {
     /// bits are those of a new one. When `fill` throws, the tuple is still dead.
     @inline(__always) final func revive(type: __shared TypeObject, _ fill: (UnsafeMutablePointer<Value>) throws -> Void) rethrows {
         try fill(base.unsafelyUnwrapped)
-        gcBits = 0
-        flags = 0
-        aux8 = 0
-        aux32 = 0
-        typeRef = type
+        renew(type: type)
     }
 
     /// Set by `trace` on a tuple that refers to no object (a tuple of numbers): as its items never
