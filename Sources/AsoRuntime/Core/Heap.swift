@@ -95,18 +95,19 @@ final class Heap {
 
     // MARK: The pools of dead objects
 
-    /// Builtin tuples of 1 to 8 items, builtin lists, dicts and iterators, and instances of
-    /// script classes the sweep found dead are kept here (at most `poolDepth` of each kind: one
-    /// pool per tuple size, one for each other kind), and the next object of that kind is one of
-    /// them made new (`revive`, `Obj.renew`): no allocation and no freeing, which cost such an
-    /// object more than its whole use (as CPython's free lists). A tuple keeps its block of items (its size is the pool's), a
-    /// list gives its block back, a dict keeps the smallest blocks, an iterator forgets its source,
-    /// an instance its attributes (keeping a small block of slots). Strings are not pooled: their
-    /// text would have to be a variable, which costs a retain wherever it is read (StrObj.swift).
-    /// The pools hold at most `pooledBytesLimit` counted bytes (as much as the nursery: a young
-    /// collection refills them with what the program just let go, and the next cycle's objects
-    /// come from there), so what they keep from being freed stays small. Never in stress mode,
-    /// where a dead object must be gone so that a use after its death fails.
+    /// Builtin tuples of 1 to 8 items, builtin lists, dicts, sets, frozensets and iterators, and
+    /// instances of script classes the sweep found dead are kept here (at most `poolDepth` of each
+    /// kind: one pool per tuple size, one for each other kind), and the next object of that kind
+    /// is one of them made new (`revive`, `Obj.renew`): no allocation and no freeing, which cost
+    /// such an object more than its whole use (as CPython's free lists). A tuple keeps its block
+    /// of items (its size is the pool's), a list or a set gives its block back, a dict keeps the
+    /// smallest blocks, an iterator forgets its source, an instance its attributes (keeping a
+    /// small block of slots). Strings are not pooled: their text would have to be a variable,
+    /// which costs a retain wherever it is read (StrObj.swift). The pools hold at most
+    /// `pooledBytesLimit` counted bytes (as much as the nursery: a young collection refills them
+    /// with what the program just let go, and the next cycle's objects come from there), so what
+    /// they keep from being freed stays small. Never in stress mode, where a dead object must be
+    /// gone so that a use after its death fails.
     static let pooledTupleSizes = 8
     /// The pool of lists.
     static let listPool = Heap.pooledTupleSizes
@@ -116,7 +117,10 @@ final class Heap {
     static let dictPool = Heap.pooledTupleSizes + 2
     /// The pool of instances of script classes.
     static let instancePool = Heap.pooledTupleSizes + 3
-    static let poolCount = Heap.pooledTupleSizes + 4
+    /// The pools of sets and of frozensets (a set's kind is fixed when it is made).
+    static let setPool = Heap.pooledTupleSizes + 4
+    static let frozensetPool = Heap.pooledTupleSizes + 5
+    static let poolCount = Heap.pooledTupleSizes + 6
     static let poolDepth = 16384
     static let pooledBytesLimit = Heap.floor
     /// Counted bytes of the objects in the pools.
@@ -196,6 +200,11 @@ final class Heap {
             case .instance:
                 guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.instance, pool(u, Heap.instancePool) else { return false }
                 unsafeDowncast(o, to: InstanceObj.self).emptyForPool()
+                return true
+            case .set, .frozenset:
+                guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.set,
+                      pool(u, o.kind == .set ? Heap.setPool : Heap.frozensetPool) else { return false }
+                unsafeDowncast(o, to: SetObj.self).emptyForPool()
                 return true
             case .dict:
                 guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.dict, pool(u, Heap.dictPool) else { return false }

@@ -122,8 +122,16 @@ extension Runtime {
         }
         return heap.register(DictObj(type: types.dict))
     }
+    /// A new empty set (or frozenset): a dead one from the heap's pool made new when there is one.
     func newSet(frozen: Bool = false) -> SetObj {
-        heap.register(SetObj(frozen: frozen, type: frozen ? types.frozenset : types.set))
+        let type = frozen ? types.frozenset : types.set
+        if let u = heap.pooled(frozen ? Heap.frozensetPool : Heap.setPool) {
+            let s = Unmanaged<SetObj>.fromOpaque(u.toOpaque())
+            s._withUnsafeGuaranteedRef { $0.renew(type: type) }
+            _ = heap.registerRevived(s, size: 64)
+            return s.takeUnretainedValue()
+        }
+        return heap.register(SetObj(frozen: frozen, type: type))
     }
     func newBytes(_ b: [UInt8]) -> Value { Value(heap.register(BytesObj(b, type: types.bytes))) }
     func newIterator(_ source: IterObj.Source, type: TypeObject? = nil) -> Value {

@@ -283,6 +283,11 @@ class SetObj: Obj {
         version &+= 1
     }
     init(frozen: Bool, type: __shared TypeObject) { super.init(kind: frozen ? .frozenset : .set, type: type) }
+    /// A dead set the heap keeps in its pool gives its table back.
+    final func emptyForPool() {
+        storedTable = SetTable()
+        version = 0
+    }
     final var count: Int { table.count }
     override func trace(_ t: inout Tracer) {
         super.trace(&t)
