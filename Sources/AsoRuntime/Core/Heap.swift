@@ -183,6 +183,14 @@ final class Heap {
         return .object(o)
     }
 
+    /// Puts `o`, dead, in pool `k` emptied by `empty`, if its Swift class is exactly `exact` (a
+    /// subclass may hold more) and the pool has room.
+    @inline(__always) private func pool(_ u: Unmanaged<Obj>, _ o: Obj, exact: ObjectIdentifier, _ k: Int, _ empty: (Obj) -> Void) -> Bool {
+        guard ObjectIdentifier(Swift.type(of: o)) == exact, pool(u, k) else { return false }
+        empty(o)
+        return true
+    }
+
     /// Keeps an object the sweep found dead in its pool, if its kind has one (by exact class) and
     /// the pool has room; false when the sweep should release it.
     @inline(__always) private func poolDead(_ u: Unmanaged<Obj>) -> Bool {
@@ -194,22 +202,17 @@ final class Heap {
                 let k = unsafeDowncast(o, to: TupleObj.self).count &- 1
                 return UInt(bitPattern: k) < UInt(Heap.pooledTupleSizes) && pool(u, k)
             case .list:
-                guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.list, pool(u, Heap.listPool) else { return false }
-                unsafeDowncast(o, to: ListObj.self).emptyForPool()
-                return true
+                return pool(u, o, exact: exactClasses.list, Heap.listPool) { unsafeDowncast($0, to: ListObj.self).emptyForPool() }
             case .instance:
-                guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.instance, pool(u, Heap.instancePool) else { return false }
-                unsafeDowncast(o, to: InstanceObj.self).emptyForPool()
-                return true
+                return pool(u, o, exact: exactClasses.instance, Heap.instancePool) {
+                    unsafeDowncast($0, to: InstanceObj.self).emptyForPool()
+                }
             case .set, .frozenset:
-                guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.set,
-                      pool(u, o.kind == .set ? Heap.setPool : Heap.frozensetPool) else { return false }
-                unsafeDowncast(o, to: SetObj.self).emptyForPool()
-                return true
+                return pool(u, o, exact: exactClasses.set, o.kind == .set ? Heap.setPool : Heap.frozensetPool) {
+                    unsafeDowncast($0, to: SetObj.self).emptyForPool()
+                }
             case .dict:
-                guard ObjectIdentifier(Swift.type(of: o)) == exactClasses.dict, pool(u, Heap.dictPool) else { return false }
-                unsafeDowncast(o, to: DictObj.self).emptyForPool()
-                return true
+                return pool(u, o, exact: exactClasses.dict, Heap.dictPool) { unsafeDowncast($0, to: DictObj.self).emptyForPool() }
             case .iterator:
                 // (IterObj is final: every object of this kind is one.)
                 guard pool(u, Heap.iteratorPool) else { return false }
