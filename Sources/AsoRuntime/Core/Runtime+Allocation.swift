@@ -54,20 +54,28 @@ extension Runtime {
     /// A list that takes `items` as its elements: a dead one from the heap's pool made new when
     /// there is one (Heap.swift), else a new one.
     @inline(__always) func makeList(taking items: consuming ValueVector) -> Value {
-        Value(makeListObject(taking: items))
+        if let list = revivedList(taking: &items) { return heap.registerRevived(list.list, size: list.size) }
+        return Value(heap.register(ListObj(taking: items, type: types.list)))
     }
-    /// `makeList(taking:)` as an object.
+    /// `makeList(taking:)` as an object. (The value form hands the list out unmanaged: going
+    /// through a strong `ListObj` cost a retain and a release per list.)
     @inline(__always) func makeListObject(taking items: consuming ValueVector) -> ListObj {
-        if let u = heap.pooled(Heap.listPool) {
-            let list = Unmanaged<ListObj>.fromOpaque(u.toOpaque())
-            let size = list._withUnsafeGuaranteedRef { l -> Int in
-                l.revive(taking: &items, type: types.list)
-                return 64 &+ l.items.capacity &* MemoryLayout<Value>.stride
-            }
-            _ = heap.registerRevived(list, size: size)
-            return list.takeUnretainedValue()
+        if let list = revivedList(taking: &items) {
+            _ = heap.registerRevived(list.list, size: list.size)
+            return list.list.takeUnretainedValue()
         }
         return heap.register(ListObj(taking: items, type: types.list))
+    }
+    /// A dead list from the heap's pool made new with `items` (taken, left empty), and its
+    /// counted size; nil when the pool has none.
+    @inline(__always) private func revivedList(taking items: inout ValueVector) -> (list: Unmanaged<ListObj>, size: Int)? {
+        guard let u = heap.pooled(Heap.listPool) else { return nil }
+        let list = Unmanaged<ListObj>.fromOpaque(u.toOpaque())
+        let size = list._withUnsafeGuaranteedRef { l -> Int in
+            l.revive(taking: &items, type: types.list)
+            return 64 &+ l.items.capacity &* MemoryLayout<Value>.stride
+        }
+        return (list, size)
     }
     /// `newList` for the dispatch loop, kept out of it.
     @inline(never) func listOutOfLine(_ items: UnsafeBufferPointer<Value>) -> Value { newList(items) }
