@@ -17,7 +17,7 @@ extension Runtime {
             }
             return rt.newStr(line)
         })
-        builtins.set("len", native("len") { rt, args in
+        builtins.set("len", native("len", fastPath: .len) { rt, args in
             .int(try rt.length(try rt.exactlyOne(args, "len")))
         })
         builtins.set("repr", native("repr") { rt, args in rt.newStr(try rt.repr(try rt.exactlyOne(args, "repr"))) })

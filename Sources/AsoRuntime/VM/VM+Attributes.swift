@@ -126,6 +126,25 @@ extension Runtime {
         }
     }
 
+    /// `loadMethod` of a builtin object (`xs.append(x)`, `s.add(x)`) of the class its site saw
+    /// last, the class unchanged: the method from the site's method cache, checked by the object's
+    /// class address alone, before the caches for instances (`cachedLoadMethod`). (The entry only
+    /// ever holds a class of a kind `typeKey` answers for, never a script class, so an instance
+    /// never matches it. Its own small function, so that both stay inlined in the loop.)
+    @inline(__always)
+    func cachedBuiltinMethod(_ codeRef: Unmanaged<CodeObj>, _ ip: Int, _ sp: UnsafeMutablePointer<Value>) -> Bool {
+        codeRef._withUnsafeGuaranteedRef { code in
+            let obj = (sp - 1).pointee
+            let entry = code.methodCache + (ip &- 1)
+            guard case .object(let u) = obj, let t = entry.pointee.type,
+                  u._withUnsafeGuaranteedRef({ $0.typeAddress == t }), entry.pointee.epoch == hot.pointee.typeEpoch else { return false }
+            // Top slot first: see pushExcInfo.
+            sp.pointee = obj
+            (sp - 1).pointee = entry.pointee.method
+            return true
+        }
+    }
+
     /// `loadMethod` from its caches: replaces the object on top of the stack with the method
     /// `names[arg]` and the object (the receiver, called as the first argument), or the
     /// attribute and `.null`. False when no cache answers (then `lookUpMethod`). The caller then

@@ -23,6 +23,9 @@ enum NativeFastPath: UInt8 {
     /// `await asyncio.sleep(d)`: a bare yield for `d <= 0`; otherwise, in a task's own chain, the
     /// task parks on a timer of its own (`sleepTask`). Nothing is made either way.
     case asyncioSleep
+    /// `len(x)` of a builtin str, list, tuple, dict, set or frozenset (not of a subclass, which
+    /// may define `__len__`): read in place, as CPython's `CALL` specialised for `len` does.
+    case len
 }
 
 extension NativeFunctionObj {
@@ -560,6 +563,11 @@ extension Runtime {
            let outcome = awaitSleep(argStart.pointee, calleeSlot, fiber, codeRef, words, fp, ip, &sp) {
             return outcome
         }
+        if fastPath == .len, nargs == 1, let n = Runtime.builtinLength(argStart.pointee) {
+            calleeSlot.pointee = .int(n)
+            sp = calleeSlot + 1
+            return nil
+        }
         Runtime.saveState(fp, ip, sp, fiber)
         let result: Value
         if fastPath == .listAppend, nargs == 2, let l = argStart.pointee.asList {
@@ -573,6 +581,24 @@ extension Runtime {
         calleeSlot.pointee = result
         sp = calleeSlot + 1
         return nil
+    }
+
+    /// The length of a builtin str, list, tuple, dict, set or frozenset, not of a subclass's
+    /// instance; nil for anything else (`len`'s general path).
+    @inline(__always)
+    static func builtinLength(_ v: Value) -> Int? {
+        guard case .object(let u) = v else { return nil }
+        return u._withUnsafeGuaranteedRef { o -> Int? in
+            guard !o.isNativeSubclass else { return nil }
+            switch o.kind {
+            case .str: return unsafeDowncast(o, to: StrObj.self).count
+            case .list: return unsafeDowncast(o, to: ListObj.self).items.count
+            case .tuple: return unsafeDowncast(o, to: TupleObj.self).items.count
+            case .dict: return unsafeDowncast(o, to: DictObj.self).count
+            case .set, .frozenset: return unsafeDowncast(o, to: SetObj.self).count
+            default: return nil
+            }
+        }
     }
 
     /// `returnValue` of `result` from the top frame: nil when it is the entry frame (popped, the

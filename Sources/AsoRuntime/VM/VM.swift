@@ -204,7 +204,8 @@ extension Runtime {
                         Runtime.saveState(fp, ip, sp + 1, fiber)
                         try deleteAttribute(sp.pointee, code.nameValues[arg])
                     case .loadMethod:
-                        if !cachedLoadMethod(arg, Unmanaged.passUnretained(code), ip, sp) {
+                        if !cachedBuiltinMethod(Unmanaged.passUnretained(code), ip, sp)
+                            && !cachedLoadMethod(arg, Unmanaged.passUnretained(code), ip, sp) {
                             try lookUpMethod(arg, Unmanaged.passUnretained(code), fiber, fp, ip, sp)
                         }
                         sp += 1
@@ -304,7 +305,7 @@ extension Runtime {
                         let a = locals[arg], b = consts[Int(words[ip] >> 8)]
                         let bop = BinaryOperator(argument: Int(words[ip &+ 1] >> 8))
                         ip &+= 2
-                        if Runtime.addOrSubtractInts(bop, a, b, into: sp) { sp += 1; continue }
+                        if case .int(let x) = a, case .int(let y) = b, Runtime.intArithmetic(bop, x, y, into: sp) { sp += 1; continue }
                         if a.isNull { throw unboundLocal(code, arg) }
                         sp.pointee = try binaryOp(bop, a, b)
                         sp += 1
