@@ -102,8 +102,9 @@ package final class Runtime {
     var emptyTuple: Value = .none
     /// Interned strings (names, constants, one-character strings); see `intern`.
     var interned: [String: StrObj] = [:]
-    /// The one-character ASCII strings by code (interned, so rooted there), made on first use.
-    var asciiCharacters = [Value](repeating: .null, count: 128)
+    /// The one-character ASCII strings by code, then the empty string (interned, so rooted
+    /// there), made on first use.
+    var asciiCharacters = [Value](repeating: .null, count: 129)
     /// Counters the dispatch loop touches on every call, behind a pointer so that updating them
     /// needs no exclusivity check.
     let hot: UnsafeMutablePointer<HotCounters>
@@ -162,6 +163,7 @@ package final class Runtime {
         heap.leakReport = writeErr
         signals = SignalLine(attention: heap.requestFlag)
         types = Types(heap: heap)
+        heap.strText = StrObj.Text(type: types.str)
         exc = ExceptionTypes(heap: heap, types: types)
         builtins = heap.register(ModuleObj(name: "builtins", type: types.module))
         notImplemented = Value(heap.register(InstanceObj(type: types.notImplemented)))

@@ -53,7 +53,10 @@ final class Heap {
     /// The Swift classes whose objects have write barriers (`hasBarriers`), looked up once.
     private let exactClasses = (list: ObjectIdentifier(ListObj.self), tuple: ObjectIdentifier(TupleObj.self),
                                 dict: ObjectIdentifier(DictObj.self), set: ObjectIdentifier(SetObj.self),
-                                instance: ObjectIdentifier(InstanceObj.self))
+                                instance: ObjectIdentifier(InstanceObj.self), str: ObjectIdentifier(StrObj.self))
+    /// How a dead string's text is rewritten in place (set once the str type exists; nil: strings
+    /// are not pooled).
+    var strText: StrObj.Text? = nil
     /// Young collections so far (for tests and statistics).
     private(set) var youngCollections = 0
     /// The least allocation volume between two collections (see docs/architecture.md for why
@@ -95,15 +98,16 @@ final class Heap {
 
     // MARK: The pools of dead objects
 
-    /// Builtin tuples of 1 to 8 items, builtin lists, dicts, sets, frozensets and iterators, and
+    /// Builtin tuples of 1 to 8 items, builtin lists, dicts, sets, frozensets, iterators and ASCII
+    /// strings, and
     /// instances of script classes the sweep found dead are kept here (at most `poolDepth` of each
     /// kind: one pool per tuple size, one for each other kind), and the next object of that kind
     /// is one of them made new (`revive`, `Obj.renew`): no allocation and no freeing, which cost
     /// such an object more than its whole use (as CPython's free lists). A tuple keeps its block
     /// of items (its size is the pool's), a list or a set gives its block back, a dict keeps the
     /// smallest blocks, an iterator forgets its source, an instance its attributes (keeping a
-    /// small block of slots). Strings are not pooled: their text would have to be a variable,
-    /// which costs a retain wherever it is read (StrObj.swift). The pools hold at most
+    /// small block of slots), a string its text (its next one is written in place: `StrObj.Text`).
+    /// The pools hold at most
     /// `pooledBytesLimit` counted bytes (as much as the nursery: a young collection refills them
     /// with what the program just let go, and the next cycle's objects come from there), so what
     /// they keep from being freed stays small. Never in stress mode, where a dead object must be
@@ -120,7 +124,9 @@ final class Heap {
     /// The pools of sets and of frozensets (a set's kind is fixed when it is made).
     static let setPool = Heap.pooledTupleSizes + 4
     static let frozensetPool = Heap.pooledTupleSizes + 5
-    static let poolCount = Heap.pooledTupleSizes + 6
+    /// The pool of builtin ASCII strings (the exact `StrObj` class).
+    static let strPool = Heap.pooledTupleSizes + 6
+    static let poolCount = Heap.pooledTupleSizes + 7
     static let poolDepth = 16384
     static let pooledBytesLimit = Heap.floor
     /// Counted bytes of the objects in the pools.
@@ -137,7 +143,7 @@ final class Heap {
 
     /// The counted bytes of an object of pool `k` (for the pools' budget).
     @inline(__always) private static func pooledSize(_ k: Int) -> Int {
-        k == Heap.instancePool ? 128 : k == Heap.dictPool ? 80 &+ 8 &* MemoryLayout<Int32>.stride &+ 5 &* MemoryLayout<DictEntry>.stride
+        k == Heap.instancePool ? 128 : k == Heap.strPool ? 56 : k == Heap.dictPool ? 80 &+ 8 &* MemoryLayout<Int32>.stride &+ 5 &* MemoryLayout<DictEntry>.stride
             : k >= Heap.listPool ? 64 : 48 &+ (k &+ 1) &* MemoryLayout<Value>.stride
     }
 
@@ -213,6 +219,9 @@ final class Heap {
                 }
             case .dict:
                 return pool(u, o, exact: exactClasses.dict, Heap.dictPool) { unsafeDowncast($0, to: DictObj.self).emptyForPool() }
+            case .str:
+                guard let text = strText else { return false }
+                return pool(u, o, exact: exactClasses.str, Heap.strPool) { text.replace(unsafeDowncast($0, to: StrObj.self), with: "") }
             case .iterator:
                 // (IterObj is final: every object of this kind is one.)
                 guard pool(u, Heap.iteratorPool) else { return false }
@@ -223,6 +232,9 @@ final class Heap {
             }
         }
     }
+
+    /// How many dead objects pool `k` holds (for tests and statistics).
+    func pooledCount(_ k: Int) -> Int { Int(poolCounts[k]) }
 
     /// How many objects are registered (for tests and statistics).
     var objectCount: Int { objects.count }

@@ -16,27 +16,55 @@ extension Runtime {
     /// A new builtin string of `value`, `count` code points long and all ASCII when `ascii` (as
     /// the caller measured it).
     @inline(__always) func makeStr(_ value: __owned String, count: Int, ascii: Bool) -> Value {
-        Value(heap.register(StrObj.make(value, count: count, ascii: ascii, type: types.str)))
+        if ascii, let text = heap.strText, let u = heap.pooled(Heap.strPool) {
+            return revivedStr(u, text, value, count: count)
+        }
+        return Value(heap.register(StrObj.make(value, count: count, ascii: ascii, type: types.str)))
+    }
+
+    /// A dead ASCII string from the pool made new with `value`.
+    private func revivedStr(_ u: Unmanaged<Obj>, _ text: StrObj.Text, _ value: __owned String, count: Int) -> Value {
+        let s = Unmanaged<StrObj>.fromOpaque(u.toOpaque())
+        s._withUnsafeGuaranteedRef { o in
+            o.renew(type: types.str)
+            o.setMeasured(count: count, ascii: true)
+            text.replace(o, with: value)
+        }
+        return heap.registerRevived(s, size: 56 &+ count)
     }
     /// A new string from UTF-8 bytes; `ascii: true` when the caller knows them all ASCII (then they
     /// are not measured again).
+    /// No bytes are the one empty string, one ASCII byte its interned one-character string
+    /// (CPython shares both too).
     @inline(__always) func newStr(utf8 bytes: UnsafeBufferPointer<UInt8>, ascii: Bool?) -> Value {
-        let s = String(decoding: bytes, as: UTF8.self)
+        if bytes.count <= 1 {
+            guard let b = bytes.first else { return emptyString }
+            if b < 0x80 { return asciiCharacter(Int(b)) }
+        }
+        let s = utf8String(bytes)
         if ascii == true { return makeStr(s, count: bytes.count, ascii: true) }
         return newStr(s)
+    }
+
+    /// The empty string, made once.
+    var emptyString: Value {
+        if asciiCharacters[128].isNull { asciiCharacters[128] = intern("") }
+        return asciiCharacters[128]
+    }
+
+    /// The interned one-character string of ASCII code `b` (0..<128).
+    @inline(__always) func asciiCharacter(_ b: Int) -> Value {
+        let known = asciiCharacters[b]
+        if !known.isNull { return known }
+        let made = intern(String(UnicodeScalar(UInt8(truncatingIfNeeded: b))))
+        asciiCharacters[b] = made
+        return made
     }
 
     /// `s[i]` (0 <= i < s.count): the interned one-character string; for an ASCII string, by
     /// its byte, without hashing the text.
     @inline(__always) func character(_ s: StrObj, at i: Int) -> Value {
-        if s.isASCII {
-            let b = Int(withUTF8(s.value) { $0[i] } & 0x7F)
-            let known = asciiCharacters[b]
-            if !known.isNull { return known }
-            let made = intern(String(UnicodeScalar(UInt8(b))))
-            asciiCharacters[b] = made
-            return made
-        }
+        if s.isASCII { return asciiCharacter(Int(withUTF8(s.value) { $0[i] } & 0x7F)) }
         return intern(s.character(at: i))
     }
 

@@ -16,7 +16,7 @@ func decimalString(_ n: Int) -> String {
             i &-= 1
             base[i] = 45
         }
-        return String(decoding: UnsafeBufferPointer(start: base + i, count: 20 &- i), as: UTF8.self)
+        return utf8String(UnsafeBufferPointer(start: base + i, count: 20 &- i))
     }
 }
 

@@ -51,7 +51,7 @@ func doubleToString(_ value: Double, code: Unicode.Scalar, precision: Int,
         }
         let word = value.isNaN ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf")
         out.append(contentsOf: word.utf8)
-        return String(decoding: out, as: UTF8.self)
+        return out.withUnsafeBufferPointer { utf8String($0) }
     }
 
     let dd: DecimalDigits
@@ -133,5 +133,5 @@ func doubleToString(_ value: Double, code: Unicode.Scalar, precision: Int,
         if magnitude < 10 { out.append(zero) }
         out.append(contentsOf: String(magnitude).utf8)
     }
-    return String(decoding: out, as: UTF8.self)
+    return out.withUnsafeBufferPointer { utf8String($0) }
 }

@@ -220,7 +220,7 @@ struct UTF8Builder {
         append(fill, count: rpad)
     }
 
-    var string: String { bytes.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) } }
+    var string: String { bytes.withUnsafeBufferPointer { utf8String($0) } }
 }
 
 /// The number of code points in valid UTF-8 (bytes that do not continue a sequence).

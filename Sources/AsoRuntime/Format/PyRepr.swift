@@ -70,7 +70,7 @@ private func asciiStringRepr(_ s: String) -> String? {
             }
         }
         out.append(quote)
-        return String(decoding: out, as: UTF8.self)
+        return out.withUnsafeBufferPointer { utf8String($0) }
     }
 }
 
