@@ -54,7 +54,7 @@ extension Runtime {
         guard let shorten = try findAttribute(reprlib, "repr") else { return try repr(v) }
         tempRoots.append(shorten)
         defer { tempRoots.removeLast() }
-        return try str(try call(shorten, [v]))
+        return try str(try call(shorten, one: v))
     }
 
     private func callbackRepr(_ c: FutureCallback) throws -> String {

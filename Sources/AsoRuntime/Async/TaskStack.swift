@@ -174,6 +174,6 @@ extension Runtime {
         guard let write = try findAttribute(target, "write") else { throw noAttribute(target, "write") }
         tempRoots.append(write)
         defer { tempRoots.removeLast() }
-        _ = try call(write, [newStr(text)])
+        _ = try call(write, one: newStr(text))
     }
 }

@@ -55,7 +55,7 @@ extension Runtime {
                 case .other:
                     if let slots = o.type.containerSlots { return slots.length(o) }
                 case .instance:
-                    if let m = instanceMethod(v, "__len__") { return try lengthFromDunder(try call(m, [v])) }
+                    if let m = instanceMethod(v, "__len__") { return try lengthFromDunder(try call(m, one: v)) }
                 case .type:
                     if let f = userMethod(v, "__len__") { return try lengthFromDunder(try callFunction(f, [v], keywords: [])) }
                 default: break

@@ -172,7 +172,7 @@ extension Runtime {
                     return newIterator(.values(items.reversed()), type: dictType)
                 }
             case .instance:
-                if let m = instanceMethod(seq, "__reversed__") { return try call(m, [seq]) }
+                if let m = instanceMethod(seq, "__reversed__") { return try call(m, one: seq) }
                 if instanceMethod(seq, "__len__") != nil && instanceMethod(seq, "__getitem__") != nil {
                     // The sequence protocol: items len-1 down to 0.
                     var i = try length(seq)

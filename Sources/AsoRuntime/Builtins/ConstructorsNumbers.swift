@@ -91,7 +91,7 @@ extension Runtime {
             if let c = numberCore(v), userMethod(v, "__int__") == nil, userMethod(v, "__index__") == nil { return try toInt(c) }
             for method in ["__int__", "__index__"] {
                 if case .object(let u) = v, u.takeUnretainedValue().kind == .instance, let f = typeOf(v).lookup(method) {
-                    let r = try call(f, [v])
+                    let r = try call(f, one: v)
                     guard isIntegral(r) else {
                         throw typeError("\(method) returned non-int (type \(typeName(r)))")
                     }
@@ -137,7 +137,7 @@ extension Runtime {
             }
             if let c = numberCore(v), userMethod(v, "__float__") == nil { return try toFloat(c) }
             if case .object(let u) = v, u.takeUnretainedValue().kind == .instance, let f = typeOf(v).lookup("__float__") {
-                let r = try call(f, [v])
+                let r = try call(f, one: v)
                 guard case .float(let d) = r else {
                     throw typeError("\(typeName(v)).__float__ returned non-float (type \(typeName(r)))")
                 }

@@ -145,10 +145,10 @@ extension Runtime {
         tempRoots.append(write)
         defer { tempRoots.removeLast() }
         for (i, v) in items.enumerated() {
-            if i > 0 { _ = try call(write, [newStr(sep)]) }
+            if i > 0 { _ = try call(write, one: newStr(sep)) }
             _ = try call(write, [newStr(try str(v))])
         }
-        _ = try call(write, [newStr(end)])
+        _ = try call(write, one: newStr(end))
         if let flush = args.keyword("flush"), try truthy(flush), let f = try findAttribute(file, "flush") {
             _ = try call(f, [])
         }

@@ -138,7 +138,7 @@ extension Runtime {
         var best: Value? = nil
         var bestKey: Value = .none
         while let v = try next(source) {
-            let k = key.isNone ? v : try call(key, [v])
+            let k = key.isNone ? v : try call(key, one: v)
             if best == nil {
                 best = v; bestKey = k
             } else if try truthy(try compare(k, bestKey, op)) {

@@ -77,7 +77,7 @@ extension Runtime {
         case .float(let d): return .float(Swift.abs(d))
         default:
             if let b = bigValue(v) { return makeInt(BigInt(b.magnitude)) }
-            if let m = instanceMethod(v, "__abs__") { return try call(m, [v]) }
+            if let m = instanceMethod(v, "__abs__") { return try call(m, one: v) }
             if let f = userMethod(v, "__abs__") { return try callFunction(f, [v], keywords: []) }
             throw typeError("bad operand type for abs(): '\(typeName(v))'")
         }

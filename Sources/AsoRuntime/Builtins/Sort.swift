@@ -37,17 +37,23 @@ extension Runtime {
             }
             return
         }
+        tempRoots.reserveCapacity(tempRoots.count &+ 2 &* items.count)
         tempRoots.append(contentsOf: items)
         var pairs: [(Value, Value)] = []
         pairs.reserveCapacity(items.count)
         for v in items {
-            let k = try call(key, [v])
+            let k = try call(key, one: v)
             pairs.append((k, v))
             tempRoots.append(k)
         }
         if reverse { pairs.reverse() }
         defer {
-            items = pairs.map { $0.1 }
+            // (Written back in place: the same count of items.)
+            items.withUnsafeMutableBufferPointer { out in
+                pairs.withUnsafeBufferPointer { sorted in
+                    for i in 0..<min(out.count, sorted.count) { out[i] = sorted[i].1 }
+                }
+            }
             if reverse { items.reverse() }
         }
         switch orderKind(pairs.lazy.map { $0.0 }) {

@@ -70,7 +70,7 @@ extension Runtime {
                 out.append(b)
                 continue
             }
-            let r = try call(entries, [original])
+            let r = try call(entries, one: original)
             guard let t = r.asTuple else { throw typeError("__mro_entries__ must return a tuple") }
             out.append(contentsOf: t.items)
         }
@@ -614,7 +614,7 @@ extension Runtime {
                 guard let getter = wrapper.attributes["fget"], !getter.isNone else {
                     throw attributeError("\(propertyLabel(wrapper)) of '\(typeOf(obj).name)' object has no getter")
                 }
-                return try call(getter, [obj])
+                return try call(getter, one: obj)
             }
             if wrapper.type.moduleName != nil, let get = userMethod(v, "__get__") {
                 return try callFunction(get, [v, instance ?? .none, Value(owner)], keywords: [])
@@ -684,7 +684,7 @@ extension Runtime {
             guard let deleter = p.attributes["fdel"], !deleter.isNone else {
                 throw attributeError("\(propertyLabel(p)) of '\(t.name)' object has no deleter")
             }
-            _ = try call(deleter, [obj])
+            _ = try call(deleter, one: obj)
             return true
         }
         if p.type.moduleName != nil, let del = userMethod(d, "__delete__") {

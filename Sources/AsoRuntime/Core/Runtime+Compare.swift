@@ -578,7 +578,7 @@ extension Runtime {
             if let m = k.dict["__hash__"] {
                 if m.isNone { throw typeError("unhashable type: '\(t.name)'") }
                 guard m.asFunction != nil else { return nil }
-                let r = try call(m, [v])
+                let r = try call(m, one: v)
                 guard let h = indexValue(r) else { throw typeError("__hash__ method should return an integer") }
                 return h == -1 ? -2 : h
             }

@@ -57,7 +57,7 @@ extension Runtime {
     private func groupMatches(_ e: ExceptionObj, _ m: GroupMatcher) throws -> Bool {
         switch m {
         case .types(let t): return try exceptionMatches(Value(e), t)
-        case .predicate(let f): return try truthy(try call(f, [Value(e)]))
+        case .predicate(let f): return try truthy(try call(f, one: Value(e)))
         case .leaves(let ids): return ids.contains(ObjectIdentifier(e))
         }
     }
@@ -81,7 +81,7 @@ extension Runtime {
     private func groupSubset(_ orig: ExceptionObj, _ items: [Value]) throws -> ExceptionObj? {
         if items.isEmpty { return nil }
         let derive = try getAttribute(Value(orig), newStr("derive"))
-        let derived = try call(derive, [newList(items)])
+        let derived = try call(derive, one: newList(items))
         guard let g = derived.asException, isExceptionGroup(g) else {
             throw typeError("derive must return an instance of BaseExceptionGroup")
         }

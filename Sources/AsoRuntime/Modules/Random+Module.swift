@@ -243,7 +243,7 @@ extension Runtime {
     private func rangeArgument(_ v: Value, _ what: String) throws -> BigInt {
         if let b = bigValue(v) { return b }
         guard let intType = builtins.get("int") else { throw typeError("'\(typeName(v))' object cannot be interpreted as an integer") }
-        let i = try call(intType, [v])
+        let i = try call(intType, one: v)
         guard try equals(i, v), let b = bigValue(i) else { throw valueError("non-integer \(what) for randrange()") }
         return b
     }

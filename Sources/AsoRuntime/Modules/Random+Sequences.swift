@@ -131,7 +131,7 @@ extension Runtime {
             if (bigValue(total) ?? 0).signum() <= 0 { throw valueError("Total of counts must be greater than zero") }
             guard let rangeType = builtins.get("range") else { throw runtimeError("no range") }
             let bounds = cum.items.array
-            let selections = try sample(gen, try call(rangeType, [total]), k, counts: .none)
+            let selections = try sample(gen, try call(rangeType, one: total), k, counts: .none)
             guard let picks = selections.listArray else { return selections }
             return try withRootedList { out in
                 out.items.append(selections)

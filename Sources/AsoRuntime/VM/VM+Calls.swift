@@ -322,6 +322,31 @@ extension Runtime {
         throw typeError("'\(typeName(callable))' object is not callable")
     }
 
+    /// `call` with one argument, from the stack: no array is made when the callable is a native
+    /// or script function (a key function, a property's getter, a dunder method).
+    @inline(__always)
+    func call(_ callable: Value, one argument: Value) throws -> Value {
+        var argument = argument
+        return try withUnsafePointer(to: &argument) { try call(callable, UnsafeBufferPointer(start: $0, count: 1)) }
+    }
+
+    /// `call` with positional arguments in a buffer the caller keeps (and roots) for the call.
+    func call(_ callable: Value, _ args: UnsafeBufferPointer<Value>) throws -> Value {
+        if case .object(let u) = callable, let r = try u._withUnsafeGuaranteedRef({ o -> Value? in
+            switch o.kind {
+            case .native:
+                let nf = unsafeDowncast(o, to: NativeFunctionObj.self)
+                if nf.fastPath == .len, args.count == 1, let n = Runtime.builtinLength(args[0]) { return .int(n) }
+                return try nf.fn(self, Args(positional: args))
+            case .function: return try callFunction(unsafeDowncast(o, to: FunctionObj.self), args)
+            default: return nil
+            }
+        }) {
+            return r
+        }
+        return try call(callable, Array(args))
+    }
+
     /// `call` of an object: nil when it is not callable.
     private func callObject(_ o: Obj, _ callable: Value, _ args: [Value], keywords: [(name: String, value: Value)]) throws -> Value? {
         switch o.kind {
