@@ -492,10 +492,14 @@ extension Runtime {
         case .none: return 0x5f3759df
         case .null: return 0
         case .object(let u):
-            // A string, borrowed (no reference counting).
-            let known = u._withUnsafeGuaranteedRef { o -> Int? in
-                guard o.flags & Obj.subclassFlag == 0, o.kind == .str else { return nil }
-                return strHash(unsafeDowncast(o, to: StrObj.self))
+            // A builtin string or tuple, borrowed (no reference counting).
+            let known = try u._withUnsafeGuaranteedRef { o -> Int? in
+                guard o.flags & Obj.subclassFlag == 0 else { return nil }
+                switch o.kind {
+                case .str: return strHash(unsafeDowncast(o, to: StrObj.self))
+                case .tuple: return try hashTuple(unsafeDowncast(o, to: TupleObj.self).items)
+                default: return nil
+                }
             }
             if let known { return known }
             let o = u.takeUnretainedValue()
@@ -651,12 +655,10 @@ extension Runtime {
 
     /// CPython 3.11's tuple hash (xxHash-based).
     private func hashTuple(_ items: UnsafeBufferPointer<Value>) throws -> Int {
-        try enterRecursion("")
-        defer { depth -= 1 }
         let p1: UInt64 = 11400714785074694791, p2: UInt64 = 14029467366897019727, p5: UInt64 = 2870177450012600261
         var acc = p5
         for v in items {
-            let lane = UInt64(bitPattern: Int64(try hash(v)))
+            let lane = UInt64(bitPattern: Int64(try hashItem(v)))
             acc = acc &+ lane &* p2
             acc = (acc << 31) | (acc >> 33)
             acc = acc &* p1
@@ -664,6 +666,22 @@ extension Runtime {
         acc = acc &+ (UInt64(items.count) ^ (p5 ^ 3527539))
         if acc == UInt64.max { return 1546275796 }
         return Int(bitPattern: UInt(acc))
+    }
+
+    /// The hash of a tuple's item: an int's or a builtin string's directly, anything else under
+    /// the recursion guard (a tuple nested in itself through a list cannot be hashed, but a deep
+    /// nest of tuples can).
+    @inline(__always)
+    private func hashItem(_ v: Value) throws -> Int {
+        if case .int(let i) = v { return hashInt(i) }
+        if case .object(let u) = v, let h = u._withUnsafeGuaranteedRef({ o -> Int? in
+            o.kind == .str && o.flags & Obj.subclassFlag == 0 ? strHash(unsafeDowncast(o, to: StrObj.self)) : nil
+        }) {
+            return h
+        }
+        try enterRecursion("")
+        defer { depth -= 1 }
+        return try hash(v)
     }
 
     /// A stable string hash: `hashOfBytes` of the text's UTF-8 (CPython's is randomised per process, so
