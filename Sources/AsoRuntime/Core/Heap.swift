@@ -255,6 +255,23 @@ final class Heap {
         return u.takeUnretainedValue()
     }
 
+    /// `register` for a caller that wants the value: the new object handed out unmanaged (the
+    /// strong reference `register` returns costs a retain, and its caller's drop a release).
+    @inline(__always)
+    func registerValue<T: Obj>(_ o: consuming T) -> Value {
+        let u = Unmanaged.passRetained(consume o)
+        let obj = Unmanaged<Obj>.fromOpaque(u.toOpaque())
+        objects.append(obj)
+        let size = obj._withUnsafeGuaranteedRef { o -> Int in
+            if o.kind == .type { unsafeDowncast(o, to: TypeObject.self).heapRef = Unmanaged.passUnretained(self) }
+            return o.estimatedSize
+        }
+        bytesInUse &+= size
+        bytesSinceCollection &+= size
+        if bytesSinceCollection > threshold { collectionRequested = true; requestFlag.pointee = true }
+        return .object(obj)
+    }
+
     /// Accounts for memory `o` acquired after registration (a list that grew, ...).
     @inline(__always) func grew(by bytes: Int, _ o: Obj) {
         bytesInUse &+= bytes

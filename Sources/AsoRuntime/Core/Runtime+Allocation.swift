@@ -19,14 +19,14 @@ extension Runtime {
         if ascii, let text = heap.strText, let u = heap.pooled(Heap.strPool) {
             return revivedStr(u, text, value, count: count)
         }
-        return Value(heap.register(StrObj.make(value, count: count, ascii: ascii, type: types.str)))
+        return heap.registerValue(StrObj.make(value, count: count, ascii: ascii, type: types.str))
     }
 
     /// A dead ASCII string from the pool made new with `value`.
     private func revivedStr(_ u: Unmanaged<Obj>, _ text: StrObj.Text, _ value: __owned String, count: Int) -> Value {
         let s = Unmanaged<StrObj>.fromOpaque(u.toOpaque())
         s._withUnsafeGuaranteedRef { o in
-            o.renew(type: types.str)
+            o.renew(type: Unmanaged.passUnretained(types.str))
             o.setMeasured(count: count, ascii: true)
             text.replace(o, with: value)
         }
@@ -83,7 +83,7 @@ extension Runtime {
     /// there is one (Heap.swift), else a new one.
     @inline(__always) func makeList(taking items: consuming ValueVector) -> Value {
         if let list = revivedList(taking: &items) { return heap.registerRevived(list.list, size: list.size) }
-        return Value(heap.register(ListObj(taking: items, type: types.list)))
+        return heap.registerValue(ListObj(taking: items, type: types.list))
     }
     /// `makeList(taking:)` as an object. (The value form hands the list out unmanaged: going
     /// through a strong `ListObj` cost a retain and a release per list.)
@@ -100,7 +100,7 @@ extension Runtime {
         guard let u = heap.pooled(Heap.listPool) else { return nil }
         let list = Unmanaged<ListObj>.fromOpaque(u.toOpaque())
         let size = list._withUnsafeGuaranteedRef { l -> Int in
-            l.revive(taking: &items, type: types.list)
+            l.revive(taking: &items, type: Unmanaged.passUnretained(types.list))
             return 64 &+ l.items.capacity &* MemoryLayout<Value>.stride
         }
         return (list, size)
@@ -126,31 +126,31 @@ extension Runtime {
         if count == 0 && !emptyTuple.isNone { return emptyTuple }
         if let u = heap.pooledTuple(count) {
             do {
-                try u._withUnsafeGuaranteedRef { try $0.revive(type: types.tuple, fill) }
+                try u._withUnsafeGuaranteedRef { try $0.revive(type: Unmanaged.passUnretained(types.tuple), fill) }
             } catch {
                 heap.unpoolTuple(u, count)
                 throw error
             }
             return heap.registerRevived(u, size: 48 &+ count &* MemoryLayout<Value>.stride)
         }
-        return Value(heap.register(try TupleObj(count: count, type: types.tuple, fill: fill)))
+        return heap.registerValue(try TupleObj(count: count, type: types.tuple, fill: fill))
     }
     /// A new instance of the script class `t` (no attributes yet): a dead one from the heap's pool
     /// made new when there is one.
     @inline(__always) func newInstance(of t: TypeObject) -> Value {
         if let u = heap.pooled(Heap.instancePool) {
             let i = Unmanaged<InstanceObj>.fromOpaque(u.toOpaque())
-            i._withUnsafeGuaranteedRef { $0.revive(type: t) }
+            i._withUnsafeGuaranteedRef { $0.revive(type: Unmanaged.passUnretained(t)) }
             return heap.registerRevived(i, size: 48)
         }
-        return Value(heap.register(InstanceObj(type: t)))
+        return heap.registerValue(InstanceObj(type: t))
     }
     /// A new empty dict: a dead one from the heap's pool made new when there is one.
     func newDict() -> DictObj {
         if let u = heap.pooled(Heap.dictPool) {
             let d = Unmanaged<DictObj>.fromOpaque(u.toOpaque())
             let size = d._withUnsafeGuaranteedRef { d -> Int in
-                d.renew(type: types.dict)
+                d.renew(type: Unmanaged.passUnretained(types.dict))
                 return d.estimatedSize
             }
             _ = heap.registerRevived(d, size: size)
@@ -159,25 +159,27 @@ extension Runtime {
         return heap.register(DictObj(type: types.dict))
     }
     /// A new empty set (or frozenset): a dead one from the heap's pool made new when there is one.
+    @inline(__always)
     func newSet(frozen: Bool = false) -> SetObj {
-        let type = frozen ? types.frozenset : types.set
         if let u = heap.pooled(frozen ? Heap.frozensetPool : Heap.setPool) {
             let s = Unmanaged<SetObj>.fromOpaque(u.toOpaque())
-            s._withUnsafeGuaranteedRef { $0.renew(type: type) }
+            let t = Unmanaged.passUnretained(frozen ? types.frozenset : types.set)
+            s._withUnsafeGuaranteedRef { $0.renew(type: t) }
             _ = heap.registerRevived(s, size: 64)
             return s.takeUnretainedValue()
         }
-        return heap.register(SetObj(frozen: frozen, type: type))
+        return heap.register(SetObj(frozen: frozen, type: frozen ? types.frozenset : types.set))
     }
     func newBytes(_ b: [UInt8]) -> Value { Value(heap.register(BytesObj(b, type: types.bytes))) }
+    @inline(__always)
     func newIterator(_ source: IterObj.Source, type: TypeObject? = nil) -> Value {
-        let type = type ?? types.iterator
         if let u = heap.pooled(Heap.iteratorPool) {
             let it = Unmanaged<IterObj>.fromOpaque(u.toOpaque())
-            it._withUnsafeGuaranteedRef { $0.revive(source, type: type) }
+            let t = type.map { Unmanaged.passUnretained($0) } ?? Unmanaged.passUnretained(types.iterator)
+            it._withUnsafeGuaranteedRef { $0.revive(source, type: t) }
             return heap.registerRevived(it, size: 48)
         }
-        return Value(heap.register(IterObj(source, type: type)))
+        return heap.registerValue(IterObj(source, type: type ?? types.iterator))
     }
 
     /// A native function object.

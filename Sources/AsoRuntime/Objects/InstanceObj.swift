@@ -24,8 +24,8 @@ class InstanceObj: Obj {
     /// A dead instance the heap keeps in its pool forgets its attributes.
     final func emptyForPool() { storedAttributes.emptyForPool() }
     /// A dead instance from the heap's pool made new, of class `type`, with the bits of a new object.
-    @inline(__always) final func revive(type: __shared TypeObject) {
-        storedAttributes.restart(root: type.instanceShape)
+    @inline(__always) final func revive(type: Unmanaged<TypeObject>) {
+        storedAttributes.restart(root: type._withUnsafeGuaranteedRef { $0.instanceShape })
         renew(type: type)
     }
 }

@@ -39,7 +39,7 @@ final class IterObj: Obj {
         super.init(kind: .iterator, type: type)
     }
     /// A dead iterator from the heap's pool made new, over `source`, with the bits of a new object.
-    @inline(__always) func revive(_ source: Source, type: __shared TypeObject) {
+    @inline(__always) func revive(_ source: Source, type: Unmanaged<TypeObject>) {
         self.source = source
         index = 0
         renew(type: type)

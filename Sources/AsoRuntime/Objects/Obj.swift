@@ -88,12 +88,15 @@ class Obj {
 
     /// A dead object from the heap's pools made new (`Heap.pooled`): the collector's bits, the
     /// flags and the spare words of a new object, and its class.
-    @inline(__always) final func renew(type: __shared TypeObject) {
+    /// (The class comes unmanaged: a strong reference held across the caller's own work on the
+    /// object, freeing a block, say, was retained and released around it. No write barrier: the
+    /// object is new to the collector.)
+    @inline(__always) final func renew(type: Unmanaged<TypeObject>) {
         gcBits = 0
         flags = 0
         aux8 = 0
         aux32 = 0
-        typeRef = type
+        typeBits = type
     }
 
     /// Reports every value and object this object refers to. Subclasses call super.

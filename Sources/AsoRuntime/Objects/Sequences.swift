@@ -60,7 +60,7 @@ class ListObj: Obj {
     }
     /// A dead list from the heap's pool made new, with `items` as its elements and the bits of a
     /// new object.
-    @inline(__always) final func revive(taking items: inout ValueVector, type: __shared TypeObject) {
+    @inline(__always) final func revive(taking items: inout ValueVector, type: Unmanaged<TypeObject>) {
         storedItems = items
         items = ValueVector()
         changedFrom = 0
@@ -142,7 +142,7 @@ class TupleObj: Obj {
     /// A dead tuple from the heap's pool (`Heap.pooledTuple`) made new: the items are written by
     /// `fill` (every one, as for `init(count:type:fill:)`) into the block it kept, and the object's
     /// bits are those of a new one. When `fill` throws, the tuple is still dead.
-    @inline(__always) final func revive(type: __shared TypeObject, _ fill: (UnsafeMutablePointer<Value>) throws -> Void) rethrows {
+    @inline(__always) final func revive(type: Unmanaged<TypeObject>, _ fill: (UnsafeMutablePointer<Value>) throws -> Void) rethrows {
         try fill(base.unsafelyUnwrapped)
         renew(type: type)
     }
