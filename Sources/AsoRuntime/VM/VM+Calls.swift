@@ -741,6 +741,20 @@ extension Runtime {
         let selfSlot = calleeSlot + 1
         var argStart = selfSlot.isNullValue ? selfSlot + 1 : selfSlot
         var nargs = sp - argStart
+        // A builtin class called with positional arguments (`set()`, `list(xs)`, `int(s)`): its
+        // constructor takes the class and the arguments where they are, the class in the free
+        // slot before them (the general path's last case, reached without its other checks).
+        if keywordCount == 0, selfSlot.isNullValue, case .object(let u) = callee, u._withUnsafeGuaranteedRef({ o in
+            o.kind == .type && unsafeDowncast(o, to: TypeObject.self).construct != nil
+        }) {
+            Runtime.saveState(fp, ip, sp, fiber)
+            selfSlot.pointee = callee
+            let all = Args(positional: UnsafeBufferPointer(start: selfSlot, count: nargs &+ 1))
+            let result = try Unmanaged<TypeObject>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { try Runtime.construct($0, self, all) }
+            let top = calleeSlot - fiber.stack
+            fiber.stack[top] = result
+            return .returned(top: top + 1)
+        }
         if keywordCount == 0, !selfSlot.isNullValue, case .object(let u) = callee,
            u._withUnsafeGuaranteedRef({ $0.kind == .boundMethod }) {
             // `await obj.method(...)` through a bound method with no free slot before the
