@@ -595,8 +595,7 @@ extension Runtime {
         }
         Runtime.saveState(fp, ip, sp, fiber)
         let result: Value
-        if fastPath == .listAppend, nargs == 2, let l = argStart.pointee.asList {
-            l.append((argStart + 1).pointee)
+        if fastPath == .listAppend, nargs == 2, Runtime.appendToList(argStart.pointee, (argStart + 1).pointee) {
             result = .none
         } else {
             result = try nf._withUnsafeGuaranteedRef { f in
@@ -606,6 +605,15 @@ extension Runtime {
         calleeSlot.pointee = result
         sp = calleeSlot + 1
         return nil
+    }
+
+    /// `list.append(x)` of a list (or an instance of a subclass), borrowed: false when `list` is
+    /// not one. (Through a strong `ListObj`, each append cost a retain and a release.)
+    @inline(__always)
+    static func appendToList(_ list: Value, _ x: Value) -> Bool {
+        guard case .object(let u) = list, u._withUnsafeGuaranteedRef({ $0.kind == .list }) else { return false }
+        Unmanaged<ListObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.append(x) }
+        return true
     }
 
     /// The length of a builtin str, list, tuple, dict, set or frozenset, not of a subclass's
@@ -897,8 +905,7 @@ extension Runtime {
                 let all = Args(positional: UnsafeBufferPointer(start: selfSlot, count: nargs &+ 1), keywords: keywords)
                 result = try owner._withUnsafeGuaranteedRef { try Runtime.construct($0, self, all) }
             } else if let nf = callee.asObject(.native, NativeFunctionObj.self) {
-                if nf.fastPath == .listAppend, nargs == 2, keywords.isEmpty, let l = argStart.pointee.asList {
-                    l.append((argStart + 1).pointee)
+                if nf.fastPath == .listAppend, nargs == 2, keywords.isEmpty, Runtime.appendToList(argStart.pointee, (argStart + 1).pointee) {
                     result = .none
                 } else {
                     result = try nf.fn(self, Args(positional: UnsafeBufferPointer(start: argStart, count: nargs), keywords: keywords))
