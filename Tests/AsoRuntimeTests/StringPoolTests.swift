@@ -14,6 +14,8 @@ import Testing
     #expect(s.value == "é" && s.value.utf8.count == 2)
     text.replace(s, with: "")
     #expect(s.value.isEmpty)
+    text.fill(s, with: String(repeating: "filled ", count: 5))
+    #expect(s.value == String(repeating: "filled ", count: 5))
 }
 
 @Test func aStringFromThePoolIsANewString() throws {

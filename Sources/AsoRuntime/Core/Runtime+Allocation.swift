@@ -28,7 +28,7 @@ extension Runtime {
         s._withUnsafeGuaranteedRef { o in
             o.renew(type: Unmanaged.passUnretained(types.str))
             o.setMeasured(count: count, ascii: true)
-            text.replace(o, with: value)
+            text.fill(o, with: value)
         }
         return heap.registerRevived(s, size: 56 &+ count)
     }

@@ -178,6 +178,13 @@ extension StrObj {
             (UnsafeMutableRawPointer(Unmanaged.passUnretained(o).toOpaque()) + offset)
                 .assumingMemoryBound(to: String.self).pointee = text
         }
+
+        /// Writes `text` over the empty text of a pooled string (`replace(_:with: "")` emptied it;
+        /// an empty string owns no storage, so there is nothing to release).
+        @inline(__always) func fill(_ o: StrObj, with text: __owned String) {
+            (UnsafeMutableRawPointer(Unmanaged.passUnretained(o).toOpaque()) + offset)
+                .assumingMemoryBound(to: String.self).initialize(to: text)
+        }
     }
 }
 
