@@ -41,12 +41,8 @@ extension Runtime {
                 if !builtin && o.isNativeSubclass, o.kind != .other, let f = userMethod(v, "__len__") {
                     return try lengthFromDunder(try callFunction(f, [v], keywords: []))
                 }
+                if let n = Runtime.containerCount(o) { return n }
                 switch o.kind {
-                case .str: return unsafeDowncast(o, to: StrObj.self).count
-                case .list: return unsafeDowncast(o, to: ListObj.self).items.count
-                case .tuple: return unsafeDowncast(o, to: TupleObj.self).items.count
-                case .dict: return unsafeDowncast(o, to: DictObj.self).count
-                case .set, .frozenset: return unsafeDowncast(o, to: SetObj.self).count
                 case .bytes: return unsafeDowncast(o, to: BytesObj.self).bytes.count
                 case .range:
                     let r = unsafeDowncast(o, to: RangeObj.self)

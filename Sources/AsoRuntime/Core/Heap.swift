@@ -244,14 +244,7 @@ final class Heap {
     @inline(__always) @discardableResult
     func register<T: Obj>(_ o: consuming T) -> T {
         let u = Unmanaged.passRetained(consume o)
-        objects.append(Unmanaged<Obj>.fromOpaque(u.toOpaque()))
-        let size = u._withUnsafeGuaranteedRef { o -> Int in
-            if o.kind == .type { unsafeDowncast(o, to: TypeObject.self).heapRef = Unmanaged.passUnretained(self) }
-            return o.estimatedSize
-        }
-        bytesInUse &+= size
-        bytesSinceCollection &+= size
-        if bytesSinceCollection > threshold { collectionRequested = true; requestFlag.pointee = true }
+        adopt(Unmanaged<Obj>.fromOpaque(u.toOpaque()))
         return u.takeUnretainedValue()
     }
 
@@ -259,8 +252,13 @@ final class Heap {
     /// strong reference `register` returns costs a retain, and its caller's drop a release).
     @inline(__always)
     func registerValue<T: Obj>(_ o: consuming T) -> Value {
-        let u = Unmanaged.passRetained(consume o)
-        let obj = Unmanaged<Obj>.fromOpaque(u.toOpaque())
+        let obj = Unmanaged<Obj>.fromOpaque(Unmanaged.passRetained(consume o).toOpaque())
+        adopt(obj)
+        return .object(obj)
+    }
+
+    /// Takes a new object (its reference, now the registry's) into the registry and the counts.
+    @inline(__always) private func adopt(_ obj: Unmanaged<Obj>) {
         objects.append(obj)
         let size = obj._withUnsafeGuaranteedRef { o -> Int in
             if o.kind == .type { unsafeDowncast(o, to: TypeObject.self).heapRef = Unmanaged.passUnretained(self) }
@@ -269,7 +267,6 @@ final class Heap {
         bytesInUse &+= size
         bytesSinceCollection &+= size
         if bytesSinceCollection > threshold { collectionRequested = true; requestFlag.pointee = true }
-        return .object(obj)
     }
 
     /// Accounts for memory `o` acquired after registration (a list that grew, ...).

@@ -621,16 +621,20 @@ extension Runtime {
     @inline(__always)
     static func builtinLength(_ v: Value) -> Int? {
         guard case .object(let u) = v else { return nil }
-        return u._withUnsafeGuaranteedRef { o -> Int? in
-            guard !o.isNativeSubclass else { return nil }
-            switch o.kind {
-            case .str: return unsafeDowncast(o, to: StrObj.self).count
-            case .list: return unsafeDowncast(o, to: ListObj.self).items.count
-            case .tuple: return unsafeDowncast(o, to: TupleObj.self).items.count
-            case .dict: return unsafeDowncast(o, to: DictObj.self).count
-            case .set, .frozenset: return unsafeDowncast(o, to: SetObj.self).count
-            default: return nil
-            }
+        return u._withUnsafeGuaranteedRef { o in o.isNativeSubclass ? nil : containerCount(o) }
+    }
+
+    /// The number of items of a str, list, tuple, dict, set or frozenset (of any class, its own
+    /// count); nil for objects of other kinds.
+    @inline(__always)
+    static func containerCount(_ o: Obj) -> Int? {
+        switch o.kind {
+        case .str: return unsafeDowncast(o, to: StrObj.self).count
+        case .list: return unsafeDowncast(o, to: ListObj.self).items.count
+        case .tuple: return unsafeDowncast(o, to: TupleObj.self).items.count
+        case .dict: return unsafeDowncast(o, to: DictObj.self).count
+        case .set, .frozenset: return unsafeDowncast(o, to: SetObj.self).count
+        default: return nil
         }
     }
 
