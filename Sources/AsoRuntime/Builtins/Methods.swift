@@ -43,7 +43,6 @@ extension Runtime {
 
     /// Puts a method named `name` on `type`. `body` gets the receiver and the other arguments.
     /// `accepts` lists extra types the receiver may have (frozenset for set methods).
-    @inline(__always)
     func defineMethod(_ type: TypeObject, _ name: String, also accepts: [TypeObject] = [], fastPath: NativeFastPath = .none,
                       _ body: @escaping (Runtime, Value, MethodArgs) throws -> Value) {
         let owner = type.name

@@ -99,19 +99,17 @@ final class Heap {
     // MARK: The pools of dead objects
 
     /// Builtin tuples of 1 to 8 items, builtin lists, dicts, sets, frozensets, iterators and ASCII
-    /// strings, and
-    /// instances of script classes the sweep found dead are kept here (at most `poolDepth` of each
-    /// kind: one pool per tuple size, one for each other kind), and the next object of that kind
-    /// is one of them made new (`revive`, `Obj.renew`): no allocation and no freeing, which cost
-    /// such an object more than its whole use (as CPython's free lists). A tuple keeps its block
-    /// of items (its size is the pool's), a list or a set gives its block back, a dict keeps the
-    /// smallest blocks, an iterator forgets its source, an instance its attributes (keeping a
-    /// small block of slots), a string its text (its next one is written in place: `StrObj.Text`).
-    /// The pools hold at most
-    /// `pooledBytesLimit` counted bytes (as much as the nursery: a young collection refills them
-    /// with what the program just let go, and the next cycle's objects come from there), so what
-    /// they keep from being freed stays small. Never in stress mode, where a dead object must be
-    /// gone so that a use after its death fails.
+    /// strings, and instances of script classes the sweep found dead are kept here (at most
+    /// `poolDepth` of each kind: one pool per tuple size, one for each other kind), and the next
+    /// object of that kind is one of them made new (`revive`, `Obj.renew`): no allocation and no
+    /// freeing, which cost such an object more than its whole use (as CPython's free lists). A
+    /// tuple keeps its block of items (its size is the pool's), a list or a set gives its block
+    /// back, a dict keeps the smallest blocks, an iterator forgets its source, an instance its
+    /// attributes (keeping a small block of slots), a string its text (its next one is written in
+    /// place: `StrObj.Text`). The pools hold at most `pooledBytesLimit` counted bytes (as much as
+    /// the nursery: a young collection refills them with what the program just let go, and the
+    /// next cycle's objects come from there), so what they keep from being freed stays small.
+    /// Never in stress mode, where a dead object must be gone so that a use after its death fails.
     static let pooledTupleSizes = 8
     /// The pool of lists.
     static let listPool = Heap.pooledTupleSizes
@@ -182,10 +180,7 @@ final class Heap {
     /// Registers an object made new from a pool (its reference is the registry's already).
     @inline(__always) func registerRevived<T: Obj>(_ u: Unmanaged<T>, size: Int) -> Value {
         let o = Unmanaged<Obj>.fromOpaque(u.toOpaque())
-        objects.append(o)
-        bytesInUse &+= size
-        bytesSinceCollection &+= size
-        if bytesSinceCollection > threshold { collectionRequested = true; requestFlag.pointee = true }
+        adopt(o, size: size)
         return .object(o)
     }
 
@@ -259,11 +254,15 @@ final class Heap {
 
     /// Takes a new object (its reference, now the registry's) into the registry and the counts.
     @inline(__always) private func adopt(_ obj: Unmanaged<Obj>) {
-        objects.append(obj)
-        let size = obj._withUnsafeGuaranteedRef { o -> Int in
+        adopt(obj, size: obj._withUnsafeGuaranteedRef { o -> Int in
             if o.kind == .type { unsafeDowncast(o, to: TypeObject.self).heapRef = Unmanaged.passUnretained(self) }
             return o.estimatedSize
-        }
+        })
+    }
+
+    /// `adopt` of an object whose counted size the caller knows (one made new from a pool).
+    @inline(__always) private func adopt(_ obj: Unmanaged<Obj>, size: Int) {
+        objects.append(obj)
         bytesInUse &+= size
         bytesSinceCollection &+= size
         if bytesSinceCollection > threshold { collectionRequested = true; requestFlag.pointee = true }

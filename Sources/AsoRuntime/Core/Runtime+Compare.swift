@@ -494,11 +494,7 @@ extension Runtime {
         case .object(let u):
             // A builtin string, then a builtin tuple, borrowed (no reference counting). (Two
             // closures: the string's stays small enough to be inlined.)
-            let known = u._withUnsafeGuaranteedRef { o -> Int? in
-                guard o.flags & Obj.subclassFlag == 0, o.kind == .str else { return nil }
-                return strHash(unsafeDowncast(o, to: StrObj.self))
-            }
-            if let known { return known }
+            if let known = builtinStrHash(u) { return known }
             if let h = try u._withUnsafeGuaranteedRef({ o -> Int? in
                 guard o.flags & Obj.subclassFlag == 0, o.kind == .tuple else { return nil }
                 return try hashTuple(unsafeDowncast(o, to: TupleObj.self).items)
@@ -671,17 +667,21 @@ extension Runtime {
         return Int(bitPattern: UInt(acc))
     }
 
+    /// The hash of a builtin string, borrowed (no reference counting); nil for any other object.
+    @inline(__always)
+    private func builtinStrHash(_ u: Unmanaged<Obj>) -> Int? {
+        u._withUnsafeGuaranteedRef { o in
+            o.kind == .str && o.flags & Obj.subclassFlag == 0 ? strHash(unsafeDowncast(o, to: StrObj.self)) : nil
+        }
+    }
+
     /// The hash of a tuple's item: an int's or a builtin string's directly, anything else under
     /// the recursion guard (a tuple nested in itself through a list cannot be hashed, but a deep
     /// nest of tuples can).
     @inline(__always)
     private func hashItem(_ v: Value) throws -> Int {
         if case .int(let i) = v { return hashInt(i) }
-        if case .object(let u) = v, let h = u._withUnsafeGuaranteedRef({ o -> Int? in
-            o.kind == .str && o.flags & Obj.subclassFlag == 0 ? strHash(unsafeDowncast(o, to: StrObj.self)) : nil
-        }) {
-            return h
-        }
+        if case .object(let u) = v, let h = builtinStrHash(u) { return h }
         try enterRecursion("")
         defer { depth -= 1 }
         return try hash(v)

@@ -59,12 +59,6 @@ class StrObj: Obj {
             ?? StrObj.measure(UnsafeBufferPointer(start: nil, count: 0), slow: value)
     }
 
-
-    /// A string whose text the caller knows to be ASCII, `count` bytes long.
-    static func make(ascii value: __owned String, count: Int, type: TypeObject) -> StrObj {
-        StrObj(value, count: count, ascii: true, type: type)
-    }
-
     /// A string whose length in code points and ASCII-ness the caller knows (`x + y` from its
     /// operands'): not measured again.
     static func make(_ value: __owned String, count: Int, ascii: Bool, type: TypeObject) -> StrObj {
@@ -155,15 +149,9 @@ extension StrObj {
             let base = UnsafeRawPointer(Unmanaged.passUnretained(probe).toOpaque())
             // (No further than the object's 56 bytes: Obj's header and fields, 32, then the text,
             // 16, and the hash, 8.)
-            let size = 56
-            var found: Int? = nil
-            var at = 16
-            while at &+ 16 <= size {
-                if base.load(fromByteOffset: at, as: UInt64.self) == bits.0
-                    && base.load(fromByteOffset: at &+ 8, as: UInt64.self) == bits.1 { found = at; break }
-                at &+= 8
-            }
-            guard let offset = found else { return nil }
+            guard let offset = stride(from: 16, through: 56 - 16, by: 8).first(where: {
+                base.load(fromByteOffset: $0, as: UInt64.self) == bits.0 && base.load(fromByteOffset: $0 &+ 8, as: UInt64.self) == bits.1
+            }) else { return nil }
             self.offset = offset
             // Checked: the object reads back a text written in place (a large one, so that its
             // storage is released when the probe dies).
@@ -175,15 +163,18 @@ extension StrObj {
 
         /// Replaces the text of `o` (a dead string, or the probe) by `text`, releasing the old one.
         @inline(__always) func replace(_ o: StrObj, with text: __owned String) {
-            (UnsafeMutableRawPointer(Unmanaged.passUnretained(o).toOpaque()) + offset)
-                .assumingMemoryBound(to: String.self).pointee = text
+            slot(o).pointee = text
         }
 
         /// Writes `text` over the empty text of a pooled string (`replace(_:with: "")` emptied it;
         /// an empty string owns no storage, so there is nothing to release).
         @inline(__always) func fill(_ o: StrObj, with text: __owned String) {
-            (UnsafeMutableRawPointer(Unmanaged.passUnretained(o).toOpaque()) + offset)
-                .assumingMemoryBound(to: String.self).initialize(to: text)
+            slot(o).initialize(to: text)
+        }
+
+        /// Where `o` keeps its text.
+        @inline(__always) private func slot(_ o: StrObj) -> UnsafeMutablePointer<String> {
+            (UnsafeMutableRawPointer(Unmanaged.passUnretained(o).toOpaque()) + offset).assumingMemoryBound(to: String.self)
         }
     }
 }

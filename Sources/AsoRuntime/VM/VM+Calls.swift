@@ -709,6 +709,17 @@ extension Runtime {
         return try construct(rt, args)
     }
 
+    /// An instance of class `callee` made by the constructor of `owner` (the class itself or the
+    /// builtin base `nativeConstructorOwner` found), the class written in the free slot before the
+    /// `nargs` arguments so that the constructor gets both where they are.
+    @inline(__always)
+    private func constructInPlace(_ owner: Unmanaged<TypeObject>, _ callee: Value, _ selfSlot: UnsafeMutablePointer<Value>, _ nargs: Int,
+                                  keywords: [(name: String, value: Value)]) throws -> Value {
+        selfSlot.pointee = callee
+        let all = Args(positional: UnsafeBufferPointer(start: selfSlot, count: nargs &+ 1), keywords: keywords)
+        return try owner._withUnsafeGuaranteedRef { try Runtime.construct($0, self, all) }
+    }
+
     /// `call`/`callKw`/`callEx` beyond the two fast paths: keyword and spilled arguments, bound
     /// methods, classes, generators. Kept out of the dispatch loop so the loop's hot paths keep
     /// their registers.
@@ -760,9 +771,7 @@ extension Runtime {
             o.kind == .type && unsafeDowncast(o, to: TypeObject.self).construct != nil
         }) {
             Runtime.saveState(fp, ip, sp, fiber)
-            selfSlot.pointee = callee
-            let all = Args(positional: UnsafeBufferPointer(start: selfSlot, count: nargs &+ 1))
-            let result = try Unmanaged<TypeObject>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { try Runtime.construct($0, self, all) }
+            let result = try constructInPlace(Unmanaged<TypeObject>.fromOpaque(u.toOpaque()), callee, selfSlot, nargs, keywords: [])
             let top = calleeSlot - fiber.stack
             fiber.stack[top] = result
             return .returned(top: top + 1)
@@ -905,9 +914,7 @@ extension Runtime {
             if selfSlot.isNullValue, let owner = nativeConstructorOwner(callee) {
                 // A builtin class (or a script subclass of one): its constructor takes the class
                 // and the arguments where they are, the class in the free slot before them.
-                selfSlot.pointee = callee
-                let all = Args(positional: UnsafeBufferPointer(start: selfSlot, count: nargs &+ 1), keywords: keywords)
-                result = try owner._withUnsafeGuaranteedRef { try Runtime.construct($0, self, all) }
+                result = try constructInPlace(owner, callee, selfSlot, nargs, keywords: keywords)
             } else if let nf = callee.asObject(.native, NativeFunctionObj.self) {
                 if nf.fastPath == .listAppend, nargs == 2, keywords.isEmpty, Runtime.appendToList(argStart.pointee, (argStart + 1).pointee) {
                     result = .none
