@@ -26,7 +26,7 @@ extension Runtime {
                 guard let m = mapped else { out.append(c); continue }
                 if m.isNone { continue }
                 if let r = m.asStr { out.append(contentsOf: r.value.unicodeScalars); continue }
-                if case .int(let i) = m.asPlainInt ?? .none {
+                if case .int(let i) = m.asPlainInt {
                     guard i >= 0, i <= 0x10FFFF, let u = Unicode.Scalar(UInt32(i)) else {
                         throw rt.valueError("character mapping must be in range(0x110000)")
                     }
@@ -53,7 +53,7 @@ extension Runtime {
                         }
                         try d.set(.int(Int(scalars[0].value)), v, rt)
                     } else if rt.isIntegral(k) {
-                        try d.set(k.asPlainInt ?? k, v, rt)
+                        try d.set(k.asPlainInt, v, rt)
                     } else {
                         throw rt.typeError("keys in translate table must be strings or integers")
                     }

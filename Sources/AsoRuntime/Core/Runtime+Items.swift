@@ -22,7 +22,7 @@ extension Runtime {
         guard case .object(let u) = v, u.takeUnretainedValue().kind == .instance, let f = userMethod(v, "__index__") else { return nil }
         let r = try callFunction(f, [v], keywords: [])
         guard isIntegral(r) else { throw typeError("__index__ returned non-int (type \(typeName(r)))") }
-        return r.asPlainInt ?? r
+        return r.asPlainInt
     }
 
     /// `indexFromDunder` as a machine int (kept out of line: only a miss of the int paths gets here).
