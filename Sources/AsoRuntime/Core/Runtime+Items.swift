@@ -232,15 +232,7 @@ extension Runtime {
             return
         }
         // A list's item at an int index in range, borrowed too.
-        if case .object(let u) = container, case .int(var i) = key,
-           u._withUnsafeGuaranteedRef({ o -> Bool in
-               guard o.kind == .list, builtin || !o.isNativeSubclass else { return false }
-               let l = unsafeDowncast(o, to: ListObj.self)
-               if i < 0 { i &+= l.items.count }
-               guard i >= 0 && i < l.items.count else { return false }
-               l.items[i] = value
-               return true
-           }) { return }
+        if Runtime.storeListItem(container, key, value) { return }
         // (Borrowed: the caller holds the container.)
         if case .object(let u) = container, try u._withUnsafeGuaranteedRef({ try setItemSlowly($0, container, key, value, builtin: builtin) }) {
             return
@@ -255,7 +247,7 @@ extension Runtime {
         switch o.kind {
         case .list:
             let l = unsafeDowncast(o, to: ListObj.self)
-            if case .int(let i) = key, i >= 0, i < l.items.count { l.items[i] = value; return true }
+            if case .int(let i) = key, i >= 0, i < l.items.count { l.store(value, at: i); return true }
             if case .object(let k) = key, k._withUnsafeGuaranteedRef({ $0.kind == .slice }) {
                 try Unmanaged<SliceObj>.fromOpaque(k.toOpaque())._withUnsafeGuaranteedRef { try assignSlice(l, $0, value) }
                 return true

@@ -34,6 +34,19 @@ class ListObj: Obj {
         }
         storedItems.append(v)
     }
+    /// `items[i] = v` (0 <= i < count), with a write barrier that lets a young collection trace an
+    /// old list from the lowest index stored since (none at all for a number or None).
+    @inline(__always) final func store(_ v: Value, at i: Int) {
+        if case .object = v, gcBits & Obj.gcOld != 0 {
+            if gcBits & Obj.gcRemembered == 0 {
+                changedFrom = i
+                rememberWrite()
+            } else if i < changedFrom {
+                changedFrom = i
+            }
+        }
+        storedItems[i] = v
+    }
     override func traceRemembered(_ t: inout Tracer) -> Int {
         super.trace(&t)
         let b = storedItems.buffer

@@ -132,6 +132,22 @@ extension Runtime {
         return true
     }
 
+    /// `container[key] = value` of a builtin list and an int in range (negative ones counted from
+    /// the end), without reference counting; false for anything else (then `setItem`).
+    @inline(__always)
+    static func storeListItem(_ container: Value, _ key: Value, _ value: Value) -> Bool {
+        guard case .object(let u) = container, case .int(var i) = key else { return false }
+        return u._withUnsafeGuaranteedRef { o -> Bool in
+            guard o.kind == .list, !o.isNativeSubclass else { return false }
+            let l = unsafeDowncast(o, to: ListObj.self)
+            let n = l.items.count
+            if i < 0 { i &+= n }
+            guard i >= 0 && i < n else { return false }
+            l.store(value, at: i)
+            return true
+        }
+    }
+
     /// `unpackSequence` of a tuple or list of the builtin types holding exactly `count` items,
     /// without reference counting: the items go to `slot` upwards, last item first (the first on
     /// top, as the instruction leaves them); false for anything else (then `unpack`). The source

@@ -230,6 +230,7 @@ extension Runtime {
                         try storeSliceSlowly(sp)
                     case .storeSubscr:
                         sp -= 3
+                        if Runtime.storeListItem((sp + 1).pointee, (sp + 2).pointee, sp.pointee) { continue }
                         Runtime.saveState(fp, ip, sp + 3, fiber)
                         try setItem((sp + 1).pointee, (sp + 2).pointee, sp.pointee)
                     case .deleteSubscr:
