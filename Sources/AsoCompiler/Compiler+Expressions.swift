@@ -61,6 +61,10 @@ extension Compiler {
         case .call(let function, let args, let keywords):
             try call(e, function, args, keywords)
         case .unary(let op, let v):
+            if let c = constantValue(e) {
+                emitConst(c)
+                return
+            }
             try expr(v)
             switch op {
             case .invert: emit(.unaryInvert)
@@ -69,6 +73,10 @@ extension Compiler {
             case .minus: emit(.unaryNegative)
             }
         case .binary(let l, let op, let r):
+            if let c = constantValue(e) {
+                emitConst(c)
+                return
+            }
             try expr(l)
             try expr(r)
             emit(.binaryOp, Int(binaryOperator(op).rawValue))
@@ -145,8 +153,11 @@ extension Compiler {
         }
     }
 
-    /// The value of a constant or a tuple of constants (folded like CPython), else nil.
-    func constantValue(_ e: Expr) -> CodeConstant? {
+    /// The value of a constant, or of an expression CPython's constant folding makes one: a
+    /// tuple of constants, a sign on a number, arithmetic on numbers and repeated strings and
+    /// tuples that cannot fail (Compiler+Folding.swift); else nil.
+    func constantValue(_ e: Expr, depth: Int = 0) -> CodeConstant? {
+        if depth > ConstantFolding.maxDepth { return nil }
         switch e.kind {
         case .constant(let c):
             if case .imaginary = c { return nil }
@@ -154,29 +165,23 @@ extension Compiler {
         case .tuple(let items):
             var out: [CodeConstant] = []
             for i in items {
-                guard let c = constantValue(i) else { return nil }
+                guard let c = constantValue(i, depth: depth + 1) else { return nil }
                 out.append(c)
             }
             return .tuple(out)
+        case .unary(let op, let v):
+            guard op != .not, let c = constantValue(v, depth: depth + 1) else { return nil }
+            return ConstantFolding.unary(op, c)
+        case .binary(let l, let op, let r):
+            guard let a = constantValue(l, depth: depth + 1), let b = constantValue(r, depth: depth + 1) else { return nil }
+            return ConstantFolding.binary(op, a, b)
         default:
             return nil
         }
     }
 
-    /// Whether CPython's constant folding makes `e` a constant: a literal, a tuple of them, or
-    /// a sign on a number literal, like `-1` (other folded arithmetic is not recognised).
-    private func isFoldedConstant(_ e: Expr) -> Bool {
-        if constantValue(e) != nil { return true }
-        switch e.kind {
-        case .unary(let op, let v):
-            guard op != .not, case .constant(let c) = v.kind else { return false }
-            switch c {
-            case .int, .bigInt, .float: return true
-            default: return false
-            }
-        default: return false
-        }
-    }
+    /// Whether CPython's constant folding makes `e` a constant.
+    private func isFoldedConstant(_ e: Expr) -> Bool { constantValue(e) != nil }
 
     func binaryOperator(_ op: BinOp, inplace: Bool = false) -> BinaryOperator {
         let plain: BinaryOperator
@@ -219,19 +224,19 @@ extension Compiler {
         try expr(left)
         guard let last = rest.last else { return }
         if rest.count == 1 {
-            try expr(last.1)
+            try comparand(last.0, last.1)
             emitCompare(last.0)
             return
         }
         let cleanup = newLabel(), end = newLabel()
         for (op, right) in rest.dropLast() {
-            try expr(right)
+            try comparand(op, right)
             emit(.swap, 2)
             emit(.copy, 2)
             emitCompare(op)
             emitJump(.jumpIfFalseOrPop, cleanup)
         }
-        try expr(last.1)
+        try comparand(last.0, last.1)
         emitCompare(last.0)
         emitJump(.jump, end)
         bind(cleanup)

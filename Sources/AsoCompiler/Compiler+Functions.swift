@@ -200,7 +200,7 @@ extension Compiler {
         emit(.returnValue)
         let code = try finishUnit()
         try makeClosure(code, 0)
-        try expr(first.iter)
+        try iterable(first.iter)
         emit(first.isAsync ? .getAIter : .getIter)
         emit(.call, 0)
         if isAsync && kind != .generator {
@@ -218,7 +218,7 @@ extension Compiler {
         if index == 0 {
             emit(.loadFast, 0)
         } else {
-            try expr(gen.iter)
+            try iterable(gen.iter)
             emit(gen.isAsync ? .getAIter : .getIter)
         }
         bind(start)

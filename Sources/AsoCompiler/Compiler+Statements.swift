@@ -170,7 +170,7 @@ extension Compiler {
 
     private func forLoop(_ s: Stmt, _ target: Expr, _ iter: Expr, _ loopBody: [Stmt], _ orElse: [Stmt]) throws {
         let start = newLabel(), cleanup = newLabel(), end = newLabel()
-        try expr(iter)
+        try iterable(iter)
         setSpan(s)
         emit(.getIter)
         bind(start)
