@@ -141,7 +141,7 @@ final class Heap {
 
     /// The counted bytes of an object of pool `k` (for the pools' budget).
     @inline(__always) private static func pooledSize(_ k: Int) -> Int {
-        k == Heap.instancePool ? 128 : k == Heap.strPool ? 56 : k == Heap.dictPool ? 80 &+ 8 &* MemoryLayout<Int32>.stride &+ 5 &* MemoryLayout<DictEntry>.stride
+        k == Heap.instancePool ? 128 : k == Heap.strPool ? 56 : k == Heap.dictPool ? 80 &+ 5 &* MemoryLayout<DictEntry>.stride
             : k >= Heap.listPool ? 64 : 48 &+ (k &+ 1) &* MemoryLayout<Value>.stride
     }
 

@@ -61,12 +61,17 @@ struct DictEntry {
 }
 
 class DictObj: Obj {
-    /// The probe table: `indexSize` Int32s, -1 empty, otherwise an entry number; nil until the
-    /// first entry is added (then `entryBlock` is nil too).
+    /// The probe table of more than 8 slots: `indexSize` Int32s, -1 empty, otherwise an entry
+    /// number; nil for a table of 8 slots (`smallIndex`) and before the first entry is added.
     @exclusivity(unchecked) private final var indexBlock: UnsafeMutablePointer<Int32>?
+    /// The probe table of 8 slots, in the object: a byte per slot, 0xFF empty, otherwise an entry
+    /// number (below 5). It fills the object's last word (80 bytes with or without it), and a
+    /// dict of up to five keys needs no block for its table.
+    @exclusivity(unchecked) private final var smallIndex: UInt64 = ~0
     /// Room for `entryCapacity` entries.
     @exclusivity(unchecked) private final var entryBlock: UnsafeMutablePointer<DictEntry>?
-    /// Slots in the probe table: a power of two, at least 8 (0 without storage).
+    /// Slots in the probe table: a power of two, at least 8 (0 without storage: then
+    /// `entryBlock` is nil too).
     @exclusivity(unchecked) private final var indexSize: Int32 = 0
     /// Entries the entry block has room for (at most `capacity(indexSize)`).
     @exclusivity(unchecked) private final var entryCapacity: Int32 = 0
@@ -96,10 +101,29 @@ class DictObj: Obj {
     @inline(__always) private static func capacity(_ size: Int) -> Int { (size << 1) / 3 }
     /// Bytes of the two blocks.
     @inline(__always) private final var storageBytes: Int {
-        Int(indexSize) &* MemoryLayout<Int32>.stride &+ Int(entryCapacity) &* MemoryLayout<DictEntry>.stride
+        (indexBlock == nil ? 0 : Int(indexSize) &* MemoryLayout<Int32>.stride) &+ Int(entryCapacity) &* MemoryLayout<DictEntry>.stride
     }
 
-    @inline(__always) private final var indices: UnsafeMutablePointer<Int32> { indexBlock.unsafelyUnwrapped }
+    /// The probe table as read: its block, or the 8 slots of `smallIndex`.
+    private struct Slots {
+        let small: UInt64
+        let block: UnsafeMutablePointer<Int32>?
+        /// The entry number in slot `i`, or -1.
+        @inline(__always) subscript(i: Int) -> Int {
+            if let b = block { return Int(b[i]) }
+            return Int(Int8(truncatingIfNeeded: small &>> UInt64(truncatingIfNeeded: i &<< 3)))
+        }
+    }
+    @inline(__always) private final var slots: Slots { Slots(small: smallIndex, block: indexBlock) }
+    /// Writes entry number `ix` into slot `i` of the probe table.
+    @inline(__always) private final func setSlot(_ i: Int, _ ix: Int) {
+        if let b = indexBlock {
+            b[i] = Int32(truncatingIfNeeded: ix)
+            return
+        }
+        let shift = UInt64(truncatingIfNeeded: i &<< 3)
+        smallIndex = (smallIndex & ~(0xFF &<< shift)) | (UInt64(UInt8(truncatingIfNeeded: ix)) &<< shift)
+    }
     /// The entries (valid for `0..<entryCount`).
     @inline(__always) final var entryBase: UnsafeMutablePointer<DictEntry> { entryBlock.unsafelyUnwrapped }
 
@@ -177,7 +201,7 @@ class DictObj: Obj {
     /// (-1 when the dict has no storage).
     @inline(__always)
     final func probe(_ key: Value, hash: Int, _ rt: Runtime) throws -> Probe {
-        if indexBlock == nil { return .missing(slot: -1) }
+        if indexSize == 0 { return .missing(slot: -1) }
         if let p = probePlain(key, hash: hash) { return p }
         return try probeCalling(key, hash: hash, rt)
     }
@@ -186,9 +210,9 @@ class DictObj: Obj {
     /// needs the runtime's `equals`, which may run `__eq__` and change this dict.
     @inline(__always)
     private final func probePlain(_ key: Value, hash: Int) -> Probe? {
-        let ind = indices, es = entryBase
+        let ind = slots, es = entryBase
         let outcome = DictObj.probeSequence(hash, mask: Int(indexSize) &- 1) { i -> Borrowed? in
-            let ix = Int(ind[i])
+            let ix = ind[i]
             if ix < 0 { return .answer(.missing(slot: i)) }
             let e = es + ix
             guard e.pointee.hash == hash else { return nil }
@@ -203,20 +227,21 @@ class DictObj: Obj {
     }
 
     /// `probe` through the runtime's `equals`. A key's `__eq__` may change the dict (clear it,
-    /// remove the entry, make it grow): then the search starts again, as CPython's does.
+    /// remove the entry, make it grow; each changes `version`): then the search starts again, as
+    /// CPython's does.
     private final func probeCalling(_ key: Value, hash: Int, _ rt: Runtime) throws -> Probe {
-        let block = indexBlock, entries = entryBlock
+        let before = version
         let mask = Int(indexSize) &- 1
         var changed = false
         let found = try DictObj.probeSequence(hash, mask: mask) { i -> Probe? in
-            let ix = Int(indices[i])
+            let ix = slots[i]
             if ix < 0 { return .missing(slot: i) }
             guard entryBase[ix].hash == hash else { return nil }
             let k = entryBase[ix].key
             if k.isNull { return nil }
             if k.isIdentical(to: key) { return .found(ix) }
             let same = try rt.equals(k, key)
-            if indexBlock != block || entryBlock != entries || Int(indexSize) &- 1 != mask || ix >= Int(used) || !entryBase[ix].key.isIdentical(to: k) {
+            if version != before || Int(indexSize) &- 1 != mask || ix >= Int(used) || !entryBase[ix].key.isIdentical(to: k) {
                 changed = true
                 return .missing(slot: -1)
             }
@@ -259,7 +284,7 @@ class DictObj: Obj {
     private final func append(_ key: Value, hash: Int, _ value: Value, slot: Int, _ rt: Runtime?) {
         var slot = slot
         let before = storageBytes
-        if indexBlock == nil || Int(used) >= DictObj.capacity(Int(indexSize)) {
+        if indexSize == 0 || Int(used) >= DictObj.capacity(Int(indexSize)) {
             // CPython's growth: a probe table for three times the live entries (which compacts).
             var size = 8
             while size < Int(live) &* 3 { size <<= 1 }
@@ -273,10 +298,10 @@ class DictObj: Obj {
         }
         rt?.heap.grew(by: storageBytes &- before, self)
         if key.isObject || value.isObject { changedEntry(used) }
-        if slot < 0 { slot = DictObj.emptySlot(hash, indices, size: Int(indexSize)) }
+        if slot < 0 { slot = emptySlot(hash) }
         let ix = Int(used)
         (entryBase + ix).initialize(to: DictEntry(hash: hash, key: key, value: value))
-        indices[slot] = Int32(truncatingIfNeeded: ix)
+        setSlot(slot, ix)
         used &+= 1
         live &+= 1
         version &+= 1
@@ -310,21 +335,26 @@ class DictObj: Obj {
             }
         }
         free(indexBlock)
-        let ind = reallocateBlock(nil, size &* MemoryLayout<Int32>.stride, keeping: 0)
-            .bindMemory(to: Int32.self, capacity: size)
-        ind.initialize(repeating: -1, count: size)
-        if let es = entryBlock {
-            for ix in 0..<j { ind[DictObj.emptySlot(es[ix].hash, ind, size: size)] = Int32(truncatingIfNeeded: ix) }
+        indexBlock = nil
+        smallIndex = ~0
+        if size > 8 {
+            let ind = reallocateBlock(nil, size &* MemoryLayout<Int32>.stride, keeping: 0)
+                .bindMemory(to: Int32.self, capacity: size)
+            ind.initialize(repeating: -1, count: size)
+            indexBlock = ind
         }
-        indexBlock = ind
         indexSize = Int32(truncatingIfNeeded: size)
+        if let es = entryBlock {
+            for ix in 0..<j { setSlot(emptySlot(es[ix].hash), ix) }
+        }
         used = Int32(truncatingIfNeeded: j)
     }
 
-    /// The first empty slot on `hash`'s probe sequence in a probe table of `size` slots.
+    /// The first empty slot on `hash`'s probe sequence in the probe table.
     @inline(__always)
-    private static func emptySlot(_ hash: Int, _ ind: UnsafeMutablePointer<Int32>, size: Int) -> Int {
-        probeSequence(hash, mask: size &- 1) { i in ind[i] < 0 ? i : nil }
+    private final func emptySlot(_ hash: Int) -> Int {
+        let ind = slots
+        return DictObj.probeSequence(hash, mask: Int(indexSize) &- 1) { i in ind[i] < 0 ? i : nil }
     }
 
     /// Removes `key`; returns its value, or nil when absent.
@@ -344,16 +374,16 @@ class DictObj: Obj {
 
     /// Removes the tombstones (entry numbers change; the order stays).
     final func compact() {
-        if indexBlock == nil || live == used { return }
+        if indexSize == 0 || live == used { return }
         rebuildIndex(slots: DictObj.slots(for: Int(live)))
     }
 
-    /// A dead dict the heap keeps in its pool: empty, keeping its blocks when they are the
-    /// smallest (a probe table of 8 slots), so the dict it becomes adds its first keys without
-    /// allocating; larger blocks are given back.
+    /// A dead dict the heap keeps in its pool: empty, keeping its entry block when its probe
+    /// table is the smallest (8 slots, in the object), so the dict it becomes adds its first keys
+    /// without allocating; larger blocks are given back.
     final func emptyForPool() {
-        if indexSize == 8, let ind = indexBlock {
-            ind.update(repeating: -1, count: 8)
+        if indexSize == 8 {
+            smallIndex = ~0
             used = 0; live = 0
         } else {
             removeAll()
@@ -366,6 +396,7 @@ class DictObj: Obj {
         free(entryBlock)
         indexBlock = nil
         entryBlock = nil
+        smallIndex = ~0
         indexSize = 0; entryCapacity = 0; used = 0; live = 0
         version &+= 1
     }
@@ -376,7 +407,7 @@ class DictObj: Obj {
         removeAll()
         changedEntry(0)
         defer { rt.heap.grew(by: storageBytes &- before, self) }
-        guard let fromIndex = other.indexBlock, let fromEntries = other.entryBlock else { return }
+        guard other.indexSize > 0, let fromEntries = other.entryBlock else { return }
         let n = Int(other.live)
         reserveEntries(max(n, 1))
         if other.live != other.used {
@@ -392,11 +423,14 @@ class DictObj: Obj {
             return
         }
         entryBase.initialize(from: fromEntries, count: n)
-        let size = Int(other.indexSize)
-        let ind = reallocateBlock(nil, size &* MemoryLayout<Int32>.stride, keeping: 0)
-            .bindMemory(to: Int32.self, capacity: size)
-        ind.initialize(from: fromIndex, count: size)
-        indexBlock = ind
+        if let fromIndex = other.indexBlock {
+            let size = Int(other.indexSize)
+            let ind = reallocateBlock(nil, size &* MemoryLayout<Int32>.stride, keeping: 0)
+                .bindMemory(to: Int32.self, capacity: size)
+            ind.initialize(from: fromIndex, count: size)
+            indexBlock = ind
+        }
+        smallIndex = other.smallIndex
         indexSize = other.indexSize
         used = other.used
         live = other.live
