@@ -10,7 +10,9 @@
 
 extension Runtime {
     /// Sorts `items` in place, stably; `key` (if not None) is called once per item, before any
-    /// comparison. When a comparison raises, `items` holds the partly sorted items.
+    /// comparison. When a comparison raises, `items` holds the partly sorted items. The caller
+    /// keeps the items rooted (a key function and `__lt__` may run script code, which may
+    /// collect): `sorted()` in its new list, `list.sort()` in `tempRoots` while the list is empty.
     func sortValues(_ items: inout [Value], key: Value, reverse: Bool) throws {
         if items.count < 2 { return }
         if key.isNone, let ints = allInts(items) {
@@ -19,14 +21,10 @@ extension Runtime {
             items = (reverse ? ints.sorted(by: >) : ints.sorted()).map { .int($0) }
             return
         }
-        // The items, and the keys as they are made, stay rooted until the sort is done: the key
-        // function and `__lt__` may run script code, which may collect.
+        // The keys, as they are made, stay rooted until the sort is done.
         let rootBase = tempRoots.count
         defer { tempRoots.removeLast(tempRoots.count - rootBase) }
         if key.isNone {
-            if items.contains(where: { if case .object = $0 { return true } else { return false } }) {
-                tempRoots.append(contentsOf: items)
-            }
             if reverse { items.reverse() }
             defer { if reverse { items.reverse() } }
             switch orderKind(items) {
@@ -37,8 +35,7 @@ extension Runtime {
             }
             return
         }
-        tempRoots.reserveCapacity(tempRoots.count &+ 2 &* items.count)
-        tempRoots.append(contentsOf: items)
+        tempRoots.reserveCapacity(tempRoots.count &+ items.count)
         var pairs: [(Value, Value)] = []
         pairs.reserveCapacity(items.count)
         for v in items {
@@ -48,14 +45,13 @@ extension Runtime {
         }
         if reverse { pairs.reverse() }
         defer {
-            // (Written back in place: the same count of items.)
-            items.withUnsafeMutableBufferPointer { out in
-                pairs.withUnsafeBufferPointer { sorted in
-                    for i in 0..<min(out.count, sorted.count) { out[i] = sorted[i].1 }
-                }
-            }
+            items.reserveCapacity(pairs.count)
+            for p in pairs { items.append(p.1) }
             if reverse { items.reverse() }
         }
+        // (The items are in the pairs now: their array is given back while the pairs are sorted,
+        // and filled again from them.)
+        items = []
         switch orderKind(pairs.lazy.map { $0.0 }) {
         case .int: try timSort(&pairs, KeyOrder(IntOrder()))
         case .float: try timSort(&pairs, KeyOrder(FloatOrder()))

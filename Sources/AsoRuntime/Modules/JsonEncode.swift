@@ -122,6 +122,9 @@ struct JSONEncoder {
         var entries = d.entries
         if sortKeys {
             var sorted = d.liveKeys
+            // (Rooted while they are sorted: a key's `__lt__` may change the dict.)
+            rt.tempRoots.append(contentsOf: sorted)
+            defer { rt.tempRoots.removeLast(sorted.count) }
             try rt.sortValues(&sorted, key: .none, reverse: false)
             entries = try sorted.map { k in (k, try d.get(k, rt) ?? .none) }
         }
