@@ -258,6 +258,20 @@ package enum OpCode: UInt8, CaseIterable, Sendable {
     /// `loadFast arg`, `loadConst` (next word), `compareOp` (the word after), `popJumpIfFalse` (the
     /// word after that, its arg the target). `( -- )`
     case loadFastConstCompareJump
+    /// `loadFast arg` then `loadAttr` (the next word's arg). `( -- v.name)`
+    case loadFastLoadAttr
+    /// `loadFast arg` then `loadMethod` (the next word's arg). `( -- method self)`
+    case loadFastLoadMethod
+    /// `loadConst arg` then `binaryOp` (the next word's arg). `(a -- r)`
+    case loadConstBinaryOp
+    /// `loadFast arg` then `binaryOp` (the next word's arg). `(a -- r)`
+    case loadFastBinaryOp
+    /// `loadFast arg`, `loadFast` (next word), `binaryOp` (the word after). `( -- r)`
+    case loadFastLoadFastBinaryOp
+    /// `storeFast arg` then `storeFast` (the next word's arg). `(a b -- )`
+    case storeFastStoreFast
+    /// `jump arg` to a `forIter`: the jump, then that `forIter` at once. `( -- )`
+    case jumpForIter
 }
 
 /// The operator of `binaryOp`, in CPython 3.11's numbering (`NB_*`): in-place forms are +13.

@@ -29,8 +29,16 @@ extension OpCode {
             return -2
         case .loadFastLoadConst, .loadFastLoadFast, .loadGlobalPushNull:
             return 2
-        case .loadFastConstBinaryOp:
+        case .loadFastConstBinaryOp, .loadFastLoadAttr, .loadFastLoadFastBinaryOp:
             return 1
+        case .loadFastLoadMethod:
+            return 2
+        case .loadConstBinaryOp, .loadFastBinaryOp:
+            return 0
+        case .storeFastStoreFast:
+            return -2
+        case .jumpForIter:
+            return jump ? -1 : 1
         case .storeFastLoadFast, .returnFast, .loadFastConstCompareJump:
             return 0
         case .binaryOpReturn:
@@ -76,7 +84,7 @@ extension OpCode {
     package var hasJumpTarget: Bool {
         switch self {
         case .jump, .popJumpIfFalse, .popJumpIfTrue, .jumpIfFalseOrPop, .jumpIfTrueOrPop, .popJumpIfNone,
-             .popJumpIfNotNone, .forIter, .send:
+             .popJumpIfNotNone, .forIter, .send, .jumpForIter:
             return true
         default:
             return false
@@ -86,7 +94,7 @@ extension OpCode {
     /// True for instructions after which execution never falls through to the next word.
     package var endsBlock: Bool {
         switch self {
-        case .jump, .returnValue, .raiseVarargs, .reraise: return true
+        case .jump, .returnValue, .raiseVarargs, .reraise, .jumpForIter: return true
         default: return false
         }
     }

@@ -188,13 +188,27 @@ final class CodeObj: Obj {
                 fused = .loadFastConstBinaryOp
                 span = 3
             }
+            else if a == OpCode.loadFast.rawValue && b == OpCode.loadFast.rawValue && c == OpCode.binaryOp.rawValue {
+                fused = .loadFastLoadFastBinaryOp
+                span = 3
+            }
             else if a == OpCode.loadFast.rawValue && b == OpCode.loadConst.rawValue { fused = .loadFastLoadConst }
             else if a == OpCode.loadFast.rawValue && b == OpCode.loadFast.rawValue { fused = .loadFastLoadFast }
+            else if a == OpCode.loadFast.rawValue && b == OpCode.loadAttr.rawValue { fused = .loadFastLoadAttr }
+            else if a == OpCode.loadFast.rawValue && b == OpCode.loadMethod.rawValue { fused = .loadFastLoadMethod }
+            else if a == OpCode.loadFast.rawValue && b == OpCode.binaryOp.rawValue { fused = .loadFastBinaryOp }
+            else if a == OpCode.loadConst.rawValue && b == OpCode.binaryOp.rawValue { fused = .loadConstBinaryOp }
+            else if a == OpCode.storeFast.rawValue && b == OpCode.storeFast.rawValue { fused = .storeFastStoreFast }
             else if a == OpCode.compareOp.rawValue && b == OpCode.popJumpIfFalse.rawValue { fused = .compareOpJumpIfFalse }
             else if a == OpCode.loadGlobal.rawValue && b == OpCode.pushNull.rawValue { fused = .loadGlobalPushNull }
             else if a == OpCode.storeFast.rawValue && b == OpCode.loadFast.rawValue { fused = .storeFastLoadFast }
             else if a == OpCode.loadFast.rawValue && b == OpCode.returnValue.rawValue { fused = .returnFast }
             else if a == OpCode.binaryOp.rawValue && b == OpCode.returnValue.rawValue { fused = .binaryOpReturn }
+            if fused == nil && a == OpCode.jump.rawValue {
+                // A loop's jump back to its `forIter` (not a pair: the target is elsewhere).
+                let target = Int(words[i] >> 8)
+                if target < count && op(words[target]) == OpCode.forIter.rawValue { fused = .jumpForIter; span = 1 }
+            }
             if let f = fused {
                 words[i] = (words[i] & ~0xFF) | UInt32(f.rawValue)
                 i += span

@@ -71,7 +71,8 @@ extension Runtime {
                 while true {
                     let word = words[ip]
                     ip &+= 1
-                    let arg = Int(word >> 8)
+                    // (A fused instruction sets it to its second word's before it falls through.)
+                    var arg = Int(word >> 8)
                     let raw = UInt8(truncatingIfNeeded: word)
                     // Every opcode byte was checked when the code was loaded (CodeObj.validate).
                     let op = unsafeBitCast(raw, to: OpCode.self)
@@ -119,6 +120,11 @@ extension Runtime {
                     case .storeFast:
                         sp -= 1
                         locals[arg] = sp.pointee
+                    case .storeFastStoreFast:
+                        locals[arg] = (sp - 1).pointee
+                        locals[Int(words[ip] >> 8)] = (sp - 2).pointee
+                        ip &+= 1
+                        sp -= 2
                     case .storeFastLoadFast:
                         locals[arg] = (sp - 1).pointee
                         let second = Int(words[ip] >> 8)
@@ -190,6 +196,15 @@ extension Runtime {
                             throw notDefined(code, arg)
                         }
 
+                    case .loadFastLoadAttr:
+                        // Falls through to the attribute load, with its word's argument.
+                        let v = locals[arg]
+                        if v.isNull { throw unboundLocal(code, arg) }
+                        sp.pointee = v
+                        sp += 1
+                        arg = Int(words[ip] >> 8)
+                        ip &+= 1
+                        fallthrough
                     case .loadAttr:
                         if try cachedLoadAttr(arg, Unmanaged.passUnretained(code), fiber, fp, ip, sp) {
                             // A property's getter: the loop goes on in its frame.
@@ -203,6 +218,14 @@ extension Runtime {
                         sp -= 1
                         Runtime.saveState(fp, ip, sp + 1, fiber)
                         try deleteAttribute(sp.pointee, code.nameValues[arg])
+                    case .loadFastLoadMethod:
+                        let v = locals[arg]
+                        if v.isNull { throw unboundLocal(code, arg) }
+                        sp.pointee = v
+                        sp += 1
+                        arg = Int(words[ip] >> 8)
+                        ip &+= 1
+                        fallthrough
                     case .loadMethod:
                         if !cachedBuiltinMethod(Unmanaged.passUnretained(code), ip, sp)
                             && !cachedLoadMethod(arg, Unmanaged.passUnretained(code), ip, sp) {
@@ -291,6 +314,27 @@ extension Runtime {
                     case .makeFunction:
                         try makeFunction(arg, &sp)
 
+                    case .loadConstBinaryOp, .loadFastBinaryOp, .loadFastLoadFastBinaryOp:
+                        // The right operand (both, for two locals), then the operator.
+                        if op.number == OpCode.loadConstBinaryOp.number {
+                            sp.pointee = consts[arg]
+                        } else {
+                            let v = locals[arg]
+                            if v.isNull { throw unboundLocal(code, arg) }
+                            sp.pointee = v
+                            if op.number == OpCode.loadFastLoadFastBinaryOp.number {
+                                let second = Int(words[ip] >> 8)
+                                ip &+= 1
+                                let w = locals[second]
+                                if w.isNull { throw unboundLocal(code, second) }
+                                sp += 1
+                                sp.pointee = w
+                            }
+                        }
+                        sp += 1
+                        arg = Int(words[ip] >> 8)
+                        ip &+= 1
+                        fallthrough
                     case .binaryOp:
                         sp -= 1
                         let a = (sp - 1).pointee, b = sp.pointee, bop = BinaryOperator(argument: arg)
@@ -391,6 +435,12 @@ extension Runtime {
                     case .getIter:
                         Runtime.saveState(fp, ip, sp, fiber)
                         (sp - 1).pointee = try iterate((sp - 1).pointee)
+                    case .jumpForIter:
+                        // A loop's jump back, then its `forIter` (the jump's target) at once.
+                        if arg < ip, collectionRequested.pointee { try safepoint(fp, ip, sp, fiber) }
+                        ip = arg &+ 1
+                        arg = Int(words[arg] >> 8)
+                        fallthrough
                     case .forIter:
                         if try !forIterNext(fiber, fp, words, &ip, &sp) { ip = arg }
 
