@@ -43,6 +43,21 @@ enum DispatchStep {
 }
 
 extension Runtime {
+    /// The first half of a fused instruction that starts with `loadFast arg`: pushes the local and
+    /// takes the second instruction's argument from the next word (false, nothing done, when the
+    /// local is unbound).
+    @inline(__always)
+    static func pushLocalThenNext(_ locals: UnsafeMutablePointer<Value>, _ arg: inout Int, _ words: UnsafeMutablePointer<UInt32>,
+                                  _ ip: inout Int, _ sp: inout UnsafeMutablePointer<Value>) -> Bool {
+        let v = locals[arg]
+        if v.isNull { return false }
+        sp.pointee = v
+        sp += 1
+        arg = Int(words[ip] >> 8)
+        ip &+= 1
+        return true
+    }
+
     /// Runs `fiber` from its top frame until the entry frame returns or an exception escapes it.
     func run(_ fiber: Fiber, resume: Resume = .fresh) -> RunOutcome {
         var fp = fiber.frames + (fiber.frameCount - 1)
@@ -198,12 +213,7 @@ extension Runtime {
 
                     case .loadFastLoadAttr:
                         // Falls through to the attribute load, with its word's argument.
-                        let v = locals[arg]
-                        if v.isNull { throw unboundLocal(code, arg) }
-                        sp.pointee = v
-                        sp += 1
-                        arg = Int(words[ip] >> 8)
-                        ip &+= 1
+                        if !Runtime.pushLocalThenNext(locals, &arg, words, &ip, &sp) { throw unboundLocal(code, arg) }
                         fallthrough
                     case .loadAttr:
                         if try cachedLoadAttr(arg, Unmanaged.passUnretained(code), fiber, fp, ip, sp) {
@@ -219,12 +229,7 @@ extension Runtime {
                         Runtime.saveState(fp, ip, sp + 1, fiber)
                         try deleteAttribute(sp.pointee, code.nameValues[arg])
                     case .loadFastLoadMethod:
-                        let v = locals[arg]
-                        if v.isNull { throw unboundLocal(code, arg) }
-                        sp.pointee = v
-                        sp += 1
-                        arg = Int(words[ip] >> 8)
-                        ip &+= 1
+                        if !Runtime.pushLocalThenNext(locals, &arg, words, &ip, &sp) { throw unboundLocal(code, arg) }
                         fallthrough
                     case .loadMethod:
                         if !cachedBuiltinMethod(Unmanaged.passUnretained(code), ip, sp)
