@@ -33,8 +33,11 @@ let package = Package(
                                                    .product(name: "NIOPosix", package: "swift-nio")],
                 exclude: ["Library/asyncio", "Library/__future__", "Library/abc", "Library/base64", "Library/bisect", "Library/collections", "Library/contextlib", "Library/contextvars", "Library/copy", "Library/dataclasses", "Library/datetime", "Library/enum", "Library/functools", "Library/heapq", "Library/io", "Library/itertools", "Library/keyword", "Library/logging", "Library/operator", "Library/reprlib", "Library/secrets", "Library/statistics", "Library/string", "Library/textwrap", "Library/time", "Library/traceback", "Library/types", "Library/typing", "Library/uuid"],
                 // Release builds leave out the run-time exclusivity checks (docs/architecture.md, "Exclusivity");
-                // debug builds, which the corpus also runs, keep them.
-                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+                // debug builds, which the corpus also runs, keep them. The `-tail-dup` limits let LLVM copy the
+                // dispatch loop's few instructions of dispatch (load the word, jump through the table) to the end
+                // of every instruction's case, as threaded code does: each case then has an indirect jump of its
+                // own, which the branch predictor learns per instruction ("Dispatch" in docs/architecture.md).
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xllvm", "-tail-dup-pred-size=400", "-Xllvm", "-tail-dup-succ-size=400", "-Xllvm", "-tail-dup-indirect-size=64"], .when(configuration: .release))]),
         // The public embedding API: Interpreter, Configuration, values and errors.
         .target(name: "Aso", dependencies: ["AsoSyntax", "AsoBytecode", "AsoCompiler", "AsoRuntime"]),
         // The HTTP client (`fetch` and the `aiohttp` module) on AsyncHTTPClient, bound to the

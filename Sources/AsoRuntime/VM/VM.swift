@@ -92,8 +92,11 @@ extension Runtime {
                     // Every opcode byte was checked when the code was loaded (CodeObj.validate).
                     let op = unsafeBitCast(raw, to: OpCode.self)
                     switch op {
-                    case .nop:
-                        break
+                    case .nop, .returnGenerator:
+                        // (Not an empty case: one would make the dispatch block its own
+                        // successor, and the compiler would then keep a single dispatch for all
+                        // instructions instead of one at the end of each; see Package.swift.)
+                        fp.pointee.ip = ip
                     case .popTop:
                         sp -= 1
                     case .copy:
@@ -620,8 +623,6 @@ extension Runtime {
                             (fp, code, words, consts, ip, locals, sp) = Runtime.topState(fiber)
                             if collectionRequested.pointee { try safepoint(fp, ip, sp, fiber) }
                         }
-                    case .returnGenerator:
-                        break
                     case .getAwaitable:
                         Runtime.saveState(fp, ip, sp, fiber)
                         (sp - 1).pointee = try awaitable((sp - 1).pointee, from: arg)
