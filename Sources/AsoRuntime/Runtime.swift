@@ -115,6 +115,12 @@ package final class Runtime {
     }
     /// Values native code holds across calls back into script code (see DESIGN.md §5).
     @exclusivity(unchecked) var tempRoots: [Value] = []
+    /// Drops `tempRoots` above `count` (what a native function added); when none are left and the
+    /// block is large (a sort of many items rooted them all), the block is given back.
+    func popTempRoots(to count: Int) {
+        tempRoots.removeLast(tempRoots.count &- count)
+        if count == 0 && tempRoots.capacity > 4096 { tempRoots = [] }
+    }
     /// Fibers currently running (innermost last); their stacks are roots.
     let activeFibers = FiberStack()
     /// A native consumer draining a plain generator (`Runtime.forEachValue`): the generator's

@@ -87,8 +87,9 @@ extension Runtime {
             // CPython empties the list while sorting, so changes made by key functions are detected.
             var items = l.items.array
             l.items.removeAll()
-            rt.tempRoots.append(contentsOf: items)
-            defer { rt.tempRoots.removeLast(items.count) }
+            let rootBase = rt.tempRoots.count
+            for v in items where v.isObject { rt.tempRoots.append(v) }
+            defer { rt.popTempRoots(to: rootBase) }
             do {
                 try rt.sortValues(&items, key: p[0] ?? .none, reverse: reverse)
             } catch {

@@ -12,7 +12,8 @@ extension Runtime {
     /// Sorts `items` in place, stably; `key` (if not None) is called once per item, before any
     /// comparison. When a comparison raises, `items` holds the partly sorted items. The caller
     /// keeps the items rooted (a key function and `__lt__` may run script code, which may
-    /// collect): `sorted()` in its new list, `list.sort()` in `tempRoots` while the list is empty.
+    /// collect): `sorted()` in its new list, `list.sort()` in `tempRoots` (its objects) while the list
+    /// is empty.
     func sortValues(_ items: inout [Value], key: Value, reverse: Bool) throws {
         if items.count < 2 { return }
         if key.isNone, let ints = allInts(items) {
@@ -21,9 +22,10 @@ extension Runtime {
             items = (reverse ? ints.sorted(by: >) : ints.sorted()).map { .int($0) }
             return
         }
-        // The keys, as they are made, stay rooted until the sort is done.
+        // The keys that are objects, as they are made, stay rooted until the sort is done (an
+        // int or a float key needs no root).
         let rootBase = tempRoots.count
-        defer { tempRoots.removeLast(tempRoots.count - rootBase) }
+        defer { popTempRoots(to: rootBase) }
         if key.isNone {
             if reverse { items.reverse() }
             defer { if reverse { items.reverse() } }
@@ -35,13 +37,12 @@ extension Runtime {
             }
             return
         }
-        tempRoots.reserveCapacity(tempRoots.count &+ items.count)
         var pairs: [(Value, Value)] = []
         pairs.reserveCapacity(items.count)
         for v in items {
             let k = try call(key, one: v)
             pairs.append((k, v))
-            tempRoots.append(k)
+            if k.isObject { tempRoots.append(k) }
         }
         if reverse { pairs.reverse() }
         defer {

@@ -19,7 +19,7 @@ extension Runtime {
             let msg = try rt.str(args[1])
             let doc = args[2]
             guard let pos = rt.indexValue(args[3]) else { throw rt.typeError("'\(rt.typeName(args[3]))' object cannot be interpreted as an integer") }
-            let e = rt.jsonDecodeError(cls, msg, doc, doc.asStr?.scalars ?? [], pos)
+            let e = rt.jsonDecodeError(cls, msg, doc, doc.asStr?.value ?? "", pos)
             return Value(e)
         }
         m.set("JSONDecodeError", Value(errorType))
