@@ -15,16 +15,30 @@ extension Runtime {
                 }
             }
             if let v = own { return v }
+            // A function's own attribute (`wrapper.calls`), looked up by the name's string
+            // object, borrowed; the dunder names are the function's fields first.
+            if let d = Runtime.functionDict(u, n), let v = try d._withUnsafeGuaranteedRef({ try $0.get(nameValue, self) }) {
+                return v
+            }
         }
         let name = nameValue.asStr?.value ?? ""
-        // A function's own attribute (`wrapper.calls`), looked up by the name's string object;
-        // the dunder names are the function's fields first.
-        if let f = obj.asObject(.function, FunctionObj.self), let d = f.dict, !name.hasPrefix("__"),
-           let v = try d.get(nameValue, self) {
-            return v
-        }
         if let v = try findAttribute(obj, name) { return v }
         throw noAttribute(obj, name)
+    }
+
+    /// The attribute dict of function `u`, borrowed, when it has one and `n` is a str that does
+    /// not start with two underscores (the dunder names may be the function's own fields).
+    @inline(__always)
+    static func functionDict(_ u: Unmanaged<Obj>, _ n: Unmanaged<Obj>) -> Unmanaged<DictObj>? {
+        guard u._withUnsafeGuaranteedRef({ $0.kind == .function }),
+              let d = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef({ $0.dictRef }) else { return nil }
+        let dunder = n._withUnsafeGuaranteedRef { o -> Bool in
+            guard o.kind == .str else { return true }
+            let utf8 = unsafeDowncast(o, to: StrObj.self).value.utf8
+            var i = utf8.makeIterator()
+            return i.next() == UInt8(ascii: "_") && i.next() == UInt8(ascii: "_")
+        }
+        return dunder ? nil : d
     }
 
     /// `e.__traceback__`: the frames `e` has passed through so far, outermost first (None before
@@ -270,6 +284,11 @@ extension Runtime {
                 }
             }
             if done { return }
+            // A function's attribute other than its fields, once it has a dict (`wrapper.calls += 1`).
+            if let d = Runtime.functionDict(u, n) {
+                try d._withUnsafeGuaranteedRef { try $0.set(nameValue, value, self) }
+                return
+            }
         }
         let name = nameValue.asStr?.value ?? ""
         if case .object(let u) = obj {

@@ -275,7 +275,14 @@ final class FunctionObj: Obj {
     /// The closure cells, one per free variable of the code.
     let closure: [Value]
     /// Attributes set on the function (`f.calls = 0`), created on first use.
-    var dict: DictObj?
+    final var dict: DictObj? {
+        get { dictRef?.takeUnretainedValue() }
+        set { dictRef = newValue.map { Unmanaged.passUnretained($0) } }
+    }
+    /// `dict` as stored: unmanaged (the function's `trace` keeps it), so the attribute paths read
+    /// it without reference counting. (A function has no write barrier: every young collection
+    /// traces the old ones.)
+    @exclusivity(unchecked) private(set) final var dictRef: Unmanaged<DictObj>?
     /// `__annotations__`: the dict `def` made, or null until a program asks (then an empty one).
     var annotations: Value = .null
 

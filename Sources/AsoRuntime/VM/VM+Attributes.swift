@@ -348,41 +348,32 @@ extension Runtime {
         entry.pointee.fill(shape: shape, slot: slot)
     }
 
-    /// `body` with the attribute table of an instance or an exception, the objects whose
-    /// attributes the caches serve; nil for other objects. (An exception's site is learned into
-    /// the polymorphic ways only, so the one-entry paths stay the instances' own.)
-    @inline(__always)
-    static func readCachedAttributes<R>(_ o: Obj, _ body: (borrowing AttributeTable) -> R?) -> R? {
-        switch o.kind {
-        case .instance: return body(unsafeDowncast(o, to: InstanceObj.self).attributes)
-        case .exception: return body(unsafeDowncast(o, to: ExceptionObj.self).attributes)
-        default: return nil
-        }
-    }
-    /// `readCachedAttributes` for a change (through the object's write barrier).
-    @inline(__always)
-    static func withCachedAttributes<R>(_ o: Obj, _ body: (inout AttributeTable) -> R?) -> R? {
-        switch o.kind {
-        case .instance: return body(&unsafeDowncast(o, to: InstanceObj.self).attributes)
-        case .exception: return body(&unsafeDowncast(o, to: ExceptionObj.self).attributes)
-        default: return nil
-        }
-    }
-
     /// An exception's attribute shape (for the caches), nil for other values.
     static func exceptionShape(_ v: Value) -> Shape? {
         v.asObject(.exception, ExceptionObj.self)?.attributes.shape
     }
 
-    /// An attribute load through the polymorphic ways of its site (see `CodeObj.attrPoly`).
+    /// An attribute load through the polymorphic ways of its site (see `CodeObj.attrPoly`), for
+    /// an instance or an exception, the objects whose attributes the caches serve. (An
+    /// exception's site is learned into the polymorphic ways only, so the one-entry paths stay the
+    /// instances' own.)
+    /// (Written without closures: the compiler made each closure a call of its own here. The
+    /// object is borrowed, `unowned(unsafe)`: it is on the stack.)
     @inline(never)
     static func polyLoad(_ p: UnsafeMutablePointer<AttrPolyWay>, _ obj: Value) -> Value? {
         guard case .object(let u) = obj else { return nil }
-        return u._withUnsafeGuaranteedRef { o -> Value? in
-            Runtime.readCachedAttributes(o) { attributes -> Value? in
-                guard let way = AttrPolyCache.way(p, attributes.shapeAddress) else { return nil }
-                return attributes[slot: way.pointee.slot]
-            }
+        unowned(unsafe) let o = u.takeUnretainedValue()
+        switch o.kind {
+        case .instance:
+            unowned(unsafe) let inst = unsafeDowncast(o, to: InstanceObj.self)
+            guard let way = AttrPolyCache.way(p, inst.attributes.shapeAddress) else { return nil }
+            return inst.attributes[slot: way.pointee.slot]
+        case .exception:
+            unowned(unsafe) let e = unsafeDowncast(o, to: ExceptionObj.self)
+            guard let way = AttrPolyCache.way(p, e.attributes.shapeAddress) else { return nil }
+            return e.attributes[slot: way.pointee.slot]
+        default:
+            return nil
         }
     }
 
@@ -391,17 +382,24 @@ extension Runtime {
     @inline(never)
     static func polyStore(_ p: UnsafeMutablePointer<AttrPolyWay>, _ obj: Value, _ value: Value, epoch: Int) -> Bool {
         guard case .object(let u) = obj else { return false }
-        return u._withUnsafeGuaranteedRef { o -> Bool in
-            Runtime.withCachedAttributes(o) { attributes -> Bool? in
-                guard let way = AttrPolyCache.way(p, attributes.shapeAddress), way.pointee.epoch == epoch else { return nil }
-                if let next = way.pointee.next {
-                    attributes.append(value, movingTo: next)
-                } else {
-                    attributes.set(slot: way.pointee.slot, value)
-                }
-                return true
-            } ?? false
+        unowned(unsafe) let o = u.takeUnretainedValue()
+        switch o.kind {
+        case .instance: return polyStore(p, into: &unsafeDowncast(o, to: InstanceObj.self).attributes, value, epoch: epoch)
+        case .exception: return polyStore(p, into: &unsafeDowncast(o, to: ExceptionObj.self).attributes, value, epoch: epoch)
+        default: return false
         }
+    }
+
+    @inline(__always)
+    private static func polyStore(_ p: UnsafeMutablePointer<AttrPolyWay>, into attributes: inout AttributeTable, _ value: Value,
+                                  epoch: Int) -> Bool {
+        guard let way = AttrPolyCache.way(p, attributes.shapeAddress), way.pointee.epoch == epoch else { return false }
+        if let next = way.pointee.next {
+            attributes.append(value, movingTo: next)
+        } else {
+            attributes.set(slot: way.pointee.slot, value)
+        }
+        return true
     }
 
     /// A method load through the polymorphic ways of its site: the class's function for an
@@ -409,13 +407,11 @@ extension Runtime {
     @inline(never)
     static func polyMethod(_ p: UnsafeMutablePointer<AttrPolyWay>, _ obj: Value, epoch: Int) -> Value? {
         guard case .object(let u) = obj else { return nil }
-        return u._withUnsafeGuaranteedRef { o -> Value? in
-            guard o.kind == .instance else { return nil }
-            let inst = unsafeDowncast(o, to: InstanceObj.self)
-            guard let way = AttrPolyCache.way(p, inst.attributes.shapeAddress), way.pointee.epoch == epoch,
-                  !way.pointee.method.isNull else { return nil }
-            return way.pointee.method
-        }
+        unowned(unsafe) let o = u.takeUnretainedValue()
+        guard o.kind == .instance,
+              let way = AttrPolyCache.way(p, unsafeDowncast(o, to: InstanceObj.self).attributes.shapeAddress),
+              way.pointee.epoch == epoch, !way.pointee.method.isNull else { return nil }
+        return way.pointee.method
     }
 
     /// After a `storeAttr` missed its cache: remember a plain slot write, or a shared transition
