@@ -323,25 +323,18 @@ extension Runtime {
                         try makeFunction(arg, &sp)
 
                     case .loadConstBinaryOp, .loadFastBinaryOp, .loadFastLoadFastBinaryOp:
-                        // The right operand (both, for two locals), then the operator.
+                        // The right operand (both, for two locals: the second word's local), then
+                        // the operator with its word's argument.
                         if op.number == OpCode.loadConstBinaryOp.number {
                             sp.pointee = consts[arg]
+                            sp += 1
+                            arg = Int(words[ip] >> 8)
+                            ip &+= 1
                         } else {
-                            let v = locals[arg]
-                            if v.isNull { throw unboundLocal(code, arg) }
-                            sp.pointee = v
-                            if op.number == OpCode.loadFastLoadFastBinaryOp.number {
-                                let second = Int(words[ip] >> 8)
-                                ip &+= 1
-                                let w = locals[second]
-                                if w.isNull { throw unboundLocal(code, second) }
-                                sp += 1
-                                sp.pointee = w
-                            }
+                            if op.number == OpCode.loadFastLoadFastBinaryOp.number,
+                               !Runtime.pushLocalThenNext(locals, &arg, words, &ip, &sp) { throw unboundLocal(code, arg) }
+                            if !Runtime.pushLocalThenNext(locals, &arg, words, &ip, &sp) { throw unboundLocal(code, arg) }
                         }
-                        sp += 1
-                        arg = Int(words[ip] >> 8)
-                        ip &+= 1
                         fallthrough
                     case .binaryOp:
                         sp -= 1
