@@ -111,9 +111,11 @@ extension Runtime {
                 switch name {
                 case "__name__": return newStr(f.name)
                 case "__qualname__": return newStr(f.qualifiedName)
-                case "__module__": return newStr(f.code.module.name)
+                case "__module__":
+                    if let v = try f.fieldsRef?._withUnsafeGuaranteedRef({ try $0.get(intern(name), self) }) { return v }
+                    return newStr(f.code.module.name)
                 case "__doc__":
-                    if let d = f.dict, let v = try d.get(intern(name), self) { return v }
+                    if let v = try f.fieldsRef?._withUnsafeGuaranteedRef({ try $0.get(intern(name), self) }) { return v }
                     return f.code.code.docstring.map { newStr($0) } ?? Value.none
                 case "__defaults__": return f.defaults.isEmpty ? .none : newTuple(f.defaults)
                 case "__annotations__":
@@ -320,6 +322,9 @@ extension Runtime {
                 case "__annotations__":
                     guard value.asDict != nil || value.isNone else { throw typeError("__annotations__ must be set to a dict object") }
                     f.annotations = value.isNone ? .null : value
+                case "__doc__", "__module__":
+                    if f.fieldsRef == nil { f.fieldsRef = Unmanaged.passUnretained(newDict()) }
+                    try f.fieldsRef?._withUnsafeGuaranteedRef { try $0.set(intern(name), value, self) }
                 default:
                     if f.dict == nil { f.dict = newDict() }
                     try f.dict?.set(nameValue, value, self)

@@ -283,6 +283,10 @@ final class FunctionObj: Obj {
     /// it without reference counting. (A function has no write barrier: every young collection
     /// traces the old ones.)
     @exclusivity(unchecked) private(set) final var dictRef: Unmanaged<DictObj>?
+    /// `__doc__` and `__module__` once a program sets them (`functools.wraps` does): fields of the
+    /// function, not entries of its `__dict__`, as in CPython. Made on first use; held unmanaged
+    /// like `dict`.
+    @exclusivity(unchecked) final var fieldsRef: Unmanaged<DictObj>?
     /// `__annotations__`: the dict `def` made, or null until a program asks (then an empty one).
     var annotations: Value = .null
 
@@ -301,7 +305,8 @@ final class FunctionObj: Obj {
         for v in defaults { t.mark(v) }
         for (_, v) in kwDefaults { t.mark(v) }
         for v in closure { t.mark(v) }
-        t.mark(dict)
+        if let d = dictRef { t.mark(Unmanaged<Obj>.fromOpaque(d.toOpaque())) }
+        if let f = fieldsRef { t.mark(Unmanaged<Obj>.fromOpaque(f.toOpaque())) }
         t.mark(annotations)
     }
 }
