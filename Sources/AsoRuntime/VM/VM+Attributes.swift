@@ -382,10 +382,15 @@ extension Runtime {
     @inline(never)
     static func polyStore(_ p: UnsafeMutablePointer<AttrPolyWay>, _ obj: Value, _ value: Value, epoch: Int) -> Bool {
         guard case .object(let u) = obj else { return false }
-        unowned(unsafe) let o = u.takeUnretainedValue()
-        switch o.kind {
-        case .instance: return polyStore(p, into: &unsafeDowncast(o, to: InstanceObj.self).attributes, value, epoch: epoch)
-        case .exception: return polyStore(p, into: &unsafeDowncast(o, to: ExceptionObj.self).attributes, value, epoch: epoch)
+        switch u._withUnsafeGuaranteedRef({ $0.kind }) {
+        case .instance:
+            return Unmanaged<InstanceObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                polyStore(p, into: &$0.attributes, value, epoch: epoch)
+            }
+        case .exception:
+            return Unmanaged<ExceptionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                polyStore(p, into: &$0.attributes, value, epoch: epoch)
+            }
         default: return false
         }
     }
