@@ -121,18 +121,11 @@ struct JSONParser {
     /// after the closing quote.
     func string(_ i: Int) throws -> (Value, Int) {
         // Most strings have no escape: their bytes become the string as they are.
-        var j = i
-        var high: UInt8 = 0
-        while j < s.count {
-            let c = s[j]
-            if c == UInt8(ascii: "\"") {
-                return (rt.newStr(utf8: UnsafeBufferPointer(rebasing: s[i..<j]), ascii: high & 0x80 == 0), j + 1)
-            }
-            if c == UInt8(ascii: "\\") || c < 0x20 { break }
-            high |= c
-            j += 1
+        let run = plainRun(i)
+        if run.closed {
+            return (rt.newStr(utf8: UnsafeBufferPointer(rebasing: s[i..<run.end]), ascii: run.ascii), run.end + 1)
         }
-        let (end, ascii) = try unescape(i, from: j)
+        let (end, ascii) = try unescape(i, from: run.end)
         let v = keys.scratch.withUnsafeBufferPointer { rt.newStr(utf8: $0, ascii: ascii) }
         return (v, end)
     }
@@ -140,15 +133,27 @@ struct JSONParser {
     /// The text of a string body starting after the opening quote at `i - 1`, as a Swift string
     /// (a key, looked up in the memo).
     private func keyText(_ i: Int) throws -> (String, Int) {
+        let run = plainRun(i)
+        if run.closed { return (utf8String(UnsafeBufferPointer(rebasing: s[i..<run.end])), run.end + 1) }
+        let (end, _) = try unescape(i, from: run.end)
+        return (keys.scratch.withUnsafeBufferPointer { utf8String($0) }, end)
+    }
+
+    /// The bytes of a string body from `i` that need no unescaping: where they end (at the
+    /// closing quote when `closed`, else at a backslash, a control character or the end of the
+    /// document) and whether they are all ASCII.
+    @inline(__always)
+    private func plainRun(_ i: Int) -> (end: Int, closed: Bool, ascii: Bool) {
         var j = i
+        var high: UInt8 = 0
         while j < s.count {
             let c = s[j]
-            if c == UInt8(ascii: "\"") { return (utf8String(UnsafeBufferPointer(rebasing: s[i..<j])), j + 1) }
+            if c == UInt8(ascii: "\"") { return (j, true, high & 0x80 == 0) }
             if c == UInt8(ascii: "\\") || c < 0x20 { break }
+            high |= c
             j += 1
         }
-        let (end, _) = try unescape(i, from: j)
-        return (keys.scratch.withUnsafeBufferPointer { utf8String($0) }, end)
+        return (j, false, false)
     }
 
     /// Unescapes the string body starting at `i` (after the quote at `i - 1`), whose bytes up to
