@@ -80,7 +80,7 @@ private let reprCases: [(Double, String)] = [
         FloatDigits.printf(d, format: "%.*f", precision: places, capacity: places + 340).filter { $0 >= 0x30 && $0 <= 0x39 }
     }
     func scaled(_ d: Double, _ places: Int) -> [UInt8]? {
-        guard var digits = FloatDigits.scaledDigits(d.magnitude, places) else { return nil }
+        guard var digits = scaledDigits(d.magnitude, places) else { return nil }
         if digits.count <= places { digits.insert(contentsOf: repeatElement(0x30, count: places + 1 - digits.count), at: 0) }
         return digits
     }
@@ -102,8 +102,42 @@ private let reprCases: [(Double, String)] = [
         }
     }
     #expect(covered > 100_000)
-    #expect(FloatDigits.scaledDigits(1e19, 2) == nil)
-    #expect(FloatDigits.scaledDigits(1.5, 18) == nil)
+    #expect(scaledDigits(1e19, 2) == nil)
+    #expect(scaledDigits(1.5, 18) == nil)
+}
+
+/// `FloatDigits.scaledDigits` as an array (nil when it declines).
+private func scaledDigits(_ a: Double, _ places: Int) -> [UInt8]? {
+    var bytes = ShortBytes()
+    guard FloatDigits.scaledDigits(a, places, into: &bytes) else { return nil }
+    return bytes.withBytes { Array($0) }
+}
+
+/// Significant digits computed in integer arithmetic agree with glibc's `%.*e` (through
+/// `format(x, '.Ne')`, whose digits and exponent come from them) for every count of digits up to
+/// 17, on ties, powers of ten and their neighbours, carries (9.9999 to 3 digits), and seeded
+/// random doubles of every magnitude.
+@Test func significantDigitsAgreeWithPrintf() {
+    var values: [Double] = [1, 10, 100, 1000, 1e15, 1e16, 1e17, 9.9999, 0.125, 0.375, 2.675, 1.005, 0.045,
+                            999.5, 9.5, 0.95, 1e-5, 1e-17, 1e-18, 123456.789, 1.0 / 3.0, 2.0 / 3.0, 5e-324,
+                            9.2e18, 9.3e18, 1e300]
+    for p in -20...20 {
+        let t = Double("1e\(p)") ?? 1
+        values += [t, t.nextUp, t.nextDown]
+    }
+    var rng = SplitMix64(seed: 7)
+    for _ in 0..<3000 {
+        let d = Double(bitPattern: rng.next() & 0x7FFF_FFFF_FFFF_FFFF)
+        if d.isFinite { values.append(d) }
+        values.append(Double(rng.next() % 100_000_000) / 10_000.0)
+    }
+    for d in values {
+        for n in 1...17 {
+            let printed = FloatDigits.printf(d, format: "%.*e", precision: n - 1, capacity: n + 32)
+            let ours = doubleToString(d, code: "e", precision: n - 1, flags: FloatStringFlags())
+            #expect(ours == String(decoding: printed, as: UTF8.self), "\(d) with \(n) digits")
+        }
+    }
 }
 
 /// A small seeded generator (splitmix64) for the test above.

@@ -1,8 +1,9 @@
 // Decimal digit strings of a double, in the shape David Gay's dtoa returns them to CPython.
 // The one idea: every float formatting in Python is "get correctly rounded digits plus the position of
 // the decimal point, then lay them out". Shortest round-trip digits come from Swift's own
-// `description`; digits for a fixed count of significant digits or decimal places come from glibc's
-// `%.*e` / `%.*f`, which print the exact binary value rounded half-to-even.
+// `description`; digits for a fixed count of significant digits or decimal places are the exact
+// binary value rounded half-to-even, as glibc's `%.*e` / `%.*f` print it: in 128-bit integer
+// arithmetic where it covers the value (up to 17 places, below 2^63), else from `printf` itself.
 
 #if canImport(Glibc)
 import Glibc
@@ -14,44 +15,47 @@ import Darwin
 
 /// Digits of a finite double: value = ±0.d1d2d3... × 10^decpt. `digits` holds ASCII digits with no
 /// leading or trailing zeros, except that zero itself is "0" with decpt 1. A non-zero value that
-/// rounds to nothing (fixed mode) has empty digits and decpt = -ndigits, as in dtoa.
-struct DecimalDigits: Equatable {
-    var digits: [UInt8]
+/// rounds to nothing (fixed mode) has empty digits and decpt = -ndigits, as in dtoa. The digits
+/// are kept in the value (`ShortBytes`): making them allocates nothing.
+struct DecimalDigits: ~Copyable {
+    var digits = ShortBytes()
     var decpt: Int
     var negative: Bool
 
-    var isAllZero: Bool { digits.isEmpty || digits == [0x30] }
+    var isAllZero: Bool { digits.count == 0 || (digits.count == 1 && digits[0] == 0x30) }
 }
 
 enum FloatDigits {
     /// dtoa mode 0: the shortest digits that round-trip (what repr uses).
     static func shortest(_ d: Double) -> DecimalDigits {
         // Swift's description is "1.0", "0.0001", "1e-05", "1.2345e+16", "5e-324" ...
-        let text = Array(d.magnitude.description.utf8)
-        var mantissa: [UInt8] = []
+        // (kept in the string itself up to 15 bytes).
+        var text = d.magnitude.description
+        var mantissa = ShortBytes()
         var intCount = 0
-        var seenPoint = false
         var exponent = 0
-        var i = 0
-        while i < text.count {
-            let c = text[i]
-            if c == 0x2e {
-                seenPoint = true
-            } else if c == 0x65 || c == 0x45 {
-                exponent = exponentAfter(text, i)
-                break
-            } else {
-                mantissa.append(c)
-                if !seenPoint { intCount += 1 }
+        text.withUTF8 { text in
+            var seenPoint = false
+            var i = 0
+            while i < text.count {
+                let c = text[i]
+                if c == 0x2e {
+                    seenPoint = true
+                } else if c == 0x65 || c == 0x45 {
+                    exponent = exponentAfter(text, i)
+                    break
+                } else {
+                    mantissa.append(c)
+                    if !seenPoint { intCount += 1 }
+                }
+                i += 1
             }
-            i += 1
         }
-        return normalize(mantissa, decpt: intCount + exponent,
-                         negative: d.sign == .minus, zeroDecpt: 1)
+        return normalize(mantissa, decpt: intCount + exponent, negative: d.sign == .minus, zeroDecpt: 1)
     }
 
     /// The signed decimal exponent written after the `e` at `text[at]` (`e-05` -> -5).
-    private static func exponentAfter(_ text: [UInt8], _ at: Int) -> Int {
+    private static func exponentAfter(_ text: UnsafeBufferPointer<UInt8>, _ at: Int) -> Int {
         var i = at + 1
         var negative = false
         if i < text.count, text[i] == 0x2d || text[i] == 0x2b {
@@ -67,33 +71,56 @@ enum FloatDigits {
     }
 
     /// dtoa mode 2: `n` (>= 1) significant digits, correctly rounded, trailing zeros removed.
+    /// In integer arithmetic (`scaledDigits`) when the value and `n` allow, else through `printf`.
     static func significant(_ d: Double, _ n: Int) -> DecimalDigits {
-        let text = printf(d, format: "%.*e", precision: max(n, 1) - 1, capacity: max(n, 1) + 32)
-        var mantissa: [UInt8] = []
-        var exponent = 0
-        var i = 0
-        while i < text.count {
-            let c = text[i]
-            if c == 0x65 {
-                exponent = exponentAfter(text, i)
-                break
-            } else if c >= 0x30 && c <= 0x39 {
-                mantissa.append(c)
+        let a = d.magnitude
+        let n = max(n, 1)
+        if a == 0 { return DecimalDigits(digits: zeroDigit, decpt: 1, negative: d.sign == .minus) }
+        if n <= 17 && a.isNormal {
+            // a × 10^places has n digits when places = n - 1 - floor(log10(a)); log10 may be off by
+            // one near a power of ten, and rounding may carry into one more digit. Too many digits:
+            // one place fewer. Too few: one more. And "10...0" may be a carry from n - 1 digits
+            // (log10 one too high): right only if one more place carries too.
+            var places = n - 1 - Int(log10(a).rounded(.down))
+            var carried = false
+            for _ in 0..<4 {
+                var scaled = ShortBytes()
+                guard places >= 0, scaledDigits(a, places, into: &scaled) else { break }
+                if scaled.count > n {
+                    places -= 1
+                    carried = true
+                } else if scaled.count < n || (!carried && scaled.isPowerOfTen) {
+                    places += 1
+                } else {
+                    return normalize(scaled, decpt: n - places, negative: d.sign == .minus, zeroDecpt: 1)
+                }
             }
-            i += 1
         }
-        return normalize(mantissa, decpt: exponent + 1,
-                         negative: d.sign == .minus, zeroDecpt: 1)
+        let text = printf(d, format: "%.*e", precision: n - 1, capacity: n + 32)
+        var mantissa = ShortBytes()
+        var exponent = 0
+        text.withUnsafeBufferPointer { text in
+            var i = 0
+            while i < text.count {
+                let c = text[i]
+                if c == 0x65 {
+                    exponent = exponentAfter(text, i)
+                    break
+                } else if c >= 0x30 && c <= 0x39 {
+                    mantissa.append(c)
+                }
+                i += 1
+            }
+        }
+        return normalize(mantissa, decpt: exponent + 1, negative: d.sign == .minus, zeroDecpt: 1)
     }
 
     /// dtoa mode 3: digits up to `n` (>= 0) places after the decimal point, correctly rounded.
     static func fixed(_ d: Double, _ n: Int) -> DecimalDigits {
         let places = max(n, 0)
-        var mantissa: [UInt8] = []
+        var mantissa = ShortBytes()
         var intCount = 0
-        if let scaled = scaledDigits(d.magnitude, places) {
-            mantissa = scaled
-            if mantissa.count <= places { mantissa.insert(contentsOf: repeatElement(0x30, count: places + 1 - mantissa.count), at: 0) }
+        if scaledDigits(d.magnitude, places, into: &mantissa) {
             intCount = mantissa.count - places
         } else {
             var seenPoint = false
@@ -108,17 +135,18 @@ enum FloatDigits {
         }
         var result = normalize(mantissa, decpt: intCount, negative: d.sign == .minus, zeroDecpt: 1)
         if result.isAllZero && d != 0 {
-            result.digits = []
+            result.digits = ShortBytes()
             result.decpt = -places
         }
         return result
     }
 
-    /// The decimal digits of `a × 10^places` rounded half to even to an integer, computed from the
-    /// exact binary value (a = m × 2^e) in 128-bit arithmetic, as `%.*f` rounds; nil outside the
-    /// range that arithmetic covers (at most 17 places, a < 2^63), where `printf` answers.
-    static func scaledDigits(_ a: Double, _ places: Int) -> [UInt8]? {
-        guard a.isFinite, places <= 17, a < 9.2e18 else { return nil }
+    /// Appends the decimal digits of `a × 10^places` rounded half to even to an integer, computed
+    /// from the exact binary value (a = m × 2^e) in 128-bit arithmetic, as `%.*f` rounds (no
+    /// leading zeros: "5" for 0.05 with 2 places); false, appending nothing, outside the range that
+    /// arithmetic covers (at most 17 places, a < 2^63), where `printf` answers.
+    static func scaledDigits(_ a: Double, _ places: Int, into out: inout ShortBytes) -> Bool {
+        guard a.isFinite, places >= 0, places <= 17, a < 9.2e18 else { return false }
         var p10: UInt64 = 1
         for _ in 0..<places { p10 &*= 10 }
         let m: UInt64, e: Int
@@ -157,16 +185,30 @@ enum FloatDigits {
                 }
             }
         }
-        if hi == 0 { return Array(String(lo).utf8) }
+        if hi == 0 {
+            out.appendDecimal(lo)
+            return true
+        }
         // hi < 2^57 < 10^19: one long division by 10^19 splits the number in two.
         let big: UInt64 = 10_000_000_000_000_000_000
         let (q, r) = big.dividingFullWidth((hi, lo))
-        let low = Array(String(r).utf8)
-        return Array(String(q).utf8) + Array(repeating: 0x30, count: 19 - low.count) + low
+        out.appendDecimal(q)
+        var low = ShortBytes()
+        low.appendDecimal(r)
+        out.append(0x30, count: 19 - low.count)
+        out.append(low, from: 0, to: low.count)
+        return true
+    }
+
+    /// "0".
+    private static var zeroDigit: ShortBytes {
+        var z = ShortBytes()
+        z.append(0x30)
+        return z
     }
 
     /// Strips leading and trailing zeros; an all-zero mantissa becomes "0" at `zeroDecpt`.
-    private static func normalize(_ mantissa: [UInt8], decpt: Int, negative: Bool,
+    private static func normalize(_ mantissa: consuming ShortBytes, decpt: Int, negative: Bool,
                                   zeroDecpt: Int) -> DecimalDigits {
         var start = 0
         var decpt = decpt
@@ -177,9 +219,14 @@ enum FloatDigits {
         var end = mantissa.count
         while end > start && mantissa[end - 1] == 0x30 { end -= 1 }
         if start == end {
-            return DecimalDigits(digits: [0x30], decpt: zeroDecpt, negative: negative)
+            return DecimalDigits(digits: zeroDigit, decpt: zeroDecpt, negative: negative)
         }
-        return DecimalDigits(digits: Array(mantissa[start..<end]), decpt: decpt, negative: negative)
+        if start == 0 && end == mantissa.count {
+            return DecimalDigits(digits: mantissa, decpt: decpt, negative: negative)
+        }
+        var digits = ShortBytes()
+        digits.append(mantissa, from: start, to: end)
+        return DecimalDigits(digits: digits, decpt: decpt, negative: negative)
     }
 
     /// Runs `snprintf(format, precision, d)` and returns the bytes it wrote.

@@ -16,13 +16,27 @@ struct FloatStringFlags {
 }
 
 /// `repr(x)` and `str(x)` of a Python float.
-func floatRepr(_ d: Double) -> String {
-    doubleToString(d, code: "r", precision: 0, flags: FloatStringFlags(addDot0: true))
+func floatRepr(_ d: Double) -> String { floatReprText(d).string }
+
+/// `repr(x)` of a Python float, as bytes.
+func floatReprText(_ d: Double) -> ShortBytes {
+    floatText(d, code: "r", precision: 0, flags: FloatStringFlags(addDot0: true))
+}
+
+/// Appends `repr(x)` of a Python float.
+func appendFloatRepr(_ d: Double, into out: inout UTF8Builder) {
+    floatReprText(d).withBytes { out.append(bytes: $0) }
 }
 
 /// CPython's `PyOS_double_to_string`: `code` is one of e E f F g G r; `precision` is ignored for 'r'.
 func doubleToString(_ value: Double, code: Unicode.Scalar, precision: Int,
                     flags: FloatStringFlags) -> String {
+    floatText(value, code: code, precision: precision, flags: flags).string
+}
+
+/// `doubleToString`'s bytes, built without allocating (unless longer than `ShortBytes` keeps).
+func floatText(_ value: Double, code: Unicode.Scalar, precision: Int,
+               flags: FloatStringFlags) -> ShortBytes {
     var upper = false
     var format: UInt8
     var precision = precision
@@ -42,29 +56,24 @@ func doubleToString(_ value: Double, code: Unicode.Scalar, precision: Int,
         format = 0x72  // r
     }
 
-    var out: [UInt8] = []
+    var out = ShortBytes()
     if value.isNaN || value.isInfinite {
         if value.isInfinite && value.sign == .minus {
             out.append(0x2d)
         } else if flags.alwaysSign {
             out.append(0x2b)
         }
-        let word = value.isNaN ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf")
-        out.append(contentsOf: word.utf8)
-        return out.withUnsafeBufferPointer { utf8String($0) }
+        let word: StaticString = value.isNaN ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf")
+        out.append(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+        return out
     }
 
-    let dd: DecimalDigits
-    switch format {
-    case 0x65, 0x67: dd = FloatDigits.significant(value, precision)
-    case 0x66: dd = FloatDigits.fixed(value, precision)
-    default: dd = FloatDigits.shortest(value)
-    }
+    let dd = format == 0x66 ? FloatDigits.fixed(value, precision)
+        : format == 0x72 ? FloatDigits.shortest(value) : FloatDigits.significant(value, precision)
     var negative = dd.negative
     if flags.noNegativeZero && negative && dd.isAllZero { negative = false }
 
-    let digits = dd.digits
-    let digitsLen = digits.count
+    let digitsLen = dd.digits.count
     var decpt = dd.decpt
     var vdigitsEnd = digitsLen
     var useExp = false
@@ -92,7 +101,6 @@ func doubleToString(_ value: Double, code: Unicode.Scalar, precision: Int,
         vdigitsEnd = max(vdigitsEnd, decpt)
     }
 
-    out.reserveCapacity(vdigitsEnd - vdigitsStart + 10)
     if negative {
         out.append(0x2d)
     } else if flags.alwaysSign {
@@ -102,27 +110,27 @@ func doubleToString(_ value: Double, code: Unicode.Scalar, precision: Int,
     let point: UInt8 = 0x2e
     // Zero padding on the left of the digit string.
     if decpt <= 0 {
-        out.append(contentsOf: repeatElement(zero, count: decpt - vdigitsStart))
+        out.append(zero, count: decpt - vdigitsStart)
         out.append(point)
-        out.append(contentsOf: repeatElement(zero, count: -decpt))
+        out.append(zero, count: -decpt)
     } else {
-        out.append(contentsOf: repeatElement(zero, count: -vdigitsStart))
+        out.append(zero, count: -vdigitsStart)
     }
     // The digits, with the decimal point inside them when it falls there.
     if decpt > 0 && decpt <= digitsLen {
-        out.append(contentsOf: digits[0..<decpt])
+        out.append(dd.digits, from: 0, to: decpt)
         out.append(point)
-        out.append(contentsOf: digits[decpt...])
+        out.append(dd.digits, from: decpt, to: digitsLen)
     } else {
-        out.append(contentsOf: digits)
+        out.append(dd.digits, from: 0, to: digitsLen)
     }
     // Zeros on the right.
     if digitsLen < decpt {
-        out.append(contentsOf: repeatElement(zero, count: decpt - digitsLen))
+        out.append(zero, count: decpt - digitsLen)
         out.append(point)
-        out.append(contentsOf: repeatElement(zero, count: max(0, vdigitsEnd - decpt)))
+        out.append(zero, count: vdigitsEnd - decpt)
     } else {
-        out.append(contentsOf: repeatElement(zero, count: max(0, vdigitsEnd - digitsLen)))
+        out.append(zero, count: vdigitsEnd - digitsLen)
     }
     // Drop a trailing decimal point unless '#'.
     if out.last == point && !flags.alternate { out.removeLast() }
@@ -131,7 +139,7 @@ func doubleToString(_ value: Double, code: Unicode.Scalar, precision: Int,
         out.append(exp < 0 ? 0x2d : 0x2b)
         let magnitude = exp.magnitude
         if magnitude < 10 { out.append(zero) }
-        out.append(contentsOf: String(magnitude).utf8)
+        out.appendDecimal(UInt64(magnitude))
     }
-    return out.withUnsafeBufferPointer { utf8String($0) }
+    return out
 }

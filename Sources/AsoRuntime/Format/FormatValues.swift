@@ -161,7 +161,7 @@ private func groupingFor(_ format: FormatSpec, type: Unicode.Scalar?) -> (Int, U
 func appendFormattedFloat(_ value: Double, spec: UnsafeBufferPointer<UInt8>, typeName: String,
                           into out: inout UTF8Builder) throws(FormatError) {
     if spec.isEmpty {
-        out.append(floatRepr(value))
+        appendFloatRepr(value, into: &out)
         return
     }
     let format = try FormatSpec.parse(spec, defaultType: nil, defaultAlign: ">", typeName: typeName)
@@ -202,8 +202,8 @@ private func appendFormattedFloat(_ value: Double, _ format: FormatSpec,
         type = "g"
     }
     let (size, separator) = groupingFor(format, type: format.type)
-    let number = doubleToString(val, code: type, precision: precision, flags: flags)
-    try withUTF8(number) { (text) throws(FormatError) in
+    let number = floatText(val, code: type, precision: precision, flags: flags)
+    try number.withBytes { (text) throws(FormatError) in
         let end = text.count
         var index = 0
         var negative = false

@@ -190,7 +190,10 @@ struct JSONEncoder {
     }
 
     private mutating func appendFloat(_ d: Double) throws {
-        if d.isFinite { out.append(contentsOf: floatRepr(d).utf8); return }
+        if d.isFinite {
+            floatReprText(d).withBytes { out.append(contentsOf: $0) }
+            return
+        }
         if !allowNaN {
             throw rt.valueError("Out of range float values are not JSON compliant")
         }
