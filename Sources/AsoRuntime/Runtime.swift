@@ -129,6 +129,9 @@ package final class Runtime {
     /// unmanaged: a closure stored, copied or called from a pointer costs a retain and a release
     /// of its context; one read from a constant of a borrowed object does not.)
     @exclusivity(unchecked) var generatorSink: (fiber: UnsafeMutableRawPointer, take: Unmanaged<ValueSink>)? = nil
+    /// The bytes `buildingString` lends to one build of a string at a time (kept between builds, so
+    /// an f-string or a `format` allocates only the string it makes).
+    @exclusivity(unchecked) var stringBuilderBytes: [UInt8] = []
     /// Spare fibers for nested calls from native code.
     @exclusivity(unchecked) var fiberPool: [Fiber] = []
     /// The exception being handled, per CPython's `sys.exc_info()` (`.none` when none).

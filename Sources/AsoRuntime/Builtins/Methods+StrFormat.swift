@@ -56,10 +56,11 @@ struct TemplateFormatter {
     mutating func render(_ rt: Runtime, _ template: Value) throws -> Value {
         let text = template.asStr?.value ?? ""
         ascii = template.asStr?.isASCII ?? true
-        var out = UTF8Builder(capacity: text.utf8.count + 16)
-        try withUTF8(text) { try render(rt, $0, depth: 2, into: &out) }
-        let ascii = self.ascii
-        return out.bytes.withUnsafeBufferPointer { rt.newStr(utf8: $0, ascii: ascii ? true : nil) }
+        return try rt.buildingString { out in
+            try withUTF8(text) { try render(rt, $0, depth: 2, into: &out) }
+            let ascii = self.ascii
+            return out.bytes.withUnsafeBufferPointer { rt.newStr(utf8: $0, ascii: ascii ? true : nil) }
+        }
     }
 
     /// CPython's `build_string`: appends the template `s` with its fields replaced to `out`.

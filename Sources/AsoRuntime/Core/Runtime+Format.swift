@@ -26,15 +26,26 @@ extension Runtime {
             if let s = v.asStr { return Value(s) }
             return newStr(try format(v, ""))
         }
-        var out = UTF8Builder(capacity: 32)
-        try withUTF8(specStr.value) { spec in
-            if let converted {
-                try appendFormattedStr(converted, spec: spec, into: &out)
-            } else {
-                try appendFormat(v, spec: spec, into: &out)
+        return try buildingString { out in
+            try withUTF8(specStr.value) { spec in
+                if let converted {
+                    try appendFormattedStr(converted, spec: spec, into: &out)
+                } else {
+                    try appendFormat(v, spec: spec, into: &out)
+                }
             }
+            return out.bytes.withUnsafeBufferPointer { newStr(utf8: $0, ascii: nil) }
         }
-        return out.bytes.withUnsafeBufferPointer { newStr(utf8: $0, ascii: nil) }
+    }
+
+    /// Runs `body` with an empty builder whose block is reused from one build to the next. (A build
+    /// inside another, from a `__format__` that formats in turn, finds the block lent and gets a
+    /// new one.)
+    @inline(__always)
+    func buildingString<R>(_ body: (inout UTF8Builder) throws -> R) rethrows -> R {
+        var out = UTF8Builder(taking: &stringBuilderBytes)
+        defer { out.giveBack(to: &stringBuilderBytes) }
+        return try body(&out)
     }
 
     /// `ascii()`: repr with non-ASCII characters escaped.

@@ -121,6 +121,18 @@ struct UTF8Builder {
     init(capacity: Int) { bytes.reserveCapacity(capacity) }
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
+    /// An empty builder over `storage`'s block, which it takes (leaving `storage` empty).
+    init(taking storage: inout [UInt8]) {
+        swap(&bytes, &storage)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Gives the block back to `storage`, unless it grew large (then it is freed).
+    mutating func giveBack(to storage: inout [UInt8]) {
+        guard bytes.capacity <= 1 << 16 else { return }
+        swap(&bytes, &storage)
+    }
+
     /// Makes room for `n` more bytes.
     @inline(__always) mutating func reserve(_ n: Int) {
         let need = bytes.count &+ n

@@ -175,20 +175,21 @@ extension Runtime {
     /// or ints and floats left as they are by `formatValue`).
     @inline(__always)
     func concatenate(_ items: UnsafeMutablePointer<Value>, count: Int) -> Value {
-        var text = ""
-        var ascii = true   // numbers are; a string piece says so itself
-        for i in 0..<count {
-            switch items[i] {
-            case .int(let n): text.append(decimalString(n))
-            case .float(let d): text.append(floatRepr(d))
-            case let v:
-                v.withStr {
-                    ascii = ascii && $0.isASCII
-                    text.append($0.value)
+        buildingString { out in
+            var ascii = true   // numbers are; a string piece says so itself
+            for i in 0..<count {
+                switch items[i] {
+                case .int(let n): out.append(decimalString(n))
+                case .float(let d): appendFloatRepr(d, into: &out)
+                case let v:
+                    v.withStr {
+                        ascii = ascii && $0.isASCII
+                        withUTF8($0.value) { out.append(bytes: $0) }
+                    }
                 }
             }
+            return out.bytes.withUnsafeBufferPointer { newStr(utf8: $0, ascii: ascii ? true : nil) }
         }
-        return ascii ? newASCIIStr(text) : newStr(text)
     }
 
     /// `{a, b, ...}` from `count` stack slots (which stay rooted while they are hashed).
