@@ -219,6 +219,7 @@ package final class Runtime {
         activeFibers.forEach { $0.traceContents(&t) }
         for f in extensionFutures.values { t.mark(f) }
         for m in extraRoots { m(&t) }
+        for m in localArrayRoots { m(&t) }
         host.handles.trace(&t)
         for f in host.pending.values { t.mark(f) }
     }
@@ -274,6 +275,9 @@ package final class Runtime {
 
     /// Roots registered by other parts (the event loop, the host's handles).
     var extraRoots: [(inout Tracer) -> Void] = []
+    /// Arrays in native code's local variables that collections mark while the code runs
+    /// (`whileMarking`), innermost last.
+    @exclusivity(unchecked) var localArrayRoots: [(inout Tracer) -> Void] = []
     /// What an embedding host registered: handles, async calls in flight (Host/).
     let host = HostState()
 

@@ -36,9 +36,12 @@ extension Runtime {
             rt.tempRoots.append(Value(list))
             rt.tempRoots.append(key)
             defer { rt.tempRoots.removeLast(2) }
+            // (The items move out of the list, which no script code can see yet, while they are
+            // sorted: the sort marks them for collections itself.)
             var items = list.items.array
+            list.items.removeAll()
+            defer { list.items.replaceAll(with: items) }
             try rt.sortValues(&items, key: key, reverse: reverse)
-            list.items.replaceAll(with: items)
             return Value(list)
         })
     }

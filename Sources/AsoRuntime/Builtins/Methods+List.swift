@@ -85,11 +85,9 @@ extension Runtime {
                 return try rt.truthy(v)
             } ?? false
             // CPython empties the list while sorting, so changes made by key functions are detected.
+            // (The sort marks the items for collections itself.)
             var items = l.items.array
             l.items.removeAll()
-            let rootBase = rt.tempRoots.count
-            for v in items where v.isObject { rt.tempRoots.append(v) }
-            defer { rt.popTempRoots(to: rootBase) }
             do {
                 try rt.sortValues(&items, key: p[0] ?? .none, reverse: reverse)
             } catch {

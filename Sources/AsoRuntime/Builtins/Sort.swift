@@ -10,10 +10,11 @@
 
 extension Runtime {
     /// Sorts `items` in place, stably; `key` (if not None) is called once per item, before any
-    /// comparison. When a comparison raises, `items` holds the partly sorted items. The caller
-    /// keeps the items rooted (a key function and `__lt__` may run script code, which may
-    /// collect): `sorted()` in its new list, `list.sort()` in `tempRoots` (its objects) while the list
-    /// is empty.
+    /// comparison. When a comparison raises, `items` holds the partly sorted items. The items and
+    /// keys are marked by every collection while the sort runs (a key function and `__lt__` may
+    /// run script code, which may collect), wherever they are: in `items`, in the (key, item)
+    /// pairs, in the sorter's merge buffer. So the caller roots nothing, and an array moved out
+    /// of a list can be sorted while the list is empty.
     func sortValues(_ items: inout [Value], key: Value, reverse: Bool) throws {
         if items.count < 2 { return }
         if key.isNone, let ints = allInts(items) {
@@ -22,10 +23,6 @@ extension Runtime {
             items = (reverse ? ints.sorted(by: >) : ints.sorted()).map { .int($0) }
             return
         }
-        // The keys that are objects, as they are made, stay rooted until the sort is done (an
-        // int or a float key needs no root).
-        let rootBase = tempRoots.count
-        defer { popTempRoots(to: rootBase) }
         if key.isNone {
             if reverse { items.reverse() }
             defer { if reverse { items.reverse() } }
@@ -37,23 +34,25 @@ extension Runtime {
             }
             return
         }
-        var pairs: [(Value, Value)] = []
+        // The items stay in `items` and the keys go to `pairs` as they are made, each array marked
+        // by collections while the key function runs (it may run script code that collects).
+        var pairs: [KeyedValue] = []
         pairs.reserveCapacity(items.count)
-        for v in items {
-            let k = try call(key, one: v)
-            pairs.append((k, v))
-            if k.isObject { tempRoots.append(k) }
+        try whileMarking(&items) { items in
+            try whileMarking(&pairs) { pairs in
+                for v in items.pointee { pairs.pointee.append(KeyedValue(key: try call(key, one: v), item: v)) }
+            }
         }
         if reverse { pairs.reverse() }
         defer {
             items.reserveCapacity(pairs.count)
-            for p in pairs { items.append(p.1) }
+            for p in pairs { items.append(p.item) }
             if reverse { items.reverse() }
         }
         // (The items are in the pairs now: their array is given back while the pairs are sorted,
         // and filled again from them.)
         items = []
-        switch orderKind(pairs.lazy.map { $0.0 }) {
+        switch orderKind(pairs.lazy.map { $0.key }) {
         case .int: try timSort(&pairs, KeyOrder(IntOrder()))
         case .float: try timSort(&pairs, KeyOrder(FloatOrder()))
         case .str: try timSort(&pairs, KeyOrder(StrOrder()))
@@ -61,13 +60,34 @@ extension Runtime {
         }
     }
 
-    /// `items` sorted in place by `order` (partly sorted when a comparison raises).
+    /// Runs `body` with the array variable `array` (which it reaches through the pointer it is
+    /// given) marked by every collection that happens meanwhile: what the array holds then, as it
+    /// grows, shrinks or moves.
+    func whileMarking<Item: SortItem, R>(_ array: inout [Item],
+                                         _ body: (UnsafeMutablePointer<[Item]>) throws -> R) rethrows -> R {
+        try withUnsafeMutablePointer(to: &array) { p in
+            localArrayRoots.append { t in Item.mark(p.pointee, &t) }
+            defer { localArrayRoots.removeLast() }
+            return try body(p)
+        }
+    }
+
+    /// `items` sorted in place by `order` (partly sorted when a comparison raises). The sorter's
+    /// arrays are marked by collections (a comparison may run script code): an item being merged
+    /// may be in its merge buffer only.
     private func timSort<O: SortOrder>(_ items: inout [O.Item], _ order: O) throws {
         // (The items are moved in and out, not copied: the sorter owns their array alone.)
         var sorter = TimSort([], order: order)
         swap(&sorter.a, &items)
         defer { swap(&sorter.a, &items) }
-        try sorter.sort()
+        try withUnsafeMutablePointer(to: &sorter) { p in
+            localArrayRoots.append { t in
+                O.Item.mark(p.pointee.a, &t)
+                O.Item.mark(p.pointee.tmp, &t)
+            }
+            defer { localArrayRoots.removeLast() }
+            try p.pointee.sort()
+        }
     }
 
     private enum OrderKind { case int, float, str, rich }
@@ -106,8 +126,31 @@ extension Runtime {
 /// A sort's `<` (which may throw). Each kind of order is its own type, so the sort is compiled
 /// once per order with the comparison inlined (no closure call per comparison).
 protocol SortOrder {
-    associatedtype Item
+    associatedtype Item: SortItem
     func less(_ a: Item, _ b: Item) throws -> Bool
+}
+
+/// What a sort moves: values, or items with their keys. A collection marks the arrays of a sort
+/// in progress through `mark`.
+protocol SortItem {
+    static func mark(_ items: [Self], _ t: inout Tracer)
+}
+
+extension Value: SortItem {
+    static func mark(_ items: [Value], _ t: inout Tracer) { t.mark(all: items) }
+}
+
+/// An item and its key (`sorted(key=)`).
+struct KeyedValue: SortItem {
+    var key: Value
+    var item: Value
+
+    static func mark(_ items: [KeyedValue], _ t: inout Tracer) {
+        for p in items {
+            t.mark(p.key)
+            t.mark(p.item)
+        }
+    }
 }
 
 /// Plain ints.
@@ -142,7 +185,7 @@ struct RichOrder: SortOrder {
 struct KeyOrder<Base: SortOrder>: SortOrder where Base.Item == Value {
     let base: Base
     init(_ base: Base) { self.base = base }
-    @inline(__always) func less(_ a: (Value, Value), _ b: (Value, Value)) throws -> Bool { try base.less(a.0, b.0) }
+    @inline(__always) func less(_ a: KeyedValue, _ b: KeyedValue) throws -> Bool { try base.less(a.key, b.key) }
 }
 
 /// CPython's timsort (Objects/listsort.txt) over an array, with a `<` that may throw.
@@ -152,7 +195,8 @@ struct TimSort<Order: SortOrder> {
     /// (Called as `order.less`, never through a method of the sorter: from a mutating method that
     /// would copy the sorter, retaining its arrays, at every comparison.)
     let order: Order
-    private var tmp: [T] = []
+    /// The merge buffer. (Not private: a collection during a sort marks it.)
+    var tmp: [T] = []
     private var minGallop = TimSort.minGallopStart
     /// Pending runs: start, length, and powersort power.
     private var runs: [(base: Int, len: Int, power: Int)] = []

@@ -675,13 +675,14 @@ extension Runtime {
         }
     }
 
-    /// The hash of a tuple's item: an int's or a builtin string's directly, anything else under
-    /// the recursion guard (a tuple nested in itself through a list cannot be hashed, but a deep
-    /// nest of tuples can).
+    /// The hash of a tuple's item: a number's, None's or a builtin string's directly, any other
+    /// object under the recursion guard (a tuple nested in itself through a list cannot be hashed,
+    /// but a deep nest of tuples can).
     @inline(__always)
     private func hashItem(_ v: Value) throws -> Int {
         if case .int(let i) = v { return hashInt(i) }
-        if case .object(let u) = v, let h = builtinStrHash(u) { return h }
+        guard case .object(let u) = v else { return try hash(v) }
+        if let h = builtinStrHash(u) { return h }
         try enterRecursion("")
         defer { depth -= 1 }
         return try hash(v)
