@@ -445,23 +445,24 @@ extension Runtime {
     }
 
     func run(_ item: ReadyItem) throws {
+        // (Every object borrowed: the queue entry holds it unmanaged, and the loop's roots keep it
+        // alive; a `takeUnretainedValue()` would retain and release it around the call.)
         switch item.work {
         case .handle(let h):
-            if !h._withUnsafeGuaranteedRef({ $0.cancelled }) { try runHandle(h.takeUnretainedValue()) }
+            try h._withUnsafeGuaranteedRef { h in if !h.cancelled { try runHandle(h) } }
         case .step(let task):
             try task._withUnsafeGuaranteedRef { try stepTask($0, nil) }
         case .stepThrowing(let task, let e):
-            try stepTask(task.takeUnretainedValue(), e.takeUnretainedValue())
+            try task._withUnsafeGuaranteedRef { t in try e._withUnsafeGuaranteedRef { try stepTask(t, $0) } }
         case .wakeup(let task, let f):
-            try wakeTask(task.takeUnretainedValue(), f.takeUnretainedValue())
+            try task._withUnsafeGuaranteedRef { t in try f._withUnsafeGuaranteedRef { try wakeTask(t, $0) } }
         case .sleepDone(let task):
-            finishSleep(task.takeUnretainedValue())
+            task._withUnsafeGuaranteedRef { finishSleep($0) }
         case .resolve(let f):
             // A sleep's timer: its result is already in place.
-            let f = f.takeUnretainedValue()
-            if !f.isDone { try setFutureResult(f, f.result) }
+            try f._withUnsafeGuaranteedRef { f in if !f.isDone { try setFutureResult(f, f.result) } }
         case .gatherChild(let g, let f):
-            try gatherChildDone(g.takeUnretainedValue(), f.takeUnretainedValue())
+            try g._withUnsafeGuaranteedRef { g in try f._withUnsafeGuaranteedRef { try gatherChildDone(g, $0) } }
         }
     }
 
