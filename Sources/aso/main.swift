@@ -108,6 +108,7 @@ func runProgram(_ file: String, _ arguments: [String], virtualTime: Bool = false
     let interpreter = Interpreter(configuration: config)
     relay?.target = interpreter
     relay?.relay(SIGINT)
+    releaseReadOnlyFilePages()
     let status = interpreter.runProgram(source: source, filename: file == "-" ? "<stdin>" : scriptPath(file))
     // An uncaught KeyboardInterrupt ends the process by SIGINT, as CPython's does.
     if interpreter.endedByKeyboardInterrupt { endBySignal(SIGINT) }
@@ -185,17 +186,16 @@ do {
             exit(runRepl(virtualTime: false))
         }
         try runProgram("-", [])
-        exit(0)
+        finish(0)
     }
     if argv.count >= 3, argv[1] == "run", argv[2] == "-" || !argv[2].hasPrefix("-") {
         try runProgram(argv[2], Array(argv.dropFirst(3)))
-        exit(0)
+        finish(0)
     }
     var command = try AsoCommand.parseAsRoot()
     try command.run()
 } catch let e as ExitCode {
-    FileOutput.standardOutput.flush()
-    exit(e.rawValue)
+    finish(e.rawValue)
 } catch {
     let code = AsoCommand.exitCode(for: error)
     if code == .success {
@@ -206,4 +206,4 @@ do {
     FileOutput.standardError.write(AsoCommand.fullMessage(for: error) + "\n")
     exit(2)
 }
-FileOutput.standardOutput.flush()
+finish(0)
