@@ -134,7 +134,7 @@ private func scaledDigits(_ a: Double, _ places: Int) -> [UInt8]? {
     for d in values {
         for n in 1...17 {
             let printed = FloatDigits.printf(d, format: "%.*e", precision: n - 1, capacity: n + 32)
-            let ours = doubleToString(d, code: "e", precision: n - 1, flags: FloatStringFlags())
+            let ours = floatText(d, code: "e", precision: n - 1, flags: FloatStringFlags()).string
             #expect(ours == String(decoding: printed, as: UTF8.self), "\(d) with \(n) digits")
         }
     }

@@ -66,10 +66,15 @@ extension Runtime {
     func whileMarking<Item: SortItem, R>(_ array: inout [Item],
                                          _ body: (UnsafeMutablePointer<[Item]>) throws -> R) rethrows -> R {
         try withUnsafeMutablePointer(to: &array) { p in
-            localArrayRoots.append { t in Item.mark(p.pointee, &t) }
-            defer { localArrayRoots.removeLast() }
-            return try body(p)
+            try whileMarking({ t in Item.mark(p.pointee, &t) }) { try body(p) }
         }
+    }
+
+    /// Runs `body` with `marks` called by every collection that happens meanwhile.
+    private func whileMarking<R>(_ marks: @escaping (inout Tracer) -> Void, _ body: () throws -> R) rethrows -> R {
+        localArrayRoots.append(marks)
+        defer { localArrayRoots.removeLast() }
+        return try body()
     }
 
     /// `items` sorted in place by `order` (partly sorted when a comparison raises). The sorter's
@@ -81,12 +86,10 @@ extension Runtime {
         swap(&sorter.a, &items)
         defer { swap(&sorter.a, &items) }
         try withUnsafeMutablePointer(to: &sorter) { p in
-            localArrayRoots.append { t in
+            try whileMarking({ t in
                 O.Item.mark(p.pointee.a, &t)
                 O.Item.mark(p.pointee.tmp, &t)
-            }
-            defer { localArrayRoots.removeLast() }
-            try p.pointee.sort()
+            }) { try p.pointee.sort() }
         }
     }
 

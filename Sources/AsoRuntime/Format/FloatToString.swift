@@ -28,13 +28,8 @@ func appendFloatRepr(_ d: Double, into out: inout UTF8Builder) {
     floatReprText(d).withBytes { out.append(bytes: $0) }
 }
 
-/// CPython's `PyOS_double_to_string`: `code` is one of e E f F g G r; `precision` is ignored for 'r'.
-func doubleToString(_ value: Double, code: Unicode.Scalar, precision: Int,
-                    flags: FloatStringFlags) -> String {
-    floatText(value, code: code, precision: precision, flags: flags).string
-}
-
-/// `doubleToString`'s bytes, built without allocating (unless longer than `ShortBytes` keeps).
+/// CPython's `PyOS_double_to_string`: `code` is one of e E f F g G r (`precision` is ignored
+/// for 'r'); the text is built without allocating (unless longer than `ShortBytes` keeps).
 func floatText(_ value: Double, code: Unicode.Scalar, precision: Int,
                flags: FloatStringFlags) -> ShortBytes {
     var upper = false
