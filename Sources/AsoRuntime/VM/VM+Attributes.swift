@@ -74,7 +74,7 @@ extension Runtime {
         guard case .object(let g) = getter, hot.pointee.depth < hot.pointee.recursionLimit else { return false }
         let cu = Unmanaged<FunctionObj>.fromOpaque(g.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
         let (nlocals, fsize) = cu._withUnsafeGuaranteedRef { ($0.localCount, $0.frameSize) }
-        let returnSlot = (sp - 1) - fiber.stack
+        let returnSlot = Runtime.slotIndex(sp - 1, in: fiber.stack)
         let base = returnSlot &+ 1
         let receiver = (sp - 1).pointee
         // (The caller's state first: growing the fiber moves its frames.)

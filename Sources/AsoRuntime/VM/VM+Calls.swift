@@ -239,7 +239,7 @@ extension Runtime {
         // (The `*` value and the dict stay on the stack, rooted, until their items are copied.)
         Runtime.saveState(fp, ip, sp, fiber)
         let hasDict = arg & 1 != 0
-        let start = (hasDict ? sp - 2 : sp - 1) - fiber.stack
+        let start = Runtime.slotIndex(hasDict ? sp - 2 : sp - 1, in: fiber.stack)
         let star = fiber.stack[start]
         let dict = hasDict ? (sp - 1).pointee.asDict : nil
         var iterated: [Value] = []
@@ -521,7 +521,7 @@ extension Runtime {
     func callFunctionFast(_ u: Unmanaged<Obj>, _ arg: Int, _ fiber: Fiber, _ codeRef: Unmanaged<CodeObj>, _ words: UnsafeMutablePointer<UInt32>,
                           _ fp: inout UnsafeMutablePointer<Frame>, _ ip: inout Int,
                           _ locals: inout UnsafeMutablePointer<Value>, _ sp: inout UnsafeMutablePointer<Value>) throws -> DispatchStep {
-        var calleeSlot = sp - arg - 2
+        var calleeSlot = Runtime.calleeSlot(sp, arg)
         let cu = Unmanaged<FunctionObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.code) }
         var argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
         let nargs = Runtime.slotIndex(sp, in: argStart)
@@ -579,9 +579,9 @@ extension Runtime {
     @inline(__always)
     func callNativeFast(_ u: Unmanaged<Obj>, _ arg: Int, _ fiber: Fiber, _ codeRef: Unmanaged<CodeObj>, _ words: UnsafeMutablePointer<UInt32>,
                         _ fp: UnsafeMutablePointer<Frame>, _ ip: Int, _ sp: inout UnsafeMutablePointer<Value>) throws -> RunOutcome? {
-        let calleeSlot = sp - arg - 2
+        let calleeSlot = Runtime.calleeSlot(sp, arg)
         let argStart = (calleeSlot + 1).pointee.isNull ? calleeSlot + 2 : calleeSlot + 1
-        let nargs = sp - argStart
+        let nargs = Runtime.slotIndex(sp, in: argStart)
         let nf = Unmanaged<NativeFunctionObj>.fromOpaque(u.toOpaque())
         let fastPath = nf._withUnsafeGuaranteedRef { $0.fastPath }
         if fastPath == .asyncioSleep, nargs == 1,
@@ -759,11 +759,11 @@ extension Runtime {
             }
         }
         let keywordCount = keywordNames.count
-        let calleeSlot = sp - argc - 2
+        let calleeSlot = Runtime.calleeSlot(sp, argc)
         var callee = calleeSlot.pointee
         let selfSlot = calleeSlot + 1
         var argStart = selfSlot.isNullValue ? selfSlot + 1 : selfSlot
-        var nargs = sp - argStart
+        var nargs = Runtime.slotIndex(sp, in: argStart)
         // A builtin class called with positional arguments (`set()`, `list(xs)`, `int(s)`): its
         // constructor takes the class and the arguments where they are, the class in the free
         // slot before them (the general path's last case, reached without its other checks).
@@ -772,7 +772,7 @@ extension Runtime {
         }) {
             Runtime.saveState(fp, ip, sp, fiber)
             let result = try constructInPlace(Unmanaged<TypeObject>.fromOpaque(u.toOpaque()), callee, selfSlot, nargs, keywords: [])
-            let top = calleeSlot - fiber.stack
+            let top = Runtime.slotIndex(calleeSlot, in: fiber.stack)
             fiber.stack[top] = result
             return .returned(top: top + 1)
         }
@@ -790,8 +790,8 @@ extension Runtime {
                     let code = fp.pointee.code.takeUnretainedValue()
                     guard fn.code.awaitArgCount == n + 1, let exit = Runtime.awaitExit(code.words, ip, code) else { return false }
                     Runtime.saveState(fp, ip, sp, fiber)
-                    try pushAwaited(fn, receiver: bm.receiver, arguments: (argStart - fiber.stack, n), on: fiber,
-                                    resultSlot: calleeSlot - fiber.stack, resumeAt: exit)
+                    try pushAwaited(fn, receiver: bm.receiver, arguments: (Runtime.slotIndex(argStart, in: fiber.stack), n), on: fiber,
+                                    resultSlot: Runtime.slotIndex(calleeSlot, in: fiber.stack), resumeAt: exit)
                     return true
                 }
             }
@@ -815,7 +815,7 @@ extension Runtime {
                return fp.pointee.code._withUnsafeGuaranteedRef { makeGeneratorFast(fn, argStart, origin: $0, pc: ip &- 1) }
            }) {
             calleeSlot.pointee = made
-            return .returned(top: calleeSlot - fiber.stack + 1)
+            return .returned(top: Runtime.slotIndex(calleeSlot, in: fiber.stack) + 1)
         }
         // A class whose instances are made plainly, with `__init__` written in script code: the
         // instance goes in as its first argument, and `__init__` runs in a frame of this loop
@@ -849,7 +849,7 @@ extension Runtime {
                                          names: keywordNames, values: argStart + nargs, origin: origin)
             }
             calleeSlot.pointee = made
-            return .returned(top: calleeSlot - fiber.stack + 1)
+            return .returned(top: Runtime.slotIndex(calleeSlot, in: fiber.stack) + 1)
         }
         if case .object(let fu) = callee, fu._withUnsafeGuaranteedRef({ $0.kind == .function }),
            fu._withUnsafeGuaranteedRef({ unsafeDowncast($0, to: FunctionObj.self).codeRef._withUnsafeGuaranteedRef { !$0.isResumable } }) {
@@ -858,9 +858,9 @@ extension Runtime {
             return try fu._withUnsafeGuaranteedRef { o -> GeneralCall in
                 let fn = unsafeDowncast(o, to: FunctionObj.self)
                 return try fn.codeRef._withUnsafeGuaranteedRef { callee -> GeneralCall in
-                    let base = argStart - fiber.stack
+                    let base = Runtime.slotIndex(argStart, in: fiber.stack)
                     // Offsets, not pointers: growing the stack below moves it.
-                    let calleeIndex = calleeSlot - fiber.stack
+                    let calleeIndex = Runtime.slotIndex(calleeSlot, in: fiber.stack)
                     if hot.pointee.depth >= hot.pointee.recursionLimit {
                         throw error(exc.recursionError, "maximum recursion depth exceeded")
                     }
@@ -925,7 +925,7 @@ extension Runtime {
                 result = try call(callee, Array(UnsafeBufferPointer(start: argStart, count: nargs)), keywords: keywords)
             }
             // A nested run may have moved nothing on this fiber, but go by offsets anyway.
-            let top = calleeSlot - fiber.stack
+            let top = Runtime.slotIndex(calleeSlot, in: fiber.stack)
             fiber.stack[top] = result
             return .returned(top: top + 1)
         }

@@ -273,7 +273,7 @@ extension Runtime {
                         // A plain `call` of a script or native function has a fast path. (One case for
                         // all three opcodes: the optimizer must not assume which one runs the slow path.)
                         let step: DispatchStep
-                        switch op.isCall ? Runtime.objectAndKind((sp - arg - 2).pointee) : nil {
+                        switch op.isCall ? Runtime.objectAndKind(Runtime.calleeSlot(sp, arg).pointee) : nil {
                         case let (u, .native)?:
                             // (`await asyncio.sleep(d)` leaves the loop here.)
                             if let outcome = try callNativeFast(u, arg, fiber, Unmanaged.passUnretained(code), words, fp, ip, &sp) {
@@ -665,7 +665,7 @@ extension Runtime {
     @inline(__always)
     static func saveState(_ fp: UnsafeMutablePointer<Frame>, _ ip: Int, _ sp: UnsafeMutablePointer<Value>, _ fiber: Fiber) {
         fp.pointee.ip = ip
-        let s = sp - fiber.stack
+        let s = slotIndex(sp, in: fiber.stack)
         fiber.sp = s
         fp.pointee.sp = s
     }
@@ -675,6 +675,14 @@ extension Runtime {
     @inline(__always)
     static func slotIndex(_ p: UnsafeMutablePointer<Value>, in base: UnsafeMutablePointer<Value>) -> Int {
         (Int(bitPattern: p) &- Int(bitPattern: base)) &>> MemoryLayout<Value>.stride.trailingZeroBitCount
+    }
+
+    /// The callee's slot of a call with `arg` arguments (`sp - arg - 2`, the callee and the self
+    /// slot below them), without the overflow check of negating `arg` (a count of arguments on
+    /// the stack: never negative, so its negation cannot overflow).
+    @inline(__always)
+    static func calleeSlot(_ sp: UnsafeMutablePointer<Value>, _ arg: Int) -> UnsafeMutablePointer<Value> {
+        sp.advanced(by: ~arg &- 1)
     }
 }
 
