@@ -416,26 +416,38 @@ extension Runtime {
     /// compared with the operator itself (so its result and its error name that operator); when
     /// one is a prefix of the other, the lengths decide.
     private func sequenceCompare(_ x: UnsafeBufferPointer<Value>, _ y: UnsafeBufferPointer<Value>, _ op: ComparisonOperator) throws -> Value {
-        try enterRecursion(" in comparison")
-        defer { depth -= 1 }
-        for i in 0..<min(x.count, y.count) {
-            let a = x[i], b = y[i]
-            // Machine ints and builtin strings, the usual items of keys (a heap's `(cost, node)`,
-            // coordinates, records sorted by several fields), decide here: no call of `equals`
-            // and `compare`, whose answers for them these are.
-            if case .int(let p) = a, case .int(let q) = b {
-                if p == q { continue }
-                return .bool(Runtime.ordered(p, q, op))
+        let n = min(x.count, y.count)
+        var i = 0
+        // Machine ints and builtin strings, the usual items of keys (a heap's `(cost, node)`,
+        // coordinates, records sorted by several fields), decide here: no call of `equals` and
+        // `compare`, whose answers for them these are, and no recursion to guard against.
+        while i < n {
+            if let r = Runtime.plainOrder(x[i], y[i]) {
+                if r != 0 { return .bool(Runtime.ordered(r, 0, op)) }
+                i &+= 1
+                continue
             }
-            if let r = plainStrOrder(a, b) {
-                if r == 0 { continue }
-                return .bool(Runtime.ordered(r, 0, op))
+            // The other items may be containers or script objects: compared under the guard.
+            try enterRecursion(" in comparison")
+            defer { depth -= 1 }
+            while i < n {
+                let a = x[i], b = y[i]
+                if let r = Runtime.plainOrder(a, b) {
+                    if r != 0 { return .bool(Runtime.ordered(r, 0, op)) }
+                } else if !a.isIdentical(to: b), try !equals(a, b) {
+                    return try compare(a, b, op)
+                }
+                i &+= 1
             }
-            if a.isIdentical(to: b) { continue }
-            if try equals(a, b) { continue }
-            return try compare(a, b, op)
         }
         return .bool(Runtime.ordered(x.count, y.count, op))
+    }
+
+    /// -1, 0 or 1 as `a` orders before, equal to or after `b` when both are machine ints or both
+    /// builtin strings; nil for any other pair.
+    @inline(__always) static func plainOrder(_ a: Value, _ b: Value) -> Int? {
+        if case .int(let p) = a, case .int(let q) = b { return p < q ? -1 : (p == q ? 0 : 1) }
+        return plainStrOrder(a, b)
     }
 
     /// `p op q` for one of the orderings (`<`, `<=`, `>`, `>=`).
