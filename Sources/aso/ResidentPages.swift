@@ -23,9 +23,15 @@ func releaseReadOnlyFilePages() {
     // allocator pages behind.)
     let capacity: Int32 = 1024
     let line = UnsafeMutablePointer<CChar>.allocate(capacity: Int(capacity))
+    line.initialize(repeating: 0, count: Int(capacity))
     defer { line.deallocate() }
     var candidate: (start: UInt, end: UInt)? = nil
+    // (A line longer than the buffer comes in pieces: only a line's first piece is read.)
+    var atLineStart = true
     while fgets(line, capacity, file) != nil {
+        let firstPiece = atLineStart
+        atLineStart = strchr(line, 0x0A /* \n */) != nil
+        guard firstPiece else { candidate = nil; continue }
         var i = 0
         let start = hexNumber(line, &i)
         if i > 0 && line[i] == 0x2D /* - */ {
