@@ -70,20 +70,19 @@ private func hexNumber(_ line: UnsafeMutablePointer<CChar>, _ i: inout Int) -> U
     }
 }
 
+#else
+func releaseReadOnlyFilePages() {}
+#endif
+
 /// Ends the process with `status` once its output is written, without exit handlers or the
 /// libraries' destructors (nothing of the interpreter's needs them).
 func finish(_ status: Int32) -> Never {
     FileOutput.standardOutput.flush()
     FileOutput.standardError.flush()
+    #if canImport(Glibc)
     fflush(nil)
     _exit(status)
-}
-#else
-func releaseReadOnlyFilePages() {}
-
-func finish(_ status: Int32) -> Never {
-    FileOutput.standardOutput.flush()
-    FileOutput.standardError.flush()
+    #else
     exit(status)
+    #endif
 }
-#endif

@@ -200,10 +200,9 @@ do {
     let code = AsoCommand.exitCode(for: error)
     if code == .success {
         FileOutput.standardOutput.write(AsoCommand.fullMessage(for: error) + "\n")
-        FileOutput.standardOutput.flush()
-        exit(0)
+        finish(0)
     }
     FileOutput.standardError.write(AsoCommand.fullMessage(for: error) + "\n")
-    exit(2)
+    finish(2)
 }
 finish(0)

@@ -340,8 +340,7 @@ extension Runtime {
 
     /// `a < b` for sorting.
     func lessThan(_ a: Value, _ b: Value) throws -> Bool {
-        if case .int(let x) = a, case .int(let y) = b { return x < y }
-        if let r = plainStrOrder(a, b) { return r < 0 }
+        if let r = Runtime.plainOrder(a, b) { return r < 0 }
         let r = try compare(a, b, .lt)
         if case .bool(let t) = r { return t }
         return try truthy(r)
@@ -421,12 +420,11 @@ extension Runtime {
         // Machine ints and builtin strings, the usual items of keys (a heap's `(cost, node)`,
         // coordinates, records sorted by several fields), decide here: no call of `equals` and
         // `compare`, whose answers for them these are, and no recursion to guard against.
-        while i < n {
-            if let r = Runtime.plainOrder(x[i], y[i]) {
-                if r != 0 { return .bool(Runtime.ordered(r, 0, op)) }
-                i &+= 1
-                continue
-            }
+        while i < n, let r = Runtime.plainOrder(x[i], y[i]) {
+            if r != 0 { return .bool(Runtime.ordered(r, 0, op)) }
+            i &+= 1
+        }
+        if i < n {
             // The other items may be containers or script objects: compared under the guard.
             try enterRecursion(" in comparison")
             defer { depth -= 1 }
